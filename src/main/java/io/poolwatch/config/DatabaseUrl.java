@@ -1,0 +1,234 @@
+package io.poolwatch.config;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A database URL translated to JDBC: the kind, the JDBC URL without credentials, the user and password
+ * that were in it, and driver properties carried from the seed's query parameters.
+ *
+ * @param kind the engine
+ * @param jdbcUrl the JDBC URL, never holding a password taken from a seed URL
+ * @param username the user given in the URL, if any
+ * @param password the password given in the URL, if any
+ * @param driverProperties properties translated from seed parameters (ssl=require becomes sslmode=require)
+ */
+public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> username, Optional<Secret> password,
+        Map<String, String> driverProperties) {
+
+    /** The URL forms accepted, quoted in every error about a URL. */
+    public static final String ACCEPTED = "postgresql://user:pass@host:5432/db, postgres://..., postgresql+asyncpg://..., "
+            + "mysql://..., mariadb://..., jdbc:postgresql://..., jdbc:mariadb://..., jdbc:mysql://... or jdbc:h2:...";
+
+    private static final Pattern SEED = Pattern.compile("(?i)(postgresql|postgres|mysql|mariadb)(\\+[a-z0-9_]+)?://(.*)");
+    private static final Pattern SECRET_PARAM = Pattern.compile("(?i)((?:^|[?&;])(?:password|sslpassword|pass|pwd)=)[^&;]*");
+    private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/@:?#]*):[^@/]*@");
+
+    public DatabaseUrl {
+        driverProperties = Map.copyOf(driverProperties);
+    }
+
+    /**
+     * Translates {@code raw}. Throws {@link IllegalArgumentException} whose message shows the URL masked and the
+     * accepted forms; never the password.
+     */
+    public static DatabaseUrl parse(String raw) {
+        if (raw == null || raw.isBlank()) {
+            throw new IllegalArgumentException("empty URL; accepted: " + ACCEPTED);
+        }
+        String url = raw.trim();
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:")) {
+            return parseJdbc(url, lower);
+        }
+        Matcher seed = SEED.matcher(url);
+        if (seed.matches()) {
+            return parseSeed(seed.group(1).toLowerCase(Locale.ROOT), seed.group(3), url);
+        }
+        throw new IllegalArgumentException("'" + mask(url) + "' has an unknown scheme; accepted: " + ACCEPTED);
+    }
+
+    private static DatabaseUrl parseJdbc(String url, String lower) {
+        if (lower.startsWith("jdbc:postgresql:")) {
+            requireJdbcHost(url, "jdbc:postgresql:");
+            return new DatabaseUrl(DatabaseKind.POSTGRESQL, url, Optional.empty(), Optional.empty(), Map.of());
+        }
+        if (lower.startsWith("jdbc:mariadb:")) {
+            requireJdbcHost(url, "jdbc:mariadb:");
+            return new DatabaseUrl(DatabaseKind.MARIADB, url, Optional.empty(), Optional.empty(), Map.of());
+        }
+        if (lower.startsWith("jdbc:mysql:")) {
+            // Only the MariaDB driver is shipped; it speaks to MySQL servers under its own scheme.
+            requireJdbcHost(url, "jdbc:mysql:");
+            return new DatabaseUrl(DatabaseKind.MARIADB, "jdbc:mariadb:" + url.substring("jdbc:mysql:".length()),
+                    Optional.empty(), Optional.empty(), Map.of());
+        }
+        if (lower.startsWith("jdbc:h2:") && url.length() > "jdbc:h2:".length()) {
+            return new DatabaseUrl(DatabaseKind.H2, url, Optional.empty(), Optional.empty(), Map.of());
+        }
+        throw new IllegalArgumentException("'" + mask(url) + "' is not a supported JDBC URL; accepted: " + ACCEPTED);
+    }
+
+    private static void requireJdbcHost(String url, String prefix) {
+        String rest = url.substring(prefix.length());
+        if (!rest.startsWith("//") || rest.length() == 2 || rest.charAt(2) == '/' || rest.charAt(2) == '?') {
+            throw new IllegalArgumentException("'" + mask(url) + "' has no host; accepted: " + ACCEPTED);
+        }
+        checkPort(url, authority(rest.substring(2)));
+    }
+
+    private static DatabaseUrl parseSeed(String scheme, String rest, String original) {
+        DatabaseKind kind = scheme.startsWith("postgres") ? DatabaseKind.POSTGRESQL : DatabaseKind.MARIADB;
+        String query = "";
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
+        String authority = rest;
+        String path = "";
+        int slash = rest.indexOf('/', rest.lastIndexOf('@') + 1);
+        if (slash >= 0) {
+            authority = rest.substring(0, slash);
+            path = rest.substring(slash + 1);
+        }
+        Optional<String> user = Optional.empty();
+        Optional<Secret> password = Optional.empty();
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            String userInfo = authority.substring(0, at);
+            authority = authority.substring(at + 1);
+            int colon = userInfo.indexOf(':');
+            String u = colon >= 0 ? userInfo.substring(0, colon) : userInfo;
+            if (!u.isEmpty()) {
+                user = Optional.of(decode(u, original));
+            }
+            if (colon >= 0) {
+                password = Optional.of(new Secret(decode(userInfo.substring(colon + 1), original)));
+            }
+        }
+        if (authority.isEmpty()) {
+            throw new IllegalArgumentException("'" + mask(original) + "' has no host; accepted: " + ACCEPTED);
+        }
+        checkPort(original, authority);
+        if (path.contains("/")) {
+            throw new IllegalArgumentException("'" + mask(original) + "' has a malformed database name '" + path
+                    + "'; accepted: " + ACCEPTED);
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        StringBuilder kept = new StringBuilder();
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = decode(eq >= 0 ? pair.substring(0, eq) : pair, original);
+            String value = eq >= 0 ? decode(pair.substring(eq + 1), original) : "";
+            String lk = key.toLowerCase(Locale.ROOT);
+            if (lk.equals("ssl") || lk.equals("sslmode") || lk.equals("ssl_mode")) {
+                props.putAll(sslProperties(kind, value, original));
+            } else if (lk.equals("user") || lk.equals("username")) {
+                user = Optional.of(value);
+            } else if (lk.equals("password")) {
+                password = Optional.of(new Secret(value));
+            } else {
+                kept.append(kept.isEmpty() ? "?" : "&").append(pair);
+            }
+        }
+        String jdbc = "jdbc:" + kind.label() + "://" + authority + "/" + path + kept;
+        return new DatabaseUrl(kind, jdbc, user, password, props);
+    }
+
+    private static Map<String, String> sslProperties(DatabaseKind kind, String value, String original) {
+        String mode = value.toLowerCase(Locale.ROOT);
+        if (mode.equals("true") || mode.equals("1")) {
+            mode = "require";
+        } else if (mode.equals("false") || mode.equals("0")) {
+            mode = "disable";
+        }
+        if (!java.util.Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
+            throw new IllegalArgumentException("'" + mask(original) + "' has ssl mode '" + value
+                    + "'; accepted: disable, allow, prefer, require, verify-ca, verify-full");
+        }
+        if (kind == DatabaseKind.POSTGRESQL) {
+            return Map.of("sslmode", mode);
+        }
+        // MariaDB Connector/J: trust encrypts without verifying, as libpq's require does.
+        String mariadb = switch (mode) {
+            case "disable", "allow", "prefer" -> "disable";
+            case "require" -> "trust";
+            default -> mode;
+        };
+        return Map.of("sslMode", mariadb);
+    }
+
+    private static String authority(String afterSlashes) {
+        int end = afterSlashes.length();
+        for (char c : new char[] { '/', '?', ';' }) {
+            int i = afterSlashes.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        String authority = afterSlashes.substring(0, end);
+        int at = authority.lastIndexOf('@');
+        return at >= 0 ? authority.substring(at + 1) : authority;
+    }
+
+    private static void checkPort(String original, String authority) {
+        for (String host : authority.split(",")) {
+            if (host.startsWith("[")) {
+                int close = host.indexOf(']');
+                host = close >= 0 ? host.substring(close + 1) : host;
+                if (host.isEmpty()) {
+                    continue;
+                }
+                host = "x" + host;
+            }
+            int colon = host.lastIndexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String port = host.substring(colon + 1);
+            boolean ok = !port.isEmpty() && port.chars().allMatch(Character::isDigit) && port.length() <= 5
+                    && Integer.parseInt(port) > 0 && Integer.parseInt(port) <= 65535;
+            if (!ok || colon == 0) {
+                throw new IllegalArgumentException("'" + mask(original) + "' has a malformed host or port '" + host
+                        + "'; accepted: host, host:port with port 1-65535");
+            }
+        }
+    }
+
+    private static String decode(String s, String original) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + mask(original) + "' has a malformed percent-encoding; accepted: " + ACCEPTED);
+        }
+    }
+
+    /** The URL with any password (user-info or parameter) replaced by ***; safe to log or show. */
+    public static String mask(String url) {
+        if (url == null) {
+            return null;
+        }
+        String masked = USERINFO_PASSWORD.matcher(url).replaceAll("$1:***@");
+        return SECRET_PARAM.matcher(masked).replaceAll("$1***");
+    }
+
+    /** The JDBC URL as it may be shown. */
+    public String masked() {
+        return mask(jdbcUrl);
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseUrl[" + kind + ", " + masked() + "]";
+    }
+}

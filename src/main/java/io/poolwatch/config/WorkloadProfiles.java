@@ -1,0 +1,81 @@
+package io.poolwatch.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The built-in values: a base every pool starts from, and a profile per standard workload that suits it.
+ * These are the lowest layers; the seed variables and the {@code poolwatch.*} keys override them.
+ */
+public final class WorkloadProfiles {
+
+    /** The standard workloads, present unless disabled. */
+    public static final List<String> STANDARD = List.of("main", "jobs", "analytics", "financial");
+
+    private WorkloadProfiles() {
+    }
+
+    /** Defaults shared by every pool; the seed guide's defaults where it has one (30s timeout, 1h recycle, pre-ping). */
+    static PoolValues base(String name) {
+        PoolValues v = new PoolValues();
+        v.enabled = Optional.of(true);
+        v.minSize = Optional.of(2);
+        v.maxSize = Optional.of(10);
+        v.acquisitionTimeout = Optional.of(Duration.ofSeconds(30));
+        v.connectTimeout = Optional.of(Duration.ofSeconds(10));
+        v.maxLifetime = Optional.of(Duration.ofHours(1));
+        v.idleRemovalInterval = Optional.of(Duration.ofMinutes(5));
+        v.validateOnBorrow = Optional.of(true);
+        v.backgroundValidationInterval = Optional.of(Duration.ofMinutes(2));
+        v.leakDetectionInterval = Optional.of(Duration.ofMinutes(5));
+        v.transactionIsolation = Optional.of(IsolationLevel.READ_COMMITTED.configName());
+        v.statementTimeout = Optional.of(Duration.ZERO);
+        v.readOnly = Optional.of(false);
+        v.applicationName = Optional.of("poolwatch-" + name);
+        v.critical = Optional.of(false);
+        v.echo = Optional.of(false);
+        return v;
+    }
+
+    /** The profile of a standard workload; empty values for any other name. */
+    static PoolValues profile(String name) {
+        PoolValues v = new PoolValues();
+        switch (name) {
+            case "main" -> {
+                // The application's own traffic: the seed's 20 + 10 spread as 5 kept, 30 at most.
+                v.minSize = Optional.of(5);
+                v.maxSize = Optional.of(30);
+                v.statementTimeout = Optional.of(Duration.ofSeconds(30));
+                v.critical = Optional.of(true);
+            }
+            case "jobs" -> {
+                // Background workers: their own small pool so a job storm cannot starve requests.
+                v.minSize = Optional.of(2);
+                v.maxSize = Optional.of(10);
+                v.statementTimeout = Optional.of(Duration.ofMinutes(5));
+            }
+            case "analytics" -> {
+                // Long read-only scans: few connections, a long limit, and never a write.
+                v.minSize = Optional.of(1);
+                v.maxSize = Optional.of(5);
+                v.acquisitionTimeout = Optional.of(Duration.ofSeconds(60));
+                v.statementTimeout = Optional.of(Duration.ofMinutes(5));
+                v.readOnly = Optional.of(true);
+            }
+            case "financial" -> {
+                // Short, strict money movements: serializable, fail fast, and readiness depends on it.
+                v.minSize = Optional.of(5);
+                v.maxSize = Optional.of(15);
+                v.acquisitionTimeout = Optional.of(Duration.ofSeconds(5));
+                v.connectTimeout = Optional.of(Duration.ofSeconds(5));
+                v.statementTimeout = Optional.of(Duration.ofSeconds(10));
+                v.transactionIsolation = Optional.of(IsolationLevel.SERIALIZABLE.configName());
+                v.critical = Optional.of(true);
+            }
+            default -> {
+            }
+        }
+        return v;
+    }
+}

@@ -1,0 +1,104 @@
+package io.poolwatch.pool;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.PoolwatchConfig.EmbeddedConfig;
+import io.poolwatch.config.PoolwatchConfig.EmbeddedKind;
+import io.poolwatch.simulator.DemoSchema;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The demo database used when no URL is configured: a real PostgreSQL run by this process (its data in a
+ * temporary directory removed on close), or in-memory H2 where that PostgreSQL cannot run.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+    private static final String DATABASE = "poolwatch";
+
+    private final EmbeddedPostgres postgres;
+    private final DatabaseKind kind;
+    private final String jdbcUrl;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseKind kind, String jdbcUrl) {
+        this.postgres = postgres;
+        this.kind = kind;
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    /** Starts the configured engine and loads the demo schema. */
+    public static EmbeddedDatabase start(EmbeddedConfig config) {
+        long started = System.nanoTime();
+        EmbeddedDatabase db = null;
+        if (config.kind() == EmbeddedKind.POSTGRESQL) {
+            try {
+                db = startPostgres();
+            } catch (IOException | RuntimeException | SQLException e) {
+                LOG.warnf("the embedded PostgreSQL could not start (%s); falling back to in-memory H2", e.getMessage());
+            }
+        }
+        if (db == null) {
+            db = new EmbeddedDatabase(null, DatabaseKind.H2, "jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1");
+        }
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl)) {
+            DemoSchema.load(c, db.kind, config.demoRows());
+        } catch (SQLException e) {
+            db.close();
+            throw new IllegalStateException("loading the demo schema into the embedded database failed: " + e.getMessage(), e);
+        }
+        LOG.infof("embedded %s demo database ready in %d ms", db.kind.label(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return db;
+    }
+
+    private static EmbeddedDatabase startPostgres() throws IOException, SQLException {
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setCleanDataDirectory(true)
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setPGStartupWait(Duration.ofSeconds(30))
+                .start();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + DATABASE);
+        } catch (SQLException e) {
+            pg.close();
+            throw e;
+        }
+        return new EmbeddedDatabase(pg, DatabaseKind.POSTGRESQL,
+                "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE + "?user=postgres");
+    }
+
+    /** The JDBC URL of the demo database (no password: the embedded server trusts loopback). */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    public DatabaseKind kind() {
+        return kind;
+    }
+
+    /** Stops the server and removes its data directory. */
+    @Override
+    public void close() {
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                LOG.warnf("stopping the embedded PostgreSQL failed: %s", e.getMessage());
+            }
+        } else {
+            try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                LOG.debugf("H2 shutdown: %s", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.poolwatch.pool;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.AgroalDataSourceListener;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.exceptionsorter.MySQLExceptionSorter;
+import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.PoolSettings;
+
+/** Builds an Agroal pool from a workload's settings; the only place pools are created. */
+public final class PoolFactory {
+
+    /** Seconds a validation query may take before the connection counts as broken. */
+    private static final int VALIDATION_TIMEOUT_SECONDS = 5;
+
+    private PoolFactory() {
+    }
+
+    /** Creates the pool. Connections are opened in the background, so an unreachable database does not block. */
+    public static WorkloadPool create(PoolSettings s) throws SQLException {
+        Map<String, String> driver = driverProperties(s);
+        AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
+                .metricsEnabled(false)
+                .connectionPoolConfiguration(pool -> pool
+                        .initialSize(s.initialSize())
+                        .minSize(s.minSize())
+                        .maxSize(s.maxSize())
+                        .acquisitionTimeout(s.acquisitionTimeout())
+                        .maxLifetime(s.maxLifetime())
+                        .reapTimeout(s.idleRemovalInterval())
+                        .validationTimeout(s.backgroundValidationInterval())
+                        .validateOnBorrow(s.validateOnBorrow())
+                        .leakTimeout(s.leakDetectionInterval())
+                        .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(VALIDATION_TIMEOUT_SECONDS))
+                        .exceptionSorter(exceptionSorter(s.url().kind()))
+                        .connectionFactoryConfiguration(factory -> {
+                            factory.jdbcUrl(s.url().jdbcUrl())
+                                    .autoCommit(true)
+                                    .readOnly(s.readOnly())
+                                    .loginTimeout(s.connectTimeout())
+                                    .jdbcTransactionIsolation(s.isolation().jdbcLevel());
+                            s.username().ifPresent(u -> factory.principal(new NamePrincipal(u)));
+                            s.password().ifPresent(p -> factory.credential(new SimplePassword(p.reveal())));
+                            if (s.url().kind() == DatabaseKind.H2) {
+                                s.statementTimeout().ifPresent(t -> factory.initialSql("SET QUERY_TIMEOUT " + t.toMillis()));
+                            }
+                            driver.forEach(factory::jdbcProperty);
+                            return factory;
+                        }));
+        PoolActivity activity = new PoolActivity();
+        List<AgroalDataSourceListener> listeners = new ArrayList<>();
+        listeners.add(activity);
+        if (s.echo()) {
+            listeners.add(new PoolEcho(s.name()));
+        }
+        AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
+        return new WorkloadPool(s, ds, activity);
+    }
+
+    /**
+     * The driver properties that carry the settings the server must enforce: application name, connect timeout,
+     * statement timeout and read-only, in each driver's own terms. Properties the operator gave win.
+     */
+    static Map<String, String> driverProperties(PoolSettings s) {
+        Map<String, String> p = new LinkedHashMap<>();
+        Map<String, String> given = s.jdbcProperties();
+        switch (s.url().kind()) {
+            case POSTGRESQL -> {
+                p.put("ApplicationName", s.applicationName());
+                p.put("connectTimeout", Long.toString(ceilSeconds(s.connectTimeout())));
+                p.put("tcpKeepAlive", "true");
+                // Server-side settings at connection start-up: no extra round trip, and enforced by the server.
+                StringBuilder options = new StringBuilder();
+                s.statementTimeout().ifPresent(t -> options.append("-c statement_timeout=").append(t.toMillis()));
+                if (s.readOnly()) {
+                    options.append(options.isEmpty() ? "" : " ").append("-c default_transaction_read_only=on");
+                }
+                if (given.containsKey("options")) {
+                    options.append(options.isEmpty() ? "" : " ").append(given.get("options"));
+                }
+                if (!options.isEmpty()) {
+                    p.put("options", options.toString());
+                }
+            }
+            case MARIADB -> {
+                p.put("connectTimeout", Long.toString(s.connectTimeout().toMillis()));
+                p.put("connectionAttributes", "program_name:" + s.applicationName());
+                List<String> vars = new ArrayList<>();
+                s.statementTimeout().ifPresent(t -> vars.add("max_statement_time=" + t.toMillis() / 1000.0));
+                if (s.readOnly()) {
+                    vars.add("tx_read_only=1");
+                }
+                if (given.containsKey("sessionVariables")) {
+                    vars.add(given.get("sessionVariables"));
+                }
+                if (!vars.isEmpty()) {
+                    p.put("sessionVariables", String.join(",", vars));
+                }
+            }
+            case H2 -> {
+                // H2 takes its settings through the URL and initial SQL.
+            }
+        }
+        given.forEach((k, v) -> {
+            if (!k.equals("options") && !k.equals("sessionVariables")) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+
+    private static ExceptionSorter exceptionSorter(DatabaseKind kind) {
+        return switch (kind) {
+            case POSTGRESQL -> new PostgreSQLExceptionSorter();
+            case MARIADB -> new MySQLExceptionSorter();
+            case H2 -> ExceptionSorter.defaultExceptionSorter();
+        };
+    }
+
+    private static long ceilSeconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+}

@@ -1,0 +1,123 @@
+package io.poolwatch.pool;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.InjectionPoint;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.PoolSettingsResolver;
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.ResolvedConfiguration;
+import io.poolwatch.config.SeedSource;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Owns every workload pool: resolves and validates the configuration, starts the embedded database when
+ * none is configured, creates the pools, hands them out by name, and closes them at shutdown.
+ */
+@Startup
+@ApplicationScoped
+public class PoolRegistry {
+
+    private static final Logger LOG = Logger.getLogger(PoolRegistry.class);
+
+    private final PoolwatchConfig config;
+    private final ResolvedConfiguration resolved;
+    private final WorkloadPools pools;
+    private final EmbeddedDatabase embedded;
+
+    PoolRegistry(PoolwatchConfig config, Config rawConfig) {
+        this.config = config;
+        EmbeddedDatabase[] started = new EmbeddedDatabase[1];
+        this.resolved = PoolSettingsResolver.resolve(config, SeedSource.of(rawConfig), () -> {
+            started[0] = EmbeddedDatabase.start(config.embedded());
+            return started[0].jdbcUrl();
+        });
+        this.embedded = started[0];
+        try {
+            this.pools = WorkloadPools.open(resolved.pools());
+        } catch (SQLException | RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw new IllegalStateException("creating the workload pools failed: " + e.getMessage(), e);
+        }
+        for (PoolSettings s : resolved.pools()) {
+            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s%s%s", s.name(), s.url().masked(),
+                    s.minSize(), s.maxSize(), s.isolation().configName(),
+                    s.statementTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
+                    s.critical() ? ", critical" : "");
+        }
+        if (embedded != null) {
+            LOG.infof("poolwatch is running on the embedded demo %s database; its data is removed on exit. "
+                    + "To watch a real database set DATABASE_URL=postgresql://user:password@host:5432/db "
+                    + "(or poolwatch.pools.\"<workload>\".url)", embedded.kind().label());
+        }
+    }
+
+    /** The configuration in effect. */
+    public ResolvedConfiguration configuration() {
+        return resolved;
+    }
+
+    /** Whether the pools run on the embedded demo database. */
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    /** A workload's pool; {@link UnknownWorkloadException} when there is none. */
+    public WorkloadPool pool(String name) {
+        return pools.get(name);
+    }
+
+    /** A workload's DataSource; {@link UnknownWorkloadException} when there is none. */
+    public DataSource dataSource(String name) {
+        return pools.get(name).dataSource();
+    }
+
+    /** Every pool. */
+    public List<WorkloadPool> pools() {
+        return pools.all();
+    }
+
+    @Produces
+    @Dependent
+    @Unremovable
+    @Workload("")
+    DataSource workloadDataSource(InjectionPoint injectionPoint) {
+        Workload workload = injectionPoint.getQualifiers().stream().filter(Workload.class::isInstance).map(Workload.class::cast)
+                .findFirst().orElseThrow();
+        return dataSource(workload.value());
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        shutdown();
+    }
+
+    /** Lets leased connections come back within the drain timeout, then closes every pool and the embedded database. */
+    @PreDestroy
+    synchronized void shutdown() {
+        if (pools.isClosed()) {
+            return;
+        }
+        boolean drained = pools.drainAndClose(config.shutdown().drainTimeout());
+        LOG.infof("closed %d pool(s)%s", pools.names().size(), drained ? "" : " (some connections were still leased)");
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}
