@@ -51,7 +51,11 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         if (seed.matches()) {
             return parseSeed(seed.group(1).toLowerCase(Locale.ROOT), seed.group(3), url);
         }
-        throw new IllegalArgumentException("'" + mask(url) + "' has an unknown scheme; accepted: " + ACCEPTED);
+        // Not a URL poolwatch knows, so it cannot tell where a password would be: show only the scheme.
+        int scheme = url.indexOf("://");
+        String shown = scheme > 0 && scheme < 40 ? "'" + url.substring(0, scheme) + "://...'"
+                : "a value of " + url.length() + " characters without a scheme";
+        throw new IllegalArgumentException(shown + " is not a supported database URL; accepted: " + ACCEPTED);
     }
 
     private static DatabaseUrl parseJdbc(String url, String lower) {
@@ -72,7 +76,9 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         if (lower.startsWith("jdbc:h2:") && url.length() > "jdbc:h2:".length()) {
             return new DatabaseUrl(DatabaseKind.H2, url, Optional.empty(), Optional.empty(), Map.of());
         }
-        throw new IllegalArgumentException("'" + mask(url) + "' is not a supported JDBC URL; accepted: " + ACCEPTED);
+        int colon = url.indexOf(':', "jdbc:".length());
+        String shown = colon > 0 ? url.substring(0, colon + 1) + "..." : url;
+        throw new IllegalArgumentException("'" + shown + "' is not a supported JDBC URL; accepted: " + ACCEPTED);
     }
 
     private static void requireJdbcHost(String url, String prefix) {

@@ -1,0 +1,330 @@
+package io.poolwatch.config;
+
+import static io.poolwatch.config.ConfigFixtures.resolve;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+class PoolSettingsResolverTest {
+
+    private static final Map<String, String> PG = Map.of("DATABASE_URL", "postgresql://app:topsecret@db.example:5432/ledger");
+
+    private static PoolSettings pool(ResolvedConfiguration c, String name) {
+        return c.pool(name).orElseThrow();
+    }
+
+    private static List<String> problems(Map<String, String> properties, Map<String, String> seed) {
+        return assertThrows(InvalidConfigurationException.class, () -> resolve(properties, seed)).problems();
+    }
+
+    private static void assertProblem(List<String> problems, String... fragments) {
+        boolean found = problems.stream().anyMatch(p -> {
+            for (String f : fragments) {
+                if (!p.contains(f)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertTrue(found, "no problem contains " + List.of(fragments) + " in " + problems);
+    }
+
+    @Test
+    void standardWorkloadsExistAndInheritDatabaseUrl() {
+        ResolvedConfiguration c = resolve(Map.of(), PG);
+        assertEquals(List.of("main", "jobs", "analytics", "financial"), c.pools().stream().map(PoolSettings::name).toList());
+        for (PoolSettings p : c.pools()) {
+            assertEquals("jdbc:postgresql://db.example:5432/ledger", p.url().jdbcUrl());
+            assertEquals(Optional.of("app"), p.username());
+            assertEquals("topsecret", p.password().orElseThrow().reveal());
+            assertEquals("poolwatch-" + p.name(), p.applicationName());
+            assertEquals("DATABASE_URL", p.sources().get("url"));
+        }
+        assertFalse(c.embedded());
+    }
+
+    @Test
+    void workloadProfilesSuitEachWorkload() {
+        ResolvedConfiguration c = resolve(Map.of(), PG);
+        PoolSettings financial = pool(c, "financial");
+        assertEquals(IsolationLevel.SERIALIZABLE, financial.isolation());
+        assertTrue(financial.critical());
+        assertEquals(Duration.ofSeconds(5), financial.acquisitionTimeout());
+        PoolSettings analytics = pool(c, "analytics");
+        assertTrue(analytics.readOnly());
+        assertFalse(analytics.critical());
+        assertEquals(Optional.of(Duration.ofMinutes(5)), analytics.statementTimeout());
+        assertEquals(IsolationLevel.READ_COMMITTED, pool(c, "jobs").isolation());
+        assertFalse(pool(c, "jobs").critical());
+        assertTrue(pool(c, "main").critical());
+    }
+
+    @Test
+    void seedVariablesTranslateToPoolSettings() {
+        Map<String, String> seed = Map.ofEntries(
+                Map.entry("DATABASE_URL", "postgresql+asyncpg://app:pw@db/app?ssl=require"),
+                Map.entry("DB_POOL_SIZE", "20"),
+                Map.entry("DB_MAX_OVERFLOW", "10"),
+                Map.entry("DB_POOL_TIMEOUT", "30.0"),
+                Map.entry("DB_POOL_RECYCLE", "3600"),
+                Map.entry("DB_POOL_PRE_PING", "false"),
+                Map.entry("DB_CONNECT_TIMEOUT", "10"),
+                Map.entry("DB_COMMAND_TIMEOUT", "45"),
+                Map.entry("DB_POOL_USE_LIFO", "true"),
+                Map.entry("DB_ECHO_POOL", "true"));
+        ResolvedConfiguration c = resolve(Map.of(), seed);
+        for (PoolSettings p : c.pools()) {
+            assertEquals(20, p.minSize(), p.name());
+            assertEquals(30, p.maxSize(), p.name());
+            assertEquals(20, p.initialSize(), p.name());
+            assertEquals(Duration.ofSeconds(30), p.acquisitionTimeout(), p.name());
+            assertEquals(Duration.ofHours(1), p.maxLifetime(), p.name());
+            assertFalse(p.validateOnBorrow(), p.name());
+            assertEquals(Duration.ofSeconds(10), p.connectTimeout(), p.name());
+            assertEquals(Optional.of(Duration.ofSeconds(45)), p.statementTimeout(), p.name());
+            assertTrue(p.echo(), p.name());
+            assertEquals("require", p.jdbcProperties().get("sslmode"), p.name());
+            assertEquals("DB_POOL_SIZE", p.sources().get("min-size"));
+            assertEquals("DB_POOL_SIZE + DB_MAX_OVERFLOW", p.sources().get("max-size"));
+            assertEquals("DB_POOL_TIMEOUT", p.sources().get("acquisition-timeout"));
+        }
+        // Seed variables do not undo what a workload is: analytics stays read-only, financial serializable.
+        assertTrue(pool(c, "analytics").readOnly());
+        assertEquals(IsolationLevel.SERIALIZABLE, pool(c, "financial").isolation());
+    }
+
+    @Test
+    void overflowAloneUsesTheSeedsDefaultPoolSize() {
+        ResolvedConfiguration c = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_MAX_OVERFLOW", "5"));
+        assertEquals(25, pool(c, "main").maxSize());
+        assertEquals(5, pool(c, "main").minSize());
+    }
+
+    @Test
+    void recycleMinusOneMeansNever() {
+        ResolvedConfiguration c = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_RECYCLE", "-1"));
+        assertEquals(Duration.ZERO, pool(c, "main").maxLifetime());
+    }
+
+    @Test
+    void commandTimeoutNoneLeavesTheWorkloadsOwn() {
+        ResolvedConfiguration c = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_COMMAND_TIMEOUT", "None"));
+        assertEquals(Optional.of(Duration.ofMinutes(5)), pool(c, "analytics").statementTimeout());
+    }
+
+    @Test
+    void monitoringVariablesTranslate() {
+        ResolvedConfiguration c = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_MONITOR_ENABLED", "false",
+                "DB_SLOW_QUERY_THRESHOLD", "0.5", "DB_ERROR_RATE_CRITICAL", "0.1", "DB_CONNECTION_LEAK_THRESHOLD", "3",
+                "DATABASE_ECHO", "true"));
+        assertEquals(new MonitoringSettings(false, Duration.ofMillis(500), 0.1, 3, true), c.monitoring());
+    }
+
+    @Test
+    void monitoringDefaultsAreTheGuidesThresholds() {
+        assertEquals(new MonitoringSettings(true, Duration.ofSeconds(1), 0.05, 5, false), resolve(Map.of(), PG).monitoring());
+    }
+
+    @Test
+    void nativeKeysOverrideSeedVariablesAndPoolKeysOverrideDefaults() {
+        ResolvedConfiguration c = resolve(Map.of(
+                "poolwatch.defaults.max-size", "40",
+                "poolwatch.pools.financial.max-size", "12",
+                "poolwatch.pools.financial.transaction-isolation", "repeatable-read",
+                "poolwatch.monitoring.slow-query-threshold", "250ms"),
+                Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_SIZE", "8", "DB_SLOW_QUERY_THRESHOLD", "2"));
+        assertEquals(40, pool(c, "main").maxSize());
+        assertEquals("poolwatch.defaults.max-size", pool(c, "main").sources().get("max-size"));
+        assertEquals(12, pool(c, "financial").maxSize());
+        assertEquals("poolwatch.pools.\"financial\".max-size", pool(c, "financial").sources().get("max-size"));
+        assertEquals(8, pool(c, "financial").minSize());
+        assertEquals(IsolationLevel.REPEATABLE_READ, pool(c, "financial").isolation());
+        assertEquals(Duration.ofMillis(250), c.monitoring().slowQueryThreshold());
+    }
+
+    @Test
+    void aDeploymentAddsAndDisablesWorkloads() {
+        ResolvedConfiguration c = resolve(Map.of(
+                "poolwatch.pools.jobs.enabled", "false",
+                "poolwatch.pools.reporting.url", "jdbc:mariadb://reports:3306/r",
+                "poolwatch.pools.reporting.max-size", "3",
+                "poolwatch.pools.reporting.min-size", "1",
+                "poolwatch.pools.reporting.jdbc-properties.useCompression", "true"), PG);
+        assertEquals(List.of("main", "analytics", "financial", "reporting"), c.pools().stream().map(PoolSettings::name).toList());
+        PoolSettings reporting = pool(c, "reporting");
+        assertEquals(DatabaseKind.MARIADB, reporting.url().kind());
+        assertEquals("poolwatch-reporting", reporting.applicationName());
+        assertEquals("true", reporting.jdbcProperties().get("useCompression"));
+        assertEquals(3, reporting.maxSize());
+    }
+
+    @Test
+    void readReplicasAndWeightsAreParsed() {
+        ResolvedConfiguration c = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app",
+                "DB_READ_REPLICAS", "postgresql://u:p@replica1:5432/app, postgresql://u:p@replica2:5432/app",
+                "DB_REPLICA_1_WEIGHT", "2"));
+        List<ReplicaSettings> replicas = pool(c, "main").replicas();
+        assertEquals(2, replicas.size());
+        assertEquals(2, replicas.get(0).weight());
+        assertEquals(1, replicas.get(1).weight());
+        assertEquals("jdbc:postgresql://replica2:5432/app", replicas.get(1).url().jdbcUrl());
+        assertTrue(pool(c, "jobs").replicas().isEmpty());
+    }
+
+    @Test
+    void noUrlAnywhereStartsTheEmbeddedDatabaseOnce() {
+        int[] started = { 0 };
+        ResolvedConfiguration c = PoolSettingsResolver.resolve(ConfigFixtures.mapping(Map.of()), SeedSource.of(Map.of()), () -> {
+            started[0]++;
+            return "jdbc:postgresql://127.0.0.1:5555/poolwatch?user=postgres";
+        });
+        assertTrue(c.embedded());
+        assertEquals(1, started[0]);
+        assertEquals("embedded", pool(c, "main").sources().get("url"));
+    }
+
+    @Test
+    void theEmbeddedDatabaseDoesNotStartWhenTheConfigurationIsInvalid() {
+        assertThrows(InvalidConfigurationException.class, () -> resolve(Map.of("poolwatch.pools.main.max-size", "0"), Map.of()));
+    }
+
+    // ---- every validation error names the key, the value and what is accepted ----
+
+    @Test
+    void negativeOrZeroSizes() {
+        List<String> p = problems(Map.of("poolwatch.pools.main.max-size", "0", "poolwatch.pools.jobs.min-size", "-1"), PG);
+        assertProblem(p, "poolwatch.pools.\"main\".max-size=0", "at least 1");
+        assertProblem(p, "poolwatch.pools.\"jobs\".min-size=-1", "0 or more");
+        List<String> seed = problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_SIZE", "0", "DB_MAX_OVERFLOW", "-2"));
+        assertProblem(seed, "DB_POOL_SIZE=0", "at least 1");
+        assertProblem(seed, "DB_MAX_OVERFLOW=-2", "0 or more");
+    }
+
+    @Test
+    void maxBelowMin() {
+        List<String> p = problems(Map.of("poolwatch.pools.analytics.min-size", "8"), PG);
+        assertProblem(p, "max-size (built-in for workload 'analytics')=5", "poolwatch.pools.\"analytics\".min-size=8", "at least 8");
+        List<String> q = problems(Map.of("poolwatch.pools.main.min-size", "10", "poolwatch.pools.main.max-size", "4"), PG);
+        assertProblem(q, "poolwatch.pools.\"main\".max-size=4", "poolwatch.pools.\"main\".min-size=10");
+    }
+
+    @Test
+    void initialSizeAboveMax() {
+        assertProblem(problems(Map.of("poolwatch.pools.jobs.initial-size", "50"), PG), "poolwatch.pools.\"jobs\".initial-size=50",
+                "between 0 and the max-size");
+    }
+
+    @Test
+    void malformedUrlsNameTheirKeyAndHideThePassword() {
+        List<String> p = problems(Map.of("poolwatch.pools.financial.url", "postgresql://u:topsecret@db:99999/x"),
+                Map.of("DATABASE_URL", "mongodb://u:topsecret@db/x"));
+        assertProblem(p, "poolwatch.pools.\"financial\".url", "port", "accepted");
+        assertProblem(p, "DATABASE_URL", "'mongodb://...'", "accepted");
+        p.forEach(line -> assertFalse(line.contains("topsecret"), line));
+    }
+
+    @Test
+    void unknownIsolationLevel() {
+        assertProblem(problems(Map.of("poolwatch.pools.financial.transaction-isolation", "snapshot"), PG),
+                "poolwatch.pools.\"financial\".transaction-isolation=snapshot", "read-committed, repeatable-read, serializable");
+    }
+
+    @Test
+    void unparseableSeedDurationsAndBooleans() {
+        List<String> p = problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_TIMEOUT", "soon",
+                "DB_POOL_PRE_PING", "perhaps", "DB_POOL_SIZE", "twenty", "DB_ERROR_RATE_CRITICAL", "5"));
+        assertProblem(p, "DB_POOL_TIMEOUT=soon", Durations.ACCEPTED);
+        assertProblem(p, "DB_POOL_PRE_PING=perhaps", Converters.ACCEPTED_BOOLEANS);
+        assertProblem(p, "DB_POOL_SIZE=twenty", "whole number");
+        assertProblem(p, "DB_ERROR_RATE_CRITICAL=5", "between 0 and 1");
+    }
+
+    @Test
+    void unparseableNativeDurationsAreRejectedByTheMapping() {
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> ConfigFixtures.mapping(Map.of("poolwatch.pools.main.acquisition-timeout", "soon", "DATABASE_URL", "x")));
+        String message = allMessages(e);
+        assertTrue(message.contains("poolwatch.pools.main.acquisition-timeout"), message);
+        assertTrue(message.contains("soon"), message);
+        assertTrue(message.contains(Durations.ACCEPTED), message);
+    }
+
+    @Test
+    void zeroAcquisitionTimeout() {
+        assertProblem(problems(Map.of("poolwatch.defaults.acquisition-timeout", "0s"), PG), "poolwatch.defaults.acquisition-timeout=0s",
+                "above zero");
+    }
+
+    @Test
+    void replicaWeightsWithoutReplicas() {
+        assertProblem(problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_REPLICA_1_WEIGHT", "2")),
+                "DB_REPLICA_1_WEIGHT=2", "DB_READ_REPLICAS is not");
+        assertProblem(problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_READ_REPLICAS", "postgresql://r1/app",
+                "DB_REPLICA_3_WEIGHT", "2")), "DB_REPLICA_3_WEIGHT=2", "DB_REPLICA_1_WEIGHT to DB_REPLICA_1_WEIGHT");
+    }
+
+    @Test
+    void replicasReferencingAnUndefinedWorkload() {
+        assertProblem(problems(Map.of("poolwatch.read-replicas.workload", "reads"),
+                Map.of("DATABASE_URL", "postgresql://db/app", "DB_READ_REPLICAS", "postgresql://r1/app")),
+                "poolwatch.read-replicas.workload=reads", "not defined", "[main, jobs, analytics, financial]");
+        assertProblem(problems(Map.of("poolwatch.pools.main.enabled", "false"),
+                Map.of("DATABASE_URL", "postgresql://db/app", "DB_READ_REPLICAS", "postgresql://r1/app")),
+                "poolwatch.read-replicas.workload=main", "disabled");
+    }
+
+    @Test
+    void aWorkloadWithoutAnyUrlWhenOthersHaveOne() {
+        assertProblem(problems(Map.of("poolwatch.pools.main.url", "postgresql://db/app"), Map.of()),
+                "poolwatch.pools.\"jobs\".url", "not set", "poolwatch.pools.\"jobs\".enabled=false");
+    }
+
+    @Test
+    void invalidWorkloadNames() {
+        assertProblem(problems(Map.of("poolwatch.pools.\"Bad Name\".url", "postgresql://db/app"), PG), "'Bad Name'",
+                "lower-case letters");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        List<String> p = problems(Map.of("poolwatch.pools.main.max-size", "0", "poolwatch.pools.financial.transaction-isolation", "x"),
+                Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_TIMEOUT", "soon"));
+        assertEquals(3, p.size(), p.toString());
+    }
+
+    @Test
+    void passwordsNeverAppearInProblems() {
+        List<String> p = problems(Map.of("poolwatch.pools.main.password", "hunter2", "poolwatch.pools.main.max-size", "0"),
+                Map.of("DATABASE_URL", "postgresql://app:hunter2@db:70000/app"));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> resolve(Map.of("poolwatch.pools.main.password", "hunter2", "poolwatch.pools.main.max-size", "0"),
+                        Map.of("DATABASE_URL", "postgresql://app:hunter2@db:70000/app")));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        p.forEach(line -> assertFalse(line.contains("hunter2"), line));
+    }
+
+    @Test
+    void settingsNeverPrintThePassword() {
+        PoolSettings main = pool(resolve(Map.of(), PG), "main");
+        assertFalse(main.toString().contains("topsecret"), main.toString());
+    }
+
+    private static String allMessages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+            for (Throwable s : c.getSuppressed()) {
+                sb.append(allMessages(s));
+            }
+        }
+        return sb.toString();
+    }
+}
