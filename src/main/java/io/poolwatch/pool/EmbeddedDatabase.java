@@ -27,6 +27,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final DatabaseKind kind;
     private final String jdbcUrl;
+    /**
+     * H2 only: the session that created the schema stays open as long as the database. H2 2.x binds CHECK
+     * constraints to the creating session and fails them once it is closed.
+     */
+    private Connection keeper;
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseKind kind, String jdbcUrl) {
         this.postgres = postgres;
@@ -48,8 +53,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (db == null) {
             db = new EmbeddedDatabase(null, DatabaseKind.H2, "jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1");
         }
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl)) {
-            DemoSchema.load(c, db.kind, config.demoRows());
+        try {
+            Connection c = DriverManager.getConnection(db.jdbcUrl);
+            if (db.kind == DatabaseKind.H2) {
+                db.keeper = c;
+            }
+            try {
+                DemoSchema.load(c, db.kind, config.demoRows());
+            } finally {
+                if (db.keeper == null) {
+                    c.close();
+                }
+            }
         } catch (SQLException e) {
             db.close();
             throw new IllegalStateException("loading the demo schema into the embedded database failed: " + e.getMessage(), e);
@@ -93,8 +108,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warnf("stopping the embedded PostgreSQL failed: %s", e.getMessage());
             }
-        } else {
-            try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+        } else if (keeper != null) {
+            try (Connection c = keeper; Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");
             } catch (SQLException e) {
                 LOG.debugf("H2 shutdown: %s", e.getMessage());

@@ -1,6 +1,6 @@
 package io.poolwatch.config;
 
-import static io.poolwatch.config.ConfigFixtures.resolve;
+import static io.poolwatch.testing.TestConfigs.resolve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+
+import io.poolwatch.testing.TestConfigs;
 
 class PoolSettingsResolverTest {
 
@@ -182,7 +184,7 @@ class PoolSettingsResolverTest {
     @Test
     void noUrlAnywhereStartsTheEmbeddedDatabaseOnce() {
         int[] started = { 0 };
-        ResolvedConfiguration c = PoolSettingsResolver.resolve(ConfigFixtures.mapping(Map.of()), SeedSource.of(Map.of()), () -> {
+        ResolvedConfiguration c = PoolSettingsResolver.resolve(TestConfigs.mapping(Map.of()), SeedSource.of(Map.of()), () -> {
             started[0]++;
             return "jdbc:postgresql://127.0.0.1:5555/poolwatch?user=postgres";
         });
@@ -250,7 +252,7 @@ class PoolSettingsResolverTest {
     @Test
     void unparseableNativeDurationsAreRejectedByTheMapping() {
         RuntimeException e = assertThrows(RuntimeException.class,
-                () -> ConfigFixtures.mapping(Map.of("poolwatch.pools.main.acquisition-timeout", "soon", "DATABASE_URL", "x")));
+                () -> TestConfigs.mapping(Map.of("poolwatch.pools.main.acquisition-timeout", "soon", "DATABASE_URL", "x")));
         String message = allMessages(e);
         assertTrue(message.contains("poolwatch.pools.main.acquisition-timeout"), message);
         assertTrue(message.contains("soon"), message);

@@ -1,0 +1,49 @@
+package io.poolwatch.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.testing.TestConfigs;
+
+/** Workload pools on H2, the embedded fallback: sizes, isolation and sessions as H2 reports them. */
+class PoolRegistryH2Test {
+
+    @Test
+    void poolsOnH2() throws SQLException {
+        var config = TestConfigs.resolve(TestConfigs.only(Map.of(
+                "poolwatch.defaults.url", "jdbc:h2:mem:pools_h2;DB_CLOSE_DELAY=-1",
+                "poolwatch.pools.financial.min-size", "2",
+                "poolwatch.pools.financial.max-size", "2",
+                "poolwatch.pools.financial.acquisition-timeout", "200ms",
+                "poolwatch.pools.main.min-size", "3"), "main", "financial"), Map.of());
+        try (WorkloadPools pools = WorkloadPools.open(config.pools())) {
+            assertEquals(DatabaseKind.H2, pools.get("main").settings().url().kind());
+            try (Connection c = pools.get("financial").dataSource().getConnection(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT ISOLATION_LEVEL FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {
+                rs.next();
+                assertEquals("SERIALIZABLE", rs.getString(1));
+                Connection second = pools.get("financial").dataSource().getConnection();
+                try {
+                    assertThrows(SQLException.class, () -> pools.get("financial").dataSource().getConnection());
+                } finally {
+                    second.close();
+                }
+            }
+            try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+                rs.next();
+                // main's 3 and financial's 2 (Agroal fills in the background; H2 opens instantly)
+                assertEquals(5, rs.getInt(1));
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.poolwatch.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.ResolvedConfiguration;
+import io.poolwatch.testing.TestConfigs;
+import io.poolwatch.testing.TestDatabases;
+
+/** Workload pools against the real MariaDB server on 127.0.0.1:3306, through the seed's mysql:// form. */
+class PoolRegistryMariadbTest {
+
+    private static WorkloadPools pools;
+    private static String url;
+
+    @BeforeAll
+    static void open() throws SQLException {
+        url = TestDatabases.mariadbUrl();
+        ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(Map.of(
+                "poolwatch.pools.analytics.statement-timeout", "1s",
+                "poolwatch.pools.financial.min-size", "2",
+                "poolwatch.pools.financial.max-size", "2",
+                "poolwatch.pools.financial.acquisition-timeout", "300ms"), "main", "analytics", "financial"),
+                Map.of("DATABASE_URL", "mysql://root:@127.0.0.1:3306/" + TestDatabases.DATABASE));
+        pools = WorkloadPools.open(config.pools());
+        try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS pool_probe (id INT PRIMARY KEY)");
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (pools != null) {
+            pools.close();
+        }
+    }
+
+    private static String scalar(String workload, String sql) throws SQLException {
+        try (Connection c = pools.get(workload).dataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
+    void theSeedMysqlUrlReachesMariadb() throws SQLException {
+        assertEquals(DatabaseKind.MARIADB, pools.get("main").settings().url().kind());
+        assertTrue(scalar("main", "SELECT VERSION()").toLowerCase().contains("mariadb"));
+    }
+
+    @Test
+    void financialRunsSerializableAsTheServerSeesIt() throws SQLException {
+        assertEquals("SERIALIZABLE", scalar("financial", "SELECT @@tx_isolation"));
+        assertEquals("READ-COMMITTED", scalar("main", "SELECT @@tx_isolation"));
+    }
+
+    @Test
+    void theServerStopsAnalyticsStatementsOverTheTimeout() throws SQLException {
+        assertEquals("1.000000", scalar("analytics", "SELECT @@max_statement_time"));
+        try (Connection c = pools.get("analytics").dataSource().getConnection(); Statement st = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class,
+                    () -> st.executeQuery("SELECT COUNT(*) FROM information_schema.columns a, information_schema.columns b, information_schema.columns c"));
+            assertEquals(1969, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    @Test
+    void analyticsCannotWrite() throws SQLException {
+        try (Connection c = pools.get("analytics").dataSource().getConnection(); Statement st = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> st.execute("INSERT INTO pool_probe VALUES (1)"));
+            assertEquals(1792, e.getErrorCode(), e.getMessage());
+        }
+    }
+
+    @Test
+    void sizesHoldOnTheServer() throws Exception {
+        Connection a = pools.get("financial").dataSource().getConnection();
+        Connection b = pools.get("financial").dataSource().getConnection();
+        try {
+            assertThrows(SQLException.class, () -> pools.get("financial").dataSource().getConnection());
+            try (Connection admin = DriverManager.getConnection(url); Statement st = admin.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.processlist WHERE db = '"
+                            + TestDatabases.DATABASE + "' AND id <> CONNECTION_ID()")) {
+                rs.next();
+                // The server sees exactly the connections the pools count as open, and financial stops at its max.
+                assertEquals(2, pools.get("financial").activity().open());
+                assertEquals(pools.all().stream().mapToLong(p -> p.activity().open()).sum(), rs.getInt(1));
+            }
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+}

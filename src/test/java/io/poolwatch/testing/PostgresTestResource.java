@@ -1,0 +1,30 @@
+package io.poolwatch.testing;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Points poolwatch at the test PostgreSQL through the seed variable DATABASE_URL (password included, so tests
+ * can prove it is never shown), with small pools and short timeouts that the tests assert against.
+ */
+public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        TestDatabases.Server pg = TestDatabases.postgres();
+        return Map.of(
+                "DATABASE_URL", pg.seedUrl(),
+                "poolwatch.pools.jobs.min-size", "1",
+                "poolwatch.pools.jobs.max-size", "3",
+                "poolwatch.pools.jobs.acquisition-timeout", "300ms",
+                "poolwatch.pools.analytics.statement-timeout", "1s",
+                "poolwatch.pools.main.min-size", "2",
+                "poolwatch.pools.financial.min-size", "2");
+    }
+
+    @Override
+    public void stop() {
+        // The server outlives the application: other test classes and the JVM's shutdown hook own it.
+    }
+}
