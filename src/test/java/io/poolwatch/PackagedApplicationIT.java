@@ -1,0 +1,124 @@
+package io.poolwatch;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.testing.PoolwatchProcess;
+import io.poolwatch.testing.TestDatabases;
+
+/** The packaged jar as an operator runs it: the embedded default, SIGTERM against a real server, refused configuration. */
+class PackagedApplicationIT {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration STOP = Duration.ofSeconds(40);
+    private static final List<String> WORKLOADS = List.of("main", "jobs", "analytics", "financial");
+
+    @Test
+    void theEmbeddedDefaultStartsServesAndCleansUp() throws Exception {
+        try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), Map.of())) {
+            double startedIn = app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            long rss = app.rssKib();
+            // Figures for docs/PERFORMANCE.md.
+            System.out.printf("embedded default: started in %.3fs, RSS %d MiB%n", startedIn, rss / 1024);
+            assertTrue(app.output().contains("embedded demo postgresql database"), app.output());
+
+            String url = given().baseUri(app.baseUri()).when().get("/api/v1/pools").then().statusCode(200)
+                    .body("name", contains(WORKLOADS.toArray()))
+                    .body("database", everyItem(equalTo("postgresql")))
+                    .body("sources.url", everyItem(equalTo("embedded")))
+                    .extract().path("[0].url");
+            Matcher port = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(url);
+            assertTrue(port.find(), url);
+            Path dataDirectory;
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port.group(1) + "/poolwatch?user=postgres");
+                    Statement st = c.createStatement()) {
+                try (ResultSet rs = st.executeQuery("SHOW data_directory")) {
+                    rs.next();
+                    dataDirectory = Path.of(rs.getString(1));
+                }
+                try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM analytics_events")) {
+                    rs.next();
+                    assertEquals(200_000, rs.getInt(1));
+                }
+            }
+            given().baseUri(app.baseUri()).when().get("/").then().statusCode(200);
+
+            assertStoppedBySigterm(app.terminate(STOP), app);
+            assertTrue(app.output().contains("closed 4 pool(s)"), app.output());
+            assertFalse(Files.exists(dataDirectory), "embedded data directory left behind: " + dataDirectory);
+        }
+    }
+
+    @Test
+    void sigtermClosesEveryConnectionOnTheServer() throws Exception {
+        TestDatabases.Server pg = TestDatabases.postgres();
+        String tag = "it" + ProcessHandle.current().pid();
+        Map<String, String> props = new HashMap<>();
+        for (String w : WORKLOADS) {
+            props.put("poolwatch.pools." + w + ".application-name", tag + "-" + w);
+        }
+        try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", pg.seedUrl(), "DB_POOL_SIZE", "2"), props)) {
+            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            for (String w : WORKLOADS) {
+                assertEquals(2, TestDatabases.awaitSessions(pg, tag + "-" + w, 2), w);
+            }
+            assertFalse(app.output().contains(pg.password()), "the password must never be logged");
+            assertStoppedBySigterm(app.terminate(STOP), app);
+            for (String w : WORKLOADS) {
+                assertEquals(0, TestDatabases.awaitSessions(pg, tag + "-" + w, 0), w + " left connections open");
+            }
+        }
+    }
+
+    @Test
+    void invalidConfigurationStopsStartUpNamingEveryProblem() throws Exception {
+        try (PoolwatchProcess app = PoolwatchProcess.start(
+                Map.of("DATABASE_URL", "postgresql://app:hunter2@127.0.0.1:5432/app", "DB_POOL_TIMEOUT", "soon",
+                        "DB_REPLICA_2_WEIGHT", "3"),
+                Map.of("poolwatch.pools.financial.transaction-isolation", "snapshot", "poolwatch.pools.main.max-size", "0"))) {
+            int exit = app.awaitExit(START);
+            String out = app.output();
+            assertNotEquals(0, exit, out);
+            assertTrue(out.contains("the configuration has 4 problems"), out);
+            assertTrue(out.contains("DB_POOL_TIMEOUT=soon"), out);
+            assertTrue(out.contains("DB_REPLICA_2_WEIGHT=3"), out);
+            assertTrue(out.contains("poolwatch.pools.\"financial\".transaction-isolation=snapshot"), out);
+            assertTrue(out.contains("poolwatch.pools.\"main\".max-size=0"), out);
+            assertFalse(out.contains("hunter2"), "the password must never be logged");
+        }
+    }
+
+    /** The JVM ends with 143 (128 + SIGTERM) once its shutdown hooks ran; 0 is as good. */
+    private static void assertStoppedBySigterm(int exit, PoolwatchProcess app) {
+        assertTrue(exit == 0 || exit == 143, "exit code " + exit + "\n" + outputOf(app));
+    }
+
+    private static String outputOf(PoolwatchProcess app) {
+        try {
+            return app.output();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}
