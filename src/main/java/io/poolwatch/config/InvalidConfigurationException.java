@@ -2,8 +2,13 @@ package io.poolwatch.config;
 
 import java.util.List;
 
-/** Start-up refused: the configuration has problems, each named with its key, its value and what is accepted. */
-public class InvalidConfigurationException extends RuntimeException {
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * Start-up refused: the configuration has problems, each named with its key, its value and what is accepted.
+ * As a {@link ConfigurationException}, Quarkus prints just this message, not a stack trace.
+ */
+public class InvalidConfigurationException extends ConfigurationException {
 
     private final List<String> problems;
 
