@@ -250,6 +250,27 @@ class PoolSettingsResolverTest {
     }
 
     @Test
+    void lifoIsAcceptedButMustBeABoolean() {
+        resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_USE_LIFO", "false"));
+        assertProblem(problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_USE_LIFO", "sometimes")),
+                "DB_POOL_USE_LIFO=sometimes", Converters.ACCEPTED_BOOLEANS);
+    }
+
+    @Test
+    void theOlderDbEchoVariableTurnsOnSqlEcho() {
+        assertTrue(resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_ECHO", "yes")).monitoring().sqlEcho());
+    }
+
+    @Test
+    void unparseableNativeBooleansAreRejectedByTheMapping() {
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> TestConfigs.mapping(Map.of("poolwatch.pools.financial.critical", "ture")));
+        String message = allMessages(e);
+        assertTrue(message.contains("poolwatch.pools.financial.critical"), message);
+        assertTrue(message.contains(Converters.ACCEPTED_BOOLEANS), message);
+    }
+
+    @Test
     void unparseableNativeDurationsAreRejectedByTheMapping() {
         RuntimeException e = assertThrows(RuntimeException.class,
                 () -> TestConfigs.mapping(Map.of("poolwatch.pools.main.acquisition-timeout", "soon", "DATABASE_URL", "x")));
