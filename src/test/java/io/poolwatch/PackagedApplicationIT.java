@@ -109,6 +109,16 @@ class PackagedApplicationIT {
         }
     }
 
+    @Test
+    void aMisspeltKeyStopsStartUp() throws Exception {
+        try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", "postgresql://127.0.0.1:5432/app"),
+                Map.of("poolwatch.pools.main.max-sise", "3"))) {
+            int exit = app.awaitExit(START);
+            assertNotEquals(0, exit, app.output());
+            assertTrue(app.output().contains("poolwatch.pools.main.max-sise"), app.output());
+        }
+    }
+
     /** The JVM ends with 143 (128 + SIGTERM) once its shutdown hooks ran; 0 is as good. */
     private static void assertStoppedBySigterm(int exit, PoolwatchProcess app) {
         assertTrue(exit == 0 || exit == 143, "exit code " + exit + "\n" + outputOf(app));

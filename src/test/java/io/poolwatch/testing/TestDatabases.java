@@ -158,9 +158,10 @@ public final class TestDatabases {
         }
     }
 
-    /** Counts the server sessions whose application_name is {@code applicationName}. */
+    /** Counts the sessions in the test database whose application_name is {@code applicationName}. */
     public static int sessions(Connection c, String applicationName) throws SQLException {
-        try (var ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+        try (var ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ? AND datname = current_database()")) {
             ps.setString(1, applicationName);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
