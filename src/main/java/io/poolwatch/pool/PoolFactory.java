@@ -1,6 +1,7 @@
 package io.poolwatch.pool;
 
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +18,10 @@ import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolSettings;
+import io.poolwatch.sampling.PoolRecorder;
+import io.poolwatch.sampling.StatementRecorder;
 
 /** Builds an Agroal pool from a workload's settings; the only place pools are created. */
 public final class PoolFactory {
@@ -29,8 +33,12 @@ public final class PoolFactory {
     }
 
     /** Creates the pool. Connections are opened in the background, so an unreachable database does not block. */
-    public static WorkloadPool create(PoolSettings s) throws SQLException {
+    public static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring) throws SQLException {
         Map<String, String> driver = driverProperties(s);
+        Clock clock = Clock.systemUTC();
+        PoolRecorder recorder = new PoolRecorder(s.name(), s.leakDetectionInterval(), clock);
+        StatementRecorder statements = new StatementRecorder(s.name(), monitoring.slowQueryThreshold(), monitoring.sqlEcho(), clock);
+        String statementRecorderId = StatementTimingDriver.register(statements);
         AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(false)
                 .connectionPoolConfiguration(pool -> pool
@@ -46,7 +54,9 @@ public final class PoolFactory {
                         .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(VALIDATION_TIMEOUT_SECONDS))
                         .exceptionSorter(exceptionSorter(s.url().kind()))
                         .connectionFactoryConfiguration(factory -> {
-                            factory.jdbcUrl(s.url().jdbcUrl())
+                            factory.connectionProviderClass(StatementTimingDriver.class)
+                                    .jdbcProperty(StatementTimingDriver.RECORDER_PROPERTY, statementRecorderId)
+                                    .jdbcUrl(s.url().jdbcUrl())
                                     .autoCommit(true)
                                     .readOnly(s.readOnly())
                                     .loginTimeout(s.connectTimeout())
@@ -59,14 +69,18 @@ public final class PoolFactory {
                             driver.forEach(factory::jdbcProperty);
                             return factory;
                         }));
-        PoolActivity activity = new PoolActivity();
         List<AgroalDataSourceListener> listeners = new ArrayList<>();
-        listeners.add(activity);
+        listeners.add(recorder);
         if (s.echo()) {
             listeners.add(new PoolEcho(s.name()));
         }
-        AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
-        return new WorkloadPool(s, ds, activity);
+        try {
+            AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
+            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId);
+        } catch (SQLException | RuntimeException e) {
+            StatementTimingDriver.unregister(statementRecorderId);
+            throw e;
+        }
     }
 
     /**

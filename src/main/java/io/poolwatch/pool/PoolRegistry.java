@@ -49,7 +49,7 @@ public class PoolRegistry {
         });
         this.embedded = started[0];
         try {
-            this.pools = WorkloadPools.open(resolved.pools());
+            this.pools = WorkloadPools.open(resolved.pools(), resolved.monitoring());
         } catch (SQLException | RuntimeException e) {
             if (embedded != null) {
                 embedded.close();

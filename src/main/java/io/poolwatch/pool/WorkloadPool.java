@@ -2,18 +2,25 @@ package io.poolwatch.pool;
 
 import io.agroal.api.AgroalDataSource;
 import io.poolwatch.config.PoolSettings;
+import io.poolwatch.sampling.PoolRecorder;
+import io.poolwatch.sampling.StatementRecorder;
 
-/** One workload's Agroal pool, the settings it was built from, and its activity counters. */
+/** One workload's Agroal pool, the settings it was built from, and what records its use. */
 public final class WorkloadPool implements AutoCloseable {
 
     private final PoolSettings settings;
     private final AgroalDataSource dataSource;
-    private final PoolActivity activity;
+    private final PoolRecorder recorder;
+    private final StatementRecorder statements;
+    private final String statementRecorderId;
 
-    WorkloadPool(PoolSettings settings, AgroalDataSource dataSource, PoolActivity activity) {
+    WorkloadPool(PoolSettings settings, AgroalDataSource dataSource, PoolRecorder recorder, StatementRecorder statements,
+            String statementRecorderId) {
         this.settings = settings;
         this.dataSource = dataSource;
-        this.activity = activity;
+        this.recorder = recorder;
+        this.statements = statements;
+        this.statementRecorderId = statementRecorderId;
     }
 
     /** The workload name. */
@@ -30,14 +37,24 @@ public final class WorkloadPool implements AutoCloseable {
         return dataSource;
     }
 
-    public PoolActivity activity() {
-        return activity;
+    /** Acquisitions, returns, leaks and connection life cycle of this pool. */
+    public PoolRecorder recorder() {
+        return recorder;
+    }
+
+    /** Statement timing and slow statements of this pool. */
+    public StatementRecorder statements() {
+        return statements;
     }
 
     /** Closes every connection of this pool, leased or idle. */
     @Override
     public void close() {
-        dataSource.close();
+        try {
+            dataSource.close();
+        } finally {
+            StatementTimingDriver.unregister(statementRecorderId);
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolSettings;
 
 /** The set of workload pools: opened together, looked up by name, drained and closed together. */
@@ -27,11 +28,11 @@ public final class WorkloadPools implements AutoCloseable {
     }
 
     /** Opens a pool per settings; if one cannot be built, those already built are closed before the error is thrown. */
-    public static WorkloadPools open(List<PoolSettings> settings) throws SQLException {
+    public static WorkloadPools open(List<PoolSettings> settings, MonitoringSettings monitoring) throws SQLException {
         Map<String, WorkloadPool> built = new LinkedHashMap<>();
         try {
             for (PoolSettings s : settings) {
-                built.put(s.name(), PoolFactory.create(s));
+                built.put(s.name(), PoolFactory.create(s, monitoring));
             }
         } catch (SQLException | RuntimeException e) {
             built.values().forEach(WorkloadPool::close);
@@ -60,7 +61,7 @@ public final class WorkloadPools implements AutoCloseable {
 
     /** Connections leased across all pools. */
     public long leased() {
-        return pools.values().stream().mapToLong(p -> p.activity().leased()).sum();
+        return pools.values().stream().mapToLong(p -> p.recorder().leased()).sum();
     }
 
     /**

@@ -20,7 +20,7 @@ public record PoolView(String name, String database, String url, boolean critica
         return new PoolView(s.name(), s.url().kind().label(), s.url().masked(), s.critical(), s.readOnly(),
                 s.isolation().configName(), s.minSize(), s.maxSize(), Durations.format(s.acquisitionTimeout()),
                 s.statementTimeout().map(Durations::format).orElse("none"), Durations.format(s.maxLifetime()),
-                s.applicationName(), pool.activity().open(), pool.activity().leased(), pool.activity().idle(),
-                pool.activity().acquisitions(), s.sources());
+                s.applicationName(), pool.recorder().open(), pool.recorder().leased(),
+                Math.max(0, pool.recorder().open() - pool.recorder().leased()), pool.recorder().counters().acquired(), s.sources());
     }
 }

@@ -30,7 +30,7 @@ class GracefulShutdownTest {
                 "poolwatch.pools.jobs.application-name", applicationName,
                 "poolwatch.pools.jobs.min-size", "3",
                 "poolwatch.pools.jobs.max-size", "4"), "jobs"), Map.of("DATABASE_URL", pg.seedUrl()));
-        return WorkloadPools.open(config.pools());
+        return WorkloadPools.open(config.pools(), config.monitoring());
     }
 
     @Test

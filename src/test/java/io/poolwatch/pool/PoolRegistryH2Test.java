@@ -25,7 +25,7 @@ class PoolRegistryH2Test {
                 "poolwatch.pools.financial.max-size", "2",
                 "poolwatch.pools.financial.acquisition-timeout", "200ms",
                 "poolwatch.pools.main.min-size", "3"), "main", "financial"), Map.of());
-        try (WorkloadPools pools = WorkloadPools.open(config.pools())) {
+        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
             assertEquals(DatabaseKind.H2, pools.get("main").settings().url().kind());
             try (Connection c = pools.get("financial").dataSource().getConnection(); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT ISOLATION_LEVEL FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {

@@ -35,7 +35,7 @@ class PoolRegistryMariadbTest {
                 "poolwatch.pools.financial.max-size", "2",
                 "poolwatch.pools.financial.acquisition-timeout", "300ms"), "main", "analytics", "financial"),
                 Map.of("DATABASE_URL", "mysql://root:@127.0.0.1:3306/" + TestDatabases.DATABASE));
-        pools = WorkloadPools.open(config.pools());
+        pools = WorkloadPools.open(config.pools(), config.monitoring());
         try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS pool_probe (id INT PRIMARY KEY)");
         }
@@ -97,8 +97,8 @@ class PoolRegistryMariadbTest {
                             + TestDatabases.DATABASE + "' AND id <> CONNECTION_ID()")) {
                 rs.next();
                 // The server sees exactly the connections the pools count as open, and financial stops at its max.
-                assertEquals(2, pools.get("financial").activity().open());
-                assertEquals(pools.all().stream().mapToLong(p -> p.activity().open()).sum(), rs.getInt(1));
+                assertEquals(2, pools.get("financial").recorder().open());
+                assertEquals(pools.all().stream().mapToLong(p -> p.recorder().open()).sum(), rs.getInt(1));
             }
         } finally {
             a.close();

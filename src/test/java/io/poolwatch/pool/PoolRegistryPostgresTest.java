@@ -66,7 +66,7 @@ class PoolRegistryPostgresTest {
             for (int i = 0; i < 3; i++) {
                 held.add(jobs.getConnection());
             }
-            assertEquals(3, registry.pool("jobs").activity().leased());
+            assertEquals(3, registry.pool("jobs").recorder().leased());
             SQLException timeout = assertThrows(SQLException.class, jobs::getConnection);
             assertTrue(timeout.getMessage().toLowerCase().contains("timeout") || timeout.getMessage().toLowerCase().contains("acquisition"),
                     timeout.getMessage());
@@ -78,7 +78,7 @@ class PoolRegistryPostgresTest {
                 c.close();
             }
         }
-        assertEquals(0, registry.pool("jobs").activity().leased());
+        assertEquals(0, registry.pool("jobs").recorder().leased());
     }
 
     @Test

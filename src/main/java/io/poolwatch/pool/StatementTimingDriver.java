@@ -1,0 +1,90 @@
+package io.poolwatch.pool;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+import io.poolwatch.sampling.StatementRecorder;
+import net.ttddyy.dsproxy.ConnectionInfo;
+import net.ttddyy.dsproxy.proxy.JdbcProxyFactory;
+
+/**
+ * The driver Agroal opens physical connections through: it opens them with the real driver for the URL and
+ * wraps each once, at creation, in a datasource-proxy connection that times its statements. Acquiring and
+ * returning a pooled connection therefore costs nothing extra; only statement execution goes through the proxy.
+ * <p>
+ * Agroal instantiates the driver itself, so the pool's recorder is found by an id passed as a driver property.
+ */
+public final class StatementTimingDriver implements Driver {
+
+    /** The driver property carrying the recorder id; removed before the real driver sees the properties. */
+    static final String RECORDER_PROPERTY = "poolwatch.statement-recorder";
+    private static final Map<String, StatementRecorder> RECORDERS = new ConcurrentHashMap<>();
+
+    static String register(StatementRecorder recorder) {
+        String id = UUID.randomUUID().toString();
+        RECORDERS.put(id, recorder);
+        return id;
+    }
+
+    static void unregister(String id) {
+        RECORDERS.remove(id);
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        Properties properties = new Properties();
+        properties.putAll(info);
+        Object id = properties.remove(RECORDER_PROPERTY);
+        Connection connection = DriverManager.getDriver(url).connect(url, properties);
+        StatementRecorder recorder = id == null ? null : RECORDERS.get(id.toString());
+        if (connection == null || recorder == null) {
+            return connection;
+        }
+        ConnectionInfo connectionInfo = new ConnectionInfo();
+        connectionInfo.setDataSourceName(recorder.proxyConfig().getDataSourceName());
+        return JdbcProxyFactory.DEFAULT.createConnection(connection, connectionInfo, recorder.proxyConfig());
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        try {
+            return DriverManager.getDriver(url) != null;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+        return DriverManager.getDriver(url).getPropertyInfo(url, info);
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 1;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 0;
+    }
+
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+}
