@@ -37,6 +37,9 @@ public interface PoolwatchConfig {
     /** Orderly shutdown. */
     ShutdownConfig shutdown();
 
+    /** How often pools and servers are sampled, and how much history is kept. */
+    SamplingConfig sampling();
+
     /** One workload's pool. Every key is optional; see the class Javadoc for how a value is chosen. */
     interface PoolConfig {
 
@@ -179,6 +182,35 @@ public interface PoolwatchConfig {
     enum EmbeddedKind {
         POSTGRESQL,
         H2
+    }
+
+    /** Sampling of the pools and of the database servers. */
+    interface SamplingConfig {
+
+        /** How often every pool is sampled. */
+        @WithDefault("5s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration interval();
+
+        /** How often each database server's session views are read. */
+        @WithDefault("15s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration serverInterval();
+
+        /** How much pool history is kept in memory; the memory used does not grow with uptime. */
+        @WithDefault("1h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration history();
+
+        /** The window the error rate (failed acquisitions / attempts) is computed over. */
+        @WithDefault("1m")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration errorRateWindow();
+
+        /** Statement timeout of the server-side queries, so a hung server cannot hold the sampler. */
+        @WithDefault("2s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration serverQueryTimeout();
     }
 
     /** Orderly shutdown. */

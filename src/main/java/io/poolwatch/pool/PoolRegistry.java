@@ -94,6 +94,11 @@ public class PoolRegistry {
         return pools.all();
     }
 
+    /** The names of every pool, standard workloads first. */
+    public java.util.Set<String> names() {
+        return pools.names();
+    }
+
     @Produces
     @Dependent
     @Unremovable

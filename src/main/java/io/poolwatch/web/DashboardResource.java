@@ -29,6 +29,6 @@ public class DashboardResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance index() {
-        return Templates.index(registry.pools().stream().map(PoolView::of).toList(), registry.embedded());
+        return Templates.index(registry.pools().stream().map(p -> PoolView.of(p, null)).toList(), registry.embedded());
     }
 }

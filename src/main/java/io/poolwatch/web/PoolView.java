@@ -2,25 +2,37 @@ package io.poolwatch.web;
 
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.PoolSnapshot;
 
 /**
- * A pool as the API and the page show it: configuration in effect (URL masked, no password) and current use.
+ * A pool as the API and the page show it: configuration in effect (URL masked, no password), live connection
+ * counts, and the latest snapshot.
  *
  * @param sources for each setting, the key or variable that chose it
+ * @param snapshot the latest sample, absent before the first
+ * @param lastConnectionError the latest failure to open a connection, if any
  */
-public record PoolView(String name, String database, String url, boolean critical, boolean readOnly, String isolation,
-        int minSize, int maxSize, String acquisitionTimeout, String statementTimeout, String maxLifetime,
-        String applicationName, long open, long leased, long idle, long acquisitions, Map<String, String> sources) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PoolView(String name, String workload, String role, String database, String url, String applicationName,
+        boolean critical, boolean readOnly, String isolation, int minSize, int maxSize, String acquisitionTimeout,
+        String statementTimeout, String maxLifetime, String leakDetectionInterval, long open, long leased, long idle,
+        long awaiting, long acquisitions, int currentLeaks, Map<String, String> sources, PoolSnapshot snapshot,
+        String lastConnectionError) {
 
-    static PoolView of(WorkloadPool pool) {
+    static PoolView of(WorkloadPool pool, PoolSnapshot snapshot) {
         PoolSettings s = pool.settings();
-        return new PoolView(s.name(), s.url().kind().label(), s.url().masked(), s.critical(), s.readOnly(),
-                s.isolation().configName(), s.minSize(), s.maxSize(), Durations.format(s.acquisitionTimeout()),
+        long open = pool.recorder().open();
+        long leased = pool.recorder().leased();
+        return new PoolView(s.name(), s.name(), "primary", s.url().kind().label(), s.url().masked(), s.applicationName(),
+                s.critical(), s.readOnly(), s.isolation().configName(), s.minSize(), s.maxSize(), Durations.format(s.acquisitionTimeout()),
                 s.statementTimeout().map(Durations::format).orElse("none"), Durations.format(s.maxLifetime()),
-                s.applicationName(), pool.recorder().open(), pool.recorder().leased(),
-                Math.max(0, pool.recorder().open() - pool.recorder().leased()), pool.recorder().counters().acquired(), s.sources());
+                Durations.format(s.leakDetectionInterval()), open, leased, Math.max(0, open - leased), pool.recorder().awaiting(),
+                pool.recorder().counters().acquired(), pool.recorder().currentLeakCount(), s.sources(), snapshot,
+                pool.recorder().lastCreationError().orElse(null));
     }
 }

@@ -1,0 +1,59 @@
+package io.poolwatch.metrics;
+
+/**
+ * Every meter poolwatch exports and its tags, in one place. Micrometer names; the Prometheus registry writes
+ * them with underscores, counters with {@code _total}. Times are in seconds, ratios between 0 and 1.
+ */
+public final class MetricNames {
+
+    private MetricNames() {
+    }
+
+    // tags
+    public static final String POOL = "pool";
+    public static final String WORKLOAD = "workload";
+    public static final String ROLE = "role";
+    public static final String QUANTILE = "quantile";
+    public static final String DATABASE = "database";
+    public static final String STATE = "state";
+
+    // pool gauges
+    public static final String ACTIVE = "poolwatch.pool.connections.active";
+    public static final String IDLE = "poolwatch.pool.connections.idle";
+    public static final String OPEN = "poolwatch.pool.connections.open";
+    public static final String AWAITING = "poolwatch.pool.connections.awaiting";
+    public static final String MIN = "poolwatch.pool.connections.min";
+    public static final String MAX = "poolwatch.pool.connections.max";
+    public static final String PEAK = "poolwatch.pool.connections.peak";
+    public static final String UTILIZATION = "poolwatch.pool.utilization.ratio";
+    public static final String ERROR_RATE = "poolwatch.pool.acquisition.error.ratio";
+    public static final String CHECKOUT = "poolwatch.pool.checkout.seconds";
+    public static final String CHECKOUT_MAX = "poolwatch.pool.checkout.max.seconds";
+    public static final String LEASE = "poolwatch.pool.lease.seconds";
+    public static final String LEASE_MAX = "poolwatch.pool.lease.max.seconds";
+    public static final String LEAKS_CURRENT = "poolwatch.pool.leaks.current";
+
+    // pool counters
+    public static final String ACQUISITIONS = "poolwatch.pool.acquisitions";
+    public static final String ACQUISITION_FAILURES = "poolwatch.pool.acquisition.failures";
+    public static final String ACQUISITION_TIMEOUTS = "poolwatch.pool.acquisition.timeouts";
+    public static final String CREATED = "poolwatch.pool.connections.created";
+    public static final String DESTROYED = "poolwatch.pool.connections.destroyed";
+    public static final String INVALID = "poolwatch.pool.connections.invalid";
+    public static final String REAPED = "poolwatch.pool.connections.reaped";
+    public static final String CREATION_FAILURES = "poolwatch.pool.connection.creation.failures";
+    public static final String LEAKS = "poolwatch.pool.leaks.detected";
+    public static final String STATEMENTS = "poolwatch.pool.statements";
+    public static final String STATEMENT_SECONDS = "poolwatch.pool.statement.seconds";
+    public static final String SLOW_STATEMENTS = "poolwatch.pool.statements.slow";
+
+    // server gauges
+    public static final String SERVER_UP = "poolwatch.server.up";
+    public static final String SERVER_SESSIONS = "poolwatch.server.sessions";
+    public static final String SERVER_SESSIONS_TOTAL = "poolwatch.server.sessions.total";
+    public static final String SERVER_MAX_CONNECTIONS = "poolwatch.server.max.connections";
+    public static final String SERVER_CONNECTION_USE = "poolwatch.server.connection.use.ratio";
+    public static final String SERVER_IDLE_IN_TRANSACTION = "poolwatch.server.idle.in.transaction.oldest.seconds";
+    public static final String SERVER_LONGEST_STATEMENT = "poolwatch.server.statement.longest.seconds";
+    public static final String SERVER_LONGEST_TRANSACTION = "poolwatch.server.transaction.longest.seconds";
+}

@@ -1,0 +1,110 @@
+package io.poolwatch.metrics;
+
+import java.util.function.ToDoubleFunction;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.Distribution;
+import io.poolwatch.sampling.PoolCounters;
+import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.sampling.PoolSnapshot;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Binds every pool to Micrometer. Meters are functions read at scrape time: live counts from the recorders
+ * (sums of adders, no database), distributions and rates from the latest snapshot. Nothing is recorded into
+ * Micrometer on the hot path.
+ */
+@ApplicationScoped
+public class PoolMetrics {
+
+    private static final double[] QUANTILES = { 0.5, 0.95, 0.99 };
+
+    private final MeterRegistry meters;
+    private final PoolRegistry registry;
+    private final PoolSampler sampler;
+
+    PoolMetrics(MeterRegistry meters, PoolRegistry registry, PoolSampler sampler) {
+        this.meters = meters;
+        this.registry = registry;
+        this.sampler = sampler;
+    }
+
+    void bind(@Observes StartupEvent event) {
+        registry.pools().forEach(this::bind);
+    }
+
+    private void bind(WorkloadPool pool) {
+        Tags tags = Tags.of(MetricNames.POOL, pool.name(), MetricNames.WORKLOAD, pool.name(), MetricNames.ROLE, "primary");
+        var r = pool.recorder();
+        gauge(MetricNames.ACTIVE, "Connections held by callers", tags, pool, p -> p.recorder().leased());
+        gauge(MetricNames.IDLE, "Open connections not held by callers", tags, pool,
+                p -> Math.max(0, p.recorder().open() - p.recorder().leased()));
+        gauge(MetricNames.OPEN, "Physical connections open to the database", tags, pool, p -> p.recorder().open());
+        gauge(MetricNames.AWAITING, "Callers waiting for a connection", tags, pool, p -> p.recorder().awaiting());
+        gauge(MetricNames.MIN, "Connections the pool keeps open (min-size)", tags, pool, p -> p.settings().minSize());
+        gauge(MetricNames.MAX, "Most connections the pool opens (max-size)", tags, pool, p -> p.settings().maxSize());
+        gauge(MetricNames.PEAK, "Most connections open at once since the last reset", tags, pool, p -> p.recorder().peakOpen());
+        gauge(MetricNames.UTILIZATION, "Connections held by callers / max-size", tags, pool,
+                p -> (double) p.recorder().leased() / p.settings().maxSize());
+        gauge(MetricNames.ERROR_RATE, "Failed acquisitions / attempts over the error-rate window", tags, pool,
+                p -> latest(p).map(PoolSnapshot::errorRate).orElse(0.0));
+        gauge(MetricNames.LEAKS_CURRENT, "Connections reported as leaked and not returned", tags, pool,
+                p -> p.recorder().currentLeakCount());
+        distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, "Time to get a connection from the pool", tags, pool,
+                PoolSnapshot::checkout);
+        distribution(MetricNames.LEASE, MetricNames.LEASE_MAX, "Time a connection is held before it is returned", tags, pool,
+                PoolSnapshot::lease);
+
+        counter(MetricNames.ACQUISITIONS, "Connections handed out", tags, r, c -> c.acquired());
+        counter(MetricNames.ACQUISITION_FAILURES, "getConnection calls that failed, timeouts included", tags, r, c -> c.failures());
+        counter(MetricNames.ACQUISITION_TIMEOUTS, "getConnection calls that timed out waiting", tags, r, c -> c.timeouts());
+        counter(MetricNames.CREATED, "Physical connections opened", tags, r, c -> c.created());
+        counter(MetricNames.DESTROYED, "Physical connections closed", tags, r, c -> c.destroyed());
+        counter(MetricNames.INVALID, "Connections found broken by validation", tags, r, c -> c.invalid());
+        counter(MetricNames.REAPED, "Idle connections closed by idle removal", tags, r, c -> c.reaped());
+        counter(MetricNames.CREATION_FAILURES, "Failed attempts to open a physical connection", tags, r, c -> c.creationFailures());
+        counter(MetricNames.LEAKS, "Connections reported as leaked (once each)", tags, r, c -> c.leaks());
+        FunctionCounter.builder(MetricNames.STATEMENTS, pool, p -> p.statements().statements())
+                .description("Statements run through the pool").tags(tags).register(meters);
+        FunctionCounter.builder(MetricNames.STATEMENT_SECONDS, pool, p -> p.statements().totalNanos() / 1e9)
+                .description("Time spent running statements").tags(tags).baseUnit("seconds").register(meters);
+        FunctionCounter.builder(MetricNames.SLOW_STATEMENTS, pool, p -> p.statements().slowStatements())
+                .description("Statements over the slow-query threshold").tags(tags).register(meters);
+    }
+
+    private java.util.Optional<PoolSnapshot> latest(WorkloadPool pool) {
+        return sampler.latest(pool.name());
+    }
+
+    private void gauge(String name, String help, Tags tags, WorkloadPool pool, ToDoubleFunction<WorkloadPool> value) {
+        Gauge.builder(name, pool, value).description(help).tags(tags).register(meters);
+    }
+
+    private void counter(String name, String help, Tags tags, io.poolwatch.sampling.PoolRecorder recorder,
+            ToDoubleFunction<PoolCounters> value) {
+        FunctionCounter.builder(name, recorder, r -> value.applyAsDouble(r.counters())).description(help).tags(tags).register(meters);
+    }
+
+    /** Quantiles of the last sampling interval as gauges with a quantile tag, and the interval's maximum. */
+    private void distribution(String name, String maxName, String help, Tags tags, WorkloadPool pool,
+            java.util.function.Function<PoolSnapshot, Distribution> which) {
+        for (double q : QUANTILES) {
+            gauge(name, help + " (last sampling interval, sampled)", tags.and(MetricNames.QUANTILE, Double.toString(q)), pool,
+                    p -> latest(p).map(which).map(d -> quantile(d, q) / 1000.0).orElse(0.0));
+        }
+        gauge(maxName, help + ", maximum in the last sampling interval", tags, pool,
+                p -> latest(p).map(which).map(d -> d.max() / 1000.0).orElse(0.0));
+    }
+
+    private static double quantile(Distribution d, double q) {
+        return q == 0.5 ? d.p50() : q == 0.95 ? d.p95() : d.p99();
+    }
+}

@@ -1,0 +1,177 @@
+package io.poolwatch.sampling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.UnknownWorkloadException;
+import io.poolwatch.pool.WorkloadPool;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Takes a snapshot of every pool on a schedule and keeps a bounded history of them. Everything derived from the
+ * recorders' counters — gauges, interval deltas, the error rate, percentiles — is computed here, off the hot path.
+ */
+@ApplicationScoped
+public class PoolSampler {
+
+    private static final Logger LOG = Logger.getLogger(PoolSampler.class);
+    /** Above these acquisition rates (per second) only a sample of acquisitions is timed. */
+    private static final double SAMPLE_ALL_BELOW = 1_000;
+    private static final double SAMPLE_EIGHTH_BELOW = 20_000;
+
+    private final PoolRegistry registry;
+    private final Duration interval;
+    private final Duration errorRateWindow;
+    private final int historyCapacity;
+    private final Clock clock = Clock.systemUTC();
+
+    private final Map<String, PoolHistory> histories = new ConcurrentHashMap<>();
+    private final Map<String, PoolCounters> previousTotals = new ConcurrentHashMap<>();
+    private final Map<String, long[]> previousStatements = new ConcurrentHashMap<>();
+    private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
+    private volatile Instant firstSampleAt;
+
+    /** Figures at the last reset, subtracted from the totals the API shows. */
+    public record Baseline(PoolCounters counters, long statements, long statementNanos, long slowStatements, Instant at) {
+    }
+
+    PoolSampler(PoolRegistry registry, PoolwatchConfig config) {
+        this.registry = registry;
+        this.interval = config.sampling().interval();
+        this.errorRateWindow = config.sampling().errorRateWindow();
+        long capacity = Math.max(1, config.sampling().history().toMillis() / Math.max(1, interval.toMillis()));
+        this.historyCapacity = (int) Math.min(capacity, 100_000);
+    }
+
+    @Scheduled(identity = "pool-sampler", every = "${poolwatch.sampling.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduledSample() {
+        if (!registry.configuration().monitoring().enabled()) {
+            return;
+        }
+        try {
+            sampleNow();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "sampling the pools failed");
+        }
+    }
+
+    /** Takes a snapshot of every pool now. */
+    public synchronized void sampleNow() {
+        Instant now = clock.instant();
+        for (WorkloadPool pool : registry.pools()) {
+            PoolSnapshot snapshot = snapshot(pool, now);
+            histories.computeIfAbsent(pool.name(), n -> new PoolHistory(historyCapacity)).add(snapshot);
+        }
+        if (firstSampleAt == null) {
+            firstSampleAt = now;
+        }
+    }
+
+    private PoolSnapshot snapshot(WorkloadPool pool, Instant now) {
+        PoolRecorder r = pool.recorder();
+        PoolCounters totals = r.counters();
+        PoolCounters delta = totals.minus(previousTotals.getOrDefault(pool.name(), PoolCounters.ZERO));
+        previousTotals.put(pool.name(), totals);
+
+        long active = r.leased();
+        long open = r.open();
+        int max = pool.settings().maxSize();
+        Distribution checkout = r.takeCheckoutInterval();
+        Distribution lease = r.takeLeaseInterval();
+
+        StatementRecorder st = pool.statements();
+        long statements = st.statements();
+        long statementNanos = st.totalNanos();
+        long[] prior = previousStatements.getOrDefault(pool.name(), new long[2]);
+        long intervalStatements = statements - prior[0];
+        double intervalStatementMs = intervalStatements == 0 ? 0 : (statementNanos - prior[1]) / 1e6 / intervalStatements;
+        previousStatements.put(pool.name(), new long[] { statements, statementNanos });
+
+        adaptSampling(r, delta.acquired());
+        return new PoolSnapshot(pool.name(), pool.name(), "primary", now, pool.settings().minSize(), max, active,
+                Math.max(0, open - active), open, r.awaiting(), r.peakOpen(), max == 0 ? 0 : (double) active / max, totals, delta,
+                errorRate(pool.name(), delta, now), checkout, lease, r.currentLeakCount(), statements, st.slowStatements(),
+                intervalStatementMs);
+    }
+
+    /** Failed acquisitions / attempts over the window, this interval included. */
+    private double errorRate(String pool, PoolCounters current, Instant now) {
+        long attempts = current.attempts();
+        long failures = current.failures();
+        PoolHistory history = histories.get(pool);
+        if (history != null) {
+            Instant from = now.minus(errorRateWindow);
+            for (PoolSnapshot s : history.snapshots()) {
+                if (s.takenAt().isAfter(from)) {
+                    attempts += s.interval().attempts();
+                    failures += s.interval().failures();
+                }
+            }
+        }
+        return attempts == 0 ? 0 : (double) failures / attempts;
+    }
+
+    private void adaptSampling(PoolRecorder r, long acquisitions) {
+        double perSecond = acquisitions / Math.max(0.001, interval.toMillis() / 1000.0);
+        r.sampleMask(perSecond < SAMPLE_ALL_BELOW ? 0 : perSecond < SAMPLE_EIGHTH_BELOW ? 7 : 63);
+    }
+
+    /** The newest snapshot of a pool, if one was taken. */
+    public Optional<PoolSnapshot> latest(String pool) {
+        requireKnown(pool);
+        PoolHistory h = histories.get(pool);
+        return h == null ? Optional.empty() : h.latest();
+    }
+
+    /** A pool's snapshots, oldest first. */
+    public List<PoolSnapshot> history(String pool) {
+        requireKnown(pool);
+        PoolHistory h = histories.get(pool);
+        return h == null ? List.of() : h.snapshots();
+    }
+
+    /** When the first sample was taken, empty before. */
+    public Optional<Instant> firstSampleAt() {
+        return Optional.ofNullable(firstSampleAt);
+    }
+
+    /** How many snapshots a pool's history holds at most. */
+    public int historyCapacity() {
+        return historyCapacity;
+    }
+
+    /** The figures at a pool's last reset, or zero. */
+    public Baseline baseline(String pool) {
+        return baselines.getOrDefault(pool, new Baseline(PoolCounters.ZERO, 0, 0, 0, null));
+    }
+
+    /**
+     * Resets a pool's accumulated figures as the API shows them: counts start again from zero, distributions,
+     * the peak, slow statement texts and returned leaks are cleared. Prometheus counters keep counting (they
+     * must only go up); current leaks stay, as the connections are still out.
+     */
+    public synchronized void reset(String pool) {
+        WorkloadPool p = registry.pool(pool);
+        StatementRecorder st = p.statements();
+        baselines.put(pool, new Baseline(p.recorder().counters(), st.statements(), st.totalNanos(), st.slowStatements(), clock.instant()));
+        p.recorder().resetDistributions();
+        st.resetSlowTexts();
+    }
+
+    private void requireKnown(String pool) {
+        if (!registry.names().contains(pool)) {
+            throw new UnknownWorkloadException(pool, registry.names());
+        }
+    }
+}

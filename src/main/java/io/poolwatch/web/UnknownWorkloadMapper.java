@@ -1,0 +1,18 @@
+package io.poolwatch.web;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.poolwatch.pool.UnknownWorkloadException;
+
+/** An unknown pool name in any API path is a 404 with a JSON body naming the pools that exist. */
+public class UnknownWorkloadMapper {
+
+    @ServerExceptionMapper
+    public Response unknownWorkload(UnknownWorkloadException e) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(e.getMessage(), 404)).build();
+    }
+}
