@@ -63,11 +63,15 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     private volatile String lastCreationError;
     private volatile Instant lastCreationErrorAt;
 
-    /** Per-thread timing of one sampled acquisition and its lease. */
+    /** Leases timed at once per thread; a thread holding more has its oldest timed lease dropped. */
+    private static final int LEASE_SLOTS = 4;
+
+    /** Per-thread timing of one sampled acquisition and of the leases it led to. */
     private static final class Sample {
         long acquireStart;
-        Connection leased;
-        long leasedAt;
+        final Connection[] leased = new Connection[LEASE_SLOTS];
+        final long[] leasedAt = new long[LEASE_SLOTS];
+        int nextSlot;
     }
 
     public PoolRecorder(String pool, Duration leakInterval, Clock clock) {
@@ -95,8 +99,10 @@ public final class PoolRecorder implements AgroalDataSourceListener {
             long now = System.nanoTime();
             checkout.record(now - s.acquireStart);
             s.acquireStart = 0;
-            s.leased = connection;
-            s.leasedAt = now;
+            int slot = s.nextSlot;
+            s.leased[slot] = connection;
+            s.leasedAt[slot] = now;
+            s.nextSlot = (slot + 1) % LEASE_SLOTS;
         }
     }
 
@@ -104,9 +110,12 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     public void onConnectionReturn(Connection connection) {
         returned.increment();
         Sample s = samples.get();
-        if (s.leased == connection) {
-            lease.record(System.nanoTime() - s.leasedAt);
-            s.leased = null;
+        for (int i = 0; i < LEASE_SLOTS; i++) {
+            if (s.leased[i] == connection) {
+                lease.record(System.nanoTime() - s.leasedAt[i]);
+                s.leased[i] = null;
+                break;
+            }
         }
         if (leaksOut) {
             leakReturned(connection);

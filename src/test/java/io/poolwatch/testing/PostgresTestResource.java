@@ -15,6 +15,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         TestDatabases.Server pg = TestDatabases.postgres();
         return Map.of(
                 "DATABASE_URL", pg.seedUrl(),
+                "DB_SLOW_QUERY_THRESHOLD", "0.2",
+                "poolwatch.pools.jobs.leak-detection-interval", "400ms",
                 "poolwatch.pools.jobs.min-size", "1",
                 "poolwatch.pools.jobs.max-size", "3",
                 "poolwatch.pools.jobs.acquisition-timeout", "300ms",
