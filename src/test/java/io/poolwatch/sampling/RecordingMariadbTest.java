@@ -1,0 +1,93 @@
+package io.poolwatch.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.testing.TestConfigs;
+import io.poolwatch.testing.TestDatabases;
+
+/** The recorders against the real MariaDB server: holds, timeouts, a leak and a slow statement. */
+class RecordingMariadbTest {
+
+    private static WorkloadPools pools;
+
+    @BeforeAll
+    static void open() throws SQLException {
+        String url = TestDatabases.mariadbUrl();
+        var config = TestConfigs.resolve(TestConfigs.only(Map.of(
+                "poolwatch.pools.jobs.url", url,
+                "poolwatch.pools.jobs.min-size", "1",
+                "poolwatch.pools.jobs.max-size", "2",
+                "poolwatch.pools.jobs.acquisition-timeout", "300ms",
+                "poolwatch.pools.jobs.leak-detection-interval", "400ms"), "jobs"),
+                Map.of("DB_SLOW_QUERY_THRESHOLD", "0.2"));
+        pools = WorkloadPools.open(config.pools(), config.monitoring());
+    }
+
+    @AfterAll
+    static void close() {
+        if (pools != null) {
+            pools.close();
+        }
+    }
+
+    @Test
+    void holdsTimeoutsLeaksAndSlowStatements() throws Exception {
+        WorkloadPool jobs = pools.get("jobs");
+        PoolRecorder recorder = jobs.recorder();
+        PoolCounters before = recorder.counters();
+
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch leased = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try (Connection c = jobs.dataSource().getConnection()) {
+                leased.countDown();
+                release.await(20, TimeUnit.SECONDS);
+            } catch (SQLException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "mariadb-holder");
+        holder.start();
+        try {
+            assertTrue(leased.await(5, TimeUnit.SECONDS));
+            try (Connection second = jobs.dataSource().getConnection(); Statement st = second.createStatement()) {
+                assertEquals(2, recorder.leased());
+                assertThrows(SQLException.class, () -> jobs.dataSource().getConnection());
+                st.executeQuery("SELECT SLEEP(0.3), 'iban-DE89370400440532013000'").close();
+            }
+            SamplingPostgresTest.await("the leak is reported", () -> recorder.currentLeakCount() == 1);
+            LeakRecord leak = recorder.leaks().get(0);
+            assertTrue(leak.holderThread().startsWith("mariadb-holder"), leak.toString());
+            assertTrue(leak.stack().stream().anyMatch(f -> f.contains("RecordingMariadbTest")), leak.stack().toString());
+        } finally {
+            release.countDown();
+            holder.join(5000);
+        }
+        SamplingPostgresTest.await("the leak shows as returned", () -> recorder.currentLeakCount() == 0);
+        assertTrue(recorder.leaks().get(0).returnedAt().isPresent());
+
+        PoolCounters delta = recorder.counters().minus(before);
+        assertEquals(3, delta.attempts());
+        assertEquals(2, delta.acquired());
+        assertEquals(2, delta.returned());
+        assertEquals(1, delta.timeouts());
+        assertEquals(1, delta.leaks());
+        assertEquals(0, recorder.leased());
+        assertEquals(1, jobs.statements().slowStatements());
+        assertEquals("SELECT SLEEP(?), ?", jobs.statements().slowTexts().get(0).sql());
+    }
+}
