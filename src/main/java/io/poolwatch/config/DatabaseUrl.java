@@ -228,6 +228,27 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         return SECRET_PARAM.matcher(masked).replaceAll("$1***");
     }
 
+    /** A short name for the database, {@code host:port/name}, with no credentials or parameters. */
+    public String label() {
+        String rest = jdbcUrl.substring(jdbcUrl.indexOf(':', "jdbc:".length()) + 1);
+        if (rest.startsWith("//")) {
+            rest = rest.substring(2);
+            int at = rest.indexOf('@');
+            int slash = rest.indexOf('/');
+            if (at >= 0 && (slash < 0 || at < slash)) {
+                rest = rest.substring(at + 1);
+            }
+        }
+        int end = rest.length();
+        for (char c : new char[] { '?', ';' }) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        return rest.substring(0, end);
+    }
+
     /** The JDBC URL as it may be shown. */
     public String masked() {
         return mask(jdbcUrl);

@@ -207,6 +207,11 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Duration errorRateWindow();
 
+        /** Replicas of poolwatch expected to run against the same databases, for the server-capacity advice. */
+        @WithDefault("1")
+        @WithConverter(Converters.IntegerConverter.class)
+        int expectedReplicas();
+
         /** Statement timeout of the server-side queries, so a hung server cannot hold the sampler. */
         @WithDefault("2s")
         @WithConverter(Converters.DurationConverter.class)

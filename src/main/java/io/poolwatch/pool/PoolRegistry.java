@@ -39,6 +39,8 @@ public class PoolRegistry {
     private final ResolvedConfiguration resolved;
     private final WorkloadPools pools;
     private final EmbeddedDatabase embedded;
+    private final List<MonitorTarget> monitorTargets = new java.util.ArrayList<>();
+    private final List<WorkloadPool> monitorPools = new java.util.ArrayList<>();
 
     PoolRegistry(PoolwatchConfig config, Config rawConfig) {
         this.config = config;
@@ -56,6 +58,7 @@ public class PoolRegistry {
             }
             throw new IllegalStateException("creating the workload pools failed: " + e.getMessage(), e);
         }
+        openMonitorPools(config.sampling().serverQueryTimeout());
         for (PoolSettings s : resolved.pools()) {
             LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s%s%s", s.name(), s.url().masked(),
                     s.minSize(), s.maxSize(), s.isolation().configName(),
@@ -67,6 +70,36 @@ public class PoolRegistry {
                     + "To watch a real database set DATABASE_URL=postgresql://user:password@host:5432/db "
                     + "(or poolwatch.pools.\"<workload>\".url)", embedded.kind().label());
         }
+    }
+
+    /** One monitoring pool per distinct database (URL and user) the workloads use. */
+    private void openMonitorPools(java.time.Duration queryTimeout) {
+        java.util.Map<String, List<PoolSettings>> byDatabase = new java.util.LinkedHashMap<>();
+        for (PoolSettings s : resolved.pools()) {
+            byDatabase.computeIfAbsent(s.url().jdbcUrl() + " " + s.username().orElse(""), k -> new java.util.ArrayList<>()).add(s);
+        }
+        for (List<PoolSettings> group : byDatabase.values()) {
+            PoolSettings first = group.get(0);
+            PoolSettings monitor = new PoolSettings("monitor", first.url(), first.username(), first.password(), 0, 1, 0, queryTimeout,
+                    first.connectTimeout(), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(5), true, java.time.Duration.ZERO,
+                    java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout), true,
+                    "poolwatch-monitor", false, false, first.jdbcProperties(), List.of(), java.util.Map.of());
+            try {
+                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring());
+                monitorPools.add(pool);
+                java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+                group.forEach(s -> names.put(s.name(), s.applicationName()));
+                monitorTargets.add(new MonitorTarget(first.url().label(), first.url().kind(), pool.dataSource(),
+                        group.stream().map(PoolSettings::name).toList(), names));
+            } catch (SQLException | RuntimeException e) {
+                LOG.warnf("no server-side view of %s: its monitoring pool could not be created: %s", first.url().label(), e.getMessage());
+            }
+        }
+    }
+
+    /** The databases whose session views are read, each with its monitoring pool. */
+    public List<MonitorTarget> monitorTargets() {
+        return List.copyOf(monitorTargets);
     }
 
     /** The configuration in effect. */
@@ -120,6 +153,7 @@ public class PoolRegistry {
             return;
         }
         boolean drained = pools.drainAndClose(config.shutdown().drainTimeout());
+        monitorPools.forEach(WorkloadPool::close);
         LOG.infof("closed %d pool(s)%s", pools.names().size(), drained ? "" : " (some connections were still leased)");
         if (embedded != null) {
             embedded.close();

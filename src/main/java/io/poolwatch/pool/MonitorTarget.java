@@ -1,0 +1,21 @@
+package io.poolwatch.pool;
+
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import io.poolwatch.config.DatabaseKind;
+
+/**
+ * A database server poolwatch reads session views from, through its own one-connection pool, so the
+ * server-side view never takes a workload's capacity.
+ *
+ * @param database label of the database, {@code host:port/name}
+ * @param kind the engine
+ * @param dataSource the monitoring pool (at most one connection, short statement timeout, read-only)
+ * @param pools the workload pools on this database
+ * @param applicationNames for each of those pools, the application name it shows the server
+ */
+public record MonitorTarget(String database, DatabaseKind kind, DataSource dataSource, List<String> pools,
+        java.util.Map<String, String> applicationNames) {
+}
