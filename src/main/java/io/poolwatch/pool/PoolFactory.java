@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceListener;
@@ -34,12 +35,33 @@ public final class PoolFactory {
 
     /** Creates the pool. Connections are opened in the background, so an unreachable database does not block. */
     public static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring) throws SQLException {
-        Map<String, String> driver = driverProperties(s);
         Clock clock = Clock.systemUTC();
         PoolRecorder recorder = new PoolRecorder(s.name(), s.leakDetectionInterval(), clock);
         StatementRecorder statements = new StatementRecorder(s.name(), monitoring.slowQueryThreshold(), monitoring.sqlEcho(), clock);
         String statementRecorderId = StatementTimingDriver.register(statements);
-        AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
+        AgroalDataSourceConfigurationSupplier config = agroalConfiguration(s, Optional.of(statementRecorderId));
+        List<AgroalDataSourceListener> listeners = new ArrayList<>();
+        listeners.add(recorder);
+        if (s.echo()) {
+            listeners.add(new PoolEcho(s.name()));
+        }
+        try {
+            AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
+            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId);
+        } catch (SQLException | RuntimeException e) {
+            StatementTimingDriver.unregister(statementRecorderId);
+            throw e;
+        }
+    }
+
+    /**
+     * The Agroal configuration of a pool with these settings, Agroal's own metrics off. With a statement recorder id,
+     * physical connections are opened through {@link StatementTimingDriver}; without one they are opened by the
+     * driver directly, as a plain Agroal pool would (the benchmarks compare the two).
+     */
+    public static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s, Optional<String> statementRecorderId) {
+        Map<String, String> driver = driverProperties(s);
+        return new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(false)
                 .connectionPoolConfiguration(pool -> pool
                         .initialSize(s.initialSize())
@@ -54,9 +76,9 @@ public final class PoolFactory {
                         .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(VALIDATION_TIMEOUT_SECONDS))
                         .exceptionSorter(exceptionSorter(s.url().kind()))
                         .connectionFactoryConfiguration(factory -> {
-                            factory.connectionProviderClass(StatementTimingDriver.class)
-                                    .jdbcProperty(StatementTimingDriver.RECORDER_PROPERTY, statementRecorderId)
-                                    .jdbcUrl(s.url().jdbcUrl())
+                            statementRecorderId.ifPresent(id -> factory.connectionProviderClass(StatementTimingDriver.class)
+                                    .jdbcProperty(StatementTimingDriver.RECORDER_PROPERTY, id));
+                            factory.jdbcUrl(s.url().jdbcUrl())
                                     .autoCommit(true)
                                     .readOnly(s.readOnly())
                                     .loginTimeout(s.connectTimeout())
@@ -69,18 +91,6 @@ public final class PoolFactory {
                             driver.forEach(factory::jdbcProperty);
                             return factory;
                         }));
-        List<AgroalDataSourceListener> listeners = new ArrayList<>();
-        listeners.add(recorder);
-        if (s.echo()) {
-            listeners.add(new PoolEcho(s.name()));
-        }
-        try {
-            AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
-            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId);
-        } catch (SQLException | RuntimeException e) {
-            StatementTimingDriver.unregister(statementRecorderId);
-            throw e;
-        }
     }
 
     /**

@@ -14,12 +14,11 @@ import java.util.logging.Logger;
 
 import io.poolwatch.sampling.StatementRecorder;
 import net.ttddyy.dsproxy.ConnectionInfo;
-import net.ttddyy.dsproxy.proxy.JdbcProxyFactory;
 
 /**
  * The driver Agroal opens physical connections through: it opens them with the real driver for the URL and
- * wraps each once, at creation, in a datasource-proxy connection that times its statements. Acquiring and
- * returning a pooled connection therefore costs nothing extra; only statement execution goes through the proxy.
+ * wraps each once, at creation, in a {@link TimedConnection} whose statements are datasource-proxy proxies.
+ * Acquiring and returning a pooled connection therefore costs nothing extra; only statements go through the proxy.
  * <p>
  * Agroal instantiates the driver itself, so the pool's recorder is found by an id passed as a driver property.
  */
@@ -46,12 +45,15 @@ public final class StatementTimingDriver implements Driver {
         Object id = properties.remove(RECORDER_PROPERTY);
         Connection connection = DriverManager.getDriver(url).connect(url, properties);
         StatementRecorder recorder = id == null ? null : RECORDERS.get(id.toString());
-        if (connection == null || recorder == null) {
-            return connection;
+        if (connection == null) {
+            return null;
+        }
+        if (recorder == null) {
+            throw new SQLException("poolwatch: no statement recorder registered for this pool (was it closed?)");
         }
         ConnectionInfo connectionInfo = new ConnectionInfo();
         connectionInfo.setDataSourceName(recorder.proxyConfig().getDataSourceName());
-        return JdbcProxyFactory.DEFAULT.createConnection(connection, connectionInfo, recorder.proxyConfig());
+        return new TimedConnection(connection, connectionInfo, recorder.proxyConfig());
     }
 
     @Override

@@ -13,8 +13,9 @@ import io.agroal.api.configuration.AgroalDataSourceConfiguration;
 import io.poolwatch.sampling.PoolRecorder;
 
 /**
- * A workload's Agroal pool as application code sees it: the pool itself, plus the one thing its listener
- * cannot see — a getConnection that throws (timeout, pool closed, database down) is counted as a failure.
+ * A workload's Agroal pool as application code sees it: the pool itself, plus what its listener cannot see — the
+ * time a sample of getConnection calls take, and a getConnection that throws (timeout, pool closed, database
+ * down), counted as a failure.
  */
 final class WorkloadDataSource implements AgroalDataSource {
 
@@ -30,8 +31,13 @@ final class WorkloadDataSource implements AgroalDataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
+        long start = recorder.timeThisCheckout() ? System.nanoTime() : 0;
         try {
-            return pool.getConnection();
+            Connection c = pool.getConnection();
+            if (start != 0) {
+                recorder.checkoutTook(System.nanoTime() - start);
+            }
+            return c;
         } catch (SQLException e) {
             recorder.acquisitionFailed(e);
             throw e;

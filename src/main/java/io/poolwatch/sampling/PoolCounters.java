@@ -3,7 +3,7 @@ package io.poolwatch.sampling;
 /**
  * Counts of what happened in a pool since it was created (or, for {@link #minus}, since a baseline).
  *
- * @param attempts calls to getConnection
+ * @param attempts calls to getConnection that completed (handed out or failed)
  * @param acquired connections handed out
  * @param returned connections given back
  * @param failures getConnection calls that threw (timeouts included)

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
 import io.agroal.api.AgroalDataSourceListener;
 
 /**
- * Records what one pool does, from Agroal's listener events. The hot path (acquire, return) only increments
- * {@link LongAdder}s; checkout and lease times are timed for a sample of acquisitions chosen per thread and
- * recorded into wait-free histograms. Everything derived (gauges, rates, percentiles) is computed by the sampler.
+ * Records what one pool does, from Agroal's listener events. The hot path (acquire, return) only counts on the
+ * connection being handed out ({@link ConnectionStats}); checkout and lease times are timed for a sample of
+ * acquisitions and recorded into wait-free histograms. Everything derived (gauges, rates, percentiles) is
+ * computed by the sampler.
  */
 public final class PoolRecorder implements AgroalDataSourceListener {
 
@@ -35,9 +36,16 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     private final Duration leakInterval;
     private final Clock clock;
 
-    private final LongAdder attempts = new LongAdder();
-    private final LongAdder acquired = new LongAdder();
-    private final LongAdder returned = new LongAdder();
+    /** Hand-outs and returns are counted on the connections themselves; these hold those of closed ones. */
+    private final java.util.Set<ConnectionStats> liveConnections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final LongAdder closedAcquired = new LongAdder();
+    private final LongAdder closedReturned = new LongAdder();
+    /** For connections that carry no stats (never in poolwatch's own pools, which open them through its driver). */
+    private final LongAdder otherAcquired = new LongAdder();
+    private final LongAdder otherReturned = new LongAdder();
+    /** Callers blocked waiting for a connection; the per-thread flag keeps one caller counted once. */
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final ThreadLocal<Boolean> waitingHere = new ThreadLocal<>();
     private final LongAdder failures = new LongAdder();
     private final LongAdder timeouts = new LongAdder();
     private final LongAdder created = new LongAdder();
@@ -51,9 +59,8 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     private final LatencyRecorder checkout = new LatencyRecorder();
     private final LatencyRecorder lease = new LatencyRecorder();
-    /** Acquisitions are timed when (random & mask) == 0; the sampler widens the mask for busy pools. */
+    /** An acquisition is timed when (random & mask) == 0; the sampler widens the mask for busy pools. */
     private volatile int sampleMask;
-    private final ThreadLocal<Sample> samples = ThreadLocal.withInitial(Sample::new);
 
     private final Map<Connection, LeakRecord> currentLeaks = new IdentityHashMap<>();
     private final Deque<LeakRecord> returnedLeaks = new ArrayDeque<>();
@@ -63,16 +70,6 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     private volatile String lastCreationError;
     private volatile Instant lastCreationErrorAt;
 
-    /** Leases timed at once per thread; a thread holding more has its oldest timed lease dropped. */
-    private static final int LEASE_SLOTS = 4;
-
-    /** Per-thread timing of one sampled acquisition and of the leases it led to. */
-    private static final class Sample {
-        long acquireStart;
-        final Connection[] leased = new Connection[LEASE_SLOTS];
-        final long[] leasedAt = new long[LEASE_SLOTS];
-        int nextSlot;
-    }
 
     public PoolRecorder(String pool, Duration leakInterval, Clock clock) {
         this.pool = pool;
@@ -82,40 +79,60 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     // ---- hot path ----
 
-    @Override
-    public void beforeConnectionAcquire() {
-        attempts.increment();
+    /** Whether the caller about to call getConnection should time it (the pool's DataSource asks). */
+    public boolean timeThisCheckout() {
         int mask = sampleMask;
-        if (mask == 0 || (ThreadLocalRandom.current().nextInt() & mask) == 0) {
-            samples.get().acquireStart = System.nanoTime();
+        return mask == 0 || (ThreadLocalRandom.current().nextInt() & mask) == 0;
+    }
+
+    /** A timed getConnection took {@code nanos}. */
+    public void checkoutTook(long nanos) {
+        checkout.record(nanos);
+    }
+
+    @Override
+    public void beforePoolBlock(long timeout) {
+        if (waitingHere.get() == null) {
+            waitingHere.set(Boolean.TRUE);
+            waiting.incrementAndGet();
+        }
+    }
+
+    private void stopWaiting() {
+        if (waitingHere.get() != null) {
+            waitingHere.remove();
+            waiting.decrementAndGet();
         }
     }
 
     @Override
     public void onConnectionAcquire(Connection connection) {
-        acquired.increment();
-        Sample s = samples.get();
-        if (s.acquireStart != 0) {
-            long now = System.nanoTime();
-            checkout.record(now - s.acquireStart);
-            s.acquireStart = 0;
-            int slot = s.nextSlot;
-            s.leased[slot] = connection;
-            s.leasedAt[slot] = now;
-            s.nextSlot = (slot + 1) % LEASE_SLOTS;
+        if (connection instanceof ConnectionStats.Carrier carrier) {
+            ConnectionStats stats = carrier.connectionStats();
+            long n = stats.acquire();
+            // Lease times of one in (mask + 1) hand-outs of each connection.
+            if ((n & sampleMask) == 0) {
+                stats.leasedAt = System.nanoTime();
+            }
+        } else {
+            otherAcquired.increment();
+        }
+        if (waiting.get() != 0) {
+            stopWaiting();
         }
     }
 
     @Override
     public void onConnectionReturn(Connection connection) {
-        returned.increment();
-        Sample s = samples.get();
-        for (int i = 0; i < LEASE_SLOTS; i++) {
-            if (s.leased[i] == connection) {
-                lease.record(System.nanoTime() - s.leasedAt[i]);
-                s.leased[i] = null;
-                break;
+        if (connection instanceof ConnectionStats.Carrier carrier) {
+            ConnectionStats stats = carrier.connectionStats();
+            stats.release();
+            if (stats.leasedAt != 0) {
+                lease.record(System.nanoTime() - stats.leasedAt);
+                stats.leasedAt = 0;
             }
+        } else {
+            otherReturned.increment();
         }
         if (leaksOut) {
             leakReturned(connection);
@@ -129,7 +146,9 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         if (message.contains("acquisition timeout")) {
             timeouts.increment();
         }
-        samples.get().acquireStart = 0;
+        if (waiting.get() != 0) {
+            stopWaiting();
+        }
     }
 
     // ---- connection life cycle (housekeeping threads) ----
@@ -143,12 +162,19 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     public void onConnectionCreation(Connection connection) {
         creating.remove();
         created.increment();
+        if (connection instanceof ConnectionStats.Carrier carrier) {
+            liveConnections.add(carrier.connectionStats());
+        }
         peakOpen.accumulate(created.sum() - destroyed.sum());
     }
 
     @Override
     public void onConnectionDestroy(Connection connection) {
         destroyed.increment();
+        if (connection instanceof ConnectionStats.Carrier carrier && liveConnections.remove(carrier.connectionStats())) {
+            closedAcquired.add(carrier.connectionStats().acquiredCount());
+            closedReturned.add(carrier.connectionStats().returnedCount());
+        }
         if (leaksOut) {
             leakReturned(connection);
         }
@@ -252,17 +278,29 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     /** Totals since the pool was created; never reset, so Prometheus counters stay monotonic. */
     public PoolCounters counters() {
-        // Returns before acquisitions: a lease counted as returned is always counted as acquired.
-        long ret = returned.sum();
         long fail = failures.sum();
-        long acq = acquired.sum();
-        return new PoolCounters(attempts.sum(), acq, ret, fail, timeouts.sum(), created.sum(), destroyed.sum(), invalid.sum(),
+        long[] t = handOuts();
+        return new PoolCounters(t[0] + fail, t[0], t[1], fail, timeouts.sum(), created.sum(), destroyed.sum(), invalid.sum(),
                 reaped.sum(), flushed.sum(), creationFailures.sum(), leaks.sum());
     }
 
     /** Connections currently held by callers. */
     public long leased() {
-        return Math.max(0, acquired.sum() - returned.sum());
+        long[] t = handOuts();
+        return Math.max(0, t[0] - t[1]);
+    }
+
+    /** Hand-outs and returns so far. Returns are read first, so a counted return always has its hand-out counted. */
+    private long[] handOuts() {
+        long returned = closedReturned.sum() + otherReturned.sum();
+        long acquired = closedAcquired.sum() + otherAcquired.sum();
+        long liveReturned = 0;
+        long liveAcquired = 0;
+        for (ConnectionStats s : liveConnections) {
+            liveReturned += s.returnedCount();
+            liveAcquired += s.acquiredCount();
+        }
+        return new long[] { acquired + liveAcquired, returned + liveReturned };
     }
 
     /** Physical connections currently open. */
@@ -272,7 +310,7 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     /** Callers inside getConnection right now (waiting, or about to be served). */
     public long awaiting() {
-        return Math.max(0, attempts.sum() - acquired.sum() - failures.sum());
+        return waiting.get();
     }
 
     /** The most connections open at once since the last reset. */
@@ -309,14 +347,24 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         return Optional.ofNullable(lastCreationErrorAt);
     }
 
-    /** Times every acquisition when {@code mask} is 0, about one in mask+1 otherwise (mask = 2^n - 1). */
-    void sampleMask(int mask) {
-        this.sampleMask = mask;
+    /** Above these acquisition rates (per second) only a sample of acquisitions is timed. */
+    private static final double TIME_ALL_BELOW = 1_000;
+    private static final double TIME_EIGHTH_BELOW = 20_000;
+
+    /**
+     * Chooses how many acquisitions are timed from the rate just measured: all of them in a quiet pool (so a
+     * handful of acquisitions still gives percentiles), one in 8 or one in 64 in a busy one.
+     */
+    public void adaptSampling(long acquisitions, Duration over) {
+        double perSecond = acquisitions / Math.max(0.001, over.toMillis() / 1000.0);
+        sampleMask = perSecond < TIME_ALL_BELOW ? 0 : perSecond < TIME_EIGHTH_BELOW ? 7 : 63;
     }
 
     int sampleMask() {
         return sampleMask;
     }
+
+
 
     /** Clears distributions, the peak and returned leaks (counters keep running; readers subtract a baseline). */
     void resetDistributions() {

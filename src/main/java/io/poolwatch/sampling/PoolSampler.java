@@ -26,9 +26,6 @@ import io.quarkus.scheduler.Scheduled;
 public class PoolSampler {
 
     private static final Logger LOG = Logger.getLogger(PoolSampler.class);
-    /** Above these acquisition rates (per second) only a sample of acquisitions is timed. */
-    private static final double SAMPLE_ALL_BELOW = 1_000;
-    private static final double SAMPLE_EIGHTH_BELOW = 20_000;
 
     private final PoolRegistry registry;
     private final Duration interval;
@@ -98,7 +95,7 @@ public class PoolSampler {
         double intervalStatementMs = intervalStatements == 0 ? 0 : (statementNanos - prior[1]) / 1e6 / intervalStatements;
         previousStatements.put(pool.name(), new long[] { statements, statementNanos });
 
-        adaptSampling(r, delta.acquired());
+        r.adaptSampling(delta.acquired(), interval);
         return new PoolSnapshot(pool.name(), pool.name(), "primary", now, pool.settings().minSize(), max, active,
                 Math.max(0, open - active), open, r.awaiting(), r.peakOpen(), max == 0 ? 0 : (double) active / max, totals, delta,
                 errorRate(pool.name(), delta, now), checkout, lease, r.currentLeakCount(), statements, st.slowStatements(),
@@ -120,11 +117,6 @@ public class PoolSampler {
             }
         }
         return attempts == 0 ? 0 : (double) failures / attempts;
-    }
-
-    private void adaptSampling(PoolRecorder r, long acquisitions) {
-        double perSecond = acquisitions / Math.max(0.001, interval.toMillis() / 1000.0);
-        r.sampleMask(perSecond < SAMPLE_ALL_BELOW ? 0 : perSecond < SAMPLE_EIGHTH_BELOW ? 7 : 63);
     }
 
     /** The newest snapshot of a pool, if one was taken. */

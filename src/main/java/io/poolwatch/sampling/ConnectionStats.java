@@ -1,0 +1,54 @@
+package io.poolwatch.sampling;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Counts kept on a physical connection itself. Only the thread holding the connection writes them, and the pool's
+ * hand-over of a connection from one holder to the next already orders those writes, so plain (opaque) stores
+ * suffice: no lock, no CAS, no thread-local lookup on the hot path. Readers sum the connections' counts.
+ */
+public final class ConnectionStats {
+
+    private static final VarHandle ACQUIRED;
+    private static final VarHandle RETURNED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACQUIRED = lookup.findVarHandle(ConnectionStats.class, "acquired", long.class);
+            RETURNED = lookup.findVarHandle(ConnectionStats.class, "returned", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private long acquired;
+    private long returned;
+    /** When the current lease started, for a lease being timed; 0 otherwise. Holder only. */
+    long leasedAt;
+
+    /** Counts a hand-out; returns the number of hand-outs so far. */
+    long acquire() {
+        long n = acquired + 1;
+        ACQUIRED.setOpaque(this, n);
+        return n;
+    }
+
+    void release() {
+        RETURNED.setOpaque(this, returned + 1);
+    }
+
+    long acquiredCount() {
+        return (long) ACQUIRED.getOpaque(this);
+    }
+
+    long returnedCount() {
+        return (long) RETURNED.getOpaque(this);
+    }
+
+    /** A physical connection that carries its own {@link ConnectionStats}. */
+    public interface Carrier {
+        ConnectionStats connectionStats();
+    }
+}
