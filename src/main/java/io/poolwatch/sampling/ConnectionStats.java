@@ -27,6 +27,12 @@ public final class ConnectionStats {
     private long returned;
     /** When the current lease started, for a lease being timed; 0 otherwise. Holder only. */
     long leasedAt;
+    /*
+     * Padding: connections are created one after another, so their stats sit next to each other in the heap; without
+     * it two threads using two connections would write the same cache line (false sharing halved 4-thread throughput).
+     */
+    @SuppressWarnings("unused")
+    private long p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12, p13, p14;
 
     /** Counts a hand-out; returns the number of hand-outs so far. */
     long acquire() {
