@@ -70,7 +70,6 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     private volatile String lastCreationError;
     private volatile Instant lastCreationErrorAt;
 
-
     public PoolRecorder(String pool, Duration leakInterval, Clock clock) {
         this.pool = pool;
         this.leakInterval = leakInterval;
@@ -360,9 +359,6 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         sampleMask = perSecond < TIME_ALL_BELOW ? 0 : perSecond < TIME_EIGHTH_BELOW ? 7 : 63;
     }
 
-    int sampleMask() {
-        return sampleMask;
-    }
 
 
 

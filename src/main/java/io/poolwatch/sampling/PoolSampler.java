@@ -37,7 +37,6 @@ public class PoolSampler {
     private final Map<String, PoolCounters> previousTotals = new ConcurrentHashMap<>();
     private final Map<String, long[]> previousStatements = new ConcurrentHashMap<>();
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
-    private volatile Instant firstSampleAt;
 
     /** Figures at the last reset, subtracted from the totals the API shows. */
     public record Baseline(PoolCounters counters, long statements, long statementNanos, long slowStatements, Instant at) {
@@ -69,9 +68,6 @@ public class PoolSampler {
         for (WorkloadPool pool : registry.pools()) {
             PoolSnapshot snapshot = snapshot(pool, now);
             histories.computeIfAbsent(pool.name(), n -> new PoolHistory(historyCapacity)).add(snapshot);
-        }
-        if (firstSampleAt == null) {
-            firstSampleAt = now;
         }
     }
 
@@ -131,11 +127,6 @@ public class PoolSampler {
         requireKnown(pool);
         PoolHistory h = histories.get(pool);
         return h == null ? List.of() : h.snapshots();
-    }
-
-    /** When the first sample was taken, empty before. */
-    public Optional<Instant> firstSampleAt() {
-        return Optional.ofNullable(firstSampleAt);
     }
 
     /** How many snapshots a pool's history holds at most. */

@@ -41,8 +41,6 @@ public final class StatementRecorder implements QueryExecutionListener {
             return size() > SLOW_TEXTS_KEPT;
         }
     };
-    private volatile double longestSlowMs;
-    private volatile String longestSlowSql;
 
     public StatementRecorder(String pool, Duration slowThreshold, boolean echo, Clock clock) {
         this.pool = pool;
@@ -81,10 +79,6 @@ public final class StatementRecorder implements QueryExecutionListener {
             SlowStatement prior = slowTexts.get(sql);
             slowTexts.put(sql, new SlowStatement(sql, prior == null ? 1 : prior.count() + 1,
                     prior == null ? ms : Math.max(prior.longestMs(), ms), ms, clock.instant()));
-            if (ms > longestSlowMs) {
-                longestSlowMs = ms;
-                longestSlowSql = sql;
-            }
         }
     }
 
@@ -122,21 +116,10 @@ public final class StatementRecorder implements QueryExecutionListener {
         }
     }
 
-    /** The longest slow statement since the last reset, in milliseconds (0 if none). */
-    public double longestSlowMs() {
-        return longestSlowMs;
-    }
-
-    public String longestSlowSql() {
-        return longestSlowSql;
-    }
-
-    /** Forgets the slow statement texts and the longest one. */
+    /** Forgets the slow statement texts. */
     void resetSlowTexts() {
         synchronized (slowTexts) {
             slowTexts.clear();
-            longestSlowMs = 0;
-            longestSlowSql = null;
         }
     }
 }
