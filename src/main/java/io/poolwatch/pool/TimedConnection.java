@@ -29,14 +29,13 @@ import net.ttddyy.dsproxy.proxy.ProxyConfig;
  * (A datasource-proxy connection proxy would route those through reflection on every return.) It also carries
  * the connection's hand-out counts, so counting them touches nothing shared.
  */
-final class TimedConnection implements Connection, ConnectionStats.Carrier {
+final class TimedConnection extends ConnectionStats implements Connection {
 
     private static final JdbcProxyFactory FACTORY = JdbcProxyFactory.DEFAULT;
 
     private final Connection target;
     private final ConnectionInfo info;
     private final ProxyConfig config;
-    private final ConnectionStats stats = new ConnectionStats();
 
     TimedConnection(Connection target, ConnectionInfo info, ProxyConfig config) {
         this.target = target;
@@ -342,11 +341,6 @@ final class TimedConnection implements Connection, ConnectionStats.Carrier {
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
         return iface.isInstance(target) || target.isWrapperFor(iface);
-    }
-
-    @Override
-    public ConnectionStats connectionStats() {
-        return stats;
     }
 
     @Override

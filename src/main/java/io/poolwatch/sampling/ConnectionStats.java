@@ -7,8 +7,10 @@ import java.lang.invoke.VarHandle;
  * Counts kept on a physical connection itself. Only the thread holding the connection writes them, and the pool's
  * hand-over of a connection from one holder to the next already orders those writes, so plain (opaque) stores
  * suffice: no lock, no CAS, no thread-local lookup on the hot path. Readers sum the connections' counts.
+ * <p>
+ * poolwatch's physical connections extend this class, so the listener finds the counts with one class check.
  */
-public final class ConnectionStats {
+public class ConnectionStats {
 
     private static final VarHandle ACQUIRED;
     private static final VarHandle RETURNED;
@@ -51,10 +53,5 @@ public final class ConnectionStats {
 
     long returnedCount() {
         return (long) RETURNED.getOpaque(this);
-    }
-
-    /** A physical connection that carries its own {@link ConnectionStats}. */
-    public interface Carrier {
-        ConnectionStats connectionStats();
     }
 }

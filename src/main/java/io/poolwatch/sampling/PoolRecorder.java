@@ -106,8 +106,7 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     @Override
     public void onConnectionAcquire(Connection connection) {
-        if (connection instanceof ConnectionStats.Carrier carrier) {
-            ConnectionStats stats = carrier.connectionStats();
+        if (connection instanceof ConnectionStats stats) {
             long n = stats.acquire();
             // Lease times of one in (mask + 1) hand-outs of each connection.
             if ((n & sampleMask) == 0) {
@@ -123,8 +122,7 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     @Override
     public void onConnectionReturn(Connection connection) {
-        if (connection instanceof ConnectionStats.Carrier carrier) {
-            ConnectionStats stats = carrier.connectionStats();
+        if (connection instanceof ConnectionStats stats) {
             stats.release();
             if (stats.leasedAt != 0) {
                 lease.record(System.nanoTime() - stats.leasedAt);
@@ -161,8 +159,8 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     public void onConnectionCreation(Connection connection) {
         creating.remove();
         created.increment();
-        if (connection instanceof ConnectionStats.Carrier carrier) {
-            liveConnections.add(carrier.connectionStats());
+        if (connection instanceof ConnectionStats stats) {
+            liveConnections.add(stats);
         }
         peakOpen.accumulate(created.sum() - destroyed.sum());
     }
@@ -170,9 +168,9 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     @Override
     public void onConnectionDestroy(Connection connection) {
         destroyed.increment();
-        if (connection instanceof ConnectionStats.Carrier carrier && liveConnections.remove(carrier.connectionStats())) {
-            closedAcquired.add(carrier.connectionStats().acquiredCount());
-            closedReturned.add(carrier.connectionStats().returnedCount());
+        if (connection instanceof ConnectionStats stats && liveConnections.remove(stats)) {
+            closedAcquired.add(stats.acquiredCount());
+            closedReturned.add(stats.returnedCount());
         }
         if (leaksOut) {
             leakReturned(connection);
