@@ -64,6 +64,21 @@ class PackagedApplicationIT {
             }
             given().baseUri(app.baseUri()).when().get("/").then().statusCode(200);
 
+            // The demo's simulator runs from the start and can be stopped from the API.
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int committed = 0;
+            while (committed == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                committed = given().baseUri(app.baseUri()).when().get("/api/v1/simulator").then().statusCode(200)
+                        .body("running", org.hamcrest.Matchers.equalTo(true))
+                        .extract().path("workloads.find { it.workload == 'financial' }.committed");
+            }
+            assertTrue(committed > 0, "the simulator committed no transfer");
+            given().baseUri(app.baseUri()).when().post("/api/v1/simulator/stop").then().statusCode(200)
+                    .body("running", org.hamcrest.Matchers.equalTo(false));
+            given().baseUri(app.baseUri()).when().post("/api/v1/simulator/start").then().statusCode(200)
+                    .body("running", org.hamcrest.Matchers.equalTo(true));
+
             assertStoppedBySigterm(app.terminate(STOP), app);
             assertTrue(app.output().contains("closed 4 pool(s)"), app.output());
             assertFalse(Files.exists(dataDirectory), "embedded data directory left behind: " + dataDirectory);

@@ -40,6 +40,9 @@ public interface PoolwatchConfig {
     /** How often pools and servers are sampled, and how much history is kept. */
     SamplingConfig sampling();
 
+    /** The built-in load simulator that runs the demo workloads against the pools. */
+    SimulatorConfig simulator();
+
     /** One workload's pool. Every key is optional; see the class Javadoc for how a value is chosen. */
     interface PoolConfig {
 
@@ -216,6 +219,27 @@ public interface PoolwatchConfig {
         @WithDefault("2s")
         @WithConverter(Converters.DurationConverter.class)
         Duration serverQueryTimeout();
+    }
+
+    /** The load simulator: off by default, on by default on the embedded demo database. */
+    interface SimulatorConfig {
+
+        /** Run the simulator from start-up. Built-in: true on the embedded demo database, false otherwise. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> enabled();
+
+        /** Virtual users per workload; a workload not listed gets its built-in count (main 6, jobs 2, analytics 1, financial 4). */
+        Map<String, Integer> users();
+
+        /** Pause between one user's transactions (each pause varies by up to half of it). */
+        @WithDefault("200ms")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration thinkTime();
+
+        /** How long a run lasts; 0 runs until stopped. */
+        @WithDefault("0s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration duration();
     }
 
     /** Orderly shutdown. */

@@ -32,6 +32,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * constraints to the creating session and fails them once it is closed.
      */
     private Connection keeper;
+    private final java.util.concurrent.CountDownLatch closedByOwner = new java.util.concurrent.CountDownLatch(1);
+    /** How long the exit hook waits for an orderly close before it stops the server itself. */
+    private static final Duration OWNER_GRACE = Duration.ofSeconds(40);
 
     private EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseKind kind, String jdbcUrl) {
         this.postgres = postgres;
@@ -76,6 +79,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private static EmbeddedDatabase startPostgres() throws IOException, SQLException {
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setCleanDataDirectory(true)
+                // Its own hook would stop the server as soon as shutdown begins, while poolwatch still drains
+                // in-flight work; the hook registered below waits for that first.
+                .setRegisterShutdownHook(false)
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setPGStartupWait(Duration.ofSeconds(30))
@@ -86,8 +92,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
             pg.close();
             throw e;
         }
-        return new EmbeddedDatabase(pg, DatabaseKind.POSTGRESQL,
+        EmbeddedDatabase db = new EmbeddedDatabase(pg, DatabaseKind.POSTGRESQL,
                 "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE + "?user=postgres");
+        Runtime.getRuntime().addShutdownHook(new Thread(db::closeAfterOwner, "embedded-postgres-stop"));
+        return db;
+    }
+
+    /**
+     * At JVM exit: give the owner (the pool registry, draining its pools) up to {@link #OWNER_GRACE} to close the
+     * server in order, then stop it anyway so no postgres process outlives poolwatch.
+     */
+    private void closeAfterOwner() {
+        try {
+            closedByOwner.await(OWNER_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
     }
 
     /** The JDBC URL of the demo database (no password: the embedded server trusts loopback). */
@@ -99,9 +120,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return kind;
     }
 
-    /** Stops the server and removes its data directory. */
+    /** Stops the server and removes its data directory. Safe to call twice. */
     @Override
     public void close() {
+        closedByOwner.countDown();
         if (postgres != null) {
             try {
                 postgres.close();

@@ -1,0 +1,95 @@
+package io.poolwatch.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.pool.PoolRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The built-in load simulator: runs the demo workloads against the pools, from start-up on the embedded demo
+ * database (or when poolwatch.simulator.enabled=true), and on request from the admin API.
+ */
+@ApplicationScoped
+public class LoadSimulator {
+
+    private static final Logger LOG = Logger.getLogger(LoadSimulator.class);
+    /** Users per standard workload when poolwatch.simulator.users does not say. */
+    static final Map<String, Integer> DEFAULT_USERS = Map.of("main", 6, "jobs", 2, "analytics", 1, "financial", 4);
+
+    private final PoolRegistry registry;
+    private final PoolwatchConfig.SimulatorConfig config;
+    private Simulation current;
+
+    LoadSimulator(PoolRegistry registry, PoolwatchConfig config) {
+        this.registry = registry;
+        this.config = config.simulator();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled().orElse(registry.embedded())) {
+            start();
+        }
+    }
+
+    /** Runs before the registry drains and closes the pools (observers without a priority run at 2500). */
+    void onStop(@Observes @Priority(1000) ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts a run unless one is running; returns its state. */
+    public synchronized Optional<Simulation> start() {
+        if (current != null && current.running()) {
+            return Optional.of(current);
+        }
+        List<Simulation.Workload> workloads = new ArrayList<>();
+        for (String name : registry.names()) {
+            Simulation.Transaction tx = transaction(name);
+            int users = config.users().getOrDefault(name, DEFAULT_USERS.getOrDefault(name, 0));
+            if (tx != null && users > 0) {
+                workloads.add(new Simulation.Workload(name, registry.dataSource(name), users, tx));
+            }
+        }
+        if (workloads.isEmpty()) {
+            LOG.info("simulator: no standard workload to run against");
+            return Optional.empty();
+        }
+        current = new Simulation(workloads, config.thinkTime(), config.duration());
+        current.start();
+        return Optional.of(current);
+    }
+
+    /** Stops the current run, if any. */
+    public synchronized void stop() {
+        if (current != null) {
+            current.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    /** The latest run, running or finished. */
+    public synchronized Optional<Simulation> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /** The demo transaction of a standard workload; none for other workloads. */
+    static Simulation.Transaction transaction(String workload) {
+        return switch (workload) {
+            case "financial" -> DemoTransactions::transfer;
+            case "jobs" -> DemoTransactions::backgroundTask;
+            case "analytics" -> DemoTransactions::analyticsScan;
+            case "main" -> DemoTransactions::balanceRead;
+            default -> null;
+        };
+    }
+}
