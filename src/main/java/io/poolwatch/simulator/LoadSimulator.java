@@ -30,11 +30,23 @@ public class LoadSimulator {
 
     private final PoolRegistry registry;
     private final PoolwatchConfig.SimulatorConfig config;
+    private final FaultInjector faults;
     private Simulation current;
 
     LoadSimulator(PoolRegistry registry, PoolwatchConfig config) {
         this.registry = registry;
         this.config = config.simulator();
+        this.faults = new FaultInjector(registry.configuration().monitoring().slowQueryThreshold());
+    }
+
+    /** Starts a fault on a workload's pool (see {@link FaultInjector}). */
+    public FaultInjector.Fault fault(String kind, String workload, Optional<Duration> duration) {
+        return faults.start(kind, registry.pool(workload), duration);
+    }
+
+    /** Every fault started, newest first. */
+    public List<FaultInjector.Fault> faults() {
+        return faults.faults();
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -1,14 +1,22 @@
 package io.poolwatch.web;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.poolwatch.config.Durations;
+import io.poolwatch.pool.UnknownWorkloadException;
+import io.poolwatch.simulator.FaultInjector;
 import io.poolwatch.simulator.LoadSimulator;
 import io.poolwatch.simulator.Simulation;
 
@@ -42,6 +50,39 @@ public class SimulatorResource {
     public SimulatorState start() {
         simulator.start();
         return state();
+    }
+
+    /** Faults started so far, newest first. */
+    @GET
+    @Path("faults")
+    public List<FaultInjector.Fault> faults() {
+        return simulator.faults();
+    }
+
+    /**
+     * Starts a fault: leak, slow, saturate or inconsistency, on a workload (default main; inconsistency: financial),
+     * for a duration (default per kind, at most 10 minutes). Admin action.
+     */
+    @POST
+    @Path("faults/{kind}")
+    public Response fault(@PathParam("kind") String kind, @QueryParam("workload") String workload, @QueryParam("duration") String duration) {
+        String pool = workload != null ? workload : kind.equalsIgnoreCase("inconsistency") ? "financial" : "main";
+        try {
+            Optional<Duration> length = duration == null ? Optional.empty() : Optional.of(parseDuration(duration));
+            return Response.status(Response.Status.ACCEPTED).entity(simulator.fault(kind, pool, length)).build();
+        } catch (UnknownWorkloadException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            return Response.status(Response.Status.BAD_REQUEST).entity(new ApiError(e.getMessage(), 400)).build();
+        }
+    }
+
+    private static Duration parseDuration(String text) {
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("duration=" + text + ": " + e.getMessage());
+        }
     }
 
     @POST

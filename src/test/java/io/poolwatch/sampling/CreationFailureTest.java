@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.pool.WorkloadPools;
 import io.poolwatch.testing.TestConfigs;
@@ -31,7 +32,7 @@ class CreationFailureTest {
         try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
             WorkloadPool jobs = pools.get("jobs");
             assertThrows(SQLException.class, () -> jobs.dataSource().getConnection());
-            SamplingPostgresTest.await("a creation failure is recorded", () -> jobs.recorder().counters().creationFailures() >= 1);
+            Await.until("a creation failure is recorded", () -> jobs.recorder().counters().creationFailures() >= 1);
             PoolCounters c = jobs.recorder().counters();
             assertEquals(1, c.failures());
             assertEquals(0, c.acquired());

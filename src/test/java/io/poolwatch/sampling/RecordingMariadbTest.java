@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.pool.WorkloadPools;
 import io.poolwatch.testing.TestConfigs;
@@ -69,7 +70,7 @@ class RecordingMariadbTest {
                 assertThrows(SQLException.class, () -> jobs.dataSource().getConnection());
                 st.executeQuery("SELECT SLEEP(0.3), 'iban-DE89370400440532013000'").close();
             }
-            SamplingPostgresTest.await("the leak is reported", () -> recorder.currentLeakCount() == 1);
+            Await.until("the leak is reported", () -> recorder.currentLeakCount() == 1);
             LeakRecord leak = recorder.leaks().get(0);
             assertTrue(leak.holderThread().startsWith("mariadb-holder"), leak.toString());
             assertTrue(leak.stack().stream().anyMatch(f -> f.contains("RecordingMariadbTest")), leak.stack().toString());
@@ -77,7 +78,7 @@ class RecordingMariadbTest {
             release.countDown();
             holder.join(5000);
         }
-        SamplingPostgresTest.await("the leak shows as returned", () -> recorder.currentLeakCount() == 0);
+        Await.until("the leak shows as returned", () -> recorder.currentLeakCount() == 0);
         assertTrue(recorder.leaks().get(0).returnedAt().isPresent());
 
         PoolCounters delta = recorder.counters().minus(before);

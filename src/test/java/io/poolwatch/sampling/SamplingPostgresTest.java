@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -27,6 +26,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.UnknownWorkloadException;
 import io.poolwatch.testing.PostgresTestResource;
@@ -44,16 +44,6 @@ class SamplingPostgresTest {
 
     @Inject
     PoolSampler sampler;
-
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void heldConnectionsShowAsActiveAndUtilization() throws Exception {
@@ -101,7 +91,7 @@ class SamplingPostgresTest {
                 }
             });
             waiter.start();
-            await("a caller is awaiting a connection", () -> recorder.awaiting() == 1);
+            Await.until("a caller is awaiting a connection", () -> recorder.awaiting() == 1);
             sampler.sampleNow();
             assertEquals(1, sampler.latest("jobs").orElseThrow().awaiting());
             assertEquals(1.0, sampler.latest("jobs").orElseThrow().utilization(), 1e-9);
@@ -137,7 +127,7 @@ class SamplingPostgresTest {
         holder.start();
         try {
             assertTrue(leased.await(5, TimeUnit.SECONDS));
-            await("the leak is reported", () -> leaksOf("leaky-worker", true) == 1);
+            Await.until("the leak is reported", () -> leaksOf("leaky-worker", true) == 1);
             JsonPath leak = given().when().get("/api/v1/pools/jobs/leaks").then().statusCode(200).extract().jsonPath();
             String prefix = "find { it.holderThread.startsWith('leaky-worker') && it.returnedAt == null }.";
             assertEquals("jobs", leak.getString(prefix + "pool"));
@@ -148,7 +138,7 @@ class SamplingPostgresTest {
             release.countDown();
             holder.join(5000);
         }
-        await("the leak shows as returned", () -> leaksOf("leaky-worker", false) == 1 && leaksOf("leaky-worker", true) == 0);
+        Await.until("the leak shows as returned", () -> leaksOf("leaky-worker", false) == 1 && leaksOf("leaky-worker", true) == 0);
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         assertTrue(metricValue(metrics, "poolwatch_pool_leaks_detected_total", "jobs") >= 1, metrics);
     }

@@ -85,5 +85,18 @@ class SimulationTest {
                     + "THEN e.amount ELSE -e.amount END), 0) FROM ledger_entries e WHERE e.account_id = a.id)"));
             assertEquals(0, scalar(st, "SELECT COUNT(*) FROM accounts WHERE kind = 'customer' AND balance < 0"));
         }
+
+        // The inconsistency fault breaks exactly that: one transaction whose entries do not balance.
+        FaultInjector faults = new FaultInjector(Duration.ofSeconds(1));
+        faults.start("inconsistency", pools.get("financial"), java.util.Optional.empty());
+        long deadline2 = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!faults.faults().get(0).state().equals("finished") && System.nanoTime() < deadline2) {
+            Thread.sleep(50);
+        }
+        assertEquals("finished", faults.faults().get(0).state());
+        try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
+            assertEquals(1, scalar(st, "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id "
+                    + "HAVING SUM(CASE WHEN direction = 'D' THEN amount ELSE -amount END) <> 0) unbalanced"));
+        }
     }
 }

@@ -17,6 +17,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
                 "DATABASE_URL", pg.seedUrl(),
                 "DB_SLOW_QUERY_THRESHOLD", "0.2",
                 "poolwatch.pools.jobs.leak-detection-interval", "400ms",
+                "poolwatch.pools.analytics.leak-detection-interval", "0s",
                 "poolwatch.pools.jobs.min-size", "1",
                 "poolwatch.pools.jobs.max-size", "3",
                 "poolwatch.pools.jobs.acquisition-timeout", "300ms",
