@@ -26,6 +26,8 @@ public final class PoolSettingsResolver {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final String BUILT_IN = "built-in";
+    /** Leak detection on the embedded demo database, unless configured. */
+    static final Duration DEMO_LEAK_DETECTION = Duration.ofSeconds(30);
 
     private PoolSettingsResolver() {
     }
@@ -271,8 +273,14 @@ public final class PoolSettingsResolver {
 
         PoolSettings build(DatabaseUrl embedded, List<ReplicaSettings> replicas) {
             DatabaseUrl db = parsedUrl != null ? parsedUrl : embedded;
+            Duration leak = leakDetection.value();
             if (parsedUrl == null) {
                 sources.put("url", "embedded");
+                // The demo shows a leak within a minute, not after the production default of five.
+                if (leakDetection.key().equals(BUILT_IN)) {
+                    leak = DEMO_LEAK_DETECTION;
+                    sources.put("leak-detection-interval", "embedded demo");
+                }
             }
             Optional<String> user = username.map(Chosen::value).or(db::username);
             Optional<Secret> pass = password.map(c -> new Secret(c.value())).or(db::password);
@@ -281,7 +289,7 @@ public final class PoolSettingsResolver {
             Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty() : Optional.of(statementTimeout.value());
             return new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
                     acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),
-                    validateOnBorrow.value(), backgroundValidation.value(), leakDetection.value(), isolationLevel, statement,
+                    validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement,
                     readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, replicas, sources);
         }
     }

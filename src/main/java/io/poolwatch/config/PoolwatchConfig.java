@@ -240,6 +240,18 @@ public interface PoolwatchConfig {
         @WithDefault("0s")
         @WithConverter(Converters.DurationConverter.class)
         Duration duration();
+
+        /**
+         * Start a fault now and then while the simulator runs (leak, slow, saturate, and once an unbalanced ledger
+         * entry), so the demo shows every problem. Built-in: true on the embedded demo database, false otherwise.
+         */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> demoCycle();
+
+        /** How often the demo cycle starts its next fault. */
+        @WithDefault("90s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration demoCycleInterval();
     }
 
     /** Orderly shutdown. */

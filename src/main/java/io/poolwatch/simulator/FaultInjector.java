@@ -76,7 +76,7 @@ public final class FaultInjector {
      * Starts a fault on a pool. Throws {@link IllegalArgumentException} naming the field for a kind, duration or
      * engine it cannot run with.
      *
-     * @param duration how long; empty for the kind's default (leak: the pool's leak interval plus 10 s)
+     * @param duration how long; empty for the kind's default (leak: two leak intervals and a second; others 30 s)
      */
     public synchronized Fault start(String kindText, WorkloadPool pool, java.util.Optional<Duration> duration) {
         Kind kind = Kind.parse(kindText);
@@ -84,8 +84,7 @@ public final class FaultInjector {
         if (running >= MAX_RUNNING) {
             throw new IllegalArgumentException("fault: " + running + " faults are running; accepted: at most " + MAX_RUNNING);
         }
-        Duration length = duration.orElseGet(() -> kind == Kind.LEAK
-                ? pool.settings().leakDetectionInterval().plusSeconds(10) : Duration.ofSeconds(30));
+        Duration length = duration.orElseGet(() -> kind == Kind.LEAK ? defaultLeakLength(pool) : Duration.ofSeconds(30));
         if (length.isZero() || length.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("duration=" + Durations.format(length) + ": accepted: above 0s and at most "
                     + Durations.format(MAX_DURATION));
@@ -105,6 +104,12 @@ public final class FaultInjector {
         t.start();
         LOG.infof("fault %d started: %s on %s for %s", fault.id(), fault.kind(), pool.name(), Durations.format(length));
         return fault;
+    }
+
+    /** Long enough for Agroal's leak task (which runs once per interval) to report it: two intervals and a second. */
+    private static Duration defaultLeakLength(WorkloadPool pool) {
+        Duration length = pool.settings().leakDetectionInterval().multipliedBy(2).plusSeconds(1);
+        return length.compareTo(MAX_DURATION) > 0 ? MAX_DURATION : length;
     }
 
     private void run(Fault fault, Kind kind, WorkloadPool pool, Duration length) {

@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.PoolRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -37,6 +38,44 @@ public class LoadSimulator {
         this.registry = registry;
         this.config = config.simulator();
         this.faults = new FaultInjector(registry.configuration().monitoring().slowQueryThreshold());
+    }
+
+    /** The demo cycle's steps: fault kind, workload, duration. */
+    private static final List<String[]> DEMO_STEPS = List.of(
+            new String[] { "leak", "jobs", "" },
+            new String[] { "slow", "main", "30s" },
+            new String[] { "saturate", "jobs", "20s" },
+            new String[] { "inconsistency", "financial", "" });
+    private int demoStep;
+    private boolean inconsistencyDone;
+
+    @Scheduled(identity = "simulator-demo-cycle", every = "${poolwatch.simulator.demo-cycle-interval}", delay = 30,
+            delayUnit = java.util.concurrent.TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void demoCycle() {
+        if (!config.demoCycle().orElse(registry.embedded()) || current == null || !current.running()) {
+            return;
+        }
+        try {
+            nextDemoFault();
+        } catch (RuntimeException e) {
+            LOG.infof("demo cycle: %s", e.getMessage());
+        }
+    }
+
+    /** Starts the cycle's next fault; the unbalanced ledger entry only once per process. */
+    synchronized Optional<FaultInjector.Fault> nextDemoFault() {
+        for (int tries = 0; tries < DEMO_STEPS.size(); tries++) {
+            String[] step = DEMO_STEPS.get(demoStep++ % DEMO_STEPS.size());
+            if (step[0].equals("inconsistency") && inconsistencyDone) {
+                continue;
+            }
+            if (!registry.names().contains(step[1])) {
+                continue;
+            }
+            inconsistencyDone |= step[0].equals("inconsistency");
+            return Optional.of(fault(step[0], step[1], step[2].isEmpty() ? Optional.empty() : Optional.of(io.poolwatch.config.Durations.parse(step[2]))));
+        }
+        return Optional.empty();
     }
 
     /** Starts a fault on a workload's pool (see {@link FaultInjector}). */

@@ -194,6 +194,16 @@ class PoolSettingsResolverTest {
     }
 
     @Test
+    void theEmbeddedDemoDetectsLeaksWithinAMinuteUnlessConfigured() {
+        ResolvedConfiguration c = PoolSettingsResolver.resolve(TestConfigs.mapping(Map.of("poolwatch.pools.main.leak-detection-interval", "2m")),
+                SeedSource.of(Map.of()), () -> "jdbc:postgresql://127.0.0.1:5555/poolwatch?user=postgres");
+        assertEquals(Duration.ofSeconds(30), pool(c, "jobs").leakDetectionInterval());
+        assertEquals("embedded demo", pool(c, "jobs").sources().get("leak-detection-interval"));
+        assertEquals(Duration.ofMinutes(2), pool(c, "main").leakDetectionInterval());
+        assertEquals(Duration.ofMinutes(5), pool(resolve(Map.of(), PG), "jobs").leakDetectionInterval());
+    }
+
+    @Test
     void theEmbeddedDatabaseDoesNotStartWhenTheConfigurationIsInvalid() {
         assertThrows(InvalidConfigurationException.class, () -> resolve(Map.of("poolwatch.pools.main.max-size", "0"), Map.of()));
     }

@@ -27,6 +27,23 @@ class FaultInjectionTest {
     @Inject
     PoolRegistry registry;
 
+    @Inject
+    LoadSimulator simulator;
+
+    /** Faults hold connections of the pools other test classes share: none may outlive its test. */
+    @org.junit.jupiter.api.AfterEach
+    void faultsHaveEnded() throws Exception {
+        Await.until("every fault has ended", () -> simulator.faults().stream().noneMatch(f -> f.state().equals("running")));
+    }
+
+    @Test
+    void theDemoCycleStartsWithALeakOnJobs() throws Exception {
+        FaultInjector.Fault first = simulator.nextDemoFault().orElseThrow();
+        assertTrue(first.kind().equals("leak") && first.workload().equals("jobs"), first.toString());
+        Await.until("the demo leak is reported", () -> registry.pool("jobs").recorder().leaks().stream()
+                .anyMatch(l -> l.holderThread().startsWith("fault-leak-jobs-" + first.id())));
+    }
+
     @Test
     void aLeakFaultIsReportedAndThenReturned() throws Exception {
         int id = given().when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1500ms").then().statusCode(202)
