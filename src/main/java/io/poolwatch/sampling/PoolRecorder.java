@@ -177,6 +177,17 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         }
     }
 
+    /**
+     * Agroal closes a connection instead of returning it when it comes back past its max lifetime, broken, or while
+     * the pool shrinks; it then reports a flush or a reap, not a return. The lease has ended all the same.
+     */
+    private static void closedWhileLeased(Connection connection) {
+        if (connection instanceof ConnectionStats stats && stats.acquiredCount() > stats.returnedCount()) {
+            stats.release();
+            stats.leasedAt = 0;
+        }
+    }
+
     @Override
     public void onConnectionInvalid(Connection connection) {
         invalid.increment();
@@ -185,11 +196,13 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     @Override
     public void onConnectionReap(Connection connection) {
         reaped.increment();
+        closedWhileLeased(connection);
     }
 
     @Override
     public void onConnectionFlush(Connection connection) {
         flushed.increment();
+        closedWhileLeased(connection);
         if (leaksOut) {
             leakReturned(connection);
         }
