@@ -43,6 +43,23 @@ public interface PoolwatchConfig {
     /** The built-in load simulator that runs the demo workloads against the pools. */
     SimulatorConfig simulator();
 
+    /** Health: how the databases are validated for the readiness probe. */
+    HealthConfig health();
+
+    /** Background validation behind the health probes. */
+    interface HealthConfig {
+
+        /** How often each database is validated, on poolwatch's own monitoring connection and thread. */
+        @WithDefault("2s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration validationInterval();
+
+        /** A validation that has not answered within this is a failure (the probe never waits for it). */
+        @WithDefault("2s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration validationTimeout();
+    }
+
     /** One workload's pool. Every key is optional; see the class Javadoc for how a value is chosen. */
     interface PoolConfig {
 

@@ -80,10 +80,22 @@ public class PoolRegistry {
         }
         for (List<PoolSettings> group : byDatabase.values()) {
             PoolSettings first = group.get(0);
+            // A frozen server must not hold the monitoring thread for ever: bound every socket read and the login.
+            java.util.Map<String, String> props = new java.util.LinkedHashMap<>(first.jdbcProperties());
+            long guardSeconds = queryTimeout.toSeconds() + 3;
+            switch (first.url().kind()) {
+                case POSTGRESQL -> {
+                    props.putIfAbsent("socketTimeout", Long.toString(guardSeconds));
+                    props.putIfAbsent("loginTimeout", Long.toString(guardSeconds));
+                }
+                case MARIADB -> props.putIfAbsent("socketTimeout", Long.toString(guardSeconds * 1000));
+                case H2 -> {
+                }
+            }
             PoolSettings monitor = new PoolSettings("monitor", first.url(), first.username(), first.password(), 0, 1, 0, queryTimeout,
                     first.connectTimeout(), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(5), true, java.time.Duration.ZERO,
                     java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout), true,
-                    "poolwatch-monitor", false, false, first.jdbcProperties(), List.of(), java.util.Map.of());
+                    "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
             try {
                 WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring());
                 monitorPools.add(pool);

@@ -1,0 +1,151 @@
+package io.poolwatch.health;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.pool.MonitorTarget;
+import io.poolwatch.pool.PoolRegistry;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Validates every database in the background so no probe ever waits on one. Each database is checked on its own
+ * thread through poolwatch's monitoring connection (never a workload's), and a check that has not answered within the
+ * timeout counts as a failure at once while the thread keeps waiting for it. Probes read the cached result.
+ */
+@ApplicationScoped
+public class DatabaseValidator {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseValidator.class);
+
+    private final PoolRegistry registry;
+    private final Duration interval;
+    private final Duration timeout;
+    private final Map<String, DatabaseValidation> results = new ConcurrentHashMap<>();
+    private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, Instant> inFlightSince = new ConcurrentHashMap<>();
+    private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
+    private ScheduledExecutorService ticker;
+    private volatile Instant lastTick = Instant.now();
+
+    DatabaseValidator(PoolRegistry registry, PoolwatchConfig config) {
+        this.registry = registry;
+        this.interval = config.health().validationInterval();
+        this.timeout = config.health().validationTimeout();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "health-validator-timer"));
+        for (MonitorTarget t : registry.monitorTargets()) {
+            workers.put(t.database(), Executors.newSingleThreadExecutor(r -> daemon(r, "health-validator " + t.database())));
+        }
+        ticker.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** One round: starts a validation per database unless one is still running, which fails it once overdue. */
+    void tick() {
+        lastTick = Instant.now();
+        for (MonitorTarget t : registry.monitorTargets()) {
+            try {
+                Future<?> running = inFlight.get(t.database());
+                if (running != null && !running.isDone()) {
+                    Instant since = inFlightSince.get(t.database());
+                    if (Duration.between(since, Instant.now()).compareTo(timeout) > 0) {
+                        fail(t.database(), "no answer within " + timeout.toMillis() + " ms");
+                    }
+                    continue;
+                }
+                inFlightSince.put(t.database(), Instant.now());
+                inFlight.put(t.database(), workers.get(t.database()).submit(() -> validate(t)));
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "validation of %s could not start", t.database());
+            }
+        }
+        // A validation that overran is failed on the next tick; check again shortly for a faster flip.
+        ticker.schedule(this::failOverdue, timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
+    }
+
+    private void failOverdue() {
+        for (Map.Entry<String, Future<?>> e : inFlight.entrySet()) {
+            Instant since = inFlightSince.get(e.getKey());
+            if (!e.getValue().isDone() && since != null && Duration.between(since, Instant.now()).compareTo(timeout) >= 0) {
+                fail(e.getKey(), "no answer within " + timeout.toMillis() + " ms");
+            }
+        }
+    }
+
+    private void validate(MonitorTarget t) {
+        long start = System.nanoTime();
+        try (Connection c = t.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+            st.execute("SELECT 1");
+            double ms = (System.nanoTime() - start) / 1e6;
+            if (Duration.ofNanos(System.nanoTime() - start).compareTo(timeout) > 0) {
+                fail(t.database(), String.format("answered after %.0f ms, over the %d ms timeout", ms, timeout.toMillis()));
+                return;
+            }
+            DatabaseValidation previous = results.get(t.database());
+            if (previous != null && !previous.reachable()) {
+                LOG.infof("database %s reachable again", t.database());
+            }
+            Instant now = Instant.now();
+            results.put(t.database(), new DatabaseValidation(t.database(), true, now, Optional.of(now), Optional.empty(), ms));
+        } catch (Exception e) {
+            fail(t.database(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    private void fail(String database, String error) {
+        DatabaseValidation previous = results.get(database);
+        if (previous == null || previous.reachable()) {
+            LOG.warnf("database %s unreachable: %s", database, error);
+        }
+        Optional<Instant> lastSuccess = previous == null ? Optional.empty() : previous.lastSuccess();
+        results.put(database, new DatabaseValidation(database, false, Instant.now(), lastSuccess, Optional.of(error), 0));
+    }
+
+    /** The latest validation of a database, empty before the first one ends. */
+    public Optional<DatabaseValidation> result(String database) {
+        return Optional.ofNullable(results.get(database));
+    }
+
+    /** When the validation timer last ran: it never touches a database, so it shows the process is working. */
+    public Instant lastTick() {
+        return lastTick;
+    }
+
+    /** How often the timer runs. */
+    public Duration interval() {
+        return interval;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        workers.values().forEach(ExecutorService::shutdownNow);
+    }
+}

@@ -1,0 +1,39 @@
+package io.poolwatch.health;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Readiness: DOWN only when a critical workload's database does not answer, or during shutdown. Every pool has its
+ * own entry: UP, DEGRADED (exhausted, or a non-critical database down) or DOWN, with the figures behind it.
+ */
+@Readiness
+@ApplicationScoped
+public class ReadinessCheck implements HealthCheck {
+
+    private final PoolHealth health;
+
+    ReadinessCheck(PoolHealth health) {
+        this.health = health;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        List<PoolHealth.PoolState> pools = health.pools();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("poolwatch-pools").status(health.ready(pools));
+        if (health.shuttingDown()) {
+            b.withData("shutdown", "in progress");
+        }
+        for (PoolHealth.PoolState p : pools) {
+            b.withData(p.pool(), p.state() + (p.critical() ? " (critical)" : "") + ": " + p.detail()
+                    + p.lastSuccessfulValidation().map(t -> "; last successful validation " + t).orElse(""));
+        }
+        return b.build();
+    }
+}
