@@ -100,6 +100,10 @@ class PackagedApplicationIT {
             }
             assertFalse(app.output().contains(pg.password()), "the password must never be logged");
             assertStoppedBySigterm(app.terminate(STOP), app);
+            String log = app.output();
+            int readinessDown = log.indexOf("shutting down: readiness is DOWN");
+            int poolsClosed = log.indexOf("closed 4 pool(s)");
+            assertTrue(readinessDown >= 0 && poolsClosed > readinessDown, "readiness must go DOWN before the pools close:\n" + log);
             for (String w : WORKLOADS) {
                 assertEquals(0, TestDatabases.awaitSessions(pg, tag + "-" + w, 0), w + " left connections open");
             }

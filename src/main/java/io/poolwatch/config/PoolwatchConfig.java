@@ -58,6 +58,11 @@ public interface PoolwatchConfig {
         @WithDefault("2s")
         @WithConverter(Converters.DurationConverter.class)
         Duration validationTimeout();
+
+        /** How long a readiness answer is reused, so a storm of probes costs one answer per period. */
+        @WithDefault("250ms")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration responseCache();
     }
 
     /** One workload's pool. Every key is optional; see the class Javadoc for how a value is chosen. */

@@ -22,6 +22,8 @@ import io.quarkus.runtime.ShutdownEvent;
 @ApplicationScoped
 public class PoolHealth {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PoolHealth.class);
+
     /** A pool's state for the probes. */
     public enum State {
         /** Its database answers and the pool serves. */
@@ -53,6 +55,7 @@ public class PoolHealth {
     /** Runs before anything else at shutdown, so readiness is DOWN before work drains and pools close. */
     void onShutdown(@Observes @Priority(1) ShutdownEvent event) {
         shuttingDown.set(true);
+        LOG.info("shutting down: readiness is DOWN");
     }
 
     public boolean shuttingDown() {
@@ -68,12 +71,9 @@ public class PoolHealth {
                 out.add(state(registry.pool(name), v));
             }
         }
-        out.sort((a, b) -> Integer.compare(index(a.pool()), index(b.pool())));
+        List<String> order = List.copyOf(registry.names());
+        out.sort((a, b) -> Integer.compare(order.indexOf(a.pool()), order.indexOf(b.pool())));
         return out;
-    }
-
-    private int index(String pool) {
-        return List.copyOf(registry.names()).indexOf(pool);
     }
 
     private static PoolState state(WorkloadPool pool, Optional<DatabaseValidation> v) {

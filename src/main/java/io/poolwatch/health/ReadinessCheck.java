@@ -18,13 +18,30 @@ import org.eclipse.microprofile.health.Readiness;
 public class ReadinessCheck implements HealthCheck {
 
     private final PoolHealth health;
+    private final long cacheNanos;
+    private volatile HealthCheckResponse cached;
+    private volatile long cachedAt;
 
-    ReadinessCheck(PoolHealth health) {
+    ReadinessCheck(PoolHealth health, io.poolwatch.config.PoolwatchConfig config) {
         this.health = health;
+        this.cacheNanos = config.health().responseCache().toNanos();
     }
 
     @Override
     public HealthCheckResponse call() {
+        HealthCheckResponse answer = cached;
+        long now = System.nanoTime();
+        // Reused for a short while; never during shutdown, which must show at once.
+        if (answer != null && now - cachedAt < cacheNanos && !health.shuttingDown()) {
+            return answer;
+        }
+        answer = compute();
+        cached = answer;
+        cachedAt = now;
+        return answer;
+    }
+
+    private HealthCheckResponse compute() {
         List<PoolHealth.PoolState> pools = health.pools();
         HealthCheckResponseBuilder b = HealthCheckResponse.named("poolwatch-pools").status(health.ready(pools));
         if (health.shuttingDown()) {
