@@ -48,6 +48,16 @@ public class DatabaseValidator {
         this.registry = registry;
         this.interval = config.health().validationInterval();
         this.timeout = config.health().validationTimeout();
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        if (interval.isZero()) {
+            problems.add("poolwatch.health.validation-interval=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
+        }
+        if (timeout.isZero()) {
+            problems.add("poolwatch.health.validation-timeout=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
+        }
+        if (!problems.isEmpty()) {
+            throw new io.poolwatch.config.InvalidConfigurationException(problems);
+        }
     }
 
     void onStart(@Observes StartupEvent event) {

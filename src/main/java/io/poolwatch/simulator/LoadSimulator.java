@@ -35,6 +35,10 @@ public class LoadSimulator {
     private Simulation current;
 
     LoadSimulator(PoolRegistry registry, PoolwatchConfig config) {
+        List<String> problems = validate(config.simulator(), registry.names());
+        if (!problems.isEmpty()) {
+            throw new io.poolwatch.config.InvalidConfigurationException(problems);
+        }
         this.registry = registry;
         this.config = config.simulator();
         this.faults = new FaultInjector(registry.configuration().monitoring().slowQueryThreshold());
@@ -131,6 +135,26 @@ public class LoadSimulator {
     /** The latest run, running or finished. */
     public synchronized Optional<Simulation> current() {
         return Optional.ofNullable(current);
+    }
+
+    /** Problems with the simulator's keys, each naming the key, the value and what is accepted. */
+    static List<String> validate(PoolwatchConfig.SimulatorConfig config, java.util.Set<String> workloads) {
+        List<String> problems = new ArrayList<>();
+        config.users().forEach((name, users) -> {
+            String key = "poolwatch.simulator.users.\"" + name + "\"=" + users;
+            if (transaction(name) == null) {
+                problems.add(key + ": the simulator has transactions for main, jobs, analytics and financial only");
+            } else if (!workloads.contains(name)) {
+                problems.add(key + ": workload '" + name + "' is not defined or is disabled; accepted: one of " + workloads);
+            } else if (users < 0 || users > Simulation.MAX_USERS) {
+                problems.add(key + ": accepted: 0 to " + Simulation.MAX_USERS);
+            }
+        });
+        int total = config.users().values().stream().mapToInt(Integer::intValue).sum();
+        if (total > Simulation.MAX_USERS) {
+            problems.add("poolwatch.simulator.users: " + total + " users in all; accepted: at most " + Simulation.MAX_USERS);
+        }
+        return problems;
     }
 
     /** The demo transaction of a standard workload; none for other workloads. */
