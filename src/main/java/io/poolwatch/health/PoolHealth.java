@@ -2,6 +2,8 @@ package io.poolwatch.health;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,15 +66,20 @@ public class PoolHealth {
 
     /** Every pool's state, standard workloads first. */
     public List<PoolState> pools() {
-        List<PoolState> out = new ArrayList<>();
+        Map<String, String> databaseOf = new HashMap<>();
         for (MonitorTarget target : registry.monitorTargets()) {
-            Optional<DatabaseValidation> v = validator.result(target.database());
-            for (String name : target.pools()) {
-                out.add(state(registry.pool(name), v));
-            }
+            target.pools().forEach(p -> databaseOf.put(p, target.database()));
         }
-        List<String> order = List.copyOf(registry.names());
-        out.sort((a, b) -> Integer.compare(order.indexOf(a.pool()), order.indexOf(b.pool())));
+        List<PoolState> out = new ArrayList<>();
+        for (WorkloadPool pool : registry.pools()) {
+            String database = databaseOf.get(pool.name());
+            // A pool whose monitoring connection could not be created cannot be validated: it still gets its entry.
+            Optional<DatabaseValidation> v = database == null
+                    ? Optional.of(new DatabaseValidation(pool.settings().url().label(), false, Instant.now(), Optional.empty(),
+                            Optional.of("no monitoring connection to validate it with"), 0))
+                    : validator.result(database);
+            out.add(state(pool, v));
+        }
         return out;
     }
 

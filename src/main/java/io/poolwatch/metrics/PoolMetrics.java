@@ -46,7 +46,7 @@ public class PoolMetrics {
         var r = pool.recorder();
         gauge(MetricNames.ACTIVE, "Connections held by callers", tags, pool, p -> p.recorder().leased());
         gauge(MetricNames.IDLE, "Open connections not held by callers", tags, pool,
-                p -> Math.max(0, p.recorder().open() - p.recorder().leased()));
+                p -> p.recorder().idle());
         gauge(MetricNames.OPEN, "Physical connections open to the database", tags, pool, p -> p.recorder().open());
         gauge(MetricNames.AWAITING, "Callers waiting for a connection", tags, pool, p -> p.recorder().awaiting());
         gauge(MetricNames.MIN, "Connections the pool keeps open (min-size)", tags, pool, p -> p.settings().minSize());

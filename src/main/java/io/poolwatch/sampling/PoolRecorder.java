@@ -313,6 +313,11 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         return new long[] { acquired + liveAcquired, returned + liveReturned };
     }
 
+    /** Open connections not held by callers. */
+    public long idle() {
+        return Math.max(0, open() - leased());
+    }
+
     /** Physical connections currently open. */
     public long open() {
         return Math.max(0, created.sum() - destroyed.sum());
@@ -341,11 +346,6 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     /** Checkout times since the last reset. */
     public Distribution checkoutSinceReset() {
         return checkout.cumulative();
-    }
-
-    /** Lease times since the last reset. */
-    public Distribution leaseSinceReset() {
-        return lease.cumulative();
     }
 
     /** The latest failure to open a connection and when, if any. */

@@ -129,11 +129,6 @@ public class PoolSampler {
         return h == null ? List.of() : h.snapshots();
     }
 
-    /** How many snapshots a pool's history holds at most. */
-    public int historyCapacity() {
-        return historyCapacity;
-    }
-
     /** The figures at a pool's last reset, or zero. */
     public Baseline baseline(String pool) {
         return baselines.getOrDefault(pool, new Baseline(PoolCounters.ZERO, 0, 0, 0, null));

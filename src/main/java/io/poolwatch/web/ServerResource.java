@@ -97,8 +97,7 @@ public class ServerResource {
                         }
                     }
                 }
-                long active = pool.recorder().leased();
-                joined.add(new PoolSessions(name, app, active, Math.max(0, pool.recorder().open() - active), byState, oldestIdleInTx));
+                joined.add(new PoolSessions(name, app, pool.recorder().leased(), pool.recorder().idle(), byState, oldestIdleInTx));
             }
             if (snapshot != null) {
                 advice.addAll(SizingAdvisor.forServer(snapshot, maxSizes, expectedReplicas));
