@@ -74,6 +74,26 @@ class PackagedApplicationIT {
                         .extract().path("workloads.find { it.workload == 'financial' }.committed");
             }
             assertTrue(committed > 0, "the simulator committed no transfer");
+            // The demo's consistency checks pass on their own schedule, while the simulator moves money.
+            List<String> demoChecks = List.of("ledger-balanced", "account-balances", "no-negative-customer-balance", "events-have-accounts",
+                    "unique-transaction-references", "event-amounts-in-range", "constraints-validated");
+            long checksDeadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            List<String> passed = List.of();
+            while (passed.size() < demoChecks.size() && System.nanoTime() < checksDeadline) {
+                Thread.sleep(500);
+                passed = given().baseUri(app.baseUri()).when().get("/api/v1/checks").then().statusCode(200)
+                        .extract().jsonPath().getList("findAll { it.last?.status == 'pass' }.name", String.class);
+            }
+            assertEquals(demoChecks, passed, "demo checks passing");
+            // An unbalanced entry makes the ledger check fail, with the transaction as its sample, until the fault removes it.
+            given().baseUri(app.baseUri()).when().post("/api/v1/simulator/faults/inconsistency?duration=3s").then().statusCode(202);
+            Thread.sleep(500);
+            given().baseUri(app.baseUri()).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
+                    .body("status", equalTo("fail")).body("violations", equalTo(1)).body("samples[0].credits_minus_debits", equalTo(-13.37f));
+            Thread.sleep(4000);
+            given().baseUri(app.baseUri()).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
+                    .body("status", equalTo("pass")).body("violations", equalTo(0));
+
             given().baseUri(app.baseUri()).when().post("/api/v1/simulator/stop").then().statusCode(200)
                     .body("running", org.hamcrest.Matchers.equalTo(false));
             given().baseUri(app.baseUri()).when().post("/api/v1/simulator/start").then().statusCode(200)
@@ -125,6 +145,24 @@ class PackagedApplicationIT {
             assertTrue(out.contains("poolwatch.pools.\"financial\".transaction-isolation=snapshot"), out);
             assertTrue(out.contains("poolwatch.pools.\"main\".max-size=0"), out);
             assertFalse(out.contains("hunter2"), "the password must never be logged");
+        }
+    }
+
+    @Test
+    void anInvalidCheckStopsStartUp() throws Exception {
+        try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl()),
+                Map.of("poolwatch.consistency.checks.\"ledger\".kind", "ledger-balance",
+                        "poolwatch.consistency.checks.\"ledger\".table", "entries e; DELETE FROM accounts",
+                        "poolwatch.consistency.checks.\"ledger\".group-column", "transaction_id",
+                        "poolwatch.consistency.checks.\"custom\".kind", "sql",
+                        "poolwatch.consistency.checks.\"custom\".workload", "reporting"))) {
+            int exit = app.awaitExit(START);
+            String out = app.output();
+            assertNotEquals(0, exit, out);
+            assertTrue(out.contains("the configuration has 3 problems"), out);
+            assertTrue(out.contains("poolwatch.consistency.checks.\"ledger\".table: 'entries e; DELETE FROM accounts' is not a table name"), out);
+            assertTrue(out.contains("poolwatch.consistency.checks.\"custom\".workload=reporting: no such workload"), out);
+            assertTrue(out.contains("poolwatch.consistency.checks.\"custom\".sql: not set"), out);
         }
     }
 

@@ -50,7 +50,7 @@ public final class Converters {
 
     public static final String ACCEPTED_BOOLEANS = "true, false, yes, no, on, off, 1 or 0";
 
-    static boolean parseBoolean(String value) {
+    public static boolean parseBoolean(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on", "1" -> true;
             case "false", "no", "off", "0" -> false;
@@ -58,7 +58,7 @@ public final class Converters {
         };
     }
 
-    static int parseInt(String value) {
+    public static int parseInt(String value) {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {

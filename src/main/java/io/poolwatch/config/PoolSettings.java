@@ -12,7 +12,11 @@ import java.util.Optional;
  * @param url the database, credentials removed
  * @param username the user, if any
  * @param password the password, if any; masked in toString and JSON
+ * @param replicas the workload's read replicas, each with the settings of its own pool (empty for a replica's pool)
  * @param sources for each setting, the key or variable that chose its value ("built-in" when none did)
+ * @param workload the workload the pool serves: its own name, or for a replica's pool the workload it is a replica of
+ * @param role {@link #PRIMARY} or {@link #REPLICA}
+ * @param readRouting how reads are routed over the replicas
  */
 public record PoolSettings(
         String name,
@@ -37,11 +41,35 @@ public record PoolSettings(
         boolean echo,
         Map<String, String> jdbcProperties,
         List<ReplicaSettings> replicas,
-        Map<String, String> sources) {
+        Map<String, String> sources,
+        String workload,
+        String role,
+        ReadRouting readRouting) {
+
+    /** The role of a workload's own pool. */
+    public static final String PRIMARY = "primary";
+    /** The role of a read replica's pool. */
+    public static final String REPLICA = "replica";
 
     public PoolSettings {
         jdbcProperties = Map.copyOf(jdbcProperties);
         replicas = List.copyOf(replicas);
         sources = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sources));
+    }
+
+    /** A workload's own pool: role primary, built-in read routing. */
+    public PoolSettings(String name, DatabaseUrl url, Optional<String> username, Optional<Secret> password, int minSize, int maxSize,
+            int initialSize, Duration acquisitionTimeout, Duration connectTimeout, Duration maxLifetime, Duration idleRemovalInterval,
+            boolean validateOnBorrow, Duration backgroundValidationInterval, Duration leakDetectionInterval, IsolationLevel isolation,
+            Optional<Duration> statementTimeout, boolean readOnly, String applicationName, boolean critical, boolean echo,
+            Map<String, String> jdbcProperties, List<ReplicaSettings> replicas, Map<String, String> sources) {
+        this(name, url, username, password, minSize, maxSize, initialSize, acquisitionTimeout, connectTimeout, maxLifetime,
+                idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, leakDetectionInterval, isolation, statementTimeout,
+                readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY, ReadRouting.DEFAULT);
+    }
+
+    /** Whether this is a read replica's pool. */
+    public boolean replica() {
+        return REPLICA.equals(role);
     }
 }

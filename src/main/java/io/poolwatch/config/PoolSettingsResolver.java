@@ -20,10 +20,13 @@ import java.util.regex.Pattern;
  * <li>the seed environment variables (DATABASE_URL, DB_POOL_SIZE ...)</li>
  * <li>the workload's built-in profile, then the built-in base</li>
  * </ol>
+ * Read replicas are a workload's own {@code poolwatch.pools."<name>".replicas} when it has any, else the seed's
+ * DB_READ_REPLICAS for {@code poolwatch.read-replicas.workload}; each replica's pool takes its workload's settings.
  * All problems are collected and reported together; nothing is applied when there is one.
  */
 public final class PoolSettingsResolver {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PoolSettingsResolver.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final String BUILT_IN = "built-in";
     /** Leak detection on the embedded demo database, unless configured. */
@@ -83,6 +86,7 @@ public final class PoolSettingsResolver {
                         + d.key("enabled") + "=false");
             }
         }
+        Map<String, List<ReplicaDraft>> replicas = replicas(config, seed, drafts, replicaWorkload, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -90,9 +94,199 @@ public final class PoolSettingsResolver {
         DatabaseUrl embedded = useEmbedded ? DatabaseUrl.parse(embeddedUrl.get()) : null;
         List<PoolSettings> pools = new ArrayList<>();
         for (Draft d : drafts) {
-            pools.add(d.build(embedded, d.name.equals(replicaWorkload) ? seed.replicas : List.of()));
+            pools.add(d.build(embedded, replicas.getOrDefault(d.name, List.of())));
         }
         return new ResolvedConfiguration(List.copyOf(pools), monitoring, useEmbedded);
+    }
+
+    /**
+     * Each workload's read replicas: its own {@code poolwatch.pools."<name>".replicas} when it has some, else the seed's
+     * DB_READ_REPLICAS for {@code poolwatch.read-replicas.workload}. Names must be unique across every pool.
+     */
+    private static Map<String, List<ReplicaDraft>> replicas(PoolwatchConfig config, SeedEnvironment seed, List<Draft> drafts,
+            String seedWorkload, List<String> problems) {
+        if (!config.defaults().replicas().isEmpty()) {
+            problems.add("poolwatch.defaults.replicas: read replicas belong to one workload; accepted: "
+                    + "poolwatch.pools.\"<workload>\".replicas.\"<id>\".url, or DB_READ_REPLICAS");
+        }
+        Set<String> enabled = new LinkedHashSet<>();
+        drafts.forEach(d -> enabled.add(d.name));
+        config.pools().forEach((name, pool) -> {
+            if (!pool.replicas().isEmpty() && !enabled.contains(name) && NAME.matcher(name).matches()) {
+                problems.add("poolwatch.pools.\"" + name + "\".replicas: workload '" + name
+                        + "' is disabled, so it has no reads to route; accepted: replicas of an enabled workload, one of " + enabled);
+            }
+        });
+        Set<String> taken = new LinkedHashSet<>(enabled);
+        Map<String, List<ReplicaDraft>> out = new LinkedHashMap<>();
+        for (Draft d : drafts) {
+            PoolwatchConfig.PoolConfig own = config.pools().get(d.name);
+            List<ReplicaDraft> list = new ArrayList<>();
+            if (own != null && !own.replicas().isEmpty()) {
+                if (d.name.equals(seedWorkload) && !seed.replicas.isEmpty()) {
+                    LOG.infof("DB_READ_REPLICAS is not used: workload %s has replicas of its own under %s", d.name, d.key("replicas"));
+                }
+                List<String> ids = new ArrayList<>(own.replicas().keySet());
+                ids.sort(PoolSettingsResolver::compareIds);
+                for (int i = 0; i < ids.size(); i++) {
+                    list.add(ReplicaDraft.of(d, i + 1, ids.get(i), own.replicas().get(ids.get(i)), problems));
+                }
+            } else if (d.name.equals(seedWorkload)) {
+                seed.replicas.forEach(r -> list.add(ReplicaDraft.of(d, r)));
+            }
+            if (list.isEmpty()) {
+                continue;
+            }
+            if (d.url.isEmpty()) {
+                problems.add(list.get(0).urlKey + ": read replicas of workload '" + d.name + "' need its own database; accepted: "
+                        + "DATABASE_URL or " + d.key("url") + " (the embedded demo database has no replicas)");
+            }
+            for (ReplicaDraft r : list) {
+                r.validate(d, taken, problems);
+            }
+            out.put(d.name, list);
+        }
+        return out;
+    }
+
+    /** Numeric ids in numeric order, then the others alphabetically: replicas."2" before replicas."10". */
+    private static int compareIds(String a, String b) {
+        boolean na = a.chars().allMatch(Character::isDigit) && !a.isEmpty() && a.length() < 10;
+        boolean nb = b.chars().allMatch(Character::isDigit) && !b.isEmpty() && b.length() < 10;
+        if (na && nb) {
+            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
+        }
+        return na ? -1 : nb ? 1 : a.compareTo(b);
+    }
+
+    /** One read replica while it is checked; the settings of its pool come from its workload's. */
+    private static final class ReplicaDraft {
+        final int index;
+        final String id;
+        final String urlKey;
+        final String prefix;
+        DatabaseUrl url;
+        int weight;
+        String weightSource;
+        String name;
+        String nameSource;
+        Optional<String> username = Optional.empty();
+        Optional<String> password = Optional.empty();
+        Optional<Integer> minSize = Optional.empty();
+        Optional<Integer> maxSize = Optional.empty();
+        int effectiveMin;
+        int effectiveMax;
+
+        private ReplicaDraft(int index, String id, String urlKey, String prefix) {
+            this.index = index;
+            this.id = id;
+            this.urlKey = urlKey;
+            this.prefix = prefix;
+        }
+
+        /** A replica from DB_READ_REPLICAS (its URL and weight were checked when the variables were read). */
+        static ReplicaDraft of(Draft d, SeedEnvironment.SeedReplica seed) {
+            ReplicaDraft r = new ReplicaDraft(seed.index(), Integer.toString(seed.index()), "DB_READ_REPLICAS", null);
+            r.url = seed.url();
+            r.weight = seed.weight();
+            r.weightSource = seed.weightVariable().orElse(BUILT_IN);
+            r.name = d.name + "-replica-" + seed.index();
+            r.nameSource = BUILT_IN;
+            return r;
+        }
+
+        /** A replica from poolwatch.pools."<workload>".replicas."<id>". */
+        static ReplicaDraft of(Draft d, int index, String id, PoolwatchConfig.ReplicaConfig c, List<String> problems) {
+            String prefix = d.key("replicas.\"" + id + "\".");
+            ReplicaDraft r = new ReplicaDraft(index, id, prefix + "url", prefix);
+            if (c.url().isEmpty()) {
+                problems.add(prefix + "url: not set; accepted: the replica's database URL, such as postgresql://user:pass@replica1:5432/db");
+            } else {
+                try {
+                    r.url = DatabaseUrl.parse(c.url().get());
+                } catch (IllegalArgumentException e) {
+                    problems.add(prefix + "url: " + e.getMessage());
+                }
+            }
+            r.weight = c.weight().orElse(1);
+            r.weightSource = c.weight().isPresent() ? prefix + "weight" : BUILT_IN;
+            if (r.weight < 0 || r.weight > 1000) {
+                problems.add(prefix + "weight=" + r.weight + ": accepted: 0 to 1000 (0 takes the replica out of routing)");
+            }
+            r.name = c.name().map(String::trim).orElse(d.name + "-replica-" + id);
+            r.nameSource = c.name().isPresent() ? prefix + "name" : BUILT_IN;
+            r.username = c.username();
+            r.password = c.password();
+            r.minSize = c.minSize();
+            r.maxSize = c.maxSize();
+            return r;
+        }
+
+        void validate(Draft d, Set<String> taken, List<String> problems) {
+            String shownName = nameSource.equals(BUILT_IN) ? "the pool name '" + name + "' of replica " + id + " of workload '" + d.name + "'"
+                    : nameSource + "=" + name;
+            if (!NAME.matcher(name).matches()) {
+                problems.add(shownName + ": not a valid pool name; accepted: lower-case letters, digits, '-' and '_', starting with a "
+                        + "letter or digit, at most 63 characters" + (prefix == null ? "" : "; set " + prefix + "name"));
+            } else if (!taken.add(name)) {
+                problems.add(shownName + ": another pool already has this name; accepted: a name no workload or replica uses"
+                        + (prefix == null ? "" : "; set " + prefix + "name"));
+            }
+            if (url != null) {
+                if (url.kind() == DatabaseKind.H2) {
+                    problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": H2 has no replication; accepted: a PostgreSQL or "
+                            + "MariaDB/MySQL replica");
+                } else if (d.parsedUrl != null && d.parsedUrl.kind() != url.kind()) {
+                    problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": a " + url.kind().label() + " replica of workload '"
+                            + d.name + "', whose database is " + d.parsedUrl.kind().label() + "; accepted: a replica of the same kind");
+                }
+            }
+            effectiveMin = minSize.orElse(d.minSize.value());
+            effectiveMax = maxSize.orElse(d.maxSize.value());
+            // Only the replica's own sizes are checked here: the workload's were checked with the workload.
+            if (minSize.isEmpty() && maxSize.isEmpty()) {
+                return;
+            }
+            if (effectiveMin < 0) {
+                problems.add(prefix + "min-size=" + effectiveMin + ": must be 0 or more");
+            }
+            if (effectiveMax < 1) {
+                problems.add(prefix + "max-size=" + effectiveMax + ": must be at least 1");
+            } else if (effectiveMin > effectiveMax) {
+                problems.add((maxSize.isPresent() ? prefix + "max-size=" + effectiveMax : "the max-size of workload '" + d.name + "', "
+                        + effectiveMax + ",") + " is below " + (minSize.isPresent() ? prefix + "min-size=" + effectiveMin
+                                : "the min-size of workload '" + d.name + "', " + effectiveMin)
+                        + "; accepted: a max-size of at least the min-size" + (prefix == null ? "" : ", or set " + prefix + "max-size"));
+            }
+        }
+
+        /** The settings of the replica's pool: its workload's, with the replica's database, size and name. */
+        PoolSettings pool(PoolSettings p, Map<String, String> configuredDriverProperties) {
+            Optional<String> user = username.or(url::username).or(p::username);
+            Optional<Secret> pass = password.map(Secret::new).or(url::password).or(p::password);
+            Map<String, String> props = new LinkedHashMap<>(url.driverProperties());
+            props.putAll(configuredDriverProperties);
+            String application = "poolwatch-" + name;
+            if (application.length() > 63) {
+                application = application.substring(0, 63);
+            }
+            Map<String, String> sources = new LinkedHashMap<>(p.sources());
+            sources.put("url", prefix == null ? "DB_READ_REPLICAS" : prefix + "url");
+            sources.put("weight", weightSource);
+            sources.put("name", nameSource);
+            sources.put("min-size", minSize.isPresent() ? prefix + "min-size" : p.sources().getOrDefault("min-size", BUILT_IN));
+            sources.put("max-size", maxSize.isPresent() ? prefix + "max-size" : p.sources().getOrDefault("max-size", BUILT_IN));
+            sources.put("initial-size", BUILT_IN);
+            username.ifPresent(u -> sources.put("username", prefix + "username"));
+            password.ifPresent(u -> sources.put("password", prefix + "password"));
+            for (String field : List.of("application-name", "read-only", "critical")) {
+                sources.put(field, "built-in for replicas");
+            }
+            return new PoolSettings(name, url, user, pass, effectiveMin, effectiveMax, effectiveMin, p.acquisitionTimeout(),
+                    p.connectTimeout(), p.maxLifetime(), p.idleRemovalInterval(), p.validateOnBorrow(), p.backgroundValidationInterval(),
+                    p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), true, application, false, p.echo(), props, List.of(),
+                    sources, p.name(), PoolSettings.REPLICA, p.readRouting());
+        }
     }
 
     private static MonitoringSettings monitoring(PoolwatchConfig.MonitoringConfig m, SeedEnvironment seed, List<String> problems) {
@@ -152,6 +346,10 @@ public final class PoolSettingsResolver {
         Chosen<String> applicationName;
         Chosen<Boolean> critical;
         Chosen<Boolean> echo;
+        Chosen<String> readStrategy;
+        Chosen<Duration> maxLag;
+        Chosen<String> fallback;
+        ReadRouting readRouting;
         final Map<String, String> jdbcProperties = new LinkedHashMap<>();
         DatabaseUrl parsedUrl;
         IsolationLevel isolationLevel;
@@ -194,6 +392,9 @@ public final class PoolSettingsResolver {
             applicationName = required("application-name", PoolwatchConfig.PoolConfig::applicationName);
             critical = required("critical", PoolwatchConfig.PoolConfig::critical);
             echo = required("echo", PoolwatchConfig.PoolConfig::echo);
+            readStrategy = required("read-routing.strategy", c -> c.readRouting().strategy());
+            maxLag = required("read-routing.max-lag", c -> c.readRouting().maxLag());
+            fallback = required("read-routing.fallback", c -> c.readRouting().fallback());
             // Driver properties merge across layers; a nearer layer wins per property.
             for (int i = layers.size() - 1; i >= 0; i--) {
                 jdbcProperties.putAll(layers.get(i).values().jdbcProperties());
@@ -255,6 +456,19 @@ public final class PoolSettingsResolver {
             if (applicationName.value().isBlank() || applicationName.value().length() > 63) {
                 problems.add(named(applicationName, "application-name") + ": accepted: 1 to 63 characters");
             }
+            ReadStrategy strategy = ReadRouting.DEFAULT.strategy();
+            ReplicaFallback onNone = ReadRouting.DEFAULT.fallback();
+            try {
+                strategy = ReadStrategy.parse(readStrategy.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(named(readStrategy, "read-routing.strategy") + ": " + e.getMessage());
+            }
+            try {
+                onNone = ReplicaFallback.parse(fallback.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(named(fallback, "read-routing.fallback") + ": " + e.getMessage());
+            }
+            readRouting = new ReadRouting(strategy, maxLag.value().isZero() ? Optional.empty() : Optional.of(maxLag.value()), onNone);
             url.ifPresent(u -> {
                 try {
                     parsedUrl = DatabaseUrl.parse(u.value());
@@ -271,7 +485,7 @@ public final class PoolSettingsResolver {
             }
         }
 
-        PoolSettings build(DatabaseUrl embedded, List<ReplicaSettings> replicas) {
+        PoolSettings build(DatabaseUrl embedded, List<ReplicaDraft> replicaDrafts) {
             DatabaseUrl db = parsedUrl != null ? parsedUrl : embedded;
             Duration leak = leakDetection.value();
             if (parsedUrl == null) {
@@ -287,10 +501,23 @@ public final class PoolSettingsResolver {
             Map<String, String> props = new LinkedHashMap<>(db.driverProperties());
             props.putAll(jdbcProperties);
             Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty() : Optional.of(statementTimeout.value());
-            return new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
+            PoolSettings own = new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
                     acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),
                     validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement,
-                    readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, replicas, sources);
+                    readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, List.of(), sources, name,
+                    PoolSettings.PRIMARY, readRouting);
+            if (replicaDrafts.isEmpty()) {
+                return own;
+            }
+            List<ReplicaSettings> replicas = new ArrayList<>();
+            for (ReplicaDraft r : replicaDrafts) {
+                replicas.add(new ReplicaSettings(r.index, r.url, r.weight, r.id, r.name, r.pool(own, jdbcProperties)));
+            }
+            return new PoolSettings(name, db, user, pass, own.minSize(), own.maxSize(), own.initialSize(), own.acquisitionTimeout(),
+                    own.connectTimeout(), own.maxLifetime(), own.idleRemovalInterval(), own.validateOnBorrow(),
+                    own.backgroundValidationInterval(), own.leakDetectionInterval(), own.isolation(), own.statementTimeout(),
+                    own.readOnly(), own.applicationName(), own.critical(), own.echo(), own.jdbcProperties(), replicas, own.sources(), name,
+                    PoolSettings.PRIMARY, readRouting);
         }
     }
 }

@@ -137,4 +137,45 @@ final class PoolValues implements PoolwatchConfig.PoolConfig {
     public Map<String, String> jdbcProperties() {
         return jdbcProperties;
     }
+
+    /** Alert settings come only from the poolwatch.* keys, never from a seed variable or a profile. */
+    @Override
+    public Map<String, PoolwatchConfig.RuleConfig> alerts() {
+        return Map.of();
+    }
+
+    /** Replicas from the seed variables are read separately (they belong to one workload), never as a layer. */
+    @Override
+    public Map<String, PoolwatchConfig.ReplicaConfig> replicas() {
+        return Map.of();
+    }
+
+    final Routing readRouting = new Routing();
+
+    @Override
+    public PoolwatchConfig.ReadRoutingConfig readRouting() {
+        return readRouting;
+    }
+
+    /** Read routing values of this layer; unset values are empty. */
+    static final class Routing implements PoolwatchConfig.ReadRoutingConfig {
+        Optional<String> strategy = Optional.empty();
+        Optional<Duration> maxLag = Optional.empty();
+        Optional<String> fallback = Optional.empty();
+
+        @Override
+        public Optional<String> strategy() {
+            return strategy;
+        }
+
+        @Override
+        public Optional<Duration> maxLag() {
+            return maxLag;
+        }
+
+        @Override
+        public Optional<String> fallback() {
+            return fallback;
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.poolwatch.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,6 +46,196 @@ public interface PoolwatchConfig {
 
     /** Health: how the databases are validated for the readiness probe. */
     HealthConfig health();
+
+    /** Scheduled data-consistency checks. */
+    ConsistencyConfig consistency();
+
+    /** Alert rules, silences and webhook notifications. */
+    AlertingConfig alerting();
+
+    /**
+     * Alerting. Rule and receiver values are read as text and validated together at start-up (every problem named
+     * with its key), like the pools and the checks.
+     */
+    interface AlertingConfig {
+
+        /** Evaluate the rules. When false no alert is raised and nothing is sent. */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean enabled();
+
+        /** How often the rules are evaluated. Built-in: the sampling interval. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> evaluationInterval();
+
+        /**
+         * The built-in rules' settings: {@code poolwatch.alerting.rules."<rule>".threshold|for|keep-firing-for|severity|enabled},
+         * rules pool-utilization, error-rate, error-rate-critical, checkout-time, leaked-connections, unhealthy-pools,
+         * slow-queries, server-connections, idle-in-transaction, replica-lag, consistency-check.
+         */
+        Map<String, RuleConfig> rules();
+
+        /** Webhook receivers by name: {@code poolwatch.alerting.receivers."<name>".url|secret|...}. */
+        Map<String, ReceiverConfig> receivers();
+
+        /** How long a new group of alerts waits before its first notification, so alerts starting together go together. */
+        @WithDefault("30s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration groupWait();
+
+        /** How long after a group's last notification a change in the group (a new or resolved alert) is sent. */
+        @WithDefault("5m")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration groupInterval();
+
+        /** How long after a group's last notification it is sent again when nothing changed. */
+        @WithDefault("4h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration repeatInterval();
+
+        /** The labels alerts are grouped by into one notification. */
+        @WithDefault("alertname")
+        List<String> groupBy();
+
+        /** How long a resolved alert stays listed at /api/v1/alerts. */
+        @WithDefault("1h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration resolvedRetention();
+
+        /** The address people open poolwatch at, for links in notifications. Built-in: http://&lt;host name&gt;:&lt;port&gt;. */
+        Optional<String> externalUrl();
+
+        /** The instance label of every alert. Built-in: the host name (the pod name on Kubernetes). */
+        Optional<String> instance();
+
+        /** Where notifications wait until delivered. */
+        OutboxConfig outbox();
+    }
+
+    /** One rule's settings, globally or for one workload; every key optional. */
+    interface RuleConfig {
+
+        /** The value the rule compares against (see the README for each rule's unit). */
+        Optional<String> threshold();
+
+        /** How long the condition must hold before the alert fires; 0s fires at once. */
+        @io.smallrye.config.WithName("for")
+        Optional<String> forDuration();
+
+        /** How long a firing alert keeps firing after the condition clears, so a value hovering at the threshold does not flap. */
+        Optional<String> keepFiringFor();
+
+        /** info, warning or critical. */
+        Optional<String> severity();
+
+        /** false turns the rule off (for one workload when set under the pool). */
+        Optional<String> enabled();
+    }
+
+    /** A webhook receiver (Alertmanager webhook version 4 body, Standard Webhooks signature). */
+    interface ReceiverConfig {
+
+        /** Where notifications are POSTed (http or https). */
+        Optional<String> url();
+
+        /**
+         * Standard Webhooks secret(s), {@code whsec_<base64 key>}; several, comma-separated, while keys are rotated
+         * (each signs, the receiver accepts any). Never logged or shown.
+         */
+        Optional<String> secret();
+
+        /** Sent as Authorization: Bearer. Never logged or shown. */
+        Optional<String> bearerToken();
+
+        /** Basic authentication user. */
+        Optional<String> basicUser();
+
+        /** Basic authentication password. Never logged or shown. */
+        Optional<String> basicPassword();
+
+        /** The severities sent, comma-separated. Built-in: info, warning, critical. */
+        Optional<String> severities();
+
+        /** Send a notification when alerts resolve. Built-in: true. */
+        Optional<String> sendResolved();
+
+        /** Longest wait for the receiver's answer. Built-in: 10s. */
+        Optional<String> timeout();
+    }
+
+    /** The outbox notifications are written to before they are sent. */
+    interface OutboxConfig {
+
+        /**
+         * Keep the outbox in this workload's database (schema {@code poolwatch}, created and migrated by Flyway), so every
+         * replica of poolwatch shares it. Without it the outbox is a local file under {@link #path()}.
+         */
+        Optional<String> workload();
+
+        /** Directory of the local outbox file, used when no workload is set. */
+        @WithDefault("poolwatch-data")
+        String path();
+
+        /** A notification not delivered within this is given up (and recorded as such). */
+        @WithDefault("24h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration maxAge();
+
+        /** Most attempts per notification. Built-in: enough that max-age, not the count, ends the retries of a receiver down for hours. */
+        @WithDefault("400")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxAttempts();
+
+        /** Wait before the first retry; each retry doubles it, with jitter, up to max-backoff. */
+        @WithDefault("1s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration initialBackoff();
+
+        /** Longest wait between two attempts. */
+        @WithDefault("5m")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration maxBackoff();
+
+        /** How often the outbox is looked at for notifications due. */
+        @WithDefault("1s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration pollInterval();
+    }
+
+    /** Scheduled data-consistency checks: how they run, and the checks themselves. */
+    interface ConsistencyConfig {
+
+        /** Run the configured checks on their schedules. Checks can still be run by hand when false. */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean enabled();
+
+        /** Most checks running at once across every workload, so checks never become the load. */
+        @WithDefault("1")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxConcurrent();
+
+        /** Results kept per check; the memory used does not grow with uptime. */
+        @WithDefault("50")
+        @WithConverter(Converters.IntegerConverter.class)
+        int historySize();
+
+        /** Delay before a check's first scheduled run after start-up. */
+        @WithDefault("10s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration initialDelay();
+
+        /** The demo schema's checks (ledger balance, account balances, orphans, negative balances). Built-in: true on the embedded demo database. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> demoChecks();
+
+        /**
+         * The checks, by name: {@code poolwatch.consistency.checks."<name>".<key>=<value>}. The keys (kind, workload,
+         * schedule, timeout, severity, table, column ...) depend on the kind and are validated together at start-up by
+         * {@code io.poolwatch.checks.CheckDefinitions}, which names every unknown or misplaced key; the README lists them.
+         */
+        Map<String, Map<String, String>> checks();
+    }
 
     /** Background validation behind the health probes. */
     interface HealthConfig {
@@ -152,6 +343,61 @@ public interface PoolwatchConfig {
 
         /** Additional JDBC driver properties, passed as they are (e.g. sslmode, sslrootcert). */
         Map<String, String> jdbcProperties();
+
+        /** This workload's alert rule settings, over the global ones: {@code poolwatch.pools."<name>".alerts."<rule>".threshold|for|...}. */
+        Map<String, RuleConfig> alerts();
+
+        /**
+         * This workload's read replicas by id: {@code poolwatch.pools."<name>".replicas."<id>".url|weight|name|...}. Each has
+         * its own pool, named {@code <name>-replica-<id>} unless {@code name} is set. When present they replace the seed's
+         * DB_READ_REPLICAS for this workload. Not allowed under {@code poolwatch.defaults}.
+         */
+        Map<String, ReplicaConfig> replicas();
+
+        /** How reads are routed over the replicas: {@code poolwatch.pools."<name>".read-routing.strategy|max-lag|fallback}. */
+        ReadRoutingConfig readRouting();
+    }
+
+    /** One read replica of a workload. Unset values come from the workload's own pool. */
+    interface ReplicaConfig {
+
+        /** The replica's database, in any form a workload's url takes. Required. */
+        Optional<String> url();
+
+        /** User name; overrides one in the URL. Built-in: the one in the URL, else the workload's. */
+        Optional<String> username();
+
+        /** Password; overrides one in the URL. Never logged or shown. Built-in: the one in the URL, else the workload's. */
+        Optional<String> password();
+
+        /** Routing weight, 0 to 1000; 0 takes the replica out of routing (its pool stays open and watched). Built-in: 1. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> weight();
+
+        /** The name of the replica's pool (in metrics, the API and alerts). Built-in: &lt;workload&gt;-replica-&lt;id&gt;. */
+        Optional<String> name();
+
+        /** Connections the replica's pool keeps open. Built-in: the workload's min-size. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> minSize();
+
+        /** Most connections the replica's pool opens. Built-in: the workload's max-size. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> maxSize();
+    }
+
+    /** Read routing of a workload; every key optional, resolved through the same layers as the pool keys. */
+    interface ReadRoutingConfig {
+
+        /** round-robin, or weighted (smooth weighted round-robin over the replicas' weights). Built-in: weighted. */
+        Optional<String> strategy();
+
+        /** A replica whose replay lag is above this gets no reads; 0 removes the bound. Built-in: 30s. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> maxLag();
+
+        /** When no replica is usable: primary (the workload's own pool serves the read) or fail. Built-in: primary. */
+        Optional<String> fallback();
     }
 
     /** Global monitoring settings. */
@@ -180,7 +426,7 @@ public interface PoolwatchConfig {
     /** Where the seed's read replicas belong. */
     interface ReadReplicasConfig {
 
-        /** The workload whose reads DB_READ_REPLICAS serve. */
+        /** The workload whose reads DB_READ_REPLICAS serve (unless it has replicas of its own under poolwatch.pools). */
         @WithDefault("main")
         String workload();
     }

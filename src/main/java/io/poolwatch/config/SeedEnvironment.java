@@ -36,7 +36,11 @@ final class SeedEnvironment {
     Optional<Integer> leakThreshold = Optional.empty();
     Optional<Boolean> sqlEcho = Optional.empty();
     final Map<String, String> monitoringSources = new HashMap<>();
-    final List<ReplicaSettings> replicas = new ArrayList<>();
+    final List<SeedReplica> replicas = new ArrayList<>();
+
+    /** One entry of DB_READ_REPLICAS with its weight, and the variable that set the weight (empty: built-in 1). */
+    record SeedReplica(int index, DatabaseUrl url, int weight, Optional<String> weightVariable) {
+    }
 
     private final SeedSource source;
     private final List<String> problems;
@@ -133,6 +137,7 @@ final class SeedEnvironment {
             }
         });
         Map<Integer, Integer> weights = new TreeMap<>();
+        Map<Integer, String> weightNames = new HashMap<>();
         for (String name : source.names()) {
             Matcher m = REPLICA_WEIGHT.matcher(name.toUpperCase(Locale.ROOT));
             if (!m.matches()) {
@@ -154,10 +159,12 @@ final class SeedEnvironment {
                         + (urls.size() == 1 ? "" : "s") + "; accepted: DB_REPLICA_1_WEIGHT to DB_REPLICA_" + urls.size() + "_WEIGHT");
             }
             weights.put(n, weight.get());
+            weightNames.put(n, name);
         }
         for (int i = 0; i < urls.size(); i++) {
             try {
-                replicas.add(new ReplicaSettings(i + 1, DatabaseUrl.parse(urls.get(i)), weights.getOrDefault(i + 1, 1)));
+                replicas.add(new SeedReplica(i + 1, DatabaseUrl.parse(urls.get(i)), weights.getOrDefault(i + 1, 1),
+                        Optional.ofNullable(weightNames.get(i + 1))));
             } catch (IllegalArgumentException e) {
                 problems.add("DB_READ_REPLICAS entry " + (i + 1) + ": " + e.getMessage());
             }

@@ -35,6 +35,9 @@ public final class WorkloadProfiles {
         v.applicationName = Optional.of("poolwatch-" + name);
         v.critical = Optional.of(false);
         v.echo = Optional.of(false);
+        v.readRouting.strategy = Optional.of(ReadRouting.DEFAULT.strategy().label());
+        v.readRouting.maxLag = ReadRouting.DEFAULT.maxLag();
+        v.readRouting.fallback = Optional.of(ReadRouting.DEFAULT.fallback().label());
         return v;
     }
 

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Readiness: DOWN only when a critical workload's database does not answer, or during shutdown. Every pool has its
- * own entry: UP, DEGRADED (exhausted, or a non-critical database down) or DOWN, with the figures behind it.
+ * own entry: UP, DEGRADED (exhausted; a read replica down or lagging) or DOWN, with the figures behind it; each
+ * workload with read replicas has one more, saying how many take reads.
  */
 @Readiness
 @ApplicationScoped
@@ -48,9 +49,10 @@ public class ReadinessCheck implements HealthCheck {
             b.withData("shutdown", "in progress");
         }
         for (PoolHealth.PoolState p : pools) {
-            b.withData(p.pool(), p.state() + (p.critical() ? " (critical)" : "") + ": " + p.detail()
+            b.withData(p.pool(), p.readiness() + (p.critical() ? " (critical)" : "") + ": " + p.detail()
                     + p.lastSuccessfulValidation().map(t -> "; last successful validation " + t).orElse(""));
         }
+        health.readReplicas().forEach((workload, summary) -> b.withData(workload + " read replicas", summary));
         return b.build();
     }
 }

@@ -16,6 +16,9 @@ public final class MetricNames {
     public static final String QUANTILE = "quantile";
     public static final String DATABASE = "database";
     public static final String STATE = "state";
+    public static final String CHECK = "check";
+    public static final String SEVERITY = "severity";
+    public static final String STATUS = "status";
 
     // pool gauges
     public static final String ACTIVE = "poolwatch.pool.connections.active";
@@ -56,4 +59,26 @@ public final class MetricNames {
     public static final String SERVER_IDLE_IN_TRANSACTION = "poolwatch.server.idle.in.transaction.oldest.seconds";
     public static final String SERVER_LONGEST_STATEMENT = "poolwatch.server.statement.longest.seconds";
     public static final String SERVER_LONGEST_TRANSACTION = "poolwatch.server.transaction.longest.seconds";
+
+    // consistency checks
+    public static final String CHECK_VIOLATIONS = "poolwatch.check.violations";
+    public static final String CHECK_DURATION = "poolwatch.check.duration.seconds";
+    public static final String CHECK_LAST_SUCCESS = "poolwatch.check.last.success.timestamp.seconds";
+    public static final String CHECK_FAILING = "poolwatch.check.failing";
+    public static final String CHECK_RUNS = "poolwatch.check.runs";
+
+    // alerts
+    public static final String ALERTS = "poolwatch.alerts";
+
+    // read replicas (tags pool, workload; reason, fallback)
+    public static final String REASON = "reason";
+    public static final String FALLBACK = "fallback";
+    public static final String REPLICA_UP = "poolwatch.replica.up";
+    public static final String REPLICA_ROUTABLE = "poolwatch.replica.routable";
+    public static final String REPLICA_WEIGHT = "poolwatch.replica.weight";
+    public static final String REPLICA_LAG_SECONDS = "poolwatch.replica.lag.seconds";
+    public static final String REPLICA_LAG_BYTES = "poolwatch.replica.lag.bytes";
+    public static final String REPLICA_READS = "poolwatch.replica.reads";
+    public static final String REPLICA_SKIPPED = "poolwatch.replica.skipped";
+    public static final String REPLICA_FALLBACKS = "poolwatch.replica.fallbacks";
 }

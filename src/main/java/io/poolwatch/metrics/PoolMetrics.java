@@ -18,7 +18,8 @@ import io.poolwatch.sampling.PoolSnapshot;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Binds every pool to Micrometer. Meters are functions read at scrape time: live counts from the recorders
+ * Binds every pool to Micrometer, read replicas' pools included (role replica, workload of their primary). Meters are
+ * functions read at scrape time: live counts from the recorders
  * (sums of adders, no database), distributions and rates from the latest snapshot. Nothing is recorded into
  * Micrometer on the hot path.
  */
@@ -42,7 +43,8 @@ public class PoolMetrics {
     }
 
     private void bind(WorkloadPool pool) {
-        Tags tags = Tags.of(MetricNames.POOL, pool.name(), MetricNames.WORKLOAD, pool.name(), MetricNames.ROLE, "primary");
+        Tags tags = Tags.of(MetricNames.POOL, pool.name(), MetricNames.WORKLOAD, pool.settings().workload(), MetricNames.ROLE,
+                pool.settings().role());
         var r = pool.recorder();
         gauge(MetricNames.ACTIVE, "Connections held by callers", tags, pool, p -> p.recorder().leased());
         gauge(MetricNames.IDLE, "Open connections not held by callers", tags, pool,

@@ -26,8 +26,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 
 /**
- * Owns every workload pool: resolves and validates the configuration, starts the embedded database when
- * none is configured, creates the pools, hands them out by name, and closes them at shutdown.
+ * Owns every workload pool and every read replica's pool: resolves and validates the configuration, starts the
+ * embedded database when none is configured, creates the pools, hands them out by name, and closes them at shutdown.
+ * Reads routed over the replicas are {@link ReadRouter}'s.
  */
 @Startup
 @ApplicationScoped
@@ -51,7 +52,7 @@ public class PoolRegistry {
         });
         this.embedded = started[0];
         try {
-            this.pools = WorkloadPools.open(resolved.pools(), resolved.monitoring());
+            this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring());
         } catch (SQLException | RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -64,6 +65,14 @@ public class PoolRegistry {
                     s.minSize(), s.maxSize(), s.isolation().configName(),
                     s.statementTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
                     s.critical() ? ", critical" : "");
+            for (io.poolwatch.config.ReplicaSettings r : s.replicas()) {
+                LOG.infof("pool %s: read replica of %s, %s, weight %d, %d..%d connections", r.name(), s.name(), r.url().masked(),
+                        r.weight(), r.pool().minSize(), r.pool().maxSize());
+            }
+            if (!s.replicas().isEmpty()) {
+                LOG.infof("reads of %s: %s over %d replica(s), max-lag %s, fallback %s", s.name(), s.readRouting().strategy(),
+                        s.replicas().size(), s.readRouting().maxLag().map(Durations::format).orElse("none"), s.readRouting().fallback());
+            }
         }
         if (embedded != null) {
             LOG.infof("poolwatch is running on the embedded demo %s database; its data is removed on exit. "
@@ -72,10 +81,10 @@ public class PoolRegistry {
         }
     }
 
-    /** One monitoring pool per distinct database (URL and user) the workloads use. */
+    /** One monitoring pool per distinct database (URL and user) the workloads and their read replicas use. */
     private void openMonitorPools(java.time.Duration queryTimeout) {
         java.util.Map<String, List<PoolSettings>> byDatabase = new java.util.LinkedHashMap<>();
-        for (PoolSettings s : resolved.pools()) {
+        for (PoolSettings s : resolved.allPools()) {
             byDatabase.computeIfAbsent(s.url().jdbcUrl() + " " + s.username().orElse(""), k -> new java.util.ArrayList<>()).add(s);
         }
         for (List<PoolSettings> group : byDatabase.values()) {
@@ -129,12 +138,17 @@ public class PoolRegistry {
         return pools.get(name);
     }
 
+    /** The pools of a workload's read replicas, in configuration order; empty when it has none. */
+    public List<WorkloadPool> replicas(String workload) {
+        return pool(workload).settings().replicas().stream().map(r -> pools.get(r.name())).toList();
+    }
+
     /** A workload's DataSource; {@link UnknownWorkloadException} when there is none. */
     public DataSource dataSource(String name) {
         return pools.get(name).dataSource();
     }
 
-    /** Every pool. */
+    /** Every pool: each workload's own, followed by its read replicas' pools (role replica). */
     public List<WorkloadPool> pools() {
         return pools.all();
     }

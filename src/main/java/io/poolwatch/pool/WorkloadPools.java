@@ -50,7 +50,7 @@ public final class WorkloadPools implements AutoCloseable {
         return pool;
     }
 
-    /** Every pool, standard workloads first. */
+    /** Every pool, standard workloads first, each followed by its read replicas. */
     public List<WorkloadPool> all() {
         return new ArrayList<>(pools.values());
     }

@@ -92,7 +92,7 @@ public class PoolSampler {
         previousStatements.put(pool.name(), new long[] { statements, statementNanos });
 
         r.adaptSampling(delta.acquired(), interval);
-        return new PoolSnapshot(pool.name(), pool.name(), "primary", now, pool.settings().minSize(), max, active,
+        return new PoolSnapshot(pool.name(), pool.settings().workload(), pool.settings().role(), now, pool.settings().minSize(), max, active,
                 Math.max(0, open - active), open, r.awaiting(), r.peakOpen(), max == 0 ? 0 : (double) active / max, totals, delta,
                 errorRate(pool.name(), delta, now), checkout, lease, r.currentLeakCount(), statements, st.slowStatements(),
                 intervalStatementMs);

@@ -38,7 +38,7 @@ public final class FaultInjector {
         SLOW,
         /** Hold every connection of the pool for the duration, so callers wait and time out. */
         SATURATE,
-        /** Insert a ledger transaction whose entries do not balance (demo schema; stays until removed). */
+        /** Insert a ledger transaction whose entries do not balance (demo schema), and remove it when the fault ends. */
         INCONSISTENCY;
 
         static Kind parse(String text) {
@@ -76,7 +76,8 @@ public final class FaultInjector {
      * Starts a fault on a pool. Throws {@link IllegalArgumentException} naming the field for a kind, duration or
      * engine it cannot run with.
      *
-     * @param duration how long; empty for the kind's default (leak: two leak intervals and a second; others 30 s)
+     * @param duration how long; empty for the kind's default (leak: two leak intervals and a second; inconsistency 2 min;
+     *        others 30 s)
      */
     public synchronized Fault start(String kindText, WorkloadPool pool, java.util.Optional<Duration> duration) {
         Kind kind = Kind.parse(kindText);
@@ -84,7 +85,11 @@ public final class FaultInjector {
         if (running >= MAX_RUNNING) {
             throw new IllegalArgumentException("fault: " + running + " faults are running; accepted: at most " + MAX_RUNNING);
         }
-        Duration length = duration.orElseGet(() -> kind == Kind.LEAK ? defaultLeakLength(pool) : Duration.ofSeconds(30));
+        Duration length = duration.orElseGet(() -> switch (kind) {
+            case LEAK -> defaultLeakLength(pool);
+            case INCONSISTENCY -> Duration.ofMinutes(2);
+            default -> Duration.ofSeconds(30);
+        });
         if (length.isZero() || length.compareTo(MAX_DURATION) > 0) {
             throw new IllegalArgumentException("duration=" + Durations.format(length) + ": accepted: above 0s and at most "
                     + Durations.format(MAX_DURATION));
@@ -119,7 +124,7 @@ public final class FaultInjector {
                 case LEAK -> hold(pool, 1, length);
                 case SATURATE -> hold(pool, pool.settings().maxSize(), length);
                 case SLOW -> slow(pool, length);
-                case INCONSISTENCY -> unbalancedEntry(pool);
+                case INCONSISTENCY -> unbalancedEntry(pool, length);
             }
         } catch (SQLException | RuntimeException e) {
             state = "failed: " + e.getMessage();
@@ -166,14 +171,31 @@ public final class FaultInjector {
         }
     }
 
-    private static void unbalancedEntry(WorkloadPool pool) throws SQLException {
+    /**
+     * Inserts a ledger transaction with a single debit of 13.37 on account 2 (so the ledger no longer balances and
+     * the account's balance no longer matches its entries), keeps it for {@code length}, then removes it.
+     */
+    private static void unbalancedEntry(WorkloadPool pool, Duration length) throws SQLException, InterruptedException {
+        String reference = "fault-unbalanced-" + System.nanoTime();
         try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(false);
-            st.executeUpdate("INSERT INTO ledger_transactions (reference) VALUES ('fault-unbalanced-" + System.nanoTime() + "')");
+            st.executeUpdate("INSERT INTO ledger_transactions (reference) VALUES ('" + reference + "')");
             st.executeUpdate("INSERT INTO ledger_entries (transaction_id, account_id, direction, amount) "
-                    + "SELECT MAX(id), 2, 'D', 13.37 FROM ledger_transactions");
+                    + "SELECT id, 2, 'D', 13.37 FROM ledger_transactions WHERE reference = '" + reference + "'");
             c.commit();
             c.setAutoCommit(true);
+        }
+        try {
+            Thread.sleep(length.toMillis());
+        } finally {
+            try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {
+                c.setAutoCommit(false);
+                st.executeUpdate("DELETE FROM ledger_entries WHERE transaction_id IN "
+                        + "(SELECT id FROM ledger_transactions WHERE reference = '" + reference + "')");
+                st.executeUpdate("DELETE FROM ledger_transactions WHERE reference = '" + reference + "'");
+                c.commit();
+                c.setAutoCommit(true);
+            }
         }
     }
 

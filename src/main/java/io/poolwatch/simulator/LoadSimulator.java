@@ -51,7 +51,6 @@ public class LoadSimulator {
             new String[] { "saturate", "jobs", "20s" },
             new String[] { "inconsistency", "financial", "" });
     private int demoStep;
-    private boolean inconsistencyDone;
 
     @Scheduled(identity = "simulator-demo-cycle", every = "${poolwatch.simulator.demo-cycle-interval}", delay = 30,
             delayUnit = java.util.concurrent.TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -70,13 +69,9 @@ public class LoadSimulator {
     synchronized Optional<FaultInjector.Fault> nextDemoFault() {
         for (int tries = 0; tries < DEMO_STEPS.size(); tries++) {
             String[] step = DEMO_STEPS.get(demoStep++ % DEMO_STEPS.size());
-            if (step[0].equals("inconsistency") && inconsistencyDone) {
-                continue;
-            }
             if (!registry.names().contains(step[1])) {
                 continue;
             }
-            inconsistencyDone |= step[0].equals("inconsistency");
             return Optional.of(fault(step[0], step[1], step[2].isEmpty() ? Optional.empty() : Optional.of(io.poolwatch.config.Durations.parse(step[2]))));
         }
         return Optional.empty();

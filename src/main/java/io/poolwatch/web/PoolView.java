@@ -29,7 +29,7 @@ public record PoolView(String name, String workload, String role, String databas
         PoolSettings s = pool.settings();
         long open = pool.recorder().open();
         long leased = pool.recorder().leased();
-        return new PoolView(s.name(), s.name(), "primary", s.url().kind().label(), s.url().masked(), s.applicationName(),
+        return new PoolView(s.name(), s.workload(), s.role(), s.url().kind().label(), s.url().masked(), s.applicationName(),
                 s.critical(), s.readOnly(), s.isolation().configName(), s.minSize(), s.maxSize(), Durations.format(s.acquisitionTimeout()),
                 s.statementTimeout().map(Durations::format).orElse("none"), Durations.format(s.maxLifetime()),
                 Durations.format(s.leakDetectionInterval()), open, leased, Math.max(0, open - leased), pool.recorder().awaiting(),

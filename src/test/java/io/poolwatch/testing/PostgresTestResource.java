@@ -13,7 +13,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         TestDatabases.Server pg = TestDatabases.postgres();
-        return Map.of(
+        Map<String, String> config = new java.util.HashMap<>(Map.of(
                 "DATABASE_URL", pg.seedUrl(),
                 "DB_SLOW_QUERY_THRESHOLD", "0.2",
                 "poolwatch.pools.jobs.leak-detection-interval", "400ms",
@@ -23,7 +23,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
                 "poolwatch.pools.jobs.acquisition-timeout", "300ms",
                 "poolwatch.pools.analytics.statement-timeout", "1s",
                 "poolwatch.pools.main.min-size", "2",
-                "poolwatch.pools.financial.min-size", "2");
+                "poolwatch.pools.financial.min-size", "2"));
+        return config;
     }
 
     @Override

@@ -1,0 +1,111 @@
+package io.poolwatch.alerting;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.poolwatch.config.Severity;
+
+/**
+ * The built-in alert rules, with the seed guides' thresholds as defaults. Each compares one value per pool,
+ * database or check against its threshold; ratios and times breach above the threshold, counts at or above it (so a
+ * threshold of 0 with {@code for=0s} fires at once, which operators use to test the path end to end).
+ */
+public enum AlertRule {
+    POOL_UTILIZATION(Scope.POOL, "ratio", 0.8, false, Severity.WARNING, "1m", "pool utilization (active / max-size)"),
+    ERROR_RATE(Scope.POOL, "ratio", 0.05, false, Severity.WARNING, "1m", "failed / attempted acquisitions over the error-rate window"),
+    CHECKOUT_TIME(Scope.POOL, "seconds", 2.0, false, Severity.WARNING, "1m", "p95 time to get a connection in the last sample interval"),
+    LEAKED_CONNECTIONS(Scope.POOL, "connections", 5, true, Severity.WARNING, "0s", "connections held past the leak-detection interval"),
+    UNHEALTHY_POOLS(Scope.POOL, "pools", 1, true, null, "0s", "the pool's database does not answer its validation"),
+    SLOW_QUERIES(Scope.POOL, "statements", 5, true, Severity.WARNING, "0s", "statements over the slow-query threshold in the last minute"),
+    SERVER_CONNECTIONS(Scope.DATABASE, "ratio", 0.8, false, Severity.WARNING, "5m",
+            "client sessions / (max_connections - reserved) on the database server"),
+    IDLE_IN_TRANSACTION(Scope.DATABASE, "seconds", 60, false, Severity.WARNING, "0s", "age of the oldest session idle in a transaction"),
+    REPLICA_LAG(Scope.REPLICA, "seconds", 10, false, Severity.WARNING, "1m", "replay lag of a read replica"),
+    CONSISTENCY_CHECK(Scope.CHECK, "failing", 1, true, null, "0s", "a consistency check failed, errored or timed out");
+
+    /** What one alert of the rule is about. */
+    public enum Scope {
+        POOL,
+        DATABASE,
+        REPLICA,
+        CHECK
+    }
+
+    private final Scope scope;
+    private final String unit;
+    private final double threshold;
+    private final boolean atOrAbove;
+    private final Severity severity;
+    private final Duration forDuration;
+    private final String measures;
+
+    AlertRule(Scope scope, String unit, double threshold, boolean atOrAbove, Severity severity, String forDuration, String measures) {
+        this.scope = scope;
+        this.unit = unit;
+        this.threshold = threshold;
+        this.atOrAbove = atOrAbove;
+        this.severity = severity;
+        this.forDuration = io.poolwatch.config.Durations.parse(forDuration);
+        this.measures = measures;
+    }
+
+    /** The rule's name: the alertname label and its configuration key. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    /** The built-in threshold (the error-rate and leak rules take theirs from the seed variables when set). */
+    public double defaultThreshold() {
+        return threshold;
+    }
+
+    /** Whether a value equal to the threshold breaches (counts) or only a greater one (ratios and times). */
+    public boolean atOrAbove() {
+        return atOrAbove;
+    }
+
+    /**
+     * The built-in severity; empty where it depends on what the alert is about: unhealthy-pools is critical for a
+     * critical workload and a warning otherwise, consistency-check takes each check's severity.
+     */
+    public Optional<Severity> defaultSeverity() {
+        return Optional.ofNullable(severity);
+    }
+
+    public Duration defaultFor() {
+        return forDuration;
+    }
+
+    /** What the value is, for people. */
+    public String measures() {
+        return measures;
+    }
+
+    /** Whether {@code value} breaches {@code limit} under this rule's comparison. */
+    public boolean breaches(double value, double limit) {
+        return atOrAbove ? value >= limit : value > limit;
+    }
+
+    /** The comparison as text: {@code >} or {@code >=}. */
+    public String operator() {
+        return atOrAbove ? ">=" : ">";
+    }
+
+    static final String ACCEPTED = Arrays.stream(values()).map(AlertRule::label).collect(Collectors.joining(", "));
+
+    /** The rule of a name; empty when there is none. */
+    public static Optional<AlertRule> of(String name) {
+        return Arrays.stream(values()).filter(r -> r.label().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,190 @@
+package io.poolwatch.alerting;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.poolwatch.config.Converters;
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.MonitoringSettings;
+import io.poolwatch.config.PoolwatchConfig.RuleConfig;
+import io.poolwatch.config.Severity;
+
+/**
+ * The rules' settings in effect: for each value the first layer that has it wins: the workload's
+ * {@code poolwatch.pools."<name>".alerts."<rule>".*}, then {@code poolwatch.alerting.rules."<rule>".*}, then the seed
+ * variables (DB_CONNECTION_LEAK_THRESHOLD for leaked-connections), then the built-in default. Every problem is
+ * collected and reported at once.
+ */
+public final class AlertRules {
+
+    /** Built-in time a firing alert keeps firing after its condition clears. */
+    static final Duration DEFAULT_KEEP_FIRING = Duration.ofSeconds(30);
+    static final Duration MAX_DURATION = Duration.ofDays(7);
+
+    private final Map<AlertRule, RuleSettings> global;
+    private final Map<String, Map<AlertRule, RuleSettings>> perWorkload;
+    private final double errorRateCritical;
+
+    private AlertRules(Map<AlertRule, RuleSettings> global, Map<String, Map<AlertRule, RuleSettings>> perWorkload, double errorRateCritical) {
+        this.global = global;
+        this.perWorkload = perWorkload;
+        this.errorRateCritical = errorRateCritical;
+    }
+
+    /**
+     * Validates the rule settings.
+     *
+     * @param rules {@code poolwatch.alerting.rules}
+     * @param workloads each enabled workload's {@code alerts} map
+     * @param monitoring the seed-backed monitoring settings (leak threshold, error-rate critical)
+     */
+    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads, MonitoringSettings monitoring) {
+        List<String> problems = new ArrayList<>();
+        for (String name : rules.keySet()) {
+            if (AlertRule.of(name).isEmpty()) {
+                problems.add("poolwatch.alerting.rules.\"" + name + "\": no such rule; accepted: " + AlertRule.ACCEPTED);
+            }
+        }
+        Map<AlertRule, RuleSettings> global = new EnumMap<>(AlertRule.class);
+        for (AlertRule rule : AlertRule.values()) {
+            RuleSettings base = builtIn(rule, monitoring);
+            global.put(rule, layer(base, rules.get(rule.label()), "poolwatch.alerting.rules.\"" + rule.label() + "\".", problems));
+        }
+        Map<String, Map<AlertRule, RuleSettings>> perWorkload = new LinkedHashMap<>();
+        workloads.forEach((workload, overrides) -> {
+            Map<AlertRule, RuleSettings> settings = new EnumMap<>(AlertRule.class);
+            for (String name : overrides.keySet()) {
+                if (AlertRule.of(name).isEmpty()) {
+                    problems.add("poolwatch.pools.\"" + workload + "\".alerts.\"" + name + "\": no such rule; accepted: " + AlertRule.ACCEPTED);
+                }
+            }
+            for (AlertRule rule : AlertRule.values()) {
+                RuleConfig c = overrides.get(rule.label());
+                if (c != null) {
+                    if (rule.scope() == AlertRule.Scope.DATABASE) {
+                        problems.add("poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\": " + rule.label()
+                                + " is about a database server, which several workloads may share; set it under poolwatch.alerting.rules");
+                        continue;
+                    }
+                    settings.put(rule, layer(global.get(rule), c, "poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\".",
+                            problems));
+                }
+            }
+            perWorkload.put(workload, settings);
+        });
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return new AlertRules(global, perWorkload, monitoring.errorRateCritical());
+    }
+
+    private static RuleSettings builtIn(AlertRule rule, MonitoringSettings monitoring) {
+        double threshold = rule.defaultThreshold();
+        String source = "built-in";
+        if (rule == AlertRule.LEAKED_CONNECTIONS) {
+            threshold = monitoring.leakThreshold();
+            source = "DB_CONNECTION_LEAK_THRESHOLD or built-in";
+        }
+        return new RuleSettings(rule, true, threshold, rule.defaultFor(), rule == AlertRule.CONSISTENCY_CHECK ? Duration.ZERO : DEFAULT_KEEP_FIRING,
+                rule.defaultSeverity(), source);
+    }
+
+    /** {@code base} with the values {@code c} sets; problems named with {@code prefix}. */
+    private static RuleSettings layer(RuleSettings base, RuleConfig c, String prefix, List<String> problems) {
+        if (c == null) {
+            return base;
+        }
+        boolean enabled = base.enabled();
+        double threshold = base.threshold();
+        Duration forDuration = base.forDuration();
+        Duration keep = base.keepFiringFor();
+        Optional<Severity> severity = base.severity();
+        String source = base.source();
+        try {
+            if (c.enabled().isPresent()) {
+                enabled = Converters.parseBoolean(c.enabled().get());
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(prefix + "enabled: " + e.getMessage());
+        }
+        if (c.threshold().isPresent()) {
+            String v = c.threshold().get().trim();
+            try {
+                threshold = Double.parseDouble(v);
+                if (!Double.isFinite(threshold) || threshold < 0) {
+                    throw new NumberFormatException();
+                }
+                if (base.rule().unit().equals("ratio") && threshold > 1) {
+                    problems.add(prefix + "threshold=" + v + ": " + base.rule().label() + " compares a ratio; accepted: 0 to 1");
+                }
+                source = prefix + "threshold";
+            } catch (NumberFormatException e) {
+                problems.add(prefix + "threshold=" + v + ": not a number of 0 or more; accepted: a number in " + base.rule().unit()
+                        + ", such as " + format(base.rule().defaultThreshold()));
+            }
+        }
+        forDuration = duration(prefix + "for", c.forDuration(), forDuration, problems);
+        keep = duration(prefix + "keep-firing-for", c.keepFiringFor(), keep, problems);
+        if (c.severity().isPresent()) {
+            try {
+                severity = Optional.of(Severity.parse(c.severity().get()));
+            } catch (IllegalArgumentException e) {
+                problems.add(prefix + "severity: " + e.getMessage());
+            }
+        }
+        return new RuleSettings(base.rule(), enabled, threshold, forDuration, keep, severity, source);
+    }
+
+    private static Duration duration(String key, Optional<String> value, Duration fallback, List<String> problems) {
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration d = Durations.parse(value.get());
+            if (d.compareTo(MAX_DURATION) > 0) {
+                problems.add(key + "=" + value.get() + ": accepted: at most " + Durations.format(MAX_DURATION));
+                return fallback;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+            return fallback;
+        }
+    }
+
+    static String format(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** The settings in effect for a rule, for {@code workload} when it has its own (empty workload: global). */
+    public RuleSettings settings(AlertRule rule, Optional<String> workload) {
+        return workload.map(perWorkload::get).map(m -> m.get(rule)).orElse(global.get(rule));
+    }
+
+    /** The global settings of every rule. */
+    public List<RuleSettings> global() {
+        return List.copyOf(global.values());
+    }
+
+    /** The workloads' own settings, by workload. */
+    public Map<String, List<RuleSettings>> perWorkload() {
+        Map<String, List<RuleSettings>> out = new LinkedHashMap<>();
+        perWorkload.forEach((w, m) -> {
+            if (!m.isEmpty()) {
+                out.put(w, List.copyOf(m.values()));
+            }
+        });
+        return out;
+    }
+
+    /** The error rate at which the error-rate rule's alert is critical (DB_ERROR_RATE_CRITICAL). */
+    public double errorRateCritical() {
+        return errorRateCritical;
+    }
+}

@@ -1,0 +1,466 @@
+package io.poolwatch.alerting;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import io.poolwatch.config.DatabaseKind;
+
+/**
+ * The outbox as a table, created and migrated by Flyway (migrations under {@code db/outbox/<engine>}, history table
+ * {@code poolwatch_schema_history}, never the application's own). On PostgreSQL the table is {@code poolwatch.outbox}
+ * in a schema of its own; on MariaDB and H2 it is {@code poolwatch_outbox} in the connection's database. Times are
+ * stored as epoch milliseconds, the same on every engine.
+ */
+public final class JdbcOutbox implements Outbox, SilenceStore {
+
+    /** Flyway's history table for these migrations, apart from any the application keeps. */
+    static final String HISTORY_TABLE = "poolwatch_schema_history";
+    static final String SCHEMA = "poolwatch";
+    private static final int MAX_ERROR_LENGTH = 500;
+
+    /** How the table is named and migrated on each engine. */
+    enum Dialect {
+        POSTGRESQL("poolwatch.outbox", "postgresql", true),
+        MARIADB("poolwatch_outbox", "mariadb", false),
+        H2("poolwatch_outbox", "h2", false);
+
+        final String table;
+        final String migrations;
+        final boolean ownSchema;
+
+        Dialect(String table, String migrations, boolean ownSchema) {
+            this.table = table;
+            this.migrations = migrations;
+            this.ownSchema = ownSchema;
+        }
+
+        static Dialect of(DatabaseKind kind) {
+            return switch (kind) {
+                case POSTGRESQL -> POSTGRESQL;
+                case MARIADB -> MARIADB;
+                case H2 -> H2;
+            };
+        }
+    }
+
+    private static final String COLUMNS = "id, receiver, group_key, status, alerts, body, created_at, state, attempts, next_attempt_at, "
+            + "lease_owner, lease_until, last_http_status, last_error, finished_at";
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+    private final String location;
+    private final JdbcConnectionPool ownPool;
+    private final String table;
+    private volatile boolean migrated;
+    private boolean closed;
+
+    private JdbcOutbox(DataSource dataSource, Dialect dialect, String location, JdbcConnectionPool ownPool) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.location = location;
+        this.ownPool = ownPool;
+        this.table = dialect.table;
+    }
+
+    /**
+     * The outbox in a local H2 file, {@code <directory>/outbox.mv.db}, created with the directory when missing and
+     * migrated before this returns. Only one process can have the file open.
+     */
+    public static JdbcOutbox h2File(Path directory) {
+        Path dir = directory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new OutboxException("cannot create the outbox directory " + dir + ": " + e, e);
+        }
+        // Closed by close() (SHUTDOWN), not by H2's own shutdown hook, which could run while the worker still writes;
+        // WRITE_DELAY=0 writes each commit to the file at once.
+        String url = "jdbc:h2:file:" + dir.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "poolwatch", "");
+        pool.setMaxConnections(8);
+        JdbcOutbox outbox = new JdbcOutbox(pool, Dialect.H2, "H2 file " + dir.resolve("outbox.mv.db"), pool);
+        try {
+            outbox.migrate();
+        } catch (RuntimeException e) {
+            pool.dispose();
+            throw e;
+        }
+        return outbox;
+    }
+
+    /**
+     * The outbox in a database poolwatch does not own the connections of (a workload's). Migrated on first use, so a
+     * database that is down at start-up delays the outbox instead of stopping poolwatch.
+     *
+     * @param name for people: {@code workload main}
+     */
+    public static JdbcOutbox on(DataSource dataSource, DatabaseKind kind, String name) {
+        Dialect dialect = Dialect.of(kind);
+        return new JdbcOutbox(dataSource, dialect, name + ", table " + dialect.table, null);
+    }
+
+    /** Creates or updates the table; idempotent, and safe while other poolwatch processes do the same (Flyway locks). */
+    public synchronized void migrate() {
+        if (migrated) {
+            return;
+        }
+        try {
+            FluentConfiguration flyway = Flyway.configure(JdbcOutbox.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/outbox/" + dialect.migrations)
+                    .table(HISTORY_TABLE)
+                    // A workload's database already has the application's tables: start the history at 0 so V1 still runs.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0");
+            if (dialect.ownSchema) {
+                flyway.schemas(SCHEMA).createSchemas(true);
+            }
+            flyway.load().migrate();
+            migrated = true;
+        } catch (RuntimeException e) {
+            throw new OutboxException("migrating the outbox (" + location + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) {
+        if (!migrated) {
+            migrate();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            if (autoCommit) {
+                c.setAutoCommit(false);
+            }
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                if (autoCommit) {
+                    c.setAutoCommit(true);
+                }
+            }
+        } catch (SQLException e) {
+            throw new OutboxException(what + " failed (" + location + "): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean add(Notification n) {
+        String insert = "INSERT INTO " + table + " (id, receiver, group_key, status, alerts, body, created_at, state, attempts, "
+                + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)";
+        if (dialect == Dialect.POSTGRESQL) {
+            return inTransaction("storing notification " + n.id(), c -> insert(c, insert + " ON CONFLICT (id) DO NOTHING", n) == 1);
+        }
+        try {
+            // Looked up first so that a repeated add is not an error the driver logs; the unique key settles a race.
+            return inTransaction("storing notification " + n.id(), c -> !exists(c, n.id()) && insert(c, insert, n) == 1);
+        } catch (OutboxException e) {
+            // Integrity constraint violation (SQLState class 23): the id is there already.
+            if (e.getCause() instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")
+                    && find(n.id()).isPresent()) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean exists(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static int insert(Connection c, String sql, Notification n) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, n.id());
+            ps.setString(2, n.receiver());
+            ps.setString(3, n.groupKey());
+            ps.setString(4, n.status());
+            ps.setInt(5, n.alerts());
+            ps.setString(6, n.body());
+            ps.setLong(7, n.createdAt().toEpochMilli());
+            ps.setLong(8, n.createdAt().toEpochMilli());
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<Entry> heads() {
+        String sql = "SELECT " + COLUMNS + " FROM " + table + " o WHERE o.state = 'pending' AND o.seq = "
+                + "(SELECT MIN(i.seq) FROM " + table + " i WHERE i.receiver = o.receiver AND i.state = 'pending') ORDER BY o.seq";
+        return inTransaction("reading the outbox", c -> {
+            List<Entry> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(entry(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Optional<Entry> head(String receiver) {
+        String sql = "SELECT " + COLUMNS + " FROM " + table + " WHERE receiver = ? AND state = 'pending' ORDER BY seq";
+        return inTransaction("reading the outbox of " + receiver, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, receiver);
+                ps.setMaxRows(1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Entry> find(String id) {
+        return inTransaction("reading notification " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM " + table + " WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    private static Entry entry(ResultSet rs) throws SQLException {
+        Notification n = new Notification(rs.getString("id"), rs.getString("receiver"), rs.getString("group_key"), rs.getString("status"),
+                rs.getInt("alerts"), rs.getString("body"), Instant.ofEpochMilli(rs.getLong("created_at")));
+        return new Entry(n, State.of(rs.getString("state")), rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+                instant(rs, "lease_until"), httpStatus(rs),
+                Optional.ofNullable(rs.getString("last_error")), instant(rs, "finished_at"));
+    }
+
+    private static Optional<Integer> httpStatus(ResultSet rs) throws SQLException {
+        int v = rs.getInt("last_http_status");
+        return rs.wasNull() ? Optional.empty() : Optional.of(v);
+    }
+
+    private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+    }
+
+    @Override
+    public boolean claim(String id, String owner, Instant now, Instant until) {
+        String sql = "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE id = ? AND state = 'pending' "
+                + "AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)";
+        return inTransaction("claiming notification " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, owner);
+                ps.setLong(2, until.toEpochMilli());
+                ps.setString(3, id);
+                ps.setLong(4, now.toEpochMilli());
+                ps.setString(5, owner);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void retry(String id, String owner, int attempts, Instant next, Optional<Integer> httpStatus, String error) {
+        String sql = "UPDATE " + table + " SET attempts = ?, next_attempt_at = ?, last_http_status = ?, last_error = ?, "
+                + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'pending' AND lease_owner = ?";
+        update("recording a retry of notification " + id, sql, ps -> {
+            ps.setInt(1, attempts);
+            ps.setLong(2, next.toEpochMilli());
+            setStatus(ps, 3, httpStatus);
+            ps.setString(4, truncate(error));
+            ps.setString(5, id);
+            ps.setString(6, owner);
+        });
+    }
+
+    @Override
+    public void finish(String id, String owner, State state, int attempts, Instant at, Optional<Integer> httpStatus, Optional<String> error) {
+        if (state == State.PENDING) {
+            throw new IllegalArgumentException("finish needs delivered, rejected or given-up");
+        }
+        String sql = "UPDATE " + table + " SET state = ?, attempts = ?, finished_at = ?, last_http_status = ?, last_error = ?, "
+                + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'pending' AND lease_owner = ?";
+        update("recording the end of notification " + id, sql, ps -> {
+            ps.setString(1, state.label());
+            ps.setInt(2, attempts);
+            ps.setLong(3, at.toEpochMilli());
+            setStatus(ps, 4, httpStatus);
+            ps.setString(5, error.map(JdbcOutbox::truncate).orElse(null));
+            ps.setString(6, id);
+            ps.setString(7, owner);
+        });
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void update(String what, String sql, Binder binder) {
+        int rows = inTransaction(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                return ps.executeUpdate();
+            }
+        });
+        if (rows != 1) {
+            // The lease expired and another worker took the notification over; its record stands.
+            throw new LeaseLostException(what + ": the lease was lost to another worker");
+        }
+    }
+
+    /** This worker's lease on a notification expired and another worker took it over. */
+    public static final class LeaseLostException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        LeaseLostException(String message) {
+            super(message);
+        }
+    }
+
+    private static void setStatus(PreparedStatement ps, int index, Optional<Integer> status) throws SQLException {
+        if (status.isPresent()) {
+            ps.setInt(index, status.get());
+        } else {
+            ps.setNull(index, Types.INTEGER);
+        }
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH - 3) + "...";
+    }
+
+    @Override
+    public Map<String, Integer> depths() {
+        String sql = "SELECT receiver, COUNT(*) FROM " + table + " WHERE state = 'pending' GROUP BY receiver ORDER BY receiver";
+        return inTransaction("counting the outbox", c -> {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public int purgeFinished(Instant before) {
+        return inTransaction("removing finished notifications", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE state <> 'pending' AND finished_at < ?")) {
+                ps.setLong(1, before.toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    /** Closes the H2 file (the pool of a workload is its registry's to close). */
+    @Override
+    public synchronized void close() {
+        if (ownPool == null || closed) {
+            return;
+        }
+        closed = true;
+        try (Connection c = ownPool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            // Already closed, or closing anyway: the pool goes next.
+        } finally {
+            ownPool.dispose();
+        }
+    }
+
+    // ---- silences -------------------------------------------------------------------------------------------------
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MATCHERS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private String silencesTable() {
+        return dialect == Dialect.POSTGRESQL ? "poolwatch.silences" : "poolwatch_silences";
+    }
+
+    @Override
+    public void save(Silence s) {
+        String json;
+        try {
+            json = MATCHERS_JSON.writeValueAsString(s.matchers());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new OutboxException("silence " + s.id() + " could not be written: " + e.getMessage(), e);
+        }
+        inTransaction("storing silence " + s.id(), c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + silencesTable() + " WHERE id = ?")) {
+                del.setString(1, s.id());
+                del.executeUpdate();
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + silencesTable()
+                    + " (id, matchers, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ins.setString(1, s.id());
+                ins.setString(2, json);
+                ins.setLong(3, s.startsAt().toEpochMilli());
+                ins.setLong(4, s.endsAt().toEpochMilli());
+                ins.setString(5, s.createdBy());
+                ins.setString(6, s.comment());
+                return ins.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<Silence> load(Instant endedAfter) {
+        return inTransaction("reading silences", c -> {
+            List<Silence> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, matchers, starts_at, ends_at, created_by, comment FROM "
+                    + silencesTable() + " WHERE ends_at > ? ORDER BY starts_at, id")) {
+                ps.setLong(1, endedAfter.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<Silence.Matcher> matchers;
+                        try {
+                            matchers = List.of(MATCHERS_JSON.readValue(rs.getString(2), Silence.Matcher[].class));
+                        } catch (java.io.IOException e) {
+                            throw new SQLException("silence " + rs.getString(1) + " has unreadable matchers: " + e.getMessage(), e);
+                        }
+                        out.add(new Silence(rs.getString(1), matchers, Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
+                                rs.getString(5), rs.getString(6)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+}

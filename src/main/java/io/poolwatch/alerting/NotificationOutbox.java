@@ -1,0 +1,228 @@
+package io.poolwatch.alerting;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.ResolvedConfiguration;
+import io.poolwatch.pool.PoolRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Where the alert core hands over notifications (as its {@link NotificationSink}): it validates the receivers and the
+ * outbox settings at start-up, keeps the outbox (a local H2 file, or a workload's database) and runs the
+ * {@link DeliveryWorker} that empties it. With no receiver configured, or alerting off, nothing is opened.
+ */
+@Startup
+@ApplicationScoped
+public class NotificationOutbox implements NotificationSink {
+
+    private static final Logger LOG = Logger.getLogger(NotificationOutbox.class);
+    static final String PREFIX = "poolwatch.alerting.outbox.";
+    /** How long attempts in flight may finish at shutdown. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    private final PoolwatchConfig.AlertingConfig config;
+    private final PoolRegistry registry;
+    private final AuditLog audit;
+    private final List<Receiver> receivers;
+    private final DeliveryWorker.Policy policy;
+    private final Clock clock = Clock.systemUTC();
+    private volatile Outbox outbox;
+    private volatile DeliveryWorker worker;
+
+    NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit) {
+        this.config = config.alerting();
+        this.registry = registry;
+        this.audit = audit;
+        List<String> problems = new ArrayList<>();
+        List<Receiver> parsed = List.of();
+        try {
+            parsed = WebhookReceivers.parse(this.config.receivers());
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
+        problems.addAll(outboxProblems(this.config.outbox(), registry.configuration()));
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        this.receivers = parsed;
+        this.policy = DeliveryWorker.Policy.of(this.config.outbox());
+    }
+
+    /** The outbox settings' problems, each with its key, value and what is accepted. */
+    static List<String> outboxProblems(PoolwatchConfig.OutboxConfig c, ResolvedConfiguration pools) {
+        List<String> problems = new ArrayList<>();
+        if (c.workload().isPresent()) {
+            String name = c.workload().get();
+            Optional<PoolSettings> pool = pools.pool(name);
+            if (pool.isEmpty()) {
+                problems.add(PREFIX + "workload=" + name + ": no such workload; accepted: one of "
+                        + pools.pools().stream().map(PoolSettings::name).toList());
+            } else if (pool.get().readOnly()) {
+                problems.add(PREFIX + "workload=" + name + ": its connections are read-only; accepted: a workload that can write, such as "
+                        + "main");
+            }
+        } else {
+            try {
+                Path.of(c.path());
+            } catch (InvalidPathException e) {
+                problems.add(PREFIX + "path=" + c.path() + ": not a path (" + e.getReason() + "); accepted: a directory, such as poolwatch-data");
+            }
+        }
+        if (c.maxAttempts() < 1) {
+            problems.add(PREFIX + "max-attempts=" + c.maxAttempts() + ": accepted: 1 or more");
+        }
+        positive(problems, "max-age", c.maxAge());
+        positive(problems, "initial-backoff", c.initialBackoff());
+        positive(problems, "poll-interval", c.pollInterval());
+        if (c.maxBackoff().compareTo(c.initialBackoff()) < 0) {
+            problems.add(PREFIX + "max-backoff=" + Durations.format(c.maxBackoff()) + ": below initial-backoff="
+                    + Durations.format(c.initialBackoff()) + "; accepted: at least initial-backoff");
+        }
+        return problems;
+    }
+
+    private static void positive(List<String> problems, String key, Duration d) {
+        if (d.isZero()) {
+            problems.add(PREFIX + key + "=" + Durations.format(d) + ": accepted: above 0s");
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (receivers.isEmpty()) {
+            return;
+        }
+        if (!config.enabled()) {
+            LOG.infof("%d webhook receiver(s) configured, but alerting is off: nothing is sent", receivers.size());
+            return;
+        }
+        start();
+    }
+
+    /** Opens the outbox and starts delivering. */
+    synchronized void start() {
+        if (worker != null) {
+            return;
+        }
+        PoolwatchConfig.OutboxConfig c = config.outbox();
+        Outbox opened;
+        if (c.workload().isPresent()) {
+            String name = c.workload().get();
+            JdbcOutbox jdbc = JdbcOutbox.on(registry.dataSource(name), registry.pool(name).settings().url().kind(), "workload " + name);
+            try {
+                jdbc.migrate();
+            } catch (Outbox.OutboxException e) {
+                // The database may come back: the worker migrates on its next look, and notifications wait in the alert core.
+                LOG.errorf("the outbox in workload %s cannot be prepared yet: %s", name, e.getMessage());
+            }
+            opened = jdbc;
+        } else {
+            opened = JdbcOutbox.h2File(Path.of(c.path()));
+        }
+        this.outbox = opened;
+        this.worker = new DeliveryWorker(opened, receivers, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble);
+        worker.start(c.pollInterval());
+        LOG.infof("webhook notifications to %d receiver(s) go through the outbox (%s): up to %d attempts within %s, backoff %s to %s",
+                receivers.size(), opened.location(), policy.maxAttempts(), Durations.format(policy.maxAge()),
+                Durations.format(policy.initialBackoff()), Durations.format(policy.maxBackoff()));
+    }
+
+    /** Where silences are kept: the outbox, once it is open (only when receivers are configured). */
+    public Optional<SilenceStore> silenceStore() {
+        return outbox instanceof SilenceStore store ? Optional.of(store) : Optional.empty();
+    }
+
+    /** After the alert core stops (priority 800), before the pools close. */
+    void onStop(@Observes @Priority(850) ShutdownEvent event) {
+        stop();
+    }
+
+    synchronized void stop() {
+        if (worker != null) {
+            worker.stop(STOP_GRACE);
+        }
+        if (outbox != null) {
+            outbox.close();
+        }
+    }
+
+    /**
+     * Takes a notification for delivery; durable in the outbox when this returns. Adding an id already there (waiting,
+     * delivered or given up within the last 7 days) changes nothing, so a caller may repeat an add it is unsure of.
+     *
+     * @throws IllegalArgumentException when no receiver has its name
+     * @throws IllegalStateException when notifications are not being sent (no receiver, or alerting off)
+     * @throws Outbox.OutboxException when the outbox cannot store it (its database is down): nothing was stored
+     */
+    public void enqueue(Notification n) {
+        if (receivers.stream().noneMatch(r -> r.name().equals(n.receiver()))) {
+            throw new IllegalArgumentException("no webhook receiver named '" + n.receiver() + "'; configured: "
+                    + receivers.stream().map(Receiver::name).toList());
+        }
+        DeliveryWorker w = worker;
+        Outbox o = outbox;
+        if (w == null || o == null) {
+            throw new IllegalStateException("webhook notifications are not being sent (alerting is off)");
+        }
+        if (o.add(n)) {
+            w.added(n.receiver());
+            w.wake();
+        }
+    }
+
+    /** The receivers as the alert core routes to them. */
+    @Override
+    public List<NotificationDispatcher.Route> routes() {
+        return receivers.stream().map(r -> new NotificationDispatcher.Route(r.name(), r.severities(), r.sendResolved())).toList();
+    }
+
+    /** {@link #enqueue(Notification)} of a new notification, made now with a fresh webhook-id. */
+    @Override
+    public void enqueue(String receiver, String groupKey, String status, int alerts, String body) {
+        enqueue(Notification.create(receiver, groupKey, status, alerts, body, clock.instant()));
+    }
+
+    /** Notifications waiting for {@code receiver}, counted in the outbox now (0 when nothing is sent). */
+    public int depth(String receiver) {
+        Outbox o = outbox;
+        return o == null ? 0 : o.depth(receiver);
+    }
+
+    /** The receivers configured, in name order. */
+    public List<Receiver> receivers() {
+        return receivers;
+    }
+
+    /** Each receiver's delivery status; never waits on a database. */
+    public List<DeliveryStatus> status() {
+        DeliveryWorker w = worker;
+        if (w == null) {
+            return receivers.stream().map(r -> new DeliveryStatus(r.name(), null, null, null, 0, 0, 0, 0, 0, 0)).toList();
+        }
+        return w.status();
+    }
+
+    /** Where the outbox is kept, when it is open. */
+    public Optional<String> location() {
+        Outbox o = outbox;
+        return o == null ? Optional.empty() : Optional.of(o.location());
+    }
+}

@@ -1,0 +1,119 @@
+package io.poolwatch.alerting;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where notifications wait until they are delivered, rejected or given up: durable, so retries survive a restart.
+ * Each receiver's notifications are handed out in the order they were added, one at a time: only a receiver's oldest
+ * pending notification (its head) is ever attempted, and only by the worker holding its lease.
+ */
+public interface Outbox extends AutoCloseable {
+
+    /** Where a notification is in its life. */
+    enum State {
+        PENDING("pending"),
+        DELIVERED("delivered"),
+        REJECTED("rejected"),
+        GIVEN_UP("given-up");
+
+        private final String label;
+
+        State(String label) {
+            this.label = label;
+        }
+
+        /** The name stored and shown. */
+        public String label() {
+            return label;
+        }
+
+        static State of(String label) {
+            for (State s : values()) {
+                if (s.label.equals(label)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown outbox state " + label);
+        }
+    }
+
+    /**
+     * A stored notification and its delivery state.
+     *
+     * @param notification the notification
+     * @param state where it is
+     * @param attempts attempts made so far
+     * @param nextAttemptAt when it may next be attempted (pending only)
+     * @param leaseUntil a worker is attempting it until then, when set
+     * @param lastHttpStatus the receiver's status code of the last attempt, when it answered
+     * @param lastError what went wrong in the last attempt
+     * @param finishedAt when it was delivered, rejected or given up
+     */
+    record Entry(Notification notification, State state, int attempts, Instant nextAttemptAt, Optional<Instant> leaseUntil,
+            Optional<Integer> lastHttpStatus, Optional<String> lastError, Optional<Instant> finishedAt) {
+    }
+
+    /** The outbox could not be read or written (its database is unreachable, say). */
+    class OutboxException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public OutboxException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Stores a notification, pending, due at once. Durable when this returns.
+     *
+     * @return false when a notification with its id is already stored (whatever its state); nothing is changed then
+     */
+    boolean add(Notification n);
+
+    /** Each receiver's oldest pending notification. */
+    List<Entry> heads();
+
+    /** A receiver's oldest pending notification. */
+    Optional<Entry> head(String receiver);
+
+    /** One notification by id. */
+    Optional<Entry> find(String id);
+
+    /**
+     * Takes the lease on a pending notification: true when no other worker holds an unexpired one.
+     *
+     * @param owner this worker
+     * @param now the time now, to judge expiry
+     * @param until when the lease expires if not released (a worker that died mid-attempt)
+     */
+    boolean claim(String id, String owner, Instant now, Instant until);
+
+    /** Records a failed attempt: pending again, due at {@code next}; the lease is released. */
+    void retry(String id, String owner, int attempts, Instant next, Optional<Integer> httpStatus, String error);
+
+    /** Records the end: delivered, rejected or given up; the lease is released. */
+    void finish(String id, String owner, State state, int attempts, Instant at, Optional<Integer> httpStatus, Optional<String> error);
+
+    /** Pending notifications per receiver (receivers with none are absent). */
+    Map<String, Integer> depths();
+
+    /** Pending notifications of one receiver. */
+    default int depth(String receiver) {
+        return depths().getOrDefault(receiver, 0);
+    }
+
+    /**
+     * Removes notifications that finished before {@code before}; their ids then stop counting as already stored.
+     *
+     * @return how many were removed
+     */
+    int purgeFinished(Instant before);
+
+    /** Where it is kept, for people: {@code H2 file /data/outbox}, {@code workload main, table poolwatch.outbox}. */
+    String location();
+
+    @Override
+    void close();
+}

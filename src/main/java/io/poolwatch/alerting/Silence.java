@@ -1,0 +1,51 @@
+package io.poolwatch.alerting;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A silence: alerts whose labels match every matcher are shown but not notified until {@code endsAt}.
+ *
+ * @param id its id
+ * @param matchers label matchers, all of which must match
+ * @param startsAt when it took effect
+ * @param endsAt when it ends (or was expired)
+ * @param createdBy who made it
+ * @param comment why
+ */
+public record Silence(String id, List<Matcher> matchers, Instant startsAt, Instant endsAt, String createdBy, String comment) {
+
+    /**
+     * One label matcher, as Alertmanager's: equal or regular expression (fully anchored), or their negations.
+     *
+     * @param name the label
+     * @param value the value, or the expression
+     * @param isRegex whether value is a regular expression
+     * @param isEqual false negates the match
+     */
+    public record Matcher(String name, String value, Boolean isRegex, Boolean isEqual) {
+
+        /** Omitted flags mean what Alertmanager's do: not a regular expression, and equal. */
+        public Matcher {
+            isRegex = isRegex != null && isRegex;
+            isEqual = isEqual == null || isEqual;
+        }
+
+        boolean matches(Map<String, String> labels) {
+            String actual = labels.getOrDefault(name, "");
+            boolean hit = isRegex ? Pattern.compile(value).matcher(actual).matches() : value.equals(actual);
+            return hit == isEqual;
+        }
+    }
+
+    /** Whether it is in effect at {@code now}. */
+    public boolean active(Instant now) {
+        return !now.isBefore(startsAt) && now.isBefore(endsAt);
+    }
+
+    boolean matches(Map<String, String> labels) {
+        return matchers.stream().allMatch(m -> m.matches(labels));
+    }
+}

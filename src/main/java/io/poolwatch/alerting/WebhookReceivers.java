@@ -1,0 +1,225 @@
+package io.poolwatch.alerting;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+import io.poolwatch.config.Converters;
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.Secret;
+import io.poolwatch.config.Severity;
+
+/**
+ * Validates the receivers of {@code poolwatch.alerting.receivers."<name>".*}. Every problem of every receiver is collected
+ * and reported at once, each naming its key, its value and what is accepted; a secret, token or password is named by its
+ * key only, never shown.
+ */
+public final class WebhookReceivers {
+
+    static final String PREFIX = "poolwatch.alerting.receivers.";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(2);
+    static final String SECRET_PREFIX = "whsec_";
+    static final int MIN_KEY_BYTES = 24;
+    static final int MAX_KEY_BYTES = 64;
+    static final String ACCEPTED_URL = "an absolute http:// or https:// URL with a host, such as https://hooks.example/alerts";
+    static final String ACCEPTED_SECRET = "whsec_<base64 key> with a key of " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES
+            + " bytes; several comma-separated while keys are rotated";
+
+    private WebhookReceivers() {
+    }
+
+    /**
+     * Validates the receivers, in name order.
+     *
+     * @throws InvalidConfigurationException listing every problem
+     */
+    public static List<Receiver> parse(Map<String, PoolwatchConfig.ReceiverConfig> config) {
+        List<String> problems = new ArrayList<>();
+        List<Receiver> receivers = new ArrayList<>();
+        for (var e : new TreeMap<>(config).entrySet()) {
+            new Parser(e.getKey(), e.getValue(), problems).parse().ifPresent(receivers::add);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return List.copyOf(receivers);
+    }
+
+    /** Decodes a {@code whsec_<base64>} secret; throws {@link IllegalArgumentException} without the secret in its message. */
+    static byte[] decodeSecret(String secret) {
+        if (!secret.startsWith(SECRET_PREFIX)) {
+            throw new IllegalArgumentException("does not start with " + SECRET_PREFIX);
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(secret.substring(SECRET_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not base64 after " + SECRET_PREFIX);
+        }
+        if (key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("has a key of " + key.length + " bytes");
+        }
+        return key;
+    }
+
+    /** Parses one receiver, adding its problems to the shared list. */
+    private static final class Parser {
+        private final String name;
+        private final PoolwatchConfig.ReceiverConfig raw;
+        private final List<String> problems;
+        private final int problemsBefore;
+
+        Parser(String name, PoolwatchConfig.ReceiverConfig raw, List<String> problems) {
+            this.name = name;
+            this.raw = raw;
+            this.problems = problems;
+            this.problemsBefore = problems.size();
+        }
+
+        private String key(String k) {
+            return PREFIX + "\"" + name + "\"." + k;
+        }
+
+        private static Optional<String> text(Optional<String> v) {
+            return v.map(String::trim).filter(s -> !s.isEmpty());
+        }
+
+        /** A value that may be shown: the message of {@code parse} names the value itself. */
+        private <T> Optional<T> value(String k, Optional<String> v, Function<String, T> parse) {
+            Optional<String> t = text(v);
+            if (t.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(parse.apply(t.get()));
+            } catch (IllegalArgumentException e) {
+                problems.add(key(k) + "=" + t.get() + ": " + e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        Optional<Receiver> parse() {
+            if (!NAME.matcher(name).matches()) {
+                problems.add(PREFIX + "\"" + name + "\": '" + name + "' is not a valid receiver name; accepted: lower-case letters, "
+                        + "digits, '-' and '_', starting with a letter or digit, at most 63 characters");
+                return Optional.empty();
+            }
+            URI url = url();
+            List<Secret> secrets = secrets();
+            Optional<Secret> bearer = text(raw.bearerToken()).map(Secret::new);
+            Optional<String> user = text(raw.basicUser());
+            Optional<Secret> password = text(raw.basicPassword()).map(Secret::new);
+            if (bearer.isPresent() && (user.isPresent() || password.isPresent())) {
+                problems.add(key("bearer-token") + ": set together with " + (user.isPresent() ? "basic-user" : "basic-password")
+                        + "; accepted: bearer-token, or basic-user with basic-password, not both");
+            } else if (user.isPresent() && password.isEmpty()) {
+                problems.add(key("basic-password") + ": not set; basic-user=" + user.get() + " needs it");
+            } else if (password.isPresent() && user.isEmpty()) {
+                problems.add(key("basic-user") + ": not set; basic-password needs it");
+            }
+            Set<Severity> severities = severities();
+            boolean sendResolved = value("send-resolved", raw.sendResolved(), Converters::parseBoolean).orElse(true);
+            Duration timeout = value("timeout", raw.timeout(), Durations::parse).orElse(DEFAULT_TIMEOUT);
+            if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+                problems.add(key("timeout") + "=" + text(raw.timeout()).orElse("") + ": accepted: above 0s and at most "
+                        + Durations.format(MAX_TIMEOUT));
+            }
+            if (problems.size() > problemsBefore) {
+                return Optional.empty();
+            }
+            return Optional.of(new Receiver(name, url, secrets, bearer, user, password, severities, sendResolved, timeout));
+        }
+
+        private URI url() {
+            Optional<String> text = text(raw.url());
+            if (text.isEmpty()) {
+                problems.add(key("url") + ": not set; accepted: " + ACCEPTED_URL);
+                return null;
+            }
+            // Shown masked: a receiver's URL may carry credentials or a token in its query.
+            String shown = key("url") + "=" + Receiver.maskText(text.get()) + ": ";
+            URI uri;
+            try {
+                uri = new URI(text.get());
+            } catch (URISyntaxException e) {
+                problems.add(shown + "not a URL (" + e.getReason() + "); accepted: " + ACCEPTED_URL);
+                return null;
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+                problems.add(shown + "not an absolute http or https URL with a host; accepted: " + ACCEPTED_URL);
+                return null;
+            }
+            if (uri.getRawUserInfo() != null) {
+                problems.add(shown + "has credentials in it, which are not sent; accepted: the URL without them, and basic-user "
+                        + "with basic-password (or bearer-token)");
+                return null;
+            }
+            return uri;
+        }
+
+        private List<Secret> secrets() {
+            Optional<String> text = text(raw.secret());
+            if (text.isEmpty()) {
+                return List.of();
+            }
+            String[] parts = text.get().split(",", -1);
+            List<Secret> secrets = new ArrayList<>();
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i].trim();
+                String which = parts.length == 1 ? "the secret" : "secret " + (i + 1) + " of " + parts.length;
+                if (part.isEmpty()) {
+                    problems.add(key("secret") + ": " + which + " is empty; accepted: " + ACCEPTED_SECRET);
+                    continue;
+                }
+                try {
+                    decodeSecret(part);
+                    secrets.add(new Secret(part));
+                } catch (IllegalArgumentException e) {
+                    // Never the value: it is a signing key.
+                    problems.add(key("secret") + ": " + which + " " + e.getMessage() + "; accepted: " + ACCEPTED_SECRET);
+                }
+            }
+            return secrets;
+        }
+
+        private Set<Severity> severities() {
+            Optional<String> text = text(raw.severities());
+            if (text.isEmpty()) {
+                return EnumSet.allOf(Severity.class);
+            }
+            Set<Severity> out = EnumSet.noneOf(Severity.class);
+            boolean unknown = false;
+            for (String part : text.get().split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(Severity.parse(part));
+                } catch (IllegalArgumentException e) {
+                    unknown = true;
+                    problems.add(key("severities") + "=" + text.get() + ": " + e.getMessage());
+                }
+            }
+            if (out.isEmpty() && !unknown) {
+                problems.add(key("severities") + "=" + text.get() + ": no severity; accepted: a comma-separated list of info, warning, critical");
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.poolwatch.web;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import io.poolwatch.alerting.Alert;
+import io.poolwatch.alerting.AlertRule;
+import io.poolwatch.alerting.Alerting;
+import io.poolwatch.alerting.RuleSettings;
+import io.poolwatch.config.Durations;
+
+/** Alerts and the rules in effect, as JSON. */
+@Path("/api/v1/alerts")
+@Produces(MediaType.APPLICATION_JSON)
+public class AlertResource {
+
+    private final Alerting alerting;
+
+    AlertResource(Alerting alerting) {
+        this.alerting = alerting;
+    }
+
+    /**
+     * The alerts.
+     *
+     * @param evaluatedAt when the rules were last evaluated
+     * @param alerts firing first, then pending, then recently resolved; each newest first
+     */
+    public record AlertList(Instant evaluatedAt, List<Alert> alerts) {
+    }
+
+    /** Active and recently resolved alerts; {@code ?state=firing} (or pending, resolved) for one state only. */
+    @GET
+    public AlertList list(@QueryParam("state") String state) {
+        List<Alert> out = new ArrayList<>();
+        for (Alert a : alerting.alerts()) {
+            if (state == null || state.isBlank() || a.state().equalsIgnoreCase(state)) {
+                out.add(a);
+            }
+        }
+        out.sort(Comparator.comparingInt((Alert a) -> switch (a.state()) {
+            case Alert.FIRING -> 0;
+            case Alert.PENDING -> 1;
+            default -> 2;
+        }).thenComparing(Alert::activeAt, Comparator.reverseOrder()));
+        return new AlertList(alerting.lastEvaluation().orElse(null), out);
+    }
+
+    /**
+     * One rule's settings in effect.
+     *
+     * @param rule its name, the alertname label
+     * @param scope pool, database, replica or check
+     * @param measures what its value is
+     * @param unit the value's unit
+     * @param operator how the value is compared: {@code >} or {@code >=}
+     * @param threshold the threshold
+     * @param forDuration how long it must hold before firing
+     * @param keepFiringFor how long a firing alert stays after it clears
+     * @param severity the alert's severity (for consistency-check: each check's own unless set)
+     * @param enabled whether it raises alerts
+     * @param source which key chose the threshold
+     * @param workload the workload these settings are for, or null for every workload without its own
+     */
+    public record RuleView(String rule, String scope, String measures, String unit, String operator, double threshold, String forDuration,
+            String keepFiringFor, String severity, boolean enabled, String source, String workload) {
+
+        static RuleView of(RuleSettings s, String workload) {
+            AlertRule r = s.rule();
+            String severity = s.severity().map(v -> v.label()).orElse(r == AlertRule.CONSISTENCY_CHECK ? "the check's" : "critical for critical workloads, else warning");
+            return new RuleView(r.label(), r.scope().name().toLowerCase(java.util.Locale.ROOT), r.measures(), r.unit(), r.operator(), s.threshold(),
+                    Durations.format(s.forDuration()), Durations.format(s.keepFiringFor()), severity, s.enabled(), s.source(), workload);
+        }
+    }
+
+    /**
+     * The rules.
+     *
+     * @param rules every rule's global settings
+     * @param workloads the settings workloads have of their own
+     * @param errorRateCritical the error rate at which error-rate's second alert is critical (DB_ERROR_RATE_CRITICAL)
+     */
+    public record RuleList(List<RuleView> rules, Map<String, List<RuleView>> workloads, double errorRateCritical) {
+    }
+
+    @GET
+    @Path("rules")
+    public RuleList rules() {
+        Map<String, List<RuleView>> workloads = new java.util.LinkedHashMap<>();
+        alerting.rules().perWorkload().forEach((w, list) -> workloads.put(w, list.stream().map(s -> RuleView.of(s, w)).toList()));
+        return new RuleList(alerting.rules().global().stream().map(s -> RuleView.of(s, null)).toList(), workloads,
+                alerting.rules().errorRateCritical());
+    }
+}

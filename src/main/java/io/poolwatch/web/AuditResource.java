@@ -1,0 +1,51 @@
+package io.poolwatch.web;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.poolwatch.alerting.AuditLog;
+
+/** The audit log's recent events as JSON, newest first. */
+@Path("/api/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    static final int DEFAULT_LIMIT = 100;
+
+    private final AuditLog audit;
+
+    AuditResource(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * Recent events, each a flat object: {@code time}, {@code type}, then its fields.
+     *
+     * @param limit at most this many (100 unless told; the log keeps 1000)
+     * @param type only events of this type, such as {@code notification.attempt}
+     */
+    @GET
+    public Response list(@QueryParam("limit") String limit, @QueryParam("type") String type) {
+        int n = DEFAULT_LIMIT;
+        if (limit != null && !limit.isBlank()) {
+            try {
+                n = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > audit.capacity()) {
+                return Response.status(400).entity(new ApiError("limit=" + limit + ": accepted: 1 to " + audit.capacity(), 400)).build();
+            }
+        }
+        List<Map<String, Object>> events = audit.recent(n, type == null || type.isBlank() ? null : type.trim()).stream()
+                .map(AuditLog.Event::toMap).toList();
+        return Response.ok(events).build();
+    }
+}

@@ -1,0 +1,117 @@
+package io.poolwatch.web;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.poolwatch.checks.CheckDefinition;
+import io.poolwatch.checks.CheckResult;
+import io.poolwatch.checks.ConsistencyChecks;
+import io.poolwatch.checks.UnknownCheckException;
+import io.poolwatch.config.Durations;
+
+/** The consistency checks as JSON: definitions, latest results and history; a run on request. */
+@Path("/api/v1/checks")
+@Produces(MediaType.APPLICATION_JSON)
+public class CheckResource {
+
+    /** How long a request for a run waits beyond the check's own timeout (connection wait, a queue of other checks). */
+    static final long RUN_GRACE_SECONDS = 30;
+
+    private final ConsistencyChecks checks;
+
+    CheckResource(ConsistencyChecks checks) {
+        this.checks = checks;
+    }
+
+    /**
+     * A check and where it stands.
+     *
+     * @param name its name
+     * @param description what it guards
+     * @param kind orphans, ledger-balance, account-balance, range, duplicates, not-valid-constraints or sql
+     * @param workload the pool it runs on
+     * @param mode full, chunked or sampled
+     * @param schedule interval, cron expression, or off
+     * @param timeout the server cancels it after this
+     * @param severity of the alert a failing run raises
+     * @param allowedViolations violations tolerated
+     * @param source configuration or demo
+     * @param running whether a run is queued or in progress
+     * @param nextRun its next scheduled run
+     * @param last its latest result
+     */
+    public record CheckView(String name, String description, String kind, String workload, String mode, String schedule, String timeout,
+            String severity, long allowedViolations, String source, boolean running, Instant nextRun, CheckResult last) {
+
+        static CheckView of(CheckDefinition d, ConsistencyChecks checks) {
+            return new CheckView(d.name(), d.description(), d.kind().label(), d.workload(), d.mode().label(), d.schedule().toString(),
+                    Durations.format(d.timeout()), d.severity().label(), d.allowedViolations(), d.source(), checks.running(d.name()),
+                    checks.nextRun(d.name()).map(z -> z.toInstant()).orElse(null), checks.latest(d.name()).orElse(null));
+        }
+    }
+
+    /**
+     * One check in full.
+     *
+     * @param check the check and its latest result
+     * @param parameters its kind's parameters as configured
+     * @param watermark chunked mode: the highest key covered so far
+     * @param skippedRuns scheduled runs skipped because the previous one was still running
+     * @param history its results, newest first
+     */
+    public record CheckDetail(CheckView check, Map<String, String> parameters, Long watermark, long skippedRuns, List<CheckResult> history) {
+    }
+
+    @GET
+    public List<CheckView> list() {
+        return checks.definitions().stream().map(d -> CheckView.of(d, checks)).toList();
+    }
+
+    @GET
+    @Path("{name}")
+    public CheckDetail get(@PathParam("name") String name) {
+        CheckDefinition d = checks.definition(name);
+        var mark = checks.watermark(name);
+        return new CheckDetail(CheckView.of(d, checks), d.parameters(), mark.isPresent() ? mark.getAsLong() : null, checks.skipped(name),
+                checks.history(name));
+    }
+
+    /** Runs a check now and answers with its result (admin action). A run already in progress is joined, not doubled. */
+    @POST
+    @Path("{name}/run")
+    public Response run(@PathParam("name") String name) {
+        CheckDefinition d = checks.definition(name);
+        try {
+            CheckResult result = checks.runNow(name).get(d.timeout().toSeconds() + RUN_GRACE_SECONDS, TimeUnit.SECONDS);
+            return Response.ok(result).build();
+        } catch (TimeoutException e) {
+            return Response.status(Response.Status.ACCEPTED).entity(new ApiError("check '" + name + "' is still running; its result "
+                    + "will be at GET /api/v1/checks/" + name, 202)).build();
+        } catch (ExecutionException e) {
+            return Response.serverError().entity(new ApiError("check '" + name + "' could not run: " + e.getCause().getMessage(), 500))
+                    .build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new ApiError("interrupted", 503)).build();
+        }
+    }
+
+    @ServerExceptionMapper
+    public Response unknownCheck(UnknownCheckException e) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON).entity(new ApiError(e.getMessage(), 404)).build();
+    }
+}

@@ -1,0 +1,96 @@
+package io.poolwatch.web;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.poolwatch.alerting.Alerting;
+import io.poolwatch.alerting.Silence;
+import io.poolwatch.config.Durations;
+
+/** Silences (admin actions): alerts matching one are still shown but not notified. */
+@Path("/api/v1/silences")
+@Produces(MediaType.APPLICATION_JSON)
+public class SilenceResource {
+
+    private final Alerting alerting;
+
+    SilenceResource(Alerting alerting) {
+        this.alerting = alerting;
+    }
+
+    /**
+     * A silence to create, as Alertmanager's API takes one (its {@code startsAt} is now).
+     *
+     * @param matchers labels to match, all of them: {@code {"name": "pool", "value": "jobs", "isRegex": false, "isEqual": true}}
+     * @param endsAt when it ends (ISO-8601), or
+     * @param duration how long it lasts (2h, 30m)
+     * @param createdBy who
+     * @param comment why
+     */
+    public record NewSilence(List<Silence.Matcher> matchers, String endsAt, String duration, String createdBy, String comment) {
+    }
+
+    @GET
+    public List<Silence> list() {
+        return alerting.silences().all();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(NewSilence request) {
+        if (request == null) {
+            return badRequest("body: missing; accepted: {\"matchers\": [...], \"duration\": \"2h\" or \"endsAt\": \"...\", \"comment\": \"...\"}");
+        }
+        Instant endsAt;
+        try {
+            if (request.endsAt() != null && request.duration() != null) {
+                return badRequest("endsAt and duration: both given; accepted: one of them");
+            }
+            if (request.duration() != null) {
+                endsAt = Instant.now().plus(Durations.parse(request.duration()));
+            } else if (request.endsAt() != null) {
+                endsAt = Instant.parse(request.endsAt());
+            } else {
+                return badRequest("endsAt or duration: missing; accepted: an ISO-8601 time, or a duration such as 2h");
+            }
+        } catch (DateTimeParseException e) {
+            return badRequest("endsAt=" + request.endsAt() + ": not an ISO-8601 time such as 2026-11-22T18:00:00Z");
+        } catch (IllegalArgumentException e) {
+            return badRequest("duration: " + e.getMessage());
+        }
+        try {
+            List<Silence.Matcher> matchers = request.matchers() == null ? List.of()
+                    : request.matchers().stream().map(m -> new Silence.Matcher(m.name(), m.value(), m.isRegex(), m.isEqual())).toList();
+            Silence s = alerting.silences().create(matchers, endsAt, request.createdBy(), request.comment());
+            return Response.status(Response.Status.CREATED).entity(s).build();
+        } catch (IllegalArgumentException e) {
+            return badRequest(e.getMessage());
+        } catch (IllegalStateException e) {
+            return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
+                    .entity(new ApiError(e.getMessage(), 503)).build();
+        }
+    }
+
+    /** Ends a silence now. */
+    @DELETE
+    @Path("{id}")
+    public Response expire(@PathParam("id") String id) {
+        return alerting.silences().expire(id).map(s -> Response.ok(s).build())
+                .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).entity(new ApiError("no silence with id '" + id + "'", 404)).build());
+    }
+
+    private static Response badRequest(String message) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(new ApiError(message, 400)).build();
+    }
+}

@@ -1,0 +1,25 @@
+-- poolwatch's notification outbox (io.poolwatch.alerting.JdbcOutbox): the local file, or an H2 workload's database.
+-- One row per notification; a receiver's pending rows are sent in seq order, one at a time.
+-- Times are epoch milliseconds.
+CREATE TABLE poolwatch_outbox (
+    seq              BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id               VARCHAR(200)  NOT NULL,
+    receiver         VARCHAR(63)   NOT NULL,
+    group_key        CLOB          NOT NULL,
+    status           VARCHAR(16)   NOT NULL,
+    alerts           INTEGER       NOT NULL,
+    body             CLOB          NOT NULL,
+    created_at       BIGINT        NOT NULL,
+    state            VARCHAR(16)   NOT NULL,
+    attempts         INTEGER       NOT NULL,
+    next_attempt_at  BIGINT        NOT NULL,
+    lease_owner      VARCHAR(64),
+    lease_until      BIGINT,
+    last_http_status INTEGER,
+    last_error       VARCHAR(500),
+    finished_at      BIGINT,
+    CONSTRAINT poolwatch_outbox_id_unique UNIQUE (id)
+);
+
+CREATE INDEX poolwatch_outbox_receiver_state_seq ON poolwatch_outbox (receiver, state, seq);
+CREATE INDEX poolwatch_outbox_state_finished ON poolwatch_outbox (state, finished_at);

@@ -1,0 +1,177 @@
+package io.poolwatch.alerting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every outbox engine must do, run on each by its subclass against a real database: idempotent adds, each
+ * receiver's head in order, exclusive leases, retries and ends recorded, and two workers sharing one outbox (two
+ * poolwatch replicas) delivering each notification once and in order.
+ */
+abstract class OutboxContractTest {
+
+    static final Instant T0 = WebhookDeliveryTest.T0;
+
+    /** A fresh, empty, migrated outbox. */
+    abstract Outbox open() throws Exception;
+
+    /** A second handle on the same outbox, as another poolwatch process would have. */
+    abstract Outbox openAgain() throws Exception;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final WebhookDeliveryTest.TestClock clock = new WebhookDeliveryTest.TestClock(T0);
+    Outbox outbox;
+
+    @BeforeEach
+    void openOutbox() throws Exception {
+        outbox = open();
+        closing.add(outbox);
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    private Notification notification(String receiver, Instant at) {
+        return Notification.create(receiver, "{}:{alertname=\"x\"}", Notification.FIRING, 2, "{\"é\":\"" + receiver + "\"}", at);
+    }
+
+    @Test
+    void addingAnIdTwiceChangesNothing() {
+        Notification n = notification("ops", T0);
+        assertTrue(outbox.add(n));
+        Notification sameId = new Notification(n.id(), "other", "g", Notification.RESOLVED, 0, "{\"changed\":true}", T0.plusSeconds(5));
+        assertFalse(outbox.add(sameId));
+        assertFalse(outbox.add(n));
+        Outbox.Entry stored = outbox.find(n.id()).orElseThrow();
+        assertEquals(n, stored.notification());
+        assertEquals(Outbox.State.PENDING, stored.state());
+        assertEquals(0, stored.attempts());
+        assertEquals(T0, stored.nextAttemptAt());
+        assertEquals(Map.of("ops", 1), outbox.depths());
+        assertEquals(0, outbox.depth("other"));
+    }
+
+    @Test
+    void eachReceiversOldestFirst() {
+        Notification a1 = notification("a", T0);
+        Notification b1 = notification("b", T0.plusSeconds(1));
+        Notification a2 = notification("a", T0.minusSeconds(60));
+        for (Notification n : List.of(a1, b1, a2)) {
+            outbox.add(n);
+        }
+        // Order of adding, not the timestamps the caller gave.
+        assertEquals(List.of(a1.id(), b1.id()), outbox.heads().stream().map(e -> e.notification().id()).toList());
+        assertEquals(a1.id(), outbox.head("a").orElseThrow().notification().id());
+        assertEquals(Optional.empty(), outbox.head("c"));
+        assertEquals(Map.of("a", 2, "b", 1), outbox.depths());
+
+        assertTrue(outbox.claim(a1.id(), "w1", T0, T0.plusSeconds(30)));
+        outbox.finish(a1.id(), "w1", Outbox.State.DELIVERED, 1, T0, Optional.of(204), Optional.empty());
+        assertEquals(a2.id(), outbox.head("a").orElseThrow().notification().id());
+        Outbox.Entry done = outbox.find(a1.id()).orElseThrow();
+        assertEquals(Outbox.State.DELIVERED, done.state());
+        assertEquals(Optional.of(204), done.lastHttpStatus());
+        assertEquals(Optional.of(T0), done.finishedAt());
+        assertEquals(Optional.empty(), done.leaseUntil());
+    }
+
+    @Test
+    void aLeaseIsExclusiveUntilItExpires() {
+        Notification n = notification("ops", T0);
+        outbox.add(n);
+        assertTrue(outbox.claim(n.id(), "w1", T0, T0.plusSeconds(30)));
+        assertEquals(Optional.of(T0.plusSeconds(30)), outbox.find(n.id()).orElseThrow().leaseUntil());
+        assertFalse(outbox.claim(n.id(), "w2", T0.plusSeconds(29), T0.plusSeconds(59)));
+        // w1 died mid-attempt: once its lease expires, w2 takes over, and w1 can no longer record anything.
+        assertTrue(outbox.claim(n.id(), "w2", T0.plusSeconds(30), T0.plusSeconds(60)));
+        assertThrows(JdbcOutbox.LeaseLostException.class,
+                () -> outbox.retry(n.id(), "w1", 1, T0.plusSeconds(40), Optional.empty(), "could not connect"));
+        outbox.retry(n.id(), "w2", 1, T0.plusSeconds(40), Optional.of(503), "HTTP 503");
+        Outbox.Entry e = outbox.find(n.id()).orElseThrow();
+        assertEquals(1, e.attempts());
+        assertEquals(T0.plusSeconds(40), e.nextAttemptAt());
+        assertEquals(Optional.of("HTTP 503"), e.lastError());
+        assertEquals(Optional.empty(), e.leaseUntil());
+        assertEquals(Outbox.State.PENDING, e.state());
+        // Finished is final.
+        assertTrue(outbox.claim(n.id(), "w1", T0.plusSeconds(40), T0.plusSeconds(70)));
+        outbox.finish(n.id(), "w1", Outbox.State.GIVEN_UP, 1, T0.plusSeconds(41), Optional.empty(), Optional.of("x".repeat(800)));
+        assertFalse(outbox.claim(n.id(), "w2", T0.plusSeconds(100), T0.plusSeconds(130)));
+        assertEquals(500, outbox.find(n.id()).orElseThrow().lastError().orElseThrow().length(), "a long error is cut");
+        assertEquals(Map.of(), outbox.depths());
+    }
+
+    @Test
+    void finishedNotificationsArePurgedAfterRetention() {
+        Notification old = notification("ops", T0);
+        Notification recent = notification("ops", T0);
+        Notification waiting = notification("ops", T0);
+        for (Notification n : List.of(old, recent, waiting)) {
+            outbox.add(n);
+        }
+        outbox.claim(old.id(), "w", T0, T0.plusSeconds(30));
+        outbox.finish(old.id(), "w", Outbox.State.DELIVERED, 1, T0, Optional.of(200), Optional.empty());
+        outbox.claim(recent.id(), "w", T0, T0.plusSeconds(30));
+        outbox.finish(recent.id(), "w", Outbox.State.REJECTED, 1, T0.plus(Duration.ofDays(2)), Optional.of(400), Optional.of("HTTP 400"));
+        assertEquals(1, outbox.purgeFinished(T0.plus(Duration.ofDays(1))));
+        assertEquals(Optional.empty(), outbox.find(old.id()));
+        assertTrue(outbox.find(recent.id()).isPresent());
+        assertTrue(outbox.find(waiting.id()).isPresent());
+    }
+
+    @Test
+    void twoWorkersSharingTheOutboxDeliverEachOnceInOrder() throws Exception {
+        WebhookDeliveryTest.Hook hook = WebhookDeliveryTest.Hook.start();
+        closing.add(hook);
+        Outbox other = openAgain();
+        if (other != outbox) {
+            closing.add(other);
+        }
+        AuditLog audit = new AuditLog(1000, clock);
+        Receiver r = WebhookDeliveryTest.receiver("ops", hook.url());
+        DeliveryWorker.Policy policy = WebhookDeliveryTest.POLICY;
+        DeliveryWorker one = new DeliveryWorker(outbox, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
+        DeliveryWorker two = new DeliveryWorker(other, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
+        closing.add(one);
+        closing.add(two);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Notification n = notification("ops", T0);
+            ids.add(n.id());
+            (i % 2 == 0 ? outbox : other).add(n);
+        }
+        ExecutorService both = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 50 && hook.requests.size() < ids.size(); round++) {
+                Future<Integer> a = both.submit(one::deliverDue);
+                Future<Integer> b = both.submit(two::deliverDue);
+                a.get();
+                b.get();
+            }
+        } finally {
+            both.shutdownNow();
+        }
+        assertEquals(ids, hook.ids(), "each once, in the order added");
+        assertEquals(Map.of(), outbox.depths());
+    }
+}

@@ -1,0 +1,51 @@
+package io.poolwatch.alerting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Silences match by label equality or expression, negated or not, only while they are in effect. */
+class SilencesTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Map<String, String> JOBS = Map.of("alertname", "pool-utilization", "pool", "jobs", "severity", "warning");
+
+    private final Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+
+    private static Silence.Matcher eq(String name, String value) {
+        return new Silence.Matcher(name, value, null, null);
+    }
+
+    @Test
+    void matchersMustAllMatchWhileTheSilenceIsInEffect() {
+        Silence s = silences.create(List.of(eq("alertname", "pool-utilization"), new Silence.Matcher("pool", "j.*", true, null)),
+                NOW.plus(Duration.ofHours(1)), "oncall", "deploy in progress");
+        assertEquals(List.of(s.id()), silences.matching(JOBS, NOW));
+        assertTrue(silences.matching(Map.of("alertname", "pool-utilization", "pool", "main"), NOW).isEmpty());
+        assertTrue(silences.matching(JOBS, NOW.plus(Duration.ofHours(1))).isEmpty(), "ended");
+        Silence negated = silences.create(List.of(new Silence.Matcher("severity", "critical", false, false)), NOW.plusSeconds(60), "x", "all but critical");
+        assertEquals(List.of(s.id(), negated.id()), silences.matching(JOBS, NOW));
+        silences.expire(s.id());
+        assertEquals(List.of(negated.id()), silences.matching(JOBS, NOW));
+        assertEquals(NOW, silences.all().stream().filter(x -> x.id().equals(s.id())).findFirst().orElseThrow().endsAt());
+    }
+
+    @Test
+    void badSilencesAreRefused() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool", "jobs")), NOW, "x", "c"))
+                .getMessage().contains("after now"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool name", "jobs")),
+                NOW.plusSeconds(60), "x", "c")).getMessage().contains("label name"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool", "jobs")),
+                NOW.plusSeconds(60), "x", " ")).getMessage().contains("comment"));
+    }
+}

@@ -1,0 +1,99 @@
+package io.poolwatch.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.alerting.Alerting;
+import io.poolwatch.testing.PostgresTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/** Alerts, rules and silences through the API, on the test PostgreSQL with the checks of {@link io.poolwatch.testing.ChecksProfile}. */
+@QuarkusTest
+@io.quarkus.test.junit.TestProfile(io.poolwatch.testing.ChecksProfile.class)
+@QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
+class AlertApiTest {
+
+    @Inject
+    Alerting alerting;
+
+    private static final String FAILS = "find { it.labels.alertname == 'consistency-check' && it.labels.check == 'test-fails' }";
+
+    @Test
+    void aFailingCheckFiresAnAlertWithTheChecksSeverity() {
+        given().when().post("/api/v1/checks/test-fails/run").then().statusCode(200).body("status", equalTo("fail"));
+        alerting.evaluateNow();
+        given().when().get("/api/v1/alerts").then().statusCode(200)
+                .body("evaluatedAt", not(equalTo(null)))
+                .body("alerts." + FAILS + ".state", equalTo("firing"))
+                .body("alerts." + FAILS + ".labels.severity", equalTo("warning"))
+                .body("alerts." + FAILS + ".labels.workload", equalTo("analytics"))
+                .body("alerts." + FAILS + ".labels.instance", not(equalTo(null)))
+                .body("alerts." + FAILS + ".annotations.description", containsString("3 violation(s), 2 allowed"))
+                .body("alerts." + FAILS + ".annotations.dashboard", containsString("/checks#test-fails"))
+                .body("alerts." + FAILS + ".silencedBy", empty());
+        given().when().get("/api/v1/alerts?state=firing").then().statusCode(200)
+                .body("alerts.state", not(hasItem("pending")));
+    }
+
+    @Test
+    void aSilencedAlertIsShownWithItsSilenceAndCanBeUnsilenced() {
+        given().when().post("/api/v1/checks/test-fails/run").then().statusCode(200);
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"matchers\": [{\"name\": \"check\", \"value\": \"test-f.*\", \"isRegex\": true}], \"duration\": \"1h\", "
+                        + "\"createdBy\": \"oncall\", \"comment\": \"known, fixing\"}")
+                .when().post("/api/v1/silences").then().statusCode(201)
+                .body("matchers[0].isEqual", equalTo(true)).body("comment", equalTo("known, fixing"))
+                .extract().path("id");
+        alerting.evaluateNow();
+        given().when().get("/api/v1/alerts").then().statusCode(200)
+                .body("alerts." + FAILS + ".state", equalTo("firing"))
+                .body("alerts." + FAILS + ".silencedBy", hasItem(id));
+        given().when().get("/api/v1/silences").then().statusCode(200).body("id", hasItem(id));
+
+        given().when().delete("/api/v1/silences/" + id).then().statusCode(200);
+        alerting.evaluateNow();
+        given().when().get("/api/v1/alerts").then().statusCode(200).body("alerts." + FAILS + ".silencedBy", hasSize(0));
+        given().when().delete("/api/v1/silences/no-such-id").then().statusCode(404);
+    }
+
+    @Test
+    void badSilencesAreRefusedNamingTheField() {
+        given().contentType(ContentType.JSON).body("{\"matchers\": [], \"duration\": \"1h\", \"comment\": \"x\"}")
+                .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("matchers"));
+        given().contentType(ContentType.JSON)
+                .body("{\"matchers\": [{\"name\": \"pool\", \"value\": \"(\", \"isRegex\": true}], \"duration\": \"1h\", \"comment\": \"x\"}")
+                .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("not a regular expression"));
+        given().contentType(ContentType.JSON)
+                .body("{\"matchers\": [{\"name\": \"pool\", \"value\": \"main\"}], \"duration\": \"90d\", \"comment\": \"x\"}")
+                .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("at most 30 days"));
+        given().contentType(ContentType.JSON)
+                .body("{\"matchers\": [{\"name\": \"pool\", \"value\": \"main\"}], \"duration\": \"soon\", \"comment\": \"x\"}")
+                .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("duration"));
+        given().contentType(ContentType.JSON)
+                .body("{\"matchers\": [{\"name\": \"pool\", \"value\": \"main\"}], \"duration\": \"1h\"}")
+                .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("comment"));
+    }
+
+    @Test
+    void theRulesInEffectAreListed() {
+        given().when().get("/api/v1/alerts/rules").then().statusCode(200)
+                .body("rules.rule", hasItem("pool-utilization"))
+                .body("rules.find { it.rule == 'pool-utilization' }.threshold", equalTo(0.8f))
+                .body("rules.find { it.rule == 'pool-utilization' }.operator", equalTo(">"))
+                .body("rules.find { it.rule == 'checkout-time' }.threshold", equalTo(2.0f))
+                .body("rules.find { it.rule == 'leaked-connections' }.operator", equalTo(">="))
+                .body("rules.find { it.rule == 'error-rate' }.threshold", equalTo(0.05f))
+                .body("errorRateCritical", equalTo(0.05f));
+    }
+}

@@ -1,0 +1,208 @@
+package io.poolwatch.web;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import io.poolwatch.testing.BrowserSession;
+import io.poolwatch.testing.PoolwatchProcess;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium) against the packaged jar on its embedded default: the
+ * demo database, the simulated load and its faults. The packaged jar rather than a {@code @QuarkusTest}, because the
+ * promise under test is the one the README makes: {@code java -jar} with nothing configured shows a living page.
+ * The demo's fault cycle is shortened (5s instead of 90s between faults) so its fault phase comes within the test.
+ * <p>
+ * Screenshots of the overview, light and dark, go to {@code target/screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserIT {
+
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final List<String> WORKLOADS = List.of("main", "jobs", "analytics", "financial");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static PoolwatchProcess app;
+    private static BrowserSession browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        BrowserSession.requireChromium();
+        app = PoolwatchProcess.start(Map.of(), Map.of("poolwatch.simulator.demo-cycle-interval", "5s"));
+        app.awaitStarted(START).orElseThrow(() -> new AssertionError("poolwatch did not start:\n" + output()));
+        browser = BrowserSession.start(1280, 900);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (app != null) {
+            app.terminate(Duration.ofSeconds(40));
+            app.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theOverviewShowsACardPerPoolAndUpdatesWithoutReloading() {
+        var driver = browser.driver();
+        driver.get(app.baseUri() + "/");
+        List<String> cards = driver.findElements(By.cssSelector("article.card")).stream().map(e -> e.getDomAttribute("data-pool")).toList();
+        assertEquals(WORKLOADS, cards);
+        List<String> api = given().baseUri(app.baseUri()).when().get("/api/v1/pools").then().statusCode(200).extract().jsonPath()
+                .getList("name", String.class);
+        assertEquals(api, cards, "a card for every pool the API lists");
+
+        // A mark the page would lose if it reloaded.
+        driver.executeScript("window.poolwatchTestMark = 'still here';");
+        String before = driver.findElement(By.id("pool-main")).getDomAttribute("data-sampled-at");
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+            String now = d.findElement(By.id("pool-main")).getDomAttribute("data-sampled-at");
+            return now != null && !now.isEmpty() && !now.equals(before);
+        });
+        assertEquals("still here", driver.executeScript("return window.poolwatchTestMark;"), "the page was reloaded");
+        assertTrue(driver.findElement(By.id("live-status")).getText().contains("live, every 5s"),
+                driver.findElement(By.id("live-status")).getText());
+    }
+
+    @Test
+    @Order(2)
+    void theDemosFaultPhaseShowsAnAlertWithoutReloadingAndSparklinesMove() throws Exception {
+        var driver = browser.driver();
+        driver.get(app.baseUri() + "/");
+        driver.executeScript("window.poolwatchTestMark = 'still here';");
+        String line = driver.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d");
+        // The demo's faults start 30 s after start-up; the alert shows once the rules see them.
+        WebElement alert = new WebDriverWait(driver, Duration.ofSeconds(150)).until(
+                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")));
+        String text = alert.getText();
+        assertTrue(text.matches("(?s).*(pending|firing).*value .* (>|>=) .*since.*"), text);
+        assertEquals("still here", driver.executeScript("return window.poolwatchTestMark;"), "the page was reloaded");
+        String moved = driver.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d");
+        assertTrue(!moved.equals(line), "the sparkline did not move: " + moved);
+
+        browser.colorScheme("light");
+        browser.screenshot(SCREENSHOTS.resolve("dashboard-overview-light.png"));
+        browser.colorScheme("dark");
+        browser.screenshot(SCREENSHOTS.resolve("dashboard-overview-dark.png"));
+        browser.colorScheme("light");
+    }
+
+    @Test
+    @Order(3)
+    void aPoolLinkLeadsToThePoolsPageAndResetMetricsIsAnAdminForm() {
+        var driver = browser.driver();
+        driver.get(app.baseUri() + "/");
+        driver.findElement(By.cssSelector("#pool-jobs h4 a")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(app.baseUri() + "/pools/jobs"));
+        assertTrue(driver.findElement(By.tagName("h1")).getText().contains("jobs"));
+        assertEquals(4, driver.findElements(By.cssSelector("figure.chart svg")).size());
+
+        driver.findElement(By.id("reset-jobs")).click();
+        // The form asks first.
+        new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("done=reset"));
+        assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().contains("Metrics of pool jobs reset"));
+        String resetAt = given().baseUri(app.baseUri()).when().get("/api/v1/pools/jobs").then().statusCode(200).extract().asString();
+        assertTrue(resetAt.contains("\"name\":\"jobs\""), resetAt);
+        assertTrue(driver.findElement(By.id("live")).getText().contains("metrics reset"));
+    }
+
+    @Test
+    @Order(4)
+    void aCheckRunsFromItsButtonAndAnAlertCanBeSilencedFromThePage() {
+        var driver = browser.driver();
+        driver.get(app.baseUri() + "/checks");
+        driver.findElement(By.id("run-ledger-balanced")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(60)).until(ExpectedConditions.urlContains("done="));
+        assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().matches("Check ledger-balanced (ran: \\w+|is still running).*"),
+                driver.findElement(By.cssSelector("p.notice")).getText());
+
+        driver.get(app.baseUri() + "/alerts");
+        driver.findElement(By.id("matcher-1")).clear();
+        driver.findElement(By.id("matcher-1")).sendKeys("pool");
+        driver.findElement(By.id("value-1")).sendKeys("analytics");
+        driver.findElement(By.id("silence-comment")).sendKeys("browser test");
+        driver.findElement(By.id("silence-submit")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("done=silenced"));
+        assertTrue(driver.findElement(By.id("active")).getText().contains("pool=\"analytics\""));
+        assertTrue(given().baseUri(app.baseUri()).when().get("/api/v1/silences").then().statusCode(200).extract().asString()
+                .contains("browser test"));
+    }
+
+    @Test
+    @Order(5)
+    void noPageHasASeriousAccessibilityViolationInLightOrDark() {
+        var driver = browser.driver();
+        List<String> problems = new ArrayList<>();
+        for (String scheme : List.of("light", "dark")) {
+            browser.colorScheme(scheme);
+            for (String page : List.of("/", "/pools/main", "/pools/jobs", "/alerts", "/checks")) {
+                driver.get(app.baseUri() + page);
+                browser.seriousAccessibilityViolations().forEach(v -> problems.add(scheme + " " + page + ": " + v));
+            }
+        }
+        browser.colorScheme("light");
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    @Order(6)
+    void aPhoneSizedWindowShowsThePageWithoutSidewaysScrolling() {
+        var driver = browser.driver();
+        // A desktop window cannot be made this narrow: emulate the phone's screen, as DevTools' device mode does.
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
+        try {
+            for (String page : List.of("/", "/pools/main", "/alerts", "/checks")) {
+                driver.get(app.baseUri() + page);
+                long overflow = (Long) driver.executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertTrue(overflow <= 0, page + " scrolls sideways by " + overflow + "px on a phone, past the edge: " + driver.executeScript(WIDER_THAN_SCREEN));
+            }
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+        }
+    }
+
+    /** The innermost elements that reach past the window's right edge, outside any scrolling box. */
+    private static final String WIDER_THAN_SCREEN = """
+            const w = document.documentElement.clientWidth, out = [];
+            for (const e of document.querySelectorAll('body *')) {
+              if (e.getBoundingClientRect().right <= w + 1) continue;
+              let p = e.parentElement, scrolled = false;
+              for (; p && p !== document.body; p = p.parentElement) { if (getComputedStyle(p).overflowX === 'auto') { scrolled = true; break; } }
+              if (scrolled) continue;
+              out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className : '')
+                + ' ' + Math.round(e.getBoundingClientRect().right));
+            }
+            return out.slice(0, 12).join(', ');
+            """;
+
+
+    private static String output() {
+        try {
+            return app == null ? "" : app.output();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.poolwatch.web;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.alerting.Alerting;
+import io.poolwatch.alerting.Silence;
+import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.testing.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The dashboard's routes on the test PostgreSQL: pages and fragments from live pools (a real leak and a real slow
+ * statement among them), not-found pages, and the admin forms with their 303s, refusals and effects.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class DashboardResourceTest {
+
+    @Inject
+    PoolRegistry registry;
+
+    @Inject
+    PoolSampler sampler;
+
+    @Inject
+    Alerting alerting;
+
+    @Test
+    void theOverviewAndItsFragmentsServeEveryPoolLiveAndUncached() {
+        sampler.sampleNow();
+        String html = given().when().get("/").then().statusCode(200).contentType(containsString("text/html"))
+                .header("Cache-Control", "no-store").extract().asString();
+        Document doc = Jsoup.parse(html);
+        assertEquals(List.copyOf(registry.names()), doc.select("article.card").eachAttr("data-pool"));
+        assertFalse(doc.selectFirst("#pool-main").attr("data-sampled-at").isEmpty());
+        assertEquals(1, doc.select("noscript meta[http-equiv=refresh]").size(), "without scripts the overview reloads itself");
+        assertEquals(1, doc.select("script[src=/webjars/htmx.org/dist/htmx.min.js]").size());
+        DashboardRenderTest.assertAccessible(doc);
+        for (String fragment : List.of("alerts", "pools", "checks", "servers")) {
+            String part = given().when().get("/?fragment=" + fragment).then().statusCode(200).extract().asString();
+            Document d = Jsoup.parseBodyFragment(part);
+            assertEquals(fragment, d.body().child(0).id(), part);
+            assertFalse(part.contains("<html"), fragment);
+        }
+        given().when().get("/?fragment=nope").then().statusCode(404).body(containsString("no fragment &#39;nope&#39;"));
+    }
+
+    @Test
+    void theScriptsAndStylesTheLayoutNamesAreServed() {
+        given().when().get("/webjars/htmx.org/dist/htmx.min.js").then().statusCode(200).body(containsString("htmx"));
+        given().when().get("/js/dashboard.js").then().statusCode(200).body(containsString("htmx:beforeSwap"));
+        given().when().get("/css/dashboard.css").then().statusCode(200).body(containsString("prefers-color-scheme: dark"));
+        given().when().get("/icons/poolwatch.svg").then().statusCode(200);
+    }
+
+    @Test
+    void aPoolsPageShowsARealLeakWithItsHolderAndStackAndARealSlowStatement() throws Exception {
+        // PostgresTestResource: jobs reports a connection held past 400 ms; statements over 200 ms are slow.
+        DataSource jobs = registry.dataSource("jobs");
+        try (Connection c = jobs.getConnection()) {
+            Thread.sleep(1500);
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_sleep(0.3)");
+            }
+            sampler.sampleNow();
+            Document doc = Jsoup.parse(given().when().get("/pools/jobs").then().statusCode(200).extract().asString());
+            assertTrue(doc.select(".leak-current").text().contains(Thread.currentThread().getName()), doc.select("#live").text());
+            assertTrue(doc.select(".leak details pre.stack").text().contains("DashboardResourceTest"), "the holder's stack");
+            assertTrue(doc.select("code.sql").text().contains("pg_sleep"), doc.select("code.sql").text());
+            assertTrue(doc.select(".events").text().contains("held past the leak interval"));
+            String config = doc.select("section[aria-labelledby=config-title]").text();
+            assertTrue(config.contains("password ****") || config.contains("password (none)"), config);
+            assertFalse(doc.html().contains("secret"), "no password on the page");
+            DashboardRenderTest.assertAccessible(doc);
+        }
+        given().when().get("/pools/jobs?fragment=live").then().statusCode(200).body(containsString("id=\"live\""));
+        given().when().get("/pools/nope").then().statusCode(404).contentType(containsString("text/html"))
+                .body(containsString("There is no pool &#39;nope&#39;"));
+    }
+
+    @Test
+    void theAlertsAndChecksPagesRender() {
+        alerting.evaluateNow();
+        Document alerts = Jsoup.parse(given().when().get("/alerts").then().statusCode(200).extract().asString());
+        assertTrue(alerts.select("#rules-title + .scroll").text().contains("pool-utilization"));
+        assertEquals(1, alerts.select("form[action=/actions/silences]").size());
+        DashboardRenderTest.assertAccessible(alerts);
+        given().when().get("/alerts?fragment=active").then().statusCode(200).body(containsString("id=\"active\""));
+        given().when().get("/alerts?fragment=delivery").then().statusCode(200).body(containsString("id=\"delivery\""));
+        DashboardRenderTest.assertAccessible(Jsoup.parse(given().when().get("/checks").then().statusCode(200).extract().asString()));
+        given().when().get("/checks?fragment=list").then().statusCode(200).body(containsString("id=\"list\""));
+    }
+
+    @Test
+    void resetMetricsIsAFormPostAnsweredWithASeeOtherBackToThePool() {
+        Instant before = Instant.now();
+        String location = given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/pools/financial/reset-metrics")
+                .then().statusCode(303).header("Location", endsWith("/pools/financial?done=reset&pool=financial")).extract().header("Location");
+        assertNotNull(sampler.baseline("financial").at());
+        assertFalse(sampler.baseline("financial").at().isBefore(before.minusSeconds(1)));
+        given().when().get(location).then().statusCode(200).body(containsString("Metrics of pool financial reset"));
+        // back to the page the form was on, but never to another site
+        given().redirects().follow(false).formParam("back", "/").when().post("/actions/pools/financial/reset-metrics").then().statusCode(303)
+                .header("Location", endsWith("/?done=reset&pool=financial"));
+        given().redirects().follow(false).formParam("back", "//evil.example/x").when().post("/actions/pools/financial/reset-metrics").then()
+                .statusCode(303).header("Location", not(containsString("evil")));
+        given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/pools/nope/reset-metrics").then().statusCode(404);
+        // a notice names only what exists
+        given().when().get("/pools/financial?done=reset&pool=%3Cb%3Ex").then().statusCode(200).body(not(containsString("<b>x")));
+    }
+
+    @Test
+    void aSilenceIsCreatedAndEndedFromTheFormsAndARefusedOneKeepsWhatWasTyped() {
+        given().redirects().follow(false).formParam("matcher", "pool", "", "").formParam("op", "=", "=", "=").formParam("value", "<i>jobs</i>", "", "")
+                .formParam("duration", "2h").formParam("comment", "").when().post("/actions/silences").then().statusCode(400)
+                .body(containsString("comment: missing")).body(containsString("value=\"&lt;i&gt;jobs&lt;/i&gt;\""));
+        given().redirects().follow(false).formParam("matcher", "pool").formParam("op", "=~").formParam("value", "(").formParam("duration", "1h")
+                .formParam("comment", "x").when().post("/actions/silences").then().statusCode(400).body(containsString("not a regular expression"));
+
+        given().redirects().follow(false).formParam("_csrf", "").formParam("matcher", "pool", "alertname").formParam("op", "=", "!=")
+                .formParam("value", "jobs", "leaked-connections").formParam("duration", "2h").formParam("comment", "maintenance window")
+                .formParam("createdBy", "oncall").when().post("/actions/silences").then().statusCode(303)
+                .header("Location", endsWith("/alerts?done=silenced"));
+        Silence made = alerting.silences().all().stream().filter(s -> s.comment().equals("maintenance window")).findFirst().orElseThrow();
+        assertEquals("oncall", made.createdBy());
+        assertEquals(List.of(new Silence.Matcher("pool", "jobs", false, true), new Silence.Matcher("alertname", "leaked-connections", false, false)),
+                made.matchers());
+        assertTrue(made.endsAt().isAfter(Instant.now().plusSeconds(7000)));
+        given().when().get("/alerts?done=silenced").then().statusCode(200).body(containsString("Silence created"))
+                .body(containsString("maintenance window"));
+
+        given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/silences/" + made.id() + "/expire").then().statusCode(303)
+                .header("Location", endsWith("/alerts?done=expired"));
+        assertFalse(alerting.silences().all().stream().filter(s -> s.id().equals(made.id())).findFirst().orElseThrow().active(Instant.now()));
+        given().redirects().follow(false).when().post("/actions/silences/nope/expire").then().statusCode(404);
+    }
+
+    @Test
+    void aNoticeNamesOnlyChecksThatExist() {
+        given().when().get("/?done=ran&check=nope").then().statusCode(200).body(not(containsString("Check nope")));
+    }
+
+    @Test
+    void runningAnUnknownCheckIsNotFound() {
+        given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/checks/nope/run").then().statusCode(404)
+                .body(containsString("There is no check"));
+    }
+
+    @Test
+    void theAdminActionsAreFormPostsOnly() {
+        given().when().get("/actions/pools/main/reset-metrics").then().statusCode(equalTo(405));
+    }
+}
