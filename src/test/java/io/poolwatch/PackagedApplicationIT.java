@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.restassured.http.ContentType;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
 
@@ -86,17 +87,17 @@ class PackagedApplicationIT {
             }
             assertEquals(demoChecks, passed, "demo checks passing");
             // An unbalanced entry makes the ledger check fail, with the transaction as its sample, until the fault removes it.
-            given().baseUri(app.baseUri()).when().post("/api/v1/simulator/faults/inconsistency?duration=3s").then().statusCode(202);
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/inconsistency?duration=3s").then().statusCode(202);
             Thread.sleep(500);
-            given().baseUri(app.baseUri()).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
                     .body("status", equalTo("fail")).body("violations", equalTo(1)).body("samples[0].credits_minus_debits", equalTo(-13.37f));
             Thread.sleep(4000);
-            given().baseUri(app.baseUri()).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
                     .body("status", equalTo("pass")).body("violations", equalTo(0));
 
-            given().baseUri(app.baseUri()).when().post("/api/v1/simulator/stop").then().statusCode(200)
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/stop").then().statusCode(200)
                     .body("running", org.hamcrest.Matchers.equalTo(false));
-            given().baseUri(app.baseUri()).when().post("/api/v1/simulator/start").then().statusCode(200)
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/start").then().statusCode(200)
                     .body("running", org.hamcrest.Matchers.equalTo(true));
 
             assertStoppedBySigterm(app.terminate(STOP), app);

@@ -53,6 +53,31 @@ public interface PoolwatchConfig {
     /** Alert rules, silences and webhook notifications. */
     AlertingConfig alerting();
 
+    /** Who may see and do what; users and OIDC are Quarkus's own keys (see the README, "Security"). */
+    SecurityConfig security();
+
+    /** Access to the dashboard, the API and the metrics. */
+    interface SecurityConfig {
+
+        /**
+         * Serve the dashboard and API without users on an address other than loopback. Without users or OIDC,
+         * poolwatch otherwise refuses to start when {@code quarkus.http.host} is not a loopback address.
+         */
+        @WithDefault("false")
+        boolean allowAnonymous();
+
+        /**
+         * Who may scrape {@code /q/metrics}: {@code open} (anyone, as Prometheus usually scrapes), {@code token} (a
+         * request with {@code Authorization: Bearer <metrics-token>}) or {@code viewer} (a user with the viewer or
+         * admin role).
+         */
+        @WithDefault("open")
+        String metrics();
+
+        /** The bearer token Prometheus sends when {@code metrics=token}; from the environment or a mounted file. */
+        Optional<String> metricsToken();
+    }
+
     /**
      * Alerting. Rule and receiver values are read as text and validated together at start-up (every problem named
      * with its key), like the pools and the checks.

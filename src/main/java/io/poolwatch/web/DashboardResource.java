@@ -45,13 +45,9 @@ import io.quarkus.qute.TemplateInstance;
  * page refreshes on the sampling interval ({@code ?fragment=<id>}, fetched by htmx), and the admin forms.
  * <p>
  * Admin actions are form POSTs under {@code /actions/}, each answered with a 303 back to a page, so they work without
- * scripts. Two seams make securing them configuration: every POST passes {@link #admin(String)}, which checks the CSRF
- * token ({@link DashboardCsrfToken}); and the single path prefix lets one HTTP permission require the admin role:
- * <pre>
- * quarkus.http.auth.permission.dashboard-admin.paths=/actions/*
- * quarkus.http.auth.permission.dashboard-admin.policy=admin
- * quarkus.http.auth.policy.admin.roles-allowed=admin
- * </pre>
+ * scripts. Nothing here checks who asks: {@link io.poolwatch.security.AccessPolicy} lets only the admin role POST, and
+ * Quarkus REST's CSRF filter refuses a form whose {@code _csrf} field (written by the {@code csrf} tag) does not match
+ * the {@code poolwatch-csrf} cookie, before any of these methods runs.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -98,16 +94,13 @@ public class DashboardResource {
     private final PoolSampler sampler;
     private final ConsistencyChecks checks;
     private final Alerting alerting;
-    private final DashboardCsrfToken csrf;
 
-    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting,
-            DashboardCsrfToken csrf) {
+    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting) {
         this.views = views;
         this.registry = registry;
         this.sampler = sampler;
         this.checks = checks;
         this.alerting = alerting;
-        this.csrf = csrf;
     }
 
     // --- pages -----------------------------------------------------------------------------------------------------
@@ -179,12 +172,7 @@ public class DashboardResource {
     @POST
     @Path("actions/pools/{name}/reset-metrics")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response resetMetrics(@PathParam("name") String name, @FormParam(DashboardCsrfToken.FIELD) String token,
-            @FormParam("back") String back) {
-        Response refused = admin(token);
-        if (refused != null) {
-            return refused;
-        }
+    public Response resetMetrics(@PathParam("name") String name, @FormParam("back") String back) {
         if (!registry.names().contains(name)) {
             return notFound(views.page("Not found", "", null), "pool '" + name + "'");
         }
@@ -195,11 +183,7 @@ public class DashboardResource {
     @POST
     @Path("actions/checks/{name}/run")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response runCheck(@PathParam("name") String name, @FormParam(DashboardCsrfToken.FIELD) String token, @FormParam("back") String back) {
-        Response refused = admin(token);
-        if (refused != null) {
-            return refused;
-        }
+    public Response runCheck(@PathParam("name") String name, @FormParam("back") String back) {
         if (checks.definitions().stream().noneMatch(d -> d.name().equals(name))) {
             return notFound(views.page("Not found", "", null), "check '" + name + "'");
         }
@@ -220,13 +204,9 @@ public class DashboardResource {
     @POST
     @Path("actions/silences")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response silence(@FormParam(DashboardCsrfToken.FIELD) String token, @FormParam("matcher") List<String> names,
+    public Response silence(@FormParam("matcher") List<String> names,
             @FormParam("op") List<String> ops, @FormParam("value") List<String> values, @FormParam("duration") String duration,
             @FormParam("comment") String comment, @FormParam("createdBy") String createdBy) {
-        Response refused = admin(token);
-        if (refused != null) {
-            return refused;
-        }
         List<Silence.Matcher> matchers = new ArrayList<>();
         List<Map.Entry<String, String>> echoed = new ArrayList<>();
         String error = null;
@@ -271,27 +251,11 @@ public class DashboardResource {
     @POST
     @Path("actions/silences/{id}/expire")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response expire(@PathParam("id") String id, @FormParam(DashboardCsrfToken.FIELD) String token) {
-        Response refused = admin(token);
-        if (refused != null) {
-            return refused;
-        }
+    public Response expire(@PathParam("id") String id) {
         if (alerting.silences().expire(id).isEmpty()) {
             return notFound(views.page("Not found", "", null), "silence '" + id + "'");
         }
         return back(null, "/alerts", "done=expired");
-    }
-
-    /**
-     * The one check every admin form passes: the CSRF token today (a no-op until security exists). Null when the
-     * request may go on, else the answer refusing it.
-     */
-    private Response admin(String token) {
-        if (csrf.verify(token)) {
-            return null;
-        }
-        return Response.status(Response.Status.FORBIDDEN).type(MediaType.TEXT_PLAIN_TYPE)
-                .entity("The form's security token is missing or out of date: reload the page and try again.").build();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------

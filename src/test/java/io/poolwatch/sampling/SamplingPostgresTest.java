@@ -26,6 +26,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.restassured.http.ContentType;
 import io.poolwatch.testing.Await;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.UnknownWorkloadException;
@@ -207,7 +208,7 @@ class SamplingPostgresTest {
             c.isValid(1);
         }
         given().when().get("/api/v1/database/pool/status?pool=analytics").then().body("metrics.events.checkouts", greaterThan(0));
-        given().when().post("/api/v1/pools/analytics/reset-metrics").then().statusCode(200).body("reset", contains("analytics"));
+        given().contentType(ContentType.JSON).when().post("/api/v1/pools/analytics/reset-metrics").then().statusCode(200).body("reset", contains("analytics"));
         given().when().get("/api/v1/database/pool/status?pool=analytics").then()
                 .body("metrics.events.checkouts", equalTo(0))
                 .body("metrics.connections.total", greaterThan(0));
@@ -215,7 +216,7 @@ class SamplingPostgresTest {
             c.isValid(1);
         }
         given().when().get("/api/v1/database/pool/status?pool=analytics").then().body("metrics.events.checkouts", equalTo(1));
-        given().when().post("/api/v1/database/pool/reset-metrics").then().statusCode(200)
+        given().contentType(ContentType.JSON).when().post("/api/v1/database/pool/reset-metrics").then().statusCode(200)
                 .body("reset", contains("main", "jobs", "analytics", "financial"));
     }
 
@@ -236,7 +237,7 @@ class SamplingPostgresTest {
             given().when().get(path).then().statusCode(404).contentType("application/json")
                     .body("error", containsString("'nope'")).body("status", equalTo(404));
         }
-        given().when().post("/api/v1/pools/nope/reset-metrics").then().statusCode(404).body("error", containsString("main, jobs"));
+        given().contentType(ContentType.JSON).when().post("/api/v1/pools/nope/reset-metrics").then().statusCode(404).body("error", containsString("main, jobs"));
         assertThrows(UnknownWorkloadException.class, () -> sampler.latest("nope"));
     }
 

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.restassured.http.ContentType;
 import io.poolwatch.testing.Await;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.sampling.PoolCounters;
@@ -46,7 +47,7 @@ class FaultInjectionTest {
 
     @Test
     void aLeakFaultIsReportedAndThenReturned() throws Exception {
-        int id = given().when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1500ms").then().statusCode(202)
+        int id = given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1500ms").then().statusCode(202)
                 .body("kind", equalTo("leak")).body("state", equalTo("running")).extract().path("id");
         Await.until("the leak is reported", () -> registry.pool("jobs").recorder().leaks().stream()
                 .anyMatch(l -> l.holderThread().startsWith("fault-leak-jobs-" + id) && l.current()));
@@ -59,7 +60,7 @@ class FaultInjectionTest {
     @Test
     void aSaturatedPoolMakesCallersTimeOut() throws Exception {
         PoolCounters before = registry.pool("jobs").recorder().counters();
-        given().when().post("/api/v1/simulator/faults/saturate?workload=jobs&duration=1s").then().statusCode(202);
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/saturate?workload=jobs&duration=1s").then().statusCode(202);
         Await.until("the pool is full", () -> registry.pool("jobs").recorder().leased() == 3);
         assertThrows(SQLException.class, () -> registry.dataSource("jobs").getConnection());
         assertTrue(registry.pool("jobs").recorder().counters().minus(before).timeouts() >= 1);
@@ -69,21 +70,21 @@ class FaultInjectionTest {
     @Test
     void aSlowFaultShowsAsSlowStatements() throws Exception {
         long before = registry.pool("main").statements().slowStatements();
-        given().when().post("/api/v1/simulator/faults/slow?workload=main&duration=700ms").then().statusCode(202);
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=700ms").then().statusCode(202);
         Await.until("slow statements are counted", () -> registry.pool("main").statements().slowStatements() > before);
     }
 
     @Test
     void badRequestsNameWhatIsAccepted() {
-        given().when().post("/api/v1/simulator/faults/meltdown").then().statusCode(400)
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/meltdown").then().statusCode(400)
                 .body("error", containsString("'meltdown'")).body("error", containsString("leak, slow, saturate, inconsistency"));
-        given().when().post("/api/v1/simulator/faults/leak?duration=99h").then().statusCode(400)
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?duration=99h").then().statusCode(400)
                 .body("error", containsString("duration=99h")).body("error", containsString("at most 10m"));
-        given().when().post("/api/v1/simulator/faults/leak?duration=soon").then().statusCode(400)
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?duration=soon").then().statusCode(400)
                 .body("error", containsString("duration=soon"));
-        given().when().post("/api/v1/simulator/faults/leak?workload=nope").then().statusCode(404)
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=nope").then().statusCode(404)
                 .body("error", containsString("'nope'"));
-        given().when().post("/api/v1/simulator/faults/leak?workload=analytics").then().statusCode(400)
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=analytics").then().statusCode(400)
                 .body("error", containsString("leak detection is off"))
                 .body("error", containsString("poolwatch.pools.\"analytics\".leak-detection-interval"));
     }

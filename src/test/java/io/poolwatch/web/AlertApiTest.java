@@ -31,7 +31,7 @@ class AlertApiTest {
 
     @Test
     void aFailingCheckFiresAnAlertWithTheChecksSeverity() {
-        given().when().post("/api/v1/checks/test-fails/run").then().statusCode(200).body("status", equalTo("fail"));
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/test-fails/run").then().statusCode(200).body("status", equalTo("fail"));
         alerting.evaluateNow();
         given().when().get("/api/v1/alerts").then().statusCode(200)
                 .body("evaluatedAt", not(equalTo(null)))
@@ -48,7 +48,7 @@ class AlertApiTest {
 
     @Test
     void aSilencedAlertIsShownWithItsSilenceAndCanBeUnsilenced() {
-        given().when().post("/api/v1/checks/test-fails/run").then().statusCode(200);
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/test-fails/run").then().statusCode(200);
         String id = given().contentType(ContentType.JSON)
                 .body("{\"matchers\": [{\"name\": \"check\", \"value\": \"test-f.*\", \"isRegex\": true}], \"duration\": \"1h\", "
                         + "\"createdBy\": \"oncall\", \"comment\": \"known, fixing\"}")

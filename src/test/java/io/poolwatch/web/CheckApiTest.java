@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import io.restassured.http.ContentType;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -79,7 +80,7 @@ class CheckApiTest {
 
     @Test
     void aCheckRunsOnRequestWithMaskedSamples() {
-        given().when().post("/api/v1/checks/test-fails/run").then().statusCode(200)
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/test-fails/run").then().statusCode(200)
                 .body("check", equalTo("test-fails"))
                 .body("status", equalTo("fail"))
                 .body("violations", equalTo(3))
@@ -100,7 +101,7 @@ class CheckApiTest {
 
     @Test
     void anUnknownCheckIsA404NamingTheDefinedOnes() {
-        given().when().post("/api/v1/checks/nope/run").then().statusCode(404)
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/nope/run").then().statusCode(404)
                 .body("error", containsString("no check named 'nope'")).body("error", containsString("test-passes"));
         given().when().get("/api/v1/checks/nope").then().statusCode(404);
     }

@@ -27,6 +27,7 @@ import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.testing.CsrfForm;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -117,30 +118,30 @@ class DashboardResourceTest {
     @Test
     void resetMetricsIsAFormPostAnsweredWithASeeOtherBackToThePool() {
         Instant before = Instant.now();
-        String location = given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/pools/financial/reset-metrics")
+        String location = CsrfForm.given().redirects().follow(false).when().post("/actions/pools/financial/reset-metrics")
                 .then().statusCode(303).header("Location", endsWith("/pools/financial?done=reset&pool=financial")).extract().header("Location");
         assertNotNull(sampler.baseline("financial").at());
         assertFalse(sampler.baseline("financial").at().isBefore(before.minusSeconds(1)));
         given().when().get(location).then().statusCode(200).body(containsString("Metrics of pool financial reset"));
         // back to the page the form was on, but never to another site
-        given().redirects().follow(false).formParam("back", "/").when().post("/actions/pools/financial/reset-metrics").then().statusCode(303)
+        CsrfForm.given().redirects().follow(false).formParam("back", "/").when().post("/actions/pools/financial/reset-metrics").then().statusCode(303)
                 .header("Location", endsWith("/?done=reset&pool=financial"));
-        given().redirects().follow(false).formParam("back", "//evil.example/x").when().post("/actions/pools/financial/reset-metrics").then()
+        CsrfForm.given().redirects().follow(false).formParam("back", "//evil.example/x").when().post("/actions/pools/financial/reset-metrics").then()
                 .statusCode(303).header("Location", not(containsString("evil")));
-        given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/pools/nope/reset-metrics").then().statusCode(404);
+        CsrfForm.given().redirects().follow(false).when().post("/actions/pools/nope/reset-metrics").then().statusCode(404);
         // a notice names only what exists
         given().when().get("/pools/financial?done=reset&pool=%3Cb%3Ex").then().statusCode(200).body(not(containsString("<b>x")));
     }
 
     @Test
     void aSilenceIsCreatedAndEndedFromTheFormsAndARefusedOneKeepsWhatWasTyped() {
-        given().redirects().follow(false).formParam("matcher", "pool", "", "").formParam("op", "=", "=", "=").formParam("value", "<i>jobs</i>", "", "")
+        CsrfForm.given().redirects().follow(false).formParam("matcher", "pool", "", "").formParam("op", "=", "=", "=").formParam("value", "<i>jobs</i>", "", "")
                 .formParam("duration", "2h").formParam("comment", "").when().post("/actions/silences").then().statusCode(400)
                 .body(containsString("comment: missing")).body(containsString("value=\"&lt;i&gt;jobs&lt;/i&gt;\""));
-        given().redirects().follow(false).formParam("matcher", "pool").formParam("op", "=~").formParam("value", "(").formParam("duration", "1h")
+        CsrfForm.given().redirects().follow(false).formParam("matcher", "pool").formParam("op", "=~").formParam("value", "(").formParam("duration", "1h")
                 .formParam("comment", "x").when().post("/actions/silences").then().statusCode(400).body(containsString("not a regular expression"));
 
-        given().redirects().follow(false).formParam("_csrf", "").formParam("matcher", "pool", "alertname").formParam("op", "=", "!=")
+        CsrfForm.given().redirects().follow(false).formParam("matcher", "pool", "alertname").formParam("op", "=", "!=")
                 .formParam("value", "jobs", "leaked-connections").formParam("duration", "2h").formParam("comment", "maintenance window")
                 .formParam("createdBy", "oncall").when().post("/actions/silences").then().statusCode(303)
                 .header("Location", endsWith("/alerts?done=silenced"));
@@ -152,10 +153,10 @@ class DashboardResourceTest {
         given().when().get("/alerts?done=silenced").then().statusCode(200).body(containsString("Silence created"))
                 .body(containsString("maintenance window"));
 
-        given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/silences/" + made.id() + "/expire").then().statusCode(303)
+        CsrfForm.given().redirects().follow(false).when().post("/actions/silences/" + made.id() + "/expire").then().statusCode(303)
                 .header("Location", endsWith("/alerts?done=expired"));
         assertFalse(alerting.silences().all().stream().filter(s -> s.id().equals(made.id())).findFirst().orElseThrow().active(Instant.now()));
-        given().redirects().follow(false).when().post("/actions/silences/nope/expire").then().statusCode(404);
+        CsrfForm.given().redirects().follow(false).when().post("/actions/silences/nope/expire").then().statusCode(404);
     }
 
     @Test
@@ -165,8 +166,20 @@ class DashboardResourceTest {
 
     @Test
     void runningAnUnknownCheckIsNotFound() {
-        given().redirects().follow(false).formParam("_csrf", "").when().post("/actions/checks/nope/run").then().statusCode(404)
+        CsrfForm.given().redirects().follow(false).when().post("/actions/checks/nope/run").then().statusCode(404)
                 .body(containsString("There is no check"));
+    }
+
+    @Test
+    void aFormWithoutItsCsrfTokenOrWithAnotherOneIsRefusedAndChangesNothing() {
+        Instant before = sampler.baseline("analytics").at();
+        given().redirects().follow(false).when().post("/actions/pools/analytics/reset-metrics").then().statusCode(400)
+                .body(containsString("security token"));
+        CsrfForm.Token mine = CsrfForm.token(given());
+        CsrfForm.Token other = CsrfForm.token(given());
+        given().redirects().follow(false).cookie(CsrfForm.COOKIE, mine.cookie()).formParam(CsrfForm.FIELD, other.field()).when()
+                .post("/actions/pools/analytics/reset-metrics").then().statusCode(400);
+        assertEquals(before, sampler.baseline("analytics").at(), "a refused form reset nothing");
     }
 
     @Test
