@@ -168,6 +168,38 @@ class PackagedApplicationIT {
     }
 
     @Test
+    void withoutUsersOnAnAddressOtherThanLoopbackItRefusesToStart() throws Exception {
+        try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl()),
+                Map.of("quarkus.http.host", "0.0.0.0"))) {
+            int exit = app.awaitExit(START);
+            String out = app.output();
+            assertNotEquals(0, exit, out);
+            assertTrue(out.contains("quarkus.http.host=0.0.0.0: no users and no OIDC provider are configured"), out);
+            assertTrue(out.contains("poolwatch.security.allow-anonymous=true"), out);
+        }
+    }
+
+    @Test
+    void usersFromAMountedFileProtectTheDashboardAndTheApi() throws Exception {
+        Path secret = Files.createTempFile("poolwatch-users", ".properties");
+        try {
+            Files.writeString(secret, "quarkus.security.users.embedded.users.ops=" + io.poolwatch.testing.SecurityProfile.hash("ops", "ops-Pass-1")
+                    + "\nquarkus.security.users.embedded.roles.ops=admin\n");
+            try (PoolwatchProcess app = PoolwatchProcess.start(
+                    Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl(), "QUARKUS_CONFIG_LOCATIONS", secret.toUri().toString()), Map.of())) {
+                assertTrue(app.awaitStarted(START).isPresent(), app.output());
+                assertTrue(app.output().contains("Access control on: 1 embedded user(s)"), app.output());
+                given().baseUri(app.baseUri()).when().get("/").then().statusCode(401);
+                given().baseUri(app.baseUri()).when().get("/q/health/live").then().statusCode(200);
+                given().baseUri(app.baseUri()).auth().preemptive().basic("ops", "ops-Pass-1").when().get("/api/v1/pools").then().statusCode(200);
+                assertFalse(app.output().contains("ops-Pass-1"));
+            }
+        } finally {
+            Files.deleteIfExists(secret);
+        }
+    }
+
+    @Test
     void aMisspeltKeyStopsStartUp() throws Exception {
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", "postgresql://127.0.0.1:5432/app"),
                 Map.of("poolwatch.pools.main.max-sise", "3"))) {
