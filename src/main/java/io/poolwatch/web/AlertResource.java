@@ -41,6 +41,10 @@ public class AlertResource {
     /** Active and recently resolved alerts; {@code ?state=firing} (or pending, resolved) for one state only. */
     @GET
     public AlertList list(@QueryParam("state") String state) {
+        if (state != null && !state.isBlank() && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(java.util.Locale.ROOT))) {
+            throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.status(400).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+                    .entity(new ApiError("state=" + state + ": accepted: pending, firing, resolved", 400)).build());
+        }
         List<Alert> out = new ArrayList<>();
         for (Alert a : alerting.alerts()) {
             if (state == null || state.isBlank() || a.state().equalsIgnoreCase(state)) {
