@@ -21,9 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * What poolwatch did that someone may need to account for later: every delivery attempt now, admin actions later. Each
- * event is one JSON line on the log category {@code poolwatch.audit} (route it to a file or collector of its own) and is
- * kept in a bounded ring for {@code GET /api/v1/audit}. Events never carry a secret.
+ * What poolwatch did that someone may need to account for later: every notification delivery attempt and every admin
+ * action. Each event is one JSON line on the log category {@code poolwatch.audit} (route it to a file or collector of
+ * its own) and is kept in a bounded ring for {@code GET /api/v1/audit}. Where an outbox database exists, events are also
+ * written there ({@link #attach(AuditStore, String)}) by a writer thread of their own, so recording never waits on a
+ * database, and the ring is filled from it at start. Events never carry a secret.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -61,8 +63,14 @@ public class AuditLog {
         }
     }
 
+    /** How long stored events are kept. */
+    public static final java.time.Duration RETENTION = java.time.Duration.ofDays(90);
+    /** Events waiting for the store at most; beyond that they are only logged (and counted). */
+    static final int QUEUE_CAPACITY = 10_000;
+
     private final int capacity;
     private final Clock clock;
+    private volatile Writer writer;
     private final ArrayDeque<Event> ring;
     private long seq;
 
@@ -90,13 +98,14 @@ public class AuditLog {
         Event event;
         synchronized (this) {
             event = new Event(++seq, clock.instant().truncatedTo(ChronoUnit.MILLIS), type, new LinkedHashMap<>(fields));
-            if (ring.size() == capacity) {
-                ring.removeFirst();
-            }
-            ring.addLast(event);
+            append(event);
         }
         if (LOG.isInfoEnabled()) {
             LOG.info(json(event));
+        }
+        Writer w = writer;
+        if (w != null) {
+            w.offer(event);
         }
         return event;
     }
@@ -131,5 +140,159 @@ public class AuditLog {
     /** How many events are kept at most. */
     public int capacity() {
         return capacity;
+    }
+
+    /**
+     * Keeps events in {@code store} from now on, and fills the ring with the newest stored ones (those of earlier runs
+     * and of other replicas sharing the store), followed by the ones recorded before this call.
+     *
+     * @param instance names this process in the stored rows
+     */
+    public void attach(AuditStore store, String instance) {
+        List<Event> stored;
+        try {
+            store.purgeAudit(clock.instant().minus(RETENTION));
+            stored = store.recentAudit(capacity);
+        } catch (RuntimeException e) {
+            LOG.warnf("the audit log's store cannot be read (%s); events are kept in memory and the log only", e.getMessage());
+            return;
+        }
+        synchronized (this) {
+            List<Event> mine = new ArrayList<>(ring);
+            ring.clear();
+            long base = 0;
+            for (int i = stored.size() - 1; i >= 0; i--) {
+                Event e = stored.get(i);
+                append(new Event(++base, e.time(), e.type(), e.fields()));
+            }
+            for (Event e : mine) {
+                append(new Event(++base, e.time(), e.type(), e.fields()));
+            }
+            seq = base;
+            Writer w = new Writer(store, instance);
+            writer = w;
+            // Events recorded before the store existed are written too.
+            mine.forEach(w::offer);
+            w.start();
+        }
+    }
+
+    /** Writes what is queued (waiting up to {@code timeout}) and stops using the store. */
+    public void detach(java.time.Duration timeout) {
+        Writer w;
+        synchronized (this) {
+            w = writer;
+            writer = null;
+        }
+        if (w != null) {
+            w.stop(timeout);
+        }
+    }
+
+    private void append(Event e) {
+        if (ring.size() == capacity) {
+            ring.removeFirst();
+        }
+        ring.addLast(e);
+    }
+
+    /** The thread that writes queued events to the store, in batches. */
+    private static final class Writer {
+        private final AuditStore store;
+        private final String instance;
+        private final java.util.concurrent.BlockingQueue<Event> queue = new java.util.concurrent.LinkedBlockingQueue<>(QUEUE_CAPACITY);
+        private final Thread thread;
+        private volatile boolean running = true;
+        private boolean failing;
+        private long dropped;
+        private Instant lastPurge = Instant.now();
+
+        Writer(AuditStore store, String instance) {
+            this.store = store;
+            this.instance = instance;
+            this.thread = new Thread(this::run, "poolwatch-audit-writer");
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void offer(Event e) {
+            if (!queue.offer(e)) {
+                synchronized (this) {
+                    if (dropped++ == 0) {
+                        LOG.warnf("the audit log's store is behind by %d events; further events are only logged until it catches up",
+                                QUEUE_CAPACITY);
+                    }
+                }
+            }
+        }
+
+        private void run() {
+            List<Event> batch = new ArrayList<>();
+            while (running || !queue.isEmpty()) {
+                try {
+                    Event first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        purgeNowAndThen();
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, 499);
+                    write(batch);
+                    batch.clear();
+                } catch (InterruptedException e) {
+                    queue.drainTo(batch);
+                    write(batch);
+                    return;
+                }
+            }
+        }
+
+        private void write(List<Event> batch) {
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                store.append(batch, instance);
+                if (failing) {
+                    failing = false;
+                    LOG.info("the audit log's store accepts events again");
+                }
+                synchronized (this) {
+                    dropped = 0;
+                }
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    failing = true;
+                    LOG.warnf("the audit log's store refused %d event(s) (%s); they are in the log only", batch.size(), e.getMessage());
+                }
+            }
+        }
+
+        private void purgeNowAndThen() {
+            Instant now = Instant.now();
+            if (now.isAfter(lastPurge.plus(java.time.Duration.ofHours(1)))) {
+                lastPurge = now;
+                try {
+                    store.purgeAudit(now.minus(RETENTION));
+                } catch (RuntimeException e) {
+                    LOG.debugf("purging the audit log failed: %s", e.getMessage());
+                }
+            }
+        }
+
+        void stop(java.time.Duration timeout) {
+            running = false;
+            try {
+                thread.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                thread.interrupt();
+            }
+        }
     }
 }

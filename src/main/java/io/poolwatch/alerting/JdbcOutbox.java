@@ -30,7 +30,7 @@ import io.poolwatch.config.DatabaseKind;
  * in a schema of its own; on MariaDB and H2 it is {@code poolwatch_outbox} in the connection's database. Times are
  * stored as epoch milliseconds, the same on every engine.
  */
-public final class JdbcOutbox implements Outbox, SilenceStore {
+public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore {
 
     /** Flyway's history table for these migrations, apart from any the application keeps. */
     static final String HISTORY_TABLE = "poolwatch_schema_history";
@@ -461,6 +461,73 @@ public final class JdbcOutbox implements Outbox, SilenceStore {
                 }
             }
             return out;
+        });
+    }
+
+    // ---- audit ----------------------------------------------------------------------------------------------------
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper AUDIT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private String auditTable() {
+        return dialect == Dialect.POSTGRESQL ? "poolwatch.audit" : "poolwatch_audit";
+    }
+
+    @Override
+    public void append(List<AuditLog.Event> events, String instance) {
+        if (events.isEmpty()) {
+            return;
+        }
+        inTransaction("storing " + events.size() + " audit event(s)", c -> {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + auditTable() + " (at_ms, type, instance, fields) VALUES (?, ?, ?, ?)")) {
+                for (AuditLog.Event e : events) {
+                    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+                    e.fields().forEach((k, v) -> fields.put(k, v instanceof Instant i ? i.toString() : v));
+                    ins.setLong(1, e.time().toEpochMilli());
+                    ins.setString(2, e.type());
+                    ins.setString(3, instance);
+                    try {
+                        ins.setString(4, AUDIT_JSON.writeValueAsString(fields));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+                        throw new SQLException("audit event " + e.type() + " could not be written: " + x.getMessage(), x);
+                    }
+                    ins.addBatch();
+                }
+                return ins.executeBatch().length;
+            }
+        });
+    }
+
+    @Override
+    public List<AuditLog.Event> recentAudit(int limit) {
+        return inTransaction("reading the audit log", c -> {
+            List<AuditLog.Event> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, at_ms, type, fields FROM " + auditTable() + " ORDER BY id DESC")) {
+                ps.setMaxRows(limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next() && out.size() < limit) {
+                        Map<String, Object> fields;
+                        try {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> read = AUDIT_JSON.readValue(rs.getString(4), java.util.LinkedHashMap.class);
+                            fields = read;
+                        } catch (java.io.IOException x) {
+                            fields = Map.of("unreadable", x.getMessage());
+                        }
+                        out.add(new AuditLog.Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), fields));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public int purgeAudit(Instant before) {
+        return inTransaction("purging the audit log", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + auditTable() + " WHERE at_ms < ?")) {
+                ps.setLong(1, before.toEpochMilli());
+                return ps.executeUpdate();
+            }
         });
     }
 }

@@ -138,11 +138,25 @@ public class NotificationOutbox implements NotificationSink {
             opened = JdbcOutbox.h2File(Path.of(c.path()));
         }
         this.outbox = opened;
+        if (opened instanceof AuditStore store) {
+            audit.attach(store, instanceName());
+        }
         this.worker = new DeliveryWorker(opened, receivers, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble);
         worker.start(c.pollInterval());
         LOG.infof("webhook notifications to %d receiver(s) go through the outbox (%s): up to %d attempts within %s, backoff %s to %s",
                 receivers.size(), opened.location(), policy.maxAttempts(), Durations.format(policy.maxAge()),
                 Durations.format(policy.initialBackoff()), Durations.format(policy.maxBackoff()));
+    }
+
+    /** This process in stored audit rows: {@code poolwatch.alerting.instance}, else the host name. */
+    private String instanceName() {
+        return config.instance().filter(s -> !s.isBlank()).orElseGet(() -> {
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                return "poolwatch";
+            }
+        });
     }
 
     /** Where silences are kept: the outbox, once it is open (only when receivers are configured). */
@@ -159,6 +173,7 @@ public class NotificationOutbox implements NotificationSink {
         if (worker != null) {
             worker.stop(STOP_GRACE);
         }
+        audit.detach(STOP_GRACE);
         if (outbox != null) {
             outbox.close();
         }

@@ -146,6 +146,10 @@ class AlertDeliveryIT {
             assertEquals(hook.ids().size(), hook.ids().stream().distinct().count(), "no id twice: " + hook.ids());
             WebhookDeliveryTest.Hook.Request r = hook.requests.stream().filter(x -> id.equals(x.id())).findFirst().orElseThrow();
             assertEquals("firing", body(r).get("status").asText());
+            // the audit log kept the first run's attempts in the outbox: the failed one is still listed after the restart
+            String audit = given().baseUri(app.baseUri()).when().get("/api/v1/audit?type=notification.attempt&limit=1000").then().statusCode(200)
+                    .extract().asString();
+            assertTrue(audit.contains("\"retry\"") && audit.contains(id), "the first run's attempts survive the restart: " + audit);
             app.terminate(Duration.ofSeconds(30));
         } finally {
             sql("DROP TABLE IF EXISTS " + FLAG);

@@ -174,4 +174,32 @@ abstract class OutboxContractTest {
         assertEquals(ids, hook.ids(), "each once, in the order added");
         assertEquals(Map.of(), outbox.depths());
     }
+
+    @Test
+    void auditEventsOutliveTheProcessAndAreSharedByEveryHandle() throws Exception {
+        AuditStore store = (AuditStore) outbox;
+        AuditLog first = new AuditLog(3, clock);
+        first.attach(store, "pod-a");
+        first.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, java.util.Map.of("user", "ada", "path", "/actions/x", "status", 303));
+        first.record(AuditLog.NOTIFICATION_ATTEMPT, java.util.Map.of("receiver", "ops", "outcome", "delivered", "at", T0));
+        first.detach(java.time.Duration.ofSeconds(5));
+
+        Outbox again = openAgain();
+        closing.add(again);
+        AuditLog second = new AuditLog(3, clock);
+        second.record("before.attach", java.util.Map.of("n", 1));
+        second.attach((AuditStore) again, "pod-b");
+        List<AuditLog.Event> seen = second.recent(10, null);
+        assertEquals(List.of("before.attach", AuditLog.NOTIFICATION_ATTEMPT, io.poolwatch.security.AdminAudit.ADMIN_ACTION),
+                seen.stream().map(AuditLog.Event::type).toList(), "newest first: this run's event, then the stored ones");
+        AuditLog.Event admin = seen.get(2);
+        assertEquals("ada", admin.fields().get("user"));
+        assertEquals(303, ((Number) admin.fields().get("status")).intValue());
+        assertEquals(T0.toString(), seen.get(1).fields().get("at"), "times are stored as ISO-8601 text");
+        second.detach(java.time.Duration.ofSeconds(5));
+        // the event recorded before attaching was written as well, and old ones are purged
+        assertEquals(3, store.recentAudit(10).size());
+        assertEquals(3, store.purgeAudit(T0.plus(java.time.Duration.ofDays(1))));
+        assertEquals(List.of(), store.recentAudit(10));
+    }
 }
