@@ -92,6 +92,26 @@ public final class TlsWarning {
     }
 
     /**
+     * The warning shown while the pool runs: as at start-up, except that a connection the server reports encrypted (prefer
+     * that got TLS) clears it, and one it reports unencrypted raises it whatever the mode.
+     */
+    public static Optional<String> current(PoolSettings s, Optional<Boolean> encrypted) {
+        if (!s.tls().applicable() || encrypted.orElse(false)) {
+            return Optional.empty();
+        }
+        if (encrypted.isEmpty()) {
+            return warning(s);
+        }
+        List<String> remote = hosts(s.url()).stream().filter(h -> !isLoopback(h)).toList();
+        if (remote.isEmpty()) {
+            return Optional.empty();
+        }
+        String prefix = "poolwatch.pools.\"" + s.workload() + "\".tls.";
+        return Optional.of("pool " + s.name() + " is connected to " + String.join(", ", remote) + " without TLS (reported by the server); set "
+                + prefix + "mode=verify-full and " + prefix + "ca-file");
+    }
+
+    /**
      * The start-up warning of a pool, if it gets one: names the pool, the host(s) (never credentials), the mode and where it
      * came from, and the keys to set.
      */
