@@ -79,8 +79,10 @@ public final class TlsPostgresCluster {
     private static String create() {
         Optional<Path> binaries = binaries();
         if (binaries.isEmpty()) {
-            return "unavailable|no PostgreSQL server binaries (initdb, pg_ctl, postgres) under /usr/lib/postgresql/<version>/bin; "
-                    + "apt-get install postgresql, or set POOLWATCH_TEST_PG_BIN";
+            String where = System.getenv("POOLWATCH_TEST_PG_BIN") != null ? "in POOLWATCH_TEST_PG_BIN=" + System.getenv("POOLWATCH_TEST_PG_BIN")
+                    : "under /usr/lib/postgresql/<version>/bin";
+            return "unavailable|no PostgreSQL server binaries (initdb, pg_ctl, postgres) " + where
+                    + "; apt-get install postgresql, or set POOLWATCH_TEST_PG_BIN";
         }
         if (ReplicaCluster.exitCode(List.of("openssl", "version"), null) != 0) {
             return "unavailable|no openssl command to make the certificates (apt-get install openssl)";
