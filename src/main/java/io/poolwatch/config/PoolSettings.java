@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param workload the workload the pool serves: its own name, or for a replica's pool the workload it is a replica of
  * @param role {@link #PRIMARY} or {@link #REPLICA}
  * @param readRouting how reads are routed over the replicas
+ * @param tls the TLS the connections are configured with (its driver properties are in {@code jdbcProperties})
  */
 public record PoolSettings(
         String name,
@@ -44,7 +45,8 @@ public record PoolSettings(
         Map<String, String> sources,
         String workload,
         String role,
-        ReadRouting readRouting) {
+        ReadRouting readRouting,
+        TlsSettings tls) {
 
     /** The role of a workload's own pool. */
     public static final String PRIMARY = "primary";
@@ -57,7 +59,7 @@ public record PoolSettings(
         sources = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sources));
     }
 
-    /** A workload's own pool: role primary, built-in read routing. */
+    /** A workload's own pool: role primary, built-in read routing, TLS as the driver properties say. */
     public PoolSettings(String name, DatabaseUrl url, Optional<String> username, Optional<Secret> password, int minSize, int maxSize,
             int initialSize, Duration acquisitionTimeout, Duration connectTimeout, Duration maxLifetime, Duration idleRemovalInterval,
             boolean validateOnBorrow, Duration backgroundValidationInterval, Duration leakDetectionInterval, IsolationLevel isolation,
@@ -65,7 +67,8 @@ public record PoolSettings(
             Map<String, String> jdbcProperties, List<ReplicaSettings> replicas, Map<String, String> sources) {
         this(name, url, username, password, minSize, maxSize, initialSize, acquisitionTimeout, connectTimeout, maxLifetime,
                 idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, leakDetectionInterval, isolation, statementTimeout,
-                readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY, ReadRouting.DEFAULT);
+                readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY, ReadRouting.DEFAULT,
+                TlsSettings.driverDefault(url.kind()));
     }
 
     /** Whether this is a read replica's pool. */

@@ -176,6 +176,7 @@ public final class PoolSettingsResolver {
         Optional<Integer> maxSize = Optional.empty();
         int effectiveMin;
         int effectiveMax;
+        TlsResolver.Result tls;
 
         private ReplicaDraft(int index, String id, String urlKey, String prefix) {
             this.index = index;
@@ -239,6 +240,10 @@ public final class PoolSettingsResolver {
                 } else if (d.parsedUrl != null && d.parsedUrl.kind() != url.kind()) {
                     problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": a " + url.kind().label() + " replica of workload '"
                             + d.name + "', whose database is " + d.parsedUrl.kind().label() + "; accepted: a replica of the same kind");
+                } else {
+                    // A replica connects with its workload's TLS keys; its own URL's sslmode counts where there are none.
+                    tls = TlsResolver.resolve(name, url, prefix == null ? "DB_READ_REPLICAS" : urlKey, d.tlsSetting(d.tlsMode),
+                            d.tlsSetting(d.tlsCaFile), d.rawProperties(), d.key(""), problems);
                 }
             }
             effectiveMin = minSize.orElse(d.minSize.value());
@@ -266,6 +271,7 @@ public final class PoolSettingsResolver {
             Optional<Secret> pass = password.map(Secret::new).or(url::password).or(p::password);
             Map<String, String> props = new LinkedHashMap<>(url.driverProperties());
             props.putAll(configuredDriverProperties);
+            props.putAll(tls.driverProperties());
             String application = "poolwatch-" + name;
             if (application.length() > 63) {
                 application = application.substring(0, 63);
@@ -282,11 +288,19 @@ public final class PoolSettingsResolver {
             for (String field : List.of("application-name", "read-only", "critical")) {
                 sources.put(field, "built-in for replicas");
             }
+            putTlsSources(sources, tls.settings());
             return new PoolSettings(name, url, user, pass, effectiveMin, effectiveMax, effectiveMin, p.acquisitionTimeout(),
                     p.connectTimeout(), p.maxLifetime(), p.idleRemovalInterval(), p.validateOnBorrow(), p.backgroundValidationInterval(),
                     p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), true, application, false, p.echo(), props, List.of(),
-                    sources, p.name(), PoolSettings.REPLICA, p.readRouting());
+                    sources, p.name(), PoolSettings.REPLICA, p.readRouting(), tls.settings());
         }
+    }
+
+    /** Where the TLS mode and CA file in effect came from, shown with the other sources. */
+    private static void putTlsSources(Map<String, String> sources, TlsSettings tls) {
+        sources.put("tls.mode", tls.modeSource());
+        sources.remove("tls.ca-file");
+        tls.caFileSource().ifPresent(s -> sources.put("tls.ca-file", s));
     }
 
     private static MonitoringSettings monitoring(PoolwatchConfig.MonitoringConfig m, SeedEnvironment seed, List<String> problems) {
@@ -350,6 +364,9 @@ public final class PoolSettingsResolver {
         Chosen<Duration> maxLag;
         Chosen<String> fallback;
         ReadRouting readRouting;
+        Optional<Chosen<String>> tlsMode;
+        Optional<Chosen<String>> tlsCaFile;
+        TlsResolver.Result tls;
         final Map<String, String> jdbcProperties = new LinkedHashMap<>();
         DatabaseUrl parsedUrl;
         IsolationLevel isolationLevel;
@@ -395,6 +412,8 @@ public final class PoolSettingsResolver {
             readStrategy = required("read-routing.strategy", c -> c.readRouting().strategy());
             maxLag = required("read-routing.max-lag", c -> c.readRouting().maxLag());
             fallback = required("read-routing.fallback", c -> c.readRouting().fallback());
+            tlsMode = pick("tls.mode", c -> c.tls().mode());
+            tlsCaFile = pick("tls.ca-file", c -> c.tls().caFile());
             // Driver properties merge across layers; a nearer layer wins per property.
             for (int i = layers.size() - 1; i >= 0; i--) {
                 jdbcProperties.putAll(layers.get(i).values().jdbcProperties());
@@ -477,6 +496,28 @@ public final class PoolSettingsResolver {
                     problems.add(u.key() + ": " + e.getMessage());
                 }
             });
+            if (parsedUrl != null) {
+                tls = TlsResolver.resolve(name, parsedUrl, url.get().key(), tlsSetting(tlsMode), tlsSetting(tlsCaFile), rawProperties(),
+                        key(""), problems);
+            }
+        }
+
+        Optional<TlsResolver.Setting> tlsSetting(Optional<Chosen<String>> chosen) {
+            return chosen.map(c -> new TlsResolver.Setting(c.value(), c.key()));
+        }
+
+        /** The merged jdbc-properties, each with the key of the layer it came from. */
+        Map<String, TlsResolver.Setting> rawProperties() {
+            Map<String, TlsResolver.Setting> out = new LinkedHashMap<>();
+            jdbcProperties.forEach((k, v) -> {
+                for (Layer layer : layers) {
+                    if (layer.values().jdbcProperties().containsKey(k)) {
+                        out.put(k, new TlsResolver.Setting(v, layer.keyOf().apply("jdbc-properties." + k)));
+                        return;
+                    }
+                }
+            });
+            return out;
         }
 
         private void positive(Chosen<Duration> d, String field) {
@@ -500,12 +541,20 @@ public final class PoolSettingsResolver {
             Optional<Secret> pass = password.map(c -> new Secret(c.value())).or(db::password);
             Map<String, String> props = new LinkedHashMap<>(db.driverProperties());
             props.putAll(jdbcProperties);
+            // The embedded demo database runs on loopback without TLS; tls.* keys are for a configured database.
+            TlsSettings tlsSettings = tls != null ? tls.settings()
+                    : new TlsSettings(db.kind() != DatabaseKind.H2, TlsSettings.driverDefault(db.kind()).mode(), "embedded", Optional.empty(),
+                            Optional.empty());
+            if (tls != null) {
+                props.putAll(tls.driverProperties());
+            }
+            putTlsSources(sources, tlsSettings);
             Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty() : Optional.of(statementTimeout.value());
             PoolSettings own = new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
                     acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),
                     validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement,
                     readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, List.of(), sources, name,
-                    PoolSettings.PRIMARY, readRouting);
+                    PoolSettings.PRIMARY, readRouting, tlsSettings);
             if (replicaDrafts.isEmpty()) {
                 return own;
             }
@@ -517,7 +566,7 @@ public final class PoolSettingsResolver {
                     own.connectTimeout(), own.maxLifetime(), own.idleRemovalInterval(), own.validateOnBorrow(),
                     own.backgroundValidationInterval(), own.leakDetectionInterval(), own.isolation(), own.statementTimeout(),
                     own.readOnly(), own.applicationName(), own.critical(), own.echo(), own.jdbcProperties(), replicas, own.sources(), name,
-                    PoolSettings.PRIMARY, readRouting);
+                    PoolSettings.PRIMARY, readRouting, tlsSettings);
         }
     }
 }

@@ -157,6 +157,29 @@ final class PoolValues implements PoolwatchConfig.PoolConfig {
         return readRouting;
     }
 
+    final Tls tls = new Tls();
+
+    @Override
+    public PoolwatchConfig.TlsConfig tls() {
+        return tls;
+    }
+
+    /** TLS values of this layer: no seed variable or profile sets them, so they stay empty. */
+    static final class Tls implements PoolwatchConfig.TlsConfig {
+        Optional<String> mode = Optional.empty();
+        Optional<String> caFile = Optional.empty();
+
+        @Override
+        public Optional<String> mode() {
+            return mode;
+        }
+
+        @Override
+        public Optional<String> caFile() {
+            return caFile;
+        }
+    }
+
     /** Read routing values of this layer; unset values are empty. */
     static final class Routing implements PoolwatchConfig.ReadRoutingConfig {
         Optional<String> strategy = Optional.empty();

@@ -381,6 +381,31 @@ public interface PoolwatchConfig {
 
         /** How reads are routed over the replicas: {@code poolwatch.pools."<name>".read-routing.strategy|max-lag|fallback}. */
         ReadRoutingConfig readRouting();
+
+        /** TLS to the database: {@code poolwatch.pools."<name>".tls.mode|ca-file}; a workload's read replicas use the same. */
+        TlsConfig tls();
+    }
+
+    /**
+     * TLS to a pool's database, resolved through the same layers as the pool keys. When neither key is set anywhere, the
+     * URL's {@code sslmode}/{@code ssl} parameter (or a driver property passed in {@code jdbc-properties}) decides, else the
+     * driver's default (pgjdbc: prefer; MariaDB Connector/J: disable).
+     */
+    interface TlsConfig {
+
+        /**
+         * disable, prefer, require, verify-ca or verify-full, in libpq's sense; mapped to pgjdbc's {@code sslmode} and MariaDB
+         * Connector/J's {@code sslMode} (disable, trust, verify-ca, verify-full; prefer connects without TLS there). Wins over
+         * the URL's {@code sslmode}.
+         */
+        Optional<String> mode();
+
+        /**
+         * A PEM file with the CA certificate(s) the server's certificate must be signed by, e.g. a mounted Kubernetes secret;
+         * required by verify-ca and verify-full (pgjdbc's fallback ~/.postgresql/root.crt is never used), refused with prefer
+         * and require (the drivers would not verify with it), unused with disable.
+         */
+        Optional<String> caFile();
     }
 
     /** One read replica of a workload. Unset values come from the workload's own pool. */

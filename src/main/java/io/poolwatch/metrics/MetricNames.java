@@ -35,6 +35,8 @@ public final class MetricNames {
     public static final String LEASE = "poolwatch.pool.lease.seconds";
     public static final String LEASE_MAX = "poolwatch.pool.lease.max.seconds";
     public static final String LEAKS_CURRENT = "poolwatch.pool.leaks.current";
+    /** 1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one (not for H2). */
+    public static final String TLS_ENCRYPTED = "poolwatch.pool.tls.encrypted";
 
     // pool counters
     public static final String ACQUISITIONS = "poolwatch.pool.acquisitions";

@@ -60,6 +60,10 @@ public class PoolMetrics {
                 p -> latest(p).map(PoolSnapshot::errorRate).orElse(0.0));
         gauge(MetricNames.LEAKS_CURRENT, "Connections reported as leaked and not returned", tags, pool,
                 p -> p.recorder().currentLeakCount());
+        if (pool.settings().tls().applicable()) {
+            gauge(MetricNames.TLS_ENCRYPTED, "1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one",
+                    tags, pool, p -> p.tls().encrypted().map(e -> e ? 1.0 : 0.0).orElse(Double.NaN));
+        }
         distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, "Time to get a connection from the pool", tags, pool,
                 PoolSnapshot::checkout);
         distribution(MetricNames.LEASE, MetricNames.LEASE_MAX, "Time a connection is held before it is returned", tags, pool,

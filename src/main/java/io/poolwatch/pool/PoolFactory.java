@@ -42,12 +42,14 @@ public final class PoolFactory {
         AgroalDataSourceConfigurationSupplier config = agroalConfiguration(s, Optional.of(statementRecorderId));
         List<AgroalDataSourceListener> listeners = new ArrayList<>();
         listeners.add(recorder);
+        TlsProbe tls = new TlsProbe(s.url().kind(), clock);
+        listeners.add(tls);
         if (s.echo()) {
             listeners.add(new PoolEcho(s.name()));
         }
         try {
             AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
-            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId);
+            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId, tls);
         } catch (SQLException | RuntimeException e) {
             StatementTimingDriver.unregister(statementRecorderId);
             throw e;

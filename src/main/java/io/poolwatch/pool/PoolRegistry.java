@@ -61,10 +61,10 @@ public class PoolRegistry {
         }
         openMonitorPools(config.sampling().serverQueryTimeout());
         for (PoolSettings s : resolved.pools()) {
-            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s%s%s", s.name(), s.url().masked(),
+            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s%s%s%s", s.name(), s.url().masked(),
                     s.minSize(), s.maxSize(), s.isolation().configName(),
                     s.statementTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
-                    s.critical() ? ", critical" : "");
+                    s.critical() ? ", critical" : "", s.tls().applicable() ? ", tls " + s.tls().mode().configName() : "");
             for (io.poolwatch.config.ReplicaSettings r : s.replicas()) {
                 LOG.infof("pool %s: read replica of %s, %s, weight %d, %d..%d connections", r.name(), s.name(), r.url().masked(),
                         r.weight(), r.pool().minSize(), r.pool().maxSize());
@@ -73,6 +73,10 @@ public class PoolRegistry {
                 LOG.infof("reads of %s: %s over %d replica(s), max-lag %s, fallback %s", s.name(), s.readRouting().strategy(),
                         s.replicas().size(), s.readRouting().maxLag().map(Durations::format).orElse("none"), s.readRouting().fallback());
             }
+        }
+        // One line per pool that may send credentials and data in clear over a network.
+        for (PoolSettings s : resolved.allPools()) {
+            io.poolwatch.config.TlsWarning.warning(s).ifPresent(LOG::warn);
         }
         if (embedded != null) {
             LOG.infof("poolwatch is running on the embedded demo %s database; its data is removed on exit. "

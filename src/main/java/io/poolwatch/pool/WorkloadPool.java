@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.sampling.PoolRecorder;
 import io.poolwatch.sampling.StatementRecorder;
+import io.poolwatch.sampling.TlsStatus;
 
 /** One workload's Agroal pool, the settings it was built from, and what records its use. */
 public final class WorkloadPool implements AutoCloseable {
@@ -13,9 +14,11 @@ public final class WorkloadPool implements AutoCloseable {
     private final PoolRecorder recorder;
     private final StatementRecorder statements;
     private final String statementRecorderId;
+    private final TlsProbe tls;
 
     WorkloadPool(PoolSettings settings, AgroalDataSource dataSource, PoolRecorder recorder, StatementRecorder statements,
-            String statementRecorderId) {
+            String statementRecorderId, TlsProbe tls) {
+        this.tls = tls;
         this.settings = settings;
         this.dataSource = dataSource;
         this.recorder = recorder;
@@ -45,6 +48,11 @@ public final class WorkloadPool implements AutoCloseable {
     /** Statement timing and slow statements of this pool. */
     public StatementRecorder statements() {
         return statements;
+    }
+
+    /** Whether the pool's most recently opened connection is encrypted, as the server reports it. */
+    public TlsStatus tls() {
+        return tls.latest();
     }
 
     /** Closes every connection of this pool, leased or idle. */

@@ -109,12 +109,13 @@ public final class DashboardModel {
      * @param p95CheckoutMs p95 time to get a connection in the last sample interval, NaN without checkouts
      * @param errorRate failed / attempted acquisitions over the error-rate window, NaN before the first sample
      * @param slowLastMinute statements over the slow-query threshold in the last minute, -1 before the first sample
+     * @param tls the pool's TLS, configured and as the server reports it
      */
     @TemplateData
     public record PoolCard(String name, String workload, String role, boolean critical, String database, String health,
             String healthDetail, boolean sampled, Instant sampledAt, Gauge utilization, long active, long idle, long awaiting, int minSize,
             int maxSize, double p95CheckoutMs, double checkoutThresholdMs, double errorRate, double errorRateThreshold, int leaks,
-            double leakThreshold, long slowLastMinute, Sparkline utilizationLine, Sparkline checkoutLine) {
+            double leakThreshold, long slowLastMinute, Sparkline utilizationLine, Sparkline checkoutLine, TlsView tls) {
 
         public boolean errorRateBreached() {
             return Double.isFinite(errorRate) && errorRate > errorRateThreshold;

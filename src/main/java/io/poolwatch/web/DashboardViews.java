@@ -195,7 +195,7 @@ public class DashboardViews {
                 new Gauge(utilization, utilWarning, DashboardModel.CRITICAL_UTILIZATION, active + " of " + s.maxSize()), active,
                 Math.max(0, open - active), awaiting, s.minSize(), s.maxSize(), latest == null ? Double.NaN : p95OrGap(latest), checkoutMs,
                 latest == null ? Double.NaN : latest.errorRate(), errorThreshold, p.recorder().currentLeakCount(), leakThreshold,
-                slowLastMinute(history), utilLine, checkoutLine);
+                slowLastMinute(history), utilLine, checkoutLine, TlsView.of(p));
     }
 
     /** The p95 checkout time of a sample, NaN when nothing was checked out in its interval (no wait is not a 0 ms wait). */
@@ -328,6 +328,12 @@ public class DashboardViews {
         out.add(new Setting("critical", Boolean.toString(v.critical()), src.getOrDefault("critical", "")));
         out.add(new Setting("validate-on-borrow", Boolean.toString(s.validateOnBorrow()), src.getOrDefault("validate-on-borrow", "")));
         out.add(new Setting("connect-timeout", Durations.format(s.connectTimeout()), src.getOrDefault("connect-timeout", "")));
+        TlsView tls = v.tls();
+        if (tls.applicable()) {
+            out.add(new Setting("tls.mode", tls.mode(), src.getOrDefault("tls.mode", "")));
+            out.add(new Setting("tls.ca-file", tls.caFile() == null ? "(none)" : tls.caFile(), src.getOrDefault("tls.ca-file", "")));
+        }
+        out.add(new Setting("tls (measured)", tls.detail(), tls.applicable() ? "reported by the server" : ""));
         return out;
     }
 

@@ -17,13 +17,14 @@ import io.poolwatch.sampling.PoolSnapshot;
  * @param snapshot the latest sample, absent before the first
  * @param lastConnectionError the latest failure to open a connection, if any
  * @param lastConnectionErrorAt when it happened
+ * @param tls TLS configured and as the server reports it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PoolView(String name, String workload, String role, String database, String url, String applicationName,
         boolean critical, boolean readOnly, String isolation, int minSize, int maxSize, String acquisitionTimeout,
         String statementTimeout, String maxLifetime, String leakDetectionInterval, long open, long leased, long idle,
         long awaiting, long acquisitions, int currentLeaks, Map<String, String> sources, PoolSnapshot snapshot,
-        String lastConnectionError, java.time.Instant lastConnectionErrorAt) {
+        String lastConnectionError, java.time.Instant lastConnectionErrorAt, TlsView tls) {
 
     static PoolView of(WorkloadPool pool, PoolSnapshot snapshot) {
         PoolSettings s = pool.settings();
@@ -34,6 +35,6 @@ public record PoolView(String name, String workload, String role, String databas
                 s.statementTimeout().map(Durations::format).orElse("none"), Durations.format(s.maxLifetime()),
                 Durations.format(s.leakDetectionInterval()), open, leased, Math.max(0, open - leased), pool.recorder().awaiting(),
                 pool.recorder().counters().acquired(), pool.recorder().currentLeakCount(), s.sources(), snapshot,
-                pool.recorder().lastCreationError().orElse(null), pool.recorder().lastCreationErrorAt().orElse(null));
+                pool.recorder().lastCreationError().orElse(null), pool.recorder().lastCreationErrorAt().orElse(null), TlsView.of(pool));
     }
 }

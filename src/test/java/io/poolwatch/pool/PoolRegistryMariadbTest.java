@@ -63,6 +63,20 @@ class PoolRegistryMariadbTest {
     }
 
     @Test
+    void theServerReportsWhetherTheSessionsAreEncrypted() throws Exception {
+        WorkloadPool main = pools.get("main");
+        assertEquals(io.poolwatch.config.TlsMode.DISABLE, main.settings().tls().mode(), "Connector/J's default without a key");
+        io.poolwatch.testing.Await.until("main's TLS was measured", () -> main.tls().encrypted().isPresent());
+        String cipher;
+        try (Connection c = main.dataSource().getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
+            rs.next();
+            cipher = rs.getString(2);
+        }
+        assertEquals(cipher != null && !cipher.isBlank(), main.tls().encrypted().orElseThrow(), main.tls().toString());
+    }
+
+    @Test
     void financialRunsSerializableAsTheServerSeesIt() throws SQLException {
         assertEquals("SERIALIZABLE", scalar("financial", "SELECT @@tx_isolation"));
         assertEquals("READ-COMMITTED", scalar("main", "SELECT @@tx_isolation"));

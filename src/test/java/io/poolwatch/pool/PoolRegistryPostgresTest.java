@@ -124,6 +124,28 @@ class PoolRegistryPostgresTest {
     }
 
     @Test
+    void theApiAndTheMetricsShowTlsAsTheServerReportsIt() throws Exception {
+        boolean encrypted;
+        try (Connection c = registry.dataSource("main").getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+            rs.next();
+            encrypted = rs.getBoolean(1);
+        }
+        io.poolwatch.testing.Await.until("main's TLS was measured", () -> registry.pool("main").tls().encrypted().isPresent());
+        // No tls.* key and no sslmode in the URL: pgjdbc's default, prefer; loopback, so no warning either way.
+        given().when().get("/api/v1/pools").then().statusCode(200)
+                .body("find { it.name == 'main' }.tls.mode", equalTo("prefer"))
+                .body("find { it.name == 'main' }.tls.modeSource", equalTo("built-in"))
+                .body("find { it.name == 'main' }.tls.encrypted", equalTo(encrypted))
+                .body("find { it.name == 'main' }.tls.verified", equalTo(false))
+                .body("find { it.name == 'main' }.tls.warning", org.hamcrest.Matchers.nullValue())
+                .body("find { it.name == 'main' }.sources.'tls.mode'", equalTo("built-in"));
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.matchesPattern("(?s).*\\npoolwatch_pool_tls_encrypted\\{[^}]*pool=\"main\"[^}]*\\} "
+                        + (encrypted ? "1.0" : "0.0") + "\\n.*"));
+    }
+
+    @Test
     void theApiShowsEveryPoolWithItsUrlMaskedAndNoPassword() {
         given().when().get("/api/v1/pools").then().statusCode(200)
                 .body("name", contains("main", "jobs", "analytics", "financial"))

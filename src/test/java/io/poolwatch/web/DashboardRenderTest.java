@@ -329,7 +329,28 @@ class DashboardRenderTest {
         return new PoolCard(name, workload, role, name.equals("main"), "postgresql", empty ? "unknown" : "up",
                 "utilization 0.42, 0 waiting", !empty, empty ? null : NOW.minusSeconds(2), new Gauge(utilization, 0.8, 0.95, "6 of 15"), 6,
                 4, utilization >= 1 ? 3 : 0, 2, 15, empty ? Double.NaN : 2.5, 2000, empty ? Double.NaN : 0.002, 0.05, 0, 5, empty ? -1 : 3,
-                util, checkout);
+                util, checkout, empty ? NO_TLS_TO_REMOTE : VERIFIED_TLS);
+    }
+
+    static final TlsView VERIFIED_TLS = new TlsView(true, "verify-full", "poolwatch.defaults.tls.mode", "/etc/poolwatch/ca.pem", true,
+            "TLSv1.3", "TLS_AES_256_GCM_SHA384", true, true, NOW.minusSeconds(30), null, null);
+    static final TlsView NO_TLS_TO_REMOTE = new TlsView(true, "disable", "DATABASE_URL (URL parameter sslmode)", null, false, null, null,
+            false, false, NOW.minusSeconds(30), null, "pool jobs is connected to db.example without TLS (reported by the server); set "
+                    + "poolwatch.pools.\"jobs\".tls.mode=verify-full and poolwatch.pools.\"jobs\".tls.ca-file");
+
+    @Test
+    void poolCardsShowTlsAsTextAndTheWarning() {
+        List<WorkloadGroup> groups = List.of(new WorkloadGroup("main", List.of(card("main", 0.4, false)), List.of()),
+                new WorkloadGroup("jobs", List.of(card("jobs", 0.1, true)), List.of()));
+        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
+                List.of()).render());
+        Element mainBadge = doc.selectFirst("#pool-main .tag.tls-on");
+        assertEquals("TLS", mainBadge.text());
+        assertEquals("mode verify-full; encrypted, TLSv1.3 TLS_AES_256_GCM_SHA384; certificate and host name verified",
+                mainBadge.attr("title"));
+        assertEquals("no TLS", doc.selectFirst("#pool-jobs .tag.tls-off").text());
+        assertTrue(doc.selectFirst("#pool-jobs [role=note]").text().contains("pool jobs is connected to db.example without TLS"));
+        assertTrue(doc.select("#pool-main [role=note]").isEmpty());
     }
 
     /** A made-up hour of samples: a ramp with a gap (NaN) in the middle. */
