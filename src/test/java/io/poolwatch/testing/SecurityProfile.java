@@ -47,6 +47,7 @@ public class SecurityProfile implements QuarkusTestProfile {
         c.put(b + "url", "http://127.0.0.1:9/basic");
         c.put(b + "basic-user", "hook");
         c.put(b + "basic-password", RECEIVER_PASSWORD);
+        c.put("poolwatch.alerting.outbox.path", "target/security-profile-outbox");
         c.put("quarkus.log.file.enabled", "true");
         c.put("quarkus.log.file.path", LOG_FILE);
         c.put("quarkus.log.file.rotation.rotate-on-boot", "true");
