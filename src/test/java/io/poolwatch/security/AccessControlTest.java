@@ -214,7 +214,7 @@ class AccessControlTest {
             assertTrue(csp != null && csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
                     path + ": " + csp);
             assertEquals("nosniff", r.header("X-Content-Type-Options"), path);
-            assertEquals("no-referrer", r.header("Referrer-Policy"), path);
+            assertEquals("same-origin", r.header("Referrer-Policy"), path);
             assertEquals("DENY", r.header("X-Frame-Options"), path);
         }
         String cookie = Caller.VIEWER.spec().when().get("/alerts").header("Set-Cookie");
