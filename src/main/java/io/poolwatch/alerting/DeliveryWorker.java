@@ -118,6 +118,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean outboxFailing;
     private volatile Instant lastPurge = Instant.EPOCH;
+    private volatile java.util.function.BooleanSupplier active = () -> true;
 
     /**
      * @param random numbers in [0, 1) for jitter
@@ -153,6 +154,15 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         poller = Executors.newSingleThreadScheduledExecutor(threads("poolwatch-outbox-"));
         poller.scheduleWithFixedDelay(this::pollQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Polls only while {@code active} says so: with several processes on one outbox, only the one running the cluster's
+     * jobs delivers. The per-notification leases stay: they keep a notification with one sender even while a process
+     * that lost the jobs (frozen past its lock) finishes an attempt it had started.
+     */
+    public void runsWhen(java.util.function.BooleanSupplier active) {
+        this.active = active;
     }
 
     /** Looks at the outbox now rather than at the next poll (after a notification was added). */
@@ -199,7 +209,7 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private List<Future<?>> poll() {
-        if (stopping) {
+        if (stopping || !active.getAsBoolean()) {
             return List.of();
         }
         Instant now = clock.instant();
