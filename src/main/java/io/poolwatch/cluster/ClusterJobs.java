@@ -88,15 +88,7 @@ public class ClusterJobs {
         this.registry = registry;
         PoolwatchConfig.ClusterConfig c = config.cluster();
         Optional<String> outboxWorkload = config.alerting().outbox().workload();
-        List<String> problems = new ArrayList<>();
-        if (c.lockAtMostFor().compareTo(MIN_LOCK) < 0 || c.lockAtMostFor().compareTo(MAX_LOCK) > 0) {
-            problems.add(PREFIX + "lock-at-most-for=" + Durations.format(c.lockAtMostFor()) + ": accepted: " + Durations.format(MIN_LOCK)
-                    + " to " + Durations.format(MAX_LOCK));
-        }
-        if (c.enabled().orElse(false) && outboxWorkload.isEmpty()) {
-            problems.add(PREFIX + "enabled=true: the locks are kept with the outbox, and the outbox is a local file only one process "
-                    + "can open; accepted: false, or set poolwatch.alerting.outbox.workload to a workload every replica shares");
-        }
+        List<String> problems = problems(c, outboxWorkload);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -107,6 +99,20 @@ public class ClusterJobs {
         this.lockAtMostFor = c.lockAtMostFor();
         this.period = lockAtMostFor.dividedBy(4);
         this.hostName = net.javacrumbs.shedlock.support.Utils.getHostname();
+    }
+
+    /** The cluster settings' problems, each with its key, value and what is accepted. */
+    static List<String> problems(PoolwatchConfig.ClusterConfig c, Optional<String> outboxWorkload) {
+        List<String> problems = new ArrayList<>();
+        if (c.lockAtMostFor().compareTo(MIN_LOCK) < 0 || c.lockAtMostFor().compareTo(MAX_LOCK) > 0) {
+            problems.add(PREFIX + "lock-at-most-for=" + Durations.format(c.lockAtMostFor()) + ": accepted: " + Durations.format(MIN_LOCK)
+                    + " to " + Durations.format(MAX_LOCK));
+        }
+        if (c.enabled().orElse(false) && outboxWorkload.isEmpty()) {
+            problems.add(PREFIX + "enabled=true: the locks are kept with the outbox, and the outbox is a local file only one process "
+                    + "can open; accepted: false, or set poolwatch.alerting.outbox.workload to a workload every replica shares");
+        }
+        return problems;
     }
 
     void onStart(@Observes StartupEvent event) {
