@@ -157,8 +157,8 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /**
-     * Polls only while {@code active} says so: with several processes on one outbox, only the one running the cluster's
-     * jobs delivers. The per-notification leases stay: they keep a notification with one sender even while a process
+     * Delivers only while {@code active} says so (otherwise a poll only counts what waits): with several processes on
+     * one outbox, only the one running the cluster's jobs delivers. The per-notification leases stay: they keep a notification with one sender even while a process
      * that lost the jobs (frozen past its lock) finishes an attempt it had started.
      */
     public void runsWhen(java.util.function.BooleanSupplier active) {
@@ -209,17 +209,21 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     private List<Future<?>> poll() {
-        if (stopping || !active.getAsBoolean()) {
+        if (stopping) {
             return List.of();
         }
+        // Another process delivers: only the depths are counted, so this one's status still says what waits.
+        boolean delivering = active.getAsBoolean();
         Instant now = clock.instant();
-        List<Outbox.Entry> heads;
+        List<Outbox.Entry> heads = List.of();
         try {
-            heads = outbox.heads();
+            if (delivering) {
+                heads = outbox.heads();
+            }
             Map<String, Integer> counted = outbox.depths();
             depths.keySet().retainAll(counted.keySet());
             depths.putAll(counted);
-            if (now.isAfter(lastPurge.plus(PURGE_EVERY))) {
+            if (delivering && now.isAfter(lastPurge.plus(PURGE_EVERY))) {
                 lastPurge = now;
                 int purged = outbox.purgeFinished(now.minus(FINISHED_RETENTION));
                 if (purged > 0) {
