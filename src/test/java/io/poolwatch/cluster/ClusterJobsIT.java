@@ -232,6 +232,11 @@ class ClusterJobsIT {
             Instant to = Instant.now().minusSeconds(1);
             oncePerInterval(both, from, to, "two processes");
             assertEquals(List.of(), runs(other, "steady"), "the other process ran no check");
+            // Its dashboard says why its checks have no results.
+            assertTrue(given().baseUri(other.baseUri()).when().get("/checks").then().statusCode(200).extract().asString()
+                    .contains("id=\"standby\""), "the standby note on the other process's dashboard");
+            assertTrue(!given().baseUri(leader.baseUri()).when().get("/checks").then().statusCode(200).extract().asString()
+                    .contains("id=\"standby\""), "no standby note where the checks run");
 
             // The flag check fails: one notification, from the process running the jobs, while it keeps failing.
             sql("INSERT INTO cluster_flag VALUES (1)");
