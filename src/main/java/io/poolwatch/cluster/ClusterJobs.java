@@ -98,7 +98,8 @@ public class ClusterJobs {
         this.workload = outboxWorkload.orElse(null);
         this.lockAtMostFor = c.lockAtMostFor();
         this.period = lockAtMostFor.dividedBy(4);
-        this.hostName = net.javacrumbs.shedlock.support.Utils.getHostname();
+        // What ShedLock writes to locked_by; looked up only when coordinating (a DNS lookup on some hosts).
+        this.hostName = coordinated ? net.javacrumbs.shedlock.support.Utils.getHostname() : null;
     }
 
     /** The cluster settings' problems, each with its key, value and what is accepted. */
