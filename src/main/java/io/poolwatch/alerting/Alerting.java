@@ -25,6 +25,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.poolwatch.checks.CheckDefinition;
+import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.checks.ConsistencyChecks;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolSettings;
@@ -58,6 +59,7 @@ public class Alerting {
     private final ConsistencyChecks checks;
     private final ReplicaLagSampler replicaLags;
     private final Instance<NotificationSink> sinks;
+    private final ClusterJobs cluster;
     private final AlertRules rules;
     private final AlertEvaluator evaluator;
     private final AlertStateMachine machine;
@@ -74,7 +76,8 @@ public class Alerting {
 
     Alerting(PoolwatchConfig config, PoolRegistry registry, PoolSampler sampler, ServerSampler servers, PoolHealth health,
             ConsistencyChecks checks, ReplicaLagSampler replicaLags, Instance<NotificationSink> sinks, ObjectMapper json,
-            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+            ClusterJobs cluster, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        this.cluster = cluster;
         this.config = config.alerting();
         this.registry = registry;
         this.sampler = sampler;
@@ -210,7 +213,7 @@ public class Alerting {
         lastEvaluation = now;
         if (dispatcher != null) {
             Optional<NotificationSink> sink = sink();
-            for (NotificationDispatcher.GroupNotification n : dispatcher.tick(now, next)) {
+            for (NotificationDispatcher.GroupNotification n : dispatcher.tick(now, notifiedHere(next))) {
                 if (sink.isEmpty()) {
                     continue;
                 }
@@ -220,6 +223,18 @@ public class Alerting {
             sink.ifPresent(this::enqueueAll);
         }
         return alerts;
+    }
+
+    /**
+     * The alerts this process notifies: all of them while it runs the cluster's jobs (or alone); otherwise only those
+     * about its own pools. Alerts about a database server, a replica or a check are the same in every process, so
+     * only the one running the cluster's jobs (which also runs the checks) sends them.
+     */
+    private List<Alert> notifiedHere(List<Alert> alerts) {
+        if (cluster.leads()) {
+            return alerts;
+        }
+        return alerts.stream().filter(a -> AlertRule.of(a.name()).map(r -> r.scope() == AlertRule.Scope.POOL).orElse(true)).toList();
     }
 
     /** A notification the outbox has not taken yet. */

@@ -118,6 +118,7 @@ public final class DeliveryWorker implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean outboxFailing;
     private volatile Instant lastPurge = Instant.EPOCH;
+    private volatile java.util.function.BooleanSupplier active = () -> true;
 
     /**
      * @param random numbers in [0, 1) for jitter
@@ -153,6 +154,15 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         poller = Executors.newSingleThreadScheduledExecutor(threads("poolwatch-outbox-"));
         poller.scheduleWithFixedDelay(this::pollQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Delivers only while {@code active} says so (otherwise a poll only counts what waits): with several processes on
+     * one outbox, only the one running the cluster's jobs delivers. The per-notification leases stay: they keep a notification with one sender even while a process
+     * that lost the jobs (frozen past its lock) finishes an attempt it had started.
+     */
+    public void runsWhen(java.util.function.BooleanSupplier active) {
+        this.active = active;
     }
 
     /** Looks at the outbox now rather than at the next poll (after a notification was added). */
@@ -202,14 +212,18 @@ public final class DeliveryWorker implements AutoCloseable {
         if (stopping) {
             return List.of();
         }
+        // Another process delivers: only the depths are counted, so this one's status still says what waits.
+        boolean delivering = active.getAsBoolean();
         Instant now = clock.instant();
-        List<Outbox.Entry> heads;
+        List<Outbox.Entry> heads = List.of();
         try {
-            heads = outbox.heads();
+            if (delivering) {
+                heads = outbox.heads();
+            }
             Map<String, Integer> counted = outbox.depths();
             depths.keySet().retainAll(counted.keySet());
             depths.putAll(counted);
-            if (now.isAfter(lastPurge.plus(PURGE_EVERY))) {
+            if (delivering && now.isAfter(lastPurge.plus(PURGE_EVERY))) {
                 lastPurge = now;
                 int purged = outbox.purgeFinished(now.minus(FINISHED_RETENTION));
                 if (purged > 0) {

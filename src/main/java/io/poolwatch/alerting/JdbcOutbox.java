@@ -81,6 +81,11 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore {
         this.table = dialect.table;
     }
 
+    /** The table ShedLock keeps its locks in, beside the outbox: {@code poolwatch.shedlock} or {@code poolwatch_shedlock}. */
+    public static String lockTable(DatabaseKind kind) {
+        return Dialect.of(kind).ownSchema ? SCHEMA + ".shedlock" : "poolwatch_shedlock";
+    }
+
     /**
      * The outbox in a local H2 file, {@code <directory>/outbox.mv.db}, created with the directory when missing and
      * migrated before this returns. Only one process can have the file open.

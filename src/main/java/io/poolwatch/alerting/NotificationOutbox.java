@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolSettings;
@@ -42,13 +43,15 @@ public class NotificationOutbox implements NotificationSink {
     private final PoolwatchConfig.AlertingConfig config;
     private final PoolRegistry registry;
     private final AuditLog audit;
+    private final ClusterJobs cluster;
     private final List<Receiver> receivers;
     private final DeliveryWorker.Policy policy;
     private final Clock clock = Clock.systemUTC();
     private volatile Outbox outbox;
     private volatile DeliveryWorker worker;
 
-    NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit) {
+    NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit, ClusterJobs cluster) {
+        this.cluster = cluster;
         this.config = config.alerting();
         this.registry = registry;
         this.audit = audit;
@@ -142,6 +145,7 @@ public class NotificationOutbox implements NotificationSink {
             audit.attach(store, instanceName());
         }
         this.worker = new DeliveryWorker(opened, receivers, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble);
+        worker.runsWhen(cluster::leads);
         worker.start(c.pollInterval());
         LOG.infof("webhook notifications to %d receiver(s) go through the outbox (%s): up to %d attempts within %s, backoff %s to %s",
                 receivers.size(), opened.location(), policy.maxAttempts(), Durations.format(policy.maxAge()),

@@ -26,6 +26,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
@@ -63,14 +64,19 @@ public class ConsistencyChecks {
         }
     }
 
+    /** A check's lock outlives its timeout by this, for the time it takes to record the result. */
+    static final Duration LOCK_MARGIN = Duration.ofSeconds(5);
+
     private final PoolRegistry registry;
+    private final ClusterJobs cluster;
     private final PoolwatchConfig.ConsistencyConfig config;
     private final Map<String, State> checks = new LinkedHashMap<>();
     private final ThreadPoolExecutor runner;
     private final ScheduledExecutorService timer;
 
-    ConsistencyChecks(PoolRegistry registry, PoolwatchConfig config) {
+    ConsistencyChecks(PoolRegistry registry, PoolwatchConfig config, ClusterJobs cluster) {
         this.registry = registry;
+        this.cluster = cluster;
         this.config = config.consistency();
         List<String> problems = new ArrayList<>();
         if (this.config.maxConcurrent() < 1 || this.config.maxConcurrent() > 64) {
@@ -123,12 +129,33 @@ public class ConsistencyChecks {
         long delay = Math.max(0, Duration.between(ZonedDateTime.now(), at).toMillis());
         try {
             timer.schedule(() -> {
-                submit(state, "schedule");
-                state.definition.schedule().next(at.isAfter(ZonedDateTime.now()) ? at : ZonedDateTime.now()).ifPresent(next -> plan(state, next));
+                Optional<ZonedDateTime> next = state.definition.schedule().next(at.isAfter(ZonedDateTime.now()) ? at : ZonedDateTime.now());
+                scheduled(state, at, next);
+                next.ifPresent(n -> plan(state, n));
             }, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // shutting down
         }
+    }
+
+    /**
+     * A scheduled run. With several processes it runs only in the one that runs the cluster's jobs, under a lock of
+     * its own held until shortly before the next run, so a check runs once per interval even when another process
+     * takes the jobs over in between.
+     */
+    private void scheduled(State state, ZonedDateTime at, Optional<ZonedDateTime> next) {
+        if (!cluster.coordinated()) {
+            submit(state, "schedule");
+            return;
+        }
+        if (!cluster.leads()) {
+            return;
+        }
+        CheckDefinition d = state.definition;
+        Duration gap = next.map(n -> Duration.between(at, n)).filter(g -> !g.isNegative() && !g.isZero()).orElse(d.timeout());
+        // Released a little before the next run: that run may start late, never early.
+        Duration margin = gap.dividedBy(4).compareTo(LOCK_MARGIN) < 0 ? gap.dividedBy(4) : LOCK_MARGIN;
+        cluster.runOnce("check:" + d.name(), gap.minus(margin), d.timeout().plus(LOCK_MARGIN), () -> submit(state, "schedule"));
     }
 
     /** Starts a run unless one of this check is queued or running, in which case that run is returned. */

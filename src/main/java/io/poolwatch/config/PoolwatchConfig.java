@@ -78,6 +78,35 @@ public interface PoolwatchConfig {
         Optional<String> metricsToken();
     }
 
+    /** Several poolwatch processes sharing one database: which of them runs the cluster's jobs. */
+    ClusterConfig cluster();
+
+    /**
+     * Coordination of replicas through ShedLock locks in the outbox's database (see {@code io.poolwatch.cluster.ClusterJobs}).
+     * Consistency checks, notification of alerts about databases, replicas and checks, and outbox delivery run in one
+     * process at a time; each process keeps its own pools, samples, metrics and health.
+     */
+    interface ClusterConfig {
+
+        /**
+         * Coordinate with other processes. Built-in: on when the outbox is in a workload's database
+         * ({@code poolwatch.alerting.outbox.workload}), where the lock table is kept; off with the local outbox file,
+         * which only one process can open.
+         */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> enabled();
+
+        /**
+         * How long the cluster's jobs stay with a process that stopped renewing its lock (it died, froze or lost the
+         * database). The holder renews every quarter of this, and the others try as often, so a dead holder is
+         * replaced within this plus a quarter of it. Longer than a stop-the-world pause of the JVM, shorter than
+         * the delay you accept before checks and notifications resume.
+         */
+        @WithDefault("30s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration lockAtMostFor();
+    }
+
     /**
      * Alerting. Rule and receiver values are read as text and validated together at start-up (every problem named
      * with its key), like the pools and the checks.

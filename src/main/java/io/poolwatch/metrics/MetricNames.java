@@ -72,6 +72,9 @@ public final class MetricNames {
     // alerts
     public static final String ALERTS = "poolwatch.alerts";
 
+    // cluster
+    public static final String CLUSTER_JOBS = "poolwatch.cluster.jobs";
+
     // read replicas (tags pool, workload; reason, fallback)
     public static final String REASON = "reason";
     public static final String FALLBACK = "fallback";

@@ -44,21 +44,27 @@ public final class SizingAdvisor {
     }
 
     /**
-     * Server-wide advice: the pools' maximums on one database, times the replicas of poolwatch expected, against
-     * the connections the server allows (max_connections less those reserved for superusers).
+     * Server-wide advice, the rule for N replicas of poolwatch on one database server:
+     * <pre>(sum of the pools' max-size + monitoring connections) x replicas + reserved &lt;= max_connections</pre>
+     * Each replica opens every pool and its own monitoring connection; {@code reserved} is what the server keeps for
+     * superusers ({@code superuser_reserved_connections}, and {@code reserved_connections} on PostgreSQL 16+).
+     *
+     * @param monitorConnections the monitoring connections one poolwatch process opens to this server (1)
+     * @param replicas the replicas of poolwatch expected, {@code poolwatch.sampling.expected-replicas}
      */
-    public static List<SizingAdvice> forServer(ServerSnapshot server, Map<String, Integer> poolMaxSizes, int replicas) {
+    public static List<SizingAdvice> forServer(ServerSnapshot server, Map<String, Integer> poolMaxSizes, int monitorConnections, int replicas) {
         if (!server.available() || server.maxConnections().isEmpty()) {
             return List.of();
         }
         int usable = server.maxConnections().getAsInt() - server.reservedConnections();
-        int sum = poolMaxSizes.values().stream().mapToInt(Integer::intValue).sum() * replicas;
+        int pools = poolMaxSizes.values().stream().mapToInt(Integer::intValue).sum();
+        int sum = (pools + monitorConnections) * replicas;
         if (sum <= usable) {
             return List.of();
         }
         return List.of(new SizingAdvice(server.database(), "server-capacity", String.format(
-                "the pools %s may open %d connections%s, but the server allows %d (max_connections %d less %d reserved)",
-                poolMaxSizes.keySet(), sum, replicas > 1 ? " across " + replicas + " replicas of poolwatch" : "", usable,
-                server.maxConnections().getAsInt(), server.reservedConnections())));
+                "the pools %s may open %d connections and monitoring %d%s (%d), but the server allows %d (max_connections %d less %d reserved)",
+                poolMaxSizes.keySet(), pools, monitorConnections, replicas > 1 ? ", times " + replicas + " replicas of poolwatch" : "", sum,
+                usable, server.maxConnections().getAsInt(), server.reservedConnections())));
     }
 }

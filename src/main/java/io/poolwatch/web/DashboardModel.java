@@ -25,7 +25,7 @@ public final class DashboardModel {
     /** What every page's layout needs. */
     @TemplateData
     public record Page(String title, String active, Instant now, int refreshSeconds, boolean embedded, int firing, int pending,
-            String notice) {
+            String notice, boolean standby) {
 
         /** The htmx trigger of a fragment refreshed on the sampling interval. */
         public String trigger() {

@@ -66,6 +66,7 @@ public class DashboardViews {
     /** Events listed on a pool's page. */
     static final int EVENTS_SHOWN = 30;
 
+    private final io.poolwatch.cluster.ClusterJobs cluster;
     private final PoolRegistry registry;
     private final PoolSampler sampler;
     private final PoolHealth health;
@@ -78,7 +79,9 @@ public class DashboardViews {
     private final Clock clock = Clock.systemUTC();
 
     DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
-            ServerResource servers, ReceiverResource receivers, LoadSimulator simulator, PoolwatchConfig config) {
+            ServerResource servers, ReceiverResource receivers, LoadSimulator simulator, PoolwatchConfig config,
+            io.poolwatch.cluster.ClusterJobs cluster) {
+        this.cluster = cluster;
         this.registry = registry;
         this.sampler = sampler;
         this.health = health;
@@ -106,7 +109,8 @@ public class DashboardViews {
                 pending++;
             }
         }
-        return new DashboardModel.Page(title, active, clock.instant(), refreshSeconds(), registry.embedded(), firing, pending, notice);
+        return new DashboardModel.Page(title, active, clock.instant(), refreshSeconds(), registry.embedded(), firing, pending, notice,
+                cluster.coordinated() && !cluster.leads());
     }
 
     // --- overview ------------------------------------------------------------------------------------------------

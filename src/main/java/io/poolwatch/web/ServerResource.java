@@ -100,7 +100,7 @@ public class ServerResource {
                 joined.add(new PoolSessions(name, app, pool.recorder().leased(), pool.recorder().idle(), byState, oldestIdleInTx));
             }
             if (snapshot != null) {
-                advice.addAll(SizingAdvisor.forServer(snapshot, maxSizes, expectedReplicas));
+                advice.addAll(SizingAdvisor.forServer(snapshot, maxSizes, 1, expectedReplicas));
             }
             databases.add(new DatabaseView(target.database(), target.kind().label(), snapshot, joined));
         }

@@ -254,6 +254,26 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aProcessThatDoesNotRunTheClusterJobsOnlyCountsWhatWaits() throws Exception {
+        Hook hook = closeLater(Hook.start());
+        JdbcOutbox outbox = outbox();
+        DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
+        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(false);
+        worker.runsWhen(leads::get);
+        Notification n = notification("ops");
+        outbox.add(n);
+
+        assertEquals(0, worker.deliverDue());
+        assertEquals(List.of(), hook.requests);
+        assertEquals(1, worker.status("ops").depth(), "the depth is counted all the same");
+        assertEquals(Outbox.State.PENDING, outbox.find(n.id()).orElseThrow().state());
+
+        leads.set(true);
+        assertEquals(1, worker.deliverDue());
+        assertEquals(List.of(n.id()), hook.ids());
+    }
+
+    @Test
     void basicAuthenticationAndNoSignatureWithoutASecret() throws Exception {
         Hook hook = closeLater(Hook.start());
         Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.of("poolwatch"), Optional.of(new Secret("pw é")),

@@ -49,16 +49,31 @@ class SizingAdvisorTest {
         assertEquals("undersized", advice.get(0).kind());
     }
 
+    private static ServerSnapshot server(int maxConnections, int reserved) {
+        return new ServerSnapshot("db:5432/app", DatabaseKind.POSTGRESQL, Instant.now(), true, Optional.empty(), 10, Map.of(), List.of(),
+                OptionalInt.of(maxConnections), reserved, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
     @Test
     void poolsThatCanOutgrowTheServerAreFlagged() {
-        ServerSnapshot server = new ServerSnapshot("db:5432/app", DatabaseKind.POSTGRESQL, Instant.now(), true, Optional.empty(), 10, Map.of(),
-                List.of(), OptionalInt.of(100), 3, Optional.empty(), Optional.empty(), Optional.empty());
         Map<String, Integer> max = new LinkedHashMap<>();
         max.put("main", 30);
         max.put("financial", 15);
-        assertTrue(SizingAdvisor.forServer(server, max, 2).isEmpty());
-        List<SizingAdvice> advice = SizingAdvisor.forServer(server, max, 3);
+        // (30 + 15 + 1 monitoring) x 2 = 92 <= 100 - 3
+        assertTrue(SizingAdvisor.forServer(server(100, 3), max, 1, 2).isEmpty());
+        // x 3 = 138 > 97
+        List<SizingAdvice> advice = SizingAdvisor.forServer(server(100, 3), max, 1, 3);
         assertEquals("server-capacity", advice.get(0).kind());
-        assertTrue(advice.get(0).message().contains("135") && advice.get(0).message().contains("97"), advice.get(0).message());
+        assertTrue(advice.get(0).message().contains("(138)") && advice.get(0).message().contains("allows 97"), advice.get(0).message());
+    }
+
+    @Test
+    void theRuleCountsEachReplicasMonitoringConnectionAndTheReservedOnes() {
+        Map<String, Integer> max = Map.of("main", 45);
+        // (45 + 1) x 2 + 3 = 95: exactly max_connections is enough, one less is not.
+        assertTrue(SizingAdvisor.forServer(server(95, 3), max, 1, 2).isEmpty());
+        List<SizingAdvice> advice = SizingAdvisor.forServer(server(94, 3), max, 1, 2);
+        assertEquals(1, advice.size());
+        assertTrue(advice.get(0).message().contains("times 2 replicas"), advice.get(0).message());
     }
 }

@@ -76,6 +76,14 @@ public final class PoolwatchProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Kills the process at once (SIGKILL), as a crash or an evicted pod: no shutdown hook runs, nothing is released. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("poolwatch did not die within 10s of SIGKILL");
+        }
+    }
+
     /** Waits for the process to end by itself. */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

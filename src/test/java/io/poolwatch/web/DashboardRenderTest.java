@@ -291,7 +291,7 @@ class DashboardRenderTest {
     // --- made-up views ---------------------------------------------------------------------------------------------
 
     static Page page() {
-        return new Page("Test", "overview", NOW, 5, false, 1, 1, null);
+        return new Page("Test", "overview", NOW, 5, false, 1, 1, null, false);
     }
 
     static AlertBanner banner(List<AlertRow> alerts) {

@@ -1,0 +1,8 @@
+-- ShedLock's lock table (io.poolwatch.cluster.ClusterJobs): which poolwatch process runs the cluster's jobs, and
+-- which ran each consistency check last. The columns are the ones ShedLock's JDBC provider reads and writes.
+CREATE TABLE poolwatch.shedlock (
+    name       VARCHAR(64)  NOT NULL PRIMARY KEY,
+    lock_until TIMESTAMP(3) NOT NULL,
+    locked_at  TIMESTAMP(3) NOT NULL,
+    locked_by  VARCHAR(255) NOT NULL
+);
