@@ -25,6 +25,7 @@ public record Silence(String id, List<Matcher> matchers, Instant startsAt, Insta
      * @param isRegex whether value is a regular expression
      * @param isEqual false negates the match
      */
+    @io.quarkus.runtime.annotations.RegisterForReflection // read back from the outbox by a plain ObjectMapper, also in a native image
     public record Matcher(String name, String value, Boolean isRegex, Boolean isEqual) {
 
         /** Omitted flags mean what Alertmanager's do: not a regular expression, and equal. */
