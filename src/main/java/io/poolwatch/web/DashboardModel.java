@@ -91,6 +91,30 @@ public final class DashboardModel {
         }
     }
 
+    /**
+     * A read replica's routing and lag, on its pool's card; null on a card that is not a replica's.
+     *
+     * @param routing usable, drained, pending, unreachable, failed, lagging or exhausted
+     * @param description the routing state in words, with its reason
+     * @param takesReads whether reads go to it now
+     * @param weight its routing weight
+     * @param replication streaming, paused, not-streaming, stopped ... (unknown before the first reading)
+     * @param lagSeconds replay lag, NaN when unknown
+     * @param lagBytes replay lag in bytes, -1 when unknown
+     * @param lagThresholdSeconds the replica-lag rule's threshold for its workload
+     */
+    public record ReplicaView(String routing, String description, boolean takesReads, int weight, String replication, double lagSeconds,
+            long lagBytes, double lagThresholdSeconds) {
+
+        public boolean lagBreached() {
+            return Double.isFinite(lagSeconds) && lagSeconds > lagThresholdSeconds;
+        }
+
+        public boolean lagKnown() {
+            return Double.isFinite(lagSeconds);
+        }
+    }
+
     /** A workload with its pools, the primary first, then its replicas. */
     @TemplateData
     public record WorkloadGroup(String workload, List<PoolCard> pools, List<ReplicaRow> configuredReplicas) {
@@ -115,7 +139,7 @@ public final class DashboardModel {
     public record PoolCard(String name, String workload, String role, boolean critical, String database, String health,
             String healthDetail, boolean sampled, Instant sampledAt, Gauge utilization, long active, long idle, long awaiting, int minSize,
             int maxSize, double p95CheckoutMs, double checkoutThresholdMs, double errorRate, double errorRateThreshold, int leaks,
-            double leakThreshold, long slowLastMinute, Sparkline utilizationLine, Sparkline checkoutLine, TlsView tls) {
+            double leakThreshold, long slowLastMinute, Sparkline utilizationLine, Sparkline checkoutLine, TlsView tls, ReplicaView replica) {
 
         public boolean errorRateBreached() {
             return Double.isFinite(errorRate) && errorRate > errorRateThreshold;

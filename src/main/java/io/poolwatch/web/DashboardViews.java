@@ -45,6 +45,11 @@ import io.poolwatch.web.DashboardModel.PoolPage;
 import io.poolwatch.web.DashboardModel.PoolSessionsRow;
 import io.poolwatch.web.DashboardModel.ReceiverRow;
 import io.poolwatch.web.DashboardModel.ReplicaRow;
+import io.poolwatch.web.DashboardModel.ReplicaView;
+import io.poolwatch.pool.ReadRouter;
+import io.poolwatch.pool.ReplicaCondition;
+import io.poolwatch.pool.ReplicaUsability;
+import io.poolwatch.sampling.ReplicaLagSampler;
 import io.poolwatch.web.DashboardModel.RuleRow;
 import io.poolwatch.web.DashboardModel.ServerRow;
 import io.poolwatch.web.DashboardModel.Setting;
@@ -68,6 +73,8 @@ public class DashboardViews {
 
     private final io.poolwatch.cluster.ClusterJobs cluster;
     private final PoolRegistry registry;
+    private final ReadRouter router;
+    private final ReplicaLagSampler replicaLags;
     private final PoolSampler sampler;
     private final PoolHealth health;
     private final ConsistencyChecks checks;
@@ -80,8 +87,10 @@ public class DashboardViews {
 
     DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
             ServerResource servers, ReceiverResource receivers, LoadSimulator simulator, PoolwatchConfig config,
-            io.poolwatch.cluster.ClusterJobs cluster) {
+            io.poolwatch.cluster.ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags) {
         this.cluster = cluster;
+        this.router = router;
+        this.replicaLags = replicaLags;
         this.registry = registry;
         this.sampler = sampler;
         this.health = health;
@@ -199,7 +208,24 @@ public class DashboardViews {
                 new Gauge(utilization, utilWarning, DashboardModel.CRITICAL_UTILIZATION, active + " of " + s.maxSize()), active,
                 Math.max(0, open - active), awaiting, s.minSize(), s.maxSize(), latest == null ? Double.NaN : p95OrGap(latest), checkoutMs,
                 latest == null ? Double.NaN : latest.errorRate(), errorThreshold, p.recorder().currentLeakCount(), leakThreshold,
-                slowLastMinute(history), utilLine, checkoutLine, TlsView.of(p));
+                slowLastMinute(history), utilLine, checkoutLine, TlsView.of(p), replicaView(s));
+    }
+
+    /** A replica pool's routing and lag; null for a pool that is not a read replica's. */
+    private ReplicaView replicaView(PoolSettings s) {
+        if (!"replica".equals(s.role())) {
+            return null;
+        }
+        for (ReadRouter.ReplicaStatus st : router.status(s.workload())) {
+            if (st.replica().pool().name().equals(s.name())) {
+                ReplicaCondition c = st.condition();
+                String replication = replicaLags.ofPool(s.name()).map(l -> l.state().label()).orElse("unknown");
+                double threshold = alerting.rules().settings(AlertRule.REPLICA_LAG, Optional.of(s.workload())).threshold();
+                return new ReplicaView(st.usability().label(), st.description(), !st.usability().skip() && st.usability() != ReplicaUsability.DRAINED,
+                        st.replica().weight(), replication, c.lagSeconds().orElse(Double.NaN), c.lagBytes().orElse(-1L), threshold);
+            }
+        }
+        return null;
     }
 
     /** The p95 checkout time of a sample, NaN when nothing was checked out in its interval (no wait is not a 0 ms wait). */

@@ -241,6 +241,10 @@ class ReplicaRoutingPostgresTest {
             assertEquals("lagging", api.getString("replicas.find { it.pool == 'main-replica-2' }.state"), api.prettify());
             assertEquals("paused", api.getString("replicas.find { it.pool == 'main-replica-2' }.lag.state"), api.prettify());
             assertEquals(1, api.getInt("usable"));
+            // and on the dashboard, on the replica's card: not routed, paused, its lag over the threshold in words
+            String card = org.jsoup.Jsoup.parse(given().when().get("/?fragment=pools").then().statusCode(200).extract().asString())
+                    .select("#pool-main-replica-2 .replica-state").text();
+            assertTrue(card.contains("not routed (lagging)") && card.contains("replication paused") && card.contains("bytes"), card);
             // The primary's own view: both standbys stream from it, the paused one behind.
             Await.until("the primary reports both standbys", () -> lags.primary(registry.pool("main").settings().url().label())
                     .filter(p -> p.permitted() && p.standbys().stream().filter(s -> s.applicationName().startsWith("poolwatch-standby-")).count() == 2)

@@ -329,7 +329,24 @@ class DashboardRenderTest {
         return new PoolCard(name, workload, role, name.equals("main"), "postgresql", empty ? "unknown" : "up",
                 "utilization 0.42, 0 waiting", !empty, empty ? null : NOW.minusSeconds(2), new Gauge(utilization, 0.8, 0.95, "6 of 15"), 6,
                 4, utilization >= 1 ? 3 : 0, 2, 15, empty ? Double.NaN : 2.5, 2000, empty ? Double.NaN : 0.002, 0.05, 0, 5, empty ? -1 : 3,
-                util, checkout, empty ? NO_TLS_TO_REMOTE : VERIFIED_TLS);
+                util, checkout, empty ? NO_TLS_TO_REMOTE : VERIFIED_TLS,
+                role.equals("replica") ? new DashboardModel.ReplicaView("lagging", "replay lag 42.0 s is over max-lag 30 s", false, 2, "paused", 42.0,
+                        1_048_576, 10.0) : null);
+    }
+
+    @Test
+    void aReplicaCardShowsItsRoutingAndItsLagAgainstTheThreshold() {
+        List<WorkloadGroup> groups = List.of(new WorkloadGroup("main", List.of(card("main", 0.4, false), card("main-replica-1", 0.1, false, "main",
+                "replica")), List.of()));
+        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
+                List.of()).render());
+        Element replica = doc.selectFirst("#pool-main-replica-1 .replica-state");
+        assertTrue(replica.text().contains("not routed (lagging)"), replica.text());
+        assertTrue(replica.text().contains("replication paused"), replica.text());
+        assertTrue(replica.text().contains("1048576 bytes"), replica.text());
+        assertTrue(replica.text().contains("above the replica-lag threshold"), "the breach is said in words, not only by colour: " + replica.text());
+        assertEquals(1, replica.select(".bad").size());
+        assertTrue(doc.select("#pool-main .replica-state").isEmpty(), "a primary has no replica line");
     }
 
     static final TlsView VERIFIED_TLS = new TlsView(true, "verify-full", "poolwatch.defaults.tls.mode", "/etc/poolwatch/ca.pem", true,
