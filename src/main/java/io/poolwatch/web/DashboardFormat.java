@@ -127,7 +127,9 @@ public final class DashboardFormat {
             case "up", "ok", "pass" -> "✓";
             case "degraded", "warning", "pending", "fail" -> "▲";
             case "down", "critical", "firing", "error", "timeout" -> "✕";
-            case "resolved" -> "○";
+            case "resolved", "finished" -> "○";
+            case "running" -> "▶";
+            case "failed", "interrupted" -> "✕";
             default -> "?";
         };
     }

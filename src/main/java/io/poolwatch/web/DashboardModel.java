@@ -188,7 +188,41 @@ public final class DashboardModel {
     /** The overview page. */
     @TemplateData
     public record Overview(AlertBanner alerts, List<WorkloadGroup> groups, int poolCount, List<CheckRow> checks, List<ServerRow> servers,
-            List<SizingAdvice> advice, double utilizationWarning, String history) {
+            List<SizingAdvice> advice, double utilizationWarning, String history, Faults faults) {
+    }
+
+    /**
+     * A fault phase of the load simulator as the overview lists it.
+     *
+     * @param state running, finished, failed or interrupted
+     * @param detail why it failed; empty otherwise
+     */
+    @TemplateData
+    public record FaultRow(int id, String kind, String workload, Instant startedAt, Instant until, String state, String detail) {
+    }
+
+    /**
+     * The form that starts a fault phase: what it offers, and what was submitted when it was refused.
+     *
+     * @param kinds the kinds of fault
+     * @param workloads the pools a fault may run on
+     * @param kind the kind chosen
+     * @param workload the pool chosen
+     * @param duration the duration typed; empty for the kind's default
+     * @param error why the submitted form was refused, naming the field, the value and what is accepted; null otherwise
+     */
+    @TemplateData
+    public record FaultForm(List<String> kinds, List<String> workloads, String kind, String workload, String duration, String error) {
+    }
+
+    /**
+     * The overview's fault phases.
+     *
+     * @param recent the latest faults started, newest first
+     * @param running how many are running
+     */
+    @TemplateData
+    public record Faults(List<FaultRow> recent, int running, FaultForm form) {
     }
 
     /** A labelled line of a pool's configuration in effect, with the key or variable that chose it. */

@@ -1,10 +1,12 @@
 package io.poolwatch.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,9 +31,13 @@ import io.poolwatch.config.Durations;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.SizingAdvice;
+import io.poolwatch.simulator.FaultInjector;
+import io.poolwatch.simulator.LoadSimulator;
 import io.poolwatch.web.DashboardModel.AlertBanner;
 import io.poolwatch.web.DashboardModel.AlertsPage;
 import io.poolwatch.web.DashboardModel.CheckRow;
+import io.poolwatch.web.DashboardModel.FaultForm;
+import io.poolwatch.web.DashboardModel.Faults;
 import io.poolwatch.web.DashboardModel.Page;
 import io.poolwatch.web.DashboardModel.PoolPage;
 import io.poolwatch.web.DashboardModel.ServerRow;
@@ -61,7 +67,8 @@ public class DashboardResource {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance index(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
-                double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice);
+                double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice,
+                Faults faults);
 
         static native TemplateInstance index$alerts(Page page, AlertBanner banner);
 
@@ -71,6 +78,8 @@ public class DashboardResource {
         static native TemplateInstance index$checks(Page page, List<CheckRow> checks);
 
         static native TemplateInstance index$servers(Page page, List<ServerRow> servers, List<SizingAdvice> advice);
+
+        static native TemplateInstance index$faults(Page page, Faults faults);
 
         static native TemplateInstance pool(Page page, PoolPage pool);
 
@@ -94,21 +103,24 @@ public class DashboardResource {
     private final PoolSampler sampler;
     private final ConsistencyChecks checks;
     private final Alerting alerting;
+    private final LoadSimulator simulator;
 
-    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting) {
+    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting,
+            LoadSimulator simulator) {
         this.views = views;
         this.registry = registry;
         this.sampler = sampler;
         this.checks = checks;
         this.alerting = alerting;
+        this.simulator = simulator;
     }
 
     // --- pages -----------------------------------------------------------------------------------------------------
 
     @GET
     public Response index(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("pool") String pool,
-            @QueryParam("check") String check) {
-        Page page = views.page("Pools", "overview", notice(done, pool, check));
+            @QueryParam("check") String check, @QueryParam("fault") String fault) {
+        Page page = views.page("Pools", "overview", notice(done, pool, check, fault));
         if (fragment != null) {
             return switch (fragment) {
                 case "alerts" -> html(Templates.index$alerts(page, views.banner()));
@@ -119,12 +131,17 @@ public class DashboardResource {
                     ServerResource.ServerView server = views.serverView();
                     yield html(Templates.index$servers(page, views.serverRows(server), server.advice()));
                 }
+                case "faults" -> html(Templates.index$faults(page, views.faults(views.faultForm())));
                 default -> notFound(page, "fragment '" + fragment + "'");
             };
         }
+        return html(overview(page, views.faultForm()));
+    }
+
+    private TemplateInstance overview(Page page, FaultForm form) {
         DashboardModel.Overview o = views.overview();
-        return html(Templates.index(page, o.alerts(), o.groups(), o.poolCount(), o.utilizationWarning(), o.history(), o.checks(), o.servers(),
-                o.advice()));
+        return Templates.index(page, o.alerts(), o.groups(), o.poolCount(), o.utilizationWarning(), o.history(), o.checks(), o.servers(),
+                o.advice(), views.faults(form));
     }
 
     @GET
@@ -133,7 +150,7 @@ public class DashboardResource {
         if (!registry.names().contains(name)) {
             return notFound(views.page("Not found", "", null), "pool '" + name + "'");
         }
-        Page page = views.page("Pool " + name, "pool", notice(done, name, null));
+        Page page = views.page("Pool " + name, "pool", notice(done, name, null, null));
         PoolPage view = views.poolPage(name);
         if (fragment != null) {
             return "live".equals(fragment) ? html(Templates.pool$live(page, view)) : notFound(page, "fragment '" + fragment + "'");
@@ -144,7 +161,7 @@ public class DashboardResource {
     @GET
     @Path("alerts")
     public Response alerts(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("silence") String silence) {
-        Page page = views.page("Alerts", "alerts", notice(done, null, null));
+        Page page = views.page("Alerts", "alerts", notice(done, null, null, null));
         AlertsPage view = views.alertsPage(silence == null ? SilenceForm.blank() : views.silenceFormFor(silence));
         if (fragment != null) {
             return switch (fragment) {
@@ -159,7 +176,7 @@ public class DashboardResource {
     @GET
     @Path("checks")
     public Response checks(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("check") String check) {
-        Page page = views.page("Consistency checks", "checks", notice(done, null, check));
+        Page page = views.page("Consistency checks", "checks", notice(done, null, check, null));
         List<CheckRow> rows = views.checkRows(true);
         if (fragment != null) {
             return "list".equals(fragment) ? html(Templates.checks$list(page, rows)) : notFound(page, "fragment '" + fragment + "'");
@@ -258,6 +275,48 @@ public class DashboardResource {
         return back(null, "/alerts", "done=expired");
     }
 
+    /**
+     * Starts a fault phase of the load simulator ({@link LoadSimulator#fault}), as {@code POST /api/v1/simulator/faults/{kind}}
+     * does. Every field is checked before anything starts; a refused form answers 400 with the overview, the values as
+     * submitted and what is wrong with them.
+     */
+    @POST
+    @Path("actions/faults")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response fault(@FormParam("kind") String kind,
+            @FormParam("workload") String workload, @FormParam("duration") String duration) {
+        String kindValue = kind == null ? "" : kind.trim();
+        String workloadValue = workload == null ? "" : workload.trim();
+        String durationValue = duration == null ? "" : duration.trim();
+        String error = null;
+        Optional<Duration> length = Optional.empty();
+        List<String> kinds = DashboardViews.faultKinds();
+        if (!kinds.contains(kindValue)) {
+            error = "kind=" + kindValue + ": accepted: " + String.join(", ", kinds);
+        } else if (!registry.names().contains(workloadValue)) {
+            error = "workload=" + workloadValue + ": no such pool; accepted: " + String.join(", ", registry.names());
+        } else if (!durationValue.isEmpty()) {
+            try {
+                length = Optional.of(Durations.parse(durationValue));
+            } catch (IllegalArgumentException e) {
+                error = "duration=" + durationValue + ": " + e.getMessage() + ", or empty for the kind's default";
+            }
+        }
+        if (error == null) {
+            try {
+                FaultInjector.Fault started = simulator.fault(kindValue, workloadValue, length);
+                return back(null, "/", "done=fault&fault=" + started.id(), "fault-phases");
+            } catch (IllegalArgumentException e) {
+                // The injector's own limits (at most 10 minutes, 10 at once, an engine or pool it cannot run on), each naming its
+                // field; the API's "fault" is this form's "kind".
+                error = e.getMessage().startsWith("fault=") ? "kind=" + e.getMessage().substring("fault=".length()) : e.getMessage();
+            }
+        }
+        Page page = views.page("Pools", "overview", null);
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
+                .entity(overview(page, views.faultForm(kindValue, workloadValue, durationValue, error))).build();
+    }
+
     // --- helpers ---------------------------------------------------------------------------------------------------
 
     private double warning() {
@@ -265,7 +324,7 @@ public class DashboardResource {
     }
 
     /** What a page says after an action; only fixed texts and names that exist, never what a query string says. */
-    private String notice(String done, String pool, String check) {
+    private String notice(String done, String pool, String check, String fault) {
         if (done == null) {
             return null;
         }
@@ -278,6 +337,9 @@ public class DashboardResource {
             case "running" -> knownCheck ? "Check " + check + " is still running; its result will show here." : null;
             case "silenced" -> "Silence created: matching alerts are still listed, but not notified.";
             case "expired" -> "Silence ended.";
+            case "fault" -> simulator.faults().stream().filter(f -> Integer.toString(f.id()).equals(fault)).findFirst()
+                    .map(f -> "Fault " + f.kind() + " started on " + f.workload() + " until " + DashboardFormat.clock(f.until()) + " UTC.")
+                    .orElse(null);
             default -> null;
         };
     }

@@ -30,6 +30,7 @@ import io.poolwatch.sampling.LeakRecord;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 import io.poolwatch.sampling.ServerSnapshot;
+import io.poolwatch.simulator.FaultInjector;
 import io.poolwatch.simulator.LoadSimulator;
 import io.poolwatch.web.DashboardModel.AlertBanner;
 import io.poolwatch.web.DashboardModel.AlertRow;
@@ -37,6 +38,9 @@ import io.poolwatch.web.DashboardModel.AlertsPage;
 import io.poolwatch.web.DashboardModel.Chart;
 import io.poolwatch.web.DashboardModel.CheckRow;
 import io.poolwatch.web.DashboardModel.Event;
+import io.poolwatch.web.DashboardModel.FaultForm;
+import io.poolwatch.web.DashboardModel.FaultRow;
+import io.poolwatch.web.DashboardModel.Faults;
 import io.poolwatch.web.DashboardModel.Gauge;
 import io.poolwatch.web.DashboardModel.LeakRow;
 import io.poolwatch.web.DashboardModel.Overview;
@@ -70,6 +74,8 @@ public class DashboardViews {
     static final int CHECK_HISTORY_SHOWN = 20;
     /** Events listed on a pool's page. */
     static final int EVENTS_SHOWN = 30;
+    /** Fault phases listed on the overview. */
+    static final int FAULTS_SHOWN = 10;
 
     private final io.poolwatch.cluster.ClusterJobs cluster;
     private final PoolRegistry registry;
@@ -128,7 +134,55 @@ public class DashboardViews {
         Instant now = clock.instant();
         ServerResource.ServerView server = servers.get();
         return new Overview(banner(), groups(now), registry.pools().size(), checkRows(false), serverRows(server), server.advice(),
-                alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold(), Durations.format(SPARKLINE_WINDOW));
+                alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold(), Durations.format(SPARKLINE_WINDOW),
+                faults(faultForm()));
+    }
+
+    // --- fault phases --------------------------------------------------------------------------------------------
+
+    /** The kinds of fault the simulator starts, as the form and the API name them. */
+    public static List<String> faultKinds() {
+        return java.util.Arrays.stream(FaultInjector.Kind.values()).map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    /** The fault form as it first shows: a leak on main (or the first pool), for the kind's default duration. */
+    public FaultForm faultForm() {
+        List<String> workloads = List.copyOf(registry.names());
+        String workload = workloads.contains("main") || workloads.isEmpty() ? "main" : workloads.get(0);
+        return new FaultForm(faultKinds(), workloads, "leak", workload, "", null);
+    }
+
+    /** A refused fault form: the values submitted, and why. */
+    public FaultForm faultForm(String kind, String workload, String duration, String error) {
+        return new FaultForm(faultKinds(), List.copyOf(registry.names()), kind, workload, duration, error);
+    }
+
+    /** The latest fault phases, newest first, with the form. */
+    public Faults faults(FaultForm form) {
+        List<FaultInjector.Fault> all = simulator.faults();
+        List<FaultRow> rows = new ArrayList<>();
+        int running = 0;
+        for (FaultInjector.Fault f : all) {
+            if (f.state().equals("running")) {
+                running++;
+            }
+            if (rows.size() < FAULTS_SHOWN) {
+                rows.add(faultRow(f));
+            }
+        }
+        return new Faults(rows, running, form);
+    }
+
+    /** The injector's state ("failed: reason") split into the word and the reason. */
+    static FaultRow faultRow(FaultInjector.Fault f) {
+        String state = f.state();
+        String detail = "";
+        int colon = state.indexOf(':');
+        if (colon >= 0) {
+            detail = state.substring(colon + 1).trim();
+            state = state.substring(0, colon);
+        }
+        return new FaultRow(f.id(), f.kind(), f.workload(), f.startedAt(), f.until(), state, detail);
     }
 
     /** Each database server's sessions with poolwatch's pools joined, and pool-sizing advice, from the latest samples. */

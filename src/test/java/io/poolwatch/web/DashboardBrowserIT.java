@@ -183,6 +183,24 @@ class DashboardBrowserIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void aFaultStartsFromTheOverviewsFormAndIsListedThere() {
+        var driver = browser.driver();
+        driver.get(app.baseUri() + "/");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("fault-kind"))).selectByValue("slow");
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("fault-workload"))).selectByValue("main");
+        driver.findElement(By.id("fault-duration")).sendKeys("10s");
+        driver.findElement(By.id("fault-submit")).click();
+        // The form asks first.
+        new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("done=fault"));
+        String notice = driver.findElement(By.cssSelector("p.notice")).getText();
+        assertTrue(notice.matches("Fault slow started on main until \\d\\d:\\d\\d:\\d\\d UTC\\."), notice);
+        String first = driver.findElement(By.cssSelector("#faults tbody tr")).getText();
+        assertTrue(first.contains("slow") && first.contains("main") && first.contains("running"), first);
+    }
+
     /** The innermost elements that reach past the window's right edge, outside any scrolling box. */
     private static final String WIDER_THAN_SCREEN = """
             const w = document.documentElement.clientWidth, out = [];

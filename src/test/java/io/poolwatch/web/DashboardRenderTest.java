@@ -65,12 +65,13 @@ class DashboardRenderTest {
     @Test
     void theOverviewRendersWithNoPoolAndNothingRun() {
         Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
-                List.of()).render());
+                List.of(), faults(List.of(), null)).render());
         assertEquals(0, doc.select("article.card").size());
         assertTrue(doc.select("#pools .empty").text().contains("No pool is configured"), doc.select("#pools").outerHtml());
         assertTrue(doc.select("#alerts").text().contains("No alert is firing or pending"));
         assertTrue(doc.select("#checks .empty").text().contains("No consistency check"));
         assertTrue(doc.select("#servers .empty").text().contains("No server-side view"));
+        assertTrue(doc.select("#faults .empty").text().contains("No fault has been started"));
     }
 
     @Test
@@ -81,7 +82,7 @@ class DashboardRenderTest {
                 new WorkloadGroup("jobs", List.of(card("jobs", 0.9, false)), List.of()),
                 new WorkloadGroup("financial", List.of(card("financial", 1.0, false)), List.of()));
         Document doc = render(DashboardResource.Templates.index(page(), banner(alerts()), groups, 4, 0.8, "1h", checks(false), servers(),
-                List.of(new SizingAdvice("jobs", "undersized", "at its max-size of 10 in 12% of samples"))).render());
+                List.of(new SizingAdvice("jobs", "undersized", "at its max-size of 10 in 12% of samples")), faults(List.of(), null)).render());
         assertEquals(List.of("main", "main-replica-1", "jobs", "financial"), doc.select("article.card").eachAttr("data-pool"));
         Element main = doc.selectFirst("section.workload:has(#pool-main)");
         assertTrue(main.select("#pool-main-replica-1").size() == 1, "the replica sits with its primary");
@@ -114,8 +115,8 @@ class DashboardRenderTest {
         List<WorkloadGroup> groups = IntStream.range(0, 50)
                 .mapToObj(i -> new WorkloadGroup("w" + i, List.of(card("w" + i, i % 3 == 0 ? Double.NaN : i / 50.0, i % 2 == 0)), List.of()))
                 .toList();
-        String html = DashboardResource.Templates.index(page(), banner(alerts()), groups, 50, 0.8, "1h", checks(true), servers(), List.of())
-                .render();
+        String html = DashboardResource.Templates.index(page(), banner(alerts()), groups, 50, 0.8, "1h", checks(true), servers(), List.of(),
+                faults(List.of(), null)).render();
         Document doc = render(html);
         assertEquals(50, doc.select("article.card").size());
         assertEquals(50, doc.select("article.card h4 a[href^=/pools/w]").size());
@@ -132,7 +133,8 @@ class DashboardRenderTest {
                 "pools", DashboardResource.Templates.index$pools(page, List.of(new WorkloadGroup("main", List.of(card("main", 0.5, false)),
                         List.of())), 1, 0.8, "1h").render(),
                 "checks", DashboardResource.Templates.index$checks(page, checks(false)).render(),
-                "servers", DashboardResource.Templates.index$servers(page, servers(), List.of()).render());
+                "servers", DashboardResource.Templates.index$servers(page, servers(), List.of()).render(),
+                "faults", DashboardResource.Templates.index$faults(page, faults(faultRows(), null)).render());
         fragments.forEach((id, html) -> {
             Document doc = Jsoup.parseBodyFragment(html);
             Element root = doc.body().child(0);
@@ -143,6 +145,40 @@ class DashboardRenderTest {
             assertEquals(1, doc.body().childrenSize(), "one element, swapped as a whole: " + id);
             assertFalse(html.contains("<html"), "a fragment is not a page");
         });
+    }
+
+    @Test
+    void theFaultPhasesListStateInWordsAndTheFormOffersEveryKindAndPool() {
+        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
+                List.of(), faults(faultRows(), null)).render());
+        Element form = doc.selectFirst("form[action=/actions/faults]");
+        assertEquals(List.of("leak", "slow", "saturate", "inconsistency"), form.select("#fault-kind option").eachAttr("value"));
+        assertEquals(List.of("main", "jobs", HOSTILE), form.select("#fault-workload option").eachAttr("value"));
+        assertEquals("main", form.selectFirst("#fault-workload option[selected]").attr("value"));
+        assertEquals("", form.selectFirst("#fault-duration").attr("value"));
+        assertEquals(0, doc.select("#fault-error").size());
+        assertEquals(1, doc.select("noscript meta[http-equiv=refresh]").size(), "the overview still reloads itself without scripts");
+        List<String> states = doc.select("#faults tbody tr td:last-child .state").eachText();
+        assertEquals(List.of("▶ running", "○ finished", "✕ failed"), states);
+        assertTrue(doc.select("#faults tbody tr").get(2).text().contains(HOSTILE), "a failure's reason is shown, as text");
+        assertEquals(0, doc.select("img[src=x]").size());
+        assertTrue(doc.select("#faults h3").text().contains("1 running"));
+        assertAccessible(doc);
+    }
+
+    @Test
+    void aRefusedFaultFormKeepsWhatWasTypedSaysWhyAndDoesNotReload() {
+        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
+                List.of(), faults(List.of(), "duration=" + HOSTILE + ": not a duration")).render());
+        Element error = doc.selectFirst("#fault-error");
+        assertTrue(error.text().contains("Not started: duration=" + HOSTILE), error.text());
+        assertEquals("fault-error", doc.selectFirst("form[action=/actions/faults]").attr("aria-describedby"));
+        assertEquals(HOSTILE, doc.selectFirst("#fault-duration").attr("value"));
+        assertEquals("saturate", doc.selectFirst("#fault-kind option[selected]").attr("value"));
+        assertEquals("jobs", doc.selectFirst("#fault-workload option[selected]").attr("value"));
+        assertEquals(0, doc.select("noscript meta[http-equiv=refresh]").size(), "a reload would throw away what was typed");
+        assertEquals(0, doc.select("img[src=x]").size());
+        assertAccessible(doc);
     }
 
     // --- a pool's page ---------------------------------------------------------------------------------------------
@@ -290,6 +326,21 @@ class DashboardRenderTest {
 
     // --- made-up views ---------------------------------------------------------------------------------------------
 
+    static DashboardModel.Faults faults(List<DashboardModel.FaultRow> rows, String error) {
+        List<String> pools = List.of("main", "jobs", HOSTILE);
+        DashboardModel.FaultForm form = error == null
+                ? new DashboardModel.FaultForm(DashboardViews.faultKinds(), pools, "leak", "main", "", null)
+                : new DashboardModel.FaultForm(DashboardViews.faultKinds(), pools, "saturate", "jobs", HOSTILE, error);
+        return new DashboardModel.Faults(rows, (int) rows.stream().filter(r -> r.state().equals("running")).count(), form);
+    }
+
+    static List<DashboardModel.FaultRow> faultRows() {
+        return List.of(
+                new DashboardModel.FaultRow(3, "saturate", "jobs", NOW.minusSeconds(5), NOW.plusSeconds(25), "running", ""),
+                new DashboardModel.FaultRow(2, "leak", "main", NOW.minusSeconds(120), NOW.minusSeconds(100), "finished", ""),
+                new DashboardModel.FaultRow(1, "slow", HOSTILE, NOW.minusSeconds(300), NOW.minusSeconds(270), "failed", HOSTILE));
+    }
+
     static Page page() {
         return new Page("Test", "overview", NOW, 5, false, 1, 1, null, false);
     }
@@ -339,7 +390,7 @@ class DashboardRenderTest {
         List<WorkloadGroup> groups = List.of(new WorkloadGroup("main", List.of(card("main", 0.4, false), card("main-replica-1", 0.1, false, "main",
                 "replica")), List.of()));
         Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
-                List.of()).render());
+                List.of(), faults(List.of(), null)).render());
         Element replica = doc.selectFirst("#pool-main-replica-1 .replica-state");
         assertTrue(replica.text().contains("not routed (lagging)"), replica.text());
         assertTrue(replica.text().contains("replication paused"), replica.text());
@@ -360,7 +411,7 @@ class DashboardRenderTest {
         List<WorkloadGroup> groups = List.of(new WorkloadGroup("main", List.of(card("main", 0.4, false)), List.of()),
                 new WorkloadGroup("jobs", List.of(card("jobs", 0.1, true)), List.of()));
         Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
-                List.of()).render());
+                List.of(), faults(List.of(), null)).render());
         Element mainBadge = doc.selectFirst("#pool-main .tag.tls-on");
         assertEquals("TLS", mainBadge.text());
         assertEquals("mode verify-full; encrypted, TLSv1.3 TLS_AES_256_GCM_SHA384; certificate and host name verified",

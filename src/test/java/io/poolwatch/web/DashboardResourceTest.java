@@ -21,12 +21,15 @@ import jakarta.inject.Inject;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.simulator.LoadSimulator;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.CsrfForm;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -49,6 +52,15 @@ class DashboardResourceTest {
     @Inject
     Alerting alerting;
 
+    @Inject
+    LoadSimulator simulator;
+
+    /** Faults hold connections of the pools the other tests use: none may outlive its test. */
+    @AfterEach
+    void faultsHaveEnded() throws Exception {
+        Await.until("every fault has ended", () -> simulator.faults().stream().noneMatch(f -> f.state().equals("running")));
+    }
+
     @Test
     void theOverviewAndItsFragmentsServeEveryPoolLiveAndUncached() {
         sampler.sampleNow();
@@ -60,7 +72,7 @@ class DashboardResourceTest {
         assertEquals(1, doc.select("noscript meta[http-equiv=refresh]").size(), "without scripts the overview reloads itself");
         assertEquals(1, doc.select("script[src=/webjars/htmx.org/dist/htmx.min.js]").size());
         DashboardRenderTest.assertAccessible(doc);
-        for (String fragment : List.of("alerts", "pools", "checks", "servers")) {
+        for (String fragment : List.of("alerts", "pools", "checks", "servers", "faults")) {
             String part = given().when().get("/?fragment=" + fragment).then().statusCode(200).extract().asString();
             Document d = Jsoup.parseBodyFragment(part);
             assertEquals(fragment, d.body().child(0).id(), part);
@@ -157,6 +169,85 @@ class DashboardResourceTest {
                 .header("Location", endsWith("/alerts?done=expired"));
         assertFalse(alerting.silences().all().stream().filter(s -> s.id().equals(made.id())).findFirst().orElseThrow().active(Instant.now()));
         CsrfForm.given().redirects().follow(false).when().post("/actions/silences/nope/expire").then().statusCode(404);
+    }
+
+    @Test
+    void theFaultFormStartsARealFaultThatTheApiAndTheOverviewShow() throws Exception {
+        String location = CsrfForm.given().redirects().follow(false).formParam("kind", "leak").formParam("workload", "jobs")
+                .formParam("duration", "3s").when().post("/actions/faults").then().statusCode(303)
+                .header("Location", containsString("/?done=fault&fault=")).header("Location", endsWith("#fault-phases"))
+                .extract().header("Location");
+        int id = Integer.parseInt(location.replaceAll(".*fault=(\\d+)#.*", "$1"));
+        given().when().get("/api/v1/simulator/faults").then().statusCode(200)
+                .body("find { it.id == " + id + " }.kind", equalTo("leak"))
+                .body("find { it.id == " + id + " }.workload", equalTo("jobs"))
+                .body("find { it.id == " + id + " }.state", equalTo("running"));
+        Await.until("the leak is reported", () -> registry.pool("jobs").recorder().leaks().stream()
+                .anyMatch(l -> l.holderThread().startsWith("fault-leak-jobs-" + id)));
+
+        Document doc = Jsoup.parse(given().when().get(location.substring(0, location.indexOf('#'))).then().statusCode(200).extract().asString());
+        String notice = doc.selectFirst("p.notice").text();
+        assertTrue(notice.matches("Fault leak started on jobs until \\d\\d:\\d\\d:\\d\\d UTC\\."), notice);
+        assertTrue(doc.select("#faults tbody tr").first().text().contains("leak #" + id + " jobs"), doc.select("#faults").text());
+        assertTrue(doc.select("#faults tbody tr").first().text().contains("running"), doc.select("#faults").text());
+        DashboardRenderTest.assertAccessible(doc);
+
+        Await.until("the fault ends by itself", () -> simulator.faults().stream().anyMatch(f -> f.id() == id && f.state().equals("finished")));
+        Document part = Jsoup.parseBodyFragment(given().when().get("/?fragment=faults").then().statusCode(200).extract().asString());
+        assertTrue(part.select("tbody tr").first().text().contains("finished"), part.text());
+        // the notice says only what exists
+        given().when().get("/?done=fault&fault=99999").then().statusCode(200).body(not(containsString("started on")));
+        given().when().get("/?done=fault&fault=%3Cb%3Ex").then().statusCode(200).body(not(containsString("<b>x")));
+    }
+
+    @Test
+    void aRefusedFaultFormIs400NamingTheFieldTheValueAndWhatIsAcceptedAndStartsNothing() {
+        int before = simulator.faults().size();
+        refusedFault("meltdown", "jobs", "", "kind=meltdown: accepted: leak, slow, saturate, inconsistency");
+        refusedFault("", "jobs", "", "kind=: accepted: leak, slow, saturate, inconsistency");
+        refusedFault("leak", "nope", "", "workload=nope: no such pool; accepted: ");
+        refusedFault("leak", "jobs", "soon", "duration=soon: &#39;soon&#39; is not a duration; accepted: ");
+        refusedFault("leak", "jobs", "99h", "duration=99h: accepted: above 0s and at most 10m");
+        refusedFault("leak", "jobs", "0s", "duration=0s: accepted: above 0s and at most 10m");
+        refusedFault("leak", "analytics", "", "kind=leak: leak detection is off for pool &#39;analytics&#39;");
+        String page = refusedFault("slow", "main", "<b>x</b>", "duration=&lt;b&gt;x&lt;/b&gt;");
+        assertFalse(page.contains("<b>x"), "what was typed is shown as text");
+        Document doc = Jsoup.parse(page);
+        assertEquals("<b>x</b>", doc.selectFirst("#fault-duration").attr("value"), "what was typed is kept");
+        assertEquals("slow", doc.selectFirst("#fault-kind option[selected]").attr("value"));
+        assertEquals("main", doc.selectFirst("#fault-workload option[selected]").attr("value"));
+        assertEquals(0, doc.select("noscript meta[http-equiv=refresh]").size(), "no reload that would throw the form away");
+        DashboardRenderTest.assertAccessible(doc);
+        assertEquals(before, simulator.faults().size(), "nothing was started");
+        given().when().get("/actions/faults").then().statusCode(405);
+    }
+
+    @Test
+    void theFaultFormCarriesItsCsrfTokenAndIsRefusedWithoutIt() {
+        // The page hands out a token in its cookie and writes the same into the fault form.
+        io.restassured.response.Response page = given().when().get("/");
+        String cookie = page.getCookie(CsrfForm.COOKIE);
+        assertEquals(cookie, Jsoup.parse(page.asString()).selectFirst("form[action=/actions/faults] input[name=_csrf]").attr("value"));
+
+        int before = simulator.faults().size();
+        given().redirects().follow(false).formParam("kind", "slow").formParam("workload", "main").formParam("duration", "300ms").when()
+                .post("/actions/faults").then().statusCode(400).body(containsString("security token is missing or out of date"));
+        given().redirects().follow(false).cookie(CsrfForm.COOKIE, cookie).formParam("_csrf", "forged-forged-forged").formParam("kind", "slow")
+                .formParam("workload", "main").formParam("duration", "300ms").when().post("/actions/faults").then().statusCode(400);
+        // refused before the fields are read: a bad form without the token is refused as such, not validated
+        given().redirects().follow(false).formParam("kind", "meltdown").when().post("/actions/faults").then().statusCode(400)
+                .body(containsString("security token"));
+        assertEquals(before, simulator.faults().size(), "nothing was started");
+
+        given().redirects().follow(false).cookie(CsrfForm.COOKIE, cookie).formParam("_csrf", cookie).formParam("kind", "slow")
+                .formParam("workload", "main").formParam("duration", "300ms").when().post("/actions/faults").then().statusCode(303);
+        assertEquals(before + 1, simulator.faults().size());
+    }
+
+    private static String refusedFault(String kind, String workload, String duration, String says) {
+        return CsrfForm.given().redirects().follow(false).formParam("kind", kind).formParam("workload", workload)
+                .formParam("duration", duration).when().post("/actions/faults").then().statusCode(400).contentType(containsString("text/html"))
+                .body(containsString("Not started: " + says)).extract().asString();
     }
 
     @Test
