@@ -25,7 +25,7 @@ public final class DashboardModel {
     /** What every page's layout needs. */
     @TemplateData
     public record Page(String title, String active, Instant now, int refreshSeconds, boolean embedded, int firing, int pending,
-            String notice, boolean standby) {
+            String notice, boolean standby, boolean admin) {
 
         /** The htmx trigger of a fragment refreshed on the sampling interval. */
         public String trigger() {

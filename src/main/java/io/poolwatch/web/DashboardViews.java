@@ -51,6 +51,9 @@ import io.poolwatch.web.DashboardModel.ReceiverRow;
 import io.poolwatch.web.DashboardModel.ReplicaRow;
 import io.poolwatch.web.DashboardModel.ReplicaView;
 import io.poolwatch.pool.ReadRouter;
+import io.poolwatch.security.AccessPolicy;
+import io.poolwatch.security.SecurityMode;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.poolwatch.pool.ReplicaCondition;
 import io.poolwatch.pool.ReplicaUsability;
 import io.poolwatch.sampling.ReplicaLagSampler;
@@ -80,6 +83,8 @@ public class DashboardViews {
     private final io.poolwatch.cluster.ClusterJobs cluster;
     private final PoolRegistry registry;
     private final ReadRouter router;
+    private final SecurityMode securityMode;
+    private final jakarta.enterprise.inject.Instance<SecurityIdentity> identity;
     private final ReplicaLagSampler replicaLags;
     private final PoolSampler sampler;
     private final PoolHealth health;
@@ -93,8 +98,11 @@ public class DashboardViews {
 
     DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
             ServerResource servers, ReceiverResource receivers, LoadSimulator simulator, PoolwatchConfig config,
-            io.poolwatch.cluster.ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags) {
+            io.poolwatch.cluster.ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags, SecurityMode securityMode,
+            jakarta.enterprise.inject.Instance<SecurityIdentity> identity) {
         this.cluster = cluster;
+        this.securityMode = securityMode;
+        this.identity = identity;
         this.router = router;
         this.replicaLags = replicaLags;
         this.registry = registry;
@@ -125,7 +133,24 @@ public class DashboardViews {
             }
         }
         return new DashboardModel.Page(title, active, clock.instant(), refreshSeconds(), registry.embedded(), firing, pending, notice,
-                cluster.coordinated() && !cluster.leads());
+                cluster.coordinated() && !cluster.leads(), mayAct());
+    }
+
+    /**
+     * Whether the one asking may use the admin forms: the admin role, or anyone while poolwatch runs without users
+     * (loopback only, see {@link SecurityMode}). A viewer sees the pages without the forms it could not post.
+     */
+    private boolean mayAct() {
+        if (securityMode.decision().anonymous()) {
+            return true;
+        }
+        try {
+            SecurityIdentity id = identity.get();
+            return !id.isAnonymous() && id.hasRole(AccessPolicy.ADMIN);
+        } catch (RuntimeException e) {
+            // Rendered outside a request (a test): no one to ask.
+            return false;
+        }
     }
 
     // --- overview ------------------------------------------------------------------------------------------------

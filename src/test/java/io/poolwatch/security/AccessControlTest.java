@@ -195,6 +195,17 @@ class AccessControlTest {
     }
 
     @Test
+    void aViewerSeesThePagesWithoutTheFormsItCouldNotPostAndAnAdminSeesThem() {
+        for (String path : List.of("/", "/alerts", "/checks", "/pools/main")) {
+            org.jsoup.nodes.Document viewer = org.jsoup.Jsoup.parse(Caller.VIEWER.spec().when().get(path).then().statusCode(200).extract().asString());
+            assertEquals(0, viewer.select("form[method=post]").size(), path + " shows a viewer a form: " + viewer.select("form"));
+            org.jsoup.nodes.Document admin = org.jsoup.Jsoup.parse(Caller.ADMIN.spec().when().get(path).then().statusCode(200).extract().asString());
+            assertTrue(admin.select("form[method=post]").size() > 0 || path.equals("/checks"), path + " shows an admin no form");
+        }
+        Caller.VIEWER.spec().when().get("/").then().body(containsString("Starting a fault needs the admin role"));
+    }
+
+    @Test
     void aChangeSentFromAnotherOriginIsRefusedEvenForAnAdmin() {
         Caller.ADMIN.spec().header("Origin", "http://evil.example").contentType(ContentType.JSON).body("{}").when().post("/api/v1/silences")
                 .then().statusCode(403);

@@ -342,7 +342,7 @@ class DashboardRenderTest {
     }
 
     static Page page() {
-        return new Page("Test", "overview", NOW, 5, false, 1, 1, null, false);
+        return new Page("Test", "overview", NOW, 5, false, 1, 1, null, false, true);
     }
 
     static AlertBanner banner(List<AlertRow> alerts) {
