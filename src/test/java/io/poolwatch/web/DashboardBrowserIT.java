@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -66,7 +66,8 @@ class DashboardBrowserIT {
     void theOverviewShowsACardPerPoolAndUpdatesWithoutReloading() {
         var driver = browser.driver();
         driver.get(app.baseUri() + "/");
-        List<String> cards = driver.findElements(By.cssSelector("article.card")).stream().map(e -> e.getDomAttribute("data-pool")).toList();
+        List<String> cards = new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.cssSelector("article.card")).stream().map(e -> e.getDomAttribute("data-pool")).toList());
         assertEquals(WORKLOADS, cards);
         List<String> api = given().baseUri(app.baseUri()).when().get("/api/v1/pools").then().statusCode(200).extract().jsonPath()
                 .getList("name", String.class);
@@ -74,8 +75,9 @@ class DashboardBrowserIT {
 
         // A mark the page would lose if it reloaded.
         driver.executeScript("window.poolwatchTestMark = 'still here';");
+        // htmx replaces the card's element on each refresh: an element found a moment ago may be gone (stale), so read it again.
         String before = driver.findElement(By.id("pool-main")).getDomAttribute("data-sampled-at");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> {
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class).until(d -> {
             String now = d.findElement(By.id("pool-main")).getDomAttribute("data-sampled-at");
             return now != null && !now.isEmpty() && !now.equals(before);
         });
@@ -90,14 +92,14 @@ class DashboardBrowserIT {
         var driver = browser.driver();
         driver.get(app.baseUri() + "/");
         driver.executeScript("window.poolwatchTestMark = 'still here';");
-        String line = driver.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d");
+        String line = fresh(d -> d.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d"));
         // The demo's faults start 30 s after start-up; the alert shows once the rules see them.
-        WebElement alert = new WebDriverWait(driver, Duration.ofSeconds(150)).until(
+        new WebDriverWait(driver, Duration.ofSeconds(150)).ignoring(StaleElementReferenceException.class).until(
                 ExpectedConditions.presenceOfElementLocated(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")));
-        String text = alert.getText();
+        String text = fresh(d -> d.findElement(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")).getText());
         assertTrue(text.matches("(?s).*(pending|firing).*value .* (>|>=) .*since.*"), text);
         assertEquals("still here", driver.executeScript("return window.poolwatchTestMark;"), "the page was reloaded");
-        String moved = driver.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d");
+        String moved = fresh(d -> d.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d"));
         assertTrue(!moved.equals(line), "the sparkline did not move: " + moved);
 
         browser.colorScheme("light");
@@ -112,19 +114,22 @@ class DashboardBrowserIT {
     void aPoolLinkLeadsToThePoolsPageAndResetMetricsIsAnAdminForm() {
         var driver = browser.driver();
         driver.get(app.baseUri() + "/");
-        driver.findElement(By.cssSelector("#pool-jobs h4 a")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(app.baseUri() + "/pools/jobs"));
+        fresh(d -> {
+            d.findElement(By.cssSelector("#pool-jobs h4 a")).click();
+            return true;
+        });
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlToBe(app.baseUri() + "/pools/jobs"));
         assertTrue(driver.findElement(By.tagName("h1")).getText().contains("jobs"));
         assertEquals(4, driver.findElements(By.cssSelector("figure.chart svg")).size());
 
         driver.findElement(By.id("reset-jobs")).click();
         // The form asks first.
-        new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("done=reset"));
+        new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done=reset"));
         assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().contains("Metrics of pool jobs reset"));
         String resetAt = given().baseUri(app.baseUri()).when().get("/api/v1/pools/jobs").then().statusCode(200).extract().asString();
         assertTrue(resetAt.contains("\"name\":\"jobs\""), resetAt);
-        assertTrue(driver.findElement(By.id("live")).getText().contains("metrics reset"));
+        assertTrue(fresh(d -> d.findElement(By.id("live")).getText()).contains("metrics reset"));
     }
 
     @Test
@@ -133,7 +138,7 @@ class DashboardBrowserIT {
         var driver = browser.driver();
         driver.get(app.baseUri() + "/checks");
         driver.findElement(By.id("run-ledger-balanced")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(60)).until(ExpectedConditions.urlContains("done="));
+        new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done="));
         assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().matches("Check ledger-balanced (ran: \\w+|is still running).*"),
                 driver.findElement(By.cssSelector("p.notice")).getText());
 
@@ -143,8 +148,8 @@ class DashboardBrowserIT {
         driver.findElement(By.id("value-1")).sendKeys("analytics");
         driver.findElement(By.id("silence-comment")).sendKeys("browser test");
         driver.findElement(By.id("silence-submit")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("done=silenced"));
-        assertTrue(driver.findElement(By.id("active")).getText().contains("pool=\"analytics\""));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done=silenced"));
+        assertTrue(fresh(d -> d.findElement(By.id("active")).getText()).contains("pool=\"analytics\""));
         assertTrue(given().baseUri(app.baseUri()).when().get("/api/v1/silences").then().statusCode(200).extract().asString()
                 .contains("browser test"));
     }
@@ -193,11 +198,11 @@ class DashboardBrowserIT {
         driver.findElement(By.id("fault-duration")).sendKeys("10s");
         driver.findElement(By.id("fault-submit")).click();
         // The form asks first.
-        new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("done=fault"));
+        new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done=fault"));
         String notice = driver.findElement(By.cssSelector("p.notice")).getText();
         assertTrue(notice.matches("Fault slow started on main until \\d\\d:\\d\\d:\\d\\d UTC\\."), notice);
-        String first = driver.findElement(By.cssSelector("#faults tbody tr")).getText();
+        String first = fresh(d -> d.findElement(By.cssSelector("#faults tbody tr")).getText());
         assertTrue(first.contains("slow") && first.contains("main") && first.contains("running"), first);
     }
 
@@ -222,5 +227,10 @@ class DashboardBrowserIT {
         } catch (java.io.IOException e) {
             return e.toString();
         }
+    }
+
+    /** Reads from the page, again if htmx replaced the element between finding and reading it. */
+    private static <T> T fresh(java.util.function.Function<org.openqa.selenium.WebDriver, T> read) {
+        return new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(read::apply);
     }
 }
