@@ -55,10 +55,20 @@ final class AlertEvaluator {
 
     private final AlertRules rules;
     private final String instance;
+    private final java.util.Optional<String> clusterInstance;
     private final String externalUrl;
     private final Map<String, Deque<long[]>> slowHistory = new HashMap<>();
 
     AlertEvaluator(AlertRules rules, String instance, String externalUrl) {
+        this(rules, instance, java.util.Optional.empty(), externalUrl);
+    }
+
+    /**
+     * @param clusterInstance the instance label of alerts about databases, replicas and checks when replicas coordinate
+     *        (the same in every replica); empty to label every alert with {@code instance}
+     */
+    AlertEvaluator(AlertRules rules, String instance, java.util.Optional<String> clusterInstance, String externalUrl) {
+        this.clusterInstance = clusterInstance;
         this.rules = rules;
         this.instance = instance;
         this.externalUrl = externalUrl;
@@ -175,7 +185,7 @@ final class AlertEvaluator {
         SortedMap<String, String> labels = new TreeMap<>(about);
         labels.put("alertname", rule.label());
         labels.put("severity", settings.severity().orElse(severity).label());
-        labels.put("instance", instance);
+        labels.put("instance", rule.scope() == AlertRule.Scope.POOL ? instance : clusterInstance.orElse(instance));
         boolean breached = rule.breaches(value, settings.threshold());
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put("summary", rule.label() + " on " + subject + ": " + format(rule, value) + " " + rule.operator() + " "

@@ -120,7 +120,7 @@ public class Alerting {
         this.instance = this.config.instance().orElse(host);
         this.externalUrl = this.config.externalUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
                 .orElse("http://" + host + ":" + port);
-        this.evaluator = new AlertEvaluator(rules, instance, externalUrl);
+        this.evaluator = new AlertEvaluator(rules, instance, cluster.alertInstance(), externalUrl);
         this.machine = new AlertStateMachine(this.config.resolvedRetention());
         this.silences = new Silences(clock);
     }

@@ -131,6 +131,17 @@ public class ClusterJobs {
                 Durations.format(lockAtMostFor.plus(period)));
     }
 
+    /**
+     * The {@code instance} label of the alerts only the holder sends (about a database server, a replica or a check),
+     * when coordinated: the same in every replica ({@code poolwatch@<the outbox database>}), so that after a takeover the
+     * new holder's alerts are the old holder's alerts (same labels, same fingerprint) and their resolution reaches
+     * the receivers. Empty when not coordinated: a lone process labels every alert with its own instance.
+     */
+    public Optional<String> alertInstance() {
+        return coordinated ? Optional.of("poolwatch@" + registry.configuration().pool(workload).map(p -> p.url().label()).orElse(workload))
+                : Optional.empty();
+    }
+
     /** Whether processes coordinate through the lock table. */
     public boolean coordinated() {
         return coordinated;

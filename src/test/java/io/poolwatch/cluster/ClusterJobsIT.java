@@ -223,7 +223,6 @@ class ClusterJobsIT {
             PoolwatchProcess leader = runsClusterJobs(a) ? a : b;
             PoolwatchProcess other = leader == a ? b : a;
             String leaderInstance = leader == a ? "pw-a" : "pw-b";
-            String otherInstance = leader == a ? "pw-b" : "pw-a";
             assertTrue(!runsClusterJobs(other), "not both");
 
             // Several intervals of each check, counted in both processes' histories.
@@ -245,7 +244,9 @@ class ClusterJobsIT {
             assertEquals(1, hook.checkNotifications().size(), "one notification while the alert keeps firing: " + hook.bodies);
             JsonNode fired = hook.checkNotifications().get(0);
             assertEquals("firing", fired.get("status").asText());
-            assertEquals(leaderInstance, fired.get("alerts").get(0).get("labels").get("instance").asText());
+            // A check's alert is the cluster's, not a pod's: its instance is the same in every replica.
+            String clusterInstance = fired.get("alerts").get(0).get("labels").get("instance").asText();
+            assertTrue(clusterInstance.startsWith("poolwatch@") && !clusterInstance.equals(leaderInstance), clusterInstance);
             assertEquals("flag", fired.get("alerts").get(0).get("labels").get("check").asText());
 
             // The process running the jobs dies holding the lock; the other takes over within the bound.
@@ -265,7 +266,11 @@ class ClusterJobsIT {
             await("the survivor's firing notification", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 2);
             Thread.sleep(2000);
             assertEquals(2, hook.checkNotifications().size(), "one notification from the survivor: " + hook.bodies);
-            assertEquals(otherInstance, hook.checkNotifications().get(1).get("alerts").get(0).get("labels").get("instance").asText());
+            // ... as the same alert: same labels and fingerprint, so a receiver sees a repeat, and its resolution resolves the first.
+            JsonNode again = hook.checkNotifications().get(1).get("alerts").get(0);
+            assertEquals(clusterInstance, again.get("labels").get("instance").asText());
+            assertEquals(fired.get("alerts").get(0).get("fingerprint").asText(), again.get("fingerprint").asText());
+            assertEquals(fired.get("groupKey").asText(), hook.checkNotifications().get(1).get("groupKey").asText());
             assertEquals(hook.ids.size(), hook.ids.stream().distinct().count(), "no notification delivered twice: " + hook.ids);
 
             // Stopped in order, it hands the jobs over at once instead of after lock-at-most-for.
