@@ -168,6 +168,35 @@ class PackagedApplicationIT {
     }
 
     @Test
+    void aChunkedCheckResumesAfterARestartFromTheWatermarkSavedWithTheOutbox() throws Exception {
+        Path outbox = Files.createTempDirectory("poolwatch-outbox");
+        // A receiver (nothing listens) makes the outbox exist; the demo's events-have-accounts check is chunked.
+        Map<String, String> properties = Map.of("poolwatch.alerting.receivers.x.url", "http://127.0.0.1:9/hook",
+                "poolwatch.alerting.outbox.path", outbox.toString(), "poolwatch.consistency.initial-delay", "1s");
+        String first;
+        try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), properties)) {
+            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            io.poolwatch.testing.Await.until("the chunked check's first run", () -> !scopes(app).isEmpty());
+            first = scopes(app).get(0);
+            assertTrue(first.startsWith("keys 1.."), first);
+            app.terminate(Duration.ofSeconds(30));
+        }
+        long watermark = Long.parseLong(first.substring("keys 1..".length()));
+        try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), properties)) {
+            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            io.poolwatch.testing.Await.until("the chunked check's first run after the restart", () -> !scopes(app).isEmpty());
+            assertEquals("keys " + (watermark + 1) + ".." + (2 * watermark), scopes(app).get(0), "it goes on where the last run stopped");
+            assertTrue(app.output().contains("check events-have-accounts resumes after key " + watermark), app.output());
+            app.terminate(Duration.ofSeconds(30));
+        }
+    }
+
+    private static List<String> scopes(PoolwatchProcess app) {
+        return given().baseUri(app.baseUri()).when().get("/api/v1/checks/events-have-accounts").then().statusCode(200).extract().jsonPath()
+                .getList("history.scope", String.class);
+    }
+
+    @Test
     void withoutUsersOnAnAddressOtherThanLoopbackItRefusesToStart() throws Exception {
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl()),
                 Map.of("quarkus.http.host", "0.0.0.0"))) {

@@ -30,7 +30,7 @@ import io.poolwatch.config.DatabaseKind;
  * in a schema of its own; on MariaDB and H2 it is {@code poolwatch_outbox} in the connection's database. Times are
  * stored as epoch milliseconds, the same on every engine.
  */
-public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore {
+public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.poolwatch.checks.CursorStore {
 
     /** Flyway's history table for these migrations, apart from any the application keeps. */
     static final String HISTORY_TABLE = "poolwatch_schema_history";
@@ -532,6 +532,57 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + auditTable() + " WHERE at_ms < ?")) {
                 ps.setLong(1, before.toEpochMilli());
                 return ps.executeUpdate();
+            }
+        });
+    }
+
+    // ---- chunked checks' cursors ----------------------------------------------------------------------------------
+
+    private String cursorsTable() {
+        return dialect == Dialect.POSTGRESQL ? "poolwatch.check_cursors" : "poolwatch_check_cursors";
+    }
+
+    @Override
+    public Map<String, Saved> loadCursors() {
+        return inTransaction("reading the checks' watermarks", c -> {
+            Map<String, Saved> out = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT check_name, definition, watermark, pending FROM " + cursorsTable());
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<long[]> pending;
+                    try {
+                        pending = List.of(AUDIT_JSON.readValue(rs.getString(4), long[][].class));
+                    } catch (java.io.IOException x) {
+                        pending = List.of();
+                    }
+                    out.put(rs.getString(1), new Saved(rs.getString(2), rs.getLong(3), pending));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void saveCursor(String check, Saved cursor) {
+        String pending;
+        try {
+            pending = AUDIT_JSON.writeValueAsString(cursor.pending());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new OutboxException("the watermark of check " + check + " could not be written: " + x.getMessage(), x);
+        }
+        inTransaction("storing the watermark of check " + check, c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + cursorsTable() + " WHERE check_name = ?")) {
+                del.setString(1, check);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + cursorsTable()
+                    + " (check_name, definition, watermark, pending, updated_ms) VALUES (?, ?, ?, ?, ?)")) {
+                ins.setString(1, check);
+                ins.setString(2, cursor.definition());
+                ins.setLong(3, cursor.watermark());
+                ins.setString(4, pending);
+                ins.setLong(5, System.currentTimeMillis());
+                return ins.executeUpdate();
             }
         });
     }

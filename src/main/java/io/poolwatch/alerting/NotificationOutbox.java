@@ -43,6 +43,7 @@ public class NotificationOutbox implements NotificationSink {
     private final PoolwatchConfig.AlertingConfig config;
     private final PoolRegistry registry;
     private final AuditLog audit;
+    private final jakarta.enterprise.inject.Instance<io.poolwatch.checks.ConsistencyChecks> checks;
     private final ClusterJobs cluster;
     private final List<Receiver> receivers;
     private final DeliveryWorker.Policy policy;
@@ -50,7 +51,9 @@ public class NotificationOutbox implements NotificationSink {
     private volatile Outbox outbox;
     private volatile DeliveryWorker worker;
 
-    NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit, ClusterJobs cluster) {
+    NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit, ClusterJobs cluster,
+            jakarta.enterprise.inject.Instance<io.poolwatch.checks.ConsistencyChecks> checks) {
+        this.checks = checks;
         this.cluster = cluster;
         this.config = config.alerting();
         this.registry = registry;
@@ -143,6 +146,9 @@ public class NotificationOutbox implements NotificationSink {
         this.outbox = opened;
         if (opened instanceof AuditStore store) {
             audit.attach(store, instanceName());
+        }
+        if (opened instanceof io.poolwatch.checks.CursorStore store) {
+            checks.get().attachCursors(store);
         }
         this.worker = new DeliveryWorker(opened, receivers, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble);
         worker.runsWhen(cluster::leads);

@@ -36,6 +36,15 @@ final class ChunkCursor {
         pending = List.copyOf(kept);
     }
 
+    /** Takes up a place saved by an earlier run (of this process or another), unless this one has moved already. */
+    synchronized boolean restore(long savedWatermark, List<Scope.KeyRange> savedPending) {
+        if (watermark.isPresent()) {
+            return false;
+        }
+        advance(savedWatermark, savedPending);
+        return true;
+    }
+
     /** Starts over from the lowest key. */
     synchronized void reset() {
         watermark = OptionalLong.empty();

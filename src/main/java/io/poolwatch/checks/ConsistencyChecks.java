@@ -71,6 +71,7 @@ public class ConsistencyChecks {
     private final ClusterJobs cluster;
     private final PoolwatchConfig.ConsistencyConfig config;
     private final Map<String, State> checks = new LinkedHashMap<>();
+    private volatile CursorStore cursorStore;
     private final ThreadPoolExecutor runner;
     private final ScheduledExecutorService timer;
 
@@ -175,9 +176,60 @@ public class ConsistencyChecks {
         }
     }
 
+    /**
+     * Keeps chunked checks' watermarks in {@code store} from now on, and takes up the places saved there (by an earlier
+     * run, or by the replica that ran the checks before this one) for checks that have not run here yet.
+     */
+    public void attachCursors(CursorStore store) {
+        java.util.Map<String, CursorStore.Saved> saved;
+        try {
+            saved = store.loadCursors();
+        } catch (RuntimeException e) {
+            LOG.warnf("saved watermarks of chunked checks cannot be read (%s): chunked checks start from the lowest key", e.getMessage());
+            return;
+        }
+        for (State state : checks.values()) {
+            CursorStore.Saved v = saved.get(state.definition.name());
+            if (state.definition.mode() == CheckMode.CHUNKED && v != null && v.definition().equals(fingerprint(state.definition))) {
+                List<Scope.KeyRange> pending = v.pending().stream().map(r -> new Scope.KeyRange(r[0], r[1])).toList();
+                if (state.cursor.restore(v.watermark(), pending)) {
+                    LOG.infof("check %s resumes after key %d (%d earlier range(s) to check again)", state.definition.name(), v.watermark(),
+                            pending.size());
+                }
+            }
+        }
+        cursorStore = store;
+    }
+
+    /** What a watermark is about: the kind and its parameters (tables, keys), so a changed definition starts over. */
+    static String fingerprint(CheckDefinition d) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((d.spec().kind() + " " + d.spec().parameters()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void saveCursor(CheckDefinition d, ChunkCursor cursor) {
+        CursorStore store = cursorStore;
+        java.util.OptionalLong w = cursor.watermark();
+        if (store == null || d.mode() != CheckMode.CHUNKED || w.isEmpty()) {
+            return;
+        }
+        try {
+            store.saveCursor(d.name(), new CursorStore.Saved(fingerprint(d), w.getAsLong(),
+                    cursor.pending().stream().map(r -> new long[] { r.after(), r.upTo() }).toList()));
+        } catch (RuntimeException e) {
+            LOG.debugf("the watermark of check %s could not be saved: %s", d.name(), e.getMessage());
+        }
+    }
+
     private CheckResult execute(State state, String trigger) {
         CheckDefinition d = state.definition;
         CheckResult result = CheckRunner.run(d, registry.dataSource(d.workload()), state.cursor, trigger);
+        saveCursor(d, state.cursor);
         synchronized (state.history) {
             state.history.addFirst(result);
             while (state.history.size() > config.historySize()) {

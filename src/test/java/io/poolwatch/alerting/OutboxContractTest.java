@@ -202,4 +202,25 @@ abstract class OutboxContractTest {
         assertEquals(3, store.purgeAudit(T0.plus(java.time.Duration.ofDays(1))));
         assertEquals(List.of(), store.recentAudit(10));
     }
+
+    @Test
+    void chunkedChecksWatermarksAreSavedReplacedAndReadByEveryHandle() throws Exception {
+        io.poolwatch.checks.CursorStore store = (io.poolwatch.checks.CursorStore) outbox;
+        assertEquals(java.util.Map.of(), store.loadCursors());
+        store.saveCursor("events-have-accounts", new io.poolwatch.checks.CursorStore.Saved("abc", 1000, List.of(new long[] { 10, 20 })));
+        store.saveCursor("events-have-accounts", new io.poolwatch.checks.CursorStore.Saved("abc", 2500, List.of(new long[] { 10, 20 },
+                new long[] { 2000, 2100 })));
+        store.saveCursor("other", new io.poolwatch.checks.CursorStore.Saved("def", 7, List.of()));
+        Outbox again = openAgain();
+        closing.add(again);
+        java.util.Map<String, io.poolwatch.checks.CursorStore.Saved> read = ((io.poolwatch.checks.CursorStore) again).loadCursors();
+        assertEquals(2, read.size());
+        io.poolwatch.checks.CursorStore.Saved events = read.get("events-have-accounts");
+        assertEquals("abc", events.definition());
+        assertEquals(2500, events.watermark(), "the newest save replaced the first");
+        assertEquals(2, events.pending().size());
+        assertEquals(2000, events.pending().get(1)[0]);
+        assertEquals(2100, events.pending().get(1)[1]);
+        assertEquals(List.of(), read.get("other").pending());
+    }
 }

@@ -1,6 +1,7 @@
 package io.poolwatch.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -475,6 +476,35 @@ abstract class ChecksContract {
         assertPasses(clean);
         assertEquals("no keys after 300 and 1 earlier range with violations", clean.scope());
         assertEquals("no keys after 300", run(check, cursor).scope());
+    }
+
+    @Test
+    void aFreshCursorTakesUpASavedPlaceAndAChangedDefinitionDoesNot() throws SQLException {
+        String parent = table("saved_parent");
+        String child = table("saved_child");
+        sql("CREATE TABLE " + parent + " (id BIGINT PRIMARY KEY)",
+                "CREATE TABLE " + child + " (id BIGINT PRIMARY KEY, parent_id BIGINT)",
+                "INSERT INTO " + parent + " (id) VALUES (1)",
+                "INSERT INTO " + child + " (id, parent_id) VALUES (1, 1), (2, 1), (15, 1), (25, 99)");
+        CheckDefinition check = check("kind", "orphans", "table", child, "column", "parent_id", "parent-table", parent,
+                "mode", "chunked", "chunk-size", "10");
+        ChunkCursor first = new ChunkCursor();
+        assertEquals("keys 1..10", run(check, first).scope());
+        assertEquals("keys 11..20", run(check, first).scope());
+
+        // What ConsistencyChecks saves after a run and restores in the next process (or the replica taking over).
+        ChunkCursor next = new ChunkCursor();
+        assertTrue(next.restore(first.watermark().getAsLong(), first.pending()));
+        CheckResult resumed = run(check, next);
+        assertEquals("keys 21..25", resumed.scope(), "the next process goes on after the saved watermark");
+        assertFails(1, resumed);
+        assertFalse(next.restore(5, List.of()), "a cursor that has moved keeps its own place");
+
+        // The fingerprint is the same for the same definition, and changes with what the watermark is about.
+        assertEquals(ConsistencyChecks.fingerprint(check), ConsistencyChecks.fingerprint(check("kind", "orphans", "table", child, "column",
+                "parent_id", "parent-table", parent, "mode", "chunked", "chunk-size", "10")));
+        assertNotEquals(ConsistencyChecks.fingerprint(check), ConsistencyChecks.fingerprint(check("kind", "orphans", "table", parent,
+                "column", "id", "parent-table", child, "mode", "chunked", "chunk-size", "10")));
     }
 
     @Test
