@@ -381,8 +381,8 @@ public final class ReplicaCluster {
         }
     }
 
-    /** Writes a file the standby's server must read, owned by the user it runs as. */
-    private static void write(Path file, String text, String owner) throws IOException {
+    /** Writes a file a test cluster's server must read, owned by the user it runs as (also used by {@link TlsPostgresCluster}). */
+    static void write(Path file, String text, String owner) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         if (owner != null) {
             UserPrincipal user = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(owner);
@@ -390,7 +390,8 @@ public final class ReplicaCluster {
         }
     }
 
-    private static int freePort() throws IOException {
+    /** A free port on loopback for a test cluster. */
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -1,12 +1,9 @@
 package io.poolwatch.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -195,16 +192,10 @@ public final class TlsPostgresCluster {
     }
 
     private static void write(Path file, String text, String owner) throws IOException {
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-        if (owner != null) {
-            UserPrincipal user = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(owner);
-            Files.setOwner(file, user);
-        }
+        ReplicaCluster.write(file, text, owner);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return ReplicaCluster.freePort();
     }
 }
