@@ -59,10 +59,6 @@ final class AlertEvaluator {
     private final String externalUrl;
     private final Map<String, Deque<long[]>> slowHistory = new HashMap<>();
 
-    AlertEvaluator(AlertRules rules, String instance, String externalUrl) {
-        this(rules, instance, java.util.Optional.empty(), externalUrl);
-    }
-
     /**
      * @param clusterInstance the instance label of alerts about databases, replicas and checks when replicas coordinate
      *        (the same in every replica); empty to label every alert with {@code instance}

@@ -413,7 +413,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
 
     // ---- silences -------------------------------------------------------------------------------------------------
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper MATCHERS_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    /** Silences' matchers, audit fields and checks' pending ranges are stored as JSON text. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private String silencesTable() {
         return dialect == Dialect.POSTGRESQL ? "poolwatch.silences" : "poolwatch_silences";
@@ -423,7 +424,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
     public void save(Silence s) {
         String json;
         try {
-            json = MATCHERS_JSON.writeValueAsString(s.matchers());
+            json = JSON.writeValueAsString(s.matchers());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new OutboxException("silence " + s.id() + " could not be written: " + e.getMessage(), e);
         }
@@ -456,7 +457,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                     while (rs.next()) {
                         List<Silence.Matcher> matchers;
                         try {
-                            matchers = List.of(MATCHERS_JSON.readValue(rs.getString(2), Silence.Matcher[].class));
+                            matchers = List.of(JSON.readValue(rs.getString(2), Silence.Matcher[].class));
                         } catch (java.io.IOException e) {
                             throw new SQLException("silence " + rs.getString(1) + " has unreadable matchers: " + e.getMessage(), e);
                         }
@@ -470,8 +471,6 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
     }
 
     // ---- audit ----------------------------------------------------------------------------------------------------
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper AUDIT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private String auditTable() {
         return dialect == Dialect.POSTGRESQL ? "poolwatch.audit" : "poolwatch_audit";
@@ -491,7 +490,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                     ins.setString(2, e.type());
                     ins.setString(3, instance);
                     try {
-                        ins.setString(4, AUDIT_JSON.writeValueAsString(fields));
+                        ins.setString(4, JSON.writeValueAsString(fields));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
                         throw new SQLException("audit event " + e.type() + " could not be written: " + x.getMessage(), x);
                     }
@@ -513,7 +512,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                         Map<String, Object> fields;
                         try {
                             @SuppressWarnings("unchecked")
-                            Map<String, Object> read = AUDIT_JSON.readValue(rs.getString(4), java.util.LinkedHashMap.class);
+                            Map<String, Object> read = JSON.readValue(rs.getString(4), java.util.LinkedHashMap.class);
                             fields = read;
                         } catch (java.io.IOException x) {
                             fields = Map.of("unreadable", x.getMessage());
@@ -551,7 +550,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                 while (rs.next()) {
                     List<long[]> pending;
                     try {
-                        pending = List.of(AUDIT_JSON.readValue(rs.getString(4), long[][].class));
+                        pending = List.of(JSON.readValue(rs.getString(4), long[][].class));
                     } catch (java.io.IOException x) {
                         pending = List.of();
                     }
@@ -566,7 +565,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
     public void saveCursor(String check, Saved cursor) {
         String pending;
         try {
-            pending = AUDIT_JSON.writeValueAsString(cursor.pending());
+            pending = JSON.writeValueAsString(cursor.pending());
         } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
             throw new OutboxException("the watermark of check " + check + " could not be written: " + x.getMessage(), x);
         }
