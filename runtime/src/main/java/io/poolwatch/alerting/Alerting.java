@@ -1,0 +1,322 @@
+package io.poolwatch.alerting;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.poolwatch.checks.CheckDefinition;
+import io.poolwatch.cluster.ClusterJobs;
+import io.poolwatch.checks.ConsistencyChecks;
+import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.health.PoolHealth;
+import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.sampling.ReplicaLagSampler;
+import io.poolwatch.sampling.ServerSampler;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The alerting loop: every evaluation interval, the rules read the latest pool, health, server and check results; the
+ * state machine moves each alert through pending, firing and resolved; silences are applied; the dispatcher groups
+ * what is due into notifications for each receiver, which go to the outbox.
+ */
+@Startup
+@ApplicationScoped
+public class Alerting {
+
+    private static final Logger LOG = Logger.getLogger(Alerting.class);
+
+    private final PoolwatchConfig.AlertingConfig config;
+    private final PoolRegistry registry;
+    private final PoolSampler sampler;
+    private final ServerSampler servers;
+    private final PoolHealth health;
+    private final ConsistencyChecks checks;
+    private final ReplicaLagSampler replicaLags;
+    private final Instance<NotificationSink> sinks;
+    private final ClusterJobs cluster;
+    private final AlertRules rules;
+    private final AlertEvaluator evaluator;
+    private final AlertStateMachine machine;
+    private final Silences silences;
+    private final Clock clock = Clock.systemUTC();
+    private final ObjectMapper json;
+    private final String externalUrl;
+    private final String instance;
+    private final Duration interval;
+    private NotificationDispatcher dispatcher;
+    private ScheduledExecutorService timer;
+    private volatile List<Alert> alerts = List.of();
+    private volatile Instant lastEvaluation;
+
+    Alerting(PoolwatchConfig config, PoolRegistry registry, PoolSampler sampler, ServerSampler servers, PoolHealth health,
+            ConsistencyChecks checks, ReplicaLagSampler replicaLags, Instance<NotificationSink> sinks, ObjectMapper json,
+            ClusterJobs cluster, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        this.cluster = cluster;
+        this.config = config.alerting();
+        this.registry = registry;
+        this.sampler = sampler;
+        this.servers = servers;
+        this.health = health;
+        this.checks = checks;
+        this.replicaLags = replicaLags;
+        this.sinks = sinks;
+        this.json = json;
+        List<String> problems = new ArrayList<>();
+        Map<String, Map<String, PoolwatchConfig.RuleConfig>> workloads = new LinkedHashMap<>();
+        for (PoolSettings s : registry.configuration().pools()) {
+            PoolwatchConfig.PoolConfig pool = config.pools().get(s.name());
+            workloads.put(s.name(), pool == null ? Map.of() : pool.alerts());
+        }
+        if (!config.defaults().alerts().isEmpty()) {
+            problems.add("poolwatch.defaults.alerts: rules for every workload are set under poolwatch.alerting.rules.\"<rule>\"");
+        }
+        for (String label : this.config.groupBy()) {
+            if (!label.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                problems.add("poolwatch.alerting.group-by=" + String.join(",", this.config.groupBy()) + ": '" + label
+                        + "' is not a label name; accepted: labels such as alertname, workload, pool, severity");
+            }
+        }
+        this.interval = this.config.evaluationInterval().orElse(config.sampling().interval());
+        if (interval.isZero()) {
+            problems.add("poolwatch.alerting.evaluation-interval=0s: accepted: above 0s");
+        }
+        AlertRules parsed = null;
+        try {
+            parsed = AlertRules.parse(this.config.rules(), workloads, registry.configuration().monitoring());
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        this.rules = parsed;
+        String host = hostName();
+        this.instance = this.config.instance().orElse(host);
+        this.externalUrl = this.config.externalUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .orElse("http://" + host + ":" + port + io.poolwatch.config.RootPath.link("/").replaceAll("/$", ""));
+        this.evaluator = new AlertEvaluator(rules, instance, cluster.alertInstance(), externalUrl);
+        this.machine = new AlertStateMachine(this.config.resolvedRetention());
+        this.silences = new Silences(clock);
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        List<NotificationDispatcher.Route> routes = sink().map(NotificationSink::routes).orElse(List.of());
+        this.dispatcher = new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(), config.repeatInterval());
+        if (!config.enabled()) {
+            LOG.info("alerting is off (poolwatch.alerting.enabled=false)");
+            return;
+        }
+        LOG.infof("alert rules evaluated every %s; %d receiver(s)", io.poolwatch.config.Durations.format(interval), routes.size());
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "poolwatch-alerting");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                evaluateNow();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "alert evaluation failed");
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Silences are kept with the outbox once it is open (it opens with the first receiver). */
+    private void attachSilenceStore() {
+        sink().filter(NotificationOutbox.class::isInstance).map(NotificationOutbox.class::cast).flatMap(NotificationOutbox::silenceStore)
+                .ifPresent(store -> {
+                    try {
+                        silences.attach(store);
+                    } catch (RuntimeException e) {
+                        LOG.warnf("silences cannot be kept with the outbox yet: %s", e.getMessage());
+                    }
+                });
+    }
+
+    private Optional<NotificationSink> sink() {
+        return sinks.isResolvable() ? Optional.of(sinks.get()) : Optional.empty();
+    }
+
+    void onStop(@Observes @Priority(800) ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** Evaluates every rule now, moves the alerts on, and sends what is due. */
+    public synchronized List<Alert> evaluateNow() {
+        Instant now = clock.instant();
+        attachSilenceStore();
+        silences.refresh();
+        List<AlertEvaluator.PoolInput> pools = new ArrayList<>();
+        Map<String, PoolHealth.PoolState> healthOf = new LinkedHashMap<>();
+        health.pools().forEach(h -> healthOf.put(h.pool(), h));
+        List<AlertEvaluator.ReplicaInput> replicas = new ArrayList<>();
+        for (WorkloadPool p : registry.pools()) {
+            pools.add(new AlertEvaluator.PoolInput(p.name(), p.settings().workload(), p.settings().role(), p.settings().critical(),
+                    sampler.latest(p.name()), Optional.ofNullable(healthOf.get(p.name())), p.statements().slowStatements()));
+            if (p.settings().replica()) {
+                replicas.add(new AlertEvaluator.ReplicaInput(p.name(), p.settings().workload(), p.settings().url().label(),
+                        replicaLags.ofPool(p.name())));
+            }
+        }
+        List<AlertEvaluator.CheckInput> checkInputs = new ArrayList<>();
+        for (CheckDefinition d : checks.definitions()) {
+            checkInputs.add(new AlertEvaluator.CheckInput(d, checks.latest(d.name())));
+        }
+        List<Observation> observations = evaluator.observe(new AlertEvaluator.Inputs(now, pools, servers.all(), checkInputs, replicas));
+        List<Alert> previous = alerts;
+        List<Alert> next = new ArrayList<>();
+        for (Alert a : machine.evaluate(now, observations)) {
+            next.add(a.withSilences(silences.matching(a.labels(), now)));
+        }
+        logChanges(previous, next);
+        alerts = List.copyOf(next);
+        lastEvaluation = now;
+        if (dispatcher != null) {
+            Optional<NotificationSink> sink = sink();
+            for (NotificationDispatcher.GroupNotification n : dispatcher.tick(now, notifiedHere(next))) {
+                if (sink.isEmpty()) {
+                    continue;
+                }
+                String body = AlertmanagerPayload.body(json, n.receiver(), n, externalUrl);
+                unqueued.addLast(new Unqueued(n.receiver(), n.groupKey(), n.status(), n.alerts().size(), body));
+            }
+            sink.ifPresent(this::enqueueAll);
+        }
+        return alerts;
+    }
+
+    /**
+     * The alerts this process notifies: all of them while it runs the cluster's jobs (or alone); otherwise only those
+     * about its own pools. Alerts about a database server, a replica or a check are the same in every process, so
+     * only the one running the cluster's jobs (which also runs the checks) sends them.
+     */
+    private List<Alert> notifiedHere(List<Alert> alerts) {
+        if (cluster.leads()) {
+            return alerts;
+        }
+        return alerts.stream().filter(a -> AlertRule.of(a.name()).map(r -> r.scope() == AlertRule.Scope.POOL).orElse(true)).toList();
+    }
+
+    /** A notification the outbox has not taken yet. */
+    private record Unqueued(String receiver, String groupKey, String status, int alerts, String body) {
+    }
+
+    /** Most notifications held while the outbox cannot take them (its database down); the oldest go first beyond. */
+    static final int MAX_UNQUEUED = 1000;
+    private final java.util.ArrayDeque<Unqueued> unqueued = new java.util.ArrayDeque<>();
+
+    /**
+     * Hands every notification to the outbox, in order. One the outbox refuses (its database is down) stays here and
+     * is offered again at the next evaluation, so an outbox outage delays notifications instead of losing them.
+     */
+    private void enqueueAll(NotificationSink sink) {
+        while (!unqueued.isEmpty()) {
+            Unqueued u = unqueued.peekFirst();
+            try {
+                sink.enqueue(u.receiver(), u.groupKey(), u.status(), u.alerts(), u.body());
+                unqueued.removeFirst();
+            } catch (RuntimeException e) {
+                LOG.warnf("the notification outbox did not take a notification for %s (%d waiting, offered again at the next evaluation): %s",
+                        u.receiver(), unqueued.size(), e.getMessage());
+                break;
+            }
+        }
+        while (unqueued.size() > MAX_UNQUEUED) {
+            Unqueued dropped = unqueued.removeFirst();
+            LOG.errorf("notification for %s (%s, %s) dropped: the outbox has refused notifications for too long", dropped.receiver(),
+                    dropped.groupKey(), dropped.status());
+        }
+    }
+
+    /** Notifications waiting for the outbox to take them. */
+    public int unqueued() {
+        return unqueued.size();
+    }
+
+    private static void logChanges(List<Alert> previous, List<Alert> next) {
+        Map<String, String> before = new LinkedHashMap<>();
+        previous.forEach(a -> before.put(a.fingerprint(), a.state()));
+        for (Alert a : next) {
+            String was = before.get(a.fingerprint());
+            if (a.state().equals(was)) {
+                continue;
+            }
+            String summary = a.annotations().getOrDefault("summary", a.name());
+            switch (a.state()) {
+                case Alert.FIRING -> LOG.warnf("alert firing [%s]: %s%s", a.labels().get("severity"), summary,
+                        a.silenced() ? " (silenced)" : "");
+                case Alert.RESOLVED -> LOG.infof("alert resolved: %s", summary);
+                default -> LOG.debugf("alert pending: %s", summary);
+            }
+        }
+    }
+
+    /** Every alert, pending, firing and recently resolved. */
+    public List<Alert> alerts() {
+        return alerts;
+    }
+
+    /** When the rules were last evaluated. */
+    public Optional<Instant> lastEvaluation() {
+        return Optional.ofNullable(lastEvaluation);
+    }
+
+    /** The rules in effect. */
+    public AlertRules rules() {
+        return rules;
+    }
+
+    public Silences silences() {
+        return silences;
+    }
+
+    /** The link base used in notifications. */
+    public String externalUrl() {
+        return externalUrl;
+    }
+
+    /** Open notification groups per receiver. */
+    public Map<String, Integer> openGroups() {
+        return dispatcher == null ? Map.of() : dispatcher.openGroups();
+    }
+}

@@ -1,0 +1,587 @@
+package io.poolwatch.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves and validates every pool's settings. For each setting the first layer that has a value wins:
+ * <ol>
+ * <li>{@code poolwatch.pools."<name>".<key>}</li>
+ * <li>{@code poolwatch.defaults.<key>}</li>
+ * <li>the seed environment variables (DATABASE_URL, DB_POOL_SIZE ...)</li>
+ * <li>the workload's built-in profile, then the built-in base</li>
+ * </ol>
+ * Read replicas are a workload's own {@code poolwatch.pools."<name>".replicas} when it has any, else the seed's
+ * DB_READ_REPLICAS for {@code poolwatch.read-replicas.workload}; each replica's pool takes its workload's settings.
+ * All problems are collected and reported together; nothing is applied when there is one.
+ */
+public final class PoolSettingsResolver {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PoolSettingsResolver.class);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final String BUILT_IN = "built-in";
+    /** Leak detection on the embedded demo database, unless configured. */
+    static final Duration DEMO_LEAK_DETECTION = Duration.ofSeconds(30);
+
+    private PoolSettingsResolver() {
+    }
+
+    /**
+     * Resolves the configuration.
+     *
+     * @param config the {@code poolwatch.*} mapping
+     * @param seedSource the seed variables
+     * @param embeddedUrl started only when no database URL is configured anywhere and the configuration is valid
+     * @throws InvalidConfigurationException listing every problem
+     */
+    public static ResolvedConfiguration resolve(PoolwatchConfig config, SeedSource seedSource, Supplier<String> embeddedUrl) {
+        return resolve(config, seedSource, java.util.Optional.of(embeddedUrl), "");
+    }
+
+    /**
+     * Resolves every pool's settings and validates them all at once.
+     *
+     * @param config the {@code poolwatch.*} mapping
+     * @param seedSource the seed variables
+     * @param fallbackUrl the database used when no URL is configured anywhere (the standalone service's embedded
+     *        database), started only then and only when the configuration is valid; empty when there is none
+     * @param fallbackNote added to the error for a missing URL, such as " (poolwatch.embedded.enabled=false)"
+     * @throws InvalidConfigurationException listing every problem
+     */
+    public static ResolvedConfiguration resolve(PoolwatchConfig config, SeedSource seedSource,
+            java.util.Optional<Supplier<String>> fallbackUrl, String fallbackNote) {
+        List<String> problems = new ArrayList<>();
+        SeedEnvironment seed = SeedEnvironment.read(seedSource, problems);
+
+        Set<String> names = new LinkedHashSet<>(WorkloadProfiles.STANDARD);
+        names.addAll(config.pools().keySet());
+        boolean anyUrl = config.defaults().url().isPresent() || seed.pool.url.isPresent()
+                || config.pools().values().stream().anyMatch(p -> p.url().isPresent());
+        boolean useEmbedded = !anyUrl && fallbackUrl.isPresent();
+
+        List<Draft> drafts = new ArrayList<>();
+        for (String name : names) {
+            if (!NAME.matcher(name).matches()) {
+                problems.add("poolwatch.pools.\"" + name + "\": '" + name + "' is not a valid workload name; accepted: "
+                        + "lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 63 characters");
+                continue;
+            }
+            Draft draft = new Draft(name, config, seed, problems);
+            if (draft.enabled()) {
+                drafts.add(draft);
+            }
+        }
+        if (drafts.isEmpty() && problems.isEmpty()) {
+            problems.add("poolwatch.pools: every workload is disabled; accepted: at least one workload with enabled=true");
+        }
+
+        String replicaWorkload = config.readReplicas().workload();
+        if (!seed.replicas.isEmpty() && drafts.stream().noneMatch(d -> d.name.equals(replicaWorkload))) {
+            problems.add("poolwatch.read-replicas.workload=" + replicaWorkload + ": DB_READ_REPLICAS belong to workload '"
+                    + replicaWorkload + "', which is not defined or is disabled; accepted: one of "
+                    + drafts.stream().map(d -> d.name).toList());
+        }
+
+        MonitoringSettings monitoring = monitoring(config.monitoring(), seed, problems);
+
+        for (Draft d : drafts) {
+            if (d.url.isEmpty() && !useEmbedded) {
+                problems.add(d.key("url") + ": not set, and neither DATABASE_URL nor poolwatch.defaults.url is"
+                        + fallbackNote
+                        + "; accepted: a database URL such as " + "postgresql://user:pass@host:5432/db, or "
+                        + d.key("enabled") + "=false");
+            }
+        }
+        Map<String, List<ReplicaDraft>> replicas = replicas(config, seed, drafts, replicaWorkload, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+
+        DatabaseUrl embedded = useEmbedded ? DatabaseUrl.parse(fallbackUrl.get().get()) : null;
+        List<PoolSettings> pools = new ArrayList<>();
+        for (Draft d : drafts) {
+            pools.add(d.build(embedded, replicas.getOrDefault(d.name, List.of())));
+        }
+        return new ResolvedConfiguration(List.copyOf(pools), monitoring, useEmbedded);
+    }
+
+    /**
+     * Each workload's read replicas: its own {@code poolwatch.pools."<name>".replicas} when it has some, else the seed's
+     * DB_READ_REPLICAS for {@code poolwatch.read-replicas.workload}. Names must be unique across every pool.
+     */
+    private static Map<String, List<ReplicaDraft>> replicas(PoolwatchConfig config, SeedEnvironment seed, List<Draft> drafts,
+            String seedWorkload, List<String> problems) {
+        if (!config.defaults().replicas().isEmpty()) {
+            problems.add("poolwatch.defaults.replicas: read replicas belong to one workload; accepted: "
+                    + "poolwatch.pools.\"<workload>\".replicas.\"<id>\".url, or DB_READ_REPLICAS");
+        }
+        Set<String> enabled = new LinkedHashSet<>();
+        drafts.forEach(d -> enabled.add(d.name));
+        config.pools().forEach((name, pool) -> {
+            if (!pool.replicas().isEmpty() && !enabled.contains(name) && NAME.matcher(name).matches()) {
+                problems.add("poolwatch.pools.\"" + name + "\".replicas: workload '" + name
+                        + "' is disabled, so it has no reads to route; accepted: replicas of an enabled workload, one of " + enabled);
+            }
+        });
+        Set<String> taken = new LinkedHashSet<>(enabled);
+        Map<String, List<ReplicaDraft>> out = new LinkedHashMap<>();
+        for (Draft d : drafts) {
+            PoolwatchConfig.PoolConfig own = config.pools().get(d.name);
+            List<ReplicaDraft> list = new ArrayList<>();
+            if (own != null && !own.replicas().isEmpty()) {
+                if (d.name.equals(seedWorkload) && !seed.replicas.isEmpty()) {
+                    LOG.infof("DB_READ_REPLICAS is not used: workload %s has replicas of its own under %s", d.name, d.key("replicas"));
+                }
+                List<String> ids = new ArrayList<>(own.replicas().keySet());
+                ids.sort(PoolSettingsResolver::compareIds);
+                for (int i = 0; i < ids.size(); i++) {
+                    list.add(ReplicaDraft.of(d, i + 1, ids.get(i), own.replicas().get(ids.get(i)), problems));
+                }
+            } else if (d.name.equals(seedWorkload)) {
+                seed.replicas.forEach(r -> list.add(ReplicaDraft.of(d, r)));
+            }
+            if (list.isEmpty()) {
+                continue;
+            }
+            if (d.url.isEmpty()) {
+                problems.add(list.get(0).urlKey + ": read replicas of workload '" + d.name + "' need its own database; accepted: "
+                        + "DATABASE_URL or " + d.key("url") + " (the embedded demo database has no replicas)");
+            }
+            for (ReplicaDraft r : list) {
+                r.validate(d, taken, problems);
+            }
+            out.put(d.name, list);
+        }
+        return out;
+    }
+
+    /** Numeric ids in numeric order, then the others alphabetically: replicas."2" before replicas."10". */
+    private static int compareIds(String a, String b) {
+        boolean na = a.chars().allMatch(Character::isDigit) && !a.isEmpty() && a.length() < 10;
+        boolean nb = b.chars().allMatch(Character::isDigit) && !b.isEmpty() && b.length() < 10;
+        if (na && nb) {
+            return Integer.compare(Integer.parseInt(a), Integer.parseInt(b));
+        }
+        return na ? -1 : nb ? 1 : a.compareTo(b);
+    }
+
+    /** One read replica while it is checked; the settings of its pool come from its workload's. */
+    private static final class ReplicaDraft {
+        final int index;
+        final String id;
+        final String urlKey;
+        final String prefix;
+        DatabaseUrl url;
+        int weight;
+        String weightSource;
+        String name;
+        String nameSource;
+        Optional<String> username = Optional.empty();
+        Optional<String> password = Optional.empty();
+        Optional<Integer> minSize = Optional.empty();
+        Optional<Integer> maxSize = Optional.empty();
+        int effectiveMin;
+        int effectiveMax;
+        TlsResolver.Result tls;
+
+        private ReplicaDraft(int index, String id, String urlKey, String prefix) {
+            this.index = index;
+            this.id = id;
+            this.urlKey = urlKey;
+            this.prefix = prefix;
+        }
+
+        /** A replica from DB_READ_REPLICAS (its URL and weight were checked when the variables were read). */
+        static ReplicaDraft of(Draft d, SeedEnvironment.SeedReplica seed) {
+            ReplicaDraft r = new ReplicaDraft(seed.index(), Integer.toString(seed.index()), "DB_READ_REPLICAS", null);
+            r.url = seed.url();
+            r.weight = seed.weight();
+            r.weightSource = seed.weightVariable().orElse(BUILT_IN);
+            r.name = d.name + "-replica-" + seed.index();
+            r.nameSource = BUILT_IN;
+            return r;
+        }
+
+        /** A replica from poolwatch.pools."<workload>".replicas."<id>". */
+        static ReplicaDraft of(Draft d, int index, String id, PoolwatchConfig.ReplicaConfig c, List<String> problems) {
+            String prefix = d.key("replicas.\"" + id + "\".");
+            ReplicaDraft r = new ReplicaDraft(index, id, prefix + "url", prefix);
+            if (c.url().isEmpty()) {
+                problems.add(prefix + "url: not set; accepted: the replica's database URL, such as postgresql://user:pass@replica1:5432/db");
+            } else {
+                try {
+                    r.url = DatabaseUrl.parse(c.url().get());
+                } catch (IllegalArgumentException e) {
+                    problems.add(prefix + "url: " + e.getMessage());
+                }
+            }
+            r.weight = c.weight().orElse(1);
+            r.weightSource = c.weight().isPresent() ? prefix + "weight" : BUILT_IN;
+            if (r.weight < 0 || r.weight > 1000) {
+                problems.add(prefix + "weight=" + r.weight + ": accepted: 0 to 1000 (0 takes the replica out of routing)");
+            }
+            r.name = c.name().map(String::trim).orElse(d.name + "-replica-" + id);
+            r.nameSource = c.name().isPresent() ? prefix + "name" : BUILT_IN;
+            r.username = c.username();
+            r.password = c.password();
+            r.minSize = c.minSize();
+            r.maxSize = c.maxSize();
+            return r;
+        }
+
+        void validate(Draft d, Set<String> taken, List<String> problems) {
+            String shownName = nameSource.equals(BUILT_IN) ? "the pool name '" + name + "' of replica " + id + " of workload '" + d.name + "'"
+                    : nameSource + "=" + name;
+            if (!NAME.matcher(name).matches()) {
+                problems.add(shownName + ": not a valid pool name; accepted: lower-case letters, digits, '-' and '_', starting with a "
+                        + "letter or digit, at most 63 characters" + (prefix == null ? "" : "; set " + prefix + "name"));
+            } else if (!taken.add(name)) {
+                problems.add(shownName + ": another pool already has this name; accepted: a name no workload or replica uses"
+                        + (prefix == null ? "" : "; set " + prefix + "name"));
+            }
+            if (url != null) {
+                if (url.kind() == DatabaseKind.H2) {
+                    problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": H2 has no replication; accepted: a PostgreSQL or "
+                            + "MariaDB/MySQL replica");
+                } else if (d.parsedUrl != null && d.parsedUrl.kind() != url.kind()) {
+                    problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": a " + url.kind().label() + " replica of workload '"
+                            + d.name + "', whose database is " + d.parsedUrl.kind().label() + "; accepted: a replica of the same kind");
+                } else {
+                    // A replica connects with its workload's TLS keys; its own URL's sslmode counts where there are none.
+                    tls = TlsResolver.resolve(name, url, prefix == null ? "DB_READ_REPLICAS" : urlKey, d.tlsSetting(d.tlsMode),
+                            d.tlsSetting(d.tlsCaFile), d.rawProperties(), d.key(""), problems);
+                }
+            }
+            effectiveMin = minSize.orElse(d.minSize.value());
+            effectiveMax = maxSize.orElse(d.maxSize.value());
+            // Only the replica's own sizes are checked here: the workload's were checked with the workload.
+            if (minSize.isEmpty() && maxSize.isEmpty()) {
+                return;
+            }
+            if (effectiveMin < 0) {
+                problems.add(prefix + "min-size=" + effectiveMin + ": must be 0 or more");
+            }
+            if (effectiveMax < 1) {
+                problems.add(prefix + "max-size=" + effectiveMax + ": must be at least 1");
+            } else if (effectiveMin > effectiveMax) {
+                problems.add((maxSize.isPresent() ? prefix + "max-size=" + effectiveMax : "the max-size of workload '" + d.name + "', "
+                        + effectiveMax + ",") + " is below " + (minSize.isPresent() ? prefix + "min-size=" + effectiveMin
+                                : "the min-size of workload '" + d.name + "', " + effectiveMin)
+                        + "; accepted: a max-size of at least the min-size" + (prefix == null ? "" : ", or set " + prefix + "max-size"));
+            }
+        }
+
+        /** The settings of the replica's pool: its workload's, with the replica's database, size and name. */
+        PoolSettings pool(PoolSettings p, Map<String, String> configuredDriverProperties) {
+            Optional<String> user = username.or(url::username).or(p::username);
+            Optional<Secret> pass = password.map(Secret::new).or(url::password).or(p::password);
+            Map<String, String> props = new LinkedHashMap<>(url.driverProperties());
+            props.putAll(configuredDriverProperties);
+            props.putAll(tls.driverProperties());
+            String application = "poolwatch-" + name;
+            if (application.length() > 63) {
+                application = application.substring(0, 63);
+            }
+            Map<String, String> sources = new LinkedHashMap<>(p.sources());
+            sources.put("url", prefix == null ? "DB_READ_REPLICAS" : prefix + "url");
+            sources.put("weight", weightSource);
+            sources.put("name", nameSource);
+            sources.put("min-size", minSize.isPresent() ? prefix + "min-size" : p.sources().getOrDefault("min-size", BUILT_IN));
+            sources.put("max-size", maxSize.isPresent() ? prefix + "max-size" : p.sources().getOrDefault("max-size", BUILT_IN));
+            sources.put("initial-size", BUILT_IN);
+            username.ifPresent(u -> sources.put("username", prefix + "username"));
+            password.ifPresent(u -> sources.put("password", prefix + "password"));
+            for (String field : List.of("application-name", "read-only", "critical")) {
+                sources.put(field, "built-in for replicas");
+            }
+            putTlsSources(sources, tls.settings());
+            return new PoolSettings(name, url, user, pass, effectiveMin, effectiveMax, effectiveMin, p.acquisitionTimeout(),
+                    p.connectTimeout(), p.maxLifetime(), p.idleRemovalInterval(), p.validateOnBorrow(), p.backgroundValidationInterval(),
+                    p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), true, application, false, p.echo(), props, List.of(),
+                    sources, p.name(), PoolSettings.REPLICA, p.readRouting(), tls.settings());
+        }
+    }
+
+    /** Where the TLS mode and CA file in effect came from, shown with the other sources. */
+    private static void putTlsSources(Map<String, String> sources, TlsSettings tls) {
+        sources.put("tls.mode", tls.modeSource());
+        sources.remove("tls.ca-file");
+        tls.caFileSource().ifPresent(s -> sources.put("tls.ca-file", s));
+    }
+
+    private static MonitoringSettings monitoring(PoolwatchConfig.MonitoringConfig m, SeedEnvironment seed, List<String> problems) {
+        boolean enabled = m.enabled().or(() -> seed.monitorEnabled).orElse(true);
+        Duration slow = m.slowQueryThreshold().or(() -> seed.slowQueryThreshold).orElse(Duration.ofSeconds(1));
+        if (slow.isZero()) {
+            problems.add(source(m.slowQueryThreshold(), "poolwatch.monitoring.slow-query-threshold", seed.monitoringSources
+                    .getOrDefault("slow-query-threshold", BUILT_IN)) + "=0s: must be above zero");
+        }
+        double errorRate = m.errorRateCritical().or(() -> seed.errorRateCritical).orElse(0.05);
+        if (m.errorRateCritical().isPresent() && !(errorRate >= 0 && errorRate <= 1)) {
+            problems.add("poolwatch.monitoring.error-rate-critical=" + errorRate + ": accepted: a fraction between 0 and 1, such as 0.05");
+        }
+        int leaks = m.leakThreshold().or(() -> seed.leakThreshold).orElse(5);
+        if (m.leakThreshold().isPresent() && leaks < 1) {
+            problems.add("poolwatch.monitoring.leak-threshold=" + leaks + ": must be at least 1");
+        }
+        boolean echo = m.sqlEcho().or(() -> seed.sqlEcho).orElse(false);
+        return new MonitoringSettings(enabled, slow, errorRate, leaks, echo);
+    }
+
+    private static String source(Optional<?> nativeValue, String nativeKey, String seedOrBuiltIn) {
+        return nativeValue.isPresent() ? nativeKey : seedOrBuiltIn;
+    }
+
+    /** The winning value of one setting and the key that chose it. */
+    private record Chosen<T>(T value, String key) {
+    }
+
+    /** A layer of values with the key each value would be reported under. */
+    private record Layer(PoolwatchConfig.PoolConfig values, Function<String, String> keyOf) {
+    }
+
+    /** One pool while its settings are chosen and checked. */
+    private static final class Draft {
+        final String name;
+        final List<Layer> layers;
+        final List<String> problems;
+        final Map<String, String> sources = new LinkedHashMap<>();
+        final Optional<Chosen<String>> url;
+        final Optional<Chosen<String>> username;
+        final Optional<Chosen<String>> password;
+        final Chosen<Boolean> enabled;
+        Chosen<Integer> minSize;
+        Chosen<Integer> maxSize;
+        Chosen<Integer> initialSize;
+        Chosen<Duration> acquisitionTimeout;
+        Chosen<Duration> connectTimeout;
+        Chosen<Duration> maxLifetime;
+        Chosen<Duration> idleRemoval;
+        Chosen<Boolean> validateOnBorrow;
+        Chosen<Duration> backgroundValidation;
+        Chosen<Duration> leakDetection;
+        Chosen<String> isolation;
+        Chosen<Duration> statementTimeout;
+        Chosen<Boolean> readOnly;
+        Chosen<String> applicationName;
+        Chosen<Boolean> critical;
+        Chosen<Boolean> echo;
+        Chosen<String> readStrategy;
+        Chosen<Duration> maxLag;
+        Chosen<String> fallback;
+        ReadRouting readRouting;
+        Optional<Chosen<String>> tlsMode;
+        Optional<Chosen<String>> tlsCaFile;
+        TlsResolver.Result tls;
+        final Map<String, String> jdbcProperties = new LinkedHashMap<>();
+        DatabaseUrl parsedUrl;
+        IsolationLevel isolationLevel;
+
+        Draft(String name, PoolwatchConfig config, SeedEnvironment seed, List<String> problems) {
+            this.name = name;
+            this.problems = problems;
+            PoolwatchConfig.PoolConfig own = config.pools().get(name);
+            List<Layer> l = new ArrayList<>();
+            if (own != null) {
+                l.add(new Layer(own, this::key));
+            }
+            l.add(new Layer(config.defaults(), k -> "poolwatch.defaults." + k));
+            l.add(new Layer(seed.pool, k -> seed.poolSources.getOrDefault(k, BUILT_IN)));
+            l.add(new Layer(WorkloadProfiles.profile(name), k -> BUILT_IN));
+            l.add(new Layer(WorkloadProfiles.base(name), k -> BUILT_IN));
+            this.layers = l;
+
+            enabled = pick("enabled", PoolwatchConfig.PoolConfig::enabled).orElseThrow();
+            url = pick("url", PoolwatchConfig.PoolConfig::url);
+            username = pick("username", PoolwatchConfig.PoolConfig::username);
+            password = pick("password", PoolwatchConfig.PoolConfig::password);
+            if (!enabled.value()) {
+                return;
+            }
+            minSize = required("min-size", PoolwatchConfig.PoolConfig::minSize);
+            maxSize = required("max-size", PoolwatchConfig.PoolConfig::maxSize);
+            initialSize = pick("initial-size", PoolwatchConfig.PoolConfig::initialSize)
+                    .orElse(new Chosen<>(minSize.value(), BUILT_IN));
+            acquisitionTimeout = required("acquisition-timeout", PoolwatchConfig.PoolConfig::acquisitionTimeout);
+            connectTimeout = required("connect-timeout", PoolwatchConfig.PoolConfig::connectTimeout);
+            maxLifetime = required("max-lifetime", PoolwatchConfig.PoolConfig::maxLifetime);
+            idleRemoval = required("idle-removal-interval", PoolwatchConfig.PoolConfig::idleRemovalInterval);
+            validateOnBorrow = required("validate-on-borrow", PoolwatchConfig.PoolConfig::validateOnBorrow);
+            backgroundValidation = required("background-validation-interval", PoolwatchConfig.PoolConfig::backgroundValidationInterval);
+            leakDetection = required("leak-detection-interval", PoolwatchConfig.PoolConfig::leakDetectionInterval);
+            isolation = required("transaction-isolation", PoolwatchConfig.PoolConfig::transactionIsolation);
+            statementTimeout = required("statement-timeout", PoolwatchConfig.PoolConfig::statementTimeout);
+            readOnly = required("read-only", PoolwatchConfig.PoolConfig::readOnly);
+            applicationName = required("application-name", PoolwatchConfig.PoolConfig::applicationName);
+            critical = required("critical", PoolwatchConfig.PoolConfig::critical);
+            echo = required("echo", PoolwatchConfig.PoolConfig::echo);
+            readStrategy = required("read-routing.strategy", c -> c.readRouting().strategy());
+            maxLag = required("read-routing.max-lag", c -> c.readRouting().maxLag());
+            fallback = required("read-routing.fallback", c -> c.readRouting().fallback());
+            tlsMode = pick("tls.mode", c -> c.tls().mode());
+            tlsCaFile = pick("tls.ca-file", c -> c.tls().caFile());
+            // Driver properties merge across layers; a nearer layer wins per property.
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                jdbcProperties.putAll(layers.get(i).values().jdbcProperties());
+            }
+            validate();
+        }
+
+        boolean enabled() {
+            return enabled.value();
+        }
+
+        String key(String field) {
+            return "poolwatch.pools.\"" + name + "\"." + field;
+        }
+
+        private <T> Optional<Chosen<T>> pick(String field, Function<PoolwatchConfig.PoolConfig, Optional<T>> getter) {
+            for (Layer layer : layers) {
+                Optional<T> v = getter.apply(layer.values());
+                if (v.isPresent()) {
+                    String key = layer.keyOf().apply(field);
+                    sources.put(field, key);
+                    return Optional.of(new Chosen<>(v.get(), key));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private <T> Chosen<T> required(String field, Function<PoolwatchConfig.PoolConfig, Optional<T>> getter) {
+            return pick(field, getter).orElseThrow(() -> new IllegalStateException("no built-in value for " + field));
+        }
+
+        /** How a chosen value is named in a message: its key, or the built-in value of this workload. */
+        private String named(Chosen<?> c, String field) {
+            return (c.key().equals(BUILT_IN) ? field + " (built-in for workload '" + name + "')" : c.key()) + "=" + c.value();
+        }
+
+        private void validate() {
+            if (minSize.value() < 0) {
+                problems.add(named(minSize, "min-size") + ": must be 0 or more");
+            }
+            if (maxSize.value() < 1) {
+                problems.add(named(maxSize, "max-size") + ": must be at least 1");
+            } else if (minSize.value() > maxSize.value()) {
+                problems.add(named(maxSize, "max-size") + " is below " + named(minSize, "min-size") + " for workload '" + name
+                        + "'; accepted: a max-size of at least " + minSize.value() + ", or set " + key("max-size"));
+            }
+            if (initialSize.value() < 0 || (maxSize.value() >= 1 && initialSize.value() > maxSize.value())) {
+                problems.add(named(initialSize, "initial-size") + ": accepted: between 0 and the max-size of workload '" + name
+                        + "', " + maxSize.value());
+            }
+            positive(acquisitionTimeout, "acquisition-timeout");
+            positive(connectTimeout, "connect-timeout");
+            Optional<IsolationLevel> level = IsolationLevel.fromText(isolation.value());
+            if (level.isEmpty()) {
+                problems.add(named(isolation, "transaction-isolation") + ": unknown isolation level; accepted: " + IsolationLevel.ACCEPTED);
+            } else {
+                isolationLevel = level.get();
+            }
+            if (applicationName.value().isBlank() || applicationName.value().length() > 63) {
+                problems.add(named(applicationName, "application-name") + ": accepted: 1 to 63 characters");
+            }
+            ReadStrategy strategy = ReadRouting.DEFAULT.strategy();
+            ReplicaFallback onNone = ReadRouting.DEFAULT.fallback();
+            try {
+                strategy = ReadStrategy.parse(readStrategy.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(named(readStrategy, "read-routing.strategy") + ": " + e.getMessage());
+            }
+            try {
+                onNone = ReplicaFallback.parse(fallback.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(named(fallback, "read-routing.fallback") + ": " + e.getMessage());
+            }
+            readRouting = new ReadRouting(strategy, maxLag.value().isZero() ? Optional.empty() : Optional.of(maxLag.value()), onNone);
+            url.ifPresent(u -> {
+                try {
+                    parsedUrl = DatabaseUrl.parse(u.value());
+                } catch (IllegalArgumentException e) {
+                    // The message masks the URL; the key says where it came from.
+                    problems.add(u.key() + ": " + e.getMessage());
+                }
+            });
+            if (parsedUrl != null) {
+                tls = TlsResolver.resolve(name, parsedUrl, url.get().key(), tlsSetting(tlsMode), tlsSetting(tlsCaFile), rawProperties(),
+                        key(""), problems);
+            }
+        }
+
+        Optional<TlsResolver.Setting> tlsSetting(Optional<Chosen<String>> chosen) {
+            return chosen.map(c -> new TlsResolver.Setting(c.value(), c.key()));
+        }
+
+        /** The merged jdbc-properties, each with the key of the layer it came from. */
+        Map<String, TlsResolver.Setting> rawProperties() {
+            Map<String, TlsResolver.Setting> out = new LinkedHashMap<>();
+            jdbcProperties.forEach((k, v) -> {
+                for (Layer layer : layers) {
+                    if (layer.values().jdbcProperties().containsKey(k)) {
+                        out.put(k, new TlsResolver.Setting(v, layer.keyOf().apply("jdbc-properties." + k)));
+                        return;
+                    }
+                }
+            });
+            return out;
+        }
+
+        private void positive(Chosen<Duration> d, String field) {
+            if (d.value().isZero()) {
+                problems.add(d.key() + "=0s: " + field + " must be above zero; accepted: " + Durations.ACCEPTED);
+            }
+        }
+
+        PoolSettings build(DatabaseUrl embedded, List<ReplicaDraft> replicaDrafts) {
+            DatabaseUrl db = parsedUrl != null ? parsedUrl : embedded;
+            Duration leak = leakDetection.value();
+            if (parsedUrl == null) {
+                sources.put("url", "embedded");
+                // The demo shows a leak within a minute, not after the production default of five.
+                if (leakDetection.key().equals(BUILT_IN)) {
+                    leak = DEMO_LEAK_DETECTION;
+                    sources.put("leak-detection-interval", "embedded demo");
+                }
+            }
+            Optional<String> user = username.map(Chosen::value).or(db::username);
+            Optional<Secret> pass = password.map(c -> new Secret(c.value())).or(db::password);
+            Map<String, String> props = new LinkedHashMap<>(db.driverProperties());
+            props.putAll(jdbcProperties);
+            // The embedded demo database runs on loopback without TLS; tls.* keys are for a configured database.
+            TlsSettings tlsSettings = tls != null ? tls.settings()
+                    : new TlsSettings(db.kind() != DatabaseKind.H2, TlsSettings.driverDefault(db.kind()).mode(), "embedded", Optional.empty(),
+                            Optional.empty());
+            if (tls != null) {
+                props.putAll(tls.driverProperties());
+            }
+            putTlsSources(sources, tlsSettings);
+            Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty() : Optional.of(statementTimeout.value());
+            PoolSettings own = new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
+                    acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),
+                    validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement,
+                    readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, List.of(), sources, name,
+                    PoolSettings.PRIMARY, readRouting, tlsSettings);
+            if (replicaDrafts.isEmpty()) {
+                return own;
+            }
+            List<ReplicaSettings> replicas = new ArrayList<>();
+            for (ReplicaDraft r : replicaDrafts) {
+                replicas.add(new ReplicaSettings(r.index, r.url, r.weight, r.id, r.name, r.pool(own, jdbcProperties)));
+            }
+            return new PoolSettings(name, db, user, pass, own.minSize(), own.maxSize(), own.initialSize(), own.acquisitionTimeout(),
+                    own.connectTimeout(), own.maxLifetime(), own.idleRemovalInterval(), own.validateOnBorrow(),
+                    own.backgroundValidationInterval(), own.leakDetectionInterval(), own.isolation(), own.statementTimeout(),
+                    own.readOnly(), own.applicationName(), own.critical(), own.echo(), own.jdbcProperties(), replicas, own.sources(), name,
+                    PoolSettings.PRIMARY, readRouting, tlsSettings);
+        }
+    }
+}

@@ -1,0 +1,579 @@
+package io.poolwatch.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+/**
+ * poolwatch's own configuration, under {@code poolwatch.*}.
+ * <p>
+ * Pool keys are all optional here because a pool's value is resolved through layers (see
+ * {@link PoolSettingsResolver}): {@code poolwatch.pools."<name>".*}, then {@code poolwatch.defaults.*},
+ * then the seed environment variables ({@code DB_POOL_SIZE} ...), then the workload's built-in profile
+ * ({@link WorkloadProfiles}). The built-in values are listed in each key's Javadoc.
+ */
+@ConfigMapping(prefix = "poolwatch")
+public interface PoolwatchConfig {
+
+    /** Workload pools by name. The standard workloads main, jobs, analytics and financial exist without any key. */
+    Map<String, PoolConfig> pools();
+
+    /** Values every pool inherits unless its own key is set; same keys as a pool. */
+    PoolConfig defaults();
+
+    /** Global monitoring settings (the seed's DB_MONITOR_ENABLED, DB_SLOW_QUERY_THRESHOLD ... map here). */
+    MonitoringConfig monitoring();
+
+    /** Read replicas given by the seed variables DB_READ_REPLICAS and DB_REPLICA_N_WEIGHT. */
+    ReadReplicasConfig readReplicas();
+
+    /** Orderly shutdown. */
+    ShutdownConfig shutdown();
+
+    /** How often pools and servers are sampled, and how much history is kept. */
+    SamplingConfig sampling();
+
+    /** Health: how the databases are validated for the readiness probe. */
+    HealthConfig health();
+
+    /** Scheduled data-consistency checks. */
+    ConsistencyConfig consistency();
+
+    /** Alert rules, silences and webhook notifications. */
+    AlertingConfig alerting();
+
+    /** Where the dashboard and the JSON API are served. */
+    HttpConfig http();
+
+    /** The dashboard and JSON API. */
+    DashboardConfig dashboard();
+
+    /** Where the dashboard and the JSON API are served. */
+    interface HttpConfig {
+
+        /**
+         * The path the dashboard and the JSON API are served under: {@code /q/poolwatch} by default, beside the host's
+         * {@code /q/health}; the standalone service sets {@code /}. Fixed when the application is built, like
+         * {@code quarkus.smallrye-health.root-path}.
+         */
+        @WithDefault(RootPath.DEFAULT)
+        String rootPath();
+    }
+
+    /** The dashboard and the JSON API. */
+    interface DashboardConfig {
+
+        /**
+         * Serve the dashboard and the JSON API. With false, pools, sampling, checks, alerts, health and metrics work
+         * as before and nothing is served under {@code poolwatch.http.root-path}. Fixed when the application is built.
+         */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean enabled();
+    }
+
+    /** Who may see and do what; users and OIDC are Quarkus's own keys (see the README, "Security"). */
+    SecurityConfig security();
+
+    /** Access to the dashboard, the API and the metrics. */
+    interface SecurityConfig {
+
+        /**
+         * Serve the dashboard and API without users on an address other than loopback. Without users or OIDC,
+         * poolwatch otherwise refuses to start when {@code quarkus.http.host} is not a loopback address.
+         */
+        @WithDefault("false")
+        boolean allowAnonymous();
+
+        /**
+         * Who may scrape {@code /q/metrics}: {@code open} (anyone, as Prometheus usually scrapes), {@code token} (a
+         * request with {@code Authorization: Bearer <metrics-token>}) or {@code viewer} (a user with the viewer or
+         * admin role).
+         */
+        @WithDefault("open")
+        String metrics();
+
+        /** The bearer token Prometheus sends when {@code metrics=token}; from the environment or a mounted file. */
+        Optional<String> metricsToken();
+    }
+
+    /** Several poolwatch processes sharing one database: which of them runs the cluster's jobs. */
+    ClusterConfig cluster();
+
+    /**
+     * Coordination of replicas through ShedLock locks in the outbox's database (see {@code io.poolwatch.cluster.ClusterJobs}).
+     * Consistency checks, notification of alerts about databases, replicas and checks, and outbox delivery run in one
+     * process at a time; each process keeps its own pools, samples, metrics and health.
+     */
+    interface ClusterConfig {
+
+        /**
+         * Coordinate with other processes. Built-in: on when the outbox is in a workload's database
+         * ({@code poolwatch.alerting.outbox.workload}), where the lock table is kept; off with the local outbox file,
+         * which only one process can open.
+         */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> enabled();
+
+        /**
+         * How long the cluster's jobs stay with a process that stopped renewing its lock (it died, froze or lost the
+         * database). The holder renews every quarter of this, and the others try as often, so a dead holder is
+         * replaced within this plus a quarter of it. Longer than a stop-the-world pause of the JVM, shorter than
+         * the delay you accept before checks and notifications resume.
+         */
+        @WithDefault("30s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration lockAtMostFor();
+    }
+
+    /**
+     * Alerting. Rule and receiver values are read as text and validated together at start-up (every problem named
+     * with its key), like the pools and the checks.
+     */
+    interface AlertingConfig {
+
+        /** Evaluate the rules. When false no alert is raised and nothing is sent. */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean enabled();
+
+        /** How often the rules are evaluated. Built-in: the sampling interval. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> evaluationInterval();
+
+        /**
+         * The built-in rules' settings: {@code poolwatch.alerting.rules."<rule>".threshold|for|keep-firing-for|severity|enabled},
+         * rules pool-utilization, error-rate, error-rate-critical, checkout-time, leaked-connections, unhealthy-pools,
+         * slow-queries, server-connections, idle-in-transaction, replica-lag, consistency-check.
+         */
+        Map<String, RuleConfig> rules();
+
+        /** Webhook receivers by name: {@code poolwatch.alerting.receivers."<name>".url|secret|...}. */
+        Map<String, ReceiverConfig> receivers();
+
+        /** How long a new group of alerts waits before its first notification, so alerts starting together go together. */
+        @WithDefault("30s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration groupWait();
+
+        /** How long after a group's last notification a change in the group (a new or resolved alert) is sent. */
+        @WithDefault("5m")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration groupInterval();
+
+        /** How long after a group's last notification it is sent again when nothing changed. */
+        @WithDefault("4h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration repeatInterval();
+
+        /** The labels alerts are grouped by into one notification. */
+        @WithDefault("alertname")
+        List<String> groupBy();
+
+        /** How long a resolved alert stays listed at /api/v1/alerts. */
+        @WithDefault("1h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration resolvedRetention();
+
+        /** The address of the dashboard, for links in notifications. Built-in: http://&lt;host name&gt;:&lt;port&gt; followed by poolwatch.http.root-path. */
+        Optional<String> externalUrl();
+
+        /** The instance label of every alert. Built-in: the host name (the pod name on Kubernetes). */
+        Optional<String> instance();
+
+        /** Where notifications wait until delivered. */
+        OutboxConfig outbox();
+    }
+
+    /** One rule's settings, globally or for one workload; every key optional. */
+    interface RuleConfig {
+
+        /** The value the rule compares against (see the README for each rule's unit). */
+        Optional<String> threshold();
+
+        /** How long the condition must hold before the alert fires; 0s fires at once. */
+        @io.smallrye.config.WithName("for")
+        Optional<String> forDuration();
+
+        /** How long a firing alert keeps firing after the condition clears, so a value hovering at the threshold does not flap. */
+        Optional<String> keepFiringFor();
+
+        /** info, warning or critical. */
+        Optional<String> severity();
+
+        /** false turns the rule off (for one workload when set under the pool). */
+        Optional<String> enabled();
+    }
+
+    /** A webhook receiver (Alertmanager webhook version 4 body, Standard Webhooks signature). */
+    interface ReceiverConfig {
+
+        /** Where notifications are POSTed (http or https). */
+        Optional<String> url();
+
+        /**
+         * Standard Webhooks secret(s), {@code whsec_<base64 key>}; several, comma-separated, while keys are rotated
+         * (each signs, the receiver accepts any). Never logged or shown.
+         */
+        Optional<String> secret();
+
+        /** Sent as Authorization: Bearer. Never logged or shown. */
+        Optional<String> bearerToken();
+
+        /** Basic authentication user. */
+        Optional<String> basicUser();
+
+        /** Basic authentication password. Never logged or shown. */
+        Optional<String> basicPassword();
+
+        /** The severities sent, comma-separated. Built-in: info, warning, critical. */
+        Optional<String> severities();
+
+        /** Send a notification when alerts resolve. Built-in: true. */
+        Optional<String> sendResolved();
+
+        /** Longest wait for the receiver's answer. Built-in: 10s. */
+        Optional<String> timeout();
+    }
+
+    /** The outbox notifications are written to before they are sent. */
+    interface OutboxConfig {
+
+        /**
+         * Keep the outbox in this workload's database (schema {@code poolwatch}, created and migrated by Flyway), so every
+         * replica of poolwatch shares it. Without it the outbox is a local file under {@link #path()}.
+         */
+        Optional<String> workload();
+
+        /** Directory of the local outbox file, used when no workload is set. */
+        @WithDefault("poolwatch-data")
+        String path();
+
+        /** A notification not delivered within this is given up (and recorded as such). */
+        @WithDefault("24h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration maxAge();
+
+        /** Most attempts per notification. Built-in: enough that max-age, not the count, ends the retries of a receiver down for hours. */
+        @WithDefault("400")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxAttempts();
+
+        /** Wait before the first retry; each retry doubles it, with jitter, up to max-backoff. */
+        @WithDefault("1s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration initialBackoff();
+
+        /** Longest wait between two attempts. */
+        @WithDefault("5m")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration maxBackoff();
+
+        /** How often the outbox is looked at for notifications due. */
+        @WithDefault("1s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration pollInterval();
+    }
+
+    /** Scheduled data-consistency checks: how they run, and the checks themselves. */
+    interface ConsistencyConfig {
+
+        /** Run the configured checks on their schedules. Checks can still be run by hand when false. */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean enabled();
+
+        /** Most checks running at once across every workload, so checks never become the load. */
+        @WithDefault("1")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxConcurrent();
+
+        /** Results kept per check; the memory used does not grow with uptime. */
+        @WithDefault("50")
+        @WithConverter(Converters.IntegerConverter.class)
+        int historySize();
+
+        /** Delay before a check's first scheduled run after start-up. */
+        @WithDefault("10s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration initialDelay();
+
+        /** The demo schema's checks (ledger balance, account balances, orphans, negative balances). Built-in: true on the embedded demo database. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> demoChecks();
+
+        /**
+         * The checks, by name: {@code poolwatch.consistency.checks."<name>".<key>=<value>}. The keys (kind, workload,
+         * schedule, timeout, severity, table, column ...) depend on the kind and are validated together at start-up by
+         * {@code io.poolwatch.checks.CheckDefinitions}, which names every unknown or misplaced key; the README lists them.
+         */
+        Map<String, Map<String, String>> checks();
+    }
+
+    /** Background validation behind the health probes. */
+    interface HealthConfig {
+
+        /** How often each database is validated, on poolwatch's own monitoring connection and thread. */
+        @WithDefault("2s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration validationInterval();
+
+        /** A validation that has not answered within this is a failure (the probe never waits for it). */
+        @WithDefault("2s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration validationTimeout();
+
+        /** How long a readiness answer is reused, so a storm of probes costs one answer per period. */
+        @WithDefault("250ms")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration responseCache();
+    }
+
+    /** One workload's pool. Every key is optional; see the class Javadoc for how a value is chosen. */
+    interface PoolConfig {
+
+        /** Whether this workload has a pool. Built-in: true. Set false to disable a standard workload. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> enabled();
+
+        /**
+         * Database URL: {@code jdbc:postgresql://...}, {@code jdbc:mariadb://...}, {@code jdbc:h2:...}, or the seed forms
+         * {@code postgresql://user:pass@host/db}, {@code postgresql+asyncpg://...}, {@code mysql://...},
+         * {@code mariadb://...}. Built-in: DATABASE_URL, else the embedded database.
+         */
+        Optional<String> url();
+
+        /** User name; overrides one given in the URL. */
+        Optional<String> username();
+
+        /** Password; overrides one given in the URL. Never logged or shown. */
+        Optional<String> password();
+
+        /** Connections kept open (the seed's DB_POOL_SIZE). Built-in: per workload, 1 to 5. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> minSize();
+
+        /** Most connections at once (DB_POOL_SIZE + DB_MAX_OVERFLOW). Built-in: per workload, 5 to 30. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> maxSize();
+
+        /** Connections opened at start-up. Built-in: the min-size. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> initialSize();
+
+        /** Longest wait for a free connection before the caller gets an error (DB_POOL_TIMEOUT). Built-in: 30s. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> acquisitionTimeout();
+
+        /** Longest wait to open a new connection (DB_CONNECT_TIMEOUT). Built-in: 10s. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> connectTimeout();
+
+        /** Connections older than this are closed and replaced (DB_POOL_RECYCLE); 0 keeps them forever. Built-in: 1h. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> maxLifetime();
+
+        /** Connections idle this long above min-size are closed; 0 never closes them. Built-in: 5m. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> idleRemovalInterval();
+
+        /** Validate a connection before handing it out (DB_POOL_PRE_PING). Built-in: true. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> validateOnBorrow();
+
+        /** Interval of background validation of idle connections; 0 turns it off. Built-in: 2m. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> backgroundValidationInterval();
+
+        /** A connection held longer than this is reported as a leak; 0 turns detection off. Built-in: 5m. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> leakDetectionInterval();
+
+        /**
+         * Isolation level of every connection: read-uncommitted, read-committed, repeatable-read, serializable.
+         * Built-in: read-committed; serializable for financial.
+         */
+        Optional<String> transactionIsolation();
+
+        /** The server cancels a statement running longer than this (DB_COMMAND_TIMEOUT); 0 means no limit. Built-in: per workload. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> statementTimeout();
+
+        /** Connections are read-only, enforced by the server. Built-in: true for analytics, false otherwise. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> readOnly();
+
+        /** Name the server shows for these connections (pg_stat_activity.application_name). Built-in: poolwatch-&lt;name&gt;. */
+        Optional<String> applicationName();
+
+        /** A critical workload that cannot reach its database makes readiness DOWN. Built-in: true for main and financial. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> critical();
+
+        /** Log every checkout and check-in of this pool (DB_ECHO_POOL). Built-in: false. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> echo();
+
+        /** Additional JDBC driver properties, passed as they are (e.g. sslmode, sslrootcert). */
+        Map<String, String> jdbcProperties();
+
+        /** This workload's alert rule settings, over the global ones: {@code poolwatch.pools."<name>".alerts."<rule>".threshold|for|...}. */
+        Map<String, RuleConfig> alerts();
+
+        /**
+         * This workload's read replicas by id: {@code poolwatch.pools."<name>".replicas."<id>".url|weight|name|...}. Each has
+         * its own pool, named {@code <name>-replica-<id>} unless {@code name} is set. When present they replace the seed's
+         * DB_READ_REPLICAS for this workload. Not allowed under {@code poolwatch.defaults}.
+         */
+        Map<String, ReplicaConfig> replicas();
+
+        /** How reads are routed over the replicas: {@code poolwatch.pools."<name>".read-routing.strategy|max-lag|fallback}. */
+        ReadRoutingConfig readRouting();
+
+        /** TLS to the database: {@code poolwatch.pools."<name>".tls.mode|ca-file}; a workload's read replicas use the same. */
+        TlsConfig tls();
+    }
+
+    /**
+     * TLS to a pool's database, resolved through the same layers as the pool keys. When neither key is set anywhere, the
+     * URL's {@code sslmode}/{@code ssl} parameter (or a driver property passed in {@code jdbc-properties}) decides, else the
+     * driver's default (pgjdbc: prefer; MariaDB Connector/J: disable).
+     */
+    interface TlsConfig {
+
+        /**
+         * disable, prefer, require, verify-ca or verify-full, in libpq's sense; mapped to pgjdbc's {@code sslmode} and MariaDB
+         * Connector/J's {@code sslMode} (disable, trust, verify-ca, verify-full; prefer connects without TLS there). Wins over
+         * the URL's {@code sslmode}.
+         */
+        Optional<String> mode();
+
+        /**
+         * A PEM file with the CA certificate(s) the server's certificate must be signed by, e.g. a mounted Kubernetes secret;
+         * required by verify-ca and verify-full (pgjdbc's fallback ~/.postgresql/root.crt is never used), refused with prefer
+         * and require (the drivers would not verify with it), unused with disable.
+         */
+        Optional<String> caFile();
+    }
+
+    /** One read replica of a workload. Unset values come from the workload's own pool. */
+    interface ReplicaConfig {
+
+        /** The replica's database, in any form a workload's url takes. Required. */
+        Optional<String> url();
+
+        /** User name; overrides one in the URL. Built-in: the one in the URL, else the workload's. */
+        Optional<String> username();
+
+        /** Password; overrides one in the URL. Never logged or shown. Built-in: the one in the URL, else the workload's. */
+        Optional<String> password();
+
+        /** Routing weight, 0 to 1000; 0 takes the replica out of routing (its pool stays open and watched). Built-in: 1. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> weight();
+
+        /** The name of the replica's pool (in metrics, the API and alerts). Built-in: &lt;workload&gt;-replica-&lt;id&gt;. */
+        Optional<String> name();
+
+        /** Connections the replica's pool keeps open. Built-in: the workload's min-size. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> minSize();
+
+        /** Most connections the replica's pool opens. Built-in: the workload's max-size. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> maxSize();
+    }
+
+    /** Read routing of a workload; every key optional, resolved through the same layers as the pool keys. */
+    interface ReadRoutingConfig {
+
+        /** round-robin, or weighted (smooth weighted round-robin over the replicas' weights). Built-in: weighted. */
+        Optional<String> strategy();
+
+        /** A replica whose replay lag is above this gets no reads; 0 removes the bound. Built-in: 30s. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> maxLag();
+
+        /** When no replica is usable: primary (the workload's own pool serves the read) or fail. Built-in: primary. */
+        Optional<String> fallback();
+    }
+
+    /** Global monitoring settings. */
+    interface MonitoringConfig {
+
+        /** Sample and monitor the pools (DB_MONITOR_ENABLED). Built-in: true. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> enabled();
+
+        /** A statement running longer than this counts as slow (DB_SLOW_QUERY_THRESHOLD). Built-in: 1s. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> slowQueryThreshold();
+
+        /** Error rate (0..1) at which the error-rate alert is critical (DB_ERROR_RATE_CRITICAL). Built-in: 0.05. */
+        Optional<Double> errorRateCritical();
+
+        /** Number of leaked connections that raises an alert (DB_CONNECTION_LEAK_THRESHOLD). Built-in: 5. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> leakThreshold();
+
+        /** Log every SQL statement run through the pools (DATABASE_ECHO, DB_ECHO). Built-in: false. */
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        Optional<Boolean> sqlEcho();
+    }
+
+    /** Where the seed's read replicas belong. */
+    interface ReadReplicasConfig {
+
+        /** The workload whose reads DB_READ_REPLICAS serve (unless it has replicas of its own under poolwatch.pools). */
+        @WithDefault("main")
+        String workload();
+    }
+
+    /** Sampling of the pools and of the database servers. */
+    interface SamplingConfig {
+
+        /** How often every pool is sampled. */
+        @WithDefault("5s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration interval();
+
+        /** How often each database server's session views are read. */
+        @WithDefault("15s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration serverInterval();
+
+        /** How much pool history is kept in memory; the memory used does not grow with uptime. */
+        @WithDefault("1h")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration history();
+
+        /** The window the error rate (failed acquisitions / attempts) is computed over. */
+        @WithDefault("1m")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration errorRateWindow();
+
+        /** Replicas of poolwatch expected to run against the same databases, for the server-capacity advice. */
+        @WithDefault("1")
+        @WithConverter(Converters.IntegerConverter.class)
+        int expectedReplicas();
+
+        /** Statement timeout of the server-side queries, so a hung server cannot hold the sampler. */
+        @WithDefault("2s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration serverQueryTimeout();
+    }
+
+    /** Orderly shutdown. */
+    interface ShutdownConfig {
+
+        /** How long borrowed connections may take to come back before every pool is closed anyway. */
+        @WithDefault("15s")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration drainTimeout();
+    }
+}

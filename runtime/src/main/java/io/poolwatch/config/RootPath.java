@@ -1,0 +1,52 @@
+package io.poolwatch.config;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Where the dashboard and the JSON API are served: {@code poolwatch.http.root-path}, {@code /q/poolwatch} in a host
+ * application (beside {@code /q/health}), {@code /} in the standalone service. The value is fixed when the application
+ * is built (the endpoints' paths are set then), like {@code quarkus.smallrye-health.root-path}. Every link the pages
+ * and the redirects make goes through {@link #link(String)}, so they work under any root.
+ */
+public final class RootPath {
+
+    /** The configuration key. */
+    public static final String KEY = "poolwatch.http.root-path";
+    /** The root in an application that sets none. */
+    public static final String DEFAULT = "/q/poolwatch";
+
+    private static volatile String prefix;
+
+    private RootPath() {
+    }
+
+    /**
+     * The root in canonical form: {@code /} or a path that starts with {@code /} and does not end with one.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what is accepted
+     */
+    public static String normalize(String value) {
+        String v = value == null ? "" : value.trim();
+        if (!v.matches("/[A-Za-z0-9._~/-]*") || v.contains("//") || v.matches(".*(^|/)\\.{1,2}(/|$).*")) {
+            throw new IllegalArgumentException(KEY + "=" + value + ": accepted: an absolute path of letters, digits, '.', '_', '~', "
+                    + "'-' and single '/', such as / or /q/poolwatch");
+        }
+        return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+    }
+
+    /** The prefix of every link, ending in '/': {@code /} or {@code /q/poolwatch/}. */
+    public static String prefix() {
+        String p = prefix;
+        if (p == null) {
+            String root = normalize(ConfigProvider.getConfig().getOptionalValue(KEY, String.class).orElse(DEFAULT));
+            p = root.equals("/") ? "/" : root + "/";
+            prefix = p;
+        }
+        return p;
+    }
+
+    /** A path under the root: {@code link("/pools/main")} is {@code /q/poolwatch/pools/main} in a host. */
+    public static String link(String path) {
+        return prefix() + (path.startsWith("/") ? path.substring(1) : path);
+    }
+}

@@ -1,0 +1,31 @@
+package io.poolwatch.pool;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Faults that an application can start on purpose against its own pools, such as the standalone service's demo fault
+ * phases (a leak, slow statements, a saturated pool). The dashboard shows its form and its phases only when a bean of
+ * this type exists; the extension has none.
+ */
+public interface FaultPhases {
+
+    /** The kinds of fault, as the form and the API name them. */
+    List<String> kinds();
+
+    /**
+     * Starts a fault on a workload's pool.
+     *
+     * @throws IllegalArgumentException naming the field and what is accepted, when the fault cannot start
+     */
+    Fault start(String kind, String workload, Optional<Duration> duration);
+
+    /** The latest faults, newest first; a bounded list. */
+    List<Fault> faults();
+
+    /** One fault phase; {@code state} is a word, optionally followed by a colon and a reason ("failed: ..."). */
+    record Fault(int id, String kind, String workload, Instant startedAt, Instant until, String state) {
+    }
+}

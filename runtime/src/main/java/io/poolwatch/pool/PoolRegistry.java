@@ -1,0 +1,198 @@
+package io.poolwatch.pool;
+
+import java.sql.SQLException;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.spi.InjectionPoint;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.PoolSettingsResolver;
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.ResolvedConfiguration;
+import io.poolwatch.config.SeedSource;
+import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Owns every workload pool and every read replica's pool: resolves and validates the configuration, starts the
+ * embedded database when none is configured, creates the pools, hands them out by name, and closes them at shutdown.
+ * Reads routed over the replicas are {@link ReadRouter}'s.
+ */
+@Startup
+@ApplicationScoped
+public class PoolRegistry {
+
+    private static final Logger LOG = Logger.getLogger(PoolRegistry.class);
+
+    private final PoolwatchConfig config;
+    private final ResolvedConfiguration resolved;
+    private final WorkloadPools pools;
+    private final FallbackDatabase embedded;
+    private final List<MonitorTarget> monitorTargets = new java.util.ArrayList<>();
+    private final List<WorkloadPool> monitorPools = new java.util.ArrayList<>();
+
+    PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks) {
+        this.config = config;
+        FallbackDatabase fallback = fallbacks.isResolvable() ? fallbacks.get() : null;
+        boolean[] started = new boolean[1];
+        java.util.Optional<java.util.function.Supplier<String>> fallbackUrl = fallback != null && fallback.enabled()
+                ? java.util.Optional.of(() -> {
+                    started[0] = true;
+                    return fallback.start();
+                })
+                : java.util.Optional.empty();
+        String note = fallback != null && !fallback.enabled() ? " (" + fallback.enabledKey() + "=false)" : "";
+        this.resolved = PoolSettingsResolver.resolve(config, SeedSource.of(rawConfig), fallbackUrl, note);
+        this.embedded = started[0] ? fallback : null;
+        try {
+            this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring());
+        } catch (SQLException | RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw new IllegalStateException("creating the workload pools failed: " + e.getMessage(), e);
+        }
+        openMonitorPools(config.sampling().serverQueryTimeout());
+        for (PoolSettings s : resolved.pools()) {
+            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s%s%s%s", s.name(), s.url().masked(),
+                    s.minSize(), s.maxSize(), s.isolation().configName(),
+                    s.statementTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
+                    s.critical() ? ", critical" : "", s.tls().applicable() ? ", tls " + s.tls().mode().configName() : "");
+            for (io.poolwatch.config.ReplicaSettings r : s.replicas()) {
+                LOG.infof("pool %s: read replica of %s, %s, weight %d, %d..%d connections", r.name(), s.name(), r.url().masked(),
+                        r.weight(), r.pool().minSize(), r.pool().maxSize());
+            }
+            if (!s.replicas().isEmpty()) {
+                LOG.infof("reads of %s: %s over %d replica(s), max-lag %s, fallback %s", s.name(), s.readRouting().strategy(),
+                        s.replicas().size(), s.readRouting().maxLag().map(Durations::format).orElse("none"), s.readRouting().fallback());
+            }
+        }
+        // One line per pool that may send credentials and data in clear over a network.
+        for (PoolSettings s : resolved.allPools()) {
+            io.poolwatch.config.TlsWarning.warning(s).ifPresent(LOG::warn);
+        }
+        if (embedded != null) {
+            LOG.infof("poolwatch is running on the %s demo database; its data is removed on exit. "
+                    + "To watch a real database set DATABASE_URL=postgresql://user:password@host:5432/db "
+                    + "(or poolwatch.pools.\"<workload>\".url)", embedded.label());
+        }
+    }
+
+    /** One monitoring pool per distinct database (URL and user) the workloads and their read replicas use. */
+    private void openMonitorPools(java.time.Duration queryTimeout) {
+        java.util.Map<String, List<PoolSettings>> byDatabase = new java.util.LinkedHashMap<>();
+        for (PoolSettings s : resolved.allPools()) {
+            byDatabase.computeIfAbsent(s.url().jdbcUrl() + " " + s.username().orElse(""), k -> new java.util.ArrayList<>()).add(s);
+        }
+        for (List<PoolSettings> group : byDatabase.values()) {
+            PoolSettings first = group.get(0);
+            // A frozen server must not hold the monitoring thread for ever: bound every socket read and the login.
+            java.util.Map<String, String> props = new java.util.LinkedHashMap<>(first.jdbcProperties());
+            long guardSeconds = queryTimeout.toSeconds() + 3;
+            switch (first.url().kind()) {
+                case POSTGRESQL -> {
+                    props.putIfAbsent("socketTimeout", Long.toString(guardSeconds));
+                    props.putIfAbsent("loginTimeout", Long.toString(guardSeconds));
+                }
+                case MARIADB -> props.putIfAbsent("socketTimeout", Long.toString(guardSeconds * 1000));
+                case H2 -> {
+                }
+            }
+            PoolSettings monitor = new PoolSettings("monitor", first.url(), first.username(), first.password(), 0, 1, 0, queryTimeout,
+                    first.connectTimeout(), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(5), true, java.time.Duration.ZERO,
+                    java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout), true,
+                    "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
+            try {
+                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring());
+                monitorPools.add(pool);
+                java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+                group.forEach(s -> names.put(s.name(), s.applicationName()));
+                monitorTargets.add(new MonitorTarget(first.url().label(), first.url().kind(), pool.dataSource(),
+                        group.stream().map(PoolSettings::name).toList(), names));
+            } catch (SQLException | RuntimeException e) {
+                LOG.warnf("no server-side view of %s: its monitoring pool could not be created: %s", first.url().label(), e.getMessage());
+            }
+        }
+    }
+
+    /** The databases whose session views are read, each with its monitoring pool. */
+    public List<MonitorTarget> monitorTargets() {
+        return List.copyOf(monitorTargets);
+    }
+
+    /** The configuration in effect. */
+    public ResolvedConfiguration configuration() {
+        return resolved;
+    }
+
+    /** Whether the pools run on the application's {@link FallbackDatabase} (the standalone service's embedded demo database). */
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    /** A workload's pool; {@link UnknownWorkloadException} when there is none. */
+    public WorkloadPool pool(String name) {
+        return pools.get(name);
+    }
+
+    /** The pools of a workload's read replicas, in configuration order; empty when it has none. */
+    public List<WorkloadPool> replicas(String workload) {
+        return pool(workload).settings().replicas().stream().map(r -> pools.get(r.name())).toList();
+    }
+
+    /** A workload's DataSource; {@link UnknownWorkloadException} when there is none. */
+    public DataSource dataSource(String name) {
+        return pools.get(name).dataSource();
+    }
+
+    /** Every pool: each workload's own, followed by its read replicas' pools (role replica). */
+    public List<WorkloadPool> pools() {
+        return pools.all();
+    }
+
+    /** The names of every pool, standard workloads first. */
+    public java.util.Set<String> names() {
+        return pools.names();
+    }
+
+    @Produces
+    @Dependent
+    @Unremovable
+    @Workload("")
+    DataSource workloadDataSource(InjectionPoint injectionPoint) {
+        Workload workload = injectionPoint.getQualifiers().stream().filter(Workload.class::isInstance).map(Workload.class::cast)
+                .findFirst().orElseThrow();
+        return dataSource(workload.value());
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        shutdown();
+    }
+
+    /** Lets leased connections come back within the drain timeout, then closes every pool and the embedded database. */
+    @PreDestroy
+    synchronized void shutdown() {
+        if (pools.isClosed()) {
+            return;
+        }
+        boolean drained = pools.drainAndClose(config.shutdown().drainTimeout());
+        monitorPools.forEach(WorkloadPool::close);
+        LOG.infof("closed %d pool(s)%s", pools.names().size(), drained ? "" : " (some connections were still leased)");
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.poolwatch.security;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.MessageDigest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.PoolwatchConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.config.SmallRyeConfig;
+
+/**
+ * How requests are let in, decided once at start-up from the configuration:
+ * <ul>
+ * <li>With users ({@code quarkus.security.users.embedded.users.*}) or OIDC ({@code quarkus.oidc.auth-server-url}),
+ * every request needs the role {@link Access} names.</li>
+ * <li>With neither, poolwatch is <em>anonymous</em>: the dashboard and API are open, which is allowed only when the
+ * HTTP server is bound to a loopback address (the embedded default on a laptop), or when
+ * {@code poolwatch.security.allow-anonymous=true} says so explicitly. Otherwise start-up is refused with a message
+ * saying how to configure users, so a pod is never open by accident.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class SecurityMode {
+
+    private static final Logger LOG = Logger.getLogger(SecurityMode.class);
+
+    /** The values of {@code poolwatch.security.metrics}. */
+    public enum MetricsAccess {
+        OPEN, TOKEN, VIEWER
+    }
+
+    /**
+     * The decision.
+     *
+     * @param anonymous no users and no OIDC: every request is let in
+     * @param host the address the HTTP server is bound to
+     * @param users how many embedded users are configured
+     * @param oidc whether an OIDC provider is configured
+     * @param metrics who may scrape {@code /q/metrics}
+     * @param metricsToken the bearer token for {@link MetricsAccess#TOKEN}, as SHA-256 (the token itself is not kept)
+     */
+    public record Decision(boolean anonymous, String host, int users, boolean oidc, MetricsAccess metrics, byte[] metricsToken) {
+
+        /** Whether a presented bearer token is the metrics token (constant time). */
+        public boolean metricsTokenMatches(String presented) {
+            return metricsToken != null && presented != null && MessageDigest.isEqual(metricsToken, sha256(presented));
+        }
+    }
+
+    private final Decision decision;
+
+    SecurityMode(Config config, PoolwatchConfig poolwatch) {
+        this.decision = decide(config, poolwatch.security());
+    }
+
+    /** Logs the decision at start-up (the bean is created, and validated, before the first request). */
+    void onStart(@Observes StartupEvent event) {
+        if (decision.anonymous()) {
+            LOG.infof("No users and no OIDC provider are configured: the dashboard and API are open to anyone who reaches %s%s. "
+                    + "See the README, \"Security\", to configure users.", decision.host(),
+                    loopback(decision.host()) ? " (loopback only)" : " (poolwatch.security.allow-anonymous=true)");
+        } else {
+            LOG.infof("Access control on: %s; /q/health open; /q/metrics %s",
+                    decision.oidc() ? (decision.users() > 0 ? decision.users() + " embedded user(s) and OIDC" : "OIDC")
+                            : decision.users() + " embedded user(s)",
+                    decision.metrics().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    public Decision decision() {
+        return decision;
+    }
+
+    /** The decision for a configuration; throws {@link InvalidConfigurationException} naming every problem. */
+    static Decision decide(Config config, PoolwatchConfig.SecurityConfig security) {
+        List<String> problems = new ArrayList<>();
+        String host = config.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
+        int users = users(config);
+        boolean oidc = config.getOptionalValue("quarkus.oidc.auth-server-url", String.class).filter(s -> !s.isBlank()).isPresent()
+                && config.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true);
+        boolean anonymous = users == 0 && !oidc;
+
+        MetricsAccess metrics = null;
+        String metricsText = security.metrics().trim();
+        try {
+            metrics = MetricsAccess.valueOf(metricsText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("poolwatch.security.metrics=" + metricsText + ": accepted: open, token, viewer");
+        }
+        byte[] token = null;
+        Optional<String> tokenText = security.metricsToken().filter(t -> !t.isBlank());
+        if (metrics == MetricsAccess.TOKEN) {
+            if (tokenText.isEmpty()) {
+                problems.add("poolwatch.security.metrics=token but poolwatch.security.metrics-token is not set: accepted: a token of at "
+                        + "least 16 characters (from the environment, POOLWATCH_SECURITY_METRICS_TOKEN, or a mounted file)");
+            } else if (tokenText.get().length() < 16) {
+                problems.add("poolwatch.security.metrics-token=(" + tokenText.get().length()
+                        + " characters, not shown): accepted: at least 16 characters");
+            } else {
+                token = sha256(tokenText.get());
+            }
+        }
+        if (metrics == MetricsAccess.VIEWER && anonymous) {
+            problems.add("poolwatch.security.metrics=viewer but no users and no OIDC provider are configured: accepted: open or token, "
+                    + "or configure users (quarkus.security.users.embedded.users.<name>)");
+        }
+        if (anonymous && !loopback(host) && !security.allowAnonymous()) {
+            problems.add("quarkus.http.host=" + host + ": no users and no OIDC provider are configured, so the dashboard and API "
+                    + "would be open to anyone who reaches this address. Accepted: a loopback address (127.0.0.1, ::1, localhost); "
+                    + "or configure users (quarkus.security.users.embedded.users.<name>=<hash> with "
+                    + "quarkus.security.users.embedded.roles.<name>=viewer|admin, e.g. from a mounted secret named by "
+                    + "QUARKUS_CONFIG_LOCATIONS) or OIDC (quarkus.oidc.auth-server-url); or set poolwatch.security.allow-anonymous=true "
+                    + "to serve it open on purpose");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigurationException(problems);
+        }
+        return new Decision(anonymous, host, users, oidc, metrics, token);
+    }
+
+    /** The runtime configuration of Quarkus's embedded realm, present when the application has quarkus-elytron-security-properties-file. */
+    private static final String REALM_CONFIG = "io.quarkus.elytron.security.properties.runtime.MPRealmRuntimeConfig";
+
+    /** How many users Quarkus's embedded realm has ({@code quarkus.security.users.embedded.users.<name>}). */
+    private static int users(Config config) {
+        try {
+            // The realm is the application's choice, so its configuration type is looked up, not linked against.
+            Class<?> type = Class.forName(REALM_CONFIG);
+            Object realm = config.unwrap(SmallRyeConfig.class).getConfigMapping(type);
+            return ((Map<?, ?>) type.getMethod("users").invoke(realm)).size();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // No such realm, or outside Quarkus: count the keys instead.
+            int n = 0;
+            for (String name : config.getPropertyNames()) {
+                if (name.startsWith("quarkus.security.users.embedded.users.")) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    /** Whether a bind address only accepts connections from this machine. */
+    static boolean loopback(String host) {
+        String h = host.trim();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("*")) {
+            return false;
+        }
+        try {
+            InetAddress[] all = InetAddress.getAllByName(h);
+            for (InetAddress a : all) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return all.length > 0;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

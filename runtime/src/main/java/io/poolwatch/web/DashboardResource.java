@@ -1,0 +1,377 @@
+package io.poolwatch.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.poolwatch.config.RootPath;
+import io.poolwatch.alerting.Alerting;
+import io.poolwatch.alerting.Silence;
+import io.poolwatch.checks.CheckResult;
+import io.poolwatch.checks.ConsistencyChecks;
+import io.poolwatch.config.Durations;
+import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.sampling.SizingAdvice;
+import io.poolwatch.pool.FaultPhases;
+import io.poolwatch.web.DashboardModel.AlertBanner;
+import io.poolwatch.web.DashboardModel.AlertsPage;
+import io.poolwatch.web.DashboardModel.CheckRow;
+import io.poolwatch.web.DashboardModel.FaultForm;
+import io.poolwatch.web.DashboardModel.Faults;
+import io.poolwatch.web.DashboardModel.Page;
+import io.poolwatch.web.DashboardModel.PoolPage;
+import io.poolwatch.web.DashboardModel.ServerRow;
+import io.poolwatch.web.DashboardModel.SilenceForm;
+import io.poolwatch.web.DashboardModel.WorkloadGroup;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * The dashboard: server-rendered pages (overview, a pool, alerts, checks) whose sections are Qute fragments that the
+ * page refreshes on the sampling interval ({@code ?fragment=<id>}, fetched by htmx), and the admin forms.
+ * <p>
+ * Admin actions are form POSTs under {@code /actions/}, each answered with a 303 back to a page, so they work without
+ * scripts. Nothing here checks who asks: {@link io.poolwatch.security.AccessPolicy} lets only the admin role POST, and
+ * Quarkus REST's CSRF filter refuses a form whose {@code _csrf} field (written by the {@code csrf} tag) does not match
+ * the {@code poolwatch-csrf} cookie, before any of these methods runs.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class DashboardResource {
+
+    /** Longest a "run now" form waits for the check's result beyond its own timeout, before answering that it is running. */
+    static final long RUN_WAIT_GRACE_SECONDS = 5;
+    /** A local path to go back to after an action: no scheme, no host, no {@code //}. */
+    private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)[A-Za-z0-9._~/%-]*(#[A-Za-z0-9._-]*)?");
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance index(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
+                double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice,
+                Faults faults);
+
+        static native TemplateInstance index$alerts(Page page, AlertBanner banner);
+
+        static native TemplateInstance index$pools(Page page, List<WorkloadGroup> groups, int poolCount, double utilizationWarning,
+                String history);
+
+        static native TemplateInstance index$checks(Page page, List<CheckRow> checks);
+
+        static native TemplateInstance index$servers(Page page, List<ServerRow> servers, List<SizingAdvice> advice);
+
+        static native TemplateInstance index$faults(Page page, Faults faults);
+
+        static native TemplateInstance pool(Page page, PoolPage pool);
+
+        static native TemplateInstance pool$live(Page page, PoolPage pool);
+
+        static native TemplateInstance alerts(Page page, AlertsPage alerts);
+
+        static native TemplateInstance alerts$active(Page page, AlertsPage alerts);
+
+        static native TemplateInstance alerts$delivery(Page page, AlertsPage alerts);
+
+        static native TemplateInstance checks(Page page, List<CheckRow> checks);
+
+        static native TemplateInstance checks$list(Page page, List<CheckRow> checks);
+
+        static native TemplateInstance notFound(Page page, String what);
+    }
+
+    private final DashboardViews views;
+    private final PoolRegistry registry;
+    private final PoolSampler sampler;
+    private final ConsistencyChecks checks;
+    private final Alerting alerting;
+
+    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting) {
+        this.views = views;
+        this.registry = registry;
+        this.sampler = sampler;
+        this.checks = checks;
+        this.alerting = alerting;
+    }
+
+    // --- pages -----------------------------------------------------------------------------------------------------
+
+    @GET
+    public Response index(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("pool") String pool,
+            @QueryParam("check") String check, @QueryParam("fault") String fault) {
+        Page page = views.page("Pools", "overview", notice(done, pool, check, fault));
+        if (fragment != null) {
+            return switch (fragment) {
+                case "alerts" -> html(Templates.index$alerts(page, views.banner()));
+                case "pools" -> html(Templates.index$pools(page, views.groups(page.now()), registry.pools().size(), warning(),
+                        Durations.format(DashboardViews.SPARKLINE_WINDOW)));
+                case "checks" -> html(Templates.index$checks(page, views.checkRows(false)));
+                case "servers" -> {
+                    ServerResource.ServerView server = views.serverView();
+                    yield html(Templates.index$servers(page, views.serverRows(server), server.advice()));
+                }
+                case "faults" -> html(Templates.index$faults(page, views.faults(views.faultForm())));
+                default -> notFound(page, "fragment '" + fragment + "'");
+            };
+        }
+        return html(overview(page, views.faultForm()));
+    }
+
+    private TemplateInstance overview(Page page, FaultForm form) {
+        DashboardModel.Overview o = views.overview();
+        return Templates.index(page, o.alerts(), o.groups(), o.poolCount(), o.utilizationWarning(), o.history(), o.checks(), o.servers(),
+                o.advice(), views.faults(form));
+    }
+
+    @GET
+    @Path("pools/{name}")
+    public Response pool(@PathParam("name") String name, @QueryParam("fragment") String fragment, @QueryParam("done") String done) {
+        if (!registry.names().contains(name)) {
+            return notFound(views.page("Not found", "", null), "pool '" + name + "'");
+        }
+        Page page = views.page("Pool " + name, "pool", notice(done, name, null, null));
+        PoolPage view = views.poolPage(name);
+        if (fragment != null) {
+            return "live".equals(fragment) ? html(Templates.pool$live(page, view)) : notFound(page, "fragment '" + fragment + "'");
+        }
+        return html(Templates.pool(page, view));
+    }
+
+    @GET
+    @Path("alerts")
+    public Response alerts(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("silence") String silence) {
+        Page page = views.page("Alerts", "alerts", notice(done, null, null, null));
+        AlertsPage view = views.alertsPage(silence == null ? SilenceForm.blank() : views.silenceFormFor(silence));
+        if (fragment != null) {
+            return switch (fragment) {
+                case "active" -> html(Templates.alerts$active(page, view));
+                case "delivery" -> html(Templates.alerts$delivery(page, view));
+                default -> notFound(page, "fragment '" + fragment + "'");
+            };
+        }
+        return html(Templates.alerts(page, view));
+    }
+
+    @GET
+    @Path("checks")
+    public Response checks(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("check") String check) {
+        Page page = views.page("Consistency checks", "checks", notice(done, null, check, null));
+        List<CheckRow> rows = views.checkRows(true);
+        if (fragment != null) {
+            return "list".equals(fragment) ? html(Templates.checks$list(page, rows)) : notFound(page, "fragment '" + fragment + "'");
+        }
+        return html(Templates.checks(page, rows));
+    }
+
+    // --- admin actions: form POSTs, 303 back ---------------------------------------------------------------------
+
+    @POST
+    @Path("actions/pools/{name}/reset-metrics")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response resetMetrics(@PathParam("name") String name, @FormParam("back") String back) {
+        if (!registry.names().contains(name)) {
+            return notFound(views.page("Not found", "", null), "pool '" + name + "'");
+        }
+        sampler.reset(name);
+        return back(back, RootPath.link("/pools/" + enc(name)), "done=reset&pool=" + enc(name));
+    }
+
+    @POST
+    @Path("actions/checks/{name}/run")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response runCheck(@PathParam("name") String name, @FormParam("back") String back) {
+        if (checks.definitions().stream().noneMatch(d -> d.name().equals(name))) {
+            return notFound(views.page("Not found", "", null), "check '" + name + "'");
+        }
+        String done = "ran";
+        try {
+            checks.runNow(name).get(checks.definition(name).timeout().toSeconds() + RUN_WAIT_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            done = "running";
+        } catch (ExecutionException e) {
+            done = "ran";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done = "running";
+        }
+        return back(back, RootPath.link("/checks"), "done=" + done + "&check=" + enc(name), name);
+    }
+
+    @POST
+    @Path("actions/silences")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response silence(@FormParam("matcher") List<String> names,
+            @FormParam("op") List<String> ops, @FormParam("value") List<String> values, @FormParam("duration") String duration,
+            @FormParam("comment") String comment, @FormParam("createdBy") String createdBy) {
+        List<Silence.Matcher> matchers = new ArrayList<>();
+        List<Map.Entry<String, String>> echoed = new ArrayList<>();
+        String error = null;
+        for (int i = 0; i < (names == null ? 0 : names.size()); i++) {
+            String n = names.get(i) == null ? "" : names.get(i).trim();
+            String v = values != null && i < values.size() && values.get(i) != null ? values.get(i) : "";
+            String op = ops != null && i < ops.size() && ops.get(i) != null ? ops.get(i) : "=";
+            if (n.isEmpty() && v.isEmpty()) {
+                continue;
+            }
+            echoed.add(Map.entry(n, v));
+            switch (op) {
+                case "=" -> matchers.add(new Silence.Matcher(n, v, false, true));
+                case "!=" -> matchers.add(new Silence.Matcher(n, v, false, false));
+                case "=~" -> matchers.add(new Silence.Matcher(n, v, true, true));
+                case "!~" -> matchers.add(new Silence.Matcher(n, v, true, false));
+                default -> error = "op=" + op + ": accepted: =, !=, =~, !~";
+            }
+        }
+        Instant endsAt = null;
+        if (error == null) {
+            try {
+                endsAt = Instant.now().plus(Durations.parse(duration == null ? "" : duration));
+            } catch (IllegalArgumentException e) {
+                error = "duration: " + e.getMessage();
+            }
+        }
+        if (error == null) {
+            try {
+                alerting.silences().create(matchers, endsAt, createdBy == null || createdBy.isBlank() ? "dashboard" : createdBy.trim(), comment);
+                return back(null, RootPath.link("/alerts"), "done=silenced");
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                error = e.getMessage();
+            }
+        }
+        echoed.add(Map.entry("", ""));
+        SilenceForm form = new SilenceForm(echoed, duration, comment, createdBy, error);
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE)
+                .entity(Templates.alerts(views.page("Alerts", "alerts", null), views.alertsPage(form))).build();
+    }
+
+    @POST
+    @Path("actions/silences/{id}/expire")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response expire(@PathParam("id") String id) {
+        if (alerting.silences().expire(id).isEmpty()) {
+            return notFound(views.page("Not found", "", null), "silence '" + id + "'");
+        }
+        return back(null, RootPath.link("/alerts"), "done=expired");
+    }
+
+    /**
+     * Starts a fault phase of the load simulator ({@link FaultPhases#start}), as {@code POST /api/v1/simulator/faults/{kind}}
+     * does. Every field is checked before anything starts; a refused form answers 400 with the overview, the values as
+     * submitted and what is wrong with them.
+     */
+    @POST
+    @Path("actions/faults")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response fault(@FormParam("kind") String kind,
+            @FormParam("workload") String workload, @FormParam("duration") String duration) {
+        String kindValue = kind == null ? "" : kind.trim();
+        String workloadValue = workload == null ? "" : workload.trim();
+        String durationValue = duration == null ? "" : duration.trim();
+        String error = null;
+        Optional<Duration> length = Optional.empty();
+        Optional<FaultPhases> phases = views.faultPhases();
+        List<String> kinds = views.faultKinds();
+        if (phases.isEmpty()) {
+            error = "kind=" + kindValue + ": this application has no fault phases";
+        } else if (!kinds.contains(kindValue)) {
+            error = "kind=" + kindValue + ": accepted: " + String.join(", ", kinds);
+        } else if (!registry.names().contains(workloadValue)) {
+            error = "workload=" + workloadValue + ": no such pool; accepted: " + String.join(", ", registry.names());
+        } else if (!durationValue.isEmpty()) {
+            try {
+                length = Optional.of(Durations.parse(durationValue));
+            } catch (IllegalArgumentException e) {
+                error = "duration=" + durationValue + ": " + e.getMessage() + ", or empty for the kind's default";
+            }
+        }
+        if (error == null) {
+            try {
+                FaultPhases.Fault started = phases.get().start(kindValue, workloadValue, length);
+                return back(null, RootPath.link("/"), "done=fault&fault=" + started.id(), "fault-phases");
+            } catch (IllegalArgumentException e) {
+                // The injector's own limits (at most 10 minutes, 10 at once, an engine or pool it cannot run on), each naming its
+                // field; the API's "fault" is this form's "kind".
+                error = e.getMessage().startsWith("fault=") ? "kind=" + e.getMessage().substring("fault=".length()) : e.getMessage();
+            }
+        }
+        Page page = views.page("Pools", "overview", null);
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
+                .entity(overview(page, views.faultForm(kindValue, workloadValue, durationValue, error))).build();
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------------------------
+
+    private double warning() {
+        return alerting.rules().settings(io.poolwatch.alerting.AlertRule.POOL_UTILIZATION, java.util.Optional.empty()).threshold();
+    }
+
+    /** What a page says after an action; only fixed texts and names that exist, never what a query string says. */
+    private String notice(String done, String pool, String check, String fault) {
+        if (done == null) {
+            return null;
+        }
+        boolean knownPool = pool != null && registry.names().contains(pool);
+        boolean knownCheck = check != null && checks.definitions().stream().anyMatch(d -> d.name().equals(check));
+        return switch (done) {
+            case "reset" -> knownPool ? "Metrics of pool " + pool + " reset: counts start again from zero." : null;
+            case "ran" -> knownCheck ? "Check " + check + " ran: " + checks.latest(check).map(CheckResult::status).orElse("no result") + "."
+                    : null;
+            case "running" -> knownCheck ? "Check " + check + " is still running; its result will show here." : null;
+            case "silenced" -> "Silence created: matching alerts are still listed, but not notified.";
+            case "expired" -> "Silence ended.";
+            case "fault" -> views.faultPhases().map(FaultPhases::faults).orElse(List.of()).stream().filter(f -> Integer.toString(f.id()).equals(fault)).findFirst()
+                    .map(f -> "Fault " + f.kind() + " started on " + f.workload() + " until " + DashboardFormat.clock(f.until()) + " UTC.")
+                    .orElse(null);
+            default -> null;
+        };
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static Response html(TemplateInstance t) {
+        // Live figures: a cached copy would show a past state as the present one.
+        return Response.ok(t, MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").build();
+    }
+
+    private static Response notFound(Page page, String what) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE).entity(Templates.notFound(page, what)).build();
+    }
+
+    private static Response back(String requested, String fallback, String query) {
+        return back(requested, fallback, query, null);
+    }
+
+    /** A 303 to a local page (the form's {@code back} field when it is one), with the notice's query. */
+    private static Response back(String requested, String fallback, String query, String anchor) {
+        String target = requested != null && LOCAL_PATH.matcher(requested).matches() ? requested : fallback;
+        String hash = "";
+        int h = target.indexOf('#');
+        if (h >= 0) {
+            hash = target.substring(h);
+            target = target.substring(0, h);
+        } else if (anchor != null) {
+            hash = "#" + anchor;
+        }
+        return Response.seeOther(URI.create(target + (query == null ? "" : "?" + query) + hash)).build();
+    }
+}

@@ -1,0 +1,610 @@
+package io.poolwatch.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.poolwatch.config.RootPath;
+import io.poolwatch.alerting.Alert;
+import io.poolwatch.alerting.AlertRule;
+import io.poolwatch.alerting.Alerting;
+import io.poolwatch.alerting.Silence;
+import io.poolwatch.checks.CheckDefinition;
+import io.poolwatch.checks.CheckResult;
+import io.poolwatch.checks.ConsistencyChecks;
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.health.PoolHealth;
+import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.LeakRecord;
+import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.sampling.PoolSnapshot;
+import io.poolwatch.sampling.ServerSnapshot;
+import io.poolwatch.pool.FaultPhases;
+import io.poolwatch.web.DashboardModel.AlertBanner;
+import io.poolwatch.web.DashboardModel.AlertRow;
+import io.poolwatch.web.DashboardModel.AlertsPage;
+import io.poolwatch.web.DashboardModel.Chart;
+import io.poolwatch.web.DashboardModel.CheckRow;
+import io.poolwatch.web.DashboardModel.Event;
+import io.poolwatch.web.DashboardModel.FaultForm;
+import io.poolwatch.web.DashboardModel.FaultRow;
+import io.poolwatch.web.DashboardModel.Faults;
+import io.poolwatch.web.DashboardModel.Gauge;
+import io.poolwatch.web.DashboardModel.LeakRow;
+import io.poolwatch.web.DashboardModel.Overview;
+import io.poolwatch.web.DashboardModel.PoolCard;
+import io.poolwatch.web.DashboardModel.PoolPage;
+import io.poolwatch.web.DashboardModel.PoolSessionsRow;
+import io.poolwatch.web.DashboardModel.ReceiverRow;
+import io.poolwatch.web.DashboardModel.ReplicaRow;
+import io.poolwatch.web.DashboardModel.ReplicaView;
+import io.poolwatch.pool.ReadRouter;
+import io.poolwatch.security.AccessPolicy;
+import io.poolwatch.security.SecurityMode;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.poolwatch.pool.ReplicaCondition;
+import io.poolwatch.pool.ReplicaUsability;
+import io.poolwatch.sampling.ReplicaLagSampler;
+import io.poolwatch.web.DashboardModel.RuleRow;
+import io.poolwatch.web.DashboardModel.ServerRow;
+import io.poolwatch.web.DashboardModel.Setting;
+import io.poolwatch.web.DashboardModel.SilenceForm;
+import io.poolwatch.web.DashboardModel.SilenceRow;
+import io.poolwatch.web.DashboardModel.WorkloadGroup;
+
+/**
+ * Assembles the dashboard's views from the public APIs of the samplers, health, checks and alerting. Reads only what
+ * those keep in memory: rendering a page never waits on a database.
+ */
+@ApplicationScoped
+public class DashboardViews {
+
+    /** The overview's sparklines cover this much history. */
+    static final Duration SPARKLINE_WINDOW = Duration.ofHours(1);
+    /** Runs of a check shown on the checks page. */
+    static final int CHECK_HISTORY_SHOWN = 20;
+    /** Events listed on a pool's page. */
+    static final int EVENTS_SHOWN = 30;
+    /** Fault phases listed on the overview. */
+    static final int FAULTS_SHOWN = 10;
+
+    private final io.poolwatch.cluster.ClusterJobs cluster;
+    private final PoolRegistry registry;
+    private final ReadRouter router;
+    private final SecurityMode securityMode;
+    private final jakarta.enterprise.inject.Instance<SecurityIdentity> identity;
+    private final ReplicaLagSampler replicaLags;
+    private final PoolSampler sampler;
+    private final PoolHealth health;
+    private final ConsistencyChecks checks;
+    private final Alerting alerting;
+    private final ServerResource servers;
+    private final ReceiverResource receivers;
+    private final jakarta.enterprise.inject.Instance<FaultPhases> faultPhases;
+    private final Duration interval;
+    private final Clock clock = Clock.systemUTC();
+
+    DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
+            ServerResource servers, ReceiverResource receivers, jakarta.enterprise.inject.Instance<FaultPhases> faultPhases, PoolwatchConfig config,
+            io.poolwatch.cluster.ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags, SecurityMode securityMode,
+            jakarta.enterprise.inject.Instance<SecurityIdentity> identity) {
+        this.cluster = cluster;
+        this.securityMode = securityMode;
+        this.identity = identity;
+        this.router = router;
+        this.replicaLags = replicaLags;
+        this.registry = registry;
+        this.sampler = sampler;
+        this.health = health;
+        this.checks = checks;
+        this.alerting = alerting;
+        this.servers = servers;
+        this.receivers = receivers;
+        this.faultPhases = faultPhases;
+        this.interval = config.sampling().interval();
+    }
+
+    /** The sampling interval in whole seconds (at least 1): how often the pages' fragments refresh. */
+    public int refreshSeconds() {
+        return (int) Math.max(1, Math.round(interval.toMillis() / 1000.0));
+    }
+
+    /** The layout's figures for a page. */
+    public DashboardModel.Page page(String title, String active, String notice) {
+        int firing = 0;
+        int pending = 0;
+        for (Alert a : alerting.alerts()) {
+            if (a.state().equals(Alert.FIRING)) {
+                firing++;
+            } else if (a.state().equals(Alert.PENDING)) {
+                pending++;
+            }
+        }
+        return new DashboardModel.Page(title, active, clock.instant(), refreshSeconds(), registry.embedded(), firing, pending, notice,
+                cluster.coordinated() && !cluster.leads(), mayAct());
+    }
+
+    /**
+     * Whether the one asking may use the admin forms: the admin role, or anyone while poolwatch runs without users
+     * (loopback only, see {@link SecurityMode}). A viewer sees the pages without the forms it could not post.
+     */
+    private boolean mayAct() {
+        if (securityMode.decision().anonymous()) {
+            return true;
+        }
+        try {
+            SecurityIdentity id = identity.get();
+            return !id.isAnonymous() && id.hasRole(AccessPolicy.ADMIN);
+        } catch (RuntimeException e) {
+            // Rendered outside a request (a test): no one to ask.
+            return false;
+        }
+    }
+
+    // --- overview ------------------------------------------------------------------------------------------------
+
+    public Overview overview() {
+        Instant now = clock.instant();
+        ServerResource.ServerView server = servers.get();
+        return new Overview(banner(), groups(now), registry.pools().size(), checkRows(false), serverRows(server), server.advice(),
+                alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold(), Durations.format(SPARKLINE_WINDOW),
+                faults(faultForm()));
+    }
+
+    // --- fault phases --------------------------------------------------------------------------------------------
+
+    /** The application's fault phases (the standalone service's simulator); empty in a host application. */
+    public Optional<FaultPhases> faultPhases() {
+        return faultPhases.isResolvable() ? Optional.of(faultPhases.get()) : Optional.empty();
+    }
+
+    /** The kinds of fault the application starts, as the form and the API name them; none without fault phases. */
+    public List<String> faultKinds() {
+        return faultPhases().map(FaultPhases::kinds).orElse(List.of());
+    }
+
+    /** The fault form as it first shows: a leak on main (or the first pool), for the kind's default duration. */
+    public FaultForm faultForm() {
+        List<String> workloads = List.copyOf(registry.names());
+        String workload = workloads.contains("main") || workloads.isEmpty() ? "main" : workloads.get(0);
+        return new FaultForm(faultKinds(), workloads, "leak", workload, "", null);
+    }
+
+    /** A refused fault form: the values submitted, and why. */
+    public FaultForm faultForm(String kind, String workload, String duration, String error) {
+        return new FaultForm(faultKinds(), List.copyOf(registry.names()), kind, workload, duration, error);
+    }
+
+    /** The latest fault phases, newest first, with the form. */
+    public Faults faults(FaultForm form) {
+        List<FaultPhases.Fault> all = faultPhases().map(FaultPhases::faults).orElse(List.of());
+        List<FaultRow> rows = new ArrayList<>();
+        int running = 0;
+        for (FaultPhases.Fault f : all) {
+            if (f.state().equals("running")) {
+                running++;
+            }
+            if (rows.size() < FAULTS_SHOWN) {
+                rows.add(faultRow(f));
+            }
+        }
+        return new Faults(faultPhases.isResolvable(), rows, running, form);
+    }
+
+    /** The injector's state ("failed: reason") split into the word and the reason. */
+    static FaultRow faultRow(FaultPhases.Fault f) {
+        String state = f.state();
+        String detail = "";
+        int colon = state.indexOf(':');
+        if (colon >= 0) {
+            detail = state.substring(colon + 1).trim();
+            state = state.substring(0, colon);
+        }
+        return new FaultRow(f.id(), f.kind(), f.workload(), f.startedAt(), f.until(), state, detail);
+    }
+
+    /** Each database server's sessions with poolwatch's pools joined, and pool-sizing advice, from the latest samples. */
+    public ServerResource.ServerView serverView() {
+        return servers.get();
+    }
+
+    public AlertBanner banner() {
+        List<AlertRow> active = new ArrayList<>();
+        int firing = 0;
+        int pending = 0;
+        int silenced = 0;
+        for (Alert a : sorted(alerting.alerts())) {
+            if (a.state().equals(Alert.RESOLVED)) {
+                continue;
+            }
+            active.add(row(a));
+            if (a.silenced()) {
+                silenced++;
+            } else if (a.state().equals(Alert.FIRING)) {
+                firing++;
+            } else {
+                pending++;
+            }
+        }
+        return new AlertBanner(active, firing, pending, silenced, alerting.lastEvaluation().orElse(null));
+    }
+
+    public List<WorkloadGroup> groups(Instant now) {
+        Map<String, PoolHealth.PoolState> healthOf = new LinkedHashMap<>();
+        health.pools().forEach(h -> healthOf.put(h.pool(), h));
+        Map<String, List<PoolCard>> byWorkload = new LinkedHashMap<>();
+        Map<String, List<ReplicaRow>> replicas = new LinkedHashMap<>();
+        for (WorkloadPool p : registry.pools()) {
+            PoolCard card = card(p, healthOf.get(p.name()), sampler.history(p.name()), now);
+            byWorkload.computeIfAbsent(card.workload(), w -> new ArrayList<>()).add(card);
+            replicas.computeIfAbsent(card.workload(), w -> new ArrayList<>()).addAll(replicaRows(p.settings()));
+        }
+        List<WorkloadGroup> groups = new ArrayList<>();
+        byWorkload.forEach((workload, cards) -> {
+            cards.sort(Comparator.comparing((PoolCard c) -> !c.role().equals("primary")).thenComparing(PoolCard::name));
+            // Replicas with pools of their own have cards; the configured list is only for replicas without one.
+            boolean pooled = cards.stream().anyMatch(c -> c.role().equals("replica"));
+            groups.add(new WorkloadGroup(workload, cards, pooled ? List.of() : replicas.get(workload)));
+        });
+        return groups;
+    }
+
+    private static List<ReplicaRow> replicaRows(PoolSettings s) {
+        return s.replicas().stream().map(r -> new ReplicaRow(r.index(), r.url().masked(), r.weight())).toList();
+    }
+
+    PoolCard card(WorkloadPool p, PoolHealth.PoolState state, List<PoolSnapshot> history, Instant now) {
+        PoolSettings s = p.settings();
+        Optional<String> workload = Optional.of(s.name());
+        double utilWarning = alerting.rules().settings(AlertRule.POOL_UTILIZATION, workload).threshold();
+        double checkoutMs = alerting.rules().settings(AlertRule.CHECKOUT_TIME, workload).threshold() * 1000;
+        double errorThreshold = alerting.rules().settings(AlertRule.ERROR_RATE, workload).threshold();
+        double leakThreshold = alerting.rules().settings(AlertRule.LEAKED_CONNECTIONS, workload).threshold();
+        PoolSnapshot latest = history.isEmpty() ? null : history.get(history.size() - 1);
+        long active = p.recorder().leased();
+        long open = p.recorder().open();
+        long awaiting = p.recorder().awaiting();
+        double utilization = s.maxSize() == 0 ? Double.NaN : (double) active / s.maxSize();
+        Instant from = now.minus(SPARKLINE_WINDOW);
+        // Less history than the window (a fresh start): the lines span what there is instead of a sliver at the right.
+        if (!history.isEmpty() && history.get(0).takenAt().isAfter(from)) {
+            from = history.get(0).takenAt();
+        }
+        Duration gap = interval.multipliedBy(3);
+        Sparkline utilLine = Sparkline.of(history, PoolSnapshot::takenAt, PoolSnapshot::utilization, from, now, 120, 32, 1.0, utilWarning, gap);
+        Sparkline checkoutLine = Sparkline.of(history, PoolSnapshot::takenAt, DashboardViews::p95OrGap, from, now, 120, 32, 1.0, checkoutMs,
+                gap);
+        return new PoolCard(s.name(), s.workload(), s.role(), s.critical(),
+                s.url().label(), state == null ? "unknown" : state.state().name().toLowerCase(java.util.Locale.ROOT),
+                state == null ? "no health result yet" : state.detail(), latest != null, latest == null ? null : latest.takenAt(),
+                new Gauge(utilization, utilWarning, DashboardModel.CRITICAL_UTILIZATION, active + " of " + s.maxSize()), active,
+                Math.max(0, open - active), awaiting, s.minSize(), s.maxSize(), latest == null ? Double.NaN : p95OrGap(latest), checkoutMs,
+                latest == null ? Double.NaN : latest.errorRate(), errorThreshold, p.recorder().currentLeakCount(), leakThreshold,
+                slowLastMinute(history), utilLine, checkoutLine, TlsView.of(p), replicaView(s));
+    }
+
+    /** A replica pool's routing and lag; null for a pool that is not a read replica's. */
+    private ReplicaView replicaView(PoolSettings s) {
+        if (!"replica".equals(s.role())) {
+            return null;
+        }
+        for (ReadRouter.ReplicaStatus st : router.status(s.workload())) {
+            if (st.replica().pool().name().equals(s.name())) {
+                ReplicaCondition c = st.condition();
+                String replication = replicaLags.ofPool(s.name()).map(l -> l.state().label()).orElse("unknown");
+                double threshold = alerting.rules().settings(AlertRule.REPLICA_LAG, Optional.of(s.workload())).threshold();
+                return new ReplicaView(st.usability().label(), st.description(), !st.usability().skip() && st.usability() != ReplicaUsability.DRAINED,
+                        st.replica().weight(), replication, c.lagSeconds().orElse(Double.NaN), c.lagBytes().orElse(-1L), threshold);
+            }
+        }
+        return null;
+    }
+
+    /** The p95 checkout time of a sample, NaN when nothing was checked out in its interval (no wait is not a 0 ms wait). */
+    static double p95OrGap(PoolSnapshot s) {
+        return s.checkout() == null || s.checkout().count() == 0 ? Double.NaN : s.checkout().p95();
+    }
+
+    /** Slow statements over the last minute of samples, as the slow-queries rule counts them; -1 before the first sample. */
+    static long slowLastMinute(List<PoolSnapshot> history) {
+        if (history.isEmpty()) {
+            return -1;
+        }
+        PoolSnapshot latest = history.get(history.size() - 1);
+        Instant from = latest.takenAt().minus(Duration.ofMinutes(1));
+        long base = latest.slowStatements();
+        for (PoolSnapshot s : history) {
+            if (!s.takenAt().isBefore(from)) {
+                base = s.slowStatements();
+                break;
+            }
+        }
+        return Math.max(0, latest.slowStatements() - base);
+    }
+
+    public List<ServerRow> serverRows(ServerResource.ServerView view) {
+        double warning = alerting.rules().settings(AlertRule.SERVER_CONNECTIONS, Optional.empty()).threshold();
+        List<ServerRow> rows = new ArrayList<>();
+        for (ServerResource.DatabaseView d : view.databases()) {
+            ServerSnapshot s = d.snapshot();
+            List<PoolSessionsRow> pools = d.pools().stream().map(p -> new PoolSessionsRow(p.pool(), p.applicationName(), p.poolActive(),
+                    p.poolIdle(), p.serverSessions().isEmpty() ? "" : p.serverSessions().entrySet().stream()
+                            .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")))).toList();
+            if (s == null) {
+                rows.add(new ServerRow(d.database(), d.kind(), false, "not read yet", null, 0, null, 0,
+                        new Gauge(Double.NaN, warning, DashboardModel.CRITICAL_SERVER_USE, "not read yet"), Map.of(), null, pools));
+                continue;
+            }
+            Integer max = s.maxConnections().isPresent() ? s.maxConnections().getAsInt() : null;
+            double use = s.connectionUse().orElse(Double.NaN);
+            String detail = max == null ? s.totalSessions() + " sessions"
+                    : s.totalSessions() + " of " + (max - s.reservedConnections()) + " usable (max_connections " + max + ", "
+                            + s.reservedConnections() + " reserved)";
+            rows.add(new ServerRow(d.database(), d.kind(), s.available(), s.unavailableReason().orElse(null), s.takenAt(), s.totalSessions(),
+                    max, s.reservedConnections(), new Gauge(use, warning, DashboardModel.CRITICAL_SERVER_USE, detail),
+                    new java.util.TreeMap<>(s.sessionsByState()), s.oldestIdleInTransaction().map(Durations::format).orElse(null), pools));
+        }
+        return rows;
+    }
+
+    // --- checks --------------------------------------------------------------------------------------------------
+
+    public List<CheckRow> checkRows(boolean withHistory) {
+        List<CheckRow> rows = new ArrayList<>();
+        for (CheckDefinition d : checks.definitions()) {
+            rows.add(checkRow(d, withHistory ? checks.history(d.name()) : List.of()));
+        }
+        return rows;
+    }
+
+    CheckRow checkRow(CheckDefinition d, List<CheckResult> history) {
+        Optional<CheckResult> last = checks.latest(d.name());
+        List<CheckResult> shown = history.size() > CHECK_HISTORY_SHOWN ? history.subList(0, CHECK_HISTORY_SHOWN) : history;
+        Sparkline durations = Sparkline.none(240, 40, clock.instant(), clock.instant());
+        if (!history.isEmpty()) {
+            List<CheckResult> oldestFirst = new ArrayList<>(history);
+            java.util.Collections.reverse(oldestFirst);
+            Instant from = oldestFirst.get(0).startedAt();
+            Instant to = oldestFirst.get(oldestFirst.size() - 1).startedAt();
+            durations = Sparkline.of(oldestFirst, CheckResult::startedAt, r -> r.durationSeconds() * 1000, from, to.equals(from) ? from.plusSeconds(1) : to,
+                    240, 40, 1, Double.NaN, null);
+        }
+        return new CheckRow(d.name(), d.description(), d.kind().label(), d.workload(), d.mode().label(), d.schedule().toString(),
+                d.severity().label(), checks.running(d.name()), checks.nextRun(d.name()).map(z -> z.toInstant()).orElse(null),
+                last.map(CheckResult::status).orElse("not run"), last.map(CheckResult::violations).orElse(null), d.allowedViolations(),
+                last.map(CheckResult::finishedAt).orElse(null), last.map(CheckResult::durationSeconds).orElse(Double.NaN),
+                last.map(CheckResult::message).orElse(null), shown, durations);
+    }
+
+    // --- a pool's page -------------------------------------------------------------------------------------------
+
+    public PoolPage poolPage(String name) {
+        Instant now = clock.instant();
+        WorkloadPool p = registry.pool(name);
+        PoolHealth.PoolState state = health.pools().stream().filter(h -> h.pool().equals(name)).findFirst().orElse(null);
+        List<PoolSnapshot> history = sampler.history(name);
+        PoolCard card = card(p, state, history, now);
+        Instant from = history.isEmpty() ? now.minus(SPARKLINE_WINDOW) : history.get(0).takenAt();
+        Duration gap = interval.multipliedBy(3);
+        int w = 600;
+        int h = 160;
+        List<Chart> charts = List.of(
+                new Chart("utilization", "Utilization (active / max-size)", "ratio",
+                        Sparkline.of(history, PoolSnapshot::takenAt, PoolSnapshot::utilization, from, now, w, h, 1.0,
+                                card.utilization().warning(), gap),
+                        "pool-utilization threshold"),
+                new Chart("checkout", "Checkout time, p95 per sample", "ms",
+                        Sparkline.of(history, PoolSnapshot::takenAt, DashboardViews::p95OrGap, from, now, w, h, 1.0, card.checkoutThresholdMs(), gap),
+                        "checkout-time threshold"),
+                new Chart("awaiting", "Callers waiting for a connection", "count",
+                        Sparkline.of(history, PoolSnapshot::takenAt, s -> s.awaiting(), from, now, w, h, 1.0, Double.NaN, gap), null),
+                new Chart("errors", "Error rate (failed / attempted acquisitions)", "ratio",
+                        Sparkline.of(history, PoolSnapshot::takenAt, PoolSnapshot::errorRate, from, now, w, h, card.errorRateThreshold() * 2,
+                                card.errorRateThreshold(), gap),
+                        "error-rate threshold"));
+        List<LeakRow> leaks = p.recorder().leaks().stream().map(l -> new LeakRow(l.connection(), l.holderThread(), l.holderThreadState(),
+                l.firstDetected(), l.lastDetected(), Durations.format(l.heldAtLeast()), l.stack(), l.current(), l.returnedAt().orElse(null)))
+                .toList();
+        PoolView view = PoolView.of(p, history.isEmpty() ? null : history.get(history.size() - 1));
+        return new PoolPage(card, charts, leaks, p.statements().slowTexts(), settings(view, p.settings()), replicaRows(p.settings()),
+                events(p, history), sampler.baseline(name).at(), history.size());
+    }
+
+    /** The configuration in effect, from the same masked view the API shows; the password only as whether there is one. */
+    static List<Setting> settings(PoolView v, PoolSettings s) {
+        Map<String, String> src = v.sources();
+        List<Setting> out = new ArrayList<>();
+        out.add(new Setting("url", v.url(), src.getOrDefault("url", "")));
+        out.add(new Setting("database", v.database(), ""));
+        out.add(new Setting("username", s.username().orElse("(none)"), src.getOrDefault("username", "")));
+        out.add(new Setting("password", s.password().isPresent() ? "****" : "(none)", src.getOrDefault("password", "")));
+        out.add(new Setting("application-name", v.applicationName(), src.getOrDefault("application-name", "")));
+        out.add(new Setting("min-size", Integer.toString(v.minSize()), src.getOrDefault("min-size", "")));
+        out.add(new Setting("max-size", Integer.toString(v.maxSize()), src.getOrDefault("max-size", "")));
+        out.add(new Setting("acquisition-timeout", v.acquisitionTimeout(), src.getOrDefault("acquisition-timeout", "")));
+        out.add(new Setting("statement-timeout", v.statementTimeout(), src.getOrDefault("statement-timeout", "")));
+        out.add(new Setting("max-lifetime", v.maxLifetime(), src.getOrDefault("max-lifetime", "")));
+        out.add(new Setting("leak-detection-interval", v.leakDetectionInterval(), src.getOrDefault("leak-detection-interval", "")));
+        out.add(new Setting("isolation", v.isolation(), src.getOrDefault("isolation", "")));
+        out.add(new Setting("read-only", Boolean.toString(v.readOnly()), src.getOrDefault("read-only", "")));
+        out.add(new Setting("critical", Boolean.toString(v.critical()), src.getOrDefault("critical", "")));
+        out.add(new Setting("validate-on-borrow", Boolean.toString(s.validateOnBorrow()), src.getOrDefault("validate-on-borrow", "")));
+        out.add(new Setting("connect-timeout", Durations.format(s.connectTimeout()), src.getOrDefault("connect-timeout", "")));
+        TlsView tls = v.tls();
+        if (tls.applicable()) {
+            out.add(new Setting("tls.mode", tls.mode(), src.getOrDefault("tls.mode", "")));
+            out.add(new Setting("tls.ca-file", tls.caFile() == null ? "(none)" : tls.caFile(), src.getOrDefault("tls.ca-file", "")));
+        }
+        out.add(new Setting("tls (measured)", tls.detail(), tls.applicable() ? "reported by the server" : ""));
+        return out;
+    }
+
+    private List<Event> events(WorkloadPool p, List<PoolSnapshot> history) {
+        List<Event> events = new ArrayList<>();
+        for (Alert a : alerting.alerts()) {
+            if (!p.name().equals(a.labels().get("pool"))) {
+                continue;
+            }
+            events.add(new Event(a.activeAt(), "alert", a.name() + " pending: " + a.annotations().getOrDefault("summary", "")));
+            if (a.startsAt() != null) {
+                events.add(new Event(a.startsAt(), "alert", a.name() + " firing (" + a.labels().getOrDefault("severity", "") + ")"));
+            }
+            if (a.endsAt() != null) {
+                events.add(new Event(a.endsAt(), "alert", a.name() + " resolved"));
+            }
+        }
+        for (LeakRecord l : p.recorder().leaks()) {
+            events.add(new Event(l.firstDetected(), "leak", "connection " + l.connection() + " held past the leak interval by thread "
+                    + l.holderThread()));
+            l.returnedAt().ifPresent(at -> events.add(new Event(at, "leak", "leaked connection " + l.connection() + " returned")));
+        }
+        p.recorder().lastCreationErrorAt().ifPresent(at -> events.add(new Event(at, "error",
+                "opening a connection failed: " + p.recorder().lastCreationError().orElse(""))));
+        Instant reset = sampler.baseline(p.name()).at();
+        if (reset != null) {
+            events.add(new Event(reset, "admin", "metrics reset"));
+        }
+        for (var f : faultPhases().map(FaultPhases::faults).orElse(List.of())) {
+            if (f.workload().equals(p.name())) {
+                events.add(new Event(f.startedAt(), "demo", "simulated fault '" + f.kind() + "' until " + DashboardFormat.clock(f.until()) + " UTC (" + f.state() + ")"));
+            }
+        }
+        // Timeouts seen in a sample interval are worth a line each: they are callers that got no connection.
+        for (PoolSnapshot s : history) {
+            if (s.interval().timeouts() > 0) {
+                events.add(new Event(s.takenAt(), "timeout", s.interval().timeouts() + " caller(s) timed out waiting for a connection"));
+            }
+        }
+        events.sort(Comparator.comparing(Event::at, Comparator.nullsLast(Comparator.reverseOrder())));
+        return events.size() > EVENTS_SHOWN ? List.copyOf(events.subList(0, EVENTS_SHOWN)) : events;
+    }
+
+    // --- alerts --------------------------------------------------------------------------------------------------
+
+    public AlertsPage alertsPage(SilenceForm form) {
+        List<AlertRow> firing = new ArrayList<>();
+        List<AlertRow> pending = new ArrayList<>();
+        List<AlertRow> silenced = new ArrayList<>();
+        List<AlertRow> resolved = new ArrayList<>();
+        for (Alert a : sorted(alerting.alerts())) {
+            AlertRow r = row(a);
+            if (a.state().equals(Alert.RESOLVED)) {
+                resolved.add(r);
+            } else if (a.silenced()) {
+                silenced.add(r);
+            } else if (a.state().equals(Alert.FIRING)) {
+                firing.add(r);
+            } else {
+                pending.add(r);
+            }
+        }
+        List<RuleRow> rules = new ArrayList<>();
+        alerting.rules().global().forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, null))));
+        alerting.rules().perWorkload().forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w)))));
+        Instant now = clock.instant();
+        List<SilenceRow> silences = alerting.silences().all().stream().map(s -> new SilenceRow(s.id(), matchers(s), s.startsAt(), s.endsAt(),
+                s.createdBy(), s.comment(), s.active(now))).toList();
+        List<ReceiverRow> receiverRows = new ArrayList<>();
+        String outbox = null;
+        for (ReceiverResource.ReceiverView r : receivers.list()) {
+            var d = r.delivery();
+            outbox = r.outbox();
+            receiverRows.add(new ReceiverRow(r.name(), r.url(), String.join(", ", r.severities()), r.sendResolved(), r.authentication(), r.signed(),
+                    d == null ? null : d.lastSuccess(), d == null ? null : d.lastFailure(), d == null ? null : d.lastError(),
+                    d == null ? 0 : d.consecutiveFailures(), d == null ? 0 : d.delivered(), d == null ? 0 : d.failedAttempts(),
+                    d == null ? 0 : d.rejected(), d == null ? 0 : d.givenUp(), d == null ? 0 : d.depth()));
+        }
+        return new AlertsPage(firing, pending, silenced, resolved, alerting.lastEvaluation().orElse(null), rules, silences,
+                !receiverRows.isEmpty(), outbox, receiverRows, alerting.unqueued(), form);
+    }
+
+    /** A silence form pre-filled with the labels that identify one alert (all but severity and instance). */
+    public SilenceForm silenceFormFor(String fingerprint) {
+        for (Alert a : alerting.alerts()) {
+            if (a.fingerprint().equals(fingerprint)) {
+                List<Map.Entry<String, String>> matchers = new ArrayList<>();
+                a.labels().forEach((k, v) -> {
+                    if (!k.equals("severity") && !k.equals("instance")) {
+                        matchers.add(Map.entry(k, v));
+                    }
+                });
+                matchers.add(Map.entry("", ""));
+                return new SilenceForm(matchers, "1h", "", "", null);
+            }
+        }
+        return SilenceForm.blank();
+    }
+
+    private static RuleRow ruleRow(AlertResource.RuleView v) {
+        String threshold = DashboardFormat.value(v.threshold(), v.unit());
+        if (!v.unit().equals("ratio") && !v.unit().equals("seconds")) {
+            threshold += " " + v.unit();
+        }
+        return new RuleRow(v.rule(), v.scope(), v.workload(), v.measures(), v.operator(), threshold, v.forDuration(), v.keepFiringFor(),
+                v.severity(), v.enabled(), v.source());
+    }
+
+    private static String matchers(Silence s) {
+        return s.matchers().stream().map(m -> m.name() + (m.isEqual() ? "" : "!") + (m.isRegex() ? "=~" : "=") + "\"" + m.value() + "\"")
+                .collect(Collectors.joining(", "));
+    }
+
+    static List<Alert> sorted(List<Alert> alerts) {
+        List<Alert> out = new ArrayList<>(alerts);
+        out.sort(Comparator.comparingInt((Alert a) -> switch (a.state()) {
+            case Alert.FIRING -> 0;
+            case Alert.PENDING -> 1;
+            default -> 2;
+        }).thenComparing((Alert a) -> severityRank(a.labels().get("severity"))).thenComparing(Alert::activeAt,
+                Comparator.nullsLast(Comparator.reverseOrder())));
+        return out;
+    }
+
+    private static int severityRank(String severity) {
+        return severity == null ? 3 : switch (severity) {
+            case "critical" -> 0;
+            case "warning" -> 1;
+            default -> 2;
+        };
+    }
+
+    static AlertRow row(Alert a) {
+        Map<String, String> l = a.labels();
+        String subject;
+        String link;
+        if (l.containsKey("pool")) {
+            subject = "pool " + l.get("pool");
+            link = RootPath.link("/pools/" + l.get("pool"));
+        } else if (l.containsKey("check")) {
+            subject = "check " + l.get("check");
+            link = RootPath.link("/checks#" + l.get("check"));
+        } else if (l.containsKey("database")) {
+            subject = "database " + l.get("database");
+            link = RootPath.link("/#servers");
+        } else {
+            subject = l.getOrDefault("instance", "");
+            link = RootPath.link("/alerts");
+        }
+        Instant since = switch (a.state()) {
+            case Alert.FIRING -> a.startsAt() != null ? a.startsAt() : a.activeAt();
+            case Alert.RESOLVED -> a.endsAt() != null ? a.endsAt() : a.activeAt();
+            default -> a.activeAt();
+        };
+        AlertRule rule = AlertRule.of(a.name()).orElse(null);
+        return new AlertRow(a.fingerprint(), a.name(), a.state(), l.getOrDefault("severity", ""), subject, link,
+                a.annotations().getOrDefault("summary", a.name()), a.annotations().getOrDefault("description", ""), a.value(), a.threshold(),
+                rule == null ? ">" : rule.operator(), rule == null ? "" : rule.unit(), since, a.activeAt(), a.silenced(), a.silencedBy(), l);
+    }
+}

@@ -1,0 +1,49 @@
+package io.poolwatch.simulator;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.poolwatch.pool.FallbackDatabase;
+
+/** The standalone service's fallback database: the embedded demo database, started only when no URL is configured. */
+@ApplicationScoped
+public class EmbeddedFallback implements FallbackDatabase {
+
+    private final EmbeddedConfig config;
+    private volatile EmbeddedDatabase database;
+
+    EmbeddedFallback(EmbeddedConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public boolean enabled() {
+        return config.enabled();
+    }
+
+    @Override
+    public String enabledKey() {
+        return "poolwatch.embedded.enabled";
+    }
+
+    @Override
+    public synchronized String start() {
+        if (database == null) {
+            database = EmbeddedDatabase.start(config);
+        }
+        return database.jdbcUrl();
+    }
+
+    @Override
+    public String label() {
+        EmbeddedDatabase db = database;
+        return db == null ? "embedded" : "embedded " + db.kind().label();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.poolwatch.simulator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.poolwatch.pool.FaultPhases;
+import io.poolwatch.pool.PoolRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The built-in load simulator: runs the demo workloads against the pools, from start-up on the embedded demo
+ * database (or when poolwatch.simulator.enabled=true), and on request from the admin API.
+ */
+@ApplicationScoped
+public class LoadSimulator implements FaultPhases {
+
+    private static final Logger LOG = Logger.getLogger(LoadSimulator.class);
+    /** Users per standard workload when poolwatch.simulator.users does not say. */
+    static final Map<String, Integer> DEFAULT_USERS = Map.of("main", 6, "jobs", 2, "analytics", 1, "financial", 4);
+
+    private final PoolRegistry registry;
+    private final SimulatorConfig config;
+    private final FaultInjector faults;
+    private Simulation current;
+
+    LoadSimulator(PoolRegistry registry, SimulatorConfig config) {
+        List<String> problems = validate(config, registry.names());
+        if (!problems.isEmpty()) {
+            throw new io.poolwatch.config.InvalidConfigurationException(problems);
+        }
+        this.registry = registry;
+        this.config = config;
+        this.faults = new FaultInjector(registry.configuration().monitoring().slowQueryThreshold());
+    }
+
+    /** The demo cycle's steps: fault kind, workload, duration. */
+    private static final List<String[]> DEMO_STEPS = List.of(
+            new String[] { "leak", "jobs", "" },
+            new String[] { "slow", "main", "30s" },
+            new String[] { "saturate", "jobs", "20s" },
+            new String[] { "inconsistency", "financial", "" });
+    private int demoStep;
+
+    @Scheduled(identity = "simulator-demo-cycle", every = "${poolwatch.simulator.demo-cycle-interval}", delay = 30,
+            delayUnit = java.util.concurrent.TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void demoCycle() {
+        if (!config.demoCycle().orElse(registry.embedded()) || current == null || !current.running()) {
+            return;
+        }
+        try {
+            nextDemoFault();
+        } catch (RuntimeException e) {
+            LOG.infof("demo cycle: %s", e.getMessage());
+        }
+    }
+
+    /** Starts the cycle's next fault; the unbalanced ledger entry only once per process. */
+    synchronized Optional<Fault> nextDemoFault() {
+        for (int tries = 0; tries < DEMO_STEPS.size(); tries++) {
+            String[] step = DEMO_STEPS.get(demoStep++ % DEMO_STEPS.size());
+            if (!registry.names().contains(step[1])) {
+                continue;
+            }
+            return Optional.of(fault(step[0], step[1], step[2].isEmpty() ? Optional.empty() : Optional.of(io.poolwatch.config.Durations.parse(step[2]))));
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<String> kinds() {
+        return java.util.Arrays.stream(FaultInjector.Kind.values()).map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
+    @Override
+    public Fault start(String kind, String workload, Optional<Duration> duration) {
+        return fault(kind, workload, duration);
+    }
+
+    /** Starts a fault on a workload's pool (see {@link FaultInjector}). */
+    public Fault fault(String kind, String workload, Optional<Duration> duration) {
+        return faults.start(kind, registry.pool(workload), duration);
+    }
+
+    /** Every fault started, newest first. */
+    @Override
+    public List<Fault> faults() {
+        return faults.faults();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled().orElse(registry.embedded())) {
+            start();
+        }
+    }
+
+    /** Runs before the registry drains and closes the pools (observers without a priority run at 2500). */
+    void onStop(@Observes @Priority(1000) ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts a run unless one is running; returns its state. */
+    public synchronized Optional<Simulation> start() {
+        if (current != null && current.running()) {
+            return Optional.of(current);
+        }
+        List<Simulation.Workload> workloads = new ArrayList<>();
+        for (String name : registry.names()) {
+            Simulation.Transaction tx = transaction(name);
+            int users = config.users().getOrDefault(name, DEFAULT_USERS.getOrDefault(name, 0));
+            if (tx != null && users > 0) {
+                workloads.add(new Simulation.Workload(name, registry.dataSource(name), users, tx));
+            }
+        }
+        if (workloads.isEmpty()) {
+            LOG.info("simulator: no standard workload to run against");
+            return Optional.empty();
+        }
+        current = new Simulation(workloads, config.thinkTime(), config.duration());
+        current.start();
+        return Optional.of(current);
+    }
+
+    /** Stops the current run, if any. */
+    public synchronized void stop() {
+        if (current != null) {
+            current.stop(Duration.ofSeconds(10));
+        }
+    }
+
+    /** The latest run, running or finished. */
+    public synchronized Optional<Simulation> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /** Problems with the simulator's keys, each naming the key, the value and what is accepted. */
+    static List<String> validate(SimulatorConfig config, java.util.Set<String> workloads) {
+        List<String> problems = new ArrayList<>();
+        config.users().forEach((name, users) -> {
+            String key = "poolwatch.simulator.users.\"" + name + "\"=" + users;
+            if (transaction(name) == null) {
+                problems.add(key + ": the simulator has transactions for main, jobs, analytics and financial only");
+            } else if (!workloads.contains(name)) {
+                problems.add(key + ": workload '" + name + "' is not defined or is disabled; accepted: one of " + workloads);
+            } else if (users < 0 || users > Simulation.MAX_USERS) {
+                problems.add(key + ": accepted: 0 to " + Simulation.MAX_USERS);
+            }
+        });
+        int total = config.users().values().stream().mapToInt(Integer::intValue).sum();
+        if (total > Simulation.MAX_USERS) {
+            problems.add("poolwatch.simulator.users: " + total + " users in all; accepted: at most " + Simulation.MAX_USERS);
+        }
+        return problems;
+    }
+
+    /** The demo transaction of a standard workload; none for other workloads. */
+    static Simulation.Transaction transaction(String workload) {
+        return switch (workload) {
+            case "financial" -> DemoTransactions::transfer;
+            case "jobs" -> DemoTransactions::backgroundTask;
+            case "analytics" -> DemoTransactions::analyticsScan;
+            case "main" -> DemoTransactions::balanceRead;
+            default -> null;
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package io.poolwatch.simulator;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import io.poolwatch.config.Converters;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+/** The load simulator of the standalone service ({@code poolwatch.simulator.*}): off by default, on by default on the embedded demo database. */
+@ConfigMapping(prefix = "poolwatch.simulator")
+public interface SimulatorConfig {
+
+    /** Run the simulator from start-up. Built-in: true on the embedded demo database, false otherwise. */
+    @WithConverter(Converters.StrictBooleanConverter.class)
+    Optional<Boolean> enabled();
+
+    /** Virtual users per workload; a workload not listed gets its built-in count (main 6, jobs 2, analytics 1, financial 4). */
+    Map<String, Integer> users();
+
+    /** Pause between one user's transactions (each pause varies by up to half of it). */
+    @WithDefault("200ms")
+    @WithConverter(Converters.DurationConverter.class)
+    Duration thinkTime();
+
+    /** How long a run lasts; 0 runs until stopped. */
+    @WithDefault("0s")
+    @WithConverter(Converters.DurationConverter.class)
+    Duration duration();
+
+    /**
+     * Start a fault now and then while the simulator runs (leak, slow, saturate, and once an unbalanced ledger
+     * entry), so the demo shows every problem. Built-in: true on the embedded demo database, false otherwise.
+     */
+    @WithConverter(Converters.StrictBooleanConverter.class)
+    Optional<Boolean> demoCycle();
+
+    /** How often the demo cycle starts its next fault. */
+    @WithDefault("90s")
+    @WithConverter(Converters.DurationConverter.class)
+    Duration demoCycleInterval();
+}

@@ -1,0 +1,106 @@
+package io.poolwatch.simulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.testing.TestConfigs;
+
+/**
+ * The simulator's users on a real PostgreSQL holding the demo schema: every workload commits work, and after
+ * hundreds of concurrent transfers under serializable isolation the ledger still balances to the cent.
+ */
+class SimulationTest {
+
+    private static EmbeddedDatabase database;
+    private static WorkloadPools pools;
+
+    @BeforeAll
+    static void open() throws SQLException {
+        database = EmbeddedDatabase.start(TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class, Map.of("poolwatch.embedded.demo-rows", "20000")));
+        var config = TestConfigs.resolve(Map.of("poolwatch.defaults.url", database.jdbcUrl()), Map.of());
+        pools = WorkloadPools.open(config.pools(), config.monitoring());
+    }
+
+    @AfterAll
+    static void close() {
+        if (pools != null) {
+            pools.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private static long scalar(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void usersCommitOnEveryWorkloadAndTheLedgerStillBalances() throws Exception {
+        List<Simulation.Workload> workloads = new ArrayList<>();
+        for (String name : List.of("main", "jobs", "analytics", "financial")) {
+            int users = name.equals("financial") ? 8 : 2;
+            workloads.add(new Simulation.Workload(name, pools.get(name).dataSource(), users, LoadSimulator.transaction(name)));
+        }
+        Simulation simulation = new Simulation(workloads, Duration.ofMillis(5), Duration.ofSeconds(3));
+        simulation.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (simulation.running() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        simulation.close();
+        assertFalse(simulation.running());
+
+        for (Simulation.WorkloadStats s : simulation.stats()) {
+            assertTrue(s.committed() > 0, s.toString());
+            assertEquals(0, s.errors(), s.toString());
+        }
+        Simulation.WorkloadStats financial = simulation.stats().get(3);
+        assertTrue(financial.committed() >= 50, financial.toString());
+
+        try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
+            assertEquals(1000 + financial.committed(), scalar(st, "SELECT COUNT(*) FROM ledger_transactions"));
+            assertEquals(0, scalar(st, "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id "
+                    + "HAVING SUM(CASE WHEN direction = 'D' THEN amount ELSE -amount END) <> 0) unbalanced"));
+            assertEquals(0, scalar(st, "SELECT COUNT(*) FROM accounts a WHERE a.balance <> (SELECT COALESCE(SUM(CASE WHEN e.direction = 'C' "
+                    + "THEN e.amount ELSE -e.amount END), 0) FROM ledger_entries e WHERE e.account_id = a.id)"));
+            assertEquals(0, scalar(st, "SELECT COUNT(*) FROM accounts WHERE kind = 'customer' AND balance < 0"));
+        }
+
+        // The inconsistency fault breaks exactly that, one transaction whose entries do not balance, until it ends.
+        FaultInjector faults = new FaultInjector(Duration.ofSeconds(1));
+        faults.start("inconsistency", pools.get("financial"), java.util.Optional.of(Duration.ofSeconds(3)));
+        String unbalanced = "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id "
+                + "HAVING SUM(CASE WHEN direction = 'D' THEN amount ELSE -amount END) <> 0) unbalanced";
+        io.poolwatch.testing.Await.until("the unbalanced entry is written", () -> {
+            try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
+                return scalar(st, unbalanced) == 1;
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        io.poolwatch.testing.Await.until("the fault ends", () -> faults.faults().get(0).state().equals("finished"));
+        try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
+            assertEquals(0, scalar(st, unbalanced), "the fault removes its entry when it ends");
+            assertEquals(1000 + financial.committed(), scalar(st, "SELECT COUNT(*) FROM ledger_transactions"));
+        }
+    }
+}
