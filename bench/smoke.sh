@@ -7,7 +7,7 @@
 # Environment: BENCH_URL (JDBC URL for the benchmarks on PostgreSQL; default 127.0.0.1:5432, user postgres, database
 # poolwatch_test, which .ci/run sets up), SMOKE_SKIP (classes left out, space-separated; default CheckModesBenchmark,
 # whose first run builds a 5-million-row, 600 MB table; SMOKE_SKIP= runs it too), MAVEN_ARGS (e.g. -o).
-# Writes target/jmh-smoke.json.
+# Writes service/target/jmh-smoke.json. Needs the extension in the local Maven repository (./mvnw install).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/common.sh
@@ -15,21 +15,21 @@ source "${ROOT}/bench/common.sh"
 need jq
 cd "$ROOT"
 started=$SECONDS
-RESULT="${ROOT}/target/jmh-smoke.json"
+RESULT="${ROOT}/service/target/jmh-smoke.json"
 rm -f "$RESULT"
 
 # Every class with a @Benchmark method but those in SMOKE_SKIP, so a new benchmark is in the smoke run without editing
 # this script.
 SMOKE_SKIP="${SMOKE_SKIP-CheckModesBenchmark}"
 classes=()
-for c in $(grep -rl --include='*.java' '@Benchmark\b' src/bench/java | xargs -n1 basename | sed 's/\.java$//' | sort); do
+for c in $(grep -rl --include='*.java' '@Benchmark\b' service/src/bench/java | xargs -n1 basename | sed 's/\.java$//' | sort); do
   if [[ " ${SMOKE_SKIP} " == *" ${c} "* ]]; then
     log "smoke: skipping ${c} (SMOKE_SKIP)"
   else
     classes+=("$c")
   fi
 done
-[ "${#classes[@]}" -gt 0 ] || die "smoke: no JMH benchmark to run under src/bench/java"
+[ "${#classes[@]}" -gt 0 ] || die "smoke: no JMH benchmark to run under service/src/bench/java"
 
 extra=()
 if [ -n "${BENCH_URL:-}" ]; then

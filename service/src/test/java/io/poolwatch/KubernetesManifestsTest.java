@@ -73,7 +73,7 @@ class KubernetesManifestsTest {
         }
     }
 
-    private static final Path ROOT = Path.of("kubernetes");
+    private static final Path ROOT = Path.of("../kubernetes");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern METRIC = Pattern.compile("\\bpoolwatch_[a-z0-9_]+");
     private static final Set<String> PROBES = Set.of("/q/health/live", "/q/health/ready", "/q/health/started");

@@ -37,7 +37,7 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class GrafanaDashboardTest {
 
-    static final Path DASHBOARD = Path.of("kubernetes/grafana/poolwatch-dashboard.json");
+    static final Path DASHBOARD = Path.of("../kubernetes/grafana/poolwatch-dashboard.json");
     private static final Pattern METRIC = Pattern.compile("\\b(poolwatch_[a-z0-9_]+)(\\{[^}]*\\})?");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"$]*)\"");
 

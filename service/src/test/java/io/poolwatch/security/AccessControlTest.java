@@ -82,30 +82,35 @@ class AccessControlTest {
 
     static List<Endpoint> endpoints() throws IOException, ClassNotFoundException {
         List<Endpoint> all = new ArrayList<>();
-        Path classes = Path.of("target/classes/io/poolwatch/web");
-        try (Stream<Path> files = Files.list(classes)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$")).toList()) {
-                String name = "io.poolwatch.web." + f.getFileName().toString().replace(".class", "");
-                Class<?> type = Class.forName(name);
-                jakarta.ws.rs.Path root = type.getAnnotation(jakarta.ws.rs.Path.class);
-                if (root == null) {
+        // The extension's resources, and the service's own (the simulator's API).
+        List<Class<?>> types = new ArrayList<>();
+        for (String[] place : new String[][] { { "../runtime/target/classes/io/poolwatch/web", "io.poolwatch.web." },
+                { "target/classes/io/poolwatch/simulator", "io.poolwatch.simulator." } }) {
+            try (Stream<Path> files = Files.list(Path.of(place[0]))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$")).toList()) {
+                    types.add(Class.forName(place[1] + f.getFileName().toString().replace(".class", "")));
+                }
+            }
+        }
+        for (Class<?> type : types) {
+            jakarta.ws.rs.Path root = type.getAnnotation(jakarta.ws.rs.Path.class);
+            if (root == null) {
+                continue;
+            }
+            for (Method m : type.getDeclaredMethods()) {
+                String verb = m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST"
+                        : m.isAnnotationPresent(DELETE.class) ? "DELETE" : m.isAnnotationPresent(PUT.class) ? "PUT"
+                                : m.isAnnotationPresent(PATCH.class) ? "PATCH" : null;
+                if (verb == null) {
                     continue;
                 }
-                for (Method m : type.getDeclaredMethods()) {
-                    String verb = m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST"
-                            : m.isAnnotationPresent(DELETE.class) ? "DELETE" : m.isAnnotationPresent(PUT.class) ? "PUT"
-                                    : m.isAnnotationPresent(PATCH.class) ? "PATCH" : null;
-                    if (verb == null) {
-                        continue;
-                    }
-                    jakarta.ws.rs.Path sub = m.getAnnotation(jakarta.ws.rs.Path.class);
-                    String path = ("/" + root.value() + "/" + (sub == null ? "" : sub.value())).replaceAll("/+", "/");
-                    path = path.replaceAll("\\{[^}]+\\}", "no-such-thing");
-                    if (path.length() > 1 && path.endsWith("/")) {
-                        path = path.substring(0, path.length() - 1);
-                    }
-                    all.add(new Endpoint(verb, path));
+                jakarta.ws.rs.Path sub = m.getAnnotation(jakarta.ws.rs.Path.class);
+                String path = ("/" + root.value() + "/" + (sub == null ? "" : sub.value())).replaceAll("/+", "/");
+                path = path.replaceAll("\\{[^}]+\\}", "no-such-thing");
+                if (path.length() > 1 && path.endsWith("/")) {
+                    path = path.substring(0, path.length() - 1);
                 }
+                all.add(new Endpoint(verb, path));
             }
         }
         // Served outside the JAX-RS resources.
@@ -114,8 +119,8 @@ class AccessControlTest {
         all.add(new Endpoint("GET", "/q/health/started"));
         all.add(new Endpoint("GET", "/q/health"));
         all.add(new Endpoint("GET", "/q/metrics"));
-        all.add(new Endpoint("GET", "/js/dashboard.js"));
-        all.add(new Endpoint("GET", "/css/dashboard.css"));
+        all.add(new Endpoint("GET", "/static/js/dashboard.js"));
+        all.add(new Endpoint("GET", "/static/css/dashboard.css"));
         return all;
     }
 

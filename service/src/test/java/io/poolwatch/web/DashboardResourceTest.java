@@ -70,7 +70,7 @@ class DashboardResourceTest {
         assertEquals(List.copyOf(registry.names()), doc.select("article.card").eachAttr("data-pool"));
         assertFalse(doc.selectFirst("#pool-main").attr("data-sampled-at").isEmpty());
         assertEquals(1, doc.select("noscript meta[http-equiv=refresh]").size(), "without scripts the overview reloads itself");
-        assertEquals(1, doc.select("script[src=/webjars/htmx.org/dist/htmx.min.js]").size());
+        assertEquals(1, doc.select("script[src=/static/htmx.min.js]").size());
         DashboardRenderTest.assertAccessible(doc);
         for (String fragment : List.of("alerts", "pools", "checks", "servers", "faults")) {
             String part = given().when().get("/?fragment=" + fragment).then().statusCode(200).extract().asString();
@@ -83,10 +83,10 @@ class DashboardResourceTest {
 
     @Test
     void theScriptsAndStylesTheLayoutNamesAreServed() {
-        given().when().get("/webjars/htmx.org/dist/htmx.min.js").then().statusCode(200).body(containsString("htmx"));
-        given().when().get("/js/dashboard.js").then().statusCode(200).body(containsString("htmx:beforeSwap"));
-        given().when().get("/css/dashboard.css").then().statusCode(200).body(containsString("prefers-color-scheme: dark"));
-        given().when().get("/icons/poolwatch.svg").then().statusCode(200);
+        given().when().get("/static/htmx.min.js").then().statusCode(200).body(containsString("htmx"));
+        given().when().get("/static/js/dashboard.js").then().statusCode(200).body(containsString("htmx:beforeSwap"));
+        given().when().get("/static/css/dashboard.css").then().statusCode(200).body(containsString("prefers-color-scheme: dark"));
+        given().when().get("/static/icons/poolwatch.svg").then().statusCode(200);
     }
 
     @Test
