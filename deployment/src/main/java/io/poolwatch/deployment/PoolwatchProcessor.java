@@ -8,20 +8,20 @@ import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.AnnotationInstance;
-import org.jboss.jandex.AnnotationTransformation;
-import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.DotName;
 
 import io.poolwatch.config.RootPath;
+import io.poolwatch.web.RootedPath;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
+import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.IndexDependencyBuildItem;
 import io.quarkus.deployment.builditem.RunTimeConfigurationDefaultBuildItem;
 import io.quarkus.deployment.builditem.nativeimage.NativeImageResourcePatternsBuildItem;
-import io.quarkus.resteasy.reactive.server.spi.AnnotationsTransformerBuildItem;
+import io.quarkus.resteasy.reactive.spi.AdditionalResourceClassBuildItem;
 import io.quarkus.vertx.http.deployment.spi.GeneratedStaticResourceBuildItem;
 
 /**
@@ -32,9 +32,9 @@ import io.quarkus.vertx.http.deployment.spi.GeneratedStaticResourceBuildItem;
 class PoolwatchProcessor {
 
     static final String FEATURE = "poolwatch";
-    /** The package of the dashboard and API resources, whose paths are served under the root. */
-    static final String WEB_PACKAGE = "io.poolwatch.web";
-    static final DotName PATH = DotName.createSimple("jakarta.ws.rs.Path");
+    /** What the dashboard's pages are made from; a bean only while the dashboard is. */
+    static final DotName DASHBOARD_VIEWS = DotName.createSimple("io.poolwatch.web.DashboardViews");
+    static final DotName ROOTED_PATH = DotName.createSimple(RootedPath.class.getName());
     /** The dashboard's static files in the runtime jar, published under {@code <root>/static/}. */
     static final List<String> STATIC_FILES = List.of("css/dashboard.css", "js/dashboard.js", "icons/poolwatch.svg");
     /** htmx, from its webjar. */
@@ -51,32 +51,40 @@ class PoolwatchProcessor {
         return new IndexDependencyBuildItem("io.poolwatch", "quarkus-poolwatch");
     }
 
-    /** Every poolwatch resource's {@code @Path} is prefixed with the root: {@code /api/v1/pools} becomes {@code /q/poolwatch/api/v1/pools}. */
+    /**
+     * Every poolwatch resource is registered at the root followed by its {@link RootedPath}: {@code /api/v1/pools} is
+     * served at {@code /q/poolwatch/api/v1/pools}. The resources carry no class-level {@code @Path}, so they exist only
+     * there.
+     */
     @BuildStep
-    AnnotationsTransformerBuildItem rootPath() {
+    void resources(CombinedIndexBuildItem index, BuildProducer<AdditionalResourceClassBuildItem> resources,
+            BuildProducer<UnremovableBeanBuildItem> unremovable) {
+        if (!dashboardEnabled()) {
+            return;
+        }
         String root = root();
-        return new AnnotationsTransformerBuildItem(AnnotationTransformation.forClasses()
-                .whenClass(c -> isWebResource(c))
-                .transform(ctx -> {
-                    AnnotationInstance path = ctx.declaration().asClass().declaredAnnotation(PATH);
-                    String value = path.value().asString();
-                    String prefixed = root.equals("/") ? value : root + (value.startsWith("/") ? value : "/" + value);
-                    ctx.remove(a -> a.name().equals(PATH));
-                    ctx.add(AnnotationInstance.builder(PATH).value(prefixed).build());
-                }));
+        for (AnnotationInstance rooted : index.getIndex().getAnnotations(ROOTED_PATH)) {
+            String path = rooted.value().asString();
+            String full = root.equals("/") ? path : path.equals("/") ? root : root + path;
+            resources.produce(new AdditionalResourceClassBuildItem(rooted.target().asClass(), full));
+        }
+        // Nothing injects the resources; Quarkus REST looks them up as beans.
+        unremovable.produce(UnremovableBeanBuildItem.targetWithAnnotation(ROOTED_PATH));
     }
 
-    /** With {@code poolwatch.dashboard.enabled=false} the dashboard and API resources are left out of the application. */
+    /**
+     * With {@code poolwatch.dashboard.enabled=false} the dashboard and the API are left out of the application: their
+     * resources are not registered (see {@link #resources}) and neither they nor the dashboard's views are beans.
+     */
     @BuildStep
     void dashboardEnabled(CombinedIndexBuildItem index, BuildProducer<BuildTimeConditionBuildItem> conditions) {
         if (dashboardEnabled()) {
             return;
         }
-        for (AnnotationInstance path : index.getIndex().getAnnotations(PATH)) {
-            if (path.target().kind() == org.jboss.jandex.AnnotationTarget.Kind.CLASS && isWebResource(path.target().asClass())) {
-                conditions.produce(new BuildTimeConditionBuildItem(path.target(), false));
-            }
+        for (AnnotationInstance rooted : index.getIndex().getAnnotations(ROOTED_PATH)) {
+            conditions.produce(new BuildTimeConditionBuildItem(rooted.target(), false));
         }
+        conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(DASHBOARD_VIEWS), false));
     }
 
     /** The dashboard's CSS, script, icon and htmx, served under {@code <root>/static/}. */
@@ -108,10 +116,6 @@ class PoolwatchProcessor {
     @BuildStep
     NativeImageResourcePatternsBuildItem migrations() {
         return NativeImageResourcePatternsBuildItem.builder().includeGlob("db/outbox/**").build();
-    }
-
-    static boolean isWebResource(ClassInfo c) {
-        return c.name().packagePrefix() != null && c.name().packagePrefix().equals(WEB_PACKAGE) && c.declaredAnnotation(PATH) != null;
     }
 
     static String root() {

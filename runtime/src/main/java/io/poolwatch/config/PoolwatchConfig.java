@@ -100,6 +100,17 @@ public interface PoolwatchConfig {
 
         /** The bearer token Prometheus sends when {@code metrics=token}; from the environment or a mounted file. */
         Optional<String> metricsToken();
+
+        /**
+         * The application's roles that may read the dashboard and the API (besides every admin role). In a host
+         * application, name the host's own roles here, such as {@code ops,support}.
+         */
+        @WithDefault("viewer")
+        List<String> viewerRoles();
+
+        /** The application's roles that may act: resets, check runs, silences, fault phases, the audit log. */
+        @WithDefault("admin")
+        List<String> adminRoles();
     }
 
     /** Several poolwatch processes sharing one database: which of them runs the cluster's jobs. */

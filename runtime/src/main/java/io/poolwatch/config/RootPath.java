@@ -45,6 +45,28 @@ public final class RootPath {
         return p;
     }
 
+    /**
+     * A request's path as seen from the root: {@code /q/poolwatch/api/v1/audit} is {@code /api/v1/audit} in a host;
+     * a path outside the root (the service's {@code /q/health}) is returned as it is.
+     */
+    public static String relative(String path) {
+        String p = path == null || path.isEmpty() ? "/" : path;
+        String prefix = prefix();
+        if (prefix.equals("/")) {
+            return p;
+        }
+        if (p.equals(prefix.substring(0, prefix.length() - 1))) {
+            return "/";
+        }
+        return p.startsWith(prefix) ? p.substring(prefix.length() - 1) : p;
+    }
+
+    /** Whether a request's path is the root or below it. */
+    public static boolean under(String path) {
+        String prefix = prefix();
+        return prefix.equals("/") || path != null && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)));
+    }
+
     /** A path under the root: {@code link("/pools/main")} is {@code /q/poolwatch/pools/main} in a host. */
     public static String link(String path) {
         return prefix() + (path.startsWith("/") ? path.substring(1) : path);

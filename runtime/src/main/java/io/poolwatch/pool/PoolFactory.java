@@ -33,6 +33,25 @@ public final class PoolFactory {
     private PoolFactory() {
     }
 
+    /**
+     * The problem with a pool whose URL no JDBC driver on the class path accepts, naming the dependency to add: in a
+     * host application the drivers are the application's choice. Empty when a driver is there.
+     */
+    public static Optional<String> missingDriver(PoolSettings s) {
+        try {
+            java.sql.DriverManager.getDriver(s.url().jdbcUrl());
+            return Optional.empty();
+        } catch (SQLException e) {
+            String dependency = switch (s.url().kind()) {
+                case POSTGRESQL -> "io.quarkus:quarkus-jdbc-postgresql";
+                case MARIADB -> "io.quarkus:quarkus-jdbc-mariadb (or io.quarkus:quarkus-jdbc-mysql)";
+                case H2 -> "io.quarkus:quarkus-jdbc-h2";
+            };
+            return Optional.of("pool " + s.name() + " (" + s.sources().getOrDefault("url", "url") + "=" + s.url().masked() + "): no JDBC driver for "
+                    + s.url().kind().label() + " is on the class path; accepted: add the dependency " + dependency + " to the application");
+        }
+    }
+
     /** Creates the pool. Connections are opened in the background, so an unreachable database does not block. */
     public static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring) throws SQLException {
         Clock clock = Clock.systemUTC();

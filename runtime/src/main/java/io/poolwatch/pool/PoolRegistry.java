@@ -57,6 +57,13 @@ public class PoolRegistry {
         String note = fallback != null && !fallback.enabled() ? " (" + fallback.enabledKey() + "=false)" : "";
         this.resolved = PoolSettingsResolver.resolve(config, SeedSource.of(rawConfig), fallbackUrl, note);
         this.embedded = started[0] ? fallback : null;
+        List<String> missing = resolved.allPools().stream().map(PoolFactory::missingDriver).flatMap(java.util.Optional::stream).toList();
+        if (!missing.isEmpty()) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw new io.poolwatch.config.InvalidConfigurationException(missing);
+        }
         try {
             this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring());
         } catch (SQLException | RuntimeException e) {

@@ -24,9 +24,9 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class AccessPolicy implements HttpSecurityPolicy {
 
-    /** The role that may read: the dashboard and the read API. */
+    /** The role that may read: the dashboard and the read API (poolwatch.security.viewer-roles maps others to it). */
     public static final String VIEWER = "viewer";
-    /** The role that may act: resets, check runs, silences, simulator faults, the audit log. */
+    /** The role that may act: resets, check runs, silences, simulator faults, the audit log (poolwatch.security.admin-roles). */
     public static final String ADMIN = "admin";
 
     private final SecurityMode mode;
@@ -43,7 +43,7 @@ public class AccessPolicy implements HttpSecurityPolicy {
     @Override
     public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity, AuthorizationRequestContext context) {
         String method = request.request().method().name();
-        Access access = Access.required(method, request.normalizedPath());
+        Access access = Access.required(method, io.poolwatch.config.RootPath.relative(request.normalizedPath()));
         if (!Access.isSafe(method) && crossOrigin(request)) {
             return CheckResult.deny();
         }
@@ -58,25 +58,16 @@ public class AccessPolicy implements HttpSecurityPolicy {
                     case TOKEN:
                         return decision.metricsTokenMatches(bearer(request)) ? CheckResult.permit() : CheckResult.deny();
                     default:
-                        return decision.anonymous() ? CheckResult.permit() : identity.map(id -> result(id, VIEWER, ADMIN));
+                        return decision.anonymous() ? CheckResult.permit()
+                                : identity.map(id -> decision.viewer(id) ? CheckResult.PERMIT : CheckResult.DENY);
                 }
             case VIEWER:
-                return decision.anonymous() ? CheckResult.permit() : identity.map(id -> result(id, VIEWER, ADMIN));
+                return decision.anonymous() ? CheckResult.permit()
+                        : identity.map(id -> decision.viewer(id) ? CheckResult.PERMIT : CheckResult.DENY);
             default:
-                return decision.anonymous() ? CheckResult.permit() : identity.map(id -> result(id, ADMIN));
+                return decision.anonymous() ? CheckResult.permit()
+                        : identity.map(id -> decision.admin(id) ? CheckResult.PERMIT : CheckResult.DENY);
         }
-    }
-
-    private static CheckResult result(SecurityIdentity id, String... roles) {
-        if (id == null || id.isAnonymous()) {
-            return CheckResult.DENY;
-        }
-        for (String role : roles) {
-            if (id.hasRole(role)) {
-                return CheckResult.PERMIT;
-            }
-        }
-        return CheckResult.DENY;
     }
 
     private static String bearer(RoutingContext request) {

@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
+import io.poolwatch.config.RootPath;
 import io.poolwatch.web.ApiError;
 
 /**
@@ -22,10 +23,12 @@ public class CsrfRefusal {
 
     @ServerResponseFilter
     public void explain(ContainerRequestContext request, ContainerResponseContext response) {
-        if (response.getStatus() != 400 || response.hasEntity() || Access.isSafe(request.getMethod())) {
+        String path = request.getUriInfo().getPath();
+        // Only poolwatch's own paths: a host application's refusals are its own.
+        if (response.getStatus() != 400 || response.hasEntity() || Access.isSafe(request.getMethod()) || !RootPath.under(path)) {
             return;
         }
-        if (request.getUriInfo().getPath().startsWith("/actions/")) {
+        if (RootPath.relative(path).startsWith("/actions/")) {
             response.setEntity(MESSAGE, null, MediaType.TEXT_PLAIN_TYPE);
         } else if (isForm(request.getMediaType())) {
             response.setEntity(new ApiError(API_MESSAGE, 400), null, MediaType.APPLICATION_JSON_TYPE);

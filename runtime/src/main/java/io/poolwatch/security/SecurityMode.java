@@ -52,7 +52,23 @@ public class SecurityMode {
      * @param metrics who may scrape {@code /q/metrics}
      * @param metricsToken the bearer token for {@link MetricsAccess#TOKEN}, as SHA-256 (the token itself is not kept)
      */
-    public record Decision(boolean anonymous, String host, int users, boolean oidc, MetricsAccess metrics, byte[] metricsToken) {
+    public record Decision(boolean anonymous, String host, int users, boolean oidc, MetricsAccess metrics, byte[] metricsToken,
+            java.util.Set<String> viewerRoles, java.util.Set<String> adminRoles) {
+
+        /** The decision without a mapping of roles: poolwatch's own {@code viewer} and {@code admin}. */
+        public Decision(boolean anonymous, String host, int users, boolean oidc, MetricsAccess metrics, byte[] metricsToken) {
+            this(anonymous, host, users, oidc, metrics, metricsToken, java.util.Set.of(AccessPolicy.VIEWER), java.util.Set.of(AccessPolicy.ADMIN));
+        }
+
+        /** Whether an identity holds one of the roles that may act. */
+        public boolean admin(io.quarkus.security.identity.SecurityIdentity id) {
+            return id != null && !id.isAnonymous() && adminRoles.stream().anyMatch(id::hasRole);
+        }
+
+        /** Whether an identity holds one of the roles that may read (every admin role included). */
+        public boolean viewer(io.quarkus.security.identity.SecurityIdentity id) {
+            return admin(id) || id != null && !id.isAnonymous() && viewerRoles.stream().anyMatch(id::hasRole);
+        }
 
         /** Whether a presented bearer token is the metrics token (constant time). */
         public boolean metricsTokenMatches(String presented) {
@@ -62,8 +78,29 @@ public class SecurityMode {
 
     private final Decision decision;
 
-    SecurityMode(Config config, PoolwatchConfig poolwatch) {
-        this.decision = decide(config, poolwatch.security());
+    SecurityMode(Config config, PoolwatchConfig poolwatch,
+            jakarta.enterprise.inject.Instance<io.quarkus.security.identity.IdentityProvider<?>> providers) {
+        this.decision = decide(config, poolwatch.security(), hostAuthentication(providers));
+    }
+
+    /**
+     * The class of the first identity provider the application has besides the ones poolwatch counts itself (Quarkus's
+     * embedded realm, by its users; OIDC, by its configuration) and Quarkus's own anonymous and trusted ones: a host
+     * application that authenticates in its own way (JWT, LDAP, its own provider) is not anonymous.
+     */
+    static Optional<String> hostAuthentication(Iterable<? extends io.quarkus.security.identity.IdentityProvider<?>> providers) {
+        for (var provider : providers) {
+            String type = io.quarkus.arc.ClientProxy.unwrap(provider).getClass().getName();
+            var request = provider.getRequestType();
+            if (request == io.quarkus.security.identity.request.AnonymousAuthenticationRequest.class
+                    || request == io.quarkus.security.identity.request.TrustedAuthenticationRequest.class
+                    || type.startsWith("io.quarkus.elytron.security.") || type.startsWith("io.quarkus.oidc.")
+                    || type.startsWith("io.quarkus.security.runtime.")) {
+                continue;
+            }
+            return Optional.of(type);
+        }
+        return Optional.empty();
     }
 
     /** Logs the decision at start-up (the bean is created, and validated, before the first request). */
@@ -86,12 +123,19 @@ public class SecurityMode {
 
     /** The decision for a configuration; throws {@link InvalidConfigurationException} naming every problem. */
     static Decision decide(Config config, PoolwatchConfig.SecurityConfig security) {
+        return decide(config, security, Optional.empty());
+    }
+
+    /** The decision, where {@code hostAuthentication} names an identity provider of the application's own. */
+    static Decision decide(Config config, PoolwatchConfig.SecurityConfig security, Optional<String> hostAuthentication) {
         List<String> problems = new ArrayList<>();
         String host = config.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
         int users = users(config);
         boolean oidc = config.getOptionalValue("quarkus.oidc.auth-server-url", String.class).filter(s -> !s.isBlank()).isPresent()
                 && config.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true);
-        boolean anonymous = users == 0 && !oidc;
+        boolean anonymous = users == 0 && !oidc && hostAuthentication.isEmpty();
+        java.util.Set<String> viewerRoles = roles(security.viewerRoles(), "poolwatch.security.viewer-roles", problems);
+        java.util.Set<String> adminRoles = roles(security.adminRoles(), "poolwatch.security.admin-roles", problems);
 
         MetricsAccess metrics = null;
         String metricsText = security.metrics().trim();
@@ -128,7 +172,25 @@ public class SecurityMode {
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
-        return new Decision(anonymous, host, users, oidc, metrics, token);
+        return new Decision(anonymous, host, users, oidc, metrics, token, viewerRoles, adminRoles);
+    }
+
+    /** A list of role names: each a non-blank name without spaces or commas, at most 32 of them. */
+    private static java.util.Set<String> roles(List<String> names, String key, List<String> problems) {
+        java.util.Set<String> roles = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            String n = name.trim();
+            if (n.isEmpty() || n.length() > 128 || !n.matches("[^\\s,]+")) {
+                problems.add(key + "=" + String.join(",", names) + ": '" + n + "' is not a role name; accepted: a comma-separated list "
+                        + "of role names (no spaces, at most 128 characters each)");
+                return java.util.Set.of();
+            }
+            roles.add(n);
+        }
+        if (roles.isEmpty() || roles.size() > 32) {
+            problems.add(key + "=" + String.join(",", names) + ": accepted: 1 to 32 role names");
+        }
+        return java.util.Set.copyOf(roles);
     }
 
     /** The runtime configuration of Quarkus's embedded realm, present when the application has quarkus-elytron-security-properties-file. */

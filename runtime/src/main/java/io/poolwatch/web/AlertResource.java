@@ -19,7 +19,8 @@ import io.poolwatch.alerting.RuleSettings;
 import io.poolwatch.config.Durations;
 
 /** Alerts and the rules in effect, as JSON. */
-@Path("/api/v1/alerts")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertResource {
 

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -13,7 +12,8 @@ import jakarta.ws.rs.core.Response;
 import io.poolwatch.alerting.AuditLog;
 
 /** The audit log's recent events as JSON, newest first. */
-@Path("/api/v1/audit")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
 

@@ -15,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
@@ -24,7 +23,8 @@ import io.poolwatch.checks.UnknownCheckException;
 import io.poolwatch.config.Durations;
 
 /** The consistency checks as JSON: definitions, latest results and history; a run on request. */
-@Path("/api/v1/checks")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/checks")
 @Produces(MediaType.APPLICATION_JSON)
 public class CheckResource {
 
@@ -100,7 +100,7 @@ public class CheckResource {
             return Response.ok(result).build();
         } catch (TimeoutException e) {
             return Response.status(Response.Status.ACCEPTED).entity(new ApiError("check '" + name + "' is still running; its result "
-                    + "will be at GET /api/v1/checks/" + name, 202)).build();
+                    + "will be at GET " + io.poolwatch.config.RootPath.link("/api/v1/checks/") + name, 202)).build();
         } catch (ExecutionException e) {
             return Response.serverError().entity(new ApiError("check '" + name + "' could not run: " + e.getCause().getMessage(), 500))
                     .build();
@@ -108,10 +108,5 @@ public class CheckResource {
             Thread.currentThread().interrupt();
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(new ApiError("interrupted", 503)).build();
         }
-    }
-
-    @ServerExceptionMapper
-    public Response unknownCheck(UnknownCheckException e) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON).entity(new ApiError(e.getMessage(), 404)).build();
     }
 }

@@ -3,7 +3,6 @@ package io.poolwatch.web;
 import java.time.Instant;
 
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -11,7 +10,8 @@ import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
 
 /** {@code GET /api/v1/cluster}: whether this process runs the cluster's jobs. Never waits on a database. */
-@Path("/api/v1/cluster")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/cluster")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterResource {
 

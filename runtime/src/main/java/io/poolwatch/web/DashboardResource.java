@@ -55,7 +55,8 @@ import io.quarkus.qute.TemplateInstance;
  * Quarkus REST's CSRF filter refuses a form whose {@code _csrf} field (written by the {@code csrf} tag) does not match
  * the {@code poolwatch-csrf} cookie, before any of these methods runs.
  */
-@Path("/")
+@jakarta.inject.Singleton
+@RootedPath("/")
 @Produces(MediaType.TEXT_HTML)
 public class DashboardResource {
 
@@ -65,37 +66,37 @@ public class DashboardResource {
     private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)[A-Za-z0-9._~/%-]*(#[A-Za-z0-9._-]*)?");
 
     @CheckedTemplate
-    static class Templates {
-        static native TemplateInstance index(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
+    public static class Templates {
+        public static native TemplateInstance index(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
                 double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice,
                 Faults faults);
 
-        static native TemplateInstance index$alerts(Page page, AlertBanner banner);
+        public static native TemplateInstance index$alerts(Page page, AlertBanner banner);
 
-        static native TemplateInstance index$pools(Page page, List<WorkloadGroup> groups, int poolCount, double utilizationWarning,
+        public static native TemplateInstance index$pools(Page page, List<WorkloadGroup> groups, int poolCount, double utilizationWarning,
                 String history);
 
-        static native TemplateInstance index$checks(Page page, List<CheckRow> checks);
+        public static native TemplateInstance index$checks(Page page, List<CheckRow> checks);
 
-        static native TemplateInstance index$servers(Page page, List<ServerRow> servers, List<SizingAdvice> advice);
+        public static native TemplateInstance index$servers(Page page, List<ServerRow> servers, List<SizingAdvice> advice);
 
-        static native TemplateInstance index$faults(Page page, Faults faults);
+        public static native TemplateInstance index$faults(Page page, Faults faults);
 
-        static native TemplateInstance pool(Page page, PoolPage pool);
+        public static native TemplateInstance pool(Page page, PoolPage pool);
 
-        static native TemplateInstance pool$live(Page page, PoolPage pool);
+        public static native TemplateInstance pool$live(Page page, PoolPage pool);
 
-        static native TemplateInstance alerts(Page page, AlertsPage alerts);
+        public static native TemplateInstance alerts(Page page, AlertsPage alerts);
 
-        static native TemplateInstance alerts$active(Page page, AlertsPage alerts);
+        public static native TemplateInstance alerts$active(Page page, AlertsPage alerts);
 
-        static native TemplateInstance alerts$delivery(Page page, AlertsPage alerts);
+        public static native TemplateInstance alerts$delivery(Page page, AlertsPage alerts);
 
-        static native TemplateInstance checks(Page page, List<CheckRow> checks);
+        public static native TemplateInstance checks(Page page, List<CheckRow> checks);
 
-        static native TemplateInstance checks$list(Page page, List<CheckRow> checks);
+        public static native TemplateInstance checks$list(Page page, List<CheckRow> checks);
 
-        static native TemplateInstance notFound(Page page, String what);
+        public static native TemplateInstance notFound(Page page, String what);
     }
 
     private final DashboardViews views;

@@ -51,7 +51,6 @@ import io.poolwatch.web.DashboardModel.ReceiverRow;
 import io.poolwatch.web.DashboardModel.ReplicaRow;
 import io.poolwatch.web.DashboardModel.ReplicaView;
 import io.poolwatch.pool.ReadRouter;
-import io.poolwatch.security.AccessPolicy;
 import io.poolwatch.security.SecurityMode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.poolwatch.pool.ReplicaCondition;
@@ -146,7 +145,7 @@ public class DashboardViews {
         }
         try {
             SecurityIdentity id = identity.get();
-            return !id.isAnonymous() && id.hasRole(AccessPolicy.ADMIN);
+            return securityMode.decision().admin(id);
         } catch (RuntimeException e) {
             // Rendered outside a request (a test): no one to ask.
             return false;

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,7 +21,8 @@ import io.poolwatch.sampling.PoolSnapshot;
  * The seed guide's {@code GET /api/v1/health}, in its shape, mirroring readiness: healthy, degraded (a pool exhausted
  * or a non-critical database down) or unhealthy (a critical database down: HTTP 503). Answers from cached state only.
  */
-@Path("/api/v1/health")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/health")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {
 

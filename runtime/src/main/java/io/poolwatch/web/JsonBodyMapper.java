@@ -24,21 +24,46 @@ public class JsonBodyMapper {
 
     private static final int MAX_DETAIL = 200;
 
+    /** Whether the request went to one of poolwatch's resources: a host application's own keep Quarkus's answers. */
+    static boolean ours(org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+        return resource != null && resource.getResourceClass() != null && resource.getResourceClass().isAnnotationPresent(RootedPath.class);
+    }
+
+    /** What Quarkus answers to an unreadable body of a host application's own resource: a bare 400. */
+    private static Response theirs() {
+        return Response.status(400).build();
+    }
+
     @ServerExceptionMapper
-    public Response unknownField(UnrecognizedPropertyException e) {
+    public Response unknownField(UnrecognizedPropertyException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+        if (!ours(resource)) {
+            return theirs();
+        }
+        return unknownField(e);
+    }
+
+    Response unknownField(UnrecognizedPropertyException e) {
         String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
                 .collect(Collectors.joining(", "));
         return bad(path(e.getPath()) + ": unknown field; accepted: " + known);
     }
 
     @ServerExceptionMapper
-    public Response mismatched(MismatchedInputException e) {
+    public Response mismatched(MismatchedInputException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+        return ours(resource) ? mismatched(e) : theirs();
+    }
+
+    Response mismatched(MismatchedInputException e) {
         String type = e.getTargetType() == null ? "" : "; accepted: " + describe(e.getTargetType());
         return bad(path(e.getPath()) + ": " + firstLine(e.getOriginalMessage()) + type);
     }
 
     @ServerExceptionMapper
-    public Response unreadable(JsonParseException e) {
+    public Response unreadable(JsonParseException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+        return ours(resource) ? unreadable(e) : theirs();
+    }
+
+    Response unreadable(JsonParseException e) {
         return bad("body: not valid JSON (" + firstLine(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr() + ", column "
                 + e.getLocation().getColumnNr() + ")");
     }
@@ -48,7 +73,10 @@ public class JsonBodyMapper {
      * {@link WebApplicationException} keeps its own response.
      */
     @ServerExceptionMapper
-    public Response wrapped(WebApplicationException e) {
+    public Response wrapped(WebApplicationException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+        if (!ours(resource)) {
+            return e.getResponse();
+        }
         if (e.getCause() instanceof UnrecognizedPropertyException u) {
             return unknownField(u);
         }

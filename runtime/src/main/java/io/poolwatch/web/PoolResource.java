@@ -17,7 +17,8 @@ import io.poolwatch.sampling.PoolSnapshot;
 import io.poolwatch.sampling.SlowStatement;
 
 /** The workload pools as JSON: configuration in effect, current use, history, leaks and slow statements. */
-@Path("/api/v1/pools")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/pools")
 @Produces(MediaType.APPLICATION_JSON)
 public class PoolResource {
 

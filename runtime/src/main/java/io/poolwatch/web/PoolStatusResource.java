@@ -18,7 +18,8 @@ import io.poolwatch.sampling.PoolSampler;
  * The seed guide's pool endpoints: {@code GET /api/v1/database/pool/status} and
  * {@code POST /api/v1/database/pool/reset-metrics}, for every pool.
  */
-@Path("/api/v1/database/pool")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/database/pool")
 @Produces(MediaType.APPLICATION_JSON)
 public class PoolStatusResource {
 

@@ -6,7 +6,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -17,7 +16,8 @@ import io.poolwatch.config.Durations;
 import io.poolwatch.config.Severity;
 
 /** The webhook receivers and how deliveries to each are going, as JSON. Secrets are never shown. */
-@Path("/api/v1/alerts/receivers")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/alerts/receivers")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReceiverResource {
 

@@ -30,7 +30,8 @@ import io.poolwatch.sampling.ReplicaLagSampler;
  * why not), replay lag and counts, reads that fell back, and what the primary reports about its standbys. From cached
  * health and samples only.
  */
-@Path("/api/v1/replicas")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/replicas")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplicaResource {
 

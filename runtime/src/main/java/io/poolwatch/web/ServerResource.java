@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
@@ -26,7 +25,8 @@ import io.poolwatch.sampling.SizingAdvisor;
  * {@code GET /api/v1/server}: what each database server says about its sessions, poolwatch's own pools joined
  * with the server's view of their sessions, and pool-sizing advice. Answers from the latest samples only.
  */
-@Path("/api/v1/server")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/server")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServerResource {
 

@@ -19,7 +19,8 @@ import io.poolwatch.alerting.Silence;
 import io.poolwatch.config.Durations;
 
 /** Silences (admin actions): alerts matching one are still shown but not notified. */
-@Path("/api/v1/silences")
+@jakarta.inject.Singleton
+@RootedPath("/api/v1/silences")
 @Produces(MediaType.APPLICATION_JSON)
 public class SilenceResource {
 

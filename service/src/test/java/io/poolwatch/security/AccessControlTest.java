@@ -93,7 +93,10 @@ class AccessControlTest {
             }
         }
         for (Class<?> type : types) {
-            jakarta.ws.rs.Path root = type.getAnnotation(jakarta.ws.rs.Path.class);
+            // The extension's resources are rooted (the service's root is /); the service's own have a plain @Path.
+            io.poolwatch.web.RootedPath rooted = type.getAnnotation(io.poolwatch.web.RootedPath.class);
+            jakarta.ws.rs.Path plain = type.getAnnotation(jakarta.ws.rs.Path.class);
+            String root = rooted != null ? rooted.value() : plain != null ? plain.value() : null;
             if (root == null) {
                 continue;
             }
@@ -105,7 +108,7 @@ class AccessControlTest {
                     continue;
                 }
                 jakarta.ws.rs.Path sub = m.getAnnotation(jakarta.ws.rs.Path.class);
-                String path = ("/" + root.value() + "/" + (sub == null ? "" : sub.value())).replaceAll("/+", "/");
+                String path = ("/" + root + "/" + (sub == null ? "" : sub.value())).replaceAll("/+", "/");
                 path = path.replaceAll("\\{[^}]+\\}", "no-such-thing");
                 if (path.length() > 1 && path.endsWith("/")) {
                     path = path.substring(0, path.length() - 1);
