@@ -40,7 +40,40 @@ class SecurityModeTest {
             public Optional<String> metricsToken() {
                 return Optional.ofNullable(token);
             }
+
+            @Override
+            public java.util.List<String> viewerRoles() {
+                return java.util.List.of("viewer");
+            }
+
+            @Override
+            public java.util.List<String> adminRoles() {
+                return java.util.List.of("admin");
+            }
         };
+    }
+
+    @Test
+    void aHostWithItsOwnAuthenticationIsNotAnonymous() {
+        SecurityMode.Decision d = SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")), security(false, "open", null),
+                Optional.of("com.example.JwtIdentityProvider"));
+        assertFalse(d.anonymous(), "a host that authenticates in its own way guards poolwatch's pages with it");
+        assertThrows(InvalidConfigurationException.class, () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")),
+                security(false, "open", null), Optional.empty()), "without any authentication the loopback rule still applies");
+    }
+
+    @Test
+    void rolesAreMappedFromConfiguration() {
+        var mapping = io.poolwatch.testing.TestConfigs.mapping(Map.of("poolwatch.security.viewer-roles", "support,ops",
+                "poolwatch.security.admin-roles", "sre"));
+        SecurityMode.Decision d = SecurityMode.decide(config(Map.of("quarkus.http.host", "127.0.0.1")), mapping.security());
+        assertEquals(java.util.Set.of("support", "ops"), d.viewerRoles());
+        assertEquals(java.util.Set.of("sre"), d.adminRoles());
+        var bad = io.poolwatch.testing.TestConfigs.mapping(Map.of("poolwatch.security.admin-roles", "sre,has space"));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "127.0.0.1")), bad.security()));
+        assertTrue(e.problems().get(0).startsWith("poolwatch.security.admin-roles=sre,has space: 'has space' is not a role name"),
+                e.problems().toString());
     }
 
     @Test
