@@ -18,39 +18,33 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.store.Schema;
 
 /**
- * The outbox as a table, created and migrated by Flyway (migrations under {@code db/outbox/<engine>}, history table
- * {@code poolwatch_schema_history}, never the application's own). On PostgreSQL the table is {@code poolwatch.outbox}
- * in a schema of its own; on MariaDB and H2 it is {@code poolwatch_outbox} in the connection's database. Times are
- * stored as epoch milliseconds, the same on every engine.
+ * The outbox as a table, created and migrated with poolwatch's other tables by {@link Schema} (migrations under
+ * {@code db/outbox/<engine>}, history table {@code poolwatch_schema_history}, never the application's own). On
+ * PostgreSQL the table is {@code poolwatch.outbox} in a schema of its own; on MariaDB and H2 it is
+ * {@code poolwatch_outbox} in the connection's database. Times are stored as epoch milliseconds, the same on every engine.
  */
 public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.poolwatch.checks.CursorStore {
 
-    /** Flyway's history table for these migrations, apart from any the application keeps. */
-    static final String HISTORY_TABLE = "poolwatch_schema_history";
-    static final String SCHEMA = "poolwatch";
     private static final int MAX_ERROR_LENGTH = 500;
 
-    /** How the table is named and migrated on each engine. */
+    /** How the table is named on each engine. */
     enum Dialect {
-        POSTGRESQL("poolwatch.outbox", "postgresql", true),
-        MARIADB("poolwatch_outbox", "mariadb", false),
-        H2("poolwatch_outbox", "h2", false);
+        POSTGRESQL("poolwatch.outbox", DatabaseKind.POSTGRESQL),
+        MARIADB("poolwatch_outbox", DatabaseKind.MARIADB),
+        H2("poolwatch_outbox", DatabaseKind.H2);
 
         final String table;
-        final String migrations;
-        final boolean ownSchema;
+        final DatabaseKind kind;
 
-        Dialect(String table, String migrations, boolean ownSchema) {
+        Dialect(String table, DatabaseKind kind) {
             this.table = table;
-            this.migrations = migrations;
-            this.ownSchema = ownSchema;
+            this.kind = kind;
         }
 
         static Dialect of(DatabaseKind kind) {
@@ -79,11 +73,6 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         this.location = location;
         this.ownPool = ownPool;
         this.table = dialect.table;
-    }
-
-    /** The table ShedLock keeps its locks in, beside the outbox: {@code poolwatch.shedlock} or {@code poolwatch_shedlock}. */
-    public static String lockTable(DatabaseKind kind) {
-        return Dialect.of(kind).ownSchema ? SCHEMA + ".shedlock" : "poolwatch_shedlock";
     }
 
     /**
@@ -129,20 +118,10 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
             return;
         }
         try {
-            FluentConfiguration flyway = Flyway.configure(JdbcOutbox.class.getClassLoader())
-                    .dataSource(dataSource)
-                    .locations("classpath:db/outbox/" + dialect.migrations)
-                    .table(HISTORY_TABLE)
-                    // A workload's database already has the application's tables: start the history at 0 so V1 still runs.
-                    .baselineOnMigrate(true)
-                    .baselineVersion("0");
-            if (dialect.ownSchema) {
-                flyway.schemas(SCHEMA).createSchemas(true);
-            }
-            flyway.load().migrate();
+            Schema.migrate(dataSource, dialect.kind, location);
             migrated = true;
-        } catch (RuntimeException e) {
-            throw new OutboxException("migrating the outbox (" + location + ") failed: " + e.getMessage(), e);
+        } catch (Schema.MigrationException e) {
+            throw new OutboxException(e.getMessage(), e.getCause());
         }
     }
 

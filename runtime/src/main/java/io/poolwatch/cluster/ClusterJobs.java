@@ -18,12 +18,12 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.poolwatch.alerting.JdbcOutbox;
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.store.Schema;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
@@ -161,9 +161,11 @@ public class ClusterJobs {
         LockProvider p = locks;
         if (p == null) {
             DatabaseKind kind = registry.pool(workload).settings().url().kind();
-            // The lock table comes with the outbox's migrations; idempotent, and safe while other processes run them.
-            JdbcOutbox.on(registry.dataSource(workload), kind, "workload " + workload).migrate();
-            lockTable = JdbcOutbox.lockTable(kind);
+            // The lock table comes with poolwatch's other tables (the outbox's migrations); idempotent, and safe while other
+            // processes run them.
+            String table = Schema.lockTable(kind);
+            Schema.migrate(registry.dataSource(workload), kind, "workload " + workload + ", table " + table);
+            lockTable = table;
             p = new JdbcLockProvider(registry.dataSource(workload), lockTable);
             locks = p;
         }

@@ -117,7 +117,7 @@ public interface PoolwatchConfig {
     ClusterConfig cluster();
 
     /**
-     * Coordination of replicas through ShedLock locks in the outbox's database (see {@code io.poolwatch.cluster.ClusterJobs}).
+     * Coordination of replicas through ShedLock locks in the outbox's database (see {@code ClusterJobs} in the cluster package).
      * Consistency checks, notification of alerts about databases, replicas and checks, and outbox delivery run in one
      * process at a time; each process keeps its own pools, samples, metrics and health.
      */
@@ -321,7 +321,7 @@ public interface PoolwatchConfig {
         /**
          * The checks, by name: {@code poolwatch.consistency.checks."<name>".<key>=<value>}. The keys (kind, workload,
          * schedule, timeout, severity, table, column ...) depend on the kind and are validated together at start-up by
-         * {@code io.poolwatch.checks.CheckDefinitions}, which names every unknown or misplaced key; the README lists them.
+         * {@code CheckDefinitions} in the checks package, which names every unknown or misplaced key; the README lists them.
          */
         Map<String, Map<String, String>> checks();
     }

@@ -9,10 +9,10 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.poolwatch.pool.Distribution;
+import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.Distribution;
-import io.poolwatch.sampling.PoolCounters;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 import io.quarkus.runtime.StartupEvent;
@@ -94,7 +94,7 @@ public class PoolMetrics {
         Gauge.builder(name, pool, value).description(help).tags(tags).register(meters);
     }
 
-    private void counter(String name, String help, Tags tags, io.poolwatch.sampling.PoolRecorder recorder,
+    private void counter(String name, String help, Tags tags, io.poolwatch.pool.PoolRecorder recorder,
             ToDoubleFunction<PoolCounters> value) {
         FunctionCounter.builder(name, recorder, r -> value.applyAsDouble(r.counters())).description(help).tags(tags).register(meters);
     }

@@ -21,8 +21,6 @@ import io.agroal.api.security.SimplePassword;
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolSettings;
-import io.poolwatch.sampling.PoolRecorder;
-import io.poolwatch.sampling.StatementRecorder;
 
 /** Builds an Agroal pool from a workload's settings; the only place pools are created. */
 public final class PoolFactory {

@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
-import io.poolwatch.sampling.StatementRecorder;
 import net.ttddyy.dsproxy.ConnectionInfo;
 
 /**

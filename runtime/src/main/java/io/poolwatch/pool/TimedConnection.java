@@ -17,7 +17,6 @@ import java.sql.ShardingKey;
 import java.sql.Statement;
 import java.sql.Struct;
 
-import io.poolwatch.sampling.ConnectionStats;
 import net.ttddyy.dsproxy.ConnectionInfo;
 import net.ttddyy.dsproxy.proxy.JdbcProxyFactory;
 import net.ttddyy.dsproxy.proxy.ProxyConfig;

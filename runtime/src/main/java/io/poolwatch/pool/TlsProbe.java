@@ -6,8 +6,6 @@ import java.time.Clock;
 
 import io.agroal.api.AgroalDataSourceListener;
 import io.poolwatch.config.DatabaseKind;
-import io.poolwatch.sampling.TlsReader;
-import io.poolwatch.sampling.TlsStatus;
 
 /**
  * Asks the server whether each connection the pool opens is encrypted, on the pool's own housekeeping thread right after

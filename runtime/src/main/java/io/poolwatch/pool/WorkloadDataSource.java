@@ -10,7 +10,6 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
 import io.agroal.api.AgroalPoolInterceptor;
 import io.agroal.api.configuration.AgroalDataSourceConfiguration;
-import io.poolwatch.sampling.PoolRecorder;
 
 /**
  * A workload's Agroal pool as application code sees it: the pool itself, plus what its listener cannot see — the

@@ -2,9 +2,6 @@ package io.poolwatch.pool;
 
 import io.agroal.api.AgroalDataSource;
 import io.poolwatch.config.PoolSettings;
-import io.poolwatch.sampling.PoolRecorder;
-import io.poolwatch.sampling.StatementRecorder;
-import io.poolwatch.sampling.TlsStatus;
 
 /** One workload's Agroal pool, the settings it was built from, and what records its use. */
 public final class WorkloadPool implements AutoCloseable {

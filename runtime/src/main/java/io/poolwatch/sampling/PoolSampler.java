@@ -13,7 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.pool.Distribution;
+import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.pool.PoolRecorder;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.StatementRecorder;
 import io.poolwatch.pool.UnknownWorkloadException;
 import io.poolwatch.pool.WorkloadPool;
 import io.quarkus.scheduler.Scheduled;

@@ -2,6 +2,9 @@ package io.poolwatch.sampling;
 
 import java.time.Instant;
 
+import io.poolwatch.pool.Distribution;
+import io.poolwatch.pool.PoolCounters;
+
 /**
  * One pool at one moment, as the sampler saw it. Immutable; everything the API, metrics, health and alerts read.
  *

@@ -253,7 +253,7 @@ public final class DashboardModel {
 
     /** A pool's own page. */
     @TemplateData
-    public record PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<io.poolwatch.sampling.SlowStatement> slowStatements,
+    public record PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<io.poolwatch.pool.SlowStatement> slowStatements,
             List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples) {
     }
 

@@ -13,7 +13,6 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.poolwatch.config.RootPath;
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
 import io.poolwatch.alerting.Alerting;
@@ -24,14 +23,20 @@ import io.poolwatch.checks.ConsistencyChecks;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.RootPath;
 import io.poolwatch.health.PoolHealth;
+import io.poolwatch.pool.FaultPhases;
+import io.poolwatch.pool.LeakRecord;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.ReadRouter;
+import io.poolwatch.pool.ReplicaCondition;
+import io.poolwatch.pool.ReplicaUsability;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.LeakRecord;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
+import io.poolwatch.sampling.ReplicaLagSampler;
 import io.poolwatch.sampling.ServerSnapshot;
-import io.poolwatch.pool.FaultPhases;
+import io.poolwatch.security.SecurityMode;
 import io.poolwatch.web.DashboardModel.AlertBanner;
 import io.poolwatch.web.DashboardModel.AlertRow;
 import io.poolwatch.web.DashboardModel.AlertsPage;
@@ -50,18 +55,13 @@ import io.poolwatch.web.DashboardModel.PoolSessionsRow;
 import io.poolwatch.web.DashboardModel.ReceiverRow;
 import io.poolwatch.web.DashboardModel.ReplicaRow;
 import io.poolwatch.web.DashboardModel.ReplicaView;
-import io.poolwatch.pool.ReadRouter;
-import io.poolwatch.security.SecurityMode;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.poolwatch.pool.ReplicaCondition;
-import io.poolwatch.pool.ReplicaUsability;
-import io.poolwatch.sampling.ReplicaLagSampler;
 import io.poolwatch.web.DashboardModel.RuleRow;
 import io.poolwatch.web.DashboardModel.ServerRow;
 import io.poolwatch.web.DashboardModel.Setting;
 import io.poolwatch.web.DashboardModel.SilenceForm;
 import io.poolwatch.web.DashboardModel.SilenceRow;
 import io.poolwatch.web.DashboardModel.WorkloadGroup;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * Assembles the dashboard's views from the public APIs of the samplers, health, checks and alerting. Reads only what

@@ -9,12 +9,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.poolwatch.pool.LeakRecord;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.SlowStatement;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.LeakRecord;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
-import io.poolwatch.sampling.SlowStatement;
 
 /** The workload pools as JSON: configuration in effect, current use, history, leaks and slow statements. */
 @jakarta.inject.Singleton

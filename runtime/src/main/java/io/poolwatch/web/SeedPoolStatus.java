@@ -4,11 +4,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import io.poolwatch.config.PoolSettings;
+import io.poolwatch.pool.Distribution;
+import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.Distribution;
-import io.poolwatch.sampling.PoolCounters;
 import io.poolwatch.sampling.PoolSampler;
 
 /**

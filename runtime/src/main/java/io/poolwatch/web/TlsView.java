@@ -3,11 +3,11 @@ package io.poolwatch.web;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.TlsWarning;
+import io.poolwatch.pool.TlsStatus;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.TlsStatus;
+
 import io.quarkus.qute.TemplateData;
 
 /**

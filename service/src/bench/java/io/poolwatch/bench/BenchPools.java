@@ -38,7 +38,7 @@ final class BenchPools {
      * Runs what PoolSampler does for the hot path every second: it reads the counters and lets the recorder choose
      * how many acquisitions to time. Without it a benchmark would time every acquisition, as only a quiet pool does.
      */
-    static java.util.concurrent.ScheduledExecutorService sample(io.poolwatch.sampling.PoolRecorder recorder) {
+    static java.util.concurrent.ScheduledExecutorService sample(io.poolwatch.pool.PoolRecorder recorder) {
         var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-sampler");
             t.setDaemon(true);

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import io.poolwatch.alerting.JdbcOutbox;
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.store.Schema;
 import io.poolwatch.testing.TestDatabases;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -35,8 +35,8 @@ class ClusterLocksTest {
     private static final String DATABASE = "poolwatch_cluster_locks";
 
     private static void exercise(DataSource dataSource, DatabaseKind kind) throws Exception {
-        JdbcOutbox.on(dataSource, kind, "workload main").migrate();
-        String table = JdbcOutbox.lockTable(kind);
+        String table = Schema.lockTable(kind);
+        Schema.migrate(dataSource, kind, "workload main, table " + table);
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("DELETE FROM " + table);
         }

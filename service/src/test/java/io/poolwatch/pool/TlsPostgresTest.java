@@ -17,7 +17,6 @@ import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.config.TlsMode;
 import io.poolwatch.config.TlsWarning;
-import io.poolwatch.sampling.TlsStatus;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TlsPostgresCluster;

@@ -10,9 +10,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.testing.Await;
+import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 
 /** A database that refuses connections: creation failures are counted with the driver's reason, and callers fail fast. */

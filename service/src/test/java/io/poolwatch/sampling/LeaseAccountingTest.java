@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.pool.WorkloadPools;
 import io.poolwatch.testing.Await;

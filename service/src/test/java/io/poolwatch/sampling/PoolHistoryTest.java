@@ -9,6 +9,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.pool.Distribution;
+import io.poolwatch.pool.PoolCounters;
+
 class PoolHistoryTest {
 
     private static PoolSnapshot at(long second) {

@@ -15,9 +15,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.testing.Await;
+import io.poolwatch.pool.LeakRecord;
+import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.pool.PoolRecorder;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
 

@@ -26,13 +26,17 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.restassured.http.ContentType;
-import io.poolwatch.testing.Await;
+import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.pool.PoolRecorder;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.SlowStatement;
+import io.poolwatch.pool.StatementRecorder;
 import io.poolwatch.pool.UnknownWorkloadException;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 /** What the sampler, the API and /q/metrics report while real connections are held, exhausted, leaked and slow. */

@@ -12,13 +12,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.restassured.http.ContentType;
-import io.poolwatch.testing.Await;
+import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.PoolRegistry;
-import io.poolwatch.sampling.PoolCounters;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 
 /** Faults started from the API against a real PostgreSQL, and seen where poolwatch reports them. */
 @QuarkusTest

@@ -21,8 +21,8 @@ import org.jsoup.parser.Parser;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.checks.CheckResult;
+import io.poolwatch.pool.SlowStatement;
 import io.poolwatch.sampling.SizingAdvice;
-import io.poolwatch.sampling.SlowStatement;
 import io.poolwatch.testing.PostgresTestResource;
 import io.poolwatch.web.DashboardModel.AlertBanner;
 import io.poolwatch.web.DashboardModel.AlertRow;

@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.pool;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -333,13 +333,13 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         return peakOpen.get();
     }
 
-    /** Checkout times recorded since the previous call. */
-    Distribution takeCheckoutInterval() {
+    /** Checkout times recorded since the previous call; for the sampler, which alone takes intervals. */
+    public Distribution takeCheckoutInterval() {
         return checkout.takeInterval();
     }
 
-    /** Lease times recorded since the previous call. */
-    Distribution takeLeaseInterval() {
+    /** Lease times recorded since the previous call; for the sampler, which alone takes intervals. */
+    public Distribution takeLeaseInterval() {
         return lease.takeInterval();
     }
 
@@ -374,7 +374,7 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
 
     /** Clears distributions, the peak and returned leaks (counters keep running; readers subtract a baseline). */
-    void resetDistributions() {
+    public void resetDistributions() {
         checkout.reset();
         lease.reset();
         peakOpen.reset();

@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.pool;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -117,7 +117,7 @@ public final class StatementRecorder implements QueryExecutionListener {
     }
 
     /** Forgets the slow statement texts. */
-    void resetSlowTexts() {
+    public void resetSlowTexts() {
         synchronized (slowTexts) {
             slowTexts.clear();
         }

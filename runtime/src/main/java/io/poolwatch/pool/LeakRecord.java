@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.pool;
 
 import java.time.Duration;
 import java.time.Instant;

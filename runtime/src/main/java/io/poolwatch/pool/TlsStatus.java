@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.pool;
 
 import java.time.Instant;
 import java.util.Optional;

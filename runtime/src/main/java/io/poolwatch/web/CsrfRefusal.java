@@ -1,4 +1,4 @@
-package io.poolwatch.security;
+package io.poolwatch.web;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import io.poolwatch.config.RootPath;
-import io.poolwatch.web.ApiError;
+import io.poolwatch.security.Access;
 
 /**
  * Gives the CSRF filter's bare 400 a sentence a person can act on. Quarkus REST's CSRF filter answers a form whose

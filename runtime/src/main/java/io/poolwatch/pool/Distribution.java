@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.pool;
 
 /**
  * A latency distribution in milliseconds.

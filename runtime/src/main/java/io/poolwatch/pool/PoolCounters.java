@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.pool;
 
 /**
  * Counts of what happened in a pool since it was created (or, for {@link #minus}, since a baseline).

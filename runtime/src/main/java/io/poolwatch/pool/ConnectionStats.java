@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.pool;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,0 +1,79 @@
+package io.poolwatch.store;
+
+import javax.sql.DataSource;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+import io.poolwatch.config.DatabaseKind;
+
+/**
+ * poolwatch's own tables in a database (the outbox, silences, audit, check cursors and the cluster's lock table),
+ * created and migrated by Flyway from the migrations under {@code db/outbox/<engine>}, with a history table of their
+ * own ({@code poolwatch_schema_history}, never the application's). On PostgreSQL they live in a schema of their own,
+ * {@code poolwatch}; on MariaDB and H2 they are prefixed {@code poolwatch_} in the connection's database.
+ * <p>
+ * The one entry point to the migrations, for the stores that keep their rows in these tables and for the cluster's
+ * locks, so that neither has to go through the other.
+ */
+public final class Schema {
+
+    /** Flyway's history table for these migrations, apart from any the application keeps. */
+    public static final String HISTORY_TABLE = "poolwatch_schema_history";
+    /** The schema of poolwatch's tables on engines that have one of their own (PostgreSQL). */
+    public static final String SCHEMA = "poolwatch";
+
+    private Schema() {
+    }
+
+    /** Whether the tables live in schema {@value #SCHEMA} of their own (PostgreSQL) rather than prefixed in the connection's database. */
+    public static boolean ownSchema(DatabaseKind kind) {
+        return kind == DatabaseKind.POSTGRESQL;
+    }
+
+    /** The table ShedLock keeps its locks in, beside the outbox: {@code poolwatch.shedlock} or {@code poolwatch_shedlock}. */
+    public static String lockTable(DatabaseKind kind) {
+        return ownSchema(kind) ? SCHEMA + ".shedlock" : "poolwatch_shedlock";
+    }
+
+    /**
+     * Creates or updates the tables; idempotent, and safe while other poolwatch processes do the same (Flyway locks).
+     *
+     * @param location for people, in the message of a failure: {@code workload main, table poolwatch.outbox}
+     * @throws MigrationException when the migrations cannot be run
+     */
+    public static void migrate(DataSource dataSource, DatabaseKind kind, String location) {
+        try {
+            FluentConfiguration flyway = Flyway.configure(Schema.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:db/outbox/" + migrations(kind))
+                    .table(HISTORY_TABLE)
+                    // A workload's database already has the application's tables: start the history at 0 so V1 still runs.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0");
+            if (ownSchema(kind)) {
+                flyway.schemas(SCHEMA).createSchemas(true);
+            }
+            flyway.load().migrate();
+        } catch (RuntimeException e) {
+            throw new MigrationException("migrating the outbox (" + location + ") failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String migrations(DatabaseKind kind) {
+        return switch (kind) {
+            case POSTGRESQL -> "postgresql";
+            case MARIADB -> "mariadb";
+            case H2 -> "h2";
+        };
+    }
+
+    /** The migrations could not be run: the database is down, refuses the DDL, or has a history these migrations do not match. */
+    public static final class MigrationException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public MigrationException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
