@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.quarkus.runtime.annotations.ConfigDocMapKey;
+import io.quarkus.runtime.annotations.ConfigPhase;
+import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -17,10 +20,12 @@ import io.smallrye.config.WithDefault;
  * then the seed environment variables ({@code DB_POOL_SIZE} ...), then the workload's built-in profile
  * ({@link WorkloadProfiles}). The built-in values are listed in each key's Javadoc.
  */
+@ConfigRoot(phase = ConfigPhase.RUN_TIME)
 @ConfigMapping(prefix = "poolwatch")
 public interface PoolwatchConfig {
 
     /** Workload pools by name. The standard workloads main, jobs, analytics and financial exist without any key. */
+    @ConfigDocMapKey("name")
     Map<String, PoolConfig> pools();
 
     /** Values every pool inherits unless its own key is set; same keys as a pool. */
@@ -162,9 +167,11 @@ public interface PoolwatchConfig {
          * rules pool-utilization, error-rate, error-rate-critical, checkout-time, leaked-connections, unhealthy-pools,
          * slow-queries, server-connections, idle-in-transaction, replica-lag, consistency-check.
          */
+        @ConfigDocMapKey("rule")
         Map<String, RuleConfig> rules();
 
         /** Webhook receivers by name: {@code poolwatch.alerting.receivers."<name>".url|secret|...}. */
+        @ConfigDocMapKey("receiver")
         Map<String, ReceiverConfig> receivers();
 
         /** How long a new group of alerts waits before its first notification, so alerts starting together go together. */
@@ -323,6 +330,7 @@ public interface PoolwatchConfig {
          * schedule, timeout, severity, table, column ...) depend on the kind and are validated together at start-up by
          * {@code CheckDefinitions} in the checks package, which names every unknown or misplaced key; the README lists them.
          */
+        @ConfigDocMapKey("check")
         Map<String, Map<String, String>> checks();
     }
 
@@ -431,9 +439,11 @@ public interface PoolwatchConfig {
         Optional<Boolean> echo();
 
         /** Additional JDBC driver properties, passed as they are (e.g. sslmode, sslrootcert). */
+        @ConfigDocMapKey("property")
         Map<String, String> jdbcProperties();
 
         /** This workload's alert rule settings, over the global ones: {@code poolwatch.pools."<name>".alerts."<rule>".threshold|for|...}. */
+        @ConfigDocMapKey("rule")
         Map<String, RuleConfig> alerts();
 
         /**
@@ -441,6 +451,7 @@ public interface PoolwatchConfig {
          * its own pool, named {@code <name>-replica-<id>} unless {@code name} is set. When present they replace the seed's
          * DB_READ_REPLICAS for this workload. Not allowed under {@code poolwatch.defaults}.
          */
+        @ConfigDocMapKey("replica")
         Map<String, ReplicaConfig> replicas();
 
         /** How reads are routed over the replicas: {@code poolwatch.pools."<name>".read-routing.strategy|max-lag|fallback}. */
