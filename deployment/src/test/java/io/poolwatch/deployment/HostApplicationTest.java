@@ -70,6 +70,15 @@ class HostApplicationTest {
     }
 
     @Test
+    void poolwatchsPagesCarryItsSecurityHeadersAndTheHostsDoNot() {
+        given().when().get("/q/poolwatch/").then().statusCode(200)
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("X-Frame-Options", equalTo("DENY"));
+        given().when().get("/q/poolwatch/api/v1/pools").then().statusCode(200).header("X-Content-Type-Options", equalTo("nosniff"));
+        given().when().get("/q/health/ready").then().header("Content-Security-Policy", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void theFaultFormOfTheStandaloneServiceIsNotShown() {
         String html = given().when().get("/q/poolwatch/").then().statusCode(200).extract().asString();
         assertTrue(!html.contains("fault-phases"), "a host application has no fault phases");
