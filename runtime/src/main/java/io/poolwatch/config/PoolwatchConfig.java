@@ -40,6 +40,9 @@ public interface PoolwatchConfig {
     /** Orderly shutdown. */
     ShutdownConfig shutdown();
 
+    /** Transactions run through {@code io.poolwatch.pool.Workloads#inTransaction}: how serialization failures and deadlocks are retried. */
+    TransactionsConfig transactions();
+
     /** How often pools and servers are sampled, and how much history is kept. */
     SamplingConfig sampling();
 
@@ -597,5 +600,28 @@ public interface PoolwatchConfig {
         @WithDefault("15s")
         @WithConverter(Converters.DurationConverter.class)
         Duration drainTimeout();
+    }
+
+    /**
+     * Retries of {@code Workloads.inTransaction}. A transaction the database aborted as a serialization failure
+     * (SQLSTATE 40001) or a deadlock victim (40P01, MariaDB/MySQL error 1213) is run again on a fresh connection,
+     * after a jittered exponential backoff; any other failure is rolled back and rethrown at once.
+     */
+    interface TransactionsConfig {
+
+        /** Runs after the first one, 0 to 100; 0 turns retries off. */
+        @WithDefault("3")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxRetries();
+
+        /** Wait before the first retry; each further retry doubles it, up to max-backoff. The wait is jittered: half of it, plus up to the other half at random. */
+        @WithDefault("10ms")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration initialBackoff();
+
+        /** Longest wait between two runs, at least initial-backoff and at most 1m. */
+        @WithDefault("200ms")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration maxBackoff();
     }
 }

@@ -72,6 +72,13 @@ public final class MetricNames {
     // alerts
     public static final String ALERTS = "poolwatch.alerts";
 
+    // transactions of Workloads.inTransaction (tags workload; outcome, reason)
+    public static final String OUTCOME = "outcome";
+    /** Transactions by how they ended: committed, rolled_back, retries_exhausted. */
+    public static final String TRANSACTIONS = "poolwatch.transactions";
+    /** Runs repeated after a serialization failure or a deadlock, by reason: serialization_failure, deadlock. */
+    public static final String TRANSACTION_RETRIES = "poolwatch.transaction.retries";
+
     // cluster
     public static final String CLUSTER_JOBS = "poolwatch.cluster.jobs";
 

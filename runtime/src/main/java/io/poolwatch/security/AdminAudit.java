@@ -13,7 +13,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Every admin action in the audit log: each request that changes something (POST, PUT, PATCH, DELETE), whether it was
+ * Every admin action in the audit log: each request under poolwatch's root path that changes something (POST, PUT, PATCH, DELETE), whether it was
  * done or refused, with who asked, from where, what, and the outcome. Recorded when the answer has been sent, so
  * the outcome is the status the caller saw. Query strings are not recorded (they may carry a token by mistake).
  */
@@ -36,7 +36,8 @@ public class AdminAudit {
 
     void record(RoutingContext rc) {
         String method = rc.request().method().name();
-        if (!Access.isSafe(method) && !Access.required(method, rc.normalizedPath()).equals(Access.OPEN)) {
+        if (!Access.isSafe(method) && ours(rc.normalizedPath(), io.poolwatch.config.RootPath.prefix())
+                && !Access.required(method, rc.normalizedPath()).equals(Access.OPEN)) {
             long started = System.nanoTime();
             rc.addEndHandler(done -> {
                 int status = rc.response().getStatusCode();
@@ -52,6 +53,14 @@ public class AdminAudit {
             });
         }
         rc.next();
+    }
+
+    /** Whether the path is poolwatch's (everything in the standalone service): a host application's own writes are not its to audit. */
+    static boolean ours(String path, String prefix) {
+        if (prefix.equals("/")) {
+            return true;
+        }
+        return path != null && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)));
     }
 
     static String outcome(int status, boolean sent) {
