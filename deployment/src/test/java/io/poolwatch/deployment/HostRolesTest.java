@@ -30,12 +30,17 @@ class HostRolesTest {
             .overrideConfigKey("poolwatch.security.viewer-roles", "support,ops")
             .overrideConfigKey("poolwatch.security.admin-roles", "sre");
 
-    /** An endpoint of the host's own. */
+    /** Endpoints of the host's own. */
     @Path("/hello")
     public static class Hello {
         @GET
         public String hello() {
             return "hello";
+        }
+
+        @jakarta.ws.rs.POST
+        public String post() {
+            return "posted";
         }
     }
 
@@ -53,5 +58,21 @@ class HostRolesTest {
     @Test
     void theHostsOwnEndpointsAreNotGuardedByPoolwatch() {
         given().when().get("/hello").then().statusCode(200);
+    }
+
+    @Test
+    void onlyPoolwatchsOwnChangesAreAudited() {
+        given().when().post("/hello").then().statusCode(200);
+        given().auth().preemptive().basic("bob", "bob-pw").when().post("/q/poolwatch/api/v1/pools/main/reset-metrics").then()
+                .statusCode(200);
+        // The audit records an action once its answer has been sent: wait for it, within a bound.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        String audit;
+        do {
+            audit = given().auth().preemptive().basic("bob", "bob-pw").when().get("/q/poolwatch/api/v1/audit").then().statusCode(200)
+                    .extract().asString();
+        } while (!audit.contains("reset-metrics") && System.nanoTime() < deadline);
+        org.junit.jupiter.api.Assertions.assertTrue(audit.contains("/q/poolwatch/api/v1/pools/main/reset-metrics"), audit);
+        org.junit.jupiter.api.Assertions.assertFalse(audit.contains("/hello"), "a host's own write is not poolwatch's admin action: " + audit);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.poolwatch.alerting.AuditLog;
+import io.poolwatch.config.RootPath;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
@@ -36,8 +37,9 @@ public class AdminAudit {
 
     void record(RoutingContext rc) {
         String method = rc.request().method().name();
-        if (!Access.isSafe(method) && ours(rc.normalizedPath(), io.poolwatch.config.RootPath.prefix())
-                && !Access.required(method, rc.normalizedPath()).equals(Access.OPEN)) {
+        String path = rc.normalizedPath();
+        // Only poolwatch's own paths (everything in the standalone service): a host application's writes are its own.
+        if (!Access.isSafe(method) && RootPath.under(path) && !Access.required(method, RootPath.relative(path)).equals(Access.OPEN)) {
             long started = System.nanoTime();
             rc.addEndHandler(done -> {
                 int status = rc.response().getStatusCode();
@@ -53,14 +55,6 @@ public class AdminAudit {
             });
         }
         rc.next();
-    }
-
-    /** Whether the path is poolwatch's (everything in the standalone service): a host application's own writes are not its to audit. */
-    static boolean ours(String path, String prefix) {
-        if (prefix.equals("/")) {
-            return true;
-        }
-        return path != null && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)));
     }
 
     static String outcome(int status, boolean sent) {
