@@ -278,7 +278,7 @@ class WorkloadsPostgresTest {
             workloads.runInTransaction("main", c -> add(c, 2, 1));
         }
         assertEquals(6, n(2));
-        io.poolwatch.sampling.PoolCounters counted = pools.get("main").recorder().counters();
+        PoolCounters counted = pools.get("main").recorder().counters();
         assertEquals(counted.acquired(), counted.returned(), "every connection borrowed came back");
         try (Connection c = workloads.dataSource("main").getConnection()) {
             assertTrue(c.getAutoCommit());
