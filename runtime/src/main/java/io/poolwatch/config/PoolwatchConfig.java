@@ -324,7 +324,11 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Duration initialDelay();
 
-        /** The demo schema's checks (ledger balance, account balances, orphans, negative balances). Built-in: true on the embedded demo database. */
+        /**
+         * The checks the application defines in code (beans of {@code ProvidedChecks}), such as the standalone service's
+         * checks of its demo schema (ledger balance, account balances, orphans, negative balances). Built-in: true when
+         * the pools run on the application's fallback database (the service's embedded demo database), false otherwise.
+         */
         @WithConverter(Converters.StrictBooleanConverter.class)
         Optional<Boolean> demoChecks();
 
