@@ -16,7 +16,7 @@ public interface FallbackDatabase {
     /** Starts the database and returns its JDBC URL; called at most once. */
     String start();
 
-    /** What the log calls it, such as "embedded PostgreSQL". */
+    /** What the log calls it, such as "embedded demo postgresql database". */
     String label();
 
     /** Stops the database; called once, after every pool is closed. */

@@ -92,7 +92,7 @@ public class PoolRegistry {
             io.poolwatch.config.TlsWarning.warning(s).ifPresent(LOG::warn);
         }
         if (embedded != null) {
-            LOG.infof("poolwatch is running on the %s demo database; its data is removed on exit. "
+            LOG.infof("poolwatch is running on the %s; its data is removed on exit. "
                     + "To watch a real database set DATABASE_URL=postgresql://user:password@host:5432/db "
                     + "(or poolwatch.pools.\"<workload>\".url)", embedded.label());
         }

@@ -36,7 +36,7 @@ public class EmbeddedFallback implements FallbackDatabase {
     @Override
     public String label() {
         EmbeddedDatabase db = database;
-        return db == null ? "embedded" : "embedded " + db.kind().label();
+        return db == null ? "embedded demo database" : "embedded demo " + db.kind().label() + " database";
     }
 
     @Override
