@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
+import io.poolwatch.testing.WebhookHook;
+import io.poolwatch.testing.WebhookKeys;
 
 /**
  * Alerting end to end on the packaged jar: a consistency check breaks and recovers, a real receiver on loopback gets
@@ -50,8 +52,8 @@ class AlertDeliveryIT {
         p.put(check + "severity", "critical");
         p.put("poolwatch.consistency.initial-delay", "0s");
         String r = "poolwatch.alerting.receivers.ops.";
-        p.put(r + "url", WebhookDeliveryTest.Hook.url(hookPort).toString());
-        p.put(r + "secret", WebhookReceiversTest.KEY_A);
+        p.put(r + "url", WebhookHook.url(hookPort).toString());
+        p.put(r + "secret", WebhookKeys.KEY_A);
         p.put("poolwatch.alerting.evaluation-interval", "500ms");
         p.put("poolwatch.alerting.group-wait", "0s");
         p.put("poolwatch.alerting.group-interval", "1s");
@@ -63,11 +65,11 @@ class AlertDeliveryIT {
     }
 
     /** The consistency-check notifications the hook received, in order. */
-    private static List<WebhookDeliveryTest.Hook.Request> checkNotifications(WebhookDeliveryTest.Hook hook) {
+    private static List<WebhookHook.Request> checkNotifications(WebhookHook hook) {
         return hook.requests.stream().filter(r -> r.text().contains("\"alertname\":\"consistency-check\"")).toList();
     }
 
-    private static JsonNode body(WebhookDeliveryTest.Hook.Request r) {
+    private static JsonNode body(WebhookHook.Request r) {
         try {
             return JSON.readTree(r.body());
         } catch (java.io.IOException e) {
@@ -88,23 +90,23 @@ class AlertDeliveryIT {
         sql("CREATE TABLE IF NOT EXISTS " + FLAG + " (id INT)");
         sql("DELETE FROM " + FLAG);
         Path outbox = Files.createTempDirectory("poolwatch-outbox-it");
-        int hookPort = WebhookDeliveryTest.Hook.freePort();
+        int hookPort = WebhookHook.freePort();
         Map<String, String> env = Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl());
         String pendingId;
 
-        try (WebhookDeliveryTest.Hook hook = WebhookDeliveryTest.Hook.start(hookPort);
+        try (WebhookHook hook = WebhookHook.start(hookPort);
                 PoolwatchProcess app = PoolwatchProcess.start(env, properties(hookPort, outbox))) {
             app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
 
             sql("INSERT INTO " + FLAG + " VALUES (1)");
             Await.until("a firing notification", () -> checkNotifications(hook).size() == 1);
-            WebhookDeliveryTest.Hook.Request firing = checkNotifications(hook).get(0);
+            WebhookHook.Request firing = checkNotifications(hook).get(0);
             JsonNode fired = body(firing);
             assertEquals("firing", fired.get("status").asText());
             assertEquals("4", fired.get("version").asText());
             assertEquals("flag", fired.get("alerts").get(0).get("labels").get("check").asText());
             assertEquals("critical", fired.get("alerts").get(0).get("labels").get("severity").asText());
-            assertEquals(WebhookDeliveryTest.expectedSignature(WebhookReceiversTest.KEY_A, firing.id(), firing.header("webhook-timestamp"),
+            assertEquals(WebhookKeys.expectedSignature(WebhookKeys.KEY_A, firing.id(), firing.header("webhook-timestamp"),
                     firing.body()), firing.header("webhook-signature"));
 
             // The condition holds for several evaluations and group intervals: still one notification.
@@ -113,13 +115,13 @@ class AlertDeliveryIT {
 
             sql("DELETE FROM " + FLAG);
             Await.until("a resolved notification", () -> checkNotifications(hook).size() == 2);
-            WebhookDeliveryTest.Hook.Request resolved = checkNotifications(hook).get(1);
+            WebhookHook.Request resolved = checkNotifications(hook).get(1);
             JsonNode done = body(resolved);
             assertEquals("resolved", done.get("status").asText());
             assertEquals("resolved", done.get("alerts").get(0).get("status").asText());
             assertEquals(fired.get("alerts").get(0).get("fingerprint").asText(), done.get("alerts").get(0).get("fingerprint").asText());
             assertTrue(!resolved.id().equals(firing.id()), "each notification has its own id");
-            assertEquals(WebhookDeliveryTest.expectedSignature(WebhookReceiversTest.KEY_A, resolved.id(), resolved.header("webhook-timestamp"),
+            assertEquals(WebhookKeys.expectedSignature(WebhookKeys.KEY_A, resolved.id(), resolved.header("webhook-timestamp"),
                     resolved.body()), resolved.header("webhook-signature"));
             Thread.sleep(1500);
             assertEquals(2, checkNotifications(hook).size(), "nothing more once resolved");
@@ -136,7 +138,7 @@ class AlertDeliveryIT {
         }
 
         // Receiver back, poolwatch restarted on the same outbox: the notification is delivered, once, with its id.
-        try (WebhookDeliveryTest.Hook hook = WebhookDeliveryTest.Hook.start(hookPort);
+        try (WebhookHook hook = WebhookHook.start(hookPort);
                 PoolwatchProcess app = PoolwatchProcess.start(env, properties(hookPort, outbox))) {
             app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
             String id = pendingId;
@@ -144,7 +146,7 @@ class AlertDeliveryIT {
             Thread.sleep(1500);
             assertEquals(1, hook.ids().stream().filter(id::equals).count(), "delivered once: " + hook.ids());
             assertEquals(hook.ids().size(), hook.ids().stream().distinct().count(), "no id twice: " + hook.ids());
-            WebhookDeliveryTest.Hook.Request r = hook.requests.stream().filter(x -> id.equals(x.id())).findFirst().orElseThrow();
+            WebhookHook.Request r = hook.requests.stream().filter(x -> id.equals(x.id())).findFirst().orElseThrow();
             assertEquals("firing", body(r).get("status").asText());
             // the audit log kept the first run's attempts in the outbox: the failed one is still listed after the restart
             String audit = given().baseUri(app.baseUri()).when().get("/api/v1/audit?type=notification.attempt&limit=1000").then().statusCode(200)

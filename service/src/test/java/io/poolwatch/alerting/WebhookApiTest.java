@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.poolwatch.testing.TestDatabases;
+import io.poolwatch.testing.WebhookHook;
+import io.poolwatch.testing.WebhookKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -37,18 +39,18 @@ class WebhookApiTest {
     /** Starts the receiver and points poolwatch at it, with an alert that fires at the first evaluation. */
     public static class ReceiverTestResource implements QuarkusTestResourceLifecycleManager {
 
-        private WebhookDeliveryTest.Hook hook;
+        private WebhookHook hook;
 
         @Override
         public Map<String, String> start() {
             try {
-                hook = WebhookDeliveryTest.Hook.start();
+                hook = WebhookHook.start();
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
             String r = "poolwatch.alerting.receivers.ops.";
             return Map.of(r + "url", hook.url().toString(),
-                    r + "secret", WebhookReceiversTest.KEY_A,
+                    r + "secret", WebhookKeys.KEY_A,
                     r + "bearer-token", "api-test-token-0042",
                     r + "severities", "warning,critical",
                     "poolwatch.alerting.outbox.workload", "main",
@@ -98,7 +100,7 @@ class WebhookApiTest {
                 .body("[0].delivery.consecutiveFailures", equalTo(0))
                 .body("[0].delivery.lastSuccess", not(equalTo(null)))
                 .extract().asString();
-        for (String secret : List.of("api-test-token-0042", WebhookReceiversTest.KEY_A.substring(6), "not-shown")) {
+        for (String secret : List.of("api-test-token-0042", WebhookKeys.KEY_A.substring(6), "not-shown")) {
             assertFalse(receivers.contains(secret), secret + " in " + receivers);
         }
 

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.poolwatch.testing.WebhookKeys.KEY_A;
+import static io.poolwatch.testing.WebhookKeys.KEY_B;
+import static io.poolwatch.testing.WebhookKeys.expectedSignature;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,26 +19,18 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.net.httpserver.HttpServer;
-
 import io.poolwatch.config.Secret;
 import io.poolwatch.config.Severity;
 import io.poolwatch.testing.Await;
+import io.poolwatch.testing.WebhookHook;
 
 /**
  * Delivery against a real HTTP server on loopback, through a real H2 file outbox, driven pass by pass with a clock the
@@ -102,94 +92,6 @@ class WebhookDeliveryTest {
         }
     }
 
-    /** A webhook receiver on 127.0.0.1 that records every request and answers from a script (200 when it runs out). */
-    static final class Hook implements AutoCloseable {
-
-        record Request(Map<String, List<String>> headers, byte[] body) {
-            String header(String name) {
-                List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
-                return v == null ? null : v.get(0);
-            }
-
-            String id() {
-                return header("webhook-id");
-            }
-
-            String text() {
-                return new String(body, StandardCharsets.UTF_8);
-            }
-        }
-
-        private record Reply(int status, Map<String, String> headers) {
-        }
-
-        final List<Request> requests = new CopyOnWriteArrayList<>();
-        private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
-        private final HttpServer server;
-
-        private Hook(int port) throws IOException {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-            server.createContext("/", exchange -> {
-                byte[] body;
-                try (InputStream in = exchange.getRequestBody()) {
-                    body = in.readAllBytes();
-                }
-                Map<String, List<String>> headers = new TreeMap<>();
-                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-                requests.add(new Request(headers, body));
-                Reply reply = script.poll();
-                int status = reply == null ? 200 : reply.status();
-                if (reply != null) {
-                    reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
-                }
-                exchange.sendResponseHeaders(status, -1);
-                exchange.close();
-            });
-            server.start();
-        }
-
-        static Hook start() throws IOException {
-            return new Hook(0);
-        }
-
-        static Hook start(int port) throws IOException {
-            return new Hook(port);
-        }
-
-        /** A port nothing listens on (until a Hook is started on it). */
-        static int freePort() throws IOException {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                return s.getLocalPort();
-            }
-        }
-
-        static URI url(int port) {
-            return URI.create("http://127.0.0.1:" + port + "/hook?token=not-shown");
-        }
-
-        URI url() {
-            return url(server.getAddress().getPort());
-        }
-
-        Hook reply(int status, String... headerPairs) {
-            Map<String, String> h = new TreeMap<>();
-            for (int i = 0; i + 1 < headerPairs.length; i += 2) {
-                h.put(headerPairs[i], headerPairs[i + 1]);
-            }
-            script.add(new Reply(status, h));
-            return this;
-        }
-
-        List<String> ids() {
-            return requests.stream().map(Request::id).toList();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
-
     static Receiver receiver(String name, URI url, List<String> secrets) {
         return new Receiver(name, url, secrets.stream().map(Secret::new).toList(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Set.of(Severity.values()), true, Duration.ofSeconds(5));
@@ -211,15 +113,6 @@ class WebhookDeliveryTest {
         return Notification.create(receiver, "{}:{alertname=\"pool-utilization\"}", Notification.FIRING, 1, BODY, clock.instant());
     }
 
-    /** The Standard Webhooks signature computed here, with javax.crypto only: v1,base64(HMAC-SHA256(key, id.timestamp.body)). */
-    static String expectedSignature(String whsec, String id, String timestamp, byte[] body) throws Exception {
-        byte[] key = Base64.getDecoder().decode(whsec.substring("whsec_".length()));
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
-    }
-
     private List<AuditLog.Event> attempts() {
         return audit.recent(100, AuditLog.NOTIFICATION_ATTEMPT);
     }
@@ -228,8 +121,8 @@ class WebhookDeliveryTest {
 
     @Test
     void signedWithEveryKeyAndCheckedIndependently() throws Exception {
-        Hook hook = closeLater(Hook.start());
-        Receiver r = new Receiver("ops", hook.url(), List.of(new Secret(WebhookReceiversTest.KEY_A), new Secret(WebhookReceiversTest.KEY_B)),
+        WebhookHook hook = closeLater(WebhookHook.start());
+        Receiver r = new Receiver("ops", hook.url(), List.of(new Secret(KEY_A), new Secret(KEY_B)),
                 Optional.of(new Secret("tok-123")), Optional.empty(), Optional.empty(), Set.of(Severity.values()), true, Duration.ofSeconds(5));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, r);
@@ -239,7 +132,7 @@ class WebhookDeliveryTest {
         assertEquals(1, worker.deliverDue());
 
         assertEquals(1, hook.requests.size());
-        Hook.Request req = hook.requests.get(0);
+        WebhookHook.Request req = hook.requests.get(0);
         assertEquals(n.id(), req.id());
         assertEquals(Long.toString(T0.getEpochSecond()), req.header("webhook-timestamp"));
         assertEquals("application/json", req.header("content-type"));
@@ -248,14 +141,14 @@ class WebhookDeliveryTest {
         assertEquals(BODY, req.text());
         String[] signatures = req.header("webhook-signature").split(" ");
         assertEquals(2, signatures.length, req.header("webhook-signature"));
-        assertEquals(expectedSignature(WebhookReceiversTest.KEY_A, n.id(), req.header("webhook-timestamp"), req.body()), signatures[0]);
-        assertEquals(expectedSignature(WebhookReceiversTest.KEY_B, n.id(), req.header("webhook-timestamp"), req.body()), signatures[1]);
+        assertEquals(expectedSignature(KEY_A, n.id(), req.header("webhook-timestamp"), req.body()), signatures[0]);
+        assertEquals(expectedSignature(KEY_B, n.id(), req.header("webhook-timestamp"), req.body()), signatures[1]);
         assertEquals(Outbox.State.DELIVERED, outbox.find(n.id()).orElseThrow().state());
     }
 
     @Test
     void aProcessThatDoesNotRunTheClusterJobsOnlyCountsWhatWaits() throws Exception {
-        Hook hook = closeLater(Hook.start());
+        WebhookHook hook = closeLater(WebhookHook.start());
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
         java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(false);
@@ -275,23 +168,23 @@ class WebhookDeliveryTest {
 
     @Test
     void basicAuthenticationAndNoSignatureWithoutASecret() throws Exception {
-        Hook hook = closeLater(Hook.start());
+        WebhookHook hook = closeLater(WebhookHook.start());
         Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.of("poolwatch"), Optional.of(new Secret("pw é")),
                 Set.of(Severity.values()), true, Duration.ofSeconds(5));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, r);
         outbox.add(notification("ops"));
         worker.deliverDue();
-        Hook.Request req = hook.requests.get(0);
+        WebhookHook.Request req = hook.requests.get(0);
         assertEquals("Basic " + Base64.getEncoder().encodeToString("poolwatch:pw é".getBytes(StandardCharsets.UTF_8)), req.header("authorization"));
         assertNull(req.header("webhook-signature"));
     }
 
     @Test
     void unavailableThenDeliveredWithTheSameId() throws Exception {
-        Hook hook = closeLater(Hook.start().reply(503));
+        WebhookHook hook = closeLater(WebhookHook.start().reply(503));
         JdbcOutbox outbox = outbox();
-        DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url(), List.of(WebhookReceiversTest.KEY_A)));
+        DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url(), List.of(KEY_A)));
         Notification n = notification("ops");
         outbox.add(n);
 
@@ -309,9 +202,9 @@ class WebhookDeliveryTest {
 
         assertEquals(List.of(n.id(), n.id()), hook.ids());
         // Each attempt carries its own timestamp, signed anew.
-        Hook.Request second = hook.requests.get(1);
+        WebhookHook.Request second = hook.requests.get(1);
         assertEquals(Long.toString(next.getEpochSecond()), second.header("webhook-timestamp"));
-        assertEquals(expectedSignature(WebhookReceiversTest.KEY_A, n.id(), second.header("webhook-timestamp"), second.body()),
+        assertEquals(expectedSignature(KEY_A, n.id(), second.header("webhook-timestamp"), second.body()),
                 second.header("webhook-signature"));
         Outbox.Entry done = outbox.find(n.id()).orElseThrow();
         assertEquals(Outbox.State.DELIVERED, done.state());
@@ -352,7 +245,7 @@ class WebhookDeliveryTest {
 
     @Test
     void aBadRequestIsRejectedNotRetriedAndTheNextGoesAhead() throws Exception {
-        Hook hook = closeLater(Hook.start().reply(400));
+        WebhookHook hook = closeLater(WebhookHook.start().reply(400));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
         Notification first = notification("ops");
@@ -376,7 +269,7 @@ class WebhookDeliveryTest {
 
     @Test
     void retryAfterIsHonouredUpToMaxBackoff() throws Exception {
-        Hook hook = closeLater(Hook.start().reply(429, "Retry-After", "7").reply(503, "Retry-After", "3600").reply(429));
+        WebhookHook hook = closeLater(WebhookHook.start().reply(429, "Retry-After", "7").reply(503, "Retry-After", "3600").reply(429));
         DeliveryWorker.Policy policy = new DeliveryWorker.Policy(10, Duration.ofHours(1), Duration.ofMillis(100), Duration.ofSeconds(30));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, policy, receiver("ops", hook.url()));
@@ -407,7 +300,7 @@ class WebhookDeliveryTest {
 
     @Test
     void givenUpAfterMaxAttemptsOrMaxAge() throws Exception {
-        Hook hook = closeLater(Hook.start().reply(500).reply(502).reply(504));
+        WebhookHook hook = closeLater(WebhookHook.start().reply(500).reply(502).reply(504));
         DeliveryWorker.Policy policy = new DeliveryWorker.Policy(3, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(10));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, policy, receiver("ops", hook.url()));
@@ -439,10 +332,10 @@ class WebhookDeliveryTest {
 
     @Test
     void eachReceiverInOrderAndADownOneHoldsUpOnlyItself() throws Exception {
-        int downPort = Hook.freePort();
-        Hook up = closeLater(Hook.start());
+        int downPort = WebhookHook.freePort();
+        WebhookHook up = closeLater(WebhookHook.start());
         JdbcOutbox outbox = outbox();
-        DeliveryWorker worker = worker(outbox, POLICY, receiver("down", Hook.url(downPort)), receiver("up", up.url()));
+        DeliveryWorker worker = worker(outbox, POLICY, receiver("down", WebhookHook.url(downPort)), receiver("up", up.url()));
         Notification d1 = notification("down");
         Notification d2 = notification("down");
         Notification u1 = notification("up");
@@ -458,7 +351,7 @@ class WebhookDeliveryTest {
         assertTrue(outbox.find(d1.id()).orElseThrow().lastError().orElseThrow().startsWith("could not connect"));
         assertEquals(2, worker.status("down").depth());
 
-        Hook down = closeLater(Hook.start(downPort));
+        WebhookHook down = closeLater(WebhookHook.start(downPort));
         clock.advance(Duration.ofSeconds(30));
         assertEquals(2, worker.deliverDue());
         assertEquals(List.of(d1.id(), d2.id()), down.ids());
@@ -467,8 +360,8 @@ class WebhookDeliveryTest {
 
     @Test
     void durableAcrossARestart() throws Exception {
-        int port = Hook.freePort();
-        Receiver r = receiver("ops", Hook.url(port));
+        int port = WebhookHook.freePort();
+        Receiver r = receiver("ops", WebhookHook.url(port));
         Notification n = notification("ops");
         JdbcOutbox first = JdbcOutbox.h2File(dir);
         DeliveryWorker before = new DeliveryWorker(first, List.of(r), new WebhookSender(clock), audit, POLICY, clock, () -> 0.5);
@@ -478,7 +371,7 @@ class WebhookDeliveryTest {
         first.close();
 
         clock.advance(Duration.ofMinutes(1));
-        Hook hook = closeLater(Hook.start(port));
+        WebhookHook hook = closeLater(WebhookHook.start(port));
         JdbcOutbox second = outbox();
         Outbox.Entry reopened = second.find(n.id()).orElseThrow();
         assertEquals(Outbox.State.PENDING, reopened.state());
@@ -501,7 +394,7 @@ class WebhookDeliveryTest {
 
     @Test
     void theBackgroundWorkerRetriesOnItsOwn() throws Exception {
-        Hook hook = closeLater(Hook.start().reply(503).reply(500));
+        WebhookHook hook = closeLater(WebhookHook.start().reply(503).reply(500));
         Clock real = Clock.systemUTC();
         JdbcOutbox outbox = outbox();
         DeliveryWorker.Policy fast = new DeliveryWorker.Policy(5, Duration.ofMinutes(1), Duration.ofMillis(50), Duration.ofMillis(200));

@@ -1,12 +1,14 @@
 package io.poolwatch.alerting;
 
+import static io.poolwatch.testing.WebhookKeys.KEY_A;
+import static io.poolwatch.testing.WebhookKeys.KEY_B;
+import static io.poolwatch.testing.WebhookKeys.SHORT_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +24,6 @@ import io.poolwatch.testing.TestConfigs;
 
 /** Receivers validated from the real configuration mapping: every problem at once, and no secret in any message. */
 class WebhookReceiversTest {
-
-    static final String KEY_A = "whsec_" + Base64.getEncoder().encodeToString(bytes(32, 1));
-    static final String KEY_B = "whsec_" + Base64.getEncoder().encodeToString(bytes(24, 7));
-    static final String SHORT_KEY = "whsec_" + Base64.getEncoder().encodeToString(bytes(16, 3));
-
-    static byte[] bytes(int n, int seed) {
-        byte[] b = new byte[n];
-        for (int i = 0; i < n; i++) {
-            b[i] = (byte) (seed * 31 + i * 7);
-        }
-        return b;
-    }
 
     private static List<Receiver> parse(Map<String, String> keys) {
         Map<String, String> props = new HashMap<>();

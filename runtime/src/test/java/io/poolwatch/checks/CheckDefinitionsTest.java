@@ -162,18 +162,6 @@ class CheckDefinitionsTest {
     }
 
     @Test
-    void configuredChecksReplaceDemoChecksOfTheSameName() {
-        List<CheckDefinition> checks = CheckDefinitions.parse(List.of(
-                new CheckDefinitions.Source("demo", io.poolwatch.simulator.DemoChecks.demo(PG)),
-                new CheckDefinitions.Source("configuration", Map.of("ledger-balanced", keys("kind", "sql", "sql", "SELECT 0")))), PG);
-        CheckDefinition replaced = checks.stream().filter(c -> c.name().equals("ledger-balanced")).findFirst().orElseThrow();
-        assertEquals(CheckKind.SQL, replaced.kind());
-        assertEquals("configuration", replaced.source());
-        assertEquals(7, checks.size());
-        assertEquals(5, io.poolwatch.simulator.DemoChecks.demo(Map.of("analytics", DatabaseKind.H2)).size(), "no TABLESAMPLE or pg_constraint on H2");
-    }
-
-    @Test
     void checksReadFromTheConfigurationMapping() {
         var config = TestConfigs.mapping(Map.of(
                 "poolwatch.consistency.checks.\"ledger\".kind", "ledger-balance",

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.testing.WebhookHook;
+
 /**
  * What every outbox engine must do, run on each by its subclass against a real database: idempotent adds, each
  * receiver's head in order, exclusive leases, retries and ends recorded, and two workers sharing one outbox (two
@@ -141,7 +143,7 @@ abstract class OutboxContractTest {
 
     @Test
     void twoWorkersSharingTheOutboxDeliverEachOnceInOrder() throws Exception {
-        WebhookDeliveryTest.Hook hook = WebhookDeliveryTest.Hook.start();
+        WebhookHook hook = WebhookHook.start();
         closing.add(hook);
         Outbox other = openAgain();
         if (other != outbox) {
