@@ -3,12 +3,8 @@ package io.poolwatch.pool;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -20,13 +16,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ReadStrategy;
 import io.poolwatch.config.TransactionSettings;
-import io.poolwatch.metrics.MetricNames;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -63,41 +55,30 @@ public class Workloads {
 
     private static final Logger LOG = Logger.getLogger(Workloads.class);
 
-    static final String COMMITTED = "committed";
-    static final String ROLLED_BACK = "rolled_back";
-    static final String RETRIES_EXHAUSTED = "retries_exhausted";
+    static final String COMMITTED = TransactionCounts.COMMITTED;
+    static final String ROLLED_BACK = TransactionCounts.ROLLED_BACK;
+    static final String RETRIES_EXHAUSTED = TransactionCounts.RETRIES_EXHAUSTED;
 
     private final Function<String, DataSource> pools;
     private final BiFunction<String, ReadStrategy, DataSource> reads;
     private final TransactionSettings settings;
-    private final MeterRegistry meters;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final TransactionCounts counts = new TransactionCounts();
 
     @Inject
-    Workloads(PoolRegistry registry, ReadRouter router, PoolwatchConfig config, MeterRegistry meters) {
-        this(registry::dataSource, router::dataSource, TransactionSettings.of(config.transactions()), meters,
-                registry.configuration().pools().stream().map(PoolSettings::name).toList());
+    Workloads(PoolRegistry registry, ReadRouter router, PoolwatchConfig config) {
+        this(registry::dataSource, router::dataSource, TransactionSettings.of(config.transactions()));
     }
 
-    /**
-     * For tests and other wiring: {@code pools} gives a workload's pool (throwing {@link UnknownWorkloadException}),
-     * {@code reads} its routed reads; the meters of {@code workloads} are registered at once, others' on first use.
-     */
-    Workloads(Function<String, DataSource> pools, BiFunction<String, ReadStrategy, DataSource> reads, TransactionSettings settings,
-            MeterRegistry meters, Collection<String> workloads) {
+    /** For tests and other wiring: {@code pools} gives a workload's pool (throwing {@link UnknownWorkloadException}), {@code reads} its routed reads. */
+    Workloads(Function<String, DataSource> pools, BiFunction<String, ReadStrategy, DataSource> reads, TransactionSettings settings) {
         this.pools = pools;
         this.reads = reads;
         this.settings = settings;
-        this.meters = meters;
-        // At start-up, so a dashboard shows 0 rather than nothing before the first transaction.
-        for (String w : workloads) {
-            for (String outcome : List.of(COMMITTED, ROLLED_BACK, RETRIES_EXHAUSTED)) {
-                transactions(w, outcome);
-            }
-            for (String reason : List.of(TransactionConflicts.SERIALIZATION_FAILURE, TransactionConflicts.DEADLOCK)) {
-                retries(w, reason);
-            }
-        }
+    }
+
+    /** How the transactions ended and how often they ran again, by workload (exported as meters by the metrics package). */
+    public TransactionCounts transactionCounts() {
+        return counts;
     }
 
     /** The retry settings in effect. */
@@ -144,12 +125,12 @@ public class Workloads {
             attempt++;
             try {
                 T result = runOnce(ds, work);
-                transactions(workload, COMMITTED).increment();
+                counts.ended(workload, COMMITTED);
                 return result;
             } catch (Throwable failure) {
                 Optional<String> conflict = TransactionConflicts.reason(failure);
                 if (conflict.isPresent() && attempt <= settings.maxRetries()) {
-                    retries(workload, conflict.get()).increment();
+                    counts.retried(workload, conflict.get());
                     Duration wait = settings.backoff(attempt, ThreadLocalRandom.current().nextDouble());
                     LOG.debugf("transaction on %s aborted (%s), run %d of at most %d again in %s: %s", workload, conflict.get(),
                             attempt + 1, settings.maxRetries() + 1, wait, failure.getMessage());
@@ -158,7 +139,7 @@ public class Workloads {
                     }
                 }
                 boolean exhausted = conflict.isPresent() && attempt > settings.maxRetries();
-                transactions(workload, exhausted ? RETRIES_EXHAUSTED : ROLLED_BACK).increment();
+                counts.ended(workload, exhausted ? RETRIES_EXHAUSTED : ROLLED_BACK);
                 throw rethrow(failure, workload, attempt, exhausted);
             }
         }
@@ -229,17 +210,5 @@ public class Workloads {
             return r;
         }
         return new TransactionException(workload, attempts, exhausted, (Exception) failure);
-    }
-
-    private Counter transactions(String workload, String outcome) {
-        return counters.computeIfAbsent("t " + workload + " " + outcome, k -> Counter.builder(MetricNames.TRANSACTIONS)
-                .description("Transactions of Workloads.inTransaction, by how they ended")
-                .tags(MetricNames.WORKLOAD, workload, MetricNames.OUTCOME, outcome).register(meters));
-    }
-
-    private Counter retries(String workload, String reason) {
-        return counters.computeIfAbsent("r " + workload + " " + reason, k -> Counter.builder(MetricNames.TRANSACTION_RETRIES)
-                .description("Runs of a transaction repeated after a serialization failure or a deadlock")
-                .tags(MetricNames.WORKLOAD, workload, MetricNames.REASON, reason).register(meters));
     }
 }

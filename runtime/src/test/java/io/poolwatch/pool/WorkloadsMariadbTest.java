@@ -24,10 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.config.TransactionSettings;
-import io.poolwatch.metrics.MetricNames;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
 
@@ -85,9 +83,8 @@ class WorkloadsMariadbTest {
 
     @Test
     void anInnodbDeadlockVictimIsRetriedAndCommits() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Workloads workloads = new Workloads(name -> pools.get(name).dataSource(), (name, s) -> pools.get(name).dataSource(),
-                new TransactionSettings(3, Duration.ofMillis(1), Duration.ofMillis(20)), meters, List.of("main"));
+                new TransactionSettings(3, Duration.ofMillis(1), Duration.ofMillis(20)));
         CountDownLatch workLocked = new CountDownLatch(1);
         CountDownLatch otherLocked = new CountDownLatch(1);
         // The other transaction changes many rows, so InnoDB picks ours, the lighter one, as the deadlock's victim.
@@ -122,8 +119,7 @@ class WorkloadsMariadbTest {
         assertEquals(2, runs.get());
         assertEquals(11, n(1));
         assertEquals(11, n(2));
-        assertEquals(1, meters.get(MetricNames.TRANSACTION_RETRIES).tags(MetricNames.WORKLOAD, "main", MetricNames.REASON, "deadlock")
-                .counter().count());
+        assertEquals(1, workloads.transactionCounts().retries("main", "deadlock"));
 
         IllegalStateException refused = new IllegalStateException("refused");
         assertSame(refused, assertThrows(IllegalStateException.class, () -> workloads.runInTransaction("main", c -> {

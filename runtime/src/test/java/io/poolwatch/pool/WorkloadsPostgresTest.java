@@ -27,10 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.config.TransactionSettings;
-import io.poolwatch.metrics.MetricNames;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
 
@@ -45,7 +43,6 @@ class WorkloadsPostgresTest {
 
     private static WorkloadPools pools;
     private static TestDatabases.Server server;
-    private SimpleMeterRegistry meters;
     private Workloads workloads;
 
     @BeforeAll
@@ -85,17 +82,15 @@ class WorkloadsPostgresTest {
     }
 
     private Workloads workloads(TransactionSettings settings) {
-        meters = new SimpleMeterRegistry();
-        return new Workloads(name -> pools.get(name).dataSource(), (name, strategy) -> pools.get(name).dataSource(), settings, meters,
-                List.of("main", "financial"));
+        return new Workloads(name -> pools.get(name).dataSource(), (name, strategy) -> pools.get(name).dataSource(), settings);
     }
 
     private double transactions(String workload, String outcome) {
-        return meters.get(MetricNames.TRANSACTIONS).tags(MetricNames.WORKLOAD, workload, MetricNames.OUTCOME, outcome).counter().count();
+        return workloads.transactionCounts().transactions(workload, outcome);
     }
 
     private double retries(String workload, String reason) {
-        return meters.get(MetricNames.TRANSACTION_RETRIES).tags(MetricNames.WORKLOAD, workload, MetricNames.REASON, reason).counter().count();
+        return workloads.transactionCounts().retries(workload, reason);
     }
 
     private static int n(Connection c, int id) throws SQLException {
