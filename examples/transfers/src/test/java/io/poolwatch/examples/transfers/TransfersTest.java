@@ -102,11 +102,11 @@ class TransfersTest {
 
     /**
      * One transfer as a well-behaved client sends it: a 503 (conflicts outlasted the server's retries; nothing was written)
-     * is sent again after its Retry-After, at most three times. The status of the last answer.
+     * is sent again after its Retry-After, at most five times. The status of the last answer.
      */
     private static int transfer(long from, long to, long amount) throws InterruptedException {
         int status = 0;
-        for (int attempt = 0; attempt < 4; attempt++) {
+        for (int attempt = 0; attempt < 6; attempt++) {
             var answer = given().contentType(ContentType.JSON).body(Map.of("fromAccount", from, "toAccount", to, "amountCents", amount))
                     .when().post("/transfers");
             status = answer.statusCode();
