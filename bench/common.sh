@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-JAR="${ROOT}/service/target/quarkus-app/quarkus-run.jar"
+# The standalone service; JAR=examples/transfers/target/quarkus-app/quarkus-run.jar measures the example application.
+JAR="${JAR:-${ROOT}/service/target/quarkus-app/quarkus-run.jar}"
 # Logs and collected JSON of each run; under target/ so `mvnw clean` removes them.
 OUT_DIR="${OUT_DIR:-${ROOT}/target/bench}"
 # Longest wait for one HTTP answer: under 1,000 simulator users GET /api/v1/pools has taken seconds.
