@@ -112,16 +112,6 @@ class PoolwatchProcessor {
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(RootPath.KEY, root));
     }
 
-    /**
-     * The dashboard's forms bring Quarkus REST's CSRF filter into the host application, whose default refuses (400) every
-     * POST that is not a form: the host's own JSON API with it. Forms are still checked; JSON is not a form a browser can
-     * send from another origin without CORS, and AccessPolicy refuses cross-origin changes under poolwatch's root.
-     */
-    @BuildStep
-    void csrfAcceptsJson(BuildProducer<RunTimeConfigurationDefaultBuildItem> defaults) {
-        defaults.produce(new RunTimeConfigurationDefaultBuildItem("quarkus.rest-csrf.require-form-url-encoded", "false"));
-    }
-
     /** The store's migrations are read from the classpath at run time, also in a native image. */
     @BuildStep
     NativeImageResourcePatternsBuildItem migrations() {

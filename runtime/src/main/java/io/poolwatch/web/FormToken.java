@@ -3,33 +3,33 @@ package io.poolwatch.web;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
-import io.quarkus.csrf.reactive.runtime.CsrfTokenParameterProvider;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 
 /**
- * The CSRF field of the dashboard's forms, for the {@code csrf} tag: the token of Quarkus REST's CSRF filter for the
- * request being answered. A template rendered outside a request (a rendering test) gets an empty token, which the
- * filter would refuse, instead of failing to render.
+ * The CSRF field of the dashboard's forms, for the {@code csrf} tag: the token {@link CsrfProtection} chose for the
+ * request being answered. A template rendered outside a request (a rendering test) gets an empty token, which would be
+ * refused, instead of failing to render.
  */
 @ApplicationScoped
 @Named("formToken")
 public class FormToken {
 
-    private final CsrfTokenParameterProvider csrf;
     private final CurrentVertxRequest request;
 
-    FormToken(@Named("csrf") CsrfTokenParameterProvider csrf, CurrentVertxRequest request) {
-        this.csrf = csrf;
+    FormToken(CurrentVertxRequest request) {
         this.request = request;
     }
 
-    /** The form field's name ({@code quarkus.rest-csrf.form-field-name}). */
+    /** The form field's name. */
     public String getParameterName() {
-        return csrf.getParameterName();
+        return CsrfProtection.FIELD;
     }
 
-    /** The token for this request's form, or empty outside a request. */
+    /** The token for this request's forms, or empty outside a request. */
     public String getToken() {
-        return request.getCurrent() == null ? "" : csrf.getToken();
+        RoutingContext rc = request.getCurrent();
+        Object token = rc == null ? null : rc.get(CsrfProtection.TOKEN);
+        return token == null ? "" : token.toString();
     }
 }

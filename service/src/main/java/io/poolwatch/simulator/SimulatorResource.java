@@ -19,7 +19,8 @@ import io.poolwatch.pool.UnknownWorkloadException;
 import io.poolwatch.web.ApiError;
 
 /** The load simulator: its state, and start and stop (admin actions). */
-@Path("/api/v1/simulator")
+@jakarta.inject.Singleton
+@io.poolwatch.web.RootedPath("/api/v1/simulator")
 @Produces(MediaType.APPLICATION_JSON)
 public class SimulatorResource {
 
