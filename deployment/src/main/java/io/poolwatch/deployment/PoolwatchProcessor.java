@@ -11,9 +11,12 @@ import org.jboss.jandex.AnnotationInstance;
 import org.jboss.jandex.DotName;
 
 import io.poolwatch.config.RootPath;
+import io.poolwatch.config.RootPathRecorder;
 import io.poolwatch.web.RootedPath;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
+import io.quarkus.deployment.annotations.ExecutionTime;
+import io.quarkus.deployment.annotations.Record;
 import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
@@ -110,6 +113,20 @@ class PoolwatchProcessor {
         defaults.produce(new RunTimeConfigurationDefaultBuildItem("quarkus.http.auth.permission.poolwatch.policy", "poolwatch"));
         // The root the application was built with, so the running application links to the paths that exist.
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(RootPath.KEY, root));
+    }
+
+    /** The running application makes its links from the root its endpoints were registered under. */
+    @BuildStep
+    @Record(ExecutionTime.STATIC_INIT)
+    void recordRoot(RootPathRecorder recorder) {
+        recorder.builtWith(root());
+    }
+
+    /** A different root at run time (an environment variable, say) stops start-up, naming the key. */
+    @BuildStep
+    @Record(ExecutionTime.RUNTIME_INIT)
+    void checkRoot(RootPathRecorder recorder) {
+        recorder.check(root());
     }
 
     /** The store's migrations are read from the classpath at run time, also in a native image. */

@@ -16,6 +16,8 @@ public final class RootPath {
     public static final String DEFAULT = "/q/poolwatch";
 
     private static volatile String prefix;
+    /** The root the application was built with ({@link RootPathRecorder}); none outside a Quarkus application. */
+    private static volatile String built;
 
     private RootPath() {
     }
@@ -34,11 +36,16 @@ public final class RootPath {
         return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
     }
 
+    static void built(String root) {
+        built = normalize(root);
+        prefix = null;
+    }
+
     /** The prefix of every link, ending in '/': {@code /} or {@code /q/poolwatch/}. */
     public static String prefix() {
         String p = prefix;
         if (p == null) {
-            String root = normalize(ConfigProvider.getConfig().getOptionalValue(KEY, String.class).orElse(DEFAULT));
+            String root = built != null ? built : normalize(ConfigProvider.getConfig().getOptionalValue(KEY, String.class).orElse(DEFAULT));
             p = root.equals("/") ? "/" : root + "/";
             prefix = p;
         }
