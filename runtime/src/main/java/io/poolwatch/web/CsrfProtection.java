@@ -61,7 +61,7 @@ public class CsrfProtection {
     /** A page's request: the token of its cookie, or a new one the answer will set. */
     @ServerRequestFilter
     public void token(ResteasyReactiveContainerRequestContext request, SimpleResourceInfo resource) {
-        if (!JsonBodyMapper.ours(resource) || !Access.isSafe(request.getMethod())) {
+        if (!OwnResources.ours(resource) || !Access.isSafe(request.getMethod())) {
             return;
         }
         RoutingContext rc = current.getCurrent();
@@ -76,7 +76,7 @@ public class CsrfProtection {
     /** A change: a form must carry the cookie's token in its field; other bodies pass (see the class comment). */
     @ServerRequestFilter(readBody = true)
     public Response verify(ResteasyReactiveContainerRequestContext request, SimpleResourceInfo resource) {
-        if (!JsonBodyMapper.ours(resource) || Access.isSafe(request.getMethod()) || !isForm(request.getMediaType())) {
+        if (!OwnResources.ours(resource) || Access.isSafe(request.getMethod()) || !isForm(request.getMediaType())) {
             return null;
         }
         RoutingContext rc = current.getCurrent();
@@ -98,7 +98,7 @@ public class CsrfProtection {
     @ServerResponseFilter
     public void setCookie(ContainerResponseContext response, SimpleResourceInfo resource) {
         RoutingContext rc = current.getCurrent();
-        if (!JsonBodyMapper.ours(resource) || rc == null || rc.get(NEW) == null) {
+        if (!OwnResources.ours(resource) || rc == null || rc.get(NEW) == null) {
             return;
         }
         String path = RootPath.prefix().equals("/") ? "/" : RootPath.prefix().substring(0, RootPath.prefix().length() - 1);

@@ -18,16 +18,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
  * A JSON body that cannot be read is a 400 naming where and what: the field (as a path such as
  * {@code matchers[0].isRegex}), what was wrong, and for an unknown field the ones accepted. Unknown fields are refused
  * ({@code quarkus.jackson.fail-on-unknown-properties=true}) so a misspelt field is not silently ignored. The text
- * Jackson reports is cut to one line and never includes the body itself.
+ * Jackson reports is cut to one line and never includes the body itself. Only poolwatch's own resources are answered
+ * this way; a host application's keep Quarkus's answers.
  */
 public class JsonBodyMapper {
 
     private static final int MAX_DETAIL = 200;
-
-    /** Whether the request went to one of poolwatch's resources: a host application's own keep Quarkus's answers. */
-    static boolean ours(org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
-        return resource != null && resource.getResourceClass() != null && resource.getResourceClass().isAnnotationPresent(RootedPath.class);
-    }
 
     /** What Quarkus answers to an unreadable body of a host application's own resource: a bare 400. */
     private static Response theirs() {
@@ -36,7 +32,7 @@ public class JsonBodyMapper {
 
     @ServerExceptionMapper
     public Response unknownField(UnrecognizedPropertyException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
-        if (!ours(resource)) {
+        if (!OwnResources.ours(resource)) {
             return theirs();
         }
         return unknownField(e);
@@ -50,7 +46,7 @@ public class JsonBodyMapper {
 
     @ServerExceptionMapper
     public Response mismatched(MismatchedInputException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
-        return ours(resource) ? mismatched(e) : theirs();
+        return OwnResources.ours(resource) ? mismatched(e) : theirs();
     }
 
     Response mismatched(MismatchedInputException e) {
@@ -60,7 +56,7 @@ public class JsonBodyMapper {
 
     @ServerExceptionMapper
     public Response unreadable(JsonParseException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
-        return ours(resource) ? unreadable(e) : theirs();
+        return OwnResources.ours(resource) ? unreadable(e) : theirs();
     }
 
     Response unreadable(JsonParseException e) {
@@ -74,7 +70,7 @@ public class JsonBodyMapper {
      */
     @ServerExceptionMapper
     public Response wrapped(WebApplicationException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
-        if (!ours(resource)) {
+        if (!OwnResources.ours(resource)) {
             return e.getResponse();
         }
         if (e.getCause() instanceof UnrecognizedPropertyException u) {

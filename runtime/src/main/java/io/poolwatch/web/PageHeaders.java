@@ -25,7 +25,7 @@ public class PageHeaders {
 
     @ServerResponseFilter
     public void headers(ContainerResponseContext response, SimpleResourceInfo resource) {
-        if (JsonBodyMapper.ours(resource)) {
+        if (OwnResources.ours(resource)) {
             HEADERS.forEach((name, value) -> response.getHeaders().putSingle(name, value));
         }
     }
