@@ -57,8 +57,12 @@ public final class RootPath {
      * a path outside the root (the service's {@code /q/health}) is returned as it is.
      */
     public static String relative(String path) {
+        return relative(path, prefix());
+    }
+
+    /** {@link #relative(String)} against a given prefix ({@code /} or ending in '/'). */
+    static String relative(String path, String prefix) {
         String p = path == null || path.isEmpty() ? "/" : path;
-        String prefix = prefix();
         if (prefix.equals("/")) {
             return p;
         }
@@ -70,7 +74,11 @@ public final class RootPath {
 
     /** Whether a request's path is the root or below it. */
     public static boolean under(String path) {
-        String prefix = prefix();
+        return under(path, prefix());
+    }
+
+    /** {@link #under(String)} against a given prefix ({@code /} or ending in '/'). */
+    static boolean under(String path, String prefix) {
         return prefix.equals("/") || path != null && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)));
     }
 
