@@ -3,7 +3,6 @@ package io.poolwatch.alerting;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A silence: alerts whose labels match every matcher are shown but not notified until {@code endsAt}.
@@ -18,7 +17,9 @@ import java.util.regex.Pattern;
 public record Silence(String id, List<Matcher> matchers, Instant startsAt, Instant endsAt, String createdBy, String comment) {
 
     /**
-     * One label matcher, as Alertmanager's: equal or regular expression (fully anchored), or their negations.
+     * One label matcher, as Alertmanager's: equal or regular expression (fully anchored), or their negations. Regular
+     * expressions run on RE2/J, the syntax Alertmanager uses (Go's RE2): its time is linear in the label's length
+     * whatever the expression holds, so a hostile matcher cannot hold up alert evaluation.
      *
      * @param name the label
      * @param value the value, or the expression
@@ -36,7 +37,7 @@ public record Silence(String id, List<Matcher> matchers, Instant startsAt, Insta
 
         boolean matches(Map<String, String> labels) {
             String actual = labels.getOrDefault(name, "");
-            boolean hit = isRegex ? Pattern.compile(value).matcher(actual).matches() : value.equals(actual);
+            boolean hit = isRegex ? com.google.re2j.Pattern.compile(value).matches(actual) : value.equals(actual);
             return hit == isEqual;
         }
     }

@@ -53,9 +53,10 @@ public final class Silences {
             }
             if (m.isRegex()) {
                 try {
-                    Pattern.compile(m.value());
-                } catch (PatternSyntaxException e) {
-                    throw new IllegalArgumentException("matchers[].value=" + m.value() + ": not a regular expression (" + e.getDescription() + ")");
+                    com.google.re2j.Pattern.compile(m.value());
+                } catch (com.google.re2j.PatternSyntaxException e) {
+                    throw new IllegalArgumentException("matchers[].value=" + m.value() + ": not a regular expression in RE2 syntax, as "
+                            + "Alertmanager's (" + e.getDescription() + ")");
                 }
             }
         }

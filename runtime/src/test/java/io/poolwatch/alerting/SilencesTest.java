@@ -48,4 +48,32 @@ class SilencesTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool", "jobs")),
                 NOW.plusSeconds(60), "x", " ")).getMessage().contains("comment"));
     }
+
+    /**
+     * The matcher that held the alert thread for minutes under a backtracking engine: {@code (.*)} 22 times, then
+     * {@code X}, against labels that almost match. On RE2/J it answers at once; the timeout only stops a run that would
+     * otherwise hang, it measures nothing.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aHostileExpressionCannotHoldUpMatching() {
+        String hostile = "(.*)".repeat(22) + "X";
+        silences.create(List.of(new Silence.Matcher("pool", hostile, true, null)), NOW.plus(Duration.ofHours(1)), "x", "hostile");
+        String label = "a".repeat(200);
+        for (int i = 0; i < 50; i++) {
+            assertTrue(silences.matching(Map.of("alertname", "pool-utilization", "pool", label + i), NOW).isEmpty());
+        }
+        assertEquals(1, silences.matching(Map.of("alertname", "pool-utilization", "pool", label + "X"), NOW).size(), "still a real matcher");
+    }
+
+    @Test
+    void expressionsAreRe2AsAlertmanagersAre() {
+        IllegalArgumentException lookahead = assertThrows(IllegalArgumentException.class, () -> silences.create(
+                List.of(new Silence.Matcher("pool", "(?=jobs)jobs", true, null)), NOW.plusSeconds(60), "x", "c"));
+        assertTrue(lookahead.getMessage().startsWith("matchers[].value=(?=jobs)jobs: not a regular expression in RE2 syntax"),
+                lookahead.getMessage());
+        Silence s = silences.create(List.of(new Silence.Matcher("pool", "jobs|main", true, null)), NOW.plusSeconds(60), "x", "c");
+        assertEquals(List.of(s.id()), silences.matching(JOBS, NOW), "fully anchored: jobs|main matches jobs");
+        assertTrue(silences.matching(Map.of("alertname", "pool-utilization", "pool", "jobs-2"), NOW).isEmpty(), "and not jobs-2");
+    }
 }
