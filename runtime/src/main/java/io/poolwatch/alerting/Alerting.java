@@ -119,7 +119,7 @@ public class Alerting {
         String host = hostName();
         this.instance = this.config.instance().orElse(host);
         this.externalUrl = this.config.externalUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
-                .orElse("http://" + host + ":" + port + io.poolwatch.config.RootPath.link("/").replaceAll("/$", ""));
+                .orElse("http://" + host + ":" + port + (io.poolwatch.config.RootPath.root().equals("/") ? "" : io.poolwatch.config.RootPath.root()));
         this.evaluator = new AlertEvaluator(rules, instance, cluster.alertInstance(), externalUrl);
         this.machine = new AlertStateMachine(this.config.resolvedRetention());
         this.silences = new Silences(clock);

@@ -41,6 +41,12 @@ public final class RootPath {
         prefix = null;
     }
 
+    /** The root itself, in canonical form: {@code /} or {@code /q/poolwatch} (no trailing '/'). */
+    public static String root() {
+        String p = prefix();
+        return p.equals("/") ? p : p.substring(0, p.length() - 1);
+    }
+
     /** The prefix of every link, ending in '/': {@code /} or {@code /q/poolwatch/}. */
     public static String prefix() {
         String p = prefix;

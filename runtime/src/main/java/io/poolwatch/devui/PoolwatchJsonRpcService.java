@@ -54,9 +54,9 @@ public class PoolwatchJsonRpcService {
         return health.pools().stream().map(s -> {
             WorkloadPool pool = pools.get(s.pool());
             long active = pool == null ? 0 : pool.recorder().leased();
-            long open = pool == null ? 0 : pool.recorder().open();
+            long idle = pool == null ? 0 : pool.recorder().idle();
             int max = pool == null ? 0 : pool.settings().maxSize();
-            return new PoolRow(s.pool(), s.workload(), s.role(), active, Math.max(0, open - active), s.awaiting(), max,
+            return new PoolRow(s.pool(), s.workload(), s.role(), active, idle, s.awaiting(), max,
                     s.utilization(), state(s, active, max), s.detail());
         }).toList();
     }

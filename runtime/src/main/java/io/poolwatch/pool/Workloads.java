@@ -55,10 +55,6 @@ public class Workloads {
 
     private static final Logger LOG = Logger.getLogger(Workloads.class);
 
-    static final String COMMITTED = TransactionCounts.COMMITTED;
-    static final String ROLLED_BACK = TransactionCounts.ROLLED_BACK;
-    static final String RETRIES_EXHAUSTED = TransactionCounts.RETRIES_EXHAUSTED;
-
     private final Function<String, DataSource> pools;
     private final BiFunction<String, ReadStrategy, DataSource> reads;
     private final TransactionSettings settings;
@@ -125,7 +121,7 @@ public class Workloads {
             attempt++;
             try {
                 T result = runOnce(ds, work);
-                counts.ended(workload, COMMITTED);
+                counts.ended(workload, TransactionCounts.COMMITTED);
                 return result;
             } catch (Throwable failure) {
                 Optional<String> conflict = TransactionConflicts.reason(failure);
@@ -139,7 +135,7 @@ public class Workloads {
                     }
                 }
                 boolean exhausted = conflict.isPresent() && attempt > settings.maxRetries();
-                counts.ended(workload, exhausted ? RETRIES_EXHAUSTED : ROLLED_BACK);
+                counts.ended(workload, exhausted ? TransactionCounts.RETRIES_EXHAUSTED : TransactionCounts.ROLLED_BACK);
                 throw rethrow(failure, workload, attempt, exhausted);
             }
         }

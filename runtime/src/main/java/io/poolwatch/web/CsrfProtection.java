@@ -101,10 +101,9 @@ public class CsrfProtection {
         if (!OwnResources.ours(resource) || rc == null || rc.get(NEW) == null) {
             return;
         }
-        String path = RootPath.prefix().equals("/") ? "/" : RootPath.prefix().substring(0, RootPath.prefix().length() - 1);
         // Vert.x writes the header in the usual form (no Version attribute). Over plain HTTP (loopback) a Secure cookie
         // would never come back.
-        response.getHeaders().add(HttpHeaders.SET_COOKIE, Cookie.cookie(COOKIE, rc.get(TOKEN)).setPath(path).setHttpOnly(true)
+        response.getHeaders().add(HttpHeaders.SET_COOKIE, Cookie.cookie(COOKIE, rc.get(TOKEN)).setPath(RootPath.root()).setHttpOnly(true)
                 .setSecure(rc.request().isSSL()).setSameSite(CookieSameSite.STRICT).encode());
     }
 

@@ -140,8 +140,8 @@ class WorkloadsPostgresTest {
         assertEquals(100, seen, "the second run saw the concurrent update");
         assertEquals(101, assertDoesNotThrowSql(() -> n(1)));
         assertEquals(1, retries("financial", TransactionConflicts.SERIALIZATION_FAILURE));
-        assertEquals(1, transactions("financial", Workloads.COMMITTED));
-        assertEquals(0, transactions("financial", Workloads.ROLLED_BACK));
+        assertEquals(1, transactions("financial", TransactionCounts.COMMITTED));
+        assertEquals(0, transactions("financial", TransactionCounts.ROLLED_BACK));
     }
 
     @Test
@@ -185,7 +185,7 @@ class WorkloadsPostgresTest {
         assertEquals(11, n(1));
         assertEquals(11, n(2));
         assertEquals(1, retries("main", TransactionConflicts.DEADLOCK));
-        assertEquals(1, transactions("main", Workloads.COMMITTED));
+        assertEquals(1, transactions("main", TransactionCounts.COMMITTED));
     }
 
     @Test
@@ -201,8 +201,8 @@ class WorkloadsPostgresTest {
         assertSame(refused, thrown);
         assertEquals(0, count(ROWS));
         assertEquals(0, n(1));
-        assertEquals(1, transactions("main", Workloads.ROLLED_BACK));
-        assertEquals(0, transactions("main", Workloads.COMMITTED));
+        assertEquals(1, transactions("main", TransactionCounts.ROLLED_BACK));
+        assertEquals(0, transactions("main", TransactionCounts.COMMITTED));
     }
 
     @Test
@@ -230,7 +230,7 @@ class WorkloadsPostgresTest {
         assertEquals(1, runs.get());
         assertTrue(sql.getMessage().contains("main") && sql.getMessage().contains("23505"), sql.getMessage());
         assertEquals(0, count(ROWS));
-        assertEquals(2, transactions("main", Workloads.ROLLED_BACK));
+        assertEquals(2, transactions("main", TransactionCounts.ROLLED_BACK));
         assertEquals(0, retries("main", TransactionConflicts.SERIALIZATION_FAILURE));
     }
 
@@ -255,8 +255,8 @@ class WorkloadsPostgresTest {
         assertEquals("40001", thrown.sqlState().orElseThrow());
         assertEquals(300, n(1), "only the other session's updates committed");
         assertEquals(2, retries("financial", TransactionConflicts.SERIALIZATION_FAILURE));
-        assertEquals(1, transactions("financial", Workloads.RETRIES_EXHAUSTED));
-        assertEquals(0, transactions("financial", Workloads.COMMITTED));
+        assertEquals(1, transactions("financial", TransactionCounts.RETRIES_EXHAUSTED));
+        assertEquals(0, transactions("financial", TransactionCounts.COMMITTED));
     }
 
     @Test
