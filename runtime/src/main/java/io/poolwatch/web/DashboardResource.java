@@ -52,8 +52,9 @@ import io.quarkus.qute.TemplateInstance;
  * <p>
  * Admin actions are form POSTs under {@code /actions/}, each answered with a 303 back to a page, so they work without
  * scripts. Nothing here checks who asks: {@link io.poolwatch.security.AccessPolicy} lets only the admin role POST, and
- * Quarkus REST's CSRF filter refuses a form whose {@code _csrf} field (written by the {@code csrf} tag) does not match
- * the {@code poolwatch-csrf} cookie, before any of these methods runs.
+ * {@link CsrfProtection} refuses a form whose {@code _csrf} field (written by the {@code csrf} tag) is not a token the
+ * server signed for this user and the {@code poolwatch-csrf} cookie, before any of these methods runs. Each action
+ * checks every field it takes before it acts: a refused field leaves nothing done.
  */
 @jakarta.inject.Singleton
 @RootedPath("/")
@@ -62,8 +63,10 @@ public class DashboardResource {
 
     /** Longest a "run now" form waits for the check's result beyond its own timeout, before answering that it is running. */
     static final long RUN_WAIT_GRACE_SECONDS = 5;
-    /** A local path to go back to after an action: no scheme, no host, no {@code //}. */
-    private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)[A-Za-z0-9._~/%-]*(#[A-Za-z0-9._-]*)?");
+    /** A local path to go back to after an action: no scheme, no host, no query, {@code %XX} escapes only, an optional anchor. */
+    private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*(#[A-Za-z0-9._-]*)?");
+    /** The longest {@code back} accepted. */
+    static final int MAX_BACK_LENGTH = 1024;
 
     @CheckedTemplate
     public static class Templates {
@@ -188,6 +191,10 @@ public class DashboardResource {
     @Path("actions/pools/{name}/reset-metrics")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response resetMetrics(@PathParam("name") String name, @FormParam("back") String back) {
+        Optional<Response> badBack = badBack(back);
+        if (badBack.isPresent()) {
+            return badBack.get();
+        }
         if (!registry.names().contains(name)) {
             return notFound(views.page("Not found", "", null), "pool '" + name + "'");
         }
@@ -199,6 +206,10 @@ public class DashboardResource {
     @Path("actions/checks/{name}/run")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response runCheck(@PathParam("name") String name, @FormParam("back") String back) {
+        Optional<Response> badBack = badBack(back);
+        if (badBack.isPresent()) {
+            return badBack.get();
+        }
         if (checks.definitions().stream().noneMatch(d -> d.name().equals(name))) {
             return notFound(views.page("Not found", "", null), "check '" + name + "'");
         }
@@ -362,9 +373,67 @@ public class DashboardResource {
         return back(requested, fallback, query, null);
     }
 
-    /** A 303 to a local page (the form's {@code back} field when it is one), with the notice's query. */
+    /**
+     * A form's {@code back} field, checked before the action runs: none (the action's own page), or a path under
+     * poolwatch's root of letters, digits, {@code . _ ~ - /} and {@code %XX} escapes of UTF-8, without {@code .} or
+     * {@code ..} segments, with an optional {@code #anchor}. Anything else is answered 400 naming the field.
+     */
+    static Optional<Response> badBack(String back) {
+        if (back == null || back.isEmpty() || isLocalPath(back)) {
+            return Optional.empty();
+        }
+        String shown = back.length() > 100 ? back.substring(0, 100) + "... (" + back.length() + " characters)" : back;
+        return Optional.of(Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE).header("Cache-Control", "no-store")
+                .entity("back=" + shown + ": accepted: a path under poolwatch's root " + RootPath.root() + " (such as " + RootPath.link("/")
+                        + "), at most " + MAX_BACK_LENGTH + " characters of letters, digits, '.', '_', '~', '-', '/' and %XX escapes of "
+                        + "UTF-8, without '.' or '..' segments, with an optional #anchor; or none, for the action's own page. Nothing was done.")
+                .build());
+    }
+
+    private static boolean isLocalPath(String back) {
+        if (back.length() > MAX_BACK_LENGTH || !LOCAL_PATH.matcher(back).matches()) {
+            return false;
+        }
+        int hash = back.indexOf('#');
+        String path = hash >= 0 ? back.substring(0, hash) : back;
+        String decoded;
+        try {
+            decoded = decodeStrictly(path);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
+        }
+        if (decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\') || decoded.startsWith("//")) {
+            return false;
+        }
+        for (String segment : decoded.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        String root = RootPath.root();
+        return root.equals("/") || path.equals(root) || path.startsWith(root + "/");
+    }
+
+    /** Percent-decoding whose bytes must be well-formed UTF-8. */
+    private static String decodeStrictly(String path) throws java.nio.charset.CharacterCodingException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%') {
+                bytes.write(Integer.parseInt(path.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+                .toString();
+    }
+
+    /** A 303 to a local page (the form's {@code back} field, checked by {@link #badBack}, when it has one), with the notice's query. */
     private static Response back(String requested, String fallback, String query, String anchor) {
-        String target = requested != null && LOCAL_PATH.matcher(requested).matches() ? requested : fallback;
+        String target = requested != null && !requested.isEmpty() ? requested : fallback;
         String hash = "";
         int h = target.indexOf('#');
         if (h >= 0) {
