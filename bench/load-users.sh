@@ -53,7 +53,7 @@ pause "$WARMUP"
 # Under heavy load a request can take seconds: the window is taken from the middle of the reset request to the
 # middle of the status request, give or take half of the two requests' durations.
 t0="$(date +%s.%N)"
-api /api/v1/database/pool/reset-metrics -X POST >/dev/null
+api /api/v1/database/pool/reset-metrics -X POST -H 'Content-Type: application/json' >/dev/null
 t1="$(date +%s.%N)"
 api /api/v1/simulator >"${RUN_DIR}/simulator-start.json"
 prom_counter poolwatch_pool_acquisition_timeouts_total >"${RUN_DIR}/timeouts-start.json"

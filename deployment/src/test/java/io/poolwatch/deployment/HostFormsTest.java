@@ -63,12 +63,25 @@ class HostFormsTest {
         String setCookie = page.getHeader("Set-Cookie").toLowerCase(java.util.Locale.ROOT);
         assertTrue(setCookie.contains("path=/q/poolwatch") && setCookie.contains("httponly") && setCookie.contains("samesite=strict"),
                 setCookie);
-        assertTrue(page.asString().contains("name=\"_csrf\" value=\"" + cookie + "\""), "the page's forms carry the cookie's token");
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.asString());
+        assertTrue(field.find(), "the page's forms carry a token");
+        String token = field.group(1);
 
         given().redirects().follow(false).cookie("poolwatch-csrf", cookie).formParam("_csrf", "forged-" + cookie.substring(7)).when()
                 .post("/q/poolwatch/actions/pools/main/reset-metrics").then().statusCode(400);
+        // the cookie's own value is no token: the token is the server's signature for the cookie
         given().redirects().follow(false).cookie("poolwatch-csrf", cookie).formParam("_csrf", cookie).when()
-                .post("/q/poolwatch/actions/pools/main/reset-metrics").then().statusCode(303)
+                .post("/q/poolwatch/actions/pools/main/reset-metrics").then().statusCode(400);
+        // back must be a path under poolwatch's root; the action is refused before it runs
+        given().redirects().follow(false).cookie("poolwatch-csrf", cookie).formParam("_csrf", token).formParam("back", "/signup").when()
+                .post("/q/poolwatch/actions/pools/main/reset-metrics").then().statusCode(400).body(containsString("back=/signup"))
+                .body(containsString("/q/poolwatch"));
+        given().redirects().follow(false).cookie("poolwatch-csrf", cookie).formParam("_csrf", token).formParam("back", "/q/poolwatch/pools/main")
+                .when().post("/q/poolwatch/actions/pools/main/reset-metrics").then().statusCode(303)
                 .header("Location", containsString("/q/poolwatch/pools/main"));
+        // an API change needs JSON (or a form with the token): a text/plain POST without Origin is refused
+        given().contentType("text/plain").body("x").when().post("/q/poolwatch/api/v1/pools/main/reset-metrics").then().statusCode(415)
+                .body(containsString("application/json"));
+        given().contentType("application/json").when().post("/q/poolwatch/api/v1/pools/main/reset-metrics").then().statusCode(200);
     }
 }

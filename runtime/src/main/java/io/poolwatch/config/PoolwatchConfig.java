@@ -119,6 +119,14 @@ public interface PoolwatchConfig {
         /** The application's roles that may act: resets, check runs, silences, fault phases, the audit log. */
         @WithDefault("admin")
         List<String> adminRoles();
+
+        /**
+         * The key that signs the dashboard forms' CSRF tokens (HMAC-SHA256), at least 32 characters. Unset, each
+         * process chooses a random key when it starts, which is right for one process. Replicas behind a load balancer
+         * without sticky sessions need the same key on every replica, so a form rendered by one is accepted by another;
+         * from the environment ({@code POOLWATCH_SECURITY_CSRF_KEY}) or a mounted file. Never logged or shown.
+         */
+        Optional<String> csrfKey();
     }
 
     /** Several poolwatch processes sharing one database: which of them runs the cluster's jobs. */

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.config.SmallRyeConfig;
 
@@ -77,10 +78,45 @@ public class SecurityMode {
     }
 
     private final Decision decision;
+    private final Optional<String> plainTextWarning;
 
     SecurityMode(Config config, PoolwatchConfig poolwatch,
             jakarta.enterprise.inject.Instance<io.quarkus.security.identity.IdentityProvider<?>> providers) {
         this.decision = decide(config, poolwatch.security(), hostAuthentication(providers));
+        this.plainTextWarning = plainTextWarning(config, LaunchMode.current());
+    }
+
+    /** The key of Quarkus's embedded realm that keeps passwords as they are typed. */
+    static final String PLAIN_TEXT = "quarkus.security.users.embedded.plain-text";
+
+    /**
+     * The warning for embedded users whose passwords are kept in plain text ({@value #PLAIN_TEXT}{@code =true}) in a
+     * launch mode other than dev and test, or empty. It names the key and what to do instead; it shows no password and
+     * no user name.
+     */
+    static Optional<String> plainTextWarning(Config config, LaunchMode mode) {
+        if (mode == LaunchMode.DEVELOPMENT || mode == LaunchMode.TEST) {
+            return Optional.empty();
+        }
+        boolean plain = config.getOptionalValue(PLAIN_TEXT, String.class).map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        boolean enabled = config.getOptionalValue("quarkus.security.users.embedded.enabled", String.class)
+                .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        int users = users(config);
+        if (!plain || !enabled || users == 0) {
+            return Optional.empty();
+        }
+        String algorithm = config.getOptionalValue("quarkus.security.users.embedded.algorithm", String.class).orElse("digest-md5").trim();
+        String digest = switch (algorithm.toLowerCase(Locale.ROOT)) {
+            case "digest-sha-256" -> "SHA-256";
+            case "digest-sha-512" -> "SHA-512";
+            default -> "MD5";
+        };
+        String realm = config.getOptionalValue("quarkus.security.users.embedded.realm-name", String.class).orElse("Quarkus");
+        return Optional.of(PLAIN_TEXT + "=true: the passwords of " + users + " embedded user(s) are kept in plain text in the "
+                + "configuration, outside dev and test mode. Set " + PLAIN_TEXT + "=false and give each user "
+                + "HEX(" + digest + "(<user>:" + realm + ":<password>)) instead (the realm's format for "
+                + "quarkus.security.users.embedded.algorithm=" + algorithm + "), or keep users and passwords in a secret store: a mounted "
+                + "secret named by QUARKUS_CONFIG_LOCATIONS, or a vault config source. See the README, \"Security\".");
     }
 
     /**
@@ -105,6 +141,7 @@ public class SecurityMode {
 
     /** Logs the decision at start-up (the bean is created, and validated, before the first request). */
     void onStart(@Observes StartupEvent event) {
+        plainTextWarning.ifPresent(LOG::warn);
         if (decision.anonymous()) {
             LOG.infof("No users and no OIDC provider are configured: the dashboard and API are open to anyone who reaches %s%s. "
                     + "See the README, \"Security\", to configure users.", decision.host(),
@@ -169,6 +206,10 @@ public class SecurityMode {
                     + "QUARKUS_CONFIG_LOCATIONS) or OIDC (quarkus.oidc.auth-server-url); or set poolwatch.security.allow-anonymous=true "
                     + "to serve it open on purpose");
         }
+        security.csrfKey().filter(k -> !k.isEmpty() && k.length() < io.poolwatch.web.CsrfTokens.MIN_KEY_LENGTH)
+                .ifPresent(k -> problems.add("poolwatch.security.csrf-key=(" + k.length() + " characters, not shown): accepted: at least "
+                        + io.poolwatch.web.CsrfTokens.MIN_KEY_LENGTH + " characters, the same on every replica (from the environment, "
+                        + "POOLWATCH_SECURITY_CSRF_KEY, or a mounted file); or unset, for a random key per process"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }

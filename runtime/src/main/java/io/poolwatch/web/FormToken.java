@@ -7,18 +7,23 @@ import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The CSRF field of the dashboard's forms, for the {@code csrf} tag: the token {@link CsrfProtection} chose for the
- * request being answered. A template rendered outside a request (a rendering test) gets an empty token, which would be
- * refused, instead of failing to render.
+ * The CSRF field of the dashboard's forms, for the {@code csrf} tag: a token {@link CsrfTokens} signs for the request's
+ * cookie and user ({@link CsrfProtection} found both), made once per answer. A template rendered outside a request (a
+ * rendering test) gets an empty token, which would be refused, instead of failing to render.
  */
 @ApplicationScoped
 @Named("formToken")
 public class FormToken {
 
-    private final CurrentVertxRequest request;
+    /** Where the answer's token is kept once made, so every form of a page carries the same one. */
+    private static final String TOKEN = "poolwatch.csrf.token";
 
-    FormToken(CurrentVertxRequest request) {
+    private final CurrentVertxRequest request;
+    private final CsrfTokens tokens;
+
+    FormToken(CurrentVertxRequest request, CsrfTokens tokens) {
         this.request = request;
+        this.tokens = tokens;
     }
 
     /** The form field's name. */
@@ -29,7 +34,14 @@ public class FormToken {
     /** The token for this request's forms, or empty outside a request. */
     public String getToken() {
         RoutingContext rc = request.getCurrent();
-        Object token = rc == null ? null : rc.get(CsrfProtection.TOKEN);
-        return token == null ? "" : token.toString();
+        if (rc == null || rc.get(CsrfProtection.COOKIE_VALUE) == null) {
+            return "";
+        }
+        String token = rc.get(TOKEN);
+        if (token == null) {
+            token = tokens.issue(rc.get(CsrfProtection.PRINCIPAL), rc.get(CsrfProtection.COOKIE_VALUE));
+            rc.put(TOKEN, token);
+        }
+        return token;
     }
 }

@@ -50,6 +50,11 @@ class SecurityModeTest {
             public java.util.List<String> adminRoles() {
                 return java.util.List.of("admin");
             }
+
+            @Override
+            public Optional<String> csrfKey() {
+                return Optional.empty();
+            }
         };
     }
 

@@ -48,7 +48,7 @@ class HostileInputTest {
             assertTrue(doc.select("script").stream().noneMatch(s -> s.data().contains("alert")), "no script element carries the payload");
             assertTrue(doc.select("img[onerror]").isEmpty(), "no element with an event handler");
         } finally {
-            given().when().delete("/api/v1/silences/" + id).then().statusCode(200);
+            given().contentType(ContentType.JSON).when().delete("/api/v1/silences/" + id).then().statusCode(200);
         }
     }
 

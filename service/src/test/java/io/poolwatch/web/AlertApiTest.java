@@ -61,10 +61,10 @@ class AlertApiTest {
                 .body("alerts." + FAILS + ".silencedBy", hasItem(id));
         given().when().get("/api/v1/silences").then().statusCode(200).body("id", hasItem(id));
 
-        given().when().delete("/api/v1/silences/" + id).then().statusCode(200);
+        given().contentType(ContentType.JSON).when().delete("/api/v1/silences/" + id).then().statusCode(200);
         alerting.evaluateNow();
         given().when().get("/api/v1/alerts").then().statusCode(200).body("alerts." + FAILS + ".silencedBy", hasSize(0));
-        given().when().delete("/api/v1/silences/no-such-id").then().statusCode(404);
+        given().contentType(ContentType.JSON).when().delete("/api/v1/silences/no-such-id").then().statusCode(404);
     }
 
     @Test
