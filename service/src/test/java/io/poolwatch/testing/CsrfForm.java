@@ -11,7 +11,8 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * Posts a dashboard form the way a browser does: a page is fetched first, which sets the {@code poolwatch-csrf} cookie
- * and writes the same token into the form's {@code _csrf} field; the POST sends both back.
+ * and writes into the form's {@code _csrf} field a token the server signed for that cookie and the user who asked; the
+ * POST sends both back, as the same user.
  */
 public final class CsrfForm {
 
@@ -32,7 +33,7 @@ public final class CsrfForm {
         return base.cookie(COOKIE, t.cookie()).formParam(FIELD, t.field());
     }
 
-    /** The cookie and form field a page hands out. */
+    /** The cookie and form field a page hands out to the request's user. */
     public static Token token(RequestSpecification base) {
         Response page = RestAssured.given().spec(base).when().get("/alerts");
         String cookie = page.getCookie(COOKIE);
