@@ -294,6 +294,13 @@ public interface PoolwatchConfig {
 
         /** Longest wait for the receiver's answer. Built-in: 10s. */
         Optional<String> timeout();
+
+        /**
+         * Show the URL's path on the dashboard, in the API, the audit and the log. Built-in: false, since chat services'
+         * webhook URLs carry their token in the path: the URL is shown as scheme, host and port, and {@code /****}. Query
+         * values are never shown.
+         */
+        Optional<String> showUrl();
     }
 
     /** The outbox notifications are written to before they are sent. */
