@@ -11,7 +11,14 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
+
+import io.poolwatch.alerting.AuditLog;
+import io.poolwatch.alerting.AuditStore;
+import io.poolwatch.alerting.NotificationOutbox;
+import io.poolwatch.testing.Await;
 
 import io.poolwatch.testing.CsrfForm;
 import io.poolwatch.testing.PostgresTestResource;
@@ -25,8 +32,8 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * The audit under a flood of refused anonymous requests, as an attacker without an account can send them: thousands of
- * POSTs with 2 KB paths leave a bounded number of entries, each field bounded, counted in aggregates, and the admin's own
- * actions are all still listed at {@code /api/v1/audit}.
+ * POSTs with 2 KB paths leave a bounded number of entries, in memory and in the outbox's table, each field bounded,
+ * counted in aggregates, and the admin's own actions are all still listed at {@code /api/v1/audit}.
  */
 @QuarkusTest
 @TestProfile(SecurityProfile.class)
@@ -35,6 +42,12 @@ class AuditFloodTest {
 
     @TestHTTPResource("/")
     URL root;
+
+    @Inject
+    NotificationOutbox outbox;
+
+    @Inject
+    AuditLog audit;
 
     private static RequestSpecification admin() {
         return RestAssured.given().redirects().follow(false).auth().preemptive().basic(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD);
@@ -45,6 +58,11 @@ class AuditFloodTest {
         for (int i = 0; i < 3; i++) {
             CsrfForm.given(admin()).when().post("/actions/pools/main/reset-metrics").then().statusCode(303);
         }
+        // The outbox's own table (the profile's receivers keep it open): how many rows it has now.
+        AuditStore store = (AuditStore) outbox.silenceStore().orElseThrow();
+        Await.until("the admin's actions stored", () -> store.recentAudit(AuditLog.Retention.ACTIONS, 1000).size() >= 3);
+        int rowsBefore = store.recentAudit(1_000_000).size();
+        long started = System.nanoTime();
         String padding = "p".repeat(2048);
         int flood = 3000;
         HttpClient http = HttpClient.newHttpClient();
@@ -55,6 +73,17 @@ class AuditFloodTest {
             int status = http.send(post, HttpResponse.BodyHandlers.discarding()).statusCode();
             assertEquals(401, status, "an anonymous POST is refused");
         }
+
+        // Stored when their window ends; the flood's last window ends within the window's length.
+        long windows = java.time.Duration.ofNanos(System.nanoTime() - started).dividedBy(audit.limits().refusedWindow()) + 2;
+        Await.until("the refused requests' entries stored", () -> store.recentAudit(AuditLog.Retention.REFUSED, 100_000).stream()
+                .mapToLong(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue()).sum() >= flood);
+        List<AuditLog.Event> stored = store.recentAudit(1_000_000);
+        int added = stored.size() - rowsBefore;
+        assertTrue(added <= windows * (audit.limits().refusedPerWindow() + 1) + 10,
+                added + " rows stored for " + flood + " refused requests over " + windows + " windows");
+        long bytes = stored.stream().mapToLong(e -> e.fields().toString().length()).sum();
+        assertTrue(bytes <= stored.size() * 4096L, bytes + " bytes in " + stored.size() + " rows");
 
         List<Map<String, Object>> events = admin().when().get("/api/v1/audit?limit=1000&type=" + AdminAudit.ADMIN_ACTION).then().statusCode(200)
                 .extract().jsonPath().getList("$");

@@ -53,6 +53,8 @@ public class SecurityProfile implements QuarkusTestProfile {
         c.put(b + "basic-user", "hook");
         c.put(b + "basic-password", RECEIVER_PASSWORD);
         c.put("poolwatch.alerting.receivers.chat.url", CHAT_URL);
+        // Refused requests' entries are stored when their window ends: a short one, so tests see them stored.
+        c.put("poolwatch.alerting.audit.refused-window", "2s");
         c.put("poolwatch.alerting.outbox.path", "target/security-profile-outbox");
         c.put("quarkus.log.file.enabled", "true");
         c.put("quarkus.log.file.path", LOG_FILE);
