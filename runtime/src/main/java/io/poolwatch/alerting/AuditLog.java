@@ -18,7 +18,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -30,6 +32,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -193,6 +196,14 @@ public class AuditLog {
     @Inject
     public AuditLog(PoolwatchConfig config) {
         this(Limits.of(config.alerting().audit()), Clock.systemUTC());
+    }
+
+    /**
+     * Creates the log at start-up, so bad {@code poolwatch.alerting.audit.*} values stop the start instead of the first
+     * request that is audited.
+     */
+    void onStart(@Observes @Priority(1) StartupEvent event) {
+        // Observing is enough: the bean, and its limits, are made before this runs.
     }
 
     /** A log keeping {@code capacity} events per class in memory, otherwise with the default limits. */
