@@ -158,6 +158,15 @@ class WebhookReceiversTest {
     }
 
     @Test
+    void aDeliveryErrorShowsTheUrlItsPathOrItsQueryMasked() {
+        Receiver r = parse(Map.of("chat.url", "https://hooks.example/services/T1/B1/tok-err-42?key=q-err-7")).get(0);
+        String message = WebhookSender.clean("to https://hooks.example/services/T1/B1/tok-err-42?key=q-err-7 failed; "
+                + "path /services/T1/B1/tok-err-42, query key=q-err-7", r);
+        assertFalse(message.contains("tok-err-42") || message.contains("q-err-7"), message);
+        assertTrue(message.startsWith("to https://hooks.example/****?key=**** failed"), message);
+    }
+
+    @Test
     void twoReceiversWithTheSameUrlAreRefusedNamingBothKeysWithEveryOtherProblem() {
         Map<String, String> keys = new HashMap<>();
         keys.put("a.url", "https://hooks.example/services/T1/B1/tok-same-1");
