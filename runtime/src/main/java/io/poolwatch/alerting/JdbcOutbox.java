@@ -461,18 +461,21 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
             return;
         }
         inTransaction("storing " + events.size() + " audit event(s)", c -> {
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + auditTable() + " (at_ms, type, instance, fields) VALUES (?, ?, ?, ?)")) {
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + auditTable()
+                    + " (at_ms, type, instance, fields, retention) VALUES (?, ?, ?, ?, ?)")) {
                 for (AuditLog.Event e : events) {
+                    // Bounded again here: an event stored is never larger than one recorded.
                     Map<String, Object> fields = new java.util.LinkedHashMap<>();
-                    e.fields().forEach((k, v) -> fields.put(k, v instanceof Instant i ? i.toString() : v));
+                    AuditLog.bound(e.fields()).forEach((k, v) -> fields.put(k, v instanceof Instant i ? i.toString() : v));
                     ins.setLong(1, e.time().toEpochMilli());
-                    ins.setString(2, e.type());
-                    ins.setString(3, instance);
+                    ins.setString(2, AuditLog.cut(e.type(), AuditLog.MAX_TYPE_LENGTH));
+                    ins.setString(3, AuditLog.cut(instance, 200));
                     try {
                         ins.setString(4, JSON.writeValueAsString(fields));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
                         throw new SQLException("audit event " + e.type() + " could not be written: " + x.getMessage(), x);
                     }
+                    ins.setString(5, AuditLog.Retention.of(e.type(), e.fields()).label());
                     ins.addBatch();
                 }
                 return ins.executeBatch().length;
@@ -482,9 +485,21 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
 
     @Override
     public List<AuditLog.Event> recentAudit(int limit) {
+        return readAudit("", null, limit);
+    }
+
+    @Override
+    public List<AuditLog.Event> recentAudit(AuditLog.Retention retention, int limit) {
+        return readAudit(" WHERE retention = ?", retention, limit);
+    }
+
+    private List<AuditLog.Event> readAudit(String where, AuditLog.Retention retention, int limit) {
         return inTransaction("reading the audit log", c -> {
             List<AuditLog.Event> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, at_ms, type, fields FROM " + auditTable() + " ORDER BY id DESC")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, at_ms, type, fields FROM " + auditTable() + where + " ORDER BY id DESC")) {
+                if (retention != null) {
+                    ps.setString(1, retention.label());
+                }
                 ps.setMaxRows(limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next() && out.size() < limit) {
@@ -509,6 +524,32 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         return inTransaction("purging the audit log", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + auditTable() + " WHERE at_ms < ?")) {
                 ps.setLong(1, before.toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int trimAudit(AuditLog.Retention retention, int keep) {
+        if (keep < 0) {
+            throw new IllegalArgumentException("keep " + keep + ": accepted: 0 or more");
+        }
+        return inTransaction("trimming the audit log's " + retention.label(), c -> {
+            // The newest id past the ones kept, then everything of the class up to it (ids grow with time).
+            long last;
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + auditTable() + " WHERE retention = ? ORDER BY id DESC LIMIT 1 OFFSET "
+                    + keep)) {
+                ps.setString(1, retention.label());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return 0;
+                    }
+                    last = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + auditTable() + " WHERE retention = ? AND id <= ?")) {
+                ps.setString(1, retention.label());
+                ps.setLong(2, last);
                 return ps.executeUpdate();
             }
         });

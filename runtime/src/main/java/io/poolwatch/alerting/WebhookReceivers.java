@@ -51,13 +51,37 @@ public final class WebhookReceivers {
     public static List<Receiver> parse(Map<String, PoolwatchConfig.ReceiverConfig> config) {
         List<String> problems = new ArrayList<>();
         List<Receiver> receivers = new ArrayList<>();
+        Map<String, String> byUrl = new java.util.HashMap<>();
         for (var e : new TreeMap<>(config).entrySet()) {
-            new Parser(e.getKey(), e.getValue(), problems).parse().ifPresent(receivers::add);
+            Parser p = new Parser(e.getKey(), e.getValue(), problems);
+            Optional<Receiver> parsed = p.parse();
+            if (p.url != null) {
+                // Two receivers at one URL would each get every notification twice over, or one is a mistake.
+                String first = byUrl.putIfAbsent(sameness(p.url), e.getKey());
+                if (first != null) {
+                    problems.add(p.key("url") + "=" + Receiver.maskText(p.raw.url().orElse("")) + ": the same URL as " + PREFIX + "\"" + first
+                            + "\".url; accepted: a URL of its own for each receiver");
+                    continue;
+                }
+            }
+            parsed.ifPresent(receivers::add);
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
         return List.copyOf(receivers);
+    }
+
+    /**
+     * What makes two URLs the same receiver: scheme and host in any case, the default port written or not, the path
+     * normalised, the query as it is.
+     */
+    static String sameness(URI u) {
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+        String path = u.normalize().getRawPath();
+        return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + port + (path == null || path.isEmpty() ? "/" : path)
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
     }
 
     /** Decodes a {@code whsec_<base64>} secret; throws {@link IllegalArgumentException} without the secret in its message. */
@@ -83,6 +107,8 @@ public final class WebhookReceivers {
         private final PoolwatchConfig.ReceiverConfig raw;
         private final List<String> problems;
         private final int problemsBefore;
+        /** The URL, once it has parsed. */
+        URI url;
 
         Parser(String name, PoolwatchConfig.ReceiverConfig raw, List<String> problems) {
             this.name = name;
@@ -119,7 +145,7 @@ public final class WebhookReceivers {
                         + "digits, '-' and '_', starting with a letter or digit, at most 63 characters");
                 return Optional.empty();
             }
-            URI url = url();
+            url = url();
             List<Secret> secrets = secrets();
             Optional<Secret> bearer = text(raw.bearerToken()).map(Secret::new);
             Optional<String> user = text(raw.basicUser());
@@ -135,6 +161,7 @@ public final class WebhookReceivers {
             Set<Severity> severities = severities();
             boolean sendResolved = value("send-resolved", raw.sendResolved(), Converters::parseBoolean).orElse(true);
             Duration timeout = value("timeout", raw.timeout(), Durations::parse).orElse(DEFAULT_TIMEOUT);
+            boolean showUrl = value("show-url", raw.showUrl(), Converters::parseBoolean).orElse(false);
             if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
                 problems.add(key("timeout") + "=" + text(raw.timeout()).orElse("") + ": accepted: above 0s and at most "
                         + Durations.format(MAX_TIMEOUT));
@@ -142,7 +169,7 @@ public final class WebhookReceivers {
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
-            return Optional.of(new Receiver(name, url, secrets, bearer, user, password, severities, sendResolved, timeout));
+            return Optional.of(new Receiver(name, url, secrets, bearer, user, password, severities, sendResolved, timeout, showUrl));
         }
 
         private URI url() {
@@ -151,7 +178,7 @@ public final class WebhookReceivers {
                 problems.add(key("url") + ": not set; accepted: " + ACCEPTED_URL);
                 return null;
             }
-            // Shown masked: a receiver's URL may carry credentials or a token in its query.
+            // Shown masked: a receiver's URL may carry credentials, or a token in its path or query.
             String shown = key("url") + "=" + Receiver.maskText(text.get()) + ": ";
             URI uri;
             try {

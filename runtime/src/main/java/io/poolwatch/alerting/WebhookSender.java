@@ -148,9 +148,19 @@ public final class WebhookSender {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    /** An exception message with the receiver's URL, should it appear, masked. */
-    private static String clean(String message, Receiver r) {
-        return message.replace(r.url().toString(), r.maskedUrl());
+    /** An exception message with the receiver's URL, or its path or query alone, should they appear, masked. */
+    static String clean(String message, Receiver r) {
+        String shown = r.maskedUrl();
+        String out = message.replace(r.url().toString(), shown).replace(r.url().toASCIIString(), shown);
+        String path = r.url().getRawPath();
+        if (!r.showUrl() && path != null && path.length() > 1) {
+            out = out.replace(path, Receiver.maskPath(path));
+        }
+        String query = r.url().getRawQuery();
+        if (query != null && !query.isEmpty()) {
+            out = out.replace(query, Receiver.maskQuery(query));
+        }
+        return out;
     }
 
     /** Retry-After as delta-seconds or an HTTP date; empty when unreadable. */

@@ -217,6 +217,40 @@ public interface PoolwatchConfig {
 
         /** Where notifications wait until delivered. */
         OutboxConfig outbox();
+
+        /** The audit log's bounds (admin actions and notification attempts, at /api/v1/audit, in the log and the outbox). */
+        AuditConfig audit();
+    }
+
+    /**
+     * The audit log's bounds. Entries are kept in classes (signed-in users' actions, anonymous actions, refused requests,
+     * notification attempts), each bounded on its own, so no class evicts another's; refused requests are counted per
+     * window, never kept one by one.
+     */
+    interface AuditConfig {
+
+        /** How long stored entries are kept. */
+        @WithDefault("90d")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration retention();
+
+        /** Entries kept in the store per class; the newest 1000 of each (at most this many) are also kept in memory. */
+        @WithDefault("10000")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxEntries();
+
+        /**
+         * Refused requests (and anonymous ones that were not done) are counted over windows this long: one entry a window
+         * for each caller, address, method, path and status, with its count.
+         */
+        @WithDefault("1m")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration refusedWindow();
+
+        /** Entries of refused requests a window at most; the requests beyond are counted in one more entry. */
+        @WithDefault("50")
+        @WithConverter(Converters.IntegerConverter.class)
+        int refusedPerWindow();
     }
 
     /** One rule's settings, globally or for one workload; every key optional. */
@@ -268,6 +302,13 @@ public interface PoolwatchConfig {
 
         /** Longest wait for the receiver's answer. Built-in: 10s. */
         Optional<String> timeout();
+
+        /**
+         * Show the URL's path on the dashboard, in the API, the audit and the log. Built-in: false, since chat services'
+         * webhook URLs carry their token in the path: the URL is shown as scheme, host and port, and {@code /****}. Query
+         * values are never shown.
+         */
+        Optional<String> showUrl();
     }
 
     /** The outbox notifications are written to before they are sent. */

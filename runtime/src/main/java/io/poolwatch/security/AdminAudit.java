@@ -17,12 +17,16 @@ import io.vertx.ext.web.RoutingContext;
  * Every admin action in the audit log: each request under poolwatch's root path that changes something (POST, PUT, PATCH, DELETE), whether it was
  * done or refused, with who asked, from where, what, and the outcome. Recorded when the answer has been sent, so
  * the outcome is the status the caller saw. Query strings are not recorded (they may carry a token by mistake).
+ * <p>
+ * A flood of refused requests costs the audit next to nothing: {@link AuditLog} counts refused requests (and anonymous
+ * ones not done) per window instead of keeping each, bounds every field, and keeps signed-in users' actions apart from
+ * them, so no one without the admin role can evict an admin's entries.
  */
 @ApplicationScoped
 public class AdminAudit {
 
     /** The audit event type of an admin action. */
-    public static final String ADMIN_ACTION = "admin.action";
+    public static final String ADMIN_ACTION = AuditLog.ADMIN_ACTION;
 
     private final AuditLog audit;
 
@@ -47,7 +51,8 @@ public class AdminAudit {
                 fields.put("user", user(rc));
                 fields.put("from", from(rc));
                 fields.put("method", method);
-                fields.put("path", rc.normalizedPath());
+                // Cut before it is kept: a refused request's path is whatever its sender chose.
+                fields.put("path", AuditLog.cut(rc.normalizedPath(), AuditLog.MAX_FIELD_LENGTH));
                 fields.put("status", status);
                 fields.put("outcome", outcome(status, done.succeeded()));
                 fields.put("durationMs", (System.nanoTime() - started) / 1_000_000);

@@ -26,9 +26,11 @@ public class AuditResource {
     }
 
     /**
-     * Recent events, each a flat object: {@code time}, {@code type}, then its fields.
+     * Recent events, each a flat object: {@code time}, {@code type}, then its fields. Refused requests are listed as one
+     * entry a window for each caller, address, method, path and status, with {@code count} and the {@code last} time.
      *
-     * @param limit at most this many (100 unless told; the log keeps 1000)
+     * @param limit at most this many (100 unless told; the log keeps 1000 of each class: signed-in users' actions, anonymous
+     *        actions, refused requests, notification attempts)
      * @param type only events of this type, such as {@code notification.attempt}
      */
     @GET

@@ -31,7 +31,8 @@ public class ReceiverResource {
      * A receiver.
      *
      * @param name its name
-     * @param url its URL without credentials or query values
+     * @param url its URL as {@link Receiver#maskedUrl()} shows it: scheme, host and port, the path masked unless the receiver's
+     *        {@code show-url} is true, never credentials or query values
      * @param severities the alert severities it takes
      * @param sendResolved whether it takes resolutions
      * @param timeout the longest wait for its answer

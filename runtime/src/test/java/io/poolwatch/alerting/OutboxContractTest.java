@@ -205,6 +205,93 @@ abstract class OutboxContractTest {
         assertEquals(List.of(), store.recentAudit(10));
     }
 
+    /** An admin action's fields as {@code AdminAudit} records them. */
+    static Map<String, Object> action(String user, String from, String path, int status, String outcome) {
+        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        f.put("user", user);
+        f.put("from", from);
+        f.put("method", "POST");
+        f.put("path", path);
+        f.put("status", status);
+        f.put("outcome", outcome);
+        f.put("durationMs", 1);
+        return f;
+    }
+
+    @Test
+    void aFloodOfRefusedAnonymousRequestsIsStoredAsBoundedAggregatesAndEvictsNoAdminAction() throws Exception {
+        AuditStore store = (AuditStore) outbox;
+        store.purgeAudit(T0.plus(Duration.ofDays(365_000)));
+        AuditLog log = new AuditLog(1000, clock);
+        log.attach(store, "pod-a");
+        for (int i = 0; i < 3; i++) {
+            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("ada", "10.0.0.1", "/actions/pools/main/reset-metrics", 303, "done"));
+        }
+        // 6000 refused anonymous POSTs with 2 KB paths over 2 minutes: half to one path, half each to a path of its own.
+        String padding = "p".repeat(2048);
+        int flood = 6000;
+        for (int i = 0; i < flood; i++) {
+            String path = "/api/v1/silences/" + padding + (i % 2 == 0 ? "" : "-" + i);
+            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("anonymous", "203.0.113." + (i % 3), path, 401, "refused"));
+            if (i % 50 == 49) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+        }
+        log.detach(Duration.ofSeconds(60));
+
+        List<AuditLog.Event> stored = store.recentAudit(1_000_000);
+        long bytes = stored.stream().mapToLong(e -> AuditLog.json(e).length()).sum();
+        assertTrue(stored.size() <= 300, stored.size() + " rows stored for " + flood + " refused requests");
+        assertTrue(bytes <= 300 * 4096, bytes + " bytes stored for " + flood + " refused requests");
+        for (AuditLog.Event e : stored) {
+            for (Object v : e.fields().values()) {
+                assertTrue(!(v instanceof String s) || s.length() <= AuditLog.MAX_FIELD_LENGTH, "a field of " + String.valueOf(v).length() + " characters");
+            }
+        }
+        // every refused request is counted, in an aggregate of its own path or in the window's overflow
+        long counted = stored.stream().filter(e -> "refused".equals(e.fields().get("outcome")))
+                .mapToLong(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue()).sum();
+        assertEquals(flood, counted);
+        assertTrue(stored.stream().anyMatch(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue() >= 500), "an aggregate with its count");
+
+        // the admin's actions are all still there, in memory and for the next process
+        assertEquals(3, log.recent(1000, io.poolwatch.security.AdminAudit.ADMIN_ACTION).stream()
+                .filter(e -> "ada".equals(e.fields().get("user"))).count());
+        AuditLog next = new AuditLog(1000, clock);
+        next.attach(store, "pod-b");
+        assertEquals(3, next.recent(1000, io.poolwatch.security.AdminAudit.ADMIN_ACTION).stream()
+                .filter(e -> "ada".equals(e.fields().get("user"))).count());
+        next.detach(Duration.ofSeconds(5));
+        store.purgeAudit(T0.plus(Duration.ofDays(365_000)));
+    }
+
+    @Test
+    void eachRetentionClassIsKeptWithinItsOwnCount() throws Exception {
+        AuditStore store = (AuditStore) outbox;
+        store.purgeAudit(T0.plus(Duration.ofDays(365_000)));
+        AuditLog log = new AuditLog(new AuditLog.Limits(10, 20, Duration.ofDays(365_000), Duration.ofMinutes(1), 50), clock);
+        log.attach(store, "pod-a");
+        for (int i = 0; i < 5; i++) {
+            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("ada", "10.0.0.1", "/actions/" + i, 303, "done"));
+        }
+        for (int i = 0; i < 60; i++) {
+            log.record(AuditLog.NOTIFICATION_ATTEMPT, Map.of("receiver", "ops", "n", i));
+            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("anonymous", "127.0.0.1", "/actions/" + i, 303, "done"));
+        }
+        log.detach(Duration.ofSeconds(30));
+        assertEquals(5, store.recentAudit(AuditLog.Retention.ACTIONS, 1000).size());
+        List<AuditLog.Event> notifications = store.recentAudit(AuditLog.Retention.NOTIFICATIONS, 1000);
+        assertEquals(20, notifications.size());
+        assertEquals(59, ((Number) notifications.get(0).fields().get("n")).intValue(), "the newest are kept");
+        assertEquals(20, store.recentAudit(AuditLog.Retention.ANONYMOUS, 1000).size());
+        assertEquals(45, store.recentAudit(1000).size());
+        // trimmed directly, one class at a time
+        assertEquals(15, store.trimAudit(AuditLog.Retention.ANONYMOUS, 5));
+        assertEquals(0, store.trimAudit(AuditLog.Retention.ANONYMOUS, 5));
+        assertEquals(5, store.recentAudit(AuditLog.Retention.ACTIONS, 1000).size());
+        store.purgeAudit(T0.plus(Duration.ofDays(365_000)));
+    }
+
     @Test
     void chunkedChecksWatermarksAreSavedReplacedAndReadByEveryHandle() throws Exception {
         io.poolwatch.checks.CursorStore store = (io.poolwatch.checks.CursorStore) outbox;

@@ -61,7 +61,7 @@ class WebhookReceiversTest {
         assertFalse(r.sendResolved());
         assertEquals(Duration.ofMillis(2500), r.timeout());
         assertEquals("poolwatch", r.basicUser().orElseThrow());
-        assertEquals("http://127.0.0.1:9000/hook?token=****&team=****", r.maskedUrl());
+        assertEquals("http://127.0.0.1:9000/****?token=****&team=****", r.maskedUrl());
         for (String shown : List.of(r.toString(), json(r))) {
             for (String secret : List.of(KEY_A, KEY_B, KEY_A.substring(6), "pa55word-xyz", "abc123")) {
                 assertFalse(shown.contains(secret), "'" + secret + "' shown in " + shown);
@@ -117,9 +117,9 @@ class WebhookReceiversTest {
         String pre = "poolwatch.alerting.receivers.";
         assertHas(p, pre + "\"Bad Name\": 'Bad Name' is not a valid receiver name");
         assertHas(p, pre + "\"nourl\".url: not set; accepted: an absolute http:// or https:// URL");
-        assertHas(p, pre + "\"ftp\".url=ftp://files.example/x: not an absolute http or https URL");
-        assertHas(p, pre + "\"relative\".url=/alerts: not an absolute http or https URL");
-        assertHas(p, pre + "\"creds\".url=https://****@hooks.example/a?key=****: has credentials in it");
+        assertHas(p, pre + "\"ftp\".url=ftp://files.example/****: not an absolute http or https URL");
+        assertHas(p, pre + "\"relative\".url=/****: not an absolute http or https URL");
+        assertHas(p, pre + "\"creds\".url=https://****@hooks.example/****?key=****: has credentials in it");
         assertHas(p, pre + "\"keys\".secret: secret 2 of 4 does not start with whsec_; accepted: whsec_<base64 key>");
         assertHas(p, pre + "\"keys\".secret: secret 3 of 4 has a key of 16 bytes; accepted: whsec_<base64 key> with a key of 24 to 64 bytes");
         assertHas(p, pre + "\"keys\".secret: secret 4 of 4 is not base64 after whsec_");
@@ -138,6 +138,51 @@ class WebhookReceiversTest {
         }
     }
 
+    @Test
+    void aTokenInTheUrlsPathIsMaskedUnlessShowUrlIsSet() {
+        String token = "XXXXpathSECRET91";
+        String url = "https://hooks.slack.example:8443/services/T000/B000/" + token + "?team=ops-secret";
+        Receiver r = parse(Map.of("chat.url", url)).get(0);
+        assertEquals("https://hooks.slack.example:8443/****?team=****", r.maskedUrl());
+        for (String shown : List.of(r.maskedUrl(), r.toString(), json(r))) {
+            assertFalse(shown.contains(token) || shown.contains("T000") || shown.contains("ops-secret"), shown);
+        }
+        // a path that is not a secret may be shown; query values never are
+        Receiver shownAsIs = parse(Map.of("chat.url", url, "chat.show-url", "true")).get(0);
+        assertEquals("https://hooks.slack.example:8443/services/T000/B000/" + token + "?team=****", shownAsIs.maskedUrl());
+        assertEquals("https://hooks.example", parse(Map.of("bare.url", "https://hooks.example")).get(0).maskedUrl());
+        assertEquals("https://hooks.example/", parse(Map.of("bare.url", "https://hooks.example/")).get(0).maskedUrl());
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> parse(Map.of("chat.url", url, "chat.show-url", "perhaps")));
+        assertHas(e.problems(), "poolwatch.alerting.receivers.\"chat\".show-url=perhaps: 'perhaps' is not a boolean");
+    }
+
+    @Test
+    void aDeliveryErrorShowsTheUrlItsPathOrItsQueryMasked() {
+        Receiver r = parse(Map.of("chat.url", "https://hooks.example/services/T1/B1/tok-err-42?key=q-err-7")).get(0);
+        String message = WebhookSender.clean("to https://hooks.example/services/T1/B1/tok-err-42?key=q-err-7 failed; "
+                + "path /services/T1/B1/tok-err-42, query key=q-err-7", r);
+        assertFalse(message.contains("tok-err-42") || message.contains("q-err-7"), message);
+        assertTrue(message.startsWith("to https://hooks.example/****?key=**** failed"), message);
+    }
+
+    @Test
+    void twoReceiversWithTheSameUrlAreRefusedNamingBothKeysWithEveryOtherProblem() {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("a.url", "https://hooks.example/services/T1/B1/tok-same-1");
+        keys.put("b.url", "HTTPS://Hooks.Example:443/services/T1/B1/tok-same-1");
+        keys.put("c.url", "https://hooks.example/services/T1/B1/other");
+        keys.put("c.timeout", "soon");
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> parse(keys));
+        assertHas(e.problems(), "poolwatch.alerting.receivers.\"b\".url=HTTPS://Hooks.Example:443/****: the same URL as "
+                + "poolwatch.alerting.receivers.\"a\".url; accepted: a URL of its own for each receiver");
+        assertHas(e.problems(), "poolwatch.alerting.receivers.\"c\".timeout=soon");
+        assertEquals(2, e.problems().size(), String.join("\n", e.problems()));
+        assertFalse(e.getMessage().contains("tok-same-1"), e.getMessage());
+        // the same host and path with another query is another receiver's URL
+        assertEquals(2, parse(Map.of("a.url", "https://hooks.example/x?channel=1", "b.url", "https://hooks.example/x?channel=2")).size());
+    }
+
     private static void assertHas(List<String> problems, String prefix) {
         assertTrue(problems.stream().anyMatch(p -> p.startsWith(prefix)), "no problem starting\n  " + prefix + "\nin\n  "
                 + String.join("\n  ", problems));
@@ -145,7 +190,9 @@ class WebhookReceiversTest {
 
     @Test
     void maskingAUrlThatDoesNotParse() {
-        assertEquals("https://****@host/a b?t=****", Receiver.maskText("https://u:p@host/a b?t=secret#frag"));
-        assertEquals("http://host:1/x?a=****&flag", Receiver.maskText("http://host:1/x?a=1&flag"));
+        assertEquals("https://****@host/****?t=****", Receiver.maskText("https://u:p@host/a b?t=secret#frag"));
+        assertEquals("http://host:1/****?a=****&flag", Receiver.maskText("http://host:1/x?a=1&flag"));
+        assertEquals("http://host:1", Receiver.maskText("http://host:1"));
+        assertEquals("/****", Receiver.maskText("/alerts/T0/secret"));
     }
 }

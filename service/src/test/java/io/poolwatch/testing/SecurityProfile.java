@@ -11,7 +11,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * Access control on: three embedded users (viewer, admin, and one without a role), the metrics behind a bearer
- * token, a webhook receiver with a signing secret, a bearer token and a basic password, and the log written to a file
+ * token, a webhook receiver with a signing secret, a bearer token and a basic password, one whose URL carries its token
+ * in its path, and the log written to a file
  * so a test can read everything poolwatch logged. Every secret here is one a test then looks for, and must not find,
  * in answers and the log.
  */
@@ -28,6 +29,10 @@ public class SecurityProfile implements QuarkusTestProfile {
     public static final String WEBHOOK_SECRET = "whsec_c2VjdXJpdHktdGVzdC1rZXktMDEyMzQ1Njc4OQ==";
     public static final String RECEIVER_TOKEN = "receiver-Bearer-8e2d4f";
     public static final String RECEIVER_PASSWORD = "receiver-Basic-3a9c71";
+    /** The token a chat service's webhook URL carries in its path. */
+    public static final String CHAT_URL_TOKEN = "XXXXchatPathSecret7d41";
+    /** A receiver whose URL carries its token in the path, as chat services' webhook URLs do. */
+    public static final String CHAT_URL = "http://127.0.0.1:9/services/T000/B000/" + CHAT_URL_TOKEN;
     public static final String LOG_FILE = "target/security-profile.log";
 
     @Override
@@ -47,6 +52,9 @@ public class SecurityProfile implements QuarkusTestProfile {
         c.put(b + "url", "http://127.0.0.1:9/basic");
         c.put(b + "basic-user", "hook");
         c.put(b + "basic-password", RECEIVER_PASSWORD);
+        c.put("poolwatch.alerting.receivers.chat.url", CHAT_URL);
+        // Refused requests' entries are stored when their window ends: a short one, so tests see them stored.
+        c.put("poolwatch.alerting.audit.refused-window", "2s");
         c.put("poolwatch.alerting.outbox.path", "target/security-profile-outbox");
         c.put("quarkus.log.file.enabled", "true");
         c.put("quarkus.log.file.path", LOG_FILE);
