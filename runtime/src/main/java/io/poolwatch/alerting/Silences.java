@@ -78,7 +78,7 @@ public final class Silences {
             Limits.require("matchers[" + i + "].name", m.name(), Limits.MATCHER_NAME);
             Limits.require("matchers[" + i + "].value", m.value(), Limits.MATCHER_VALUE);
             if (m.name() == null || !LABEL.matcher(m.name()).matches()) {
-                throw new IllegalArgumentException("matchers[" + i + "].name=" + Limits.quote(m.name()) + ": accepted: a label name such as "
+                throw new IllegalArgumentException("matchers[].name=" + Limits.quote(m.name()) + ": accepted: a label name such as "
                         + "alertname, pool, workload, severity, instance, database, check");
             }
             if (m.value() == null) {
@@ -88,7 +88,7 @@ public final class Silences {
                 try {
                     com.google.re2j.Pattern.compile(m.value());
                 } catch (com.google.re2j.PatternSyntaxException e) {
-                    throw new IllegalArgumentException("matchers[" + i + "].value=" + Limits.quote(m.value()) + ": not a regular expression "
+                    throw new IllegalArgumentException("matchers[].value=" + Limits.quote(m.value()) + ": not a regular expression "
                             + "in RE2 syntax, as Alertmanager's (" + Limits.quote(e.getDescription()) + ")");
                 }
             }

@@ -52,6 +52,9 @@ public final class Limits {
     /** {@code GET /api/v1/checks/{name}}: most results of its history per answer. */
     public static final int API_CHECK_HISTORY_MAX = 500;
 
+    /** Simulator faults kept for {@code GET /api/v1/simulator/faults} and the overview: the newest, ended ones beyond are dropped. */
+    public static final int FAULTS_KEPT = 100;
+
     /** The alerts page: silences shown per page ({@code ?silences-from=} for the next ones). */
     public static final int PAGE_SILENCES = 50;
     /** The dashboard: silence ids shown with one silenced alert (the rest are counted). */

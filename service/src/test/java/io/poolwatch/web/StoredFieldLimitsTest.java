@@ -173,8 +173,9 @@ class StoredFieldLimitsTest {
 
         int before = stored();
         CsrfForm.given().formParam("matcher", "pool").formParam("op", "=").formParam("value", "jobs").formParam("duration", "1h")
-                .formParam("comment", "why").formParam("createdBy", "b".repeat(30_000)).when().post("/actions/silences").then().statusCode(400)
-                .body(containsString("createdBy: 30000 characters given; accepted: at most " + Limits.SILENCE_CREATED_BY));
+                .formParam("comment", "why").formParam("createdBy", "b".repeat(Limits.SILENCE_CREATED_BY + 1)).when().post("/actions/silences")
+                .then().statusCode(400).body(containsString("createdBy: " + (Limits.SILENCE_CREATED_BY + 1) + " characters given; accepted: at most "
+                        + Limits.SILENCE_CREATED_BY));
         assertEquals(before, stored(), "nothing stored");
     }
 
@@ -259,6 +260,24 @@ class StoredFieldLimitsTest {
         Matcher m = NEXT.matcher(link);
         assertTrue(m.find(), link);
         return m.group(1);
+    }
+
+    @Test
+    @Order(4)
+    void theSimulatorKeepsABoundedListOfFaults() throws Exception {
+        int started = Limits.FAULTS_KEPT + 5;
+        int last = 0;
+        for (int i = 0; i < started; i++) {
+            io.poolwatch.testing.Await.until("fewer than 10 faults running", () -> given().when().get("/api/v1/simulator/faults").then()
+                    .extract().jsonPath().getList("findAll { it.state == 'running' }").size() < 10);
+            last = given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1ms").then()
+                    .statusCode(202).extract().path("id");
+        }
+        io.poolwatch.testing.Await.until("every fault has ended", () -> given().when().get("/api/v1/simulator/faults").then().extract()
+                .jsonPath().getList("findAll { it.state == 'running' }").isEmpty());
+        List<Integer> ids = given().when().get("/api/v1/simulator/faults").then().statusCode(200).extract().jsonPath().getList("id", Integer.class);
+        assertEquals(Limits.FAULTS_KEPT, ids.size(), started + " started; the newest " + Limits.FAULTS_KEPT + " kept");
+        assertEquals(last, ids.get(0), "newest first");
     }
 
     @Test
