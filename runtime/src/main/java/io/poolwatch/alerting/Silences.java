@@ -21,7 +21,7 @@ public final class Silences {
     public static final Duration MAX_LENGTH = Duration.ofDays(30);
     /** Expired silences kept in the list for this long. */
     static final Duration EXPIRED_RETENTION = Duration.ofDays(1);
-    static final int MAX_SILENCES = io.poolwatch.config.Limits.SILENCES;
+    static final int MAX_SILENCES = Limits.SILENCES;
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private final List<Silence> silences = new CopyOnWriteArrayList<>();

@@ -35,7 +35,7 @@ import io.poolwatch.testing.TestDatabases;
 /**
  * Every field of a silence has a length limit ({@link Limits}): one over is refused naming the field, the limit and the
  * length given, with nothing kept; one at the limit is accepted. The number kept is bounded. The store refuses an
- * oversized silence too, and reads one an older version wrote within the limits, on H2 and a real PostgreSQL.
+ * oversized silence too, and reads one an older version wrote within the limits, on H2, a real PostgreSQL and MariaDB.
  */
 class SilenceLimitsTest {
 
@@ -138,7 +138,7 @@ class SilenceLimitsTest {
 
     // ---- the store ----------------------------------------------------------------------------------------------
 
-    static final String PG_DATABASE = "poolwatch_silence_limits_test";
+    static final String DATABASE = "poolwatch_silence_limits_test";
 
     record Store(String name, DatabaseKind kind, DataSource dataSource, String table) {
         @Override
@@ -153,15 +153,22 @@ class SilenceLimitsTest {
         TestDatabases.Server pg = TestDatabases.postgres();
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(),
                 pg.password()); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + PG_DATABASE);
-            st.execute("CREATE DATABASE " + PG_DATABASE);
+            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
+            st.execute("CREATE DATABASE " + DATABASE);
         }
         PGSimpleDataSource postgres = new PGSimpleDataSource();
-        postgres.setUrl("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + PG_DATABASE);
+        postgres.setUrl("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE);
         postgres.setUser(pg.user());
         postgres.setPassword(pg.password());
+        try (Connection c = DriverManager.getConnection(TestDatabases.mariadbUrl()); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
+            st.execute("CREATE DATABASE " + DATABASE);
+        }
+        DataSource mariadb = new org.mariadb.jdbc.MariaDbDataSource(
+                TestDatabases.mariadbUrl().replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?"));
         return Stream.of(new Store("H2", DatabaseKind.H2, h2, "poolwatch_silences"),
-                new Store("PostgreSQL", DatabaseKind.POSTGRESQL, postgres, "poolwatch.silences"));
+                new Store("PostgreSQL", DatabaseKind.POSTGRESQL, postgres, "poolwatch.silences"),
+                new Store("MariaDB", DatabaseKind.MARIADB, mariadb, "poolwatch_silences"));
     }
 
     @ParameterizedTest(name = "{0}")
