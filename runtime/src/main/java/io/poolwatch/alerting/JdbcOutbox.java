@@ -399,8 +399,24 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         return dialect == Dialect.POSTGRESQL ? "poolwatch.silences" : "poolwatch_silences";
     }
 
+    /**
+     * The longest matchers' JSON a silence within {@link io.poolwatch.config.Limits} can have (every character a six-character escape, the
+     * most JSON spends on one): longer text, written by a version before the limits, is not even read.
+     */
+    static final int MAX_MATCHERS_JSON = io.poolwatch.config.Limits.SILENCE_MATCHERS
+            * (6 * (io.poolwatch.config.Limits.MATCHER_NAME + io.poolwatch.config.Limits.MATCHER_VALUE) + 64);
+
+    /**
+     * Refuses a silence over {@link io.poolwatch.config.Limits}' bounds: {@link Silences} checks them before this, so only a
+     * caller that skipped it gets here, and nothing it stores can make a page unbounded.
+     */
     @Override
     public void save(Silence s) {
+        try {
+            Silences.validate(s.matchers(), s.createdBy(), s.comment());
+        } catch (IllegalArgumentException e) {
+            throw new OutboxException("silence " + s.id() + " not written: " + e.getMessage(), e);
+        }
         String json;
         try {
             json = JSON.writeValueAsString(s.matchers());
@@ -425,28 +441,73 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         });
     }
 
+    /**
+     * The stored silences ending after {@code endedAfter}. A row written before the limits of
+     * {@link io.poolwatch.config.Limits} is read within them: its {@code createdBy} and {@code comment}, shown only, are cut
+     * to their limits; one whose matchers exceed theirs is left out (with a warning naming its id), since a matcher cut
+     * or dropped would silence other alerts than the one it was made for: alerts it covered are notified again, the
+     * safe side. Matchers' text over {@link #MAX_MATCHERS_JSON} is not even read into memory.
+     */
     @Override
     public List<Silence> load(Instant endedAfter) {
         return inTransaction("reading silences", c -> {
             List<Silence> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, matchers, starts_at, ends_at, created_by, comment FROM "
-                    + silencesTable() + " WHERE ends_at > ? ORDER BY starts_at, id")) {
-                ps.setLong(1, endedAfter.toEpochMilli());
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, CASE WHEN LENGTH(matchers) <= ? THEN matchers ELSE NULL END, "
+                    + "starts_at, ends_at, created_by, comment FROM " + silencesTable() + " WHERE ends_at > ? ORDER BY starts_at, id")) {
+                ps.setInt(1, MAX_MATCHERS_JSON);
+                ps.setLong(2, endedAfter.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        String id = rs.getString(1);
+                        String text = rs.getString(2);
                         List<Silence.Matcher> matchers;
                         try {
-                            matchers = List.of(JSON.readValue(rs.getString(2), Silence.Matcher[].class));
+                            matchers = text == null ? null : List.of(JSON.readValue(text, Silence.Matcher[].class));
                         } catch (java.io.IOException e) {
-                            throw new SQLException("silence " + rs.getString(1) + " has unreadable matchers: " + e.getMessage(), e);
+                            throw new SQLException("silence " + id + " has unreadable matchers: " + e.getMessage(), e);
                         }
-                        out.add(new Silence(rs.getString(1), matchers, Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
-                                rs.getString(5), rs.getString(6)));
+                        String createdBy = io.poolwatch.config.Limits.cut(rs.getString(5), io.poolwatch.config.Limits.SILENCE_CREATED_BY);
+                        String comment = io.poolwatch.config.Limits.cut(rs.getString(6), io.poolwatch.config.Limits.SILENCE_COMMENT);
+                        String over = matchers == null ? "matchers: over " + MAX_MATCHERS_JSON + " characters of JSON" : overLimit(matchers);
+                        if (over != null) {
+                            if (oversized.add(id)) {
+                                SILENCE_LOG.warnf("silence %s is left out: it was stored before the limits and exceeds them (%s)", id, over);
+                            }
+                            continue;
+                        }
+                        out.add(new Silence(id, matchers, Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
+                                createdBy, comment));
                     }
                 }
             }
             return out;
         });
+    }
+
+    private static final org.jboss.logging.Logger SILENCE_LOG = org.jboss.logging.Logger.getLogger(JdbcOutbox.class);
+
+    /** Ids of stored silences left out for exceeding the limits, so each is warned about once. */
+    private final java.util.Set<String> oversized = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** What exceeds the matchers' limits, or null. */
+    private static String overLimit(List<Silence.Matcher> matchers) {
+        if (matchers.size() > io.poolwatch.config.Limits.SILENCE_MATCHERS) {
+            return "matchers: " + matchers.size() + "; accepted: at most " + io.poolwatch.config.Limits.SILENCE_MATCHERS;
+        }
+        for (int i = 0; i < matchers.size(); i++) {
+            Silence.Matcher m = matchers.get(i);
+            if (m == null || m.name() == null || m.value() == null) {
+                return "matchers[" + i + "]: incomplete";
+            }
+            if (m.name().length() > io.poolwatch.config.Limits.MATCHER_NAME) {
+                return "matchers[" + i + "].name: " + m.name().length() + " characters; accepted: at most " + io.poolwatch.config.Limits.MATCHER_NAME;
+            }
+            if (m.value().length() > io.poolwatch.config.Limits.MATCHER_VALUE) {
+                return "matchers[" + i + "].value: " + m.value().length() + " characters; accepted: at most "
+                        + io.poolwatch.config.Limits.MATCHER_VALUE;
+            }
+        }
+        return null;
     }
 
     // ---- audit ----------------------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import io.poolwatch.config.Limits;
+
 /** The silences: created, listed and expired by admins; consulted at every evaluation. Thread-safe. */
 public final class Silences {
 
@@ -19,7 +21,7 @@ public final class Silences {
     public static final Duration MAX_LENGTH = Duration.ofDays(30);
     /** Expired silences kept in the list for this long. */
     static final Duration EXPIRED_RETENTION = Duration.ofDays(1);
-    static final int MAX_SILENCES = 1000;
+    static final int MAX_SILENCES = Limits.SILENCES;
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private final List<Silence> silences = new CopyOnWriteArrayList<>();
@@ -39,43 +41,71 @@ public final class Silences {
         // Milliseconds, as stored: a silence read back from the store equals the one made.
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         endsAt = endsAt == null ? null : endsAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        validate(matchers, createdBy, comment);
+        if (endsAt == null || !endsAt.isAfter(now) || endsAt.isAfter(now.plus(MAX_LENGTH))) {
+            throw new IllegalArgumentException("endsAt=" + endsAt + ": accepted: a time after now and at most 30 days ahead "
+                    + "(or duration, such as 2h)");
+        }
+        prune(now);
+        if (silences.size() >= MAX_SILENCES) {
+            throw new FullException("silences: " + silences.size() + " kept (active, or ended within the last day); accepted: at most "
+                    + MAX_SILENCES + "; end or wait out others first");
+        }
+        Silence s = new Silence(UUID.randomUUID().toString(), List.copyOf(matchers), now, endsAt, createdBy == null ? "unknown" : createdBy,
+                comment);
+        persist(s);
+        silences.add(s);
+        return s;
+    }
+
+    /**
+     * Checks every field of a silence against {@link Limits} and Alertmanager's rules, before anything is stored; throws
+     * {@link IllegalArgumentException} naming the field, the value (quoted, cut if long) and what is accepted.
+     */
+    public static void validate(List<Silence.Matcher> matchers, String createdBy, String comment) {
         if (matchers == null || matchers.isEmpty()) {
             throw new IllegalArgumentException("matchers: none given; accepted: at least one {name, value, isRegex, isEqual}, "
                     + "such as {\"name\": \"alertname\", \"value\": \"pool-utilization\"}");
         }
-        for (Silence.Matcher m : matchers) {
+        if (matchers.size() > Limits.SILENCE_MATCHERS) {
+            throw new IllegalArgumentException("matchers: " + matchers.size() + " given; accepted: at most " + Limits.SILENCE_MATCHERS);
+        }
+        for (int i = 0; i < matchers.size(); i++) {
+            Silence.Matcher m = matchers.get(i);
+            if (m == null) {
+                throw new IllegalArgumentException("matchers[" + i + "]: null; accepted: {name, value, isRegex, isEqual}");
+            }
+            Limits.require("matchers[" + i + "].name", m.name(), Limits.MATCHER_NAME);
+            Limits.require("matchers[" + i + "].value", m.value(), Limits.MATCHER_VALUE);
             if (m.name() == null || !LABEL.matcher(m.name()).matches()) {
-                throw new IllegalArgumentException("matchers[].name=" + m.name() + ": accepted: a label name such as alertname, pool, workload, "
-                        + "severity, instance, database, check");
+                throw new IllegalArgumentException("matchers[].name=" + Limits.quote(m.name()) + ": accepted: a label name such as "
+                        + "alertname, pool, workload, severity, instance, database, check");
             }
             if (m.value() == null) {
-                throw new IllegalArgumentException("matchers[].value: missing for label '" + m.name() + "'");
+                throw new IllegalArgumentException("matchers[" + i + "].value: missing for label '" + m.name() + "'");
             }
             if (m.isRegex()) {
                 try {
                     com.google.re2j.Pattern.compile(m.value());
                 } catch (com.google.re2j.PatternSyntaxException e) {
-                    throw new IllegalArgumentException("matchers[].value=" + m.value() + ": not a regular expression in RE2 syntax, as "
-                            + "Alertmanager's (" + e.getDescription() + ")");
+                    throw new IllegalArgumentException("matchers[].value=" + Limits.quote(m.value()) + ": not a regular expression "
+                            + "in RE2 syntax, as Alertmanager's (" + Limits.quote(e.getDescription()) + ")");
                 }
             }
         }
-        if (endsAt == null || !endsAt.isAfter(now) || endsAt.isAfter(now.plus(MAX_LENGTH))) {
-            throw new IllegalArgumentException("endsAt=" + endsAt + ": accepted: a time after now and at most 30 days ahead "
-                    + "(or duration, such as 2h)");
-        }
+        Limits.require("createdBy", createdBy, Limits.SILENCE_CREATED_BY);
         if (comment == null || comment.isBlank()) {
             throw new IllegalArgumentException("comment: missing; accepted: a few words saying why");
         }
-        prune(now);
-        if (silences.size() >= MAX_SILENCES) {
-            throw new IllegalArgumentException("silences: " + silences.size() + " exist; accepted: at most " + MAX_SILENCES);
+        Limits.require("comment", comment, Limits.SILENCE_COMMENT);
+    }
+
+    /** A silence refused because {@link Limits#SILENCES} are kept already: a conflict with the state, not a bad field. */
+    public static final class FullException extends IllegalArgumentException {
+
+        FullException(String message) {
+            super(message);
         }
-        Silence s = new Silence(UUID.randomUUID().toString(), List.copyOf(matchers), now, endsAt, createdBy == null ? "unknown" : createdBy,
-                comment.length() > 500 ? comment.substring(0, 500) : comment);
-        persist(s);
-        silences.add(s);
-        return s;
     }
 
     /** Stored before it takes effect: a silence that could not be kept is refused, not kept only until a restart. */

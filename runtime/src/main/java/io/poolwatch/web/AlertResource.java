@@ -17,6 +17,7 @@ import io.poolwatch.alerting.AlertRule;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.RuleSettings;
 import io.poolwatch.config.Durations;
+import io.poolwatch.config.Limits;
 
 /** Alerts and the rules in effect, as JSON. */
 @jakarta.inject.Singleton
@@ -39,13 +40,19 @@ public class AlertResource {
     public record AlertList(Instant evaluatedAt, List<Alert> alerts) {
     }
 
-    /** Active and recently resolved alerts; {@code ?state=firing} (or pending, resolved) for one state only. */
+    /**
+     * Active and recently resolved alerts; {@code ?state=firing} (or pending, resolved) for one state only. At most
+     * {@code ?limit=} of them (default {@value Limits#API_ALERTS_DEFAULT}, at most {@value Limits#API_ALERTS_MAX}) from
+     * {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
+     */
     @GET
-    public AlertList list(@QueryParam("state") String state) {
+    public jakarta.ws.rs.core.Response list(@QueryParam("state") String state, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset) {
         if (state != null && !state.isBlank() && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(java.util.Locale.ROOT))) {
             throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.status(400).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
-                    .entity(new ApiError("state=" + state + ": accepted: pending, firing, resolved", 400)).build());
+                    .entity(new ApiError("state=" + Limits.quote(state) + ": accepted: pending, firing, resolved", 400)).build());
         }
+        Paging paging = Paging.of(limit, offset, Limits.API_ALERTS_DEFAULT, Limits.API_ALERTS_MAX);
         List<Alert> out = new ArrayList<>();
         for (Alert a : alerting.alerts()) {
             if (state == null || state.isBlank() || a.state().equalsIgnoreCase(state)) {
@@ -57,7 +64,8 @@ public class AlertResource {
             case Alert.PENDING -> 1;
             default -> 2;
         }).thenComparing(Alert::activeAt, Comparator.reverseOrder()));
-        return new AlertList(alerting.lastEvaluation().orElse(null), out);
+        String query = state == null || state.isBlank() ? "" : "state=" + state.toLowerCase(java.util.Locale.ROOT);
+        return paging.ok(new AlertList(alerting.lastEvaluation().orElse(null), paging.slice(out)), out.size(), "/api/v1/alerts", query);
     }
 
     /**

@@ -12,6 +12,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -21,6 +22,7 @@ import io.poolwatch.checks.CheckResult;
 import io.poolwatch.checks.ConsistencyChecks;
 import io.poolwatch.checks.UnknownCheckException;
 import io.poolwatch.config.Durations;
+import io.poolwatch.config.Limits;
 
 /** The consistency checks as JSON: definitions, latest results and history; a run on request. */
 @jakarta.inject.Singleton
@@ -76,18 +78,34 @@ public class CheckResource {
     public record CheckDetail(CheckView check, Map<String, String> parameters, Long watermark, long skippedRuns, List<CheckResult> history) {
     }
 
+    /**
+     * The checks: {@code ?limit=} of them (default {@value Limits#API_CHECKS_DEFAULT}, at most {@value Limits#API_CHECKS_MAX})
+     * from {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
+     */
     @GET
-    public List<CheckView> list() {
-        return checks.definitions().stream().map(d -> CheckView.of(d, checks)).toList();
+    public Response list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        Paging paging = Paging.of(limit, offset, Limits.API_CHECKS_DEFAULT, Limits.API_CHECKS_MAX);
+        List<CheckDefinition> all = checks.definitions();
+        return paging.ok(paging.slice(all).stream().map(d -> CheckView.of(d, checks)).toList(), all.size(), "/api/v1/checks", "");
     }
 
+    /**
+     * One check, with {@code ?limit=} results of its history (default {@value Limits#API_CHECK_HISTORY_DEFAULT}, at most
+     * {@value Limits#API_CHECK_HISTORY_MAX}) from {@code ?offset=}; {@code X-Total-Count} counts the history.
+     */
     @GET
     @Path("{name}")
-    public CheckDetail get(@PathParam("name") String name) {
+    public Response get(@PathParam("name") String name, @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         CheckDefinition d = checks.definition(name);
+        Paging paging = Paging.of(limit, offset, Limits.API_CHECK_HISTORY_DEFAULT, Limits.API_CHECK_HISTORY_MAX);
         var mark = checks.watermark(name);
-        return new CheckDetail(CheckView.of(d, checks), d.parameters(), mark.isPresent() ? mark.getAsLong() : null, checks.skipped(name),
-                checks.history(name));
+        List<CheckResult> history = checks.history(name);
+        return paging.ok(new CheckDetail(CheckView.of(d, checks), d.parameters(), mark.isPresent() ? mark.getAsLong() : null,
+                checks.skipped(name), paging.slice(history)), history.size(), "/api/v1/checks/" + enc(name), "");
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Runs a check now and answers with its result (admin action). A run already in progress is joined, not doubled. */

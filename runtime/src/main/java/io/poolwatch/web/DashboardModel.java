@@ -80,6 +80,17 @@ public final class DashboardModel {
     public record AlertRow(String fingerprint, String name, String state, String severity, String subject, String link, String summary,
             String description, double value, double threshold, String operator, String unit, Instant since, Instant activeAt,
             boolean silenced, List<String> silencedBy, Map<String, String> labels) {
+
+        /** The ids of silences shown with it: at most {@link io.poolwatch.config.Limits#PAGE_SILENCED_BY}. */
+        public List<String> silencedByShown() {
+            return silencedBy.size() > io.poolwatch.config.Limits.PAGE_SILENCED_BY
+                    ? silencedBy.subList(0, io.poolwatch.config.Limits.PAGE_SILENCED_BY) : silencedBy;
+        }
+
+        /** How many silences beyond those shown also match it. */
+        public int silencedByMore() {
+            return silencedBy.size() - silencedByShown().size();
+        }
     }
 
     /** The banner of firing and pending alerts on top of the overview. */
@@ -285,11 +296,33 @@ public final class DashboardModel {
         }
     }
 
-    /** The alerts page. */
+    /**
+     * The alerts page.
+     *
+     * @param silences one page of the silences: at most {@link io.poolwatch.config.Limits#PAGE_SILENCES}
+     * @param silencesTotal how many silences there are
+     * @param silencesFrom the position of the first shown (0 for the newest)
+     * @param silencesNext the link to the next (older) ones, or null
+     * @param silencesPrevious the link to the previous (newer) ones, or null
+     */
     @TemplateData
     public record AlertsPage(List<AlertRow> firing, List<AlertRow> pending, List<AlertRow> silenced, List<AlertRow> resolved,
             Instant evaluatedAt, List<RuleRow> rules, List<SilenceRow> silences, boolean receiversAvailable, String outbox,
-            List<ReceiverRow> receivers, int unqueued, SilenceForm form) {
+            List<ReceiverRow> receivers, int unqueued, SilenceForm form, int silencesTotal, int silencesFrom, String silencesNext,
+            String silencesPrevious) {
+
+        /** A page showing every silence given (one page of them). */
+        public AlertsPage(List<AlertRow> firing, List<AlertRow> pending, List<AlertRow> silenced, List<AlertRow> resolved,
+                Instant evaluatedAt, List<RuleRow> rules, List<SilenceRow> silences, boolean receiversAvailable, String outbox,
+                List<ReceiverRow> receivers, int unqueued, SilenceForm form) {
+            this(firing, pending, silenced, resolved, evaluatedAt, rules, silences, receiversAvailable, outbox, receivers, unqueued, form,
+                    silences.size(), 0, null, null);
+        }
+
+        /** The query that keeps the silences' position (for the fragment that refreshes them). */
+        public String silencesQuery() {
+            return silencesFrom == 0 ? "" : "&silences-from=" + silencesFrom;
+        }
     }
 
     /** The checks page. */

@@ -159,11 +159,20 @@ public class DashboardResource {
         return html(Templates.pool(page, view));
     }
 
+    /**
+     * The alerts page; its silences are shown {@link io.poolwatch.config.Limits#PAGE_SILENCES} at a time, from
+     * {@code ?silences-from=} (a position past the end, or not a number, shows the first ones).
+     */
     @GET
     @Path("alerts")
-    public Response alerts(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("silence") String silence) {
+    public Response alerts(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("silence") String silence,
+            @QueryParam("silences-from") String silencesFrom) {
         Page page = views.page("Alerts", "alerts", notice(done, null, null, null));
-        AlertsPage view = views.alertsPage(silence == null ? SilenceForm.blank() : views.silenceFormFor(silence));
+        int from = 0;
+        if (silencesFrom != null && silencesFrom.matches("[0-9]{1,6}")) {
+            from = Integer.parseInt(silencesFrom);
+        }
+        AlertsPage view = views.alertsPage(silence == null ? SilenceForm.blank() : views.silenceFormFor(silence), from);
         if (fragment != null) {
             return switch (fragment) {
                 case "active" -> html(Templates.alerts$active(page, view));

@@ -493,6 +493,15 @@ public class DashboardViews {
     // --- alerts --------------------------------------------------------------------------------------------------
 
     public AlertsPage alertsPage(SilenceForm form) {
+        return alertsPage(form, 0);
+    }
+
+    /**
+     * The alerts page, its silences from the {@code silencesFrom}-th (newest first), at most
+     * {@link io.poolwatch.config.Limits#PAGE_SILENCES} of them: with every field within its limit, the page's size is
+     * bounded whatever was stored.
+     */
+    public AlertsPage alertsPage(SilenceForm form, int silencesFrom) {
         List<AlertRow> firing = new ArrayList<>();
         List<AlertRow> pending = new ArrayList<>();
         List<AlertRow> silenced = new ArrayList<>();
@@ -513,8 +522,14 @@ public class DashboardViews {
         alerting.rules().global().forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, null))));
         alerting.rules().perWorkload().forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w)))));
         Instant now = clock.instant();
-        List<SilenceRow> silences = alerting.silences().all().stream().map(s -> new SilenceRow(s.id(), matchers(s), s.startsAt(), s.endsAt(),
-                s.createdBy(), s.comment(), s.active(now))).toList();
+        List<Silence> allSilences = alerting.silences().all();
+        int per = io.poolwatch.config.Limits.PAGE_SILENCES;
+        int from = Math.max(0, Math.min(silencesFrom, allSilences.size()));
+        List<SilenceRow> silences = allSilences.subList(from, Math.min(allSilences.size(), from + per)).stream()
+                .map(s -> new SilenceRow(s.id(), matchers(s), s.startsAt(), s.endsAt(), s.createdBy(), s.comment(), s.active(now))).toList();
+        String next = from + per < allSilences.size() ? RootPath.link("/alerts") + "?silences-from=" + (from + per) + "#silences-title" : null;
+        String previous = from > 0 ? RootPath.link("/alerts") + (from - per > 0 ? "?silences-from=" + (from - per) : "") + "#silences-title"
+                : null;
         List<ReceiverRow> receiverRows = new ArrayList<>();
         String outbox = null;
         for (ReceiverResource.ReceiverView r : receivers.list()) {
@@ -526,7 +541,7 @@ public class DashboardViews {
                     d == null ? 0 : d.rejected(), d == null ? 0 : d.givenUp(), d == null ? 0 : d.depth()));
         }
         return new AlertsPage(firing, pending, silenced, resolved, alerting.lastEvaluation().orElse(null), rules, silences,
-                !receiverRows.isEmpty(), outbox, receiverRows, alerting.unqueued(), form);
+                !receiverRows.isEmpty(), outbox, receiverRows, alerting.unqueued(), form, allSilences.size(), from, next, previous);
     }
 
     /** A silence form pre-filled with the labels that identify one alert (all but severity and instance). */

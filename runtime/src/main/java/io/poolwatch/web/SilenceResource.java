@@ -11,11 +11,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
+import io.poolwatch.alerting.Silences;
+import io.poolwatch.config.Limits;
 import io.poolwatch.config.Durations;
 
 /** Silences (admin actions): alerts matching one are still shown but not notified. */
@@ -42,9 +45,15 @@ public class SilenceResource {
     public record NewSilence(List<Silence.Matcher> matchers, String endsAt, String duration, String createdBy, String comment) {
     }
 
+    /**
+     * The silences, newest first: {@code ?limit=} of them (default {@value Limits#API_SILENCES_DEFAULT}, at most
+     * {@value Limits#API_SILENCES_MAX}) from {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
+     */
     @GET
-    public List<Silence> list() {
-        return alerting.silences().all();
+    public Response list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        Paging paging = Paging.of(limit, offset, Limits.API_SILENCES_DEFAULT, Limits.API_SILENCES_MAX);
+        List<Silence> all = alerting.silences().all();
+        return paging.ok(paging.slice(all), all.size(), "/api/v1/silences", "");
     }
 
     @POST
@@ -52,6 +61,15 @@ public class SilenceResource {
     public Response create(NewSilence request) {
         if (request == null) {
             return badRequest("body: missing; accepted: {\"matchers\": [...], \"duration\": \"2h\" or \"endsAt\": \"...\", \"comment\": \"...\"}");
+        }
+        List<Silence.Matcher> matchers = request.matchers() == null ? List.of() : request.matchers();
+        try {
+            // Every field against its limit first: nothing is computed from, or stored of, a request with one over.
+            Silences.validate(matchers, request.createdBy(), request.comment());
+            Limits.require("duration", request.duration(), Limits.TIME_TEXT);
+            Limits.require("endsAt", request.endsAt(), Limits.TIME_TEXT);
+        } catch (IllegalArgumentException e) {
+            return badRequest(e.getMessage());
         }
         Instant endsAt;
         try {
@@ -66,15 +84,15 @@ public class SilenceResource {
                 return badRequest("endsAt or duration: missing; accepted: an ISO-8601 time, or a duration such as 2h");
             }
         } catch (DateTimeParseException e) {
-            return badRequest("endsAt=" + request.endsAt() + ": not an ISO-8601 time such as 2026-11-22T18:00:00Z");
+            return badRequest("endsAt=" + Limits.quote(request.endsAt()) + ": not an ISO-8601 time such as 2026-11-22T18:00:00Z");
         } catch (IllegalArgumentException e) {
             return badRequest("duration: " + e.getMessage());
         }
         try {
-            List<Silence.Matcher> matchers = request.matchers() == null ? List.of()
-                    : request.matchers().stream().map(m -> new Silence.Matcher(m.name(), m.value(), m.isRegex(), m.isEqual())).toList();
             Silence s = alerting.silences().create(matchers, endsAt, request.createdBy(), request.comment());
             return Response.status(Response.Status.CREATED).entity(s).build();
+        } catch (Silences.FullException e) {
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON).entity(new ApiError(e.getMessage(), 409)).build();
         } catch (IllegalArgumentException e) {
             return badRequest(e.getMessage());
         } catch (IllegalStateException e) {
@@ -88,7 +106,8 @@ public class SilenceResource {
     @Path("{id}")
     public Response expire(@PathParam("id") String id) {
         return alerting.silences().expire(id).map(s -> Response.ok(s).build())
-                .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).entity(new ApiError("no silence with id '" + id + "'", 404)).build());
+                .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).entity(new ApiError("no silence with id '" + Limits.quote(id) + "'", 404))
+                        .build());
     }
 
     private static Response badRequest(String message) {

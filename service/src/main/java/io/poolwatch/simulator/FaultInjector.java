@@ -92,6 +92,10 @@ public final class FaultInjector {
         Instant now = Instant.now();
         Fault fault = new Fault(ids.incrementAndGet(), kind.name().toLowerCase(Locale.ROOT), pool.name(), now, now.plus(length), "running");
         faults.add(fault);
+        // The list is shown and returned whole: the oldest ended faults go beyond Limits.FAULTS_KEPT (running ones are at most MAX_RUNNING).
+        for (int over = faults.size() - io.poolwatch.config.Limits.FAULTS_KEPT; over > 0; over--) {
+            faults.stream().filter(f -> !f.state().equals("running")).findFirst().ifPresent(faults::remove);
+        }
         Thread t = new Thread(() -> run(fault, kind, pool, length), "fault-" + fault.kind() + "-" + pool.name() + "-" + fault.id());
         t.setDaemon(true);
         t.start();
