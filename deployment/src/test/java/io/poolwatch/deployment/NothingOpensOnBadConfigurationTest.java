@@ -10,7 +10,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.poolwatch.config.InvalidConfigurationException;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -31,7 +30,7 @@ class NothingOpensOnBadConfigurationTest {
         test.overrideConfigKey("quarkus.http.test-port", "0");
         test.overrideConfigKey("quarkus.devservices.enabled", "false");
         test.overrideConfigKey("poolwatch.alerting.outbox.path", "target/outbox-nothing-opens");
-        test.overrideConfigKey("poolwatch.test.fallback-flag", STARTED);
+        test.overrideConfigKey("test.startup-validation.fallback-flag", STARTED);
         test.overrideConfigKey("poolwatch.consistency.checks.nightly.kind", "sql");
         test.overrideConfigKey("poolwatch.consistency.checks.nightly.sql", "select 1");
         test.overrideConfigKey("poolwatch.consistency.checks.nightly.schedule", "every tuesday");
@@ -39,14 +38,7 @@ class NothingOpensOnBadConfigurationTest {
         return test.assertException(t -> {
             String all = InvalidConfigurationTest.messages(t);
             assertNull(System.getProperty(STARTED), "the database was started before the configuration was refused:\n" + all);
-            InvalidConfigurationException refused = null;
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                if (c instanceof InvalidConfigurationException e) {
-                    refused = e;
-                }
-            }
-            assertTrue(refused != null, "not refused as an invalid configuration:\n" + all);
-            List<String> problems = refused.problems();
+            List<String> problems = StartupValidationTest.problems(t);
             assertEquals(2, problems.size(), String.join("\n", problems));
             assertTrue(problems.stream().anyMatch(p -> p.startsWith("poolwatch.consistency.checks.\"nightly\".schedule")), all);
             assertTrue(problems.stream().anyMatch(p -> p.startsWith("poolwatch.alerting.receivers.\"Bad Name\"")), all);

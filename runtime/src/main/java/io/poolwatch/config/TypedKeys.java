@@ -40,7 +40,14 @@ final class TypedKeys {
     static final String MAPPINGS = "META-INF/poolwatch-config-mappings";
     private static final String MAP_KEY = "(?:\"[^\"]*\"|[^.\"]+)";
 
-    /** A typed key: the names it matches, how its value is converted, and the value used when it is not set. */
+    /**
+     * A typed key.
+     *
+     * @param name the names it matches
+     * @param converter how its value is converted; throws {@link IllegalArgumentException} saying what is accepted
+     * @param builtIn the value the mapping takes in place of one that cannot be converted: the key's default, or for a
+     *        required key without one (a map's values) a placeholder of its type; empty for an optional key
+     */
     record Key(Pattern name, Function<String, ?> converter, Optional<String> builtIn) {
     }
 
@@ -110,11 +117,15 @@ final class TypedKeys {
     }
 
     private void member(Method m, Type type, String key) {
+        member(m, type, key, false);
+    }
+
+    private void member(Method m, Type type, String key, boolean optional) {
         Class<?> raw = rawClass(type);
         if (raw == Optional.class) {
-            member(m, argument(type, 0), key);
+            member(m, argument(type, 0), key, true);
         } else if (Map.class.isAssignableFrom(raw)) {
-            member(m, argument(type, 1), key + "\\." + MAP_KEY);
+            member(m, argument(type, 1), key + "\\." + MAP_KEY, false);
         } else if (Collection.class.isAssignableFrom(raw) || raw == String.class) {
             return; // strings, and lists of them, are never refused by conversion
         } else if (raw.isInterface() && raw.getPackageName().startsWith("io.poolwatch")) {
@@ -123,6 +134,10 @@ final class TypedKeys {
             Function<String, ?> converter = converter(m, raw);
             if (converter != null) {
                 Optional<String> builtIn = Optional.ofNullable(m.getAnnotation(WithDefault.class)).map(WithDefault::value);
+                if (builtIn.isEmpty() && !optional) {
+                    // Start-up is refused whenever a value is replaced, so the placeholder is never used.
+                    builtIn = Optional.of(placeholder(raw));
+                }
                 keys.add(new Key(Pattern.compile(key), converter, builtIn));
             }
         }
@@ -181,6 +196,20 @@ final class TypedKeys {
         }
         // Booleans without a strict converter take any word (SmallRye's rule), so nothing is refused.
         return null;
+    }
+
+    /** A value every converter of {@code type} takes. */
+    private static String placeholder(Class<?> type) {
+        if (type.isEnum()) {
+            return ((Enum<?>) type.getEnumConstants()[0]).name();
+        }
+        if (type == Duration.class) {
+            return "0s";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "false";
+        }
+        return "0";
     }
 
     private static Class<?> rawClass(Type type) {

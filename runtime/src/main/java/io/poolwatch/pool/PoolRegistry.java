@@ -45,14 +45,12 @@ public class PoolRegistry {
     private final List<MonitorTarget> monitorTargets = new java.util.ArrayList<>();
     private final List<WorkloadPool> monitorPools = new java.util.ArrayList<>();
 
-    PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks,
-            Instance<io.poolwatch.config.ConfigurationCheck> parts) {
+    PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks, StartupValidator validator) {
         this.config = config;
-        FallbackDatabase fallback = fallbacks.isResolvable() ? fallbacks.get() : null;
-        String note = fallback != null && !fallback.enabled() ? " (" + fallback.enabledKey() + "=false)" : "";
         // Every part of the configuration is checked before anything is started or opened: one refusal lists every problem.
-        io.poolwatch.config.StartupValidation.validate(config, rawConfig, fallback != null && fallback.enabled(),
-                fallback != null ? fallback.kind() : io.poolwatch.config.DatabaseKind.POSTGRESQL, note, parts);
+        validator.validate();
+        FallbackDatabase fallback = fallbacks.isResolvable() ? fallbacks.get() : null;
+        String note = StartupValidator.fallbackNote(fallback);
         boolean[] started = new boolean[1];
         java.util.Optional<java.util.function.Supplier<String>> fallbackUrl = fallback != null && fallback.enabled()
                 ? java.util.Optional.of(() -> {
