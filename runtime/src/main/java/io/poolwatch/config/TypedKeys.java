@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import org.eclipse.microprofile.config.spi.Converter;
-
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -67,15 +65,24 @@ final class TypedKeys {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         String name = line.trim();
                         if (!name.isEmpty() && !name.startsWith("#")) {
-                            index.add(Class.forName(name, false, loader));
+                            index.addListed(name, loader);
                         }
                     }
                 }
             }
-        } catch (IOException | ClassNotFoundException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot read the configuration mappings listed in " + MAPPINGS + ": " + e.getMessage(), e);
         }
         return index;
+    }
+
+    /** A mapping an application lists; one that cannot be read here is left to SmallRye's own conversion. */
+    private void addListed(String name, ClassLoader loader) {
+        try {
+            add(Class.forName(name, false, loader));
+        } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+            org.jboss.logging.Logger.getLogger(TypedKeys.class).debugf("configuration mapping %s not read: %s", name, e);
+        }
     }
 
     /** The typed keys of one mapping (for tests). */
@@ -88,11 +95,26 @@ final class TypedKeys {
     }
 
     private void add(Class<?> mapping) {
-        ConfigMapping root = mapping.getAnnotation(ConfigMapping.class);
-        if (root == null) {
+        // Annotations are read by name: a mapping listed by an application may come with SmallRye's classes from another class loader.
+        Optional<Object> prefix = annotation(mapping, ConfigMapping.class, "prefix");
+        if (prefix.isEmpty()) {
             throw new IllegalArgumentException(mapping.getName() + " is not a @ConfigMapping");
         }
-        group(mapping, Pattern.quote(root.prefix()));
+        group(mapping, Pattern.quote((String) prefix.get()));
+    }
+
+    /** An attribute of the annotation of {@code type} on {@code element}, found by the annotation's name. */
+    private static Optional<Object> annotation(java.lang.reflect.AnnotatedElement element, Class<?> type, String attribute) {
+        for (java.lang.annotation.Annotation a : element.getAnnotations()) {
+            if (a.annotationType().getName().equals(type.getName())) {
+                try {
+                    return Optional.ofNullable(attribute == null ? a : a.annotationType().getMethod(attribute).invoke(a));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read @" + type.getSimpleName() + " of " + element, e);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The key a typed {@code name} matches, if any. */
@@ -110,8 +132,8 @@ final class TypedKeys {
             if (m.isDefault() || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0 || m.getDeclaringClass() == Object.class) {
                 continue;
             }
-            String key = m.isAnnotationPresent(WithParentName.class) ? prefix
-                    : prefix + "\\." + Pattern.quote(m.isAnnotationPresent(WithName.class) ? m.getAnnotation(WithName.class).value() : kebab(m.getName()));
+            String key = annotation(m, WithParentName.class, null).isPresent() ? prefix
+                    : prefix + "\\." + Pattern.quote(annotation(m, WithName.class, "value").map(String.class::cast).orElse(kebab(m.getName())));
             member(m, m.getGenericReturnType(), key);
         }
     }
@@ -133,7 +155,7 @@ final class TypedKeys {
         } else {
             Function<String, ?> converter = converter(m, raw);
             if (converter != null) {
-                Optional<String> builtIn = Optional.ofNullable(m.getAnnotation(WithDefault.class)).map(WithDefault::value);
+                Optional<String> builtIn = annotation(m, WithDefault.class, "value").map(String.class::cast);
                 if (builtIn.isEmpty() && !optional) {
                     // Start-up is refused whenever a value is replaced, so the placeholder is never used.
                     builtIn = Optional.of(placeholder(raw));
@@ -145,13 +167,26 @@ final class TypedKeys {
 
     @SuppressWarnings({ "rawtypes", "unchecked" })
     private static Function<String, ?> converter(Method m, Class<?> type) {
-        WithConverter with = m.getAnnotation(WithConverter.class);
-        if (with != null) {
+        Optional<Object> with = annotation(m, WithConverter.class, "value");
+        if (with.isPresent()) {
+            Class<?> type2 = (Class<?>) with.get();
             try {
-                Converter<?> c = with.value().getDeclaredConstructor().newInstance();
-                return c::convert;
+                Object c = type2.getDeclaredConstructor().newInstance();
+                Method convert = type2.getMethod("convert", String.class);
+                return v -> {
+                    try {
+                        return convert.invoke(c, v);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        if (e.getCause() instanceof RuntimeException r) {
+                            throw r instanceof IllegalArgumentException ? r : new IllegalArgumentException(r.getMessage(), r);
+                        }
+                        throw new IllegalStateException(e.getCause());
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot create " + with.value().getName(), e);
+                throw new IllegalStateException("cannot create " + type2.getName(), e);
             }
         }
         if (type == Integer.class || type == int.class) {

@@ -25,6 +25,30 @@ import io.smallrye.config.Priorities;
  * so it judges the value the mapping would convert.
  */
 @Priority(Priorities.APPLICATION + 100)
+// TypedKeys reads the mapping's methods and annotations, and creates its converters, at run time: in a native image too.
+@io.quarkus.runtime.annotations.RegisterForReflection(targets = { PoolwatchConfig.class,
+        PoolwatchConfig.HttpConfig.class,
+        PoolwatchConfig.DashboardConfig.class,
+        PoolwatchConfig.SecurityConfig.class,
+        PoolwatchConfig.ClusterConfig.class,
+        PoolwatchConfig.AlertingConfig.class,
+        PoolwatchConfig.RuleConfig.class,
+        PoolwatchConfig.ReceiverConfig.class,
+        PoolwatchConfig.OutboxConfig.class,
+        PoolwatchConfig.ConsistencyConfig.class,
+        PoolwatchConfig.HealthConfig.class,
+        PoolwatchConfig.PoolConfig.class,
+        PoolwatchConfig.TlsConfig.class,
+        PoolwatchConfig.ReplicaConfig.class,
+        PoolwatchConfig.ReadRoutingConfig.class,
+        PoolwatchConfig.MonitoringConfig.class,
+        PoolwatchConfig.ReadReplicasConfig.class,
+        PoolwatchConfig.SamplingConfig.class,
+        PoolwatchConfig.ShutdownConfig.class,
+        PoolwatchConfig.TransactionsConfig.class,
+        Converters.DurationConverter.class,
+        Converters.StrictBooleanConverter.class,
+        Converters.IntegerConverter.class })
 public class UnconvertibleValues implements ConfigSourceInterceptor {
 
     private static final long serialVersionUID = 1L;
@@ -38,7 +62,19 @@ public class UnconvertibleValues implements ConfigSourceInterceptor {
     private final Map<String, String> problems = new ConcurrentHashMap<>();
 
     public UnconvertibleValues() {
-        this(TypedKeys.discover(UnconvertibleValues.class.getClassLoader()));
+        this(discover());
+    }
+
+    /** The typed keys; none (every value passes to SmallRye, which refuses a wrong one on its own) if they cannot be read. */
+    private static TypedKeys discover() {
+        try {
+            // The application's mappings are seen by the loader that builds its configuration (in tests, not this class's own).
+            ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+            return TypedKeys.discover(tccl != null ? tccl : UnconvertibleValues.class.getClassLoader());
+        } catch (RuntimeException | LinkageError e) {
+            org.jboss.logging.Logger.getLogger(UnconvertibleValues.class).debugf(e, "typed configuration keys not read");
+            return TypedKeys.of();
+        }
     }
 
     UnconvertibleValues(TypedKeys keys) {
