@@ -84,6 +84,27 @@ public final class AlertRules {
         return new AlertRules(global, perWorkload, monitoring.errorRateCritical());
     }
 
+    /**
+     * The problems of the alerting keys besides the rules and receivers: group-by, the evaluation interval (only when
+     * set: the sampling interval it defaults to is checked with the sampling keys), rules under poolwatch.defaults.
+     */
+    public static List<String> settingsProblems(io.poolwatch.config.PoolwatchConfig config) {
+        List<String> problems = new ArrayList<>();
+        if (!config.defaults().alerts().isEmpty()) {
+            problems.add("poolwatch.defaults.alerts: rules for every workload are set under poolwatch.alerting.rules.\"<rule>\"");
+        }
+        List<String> groupBy = config.alerting().groupBy();
+        for (String label : groupBy) {
+            if (!label.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                problems.add("poolwatch.alerting.group-by=" + String.join(",", groupBy) + ": '" + label
+                        + "' is not a label name; accepted: labels such as alertname, workload, pool, severity");
+            }
+        }
+        config.alerting().evaluationInterval().filter(Duration::isZero)
+                .ifPresent(d -> problems.add("poolwatch.alerting.evaluation-interval=0s: accepted: above 0s"));
+        return problems;
+    }
+
     private static RuleSettings builtIn(AlertRule rule, MonitoringSettings monitoring) {
         double threshold = rule.defaultThreshold();
         String source = "built-in";

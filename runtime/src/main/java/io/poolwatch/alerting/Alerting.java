@@ -93,19 +93,8 @@ public class Alerting {
             PoolwatchConfig.PoolConfig pool = config.pools().get(s.name());
             workloads.put(s.name(), pool == null ? Map.of() : pool.alerts());
         }
-        if (!config.defaults().alerts().isEmpty()) {
-            problems.add("poolwatch.defaults.alerts: rules for every workload are set under poolwatch.alerting.rules.\"<rule>\"");
-        }
-        for (String label : this.config.groupBy()) {
-            if (!label.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
-                problems.add("poolwatch.alerting.group-by=" + String.join(",", this.config.groupBy()) + ": '" + label
-                        + "' is not a label name; accepted: labels such as alertname, workload, pool, severity");
-            }
-        }
+        problems.addAll(AlertRules.settingsProblems(config));
         this.interval = this.config.evaluationInterval().orElse(config.sampling().interval());
-        if (interval.isZero()) {
-            problems.add("poolwatch.alerting.evaluation-interval=0s: accepted: above 0s");
-        }
         AlertRules parsed = null;
         try {
             parsed = AlertRules.parse(this.config.rules(), workloads, registry.configuration().monitoring());

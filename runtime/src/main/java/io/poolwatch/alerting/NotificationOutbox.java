@@ -75,14 +75,21 @@ public class NotificationOutbox implements NotificationSink {
 
     /** The outbox settings' problems, each with its key, value and what is accepted. */
     static List<String> outboxProblems(PoolwatchConfig.OutboxConfig c, ResolvedConfiguration pools) {
+        java.util.Map<String, Boolean> readOnly = new java.util.LinkedHashMap<>();
+        pools.pools().forEach(p -> readOnly.put(p.name(), p.readOnly()));
+        return outboxProblems(c, readOnly);
+    }
+
+    /** The outbox settings' problems, with whether each enabled workload is read-only. */
+    static List<String> outboxProblems(PoolwatchConfig.OutboxConfig c, java.util.Map<String, Boolean> readOnlyByWorkload) {
         List<String> problems = new ArrayList<>();
         if (c.workload().isPresent()) {
             String name = c.workload().get();
-            Optional<PoolSettings> pool = pools.pool(name);
+            Optional<Boolean> pool = Optional.ofNullable(readOnlyByWorkload.get(name));
             if (pool.isEmpty()) {
                 problems.add(PREFIX + "workload=" + name + ": no such workload; accepted: one of "
-                        + pools.pools().stream().map(PoolSettings::name).toList());
-            } else if (pool.get().readOnly()) {
+                        + List.copyOf(readOnlyByWorkload.keySet()));
+            } else if (pool.get()) {
                 problems.add(PREFIX + "workload=" + name + ": its connections are read-only; accepted: a workload that can write, such as "
                         + "main");
             }

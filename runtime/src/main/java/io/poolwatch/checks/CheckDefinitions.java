@@ -92,6 +92,34 @@ public final class CheckDefinitions {
         return List.copyOf(checks);
     }
 
+    /** The problems of {@code poolwatch.consistency.*} besides the checks themselves. */
+    public static List<String> settingsProblems(io.poolwatch.config.PoolwatchConfig.ConsistencyConfig config) {
+        List<String> problems = new ArrayList<>();
+        if (config.maxConcurrent() < 1 || config.maxConcurrent() > 64) {
+            problems.add("poolwatch.consistency.max-concurrent=" + config.maxConcurrent() + ": accepted: 1 to 64");
+        }
+        if (config.historySize() < 1 || config.historySize() > 10_000) {
+            problems.add("poolwatch.consistency.history-size=" + config.historySize() + ": accepted: 1 to 10000");
+        }
+        return problems;
+    }
+
+    /**
+     * The checks to validate: the provided ones (the demo's) when {@code poolwatch.consistency.demo-checks} says so (built-in:
+     * on the embedded demo database), then the configured ones, which replace a provided one of the same name.
+     */
+    public static List<Source> sources(io.poolwatch.config.PoolwatchConfig.ConsistencyConfig config, boolean embedded,
+            Iterable<? extends ProvidedChecks> provided, Map<String, DatabaseKind> workloads) {
+        List<Source> sources = new ArrayList<>();
+        if (config.demoChecks().orElse(embedded) && !workloads.isEmpty()) {
+            for (ProvidedChecks p : provided) {
+                sources.add(new Source(p.origin(), p.definitions(workloads)));
+            }
+        }
+        sources.add(new Source("configuration", config.checks()));
+        return sources;
+    }
+
     /** A percent as written in SQL and messages: 1, 0.5, 12.25. */
     static String formatPercent(double percent) {
         return BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString();

@@ -80,13 +80,7 @@ public class ConsistencyChecks {
         this.registry = registry;
         this.cluster = cluster;
         this.config = config.consistency();
-        List<String> problems = new ArrayList<>();
-        if (this.config.maxConcurrent() < 1 || this.config.maxConcurrent() > 64) {
-            problems.add("poolwatch.consistency.max-concurrent=" + this.config.maxConcurrent() + ": accepted: 1 to 64");
-        }
-        if (this.config.historySize() < 1 || this.config.historySize() > 10_000) {
-            problems.add("poolwatch.consistency.history-size=" + this.config.historySize() + ": accepted: 1 to 10000");
-        }
+        List<String> problems = CheckDefinitions.settingsProblems(this.config);
         if (!problems.isEmpty()) {
             throw new io.poolwatch.config.InvalidConfigurationException(problems);
         }
@@ -94,13 +88,7 @@ public class ConsistencyChecks {
         for (PoolSettings s : registry.configuration().pools()) {
             workloads.put(s.name(), s.url().kind());
         }
-        List<CheckDefinitions.Source> sources = new ArrayList<>();
-        if (this.config.demoChecks().orElse(registry.embedded())) {
-            for (ProvidedChecks p : provided) {
-                sources.add(new CheckDefinitions.Source(p.origin(), p.definitions(workloads)));
-            }
-        }
-        sources.add(new CheckDefinitions.Source("configuration", this.config.checks()));
+        List<CheckDefinitions.Source> sources = CheckDefinitions.sources(this.config, registry.embedded(), provided, workloads);
         for (CheckDefinition d : CheckDefinitions.parse(sources, workloads)) {
             checks.put(d.name(), new State(d));
         }

@@ -86,7 +86,7 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         if (!rest.startsWith("//") || rest.length() == 2 || rest.charAt(2) == '/' || rest.charAt(2) == '?') {
             throw new IllegalArgumentException("'" + mask(url) + "' has no host; accepted: " + ACCEPTED);
         }
-        checkPort(url, authority(rest.substring(2)));
+        checkAuthority(url, authority(rest.substring(2)));
     }
 
     private static DatabaseUrl parseSeed(String scheme, String rest, String original) {
@@ -122,7 +122,7 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         if (authority.isEmpty()) {
             throw new IllegalArgumentException("'" + mask(original) + "' has no host; accepted: " + ACCEPTED);
         }
-        checkPort(original, authority);
+        checkAuthority(original, authority);
         if (path.contains("/")) {
             throw new IllegalArgumentException("'" + mask(original) + "' has a malformed database name '" + path
                     + "'; accepted: " + ACCEPTED);
@@ -187,28 +187,84 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         return at >= 0 ? authority.substring(at + 1) : authority;
     }
 
-    private static void checkPort(String original, String authority) {
-        for (String host : authority.split(",")) {
-            if (host.startsWith("[")) {
-                int close = host.indexOf(']');
-                host = close >= 0 ? host.substring(close + 1) : host;
-                if (host.isEmpty()) {
-                    continue;
+    /** What a URL's host part may be, quoted in every error about it. */
+    static final String ACCEPTED_HOSTS = "host, host:port, an IPv4 address, an IPv6 address in brackets ([::1] or [::1]:5432), "
+            + "several of them comma-separated; port 1-65535";
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?");
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
+
+    /**
+     * Checks every host of the authority (user-info already removed). The error says what is wrong without quoting the
+     * host or port: in a malformed URL, what looks like a port may be a password.
+     */
+    private static void checkAuthority(String original, String authority) {
+        String problem = authorityProblem(authority);
+        if (problem != null) {
+            throw new IllegalArgumentException("'" + shownScheme(original) + "' " + problem + "; accepted: " + ACCEPTED_HOSTS);
+        }
+    }
+
+    /** What is wrong with the authority, or null. */
+    static String authorityProblem(String authority) {
+        String[] hosts = authority.split(",", -1);
+        for (int i = 0; i < hosts.length; i++) {
+            String entry = hosts[i];
+            String which = hosts.length == 1 ? "" : " (host " + (i + 1) + " of " + hosts.length + ")";
+            if (entry.regionMatches(true, 0, "address=", 0, "address=".length())) {
+                continue; // MariaDB Connector/J's address=(host=...)(port=...) form, checked by the driver
+            }
+            String host = entry;
+            String port = null;
+            if (entry.startsWith("[")) {
+                int close = entry.indexOf(']');
+                if (close < 0) {
+                    return "has an IPv6 address whose '[' is not closed by ']'" + which;
                 }
-                host = "x" + host;
+                host = entry.substring(1, close);
+                String rest = entry.substring(close + 1);
+                if (!rest.isEmpty()) {
+                    if (!rest.startsWith(":")) {
+                        return "has characters after an IPv6 address's ']' that are not ':port'" + which;
+                    }
+                    port = rest.substring(1);
+                }
+                if (!IPV6.matcher(host).matches() || !host.contains(":")) {
+                    return "has a malformed IPv6 address between '[' and ']'" + which;
+                }
+            } else {
+                if (entry.contains("]")) {
+                    return "has a ']' without its '['" + which;
+                }
+                int colon = entry.indexOf(':');
+                if (colon >= 0) {
+                    if (entry.indexOf(':', colon + 1) >= 0) {
+                        return "has a host with several ':' (an IPv6 address must be in brackets, such as [::1])" + which;
+                    }
+                    host = entry.substring(0, colon);
+                    port = entry.substring(colon + 1);
+                }
+                if (host.isEmpty()) {
+                    return "has an empty host" + which;
+                }
+                if (!HOST_NAME.matcher(host).matches() || host.length() > 253) {
+                    return "has a malformed host name (letters, digits, '-', '_' and '.' only)" + which;
+                }
             }
-            int colon = host.lastIndexOf(':');
-            if (colon < 0) {
-                continue;
-            }
-            String port = host.substring(colon + 1);
-            boolean ok = !port.isEmpty() && port.chars().allMatch(Character::isDigit) && port.length() <= 5
-                    && Integer.parseInt(port) > 0 && Integer.parseInt(port) <= 65535;
-            if (!ok || colon == 0) {
-                throw new IllegalArgumentException("'" + mask(original) + "' has a malformed host or port '" + host
-                        + "'; accepted: host, host:port with port 1-65535");
+            if (port != null) {
+                boolean ok = !port.isEmpty() && port.length() <= 5 && port.chars().allMatch(c -> c >= '0' && c <= '9')
+                        && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+                if (!ok) {
+                    return "has a port that is not a number from 1 to 65535" + which;
+                }
             }
         }
+        return null;
+    }
+
+    /** Only the scheme of a URL, for errors about its host: nothing that could be a credential. */
+    private static String shownScheme(String url) {
+        int scheme = url.indexOf("://");
+        return scheme > 0 && scheme < 40 ? url.substring(0, scheme) + "://..." : "...";
     }
 
     private static String decode(String s, String original) {

@@ -59,6 +59,46 @@ public final class PoolSettingsResolver {
      */
     public static ResolvedConfiguration resolve(PoolwatchConfig config, SeedSource seedSource,
             java.util.Optional<Supplier<String>> fallbackUrl, String fallbackNote) {
+        Drafts drafts = draft(config, seedSource, fallbackUrl.isPresent(), fallbackNote);
+        if (!drafts.problems.isEmpty()) {
+            throw new InvalidConfigurationException(drafts.problems);
+        }
+        DatabaseUrl embedded = drafts.useEmbedded ? DatabaseUrl.parse(fallbackUrl.get().get()) : null;
+        List<PoolSettings> pools = new ArrayList<>();
+        for (Draft d : drafts.drafts) {
+            pools.add(d.build(embedded, drafts.replicas.getOrDefault(d.name, List.of())));
+        }
+        return new ResolvedConfiguration(List.copyOf(pools), drafts.monitoring, drafts.useEmbedded);
+    }
+
+    /**
+     * What the pool settings will be, without starting or opening anything: every problem of the pools and the seed
+     * variables, and what the other parts of the configuration need to be checked against them.
+     *
+     * @param config the {@code poolwatch.*} mapping
+     * @param seedSource the seed variables
+     * @param fallback whether a fallback database (the embedded demo database) would be started when no URL is configured
+     * @param fallbackKind the engine the fallback database is expected to run
+     * @param fallbackNote added to the error for a missing URL, as in {@link #resolve(PoolwatchConfig, SeedSource, Optional, String)}
+     */
+    public static PoolPlan plan(PoolwatchConfig config, SeedSource seedSource, boolean fallback, DatabaseKind fallbackKind,
+            String fallbackNote) {
+        Drafts drafts = draft(config, seedSource, fallback, fallbackNote);
+        Map<String, PoolPlan.Workload> workloads = new LinkedHashMap<>();
+        for (Draft d : drafts.drafts) {
+            // A workload whose URL is wrong is reported as such; its other settings are checked as for PostgreSQL.
+            DatabaseKind kind = d.parsedUrl != null ? d.parsedUrl.kind() : drafts.useEmbedded ? fallbackKind : DatabaseKind.POSTGRESQL;
+            workloads.put(d.name, new PoolPlan.Workload(d.name, kind, d.readOnly != null && d.readOnly.value()));
+        }
+        return new PoolPlan(List.copyOf(drafts.problems), workloads, drafts.monitoring, drafts.useEmbedded);
+    }
+
+    /** Every workload's draft and every problem found while they were chosen. */
+    private record Drafts(List<String> problems, List<Draft> drafts, MonitoringSettings monitoring,
+            Map<String, List<ReplicaDraft>> replicas, boolean useEmbedded) {
+    }
+
+    private static Drafts draft(PoolwatchConfig config, SeedSource seedSource, boolean fallback, String fallbackNote) {
         List<String> problems = new ArrayList<>();
         SeedEnvironment seed = SeedEnvironment.read(seedSource, problems);
 
@@ -66,7 +106,7 @@ public final class PoolSettingsResolver {
         names.addAll(config.pools().keySet());
         boolean anyUrl = config.defaults().url().isPresent() || seed.pool.url.isPresent()
                 || config.pools().values().stream().anyMatch(p -> p.url().isPresent());
-        boolean useEmbedded = !anyUrl && fallbackUrl.isPresent();
+        boolean useEmbedded = !anyUrl && fallback;
 
         List<Draft> drafts = new ArrayList<>();
         for (String name : names) {
@@ -102,16 +142,7 @@ public final class PoolSettingsResolver {
             }
         }
         Map<String, List<ReplicaDraft>> replicas = replicas(config, seed, drafts, replicaWorkload, problems);
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigurationException(problems);
-        }
-
-        DatabaseUrl embedded = useEmbedded ? DatabaseUrl.parse(fallbackUrl.get().get()) : null;
-        List<PoolSettings> pools = new ArrayList<>();
-        for (Draft d : drafts) {
-            pools.add(d.build(embedded, replicas.getOrDefault(d.name, List.of())));
-        }
-        return new ResolvedConfiguration(List.copyOf(pools), monitoring, useEmbedded);
+        return new Drafts(problems, drafts, monitoring, replicas, useEmbedded);
     }
 
     /**
@@ -466,16 +497,24 @@ public final class PoolSettingsResolver {
         }
 
         private void validate() {
-            if (minSize.value() < 0) {
+            // The seed variables' sizes were checked, by their own rules, when they were read: each problem is reported once.
+            boolean seedMin = minSize.key().equals("DB_POOL_SIZE");
+            boolean seedMax = maxSize.key().startsWith("DB_POOL_SIZE");
+            boolean minValid = minSize.value() >= 0 && !(seedMin && minSize.value() < 1);
+            if (minSize.value() < 0 && !seedMin) {
                 problems.add(named(minSize, "min-size") + ": must be 0 or more");
             }
             if (maxSize.value() < 1) {
-                problems.add(named(maxSize, "max-size") + ": must be at least 1");
-            } else if (minSize.value() > maxSize.value()) {
+                if (!(seedMax && !minValid)) {
+                    problems.add(named(maxSize, "max-size") + ": must be at least 1");
+                }
+            } else if (minValid && minSize.value() > maxSize.value()) {
                 problems.add(named(maxSize, "max-size") + " is below " + named(minSize, "min-size") + " for workload '" + name
                         + "'; accepted: a max-size of at least " + minSize.value() + ", or set " + key("max-size"));
             }
-            if (initialSize.value() < 0 || (maxSize.value() >= 1 && initialSize.value() > maxSize.value())) {
+            // An initial-size not set anywhere is the min-size, checked above against the max-size.
+            boolean initialOwn = !initialSize.key().equals(BUILT_IN);
+            if (initialOwn && (initialSize.value() < 0 || (maxSize.value() >= 1 && initialSize.value() > maxSize.value()))) {
                 problems.add(named(initialSize, "initial-size") + ": accepted: between 0 and the max-size of workload '" + name
                         + "', " + maxSize.value());
             }

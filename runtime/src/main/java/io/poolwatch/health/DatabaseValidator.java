@@ -48,16 +48,22 @@ public class DatabaseValidator {
         this.registry = registry;
         this.interval = config.health().validationInterval();
         this.timeout = config.health().validationTimeout();
-        java.util.List<String> problems = new java.util.ArrayList<>();
-        if (interval.isZero()) {
-            problems.add("poolwatch.health.validation-interval=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
-        }
-        if (timeout.isZero()) {
-            problems.add("poolwatch.health.validation-timeout=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
-        }
+        java.util.List<String> problems = problems(config.health());
         if (!problems.isEmpty()) {
             throw new io.poolwatch.config.InvalidConfigurationException(problems);
         }
+    }
+
+    /** The problems of {@code poolwatch.health.*}, each with its key, value and what is accepted. */
+    static java.util.List<String> problems(PoolwatchConfig.HealthConfig config) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        if (config.validationInterval().isZero()) {
+            problems.add("poolwatch.health.validation-interval=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
+        }
+        if (config.validationTimeout().isZero()) {
+            problems.add("poolwatch.health.validation-timeout=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
+        }
+        return problems;
     }
 
     void onStart(@Observes StartupEvent event) {

@@ -16,6 +16,14 @@ public interface FallbackDatabase {
     /** Starts the database and returns its JDBC URL; called at most once. */
     String start();
 
+    /**
+     * The engine it is expected to run, so that the configuration can be checked against it before it is started
+     * (the checks that depend on the engine are checked again once it runs).
+     */
+    default io.poolwatch.config.DatabaseKind kind() {
+        return io.poolwatch.config.DatabaseKind.POSTGRESQL;
+    }
+
     /** What the log calls it, such as "embedded demo postgresql database". */
     String label();
 

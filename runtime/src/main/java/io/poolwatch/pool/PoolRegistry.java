@@ -27,7 +27,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 
 /**
- * Owns every workload pool and every read replica's pool: resolves and validates the configuration, starts the
+ * Owns every workload pool and every read replica's pool: validates the whole configuration ({@link
+ * io.poolwatch.config.StartupValidation}), then resolves the pools' settings, starts the
  * embedded database when none is configured, creates the pools, hands them out by name, and closes them at shutdown.
  * Reads routed over the replicas are {@link ReadRouter}'s.
  */
@@ -44,9 +45,12 @@ public class PoolRegistry {
     private final List<MonitorTarget> monitorTargets = new java.util.ArrayList<>();
     private final List<WorkloadPool> monitorPools = new java.util.ArrayList<>();
 
-    PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks) {
+    PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks, StartupValidator validator) {
         this.config = config;
+        // Every part of the configuration is checked before anything is started or opened: one refusal lists every problem.
+        validator.validate();
         FallbackDatabase fallback = fallbacks.isResolvable() ? fallbacks.get() : null;
+        String note = StartupValidator.fallbackNote(fallback);
         boolean[] started = new boolean[1];
         java.util.Optional<java.util.function.Supplier<String>> fallbackUrl = fallback != null && fallback.enabled()
                 ? java.util.Optional.of(() -> {
@@ -54,7 +58,6 @@ public class PoolRegistry {
                     return fallback.start();
                 })
                 : java.util.Optional.empty();
-        String note = fallback != null && !fallback.enabled() ? " (" + fallback.enabledKey() + "=false)" : "";
         this.resolved = PoolSettingsResolver.resolve(config, SeedSource.of(rawConfig), fallbackUrl, note);
         this.embedded = started[0] ? fallback : null;
         List<String> missing = resolved.allPools().stream().map(PoolFactory::missingDriver).flatMap(java.util.Optional::stream).toList();

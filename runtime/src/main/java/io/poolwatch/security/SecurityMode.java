@@ -81,7 +81,11 @@ public class SecurityMode {
     private final Optional<String> plainTextWarning;
 
     SecurityMode(Config config, PoolwatchConfig poolwatch,
-            jakarta.enterprise.inject.Instance<io.quarkus.security.identity.IdentityProvider<?>> providers) {
+            jakarta.enterprise.inject.Instance<io.quarkus.security.identity.IdentityProvider<?>> providers,
+            io.poolwatch.pool.StartupValidator validator) {
+        // HTTP security creates this bean before the pools: the whole configuration is checked first, so that its
+        // problems are reported with every other part's (the security keys' own among them).
+        validator.validate();
         this.decision = decide(config, poolwatch.security(), hostAuthentication(providers));
         this.plainTextWarning = plainTextWarning(config, LaunchMode.current());
     }

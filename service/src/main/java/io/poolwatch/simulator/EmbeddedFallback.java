@@ -34,6 +34,11 @@ public class EmbeddedFallback implements FallbackDatabase {
     }
 
     @Override
+    public io.poolwatch.config.DatabaseKind kind() {
+        return config.kind() == EmbeddedConfig.EmbeddedKind.H2 ? io.poolwatch.config.DatabaseKind.H2 : io.poolwatch.config.DatabaseKind.POSTGRESQL;
+    }
+
+    @Override
     public String label() {
         EmbeddedDatabase db = database;
         return db == null ? "embedded demo database" : "embedded demo " + db.kind().label() + " database";
