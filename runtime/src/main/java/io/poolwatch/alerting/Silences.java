@@ -52,12 +52,7 @@ public final class Silences {
                 throw new IllegalArgumentException("matchers[].value: missing for label '" + m.name() + "'");
             }
             if (m.isRegex()) {
-                try {
-                    com.google.re2j.Pattern.compile(m.value());
-                } catch (com.google.re2j.PatternSyntaxException e) {
-                    throw new IllegalArgumentException("matchers[].value=" + m.value() + ": not a regular expression in RE2 syntax, as "
-                            + "Alertmanager's (" + e.getDescription() + ")");
-                }
+                MatcherPattern.check(m.value());
             }
         }
         if (endsAt == null || !endsAt.isAfter(now) || endsAt.isAfter(now.plus(MAX_LENGTH))) {
