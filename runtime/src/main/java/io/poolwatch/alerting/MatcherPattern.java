@@ -29,7 +29,7 @@ public final class MatcherPattern {
     private static final Logger LOG = Logger.getLogger(MatcherPattern.class);
 
     /** Largest estimated program size accepted (RE2 instructions, roughly). */
-    public static final int MAX_SIZE = 2_000;
+    public static final int MAX_SIZE = 1_000;
     /** Deepest nesting of groups accepted. */
     public static final int MAX_DEPTH = 20;
     /** Compiled expressions kept at most; beyond, the cache starts again. */

@@ -131,6 +131,34 @@ class HostileMatchersTest {
         assertTrue(refused > 10, "the blown-up ones are refused: " + refused);
     }
 
+    /**
+     * Every alert against every silence: with many silences at the size limit, an evaluation after the first compiles
+     * nothing and matches nothing again, as the same label values come back each time; only new values cost a match.
+     */
+    @Test
+    @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void evaluationsAfterTheFirstCostLookupsNotMatches() {
+        for (int i = 0; i < 100; i++) {
+            silences.create(List.of(new Silence.Matcher("pool", "(.*){1,240}X" + i, true, null)), NOW.plus(Duration.ofHours(1)), "x", "at the limit");
+        }
+        List<Map<String, String>> alerts = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            alerts.add(Map.of("alertname", "pool-utilization", "pool", "a".repeat(40) + "-" + i, "severity", "warning"));
+        }
+        for (Map<String, String> labels : alerts) {
+            assertTrue(silences.matching(labels, NOW).isEmpty(), "near-misses match no silence");
+        }
+        long start = System.nanoTime();
+        for (int evaluation = 0; evaluation < 10; evaluation++) {
+            for (Map<String, String> labels : alerts) {
+                silences.matching(labels, NOW);
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(BOUND) < 0, "10 more evaluations of 20 alerts against 100 silences took " + took.toMillis() + " ms");
+        assertEquals(1, silences.matching(Map.of("alertname", "pool-utilization", "pool", "ledgerX7"), NOW).size(), "still real matchers");
+    }
+
     @Test
     void nestedCountedRepetitionsAreRefusedNamingTheFieldAndTheLimit() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> silences.create(
