@@ -338,6 +338,7 @@ public class Alerting {
      * @param enabled whether rules are evaluated on a schedule (false when alerting is off)
      * @param lastCompleted when the last evaluation that ran to its end finished, if one has
      * @param runningFor how long the evaluation running now has been at it, if one is
+     * @param interval the evaluation interval
      * @param bound the stall bound: 3 times the evaluation interval, at least 5s
      * @param stalled whether evaluation is stalled, so alerts and their API are stale
      */
