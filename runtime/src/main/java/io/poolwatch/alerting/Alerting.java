@@ -73,6 +73,13 @@ public class Alerting {
     private ScheduledExecutorService timer;
     private volatile List<Alert> alerts = List.of();
     private volatile Instant lastEvaluation;
+    /** When the last evaluation that ran to its end finished. */
+    private volatile Instant lastCompleted;
+    /** When the evaluation running now began; null when none runs (one waiting for another shows as overdue). */
+    private volatile Instant runningSince;
+    /** When evaluations were scheduled, or null when alerting is off: the watchdog counts from there until one completes. */
+    private volatile Instant scheduledSince;
+    private final Duration stallBound;
 
     Alerting(PoolwatchConfig config, PoolRegistry registry, PoolSampler sampler, ServerSampler servers, PoolHealth health,
             ConsistencyChecks checks, ReplicaLagSampler replicaLags, Instance<NotificationSink> sinks, ObjectMapper json,
@@ -95,6 +102,7 @@ public class Alerting {
         }
         problems.addAll(AlertRules.settingsProblems(config));
         this.interval = this.config.evaluationInterval().orElse(config.sampling().interval());
+        this.stallBound = stallBound(interval);
         AlertRules parsed = null;
         try {
             parsed = AlertRules.parse(this.config.rules(), workloads, registry.configuration().monitoring());
@@ -139,6 +147,7 @@ public class Alerting {
             t.setDaemon(true);
             return t;
         });
+        scheduledSince = clock.instant();
         timer.scheduleWithFixedDelay(() -> {
             try {
                 evaluateNow();
@@ -172,6 +181,17 @@ public class Alerting {
 
     /** Evaluates every rule now, moves the alerts on, and sends what is due. */
     public synchronized List<Alert> evaluateNow() {
+        runningSince = clock.instant();
+        try {
+            List<Alert> out = evaluate();
+            lastCompleted = clock.instant();
+            return out;
+        } finally {
+            runningSince = null;
+        }
+    }
+
+    private List<Alert> evaluate() {
         Instant now = clock.instant();
         attachSilenceStore();
         silences.refresh();
@@ -288,6 +308,64 @@ public class Alerting {
     /** When the rules were last evaluated. */
     public Optional<Instant> lastEvaluation() {
         return Optional.ofNullable(lastEvaluation);
+    }
+
+    /** How long an evaluation may run, or go without completing past its interval, before it counts as stalled. */
+    static Duration stallBound(Duration interval) {
+        Duration three = interval.multipliedBy(3);
+        return three.compareTo(MIN_STALL_BOUND) < 0 ? MIN_STALL_BOUND : three;
+    }
+
+    /** The least stall bound, so a short interval does not flag an ordinary slow moment. */
+    static final Duration MIN_STALL_BOUND = Duration.ofSeconds(5);
+
+    /**
+     * The watchdog's view of alert evaluation: when one last completed, whether one is running now and for how long,
+     * and whether evaluation is stalled: one has run longer than {@link #stallBound}, or none has completed for the
+     * interval plus that bound (one blocked, failing every time, or waiting behind another).
+     *
+     * @param enabled whether rules are evaluated on a schedule (false when alerting is off)
+     * @param lastCompleted when the last evaluation that ran to its end finished, if one has
+     * @param runningFor how long the evaluation running now has been at it, if one is
+     * @param interval the evaluation interval
+     * @param bound the stall bound: 3 times the evaluation interval, at least 5s
+     * @param stalled whether evaluation is stalled, so alerts and their API are stale
+     */
+    public record EvaluationStatus(boolean enabled, Optional<Instant> lastCompleted, Optional<Duration> runningFor, Duration interval,
+            Duration bound, boolean stalled) {
+
+        /** One line for readiness details and a response header: what the alerts' age is and why they are stale. */
+        public String describe() {
+            String last = lastCompleted.map(t -> "last completed " + t).orElse("none completed yet");
+            String running = runningFor.map(d -> "; one running for " + io.poolwatch.config.Durations.format(d)).orElse("");
+            String bounds = " (interval " + io.poolwatch.config.Durations.format(interval) + ", stall bound "
+                    + io.poolwatch.config.Durations.format(bound) + ")";
+            if (!enabled) {
+                return "off; " + last;
+            }
+            return (stalled ? "STALLED: " : "ok: ") + last + running + bounds;
+        }
+    }
+
+    /** The watchdog's view of alert evaluation now. */
+    public EvaluationStatus evaluationStatus() {
+        Instant now = clock.instant();
+        Instant running = runningSince;
+        Instant completed = lastCompleted;
+        Instant since = scheduledSince;
+        Optional<Duration> runningFor = running == null ? Optional.empty() : Optional.of(nonNegative(Duration.between(running, now)));
+        boolean stalled = false;
+        if (since != null) {
+            boolean runningTooLong = runningFor.isPresent() && runningFor.get().compareTo(stallBound) > 0;
+            Instant from = completed == null || completed.isBefore(since) ? since : completed;
+            boolean overdue = Duration.between(from, now).compareTo(interval.plus(stallBound)) > 0;
+            stalled = runningTooLong || overdue;
+        }
+        return new EvaluationStatus(since != null, Optional.ofNullable(completed), runningFor, interval, stallBound, stalled);
+    }
+
+    private static Duration nonNegative(Duration d) {
+        return d.isNegative() ? Duration.ZERO : d;
     }
 
     /** The rules in effect. */

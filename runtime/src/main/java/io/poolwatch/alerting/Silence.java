@@ -37,8 +37,7 @@ public record Silence(String id, List<Matcher> matchers, Instant startsAt, Insta
 
         boolean matches(Map<String, String> labels) {
             String actual = labels.getOrDefault(name, "");
-            boolean hit = isRegex ? com.google.re2j.Pattern.compile(value).matches(actual) : value.equals(actual);
-            return hit == isEqual;
+            return isRegex ? MatcherPattern.of(value).matches(actual, isEqual) : value.equals(actual) == isEqual;
         }
     }
 

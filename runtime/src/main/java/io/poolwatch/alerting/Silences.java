@@ -85,12 +85,7 @@ public final class Silences {
                 throw new IllegalArgumentException("matchers[" + i + "].value: missing for label '" + m.name() + "'");
             }
             if (m.isRegex()) {
-                try {
-                    com.google.re2j.Pattern.compile(m.value());
-                } catch (com.google.re2j.PatternSyntaxException e) {
-                    throw new IllegalArgumentException("matchers[].value=" + Limits.quote(m.value()) + ": not a regular expression "
-                            + "in RE2 syntax, as Alertmanager's (" + Limits.quote(e.getDescription()) + ")");
-                }
+                MatcherPattern.check(m.value());
             }
         }
         Limits.require("createdBy", createdBy, Limits.SILENCE_CREATED_BY);

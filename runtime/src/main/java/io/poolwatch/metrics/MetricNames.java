@@ -71,6 +71,12 @@ public final class MetricNames {
 
     // alerts
     public static final String ALERTS = "poolwatch.alerts";
+    /** When alert evaluation last completed, seconds since the epoch; NaN before the first. */
+    public static final String ALERT_EVALUATION_LAST_SUCCESS = "poolwatch.alert.evaluation.last.success.timestamp.seconds";
+    /** 1 while alert evaluation is stalled (running or overdue past its bound), else 0. */
+    public static final String ALERT_EVALUATION_STALLED = "poolwatch.alert.evaluation.stalled";
+    /** How long the evaluation running now has been at it, seconds; 0 when none runs. */
+    public static final String ALERT_EVALUATION_RUNNING = "poolwatch.alert.evaluation.running.seconds";
 
     // transactions of Workloads.inTransaction (tags workload; outcome, reason)
     public static final String OUTCOME = "outcome";

@@ -118,6 +118,51 @@ class ServerStatsReaderTest {
         }
     }
 
+    /**
+     * The embedded demo's H2 while the demo runs: one user's sessions both idle and running a statement. Grouping by
+     * the select list's ordinals made H2 refuse the query ("EXECUTING_STATEMENT must be in the GROUP BY list") on
+     * every sample that saw both at once.
+     */
+    @Test
+    void h2ReadsOneUsersIdleAndActiveSessionsTogether() throws Exception {
+        String url = "jdbc:h2:mem:reader_mixed_test;DB_CLOSE_DELAY=-1";
+        try (Connection idle = DriverManager.getConnection(url); Connection busy = DriverManager.getConnection(url);
+                Connection busier = DriverManager.getConnection(url); Connection reader = DriverManager.getConnection(url)) {
+            try (Statement st = idle.createStatement()) {
+                st.execute("CREATE ALIAS IF NOT EXISTS PW_SLEEP FOR 'java.lang.Thread.sleep'");
+            }
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> call(busy, "CALL PW_SLEEP(3000)"));
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> call(busier, "CALL PW_SLEEP(3000)"));
+            io.poolwatch.testing.Await.until("two sessions run a statement", () -> executing(reader) == 2);
+            ServerSnapshot s = ServerStatsReader.read(reader, DatabaseKind.H2, "h2", Instant.now());
+            assertTrue(s.available(), s.unavailableReason().toString());
+            assertEquals(4, s.totalSessions());
+            assertEquals(1, s.sessionsByState().get("idle"));
+            assertEquals(2, s.sessionsByState().get("active"));
+            assertTrue(s.longestRunningStatement().isPresent(), "the running statements' age");
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void call(Connection c, String sql) {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int executing(Connection c) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT IS NOT NULL AND SESSION_ID <> SESSION_ID()")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void anUnreadableServerIsUnavailableNotAnError() throws Exception {
         Connection closed = TestDatabases.postgres().connect();

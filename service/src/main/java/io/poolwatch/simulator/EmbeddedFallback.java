@@ -25,12 +25,13 @@ public class EmbeddedFallback implements FallbackDatabase {
         return "poolwatch.embedded.enabled";
     }
 
+    /** Starts the embedded database; the URL holds the demo role's password, which poolwatch keeps as a secret. */
     @Override
     public synchronized String start() {
         if (database == null) {
             database = EmbeddedDatabase.start(config);
         }
-        return database.jdbcUrl();
+        return database.poolUrl();
     }
 
     @Override

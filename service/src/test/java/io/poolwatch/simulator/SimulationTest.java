@@ -32,7 +32,7 @@ class SimulationTest {
     @BeforeAll
     static void open() throws SQLException {
         database = EmbeddedDatabase.start(TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class, Map.of("poolwatch.embedded.demo-rows", "20000")));
-        var config = TestConfigs.resolve(Map.of("poolwatch.defaults.url", database.jdbcUrl()), Map.of());
+        var config = TestConfigs.resolve(Map.of("poolwatch.defaults.url", database.poolUrl()), Map.of());
         pools = WorkloadPools.open(config.pools(), config.monitoring());
     }
 
