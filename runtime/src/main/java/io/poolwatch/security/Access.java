@@ -78,7 +78,7 @@ public enum Access {
             // The dashboard's static files.
             rule("GET", "/static/**", VIEWER),
             // Below here only where the root is '/' (the standalone service): Quarkus's own paths.
-            rule("GET", "/q/health/**", OPEN),
+            rule("*", "/q/health/**", OPEN), // probes: open whatever the method (only GET and HEAD are answered)
             rule("GET", "/q/metrics/**", METRICS),
             rule("*", "/q/**", DEV));
 

@@ -73,7 +73,7 @@ class AccessTableTest {
         assertEquals(Access.VIEWER, Access.required("OPTIONS", "/api/v1/pools"));
         assertEquals(Access.ADMIN, Access.required("OPTIONS", "/api/v1/audit"));
         assertEquals(Access.ADMIN, Access.required("GET", "/actions/faults"));
-        assertEquals(Access.ADMIN, Access.required("POST", "/q/health/live"));
+        assertEquals(Access.ADMIN, Access.required("POST", "/q/metrics"));
     }
 
     @Test
