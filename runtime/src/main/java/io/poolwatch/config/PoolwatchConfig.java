@@ -71,6 +71,18 @@ public interface PoolwatchConfig {
          */
         @WithDefault(RootPath.DEFAULT)
         String rootPath();
+
+        /**
+         * The host names poolwatch answers to under {@code root-path}, as sent in the {@code Host} header: names
+         * ({@code poolwatch.example.com}), wildcards ({@code *.example.com}, any name below it) or {@code *} (any).
+         * A request naming another host is refused with 421 before authentication: this stops DNS rebinding, where a
+         * web page re-points its own name at a poolwatch the reader's browser can reach. IP addresses
+         * ({@code 10.0.3.7}, {@code [::1]}) are always accepted (a page cannot make a browser send one of its own
+         * choosing; probes and Prometheus address pods by IP). Set the names a deployment is reached by: an ingress
+         * host, a Kubernetes service name ({@code poolwatch.monitoring.svc}).
+         */
+        @WithDefault(io.poolwatch.security.AllowedHosts.DEFAULT)
+        List<String> allowedHosts();
     }
 
     /** The dashboard and the JSON API. */

@@ -5,6 +5,8 @@ import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.poolwatch.config.RootPath;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpSecurityPolicy;
 import io.smallrye.mutiny.Uni;
@@ -12,9 +14,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The one HTTP permission every path goes through ({@code quarkus.http.auth.permission.poolwatch.policy=poolwatch} in
- * {@code application.properties}): the role {@link Access} requires, the metrics setting, and a same-origin rule for
- * requests that change something.
+ * The one HTTP permission every path under the root goes through ({@code quarkus.http.auth.permission.poolwatch}): the
+ * role {@link Access} requires for the request's method and {@linkplain RequestPath normalised} path (a path the table
+ * does not name is refused), the metrics setting, and a same-origin rule for requests that change something. Requests
+ * that reach one of poolwatch's resources are decided once more on the resource the router matched
+ * ({@link MatchedEndpointCheck}).
  * <p>
  * A denied request without credentials gets the authentication challenge (401); with credentials but without the role,
  * 403. Changes (POST, DELETE ...) sent by a browser from another origin are refused whoever sends them: the dashboard's
@@ -43,10 +47,24 @@ public class AccessPolicy implements HttpSecurityPolicy {
     @Override
     public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity, AuthorizationRequestContext context) {
         String method = request.request().method().name();
-        Access access = Access.required(method, io.poolwatch.config.RootPath.relative(request.normalizedPath()));
+        // Normally RequestGate has normalised the path already; otherwise (a path it did not see as poolwatch's) here.
+        String path = RequestGate.relativePath(request);
+        if (path == null) {
+            try {
+                path = RootPath.relative(RequestPath.normalize(request.request().path()));
+            } catch (RequestPath.UnclearPathException e) {
+                return CheckResult.deny();
+            }
+        }
+        Access access = Access.required(method, path, RootPath.root().equals("/"));
         if (!Access.isSafe(method) && crossOrigin(request)) {
             return CheckResult.deny();
         }
+        return decide(access, request, identity);
+    }
+
+    /** Whether a request that needs {@code access} may go on, by the configured mode and the caller's roles. */
+    Uni<CheckResult> decide(Access access, RoutingContext request, Uni<SecurityIdentity> identity) {
         SecurityMode.Decision decision = mode.decision();
         switch (access) {
             case OPEN:
@@ -64,9 +82,17 @@ public class AccessPolicy implements HttpSecurityPolicy {
             case VIEWER:
                 return decision.anonymous() ? CheckResult.permit()
                         : identity.map(id -> decision.viewer(id) ? CheckResult.PERMIT : CheckResult.DENY);
-            default:
+            case ADMIN:
                 return decision.anonymous() ? CheckResult.permit()
                         : identity.map(id -> decision.admin(id) ? CheckResult.PERMIT : CheckResult.DENY);
+            case DEV:
+                if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+                    return CheckResult.deny();
+                }
+                return decision.anonymous() ? CheckResult.permit()
+                        : identity.map(id -> decision.admin(id) ? CheckResult.PERMIT : CheckResult.DENY);
+            default:
+                return CheckResult.deny();
         }
     }
 

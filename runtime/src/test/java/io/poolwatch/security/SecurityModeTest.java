@@ -153,13 +153,13 @@ class SecurityModeTest {
         assertEquals(Access.OPEN, Access.required("GET", "/q/health/ready"));
         assertEquals(Access.OPEN, Access.required("GET", "/q/health"));
         assertEquals(Access.METRICS, Access.required("GET", "/q/metrics"));
-        assertEquals(Access.VIEWER, Access.required("GET", "/q/healthz"), "a prefix is a path segment, not a string prefix");
+        assertEquals(Access.DEV, Access.required("GET", "/q/healthz"), "a prefix is a path segment, not a string prefix");
         assertEquals(Access.VIEWER, Access.required("GET", "/"));
         assertEquals(Access.VIEWER, Access.required("HEAD", "/api/v1/pools"));
         assertEquals(Access.ADMIN, Access.required("GET", "/api/v1/audit"));
         assertEquals(Access.ADMIN, Access.required("POST", "/api/v1/checks/x/run"));
         assertEquals(Access.ADMIN, Access.required("DELETE", "/api/v1/silences/x"));
-        assertEquals(Access.ADMIN, Access.required("PATCH", "/anything"));
+        assertEquals(Access.DENY, Access.required("PATCH", "/anything"), "a path the table does not name");
         assertEquals(Access.OPEN, Access.required("POST", "/q/health/ready"), "health is open whatever the method");
     }
 

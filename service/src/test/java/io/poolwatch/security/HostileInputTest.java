@@ -87,8 +87,9 @@ class HostileInputTest {
         // Checks are defined in configuration only: the API runs one by name, never SQL from a request.
         given().contentType(ContentType.JSON).body("{\"sql\": \"DELETE FROM accounts\"}").when().post("/api/v1/checks/x/run").then()
                 .statusCode(404);
-        given().contentType(ContentType.JSON).when().post("/api/v1/checks/" + "x'; DROP TABLE accounts; --").then().statusCode(405);
-        given().contentType(ContentType.JSON).when().post("/api/v1/checks/x'%3B%20DROP%20TABLE%20accounts/run").then().statusCode(404)
+        // An encoded ';' could be read as a matrix parameter by one layer and as a name by another: refused (400).
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/" + "x'; DROP TABLE accounts; --").then().statusCode(400);
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/x'%3B%20DROP%20TABLE%20accounts/run").then().statusCode(400)
                 .body("error", not(containsString("DROP TABLE accounts; --")));
         assertTrue(alerting.silences() != null);
     }
