@@ -55,6 +55,8 @@ public class SecurityProfile implements QuarkusTestProfile {
         c.put("poolwatch.alerting.receivers.chat.url", CHAT_URL);
         // Refused requests' entries are stored when their window ends: a short one, so tests see them stored.
         c.put("poolwatch.alerting.audit.refused-window", "2s");
+        // Few entries per window, so however slowly a flood test runs its entries stay within the 1,000 kept in memory.
+        c.put("poolwatch.alerting.audit.refused-per-window", "10");
         c.put("poolwatch.alerting.outbox.path", "target/security-profile-outbox");
         c.put("quarkus.log.file.enabled", "true");
         c.put("quarkus.log.file.path", LOG_FILE);

@@ -156,7 +156,7 @@ class StoredFieldLimitsTest {
 
         String id = given().contentType(ContentType.JSON).body(json(field.withLength().apply(field.limit())))
                 .when().post("/api/v1/silences").then().statusCode(201).extract().path("id");
-        given().when().delete("/api/v1/silences/" + id).then().statusCode(200);
+        given().contentType(ContentType.JSON).when().delete("/api/v1/silences/" + id).then().statusCode(200);
     }
 
     @Order(2)
