@@ -103,6 +103,30 @@ public final class PoolwatchProcess implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * The working directory of the PostgreSQL server listening on {@code port} (its data directory), from /proc: the
+     * embedded server is started through pg_ctl, so it is not this process's child.
+     */
+    public static Optional<Path> postgresDataDirectory(int port) {
+        String portText = Integer.toString(port);
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8);
+                java.util.List<String> args = java.util.List.of(cmdline.split("\u0000"));
+                return !args.isEmpty() && Path.of(args.get(0)).getFileName().toString().equals("postgres")
+                        && args.indexOf("-p") >= 0 && args.indexOf("-p") + 1 < args.size() && args.get(args.indexOf("-p") + 1).equals(portText);
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }).findFirst().flatMap(p -> {
+            try {
+                return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
     public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
