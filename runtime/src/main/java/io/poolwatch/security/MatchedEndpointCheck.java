@@ -32,10 +32,12 @@ import io.vertx.ext.web.RoutingContext;
 public class MatchedEndpointCheck {
 
     private final AccessPolicy policy;
-    private final CurrentIdentityAssociation identities;
+    /** Unresolvable in an application without Quarkus security: then nobody is authenticated, and poolwatch is anonymous. */
+    private final jakarta.enterprise.inject.Instance<CurrentIdentityAssociation> identities;
     private final CurrentVertxRequest current;
 
-    MatchedEndpointCheck(AccessPolicy policy, CurrentIdentityAssociation identities, CurrentVertxRequest current) {
+    MatchedEndpointCheck(AccessPolicy policy, jakarta.enterprise.inject.Instance<CurrentIdentityAssociation> identities,
+            CurrentVertxRequest current) {
         this.policy = policy;
         this.identities = identities;
         this.current = current;
@@ -54,7 +56,7 @@ public class MatchedEndpointCheck {
         if (access == Access.DENY || !Access.isSafe(method) && AccessPolicy.crossOrigin(rc)) {
             return Uni.createFrom().failure(new ForbiddenException());
         }
-        Uni<SecurityIdentity> identity = identities.getDeferredIdentity();
+        Uni<SecurityIdentity> identity = identities.isResolvable() ? identities.get().getDeferredIdentity() : Uni.createFrom().nullItem();
         return policy.decide(access, rc, identity).flatMap(result -> result.isPermitted() ? Uni.createFrom().<Response> nullItem()
                 : identity.onItem().transformToUni(id -> Uni.createFrom()
                         .failure(id == null || id.isAnonymous() ? new UnauthorizedException() : new ForbiddenException())));
