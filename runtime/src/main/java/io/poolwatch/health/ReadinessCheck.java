@@ -9,7 +9,6 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.poolwatch.alerting.Alerting;
 
 /**
  * Readiness: DOWN only when a critical workload's database does not answer, or during shutdown. Every pool has its
@@ -17,7 +16,7 @@ import io.poolwatch.alerting.Alerting;
  * workload with read replicas has one more, saying how many take reads.
  * <p>
  * One more entry, {@code alert evaluation}, is the watchdog of the alerting loop: when an evaluation last completed
- * and, if it is stalled, for how long (see {@link Alerting#evaluationStatus()}). A stalled evaluation is shown, not
+ * and, if it is stalled, for how long (given by a {@link ReadinessDetail}, {@code io.poolwatch.alerting.EvaluationReadiness}). A stalled evaluation is shown, not
  * made DOWN: readiness decides whether this process gets traffic, and a process whose alert thread is stuck still
  * serves its dashboard, API and pools. Replicas sharing an outbox or silences stall together, so failing readiness
  * would take every one out of service at the moment operators most need the dashboard, and a restart (liveness) would
@@ -27,18 +26,15 @@ import io.poolwatch.alerting.Alerting;
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
 
-    /** The readiness details' key of the alerting watchdog. */
-    public static final String ALERT_EVALUATION = "alert evaluation";
-
     private final PoolHealth health;
-    private final Alerting alerting;
+    private final jakarta.enterprise.inject.Instance<ReadinessDetail> details;
     private final long cacheNanos;
     private volatile HealthCheckResponse cached;
     private volatile long cachedAt;
 
-    ReadinessCheck(PoolHealth health, Alerting alerting, io.poolwatch.config.PoolwatchConfig config) {
+    ReadinessCheck(PoolHealth health, jakarta.enterprise.inject.Instance<ReadinessDetail> details, io.poolwatch.config.PoolwatchConfig config) {
         this.health = health;
-        this.alerting = alerting;
+        this.details = details;
         this.cacheNanos = config.health().responseCache().toNanos();
     }
 
@@ -67,7 +63,9 @@ public class ReadinessCheck implements HealthCheck {
                     + p.lastSuccessfulValidation().map(t -> "; last successful validation " + t).orElse(""));
         }
         health.readReplicas().forEach((workload, summary) -> b.withData(workload + " read replicas", summary));
-        b.withData(ALERT_EVALUATION, alerting.evaluationStatus().describe());
+        for (ReadinessDetail d : details) {
+            b.withData(d.key(), d.describe());
+        }
         return b.build();
     }
 }

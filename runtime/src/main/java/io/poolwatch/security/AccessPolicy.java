@@ -18,7 +18,7 @@ import io.vertx.ext.web.RoutingContext;
  * role {@link Access} requires for the request's method and {@linkplain RequestPath normalised} path (a path the table
  * does not name is refused), the metrics setting, and a same-origin rule for requests that change something. Requests
  * that reach one of poolwatch's resources are decided once more on the resource the router matched
- * ({@link MatchedEndpointCheck}).
+ * ({@link io.poolwatch.web.MatchedEndpointCheck}).
  * <p>
  * A denied request without credentials gets the authentication challenge (401); with credentials but without the role,
  * 403. Changes (POST, DELETE ...) sent by a browser from another origin are refused whoever sends them: the dashboard's
@@ -64,7 +64,7 @@ public class AccessPolicy implements HttpSecurityPolicy {
     }
 
     /** Whether a request that needs {@code access} may go on, by the configured mode and the caller's roles. */
-    Uni<CheckResult> decide(Access access, RoutingContext request, Uni<SecurityIdentity> identity) {
+    public Uni<CheckResult> decide(Access access, RoutingContext request, Uni<SecurityIdentity> identity) {
         SecurityMode.Decision decision = mode.decision();
         switch (access) {
             case OPEN:
@@ -109,7 +109,7 @@ public class AccessPolicy implements HttpSecurityPolicy {
      * {@code same-site}, or an {@code Origin} whose host and port are not this request's {@code Host}. Clients that
      * are not browsers (curl, scripts) send neither and are not affected.
      */
-    static boolean crossOrigin(RoutingContext request) {
+    public static boolean crossOrigin(RoutingContext request) {
         String site = request.request().getHeader("Sec-Fetch-Site");
         if (site != null) {
             String s = site.toLowerCase(Locale.ROOT);

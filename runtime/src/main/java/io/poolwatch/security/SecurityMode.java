@@ -77,6 +77,9 @@ public class SecurityMode {
         }
     }
 
+    /** The shortest {@code poolwatch.security.csrf-key} accepted: 32 characters, as many as the random key's bytes. */
+    public static final int MIN_CSRF_KEY_LENGTH = 32;
+
     private final Decision decision;
     private final Optional<String> plainTextWarning;
 
@@ -210,9 +213,9 @@ public class SecurityMode {
                     + "QUARKUS_CONFIG_LOCATIONS) or OIDC (quarkus.oidc.auth-server-url); or set poolwatch.security.allow-anonymous=true "
                     + "to serve it open on purpose");
         }
-        security.csrfKey().filter(k -> !k.isEmpty() && k.length() < io.poolwatch.web.CsrfTokens.MIN_KEY_LENGTH)
+        security.csrfKey().filter(k -> !k.isEmpty() && k.length() < MIN_CSRF_KEY_LENGTH)
                 .ifPresent(k -> problems.add("poolwatch.security.csrf-key=(" + k.length() + " characters, not shown): accepted: at least "
-                        + io.poolwatch.web.CsrfTokens.MIN_KEY_LENGTH + " characters, the same on every replica (from the environment, "
+                        + MIN_CSRF_KEY_LENGTH + " characters, the same on every replica (from the environment, "
                         + "POOLWATCH_SECURITY_CSRF_KEY, or a mounted file); or unset, for a random key per process"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);

@@ -39,7 +39,7 @@ public class CsrfTokens {
     /** How long a page's token is accepted after the page was rendered. */
     public static final Duration LIFETIME = Duration.ofHours(12);
     /** The shortest key accepted in {@code poolwatch.security.csrf-key}. */
-    public static final int MIN_KEY_LENGTH = 32;
+    public static final int MIN_KEY_LENGTH = io.poolwatch.security.SecurityMode.MIN_CSRF_KEY_LENGTH;
     /** A cookie value: 32 random bytes, URL-safe Base64 without padding. */
     private static final int COOKIE_LENGTH = 43;
     /** Clocks of replicas sharing a key may differ by this much. */

@@ -1,4 +1,4 @@
-package io.poolwatch.security;
+package io.poolwatch.web;
 
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Response;
@@ -10,7 +10,8 @@ import org.jboss.resteasy.reactive.server.mapping.RuntimeResource;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 import io.poolwatch.config.RootPath;
-import io.poolwatch.web.RootedPath;
+import io.poolwatch.security.Access;
+import io.poolwatch.security.AccessPolicy;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
