@@ -12,7 +12,7 @@ import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolPlan;
 import io.poolwatch.config.PoolwatchConfig;
 
-/** Alerting's part of the start-up validation: group-by and interval, the rules and thresholds, the receivers, the outbox. */
+/** Alerting's part of the start-up validation: group-by and interval, the rules and thresholds, the receivers, the outbox, the audit's bounds. */
 @ApplicationScoped
 public class AlertingConfigurationCheck implements ConfigurationCheck {
 
@@ -43,6 +43,11 @@ public class AlertingConfigurationCheck implements ConfigurationCheck {
         Map<String, Boolean> readOnly = new LinkedHashMap<>();
         pools.workloads().forEach((name, w) -> readOnly.put(name, w.readOnly()));
         problems.addAll(NotificationOutbox.outboxProblems(config.alerting().outbox(), readOnly));
+        try {
+            AuditLog.Limits.of(config.alerting().audit());
+        } catch (InvalidConfigurationException e) {
+            problems.addAll(e.problems());
+        }
         return problems;
     }
 }
