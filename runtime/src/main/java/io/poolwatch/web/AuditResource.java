@@ -35,7 +35,17 @@ public class AuditResource {
      */
     @GET
     public Response list(@QueryParam("limit") String limit, @QueryParam("type") String type) {
-        int n = limit == null || limit.isBlank() ? DEFAULT_LIMIT : Paging.parse("limit", limit, 1, audit.capacity());
+        int n = DEFAULT_LIMIT;
+        if (limit != null && !limit.isBlank()) {
+            try {
+                n = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > audit.capacity()) {
+                return Response.status(400).entity(new ApiError("limit=" + limit + ": accepted: 1 to " + audit.capacity(), 400)).build();
+            }
+        }
         List<Map<String, Object>> events = audit.recent(n, type == null || type.isBlank() ? null : type.trim()).stream()
                 .map(AuditLog.Event::toMap).toList();
         return Response.ok(events).build();

@@ -31,8 +31,7 @@ record Paging(int limit, int offset) {
         return new Paging(l, o);
     }
 
-    /** A whole number from {@code min} to {@code max}, or a 400 naming the parameter, its value (cut) and the range. */
-    static int parse(String name, String value, int min, int max) {
+    private static int parse(String name, String value, int min, int max) {
         int n;
         try {
             n = Integer.parseInt(value.trim());
