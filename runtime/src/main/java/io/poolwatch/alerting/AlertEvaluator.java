@@ -201,7 +201,7 @@ final class AlertEvaluator {
         AlertRule rule = settings.rule();
         Severity base = settings.severity().orElse(Severity.WARNING);
         double critical = rules.errorRateCritical();
-        boolean criticalAtOnce = base == Severity.CRITICAL || critical <= settings.threshold();
+        boolean criticalAtOnce = rules.errorRateCriticalAtOnce(settings);
         String policy = criticalAtOnce ? AlertText.policy(rule, Severity.CRITICAL, settings.threshold())
                 : AlertText.policy(rule, base, settings.threshold()) + ", " + AlertText.policy(rule, Severity.CRITICAL, critical);
         Severity severity = criticalAtOnce || rule.breaches(value, critical) ? Severity.CRITICAL : base;
