@@ -18,8 +18,8 @@ import java.util.Set;
  *              pending --clear--> inactive          firing --breach again--> firing (the clear is forgotten)
  * </pre>
  * A resolved alert is listed for the retention time; if it breaches again it starts over as a new pending alert.
- * An alert whose pool, database or check is no longer observed is treated as clear. Not thread-safe: one evaluator
- * drives it.
+ * An alert whose pool, database or check is no longer observed is treated as clear. An alert keeps the highest
+ * severity it reached until it resolves. Not thread-safe: one evaluator drives it.
  */
 final class AlertStateMachine {
 
@@ -40,7 +40,7 @@ final class AlertStateMachine {
         }
 
         Alert view() {
-            return new Alert(fingerprint, state, last.labels(), last.annotations(), last.value(), last.threshold(), activeAt, startsAt, endsAt,
+            return new Alert(fingerprint, state, last.labels(), last.annotations(state), last.value(), last.threshold(), activeAt, startsAt, endsAt,
                     List.of());
         }
     }
@@ -64,14 +64,14 @@ final class AlertStateMachine {
                     t = new Tracked(fp, o, now);
                     alerts.put(fp, t);
                 }
-                t.last = o;
+                t.last = o.atLeastAsSevereAs(t.last);
                 t.clearingSince = null;
                 if (t.state.equals(Alert.PENDING) && !now.isBefore(t.activeAt.plus(o.forDuration()))) {
                     t.state = Alert.FIRING;
                     t.startsAt = now;
                 }
             } else if (t != null) {
-                t.last = o;
+                t.last = o.atLeastAsSevereAs(t.last);
                 clear(t, now, o.keepFiringFor());
             }
         }

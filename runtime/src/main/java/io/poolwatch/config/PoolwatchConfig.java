@@ -187,8 +187,9 @@ public interface PoolwatchConfig {
 
         /**
          * The built-in rules' settings: {@code poolwatch.alerting.rules."<rule>".threshold|for|keep-firing-for|severity|enabled},
-         * rules pool-utilization, error-rate, error-rate-critical, checkout-time, leaked-connections, unhealthy-pools,
-         * slow-queries, server-connections, idle-in-transaction, replica-lag, consistency-check.
+         * rules pool-utilization, error-rate, checkout-time, leaked-connections, unhealthy-pools, slow-queries,
+         * server-connections, idle-in-transaction, replica-lag, consistency-check. error-rate's alert rises to critical above
+         * poolwatch.monitoring.error-rate-critical.
          */
         @ConfigDocMapKey("rule")
         Map<String, RuleConfig> rules();
@@ -604,7 +605,11 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Optional<Duration> slowQueryThreshold();
 
-        /** Error rate (0..1) at which the error-rate alert is critical (DB_ERROR_RATE_CRITICAL). Built-in: 0.05. */
+        /**
+         * Error rate (0..1) above which a pool's error-rate alert is critical (DB_ERROR_RATE_CRITICAL); below it the alert has
+         * the rule's severity (warning). One alert per pool, whose severity rises. Built-in: 0.05, the seed guide's value and
+         * the same as the error-rate rule's threshold, so by default every error-rate alert is critical.
+         */
         Optional<Double> errorRateCritical();
 
         /** Number of leaked connections that raises an alert (DB_CONNECTION_LEAK_THRESHOLD). Built-in: 5. */
