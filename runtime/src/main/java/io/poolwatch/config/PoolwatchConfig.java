@@ -492,6 +492,17 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Optional<Duration> statementTimeout();
 
+        /**
+         * The driver gives up on an answer that has not arrived within this and closes the connection with an error, so a
+         * server that stops answering fails statements instead of holding their threads (pgjdbc {@code socketTimeout}, in
+         * whole seconds rounded up; MariaDB Connector/J {@code socketTimeout}); 0 means none. Must be above the
+         * statement-timeout, which the server enforces cleanly. Built-in: the statement-timeout + 15s for main and financial
+         * (45s, 25s), none for the others. A {@code socketTimeout} in jdbc-properties or the URL counts when this key is not
+         * set; both together are refused.
+         */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> socketTimeout();
+
         /** Connections are read-only, enforced by the server. Built-in: true for analytics, false otherwise. */
         @WithConverter(Converters.StrictBooleanConverter.class)
         Optional<Boolean> readOnly();

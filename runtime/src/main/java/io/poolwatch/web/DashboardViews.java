@@ -434,6 +434,7 @@ public class DashboardViews {
         out.add(new Setting("max-size", Integer.toString(v.maxSize()), src.getOrDefault("max-size", "")));
         out.add(new Setting("acquisition-timeout", v.acquisitionTimeout(), src.getOrDefault("acquisition-timeout", "")));
         out.add(new Setting("statement-timeout", v.statementTimeout(), src.getOrDefault("statement-timeout", "")));
+        out.add(new Setting("socket-timeout", v.socketTimeout(), src.getOrDefault("socket-timeout", "")));
         out.add(new Setting("max-lifetime", v.maxLifetime(), src.getOrDefault("max-lifetime", "")));
         out.add(new Setting("leak-detection-interval", v.leakDetectionInterval(), src.getOrDefault("leak-detection-interval", "")));
         out.add(new Setting("isolation", v.isolation(), src.getOrDefault("isolation", "")));
