@@ -179,8 +179,12 @@ class AlertDeliveryIT {
     /** A database of this test's own, whose outbox outlives the killed process: other tests use schema poolwatch too. */
     private static final String KILL_DATABASE = "poolwatch_delivery_it";
     private static final String KILL_FLAG = "delivery_kill_flag";
-    /** The receiver's timeout: with the lease of before (timeout and 30 s), newer notifications waited 35 s. */
-    private static final Duration RECEIVER_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The receiver's timeout, which the interrupted attempt's lease lasts with one backoff (the lease of before: with
+     * 30 s). Longer than a restart of the jar usually takes, so that the lease, not the restart, decides when the
+     * receiver's queue moves on.
+     */
+    private static final Duration RECEIVER_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
     private static final Duration LOCK_AT_MOST_FOR = Duration.ofSeconds(2);
     /**
