@@ -1,0 +1,99 @@
+package io.poolwatch.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.testing.SmallPostgresCluster;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * A full server is not a dead one, on a real PostgreSQL with 20 slots: the database runs first, then poolwatch, then a
+ * load that asks for every slot. Readiness stays ready while the workloads commit, the server is reported saturated and
+ * {@code server-connections} fires. Then the server restarts under the same load: readiness is back within a bound, with
+ * poolwatch's monitoring connection in. The figures are printed (lines starting {@code FIGURE}).
+ */
+@QuarkusTest
+@TestProfile(SaturatedServerProfile.class)
+class SaturatedServerTest {
+
+    @Inject
+    PoolRegistry registry;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Test
+    void fullServerKeepsReadinessAndRecoversFromRestartUnderLoad() throws Exception {
+        SmallPostgresCluster cluster = SaturatedServerProfile.cluster;
+        HttpClient http = HttpClient.newHttpClient();
+        String base = root.toString().replaceAll("/$", "");
+        SaturationScenario.await("readiness UP before the load", Duration.ofSeconds(30),
+                () -> SaturationScenario.get(http, base + "/q/health/ready").status() == 200);
+
+        try (SaturationScenario.Load load = new SaturationScenario.Load(List.of(registry.dataSource("main"), registry.dataSource("jobs")), 16,
+                Duration.ofSeconds(150), 2_000_000)) {
+            // a) every slot asked for: the server is saturated, readiness must hold while the workloads commit.
+            boolean saturated;
+            boolean alerted;
+            Map<Integer, Long> duringSaturation;
+            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http, base + "/q/health/ready")) {
+                saturated = SaturationScenario.within(Duration.ofSeconds(30),
+                        () -> SaturationScenario.get(http, base + "/api/v1/server").body().contains("\"saturated\":true"));
+                alerted = SaturationScenario.within(Duration.ofSeconds(15), () -> serverConnectionsAlert(http, base));
+                // Saturated for a while longer, every slot still asked for.
+                long commitsBefore = load.commits.get();
+                SaturationScenario.within(Duration.ofSeconds(5), () -> false);
+                System.out.printf("FIGURE a) saturated: %d commits in 5 s, %d failed attempts so far, server sessions %s%n",
+                        load.commits.get() - commitsBefore, load.failures.get(), SaturationScenario.sessions(cluster));
+                duringSaturation = watcher.counts();
+                System.out.printf("FIGURE a) readiness answers during saturation by HTTP status: %s; first not-ready answers: %s%n",
+                        duringSaturation, watcher.notReady);
+            }
+            SaturationScenario.Answer health = SaturationScenario.get(http, base + "/api/v1/health");
+            SaturationScenario.Answer server = SaturationScenario.get(http, base + "/api/v1/server");
+            System.out.printf("FIGURE a) /api/v1/health %d: %s%n", health.status(), health.body());
+
+            // c) restart under load: time until ready again, and the monitoring connection back.
+            cluster.stop();
+            cluster.start();
+            long restarted = System.nanoTime();
+            boolean upAgain = SaturationScenario.within(Duration.ofSeconds(90),
+                    () -> SaturationScenario.get(http, base + "/q/health/ready").status() == 200);
+            double seconds = (System.nanoTime() - restarted) / 1e9;
+            System.out.printf("FIGURE c) readiness %s %.1f s after the restart under load; %s; sessions %s%n", upAgain ? "UP" : "still DOWN",
+                    seconds, SaturationScenario.monitorOrder(cluster), SaturationScenario.sessions(cluster));
+            boolean committingAfter = SaturationScenario.within(Duration.ofSeconds(20), () -> load.committingWithin(Duration.ofSeconds(1)));
+
+            assertTrue(load.commits.get() > 100, "the workloads committed: " + load.commits.get());
+            assertEquals(0L, duringSaturation.getOrDefault(503, 0L), "readiness never answered 503 during the saturation: " + duringSaturation);
+            assertTrue(duringSaturation.getOrDefault(200, 0L) > 10, "readiness answered 200 during the saturation: " + duringSaturation);
+            assertTrue(saturated, "the server is reported saturated in /api/v1/server: " + server.body());
+            assertTrue(server.body().contains("53300"), "the refusal is quoted in /api/v1/server: " + server.body());
+            assertEquals(200, health.status(), health.body());
+            assertTrue(health.body().contains("\"server_slots\":{") && health.body().contains("53300"),
+                    "/api/v1/health reports the saturation: " + health.body());
+            assertTrue(alerted, "server-connections fires for the saturated server");
+            assertTrue(upAgain, "readiness is UP again within 90 s of the restart under load");
+            assertTrue(SaturationScenario.monitorOrder(cluster).startsWith("monitor in"), SaturationScenario.monitorOrder(cluster));
+            assertTrue(committingAfter, "the workloads commit again after the restart");
+        }
+    }
+
+    static boolean serverConnectionsAlert(HttpClient http, String base) {
+        String body = SaturationScenario.get(http, base + "/api/v1/alerts").body();
+        return java.util.regex.Pattern.compile("\"state\":\"firing\",\"labels\":\\{[^}]*\"alertname\":\"server-connections\"").matcher(body).find();
+    }
+}
