@@ -22,8 +22,9 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * A full server is not a dead one, on a real PostgreSQL with 20 slots: the database runs first, then poolwatch, then a
  * load that asks for every slot. Readiness stays ready while the workloads commit, the server is reported saturated and
- * {@code server-connections} fires. Then the server restarts under the same load: readiness is back within a bound, with
- * poolwatch's monitoring connection in. The figures are printed (lines starting {@code FIGURE}).
+ * {@code server-connections} fires. Then poolwatch's monitoring session is ended from the server's side while the server
+ * is full: a workload takes its slot, poolwatch is refused, and readiness holds on the workloads' evidence. Then the server
+ * restarts under the same load: readiness is back within a bound, with poolwatch's monitoring connection in. The figures are printed (lines starting {@code FIGURE}).
  */
 @QuarkusTest
 @TestProfile(SaturatedServerProfile.class)
@@ -66,6 +67,31 @@ class SaturatedServerTest {
             SaturationScenario.Answer server = SaturationScenario.get(http, base + "/api/v1/server");
             System.out.printf("FIGURE a) /api/v1/health %d: %s%n", health.status(), health.body());
 
+            // The monitoring connection is lost while the server is full: a workload takes its slot, poolwatch is refused
+            // (53300), and readiness rests on what the workloads complete: DEGRADED with that evidence, never DOWN.
+            terminateMonitor(cluster);
+            Map<Integer, Long> monitorRefused;
+            boolean evidenceShown;
+            String evidence;
+            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http, base + "/q/health/ready")) {
+                String[] seen = new String[1];
+                evidenceShown = SaturationScenario.within(Duration.ofSeconds(20), () -> {
+                    String body = SaturationScenario.get(http, base + "/q/health/ready").body();
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"main\":\\s*\"(DEGRADED[^\"]*monitoring connection refused \\(53300[^\"]*)\"")
+                            .matcher(body);
+                    if (m.find()) {
+                        seen[0] = m.group(1);
+                        return true;
+                    }
+                    return false;
+                });
+                evidence = seen[0];
+                SaturationScenario.within(Duration.ofSeconds(3), () -> false);
+                monitorRefused = watcher.counts();
+            }
+            System.out.printf("FIGURE a') monitoring connection refused while full: readiness answers by HTTP status %s; main: %s%n",
+                    monitorRefused, evidence);
+
             // c) restart under load: time until ready again, and the monitoring connection back.
             cluster.stop();
             cluster.start();
@@ -93,9 +119,19 @@ class SaturatedServerTest {
             assertTrue(health.body().contains("\"server_slots\":{") && health.body().contains("53300"),
                     "/api/v1/health reports the saturation: " + health.body());
             assertTrue(alerted, "server-connections fires for the saturated server");
+            assertTrue(evidenceShown, "with the monitoring connection refused, readiness shows the workloads' evidence");
+            assertTrue(evidence.contains("workloads on this database completed"), evidence);
+            assertEquals(0L, monitorRefused.getOrDefault(503, 0L), "never 503 while the monitoring connection is refused: " + monitorRefused);
             assertTrue(upAgain, "readiness is UP again within 90 s of the restart under load");
             assertTrue(SaturationScenario.monitorOrder(cluster).startsWith("monitor in"), SaturationScenario.monitorOrder(cluster));
             assertTrue(committingAfter, "the workloads commit again after the restart");
+        }
+    }
+
+    /** Ends poolwatch's monitoring session from the server's side, as the superuser (who has reserved slots). */
+    private static void terminateMonitor(SmallPostgresCluster cluster) throws java.sql.SQLException {
+        try (java.sql.Connection c = cluster.connectAsSuperuser("postgres"); java.sql.Statement st = c.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'poolwatch-monitor'");
         }
     }
 
