@@ -75,7 +75,8 @@ final class AlertEvaluator {
             pool(in.now(), p, out);
         }
         for (ServerSnapshot s : in.servers()) {
-            if (s.available()) {
+            // A saturated server refused poolwatch's view but still has a figure: at its limit.
+            if (s.available() || s.saturated()) {
                 server(s, out);
             }
         }
@@ -117,7 +118,11 @@ final class AlertEvaluator {
         String link = externalUrl + "/";
         String subject = "database " + s.database();
         s.connectionUse().ifPresent(use -> add(out, rules.settings(AlertRule.SERVER_CONNECTIONS, Optional.empty()), about, use, subject, link,
-                s.totalSessions() + " sessions of max_connections " + (s.maxConnections().isPresent() ? s.maxConnections().getAsInt() : "?")));
+                s.totalSessions() + " sessions of max_connections " + (s.maxConnections().isPresent() ? s.maxConnections().getAsInt() : "?")
+                        + s.saturation().map(r -> "; saturated: " + r).orElse("")));
+        if (!s.available()) {
+            return;
+        }
         double idle = s.oldestIdleInTransaction().map(d -> d.toMillis() / 1000.0).orElse(0.0);
         add(out, rules.settings(AlertRule.IDLE_IN_TRANSACTION, Optional.empty()), about, idle, subject, link, null);
     }

@@ -28,6 +28,11 @@ import io.quarkus.runtime.StartupEvent;
  * Validates every database in the background so no probe ever waits on one. Each database is checked on its own
  * thread through poolwatch's monitoring connection (never a workload's), and a check that has not answered within the
  * timeout counts as a failure at once while the thread keeps waiting for it. Probes read the cached result.
+ * <p>
+ * A validation refused for lack of slots (PostgreSQL 53300, MariaDB 1040) is recorded as such
+ * ({@link DatabaseValidation#saturation()}): the server answered. Beside the validations, the validator keeps what the
+ * workloads prove ({@link #evidence(String)}): the statements their pools on each database completed, counted on each
+ * tick over the {@link #evidenceWindow()}.
  */
 @ApplicationScoped
 public class DatabaseValidator {
@@ -43,11 +48,15 @@ public class DatabaseValidator {
     private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
     private ScheduledExecutorService ticker;
     private volatile Instant lastTick = Instant.now();
+    private final Duration evidenceWindow;
+    private final Map<String, java.util.ArrayDeque<long[]>> completions = new ConcurrentHashMap<>();
+    private final Map<String, Long> completedAtAttempt = new ConcurrentHashMap<>();
 
     DatabaseValidator(PoolRegistry registry, PoolwatchConfig config) {
         this.registry = registry;
         this.interval = config.health().validationInterval();
         this.timeout = config.health().validationTimeout();
+        this.evidenceWindow = interval.plus(timeout);
         java.util.List<String> problems = problems(config.health());
         if (!problems.isEmpty()) {
             throw new io.poolwatch.config.InvalidConfigurationException(problems);
@@ -84,6 +93,7 @@ public class DatabaseValidator {
     void tick() {
         lastTick = Instant.now();
         for (MonitorTarget t : registry.monitorTargets()) {
+            recordCompletions(t);
             try {
                 Future<?> running = inFlight.get(t.database());
                 if (running != null && !running.isDone()) {
@@ -94,6 +104,7 @@ public class DatabaseValidator {
                     continue;
                 }
                 inFlightSince.put(t.database(), Instant.now());
+                completedAtAttempt.put(t.database(), completed(t));
                 inFlight.put(t.database(), workers.get(t.database()).submit(() -> validate(t)));
             } catch (RuntimeException e) {
                 LOG.debugf(e, "validation of %s could not start", t.database());
@@ -129,17 +140,92 @@ public class DatabaseValidator {
             Instant now = Instant.now();
             results.put(t.database(), new DatabaseValidation(t.database(), true, now, Optional.of(now), Optional.empty(), ms));
         } catch (Exception e) {
-            fail(t.database(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            Optional<String> saturation = io.poolwatch.pool.SlotRefusal.of(e, io.poolwatch.pool.SlotRefusal.MONITOR, Instant.now())
+                    .map(io.poolwatch.pool.SlotRefusal::describe);
+            fail(t.database(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), saturation);
         }
     }
 
     private void fail(String database, String error) {
+        fail(database, error, Optional.empty());
+    }
+
+    private void fail(String database, String error, Optional<String> saturation) {
         DatabaseValidation previous = results.get(database);
-        if (previous == null || previous.reachable()) {
-            LOG.warnf("database %s unreachable: %s", database, error);
+        if (previous == null || previous.reachable() || previous.saturation().isPresent() != saturation.isPresent()) {
+            if (saturation.isPresent()) {
+                LOG.warnf("database %s saturated: it refused poolwatch's monitoring connection for lack of slots: %s", database, saturation.get());
+            } else {
+                LOG.warnf("database %s unreachable: %s", database, error);
+            }
         }
         Optional<Instant> lastSuccess = previous == null ? Optional.empty() : previous.lastSuccess();
-        results.put(database, new DatabaseValidation(database, false, Instant.now(), lastSuccess, Optional.of(error), 0));
+        results.put(database, new DatabaseValidation(database, false, Instant.now(), lastSuccess, Optional.of(error), 0, saturation));
+    }
+
+    /** Statements completed without error on the pools of this database since they were created. */
+    private long completed(MonitorTarget t) {
+        long sum = 0;
+        for (String pool : t.pools()) {
+            sum += registry.pool(pool).statements().completedStatements();
+        }
+        return sum;
+    }
+
+    /** One point per tick, kept for the evidence window (and one older, to count across the whole window). */
+    private void recordCompletions(MonitorTarget t) {
+        long now = System.nanoTime();
+        java.util.ArrayDeque<long[]> points = completions.computeIfAbsent(t.database(), k -> new java.util.ArrayDeque<>());
+        synchronized (points) {
+            points.addLast(new long[] { now, completed(t) });
+            while (points.size() > 2) {
+                java.util.Iterator<long[]> it = points.iterator();
+                it.next();
+                if (now - it.next()[0] < evidenceWindow.toNanos()) {
+                    break;
+                }
+                points.removeFirst();
+            }
+        }
+    }
+
+    /**
+     * The window over which workload statements count as proof that a database answers: one validation interval plus
+     * the validation timeout, the longest a healthy monitoring connection goes without a completed validation.
+     */
+    public Duration evidenceWindow() {
+        return evidenceWindow;
+    }
+
+    /** What the workloads of a database prove about it now; empty for a database poolwatch has no monitoring pool for. */
+    public Optional<WorkloadEvidence> evidence(String database) {
+        MonitorTarget target = registry.monitorTargets().stream().filter(t -> t.database().equals(database)).findFirst().orElse(null);
+        if (target == null) {
+            return Optional.empty();
+        }
+        long nowNanos = System.nanoTime();
+        long now = completed(target);
+        long inWindow = 0;
+        java.util.ArrayDeque<long[]> points = completions.get(database);
+        if (points != null) {
+            synchronized (points) {
+                for (long[] p : points) {
+                    if (nowNanos - p[0] <= evidenceWindow.toNanos()) {
+                        inWindow = now - p[1];
+                        break;
+                    }
+                }
+            }
+        }
+        Optional<Duration> since = Optional.empty();
+        for (String pool : target.pools()) {
+            Optional<Duration> s = registry.pool(pool).statements().sinceLastCompleted(nowNanos);
+            if (s.isPresent() && (since.isEmpty() || s.get().compareTo(since.get()) < 0)) {
+                since = s;
+            }
+        }
+        long sinceAttempt = now - completedAtAttempt.getOrDefault(database, now);
+        return Optional.of(new WorkloadEvidence(inWindow, evidenceWindow, sinceAttempt, since));
     }
 
     /** The latest validation of a database, empty before the first one ends. */

@@ -37,7 +37,11 @@ public class PoolHealth {
     public enum State {
         /** Its database answers and the pool serves. */
         UP,
-        /** Its database answers but callers wait for connections (exhausted), or the first validation is pending. */
+        /**
+         * Its database answers but callers wait for connections (exhausted), the server is saturated (it refuses new
+         * connections for lack of slots), poolwatch's validation failed while the workloads prove the database answers, or
+         * the first validation is pending.
+         */
         DEGRADED,
         /** Its database does not answer. */
         DOWN
@@ -49,9 +53,20 @@ public class PoolHealth {
      * @param detail what an operator reads: the state's reason and the figures behind it
      * @param workload the workload the pool serves (for a replica's pool, the workload it is a replica of)
      * @param role primary or replica
+     * @param saturation when the pool's database server refuses connections for lack of slots (its refusal of
+     *        poolwatch's monitoring connection, or of a workload's within the evidence window): the code and the server's
+     *        words
      */
     public record PoolState(String pool, boolean critical, State state, String detail, double utilization, long awaiting,
-            Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload, String role) {
+            Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload, String role,
+            Optional<String> saturation) {
+
+        /** A pool state that says nothing about saturation. */
+        public PoolState(String pool, boolean critical, State state, String detail, double utilization, long awaiting,
+                Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload, String role) {
+            this(pool, critical, state, detail, utilization, awaiting, lastSuccessfulValidation, error, validationMs, workload, role,
+                    Optional.empty());
+        }
 
         /**
          * The state readiness reports: a replica whose database is down is DEGRADED there, since its reads go to the
@@ -87,19 +102,25 @@ public class PoolHealth {
 
     /** Every pool's state, standard workloads first. */
     public List<PoolState> pools() {
-        Map<String, String> databaseOf = new HashMap<>();
+        Map<String, MonitorTarget> targetOf = new HashMap<>();
         for (MonitorTarget target : registry.monitorTargets()) {
-            target.pools().forEach(p -> databaseOf.put(p, target.database()));
+            target.pools().forEach(p -> targetOf.put(p, target));
         }
+        Map<String, Optional<WorkloadEvidence>> evidence = new HashMap<>();
         List<PoolState> out = new ArrayList<>();
         for (WorkloadPool pool : registry.pools()) {
-            String database = databaseOf.get(pool.name());
+            MonitorTarget target = targetOf.get(pool.name());
             // A pool whose monitoring connection could not be created cannot be validated: it still gets its entry.
-            Optional<DatabaseValidation> v = database == null
+            Optional<DatabaseValidation> v = target == null
                     ? Optional.of(new DatabaseValidation(pool.settings().url().label(), false, Instant.now(), Optional.empty(),
                             Optional.of("no monitoring connection to validate it with"), 0))
-                    : validator.result(database);
-            out.add(state(pool, v));
+                    : validator.result(target.database());
+            Optional<WorkloadEvidence> proof = target == null ? Optional.empty()
+                    : evidence.computeIfAbsent(target.database(), validator::evidence);
+            Optional<String> refused = target == null ? Optional.empty()
+                    : target.gate().lastRefusal().filter(r -> !r.at().isBefore(Instant.now().minus(validator.evidenceWindow())))
+                            .map(r -> r.describe() + " (refused " + r.refused() + ")");
+            out.add(state(pool, v, proof, refused));
         }
         return out;
     }
@@ -125,8 +146,8 @@ public class PoolHealth {
         return out;
     }
 
-    private PoolState state(WorkloadPool pool, Optional<DatabaseValidation> v) {
-        PoolState own = stateOf(pool, v);
+    private PoolState state(WorkloadPool pool, Optional<DatabaseValidation> v, Optional<WorkloadEvidence> proof, Optional<String> refused) {
+        PoolState own = stateOf(pool, v, proof, refused);
         if (!pool.settings().replica()) {
             return own;
         }
@@ -150,10 +171,24 @@ public class PoolHealth {
             }
         }
         return new PoolState(own.pool(), own.critical(), state, of + detail, own.utilization(), own.awaiting(),
-                own.lastSuccessfulValidation(), own.error(), own.validationMs(), own.workload(), own.role());
+                own.lastSuccessfulValidation(), own.error(), own.validationMs(), own.workload(), own.role(), own.saturation());
     }
 
-    private static PoolState stateOf(WorkloadPool pool, Optional<DatabaseValidation> v) {
+    /**
+     * One pool's state. A failed validation makes it DOWN, as quickly as the validator notices, except where the
+     * database has shown it answers:
+     * <ul>
+     * <li>the server refused poolwatch's monitoring connection for lack of slots (53300, 1040): the server answered,
+     * it is saturated; DEGRADED, with what the workloads completed in the evidence window;</li>
+     * <li>the workloads on the database completed statements after the failing validation attempt began, the last within
+     * the evidence window ({@link DatabaseValidator#evidenceWindow()}): DEGRADED. A killed or frozen server completes
+     * nothing after the attempt that finds it so began, so it is DOWN as soon as that attempt fails.</li>
+     * </ul>
+     * A server that refused a workload's connection for lack of slots within the window, while the monitoring connection
+     * still validates, makes the pool DEGRADED (its pool cannot grow), like an exhausted one.
+     */
+    private static PoolState stateOf(WorkloadPool pool, Optional<DatabaseValidation> v, Optional<WorkloadEvidence> proof,
+            Optional<String> refused) {
         long active = pool.recorder().leased();
         long awaiting = pool.recorder().awaiting();
         double utilization = (double) active / pool.settings().maxSize();
@@ -166,18 +201,31 @@ public class PoolHealth {
         if (v.isEmpty()) {
             state = State.DEGRADED;
             detail = "first validation pending; " + figures;
+        } else if (!v.get().reachable() && v.get().saturation().isPresent()) {
+            state = State.DEGRADED;
+            detail = "server saturated: monitoring connection refused (" + v.get().saturation().get() + ")"
+                    + proof.map(p -> "; " + p.describe()).orElse("") + "; " + figures;
+        } else if (!v.get().reachable() && proof.isPresent() && proof.get().answersSinceAttempt()) {
+            state = State.DEGRADED;
+            detail = "monitoring validation failed (" + error.orElse("") + ") but the database answers: " + proof.get().describe() + "; "
+                    + figures;
         } else if (!v.get().reachable()) {
             state = State.DOWN;
             detail = "database unreachable: " + error.orElse("") + "; " + figures;
         } else if (active >= pool.settings().maxSize() && awaiting > 0) {
             state = State.DEGRADED;
-            detail = "exhausted: " + figures;
+            detail = "exhausted: " + figures + refused.map(r -> "; server saturated: " + r).orElse("");
+        } else if (refused.isPresent()) {
+            state = State.DEGRADED;
+            detail = "server saturated: new connections refused, " + refused.get() + proof.map(p -> "; " + p.describe()).orElse("") + "; "
+                    + figures;
         } else {
             state = State.UP;
             detail = figures;
         }
+        Optional<String> saturation = v.flatMap(DatabaseValidation::saturation).or(() -> refused);
         return new PoolState(pool.name(), pool.settings().critical(), state, detail, utilization, awaiting, lastOk, error, ms,
-                pool.settings().workload(), pool.settings().role());
+                pool.settings().workload(), pool.settings().role(), saturation);
     }
 
     /** Whether the service should receive traffic: not shutting down, and every critical pool's database answers. */

@@ -58,6 +58,8 @@ public final class MetricNames {
     public static final String SERVER_SESSIONS_TOTAL = "poolwatch.server.sessions.total";
     public static final String SERVER_MAX_CONNECTIONS = "poolwatch.server.max.connections";
     public static final String SERVER_CONNECTION_USE = "poolwatch.server.connection.use.ratio";
+    public static final String SERVER_SATURATED = "poolwatch.server.saturated";
+    public static final String SERVER_MONITOR_HELD = "poolwatch.server.monitor.connection.held";
     public static final String SERVER_IDLE_IN_TRANSACTION = "poolwatch.server.idle.in.transaction.oldest.seconds";
     public static final String SERVER_LONGEST_STATEMENT = "poolwatch.server.statement.longest.seconds";
     public static final String SERVER_LONGEST_TRANSACTION = "poolwatch.server.transaction.longest.seconds";

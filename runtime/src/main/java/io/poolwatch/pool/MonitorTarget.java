@@ -8,14 +8,16 @@ import io.poolwatch.config.DatabaseKind;
 
 /**
  * A database server poolwatch reads session views from, through its own one-connection pool, so the
- * server-side view never takes a workload's capacity.
+ * server-side view never takes a workload's capacity; that connection is kept, and reopened ahead of the workloads'.
  *
  * @param database label of the database, {@code host:port/name}
  * @param kind the engine
  * @param dataSource the monitoring pool (at most one connection, short statement timeout, read-only)
  * @param pools the workload pools on this database
  * @param applicationNames for each of those pools, the application name it shows the server
+ * @param gate what gives the monitoring connection priority over the workloads' and keeps the latest refusal for lack
+ *        of slots
  */
 public record MonitorTarget(String database, DatabaseKind kind, DataSource dataSource, List<String> pools,
-        java.util.Map<String, String> applicationNames) {
+        java.util.Map<String, String> applicationNames, MonitorGate gate) {
 }

@@ -52,13 +52,30 @@ public final class PoolFactory {
 
     /** Creates the pool. Connections are opened in the background, so an unreachable database does not block. */
     public static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring) throws SQLException {
+        return create(s, monitoring, Optional.empty(), false);
+    }
+
+    /**
+     * Creates the pool, its physical connections opened through {@code gate}: a workload's wait for the monitoring
+     * connection of their database to be in first ({@link MonitorGate}); the monitoring pool's ({@code monitor}) tell the
+     * gate they are in.
+     */
+    static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring, Optional<MonitorGate> gate, boolean monitor)
+            throws SQLException {
         Clock clock = Clock.systemUTC();
         PoolRecorder recorder = new PoolRecorder(s.name(), s.leakDetectionInterval(), clock);
         StatementRecorder statements = new StatementRecorder(s.name(), monitoring.slowQueryThreshold(), monitoring.sqlEcho(), clock);
         String statementRecorderId = StatementTimingDriver.register(statements);
         AgroalDataSourceConfigurationSupplier config = agroalConfiguration(s, Optional.of(statementRecorderId));
+        Optional<String> gateId = gate.map(StatementTimingDriver::register);
+        gateId.ifPresent(id -> config.connectionPoolConfiguration(pool -> pool.connectionFactoryConfiguration(factory -> factory
+                .jdbcProperty(StatementTimingDriver.GATE_PROPERTY, id)
+                .jdbcProperty(StatementTimingDriver.GATE_ROLE_PROPERTY, monitor ? StatementTimingDriver.MONITOR_ROLE : s.name()))));
         List<AgroalDataSourceListener> listeners = new ArrayList<>();
         listeners.add(recorder);
+        if (gate.isPresent() && !monitor) {
+            listeners.add(gate.get().workloadListener());
+        }
         TlsProbe tls = new TlsProbe(s.url().kind(), clock);
         listeners.add(tls);
         if (s.echo()) {
@@ -66,9 +83,10 @@ public final class PoolFactory {
         }
         try {
             AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
-            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId, tls);
+            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId, tls, gateId);
         } catch (SQLException | RuntimeException e) {
             StatementTimingDriver.unregister(statementRecorderId);
+            gateId.ifPresent(StatementTimingDriver::unregisterGate);
             throw e;
         }
     }

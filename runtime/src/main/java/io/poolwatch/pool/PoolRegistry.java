@@ -44,6 +44,7 @@ public class PoolRegistry {
     private final FallbackDatabase embedded;
     private final List<MonitorTarget> monitorTargets = new java.util.ArrayList<>();
     private final List<WorkloadPool> monitorPools = new java.util.ArrayList<>();
+    private final java.util.Map<String, MonitorGate> gates = new java.util.HashMap<>();
 
     PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks, StartupValidator validator) {
         this.config = config;
@@ -67,15 +68,18 @@ public class PoolRegistry {
             }
             throw new io.poolwatch.config.InvalidConfigurationException(missing);
         }
+        // The monitoring connections first: each database's is in before any workload's, and keeps its slot (MonitorGate).
+        openMonitorPools(config.sampling().serverQueryTimeout());
         try {
-            this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring());
+            this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring(),
+                    s -> java.util.Optional.ofNullable(gates.get(databaseKey(s))));
         } catch (SQLException | RuntimeException e) {
+            monitorPools.forEach(WorkloadPool::close);
             if (embedded != null) {
                 embedded.close();
             }
             throw new IllegalStateException("creating the workload pools failed: " + e.getMessage(), e);
         }
-        openMonitorPools(config.sampling().serverQueryTimeout());
         for (PoolSettings s : resolved.pools()) {
             LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s, socket timeout %s%s%s%s", s.name(), s.url().masked(),
                     s.minSize(), s.maxSize(), s.isolation().configName(), s.statementTimeout().map(Durations::format).orElse("none"),
@@ -101,13 +105,24 @@ public class PoolRegistry {
         }
     }
 
-    /** One monitoring pool per distinct database (URL and user) the workloads and their read replicas use. */
+    /** Databases are told apart by URL and user: a monitoring connection sees what its user may see. */
+    private static String databaseKey(PoolSettings s) {
+        return s.url().jdbcUrl() + " " + s.username().orElse("");
+    }
+
+    /**
+     * One monitoring pool per distinct database (URL and user) the workloads and their read replicas use, opened before
+     * them and kept: one connection, opened at once and kept open (min-size 1, no idle removal, no max lifetime), so
+     * poolwatch never gives its slot away to the workloads it watches. A database that is down at start leaves the pool
+     * empty; its next use, or the next workload connection to that database, opens it ({@link MonitorGate}).
+     */
     private void openMonitorPools(java.time.Duration queryTimeout) {
         java.util.Map<String, List<PoolSettings>> byDatabase = new java.util.LinkedHashMap<>();
         for (PoolSettings s : resolved.allPools()) {
-            byDatabase.computeIfAbsent(s.url().jdbcUrl() + " " + s.username().orElse(""), k -> new java.util.ArrayList<>()).add(s);
+            byDatabase.computeIfAbsent(databaseKey(s), k -> new java.util.ArrayList<>()).add(s);
         }
-        for (List<PoolSettings> group : byDatabase.values()) {
+        for (java.util.Map.Entry<String, List<PoolSettings>> entry : byDatabase.entrySet()) {
+            List<PoolSettings> group = entry.getValue();
             PoolSettings first = group.get(0);
             // A frozen server must not hold the monitoring thread for ever: bound every socket read and the login.
             java.util.Map<String, String> props = new java.util.LinkedHashMap<>(first.jdbcProperties());
@@ -121,17 +136,21 @@ public class PoolRegistry {
                 case H2 -> {
                 }
             }
-            PoolSettings monitor = new PoolSettings("monitor", first.url(), first.username(), first.password(), 0, 1, 0, queryTimeout,
-                    first.connectTimeout(), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(5), true, java.time.Duration.ZERO,
+            PoolSettings monitor = new PoolSettings("monitor", first.url(), first.username(), first.password(), 1, 1, 1, queryTimeout,
+                    first.connectTimeout(), java.time.Duration.ZERO, java.time.Duration.ZERO, true, java.time.Duration.ZERO,
                     java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout),
                     java.util.Optional.empty(), true, "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
+            MonitorGate gate = new MonitorGate(first.url().label(), java.time.Clock.systemUTC());
             try {
-                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring());
+                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), java.util.Optional.of(gate), true);
+                // A workload waits for one attempt of the monitoring pool at most: its borrow, plus opening a connection.
+                gate.attach(pool, queryTimeout.plus(first.connectTimeout()));
                 monitorPools.add(pool);
+                gates.put(entry.getKey(), gate);
                 java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
                 group.forEach(s -> names.put(s.name(), s.applicationName()));
                 monitorTargets.add(new MonitorTarget(first.url().label(), first.url().kind(), pool.dataSource(),
-                        group.stream().map(PoolSettings::name).toList(), names));
+                        group.stream().map(PoolSettings::name).toList(), names, gate));
             } catch (SQLException | RuntimeException e) {
                 LOG.warnf("no server-side view of %s: its monitoring pool could not be created: %s", first.url().label(), e.getMessage());
             }

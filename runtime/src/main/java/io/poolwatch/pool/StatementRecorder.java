@@ -34,6 +34,9 @@ public final class StatementRecorder implements QueryExecutionListener {
     private final LongAdder statements = new LongAdder();
     private final LongAdder totalNanos = new LongAdder();
     private final LongAdder slow = new LongAdder();
+    private final LongAdder completed = new LongAdder();
+    private volatile long lastCompletedNanos;
+    private volatile boolean anyCompleted;
     private final ThreadLocal<long[]> started = ThreadLocal.withInitial(() -> new long[1]);
     private final Map<String, SlowStatement> slowTexts = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -65,6 +68,13 @@ public final class StatementRecorder implements QueryExecutionListener {
         long elapsed = System.nanoTime() - started.get()[0];
         statements.increment();
         totalNanos.add(elapsed);
+        if (execInfo.isSuccess()) {
+            completed.increment();
+            lastCompletedNanos = started.get()[0] + elapsed;
+            if (!anyCompleted) {
+                anyCompleted = true;
+            }
+        }
         if (echo) {
             ECHO.infof("pool %s: %.3f ms: %s", pool, elapsed / 1e6, text(queryInfoList));
         }
@@ -95,6 +105,16 @@ public final class StatementRecorder implements QueryExecutionListener {
     /** Statements run since the pool was created. */
     public long statements() {
         return statements.sum();
+    }
+
+    /** Statements that the database answered without an error since the pool was created: proof that it answers. */
+    public long completedStatements() {
+        return completed.sum();
+    }
+
+    /** How long ago (as of {@code nowNanos}, a {@link System#nanoTime()}) a statement last completed; empty if none has. */
+    public java.util.Optional<Duration> sinceLastCompleted(long nowNanos) {
+        return anyCompleted ? java.util.Optional.of(Duration.ofNanos(Math.max(0, nowNanos - lastCompletedNanos))) : java.util.Optional.empty();
     }
 
     /** Total time spent in statements since the pool was created, in nanoseconds. */

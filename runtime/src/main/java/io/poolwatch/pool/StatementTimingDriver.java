@@ -19,13 +19,31 @@ import net.ttddyy.dsproxy.ConnectionInfo;
  * wraps each once, at creation, in a {@link TimedConnection} whose statements are datasource-proxy proxies.
  * Acquiring and returning a pooled connection therefore costs nothing extra; only statements go through the proxy.
  * <p>
- * Agroal instantiates the driver itself, so the pool's recorder is found by an id passed as a driver property.
+ * Agroal instantiates the driver itself, so the pool's recorder is found by an id passed as a driver property. The
+ * same way, a pool may name the {@link MonitorGate} of its database: a workload's connection is then opened only after
+ * the gate has let the monitoring connection in, and every refusal for lack of slots is reported to the gate.
  */
 public final class StatementTimingDriver implements Driver {
 
     /** The driver property carrying the recorder id; removed before the real driver sees the properties. */
     static final String RECORDER_PROPERTY = "poolwatch.statement-recorder";
+    /** The driver property carrying the id of the pool's {@link MonitorGate}, if it has one. */
+    static final String GATE_PROPERTY = "poolwatch.monitor-gate";
+    /** The driver property naming the pool to its gate: the monitoring pool's is {@link #MONITOR_ROLE}. */
+    static final String GATE_ROLE_PROPERTY = "poolwatch.monitor-gate-role";
+    static final String MONITOR_ROLE = "monitor";
     private static final Map<String, StatementRecorder> RECORDERS = new ConcurrentHashMap<>();
+    private static final Map<String, MonitorGate> GATES = new ConcurrentHashMap<>();
+
+    static String register(MonitorGate gate) {
+        String id = UUID.randomUUID().toString();
+        GATES.put(id, gate);
+        return id;
+    }
+
+    static void unregisterGate(String id) {
+        GATES.remove(id);
+    }
 
     static String register(StatementRecorder recorder) {
         String id = UUID.randomUUID().toString();
@@ -42,7 +60,27 @@ public final class StatementTimingDriver implements Driver {
         Properties properties = new Properties();
         properties.putAll(info);
         Object id = properties.remove(RECORDER_PROPERTY);
-        Connection connection = DriverManager.getDriver(url).connect(url, properties);
+        Object gateId = properties.remove(GATE_PROPERTY);
+        Object role = properties.remove(GATE_ROLE_PROPERTY);
+        MonitorGate gate = gateId == null ? null : GATES.get(gateId.toString());
+        boolean monitor = MONITOR_ROLE.equals(role);
+        if (gate != null && !monitor) {
+            gate.beforeWorkloadConnection();
+        }
+        Connection connection;
+        try {
+            connection = DriverManager.getDriver(url).connect(url, properties);
+        } catch (SQLException e) {
+            if (gate != null) {
+                gate.connectionFailed(monitor ? SlotRefusal.MONITOR : "pool " + role, monitor, e);
+            }
+            throw e;
+        }
+        if (gate != null && monitor && connection != null) {
+            gate.monitorConnected();
+        } else if (gate != null && connection != null) {
+            gate.afterWorkloadConnection();
+        }
         StatementRecorder recorder = id == null ? null : RECORDERS.get(id.toString());
         if (connection == null) {
             return null;

@@ -12,10 +12,12 @@ public final class WorkloadPool implements AutoCloseable {
     private final StatementRecorder statements;
     private final String statementRecorderId;
     private final TlsProbe tls;
+    private final java.util.Optional<String> gateId;
 
     WorkloadPool(PoolSettings settings, AgroalDataSource dataSource, PoolRecorder recorder, StatementRecorder statements,
-            String statementRecorderId, TlsProbe tls) {
+            String statementRecorderId, TlsProbe tls, java.util.Optional<String> gateId) {
         this.tls = tls;
+        this.gateId = gateId;
         this.settings = settings;
         this.dataSource = dataSource;
         this.recorder = recorder;
@@ -59,6 +61,7 @@ public final class WorkloadPool implements AutoCloseable {
             dataSource.close();
         } finally {
             StatementTimingDriver.unregister(statementRecorderId);
+            gateId.ifPresent(StatementTimingDriver::unregisterGate);
         }
     }
 

@@ -29,10 +29,16 @@ public final class WorkloadPools implements AutoCloseable {
 
     /** Opens a pool per settings; if one cannot be built, those already built are closed before the error is thrown. */
     public static WorkloadPools open(List<PoolSettings> settings, MonitoringSettings monitoring) throws SQLException {
+        return open(settings, monitoring, s -> java.util.Optional.empty());
+    }
+
+    /** As {@link #open(List, MonitoringSettings)}, each pool's connections opened after its database's {@link MonitorGate}. */
+    static WorkloadPools open(List<PoolSettings> settings, MonitoringSettings monitoring,
+            java.util.function.Function<PoolSettings, java.util.Optional<MonitorGate>> gates) throws SQLException {
         Map<String, WorkloadPool> built = new LinkedHashMap<>();
         try {
             for (PoolSettings s : settings) {
-                built.put(s.name(), PoolFactory.create(s, monitoring));
+                built.put(s.name(), PoolFactory.create(s, monitoring, gates.apply(s), false));
             }
         } catch (SQLException | RuntimeException e) {
             built.values().forEach(WorkloadPool::close);

@@ -16,12 +16,17 @@ import org.jboss.logging.Logger;
 
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.SlotRefusal;
 import io.quarkus.scheduler.Scheduled;
 
 /**
  * Reads each database server's session views on a schedule, through poolwatch's own one-connection monitoring
  * pool with a short statement timeout, and keeps the latest snapshot per database. A server that cannot be read
  * is recorded as unavailable and logged once per change, not on every tick.
+ * <p>
+ * A server is recorded as saturated ({@link ServerSnapshot#saturated()}) when it refused poolwatch's monitoring
+ * connection for lack of slots (the snapshot keeps the limits last read), when it refused a workload's connection
+ * for lack of slots since the previous sample, or when its sessions fill every non-reserved slot.
  */
 @ApplicationScoped
 public class ServerSampler {
@@ -31,6 +36,7 @@ public class ServerSampler {
     private final PoolRegistry registry;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, ServerSnapshot> latest = new ConcurrentHashMap<>();
+    private final Map<String, ServerSnapshot> lastReadable = new ConcurrentHashMap<>();
 
     ServerSampler(PoolRegistry registry) {
         this.registry = registry;
@@ -54,11 +60,20 @@ public class ServerSampler {
         for (MonitorTarget target : registry.monitorTargets()) {
             Instant now = clock.instant();
             ServerSnapshot snapshot;
+            ServerSnapshot before = latest.get(target.database());
             try (Connection c = target.dataSource().getConnection()) {
                 snapshot = ServerStatsReader.read(c, target.kind(), target.database(), now);
             } catch (SQLException e) {
-                snapshot = ServerSnapshot.unavailable(target.database(), target.kind(), now,
-                        "cannot connect: " + (e.getSQLState() == null ? "" : e.getSQLState() + " ") + e.getMessage());
+                String reason = "cannot connect: " + (e.getSQLState() == null ? "" : e.getSQLState() + " ") + e.getMessage();
+                Optional<SlotRefusal> refusal = SlotRefusal.of(e, SlotRefusal.MONITOR, now);
+                snapshot = refusal.isPresent()
+                        ? ServerSnapshot.refused(target.database(), target.kind(), now, reason, describe(refusal.get()),
+                                Optional.ofNullable(lastReadable.get(target.database())))
+                        : ServerSnapshot.unavailable(target.database(), target.kind(), now, reason);
+            }
+            if (snapshot.available()) {
+                lastReadable.put(target.database(), snapshot);
+                snapshot = withSaturation(snapshot, target, before);
             }
             ServerSnapshot previous = latest.put(target.database(), snapshot);
             boolean wasAvailable = previous == null || previous.available();
@@ -67,7 +82,32 @@ public class ServerSampler {
             } else if (!wasAvailable && snapshot.available()) {
                 LOG.infof("server-side view of %s available again", target.database());
             }
+            boolean wasSaturated = previous != null && previous.saturated();
+            if (!wasSaturated && snapshot.saturated()) {
+                LOG.warnf("database server of %s saturated: %s", target.database(), snapshot.saturation().orElse(""));
+            } else if (wasSaturated && !snapshot.saturated()) {
+                LOG.infof("database server of %s has free connection slots again", target.database());
+            }
         }
+    }
+
+    private static String describe(SlotRefusal r) {
+        return "refused " + r.refused() + " for lack of slots: " + r.describe();
+    }
+
+    /** A readable snapshot, marked saturated when a workload was refused since the previous sample or no usable slot is left. */
+    private static ServerSnapshot withSaturation(ServerSnapshot snapshot, MonitorTarget target, ServerSnapshot before) {
+        Optional<SlotRefusal> refusal = target.gate().lastRefusal()
+                .filter(r -> before == null || r.at().isAfter(before.takenAt()));
+        if (refusal.isPresent()) {
+            return snapshot.saturated(describe(refusal.get()));
+        }
+        if (snapshot.maxConnections().isPresent()
+                && snapshot.totalSessions() >= snapshot.maxConnections().getAsInt() - snapshot.reservedConnections()) {
+            return snapshot.saturated(snapshot.totalSessions() + " sessions take every usable slot (max_connections "
+                    + snapshot.maxConnections().getAsInt() + " less " + snapshot.reservedConnections() + " reserved)");
+        }
+        return snapshot;
     }
 
     /** The latest snapshot of a database, if one was read. */

@@ -28,6 +28,12 @@ import io.poolwatch.config.DatabaseKind;
  * @param oldestIdleInTransaction age of the oldest session idle inside an open transaction, if any
  * @param longestRunningStatement age of the longest-running statement other than poolwatch's own query, if any
  * @param longestTransaction age of the oldest open transaction, if any
+ * @param saturated whether the server has no connection slot left for poolwatch's pools: it refused a connection
+ *        (poolwatch's monitoring connection, or a workload's since the previous sample) for lack of slots (PostgreSQL
+ *        SQLSTATE 53300, MariaDB error 1040), or every non-reserved slot is taken. A saturated server answers: it is not
+ *        unreachable
+ * @param saturation why it counts as saturated: the refusal quoted with whose connection it refused, or the sessions
+ *        against the limit
  */
 public record ServerSnapshot(
         String database,
@@ -42,11 +48,43 @@ public record ServerSnapshot(
         int reservedConnections,
         Optional<Duration> oldestIdleInTransaction,
         Optional<Duration> longestRunningStatement,
-        Optional<Duration> longestTransaction) {
+        Optional<Duration> longestTransaction,
+        boolean saturated,
+        Optional<String> saturation) {
 
     public ServerSnapshot {
         sessionsByState = Map.copyOf(sessionsByState);
         sessions = List.copyOf(sessions);
+    }
+
+    /** A snapshot that says nothing about saturation (as the reader returns it). */
+    public ServerSnapshot(String database, DatabaseKind kind, Instant takenAt, boolean available, Optional<String> unavailableReason,
+            int totalSessions, Map<String, Integer> sessionsByState, List<SessionGroup> sessions, OptionalInt maxConnections,
+            int reservedConnections, Optional<Duration> oldestIdleInTransaction, Optional<Duration> longestRunningStatement,
+            Optional<Duration> longestTransaction) {
+        this(database, kind, takenAt, available, unavailableReason, totalSessions, sessionsByState, sessions, maxConnections,
+                reservedConnections, oldestIdleInTransaction, longestRunningStatement, longestTransaction, false, Optional.empty());
+    }
+
+    /** This snapshot, marked saturated for this reason. */
+    public ServerSnapshot saturated(String reason) {
+        return new ServerSnapshot(database, kind, takenAt, available, unavailableReason, totalSessions, sessionsByState, sessions,
+                maxConnections, reservedConnections, oldestIdleInTransaction, longestRunningStatement, longestTransaction, true,
+                Optional.of(reason));
+    }
+
+    /**
+     * A snapshot for a server that refused poolwatch's monitoring connection for lack of slots: its views could not be
+     * read, but its limits are those of the {@code previous} readable snapshot, if any, and the refusal says every
+     * usable slot is taken, so its sessions count as {@code max_connections - reserved}.
+     */
+    public static ServerSnapshot refused(String database, DatabaseKind kind, Instant takenAt, String reason, String saturation,
+            Optional<ServerSnapshot> previous) {
+        OptionalInt max = previous.map(ServerSnapshot::maxConnections).orElse(OptionalInt.empty());
+        int reserved = previous.map(ServerSnapshot::reservedConnections).orElse(0);
+        int sessions = max.isPresent() ? Math.max(0, max.getAsInt() - reserved) : 0;
+        return new ServerSnapshot(database, kind, takenAt, false, Optional.of(reason), sessions, Map.of(), List.of(), max, reserved,
+                Optional.empty(), Optional.empty(), Optional.empty(), true, Optional.of(saturation));
     }
 
     /**
@@ -66,11 +104,15 @@ public record ServerSnapshot(
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    /** Share of usable connections in use: totalSessions / (maxConnections - reservedConnections). */
+    /**
+     * Share of usable connections in use: totalSessions / (maxConnections - reservedConnections). A saturated server
+     * counts as at its limit at least (1.0), even where its views could not be read.
+     */
     public Optional<Double> connectionUse() {
-        if (!available || maxConnections.isEmpty() || maxConnections.getAsInt() - reservedConnections <= 0) {
-            return Optional.empty();
+        if ((!available && !saturated) || maxConnections.isEmpty() || maxConnections.getAsInt() - reservedConnections <= 0) {
+            return saturated ? Optional.of(1.0) : Optional.empty();
         }
-        return Optional.of((double) totalSessions / (maxConnections.getAsInt() - reservedConnections));
+        double use = (double) totalSessions / (maxConnections.getAsInt() - reservedConnections);
+        return Optional.of(saturated ? Math.max(1.0, use) : use);
     }
 }

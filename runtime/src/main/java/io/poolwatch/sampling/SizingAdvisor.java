@@ -49,11 +49,13 @@ public final class SizingAdvisor {
      * Each replica opens every pool and its own monitoring connection; {@code reserved} is what the server keeps for
      * superusers ({@code superuser_reserved_connections}, and {@code reserved_connections} on PostgreSQL 16+).
      *
-     * @param monitorConnections the monitoring connections one poolwatch process opens to this server (1)
+     * @param monitorConnections the monitoring connections one poolwatch process keeps open to this server: one per
+     *        database and user it watches there. They take slots as the pools do, and are held for good
      * @param replicas the replicas of poolwatch expected, {@code poolwatch.sampling.expected-replicas}
      */
     public static List<SizingAdvice> forServer(ServerSnapshot server, Map<String, Integer> poolMaxSizes, int monitorConnections, int replicas) {
-        if (!server.available() || server.maxConnections().isEmpty()) {
+        // A saturated server's limits are the last read, and it is exactly where the advice matters.
+        if ((!server.available() && !server.saturated()) || server.maxConnections().isEmpty()) {
             return List.of();
         }
         int usable = server.maxConnections().getAsInt() - server.reservedConnections();

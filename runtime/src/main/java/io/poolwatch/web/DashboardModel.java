@@ -188,7 +188,15 @@ public final class DashboardModel {
     @TemplateData
     public record ServerRow(String database, String kind, boolean available, String unavailableReason, Instant takenAt, int sessions,
             Integer maxConnections, int reserved, Gauge use, Map<String, Integer> byState, String oldestIdleInTransaction,
-            List<PoolSessionsRow> pools) {
+            List<PoolSessionsRow> pools, String saturation) {
+
+        /** A row of a server with connection slots to spare (or not read). */
+        public ServerRow(String database, String kind, boolean available, String unavailableReason, Instant takenAt, int sessions,
+                Integer maxConnections, int reserved, Gauge use, Map<String, Integer> byState, String oldestIdleInTransaction,
+                List<PoolSessionsRow> pools) {
+            this(database, kind, available, unavailableReason, takenAt, sessions, maxConnections, reserved, use, byState,
+                    oldestIdleInTransaction, pools, null);
+        }
     }
 
     /** A pool's sessions as the server sees them. */

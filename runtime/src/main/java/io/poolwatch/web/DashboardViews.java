@@ -353,7 +353,8 @@ public class DashboardViews {
                             + s.reservedConnections() + " reserved)";
             rows.add(new ServerRow(d.database(), d.kind(), s.available(), s.unavailableReason().orElse(null), s.takenAt(), s.totalSessions(),
                     max, s.reservedConnections(), new Gauge(use, warning, DashboardModel.CRITICAL_SERVER_USE, detail),
-                    new java.util.TreeMap<>(s.sessionsByState()), s.oldestIdleInTransaction().map(Durations::format).orElse(null), pools));
+                    new java.util.TreeMap<>(s.sessionsByState()), s.oldestIdleInTransaction().map(Durations::format).orElse(null), pools,
+                    s.saturation().orElse(null)));
         }
         return rows;
     }

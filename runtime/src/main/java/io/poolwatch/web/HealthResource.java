@@ -76,6 +76,10 @@ public class HealthResource {
         checks.put("connection", Map.of("status", connected ? "pass" : "fail", "time_ms", round(queryMs)));
         checks.put("pool_saturation", Map.of("status", utilization >= 0.8 ? "warn" : "pass", "utilization", round(utilization * 100)));
         checks.put("slow_queries", Map.of("status", slowRate > 5 ? "warn" : "pass", "rate", round(slowRate)));
+        // Saturated: a server that refuses connections for lack of slots answers; shown beside, never as a failed connection.
+        Map<String, String> saturated = new LinkedHashMap<>();
+        pools.forEach(p -> p.saturation().ifPresent(r -> saturated.put(p.pool(), r)));
+        checks.put("server_slots", Map.of("status", saturated.isEmpty() ? "pass" : "warn", "saturated", saturated));
         Map<String, String> perPool = new LinkedHashMap<>();
         pools.forEach(p -> perPool.put(p.pool(), p.state() + ": " + p.detail()));
         String message = switch (status) {

@@ -100,10 +100,21 @@ public class ServerResource {
                 joined.add(new PoolSessions(name, app, pool.recorder().leased(), pool.recorder().idle(), byState, oldestIdleInTx));
             }
             if (snapshot != null) {
-                advice.addAll(SizingAdvisor.forServer(snapshot, maxSizes, 1, expectedReplicas));
+                advice.addAll(SizingAdvisor.forServer(snapshot, maxSizes, monitorConnections(target), expectedReplicas));
             }
             databases.add(new DatabaseView(target.database(), target.kind().label(), snapshot, joined));
         }
         return new ServerView(databases, advice);
+    }
+
+    /** poolwatch's monitoring connections to the server of {@code target}: one per database and user it watches there, each kept open. */
+    private int monitorConnections(MonitorTarget target) {
+        String server = serverOf(target.database());
+        return (int) Math.max(1, registry.monitorTargets().stream().filter(t -> serverOf(t.database()).equals(server)).count());
+    }
+
+    private static String serverOf(String label) {
+        int slash = label.indexOf('/');
+        return slash < 0 ? label : label.substring(0, slash);
     }
 }
