@@ -77,7 +77,8 @@ public class Alerting {
     private final AlertEvaluator evaluator;
     private final AlertStateMachine machine;
     private final Silences silences;
-    private final Clock clock = Clock.systemUTC();
+    /** In milliseconds, as the alert state is stored, so an alert's times read back exactly as they were notified. */
+    private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
     private final ObjectMapper json;
     private final String externalUrl;
     private final String instance;
@@ -187,6 +188,8 @@ public class Alerting {
         scheduledSince = clock.instant();
         nextEvaluation = scheduledSince.plus(interval);
         timer.scheduleWithFixedDelay(() -> {
+            // The next one runs an interval after this one ends; from its start is the earliest it can be.
+            nextEvaluation = clock.instant().plus(interval);
             try {
                 evaluateNow();
             } catch (RuntimeException e) {
