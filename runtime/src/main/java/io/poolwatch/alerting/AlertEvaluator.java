@@ -8,7 +8,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -98,17 +97,11 @@ final class AlertEvaluator {
         if (p.snapshot().isPresent()) {
             PoolSnapshot s = p.snapshot().get();
             add(out, rules.settings(AlertRule.POOL_UTILIZATION, workload), about, s.utilization(), subject, link, null);
-            RuleSettings errorRate = rules.settings(AlertRule.ERROR_RATE, workload);
-            add(out, errorRate, about, s.errorRate(), subject, link, null);
-            // The seed's DB_ERROR_RATE_CRITICAL: a second, critical alert of the same rule above its own threshold.
-            add(out, new RuleSettings(AlertRule.ERROR_RATE, errorRate.enabled(), rules.errorRateCritical(), errorRate.forDuration(),
-                    errorRate.keepFiringFor(), Optional.of(Severity.CRITICAL), "DB_ERROR_RATE_CRITICAL or poolwatch.monitoring.error-rate-critical"),
-                    about, s.errorRate(), subject, link, null);
+            errorRate(out, rules.settings(AlertRule.ERROR_RATE, workload), about, s.errorRate(), subject, link);
             add(out, rules.settings(AlertRule.CHECKOUT_TIME, workload), about, s.checkout().p95() / 1000.0, subject, link, null);
             add(out, rules.settings(AlertRule.LEAKED_CONNECTIONS, workload), about, s.currentLeaks(), subject, link, null);
         }
-        p.health().ifPresent(h -> add(out, rules.settings(AlertRule.UNHEALTHY_POOLS, workload), about,
-                h.state() == PoolHealth.State.DOWN ? 1 : 0, subject, link, h.state() == PoolHealth.State.DOWN ? h.detail() : null,
+        p.health().ifPresent(h -> unhealthy(out, rules.settings(AlertRule.UNHEALTHY_POOLS, workload), about, h, subject, link,
                 p.critical() ? Severity.CRITICAL : Severity.WARNING));
         Deque<long[]> history = slowHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>());
         history.addLast(new long[] { now.toEpochMilli(), p.slowStatements() });
@@ -131,14 +124,26 @@ final class AlertEvaluator {
 
     private void check(CheckDefinition d, CheckResult r, List<Observation> out) {
         RuleSettings settings = rules.settings(AlertRule.CONSISTENCY_CHECK, Optional.of(d.workload()));
+        if (!settings.enabled()) {
+            return;
+        }
         Map<String, String> about = new LinkedHashMap<>();
         about.put("check", d.name());
         about.put("workload", d.workload());
-        String detail = "check " + d.name() + " (" + d.description() + "): " + r.status()
-                + (r.violations() != null ? ", " + r.violations() + " violation(s), " + r.allowedViolations() + " allowed" : "")
-                + (r.message() != null ? ": " + r.message() : "") + "; " + r.mode() + ", " + r.scope();
-        add(out, settings, about, r.checkStatus().failing() ? 1 : 0, "check " + d.name(), externalUrl + "/checks#" + d.name(),
-                r.checkStatus().failing() ? detail : null, d.severity());
+        String verb = switch (r.checkStatus()) {
+            case PASS -> "passed";
+            case FAIL -> "failed";
+            case ERROR -> "ended in an error";
+            case TIMEOUT -> "timed out";
+        };
+        String counts = r.violations() != null ? ", " + r.violations() + " violation(s), " + r.allowedViolations() + " allowed" : "";
+        String state = "the latest run " + verb + (r.checkStatus().failing() ? counts : "");
+        String stateLong = "the latest run " + verb + counts + (r.message() != null ? ": " + r.message() : "") + "; " + r.mode() + ", " + r.scope();
+        String heading = "Check " + d.name() + (d.description() == null || d.description().isBlank() ? "" : " (" + d.description() + ")");
+        double value = r.checkStatus().failing() ? 1 : 0;
+        boolean breached = settings.rule().breaches(value, settings.threshold());
+        emit(out, settings, about, value, breached, externalUrl + "/checks#" + d.name(), settings.severity().orElse(d.severity()),
+                AlertText.condition(settings.rule(), "check " + d.name(), heading, breached, state, stateLong, settings.keepFiringFor()));
     }
 
     // --- read replicas ---------------------------------------------------------------------------------------------
@@ -171,39 +176,87 @@ final class AlertEvaluator {
         add(out, settings, about, value, subject, link, detail, Severity.WARNING);
     }
 
-    /** Adds one observation; {@code severity} applies when the rule's settings name none. */
+    /** Adds one observation of a rule that measures a quantity; {@code severity} applies when the rule's settings name none. */
     private void add(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject, String link,
             String detail, Severity severity) {
         if (!settings.enabled()) {
             return;
         }
         AlertRule rule = settings.rule();
+        Severity chosen = settings.severity().orElse(severity);
+        boolean breached = rule.breaches(value, settings.threshold());
+        emit(out, settings, about, value, breached, link, chosen, AlertText.measured(rule, subject, value, breached, settings.threshold(),
+                AlertText.policy(rule, chosen, settings.threshold()), settings.forDuration(), settings.keepFiringFor(), detail));
+    }
+
+    /**
+     * error-rate: one alert per pool, at the rule's severity above its threshold and critical above DB_ERROR_RATE_CRITICAL
+     * (the seed guide sets both to 5%, so by default every breach is critical). The state machine keeps the alert's
+     * highest severity until it resolves, and its identity does not include severity: a rise is the same alert.
+     */
+    private void errorRate(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject, String link) {
+        if (!settings.enabled()) {
+            return;
+        }
+        AlertRule rule = settings.rule();
+        Severity base = settings.severity().orElse(Severity.WARNING);
+        double critical = rules.errorRateCritical();
+        boolean criticalAtOnce = rules.errorRateCriticalAtOnce(settings);
+        String policy = criticalAtOnce ? AlertText.policy(rule, Severity.CRITICAL, settings.threshold())
+                : AlertText.policy(rule, base, settings.threshold()) + ", " + AlertText.policy(rule, Severity.CRITICAL, critical);
+        Severity severity = criticalAtOnce || rule.breaches(value, critical) ? Severity.CRITICAL : base;
+        boolean breached = rule.breaches(value, settings.threshold());
+        emit(out, settings, about, value, breached, link, severity, AlertText.measured(rule, subject, value, breached, settings.threshold(), policy,
+                settings.forDuration(), settings.keepFiringFor(), null));
+    }
+
+    /** unhealthy-pools: 1 while the pool's database does not answer its validation. */
+    private void unhealthy(List<Observation> out, RuleSettings settings, Map<String, String> about, PoolHealth.PoolState h, String subject,
+            String link, Severity severity) {
+        if (!settings.enabled()) {
+            return;
+        }
+        boolean down = h.state() == PoolHealth.State.DOWN;
+        double value = down ? 1 : 0;
+        boolean breached = settings.rule().breaches(value, settings.threshold());
+        String state;
+        String stateLong;
+        if (down) {
+            state = "its database does not answer";
+            stateLong = "its database does not answer the pool's validation (" + h.detail() + ")";
+        } else if (breached) {
+            state = "its database answers (threshold " + AlertRules.format(settings.threshold()) + ")";
+            stateLong = "its database answers the pool's validation; the alert fires all the same, as the threshold is "
+                    + AlertRules.format(settings.threshold());
+        } else {
+            state = "its database answers again";
+            stateLong = "its database answers the pool's validation again";
+        }
+        emit(out, settings, about, value, breached, link, settings.severity().orElse(severity),
+                AlertText.condition(settings.rule(), subject, AlertText.capitalise(subject), breached, state, stateLong, settings.keepFiringFor()));
+    }
+
+    private void emit(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, boolean breached, String link,
+            Severity severity, AlertText.Words words) {
+        AlertRule rule = settings.rule();
         SortedMap<String, String> labels = new TreeMap<>(about);
         labels.put("alertname", rule.label());
-        labels.put("severity", settings.severity().orElse(severity).label());
+        labels.put("severity", severity.label());
         labels.put("instance", rule.scope() == AlertRule.Scope.POOL ? instance : clusterInstance.orElse(instance));
-        boolean breached = rule.breaches(value, settings.threshold());
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", rule.label() + " on " + subject + ": " + format(rule, value) + " " + rule.operator() + " "
-                + format(rule, settings.threshold()));
-        annotations.put("description", capitalise(rule.measures()) + " of " + subject + " is " + format(rule, value) + "; the threshold is "
-                + rule.operator() + " " + format(rule, settings.threshold()) + (settings.forDuration().isZero() ? ""
-                        : " for " + io.poolwatch.config.Durations.format(settings.forDuration()))
-                + "." + (detail != null ? " " + detail : ""));
-        annotations.put("dashboard", link);
-        out.add(new Observation(rule, labels, annotations, value, settings.threshold(), breached, settings.forDuration(), settings.keepFiringFor()));
+        Map<String, String> active = new LinkedHashMap<>();
+        active.put("summary", words.summary());
+        active.put("description", words.description());
+        active.put("dashboard", link);
+        Map<String, String> resolved = new LinkedHashMap<>();
+        resolved.put("summary", words.resolvedSummary());
+        resolved.put("description", words.resolvedDescription());
+        resolved.put("dashboard", link);
+        out.add(new Observation(rule, labels, active, resolved, value, settings.threshold(), breached, settings.forDuration(),
+                settings.keepFiringFor()));
     }
 
-    private static String capitalise(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    /** A value as people read it: 93%, 2.35s, 7. */
+    /** A value as people read it: 93.0%, 2.35s, 7. */
     static String format(AlertRule rule, double v) {
-        return switch (rule.unit()) {
-            case "ratio" -> String.format(Locale.ROOT, "%.1f%%", v * 100);
-            case "seconds" -> String.format(Locale.ROOT, "%.2fs", v);
-            default -> AlertRules.format(v);
-        };
+        return AlertText.format(rule, v);
     }
 }

@@ -14,17 +14,23 @@ import io.poolwatch.config.Severity;
  * threshold of 0 with {@code for=0s} fires at once, which operators use to test the path end to end).
  */
 public enum AlertRule {
-    POOL_UTILIZATION(Scope.POOL, "ratio", 0.8, false, Severity.WARNING, "1m", "pool utilization (active / max-size)"),
-    ERROR_RATE(Scope.POOL, "ratio", 0.05, false, Severity.WARNING, "1m", "failed / attempted acquisitions over the error-rate window"),
-    CHECKOUT_TIME(Scope.POOL, "seconds", 2.0, false, Severity.WARNING, "1m", "p95 time to get a connection in the last sample interval"),
-    LEAKED_CONNECTIONS(Scope.POOL, "connections", 5, true, Severity.WARNING, "0s", "connections held past the leak-detection interval"),
-    UNHEALTHY_POOLS(Scope.POOL, "pools", 1, true, null, "0s", "the pool's database does not answer its validation"),
-    SLOW_QUERIES(Scope.POOL, "statements", 5, true, Severity.WARNING, "0s", "statements over the slow-query threshold in the last minute"),
+    POOL_UTILIZATION(Scope.POOL, "ratio", 0.8, false, Severity.WARNING, "1m", "pool utilization (active / max-size)",
+            "utilization (active / max-size)"),
+    ERROR_RATE(Scope.POOL, "ratio", 0.05, false, Severity.WARNING, "1m", "failed / attempted acquisitions over the error-rate window",
+            "the error rate (failed / attempted acquisitions over the error-rate window)"),
+    CHECKOUT_TIME(Scope.POOL, "seconds", 2.0, false, Severity.WARNING, "1m", "p95 time to get a connection in the last sample interval",
+            "the p95 time to get a connection in the last sample interval"),
+    LEAKED_CONNECTIONS(Scope.POOL, "connections", 5, true, Severity.WARNING, "0s", "connections held past the leak-detection interval",
+            "the number of connections held past the leak-detection interval"),
+    UNHEALTHY_POOLS(Scope.POOL, "pools", 1, true, null, "0s", "1 when the pool's database does not answer its validation", null),
+    SLOW_QUERIES(Scope.POOL, "statements", 5, true, Severity.WARNING, "0s", "statements over the slow-query threshold in the last minute",
+            "the number of statements over the slow-query threshold in the last minute"),
     SERVER_CONNECTIONS(Scope.DATABASE, "ratio", 0.8, false, Severity.WARNING, "5m",
-            "client sessions / (max_connections - reserved) on the database server"),
-    IDLE_IN_TRANSACTION(Scope.DATABASE, "seconds", 60, false, Severity.WARNING, "0s", "age of the oldest session idle in a transaction"),
-    REPLICA_LAG(Scope.REPLICA, "seconds", 10, false, Severity.WARNING, "1m", "replay lag of a read replica"),
-    CONSISTENCY_CHECK(Scope.CHECK, "failing", 1, true, null, "0s", "a consistency check failed, errored or timed out");
+            "client sessions / (max_connections - reserved) on the database server", "client sessions / (max_connections - reserved)"),
+    IDLE_IN_TRANSACTION(Scope.DATABASE, "seconds", 60, false, Severity.WARNING, "0s", "age of the oldest session idle in a transaction",
+            "the age of the oldest session idle in a transaction"),
+    REPLICA_LAG(Scope.REPLICA, "seconds", 10, false, Severity.WARNING, "1m", "replay lag of a read replica", "the replay lag"),
+    CONSISTENCY_CHECK(Scope.CHECK, "failing", 1, true, null, "0s", "1 when a consistency check failed, errored or timed out", null);
 
     /** What one alert of the rule is about. */
     public enum Scope {
@@ -41,8 +47,10 @@ public enum AlertRule {
     private final Severity severity;
     private final Duration forDuration;
     private final String measures;
+    private final String quantity;
 
-    AlertRule(Scope scope, String unit, double threshold, boolean atOrAbove, Severity severity, String forDuration, String measures) {
+    AlertRule(Scope scope, String unit, double threshold, boolean atOrAbove, Severity severity, String forDuration, String measures,
+            String quantity) {
         this.scope = scope;
         this.unit = unit;
         this.threshold = threshold;
@@ -50,6 +58,7 @@ public enum AlertRule {
         this.severity = severity;
         this.forDuration = io.poolwatch.config.Durations.parse(forDuration);
         this.measures = measures;
+        this.quantity = quantity;
     }
 
     /** The rule's name: the alertname label and its configuration key. */
@@ -77,7 +86,8 @@ public enum AlertRule {
 
     /**
      * The built-in severity; empty where it depends on what the alert is about: unhealthy-pools is critical for a
-     * critical workload and a warning otherwise, consistency-check takes each check's severity.
+     * critical workload and a warning otherwise, consistency-check takes each check's severity. error-rate's alert starts
+     * at this severity and rises to critical above DB_ERROR_RATE_CRITICAL.
      */
     public Optional<Severity> defaultSeverity() {
         return Optional.ofNullable(severity);
@@ -90,6 +100,14 @@ public enum AlertRule {
     /** What the value is, for people. */
     public String measures() {
         return measures;
+    }
+
+    /**
+     * The value as the subject of a sentence ("utilization (active / max-size) is 93.0%"); empty for the rules whose value
+     * only says whether something holds (unhealthy-pools, consistency-check), which are worded by what holds.
+     */
+    Optional<String> quantity() {
+        return Optional.ofNullable(quantity);
     }
 
     /** Whether {@code value} breaches {@code limit} under this rule's comparison. */

@@ -204,8 +204,32 @@ public final class AlertRules {
         return out;
     }
 
-    /** The error rate at which the error-rate rule's alert is critical (DB_ERROR_RATE_CRITICAL). */
+    /** The error rate above which the error-rate rule's alert is critical (DB_ERROR_RATE_CRITICAL). */
     public double errorRateCritical() {
         return errorRateCritical;
+    }
+
+    /**
+     * Whether error-rate's alert is critical from its first breach: its severity is set to critical, or
+     * DB_ERROR_RATE_CRITICAL is not above its threshold (the seed guide sets both to 5%, so by default it is).
+     */
+    boolean errorRateCriticalAtOnce(RuleSettings errorRate) {
+        return errorRate.severity().orElse(Severity.WARNING) == Severity.CRITICAL || errorRateCritical <= errorRate.threshold();
+    }
+
+    /**
+     * The severity of a rule's alerts in words, for the rules page and {@code /api/v1/alerts/rules}: the label, or how it
+     * is chosen where it depends (error-rate, unhealthy-pools, consistency-check).
+     */
+    public String severityInWords(RuleSettings settings) {
+        AlertRule rule = settings.rule();
+        if (rule == AlertRule.ERROR_RATE) {
+            String critical = AlertText.format(rule, errorRateCritical);
+            return errorRateCriticalAtOnce(settings)
+                    ? "critical (DB_ERROR_RATE_CRITICAL, " + critical + ", is not above the threshold)"
+                    : settings.severity().orElse(Severity.WARNING).label() + ", rising to critical above " + critical + " (DB_ERROR_RATE_CRITICAL)";
+        }
+        return settings.severity().map(Severity::label)
+                .orElse(rule == AlertRule.CONSISTENCY_CHECK ? "the check's" : "critical for critical workloads, else warning");
     }
 }

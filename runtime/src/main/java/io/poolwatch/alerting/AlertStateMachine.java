@@ -20,7 +20,8 @@ import java.util.function.Predicate;
  *              pending --clear--> inactive          firing --breach again--> firing (the clear is forgotten)
  * </pre>
  * A resolved alert is listed for the retention time; if it breaches again it starts over as a new pending alert.
- * An alert whose pool, database or check is no longer observed is treated as clear.
+ * An alert whose pool, database or check is no longer observed is treated as clear. An alert keeps the highest
+ * severity it reached until it resolves.
  * <p>
  * The state can be {@linkplain #saved() saved} and {@linkplain #adopt adopted} again after a restart, or by the process
  * that takes over the cluster's jobs: an adopted alert keeps its fingerprint, {@code activeAt}, {@code startsAt} and the
@@ -49,7 +50,7 @@ final class AlertStateMachine {
         }
 
         Alert view() {
-            return new Alert(fingerprint, state, last.labels(), last.annotations(), last.value(), last.threshold(), activeAt, startsAt, endsAt,
+            return new Alert(fingerprint, state, last.labels(), last.annotations(state), last.value(), last.threshold(), activeAt, startsAt, endsAt,
                     List.of());
         }
     }
@@ -110,14 +111,14 @@ final class AlertStateMachine {
                     t = new Tracked(fp, o, now);
                     alerts.put(fp, t);
                 }
-                t.last = o;
+                t.last = o.atLeastAsSevereAs(t.last);
                 t.clearingSince = null;
                 if (t.state.equals(Alert.PENDING) && !now.isBefore(t.activeAt.plus(o.forDuration()))) {
                     t.state = Alert.FIRING;
                     t.startsAt = now;
                 }
             } else if (t != null) {
-                t.last = o;
+                t.last = o.atLeastAsSevereAs(t.last);
                 clear(t, now, o.keepFiringFor());
             }
         }
@@ -143,7 +144,7 @@ final class AlertStateMachine {
         List<Saved> out = new ArrayList<>();
         for (Tracked t : alerts.values()) {
             Observation o = t.last;
-            out.add(new Saved(t.fingerprint, t.state, o.labels(), o.annotations(), o.value(), o.threshold(), o.forDuration(), o.keepFiringFor(),
+            out.add(new Saved(t.fingerprint, t.state, o.labels(), o.annotations(t.state), o.value(), o.threshold(), o.forDuration(), o.keepFiringFor(),
                     t.activeAt, t.startsAt, t.endsAt, t.clearingSince));
         }
         return out;

@@ -34,13 +34,20 @@ import io.poolwatch.config.PoolwatchConfig;
  * one fails or none is due. So a receiver's notifications go in order and one at a time, and a receiver that is down
  * holds up only its own. A failed attempt is written back to the outbox with its next time (exponential backoff with
  * jitter, or the receiver's Retry-After), so retries survive a restart; the webhook-id stays the same.
+ * <p>
+ * Each attempt is counted in the outbox before it is made, when its lease is taken. The lease lasts the receiver's
+ * timeout plus the backoff the attempt would get if it failed: an attempt cut short by a crash (its process killed
+ * mid-send) is retried, and holds up the receiver's newer notifications, no longer than one that timed out. The
+ * worker that retries it records the lost attempt as {@code interrupted} and counts the retry as the next attempt.
+ * Delivery is at least once: the receiver may have had the interrupted attempt, and gets the retry with the same
+ * webhook-id.
  */
 public final class DeliveryWorker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class);
 
-    /** A lease outlives the attempt by this, for a worker that dies mid-attempt; another worker then takes over. */
-    static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+    /** The audit outcome of an attempt whose end was never recorded (its worker died mid-attempt). */
+    static final String INTERRUPTED = "interrupted";
     /** Finished notifications are kept this long, so their ids are still known when added again, then removed. */
     static final Duration FINISHED_RETENTION = Duration.ofDays(7);
     static final Duration PURGE_EVERY = Duration.ofHours(1);
@@ -158,8 +165,11 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /**
      * Delivers only while {@code active} says so (otherwise a poll only counts what waits): with several processes on
-     * one outbox, only the one running the cluster's jobs delivers. The per-notification leases stay: they keep a notification with one sender even while a process
-     * that lost the jobs (frozen past its lock) finishes an attempt it had started.
+     * one outbox, only the one running the cluster's jobs delivers, and one that loses the jobs starts no further
+     * attempt. The per-notification leases stay: a process that lost the jobs (frozen past its lock) may still finish
+     * an attempt it had started, and its notification is not sent again by another until that attempt's lease lapses
+     * (the receiver's timeout and one backoff); it is then, with the same webhook-id, and the late process's result is not
+     * recorded.
      */
     public void runsWhen(java.util.function.BooleanSupplier active) {
         this.active = active;
@@ -271,7 +281,7 @@ public final class DeliveryWorker implements AutoCloseable {
 
     /** Sends a receiver's due notifications in order until one fails or none is due. */
     private void drain(String name) {
-        while (!stopping) {
+        while (!stopping && active.getAsBoolean()) {
             Optional<Outbox.Entry> head;
             try {
                 head = outbox.head(name);
@@ -295,17 +305,26 @@ public final class DeliveryWorker implements AutoCloseable {
             // Not configured here (removed, or a replica with other receivers shares the outbox): left for max-age.
             return Next.STOP;
         }
-        Duration lease = (r == null ? Duration.ZERO : r.timeout()).plus(LEASE_MARGIN);
+        // As long as the attempt may take, then the backoff it would get if it failed: a worker that dies mid-attempt
+        // holds the notification, and the receiver's newer ones, no longer than a timed-out attempt would.
+        Duration lease = (r == null ? Duration.ZERO : r.timeout()).plus(policy.backoff(entry.attempts() + 1, random.getAsDouble()));
         try {
-            if (!outbox.claim(n.id(), owner, now, now.plus(lease))) {
+            Optional<Outbox.Claim> claimed = outbox.claim(n.id(), owner, now, now.plus(lease));
+            if (claimed.isEmpty()) {
                 return Next.STOP;
             }
-            if (expired) {
+            int made = claimed.get().attempt() - 1;
+            if (claimed.get().previousUnrecorded()) {
+                interrupted(r, n, made);
+            }
+            if (expired || made >= policy.maxAttempts()) {
                 String why = r == null ? "receiver " + n.receiver() + " is not configured, and the notification is older than max-age "
                         + Durations.format(policy.maxAge())
-                        : "not delivered within max-age " + Durations.format(policy.maxAge()) + " (" + entry.attempts() + " attempts)";
-                outbox.finish(n.id(), owner, Outbox.State.GIVEN_UP, entry.attempts(), now, Optional.empty(), Optional.of(why));
-                record(r, n, entry.attempts(), Outbox.State.GIVEN_UP.label(), Optional.empty(), Optional.of(why), Duration.ZERO, null);
+                        : expired ? "not delivered within max-age " + Durations.format(policy.maxAge()) + " (" + made + " attempts)"
+                                : "given up after " + made + " attempt(s) (max-attempts " + policy.maxAttempts() + ")"
+                                        + (claimed.get().previousUnrecorded() ? ", the last of them interrupted" : "");
+                outbox.finish(n.id(), owner, Outbox.State.GIVEN_UP, made, now, Optional.empty(), Optional.of(why));
+                record(r, n, made, Outbox.State.GIVEN_UP.label(), Optional.empty(), Optional.of(why), Duration.ZERO, null);
                 finished(n.receiver(), s -> {
                     s.givenUp++;
                     s.lastFailure = now;
@@ -314,7 +333,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 LOG.warnf("notification %s to receiver %s given up: %s", n.id(), n.receiver(), why);
                 return Next.CONTINUE;
             }
-            return attempt(r, entry);
+            return attempt(r, entry, claimed.get().attempt());
         } catch (JdbcOutbox.LeaseLostException e) {
             LOG.warnf("receiver %s: %s", n.receiver(), e.getMessage());
             return Next.STOP;
@@ -325,13 +344,21 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    private Next attempt(Receiver r, Outbox.Entry entry) {
+    /** Audits attempt {@code attempt}, started by a worker that never recorded its end: the receiver may have had it. */
+    private void interrupted(Receiver r, Notification n, int attempt) {
+        String why = "its outcome was never recorded: the process making it stopped, or lost the outbox, during the attempt";
+        record(r, n, attempt, INTERRUPTED, Optional.empty(), Optional.of(why), Duration.ZERO, null);
+        LOG.infof("notification %s to receiver %s: attempt %d was interrupted, its outcome never recorded", n.id(),
+                n.receiver(), attempt);
+    }
+
+    private Next attempt(Receiver r, Outbox.Entry entry, int attempt) {
         WebhookSender.Result result = sender.send(r, entry.notification());
         attempts.increment();
         // Interrupted at shutdown: the attempt is still recorded, and a database file (H2) must not see the interrupt.
         boolean interrupted = Thread.interrupted();
         try {
-            return settle(r, entry, result);
+            return settle(r, entry, attempt, result);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -340,9 +367,8 @@ public final class DeliveryWorker implements AutoCloseable {
     }
 
     /** Records the attempt's outcome in the outbox, the audit log and the counts. */
-    private Next settle(Receiver r, Outbox.Entry entry, WebhookSender.Result result) {
+    private Next settle(Receiver r, Outbox.Entry entry, int attempt, WebhookSender.Result result) {
         Notification n = entry.notification();
-        int attempt = entry.attempts() + 1;
         Instant end = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String error = result.error().orElse(null);
         switch (result.verdict()) {

@@ -259,17 +259,38 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
     }
 
     @Override
-    public boolean claim(String id, String owner, Instant now, Instant until) {
-        String sql = "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE id = ? AND state = 'pending' "
-                + "AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)";
+    public Optional<Claim> claim(String id, String owner, Instant now, Instant until) {
+        String read = "SELECT attempts, lease_owner, lease_until FROM " + table + " WHERE id = ? AND state = 'pending'";
+        // attempts = the count read: of two workers claiming at once, the second updates nothing.
+        String take = "UPDATE " + table + " SET attempts = attempts + 1, lease_owner = ?, lease_until = ? WHERE id = ? AND state = 'pending' "
+                + "AND attempts = ? AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)";
         return inTransaction("claiming notification " + id, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int attempts;
+            boolean unrecorded;
+            try (PreparedStatement ps = c.prepareStatement(read)) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.<Claim>empty();
+                    }
+                    attempts = rs.getInt(1);
+                    String leaseOwner = rs.getString(2);
+                    Optional<Instant> leaseUntil = instant(rs, "lease_until");
+                    if (leaseUntil.isPresent() && leaseUntil.get().isAfter(now) && !owner.equals(leaseOwner)) {
+                        return Optional.<Claim>empty();
+                    }
+                    // A lease is released when an attempt's end is recorded: one still there is an attempt that never ended.
+                    unrecorded = leaseOwner != null;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(take)) {
                 ps.setString(1, owner);
                 ps.setLong(2, until.toEpochMilli());
                 ps.setString(3, id);
-                ps.setLong(4, now.toEpochMilli());
-                ps.setString(5, owner);
-                return ps.executeUpdate() == 1;
+                ps.setInt(4, attempts);
+                ps.setLong(5, now.toEpochMilli());
+                ps.setString(6, owner);
+                return ps.executeUpdate() == 1 ? Optional.of(new Claim(attempts + 1, unrecorded)) : Optional.<Claim>empty();
             }
         });
     }

@@ -17,9 +17,9 @@ import io.poolwatch.config.Severity;
 
 /**
  * Groups alerts into notifications per receiver, with Alertmanager's timers: a new group waits {@code group-wait}
- * before its first notification; after that a change in the group (an alert firing or resolving) is sent at most once
- * per {@code group-interval}; an unchanged group that is still firing is sent again after {@code repeat-interval}.
- * Silenced alerts and alerts of a severity the receiver does not take are left out.
+ * before its first notification; after that a change in the group (an alert firing, rising in severity or resolving) is
+ * sent at most once per {@code group-interval}; an unchanged group that is still firing is sent again after
+ * {@code repeat-interval}. Silenced alerts and alerts of a severity the receiver does not take are left out.
  * <p>
  * {@link #nextFlush()} says when a group's timer next runs out, so the caller can tick then rather than at its next
  * evaluation: {@code group-wait} and {@code group-interval} are honoured even when shorter than the evaluation interval.
@@ -145,7 +145,10 @@ final class NotificationDispatcher {
                 if (route.sendResolved()) {
                     current.stream().filter(a -> a.state().equals(Alert.RESOLVED)).forEach(toSend::add);
                 }
-                Map<String, String> snapshot = toSend.stream().collect(Collectors.toMap(Alert::fingerprint, Alert::state, (x, y) -> x, TreeMap::new));
+                // A firing alert whose severity rose is news as much as a new one.
+                Map<String, String> snapshot = toSend.stream().collect(Collectors.toMap(Alert::fingerprint,
+                        a -> a.state().equals(Alert.FIRING) ? a.state() + " " + a.labels().getOrDefault("severity", "") : a.state(), (x, y) -> x,
+                        TreeMap::new));
                 boolean firing = toSend.stream().anyMatch(a -> a.state().equals(Alert.FIRING));
                 boolean changed = !snapshot.equals(g.lastSent);
                 boolean repeat = firing && g.lastNotified != null && !now.isBefore(g.lastNotified.plus(repeatInterval));

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Where notifications wait until they are delivered, rejected or given up: durable, so retries survive a restart.
  * Each receiver's notifications are handed out in the order they were added, one at a time: only a receiver's oldest
- * pending notification (its head) is ever attempted, and only by the worker holding its lease.
+ * pending notification (its head) is ever attempted, and only by the worker holding its lease. Taking the lease counts
+ * the attempt before it is made, so an attempt cut short by a crash is counted all the same.
  */
 public interface Outbox extends AutoCloseable {
 
@@ -45,7 +46,7 @@ public interface Outbox extends AutoCloseable {
      *
      * @param notification the notification
      * @param state where it is
-     * @param attempts attempts made so far
+     * @param attempts attempts made so far, the one in flight included (counted when its lease was taken)
      * @param nextAttemptAt when it may next be attempted (pending only)
      * @param leaseUntil a worker is attempting it until then, when set
      * @param lastHttpStatus the receiver's status code of the last attempt, when it answered
@@ -82,13 +83,26 @@ public interface Outbox extends AutoCloseable {
     Optional<Entry> find(String id);
 
     /**
-     * Takes the lease on a pending notification: true when no other worker holds an unexpired one.
+     * A lease taken on a pending notification, for one attempt.
+     *
+     * @param attempt the number of the attempt it is for, already stored as the notification's attempts
+     * @param previousUnrecorded the previous attempt was started but its end never recorded: the worker making it died,
+     *        or lost the outbox, before it could (its lease lapsed). The receiver may have had it.
+     */
+    record Claim(int attempt, boolean previousUnrecorded) {
+    }
+
+    /**
+     * Takes the lease on a pending notification when no other worker holds an unexpired one, and counts the attempt
+     * it is for (attempts plus one), durably, before the attempt is made.
      *
      * @param owner this worker
      * @param now the time now, to judge expiry
-     * @param until when the lease expires if not released (a worker that died mid-attempt)
+     * @param until when the lease expires if not released (a worker that died mid-attempt): the notification is then
+     *        attempted again, and the receiver's newer notifications wait until then
+     * @return empty when the notification is not pending, or another worker holds its lease
      */
-    boolean claim(String id, String owner, Instant now, Instant until);
+    Optional<Claim> claim(String id, String owner, Instant now, Instant until);
 
     /** Records a failed attempt: pending again, due at {@code next}; the lease is released. */
     void retry(String id, String owner, int attempts, Instant next, Optional<Integer> httpStatus, String error);

@@ -33,6 +33,8 @@ final class CheckRunner {
     /** Longest text kept of a sample value or an error message. */
     static final int MAX_TEXT = 300;
     static final String MASK = "****";
+    /** How far above a check's timeout the driver's socket timeout lies during its run: past the driver's backstop (+2 s). */
+    private static final int CHECK_SOCKET_MARGIN_SECONDS = 15;
 
     private CheckRunner() {
     }
@@ -48,10 +50,12 @@ final class CheckRunner {
         long t0 = System.nanoTime();
         Outcome outcome;
         try (Connection c = dataSource.getConnection()) {
+            int networkTimeout = widenNetworkTimeout(c, check.timeout());
             try {
                 outcome = new Session(check, c).run(cursor);
             } finally {
                 rollbackQuietly(c);
+                restoreNetworkTimeout(c, networkTimeout);
             }
         } catch (SQLException e) {
             outcome = isTimeout(e)
@@ -66,6 +70,36 @@ final class CheckRunner {
         return new CheckResult(check.name(), outcome.status.label(), outcome.violations, check.allowedViolations(), check.mode().label(),
                 outcome.scope, startedAt, Math.round(seconds * 1e6) / 1e6, outcome.message, outcome.samples, trigger,
                 check.severity().label(), check.workload());
+    }
+
+    /**
+     * A workload's socket timeout is above its own statement timeout, not above a check's, which may be longer: for the
+     * check's run the driver waits for an answer until the check's timeout and its backstop have passed. Returns the
+     * network timeout to restore (the pool does not reset it), or -1 when it was left as it was.
+     */
+    private static int widenNetworkTimeout(Connection c, java.time.Duration timeout) {
+        try {
+            int current = c.getNetworkTimeout();
+            long needed = timeout.plusSeconds(CHECK_SOCKET_MARGIN_SECONDS).toMillis();
+            if (current > 0 && current < needed) {
+                c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, needed));
+                return current;
+            }
+        } catch (SQLException | UnsupportedOperationException e) {
+            // A driver without network timeouts has no socket timeout to widen.
+        }
+        return -1;
+    }
+
+    private static void restoreNetworkTimeout(Connection c, int networkTimeout) {
+        if (networkTimeout < 0) {
+            return;
+        }
+        try {
+            c.setNetworkTimeout(Runnable::run, networkTimeout);
+        } catch (SQLException e) {
+            // A broken connection is discarded by the pool.
+        }
     }
 
     private static String scopeOf(CheckDefinition check) {

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param role {@link #PRIMARY} or {@link #REPLICA}
  * @param readRouting how reads are routed over the replicas
  * @param tls the TLS the connections are configured with (its driver properties are in {@code jdbcProperties})
+ * @param statementTimeout the longest a statement runs before the server cancels it; empty for no limit
+ * @param socketTimeout the longest the driver waits for an answer before it closes the connection with an error; empty for
+ *        none (set as the driver's {@code socketTimeout}; always above the statement timeout)
  */
 public record PoolSettings(
         String name,
@@ -36,6 +39,7 @@ public record PoolSettings(
         Duration leakDetectionInterval,
         IsolationLevel isolation,
         Optional<Duration> statementTimeout,
+        Optional<Duration> socketTimeout,
         boolean readOnly,
         String applicationName,
         boolean critical,
@@ -63,11 +67,12 @@ public record PoolSettings(
     public PoolSettings(String name, DatabaseUrl url, Optional<String> username, Optional<Secret> password, int minSize, int maxSize,
             int initialSize, Duration acquisitionTimeout, Duration connectTimeout, Duration maxLifetime, Duration idleRemovalInterval,
             boolean validateOnBorrow, Duration backgroundValidationInterval, Duration leakDetectionInterval, IsolationLevel isolation,
-            Optional<Duration> statementTimeout, boolean readOnly, String applicationName, boolean critical, boolean echo,
-            Map<String, String> jdbcProperties, List<ReplicaSettings> replicas, Map<String, String> sources) {
+            Optional<Duration> statementTimeout, Optional<Duration> socketTimeout, boolean readOnly, String applicationName,
+            boolean critical, boolean echo, Map<String, String> jdbcProperties, List<ReplicaSettings> replicas,
+            Map<String, String> sources) {
         this(name, url, username, password, minSize, maxSize, initialSize, acquisitionTimeout, connectTimeout, maxLifetime,
                 idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, leakDetectionInterval, isolation, statementTimeout,
-                readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY, ReadRouting.DEFAULT,
+                socketTimeout, readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY, ReadRouting.DEFAULT,
                 TlsSettings.driverDefault(url.kind()));
     }
 

@@ -223,6 +223,8 @@ public final class PoolSettingsResolver {
         int effectiveMin;
         int effectiveMax;
         TlsResolver.Result tls;
+        /** The replica's own socket timeout, from a socketTimeout parameter in its URL; null when it takes its workload's. */
+        SocketTimeouts.Result socketTimeout;
 
         private ReplicaDraft(int index, String id, String urlKey, String prefix) {
             this.index = index;
@@ -290,6 +292,11 @@ public final class PoolSettingsResolver {
                     // A replica connects with its workload's TLS keys; its own URL's sslmode counts where there are none.
                     tls = TlsResolver.resolve(name, url, prefix == null ? "DB_READ_REPLICAS" : urlKey, d.tlsSetting(d.tlsMode),
                             d.tlsSetting(d.tlsCaFile), d.rawProperties(), d.key(""), problems);
+                    // The workload's jdbc-properties were checked with the workload; only the replica's URL can differ.
+                    if (TlsResolver.urlParameters(url.jdbcUrl()).keySet().stream().anyMatch(SocketTimeouts.PROPERTY::equalsIgnoreCase)) {
+                        socketTimeout = SocketTimeouts.resolve(name, url.kind(), d.socketKey(), d.socketBuiltIn(), Map.of(), url.jdbcUrl(),
+                                prefix == null ? "DB_READ_REPLICAS entry " + index : urlKey, d.statementLimit(), d.key(""), problems);
+                    }
                 }
             }
             effectiveMin = minSize.orElse(d.minSize.value());
@@ -335,9 +342,14 @@ public final class PoolSettingsResolver {
                 sources.put(field, "built-in for replicas");
             }
             putTlsSources(sources, tls.settings());
+            Optional<Duration> socket = p.socketTimeout();
+            if (socketTimeout != null) {
+                socket = socketTimeout.timeout();
+                sources.put("socket-timeout", socketTimeout.source());
+            }
             return new PoolSettings(name, url, user, pass, effectiveMin, effectiveMax, effectiveMin, p.acquisitionTimeout(),
                     p.connectTimeout(), p.maxLifetime(), p.idleRemovalInterval(), p.validateOnBorrow(), p.backgroundValidationInterval(),
-                    p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), true, application, false, p.echo(), props, List.of(),
+                    p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), socket, true, application, false, p.echo(), props, List.of(),
                     sources, p.name(), PoolSettings.REPLICA, p.readRouting(), tls.settings());
         }
     }
@@ -402,6 +414,8 @@ public final class PoolSettingsResolver {
         Chosen<Duration> leakDetection;
         Chosen<String> isolation;
         Chosen<Duration> statementTimeout;
+        Optional<Chosen<Duration>> socketTimeoutKey;
+        SocketTimeouts.Result socketTimeout;
         Chosen<Boolean> readOnly;
         Chosen<String> applicationName;
         Chosen<Boolean> critical;
@@ -451,6 +465,7 @@ public final class PoolSettingsResolver {
             leakDetection = required("leak-detection-interval", PoolwatchConfig.PoolConfig::leakDetectionInterval);
             isolation = required("transaction-isolation", PoolwatchConfig.PoolConfig::transactionIsolation);
             statementTimeout = required("statement-timeout", PoolwatchConfig.PoolConfig::statementTimeout);
+            socketTimeoutKey = pick("socket-timeout", PoolwatchConfig.PoolConfig::socketTimeout);
             readOnly = required("read-only", PoolwatchConfig.PoolConfig::readOnly);
             applicationName = required("application-name", PoolwatchConfig.PoolConfig::applicationName);
             critical = required("critical", PoolwatchConfig.PoolConfig::critical);
@@ -554,6 +569,26 @@ public final class PoolSettingsResolver {
                 tls = TlsResolver.resolve(name, parsedUrl, url.get().key(), tlsSetting(tlsMode), tlsSetting(tlsCaFile), rawProperties(),
                         key(""), problems);
             }
+            // Without a URL of its own the pool runs on the embedded database, checked as PostgreSQL here and settled in build.
+            socketTimeout = SocketTimeouts.resolve(name, parsedUrl != null ? parsedUrl.kind() : DatabaseKind.POSTGRESQL,
+                    socketKey(), socketBuiltIn(), rawProperties(), parsedUrl != null ? parsedUrl.jdbcUrl() : "",
+                    url.map(Chosen::key).orElse("url"), statementLimit(), key(""), problems);
+            sources.put("socket-timeout", socketTimeout.source());
+        }
+
+        Optional<SocketTimeouts.Keyed> socketKey() {
+            return socketTimeoutKey.map(c -> new SocketTimeouts.Keyed(c.value(), c.key()));
+        }
+
+        Optional<Duration> socketBuiltIn() {
+            return WorkloadProfiles.socketTimeout(name, Optional.of(statementTimeout.value()));
+        }
+
+        /** The statement timeout a socket timeout is checked against, with where it came from. */
+        SocketTimeouts.Keyed statementLimit() {
+            String source = statementTimeout.key().equals(BUILT_IN) ? "the built-in statement-timeout of workload '" + name + "'"
+                    : statementTimeout.key();
+            return new SocketTimeouts.Keyed(statementTimeout.value(), source);
         }
 
         Optional<TlsResolver.Setting> tlsSetting(Optional<Chosen<String>> chosen) {
@@ -604,9 +639,15 @@ public final class PoolSettingsResolver {
             }
             putTlsSources(sources, tlsSettings);
             Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty() : Optional.of(statementTimeout.value());
+            Optional<Duration> socket = socketTimeout.timeout();
+            if (db.kind() == DatabaseKind.H2 && parsedUrl == null) {
+                // The embedded database fell back to H2, in this process: no socket to bound.
+                socket = Optional.empty();
+                sources.put("socket-timeout", socketTimeoutKey.isPresent() ? "not applicable to H2" : BUILT_IN);
+            }
             PoolSettings own = new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
                     acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),
-                    validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement,
+                    validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement, socket,
                     readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, List.of(), sources, name,
                     PoolSettings.PRIMARY, readRouting, tlsSettings);
             if (replicaDrafts.isEmpty()) {
@@ -619,7 +660,7 @@ public final class PoolSettingsResolver {
             return new PoolSettings(name, db, user, pass, own.minSize(), own.maxSize(), own.initialSize(), own.acquisitionTimeout(),
                     own.connectTimeout(), own.maxLifetime(), own.idleRemovalInterval(), own.validateOnBorrow(),
                     own.backgroundValidationInterval(), own.leakDetectionInterval(), own.isolation(), own.statementTimeout(),
-                    own.readOnly(), own.applicationName(), own.critical(), own.echo(), own.jdbcProperties(), replicas, own.sources(), name,
+                    own.socketTimeout(), own.readOnly(), own.applicationName(), own.critical(), own.echo(), own.jdbcProperties(), replicas, own.sources(), name,
                     PoolSettings.PRIMARY, readRouting, tlsSettings);
         }
     }

@@ -27,6 +27,7 @@ final class PoolValues implements PoolwatchConfig.PoolConfig {
     Optional<Duration> leakDetectionInterval = Optional.empty();
     Optional<String> transactionIsolation = Optional.empty();
     Optional<Duration> statementTimeout = Optional.empty();
+    Optional<Duration> socketTimeout = Optional.empty();
     Optional<Boolean> readOnly = Optional.empty();
     Optional<String> applicationName = Optional.empty();
     Optional<Boolean> critical = Optional.empty();
@@ -111,6 +112,11 @@ final class PoolValues implements PoolwatchConfig.PoolConfig {
     @Override
     public Optional<Duration> statementTimeout() {
         return statementTimeout;
+    }
+
+    @Override
+    public Optional<Duration> socketTimeout() {
+        return socketTimeout;
     }
 
     @Override

@@ -187,8 +187,9 @@ public interface PoolwatchConfig {
 
         /**
          * The built-in rules' settings: {@code poolwatch.alerting.rules."<rule>".threshold|for|keep-firing-for|severity|enabled},
-         * rules pool-utilization, error-rate, error-rate-critical, checkout-time, leaked-connections, unhealthy-pools,
-         * slow-queries, server-connections, idle-in-transaction, replica-lag, consistency-check.
+         * rules pool-utilization, error-rate, checkout-time, leaked-connections, unhealthy-pools, slow-queries,
+         * server-connections, idle-in-transaction, replica-lag, consistency-check. error-rate's alert rises to critical above
+         * poolwatch.monitoring.error-rate-critical.
          */
         @ConfigDocMapKey("rule")
         Map<String, RuleConfig> rules();
@@ -494,6 +495,17 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Optional<Duration> statementTimeout();
 
+        /**
+         * The driver gives up on an answer that has not arrived within this and closes the connection with an error, so a
+         * server that stops answering fails statements instead of holding their threads (pgjdbc {@code socketTimeout}, in
+         * whole seconds rounded up; MariaDB Connector/J {@code socketTimeout}); 0 means none. Must be above the
+         * statement-timeout, which the server enforces cleanly. Built-in: the statement-timeout + 15s for main and financial
+         * (45s, 25s), none for the others. A {@code socketTimeout} in jdbc-properties or the URL counts when this key is not
+         * set; both together are refused.
+         */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> socketTimeout();
+
         /** Connections are read-only, enforced by the server. Built-in: true for analytics, false otherwise. */
         @WithConverter(Converters.StrictBooleanConverter.class)
         Optional<Boolean> readOnly();
@@ -607,7 +619,11 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Optional<Duration> slowQueryThreshold();
 
-        /** Error rate (0..1) at which the error-rate alert is critical (DB_ERROR_RATE_CRITICAL). Built-in: 0.05. */
+        /**
+         * Error rate (0..1) above which a pool's error-rate alert is critical (DB_ERROR_RATE_CRITICAL); below it the alert has
+         * the rule's severity (warning). One alert per pool, whose severity rises. Built-in: 0.05, the seed guide's value and
+         * the same as the error-rate rule's threshold, so by default every error-rate alert is critical.
+         */
         Optional<Double> errorRateCritical();
 
         /** Number of leaked connections that raises an alert (DB_CONNECTION_LEAK_THRESHOLD). Built-in: 5. */

@@ -13,7 +13,27 @@ public final class WorkloadProfiles {
     /** The standard workloads, present unless disabled. */
     public static final List<String> STANDARD = List.of("main", "jobs", "analytics", "financial");
 
+    /**
+     * How far the built-in socket-timeout of main and financial lies above their statement-timeout. The server cancels a
+     * statement at its next interrupt check after the limit and then sends the error; 15s covers that, a busy server and a
+     * slow network, so only a server that has stopped answering reaches the socket timeout, and a frozen one holds a
+     * request for well under a minute (main 45s, financial 25s).
+     */
+    static final Duration SOCKET_TIMEOUT_MARGIN = Duration.ofSeconds(15);
+
     private WorkloadProfiles() {
+    }
+
+    /**
+     * The built-in socket-timeout of a workload with this statement-timeout: above it by {@link #SOCKET_TIMEOUT_MARGIN} for
+     * main and financial, which serve requests; none for the others (their long statements are expected), nor where
+     * statements have no time limit (a socket timeout would cut off a legitimate one).
+     */
+    static Optional<Duration> socketTimeout(String name, Optional<Duration> statementTimeout) {
+        if (!name.equals("main") && !name.equals("financial")) {
+            return Optional.empty();
+        }
+        return statementTimeout.filter(t -> !t.isZero()).map(t -> t.plus(SOCKET_TIMEOUT_MARGIN));
     }
 
     /** Defaults shared by every pool; the seed guide's defaults where it has one (30s timeout, 1h recycle, pre-ping). */

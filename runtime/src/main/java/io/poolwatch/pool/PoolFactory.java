@@ -114,7 +114,9 @@ public final class PoolFactory {
 
     /**
      * The driver properties that carry the settings the server must enforce: application name, connect timeout,
-     * statement timeout and read-only, in each driver's own terms. Properties the operator gave win.
+     * statement timeout and read-only, in each driver's own terms, and the socket timeout the driver enforces. Properties
+     * the operator gave win (a {@code socketTimeout} among them is the socket timeout itself: the configuration refuses it
+     * together with the {@code socket-timeout} key).
      */
     static Map<String, String> driverProperties(PoolSettings s) {
         Map<String, String> p = new LinkedHashMap<>();
@@ -124,6 +126,8 @@ public final class PoolFactory {
                 p.put("ApplicationName", s.applicationName());
                 p.put("connectTimeout", Long.toString(ceilSeconds(s.connectTimeout())));
                 p.put("tcpKeepAlive", "true");
+                // pgjdbc takes whole seconds; rounding up keeps it above the statement timeout.
+                s.socketTimeout().ifPresent(t -> p.put("socketTimeout", Long.toString(ceilSeconds(t))));
                 // Server-side settings at connection start-up: no extra round trip, and enforced by the server.
                 StringBuilder options = new StringBuilder();
                 s.statementTimeout().ifPresent(t -> options.append("-c statement_timeout=").append(t.toMillis()));
@@ -140,6 +144,7 @@ public final class PoolFactory {
             case MARIADB -> {
                 p.put("connectTimeout", Long.toString(s.connectTimeout().toMillis()));
                 p.put("connectionAttributes", "program_name:" + s.applicationName());
+                s.socketTimeout().ifPresent(t -> p.put("socketTimeout", Long.toString(Math.max(1, t.toMillis()))));
                 List<String> vars = new ArrayList<>();
                 s.statementTimeout().ifPresent(t -> vars.add("max_statement_time=" + t.toMillis() / 1000.0));
                 if (s.readOnly()) {

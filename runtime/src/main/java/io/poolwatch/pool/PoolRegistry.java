@@ -77,9 +77,9 @@ public class PoolRegistry {
         }
         openMonitorPools(config.sampling().serverQueryTimeout());
         for (PoolSettings s : resolved.pools()) {
-            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s%s%s%s", s.name(), s.url().masked(),
-                    s.minSize(), s.maxSize(), s.isolation().configName(),
-                    s.statementTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
+            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s, socket timeout %s%s%s%s", s.name(), s.url().masked(),
+                    s.minSize(), s.maxSize(), s.isolation().configName(), s.statementTimeout().map(Durations::format).orElse("none"),
+                    s.socketTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
                     s.critical() ? ", critical" : "", s.tls().applicable() ? ", tls " + s.tls().mode().configName() : "");
             for (io.poolwatch.config.ReplicaSettings r : s.replicas()) {
                 LOG.infof("pool %s: read replica of %s, %s, weight %d, %d..%d connections", r.name(), s.name(), r.url().masked(),
@@ -123,8 +123,8 @@ public class PoolRegistry {
             }
             PoolSettings monitor = new PoolSettings("monitor", first.url(), first.username(), first.password(), 0, 1, 0, queryTimeout,
                     first.connectTimeout(), java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(5), true, java.time.Duration.ZERO,
-                    java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout), true,
-                    "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
+                    java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout),
+                    java.util.Optional.empty(), true, "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
             try {
                 WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring());
                 monitorPools.add(pool);

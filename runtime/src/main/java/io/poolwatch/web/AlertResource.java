@@ -79,7 +79,8 @@ public class AlertResource {
      * @param threshold the threshold
      * @param forDuration how long it must hold before firing
      * @param keepFiringFor how long a firing alert stays after it clears
-     * @param severity the alert's severity (for consistency-check: each check's own unless set)
+     * @param severity the alert's severity, or how it is chosen: error-rate's rises to critical above DB_ERROR_RATE_CRITICAL,
+     *        unhealthy-pools' follows the workload's critical flag, consistency-check takes each check's own unless set
      * @param enabled whether it raises alerts
      * @param source which key chose the threshold
      * @param workload the workload these settings are for, or null for every workload without its own
@@ -87,9 +88,9 @@ public class AlertResource {
     public record RuleView(String rule, String scope, String measures, String unit, String operator, double threshold, String forDuration,
             String keepFiringFor, String severity, boolean enabled, String source, String workload) {
 
-        static RuleView of(RuleSettings s, String workload) {
+        static RuleView of(RuleSettings s, String workload, io.poolwatch.alerting.AlertRules rules) {
             AlertRule r = s.rule();
-            String severity = s.severity().map(v -> v.label()).orElse(r == AlertRule.CONSISTENCY_CHECK ? "the check's" : "critical for critical workloads, else warning");
+            String severity = rules.severityInWords(s);
             return new RuleView(r.label(), r.scope().name().toLowerCase(java.util.Locale.ROOT), r.measures(), r.unit(), r.operator(), s.threshold(),
                     Durations.format(s.forDuration()), Durations.format(s.keepFiringFor()), severity, s.enabled(), s.source(), workload);
         }
@@ -100,7 +101,7 @@ public class AlertResource {
      *
      * @param rules every rule's global settings
      * @param workloads the settings workloads have of their own
-     * @param errorRateCritical the error rate at which error-rate's second alert is critical (DB_ERROR_RATE_CRITICAL)
+     * @param errorRateCritical the error rate above which error-rate's alert is critical (DB_ERROR_RATE_CRITICAL)
      */
     public record RuleList(List<RuleView> rules, Map<String, List<RuleView>> workloads, double errorRateCritical) {
     }
@@ -109,8 +110,9 @@ public class AlertResource {
     @Path("rules")
     public RuleList rules() {
         Map<String, List<RuleView>> workloads = new java.util.LinkedHashMap<>();
-        alerting.rules().perWorkload().forEach((w, list) -> workloads.put(w, list.stream().map(s -> RuleView.of(s, w)).toList()));
-        return new RuleList(alerting.rules().global().stream().map(s -> RuleView.of(s, null)).toList(), workloads,
+        alerting.rules().perWorkload()
+                .forEach((w, list) -> workloads.put(w, list.stream().map(s -> RuleView.of(s, w, alerting.rules())).toList()));
+        return new RuleList(alerting.rules().global().stream().map(s -> RuleView.of(s, null, alerting.rules())).toList(), workloads,
                 alerting.rules().errorRateCritical());
     }
 }

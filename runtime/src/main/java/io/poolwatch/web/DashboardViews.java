@@ -434,6 +434,7 @@ public class DashboardViews {
         out.add(new Setting("max-size", Integer.toString(v.maxSize()), src.getOrDefault("max-size", "")));
         out.add(new Setting("acquisition-timeout", v.acquisitionTimeout(), src.getOrDefault("acquisition-timeout", "")));
         out.add(new Setting("statement-timeout", v.statementTimeout(), src.getOrDefault("statement-timeout", "")));
+        out.add(new Setting("socket-timeout", v.socketTimeout(), src.getOrDefault("socket-timeout", "")));
         out.add(new Setting("max-lifetime", v.maxLifetime(), src.getOrDefault("max-lifetime", "")));
         out.add(new Setting("leak-detection-interval", v.leakDetectionInterval(), src.getOrDefault("leak-detection-interval", "")));
         out.add(new Setting("isolation", v.isolation(), src.getOrDefault("isolation", "")));
@@ -456,12 +457,15 @@ public class DashboardViews {
             if (!p.name().equals(a.labels().get("pool"))) {
                 continue;
             }
-            events.add(new Event(a.activeAt(), "alert", a.name() + " pending: " + a.annotations().getOrDefault("summary", "")));
+            // The summary says how things stand now: it goes with the latest of the alert's events.
+            String now = ": " + a.annotations().getOrDefault("summary", a.name());
+            events.add(new Event(a.activeAt(), "alert", a.name() + " pending" + (a.startsAt() == null ? now : "")));
             if (a.startsAt() != null) {
-                events.add(new Event(a.startsAt(), "alert", a.name() + " firing (" + a.labels().getOrDefault("severity", "") + ")"));
+                events.add(new Event(a.startsAt(), "alert", a.name() + " firing (" + a.labels().getOrDefault("severity", "") + ")"
+                        + (a.endsAt() == null ? now : "")));
             }
             if (a.endsAt() != null) {
-                events.add(new Event(a.endsAt(), "alert", a.name() + " resolved"));
+                events.add(new Event(a.endsAt(), "alert", a.name() + " resolved" + now));
             }
         }
         for (LeakRecord l : p.recorder().leaks()) {
@@ -519,8 +523,9 @@ public class DashboardViews {
             }
         }
         List<RuleRow> rules = new ArrayList<>();
-        alerting.rules().global().forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, null))));
-        alerting.rules().perWorkload().forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w)))));
+        alerting.rules().global().forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, null, alerting.rules()))));
+        alerting.rules().perWorkload()
+                .forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w, alerting.rules())))));
         Instant now = clock.instant();
         List<Silence> allSilences = alerting.silences().all();
         int per = io.poolwatch.config.Limits.PAGE_SILENCES;

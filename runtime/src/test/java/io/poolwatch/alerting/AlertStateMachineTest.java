@@ -111,5 +111,7 @@ class AlertStateMachineTest {
         assertNotEquals(Fingerprint.of(a), Fingerprint.of(b));
         assertEquals(Fingerprint.of(a), Fingerprint.of(new TreeMap<>(Map.of("pool", "main", "alertname", "x"))));
         assertEquals(16, Fingerprint.of(a).length());
+        assertEquals(Fingerprint.of(a), Fingerprint.of(new TreeMap<>(Map.of("alertname", "x", "pool", "main", "severity", "critical"))),
+                "severity is not part of the identity: an alert whose severity rises stays the same alert");
     }
 }

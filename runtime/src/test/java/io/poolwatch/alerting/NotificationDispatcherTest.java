@@ -164,4 +164,20 @@ class NotificationDispatcherTest {
         it.forEachRemaining(out::add);
         return out;
     }
+
+    @Test
+    void aRiseInSeverityIsSentAtTheNextGroupInterval() {
+        NotificationDispatcher d = dispatcher(true);
+        Alert warning = firing("error-rate", "main");
+        TreeMap<String, String> labels = new TreeMap<>(warning.labels());
+        labels.put("severity", "critical");
+        Alert critical = new Alert(warning.fingerprint(), Alert.FIRING, labels, warning.annotations(), 0.08, 0.05, T0, T0, null, List.of());
+        d.tick(t(0), List.of(warning));
+        assertEquals(1, d.tick(t(30), List.of(warning)).size());
+        assertTrue(d.tick(t(60), List.of(critical)).isEmpty(), "within the group interval");
+        List<NotificationDispatcher.GroupNotification> risen = d.tick(t(330), List.of(critical));
+        assertEquals(1, risen.size(), "the same alert, now critical, is news");
+        assertEquals("critical", risen.get(0).alerts().get(0).labels().get("severity"));
+        assertTrue(d.tick(t(630), List.of(critical)).isEmpty(), "and only once");
+    }
 }

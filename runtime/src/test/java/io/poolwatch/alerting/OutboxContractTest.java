@@ -23,7 +23,8 @@ import io.poolwatch.testing.WebhookHook;
 
 /**
  * What every outbox engine must do, run on each by its subclass against a real database: idempotent adds, each
- * receiver's head in order, exclusive leases, retries and ends recorded, and two workers sharing one outbox (two
+ * receiver's head in order, exclusive leases, attempts counted when they start, retries and ends recorded, an attempt
+ * cut short (its worker gone) retried after its lease and counted as such, and two workers sharing one outbox (two
  * poolwatch replicas) delivering each notification once and in order.
  */
 abstract class OutboxContractTest {
@@ -87,7 +88,7 @@ abstract class OutboxContractTest {
         assertEquals(Optional.empty(), outbox.head("c"));
         assertEquals(Map.of("a", 2, "b", 1), outbox.depths());
 
-        assertTrue(outbox.claim(a1.id(), "w1", T0, T0.plusSeconds(30)));
+        assertTrue(outbox.claim(a1.id(), "w1", T0, T0.plusSeconds(30)).isPresent());
         outbox.finish(a1.id(), "w1", Outbox.State.DELIVERED, 1, T0, Optional.of(204), Optional.empty());
         assertEquals(a2.id(), outbox.head("a").orElseThrow().notification().id());
         Outbox.Entry done = outbox.find(a1.id()).orElseThrow();
@@ -101,26 +102,182 @@ abstract class OutboxContractTest {
     void aLeaseIsExclusiveUntilItExpires() {
         Notification n = notification("ops", T0);
         outbox.add(n);
-        assertTrue(outbox.claim(n.id(), "w1", T0, T0.plusSeconds(30)));
+        assertTrue(outbox.claim(n.id(), "w1", T0, T0.plusSeconds(30)).isPresent());
         assertEquals(Optional.of(T0.plusSeconds(30)), outbox.find(n.id()).orElseThrow().leaseUntil());
-        assertFalse(outbox.claim(n.id(), "w2", T0.plusSeconds(29), T0.plusSeconds(59)));
+        assertFalse(outbox.claim(n.id(), "w2", T0.plusSeconds(29), T0.plusSeconds(59)).isPresent());
         // w1 died mid-attempt: once its lease expires, w2 takes over, and w1 can no longer record anything.
-        assertTrue(outbox.claim(n.id(), "w2", T0.plusSeconds(30), T0.plusSeconds(60)));
+        assertTrue(outbox.claim(n.id(), "w2", T0.plusSeconds(30), T0.plusSeconds(60)).isPresent());
         assertThrows(JdbcOutbox.LeaseLostException.class,
                 () -> outbox.retry(n.id(), "w1", 1, T0.plusSeconds(40), Optional.empty(), "could not connect"));
-        outbox.retry(n.id(), "w2", 1, T0.plusSeconds(40), Optional.of(503), "HTTP 503");
+        outbox.retry(n.id(), "w2", 2, T0.plusSeconds(40), Optional.of(503), "HTTP 503");
         Outbox.Entry e = outbox.find(n.id()).orElseThrow();
-        assertEquals(1, e.attempts());
+        assertEquals(2, e.attempts());
         assertEquals(T0.plusSeconds(40), e.nextAttemptAt());
         assertEquals(Optional.of("HTTP 503"), e.lastError());
         assertEquals(Optional.empty(), e.leaseUntil());
         assertEquals(Outbox.State.PENDING, e.state());
         // Finished is final.
-        assertTrue(outbox.claim(n.id(), "w1", T0.plusSeconds(40), T0.plusSeconds(70)));
-        outbox.finish(n.id(), "w1", Outbox.State.GIVEN_UP, 1, T0.plusSeconds(41), Optional.empty(), Optional.of("x".repeat(800)));
-        assertFalse(outbox.claim(n.id(), "w2", T0.plusSeconds(100), T0.plusSeconds(130)));
+        assertTrue(outbox.claim(n.id(), "w1", T0.plusSeconds(40), T0.plusSeconds(70)).isPresent());
+        outbox.finish(n.id(), "w1", Outbox.State.GIVEN_UP, 3, T0.plusSeconds(41), Optional.empty(), Optional.of("x".repeat(800)));
+        assertFalse(outbox.claim(n.id(), "w2", T0.plusSeconds(100), T0.plusSeconds(130)).isPresent());
         assertEquals(500, outbox.find(n.id()).orElseThrow().lastError().orElseThrow().length(), "a long error is cut");
         assertEquals(Map.of(), outbox.depths());
+    }
+
+    @Test
+    void claimingCountsTheAttemptBeforeItIsMade() {
+        Notification n = notification("ops", T0);
+        outbox.add(n);
+        assertEquals(Optional.of(new Outbox.Claim(1, false)), outbox.claim(n.id(), "w1", T0, T0.plusSeconds(6)));
+        assertEquals(1, outbox.find(n.id()).orElseThrow().attempts(), "counted before the attempt is made");
+        // w1 dies mid-attempt. Its lease lapses: w2's claim is the second attempt, and says the first never ended.
+        assertEquals(Optional.empty(), outbox.claim(n.id(), "w2", T0.plusSeconds(5), T0.plusSeconds(11)));
+        assertEquals(Optional.of(new Outbox.Claim(2, true)), outbox.claim(n.id(), "w2", T0.plusSeconds(6), T0.plusSeconds(12)));
+        assertEquals(2, outbox.find(n.id()).orElseThrow().attempts());
+        outbox.retry(n.id(), "w2", 2, T0.plusSeconds(20), Optional.of(503), "HTTP 503");
+        // An attempt whose end was recorded released its lease: the next claim is the third, after an ended one.
+        assertEquals(Optional.of(new Outbox.Claim(3, false)), outbox.claim(n.id(), "w1", T0.plusSeconds(20), T0.plusSeconds(26)));
+        outbox.finish(n.id(), "w1", Outbox.State.DELIVERED, 3, T0.plusSeconds(21), Optional.of(200), Optional.empty());
+        assertEquals(Optional.empty(), outbox.claim(n.id(), "w1", T0.plusSeconds(30), T0.plusSeconds(36)), "finished is final");
+        assertEquals(3, outbox.find(n.id()).orElseThrow().attempts());
+    }
+
+    @Test
+    void aSendCutShortHoldsUpTheReceiversNewerNotificationsOnlyForItsTimeoutAndBackoff() throws Exception {
+        HangingHook hook = new HangingHook();
+        closing.add(hook);
+        Outbox other = openAgain();
+        if (other != outbox) {
+            closing.add(other);
+        }
+        AuditLog audit = new AuditLog(1000, clock);
+        // A timeout far longer than the test: the first attempt stays in flight until the hook lets it go.
+        Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
+                java.util.Set.of(io.poolwatch.config.Severity.values()), true, Duration.ofSeconds(30));
+        DeliveryWorker.Policy policy = WebhookDeliveryTest.POLICY;
+        DeliveryWorker dying = new DeliveryWorker(outbox, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
+        DeliveryWorker next = new DeliveryWorker(other, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
+        closing.add(dying);
+        closing.add(next);
+        Notification first = notification("ops", T0);
+        Notification newer = notification("ops", T0);
+        outbox.add(first);
+        outbox.add(newer);
+
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> cut = background.submit(dying::deliverDue);
+            io.poolwatch.testing.Await.until("the first attempt reaches the receiver", () -> hook.requests.size() == 1);
+            assertEquals(1, outbox.find(first.id()).orElseThrow().attempts(), "the attempt in flight is counted");
+
+            // The worker making it is gone (killed, or frozen): the lease is the timeout and the backoff of a failed attempt.
+            Duration lease = r.timeout().plus(policy.backoff(1, 0.5));
+            clock.advance(lease.minusMillis(1));
+            assertEquals(0, next.deliverDue(), "in order: the newer one waits while the first may still be in flight");
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(2, next.deliverDue(), "the first again, then the newer one");
+            assertEquals(List.of(first.id(), first.id(), newer.id()), hook.ids());
+
+            List<AuditLog.Event> events = audit.recent(10, AuditLog.NOTIFICATION_ATTEMPT);
+            List<String> seen = events.stream().map(e -> e.fields().get("notification") + " #" + e.fields().get("attempt") + " "
+                    + e.fields().get("outcome")).toList();
+            assertEquals(List.of(newer.id() + " #1 delivered", first.id() + " #2 delivered", first.id() + " #1 interrupted"), seen);
+            Outbox.Entry done = outbox.find(first.id()).orElseThrow();
+            assertEquals(Outbox.State.DELIVERED, done.state());
+            assertEquals(2, done.attempts());
+
+            // The cut attempt ends late: its answer is not recorded over the retry's.
+            hook.release();
+            cut.get();
+            assertEquals(Outbox.State.DELIVERED, outbox.find(first.id()).orElseThrow().state());
+            assertEquals(2, outbox.find(first.id()).orElseThrow().attempts());
+            assertEquals(3, audit.recent(10, AuditLog.NOTIFICATION_ATTEMPT).size());
+        } finally {
+            hook.release();
+            background.shutdownNow();
+        }
+    }
+
+    @Test
+    void aLastAttemptCutShortIsGivenUpWithoutAnother() throws Exception {
+        WebhookHook hook = WebhookHook.start();
+        closing.add(hook);
+        Notification n = notification("ops", T0);
+        outbox.add(n);
+        // A worker made the one attempt max-attempts allows, and died during it.
+        assertTrue(outbox.claim(n.id(), "dead", T0, T0.plusSeconds(6)).isPresent());
+        clock.advance(Duration.ofSeconds(6));
+        AuditLog audit = new AuditLog(1000, clock);
+        DeliveryWorker.Policy once = new DeliveryWorker.Policy(1, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30));
+        DeliveryWorker worker = new DeliveryWorker(outbox, List.of(WebhookDeliveryTest.receiver("ops", hook.url())), new WebhookSender(clock),
+                audit, once, clock, () -> 0.5);
+        closing.add(worker);
+
+        assertEquals(0, worker.deliverDue());
+
+        assertEquals(List.of(), hook.requests);
+        Outbox.Entry e = outbox.find(n.id()).orElseThrow();
+        assertEquals(Outbox.State.GIVEN_UP, e.state());
+        assertEquals(1, e.attempts());
+        assertEquals(Optional.of("given up after 1 attempt(s) (max-attempts 1), the last of them interrupted"), e.lastError());
+        assertEquals(List.of("given-up #1", "interrupted #1"), audit.recent(10, AuditLog.NOTIFICATION_ATTEMPT).stream()
+                .map(x -> x.fields().get("outcome") + " #" + x.fields().get("attempt")).toList());
+    }
+
+    /** A receiver on loopback that answers its first request only when released, and every other one 200 at once. */
+    static final class HangingHook implements AutoCloseable {
+        final List<WebhookHook.Request> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final com.sun.net.httpserver.HttpServer server;
+
+        HangingHook() throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(threads);
+            server.createContext("/", exchange -> {
+                byte[] body;
+                try (java.io.InputStream in = exchange.getRequestBody()) {
+                    body = in.readAllBytes();
+                }
+                Map<String, List<String>> headers = new java.util.TreeMap<>();
+                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+                boolean first;
+                synchronized (requests) {
+                    first = requests.isEmpty();
+                    requests.add(new WebhookHook.Request(headers, body));
+                }
+                try {
+                    if (first) {
+                        released.await(1, java.util.concurrent.TimeUnit.MINUTES);
+                    }
+                    exchange.sendResponseHeaders(200, -1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    exchange.close();
+                }
+            });
+            server.start();
+        }
+
+        java.net.URI url() {
+            return WebhookHook.url(server.getAddress().getPort());
+        }
+
+        List<String> ids() {
+            return requests.stream().map(WebhookHook.Request::id).toList();
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public void close() {
+            release();
+            server.stop(0);
+            threads.shutdownNow();
+        }
     }
 
     @Test

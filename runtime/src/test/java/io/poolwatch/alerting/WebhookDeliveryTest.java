@@ -167,6 +167,34 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aProcessThatLosesTheClusterJobsMidDrainStartsNoFurtherAttempt() throws Exception {
+        OutboxContractTest.HangingHook hook = closeLater(new OutboxContractTest.HangingHook());
+        JdbcOutbox outbox = outbox();
+        DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
+        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(true);
+        worker.runsWhen(leads::get);
+        Notification first = notification("ops");
+        Notification second = notification("ops");
+        outbox.add(first);
+        outbox.add(second);
+        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Integer> pass = background.submit(worker::deliverDue);
+            Await.until("the first attempt reaches the receiver", () -> hook.requests.size() == 1);
+            // Frozen past its lock while sending: another process runs the jobs now.
+            leads.set(false);
+            hook.release();
+            assertEquals(1, pass.get());
+        } finally {
+            background.shutdownNow();
+        }
+        assertEquals(List.of(first.id()), hook.ids(), "the attempt in flight ends; no further one starts");
+        assertEquals(Outbox.State.DELIVERED, outbox.find(first.id()).orElseThrow().state());
+        assertEquals(Outbox.State.PENDING, outbox.find(second.id()).orElseThrow().state());
+        assertEquals(0, outbox.find(second.id()).orElseThrow().attempts());
+    }
+
+    @Test
     void basicAuthenticationAndNoSignatureWithoutASecret() throws Exception {
         WebhookHook hook = closeLater(WebhookHook.start());
         Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.of("poolwatch"), Optional.of(new Secret("pw é")),

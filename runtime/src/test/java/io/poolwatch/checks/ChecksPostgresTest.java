@@ -89,6 +89,33 @@ class ChecksPostgresTest extends ChecksContract {
         return "syntax error at or near \"SELEC\"";
     }
 
+    /**
+     * A check may run longer than its workload's socket timeout (main's is above main's statement timeout, not above a
+     * check's): it runs to its end on a pool whose socket timeout is shorter, and the connection gets the pool's back.
+     */
+    @Test
+    void aCheckRunsLongerThanItsWorkloadsSocketTimeout() throws SQLException {
+        var config = TestConfigs.resolve(TestConfigs.only(Map.of(
+                "poolwatch.pools.main.url", pg.jdbcUrl(),
+                "poolwatch.pools.main.username", pg.user(),
+                "poolwatch.pools.main.password", pg.password(),
+                "poolwatch.pools.main.statement-timeout", "1s",
+                "poolwatch.pools.main.socket-timeout", "2s",
+                "poolwatch.pools.main.min-size", "1",
+                "poolwatch.pools.main.max-size", "1"), "main"), Map.of());
+        WorkloadPools shortSocket = WorkloadPools.open(config.pools(), config.monitoring());
+        try {
+            CheckResult r = CheckRunner.run(check("kind", "sql", "sql", sleepingCount(), "timeout", "20s"), shortSocket.get("main").dataSource(),
+                    new ChunkCursor(), "manual");
+            assertEquals(1L, r.violations(), r.toString());
+            try (Connection c = shortSocket.get("main").dataSource().getConnection()) {
+                assertEquals(2000, c.getNetworkTimeout());
+            }
+        } finally {
+            shortSocket.close();
+        }
+    }
+
     @Test
     void notValidConstraintsAreFoundUntilValidated() throws SQLException {
         sql("CREATE TABLE chk.nv_items (id BIGINT PRIMARY KEY, qty INT NOT NULL)",

@@ -350,6 +350,120 @@ class PoolSettingsResolverTest {
         assertFalse(main.toString().contains("topsecret"), main.toString());
     }
 
+    @Test
+    void financialAndMainHaveASocketTimeoutAboveTheirStatementTimeoutByDefault() {
+        ResolvedConfiguration c = resolve(Map.of(), PG);
+        assertEquals(Optional.of(Duration.ofSeconds(10)), pool(c, "financial").statementTimeout());
+        assertEquals(Optional.of(Duration.ofSeconds(25)), pool(c, "financial").socketTimeout());
+        assertEquals(Optional.of(Duration.ofSeconds(30)), pool(c, "main").statementTimeout());
+        assertEquals(Optional.of(Duration.ofSeconds(45)), pool(c, "main").socketTimeout());
+        // Long statements are what jobs and analytics are for: no socket timeout unless configured.
+        assertEquals(Optional.empty(), pool(c, "jobs").socketTimeout());
+        assertEquals(Optional.empty(), pool(c, "analytics").socketTimeout());
+        assertEquals("built-in", pool(c, "financial").sources().get("socket-timeout"));
+    }
+
+    @Test
+    void theBuiltInSocketTimeoutFollowsAConfiguredStatementTimeout() {
+        ResolvedConfiguration seed = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_COMMAND_TIMEOUT", "60"));
+        assertEquals(Optional.of(Duration.ofSeconds(75)), pool(seed, "main").socketTimeout());
+        assertEquals(Optional.of(Duration.ofSeconds(75)), pool(seed, "financial").socketTimeout());
+        // Statements without a time limit: a socket timeout would cut off a legitimate long one.
+        ResolvedConfiguration unlimited = resolve(Map.of("poolwatch.pools.main.statement-timeout", "0"), PG);
+        assertEquals(Optional.empty(), pool(unlimited, "main").socketTimeout());
+    }
+
+    @Test
+    void theSocketTimeoutKeyOverridesTheBuiltIn() {
+        ResolvedConfiguration c = resolve(Map.of("poolwatch.pools.financial.socket-timeout", "40s", "poolwatch.pools.main.socket-timeout", "0",
+                "poolwatch.defaults.socket-timeout", "10m"), PG);
+        assertEquals(Optional.of(Duration.ofSeconds(40)), pool(c, "financial").socketTimeout());
+        assertEquals("poolwatch.pools.\"financial\".socket-timeout", pool(c, "financial").sources().get("socket-timeout"));
+        assertEquals(Optional.empty(), pool(c, "main").socketTimeout(), "0 means none");
+        assertEquals(Optional.of(Duration.ofMinutes(10)), pool(c, "analytics").socketTimeout());
+        assertEquals("poolwatch.defaults.socket-timeout", pool(c, "analytics").sources().get("socket-timeout"));
+    }
+
+    @Test
+    void aSocketTimeoutNotAboveTheStatementTimeoutIsRefused() {
+        List<String> p = problems(Map.of("poolwatch.pools.financial.socket-timeout", "10s", "poolwatch.defaults.socket-timeout", "1m",
+                "poolwatch.pools.main.statement-timeout", "2m", "poolwatch.pools.jobs.max-size", "0"), PG);
+        assertProblem(p, "poolwatch.pools.\"financial\".socket-timeout=10s", "not above the statement timeout of pool 'financial', 10s",
+                "the built-in statement-timeout of workload 'financial'", "accepted: a socket-timeout above 10s, or 0 for none");
+        assertProblem(p, "poolwatch.defaults.socket-timeout=1m", "pool 'main', 2m", "poolwatch.pools.\"main\".statement-timeout",
+                "accepted: a socket-timeout above 2m");
+        assertProblem(p, "poolwatch.defaults.socket-timeout=1m", "pool 'analytics', 5m");
+        assertProblem(p, "poolwatch.defaults.socket-timeout=1m", "pool 'jobs', 5m");
+        // Reported with every other problem at once.
+        assertProblem(p, "poolwatch.pools.\"jobs\".max-size=0");
+        assertEquals(5, p.size(), String.join("\n", p));
+    }
+
+    @Test
+    void badSocketTimeoutValuesNameTheKeyTheValueAndWhatIsAccepted() {
+        for (String bad : List.of("soon", "-5s")) {
+            List<String> p = StartupValidationTest.problems(Map.of("poolwatch.pools.financial.socket-timeout", bad));
+            assertEquals(1, p.size(), String.join("\n", p));
+            assertProblem(p, "poolwatch.pools.financial.socket-timeout=" + bad, Durations.ACCEPTED);
+        }
+        List<String> p = problems(Map.of("poolwatch.pools.main.jdbc-properties.socketTimeout", "30s",
+                "poolwatch.pools.financial.url", "mysql://app@db.example/ledger?socketTimeout=-1"), PG);
+        assertProblem(p, "poolwatch.pools.\"main\".jdbc-properties.socketTimeout=30s", "not a socket timeout",
+                "accepted: a whole number of seconds (pgjdbc's unit), 0 for none, or poolwatch.pools.\"main\".socket-timeout");
+        assertProblem(p, "poolwatch.pools.\"financial\".url (URL parameter socketTimeout)=-1",
+                "accepted: a whole number of milliseconds (MariaDB Connector/J's unit)");
+    }
+
+    @Test
+    void aSocketTimeoutDriverPropertyCountsWhereTheKeyIsNotSetAndNeverBesideIt() {
+        ResolvedConfiguration c = resolve(Map.of("poolwatch.pools.main.jdbc-properties.socketTimeout", "50",
+                "poolwatch.pools.jobs.jdbc-properties.sockettimeout", "0",
+                "poolwatch.pools.financial.url", "jdbc:mariadb://db.example/ledger?socketTimeout=20000"), PG);
+        assertEquals(Optional.of(Duration.ofSeconds(50)), pool(c, "main").socketTimeout());
+        assertEquals("poolwatch.pools.\"main\".jdbc-properties.socketTimeout", pool(c, "main").sources().get("socket-timeout"));
+        assertEquals(Optional.empty(), pool(c, "jobs").socketTimeout());
+        assertEquals(Optional.of(Duration.ofSeconds(20)), pool(c, "financial").socketTimeout());
+        assertEquals("poolwatch.pools.\"financial\".url (URL parameter socketTimeout)", pool(c, "financial").sources().get("socket-timeout"));
+
+        List<String> p = problems(Map.of("poolwatch.pools.main.jdbc-properties.socketTimeout", "50", "poolwatch.pools.main.socket-timeout", "60s",
+                "poolwatch.pools.financial.url", "postgresql://app@db.example/ledger?socketTimeout=5"), PG);
+        assertProblem(p, "poolwatch.pools.\"main\".jdbc-properties.socketTimeout=50 and poolwatch.pools.\"main\".socket-timeout=1m",
+                "accepted: poolwatch.pools.\"main\".socket-timeout alone");
+        // A driver's own value is held to the same rule: 5 s would cut off financial's statements before the server does.
+        assertProblem(p, "poolwatch.pools.\"financial\".url (URL parameter socketTimeout)=5 is not above the statement timeout");
+        assertEquals(2, p.size(), String.join("\n", p));
+    }
+
+    @Test
+    void readReplicasTakeTheirWorkloadsSocketTimeout() {
+        ResolvedConfiguration c = resolve(Map.of("poolwatch.pools.financial.socket-timeout", "40s",
+                "poolwatch.pools.financial.replicas.1.url", "postgresql://app@replica1.example:5432/ledger",
+                "poolwatch.pools.main.replicas.1.url", "postgresql://app@replica1.example:5432/ledger",
+                "poolwatch.pools.main.replicas.2.url", "postgresql://app@replica2.example:5432/ledger?socketTimeout=60"), PG);
+        PoolSettings financialReplica = pool(c, "financial").replicas().get(0).pool();
+        assertEquals(Optional.of(Duration.ofSeconds(40)), financialReplica.socketTimeout());
+        assertEquals("poolwatch.pools.\"financial\".socket-timeout", financialReplica.sources().get("socket-timeout"));
+        List<ReplicaSettings> main = pool(c, "main").replicas();
+        assertEquals(Optional.of(Duration.ofSeconds(45)), main.get(0).pool().socketTimeout());
+        // Without the key, a replica's own URL parameter is its socket timeout, as a workload's is.
+        assertEquals(Optional.of(Duration.ofSeconds(60)), main.get(1).pool().socketTimeout());
+        assertEquals("poolwatch.pools.\"main\".replicas.\"2\".url (URL parameter socketTimeout)",
+                main.get(1).pool().sources().get("socket-timeout"));
+        List<String> p = problems(Map.of("poolwatch.pools.financial.socket-timeout", "40s",
+                "poolwatch.pools.financial.replicas.2.url", "postgresql://app@replica2.example:5432/ledger?socketTimeout=30"), PG);
+        assertProblem(p, "poolwatch.pools.\"financial\".replicas.\"2\".url (URL parameter socketTimeout)=30 and "
+                + "poolwatch.pools.\"financial\".socket-timeout=40s both set the socket timeout");
+    }
+
+    @Test
+    void h2TakesNoSocketTimeout() {
+        ResolvedConfiguration c = resolve(Map.of("poolwatch.defaults.url", "jdbc:h2:mem:socket", "poolwatch.pools.jobs.socket-timeout", "10m"),
+                Map.of());
+        assertEquals(Optional.empty(), pool(c, "main").socketTimeout());
+        assertEquals(Optional.empty(), pool(c, "jobs").socketTimeout());
+        assertEquals("not applicable to H2", pool(c, "jobs").sources().get("socket-timeout"));
+    }
+
     private static String allMessages(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {

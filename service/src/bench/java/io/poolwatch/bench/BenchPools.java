@@ -31,7 +31,7 @@ final class BenchPools {
     static PoolSettings settings(DatabaseUrl url, int size) {
         return new PoolSettings("bench", url, Optional.empty(), Optional.empty(), size, size, size, Duration.ofSeconds(30),
                 Duration.ofSeconds(10), Duration.ZERO, Duration.ZERO, false, Duration.ZERO, Duration.ofMinutes(5),
-                IsolationLevel.READ_COMMITTED, Optional.empty(), false, "poolwatch-bench", false, false, Map.of(), List.of(), Map.of());
+                IsolationLevel.READ_COMMITTED, Optional.empty(), Optional.empty(), false, "poolwatch-bench", false, false, Map.of(), List.of(), Map.of());
     }
 
     /**

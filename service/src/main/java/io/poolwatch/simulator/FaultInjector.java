@@ -60,6 +60,11 @@ public final class FaultInjector {
         this.slowThreshold = slowThreshold;
     }
 
+    /** How many faults are running now. */
+    public int running() {
+        return (int) faults.stream().filter(f -> f.state().equals("running")).count();
+    }
+
     /**
      * Starts a fault on a pool. Throws {@link IllegalArgumentException} naming the field for a kind, duration or
      * engine it cannot run with.
@@ -69,7 +74,7 @@ public final class FaultInjector {
      */
     public synchronized Fault start(String kindText, WorkloadPool pool, java.util.Optional<Duration> duration) {
         Kind kind = Kind.parse(kindText);
-        long running = faults.stream().filter(f -> f.state().equals("running")).count();
+        long running = running();
         if (running >= MAX_RUNNING) {
             throw new IllegalArgumentException("fault: " + running + " faults are running; accepted: at most " + MAX_RUNNING);
         }

@@ -51,6 +51,8 @@ public class LoadSimulator implements FaultPhases {
             new String[] { "saturate", "jobs", "20s" },
             new String[] { "inconsistency", "financial", "" });
     private int demoStep;
+    /** The most faults the demo cycle keeps running at once. */
+    static final int DEMO_RUNNING = FaultInjector.MAX_RUNNING / 2;
 
     @Scheduled(identity = "simulator-demo-cycle", every = "${poolwatch.simulator.demo-cycle-interval}", delay = 30,
             delayUnit = java.util.concurrent.TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -65,8 +67,16 @@ public class LoadSimulator implements FaultPhases {
         }
     }
 
-    /** Starts the cycle's next fault; the unbalanced ledger entry only once per process. */
+    /**
+     * Starts the cycle's next fault; the unbalanced ledger entry only once per process. The cycle takes at most half of
+     * the injector's places ({@link FaultInjector#MAX_RUNNING}): a person on the dashboard or the API can always start one
+     * more, however short the cycle's interval and however long its faults run.
+     */
     synchronized Optional<Fault> nextDemoFault() {
+        if (faults.running() >= DEMO_RUNNING) {
+            LOG.debugf("demo cycle: %d faults running, leaving the rest for people", faults.running());
+            return Optional.empty();
+        }
         for (int tries = 0; tries < DEMO_STEPS.size(); tries++) {
             String[] step = DEMO_STEPS.get(demoStep++ % DEMO_STEPS.size());
             if (!registry.names().contains(step[1])) {

@@ -4,20 +4,34 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PoolwatchProcess;
@@ -28,7 +42,9 @@ import io.poolwatch.testing.WebhookKeys;
 /**
  * Alerting end to end on the packaged jar: a consistency check breaks and recovers, a real receiver on loopback gets
  * exactly one signed firing and one resolved notification; then, with the receiver down, poolwatch is restarted and
- * delivers the notification it could not send, with the same webhook-id, once.
+ * delivers the notification it could not send, with the same webhook-id, once. And poolwatch killed with SIGKILL in the
+ * middle of a send: after the restart the interrupted notification is sent again, counted as the second attempt, and
+ * the receiver's newer notifications wait no longer than its retry backoff.
  */
 class AlertDeliveryIT {
 
@@ -155,6 +171,218 @@ class AlertDeliveryIT {
             app.terminate(Duration.ofSeconds(30));
         } finally {
             sql("DROP TABLE IF EXISTS " + FLAG);
+        }
+    }
+
+    // ---- killed in the middle of a send ------------------------------------------------------------------------------
+
+    /** A database of this test's own, whose outbox outlives the killed process: other tests use schema poolwatch too. */
+    private static final String KILL_DATABASE = "poolwatch_delivery_it";
+    private static final String KILL_FLAG = "delivery_kill_flag";
+    /**
+     * The receiver's timeout, which the interrupted attempt's lease lasts with one backoff (the lease of before: with
+     * 30 s). Longer than a restart of the jar usually takes, so that the lease, not the restart, decides when the
+     * receiver's queue moves on.
+     */
+    private static final Duration RECEIVER_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration LOCK_AT_MOST_FOR = Duration.ofSeconds(2);
+    /**
+     * How long a newer notification may take once the interrupted attempt's lease (its timeout and at most max-backoff)
+     * has lapsed and the new process is up: the dead process's locks (the cluster's, 2s, and the check's, its timeout 2s
+     * and 5s), a check run, an evaluation, a few polls and the retry itself. The lease of before (the timeout and 30 s)
+     * made it wait 30 s more.
+     */
+    private static final Duration NEWER_SLACK = Duration.ofSeconds(12);
+
+    private static Connection connectKillDatabase(String database) throws SQLException {
+        TestDatabases.Server pg = TestDatabases.postgres();
+        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + database, pg.user(), pg.password());
+    }
+
+    private static void killSql(String statement) throws SQLException {
+        try (Connection c = connectKillDatabase(KILL_DATABASE); Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    private static void recreateKillDatabase(boolean create) throws SQLException {
+        try (Connection c = connectKillDatabase("postgres"); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + KILL_DATABASE + " WITH (FORCE)");
+            if (create) {
+                st.execute("CREATE DATABASE " + KILL_DATABASE);
+            }
+        }
+    }
+
+    /** Polls every 50 ms; returns how long it took, or fails naming {@code what} after {@code limit}. */
+    private static Duration await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+        long start = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - start > limit.toNanos()) {
+                throw new AssertionError("timed out after " + limit + " waiting until " + what);
+            }
+            Thread.sleep(50);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    /**
+     * A receiver on loopback that never answers the first consistency-check notification (until it is closed) and
+     * answers every other request 200 at once, each on a thread of its own.
+     */
+    private static final class HangingReceiver implements AutoCloseable {
+
+        /** One request: its webhook-id, its body, whether it was answered, when it came (System.nanoTime). */
+        record Received(String id, JsonNode body, boolean hung, long at) {
+        }
+
+        final List<Received> requests = new CopyOnWriteArrayList<>();
+        private final CountDownLatch released = new CountDownLatch(1);
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final HttpServer server;
+        private boolean hungOne;
+
+        HangingReceiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(threads);
+            server.createContext("/", exchange -> {
+                JsonNode body;
+                try (InputStream in = exchange.getRequestBody()) {
+                    body = JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+                boolean hang;
+                synchronized (this) {
+                    hang = !hungOne && "consistency-check".equals(body.path("groupLabels").path("alertname").asText());
+                    hungOne |= hang;
+                }
+                requests.add(new Received(exchange.getRequestHeaders().getFirst("webhook-id"), body, hang, System.nanoTime()));
+                try {
+                    if (hang && !released.await(2, TimeUnit.MINUTES)) {
+                        throw new IllegalStateException("never released");
+                    }
+                    exchange.sendResponseHeaders(200, -1);
+                } catch (InterruptedException | IOException e) {
+                    // The sender is gone (killed): nobody reads the answer.
+                } finally {
+                    exchange.close();
+                }
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            released.countDown();
+            server.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    private static Map<String, String> killProperties(String hookUrl) {
+        Map<String, String> p = new HashMap<>();
+        String check = "poolwatch.consistency.checks.flag.";
+        p.put(check + "kind", "sql");
+        p.put(check + "sql", "SELECT COUNT(*) FROM " + KILL_FLAG);
+        p.put(check + "workload", "main");
+        p.put(check + "schedule", "1s");
+        p.put(check + "severity", "critical");
+        // A check's lock outlives a process killed while holding it by the check's timeout and 5s.
+        p.put(check + "timeout", "2s");
+        p.put("poolwatch.consistency.initial-delay", "0s");
+        String r = "poolwatch.alerting.receivers.ops.";
+        p.put(r + "url", hookUrl);
+        p.put(r + "timeout", RECEIVER_TIMEOUT.toSeconds() + "s");
+        p.put("poolwatch.alerting.evaluation-interval", "500ms");
+        p.put("poolwatch.alerting.group-wait", "0s");
+        p.put("poolwatch.alerting.group-interval", "1s");
+        p.put("poolwatch.alerting.repeat-interval", "1h");
+        // The outbox in the database, so it outlives the process, as in a cluster.
+        p.put("poolwatch.alerting.outbox.workload", "main");
+        p.put("poolwatch.alerting.outbox.initial-backoff", "200ms");
+        p.put("poolwatch.alerting.outbox.max-backoff", MAX_BACKOFF.toMillis() + "ms");
+        p.put("poolwatch.alerting.outbox.poll-interval", "200ms");
+        // The killed process keeps the cluster's jobs until its lock expires: short here, so the outbox's own wait shows.
+        p.put("poolwatch.cluster.lock-at-most-for", LOCK_AT_MOST_FOR.toSeconds() + "s");
+        return p;
+    }
+
+    private static List<Map<String, Object>> attemptsOf(PoolwatchProcess app, String notification) {
+        List<Map<String, Object>> events = given().baseUri(app.baseUri()).when().get("/api/v1/audit?type=notification.attempt&limit=1000")
+                .then().statusCode(200).extract().jsonPath().getList("findAll { it.notification == '" + notification + "' }");
+        return events;
+    }
+
+    @Test
+    void aSendCutByAKillIsRetriedAsTheSecondAttemptAndHoldsUpNewerOnesOnlyForItsBackoff() throws Exception {
+        recreateKillDatabase(true);
+        killSql("CREATE TABLE " + KILL_FLAG + " (id INT)");
+        TestDatabases.Server pg = TestDatabases.postgres();
+        Map<String, String> env = Map.of("DATABASE_URL",
+                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + KILL_DATABASE);
+        try (HangingReceiver hook = new HangingReceiver()) {
+            HangingReceiver.Received cut;
+            try (PoolwatchProcess app = PoolwatchProcess.start(env, killProperties(hook.url()))) {
+                app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+                killSql("INSERT INTO " + KILL_FLAG + " VALUES (1)");
+                await("the firing notification reaches the receiver, which does not answer", Duration.ofSeconds(30),
+                        () -> hook.requests.stream().anyMatch(HangingReceiver.Received::hung));
+                cut = hook.requests.stream().filter(HangingReceiver.Received::hung).findFirst().orElseThrow();
+                // Within the receiver's timeout: the attempt is in flight.
+                app.kill();
+            }
+            String interrupted = cut.id();
+
+            try (PoolwatchProcess app = PoolwatchProcess.start(env, killProperties(hook.url()))) {
+                app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+                long restarted = System.nanoTime();
+                // A newer notification for the same receiver: the check clears once the new process has seen it fail.
+                await("the restarted process sees the check failing", Duration.ofSeconds(60), () -> given().baseUri(app.baseUri()).when()
+                        .get("/api/v1/alerts?state=firing").then().extract().asString().contains("consistency-check"));
+                killSql("DELETE FROM " + KILL_FLAG);
+                await("a notification newer than the interrupted one delivered", Duration.ofSeconds(60), () -> hook.requests.stream()
+                        .anyMatch(x -> x.at() > restarted && !x.id().equals(interrupted)));
+                HangingReceiver.Received newer = hook.requests.stream().filter(x -> x.at() > restarted && !x.id().equals(interrupted))
+                        .findFirst().orElseThrow();
+                long retried = hook.requests.stream().filter(x -> x.id().equals(interrupted) && !x.hung()).mapToLong(HangingReceiver.Received::at)
+                        .findFirst().orElse(-1);
+                // From the start of the interrupted attempt.
+                long up = Duration.ofNanos(restarted - cut.at()).toMillis();
+                long newerAfter = Duration.ofNanos(newer.at() - cut.at()).toMillis();
+                long retriedAfter = retried < 0 ? -1 : Duration.ofNanos(retried - cut.at()).toMillis();
+                System.out.printf("attempt cut by SIGKILL at 0 ms; restarted process up at %d ms; retry sent at %d ms; first newer notification "
+                        + "at %d ms (%d ms after the restart)%n", up, retriedAfter, newerAfter, newerAfter - up);
+                long leaseLapsed = RECEIVER_TIMEOUT.plus(MAX_BACKOFF).toMillis();
+                long bound = Math.max(leaseLapsed, up) + NEWER_SLACK.toMillis();
+                assertTrue(newerAfter < bound, "the first newer notification came " + newerAfter + " ms after the interrupted attempt started, "
+                        + "the restarted process was up at " + up + " ms; bound " + bound + " ms: " + outputOf(app));
+
+                // The interrupted notification was sent again, with its id, before the newer ones: a receiver's order holds.
+                List<String> ids = hook.requests.stream().map(HangingReceiver.Received::id).toList();
+                assertEquals(2, ids.stream().filter(interrupted::equals).count(), "sent twice, with the same webhook-id: " + ids);
+                assertTrue(ids.lastIndexOf(interrupted) < ids.indexOf(newer.id()), "the retry before the newer notification: " + ids);
+                assertEquals("firing", hook.requests.get(ids.lastIndexOf(interrupted)).body().get("status").asText());
+
+                // Counted truthfully: the receiver saw two attempts, the audit and the outbox say two.
+                List<Map<String, Object>> attempts = attemptsOf(app, interrupted);
+                assertTrue(attempts.stream().anyMatch(e -> "delivered".equals(e.get("outcome")) && Integer.valueOf(2).equals(e.get("attempt"))),
+                        "the retry is audited as attempt 2: " + attempts);
+                assertTrue(attempts.stream().anyMatch(e -> "interrupted".equals(e.get("outcome")) && Integer.valueOf(1).equals(e.get("attempt"))),
+                        "the first attempt is audited as interrupted: " + attempts);
+                try (Connection c = connectKillDatabase(KILL_DATABASE); Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT state, attempts FROM poolwatch.outbox WHERE id = '" + interrupted + "'")) {
+                    assertTrue(rs.next());
+                    assertEquals("delivered", rs.getString(1));
+                    assertEquals(2, rs.getInt(2));
+                }
+                app.terminate(Duration.ofSeconds(30));
+            }
+        } finally {
+            recreateKillDatabase(false);
         }
     }
 }

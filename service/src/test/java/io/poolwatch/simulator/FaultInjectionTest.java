@@ -46,6 +46,17 @@ class FaultInjectionTest {
     }
 
     @Test
+    void theDemoCycleLeavesHalfTheFaultPlacesToPeople() {
+        for (int i = 0; i < LoadSimulator.DEMO_RUNNING; i++) {
+            given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=3s").then().statusCode(202);
+        }
+        assertTrue(simulator.nextDemoFault().isEmpty(), "the demo cycle started a fault with " + LoadSimulator.DEMO_RUNNING + " running");
+        // A person still can.
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=3s").then().statusCode(202)
+                .body("state", equalTo("running"));
+    }
+
+    @Test
     void aLeakFaultIsReportedAndThenReturned() throws Exception {
         int id = given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1500ms").then().statusCode(202)
                 .body("kind", equalTo("leak")).body("state", equalTo("running")).extract().path("id");

@@ -7,9 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.inject.Inject;
 
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.alerting.Alerting;
@@ -44,6 +49,25 @@ class AlertApiTest {
                 .body("alerts." + FAILS + ".silencedBy", empty());
         given().when().get("/api/v1/alerts?state=firing").then().statusCode(200)
                 .body("alerts.state", not(hasItem("pending")));
+    }
+
+    @Test
+    void theDashboardShowsTheWordsOfTheApi() {
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/test-fails/run").then().statusCode(200);
+        alerting.evaluateNow();
+        String summary = given().when().get("/api/v1/alerts").then().statusCode(200).extract().path("alerts." + FAILS + ".annotations.summary");
+        String description = given().when().get("/api/v1/alerts").then().statusCode(200)
+                .extract().path("alerts." + FAILS + ".annotations.description");
+        assertEquals("consistency-check on check test-fails: the latest run failed, 3 violation(s), 2 allowed", summary);
+        assertTrue(description.startsWith("Check test-fails (sql check): the latest run failed, 3 violation(s), 2 allowed; "), description);
+
+        Document alertsPage = Jsoup.parse(given().when().get("/alerts").then().statusCode(200).extract().asString());
+        Element row = alertsPage.select("#section-firing tbody tr").stream().filter(r -> r.text().contains("test-fails")).findFirst().orElseThrow();
+        assertTrue(row.text().contains(summary), row.text());
+        assertTrue(row.text().contains(description), row.text());
+        Document overview = Jsoup.parse(given().when().get("/").then().statusCode(200).extract().asString());
+        assertTrue(overview.select("#alerts li.alert-firing").eachText().stream().anyMatch(t -> t.contains(summary)),
+                overview.select("#alerts").text());
     }
 
     @Test
@@ -94,6 +118,8 @@ class AlertApiTest {
                 .body("rules.find { it.rule == 'checkout-time' }.threshold", equalTo(2.0f))
                 .body("rules.find { it.rule == 'leaked-connections' }.operator", equalTo(">="))
                 .body("rules.find { it.rule == 'error-rate' }.threshold", equalTo(0.05f))
+                .body("rules.find { it.rule == 'error-rate' }.severity",
+                        equalTo("critical (DB_ERROR_RATE_CRITICAL, 5.0%, is not above the threshold)"))
                 .body("errorRateCritical", equalTo(0.05f));
     }
 }

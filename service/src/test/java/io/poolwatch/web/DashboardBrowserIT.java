@@ -97,10 +97,14 @@ class DashboardBrowserIT {
         new WebDriverWait(driver, Duration.ofSeconds(150)).ignoring(StaleElementReferenceException.class).until(
                 ExpectedConditions.presenceOfElementLocated(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")));
         String text = fresh(d -> d.findElement(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")).getText());
-        assertTrue(text.matches("(?s).*(pending|firing).*value .* (>|>=) .*since.*"), text);
+        assertTrue(text.matches("(?s).*(pending|firing).* on (pool|database|replica|check) .*since.*"), text);
         assertEquals("still here", driver.executeScript("return window.poolwatchTestMark;"), "the page was reloaded");
-        String moved = fresh(d -> d.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d"));
-        assertTrue(!moved.equals(line), "the sparkline did not move: " + moved);
+        // The line moves on the next sample, which may come after the alert shows.
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
+                .withMessage("the sparkline did not move from " + line).until(d -> {
+                    String now = d.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d");
+                    return now != null && !now.equals(line);
+                });
 
         browser.colorScheme("light");
         browser.screenshot(SCREENSHOTS.resolve("dashboard-overview-light.png"));
@@ -125,7 +129,7 @@ class DashboardBrowserIT {
         driver.findElement(By.id("reset-jobs")).click();
         // The form asks first.
         new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.alertIsPresent()).accept();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done=reset"));
+        awaitUrl("done=reset", Duration.ofSeconds(10));
         assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().contains("Metrics of pool jobs reset"));
         String resetAt = given().baseUri(app.baseUri()).when().get("/api/v1/pools/jobs").then().statusCode(200).extract().asString();
         assertTrue(resetAt.contains("\"name\":\"jobs\""), resetAt);
@@ -138,7 +142,7 @@ class DashboardBrowserIT {
         var driver = browser.driver();
         driver.get(app.baseUri() + "/checks");
         driver.findElement(By.id("run-ledger-balanced")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done="));
+        awaitUrl("done=", Duration.ofSeconds(60));
         assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().matches("Check ledger-balanced (ran: \\w+|is still running).*"),
                 driver.findElement(By.cssSelector("p.notice")).getText());
 
@@ -148,7 +152,7 @@ class DashboardBrowserIT {
         driver.findElement(By.id("value-1")).sendKeys("analytics");
         driver.findElement(By.id("silence-comment")).sendKeys("browser test");
         driver.findElement(By.id("silence-submit")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done=silenced"));
+        awaitUrl("done=silenced", Duration.ofSeconds(10));
         assertTrue(fresh(d -> d.findElement(By.id("active")).getText()).contains("pool=\"analytics\""));
         assertTrue(given().baseUri(app.baseUri()).when().get("/api/v1/silences").then().statusCode(200).extract().asString()
                 .contains("browser test"));
@@ -199,7 +203,7 @@ class DashboardBrowserIT {
         driver.findElement(By.id("fault-submit")).click();
         // The form asks first.
         new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.alertIsPresent()).accept();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains("done=fault"));
+        awaitUrl("done=fault", Duration.ofSeconds(10));
         String notice = driver.findElement(By.cssSelector("p.notice")).getText();
         assertTrue(notice.matches("Fault slow started on main until \\d\\d:\\d\\d:\\d\\d UTC\\."), notice);
         String first = fresh(d -> d.findElement(By.cssSelector("#faults tbody tr")).getText());
@@ -220,6 +224,28 @@ class DashboardBrowserIT {
             return out.slice(0, 12).join(', ');
             """;
 
+
+    /**
+     * Waits for the browser to reach a page whose address contains {@code part}; when it does not, the failure shows where
+     * it is, what that page says and the end of poolwatch's log, so a refused form names its reason.
+     */
+    private static void awaitUrl(String part, Duration timeout) {
+        var driver = browser.driver();
+        try {
+            new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains(part));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            String page;
+            try {
+                page = driver.findElement(By.tagName("body")).getText();
+            } catch (RuntimeException unreadable) {
+                page = unreadable.toString();
+            }
+            String log = output();
+            throw new AssertionError("no page with '" + part + "' in its address within " + timeout + "; at " + driver.getCurrentUrl()
+                    + ", which says:\n" + page.substring(0, Math.min(page.length(), 2_000)) + "\n--- poolwatch's log (end) ---\n"
+                    + log.substring(Math.max(0, log.length() - 6_000)), e);
+        }
+    }
 
     private static String output() {
         try {

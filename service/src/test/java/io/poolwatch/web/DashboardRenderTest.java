@@ -96,10 +96,9 @@ class DashboardRenderTest {
         assertEquals("80.0", doc.selectFirst("#pool-main line.mark-warning").attr("x1"));
         assertEquals("95.0", doc.selectFirst("#pool-main line.mark-critical").attr("x1"));
         assertFalse(doc.selectFirst("#pool-main svg.spark path.line").attr("d").isEmpty());
-        // the banner: severity, since when, value against threshold, and a way to silence
+        // the banner: severity, since when, the alert's summary as the API has it, and a way to silence
         Element firing = doc.selectFirst("#alerts li.alert-firing");
-        assertTrue(firing.text().contains("pool-utilization on pool jobs"), firing.text());
-        assertTrue(firing.text().contains("value 90% > 80%"), firing.text());
+        assertTrue(firing.text().contains("warning pool-utilization on pool jobs: 90.0% > 80.0% since"), firing.text());
         assertTrue(firing.text().contains("since 13:58:00"), firing.text());
         assertTrue(firing.select("a[href^=/alerts?silence=]").size() == 1);
         assertTrue(doc.selectFirst("#alerts h2").text().contains("1 firing · 1 pending"));
@@ -234,6 +233,13 @@ class DashboardRenderTest {
                 0, SilenceForm.blank());
         Document doc = render(DashboardResource.Templates.alerts(page(), alertsPage).render());
         assertEquals(List.of("Firing 1", "Pending 1", "Silenced 1", "Recently resolved 1"), doc.select(".alert-section h2").eachText());
+        // each row has the alert's summary and description, as /api/v1/alerts has them: a resolved one reads as resolved
+        Element firingRow = doc.selectFirst("#section-firing tbody tr");
+        assertTrue(firingRow.text().contains("pool-utilization on pool jobs: 90.0% > 80.0%"), firingRow.text());
+        assertTrue(firingRow.text().contains("Pool jobs: utilization (active / max-size) is 90.0%; warning above 80.0% for 1m."), firingRow.text());
+        Element resolvedRow = doc.selectFirst("#section-resolved tbody tr");
+        assertTrue(resolvedRow.text().contains("consistency-check on check ledger-balanced: the latest run passed"), resolvedRow.text());
+        assertFalse(resolvedRow.text().contains(">="), "no comparison that reads as still breaching: " + resolvedRow.text());
         assertTrue(doc.select("#delivery").text().contains("ops"));
         assertTrue(doc.select("#delivery td.bad").text().equals("2"), "failures in a row");
         assertTrue(doc.text().contains("poolwatch.pools.\"jobs\".alerts.\"pool-utilization\".threshold"));
@@ -355,8 +361,8 @@ class DashboardRenderTest {
 
     static List<AlertRow> alerts() {
         return List.of(
-                new AlertRow("f1", "pool-utilization", "firing", "warning", "pool jobs", "/pools/jobs", "pool-utilization on jobs: 90% > 80%",
-                        "Pool utilization of jobs is 90%.", 0.9, 0.8, ">", "ratio", NOW.minusSeconds(120), NOW.minusSeconds(180), false,
+                new AlertRow("f1", "pool-utilization", "firing", "warning", "pool jobs", "/pools/jobs", "pool-utilization on pool jobs: 90.0% > 80.0%",
+                        "Pool jobs: utilization (active / max-size) is 90.0%; warning above 80.0% for 1m.", 0.9, 0.8, ">", "ratio", NOW.minusSeconds(120), NOW.minusSeconds(180), false,
                         List.of(), Map.of("alertname", "pool-utilization", "pool", "jobs")),
                 new AlertRow("f2", "checkout-time", "pending", "warning", "pool main", "/pools/main", "checkout-time", HOSTILE, 2.5, 2, ">",
                         "seconds", NOW.minusSeconds(20), NOW.minusSeconds(20), false, List.of(), Map.of("alertname", "checkout-time")));
@@ -368,8 +374,10 @@ class DashboardRenderTest {
     }
 
     static AlertRow resolved() {
-        return new AlertRow("f4", "consistency-check", "resolved", "critical", "check ledger-balanced", "/checks#ledger-balanced", "",
-                "", Double.NaN, 1, ">=", "failing", NOW.minusSeconds(60), NOW.minusSeconds(900), false, List.of(), Map.of());
+        return new AlertRow("f4", "consistency-check", "resolved", "critical", "check ledger-balanced", "/checks#ledger-balanced",
+                "consistency-check on check ledger-balanced: the latest run passed",
+                "Check ledger-balanced (ledger-balance check): the latest run passed, 0 violation(s), 0 allowed; full, whole table.", 0, 1, ">=",
+                "failing", NOW.minusSeconds(60), NOW.minusSeconds(900), false, List.of(), Map.of());
     }
 
     static PoolCard card(String name, double utilization, boolean empty) {

@@ -115,6 +115,17 @@ class DashboardResourceTest {
     }
 
     @Test
+    void aPoolsTimeoutsAreShownByTheApiAndItsPageWithTheirSources() {
+        given().when().get("/api/v1/pools/financial").then().statusCode(200).body("pool.statementTimeout", equalTo("10s"))
+                .body("pool.socketTimeout", equalTo("25s")).body("pool.sources.'socket-timeout'", equalTo("built-in"));
+        given().when().get("/api/v1/pools/analytics").then().statusCode(200).body("pool.statementTimeout", equalTo("1s"))
+                .body("pool.socketTimeout", equalTo("none"));
+        Document doc = Jsoup.parse(given().when().get("/pools/main").then().statusCode(200).extract().asString());
+        var row = doc.select("tr").stream().filter(tr -> tr.text().startsWith("socket-timeout")).findFirst().orElseThrow();
+        assertEquals("socket-timeout 45s built-in", row.text());
+    }
+
+    @Test
     void theAlertsAndChecksPagesRender() {
         alerting.evaluateNow();
         Document alerts = Jsoup.parse(given().when().get("/alerts").then().statusCode(200).extract().asString());

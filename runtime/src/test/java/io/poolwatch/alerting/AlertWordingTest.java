@@ -1,0 +1,397 @@
+package io.poolwatch.alerting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.poolwatch.checks.CheckDefinition;
+import io.poolwatch.checks.CheckDefinitions;
+import io.poolwatch.checks.CheckResult;
+import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.MonitoringSettings;
+import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.health.PoolHealth;
+import io.poolwatch.pool.Distribution;
+import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.sampling.PoolSnapshot;
+import io.poolwatch.sampling.ReplicaLag;
+import io.poolwatch.sampling.ServerSnapshot;
+import io.poolwatch.testing.TestConfigs;
+
+/**
+ * The words of every rule's alerts, exactly as receivers and people read them: the summary and description of a firing
+ * alert, of one kept firing after its value cleared, and of a resolved one, from the evaluator through the alert life
+ * cycle into the Alertmanager body. A firing alert reads as breaching, a resolved one as resolved.
+ */
+class AlertWordingTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final String DB = "db:5432/app";
+    private static final MonitoringSettings SEED = new MonitoringSettings(true, Duration.ofSeconds(1), 0.05, 5, false);
+
+    /** Which inputs an evaluation sees: before the condition, while it holds, after it cleared. */
+    enum Phase {
+        BASE,
+        BREACH,
+        CLEAR
+    }
+
+    /**
+     * One rule's scenario and the words expected of it.
+     *
+     * @param keepFiring summary and description while kept firing after the value cleared; null when the rule keeps nothing
+     */
+    record Case(String rule, String severity, Function<Phase, Inputs> inputs, String firingSummary, String firingDescription,
+            String[] keepFiring, String resolvedSummary, String resolvedDescription) {
+
+        @Override
+        public String toString() {
+            return rule;
+        }
+    }
+
+    /** What the evaluator reads in one phase, without the time. */
+    record Inputs(List<AlertEvaluator.PoolInput> pools, List<ServerSnapshot> servers, List<AlertEvaluator.CheckInput> checks,
+            List<AlertEvaluator.ReplicaInput> replicas) {
+
+        static Inputs pools(AlertEvaluator.PoolInput... pools) {
+            return new Inputs(List.of(pools), List.of(), List.of(), List.of());
+        }
+
+        AlertEvaluator.Inputs at(Instant now) {
+            return new AlertEvaluator.Inputs(now, pools, servers, checks, replicas);
+        }
+    }
+
+    static PoolSnapshot snapshot(String pool, String workload, long active, double errorRate, double p95Ms, int leaks, long slow) {
+        return new PoolSnapshot(pool, workload, "primary", T0, 1, 10, active, 0, active, 0, active, active / 10.0, PoolCounters.ZERO,
+                PoolCounters.ZERO, errorRate, new Distribution(10, p95Ms, p95Ms, p95Ms, p95Ms, p95Ms), Distribution.EMPTY, leaks, 100, slow, 1);
+    }
+
+    static PoolHealth.PoolState health(String pool, String workload, boolean critical, boolean down) {
+        return new PoolHealth.PoolState(pool, critical, down ? PoolHealth.State.DOWN : PoolHealth.State.UP,
+                down ? "database unreachable: Connection refused; utilization 0.00, 0 waiting" : "utilization 0.00, 0 waiting", 0, 0,
+                Optional.empty(), Optional.empty(), 1, workload, "primary");
+    }
+
+    static AlertEvaluator.PoolInput pool(String pool, String workload, boolean critical, PoolSnapshot s, boolean down) {
+        return new AlertEvaluator.PoolInput(pool, workload, "primary", critical, Optional.of(s), Optional.of(health(pool, workload, critical, down)),
+                s.slowStatements());
+    }
+
+    static AlertEvaluator.PoolInput quiet(String pool, String workload, boolean critical) {
+        return pool(pool, workload, critical, snapshot(pool, workload, 1, 0, 10, 0, 0), false);
+    }
+
+    static ServerSnapshot server(int sessions, Optional<Duration> idleInTransaction) {
+        return new ServerSnapshot(DB, DatabaseKind.POSTGRESQL, T0, true, Optional.empty(), sessions, Map.of(), List.of(), OptionalInt.of(100), 0,
+                idleInTransaction, Optional.empty(), Optional.empty());
+    }
+
+    static CheckDefinition check() {
+        return CheckDefinitions.parse(List.of(new CheckDefinitions.Source("configuration", Map.of("orders-have-customers",
+                Map.of("kind", "sql", "sql", "SELECT 0", "workload", "main", "description", "every order has a customer")))), Map.of("main", DatabaseKind.POSTGRESQL))
+                .get(0);
+    }
+
+    static CheckResult result(String status, Long violations, String message) {
+        return new CheckResult("orders-have-customers", status, violations, 2, "full", "whole table", T0, 0.1, message, List.of(), "schedule",
+                "warning", "main");
+    }
+
+    static AlertEvaluator.ReplicaInput replica(double seconds) {
+        return new AlertEvaluator.ReplicaInput("main-replica-1", "main", "replica:5432/app",
+                Optional.of(new ReplicaLag("replica:5432/app", T0, ReplicaLag.State.STREAMING, Optional.of(seconds), Optional.of(2048L), "streaming")));
+    }
+
+    private static String[] keep(String summary, String description) {
+        return new String[] { summary, description };
+    }
+
+    private static final String KEPT = " The alert stays firing until the value has stayed clear for 30s (keep-firing-for).";
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("pool-utilization", "warning",
+                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", p == Phase.BREACH ? 9 : 4, 0, 10, 0, 0), false)),
+                        "pool-utilization on pool main: 90.0% > 80.0%",
+                        "Pool main: utilization (active / max-size) is 90.0%; warning above 80.0% for 1m.",
+                        keep("pool-utilization on pool main is back to 40.0% (warning above 80.0%); firing until it stays clear for 30s",
+                                "Pool main: utilization (active / max-size) is back to 40.0%, not above 80.0%." + KEPT),
+                        "pool-utilization on pool main is back to 40.0% (warning above 80.0%)",
+                        "Pool main: utilization (active / max-size) is back to 40.0%, not above 80.0%."),
+                new Case("error-rate", "critical",
+                        p -> Inputs.pools(pool("financial", "financial", true,
+                                snapshot("financial", "financial", 1, p == Phase.BREACH ? 0.07 : 0, 10, 0, 0), false)),
+                        "error-rate on pool financial: 7.0% > 5.0%",
+                        "Pool financial: the error rate (failed / attempted acquisitions over the error-rate window) is 7.0%;"
+                                + " critical above 5.0% for 1m.",
+                        keep("error-rate on pool financial is back to 0.0% (critical above 5.0%); firing until it stays clear for 30s",
+                                "Pool financial: the error rate (failed / attempted acquisitions over the error-rate window) is back to 0.0%,"
+                                        + " not above 5.0%." + KEPT),
+                        "error-rate on pool financial is back to 0.0% (critical above 5.0%)",
+                        "Pool financial: the error rate (failed / attempted acquisitions over the error-rate window) is back to 0.0%,"
+                                + " not above 5.0%."),
+                new Case("checkout-time", "warning",
+                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", 1, 0, p == Phase.BREACH ? 2500 : 100, 0, 0), false)),
+                        "checkout-time on pool main: 2.50s > 2.00s",
+                        "Pool main: the p95 time to get a connection in the last sample interval is 2.50s; warning above 2.00s for 1m.",
+                        keep("checkout-time on pool main is back to 0.10s (warning above 2.00s); firing until it stays clear for 30s",
+                                "Pool main: the p95 time to get a connection in the last sample interval is back to 0.10s, not above 2.00s."
+                                        + KEPT),
+                        "checkout-time on pool main is back to 0.10s (warning above 2.00s)",
+                        "Pool main: the p95 time to get a connection in the last sample interval is back to 0.10s, not above 2.00s."),
+                new Case("leaked-connections", "warning",
+                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", 1, 0, 10, p == Phase.BREACH ? 7 : 0, 0), false)),
+                        "leaked-connections on pool main: 7 >= 5",
+                        "Pool main: the number of connections held past the leak-detection interval is 7; warning at 5 or more.",
+                        keep("leaked-connections on pool main is back to 0 (warning at 5 or more); firing until it stays clear for 30s",
+                                "Pool main: the number of connections held past the leak-detection interval is back to 0, below 5." + KEPT),
+                        "leaked-connections on pool main is back to 0 (warning at 5 or more)",
+                        "Pool main: the number of connections held past the leak-detection interval is back to 0, below 5."),
+                new Case("unhealthy-pools", "critical",
+                        p -> Inputs.pools(pool("financial", "financial", true, snapshot("financial", "financial", 0, 0, 10, 0, 0), p == Phase.BREACH)),
+                        "unhealthy-pools on pool financial: its database does not answer",
+                        "Pool financial: its database does not answer the pool's validation (database unreachable: Connection refused;"
+                                + " utilization 0.00, 0 waiting).",
+                        keep("unhealthy-pools on pool financial: its database answers again; firing until it stays clear for 30s",
+                                "Pool financial: its database answers the pool's validation again." + KEPT),
+                        "unhealthy-pools on pool financial: its database answers again",
+                        "Pool financial: its database answers the pool's validation again."),
+                new Case("slow-queries", "warning",
+                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", 1, 0, 10, 0, p == Phase.BASE ? 0 : 6), false)),
+                        "slow-queries on pool main: 6 >= 5",
+                        "Pool main: the number of statements over the slow-query threshold in the last minute is 6; warning at 5 or more.",
+                        keep("slow-queries on pool main is back to 0 (warning at 5 or more); firing until it stays clear for 30s",
+                                "Pool main: the number of statements over the slow-query threshold in the last minute is back to 0, below 5."
+                                        + KEPT),
+                        "slow-queries on pool main is back to 0 (warning at 5 or more)",
+                        "Pool main: the number of statements over the slow-query threshold in the last minute is back to 0, below 5."),
+                new Case("server-connections", "warning",
+                        p -> new Inputs(List.of(), List.of(server(p == Phase.BREACH ? 85 : 40, Optional.empty())), List.of(), List.of()),
+                        "server-connections on database db:5432/app: 85.0% > 80.0%",
+                        "Database db:5432/app: client sessions / (max_connections - reserved) is 85.0%; warning above 80.0% for 5m."
+                                + " 85 sessions of max_connections 100.",
+                        keep("server-connections on database db:5432/app is back to 40.0% (warning above 80.0%); firing until it stays clear for 30s",
+                                "Database db:5432/app: client sessions / (max_connections - reserved) is back to 40.0%, not above 80.0%."
+                                        + " 40 sessions of max_connections 100." + KEPT),
+                        "server-connections on database db:5432/app is back to 40.0% (warning above 80.0%)",
+                        "Database db:5432/app: client sessions / (max_connections - reserved) is back to 40.0%, not above 80.0%."
+                                + " 40 sessions of max_connections 100."),
+                new Case("idle-in-transaction", "warning",
+                        p -> new Inputs(List.of(), List.of(server(10, p == Phase.BREACH ? Optional.of(Duration.ofSeconds(75)) : Optional.empty())),
+                                List.of(), List.of()),
+                        "idle-in-transaction on database db:5432/app: 75.00s > 60.00s",
+                        "Database db:5432/app: the age of the oldest session idle in a transaction is 75.00s; warning above 60.00s.",
+                        keep("idle-in-transaction on database db:5432/app is back to 0.00s (warning above 60.00s); firing until it stays clear for 30s",
+                                "Database db:5432/app: the age of the oldest session idle in a transaction is back to 0.00s, not above 60.00s."
+                                        + KEPT),
+                        "idle-in-transaction on database db:5432/app is back to 0.00s (warning above 60.00s)",
+                        "Database db:5432/app: the age of the oldest session idle in a transaction is back to 0.00s, not above 60.00s."),
+                new Case("replica-lag", "warning",
+                        p -> new Inputs(List.of(), List.of(), List.of(), List.of(replica(p == Phase.BREACH ? 12.5 : 0.5))),
+                        "replica-lag on replica main-replica-1: 12.50s > 10.00s",
+                        "Replica main-replica-1: the replay lag is 12.50s; warning above 10.00s for 1m."
+                                + " Replica replica:5432/app: streaming, 2048 bytes of WAL received but not replayed.",
+                        keep("replica-lag on replica main-replica-1 is back to 0.50s (warning above 10.00s); firing until it stays clear for 30s",
+                                "Replica main-replica-1: the replay lag is back to 0.50s, not above 10.00s."
+                                        + " Replica replica:5432/app: streaming, 2048 bytes of WAL received but not replayed." + KEPT),
+                        "replica-lag on replica main-replica-1 is back to 0.50s (warning above 10.00s)",
+                        "Replica main-replica-1: the replay lag is back to 0.50s, not above 10.00s."
+                                + " Replica replica:5432/app: streaming, 2048 bytes of WAL received but not replayed."),
+                new Case("consistency-check", "warning",
+                        p -> new Inputs(List.of(), List.of(), List.of(new AlertEvaluator.CheckInput(check(),
+                                Optional.of(p == Phase.BREACH ? result("fail", 3L, null) : result("pass", 0L, null)))), List.of()),
+                        "consistency-check on check orders-have-customers: the latest run failed, 3 violation(s), 2 allowed",
+                        "Check orders-have-customers (every order has a customer): the latest run failed, 3 violation(s), 2 allowed;"
+                                + " full, whole table.",
+                        null,
+                        "consistency-check on check orders-have-customers: the latest run passed",
+                        "Check orders-have-customers (every order has a customer): the latest run passed, 0 violation(s), 2 allowed;"
+                                + " full, whole table."));
+    }
+
+    @Test
+    void everyRuleHasACase() {
+        List<String> covered = cases().map(Case::rule).toList();
+        for (AlertRule rule : AlertRule.values()) {
+            assertTrue(covered.contains(rule.label()), rule.label() + " has no wording case");
+        }
+    }
+
+    static AlertRules rules(Map<String, String> properties) {
+        PoolwatchConfig config = TestConfigs.mapping(properties);
+        Map<String, Map<String, PoolwatchConfig.RuleConfig>> workloads = new LinkedHashMap<>();
+        for (String w : List.of("main", "jobs", "analytics", "financial")) {
+            PoolwatchConfig.PoolConfig p = config.pools().get(w);
+            workloads.put(w, p == null ? Map.of() : p.alerts());
+        }
+        return AlertRules.parse(config.alerting().rules(), workloads, SEED);
+    }
+
+    private static Alert only(String rule, List<Alert> alerts) {
+        List<Alert> of = alerts.stream().filter(a -> a.name().equals(rule)).toList();
+        assertEquals(1, of.size(), "one " + rule + " alert: " + of);
+        return of.get(0);
+    }
+
+    private static void assertWords(String summary, String description, Alert a) {
+        assertEquals(summary, a.annotations().get("summary"), a.state() + " summary");
+        assertEquals(description, a.annotations().get("description"), a.state() + " description");
+    }
+
+    /** The alert as the Alertmanager body carries it to receivers. */
+    private static JsonNode sent(Alert a) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        NotificationDispatcher.GroupNotification n = new NotificationDispatcher.GroupNotification("ops", "{}:{alertname=\"" + a.name() + "\"}",
+                new TreeMap<>(Map.of("alertname", a.name())), a.state(), List.of(a));
+        return json.readTree(AlertmanagerPayload.body(json, "ops", n, "http://poolwatch.test")).get("alerts").get(0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void firingReadsAsBreachingAndResolvedAsResolved(Case c) throws Exception {
+        AlertRules rules = rules(Map.of());
+        RuleSettings settings = rules.settings(AlertRule.of(c.rule()).orElseThrow(), Optional.of("main"));
+        AlertEvaluator evaluator = new AlertEvaluator(rules, "pod-1", Optional.empty(), "http://poolwatch.test");
+        AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
+
+        assertTrue(machine.evaluate(T0.minusSeconds(10), evaluator.observe(c.inputs().apply(Phase.BASE).at(T0.minusSeconds(10)))).stream()
+                .noneMatch(a -> a.name().equals(c.rule())), "no alert before the condition");
+        machine.evaluate(T0, evaluator.observe(c.inputs().apply(Phase.BREACH).at(T0)));
+        Instant fires = T0.plus(settings.forDuration());
+        Alert firing = only(c.rule(), machine.evaluate(fires, evaluator.observe(c.inputs().apply(Phase.BREACH).at(fires))));
+        assertEquals(Alert.FIRING, firing.state());
+        assertEquals(c.severity(), firing.labels().get("severity"));
+        assertWords(c.firingSummary(), c.firingDescription(), firing);
+
+        Instant clears = fires.plusSeconds(120);
+        Alert cleared = only(c.rule(), machine.evaluate(clears, evaluator.observe(c.inputs().apply(Phase.CLEAR).at(clears))));
+        if (c.keepFiring() != null) {
+            assertEquals(Alert.FIRING, cleared.state(), "kept firing for keep-firing-for");
+            assertWords(c.keepFiring()[0], c.keepFiring()[1], cleared);
+        }
+        Instant resolves = clears.plus(settings.keepFiringFor());
+        Alert resolved = only(c.rule(), machine.evaluate(resolves, evaluator.observe(c.inputs().apply(Phase.CLEAR).at(resolves))));
+        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals(c.severity(), resolved.labels().get("severity"), "resolved with the severity it fired with");
+        assertWords(c.resolvedSummary(), c.resolvedDescription(), resolved);
+
+        JsonNode firingSent = sent(firing);
+        assertEquals(c.firingSummary(), firingSent.get("annotations").get("summary").asText());
+        assertEquals(c.firingDescription(), firingSent.get("annotations").get("description").asText());
+        JsonNode resolvedSent = sent(resolved);
+        assertEquals("resolved", resolvedSent.get("status").asText());
+        assertEquals(c.resolvedSummary(), resolvedSent.get("annotations").get("summary").asText());
+        assertEquals(c.resolvedDescription(), resolvedSent.get("annotations").get("description").asText());
+    }
+
+    @Test
+    void aCheckThatErroredOrTimedOutSaysSo() {
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of()), "pod-1", Optional.empty(), "http://poolwatch.test");
+        Observation error = evaluator.observe(new Inputs(List.of(), List.of(), List.of(new AlertEvaluator.CheckInput(check(),
+                Optional.of(result("error", null, "relation \"orders\" does not exist")))), List.of()).at(T0)).get(0);
+        assertEquals("consistency-check on check orders-have-customers: the latest run ended in an error", error.annotations().get("summary"));
+        assertEquals("Check orders-have-customers (every order has a customer): the latest run ended in an error:"
+                + " relation \"orders\" does not exist; full, whole table.", error.annotations().get("description"));
+        Observation timeout = evaluator.observe(new Inputs(List.of(), List.of(), List.of(new AlertEvaluator.CheckInput(check(),
+                Optional.of(result("timeout", null, null)))), List.of()).at(T0)).get(0);
+        assertEquals("consistency-check on check orders-have-customers: the latest run timed out", timeout.annotations().get("summary"));
+    }
+
+    @Test
+    void anAlertWhoseSubjectIsNoLongerMeasuredResolvesSayingSo() {
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of("poolwatch.alerting.rules.\"server-connections\".for", "0s")), "pod-1",
+                Optional.empty(), "http://poolwatch.test");
+        AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
+        Inputs breach = new Inputs(List.of(), List.of(server(85, Optional.empty())), List.of(), List.of());
+        assertEquals(Alert.FIRING, only("server-connections", machine.evaluate(T0, evaluator.observe(breach.at(T0)))).state());
+        Inputs unreadable = new Inputs(List.of(), List.of(ServerSnapshot.unavailable(DB, DatabaseKind.POSTGRESQL, T0, "timeout")), List.of(),
+                List.of());
+        machine.evaluate(T0.plusSeconds(5), evaluator.observe(unreadable.at(T0.plusSeconds(5))));
+        Alert resolved = only("server-connections", machine.evaluate(T0.plusSeconds(35), evaluator.observe(unreadable.at(T0.plusSeconds(35)))));
+        assertEquals(Alert.RESOLVED, resolved.state());
+        assertWords("server-connections on database db:5432/app is no longer measured (last 85.0% > 80.0%)",
+                "Database db:5432/app: client sessions / (max_connections - reserved) is no longer measured, so the alert is resolved;"
+                        + " the last value was 85.0% (warning above 80.0%).",
+                resolved);
+    }
+
+    @Test
+    void aPoolWhoseDatabaseAnswersAtAThresholdOfZeroIsNotCalledDown() {
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of("poolwatch.alerting.rules.\"unhealthy-pools\".threshold", "0")), "pod-1",
+                Optional.empty(), "http://poolwatch.test");
+        Observation o = evaluator.observe(Inputs.pools(quiet("main", "main", false)).at(T0)).stream()
+                .filter(x -> x.rule() == AlertRule.UNHEALTHY_POOLS).findFirst().orElseThrow();
+        assertTrue(o.breached());
+        assertEquals("unhealthy-pools on pool main: its database answers (threshold 0)", o.annotations().get("summary"));
+    }
+
+    // --- error-rate: one alert per pool, its severity rising to critical above DB_ERROR_RATE_CRITICAL ------------------
+
+    @Test
+    void byDefaultEachPoolHasOneErrorRateAlertAndItIsCritical() {
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of("poolwatch.alerting.rules.\"error-rate\".for", "0s")), "pod-1", Optional.empty(),
+                "http://poolwatch.test");
+        AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
+        List<AlertEvaluator.PoolInput> pools = new ArrayList<>();
+        for (String w : List.of("main", "jobs", "analytics", "financial")) {
+            pools.add(pool(w, w, w.equals("financial"), snapshot(w, w, 1, 0.5, 10, 0, 0), false));
+        }
+        List<Alert> alerts = machine.evaluate(T0, evaluator.observe(new AlertEvaluator.Inputs(T0, pools, List.of(), List.of())));
+        List<Alert> errorRate = alerts.stream().filter(a -> a.name().equals("error-rate")).toList();
+        assertEquals(4, errorRate.size(), "one per pool: " + errorRate);
+        assertTrue(errorRate.stream().allMatch(a -> a.labels().get("severity").equals("critical")), errorRate.toString());
+        assertEquals(4, errorRate.stream().map(a -> a.annotations().get("summary")).distinct().count());
+    }
+
+    @Test
+    void anErrorRateAlertKeepsItsIdentityWhileItsSeverityRises() {
+        AlertRules rules = rules(Map.of("poolwatch.alerting.rules.\"error-rate\".threshold", "0.02", "poolwatch.alerting.rules.\"error-rate\".for",
+                "0s"));
+        AlertEvaluator evaluator = new AlertEvaluator(rules, "pod-1", Optional.empty(), "http://poolwatch.test");
+        AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
+        Alert warning = only("error-rate", machine.evaluate(T0, evaluator.observe(Inputs.pools(pool("main", "main", false,
+                snapshot("main", "main", 1, 0.03, 10, 0, 0), false)).at(T0))));
+        assertEquals(Alert.FIRING, warning.state());
+        assertEquals("warning", warning.labels().get("severity"));
+        assertEquals("error-rate on pool main: 3.0% > 2.0%", warning.annotations().get("summary"));
+        assertEquals("Pool main: the error rate (failed / attempted acquisitions over the error-rate window) is 3.0%;"
+                + " warning above 2.0%, critical above 5.0%.", warning.annotations().get("description"));
+
+        Alert critical = only("error-rate", machine.evaluate(T0.plusSeconds(5), evaluator.observe(Inputs.pools(pool("main", "main", false,
+                snapshot("main", "main", 1, 0.08, 10, 0, 0), false)).at(T0.plusSeconds(5)))));
+        assertEquals("critical", critical.labels().get("severity"));
+        assertEquals(warning.fingerprint(), critical.fingerprint(), "the same alert");
+        assertEquals(warning.startsAt(), critical.startsAt());
+
+        // Back between the thresholds: still the alert that paged, until it resolves.
+        Alert easing = only("error-rate", machine.evaluate(T0.plusSeconds(10), evaluator.observe(Inputs.pools(pool("main", "main", false,
+                snapshot("main", "main", 1, 0.03, 10, 0, 0), false)).at(T0.plusSeconds(10)))));
+        assertEquals("critical", easing.labels().get("severity"));
+        machine.evaluate(T0.plusSeconds(15), evaluator.observe(Inputs.pools(quiet("main", "main", false)).at(T0.plusSeconds(15))));
+        Alert resolved = only("error-rate", machine.evaluate(T0.plusSeconds(45), evaluator.observe(Inputs.pools(quiet("main", "main", false))
+                .at(T0.plusSeconds(45)))));
+        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals("critical", resolved.labels().get("severity"), "the resolution reaches whoever was paged");
+        assertEquals("error-rate on pool main is back to 0.0% (warning above 2.0%, critical above 5.0%)", resolved.annotations().get("summary"));
+    }
+}
