@@ -382,7 +382,7 @@ public class Alerting {
         }
         sink.ifPresent(this::enqueueAll);
         save(now, owners);
-        scheduleFlush(now, owners);
+        scheduleFlush(owners);
     }
 
     /** How often an unchanged state is written anyway, so its rows show the owner is alive (see AlertStateStore.OWNER_RETENTION). */
@@ -440,7 +440,7 @@ public class Alerting {
      * Sets the one group timer for the earliest group timer that runs out before the next evaluation, replacing a later
      * one; the evaluation covers the rest.
      */
-    private void scheduleFlush(Instant now, List<String> owners) {
+    private void scheduleFlush(List<String> owners) {
         ScheduledExecutorService t = timer;
         Instant evaluation = nextEvaluation;
         if (t == null || evaluation == null) {
@@ -451,7 +451,9 @@ public class Alerting {
         if (due.isEmpty() || !due.get().isBefore(evaluation)) {
             return;
         }
-        Instant at = due.get().isBefore(now.plus(MIN_FLUSH_DELAY)) ? now.plus(MIN_FLUSH_DELAY) : due.get();
+        // Counted from the clock now, not from the evaluation's start: the evaluation itself takes time.
+        Instant current = clock.instant();
+        Instant at = due.get().isBefore(current.plus(MIN_FLUSH_DELAY)) ? current.plus(MIN_FLUSH_DELAY) : due.get();
         if (flush != null && !flush.isDone() && flushAt != null && !flushAt.isAfter(at)) {
             return;
         }
@@ -460,7 +462,7 @@ public class Alerting {
         }
         flushAt = at;
         try {
-            flush = t.schedule(this::flushNow, Duration.between(now, at).toMillis(), TimeUnit.MILLISECONDS);
+            flush = t.schedule(this::flushNow, Duration.between(current, at).toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // stopping
         }
