@@ -44,6 +44,19 @@ import io.quarkus.runtime.StartupEvent;
  * The alerting loop: every evaluation interval, the rules read the latest pool, health, server and check results; the
  * state machine moves each alert through pending, firing and resolved; silences are applied; the dispatcher groups
  * what is due into notifications for each receiver, which go to the outbox.
+ * <p>
+ * <b>Group timers.</b> A group's {@code group-wait} and {@code group-interval} are honoured even when shorter than the
+ * evaluation interval: after each evaluation one timer (at most one at a time) is set for the earliest group whose timer
+ * runs out before the next evaluation, and the groups are looked at then with the alerts as last evaluated.
+ * <p>
+ * <b>Restarts and replicas.</b> With receivers configured, the alerts and each group's last notification are kept with
+ * the outbox ({@link AlertStateStore}) under their owner, the alerts' {@code instance} label: this process's own name for
+ * the alerts about its pools, and, when replicas coordinate, the cluster's name for the alerts about databases, replicas
+ * and checks, which only the process running the cluster's jobs notifies and saves. At the first evaluation, and
+ * whenever this process takes the cluster's jobs over, the saved state is adopted: the same fingerprints,
+ * {@code activeAt} and {@code startsAt}, no notification before the groups' timers say so, and the resolution of an alert
+ * that cleared in the meantime at the first evaluation that sees it clear. Until an owner's state is read (its database
+ * down) its alerts are evaluated but not notified or saved, so nothing is sent twice or overwritten.
  */
 @Startup
 @ApplicationScoped
@@ -64,13 +77,29 @@ public class Alerting {
     private final AlertEvaluator evaluator;
     private final AlertStateMachine machine;
     private final Silences silences;
-    private final Clock clock = Clock.systemUTC();
+    /** In milliseconds, as the alert state is stored, so an alert's times read back exactly as they were notified. */
+    private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
     private final ObjectMapper json;
     private final String externalUrl;
     private final String instance;
     private final Duration interval;
-    private NotificationDispatcher dispatcher;
+    /** One dispatcher per owner (the instance label of the alerts it notifies): this process's own, and the cluster's. */
+    private final Map<String, NotificationDispatcher> dispatchers = new LinkedHashMap<>();
+    /** The cluster's owner name when replicas coordinate, else null (this process owns every alert). */
+    private final String clusterOwner;
+    private volatile AlertStateStore store;
+    /** Owners whose saved state has been adopted here (the cluster's only while this process runs the cluster's jobs). */
+    private final java.util.Set<String> adopted = new java.util.HashSet<>();
+    /** What was last saved for each owner, and when, so that an unchanged state is not written at every evaluation. */
+    private final Map<String, List<Object>> lastSaved = new java.util.HashMap<>();
+    private final Map<String, Instant> lastSavedAt = new java.util.HashMap<>();
+    private boolean storeFailing;
     private ScheduledExecutorService timer;
+    /** The one group timer set, and when it runs out. */
+    private java.util.concurrent.ScheduledFuture<?> flush;
+    private Instant flushAt;
+    /** When the next scheduled evaluation is due. */
+    private volatile Instant nextEvaluation;
     private volatile List<Alert> alerts = List.of();
     private volatile Instant lastEvaluation;
     /** When the last evaluation that ran to its end finished. */
@@ -118,6 +147,7 @@ public class Alerting {
         this.externalUrl = this.config.externalUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
                 .orElse("http://" + host + ":" + port + (io.poolwatch.config.RootPath.root().equals("/") ? "" : io.poolwatch.config.RootPath.root()));
         this.evaluator = new AlertEvaluator(rules, instance, cluster.alertInstance(), externalUrl);
+        this.clusterOwner = cluster.alertInstance().filter(o -> !o.equals(instance)).orElse(null);
         this.machine = new AlertStateMachine(this.config.resolvedRetention());
         this.silences = new Silences(clock);
     }
@@ -136,10 +166,18 @@ public class Alerting {
 
     void onStart(@Observes StartupEvent event) {
         List<NotificationDispatcher.Route> routes = sink().map(NotificationSink::routes).orElse(List.of());
-        this.dispatcher = new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(), config.repeatInterval());
+        dispatchers.put(instance, new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
+                config.repeatInterval()));
+        if (clusterOwner != null) {
+            dispatchers.put(clusterOwner, new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
+                    config.repeatInterval()));
+        }
         if (!config.enabled()) {
             LOG.info("alerting is off (poolwatch.alerting.enabled=false)");
             return;
+        }
+        if (!routes.isEmpty() && sink().filter(NotificationOutbox.class::isInstance).isPresent()) {
+            store = openStore();
         }
         LOG.infof("alert rules evaluated every %s; %d receiver(s)", io.poolwatch.config.Durations.format(interval), routes.size());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -148,13 +186,33 @@ public class Alerting {
             return t;
         });
         scheduledSince = clock.instant();
+        nextEvaluation = scheduledSince.plus(interval);
         timer.scheduleWithFixedDelay(() -> {
+            // The next one runs an interval after this one ends; from its start is the earliest it can be.
+            nextEvaluation = clock.instant().plus(interval);
             try {
                 evaluateNow();
             } catch (RuntimeException e) {
                 LOG.errorf(e, "alert evaluation failed");
+            } finally {
+                nextEvaluation = clock.instant().plus(interval);
             }
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The alert state beside the outbox: in the outbox's workload, or in the local outbox file. Opened on first use. */
+    private AlertStateStore openStore() {
+        PoolwatchConfig.OutboxConfig c = config.outbox();
+        try {
+            if (c.workload().isPresent()) {
+                String name = c.workload().get();
+                return AlertStateStore.on(registry.dataSource(name), registry.pool(name).settings().url().kind(), "workload " + name);
+            }
+            return AlertStateStore.h2File(java.nio.file.Path.of(c.path()));
+        } catch (RuntimeException e) {
+            LOG.errorf("alert state cannot be kept with the outbox: %s (alerts start over after a restart)", e.getMessage());
+            return null;
+        }
     }
 
     /** Silences are kept with the outbox once it is open (it opens with the first receiver). */
@@ -176,6 +234,15 @@ public class Alerting {
     void onStop(@Observes @Priority(800) ShutdownEvent event) {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                timer.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        AlertStateStore s = store;
+        if (s != null) {
+            s.close();
         }
     }
 
@@ -212,38 +279,208 @@ public class Alerting {
             checkInputs.add(new AlertEvaluator.CheckInput(d, checks.latest(d.name())));
         }
         List<Observation> observations = evaluator.observe(new AlertEvaluator.Inputs(now, pools, servers.all(), checkInputs, replicas));
+        boolean leads = cluster.leads();
+        adoptSaved(leads);
         List<Alert> previous = alerts;
         List<Alert> next = new ArrayList<>();
-        for (Alert a : machine.evaluate(now, observations)) {
+        for (Alert a : machine.evaluate(now, observations, this::stillWatched)) {
             next.add(a.withSilences(silences.matching(a.labels(), now)));
         }
         logChanges(previous, next);
         alerts = List.copyOf(next);
         lastEvaluation = now;
-        if (dispatcher != null) {
-            Optional<NotificationSink> sink = sink();
-            for (NotificationDispatcher.GroupNotification n : dispatcher.tick(now, notifiedHere(next))) {
+        dispatch(now, leads);
+        return alerts;
+    }
+
+    /**
+     * The owners this process notifies and saves the alerts of: its own always; the cluster's (alerts about a database
+     * server, a replica or a check, the same in every process) only while it runs the cluster's jobs, which include the
+     * checks.
+     */
+    private List<String> ownersHere(boolean leads) {
+        return clusterOwner != null && leads ? List.of(instance, clusterOwner) : List.of(instance);
+    }
+
+    /** Adopts the saved state of each owner handled here that has not been adopted yet; forgets the cluster's when not leading. */
+    private void adoptSaved(boolean leads) {
+        if (clusterOwner != null && !leads && adopted.remove(clusterOwner)) {
+            // Another process continues these groups from the saved log; taken over again, this one reads it again.
+            dispatchers.get(clusterOwner).forget();
+            lastSaved.remove(clusterOwner);
+        }
+        for (String owner : ownersHere(leads)) {
+            if (adopted.contains(owner)) {
+                continue;
+            }
+            AlertStateStore s = store;
+            if (s == null) {
+                adopted.add(owner);
+                continue;
+            }
+            try {
+                AlertStateStore.Saved saved = s.load(owner);
+                machine.adopt(saved.alerts());
+                NotificationDispatcher d = dispatchers.get(owner);
+                if (d != null) {
+                    d.forget();
+                    d.adopt(saved.groups());
+                }
+                adopted.add(owner);
+                lastSaved.put(owner, savedIdentity(saved.alerts(), saved.groups()));
+                if (!saved.alerts().isEmpty() || !saved.groups().isEmpty()) {
+                    LOG.infof("continuing %d alert(s) and %d notification group(s) of %s from %s", saved.alerts().size(), saved.groups().size(), owner,
+                            s.location());
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("the saved alerts of %s cannot be read yet (%s): they are evaluated but not notified until they can", owner,
+                        e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Whether an adopted alert not observed yet is still watched here, so it keeps its state until it is observed: its
+     * rule is on for its pool or check, and that pool, check or database is still configured (a check may not have run
+     * since the restart). An alert whose subject is gone resolves.
+     */
+    private boolean stillWatched(Alert a) {
+        Optional<AlertRule> rule = AlertRule.of(a.name());
+        if (rule.isEmpty()) {
+            return false;
+        }
+        String pool = a.labels().get("pool");
+        String workload = a.labels().get("workload");
+        Optional<String> ruleWorkload = Optional.ofNullable(workload);
+        if (!rules.settings(rule.get(), rule.get().scope() == AlertRule.Scope.DATABASE ? Optional.empty() : ruleWorkload).enabled()) {
+            return false;
+        }
+        return switch (rule.get().scope()) {
+            case POOL, REPLICA -> pool != null && registry.pools().stream().anyMatch(p -> p.name().equals(pool));
+            case CHECK -> checks.definitions().stream().anyMatch(d -> d.name().equals(a.labels().get("check")));
+            case DATABASE -> servers.all().stream().anyMatch(s -> s.database().equals(a.labels().get("database")));
+        };
+    }
+
+    /** Hands what is due to the outbox, saves the state of the owners handled here, and sets the group timer. */
+    private void dispatch(Instant now, boolean leads) {
+        Optional<NotificationSink> sink = sink();
+        List<String> owners = ownersHere(leads);
+        for (String owner : owners) {
+            NotificationDispatcher d = dispatchers.get(owner);
+            if (d == null || !adopted.contains(owner)) {
+                continue;
+            }
+            List<Alert> theirs = alerts.stream().filter(a -> owner.equals(a.labels().get("instance"))).toList();
+            for (NotificationDispatcher.GroupNotification n : d.tick(now, theirs)) {
                 if (sink.isEmpty()) {
                     continue;
                 }
                 String body = AlertmanagerPayload.body(json, n.receiver(), n, externalUrl);
                 unqueued.addLast(new Unqueued(n.receiver(), n.groupKey(), n.status(), n.alerts().size(), body));
             }
-            sink.ifPresent(this::enqueueAll);
         }
-        return alerts;
+        sink.ifPresent(this::enqueueAll);
+        save(now, owners);
+        scheduleFlush(owners);
     }
 
+    /** How often an unchanged state is written anyway, so its rows show the owner is alive (see AlertStateStore.OWNER_RETENTION). */
+    static final Duration SAVE_AT_LEAST_EVERY = Duration.ofHours(1);
+
     /**
-     * The alerts this process notifies: all of them while it runs the cluster's jobs (or alone); otherwise only those
-     * about its own pools. Alerts about a database server, a replica or a check are the same in every process, so
-     * only the one running the cluster's jobs (which also runs the checks) sends them.
+     * Saves each owner's alerts and notification log when they changed. Not while notifications wait for the outbox: the
+     * log would say they were sent, and the database is the outbox's, so it is likely down too.
      */
-    private List<Alert> notifiedHere(List<Alert> alerts) {
-        if (cluster.leads()) {
-            return alerts;
+    private void save(Instant now, List<String> owners) {
+        AlertStateStore s = store;
+        if (s == null || !unqueued.isEmpty()) {
+            return;
         }
-        return alerts.stream().filter(a -> AlertRule.of(a.name()).map(r -> r.scope() == AlertRule.Scope.POOL).orElse(true)).toList();
+        List<AlertStateMachine.Saved> all = machine.saved();
+        for (String owner : owners) {
+            if (!adopted.contains(owner)) {
+                continue;
+            }
+            List<AlertStateMachine.Saved> theirs = all.stream().filter(a -> owner.equals(a.labels().get("instance"))).toList();
+            List<NotificationDispatcher.SavedGroup> groups = dispatchers.get(owner).saved();
+            List<Object> identity = savedIdentity(theirs, groups);
+            Instant at = lastSavedAt.get(owner);
+            if (identity.equals(lastSaved.get(owner)) && at != null && now.isBefore(at.plus(SAVE_AT_LEAST_EVERY))) {
+                continue;
+            }
+            try {
+                s.save(owner, theirs, groups, now);
+                lastSaved.put(owner, identity);
+                lastSavedAt.put(owner, now);
+                if (storeFailing) {
+                    storeFailing = false;
+                    LOG.infof("alert state is saved again (%s)", s.location());
+                }
+            } catch (RuntimeException e) {
+                if (!storeFailing) {
+                    storeFailing = true;
+                    LOG.warnf("alert state of %s cannot be saved (tried again at the next evaluation): %s", owner, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static List<Object> savedIdentity(List<AlertStateMachine.Saved> alerts, List<NotificationDispatcher.SavedGroup> groups) {
+        List<Object> out = new ArrayList<>();
+        alerts.stream().map(AlertStateMachine.Saved::identity).sorted(java.util.Comparator.comparing(Object::toString)).forEach(out::add);
+        groups.stream().sorted(java.util.Comparator.comparing(g -> g.receiver() + " " + g.groupKey())).forEach(out::add);
+        return out;
+    }
+
+    /** The least wait of the group timer, so a timer that is due now does not spin. */
+    static final Duration MIN_FLUSH_DELAY = Duration.ofMillis(20);
+
+    /**
+     * Sets the one group timer for the earliest group timer that runs out before the next evaluation, replacing a later
+     * one; the evaluation covers the rest.
+     */
+    private void scheduleFlush(List<String> owners) {
+        ScheduledExecutorService t = timer;
+        Instant evaluation = nextEvaluation;
+        if (t == null || evaluation == null) {
+            return;
+        }
+        Optional<Instant> due = owners.stream().filter(adopted::contains).map(dispatchers::get).filter(java.util.Objects::nonNull)
+                .map(NotificationDispatcher::nextFlush).flatMap(Optional::stream).min(Instant::compareTo);
+        if (due.isEmpty() || !due.get().isBefore(evaluation)) {
+            return;
+        }
+        // Counted from the clock now, not from the evaluation's start: the evaluation itself takes time.
+        Instant current = clock.instant();
+        Instant at = due.get().isBefore(current.plus(MIN_FLUSH_DELAY)) ? current.plus(MIN_FLUSH_DELAY) : due.get();
+        if (flush != null && !flush.isDone() && flushAt != null && !flushAt.isAfter(at)) {
+            return;
+        }
+        if (flush != null) {
+            flush.cancel(false);
+        }
+        flushAt = at;
+        try {
+            flush = t.schedule(this::flushNow, Duration.between(current, at).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    /** The group timer ran out: the groups are looked at with the alerts as last evaluated. */
+    private synchronized void flushNow() {
+        flush = null;
+        flushAt = null;
+        try {
+            if (lastEvaluation == null) {
+                return;
+            }
+            Instant now = clock.instant();
+            dispatch(now, cluster.leads());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "sending the notifications due failed");
+        }
     }
 
     /** A notification the outbox has not taken yet. */
@@ -384,6 +621,8 @@ public class Alerting {
 
     /** Open notification groups per receiver. */
     public Map<String, Integer> openGroups() {
-        return dispatcher == null ? Map.of() : dispatcher.openGroups();
+        Map<String, Integer> out = new LinkedHashMap<>();
+        dispatchers.values().forEach(d -> d.openGroups().forEach((r, n) -> out.merge(r, n, Integer::sum)));
+        return out;
     }
 }

@@ -19,9 +19,13 @@ import io.poolwatch.config.Severity;
  * Groups alerts into notifications per receiver, with Alertmanager's timers: a new group waits {@code group-wait}
  * before its first notification; after that a change in the group (an alert firing, rising in severity or resolving) is
  * sent at most once per {@code group-interval}; an unchanged group that is still firing is sent again after
- * {@code repeat-interval}.
- * Silenced alerts and alerts of a severity the receiver does not take are left out. Driven by explicit times; not
- * thread-safe (one evaluator drives it).
+ * {@code repeat-interval}. Silenced alerts and alerts of a severity the receiver does not take are left out.
+ * <p>
+ * {@link #nextFlush()} says when a group's timer next runs out, so the caller can tick then rather than at its next
+ * evaluation: {@code group-wait} and {@code group-interval} are honoured even when shorter than the evaluation interval.
+ * The notification log (each group's last notification) can be {@linkplain #saved() saved} and {@linkplain #adopt
+ * adopted} again after a restart, so a group already notified is not notified again before its timers say so. Driven by
+ * explicit times; not thread-safe (one evaluator drives it).
  */
 final class NotificationDispatcher {
 
@@ -47,10 +51,28 @@ final class NotificationDispatcher {
     record GroupNotification(String receiver, String groupKey, SortedMap<String, String> groupLabels, String status, List<Alert> alerts) {
     }
 
+    /**
+     * A group's last notification, as it is saved and adopted again.
+     *
+     * @param receiver the receiver's name
+     * @param groupKey the group's key
+     * @param groupLabels the labels the group shares
+     * @param lastNotified when it was last notified
+     * @param status firing or resolved, as last notified
+     * @param carried the alerts the last notification carried: fingerprint to state
+     * @param firing the alerts the receiver knows as firing: fingerprint to state
+     * @param members the alerts in the group until their resolution is sent
+     */
+    record SavedGroup(String receiver, String groupKey, SortedMap<String, String> groupLabels, Instant lastNotified, String status,
+            Map<String, String> carried, Map<String, String> firing, Set<String> members) {
+    }
+
     private static final class Group {
         final SortedMap<String, String> labels;
         Instant nextFlush;
         Instant lastNotified;
+        String lastStatus;
+        Map<String, String> lastCarried = Map.of();
         Map<String, String> lastSent = Map.of();
         Set<String> members = new HashSet<>();
         List<Alert> current = List.of();
@@ -135,6 +157,8 @@ final class NotificationDispatcher {
                 if ((changed || repeat) && !toSend.isEmpty() && announced) {
                     out.add(new GroupNotification(route.receiver(), e.getKey(), g.labels, firing ? Alert.FIRING : Alert.RESOLVED, List.copyOf(toSend)));
                     g.lastNotified = now;
+                    g.lastStatus = firing ? Alert.FIRING : Alert.RESOLVED;
+                    g.lastCarried = new TreeMap<>(snapshot);
                 }
                 // What the receiver now knows: the firing alerts (resolved ones are done with).
                 g.lastSent = new TreeMap<>(snapshot);
@@ -148,6 +172,48 @@ final class NotificationDispatcher {
             }
         }
         return out;
+    }
+
+    /** When the earliest group's timer (group-wait, group-interval) runs out, if any group is open. */
+    java.util.Optional<Instant> nextFlush() {
+        return groups.values().stream().flatMap(m -> m.values().stream()).map(g -> g.nextFlush).min(Instant::compareTo);
+    }
+
+    /** The notification log: every group notified at least once, per receiver. */
+    List<SavedGroup> saved() {
+        List<SavedGroup> out = new ArrayList<>();
+        groups.forEach((receiver, byKey) -> byKey.forEach((key, g) -> {
+            if (g.lastNotified != null) {
+                out.add(new SavedGroup(receiver, key, g.labels, g.lastNotified, g.lastStatus, Map.copyOf(g.lastCarried), Map.copyOf(g.lastSent),
+                        Set.copyOf(g.members)));
+            }
+        }));
+        return out;
+    }
+
+    /**
+     * Takes a saved notification log over: each group of a receiver still configured replaces the one here, and is next
+     * looked at one group-interval after its last notification (at once if that has passed), as it would have been.
+     */
+    void adopt(List<SavedGroup> saved) {
+        for (SavedGroup s : saved) {
+            Map<String, Group> byKey = groups.get(s.receiver());
+            if (byKey == null) {
+                continue;
+            }
+            Group g = new Group(new TreeMap<>(s.groupLabels()), s.lastNotified().plus(groupInterval));
+            g.lastNotified = s.lastNotified();
+            g.lastStatus = s.status();
+            g.lastCarried = new TreeMap<>(s.carried());
+            g.lastSent = new TreeMap<>(s.firing());
+            g.members = new HashSet<>(s.members());
+            byKey.put(s.groupKey(), g);
+        }
+    }
+
+    /** Forgets every group (this process no longer notifies these alerts; another one continues from the saved log). */
+    void forget() {
+        groups.values().forEach(Map::clear);
     }
 
     private static boolean takes(Route route, Alert a) {

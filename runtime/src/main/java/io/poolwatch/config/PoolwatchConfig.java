@@ -198,7 +198,10 @@ public interface PoolwatchConfig {
         @ConfigDocMapKey("receiver")
         Map<String, ReceiverConfig> receivers();
 
-        /** How long a new group of alerts waits before its first notification, so alerts starting together go together. */
+        /**
+         * How long a new group of alerts waits before its first notification, so alerts starting together go together.
+         * Kept even when shorter than the evaluation interval: a timer sends the group when it runs out.
+         */
         @WithDefault("30s")
         @WithConverter(Converters.DurationConverter.class)
         Duration groupWait();

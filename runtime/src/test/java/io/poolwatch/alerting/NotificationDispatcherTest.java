@@ -81,6 +81,20 @@ class NotificationDispatcherTest {
     }
 
     @Test
+    void nextFlushIsWhenTheEarliestGroupTimerRunsOut() {
+        NotificationDispatcher d = dispatcher(true);
+        assertTrue(d.nextFlush().isEmpty(), "no group, no timer");
+        d.tick(t(0), List.of(firing("pool-utilization", "main")));
+        assertEquals(java.util.Optional.of(t(30)), d.nextFlush(), "group-wait after the group opened");
+        d.tick(t(10), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main")));
+        assertEquals(java.util.Optional.of(t(30)), d.nextFlush(), "the earlier of two groups");
+        assertEquals(1, d.tick(t(30), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main"))).size());
+        assertEquals(java.util.Optional.of(t(40)), d.nextFlush(), "the second group's wait");
+        assertEquals(1, d.tick(t(40), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main"))).size());
+        assertEquals(java.util.Optional.of(t(30 + 300)), d.nextFlush(), "then group-interval after the first one's notification");
+    }
+
+    @Test
     void groupsAreSeparateAndPendingOrSilencedAlertsAreNotSent() {
         NotificationDispatcher d = dispatcher(true);
         List<Alert> alerts = List.of(firing("pool-utilization", "main"), firing("leaked-connections", "jobs"),

@@ -83,14 +83,15 @@ class OutboxPostgresTest extends OutboxContractTest {
                     tables.add(rs.getString(1));
                 }
             }
-            assertEquals(List.of("audit", "check_cursors", "outbox", "poolwatch_schema_history", "shedlock", "silences"), tables);
+            assertEquals(List.of("alert_groups", "alert_state", "audit", "check_cursors", "outbox", "poolwatch_schema_history", "shedlock", "silences"),
+                    tables);
             try (ResultSet rs = st.executeQuery("SELECT version, success FROM poolwatch.poolwatch_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
                 List<String> versions = new ArrayList<>();
                 while (rs.next()) {
                     assertTrue(rs.getBoolean(2));
                     versions.add(rs.getString(1));
                 }
-                assertEquals(List.of("1", "2", "3", "4", "5", "7"), versions);
+                assertEquals(List.of("1", "2", "3", "4", "5", "7", "8"), versions);
             }
             // Nothing in the application's schema.
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "

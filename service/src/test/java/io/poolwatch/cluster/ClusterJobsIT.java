@@ -37,7 +37,8 @@ import io.poolwatch.testing.TestDatabases;
  * Two packaged poolwatch processes on one PostgreSQL database, sharing its outbox and lock table: over several short
  * intervals each check runs once per interval in one of them, a failing check reaches a loopback receiver once; then
  * the process running the cluster's jobs is killed and the other takes them over within lock-at-most-for and a
- * quarter, and runs the checks and notifies from then on.
+ * quarter, runs the checks from then on, continues the notified alert from the state saved beside the outbox (no second
+ * notification) and sends its resolution.
  */
 class ClusterJobsIT {
 
@@ -263,14 +264,20 @@ class ClusterJobsIT {
             Thread.sleep(Duration.ofSeconds(7).toMillis());
             oncePerInterval(List.of(other), after, Instant.now().minusSeconds(1), "after the takeover");
             assertTrue(runs(other, "flag").stream().allMatch(t -> t.isAfter(killed)), "the survivor ran checks only after the kill");
-            await("the survivor's firing notification", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 2);
+            // The survivor continues the alert from the state the other saved beside the outbox: no notification again.
+            assertEquals(1, hook.checkNotifications().size(), "the survivor continues the notified alert, no second notification: " + hook.bodies);
+            // The check passes again: the survivor resolves the same alert (same labels, fingerprint and startsAt).
+            sql("DELETE FROM cluster_flag");
+            await("the survivor's resolution", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 2);
             Thread.sleep(2000);
-            assertEquals(2, hook.checkNotifications().size(), "one notification from the survivor: " + hook.bodies);
-            // ... as the same alert: same labels and fingerprint, so a receiver sees a repeat, and its resolution resolves the first.
-            JsonNode again = hook.checkNotifications().get(1).get("alerts").get(0);
+            assertEquals(2, hook.checkNotifications().size(), "one resolution from the survivor: " + hook.bodies);
+            JsonNode resolution = hook.checkNotifications().get(1);
+            assertEquals("resolved", resolution.get("status").asText());
+            JsonNode again = resolution.get("alerts").get(0);
             assertEquals(clusterInstance, again.get("labels").get("instance").asText());
             assertEquals(fired.get("alerts").get(0).get("fingerprint").asText(), again.get("fingerprint").asText());
-            assertEquals(fired.get("groupKey").asText(), hook.checkNotifications().get(1).get("groupKey").asText());
+            assertEquals(fired.get("alerts").get(0).get("startsAt").asText(), again.get("startsAt").asText());
+            assertEquals(fired.get("groupKey").asText(), resolution.get("groupKey").asText());
             assertEquals(hook.ids.size(), hook.ids.stream().distinct().count(), "no notification delivered twice: " + hook.ids);
 
             // Stopped in order, it hands the jobs over at once instead of after lock-at-most-for.

@@ -1,0 +1,51 @@
+package io.poolwatch.alerting;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import javax.sql.DataSource;
+
+import org.mariadb.jdbc.MariaDbDataSource;
+
+import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.testing.TestDatabases;
+
+/** The alert state in a MariaDB workload's database (tables poolwatch_alert_*), in a database of this test's own. */
+class AlertStateStoreMariadbTest extends AlertStateStoreContractTest {
+
+    static final String DATABASE = "poolwatch_alert_state_test";
+    private static boolean created;
+
+    static String url() {
+        return TestDatabases.mariadbUrl().replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?");
+    }
+
+    static DataSource dataSource() throws SQLException {
+        return new MariaDbDataSource(url());
+    }
+
+    @Override
+    AlertStateStore open() throws SQLException {
+        if (!created) {
+            try (Connection c = DriverManager.getConnection(TestDatabases.mariadbUrl()); Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + DATABASE);
+                st.execute("CREATE DATABASE " + DATABASE);
+            }
+            created = true;
+        }
+        AlertStateStore s = AlertStateStore.on(dataSource(), DatabaseKind.MARIADB, "workload main");
+        s.migrate();
+        try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM poolwatch_alert_state");
+            st.execute("DELETE FROM poolwatch_alert_groups");
+        }
+        return s;
+    }
+
+    @Override
+    AlertStateStore openAgain() throws SQLException {
+        return AlertStateStore.on(dataSource(), DatabaseKind.MARIADB, "workload main");
+    }
+}
