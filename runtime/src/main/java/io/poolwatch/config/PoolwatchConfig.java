@@ -675,6 +675,18 @@ public interface PoolwatchConfig {
         @WithDefault("2s")
         @WithConverter(Converters.DurationConverter.class)
         Duration serverQueryTimeout();
+
+        /**
+         * The user poolwatch's monitoring connections log in as, on every database it watches: one monitoring connection
+         * per database, shared by its workloads. A user of its own can hold a slot the server reserves for it (PostgreSQL 16
+         * {@code reserved_connections} with {@code pg_use_reserved_connections}; MariaDB {@code CONNECTION ADMIN}) that the
+         * workloads cannot take. It needs to read the session views ({@code pg_read_all_stats} on PostgreSQL, {@code
+         * PROCESS} on MariaDB). Built-in: each workload's own user, one monitoring connection per database and user.
+         */
+        Optional<String> monitorUsername();
+
+        /** The password of {@code monitor-username}; never logged or shown. Built-in: none. */
+        Optional<String> monitorPassword();
     }
 
     /** Orderly shutdown. */

@@ -72,7 +72,7 @@ public class PoolRegistry {
         openMonitorPools(config.sampling().serverQueryTimeout());
         try {
             this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring(),
-                    s -> java.util.Optional.ofNullable(gates.get(databaseKey(s))));
+                    s -> java.util.Optional.ofNullable(gates.get(monitorKey(s))));
         } catch (SQLException | RuntimeException e) {
             monitorPools.forEach(WorkloadPool::close);
             if (embedded != null) {
@@ -106,12 +106,14 @@ public class PoolRegistry {
     }
 
     /** Databases are told apart by URL and user: a monitoring connection sees what its user may see. */
-    private static String databaseKey(PoolSettings s) {
-        return s.url().jdbcUrl() + " " + s.username().orElse("");
+    /** The monitoring connection a pool's database is watched through: its URL and the user that connection logs in as. */
+    private String monitorKey(PoolSettings s) {
+        return s.url().jdbcUrl() + " " + config.sampling().monitorUsername().or(s::username).orElse("");
     }
 
     /**
-     * One monitoring pool per distinct database (URL and user) the workloads and their read replicas use, opened before
+     * One monitoring pool per distinct database (URL and user: {@code poolwatch.sampling.monitor-username} when set, else the
+     * workload's) the workloads and their read replicas use, opened before
      * them and kept: one connection, opened at once and kept open (min-size 1, no idle removal, no max lifetime), so
      * poolwatch never gives its slot away to the workloads it watches. A database that is down at start leaves the pool
      * empty; its next use, or the next workload connection to that database, opens it ({@link MonitorGate}).
@@ -119,27 +121,13 @@ public class PoolRegistry {
     private void openMonitorPools(java.time.Duration queryTimeout) {
         java.util.Map<String, List<PoolSettings>> byDatabase = new java.util.LinkedHashMap<>();
         for (PoolSettings s : resolved.allPools()) {
-            byDatabase.computeIfAbsent(databaseKey(s), k -> new java.util.ArrayList<>()).add(s);
+            byDatabase.computeIfAbsent(monitorKey(s), k -> new java.util.ArrayList<>()).add(s);
         }
         for (java.util.Map.Entry<String, List<PoolSettings>> entry : byDatabase.entrySet()) {
             List<PoolSettings> group = entry.getValue();
             PoolSettings first = group.get(0);
-            // A frozen server must not hold the monitoring thread for ever: bound every socket read and the login.
-            java.util.Map<String, String> props = new java.util.LinkedHashMap<>(first.jdbcProperties());
-            long guardSeconds = queryTimeout.toSeconds() + 3;
-            switch (first.url().kind()) {
-                case POSTGRESQL -> {
-                    props.putIfAbsent("socketTimeout", Long.toString(guardSeconds));
-                    props.putIfAbsent("loginTimeout", Long.toString(guardSeconds));
-                }
-                case MARIADB -> props.putIfAbsent("socketTimeout", Long.toString(guardSeconds * 1000));
-                case H2 -> {
-                }
-            }
-            PoolSettings monitor = new PoolSettings("monitor", first.url(), first.username(), first.password(), 1, 1, 1, queryTimeout,
-                    first.connectTimeout(), java.time.Duration.ZERO, java.time.Duration.ZERO, true, java.time.Duration.ZERO,
-                    java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout),
-                    java.util.Optional.empty(), true, "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
+            PoolSettings monitor = monitorSettings(first, queryTimeout, config.sampling().monitorUsername(),
+                    config.sampling().monitorPassword().map(io.poolwatch.config.Secret::new));
             MonitorGate gate = new MonitorGate(first.url().label(), java.time.Clock.systemUTC());
             try {
                 WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), java.util.Optional.of(gate), true);
@@ -155,6 +143,33 @@ public class PoolRegistry {
                 LOG.warnf("no server-side view of %s: its monitoring pool could not be created: %s", first.url().label(), e.getMessage());
             }
         }
+    }
+
+    /**
+     * The settings of a database's monitoring pool: one connection, opened at once and kept (min-size 1, no idle removal,
+     * no max lifetime), read-only, with the server-query timeout as its statement timeout and every socket read and login
+     * bounded, so a frozen server cannot hold the monitoring thread for ever. It logs in as {@code user} when given, else
+     * as the workload {@code first} does.
+     */
+    static PoolSettings monitorSettings(PoolSettings first, java.time.Duration queryTimeout, java.util.Optional<String> user,
+            java.util.Optional<io.poolwatch.config.Secret> password) {
+        java.util.Map<String, String> props = new java.util.LinkedHashMap<>(first.jdbcProperties());
+        long guardSeconds = queryTimeout.toSeconds() + 3;
+        switch (first.url().kind()) {
+            case POSTGRESQL -> {
+                props.putIfAbsent("socketTimeout", Long.toString(guardSeconds));
+                props.putIfAbsent("loginTimeout", Long.toString(guardSeconds));
+            }
+            case MARIADB -> props.putIfAbsent("socketTimeout", Long.toString(guardSeconds * 1000));
+            case H2 -> {
+            }
+        }
+        java.util.Optional<String> username = user.isPresent() ? user : first.username();
+        java.util.Optional<io.poolwatch.config.Secret> secret = user.isPresent() ? password : first.password();
+        return new PoolSettings("monitor", first.url(), username, secret, 1, 1, 1, queryTimeout,
+                first.connectTimeout(), java.time.Duration.ZERO, java.time.Duration.ZERO, true, java.time.Duration.ZERO,
+                java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout),
+                java.util.Optional.empty(), true, "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
     }
 
     /** The databases whose session views are read, each with its monitoring pool. */

@@ -136,6 +136,17 @@ class StartupValidationTest {
     }
 
     @Test
+    void aMonitoringPasswordNeedsItsUser() {
+        List<String> problems = problems(Map.of("poolwatch.sampling.monitor-password", "s3cret-monitor"));
+        assertEquals(1, problems.size(), String.join("\n", problems));
+        assertTrue(problems.get(0).startsWith("poolwatch.sampling.monitor-password is set without poolwatch.sampling.monitor-username; accepted: "),
+                problems.get(0));
+        assertTrue(!problems.get(0).contains("s3cret-monitor"), "the password is never shown: " + problems.get(0));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+                () -> validate(config(Map.of("poolwatch.sampling.monitor-username", "watcher", "poolwatch.sampling.monitor-password", "x"))));
+    }
+
+    @Test
     void theSamplingIntervalIsNamedAsTheKeyThatWasSet() {
         List<String> problems = problems(Map.of("poolwatch.sampling.interval", "0s"));
         assertEquals(1, problems.size(), String.join("\n", problems));
