@@ -125,32 +125,12 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
+    private <T> T inTransaction(String what, io.poolwatch.store.Transactions.Work<T> work) {
         if (!migrated) {
             migrate();
         }
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    c.setAutoCommit(true);
-                }
-            }
+        try {
+            return io.poolwatch.store.Transactions.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw new OutboxException(what + " failed (" + location + "): " + e.getMessage(), e);
         }
