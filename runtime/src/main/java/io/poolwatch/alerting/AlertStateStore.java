@@ -106,8 +106,7 @@ public final class AlertStateStore implements AutoCloseable {
         } catch (IOException e) {
             throw new Outbox.OutboxException("cannot create the outbox directory " + dir + ": " + e, e);
         }
-        String url = "jdbc:h2:file:" + dir.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "poolwatch", "");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(JdbcOutbox.h2FileUrl(dir), "poolwatch", "");
         pool.setMaxConnections(2);
         return new AlertStateStore(pool, DatabaseKind.H2, "H2 file " + dir.resolve("outbox.mv.db"), pool);
     }

@@ -76,6 +76,15 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
     }
 
     /**
+     * The JDBC URL of the outbox's H2 file in {@code dir}, which the alert state store opens too. Closed by close()
+     * (SHUTDOWN), not by H2's own shutdown hook, which could run while the worker still writes; WRITE_DELAY=0 writes each
+     * commit to the file at once.
+     */
+    static String h2FileUrl(Path dir) {
+        return "jdbc:h2:file:" + dir.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    }
+
+    /**
      * The outbox in a local H2 file, {@code <directory>/outbox.mv.db}, created with the directory when missing and
      * migrated before this returns. Only one process can have the file open.
      */
@@ -86,10 +95,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         } catch (IOException e) {
             throw new OutboxException("cannot create the outbox directory " + dir + ": " + e, e);
         }
-        // Closed by close() (SHUTDOWN), not by H2's own shutdown hook, which could run while the worker still writes;
-        // WRITE_DELAY=0 writes each commit to the file at once.
-        String url = "jdbc:h2:file:" + dir.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "poolwatch", "");
+        JdbcConnectionPool pool = JdbcConnectionPool.create(h2FileUrl(dir), "poolwatch", "");
         pool.setMaxConnections(8);
         JdbcOutbox outbox = new JdbcOutbox(pool, Dialect.H2, "H2 file " + dir.resolve("outbox.mv.db"), pool);
         try {
