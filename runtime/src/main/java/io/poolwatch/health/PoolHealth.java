@@ -61,13 +61,6 @@ public class PoolHealth {
             Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload, String role,
             Optional<String> saturation) {
 
-        /** A pool state that says nothing about saturation. */
-        public PoolState(String pool, boolean critical, State state, String detail, double utilization, long awaiting,
-                Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload, String role) {
-            this(pool, critical, state, detail, utilization, awaiting, lastSuccessfulValidation, error, validationMs, workload, role,
-                    Optional.empty());
-        }
-
         /**
          * The state readiness reports: a replica whose database is down is DEGRADED there, since its reads go to the
          * other replicas or the primary; for every other pool, its state.

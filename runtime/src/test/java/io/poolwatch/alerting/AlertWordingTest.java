@@ -89,7 +89,7 @@ class AlertWordingTest {
     static PoolHealth.PoolState health(String pool, String workload, boolean critical, boolean down) {
         return new PoolHealth.PoolState(pool, critical, down ? PoolHealth.State.DOWN : PoolHealth.State.UP,
                 down ? "database unreachable: Connection refused; utilization 0.00, 0 waiting" : "utilization 0.00, 0 waiting", 0, 0,
-                Optional.empty(), Optional.empty(), 1, workload, "primary");
+                Optional.empty(), Optional.empty(), 1, workload, "primary", Optional.empty());
     }
 
     static AlertEvaluator.PoolInput pool(String pool, String workload, boolean critical, PoolSnapshot s, boolean down) {
