@@ -55,6 +55,20 @@ public interface PoolwatchConfig {
     /** Alert rules, silences and webhook notifications. */
     AlertingConfig alerting();
 
+    /**
+     * Applications poolwatch does not own (in any language), watched through the database server's session views and
+     * matched by application name, user and client address: {@code poolwatch.applications."<name>".*}.
+     */
+    @ConfigDocMapKey("name")
+    Map<String, ApplicationConfig> applications();
+
+    /** PgBouncer admin consoles to watch, by name: {@code poolwatch.pgbouncer."<name>".url|username|password}. */
+    @ConfigDocMapKey("name")
+    Map<String, PgBouncerConfig> pgbouncer();
+
+    /** Who blocks whom on each watched database server. */
+    BlockingConfig blocking();
+
     /** Where the dashboard and the JSON API are served. */
     HttpConfig http();
 
@@ -641,6 +655,67 @@ public interface PoolwatchConfig {
         /** The workload whose reads DB_READ_REPLICAS serve (unless it has replicas of its own under poolwatch.pools). */
         @WithDefault("main")
         String workload();
+    }
+
+    /** One application poolwatch does not own; every key is optional. */
+    interface ApplicationConfig {
+
+        /**
+         * The application name its sessions report ({@code application_name} on PostgreSQL, {@code program_name} where
+         * MariaDB's performance_schema is on): exact, or a glob with {@code *} and {@code ?}. Built-in: the definition's own
+         * name; {@code *} matches any name (then match on user or address).
+         */
+        Optional<String> applicationName();
+
+        /** Only sessions of this database user (exact, or a glob with {@code *} and {@code ?}). Built-in: any user. */
+        Optional<String> user();
+
+        /** Only sessions from this client address or network, in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}). Built-in: any. */
+        Optional<String> clientAddress();
+
+        /** Only sessions on this database name. Built-in: every database poolwatch watches. */
+        Optional<String> database();
+
+        /**
+         * The sessions the application may open: its pool size plus overflow, times its instances. Utilization, and the
+         * application-sessions rule, are computed against it. Built-in: none (no utilization).
+         */
+        Optional<String> expectedMax();
+
+        /** Overrides of the application rules for this application; same keys as {@code poolwatch.alerting.rules}. */
+        @ConfigDocMapKey("rule")
+        Map<String, RuleConfig> alerts();
+    }
+
+    /** One PgBouncer's admin console; the user must be in PgBouncer's {@code stats_users} (or {@code admin_users}). */
+    interface PgBouncerConfig {
+
+        /** The admin console: {@code postgresql://host:port/pgbouncer}, {@code jdbc:postgresql://host:port/pgbouncer} or {@code host:port}. */
+        Optional<String> url();
+
+        /** The user poolwatch logs in to the console as. */
+        Optional<String> username();
+
+        /** Its password; never logged or shown. */
+        Optional<String> password();
+
+        /** Overrides of the PgBouncer rules for this PgBouncer; same keys as {@code poolwatch.alerting.rules}. */
+        @ConfigDocMapKey("rule")
+        Map<String, RuleConfig> alerts();
+    }
+
+    /** Who blocks whom, read from each PostgreSQL server's {@code pg_blocking_pids} and MariaDB's lock-wait views. */
+    interface BlockingConfig {
+
+        /** Whether blocking is read at all. */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean enabled();
+
+        /** At most this many sessions are kept in a database's blocking tree; the rest are counted, not listed. */
+        @WithDefault("200")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxSessions();
     }
 
     /** Sampling of the pools and of the database servers. */

@@ -101,4 +101,35 @@ public final class MetricNames {
     public static final String REPLICA_READS = "poolwatch.replica.reads";
     public static final String REPLICA_SKIPPED = "poolwatch.replica.skipped";
     public static final String REPLICA_FALLBACKS = "poolwatch.replica.fallbacks";
+
+    // What poolwatch observes but does not own: applications, PgBouncers, blocking.
+    public static final String APPLICATION = "application";
+    public static final String PGBOUNCER = "pgbouncer";
+    public static final String USER = "user";
+    public static final String APPLICATION_SESSIONS = "poolwatch.application.sessions";
+    public static final String APPLICATION_UTILIZATION = "poolwatch.application.utilization.ratio";
+    public static final String APPLICATION_EXPECTED_MAX = "poolwatch.application.expected.max";
+    public static final String APPLICATION_INSTANCES = "poolwatch.application.instances";
+    public static final String APPLICATION_IDLE_IN_TRANSACTION = "poolwatch.application.idle.in.transaction";
+    public static final String APPLICATION_IDLE_IN_TRANSACTION_OLDEST = "poolwatch.application.idle.in.transaction.oldest.seconds";
+    public static final String APPLICATION_LONGEST_TRANSACTION = "poolwatch.application.transaction.longest.seconds";
+    public static final String APPLICATION_LONGEST_STATEMENT = "poolwatch.application.statement.longest.seconds";
+    public static final String APPLICATION_LOCK_WAITING = "poolwatch.application.lock.waiting";
+    public static final String PGBOUNCER_UP = "poolwatch.pgbouncer.up";
+    public static final String PGBOUNCER_CLIENTS_ACTIVE = "poolwatch.pgbouncer.clients.active";
+    public static final String PGBOUNCER_CLIENTS_WAITING = "poolwatch.pgbouncer.clients.waiting";
+    public static final String PGBOUNCER_SERVERS_ACTIVE = "poolwatch.pgbouncer.servers.active";
+    public static final String PGBOUNCER_SERVERS_IDLE = "poolwatch.pgbouncer.servers.idle";
+    public static final String PGBOUNCER_SERVERS_USED = "poolwatch.pgbouncer.servers.used";
+    public static final String PGBOUNCER_MAX_WAIT = "poolwatch.pgbouncer.max.wait.seconds";
+    public static final String PGBOUNCER_AVERAGE_WAIT = "poolwatch.pgbouncer.wait.average.seconds";
+    public static final String PGBOUNCER_TRANSACTIONS_PER_SECOND = "poolwatch.pgbouncer.transactions.per.second";
+    public static final String PGBOUNCER_QUERIES_PER_SECOND = "poolwatch.pgbouncer.queries.per.second";
+    public static final String PGBOUNCER_CLIENT_CONNECTIONS = "poolwatch.pgbouncer.client.connections";
+    public static final String PGBOUNCER_MAX_CLIENT_CONNECTIONS = "poolwatch.pgbouncer.max.client.connections";
+    public static final String PGBOUNCER_CLIENT_CONNECTION_USE = "poolwatch.pgbouncer.client.connection.use.ratio";
+    public static final String PGBOUNCER_DEFAULT_POOL_SIZE = "poolwatch.pgbouncer.default.pool.size";
+    public static final String BLOCKED_SESSIONS = "poolwatch.blocking.sessions.blocked";
+    public static final String BLOCKED_LONGEST = "poolwatch.blocking.longest.wait.seconds";
+    public static final String DEADLOCKS = "poolwatch.deadlocks";
 }

@@ -1,0 +1,26 @@
+package io.poolwatch.observed;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One session in a database's blocking tree: a root holds a lock others wait on; its {@code blocked} sessions wait on
+ * it (and may block others in turn).
+ *
+ * @param pid the server's session id (PostgreSQL backend pid, MariaDB connection id)
+ * @param application its application name (MariaDB: user@host), cut to a bounded length
+ * @param user the database user
+ * @param state its state (active, idle in transaction, ...)
+ * @param waiting how long it has waited on a lock; empty for a session that does not wait (a root)
+ * @param holding how long it has held what others wait on (its transaction's age); empty when it blocks nobody
+ * @param query its current or last statement with every literal masked, cut to a bounded length
+ * @param blocked the sessions waiting on this one
+ */
+public record BlockedSession(long pid, String application, String user, String state, Optional<Duration> waiting,
+        Optional<Duration> holding, String query, List<BlockedSession> blocked) {
+
+    public BlockedSession {
+        blocked = List.copyOf(blocked);
+    }
+}
