@@ -17,6 +17,10 @@ import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.config.Severity;
 import io.poolwatch.health.PoolHealth;
+import io.poolwatch.observed.ApplicationSnapshot;
+import io.poolwatch.observed.BlockingSnapshot;
+import io.poolwatch.observed.PgBouncerPool;
+import io.poolwatch.observed.PgBouncerSnapshot;
 import io.poolwatch.sampling.PoolSnapshot;
 import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ServerSnapshot;
@@ -30,13 +34,26 @@ final class AlertEvaluator {
 
     /** The window slow-queries counts over. */
     static final Duration SLOW_WINDOW = Duration.ofMinutes(1);
+    /** The window deadlocks counts over. */
+    static final Duration DEADLOCK_WINDOW = Duration.ofMinutes(10);
 
     /** What the evaluator reads, gathered by the caller. */
-    record Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks, List<ReplicaInput> replicas) {
+    record Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks, List<ReplicaInput> replicas,
+            Observed observed) {
+
+        Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks, List<ReplicaInput> replicas) {
+            this(now, pools, servers, checks, replicas, Observed.NONE);
+        }
 
         Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks) {
             this(now, pools, servers, checks, List.of());
         }
+    }
+
+    /** What poolwatch observes but does not own: applications' sessions, PgBouncers, and who blocks whom. */
+    record Observed(List<ApplicationSnapshot> applications, List<PgBouncerSnapshot> pgbouncers, List<BlockingSnapshot> blocking) {
+
+        static final Observed NONE = new Observed(List.of(), List.of(), List.of());
     }
 
     /** One read replica's pool: the workload it serves, its database and its latest replay lag. */
@@ -57,6 +74,7 @@ final class AlertEvaluator {
     private final java.util.Optional<String> clusterInstance;
     private final String externalUrl;
     private final Map<String, Deque<long[]>> slowHistory = new HashMap<>();
+    private final Map<String, Deque<long[]>> deadlockHistory = new HashMap<>();
 
     /**
      * @param clusterInstance the instance label of alerts about databases, replicas and checks when replicas coordinate
@@ -84,7 +102,95 @@ final class AlertEvaluator {
             c.latest().ifPresent(r -> check(c.definition(), r, out));
         }
         replicas(in.replicas(), out);
+        for (ApplicationSnapshot a : in.observed().applications()) {
+            application(a, out);
+        }
+        for (PgBouncerSnapshot b : in.observed().pgbouncers()) {
+            pgbouncer(b, out);
+        }
+        for (BlockingSnapshot b : in.observed().blocking()) {
+            blocking(in.now(), b, out);
+        }
         return out;
+    }
+
+    // --- what poolwatch observes but does not own ----------------------------------------------------------------
+
+    /** application-sessions (against expected-max, when set) and application-idle-in-transaction, per application and database. */
+    private void application(ApplicationSnapshot a, List<Observation> out) {
+        if (!a.available()) {
+            return;
+        }
+        Map<String, String> about = new LinkedHashMap<>();
+        about.put("application", a.application());
+        about.put("database", a.database());
+        String link = externalUrl + "/applications/" + a.application();
+        String subject = "application " + a.application() + " on " + a.database();
+        a.utilization().ifPresent(use -> add(out, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, a.application()), about, use, subject,
+                link, a.sessions() + " sessions of expected-max " + a.expectedMax().getAsInt() + " from " + a.instances() + " address(es)."));
+        double idle = a.oldestIdleInTransaction().map(d -> d.toMillis() / 1000.0).orElse(0.0);
+        add(out, rules.observedSettings(AlertRule.APPLICATION_IDLE_IN_TRANSACTION, a.application()), about, idle, subject, link,
+                a.idleInTransaction() + " session(s) idle in a transaction.");
+    }
+
+    /** pgbouncer-down per PgBouncer; pgbouncer-clients-waiting and pgbouncer-max-wait per pool while it answers. */
+    private void pgbouncer(PgBouncerSnapshot b, List<Observation> out) {
+        String link = externalUrl + "/pgbouncers/" + b.name();
+        RuleSettings down = rules.observedSettings(AlertRule.PGBOUNCER_DOWN, b.name());
+        if (down.enabled()) {
+            double value = b.up() ? 0 : 1;
+            boolean breached = down.rule().breaches(value, down.threshold());
+            String subject = "PgBouncer " + b.name() + " (" + b.address() + ")";
+            String state = b.up() ? "its admin console answers" + (breached ? " (threshold " + AlertRules.format(down.threshold()) + ")" : " again")
+                    : "its admin console cannot be read";
+            String stateLong = b.up() ? state : state + ": " + b.downReason().orElse("no reason given");
+            emit(out, down, Map.of("pgbouncer", b.name()), value, breached, link, down.severity().orElse(Severity.WARNING),
+                    AlertText.condition(down.rule(), subject, subject, breached, state, stateLong, down.keepFiringFor()));
+        }
+        if (!b.up()) {
+            return;
+        }
+        for (PgBouncerPool p : b.pools()) {
+            Map<String, String> about = new LinkedHashMap<>();
+            about.put("pgbouncer", b.name());
+            about.put("database", p.database());
+            about.put("user", p.user());
+            String subject = "PgBouncer " + b.name() + " pool " + p.database() + "/" + p.user();
+            String detail = p.clientsActive() + " client(s) active, " + p.clientsWaiting() + " waiting; " + p.serversActive()
+                    + " server connection(s) active, " + p.serversIdle() + " idle" + b.defaultPoolSize().stream()
+                            .mapToObj(n -> "; default_pool_size " + n).findFirst().orElse("") + ".";
+            add(out, rules.observedSettings(AlertRule.PGBOUNCER_CLIENTS_WAITING, b.name()), about, p.clientsWaiting(), subject, link, detail);
+            add(out, rules.observedSettings(AlertRule.PGBOUNCER_MAX_WAIT, b.name()), about, p.maxWaitSeconds(), subject, link, detail);
+        }
+    }
+
+    /** blocked-sessions (the longest wait) and deadlocks (the increase over the last 10 minutes), per database. */
+    private void blocking(Instant now, BlockingSnapshot b, List<Observation> out) {
+        if (!b.available()) {
+            return;
+        }
+        Map<String, String> about = Map.of("database", b.database());
+        String link = externalUrl + "/blocking";
+        String subject = "database " + b.database();
+        double longest = b.longestBlocked().map(d -> d.toMillis() / 1000.0).orElse(0.0);
+        String roots = b.roots().stream().limit(3).map(r -> "pid " + r.pid() + " (" + r.application() + ", " + r.state() + ") blocks "
+                + r.blocked().size()).collect(java.util.stream.Collectors.joining("; "));
+        add(out, rules.settings(AlertRule.BLOCKED_SESSIONS, Optional.empty()), about, longest, subject, link,
+                b.blockedSessions() + " session(s) blocked" + (roots.isEmpty() ? "" : ": " + roots) + ".");
+        if (b.deadlocks().isEmpty()) {
+            return;
+        }
+        Deque<long[]> history = deadlockHistory.computeIfAbsent(b.database(), k -> new ArrayDeque<>());
+        long total = b.deadlocks().getAsLong();
+        if (!history.isEmpty() && total < history.peekLast()[1]) {
+            history.clear(); // the server's statistics were reset
+        }
+        history.addLast(new long[] { now.toEpochMilli(), total });
+        while (history.size() > 1 && history.peekFirst()[0] < now.minus(DEADLOCK_WINDOW).toEpochMilli()) {
+            history.removeFirst();
+        }
+        add(out, rules.settings(AlertRule.DEADLOCKS, Optional.empty()), about, total - history.peekFirst()[1], subject, link,
+                total + " deadlock(s) since the server's statistics were reset.");
     }
 
     private void pool(Instant now, PoolInput p, List<Observation> out) {
@@ -247,7 +353,7 @@ final class AlertEvaluator {
         SortedMap<String, String> labels = new TreeMap<>(about);
         labels.put("alertname", rule.label());
         labels.put("severity", severity.label());
-        labels.put("instance", rule.scope() == AlertRule.Scope.POOL ? instance : clusterInstance.orElse(instance));
+        labels.put("instance", rule.scope().shared() ? clusterInstance.orElse(instance) : instance);
         Map<String, String> active = new LinkedHashMap<>();
         active.put("summary", words.summary());
         active.put("description", words.description());

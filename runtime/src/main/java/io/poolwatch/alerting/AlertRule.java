@@ -30,14 +30,37 @@ public enum AlertRule {
     IDLE_IN_TRANSACTION(Scope.DATABASE, "seconds", 60, false, Severity.WARNING, "0s", "age of the oldest session idle in a transaction",
             "the age of the oldest session idle in a transaction"),
     REPLICA_LAG(Scope.REPLICA, "seconds", 10, false, Severity.WARNING, "1m", "replay lag of a read replica", "the replay lag"),
-    CONSISTENCY_CHECK(Scope.CHECK, "failing", 1, true, null, "0s", "1 when a consistency check failed, errored or timed out", null);
+    CONSISTENCY_CHECK(Scope.CHECK, "failing", 1, true, null, "0s", "1 when a consistency check failed, errored or timed out", null),
+    BLOCKED_SESSIONS(Scope.DATABASE, "seconds", 30, false, Severity.WARNING, "0s",
+            "how long the longest-blocked session has waited on a lock held by another session",
+            "the longest wait of a session blocked by another"),
+    DEADLOCKS(Scope.DATABASE, "deadlocks", 1, true, Severity.WARNING, "0s", "deadlocks the server detected in the last 10 minutes",
+            "the number of deadlocks in the last 10 minutes"),
+    APPLICATION_SESSIONS(Scope.APPLICATION, "ratio", 0.8, false, Severity.WARNING, "5m", "an application's sessions / its expected-max",
+            "its sessions / expected-max"),
+    APPLICATION_IDLE_IN_TRANSACTION(Scope.APPLICATION, "seconds", 60, false, Severity.WARNING, "0s",
+            "age of an application's oldest session idle in a transaction", "the age of its oldest session idle in a transaction"),
+    PGBOUNCER_CLIENTS_WAITING(Scope.PGBOUNCER, "clients", 1, true, Severity.WARNING, "1m",
+            "clients of a PgBouncer pool waiting for a server connection", "the number of clients waiting for a server connection"),
+    PGBOUNCER_MAX_WAIT(Scope.PGBOUNCER, "seconds", 5, false, Severity.WARNING, "0s",
+            "how long the oldest client of a PgBouncer pool has waited for a server connection (maxwait)", "the oldest waiting client's wait"),
+    PGBOUNCER_DOWN(Scope.PGBOUNCER, "down", 1, true, Severity.WARNING, "1m", "1 when a PgBouncer's admin console cannot be read", null);
 
     /** What one alert of the rule is about. */
     public enum Scope {
         POOL,
         DATABASE,
         REPLICA,
-        CHECK
+        CHECK,
+        /** An application poolwatch does not own, on one database ({@code poolwatch.applications}). */
+        APPLICATION,
+        /** A PgBouncer, or one of its pools ({@code poolwatch.pgbouncer}). */
+        PGBOUNCER;
+
+        /** Whether alerts of this scope are about something every replica of poolwatch sees alike (not this process's own pools). */
+        public boolean shared() {
+            return this != POOL;
+        }
     }
 
     private final Scope scope;

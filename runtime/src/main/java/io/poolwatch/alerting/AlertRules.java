@@ -29,12 +29,23 @@ public final class AlertRules {
 
     private final Map<AlertRule, RuleSettings> global;
     private final Map<String, Map<AlertRule, RuleSettings>> perWorkload;
+    private final Map<String, Map<AlertRule, RuleSettings>> perApplication;
+    private final Map<String, Map<AlertRule, RuleSettings>> perPgBouncer;
     private final double errorRateCritical;
 
-    private AlertRules(Map<AlertRule, RuleSettings> global, Map<String, Map<AlertRule, RuleSettings>> perWorkload, double errorRateCritical) {
+    private AlertRules(Map<AlertRule, RuleSettings> global, Map<String, Map<AlertRule, RuleSettings>> perWorkload,
+            Map<String, Map<AlertRule, RuleSettings>> perApplication, Map<String, Map<AlertRule, RuleSettings>> perPgBouncer,
+            double errorRateCritical) {
         this.global = global;
         this.perWorkload = perWorkload;
+        this.perApplication = perApplication;
+        this.perPgBouncer = perPgBouncer;
         this.errorRateCritical = errorRateCritical;
+    }
+
+    /** {@link #parse(Map, Map, Map, Map, MonitoringSettings)} with no application or PgBouncer of its own. */
+    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads, MonitoringSettings monitoring) {
+        return parse(rules, workloads, Map.of(), Map.of(), monitoring);
     }
 
     /**
@@ -42,9 +53,12 @@ public final class AlertRules {
      *
      * @param rules {@code poolwatch.alerting.rules}
      * @param workloads each enabled workload's {@code alerts} map
+     * @param applications each observed application's {@code alerts} map ({@code poolwatch.applications."<name>".alerts})
+     * @param pgbouncers each PgBouncer's {@code alerts} map ({@code poolwatch.pgbouncer."<name>".alerts})
      * @param monitoring the seed-backed monitoring settings (leak threshold, error-rate critical)
      */
-    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads, MonitoringSettings monitoring) {
+    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads,
+            Map<String, Map<String, RuleConfig>> applications, Map<String, Map<String, RuleConfig>> pgbouncers, MonitoringSettings monitoring) {
         List<String> problems = new ArrayList<>();
         for (String name : rules.keySet()) {
             if (AlertRule.of(name).isEmpty()) {
@@ -72,16 +86,50 @@ public final class AlertRules {
                                 + " is about a database server, which several workloads may share; set it under poolwatch.alerting.rules");
                         continue;
                     }
+                    if (rule.scope() == AlertRule.Scope.APPLICATION || rule.scope() == AlertRule.Scope.PGBOUNCER) {
+                        problems.add("poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\": " + rule.label() + " is about "
+                                + (rule.scope() == AlertRule.Scope.APPLICATION ? "an application poolwatch observes; set it under poolwatch.applications.\"<name>\".alerts"
+                                        : "a PgBouncer; set it under poolwatch.pgbouncer.\"<name>\".alerts")
+                                + " or poolwatch.alerting.rules");
+                        continue;
+                    }
                     settings.put(rule, layer(global.get(rule), c, "poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\".",
                             problems));
                 }
             }
             perWorkload.put(workload, settings);
         });
+        Map<String, Map<AlertRule, RuleSettings>> perApplication = observed("poolwatch.applications", AlertRule.Scope.APPLICATION, applications,
+                global, problems);
+        Map<String, Map<AlertRule, RuleSettings>> perPgBouncer = observed("poolwatch.pgbouncer", AlertRule.Scope.PGBOUNCER, pgbouncers, global,
+                problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
-        return new AlertRules(global, perWorkload, monitoring.errorRateCritical());
+        return new AlertRules(global, perWorkload, perApplication, perPgBouncer, monitoring.errorRateCritical());
+    }
+
+    /** The overrides of one kind of observed thing, each allowed only for the rules of {@code scope}. */
+    private static Map<String, Map<AlertRule, RuleSettings>> observed(String root, AlertRule.Scope scope,
+            Map<String, Map<String, RuleConfig>> subjects, Map<AlertRule, RuleSettings> global, List<String> problems) {
+        String accepted = java.util.Arrays.stream(AlertRule.values()).filter(r -> r.scope() == scope).map(AlertRule::label)
+                .collect(java.util.stream.Collectors.joining(", "));
+        Map<String, Map<AlertRule, RuleSettings>> out = new LinkedHashMap<>();
+        subjects.forEach((name, overrides) -> {
+            Map<AlertRule, RuleSettings> settings = new EnumMap<>(AlertRule.class);
+            overrides.forEach((ruleName, c) -> {
+                String prefix = root + ".\"" + name + "\".alerts.\"" + ruleName + "\"";
+                Optional<AlertRule> rule = AlertRule.of(ruleName).filter(r -> r.scope() == scope);
+                if (rule.isEmpty()) {
+                    problems.add(prefix + ": " + (AlertRule.of(ruleName).isPresent() ? "not a rule of this kind" : "no such rule")
+                            + "; accepted: " + accepted);
+                    return;
+                }
+                settings.put(rule.get(), layer(global.get(rule.get()), c, prefix + ".", problems));
+            });
+            out.put(name, settings);
+        });
+        return out;
     }
 
     /**
@@ -186,6 +234,35 @@ public final class AlertRules {
     /** The settings in effect for a rule, for {@code workload} when it has its own (empty workload: global). */
     public RuleSettings settings(AlertRule rule, Optional<String> workload) {
         return workload.map(perWorkload::get).map(m -> m.get(rule)).orElse(global.get(rule));
+    }
+
+    /**
+     * The settings in effect for a rule about an observed application or PgBouncer: its own overrides
+     * ({@code poolwatch.applications."<name>".alerts}, {@code poolwatch.pgbouncer."<name>".alerts}), else the global ones.
+     */
+    public RuleSettings observedSettings(AlertRule rule, String subject) {
+        Map<String, Map<AlertRule, RuleSettings>> own = switch (rule.scope()) {
+            case APPLICATION -> perApplication;
+            case PGBOUNCER -> perPgBouncer;
+            default -> Map.of();
+        };
+        return Optional.ofNullable(own.get(subject)).map(m -> m.get(rule)).orElse(global.get(rule));
+    }
+
+    /** The observed applications' and PgBouncers' own settings, by {@code application:<name>} and {@code pgbouncer:<name>}. */
+    public Map<String, List<RuleSettings>> perObserved() {
+        Map<String, List<RuleSettings>> out = new LinkedHashMap<>();
+        perApplication.forEach((n, m) -> {
+            if (!m.isEmpty()) {
+                out.put("application:" + n, List.copyOf(m.values()));
+            }
+        });
+        perPgBouncer.forEach((n, m) -> {
+            if (!m.isEmpty()) {
+                out.put("pgbouncer:" + n, List.copyOf(m.values()));
+            }
+        });
+        return out;
     }
 
     /** The global settings of every rule. */

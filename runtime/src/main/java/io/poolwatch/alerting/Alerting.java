@@ -31,6 +31,9 @@ import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.health.PoolHealth;
+import io.poolwatch.observed.ApplicationSampler;
+import io.poolwatch.observed.BlockingSampler;
+import io.poolwatch.observed.PgBouncerSampler;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.PoolSampler;
@@ -68,6 +71,10 @@ public class Alerting {
     private final PoolRegistry registry;
     private final PoolSampler sampler;
     private final ServerSampler servers;
+    private final ApplicationSampler applications;
+    private final PgBouncerSampler pgbouncers;
+    private final BlockingSampler blocking;
+    private final java.util.Set<String> pgbouncerNames;
     private final PoolHealth health;
     private final ConsistencyChecks checks;
     private final ReplicaLagSampler replicaLags;
@@ -111,8 +118,12 @@ public class Alerting {
     private final Duration stallBound;
 
     Alerting(PoolwatchConfig config, PoolRegistry registry, PoolSampler sampler, ServerSampler servers, PoolHealth health,
-            ConsistencyChecks checks, ReplicaLagSampler replicaLags, Instance<NotificationSink> sinks, ObjectMapper json,
+            ConsistencyChecks checks, ReplicaLagSampler replicaLags, ApplicationSampler applications, PgBouncerSampler pgbouncers,
+            BlockingSampler blocking, Instance<NotificationSink> sinks, ObjectMapper json,
             ClusterJobs cluster, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        this.applications = applications;
+        this.pgbouncers = pgbouncers;
+        this.blocking = blocking;
         this.cluster = cluster;
         this.config = config.alerting();
         this.registry = registry;
@@ -134,7 +145,8 @@ public class Alerting {
         this.stallBound = stallBound(interval);
         AlertRules parsed = null;
         try {
-            parsed = AlertRules.parse(this.config.rules(), workloads, registry.configuration().monitoring());
+            parsed = AlertRules.parse(this.config.rules(), workloads, observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
+                    observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), registry.configuration().monitoring());
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
@@ -142,6 +154,7 @@ public class Alerting {
             throw new InvalidConfigurationException(problems);
         }
         this.rules = parsed;
+        this.pgbouncerNames = java.util.Set.copyOf(config.pgbouncer().keySet());
         String host = hostName();
         this.instance = this.config.instance().orElse(host);
         this.externalUrl = this.config.externalUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
@@ -150,6 +163,14 @@ public class Alerting {
         this.clusterOwner = cluster.alertInstance().filter(o -> !o.equals(instance)).orElse(null);
         this.machine = new AlertStateMachine(this.config.resolvedRetention());
         this.silences = new Silences(clock);
+    }
+
+    /** Each observed application's or PgBouncer's {@code alerts} map, by name. */
+    static <T> Map<String, Map<String, PoolwatchConfig.RuleConfig>> observedAlerts(Map<String, T> subjects,
+            java.util.function.Function<T, Map<String, PoolwatchConfig.RuleConfig>> alerts) {
+        Map<String, Map<String, PoolwatchConfig.RuleConfig>> out = new LinkedHashMap<>();
+        subjects.forEach((name, subject) -> out.put(name, alerts.apply(subject)));
+        return out;
     }
 
     private static String hostName() {
@@ -278,7 +299,8 @@ public class Alerting {
         for (CheckDefinition d : checks.definitions()) {
             checkInputs.add(new AlertEvaluator.CheckInput(d, checks.latest(d.name())));
         }
-        List<Observation> observations = evaluator.observe(new AlertEvaluator.Inputs(now, pools, servers.all(), checkInputs, replicas));
+        AlertEvaluator.Observed observed = new AlertEvaluator.Observed(applications.all(), pgbouncers.all(), blocking.all());
+        List<Observation> observations = evaluator.observe(new AlertEvaluator.Inputs(now, pools, servers.all(), checkInputs, replicas, observed));
         boolean leads = cluster.leads();
         adoptSaved(leads);
         List<Alert> previous = alerts;
@@ -352,13 +374,23 @@ public class Alerting {
         String pool = a.labels().get("pool");
         String workload = a.labels().get("workload");
         Optional<String> ruleWorkload = Optional.ofNullable(workload);
-        if (!rules.settings(rule.get(), rule.get().scope() == AlertRule.Scope.DATABASE ? Optional.empty() : ruleWorkload).enabled()) {
+        String application = a.labels().get("application");
+        String pgbouncer = a.labels().get("pgbouncer");
+        RuleSettings settings = switch (rule.get().scope()) {
+            case DATABASE -> rules.settings(rule.get(), Optional.empty());
+            case APPLICATION -> rules.observedSettings(rule.get(), application == null ? "" : application);
+            case PGBOUNCER -> rules.observedSettings(rule.get(), pgbouncer == null ? "" : pgbouncer);
+            default -> rules.settings(rule.get(), ruleWorkload);
+        };
+        if (!settings.enabled()) {
             return false;
         }
         return switch (rule.get().scope()) {
             case POOL, REPLICA -> pool != null && registry.pools().stream().anyMatch(p -> p.name().equals(pool));
             case CHECK -> checks.definitions().stream().anyMatch(d -> d.name().equals(a.labels().get("check")));
             case DATABASE -> servers.all().stream().anyMatch(s -> s.database().equals(a.labels().get("database")));
+            case APPLICATION -> application != null && applications.defined(application);
+            case PGBOUNCER -> pgbouncer != null && pgbouncerNames.contains(pgbouncer);
         };
     }
 

@@ -31,7 +31,8 @@ public class AlertingConfigurationCheck implements ConfigurationCheck {
             workloads.put(name, pool == null ? Map.of() : pool.alerts());
         }
         try {
-            AlertRules.parse(config.alerting().rules(), workloads, pools.monitoring());
+            AlertRules.parse(config.alerting().rules(), workloads, Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
+                    Alerting.observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), pools.monitoring());
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }

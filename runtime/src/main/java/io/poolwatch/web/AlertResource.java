@@ -102,8 +102,11 @@ public class AlertResource {
      * @param rules every rule's global settings
      * @param workloads the settings workloads have of their own
      * @param errorRateCritical the error rate above which error-rate's alert is critical (DB_ERROR_RATE_CRITICAL)
+     * @param observed the settings observed applications and PgBouncers have of their own, by {@code application:<name>} and
+     *        {@code pgbouncer:<name>}
      */
-    public record RuleList(List<RuleView> rules, Map<String, List<RuleView>> workloads, double errorRateCritical) {
+    public record RuleList(List<RuleView> rules, Map<String, List<RuleView>> workloads, double errorRateCritical,
+            Map<String, List<RuleView>> observed) {
     }
 
     @GET
@@ -112,7 +115,10 @@ public class AlertResource {
         Map<String, List<RuleView>> workloads = new java.util.LinkedHashMap<>();
         alerting.rules().perWorkload()
                 .forEach((w, list) -> workloads.put(w, list.stream().map(s -> RuleView.of(s, w, alerting.rules())).toList()));
+        Map<String, List<RuleView>> observed = new java.util.LinkedHashMap<>();
+        alerting.rules().perObserved()
+                .forEach((w, list) -> observed.put(w, list.stream().map(s -> RuleView.of(s, w, alerting.rules())).toList()));
         return new RuleList(alerting.rules().global().stream().map(s -> RuleView.of(s, null, alerting.rules())).toList(), workloads,
-                alerting.rules().errorRateCritical());
+                alerting.rules().errorRateCritical(), observed);
     }
 }

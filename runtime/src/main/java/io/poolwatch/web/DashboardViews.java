@@ -527,6 +527,8 @@ public class DashboardViews {
         alerting.rules().global().forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, null, alerting.rules()))));
         alerting.rules().perWorkload()
                 .forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w, alerting.rules())))));
+        alerting.rules().perObserved()
+                .forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w, alerting.rules())))));
         Instant now = clock.instant();
         List<Silence> allSilences = alerting.silences().all();
         int per = io.poolwatch.config.Limits.PAGE_SILENCES;

@@ -45,7 +45,13 @@ class AlertRulesTest {
         assertEquals(0.1, r.errorRateCritical(), "DB_ERROR_RATE_CRITICAL");
         assertEquals(Optional.of(Severity.WARNING), r.settings(AlertRule.POOL_UTILIZATION, Optional.empty()).severity());
         assertEquals(Optional.empty(), r.settings(AlertRule.CONSISTENCY_CHECK, Optional.empty()).severity(), "each check's own");
-        assertEquals(10, r.global().size());
+        assertEquals(30, r.settings(AlertRule.BLOCKED_SESSIONS, Optional.empty()).threshold(), "seconds a session waits on another's lock");
+        assertEquals(1, r.settings(AlertRule.DEADLOCKS, Optional.empty()).threshold());
+        assertEquals(0.8, r.observedSettings(AlertRule.APPLICATION_SESSIONS, "any").threshold(), "as pool-utilization");
+        assertEquals(60, r.observedSettings(AlertRule.APPLICATION_IDLE_IN_TRANSACTION, "any").threshold(), "as idle-in-transaction");
+        assertEquals(1, r.observedSettings(AlertRule.PGBOUNCER_CLIENTS_WAITING, "any").threshold());
+        assertEquals(5, r.observedSettings(AlertRule.PGBOUNCER_MAX_WAIT, "any").threshold());
+        assertEquals(17, r.global().size());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -29,6 +30,11 @@ import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.health.PoolHealth;
+import io.poolwatch.observed.ApplicationSnapshot;
+import io.poolwatch.observed.BlockedSession;
+import io.poolwatch.observed.BlockingSnapshot;
+import io.poolwatch.observed.PgBouncerPool;
+import io.poolwatch.observed.PgBouncerSnapshot;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.sampling.PoolSnapshot;
@@ -70,15 +76,45 @@ class AlertWordingTest {
 
     /** What the evaluator reads in one phase, without the time. */
     record Inputs(List<AlertEvaluator.PoolInput> pools, List<ServerSnapshot> servers, List<AlertEvaluator.CheckInput> checks,
-            List<AlertEvaluator.ReplicaInput> replicas) {
+            List<AlertEvaluator.ReplicaInput> replicas, AlertEvaluator.Observed observed) {
+
+        Inputs(List<AlertEvaluator.PoolInput> pools, List<ServerSnapshot> servers, List<AlertEvaluator.CheckInput> checks,
+                List<AlertEvaluator.ReplicaInput> replicas) {
+            this(pools, servers, checks, replicas, AlertEvaluator.Observed.NONE);
+        }
 
         static Inputs pools(AlertEvaluator.PoolInput... pools) {
             return new Inputs(List.of(pools), List.of(), List.of(), List.of());
         }
 
-        AlertEvaluator.Inputs at(Instant now) {
-            return new AlertEvaluator.Inputs(now, pools, servers, checks, replicas);
+        static Inputs observed(List<ApplicationSnapshot> applications, List<PgBouncerSnapshot> pgbouncers, List<BlockingSnapshot> blocking) {
+            return new Inputs(List.of(), List.of(), List.of(), List.of(), new AlertEvaluator.Observed(applications, pgbouncers, blocking));
         }
+
+        AlertEvaluator.Inputs at(Instant now) {
+            return new AlertEvaluator.Inputs(now, pools, servers, checks, replicas, observed);
+        }
+    }
+
+    static ApplicationSnapshot application(int sessions, Optional<Duration> idleInTransaction) {
+        return new ApplicationSnapshot("mingus-api", DB, T0, true, Optional.empty(), sessions, Map.of("active", sessions), 3,
+                idleInTransaction.isPresent() ? 1 : 0, idleInTransaction, Optional.empty(), Optional.empty(), 0, OptionalInt.of(30), "any");
+    }
+
+    static PgBouncerSnapshot pgbouncer(boolean up, int waiting, double maxWait) {
+        List<PgBouncerPool> pools = up ? List.of(new PgBouncerPool("app", "mingus", "transaction", 20, waiting, 20, 0, 0, maxWait, 0.002, 150, 900))
+                : List.of();
+        return new PgBouncerSnapshot("edge", "10.0.0.5:6432", T0, up, up ? Optional.empty() : Optional.of("cannot connect: Connection refused"),
+                pools, 0, up ? 20 + waiting : 0, up ? OptionalInt.of(1000) : OptionalInt.empty(), up ? OptionalInt.of(20) : OptionalInt.empty(),
+                Optional.empty());
+    }
+
+    static BlockingSnapshot blocking(Optional<Duration> longest, long deadlocks) {
+        List<BlockedSession> roots = longest.isEmpty() ? List.of()
+                : List.of(new BlockedSession(4242, "mingus-celery", "mingus", "idle in transaction", Optional.empty(), Optional.of(Duration.ofSeconds(50)),
+                        "UPDATE accounts SET balance = balance - ? WHERE id = ?", List.of(new BlockedSession(4343, "mingus-api", "mingus", "active",
+                                longest, Optional.empty(), "UPDATE accounts SET balance = balance + ? WHERE id = ?", List.of()))));
+        return new BlockingSnapshot(DB, T0, true, Optional.empty(), roots, roots.isEmpty() ? 0 : 1, longest, OptionalLong.of(deadlocks), false);
     }
 
     static PoolSnapshot snapshot(String pool, String workload, long active, double errorRate, double p95Ms, int leaks, long slow) {
@@ -201,7 +237,8 @@ class AlertWordingTest {
                                 List.of(), List.of()),
                         "idle-in-transaction on database db:5432/app: 75.00s > 60.00s",
                         "Database db:5432/app: the age of the oldest session idle in a transaction is 75.00s; warning above 60.00s.",
-                        keep("idle-in-transaction on database db:5432/app is back to 0.00s (warning above 60.00s); firing until it stays clear for 30s",
+                        keep("idle-in-transaction on database db:5432/app is back to 0.00s (warning above 60.00s); firing until"
+                                + " it stays clear for 30s",
                                 "Database db:5432/app: the age of the oldest session idle in a transaction is back to 0.00s, not above 60.00s."
                                         + KEPT),
                         "idle-in-transaction on database db:5432/app is back to 0.00s (warning above 60.00s)",
@@ -226,15 +263,130 @@ class AlertWordingTest {
                         null,
                         "consistency-check on check orders-have-customers: the latest run passed",
                         "Check orders-have-customers (every order has a customer): the latest run passed, 0 violation(s), 2 allowed;"
-                                + " full, whole table."));
+                                + " full, whole table."),
+                new Case("blocked-sessions", "warning",
+                        p -> Inputs.observed(List.of(), List.of(),
+                                List.of(blocking(p == Phase.BREACH ? Optional.of(Duration.ofSeconds(45)) : Optional.empty(), 0))),
+                        "blocked-sessions on database db:5432/app: 45.00s > 30.00s",
+                        "Database db:5432/app: the longest wait of a session blocked by another is 45.00s; warning above"
+                                + " 30.00s. 1 session(s) blocked: pid 4242 (mingus-celery, idle in transaction) blocks 1.",
+                        keep("blocked-sessions on database db:5432/app is back to 0.00s (warning above 30.00s); firing until it stays clear for 30s",
+                                "Database db:5432/app: the longest wait of a session blocked by another is back to 0.00s, not above"
+                                        + " 30.00s. 0 session(s) blocked. The alert stays firing until the value has stayed clear for 30s"
+                                        + " (keep-firing-for)."),
+                        "blocked-sessions on database db:5432/app is back to 0.00s (warning above 30.00s)",
+                        "Database db:5432/app: the longest wait of a session blocked by another is back to 0.00s, not above"
+                                + " 30.00s. 0 session(s) blocked."),
+                new Case("application-sessions", "warning",
+                        p -> Inputs.observed(List.of(application(p == Phase.BREACH ? 27 : 12, Optional.empty())), List.of(), List.of()),
+                        "application-sessions on application mingus-api on db:5432/app: 90.0% > 80.0%",
+                        "Application mingus-api on db:5432/app: its sessions / expected-max is 90.0%; warning above 80.0%"
+                                + " for 5m. 27 sessions of expected-max 30 from 3 address(es).",
+                        keep("application-sessions on application mingus-api on db:5432/app is back to 40.0% (warning above"
+                                + " 80.0%); firing until it stays clear for 30s",
+                                "Application mingus-api on db:5432/app: its sessions / expected-max is back to 40.0%, not above"
+                                        + " 80.0%. 12 sessions of expected-max 30 from 3 address(es). The alert stays firing until the value"
+                                        + " has stayed clear for 30s (keep-firing-for)."),
+                        "application-sessions on application mingus-api on db:5432/app is back to 40.0% (warning above 80.0%)",
+                        "Application mingus-api on db:5432/app: its sessions / expected-max is back to 40.0%, not above"
+                                + " 80.0%. 12 sessions of expected-max 30 from 3 address(es)."),
+                new Case("application-idle-in-transaction", "warning",
+                        p -> Inputs.observed(List.of(application(5, p == Phase.BREACH ? Optional.of(Duration.ofSeconds(90)) : Optional.empty())), List.of(),
+                                List.of()),
+                        "application-idle-in-transaction on application mingus-api on db:5432/app: 90.00s > 60.00s",
+                        "Application mingus-api on db:5432/app: the age of its oldest session idle in a transaction is"
+                                + " 90.00s; warning above 60.00s. 1 session(s) idle in a transaction.",
+                        keep("application-idle-in-transaction on application mingus-api on db:5432/app is back to 0.00s (warning"
+                                + " above 60.00s); firing until it stays clear for 30s",
+                                "Application mingus-api on db:5432/app: the age of its oldest session idle in a transaction is back"
+                                        + " to 0.00s, not above 60.00s. 0 session(s) idle in a transaction. The alert stays firing until the"
+                                        + " value has stayed clear for 30s (keep-firing-for)."),
+                        "application-idle-in-transaction on application mingus-api on db:5432/app is back to 0.00s (warning above 60.00s)",
+                        "Application mingus-api on db:5432/app: the age of its oldest session idle in a transaction is back"
+                                + " to 0.00s, not above 60.00s. 0 session(s) idle in a transaction."),
+                new Case("pgbouncer-clients-waiting", "warning",
+                        p -> Inputs.observed(List.of(), List.of(pgbouncer(true, p == Phase.BREACH ? 4 : 0, p == Phase.BREACH ? 1.5 : 0)), List.of()),
+                        "pgbouncer-clients-waiting on PgBouncer edge pool app/mingus: 4 >= 1",
+                        "PgBouncer edge pool app/mingus: the number of clients waiting for a server connection is 4; warning"
+                                + " at 1 or more for 1m. 20 client(s) active, 4 waiting; 20 server connection(s) active, 0 idle;"
+                                + " default_pool_size 20.",
+                        keep("pgbouncer-clients-waiting on PgBouncer edge pool app/mingus is back to 0 (warning at 1 or more);"
+                                + " firing until it stays clear for 30s",
+                                "PgBouncer edge pool app/mingus: the number of clients waiting for a server connection is back to 0,"
+                                        + " below 1. 20 client(s) active, 0 waiting; 20 server connection(s) active, 0 idle; default_pool_size"
+                                        + " 20. The alert stays firing until the value has stayed clear for 30s (keep-firing-for)."),
+                        "pgbouncer-clients-waiting on PgBouncer edge pool app/mingus is back to 0 (warning at 1 or more)",
+                        "PgBouncer edge pool app/mingus: the number of clients waiting for a server connection is back to 0,"
+                                + " below 1. 20 client(s) active, 0 waiting; 20 server connection(s) active, 0 idle; default_pool_size"
+                                + " 20."),
+                new Case("pgbouncer-max-wait", "warning",
+                        p -> Inputs.observed(List.of(), List.of(pgbouncer(true, p == Phase.BREACH ? 4 : 0, p == Phase.BREACH ? 7.5 : 0)), List.of()),
+                        "pgbouncer-max-wait on PgBouncer edge pool app/mingus: 7.50s > 5.00s",
+                        "PgBouncer edge pool app/mingus: the oldest waiting client's wait is 7.50s; warning above 5.00s. 20"
+                                + " client(s) active, 4 waiting; 20 server connection(s) active, 0 idle; default_pool_size 20.",
+                        keep("pgbouncer-max-wait on PgBouncer edge pool app/mingus is back to 0.00s (warning above 5.00s); firing"
+                                + " until it stays clear for 30s",
+                                "PgBouncer edge pool app/mingus: the oldest waiting client's wait is back to 0.00s, not above 5.00s."
+                                        + " 20 client(s) active, 0 waiting; 20 server connection(s) active, 0 idle; default_pool_size 20. The"
+                                        + " alert stays firing until the value has stayed clear for 30s (keep-firing-for)."),
+                        "pgbouncer-max-wait on PgBouncer edge pool app/mingus is back to 0.00s (warning above 5.00s)",
+                        "PgBouncer edge pool app/mingus: the oldest waiting client's wait is back to 0.00s, not above 5.00s."
+                                + " 20 client(s) active, 0 waiting; 20 server connection(s) active, 0 idle; default_pool_size 20."),
+                new Case("pgbouncer-down", "warning",
+                        p -> Inputs.observed(List.of(), List.of(pgbouncer(p != Phase.BREACH, 0, 0)), List.of()),
+                        "pgbouncer-down on PgBouncer edge (10.0.0.5:6432): its admin console cannot be read",
+                        "PgBouncer edge (10.0.0.5:6432): its admin console cannot be read: cannot connect: Connection refused.",
+                        keep("pgbouncer-down on PgBouncer edge (10.0.0.5:6432): its admin console answers again; firing until it stays clear for 30s",
+                                "PgBouncer edge (10.0.0.5:6432): its admin console answers again. The alert stays firing until the"
+                                        + " value has stayed clear for 30s (keep-firing-for)."),
+                        "pgbouncer-down on PgBouncer edge (10.0.0.5:6432): its admin console answers again",
+                        "PgBouncer edge (10.0.0.5:6432): its admin console answers again."));
+
     }
 
     @Test
     void everyRuleHasACase() {
-        List<String> covered = cases().map(Case::rule).toList();
+        List<String> covered = new ArrayList<>(cases().map(Case::rule).toList());
+        covered.add("deadlocks"); // its own test below: it counts over a 10-minute window, not the cases' 2 minutes
         for (AlertRule rule : AlertRule.values()) {
             assertTrue(covered.contains(rule.label()), rule.label() + " has no wording case");
         }
+    }
+
+    @Test
+    void aDeadlockFiresForTheTenMinutesItIsCountedOverThenResolves() {
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of()), "pod-1", Optional.empty(), "http://poolwatch.test");
+        AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
+        Function<Long, AlertEvaluator.Inputs> at = s -> Inputs.observed(List.of(), List.of(), List.of(blocking(Optional.empty(), s == 0 ? 3 : 4)))
+                .at(T0.plusSeconds(s));
+        assertTrue(machine.evaluate(T0, evaluator.observe(at.apply(0L))).stream().noneMatch(a -> a.name().equals("deadlocks")),
+                "deadlocks before poolwatch started are not counted");
+        Alert firing = only("deadlocks", machine.evaluate(T0.plusSeconds(15), evaluator.observe(at.apply(15L))));
+        assertEquals(Alert.FIRING, firing.state());
+        assertWords("deadlocks on database db:5432/app: 1 >= 1", "Database db:5432/app: the number of deadlocks in the last 10 minutes is 1;"
+                + " warning at 1 or more. 4 deadlock(s) since the server's statistics were reset.", firing);
+        assertEquals(Alert.FIRING, only("deadlocks", machine.evaluate(T0.plusSeconds(590), evaluator.observe(at.apply(590L)))).state(),
+                "still counted 9m50s later");
+        machine.evaluate(T0.plusSeconds(630), evaluator.observe(at.apply(630L)));
+        Alert resolved = only("deadlocks", machine.evaluate(T0.plusSeconds(665), evaluator.observe(at.apply(665L))));
+        assertEquals(Alert.RESOLVED, resolved.state());
+        assertWords("deadlocks on database db:5432/app is back to 0 (warning at 1 or more)", "Database db:5432/app: the number of deadlocks in the"
+                + " last 10 minutes is back to 0, below 1. 4 deadlock(s) since the server's statistics were reset.", resolved);
+    }
+
+    @Test
+    void anObservedRuleIsSetPerApplicationAndRefusedUnderAPool() {
+        AlertRules rules = rules(Map.of("poolwatch.applications.\"mingus-api\".alerts.\"application-sessions\".threshold", "0.5"));
+        assertEquals(0.5, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "mingus-api").threshold());
+        assertEquals(0.8, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "other").threshold());
+        io.poolwatch.config.InvalidConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.poolwatch.config.InvalidConfigurationException.class,
+                () -> rules(Map.of("poolwatch.applications.\"mingus-api\".alerts.\"pool-utilization\".threshold", "0.5",
+                        "poolwatch.pools.\"main\".alerts.\"pgbouncer-max-wait\".threshold", "3")));
+        assertTrue(e.getMessage().contains("poolwatch.applications.\"mingus-api\".alerts.\"pool-utilization\": not a rule of this kind;"
+                + " accepted: application-sessions, application-idle-in-transaction"), e.getMessage());
+        assertTrue(e.getMessage().contains("poolwatch.pools.\"main\".alerts.\"pgbouncer-max-wait\": pgbouncer-max-wait is about a PgBouncer"),
+                e.getMessage());
     }
 
     static AlertRules rules(Map<String, String> properties) {
@@ -244,7 +396,8 @@ class AlertWordingTest {
             PoolwatchConfig.PoolConfig p = config.pools().get(w);
             workloads.put(w, p == null ? Map.of() : p.alerts());
         }
-        return AlertRules.parse(config.alerting().rules(), workloads, SEED);
+        return AlertRules.parse(config.alerting().rules(), workloads, Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
+                Alerting.observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), SEED);
     }
 
     private static Alert only(String rule, List<Alert> alerts) {
