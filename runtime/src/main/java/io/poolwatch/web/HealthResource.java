@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.poolwatch.health.PoolHealth;
+import io.poolwatch.observed.ObservedReadiness;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.PoolSampler;
@@ -29,8 +30,12 @@ public class HealthResource {
     private final PoolHealth health;
     private final PoolRegistry registry;
     private final PoolSampler sampler;
+    private final ObservedReadiness observed;
+    /** At most this many problems of what poolwatch observes are listed. */
+    static final int OBSERVED_PROBLEMS = 50;
 
-    HealthResource(PoolHealth health, PoolRegistry registry, PoolSampler sampler) {
+    HealthResource(PoolHealth health, PoolRegistry registry, PoolSampler sampler, ObservedReadiness observed) {
+        this.observed = observed;
         this.health = health;
         this.registry = registry;
         this.sampler = sampler;
@@ -80,6 +85,10 @@ public class HealthResource {
         Map<String, String> saturated = new LinkedHashMap<>();
         pools.forEach(p -> p.saturation().ifPresent(r -> saturated.put(p.pool(), r)));
         checks.put("server_slots", Map.of("status", saturated.isEmpty() ? "pass" : "warn", "saturated", saturated));
+        // What poolwatch observes but does not own: shown, never turning this answer unhealthy.
+        List<String> observedProblems = observed.problems();
+        checks.put("observed", Map.of("status", observedProblems.isEmpty() ? "pass" : "warn", "problems",
+                List.copyOf(observedProblems.subList(0, Math.min(observedProblems.size(), OBSERVED_PROBLEMS)))));
         Map<String, String> perPool = new LinkedHashMap<>();
         pools.forEach(p -> perPool.put(p.pool(), p.state() + ": " + p.detail()));
         String message = switch (status) {
