@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.poolwatch.alerting.AlertRule;
 import io.poolwatch.testing.PostgresTestResource;
@@ -38,8 +40,12 @@ import io.quarkus.test.junit.TestProfile;
 class GrafanaDashboardTest {
 
     static final Path DASHBOARD = Path.of("../kubernetes/grafana/poolwatch-dashboard.json");
+    static final Path RULES = Path.of("../kubernetes/base/prometheusrule.yaml");
     private static final Pattern METRIC = Pattern.compile("\\b(poolwatch_[a-z0-9_]+)(\\{[^}]*\\})?");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"$]*)\"");
+    /** The rule a panel's threshold line stands for, by its title's ending. */
+    private static final Pattern RULE_IN_TITLE = Pattern.compile("against the ([a-z-]+) threshold$");
+    private static final Pattern COMPARISON = Pattern.compile("(>=|>)\\s*([0-9.]+)\\s*$");
 
     /** A read replica (the same database) and a check, so the replica and check metrics are in the scrape. */
     public static class WithAReplica implements QuarkusTestProfile {
@@ -74,6 +80,7 @@ class GrafanaDashboardTest {
         String scrape = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
         List<String> exprs = expressions(dashboard);
         assertTrue(exprs.size() >= 20, "the dashboard's queries were read: " + exprs.size());
+        Set<String> observed = ObservedMeters.prometheusNames();
         Set<String> used = new TreeSet<>();
         List<String> missing = new ArrayList<>();
         for (String expr : exprs) {
@@ -82,7 +89,10 @@ class GrafanaDashboardTest {
                 String name = m.group(1);
                 used.add(name);
                 if (!Pattern.compile("(?m)^" + Pattern.quote(name) + "[{ ]").matcher(scrape).find()) {
-                    missing.add(name + " (in " + expr + ")");
+                    // Applications, PgBouncers and blocking have no meters in this scrape (none is defined or answers).
+                    if (!observed.contains(name)) {
+                        missing.add(name + " (in " + expr + ")");
+                    }
                     continue;
                 }
                 if (m.group(2) != null) {
@@ -99,7 +109,11 @@ class GrafanaDashboardTest {
         assertEquals(List.of(), missing);
         for (String needed : List.of("poolwatch_pool_utilization_ratio", "poolwatch_pool_checkout_seconds", "poolwatch_pool_leaks_current",
                 "poolwatch_pool_statements_slow_total", "poolwatch_server_sessions_total", "poolwatch_server_max_connections",
-                "poolwatch_check_violations", "poolwatch_alerts", "poolwatch_replica_lag_seconds")) {
+                "poolwatch_check_violations", "poolwatch_alerts", "poolwatch_replica_lag_seconds", "poolwatch_application_sessions_state",
+                "poolwatch_application_utilization_ratio", "poolwatch_application_idle_in_transaction_oldest_seconds",
+                "poolwatch_pgbouncer_clients_waiting", "poolwatch_pgbouncer_max_wait_seconds", "poolwatch_pgbouncer_transactions_per_second",
+                "poolwatch_pgbouncer_client_connection_use_ratio", "poolwatch_pgbouncer_up", "poolwatch_blocking_sessions_blocked",
+                "poolwatch_blocking_longest_wait_seconds", "poolwatch_deadlocks_total")) {
             assertTrue(used.contains(needed), "the dashboard shows " + needed + ": " + used);
         }
     }
@@ -112,17 +126,47 @@ class GrafanaDashboardTest {
                 "against the server-connections threshold", AlertRule.SERVER_CONNECTIONS,
                 "against the idle-in-transaction threshold", AlertRule.IDLE_IN_TRANSACTION, "against the replica-lag threshold",
                 AlertRule.REPLICA_LAG);
+        Map<String, Double> shipped = prometheusRuleThresholds();
         int checked = 0;
+        Set<String> named = new TreeSet<>();
         for (JsonNode panel : dashboard.path("panels")) {
             String title = panel.path("title").asText();
-            for (Map.Entry<String, AlertRule> e : byTitle.entrySet()) {
-                if (title.endsWith(e.getKey())) {
-                    JsonNode steps = panel.path("fieldConfig").path("defaults").path("thresholds").path("steps");
-                    assertEquals(e.getValue().defaultThreshold(), steps.get(1).path("value").asDouble(), 1e-9, title);
-                    checked++;
-                }
+            Matcher rule = RULE_IN_TITLE.matcher(title);
+            if (!rule.find()) {
+                continue;
+            }
+            String label = rule.group(1);
+            named.add(label);
+            double line = panel.path("fieldConfig").path("defaults").path("thresholds").path("steps").get(1).path("value").asDouble();
+            // Every line is the shipped PrometheusRule's threshold for the rule it names, which KubernetesManifestsTest
+            // holds against the built-in rule's default; where AlertRule has the rule, against that too.
+            assertTrue(shipped.containsKey(label), title + ": the PrometheusRule has a rule with poolwatch_rule=" + label + ": " + shipped.keySet());
+            assertEquals(shipped.get(label), line, 1e-9, title + " (PrometheusRule)");
+            AlertRule.of(label).ifPresent(r -> assertEquals(r.defaultThreshold(), line, 1e-9, title + " (AlertRule)"));
+            if (byTitle.entrySet().stream().anyMatch(e -> title.endsWith(e.getKey()) && e.getValue().label().equals(label))) {
+                checked++;
             }
         }
         assertEquals(byTitle.size(), checked, "every rule's panel was found");
+        for (String observedRule : List.of("application-sessions", "application-idle-in-transaction", "pgbouncer-clients-waiting",
+                "pgbouncer-max-wait", "blocked-sessions", "deadlocks")) {
+            assertTrue(named.contains(observedRule), "a panel draws the " + observedRule + " threshold: " + named);
+        }
+    }
+
+    /** poolwatch_rule label to the number its expression compares against, from the shipped PrometheusRule. */
+    static Map<String, Double> prometheusRuleThresholds() throws Exception {
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(RULES.toFile());
+        Map<String, Double> out = new TreeMap<>();
+        for (JsonNode group : doc.path("spec").path("groups")) {
+            for (JsonNode r : group.path("rules")) {
+                String label = r.path("labels").path("poolwatch_rule").asText("");
+                Matcher m = COMPARISON.matcher(r.path("expr").asText().trim());
+                if (!label.isEmpty() && m.find()) {
+                    out.put(label, Double.parseDouble(m.group(2)));
+                }
+            }
+        }
+        return out;
     }
 }
