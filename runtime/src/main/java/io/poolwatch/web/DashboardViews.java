@@ -167,9 +167,12 @@ public class DashboardViews {
 
     // --- fault phases --------------------------------------------------------------------------------------------
 
-    /** The application's fault phases (the standalone service's simulator); empty in a host application. */
+    /**
+     * The application's fault phases where they can run (the standalone service's simulator, on its demo database or
+     * where it is enabled); empty in a host application, and in the service pointed at a real database.
+     */
     public Optional<FaultPhases> faultPhases() {
-        return faultPhases.isResolvable() ? Optional.of(faultPhases.get()) : Optional.empty();
+        return faultPhases.isResolvable() && faultPhases.get().available() ? Optional.of(faultPhases.get()) : Optional.empty();
     }
 
     /** The kinds of fault the application starts, as the form and the API name them; none without fault phases. */
@@ -202,7 +205,7 @@ public class DashboardViews {
                 rows.add(faultRow(f));
             }
         }
-        return new Faults(faultPhases.isResolvable(), rows, running, form);
+        return new Faults(faultPhases().isPresent(), rows, running, form);
     }
 
     /** The injector's state ("failed: reason") split into the word and the reason. */
@@ -502,7 +505,8 @@ public class DashboardViews {
         if (reset != null) {
             events.add(new Event(reset, "admin", "metrics reset"));
         }
-        for (var f : faultPhases().map(FaultPhases::faults).orElse(List.of())) {
+        // Faults started through the simulator's API show here even where the dashboard does not offer the form.
+        for (var f : faultPhases.isResolvable() ? faultPhases.get().faults() : List.<FaultPhases.Fault>of()) {
             if (f.workload().equals(p.name())) {
                 events.add(new Event(f.startedAt(), "demo", "simulated fault '" + f.kind() + "' until " + DashboardFormat.clock(f.until()) + " UTC (" + f.state() + ")"));
             }
