@@ -310,14 +310,19 @@ public class Trends {
             max[slot] = Math.max(max[slot], v);
         }
 
+        /** A float as the double its shortest text reads (0.1, not 0.10000000149011612): the JSON shows what was kept. */
+        static double shortest(float f) {
+            return Double.parseDouble(Float.toString(f));
+        }
+
         synchronized List<Point> points(long oldest, long newest) {
             List<Point> out = new ArrayList<>();
             // Walk the window in time order: each bucket number has one slot, which holds it or something else.
             for (long b = Math.max(oldest, newest - BUCKETS + 1); b <= newest; b++) {
                 int slot = (int) Math.floorMod(b, (long) BUCKETS);
                 if (bucket[slot] == b && count[slot] > 0) {
-                    out.add(new Point(Instant.ofEpochMilli(b * BUCKET.toMillis()), sum[slot] / (double) count[slot], min[slot], max[slot],
-                            count[slot]));
+                    out.add(new Point(Instant.ofEpochMilli(b * BUCKET.toMillis()), shortest((float) (sum[slot] / (double) count[slot])),
+                            shortest(min[slot]), shortest(max[slot]), count[slot]));
                 }
             }
             return out;
