@@ -7,10 +7,18 @@ import java.util.Optional;
 
 /**
  * Faults that an application can start on purpose against its own pools, such as the standalone service's demo fault
- * phases (a leak, slow statements, a saturated pool). The dashboard shows its form and its phases only when a bean of
- * this type exists; the extension has none.
+ * phases (a leak, slow statements, a saturated pool). The dashboard shows its form and its phases, and takes the form's
+ * POST, only when a bean of this type exists and says it is {@linkplain #available() available}; the extension has none.
  */
 public interface FaultPhases {
+
+    /**
+     * Whether the faults can run here: the standalone service's simulator says no where it cannot run (pointed at a
+     * real database, without its demo schema), and the dashboard then leaves the fault phases out altogether.
+     */
+    default boolean available() {
+        return true;
+    }
 
     /** The kinds of fault, as the form and the API name them. */
     List<String> kinds();

@@ -32,6 +32,7 @@ public class PoolSampler {
     private static final Logger LOG = Logger.getLogger(PoolSampler.class);
 
     private final PoolRegistry registry;
+    private final Trends trends;
     private final Duration interval;
     private final Duration errorRateWindow;
     private final int historyCapacity;
@@ -46,8 +47,9 @@ public class PoolSampler {
     public record Baseline(PoolCounters counters, long statements, long statementNanos, long slowStatements, Instant at) {
     }
 
-    PoolSampler(PoolRegistry registry, PoolwatchConfig config) {
+    PoolSampler(PoolRegistry registry, PoolwatchConfig config, Trends trends) {
         this.registry = registry;
+        this.trends = trends;
         this.interval = config.sampling().interval();
         this.errorRateWindow = config.sampling().errorRateWindow();
         long capacity = Math.max(1, config.sampling().history().toMillis() / Math.max(1, interval.toMillis()));
@@ -70,9 +72,32 @@ public class PoolSampler {
     public synchronized void sampleNow() {
         Instant now = clock.instant();
         for (WorkloadPool pool : registry.pools()) {
+            PoolHistory history = histories.computeIfAbsent(pool.name(), n -> new PoolHistory(historyCapacity));
+            Optional<PoolSnapshot> previous = history.latest();
             PoolSnapshot snapshot = snapshot(pool, now);
-            histories.computeIfAbsent(pool.name(), n -> new PoolHistory(historyCapacity)).add(snapshot);
+            history.add(snapshot);
+            recordTrends(snapshot, previous);
         }
+    }
+
+    /**
+     * Feeds a snapshot's figures to the 24-hour trends ({@link Trends#FIGURES} of {@link Trends#POOL}). Checkout and lease
+     * times are the sample's p95 in seconds, and none when nothing was checked out (no wait is not a zero wait); slow
+     * queries are those completed since the previous sample.
+     */
+    private void recordTrends(PoolSnapshot s, Optional<PoolSnapshot> previous) {
+        String pool = s.pool();
+        Instant at = s.takenAt();
+        trends.record(Trends.POOL, pool, "checkout_time", at, s.checkout() == null || s.checkout().count() == 0 ? Double.NaN
+                : s.checkout().p95() / 1000);
+        trends.record(Trends.POOL, pool, "lease_time", at, s.lease() == null || s.lease().count() == 0 ? Double.NaN : s.lease().p95() / 1000);
+        trends.record(Trends.POOL, pool, "utilization", at, s.utilization());
+        trends.record(Trends.POOL, pool, "active", at, s.active());
+        trends.record(Trends.POOL, pool, "idle", at, s.idle());
+        trends.record(Trends.POOL, pool, "awaiting", at, s.awaiting());
+        trends.record(Trends.POOL, pool, "error_rate", at, s.errorRate());
+        trends.record(Trends.POOL, pool, "slow_queries", at,
+                previous.map(p -> (double) Math.max(0, s.slowStatements() - p.slowStatements())).orElse(Double.NaN));
     }
 
     private PoolSnapshot snapshot(WorkloadPool pool, Instant now) {

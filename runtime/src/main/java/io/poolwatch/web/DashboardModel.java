@@ -270,10 +270,25 @@ public final class DashboardModel {
     public record Chart(String id, String title, String unit, Sparkline line, String thresholdLabel) {
     }
 
-    /** A pool's own page. */
+    /**
+     * A pool's own page.
+     *
+     * @param trends the 24-hour charts (checkout time p95, utilization) from {@link io.poolwatch.sampling.Trends}
+     */
     @TemplateData
     public record PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<io.poolwatch.pool.SlowStatement> slowStatements,
-            List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples) {
+            List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples, List<Chart> trends) {
+
+        /** A page without 24-hour charts: they show as still collecting. */
+        public PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<io.poolwatch.pool.SlowStatement> slowStatements,
+                List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples) {
+            this(card, charts, leaks, slowStatements, settings, replicas, events, resetAt, samples, List.of());
+        }
+
+        /** Whether no 24-hour chart has a value yet. */
+        public boolean trendsEmpty() {
+            return trends.stream().allMatch(c -> c.line().empty());
+        }
     }
 
     /** A silence as the alerts page lists it. */

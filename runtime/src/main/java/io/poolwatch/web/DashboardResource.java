@@ -132,7 +132,8 @@ public class DashboardResource {
                     ServerResource.ServerView server = views.serverView();
                     yield html(Templates.index$servers(page, views.serverRows(server), server.advice()));
                 }
-                case "faults" -> html(Templates.index$faults(page, views.faults(views.faultForm())));
+                case "faults" -> views.faultPhases().isPresent() ? html(Templates.index$faults(page, views.faults(views.faultForm())))
+                        : notFound(page, "fragment 'faults' (this application has no fault phases)");
                 default -> notFound(page, "fragment '" + fragment + "'");
             };
         }
@@ -296,7 +297,8 @@ public class DashboardResource {
     /**
      * Starts a fault phase of the load simulator ({@link FaultPhases#start}), as {@code POST /api/v1/simulator/faults/{kind}}
      * does. Every field is checked before anything starts; a refused form answers 400 with the overview, the values as
-     * submitted and what is wrong with them.
+     * submitted and what is wrong with them. Where the application has no fault phases that can run (a host application,
+     * the service pointed at a real database), the action does not exist: 404, as the overview does not offer it.
      */
     @POST
     @Path("actions/faults")
@@ -309,10 +311,12 @@ public class DashboardResource {
         String error = null;
         Optional<Duration> length = Optional.empty();
         Optional<FaultPhases> phases = views.faultPhases();
-        List<String> kinds = views.faultKinds();
         if (phases.isEmpty()) {
-            error = "kind=" + kindValue + ": this application has no fault phases";
-        } else if (!kinds.contains(kindValue)) {
+            return notFound(views.page("Not found", "", null), "fault phases (they run only where the load simulator can: "
+                    + "the standalone service on its demo database)");
+        }
+        List<String> kinds = views.faultKinds();
+        if (!kinds.contains(kindValue)) {
             error = "kind=" + kindValue + ": accepted: " + String.join(", ", kinds);
         } else if (!registry.names().contains(workloadValue)) {
             error = "workload=" + workloadValue + ": no such pool; accepted: " + String.join(", ", registry.names());

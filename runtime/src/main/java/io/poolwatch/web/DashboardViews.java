@@ -36,6 +36,7 @@ import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 import io.poolwatch.sampling.ReplicaLagSampler;
 import io.poolwatch.sampling.ServerSnapshot;
+import io.poolwatch.sampling.Trends;
 import io.poolwatch.security.SecurityMode;
 import io.poolwatch.web.DashboardModel.AlertBanner;
 import io.poolwatch.web.DashboardModel.AlertRow;
@@ -92,13 +93,15 @@ public class DashboardViews {
     private final ServerResource servers;
     private final ReceiverResource receivers;
     private final jakarta.enterprise.inject.Instance<FaultPhases> faultPhases;
+    private final Trends trends;
     private final Duration interval;
     private final Clock clock = Clock.systemUTC();
 
     DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
             ServerResource servers, ReceiverResource receivers, jakarta.enterprise.inject.Instance<FaultPhases> faultPhases, PoolwatchConfig config,
             io.poolwatch.cluster.ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags, SecurityMode securityMode,
-            jakarta.enterprise.inject.Instance<SecurityIdentity> identity) {
+            jakarta.enterprise.inject.Instance<SecurityIdentity> identity, Trends trends) {
+        this.trends = trends;
         this.cluster = cluster;
         this.securityMode = securityMode;
         this.identity = identity;
@@ -164,9 +167,12 @@ public class DashboardViews {
 
     // --- fault phases --------------------------------------------------------------------------------------------
 
-    /** The application's fault phases (the standalone service's simulator); empty in a host application. */
+    /**
+     * The application's fault phases where they can run (the standalone service's simulator, on its demo database or
+     * where it is enabled); empty in a host application, and in the service pointed at a real database.
+     */
     public Optional<FaultPhases> faultPhases() {
-        return faultPhases.isResolvable() ? Optional.of(faultPhases.get()) : Optional.empty();
+        return faultPhases.isResolvable() && faultPhases.get().available() ? Optional.of(faultPhases.get()) : Optional.empty();
     }
 
     /** The kinds of fault the application starts, as the form and the API name them; none without fault phases. */
@@ -199,7 +205,7 @@ public class DashboardViews {
                 rows.add(faultRow(f));
             }
         }
-        return new Faults(faultPhases.isResolvable(), rows, running, form);
+        return new Faults(faultPhases().isPresent(), rows, running, form);
     }
 
     /** The injector's state ("failed: reason") split into the word and the reason. */
@@ -419,7 +425,26 @@ public class DashboardViews {
                 .toList();
         PoolView view = PoolView.of(p, history.isEmpty() ? null : history.get(history.size() - 1));
         return new PoolPage(card, charts, leaks, p.statements().slowTexts(), settings(view, p.settings()), replicaRows(p.settings()),
-                events(p, history), sampler.baseline(name).at(), history.size());
+                events(p, history), sampler.baseline(name).at(), history.size(), trendCharts(name, card, now));
+    }
+
+    /**
+     * The pool page's 24-hour charts, from the trends' 5-minute means: checkout time p95 (in ms, as the charts above) and
+     * utilization, over the whole day whatever has been collected, so the axis always reads 24 hours.
+     */
+    List<Chart> trendCharts(String name, PoolCard card, Instant now) {
+        Instant from = now.minus(Trends.SPAN);
+        // A missing bucket breaks the line; with samples further apart than two buckets, the sampling interval decides.
+        Duration gap = Trends.BUCKET.multipliedBy(2).compareTo(interval.multipliedBy(3)) > 0 ? Trends.BUCKET.multipliedBy(2) : interval.multipliedBy(3);
+        List<Trends.Point> checkout = trends.series(Trends.POOL, name, "checkout_time", Trends.SPAN).map(Trends.Series::points).orElse(List.of());
+        List<Trends.Point> utilization = trends.series(Trends.POOL, name, "utilization", Trends.SPAN).map(Trends.Series::points).orElse(List.of());
+        return List.of(
+                new Chart("trend-checkout", "Checkout time p95, 5-minute means over 24 hours", "ms",
+                        Sparkline.of(checkout, Trends.Point::at, pt -> pt.value() * 1000, from, now, 600, 120, 1.0, card.checkoutThresholdMs(), gap),
+                        "checkout-time threshold"),
+                new Chart("trend-utilization", "Utilization, 5-minute means over 24 hours", "ratio",
+                        Sparkline.of(utilization, Trends.Point::at, Trends.Point::value, from, now, 600, 120, 1.0, card.utilization().warning(), gap),
+                        "pool-utilization threshold"));
     }
 
     /** The configuration in effect, from the same masked view the API shows; the password only as whether there is one. */
@@ -480,7 +505,8 @@ public class DashboardViews {
         if (reset != null) {
             events.add(new Event(reset, "admin", "metrics reset"));
         }
-        for (var f : faultPhases().map(FaultPhases::faults).orElse(List.of())) {
+        // Faults started through the simulator's API show here even where the dashboard does not offer the form.
+        for (var f : faultPhases.isResolvable() ? faultPhases.get().faults() : List.<FaultPhases.Fault>of()) {
             if (f.workload().equals(p.name())) {
                 events.add(new Event(f.startedAt(), "demo", "simulated fault '" + f.kind() + "' until " + DashboardFormat.clock(f.until()) + " UTC (" + f.state() + ")"));
             }

@@ -7,6 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import io.poolwatch.pool.LeakRecord;
@@ -24,10 +25,12 @@ public class PoolResource {
 
     private final PoolRegistry registry;
     private final PoolSampler sampler;
+    private final TrendResource trends;
 
-    PoolResource(PoolRegistry registry, PoolSampler sampler) {
+    PoolResource(PoolRegistry registry, PoolSampler sampler, TrendResource trends) {
         this.registry = registry;
         this.sampler = sampler;
+        this.trends = trends;
     }
 
     /** Every pool with its latest snapshot. */
@@ -50,6 +53,17 @@ public class PoolResource {
     @Path("{name}/leaks")
     public List<LeakRecord> leaks(@PathParam("name") String name) {
         return registry.pool(name).recorder().leaks();
+    }
+
+    /**
+     * One pool's 24-hour trends at 5-minute resolution: every figure, or {@code ?figure=} only; {@code ?hours=} from 1 to 24
+     * (default 24). See {@link TrendResource}.
+     */
+    @GET
+    @Path("{name}/trends")
+    public TrendResource.TrendsView trends(@PathParam("name") String name, @QueryParam("figure") String figure,
+            @QueryParam("hours") String hours) {
+        return trends.pool(name, figure, hours);
     }
 
     /** Resets one pool's accumulated figures (admin action). */

@@ -1,7 +1,10 @@
 package io.poolwatch.web;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -10,12 +13,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import io.poolwatch.alerting.Alerting;
+import io.poolwatch.health.PoolHealth;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.sampling.PoolSnapshot;
 
 /**
- * The seed guide's pool endpoints: {@code GET /api/v1/database/pool/status} and
+ * The seed guide's pool endpoints: {@code GET /api/v1/database/pool/status}, {@code GET /api/v1/database/pool/health} and
  * {@code POST /api/v1/database/pool/reset-metrics}, for every pool.
  */
 @jakarta.inject.Singleton
@@ -25,10 +31,14 @@ public class PoolStatusResource {
 
     private final PoolRegistry registry;
     private final PoolSampler sampler;
+    private final PoolHealth health;
+    private final Alerting alerting;
 
-    PoolStatusResource(PoolRegistry registry, PoolSampler sampler) {
+    PoolStatusResource(PoolRegistry registry, PoolSampler sampler, PoolHealth health, Alerting alerting) {
         this.registry = registry;
         this.sampler = sampler;
+        this.health = health;
+        this.alerting = alerting;
     }
 
     /**
@@ -46,6 +56,25 @@ public class PoolStatusResource {
         return SeedPoolStatus.of(registry.pool(top), sampler, all);
     }
 
+    /**
+     * Every pool's health as the seed's {@code get_pool_health()} reports it ({@link SeedPoolHealth}), from the cached
+     * validations and the latest samples: it never waits on a database. Always 200, whatever the health says: this is
+     * a report, the probes are {@code /q/health/*} (and {@code /api/v1/health} answers 503 when readiness is DOWN).
+     */
+    @GET
+    @Path("health")
+    public SeedPoolHealth health() {
+        List<PoolHealth.PoolState> states = health.pools();
+        Map<String, SeedPoolHealth.Pool> pools = new LinkedHashMap<>();
+        for (PoolHealth.PoolState s : states) {
+            WorkloadPool p = registry.pool(s.pool());
+            List<PoolSnapshot> history = sampler.history(s.pool());
+            Optional<PoolSnapshot> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
+            pools.put(s.pool(), SeedPoolHealth.of(s, p.settings().maxSize(), latest, DashboardViews.slowLastMinute(history), alerting.rules()));
+        }
+        return SeedPoolHealth.of(health.ready(states), pools, Instant.now());
+    }
+
     /** Resets every pool's accumulated figures (admin action). */
     @POST
     @Path("reset-metrics")
@@ -55,6 +84,6 @@ public class PoolStatusResource {
     }
 
     /** Which pools were reset. */
-    public record ResetResult(java.util.List<String> reset) {
+    public record ResetResult(List<String> reset) {
     }
 }

@@ -87,6 +87,20 @@ public class LoadSimulator implements FaultPhases {
         return Optional.empty();
     }
 
+    /** Whether the dashboard offers the fault phases: see {@link SimulatorConfig#faultPhases()}. */
+    @Override
+    public boolean available() {
+        return faultPhasesAvailable(config, registry.embedded());
+    }
+
+    /**
+     * {@code poolwatch.simulator.fault-phases}, or where the simulator can run: on the embedded demo database, or where
+     * {@code poolwatch.simulator.enabled} says it runs (the operator has given it the demo schema).
+     */
+    static boolean faultPhasesAvailable(SimulatorConfig config, boolean embedded) {
+        return config.faultPhases().orElse(config.enabled().orElse(embedded));
+    }
+
     @Override
     public List<String> kinds() {
         return java.util.Arrays.stream(FaultInjector.Kind.values()).map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList();

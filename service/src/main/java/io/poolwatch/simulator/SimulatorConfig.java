@@ -37,6 +37,14 @@ public interface SimulatorConfig {
     @WithConverter(Converters.StrictBooleanConverter.class)
     Optional<Boolean> demoCycle();
 
+    /**
+     * Offer the fault phases on the dashboard's overview (and take its form). Built-in: where the simulator can run, that
+     * is on the embedded demo database or with {@code poolwatch.simulator.enabled=true}; pointed at a real database the
+     * overview has no fault phases. {@code POST /api/v1/simulator/faults/{kind}} is not affected.
+     */
+    @WithConverter(Converters.StrictBooleanConverter.class)
+    Optional<Boolean> faultPhases();
+
     /** How often the demo cycle starts its next fault. */
     @WithDefault("90s")
     @WithConverter(Converters.DurationConverter.class)

@@ -37,4 +37,17 @@ class SimulatorConfigTest {
         assertTrue(problems(Map.of("poolwatch.simulator.users.main", "3000", "poolwatch.simulator.users.jobs", "3000")).stream()
                 .anyMatch(l -> l.contains("6000 users in all")));
     }
+
+    @Test
+    void faultPhasesAreOfferedOnlyWhereTheSimulatorCanRunUnlessSaidOtherwise() {
+        assertTrue(LoadSimulator.faultPhasesAvailable(TestConfigs.mapping(SimulatorConfig.class, Map.of()), true), "the embedded demo database");
+        assertEquals(false, LoadSimulator.faultPhasesAvailable(TestConfigs.mapping(SimulatorConfig.class, Map.of()), false),
+                "a real database without the simulator");
+        assertTrue(LoadSimulator.faultPhasesAvailable(TestConfigs.mapping(SimulatorConfig.class, Map.of("poolwatch.simulator.enabled", "true")),
+                false), "a real database the simulator is enabled on");
+        assertTrue(LoadSimulator.faultPhasesAvailable(
+                TestConfigs.mapping(SimulatorConfig.class, Map.of("poolwatch.simulator.fault-phases", "true")), false), "asked for");
+        assertEquals(false, LoadSimulator.faultPhasesAvailable(
+                TestConfigs.mapping(SimulatorConfig.class, Map.of("poolwatch.simulator.fault-phases", "false")), true), "refused");
+    }
 }

@@ -24,6 +24,9 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
                 "poolwatch.pools.analytics.statement-timeout", "1s",
                 "poolwatch.pools.main.min-size", "2",
                 "poolwatch.pools.financial.min-size", "2"));
+        // The dashboard's tests start faults on the test database on purpose; pointed at a real database without the
+        // simulator, the overview would not offer them.
+        config.put("poolwatch.simulator.fault-phases", "true");
         return config;
     }
 
