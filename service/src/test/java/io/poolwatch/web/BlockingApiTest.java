@@ -47,6 +47,12 @@ class BlockingApiTest {
     @Inject
     BlockingSampler sampler;
 
+    @Inject
+    BlockingViews views;
+
+    @Inject
+    io.quarkus.qute.Engine engine;
+
     private static Connection session(String applicationName) throws SQLException {
         Connection c = TestDatabases.postgres().connect();
         try (Statement st = c.createStatement()) {
@@ -137,6 +143,15 @@ class BlockingApiTest {
             assertTrue(fragment.startsWith("<div id=\"trees\""), fragment);
             assertTrue(fragment.contains("pid " + holderPid), fragment);
             given().when().get("/blocking?fragment=nope").then().statusCode(404);
+
+            // The overview's card, rendered as index.html will include it.
+            String card = engine.parse("{#blockingCard cards=cards /}").data("cards", views.cards()).render();
+            assertTrue(card.contains("data-database=\"" + database + "\""), card);
+            // Other tests' sessions on the same server may come and go between samples: the count is at least this test's one.
+            java.util.regex.Matcher count = java.util.regex.Pattern.compile("<strong class=\"big\">(\\d+)</strong> sessions? blocked").matcher(card);
+            assertTrue(count.find() && Integer.parseInt(count.group(1)) >= 1, card);
+            assertTrue(java.util.regex.Pattern.compile("Deadlocks: \\d+").matcher(card).find(), card);
+            assertTrue(card.contains("blocking#db-0"), card);
 
             String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
             String labels = "{database=\"" + database + "\"}";
