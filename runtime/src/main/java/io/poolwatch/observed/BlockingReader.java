@@ -120,8 +120,11 @@ public final class BlockingReader {
         try (PreparedStatement ps = c.prepareStatement(PG)) {
             ps.setInt(1, rowLimit);
             try (ResultSet rs = ps.executeQuery()) {
+                boolean first = true;
                 while (rs.next()) {
-                    if (rows.isEmpty() && blocked == 0) {
+                    // The summary is repeated on every row (one row of it alone when no one waits): read once.
+                    if (first) {
+                        first = false;
                         long d = rs.getLong(1);
                         deadlocks = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(d);
                         blocked = rs.getInt(2);
