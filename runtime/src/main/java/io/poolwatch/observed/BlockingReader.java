@@ -37,7 +37,9 @@ import io.poolwatch.config.DatabaseKind;
  * {@code trx_wait_started} (whole seconds), the hold at {@code trx_started}. Without the {@code PROCESS} privilege those
  * views cannot be read: the snapshot is then unavailable with the server's reason, because an empty tree would claim that
  * no one waits. Deadlocks are the server-wide {@code Innodb_deadlocks} status counter, the same for every database of the
- * server. <b>H2</b> has no view of lock waits: unavailable.
+ * server. InnoDB serves those views from a cache it refreshes only when nobody has read it for 0.1 s: on a sampling
+ * interval of seconds the rows are at most that old, but a client polling them faster (anyone's) keeps them stale.
+ * <b>H2</b> has no view of lock waits: unavailable.
  */
 public final class BlockingReader {
 

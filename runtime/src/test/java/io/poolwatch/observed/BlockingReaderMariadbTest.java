@@ -67,7 +67,17 @@ class BlockingReaderMariadbTest {
         }
     }
 
+    /**
+     * InnoDB refreshes the cache behind its information_schema lock views only when it has not been read for 0.1 s, so a
+     * reader polling faster (this test's loop, or another test's on the same server) would see the same old rows for ever.
+     */
     private static BlockingSnapshot read() {
+        try {
+            Thread.sleep(150);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
         try (Connection monitor = DriverManager.getConnection(url)) {
             return BlockingReader.read(monitor, DatabaseKind.MARIADB, "test", Instant.now(), 200);
         } catch (SQLException e) {
@@ -120,7 +130,12 @@ class BlockingReaderMariadbTest {
             holder.rollback();
             waiting.get(20, TimeUnit.SECONDS);
             waiter.rollback();
-            Await.until("the wait is gone", () -> root(read(), holderId).isEmpty());
+            BlockingSnapshot[] after = new BlockingSnapshot[1];
+            try {
+                Await.until("the wait is gone", () -> root(after[0] = read(), holderId).isEmpty());
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + after[0], e);
+            }
         } finally {
             for (Connection c : new Connection[] { waiter, holder }) {
                 if (c != null) {
