@@ -47,6 +47,8 @@ public enum Access {
             rule("POST", "/actions/silences", ADMIN),
             rule("POST", "/actions/silences/{id}/expire", ADMIN),
             rule("POST", "/actions/faults", ADMIN),
+            // Who blocks whom (io.poolwatch.web.BlockingPages).
+            rule("GET", "/blocking", VIEWER),
             // The JSON API (io.poolwatch.web.*Resource).
             rule("GET", "/api/v1/health", VIEWER),
             rule("GET", "/api/v1/pools", VIEWER),
@@ -70,6 +72,7 @@ public enum Access {
             rule("GET", "/api/v1/checks/{name}", VIEWER),
             rule("POST", "/api/v1/checks/{name}/run", ADMIN),
             rule("GET", "/api/v1/server", VIEWER),
+            rule("GET", "/api/v1/blocking", VIEWER),
             rule("GET", "/api/v1/cluster", VIEWER),
             rule("GET", "/api/v1/audit", ADMIN),
             // The standalone service's simulator (io.poolwatch.simulator.SimulatorResource); absent in a host.
