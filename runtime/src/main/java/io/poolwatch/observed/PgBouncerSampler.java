@@ -93,10 +93,17 @@ public class PgBouncerSampler {
         }
     }
 
-    /** Reads every PgBouncer now. */
+    /**
+     * Reads every PgBouncer now, waiting at most the timeouts above.
+     *
+     * @throws IllegalStateException on a Vert.x event-loop thread, which must never wait
+     */
     public synchronized void sampleNow() {
         if (definitions.isEmpty()) {
             return;
+        }
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("PgBouncerSampler.sampleNow() waits for the consoles: call it from a worker thread");
         }
         boolean withConfig = samples++ % CONFIG_EVERY == 0;
         long start = System.nanoTime();
