@@ -42,6 +42,12 @@ class PgBouncerApiTest {
     @Inject
     PgBouncerSampler sampler;
 
+    @Inject
+    io.poolwatch.web.PgBouncerViews views;
+
+    @Inject
+    io.quarkus.qute.Engine qute;
+
     @ConfigProperty(name = "poolwatch.pgbouncer.edge.password")
     String consolePassword;
 
@@ -125,6 +131,17 @@ class PgBouncerApiTest {
         assertEquals(0.0, metric(metrics, "poolwatch_pgbouncer_up{pgbouncer=\"gone\"}"));
         given().when().get("/pgbouncers/gone").then().statusCode(200).body(containsString("id=\"down-reason\""))
                 .body(containsString("cannot connect"));
+    }
+
+    @Test
+    void theOverviewCardTagDrawsACardPerPgBouncer() {
+        sampler.sampleNow();
+        String html = qute.parse("{#pgbouncerCards cards=cards /}").data("cards", views.cards()).render();
+        assertTrue(html.contains("id=\"pgbouncer-edge\"") && html.contains("data-state=\"up\""), html);
+        assertTrue(html.contains("id=\"pgbouncer-gone\"") && html.contains("data-state=\"down\""), html);
+        assertTrue(html.contains("pgbouncers/edge") && html.contains("Client connections"), html);
+        assertTrue(html.contains("cannot connect to 127.0.0.1:"), html);
+        assertEquals("", qute.parse("{#pgbouncerCards cards=cards /}").data("cards", List.of()).render().trim(), "nothing without PgBouncers");
     }
 
     @Test
