@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PgBouncerTestResource;
@@ -37,6 +38,8 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @WithTestResource(PgBouncerTestResource.class)
+// Decided before the application starts: without PgBouncer installed the test resource could not start one.
+@EnabledIf("io.poolwatch.testing.PgBouncerServer#available")
 class PgBouncerApiTest {
 
     @Inject
