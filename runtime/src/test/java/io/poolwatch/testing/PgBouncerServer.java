@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Assumptions;
  * PostgreSQL, started by a test on a free loopback port with a generated configuration, and stopped by {@link #close()}.
  * <p>
  * Its {@code pgbouncer.ini} and {@code userlist.txt} are written to a temporary directory: {@code listen_addr=127.0.0.1},
- * no Unix socket, {@code auth_type=md5} with plain-text passwords in the auth file, an admin user and a stats user for
+ * no Unix socket, {@code auth_type=md5} (or {@link Builder#authType}) with plain-text passwords in the auth file, an admin user and a stats user for
  * the console, {@code ignore_startup_parameters=extra_float_digits} so that pgjdbc clients can use the normal
  * databases, and the databases {@link #DATABASE} (and {@code <DATABASE>_1 ... _n} with {@link Builder#extraDatabases})
  * pointing at the test PostgreSQL with the pool size and mode asked for. PgBouncer runs in the foreground as a child of
@@ -60,6 +60,7 @@ public final class PgBouncerServer implements AutoCloseable {
         private int maxClientConn = 100;
         private int extraDatabases;
         private int port;
+        private String authType = "md5";
         private String statsUser = "pwstats_" + UUID.randomUUID().toString().substring(0, 8);
         private String statsPassword = "stats-" + UUID.randomUUID();
         private String otherUser = "pwother_" + UUID.randomUUID().toString().substring(0, 8);
@@ -92,6 +93,12 @@ public final class PgBouncerServer implements AutoCloseable {
             return this;
         }
 
+        /** {@code auth_type}: md5 (default), scram-sha-256, plain or trust; the auth file holds plain-text passwords, which each takes. */
+        public Builder authType(String type) {
+            this.authType = type;
+            return this;
+        }
+
         /** A fixed port instead of a free one. */
         public Builder port(int port) {
             this.port = port;
@@ -101,14 +108,22 @@ public final class PgBouncerServer implements AutoCloseable {
         /** Generates the configuration and starts PgBouncer; returns once it accepts connections. */
         public PgBouncerServer start() throws IOException, InterruptedException {
             Assumptions.assumeTrue(available(), BINARY + " is not installed (.ci/run installs Debian's pgbouncer)");
-            PgBouncerServer server = new PgBouncerServer(this);
-            try {
-                server.begin();
-            } catch (IOException | InterruptedException | RuntimeException | Error e) {
-                server.close();
-                throw e;
+            for (int attempt = 1;; attempt++) {
+                PgBouncerServer server = new PgBouncerServer(this);
+                try {
+                    server.begin();
+                    return server;
+                } catch (IOException e) {
+                    server.close();
+                    // A free port can be taken by another process between choosing it and PgBouncer binding it: choose again.
+                    if (port > 0 || attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                        throw e;
+                    }
+                } catch (InterruptedException | RuntimeException | Error e) {
+                    server.close();
+                    throw e;
+                }
             }
-            return server;
         }
     }
 
@@ -309,7 +324,7 @@ public final class PgBouncerServer implements AutoCloseable {
                 .append("listen_addr = 127.0.0.1\n")
                 .append("listen_port = ").append(port).append('\n')
                 .append("unix_socket_dir =\n")
-                .append("auth_type = md5\n")
+                .append("auth_type = ").append(settings.authType).append('\n')
                 .append("auth_file = ").append(dir.resolve("userlist.txt")).append('\n')
                 .append("admin_users = pwadmin\n")
                 .append("stats_users = ").append(settings.statsUser).append('\n')
