@@ -42,6 +42,7 @@ public enum Access {
             rule("GET", "/pools/{name}", VIEWER),
             rule("GET", "/alerts", VIEWER),
             rule("GET", "/checks", VIEWER),
+            rule("GET", "/pgbouncers/{name}", VIEWER), // io.poolwatch.web.PgBouncerPages
             rule("POST", "/actions/pools/{name}/reset-metrics", ADMIN),
             rule("POST", "/actions/checks/{name}/run", ADMIN),
             rule("POST", "/actions/silences", ADMIN),
@@ -73,6 +74,8 @@ public enum Access {
             rule("POST", "/api/v1/checks/{name}/run", ADMIN),
             rule("GET", "/api/v1/server", VIEWER),
             rule("GET", "/api/v1/blocking", VIEWER),
+            rule("GET", "/api/v1/pgbouncers", VIEWER),
+            rule("GET", "/api/v1/pgbouncers/{name}", VIEWER),
             rule("GET", "/api/v1/cluster", VIEWER),
             rule("GET", "/api/v1/audit", ADMIN),
             // The standalone service's simulator (io.poolwatch.simulator.SimulatorResource); absent in a host.
