@@ -42,6 +42,7 @@ public enum Access {
             rule("GET", "/pools/{name}", VIEWER),
             rule("GET", "/alerts", VIEWER),
             rule("GET", "/checks", VIEWER),
+            rule("GET", "/applications/{name}", VIEWER), // io.poolwatch.web.ApplicationPages
             rule("POST", "/actions/pools/{name}/reset-metrics", ADMIN),
             rule("POST", "/actions/checks/{name}/run", ADMIN),
             rule("POST", "/actions/silences", ADMIN),
@@ -67,6 +68,8 @@ public enum Access {
             rule("GET", "/api/v1/checks/{name}", VIEWER),
             rule("POST", "/api/v1/checks/{name}/run", ADMIN),
             rule("GET", "/api/v1/server", VIEWER),
+            rule("GET", "/api/v1/applications", VIEWER),
+            rule("GET", "/api/v1/applications/{name}", VIEWER),
             rule("GET", "/api/v1/cluster", VIEWER),
             rule("GET", "/api/v1/audit", ADMIN),
             // The standalone service's simulator (io.poolwatch.simulator.SimulatorResource); absent in a host.
