@@ -22,12 +22,21 @@ public record ApplicationDefinition(String name, Glob applicationName, Optional<
 
     /**
      * The order definitions are tried in; a session is counted for the first that matches. An exact application name
-     * before a glob; then more conditions (user, client address, database) before fewer; then by name.
+     * before a glob; then more conditions (user, client address, database) before fewer; then the application-name
+     * pattern with more literal characters (not {@code *} or {@code ?}) first, so {@code mingus-*} is tried before
+     * {@code *}; then by name.
      */
     public static final Comparator<ApplicationDefinition> MOST_SPECIFIC_FIRST = Comparator
             .comparing((ApplicationDefinition d) -> Glob.isGlob(d.applicationName().pattern()))
             .thenComparing(Comparator.comparingInt(ApplicationDefinition::conditions).reversed())
+            .thenComparing(Comparator.comparingInt(ApplicationDefinition::literalCharacters).reversed())
             .thenComparing(ApplicationDefinition::name);
+
+    /** The characters of the application-name pattern that are neither {@code *} nor {@code ?}. */
+    public int literalCharacters() {
+        String p = applicationName.pattern();
+        return (int) p.chars().filter(c -> c != '*' && c != '?').count();
+    }
 
     /** How many conditions besides the application name it has (user, client address, database). */
     public int conditions() {

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Finds the one definition a session is counted for: the definitions are tried most specific first
  * ({@link ApplicationDefinition#MOST_SPECIFIC_FIRST}: an exact application name before a glob, more conditions before
- * fewer, then by name) and the first that matches wins, so no session is counted twice. Answers are remembered per
+ * fewer, a pattern with more literal characters before one with fewer, then by name) and the first that matches wins, so no session is counted twice. Answers are remembered per
  * distinct (application name, user, address) for the life of the matcher (one sample), bounded.
  */
 public final class ApplicationMatcher {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,7 +56,8 @@ public class ApplicationSampler {
             List<DatabaseRead> databases) {
     }
 
-    private final PoolRegistry registry;
+    private final Supplier<List<MonitorTarget>> targets;
+    private final BooleanSupplier enabled;
     private final List<ApplicationDefinition> definitions;
     private final int limit;
     private final Clock clock = Clock.systemUTC();
@@ -63,12 +66,18 @@ public class ApplicationSampler {
 
     @Inject
     ApplicationSampler(PoolRegistry registry, PoolwatchConfig config) {
-        this(registry, ApplicationDefinitions.parse(config.applications()).definitions(), ApplicationSessionReader.DEFAULT_LIMIT);
+        this(registry::monitorTargets, () -> registry.configuration().monitoring().enabled(),
+                ApplicationDefinitions.parse(config.applications()).definitions(), ApplicationSessionReader.DEFAULT_LIMIT);
     }
 
-    /** A sampler of these definitions over the registry's monitoring pools, reading at most {@code limit} sessions per database. */
-    public ApplicationSampler(PoolRegistry registry, List<ApplicationDefinition> definitions, int limit) {
-        this.registry = registry;
+    /**
+     * A sampler of these definitions over these monitoring targets, reading at most {@code limit} sessions per database
+     * (tests and benchmarks build one over their own connections).
+     */
+    public ApplicationSampler(Supplier<List<MonitorTarget>> targets, BooleanSupplier enabled, List<ApplicationDefinition> definitions,
+            int limit) {
+        this.targets = targets;
+        this.enabled = enabled;
         this.definitions = List.copyOf(definitions);
         this.limit = limit;
     }
@@ -76,7 +85,7 @@ public class ApplicationSampler {
     @Scheduled(identity = "application-sampler", every = "${poolwatch.sampling.server-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledSample() {
-        if (!registry.configuration().monitoring().enabled()) {
+        if (!enabled.getAsBoolean()) {
             return;
         }
         try {
@@ -88,9 +97,8 @@ public class ApplicationSampler {
 
     /** Reads every watched server now. */
     public synchronized void sampleNow() {
-        List<MonitorTarget> targets = registry.monitorTargets();
         List<SessionRead> reads = new ArrayList<>();
-        for (MonitorTarget target : targets) {
+        for (MonitorTarget target : targets.get()) {
             Instant now = clock.instant();
             SessionRead read;
             try (Connection c = target.dataSource().getConnection()) {
