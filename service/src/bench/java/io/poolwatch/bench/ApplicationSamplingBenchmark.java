@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,14 @@ import io.poolwatch.observed.ApplicationSessionReader;
 import io.poolwatch.observed.ApplicationTally;
 import io.poolwatch.observed.ClientNetwork;
 import io.poolwatch.observed.Glob;
+import io.poolwatch.observed.ObservedSession;
 import io.poolwatch.observed.SessionRead;
 
 /**
  * The applications' sampling cost on a real PostgreSQL: one sample of one database is the read of its sessions (one
  * query on pg_stat_activity over the monitoring connection) and their matching to the definitions. {@code sample} is
  * both, as {@code ApplicationSampler} does them once per database and server interval; {@code matchOnly} is the
- * matching of the same sessions alone. The benchmark opens {@code sessions} sessions of its own, under 25 application
+ * matching of the same sessions alone; {@code matchAtLimit} the matching of 5,000 made-up sessions, the most a sample reads. The benchmark opens {@code sessions} sessions of its own, under 25 application
  * names, and defines {@code applications} applications: a third exact names, a third globs, a third with a user and a
  * client network too, so every kind of condition is tried. The connection is held as the monitoring pool holds its one
  * connection (the pool's borrow, a few microseconds, is not in the figure). Needs PostgreSQL on 127.0.0.1:5432
@@ -60,6 +62,7 @@ public class ApplicationSamplingBenchmark {
     private Connection monitor;
     private List<ApplicationDefinition> definitions;
     private SessionRead read;
+    private SessionRead atLimit;
     private String label;
 
     @Setup(Level.Trial)
@@ -93,6 +96,14 @@ public class ApplicationSamplingBenchmark {
             Optional<ClientNetwork> net = i % 3 == 2 ? Optional.of(ClientNetwork.parse("127.0.0.0/8")) : Optional.empty();
             definitions.add(new ApplicationDefinition("app-" + i, name, user, net, Optional.empty(), OptionalInt.of(10)));
         }
+        // The most one sample matches: the reader's limit of sessions, from 500 names, 50 addresses and 2 users.
+        List<ObservedSession> many = new ArrayList<>();
+        for (int i = 0; i < ApplicationSessionReader.DEFAULT_LIMIT; i++) {
+            many.add(new ObservedSession("bench-app-" + (i % 500), i % 2 == 0 ? "postgres" : "app", "127.0.0." + (i % 50),
+                    i % 10 == 0 ? "idle in transaction" : "idle", i % 10 == 0, Optional.of(Duration.ofMillis(i)), Optional.empty(),
+                    Optional.empty(), false));
+        }
+        atLimit = new SessionRead(label, Instant.now(), true, Optional.empty(), many, 0, true);
         read = readNow();
         if (!read.available() || read.sessions().size() < sessions) {
             throw new IllegalStateException("the benchmark's sessions are not all read: " + read.unavailableReason() + ", "
@@ -127,5 +138,11 @@ public class ApplicationSamplingBenchmark {
     @Benchmark
     public ApplicationTally.Result matchOnly() {
         return ApplicationTally.tally(read, definitions);
+    }
+
+    /** Matching at the reader's limit: 5,000 sessions (made here, not read), 500 application names. */
+    @Benchmark
+    public ApplicationTally.Result matchAtLimit() {
+        return ApplicationTally.tally(atLimit, definitions);
     }
 }
