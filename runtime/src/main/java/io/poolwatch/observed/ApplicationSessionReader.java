@@ -106,11 +106,18 @@ public final class ApplicationSessionReader {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@performance_schema")) {
             performanceSchema = rs.next() && rs.getInt(1) == 1;
         }
+        // innodb_trx needs the PROCESS privilege and performance_schema a grant of its own: without one, the other
+        // still counts; without both, what the processlist alone says (transaction ages and lock waits unknown).
+        if (performanceSchema) {
+            try {
+                return mariadb(c, database, now, own, limit, true, true);
+            } catch (SQLException e) {
+                // fall through: without the application names
+            }
+        }
         try {
-            return mariadb(c, database, now, own, limit, performanceSchema, true);
+            return mariadb(c, database, now, own, limit, false, true);
         } catch (SQLException e) {
-            // innodb_trx needs the PROCESS privilege (and performance_schema its own grant): without them, what the
-            // processlist alone says, transaction ages and lock waits unknown.
             return mariadb(c, database, now, own, limit, false, false);
         }
     }
