@@ -43,6 +43,7 @@ public enum Access {
             rule("GET", "/alerts", VIEWER),
             rule("GET", "/checks", VIEWER),
             rule("GET", "/pgbouncers/{name}", VIEWER), // io.poolwatch.web.PgBouncerPages
+            rule("GET", "/applications/{name}", VIEWER), // io.poolwatch.web.ApplicationPages
             rule("POST", "/actions/pools/{name}/reset-metrics", ADMIN),
             rule("POST", "/actions/checks/{name}/run", ADMIN),
             rule("POST", "/actions/silences", ADMIN),
@@ -76,6 +77,8 @@ public enum Access {
             rule("GET", "/api/v1/blocking", VIEWER),
             rule("GET", "/api/v1/pgbouncers", VIEWER),
             rule("GET", "/api/v1/pgbouncers/{name}", VIEWER),
+            rule("GET", "/api/v1/applications", VIEWER),
+            rule("GET", "/api/v1/applications/{name}", VIEWER),
             rule("GET", "/api/v1/cluster", VIEWER),
             rule("GET", "/api/v1/audit", ADMIN),
             // The standalone service's simulator (io.poolwatch.simulator.SimulatorResource); absent in a host.

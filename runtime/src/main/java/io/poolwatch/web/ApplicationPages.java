@@ -1,0 +1,64 @@
+package io.poolwatch.web;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.poolwatch.web.ApplicationViews.ApplicationPage;
+import io.poolwatch.web.DashboardModel.Page;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * The dashboard's page of one application poolwatch watches but does not own: {@code GET /applications/{name}}, its
+ * figures on each database and its sessions by state; the {@code live} fragment is refreshed on the sampling interval.
+ */
+@jakarta.inject.Singleton
+@RootedPath("/applications")
+@Produces(MediaType.TEXT_HTML)
+public class ApplicationPages {
+
+    @CheckedTemplate
+    public static class Templates {
+        public static native TemplateInstance application(Page page, ApplicationPage app);
+
+        public static native TemplateInstance application$live(Page page, ApplicationPage app);
+    }
+
+    private final DashboardViews views;
+    private final ApplicationViews applications;
+
+    ApplicationPages(DashboardViews views, ApplicationViews applications) {
+        this.views = views;
+        this.applications = applications;
+    }
+
+    @GET
+    @Path("{name}")
+    public Response application(@PathParam("name") String name, @QueryParam("fragment") String fragment) {
+        var app = applications.page(name);
+        if (app.isEmpty()) {
+            String shown = name.length() > 100 ? name.substring(0, 100) + "..." : name;
+            return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
+                    .entity(DashboardResource.Templates.notFound(views.page("Not found", "", null), "application '" + shown + "'")).build();
+        }
+        Page page = views.page("Application " + name, "application", null);
+        if (fragment != null) {
+            if (!"live".equals(fragment)) {
+                return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
+                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + fragment + "'")).build();
+            }
+            return html(Templates.application$live(page, app.get()));
+        }
+        return html(Templates.application(page, app.get()));
+    }
+
+    private static Response html(TemplateInstance t) {
+        // Live figures: a cached copy would show a past state as the present one.
+        return Response.ok(t, MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").build();
+    }
+}
