@@ -111,7 +111,7 @@ public class ApplicationViews {
 
     private List<ApplicationCard> cards(ApplicationDefinition d) {
         List<ApplicationSnapshot> snapshots = sampler.latest(d.name());
-        double warning = warning();
+        double warning = alerting.rules().observedSettings(AlertRule.APPLICATION_SESSIONS, d.name()).threshold();
         int expected = d.expectedMax().isPresent() ? d.expectedMax().getAsInt() : 0;
         if (snapshots.isEmpty()) {
             return List.of(new ApplicationCard(d.name(), "", d.describe(), d.userLabel(), false, false, "not read yet", null, "unknown",
@@ -137,11 +137,8 @@ public class ApplicationViews {
         return d.map(DashboardFormat::span).orElse(null);
     }
 
-    /**
-     * Where the bars are marked as warning: the pool-utilization rule's threshold, so applications and pools read alike
-     * (the applications' own rule, with its per-application overrides, decides the alerts).
-     */
+    /** Where the bars are marked as warning: the application-sessions rule's global threshold (its alerts use each application's own). */
     private double warning() {
-        return alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold();
+        return alerting.rules().settings(AlertRule.APPLICATION_SESSIONS, Optional.empty()).threshold();
     }
 }

@@ -70,14 +70,22 @@ public class DashboardResource {
 
     @CheckedTemplate
     public static class Templates {
-        public static native TemplateInstance index(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
-                double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice,
-                Faults faults);
+        public static native TemplateInstance index(Page page, AlertBanner banner, List<WorkloadGroup> groups, List<String> idlePools,
+                int poolCount, double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers,
+                List<SizingAdvice> advice, Faults faults, boolean observedFirst, ApplicationViews.ApplicationOverview apps,
+                boolean showApplications, List<PgBouncerViews.PgBouncerCard> pgbouncers, List<BlockingViews.BlockingCard> blocking,
+                boolean blockingEnabled);
 
         public static native TemplateInstance index$alerts(Page page, AlertBanner banner);
 
-        public static native TemplateInstance index$pools(Page page, List<WorkloadGroup> groups, int poolCount, double utilizationWarning,
-                String history);
+        public static native TemplateInstance index$pools(Page page, List<WorkloadGroup> groups, List<String> idlePools, int poolCount,
+                double utilizationWarning, String history);
+
+        public static native TemplateInstance index$applications(Page page, ApplicationViews.ApplicationOverview apps);
+
+        public static native TemplateInstance index$pgbouncers(Page page, List<PgBouncerViews.PgBouncerCard> pgbouncers);
+
+        public static native TemplateInstance index$blocking(Page page, List<BlockingViews.BlockingCard> blocking, boolean blockingEnabled);
 
         public static native TemplateInstance index$checks(Page page, List<CheckRow> checks);
 
@@ -108,7 +116,15 @@ public class DashboardResource {
     private final ConsistencyChecks checks;
     private final Alerting alerting;
 
-    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting) {
+    private final ApplicationViews applications;
+    private final PgBouncerViews pgbouncers;
+    private final BlockingViews blocking;
+
+    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting,
+            ApplicationViews applications, PgBouncerViews pgbouncers, BlockingViews blocking) {
+        this.applications = applications;
+        this.pgbouncers = pgbouncers;
+        this.blocking = blocking;
         this.views = views;
         this.registry = registry;
         this.sampler = sampler;
@@ -125,8 +141,14 @@ public class DashboardResource {
         if (fragment != null) {
             return switch (fragment) {
                 case "alerts" -> html(Templates.index$alerts(page, views.banner()));
-                case "pools" -> html(Templates.index$pools(page, views.groups(page.now()), registry.pools().size(), warning(),
-                        Durations.format(DashboardViews.SPARKLINE_WINDOW)));
+                case "pools" -> {
+                    DashboardViews.ShownPools shown = views.shownPools(page.now());
+                    yield html(Templates.index$pools(page, shown.groups(), shown.idle(), registry.pools().size(), warning(),
+                            Durations.format(DashboardViews.SPARKLINE_WINDOW)));
+                }
+                case "applications" -> html(Templates.index$applications(page, applications.overview()));
+                case "pgbouncers" -> html(Templates.index$pgbouncers(page, pgbouncers.cards()));
+                case "blocking" -> html(Templates.index$blocking(page, blocking.cards(), blocking.enabled()));
                 case "checks" -> html(Templates.index$checks(page, views.checkRows(false)));
                 case "servers" -> {
                     ServerResource.ServerView server = views.serverView();
@@ -142,8 +164,12 @@ public class DashboardResource {
 
     private TemplateInstance overview(Page page, FaultForm form) {
         DashboardModel.Overview o = views.overview();
-        return Templates.index(page, o.alerts(), o.groups(), o.poolCount(), o.utilizationWarning(), o.history(), o.checks(), o.servers(),
-                o.advice(), views.faults(form));
+        DashboardViews.ShownPools shown = views.shownPools(page.now());
+        ApplicationViews.ApplicationOverview apps = applications.overview();
+        boolean showApplications = apps.defined() > 0 || !apps.suggestions().isEmpty();
+        return Templates.index(page, o.alerts(), shown.groups(), shown.idle(), o.poolCount(), o.utilizationWarning(), o.history(), o.checks(),
+                o.servers(), o.advice(), views.faults(form), !page.embedded(), apps, showApplications, pgbouncers.cards(), blocking.cards(),
+                blocking.enabled());
     }
 
     @GET

@@ -246,6 +246,46 @@ public class DashboardViews {
         return new AlertBanner(active, firing, pending, silenced, alerting.lastEvaluation().orElse(null));
     }
 
+    /**
+     * The overview's pools: every pool on the embedded database; pointed at a real one, only the pools something has
+     * borrowed a connection from (or that are not UP), the others named in one line.
+     *
+     * @param groups the pools shown as cards, by workload
+     * @param idle the pools left out: nothing has borrowed from them since start
+     */
+    public record ShownPools(List<WorkloadGroup> groups, List<String> idle) {
+    }
+
+    /** The overview's pools: see {@link ShownPools}. */
+    public ShownPools shownPools(Instant now) {
+        List<WorkloadGroup> all = groups(now);
+        if (registry.embedded()) {
+            return new ShownPools(all, List.of());
+        }
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (WorkloadPool p : registry.pools()) {
+            if (p.recorder().counters().attempts() > 0) {
+                used.add(p.name());
+            }
+        }
+        List<WorkloadGroup> shown = new ArrayList<>();
+        List<String> idle = new ArrayList<>();
+        for (WorkloadGroup g : all) {
+            List<PoolCard> cards = new ArrayList<>();
+            for (PoolCard c : g.pools()) {
+                if (used.contains(c.name()) || !c.health().equals("up")) {
+                    cards.add(c);
+                } else {
+                    idle.add(c.name());
+                }
+            }
+            if (!cards.isEmpty()) {
+                shown.add(new WorkloadGroup(g.workload(), cards, g.configuredReplicas()));
+            }
+        }
+        return new ShownPools(shown, idle);
+    }
+
     public List<WorkloadGroup> groups(Instant now) {
         Map<String, PoolHealth.PoolState> healthOf = new LinkedHashMap<>();
         health.pools().forEach(h -> healthOf.put(h.pool(), h));
