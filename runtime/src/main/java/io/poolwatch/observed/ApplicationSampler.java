@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.sampling.Trends;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -64,10 +65,14 @@ public class ApplicationSampler {
     private final Map<String, DatabaseRead> lastRead = new ConcurrentHashMap<>();
     private volatile Sample latest = new Sample(Map.of(), List.of(), List.of());
 
+    /** Where each sample's figures go for the 24-hour trends; null where nothing keeps them (tests, benchmarks). */
+    private volatile Trends trends;
+
     @Inject
-    ApplicationSampler(PoolRegistry registry, PoolwatchConfig config) {
+    ApplicationSampler(PoolRegistry registry, PoolwatchConfig config, Trends trends) {
         this(registry::monitorTargets, () -> registry.configuration().monitoring().enabled(),
                 ApplicationDefinitions.parse(config.applications()).definitions(), ApplicationSessionReader.DEFAULT_LIMIT);
+        this.trends = trends;
     }
 
     /**
@@ -130,6 +135,29 @@ public class ApplicationSampler {
         Map<String, List<ApplicationSnapshot>> frozen = new LinkedHashMap<>();
         byApplication.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
         latest = new Sample(java.util.Collections.unmodifiableMap(frozen), ApplicationTally.largestFirst(unmatched), List.copyOf(databases));
+        if (trends != null) {
+            frozen.forEach((application, snapshots) -> trend(trends, application, snapshots));
+        }
+    }
+
+    /**
+     * One application's figures for the trends, over every database it was read on: sessions and sessions idle in a
+     * transaction summed, utilization and the longest transaction the highest. Nothing when no database could be read.
+     */
+    static void trend(Trends trends, String application, List<ApplicationSnapshot> snapshots) {
+        List<ApplicationSnapshot> read = snapshots.stream().filter(ApplicationSnapshot::available).toList();
+        if (read.isEmpty()) {
+            return;
+        }
+        Instant at = read.get(0).takenAt();
+        trends.record(Trends.APPLICATION, application, "sessions", at, read.stream().mapToInt(ApplicationSnapshot::sessions).sum());
+        trends.record(Trends.APPLICATION, application, "utilization", at,
+                read.stream().map(ApplicationSnapshot::utilization).filter(java.util.OptionalDouble::isPresent)
+                        .mapToDouble(java.util.OptionalDouble::getAsDouble).max().orElse(Double.NaN));
+        trends.record(Trends.APPLICATION, application, "idle_in_transaction", at,
+                read.stream().mapToInt(ApplicationSnapshot::idleInTransaction).sum());
+        trends.record(Trends.APPLICATION, application, "longest_transaction", at, read.stream().map(ApplicationSnapshot::longestTransaction)
+                .flatMap(Optional::stream).mapToDouble(d -> d.toMillis() / 1000.0).max().orElse(0));
     }
 
     private static void logChange(DatabaseRead previous, DatabaseRead now) {
