@@ -60,11 +60,21 @@ class DashboardRenderTest {
     static final Instant NOW = Instant.parse("2026-11-22T14:00:00Z");
     static final String HOSTILE = "<script>alert('x')</script><img src=x onerror=alert(1)>\"'&";
 
+    /**
+     * The overview as the embedded demo shows it: poolwatch's own pools first, no application defined, no PgBouncer, no
+     * blocking read yet.
+     */
+    static io.quarkus.qute.TemplateInstance overview(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
+            double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice, DashboardModel.Faults faults) {
+        return DashboardResource.Templates.index(page, banner, groups, List.of(), poolCount, utilizationWarning, history, checks, servers, advice,
+                faults, false, new ApplicationViews.ApplicationOverview(List.of(), List.of(), 0, 0.8), false, List.of(), List.of(), true);
+    }
+
     // --- overview --------------------------------------------------------------------------------------------------
 
     @Test
     void theOverviewRendersWithNoPoolAndNothingRun() {
-        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
+        Document doc = render(overview(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
                 List.of(), faults(List.of(), null)).render());
         assertEquals(0, doc.select("article.card").size());
         assertTrue(doc.select("#pools .empty").text().contains("No pool is configured"), doc.select("#pools").outerHtml());
@@ -81,7 +91,7 @@ class DashboardRenderTest {
                         List.of(new ReplicaRow(1, "postgresql://replica:5432/app", 2))),
                 new WorkloadGroup("jobs", List.of(card("jobs", 0.9, false)), List.of()),
                 new WorkloadGroup("financial", List.of(card("financial", 1.0, false)), List.of()));
-        Document doc = render(DashboardResource.Templates.index(page(), banner(alerts()), groups, 4, 0.8, "1h", checks(false), servers(),
+        Document doc = render(overview(page(), banner(alerts()), groups, 4, 0.8, "1h", checks(false), servers(),
                 List.of(new SizingAdvice("jobs", "undersized", "at its max-size of 10 in 12% of samples")), faults(List.of(), null)).render());
         assertEquals(List.of("main", "main-replica-1", "jobs", "financial"), doc.select("article.card").eachAttr("data-pool"));
         Element main = doc.selectFirst("section.workload:has(#pool-main)");
@@ -114,7 +124,7 @@ class DashboardRenderTest {
         List<WorkloadGroup> groups = IntStream.range(0, 50)
                 .mapToObj(i -> new WorkloadGroup("w" + i, List.of(card("w" + i, i % 3 == 0 ? Double.NaN : i / 50.0, i % 2 == 0)), List.of()))
                 .toList();
-        String html = DashboardResource.Templates.index(page(), banner(alerts()), groups, 50, 0.8, "1h", checks(true), servers(), List.of(),
+        String html = overview(page(), banner(alerts()), groups, 50, 0.8, "1h", checks(true), servers(), List.of(),
                 faults(List.of(), null)).render();
         Document doc = render(html);
         assertEquals(50, doc.select("article.card").size());
@@ -130,7 +140,7 @@ class DashboardRenderTest {
         Map<String, String> fragments = Map.of(
                 "alerts", DashboardResource.Templates.index$alerts(page, banner(alerts())).render(),
                 "pools", DashboardResource.Templates.index$pools(page, List.of(new WorkloadGroup("main", List.of(card("main", 0.5, false)),
-                        List.of())), 1, 0.8, "1h").render(),
+                        List.of())), List.of(), 1, 0.8, "1h").render(),
                 "checks", DashboardResource.Templates.index$checks(page, checks(false)).render(),
                 "servers", DashboardResource.Templates.index$servers(page, servers(), List.of()).render(),
                 "faults", DashboardResource.Templates.index$faults(page, faults(faultRows(), null)).render());
@@ -148,7 +158,7 @@ class DashboardRenderTest {
 
     @Test
     void theFaultPhasesListStateInWordsAndTheFormOffersEveryKindAndPool() {
-        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
+        Document doc = render(overview(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
                 List.of(), faults(faultRows(), null)).render());
         Element form = doc.selectFirst("form[action=/actions/faults]");
         assertEquals(List.of("leak", "slow", "saturate", "inconsistency"), form.select("#fault-kind option").eachAttr("value"));
@@ -167,7 +177,7 @@ class DashboardRenderTest {
 
     @Test
     void aRefusedFaultFormKeepsWhatWasTypedSaysWhyAndDoesNotReload() {
-        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
+        Document doc = render(overview(page(), banner(List.of()), List.of(), 0, 0.8, "1h", List.of(), List.of(),
                 List.of(), faults(List.of(), "duration=" + HOSTILE + ": not a duration")).render());
         Element error = doc.selectFirst("#fault-error");
         assertTrue(error.text().contains("Not started: duration=" + HOSTILE), error.text());
@@ -399,7 +409,7 @@ class DashboardRenderTest {
     void aReplicaCardShowsItsRoutingAndItsLagAgainstTheThreshold() {
         List<WorkloadGroup> groups = List.of(new WorkloadGroup("main", List.of(card("main", 0.4, false), card("main-replica-1", 0.1, false, "main",
                 "replica")), List.of()));
-        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
+        Document doc = render(overview(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
                 List.of(), faults(List.of(), null)).render());
         Element replica = doc.selectFirst("#pool-main-replica-1 .replica-state");
         assertTrue(replica.text().contains("not routed (lagging)"), replica.text());
@@ -420,7 +430,7 @@ class DashboardRenderTest {
     void poolCardsShowTlsAsTextAndTheWarning() {
         List<WorkloadGroup> groups = List.of(new WorkloadGroup("main", List.of(card("main", 0.4, false)), List.of()),
                 new WorkloadGroup("jobs", List.of(card("jobs", 0.1, true)), List.of()));
-        Document doc = render(DashboardResource.Templates.index(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
+        Document doc = render(overview(page(), banner(List.of()), groups, 2, 0.8, "1h", List.of(), List.of(),
                 List.of(), faults(List.of(), null)).render());
         Element mainBadge = doc.selectFirst("#pool-main .tag.tls-on");
         assertEquals("TLS", mainBadge.text());
