@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.pool.MaskedSql;
 
 /**
  * Reads who blocks whom on one database over one connection (poolwatch's monitoring connection), with a bounded

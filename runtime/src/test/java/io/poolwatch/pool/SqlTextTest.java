@@ -33,4 +33,13 @@ class SqlTextTest {
         assertEquals(SqlText.MAX_LENGTH + 1, normalized.length());
         assertTrue(normalized.endsWith("…"));
     }
+
+    @Test
+    void aLongStringLiteralIsMaskedWithoutOverflowingTheStack() {
+        // Regular expressions with an alternation in a repeated group recursed once per character here: 200 KB overflowed.
+        String literal = "'" + "a''b".repeat(50_000) + "'";
+        // Past the first 16 KiB nothing is read: the literal still open there hides the rest.
+        assertEquals("INSERT INTO t VALUES (?…", SqlText.normalize("INSERT INTO t VALUES (" + literal + ")"));
+        assertEquals("SELECT ?…", SqlText.normalize("SELECT $x$" + "secret $ ".repeat(30_000)), "an unterminated dollar quote hides the rest");
+    }
 }

@@ -1,15 +1,15 @@
-package io.poolwatch.observed;
+package io.poolwatch.pool;
 
 import io.poolwatch.config.DatabaseKind;
 
 /**
- * A statement another application runs, as poolwatch shows it: every literal (quoted string, dollar-quoted string,
+ * A statement as poolwatch keeps and shows it (another application's, or a slow statement of its own pools): every literal (quoted string, dollar-quoted string,
  * number) replaced by {@code ?}, comments dropped, whitespace collapsed, cut to {@link #MAX_LENGTH} characters.
  * <p>
  * One left-to-right pass without regular expressions, so any text, an unterminated quote or megabytes of it, costs
- * time linear in the part read, and at most {@link #MAX_INPUT} characters are read. {@code pool.SqlText} is not reused:
- * its alternation inside a repeated group ({@code '(?:[^']|'')*'}) recurses once per character in
- * {@code java.util.regex} and overflows the stack on a long string, and its lazy dollar-quote pattern rescans an
+ * time linear in the part read, and at most {@link #MAX_INPUT} characters are read. Regular expressions are
+ * avoided on purpose: an alternation inside a repeated group ({@code '(?:[^']|'')*'}) recurses once per character in
+ * {@code java.util.regex} and overflows the stack on a long string, and a lazy dollar-quote pattern rescans an
  * unterminated one from every {@code $}. A quote left open (the statement was cut by the server's
  * {@code track_activity_query_size}) masks everything after it: more is hidden, never less.
  * <p>
@@ -31,6 +31,11 @@ public final class MaskedSql {
 
     /** {@code sql} with every literal masked, whitespace collapsed and its length bounded; empty for null. */
     public static String mask(String sql, DatabaseKind kind) {
+        return mask(sql, kind, MAX_LENGTH);
+    }
+
+    /** {@link #mask(String, DatabaseKind)} keeping at most {@code maxLength} characters (then an ellipsis). */
+    public static String mask(String sql, DatabaseKind kind, int maxLength) {
         if (sql == null || sql.isEmpty()) {
             return "";
         }
@@ -38,7 +43,7 @@ public final class MaskedSql {
         boolean cut = sql.length() > MAX_INPUT;
         String s = cut ? sql.substring(0, MAX_INPUT) : sql;
         int n = s.length();
-        Out out = new Out();
+        Out out = new Out(maxLength);
         int i = 0;
         while (i < n && !out.full()) {
             char c = s.charAt(i);
@@ -196,13 +201,18 @@ public final class MaskedSql {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 
-    /** The output, whitespace collapsed as it is written, bounded at {@link #MAX_LENGTH}. */
+    /** The output, whitespace collapsed as it is written, bounded at {@code max} characters. */
     private static final class Out {
         private final StringBuilder b = new StringBuilder(64);
+        private final int max;
         private boolean pendingSpace;
 
+        Out(int max) {
+            this.max = max;
+        }
+
         boolean full() {
-            return b.length() > MAX_LENGTH;
+            return b.length() > max;
         }
 
         void space() {
@@ -220,7 +230,7 @@ public final class MaskedSql {
 
         void append(String s, int from, int to) {
             flushSpace();
-            b.append(s, from, Math.min(to, from + MAX_LENGTH + 1 - Math.min(b.length(), MAX_LENGTH)));
+            b.append(s, from, Math.min(to, from + max + 1 - Math.min(b.length(), max)));
         }
 
         private void flushSpace() {
@@ -231,8 +241,8 @@ public final class MaskedSql {
         }
 
         String finish(boolean more) {
-            if (b.length() > MAX_LENGTH) {
-                return b.substring(0, MAX_LENGTH) + "…";
+            if (b.length() > max) {
+                return b.substring(0, max) + "…";
             }
             return more ? b + "…" : b.toString();
         }

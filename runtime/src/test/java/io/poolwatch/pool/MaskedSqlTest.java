@@ -1,4 +1,4 @@
-package io.poolwatch.observed;
+package io.poolwatch.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
