@@ -144,8 +144,18 @@ public class PgBouncerSampler {
         Instant now = clock.instant();
         String address = d.address().label();
         try {
-            long wait = Math.max(0, deadline - System.nanoTime());
-            PgBouncerConsole.Answers a = read.toCompletionStage().toCompletableFuture().get(wait, TimeUnit.NANOSECONDS);
+            PgBouncerConsole.Answers a;
+            if (read.isComplete()) {
+                // Already answered (while an earlier console was waited for): taken as it is. Converting it to a
+                // CompletableFuture completes that one later, on the event loop, so a zero wait on it would time out.
+                if (read.failed()) {
+                    throw new ExecutionException(read.cause());
+                }
+                a = read.result();
+            } else {
+                long wait = Math.max(0, deadline - System.nanoTime());
+                a = read.toCompletionStage().toCompletableFuture().get(wait, TimeUnit.NANOSECONDS);
+            }
             a.config().ifPresent(rows -> settings.put(d.name(), PgBouncerReading.config(rows)));
             a.version().ifPresent(rows -> versions.put(d.name(), PgBouncerReading.version(rows)));
             return PgBouncerReading.snapshot(d.name(), address, now, a.pools(), a.stats(), settings.getOrDefault(d.name(), Map.of()),
