@@ -142,7 +142,7 @@ public class DashboardResource {
             return switch (fragment) {
                 case "alerts" -> html(Templates.index$alerts(page, views.banner()));
                 case "pools" -> {
-                    DashboardViews.ShownPools shown = views.shownPools(page.now());
+                    DashboardViews.ShownPools shown = views.shownPools(views.groups(page.now()));
                     yield html(Templates.index$pools(page, shown.groups(), shown.idle(), registry.pools().size(), warning(),
                             Durations.format(DashboardViews.SPARKLINE_WINDOW)));
                 }
@@ -164,7 +164,7 @@ public class DashboardResource {
 
     private TemplateInstance overview(Page page, FaultForm form) {
         DashboardModel.Overview o = views.overview();
-        DashboardViews.ShownPools shown = views.shownPools(page.now());
+        DashboardViews.ShownPools shown = views.shownPools(o.groups());
         ApplicationViews.ApplicationOverview apps = applications.overview();
         boolean showApplications = apps.defined() > 0 || !apps.suggestions().isEmpty();
         return Templates.index(page, o.alerts(), shown.groups(), shown.idle(), o.poolCount(), o.utilizationWarning(), o.history(), o.checks(),

@@ -256,9 +256,8 @@ public class DashboardViews {
     public record ShownPools(List<WorkloadGroup> groups, List<String> idle) {
     }
 
-    /** The overview's pools: see {@link ShownPools}. */
-    public ShownPools shownPools(Instant now) {
-        List<WorkloadGroup> all = groups(now);
+    /** The overview's pools out of every pool's card ({@link #groups}): see {@link ShownPools}. */
+    public ShownPools shownPools(List<WorkloadGroup> all) {
         if (registry.embedded()) {
             return new ShownPools(all, List.of());
         }
