@@ -185,11 +185,7 @@ final class AlertEvaluator {
         if (!history.isEmpty() && total < history.peekLast()[1]) {
             history.clear(); // the server's statistics were reset
         }
-        history.addLast(new long[] { now.toEpochMilli(), total });
-        while (history.size() > 1 && history.peekFirst()[0] < now.minus(DEADLOCK_WINDOW).toEpochMilli()) {
-            history.removeFirst();
-        }
-        add(out, rules.settings(AlertRule.DEADLOCKS, Optional.empty()), about, total - history.peekFirst()[1], subject, link,
+        add(out, rules.settings(AlertRule.DEADLOCKS, Optional.empty()), about, increase(history, now, total, DEADLOCK_WINDOW), subject, link,
                 total + " deadlock(s) since the server's statistics were reset.");
     }
 
@@ -210,12 +206,7 @@ final class AlertEvaluator {
         }
         p.health().ifPresent(h -> unhealthy(out, rules.settings(AlertRule.UNHEALTHY_POOLS, workload), about, h, subject, link,
                 p.critical() ? Severity.CRITICAL : Severity.WARNING));
-        Deque<long[]> history = slowHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>());
-        history.addLast(new long[] { now.toEpochMilli(), p.slowStatements() });
-        while (history.size() > 1 && history.peekFirst()[0] < now.minus(SLOW_WINDOW).toEpochMilli()) {
-            history.removeFirst();
-        }
-        long slow = Math.max(0, p.slowStatements() - history.peekFirst()[1]);
+        long slow = increase(slowHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>()), now, p.slowStatements(), SLOW_WINDOW);
         add(out, rules.settings(AlertRule.SLOW_QUERIES, workload), about, slow, subject, link, null);
     }
 
@@ -280,6 +271,18 @@ final class AlertEvaluator {
             add(out, rules.settings(AlertRule.REPLICA_LAG, Optional.of(r.workload())), about, lag.seconds().get(), "replica " + r.pool(),
                     externalUrl + "/pools/" + r.pool(), detail);
         }
+    }
+
+    /**
+     * How much a cumulative count rose over {@code window}: {@code value} is added to {@code history} (time, count pairs),
+     * pairs older than the window dropped but the last of them, and the rise since the oldest kept counted (never below 0).
+     */
+    private static long increase(Deque<long[]> history, Instant now, long value, Duration window) {
+        history.addLast(new long[] { now.toEpochMilli(), value });
+        while (history.size() > 1 && history.peekFirst()[0] < now.minus(window).toEpochMilli()) {
+            history.removeFirst();
+        }
+        return Math.max(0, value - history.peekFirst()[1]);
     }
 
     private void add(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject, String link,
