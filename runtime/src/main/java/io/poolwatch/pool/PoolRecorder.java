@@ -59,6 +59,8 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     private final LatencyRecorder checkout = new LatencyRecorder();
     private final LatencyRecorder lease = new LatencyRecorder();
+    /** Time to open a physical connection, every one (they are few). */
+    private final DurationHistogram creation = new DurationHistogram();
     /** An acquisition is timed when (random & mask) == 0; the sampler widens the mask for busy pools. */
     private volatile int sampleMask;
 
@@ -66,7 +68,8 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     private final Deque<LeakRecord> returnedLeaks = new ArrayDeque<>();
     /** Read on every return; written only when a leak is reported or comes back. */
     private volatile boolean leaksOut;
-    private final ThreadLocal<Boolean> creating = new ThreadLocal<>();
+    /** The System.nanoTime() at which this thread began opening a connection, while it does. */
+    private final ThreadLocal<Long> creating = new ThreadLocal<>();
     private volatile String lastCreationError;
     private volatile Instant lastCreationErrorAt;
 
@@ -152,11 +155,15 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     @Override
     public void beforeConnectionCreation() {
-        creating.set(Boolean.TRUE);
+        creating.set(System.nanoTime());
     }
 
     @Override
     public void onConnectionCreation(Connection connection) {
+        Long began = creating.get();
+        if (began != null) {
+            creation.record(System.nanoTime() - began);
+        }
         creating.remove();
         created.increment();
         if (connection instanceof ConnectionStats stats) {
@@ -333,14 +340,37 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         return peakOpen.get();
     }
 
-    /** Checkout times recorded since the previous call; for the sampler, which alone takes intervals. */
-    public Distribution takeCheckoutInterval() {
-        return checkout.takeInterval();
+    /**
+     * Checkout times recorded since the previous call; for the sampler, which alone takes intervals.
+     *
+     * @param acquisitions the connections handed out in the interval, timed or not: the exported histogram counts them all
+     */
+    public Distribution takeCheckoutInterval(long acquisitions) {
+        return checkout.takeInterval(acquisitions);
     }
 
-    /** Lease times recorded since the previous call; for the sampler, which alone takes intervals. */
-    public Distribution takeLeaseInterval() {
-        return lease.takeInterval();
+    /**
+     * Lease times recorded since the previous call; for the sampler, which alone takes intervals.
+     *
+     * @param returns the connections returned in the interval, timed or not
+     */
+    public Distribution takeLeaseInterval(long returns) {
+        return lease.takeInterval(returns);
+    }
+
+    /** Checkout times since the pool was created, for export; complete as of the last sample. */
+    public DurationHistogram checkoutHistogram() {
+        return checkout.exported();
+    }
+
+    /** Lease times since the pool was created, for export; complete as of the last sample. */
+    public DurationHistogram leaseHistogram() {
+        return lease.exported();
+    }
+
+    /** Times to open a physical connection since the pool was created (successful ones), for export. */
+    public DurationHistogram creationHistogram() {
+        return creation;
     }
 
     /** Checkout times since the last reset. */

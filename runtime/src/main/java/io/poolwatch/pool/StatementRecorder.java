@@ -33,6 +33,8 @@ public final class StatementRecorder implements QueryExecutionListener {
 
     private final LongAdder statements = new LongAdder();
     private final LongAdder totalNanos = new LongAdder();
+    /** Every statement's time, for export as a histogram. */
+    private final DurationHistogram durations = new DurationHistogram();
     private final LongAdder slow = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private volatile long lastCompletedNanos;
@@ -68,6 +70,7 @@ public final class StatementRecorder implements QueryExecutionListener {
         long elapsed = System.nanoTime() - started.get()[0];
         statements.increment();
         totalNanos.add(elapsed);
+        durations.record(elapsed);
         if (execInfo.isSuccess()) {
             completed.increment();
             lastCompletedNanos = started.get()[0] + elapsed;
@@ -100,6 +103,11 @@ public final class StatementRecorder implements QueryExecutionListener {
             return SqlText.normalize(queries.get(0).getQuery());
         }
         return SqlText.normalize(queries.get(0).getQuery()) + " (batch of " + queries.size() + ")";
+    }
+
+    /** Statement times since the pool was created, for export. */
+    public DurationHistogram durations() {
+        return durations;
     }
 
     /** Statements run since the pool was created. */

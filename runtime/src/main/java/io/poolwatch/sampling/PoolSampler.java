@@ -109,8 +109,8 @@ public class PoolSampler {
         long active = r.leased();
         long open = r.open();
         int max = pool.settings().maxSize();
-        Distribution checkout = r.takeCheckoutInterval();
-        Distribution lease = r.takeLeaseInterval();
+        Distribution checkout = r.takeCheckoutInterval(delta.acquired());
+        Distribution lease = r.takeLeaseInterval(delta.returned());
 
         StatementRecorder st = pool.statements();
         long statements = st.statements();

@@ -1,0 +1,148 @@
+package io.poolwatch.pool;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.HistogramIterationValue;
+
+/**
+ * A cumulative histogram of durations with fixed bucket bounds chosen for connection pools, from 100 µs to 30 s, for
+ * export as a Prometheus histogram (and OpenTelemetry's explicit-bucket histogram): per-bucket counts add up across
+ * pods, so {@code histogram_quantile} over {@code sum by (le)} gives a fleet's percentiles, which per-pod quantile gauges
+ * cannot. It is never reset (counters stay monotonic); {@link PoolRecorder#resetDistributions()} leaves it alone.
+ * <p>
+ * Two ways in: {@link #record(long)} counts one duration on the caller's thread (statements, which are all timed, and
+ * connection creation, which is rare); {@link #fold} adds a sampling interval's HdrHistogram on the sampler thread,
+ * scaled to the exact number of events in the interval (checkouts and leases, of which a busy pool times only a sample),
+ * so the hot path pays nothing for it and {@code _count} stays the exact count of events, as of the last sample.
+ */
+public final class DurationHistogram {
+
+    /** Upper bounds in seconds, ascending; a last bucket (+Inf) takes everything above. */
+    public static final double[] BOUNDS_SECONDS = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+            2.5, 5, 10, 30 };
+    private static final long[] BOUNDS_NANOS = Arrays.stream(BOUNDS_SECONDS).mapToLong(s -> Math.round(s * 1e9)).toArray();
+
+    /** Counts per bucket (not cumulative): BOUNDS_SECONDS.length + 1 entries, the last for +Inf. */
+    private final LongAdder[] buckets = new LongAdder[BOUNDS_SECONDS.length + 1];
+    private final DoubleAdder sumSeconds = new DoubleAdder();
+
+    public DurationHistogram() {
+        for (int i = 0; i < buckets.length; i++) {
+            buckets[i] = new LongAdder();
+        }
+    }
+
+    /**
+     * A consistent reading: {@code count} equals the last cumulative count.
+     *
+     * @param boundsSeconds the upper bounds, as {@link #BOUNDS_SECONDS} (without +Inf)
+     * @param cumulativeCounts for each bound, the events at or under it; one more entry at the end for +Inf (= count)
+     * @param count all events
+     * @param sumSeconds the events' total duration
+     */
+    public record Snapshot(double[] boundsSeconds, long[] cumulativeCounts, long count, double sumSeconds) {
+
+        /** Per-bucket counts (not cumulative), +Inf last, as OpenTelemetry's explicit-bucket histogram carries them. */
+        public long[] bucketCounts() {
+            long[] out = new long[cumulativeCounts.length];
+            long prior = 0;
+            for (int i = 0; i < out.length; i++) {
+                out[i] = cumulativeCounts[i] - prior;
+                prior = cumulativeCounts[i];
+            }
+            return out;
+        }
+    }
+
+    /** Counts one duration; safe from any thread, and allocation-free. */
+    public void record(long nanos) {
+        buckets[bucketOf(nanos)].increment();
+        sumSeconds.add(Math.max(0, nanos) / 1e9);
+    }
+
+    /**
+     * Adds one sampling interval. The interval's recorded values (microseconds, as {@link LatencyRecorder} keeps them)
+     * are scaled so that their total is {@code exactEvents}: a busy pool that timed one checkout in 64 still adds every
+     * checkout, spread over the buckets as the timed ones were (largest remainders round, so the total is exact). Sampler
+     * thread only.
+     *
+     * @param interval the interval's values in microseconds
+     * @param exactEvents how many events the interval really had (0 or less: the interval is added as it is)
+     */
+    void fold(AbstractHistogram interval, long exactEvents) {
+        long timed = interval.getTotalCount();
+        if (timed == 0) {
+            return;
+        }
+        long[] counts = new long[buckets.length];
+        double sumMicros = 0;
+        for (HistogramIterationValue v : interval.recordedValues()) {
+            long micros = interval.medianEquivalentValue(v.getValueIteratedTo());
+            counts[bucketOf(micros * 1000)] += v.getCountAtValueIteratedTo();
+            sumMicros += (double) micros * v.getCountAtValueIteratedTo();
+        }
+        long total = exactEvents > 0 ? exactEvents : timed;
+        long[] scaled = scale(counts, timed, total);
+        for (int i = 0; i < scaled.length; i++) {
+            if (scaled[i] != 0) {
+                buckets[i].add(scaled[i]);
+            }
+        }
+        sumSeconds.add(sumMicros / 1e6 * ((double) total / timed));
+    }
+
+    /** Per-bucket counts scaled from {@code timed} to {@code total} events, rounded by largest remainder (sum = total). */
+    static long[] scale(long[] counts, long timed, long total) {
+        long[] out = new long[counts.length];
+        if (total == timed) {
+            System.arraycopy(counts, 0, out, 0, counts.length);
+            return out;
+        }
+        double[] remainder = new double[counts.length];
+        long assigned = 0;
+        for (int i = 0; i < counts.length; i++) {
+            double exact = (double) counts[i] * total / timed;
+            out[i] = (long) Math.floor(exact);
+            remainder[i] = exact - out[i];
+            assigned += out[i];
+        }
+        for (long left = total - assigned; left > 0; left--) {
+            int best = 0;
+            for (int i = 1; i < remainder.length; i++) {
+                if (remainder[i] > remainder[best]) {
+                    best = i;
+                }
+            }
+            if (remainder[best] < 0) {
+                break;
+            }
+            out[best]++;
+            remainder[best] = -1;
+        }
+        return out;
+    }
+
+    /** The counts so far. Buckets are read once each, so the cumulative counts and the count agree with each other. */
+    public Snapshot snapshot() {
+        long[] cumulative = new long[buckets.length];
+        long running = 0;
+        for (int i = 0; i < buckets.length; i++) {
+            running += buckets[i].sum();
+            cumulative[i] = running;
+        }
+        return new Snapshot(BOUNDS_SECONDS.clone(), cumulative, running, sumSeconds.sum());
+    }
+
+    /** The bucket a duration falls in: the first bound it does not exceed, else +Inf. */
+    static int bucketOf(long nanos) {
+        for (int i = 0; i < BOUNDS_NANOS.length; i++) {
+            if (nanos <= BOUNDS_NANOS[i]) {
+                return i;
+            }
+        }
+        return BOUNDS_NANOS.length;
+    }
+}

@@ -1,0 +1,72 @@
+package io.poolwatch.pool;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class DurationHistogramTest {
+
+    @Test
+    void aDurationFallsInTheFirstBucketItDoesNotExceedAndTheLastTakesTheRest() {
+        DurationHistogram h = new DurationHistogram();
+        h.record(50_000); // 50 µs: first bucket (100 µs)
+        h.record(100_000); // exactly 100 µs: still the first (le is inclusive)
+        h.record(100_001); // just over: the second (250 µs)
+        h.record(2_000_000_000L); // 2 s: the 2.5 s bucket
+        h.record(60_000_000_000L); // 60 s: +Inf
+        DurationHistogram.Snapshot s = h.snapshot();
+        assertEquals(5, s.count());
+        assertEquals(DurationHistogram.BOUNDS_SECONDS.length + 1, s.cumulativeCounts().length);
+        assertEquals(2, s.cumulativeCounts()[0]);
+        assertEquals(3, s.cumulativeCounts()[1]);
+        int twoAndAHalf = Arrays.binarySearch(DurationHistogram.BOUNDS_SECONDS, 2.5);
+        assertEquals(3, s.cumulativeCounts()[twoAndAHalf - 1]);
+        assertEquals(4, s.cumulativeCounts()[twoAndAHalf]);
+        assertEquals(4, s.cumulativeCounts()[DurationHistogram.BOUNDS_SECONDS.length - 1]);
+        assertEquals(5, s.cumulativeCounts()[DurationHistogram.BOUNDS_SECONDS.length]);
+        assertEquals(62.000250001, s.sumSeconds(), 1e-9);
+        long[] perBucket = s.bucketCounts();
+        assertEquals(5, Arrays.stream(perBucket).sum());
+        assertEquals(1, perBucket[DurationHistogram.BOUNDS_SECONDS.length]);
+    }
+
+    @Test
+    void aSampledIntervalIsScaledToTheExactNumberOfEventsKeepingItsShape() {
+        Histogram interval = new Histogram(1, 3_600_000_000L, 2);
+        interval.recordValueWithCount(80, 3); // 80 µs: first bucket
+        interval.recordValueWithCount(4_000, 1); // 4 ms: the 5 ms bucket
+        DurationHistogram h = new DurationHistogram();
+        h.fold(interval, 64 * 4); // one in 64 timed
+        DurationHistogram.Snapshot s = h.snapshot();
+        assertEquals(256, s.count());
+        assertEquals(192, s.cumulativeCounts()[0]);
+        assertEquals(256, s.cumulativeCounts()[s.cumulativeCounts().length - 1]);
+        // 3 x 80 µs + 4 ms, times 64, within HdrHistogram's 1 % precision.
+        assertEquals((3 * 80e-6 + 4e-3) * 64, s.sumSeconds(), 0.01 * (3 * 80e-6 + 4e-3) * 64);
+    }
+
+    @Test
+    void anIntervalWithNothingTimedAddsNothingAndAnUnknownExactCountKeepsTheTimedOnes() {
+        DurationHistogram h = new DurationHistogram();
+        h.fold(new Histogram(1, 3_600_000_000L, 2), 100);
+        assertEquals(0, h.snapshot().count());
+        Histogram interval = new Histogram(1, 3_600_000_000L, 2);
+        interval.recordValueWithCount(500, 7);
+        h.fold(interval, 0);
+        assertEquals(7, h.snapshot().count());
+    }
+
+    @Test
+    void scalingRoundsByLargestRemainderSoTheTotalIsExact() {
+        // Equal remainders: the first bucket takes the odd one.
+        assertArrayEquals(new long[] { 4, 3, 3 }, DurationHistogram.scale(new long[] { 1, 1, 1 }, 3, 10));
+        long[] scaled = DurationHistogram.scale(new long[] { 5, 0, 2, 9, 1 }, 17, 1_000_003);
+        assertEquals(1_000_003, Arrays.stream(scaled).sum());
+        assertEquals(0, scaled[1]);
+        assertArrayEquals(new long[] { 2, 0, 5 }, DurationHistogram.scale(new long[] { 2, 0, 5 }, 7, 7));
+    }
+}
