@@ -134,4 +134,23 @@ public final class MetricNames {
     public static final String BLOCKED_SESSIONS = "poolwatch.blocking.sessions.blocked";
     public static final String BLOCKED_LONGEST = "poolwatch.blocking.longest.wait.seconds";
     public static final String DEADLOCKS = "poolwatch.deadlocks";
+
+    // pool histograms (Prometheus histograms with DurationHistogram's buckets; Prometheus names, since Micrometer does not render them)
+    public static final String CHECKOUT_DURATION = "poolwatch_pool_checkout_duration_seconds";
+    public static final String LEASE_DURATION = "poolwatch_pool_lease_duration_seconds";
+    public static final String STATEMENT_DURATION = "poolwatch_pool_statement_duration_seconds";
+    public static final String CONNECTION_CREATE_DURATION = "poolwatch_pool_connection_create_duration_seconds";
+
+    // OpenTelemetry semantic conventions for database client connection pools (db.client.connection.*)
+    public static final String OTEL_POOL_NAME = "db.client.connection.pool.name";
+    public static final String OTEL_STATE = "db.client.connection.state";
+    public static final String OTEL_COUNT = "db.client.connection.count";
+    public static final String OTEL_MAX = "db.client.connection.max";
+    public static final String OTEL_IDLE_MAX = "db.client.connection.idle.max";
+    public static final String OTEL_IDLE_MIN = "db.client.connection.idle.min";
+    public static final String OTEL_PENDING_REQUESTS = "db.client.connection.pending_requests";
+    public static final String OTEL_TIMEOUTS = "db.client.connection.timeouts";
+    public static final String OTEL_CREATE_TIME = "db.client.connection.create_time";
+    public static final String OTEL_WAIT_TIME = "db.client.connection.wait_time";
+    public static final String OTEL_USE_TIME = "db.client.connection.use_time";
 }
