@@ -258,6 +258,11 @@ public class NotificationOutbox implements NotificationSink {
         if (w == null || o == null) {
             throw new IllegalStateException("notifications are not being sent (alerting is off)");
         }
+        post(r, o, w, clock, owner, status, alerts, body);
+    }
+
+    /** Stores a post for each Alertmanager of {@code r} in {@code o}, each superseding the older ones, and wakes {@code w}. */
+    static void post(Receiver r, Outbox o, DeliveryWorker w, Clock clock, String owner, String status, int alerts, String body) {
         for (Receiver target : r.targets()) {
             java.time.Instant now = clock.instant();
             int superseded = o.addSuperseding(Notification.create(target.name(), owner, status, alerts, body, now), now);
