@@ -117,6 +117,7 @@ public final class AlertmanagerServer implements AutoCloseable {
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
+    private int starts;
 
     private AlertmanagerServer(Builder b) throws IOException {
         this.settings = b;
@@ -150,6 +151,11 @@ public final class AlertmanagerServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** How many times it was started: a watcher can tell a restarted Alertmanager (which holds no alerts) from the one before. */
+    public synchronized int starts() {
+        return starts;
+    }
+
     private Path storage() {
         return dir.resolve("data");
     }
@@ -167,6 +173,7 @@ public final class AlertmanagerServer implements AutoCloseable {
                 "--cluster.listen-address=",
                 "--log.level=debug");
         Path out = dir.resolve("alertmanager.log");
+        starts++;
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!ready()) {
