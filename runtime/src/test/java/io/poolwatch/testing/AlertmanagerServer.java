@@ -116,8 +116,15 @@ public final class AlertmanagerServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private Process process;
+    private volatile Process process;
     private int starts;
+    /** Stops the process should the JVM exit without close() (a test run cut short): no Alertmanager outlives the tests. */
+    private final Thread orphanGuard = new Thread(() -> {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }, "alertmanager-test-stop");
 
     private AlertmanagerServer(Builder b) throws IOException {
         this.settings = b;
@@ -125,6 +132,7 @@ public final class AlertmanagerServer implements AutoCloseable {
         this.dir = Files.createTempDirectory("alertmanager-test-");
         Files.createDirectories(storage());
         write();
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
     }
 
     /** A builder with the defaults: a free port, group_wait 100ms, group_interval 500ms, repeat_interval 1h. */
@@ -238,6 +246,11 @@ public final class AlertmanagerServer implements AutoCloseable {
             delete(dir);
         } catch (IOException e) {
             // A temporary directory left behind is no failure of the test.
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(orphanGuard);
+        } catch (IllegalStateException e) {
+            // The JVM is exiting: the hook runs anyway, and finds nothing to stop.
         }
     }
 
