@@ -48,6 +48,10 @@ import io.quarkus.runtime.StartupEvent;
  * state machine moves each alert through pending, firing and resolved; silences are applied; the dispatcher groups
  * what is due into notifications for each receiver, which go to the outbox.
  * <p>
+ * <b>Alertmanager receivers.</b> Their posts are decided by an {@link AlertmanagerDispatcher} per owner, at every
+ * evaluation and group timer: every firing alert, whether silenced here or not, re-sent every resend-interval; nothing
+ * of theirs is saved, so the first evaluation after a start or a takeover posts every alert of the owner at once.
+ * <p>
  * <b>Group timers.</b> A group's {@code group-wait} and {@code group-interval} are honoured even when shorter than the
  * evaluation interval: after each evaluation one timer (at most one at a time) is set for the earliest group whose timer
  * runs out before the next evaluation, and the groups are looked at then with the alerts as last evaluated.
@@ -92,6 +96,8 @@ public class Alerting {
     private final Duration interval;
     /** One dispatcher per owner (the instance label of the alerts it notifies): this process's own, and the cluster's. */
     private final Map<String, NotificationDispatcher> dispatchers = new LinkedHashMap<>();
+    /** The same for the Alertmanager receivers. */
+    private final Map<String, AlertmanagerDispatcher> alertmanagers = new LinkedHashMap<>();
     /** The cluster's owner name when replicas coordinate, else null (this process owns every alert). */
     private final String clusterOwner;
     private volatile AlertStateStore store;
@@ -187,20 +193,23 @@ public class Alerting {
 
     void onStart(@Observes StartupEvent event) {
         List<NotificationDispatcher.Route> routes = sink().map(NotificationSink::routes).orElse(List.of());
+        List<AlertmanagerDispatcher.Route> posts = sink().map(NotificationSink::alertmanagerRoutes).orElse(List.of());
         dispatchers.put(instance, new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
                 config.repeatInterval()));
+        alertmanagers.put(instance, new AlertmanagerDispatcher(posts, interval, externalUrl));
         if (clusterOwner != null) {
             dispatchers.put(clusterOwner, new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
                     config.repeatInterval()));
+            alertmanagers.put(clusterOwner, new AlertmanagerDispatcher(posts, interval, externalUrl));
         }
         if (!config.enabled()) {
             LOG.info("alerting is off (poolwatch.alerting.enabled=false)");
             return;
         }
-        if (!routes.isEmpty() && sink().filter(NotificationOutbox.class::isInstance).isPresent()) {
+        if (!(routes.isEmpty() && posts.isEmpty()) && sink().filter(NotificationOutbox.class::isInstance).isPresent()) {
             store = openStore();
         }
-        LOG.infof("alert rules evaluated every %s; %d receiver(s)", io.poolwatch.config.Durations.format(interval), routes.size());
+        LOG.infof("alert rules evaluated every %s; %d receiver(s)", io.poolwatch.config.Durations.format(interval), routes.size() + posts.size());
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "poolwatch-alerting");
             t.setDaemon(true);
@@ -329,6 +338,7 @@ public class Alerting {
         if (clusterOwner != null && !leads && adopted.remove(clusterOwner)) {
             // Another process continues these groups from the saved log; taken over again, this one reads it again.
             dispatchers.get(clusterOwner).forget();
+            alertmanagers.get(clusterOwner).forget();
             lastSaved.remove(clusterOwner);
         }
         for (String owner : ownersHere(leads)) {
@@ -347,6 +357,11 @@ public class Alerting {
                 if (d != null) {
                     d.forget();
                     d.adopt(saved.groups());
+                }
+                // Posted anew at once: whatever Alertmanager has of them came from another process, or before a restart.
+                AlertmanagerDispatcher am = alertmanagers.get(owner);
+                if (am != null) {
+                    am.forget();
                 }
                 adopted.add(owner);
                 lastSaved.put(owner, savedIdentity(saved.alerts(), saved.groups()));
@@ -409,7 +424,21 @@ public class Alerting {
                     continue;
                 }
                 String body = AlertmanagerPayload.body(json, n.receiver(), n, externalUrl);
-                unqueued.addLast(new Unqueued(n.receiver(), n.groupKey(), n.status(), n.alerts().size(), body));
+                unqueued.addLast(new Unqueued(n.receiver(), n.groupKey(), n.status(), n.alerts().size(), body, false));
+            }
+            AlertmanagerDispatcher am = alertmanagers.get(owner);
+            for (AlertmanagerDispatcher.Send post : am == null ? List.<AlertmanagerDispatcher.Send>of() : am.tick(now, theirs)) {
+                if (sink.isEmpty()) {
+                    continue;
+                }
+                if (post.omitted() > 0) {
+                    LOG.warnf("the post to Alertmanager receiver %s carries the first %d alerts of %s; %d resolved alert(s) left out",
+                            post.receiver(), post.alerts().size(), owner, post.omitted());
+                }
+                // A post carries everything an older one not yet taken did: the older one goes.
+                unqueued.removeIf(u -> u.alertmanager() && u.receiver().equals(post.receiver()) && u.groupKey().equals(owner));
+                unqueued.addLast(new Unqueued(post.receiver(), owner, post.status(), post.alerts().size(), PostableAlerts.body(json, post.alerts()),
+                        true));
             }
         }
         sink.ifPresent(this::enqueueAll);
@@ -515,8 +544,8 @@ public class Alerting {
         }
     }
 
-    /** A notification the outbox has not taken yet. */
-    private record Unqueued(String receiver, String groupKey, String status, int alerts, String body) {
+    /** A notification (or, when {@code alertmanager}, an Alertmanager post whose group key is its owner) the outbox has not taken yet. */
+    private record Unqueued(String receiver, String groupKey, String status, int alerts, String body, boolean alertmanager) {
     }
 
     /** Most notifications held while the outbox cannot take them (its database down); the oldest go first beyond. */
@@ -531,7 +560,11 @@ public class Alerting {
         while (!unqueued.isEmpty()) {
             Unqueued u = unqueued.peekFirst();
             try {
-                sink.enqueue(u.receiver(), u.groupKey(), u.status(), u.alerts(), u.body());
+                if (u.alertmanager()) {
+                    sink.enqueueAlertmanager(u.receiver(), u.groupKey(), u.status(), u.alerts(), u.body());
+                } else {
+                    sink.enqueue(u.receiver(), u.groupKey(), u.status(), u.alerts(), u.body());
+                }
                 unqueued.removeFirst();
             } catch (RuntimeException e) {
                 LOG.warnf("the notification outbox did not take a notification for %s (%d waiting, offered again at the next evaluation): %s",

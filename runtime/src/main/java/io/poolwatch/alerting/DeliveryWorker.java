@@ -101,6 +101,7 @@ public final class DeliveryWorker implements AutoCloseable {
         long failedAttempts;
         long rejected;
         long givenUp;
+        long superseded;
     }
 
     private enum Next {
@@ -190,6 +191,18 @@ public final class DeliveryWorker implements AutoCloseable {
     /** A notification was added: counted in the depth until the next poll counts again. */
     void added(String receiver) {
         depths.merge(receiver, 1, Integer::sum);
+    }
+
+    /** {@code count} of a receiver's notifications were superseded by a newer one (see {@link Outbox#addSuperseding}). */
+    void superseded(String receiver, int count) {
+        if (count <= 0) {
+            return;
+        }
+        Stats s = stats.computeIfAbsent(receiver, k -> new Stats());
+        synchronized (s) {
+            s.superseded += count;
+        }
+        depths.computeIfPresent(receiver, (k, v) -> v <= count ? null : v - count);
     }
 
     private void pollQuietly() {
@@ -474,7 +487,7 @@ public final class DeliveryWorker implements AutoCloseable {
         Stats s = stats.getOrDefault(receiver, new Stats());
         synchronized (s) {
             return new DeliveryStatus(receiver, s.lastSuccess, s.lastFailure, s.lastError, s.consecutiveFailures, s.delivered,
-                    s.failedAttempts, s.rejected, s.givenUp, depths.getOrDefault(receiver, 0));
+                    s.failedAttempts, s.rejected, s.givenUp, depths.getOrDefault(receiver, 0), s.superseded);
         }
     }
 

@@ -162,6 +162,44 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         }
     }
 
+    @Override
+    public int addSuperseding(Notification n, Instant now) {
+        if (!add(n)) {
+            return -1;
+        }
+        // Group keys are compared here rather than in SQL: the column is a LOB on H2, which does not compare LOBs.
+        String read = "SELECT id, group_key FROM " + table + " WHERE receiver = ? AND state = 'pending' AND id <> ? "
+                + "AND (lease_until IS NULL OR lease_until <= ?)";
+        String supersede = "UPDATE " + table + " SET state = 'superseded', finished_at = ?, last_error = ?, lease_owner = NULL, "
+                + "lease_until = NULL WHERE id = ? AND state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)";
+        return inTransaction("superseding notifications of " + n.receiver(), c -> {
+            List<String> older = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(read)) {
+                ps.setString(1, n.receiver());
+                ps.setString(2, n.id());
+                ps.setLong(3, now.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (n.groupKey().equals(rs.getString(2))) {
+                            older.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            int count = 0;
+            try (PreparedStatement ps = c.prepareStatement(supersede)) {
+                for (String id : older) {
+                    ps.setLong(1, now.toEpochMilli());
+                    ps.setString(2, "superseded by " + n.id());
+                    ps.setString(3, id);
+                    ps.setLong(4, now.toEpochMilli());
+                    count += ps.executeUpdate();
+                }
+            }
+            return count;
+        });
+    }
+
     private boolean exists(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE id = ?")) {
             ps.setString(1, id);

@@ -29,7 +29,9 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Where the alert core hands over notifications (as its {@link NotificationSink}): it validates the receivers and the
  * outbox settings at start-up, keeps the outbox (a local H2 file, or a workload's database) and runs the
- * {@link DeliveryWorker} that empties it. With no receiver configured, or alerting off, nothing is opened.
+ * {@link DeliveryWorker} that empties it. A webhook receiver is one queue in the outbox; an Alertmanager receiver is one
+ * queue per Alertmanager ({@link Receiver#targets()}), each post stored once for each. With no receiver configured, or
+ * alerting off, nothing is opened.
  */
 @Startup
 @ApplicationScoped
@@ -46,6 +48,8 @@ public class NotificationOutbox implements NotificationSink {
     private final jakarta.enterprise.inject.Instance<io.poolwatch.checks.ConsistencyChecks> checks;
     private final ClusterJobs cluster;
     private final List<Receiver> receivers;
+    /** Where deliveries go: each webhook receiver, and each Alertmanager of each Alertmanager receiver. */
+    private final List<Receiver> targets;
     private final DeliveryWorker.Policy policy;
     private final Clock clock = Clock.systemUTC();
     private volatile Outbox outbox;
@@ -70,6 +74,7 @@ public class NotificationOutbox implements NotificationSink {
             throw new InvalidConfigurationException(problems);
         }
         this.receivers = parsed;
+        this.targets = parsed.stream().flatMap(r -> r.targets().stream()).toList();
         this.policy = DeliveryWorker.Policy.of(this.config.outbox());
     }
 
@@ -124,7 +129,7 @@ public class NotificationOutbox implements NotificationSink {
             return;
         }
         if (!config.enabled()) {
-            LOG.infof("%d webhook receiver(s) configured, but alerting is off: nothing is sent", receivers.size());
+            LOG.infof("%d receiver(s) configured, but alerting is off: nothing is sent", receivers.size());
             return;
         }
         start();
@@ -157,11 +162,13 @@ public class NotificationOutbox implements NotificationSink {
         if (opened instanceof io.poolwatch.checks.CursorStore store) {
             checks.get().attachCursors(store);
         }
-        this.worker = new DeliveryWorker(opened, receivers, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble);
+        this.worker = new DeliveryWorker(opened, targets, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble);
         worker.runsWhen(cluster::leads);
         worker.start(c.pollInterval());
-        LOG.infof("webhook notifications to %d receiver(s) go through the outbox (%s): up to %d attempts within %s, backoff %s to %s",
-                receivers.size(), opened.location(), policy.maxAttempts(), Durations.format(policy.maxAge()),
+        long alertmanagers = receivers.stream().filter(Receiver::alertmanager).count();
+        LOG.infof("notifications to %d receiver(s) (%d of them Alertmanager, %d Alertmanager URL(s)) go through the outbox (%s): up to %d "
+                + "attempts within %s, backoff %s to %s", receivers.size(), alertmanagers,
+                targets.stream().filter(Receiver::alertmanager).count(), opened.location(), policy.maxAttempts(), Durations.format(policy.maxAge()),
                 Durations.format(policy.initialBackoff()), Durations.format(policy.maxBackoff()));
     }
 
@@ -205,14 +212,14 @@ public class NotificationOutbox implements NotificationSink {
      * @throws Outbox.OutboxException when the outbox cannot store it (its database is down): nothing was stored
      */
     public void enqueue(Notification n) {
-        if (receivers.stream().noneMatch(r -> r.name().equals(n.receiver()))) {
-            throw new IllegalArgumentException("no webhook receiver named '" + n.receiver() + "'; configured: "
-                    + receivers.stream().map(Receiver::name).toList());
+        if (targets.stream().noneMatch(r -> r.name().equals(n.receiver()))) {
+            throw new IllegalArgumentException("no receiver named '" + n.receiver() + "'; configured: "
+                    + targets.stream().map(Receiver::name).toList());
         }
         DeliveryWorker w = worker;
         Outbox o = outbox;
         if (w == null || o == null) {
-            throw new IllegalStateException("webhook notifications are not being sent (alerting is off)");
+            throw new IllegalStateException("notifications are not being sent (alerting is off)");
         }
         if (o.add(n)) {
             w.added(n.receiver());
@@ -220,10 +227,51 @@ public class NotificationOutbox implements NotificationSink {
         }
     }
 
-    /** The receivers as the alert core routes to them. */
+    /** The webhook receivers as the alert core routes to them. */
     @Override
     public List<NotificationDispatcher.Route> routes() {
-        return receivers.stream().map(r -> new NotificationDispatcher.Route(r.name(), r.severities(), r.sendResolved())).toList();
+        return receivers.stream().filter(r -> !r.alertmanager())
+                .map(r -> new NotificationDispatcher.Route(r.name(), r.severities(), r.sendResolved())).toList();
+    }
+
+    /** The Alertmanager receivers as the alert core posts to them. */
+    @Override
+    public List<AlertmanagerDispatcher.Route> alertmanagerRoutes() {
+        return receivers.stream().filter(Receiver::alertmanager)
+                .map(r -> new AlertmanagerDispatcher.Route(r.name(), r.severities(), r.sendResolved(), r.resendInterval())).toList();
+    }
+
+    /**
+     * Stores a post for each Alertmanager of {@code receiver}, made now with a fresh id each, each superseding that
+     * Alertmanager's undelivered posts of the same owner. Durable when this returns.
+     *
+     * @throws IllegalArgumentException when no Alertmanager receiver has its name
+     * @throws IllegalStateException when nothing is being sent (alerting off)
+     * @throws Outbox.OutboxException when the outbox cannot store it (its database is down); the caller offers it again
+     */
+    @Override
+    public void enqueueAlertmanager(String receiver, String owner, String status, int alerts, String body) {
+        Receiver r = receivers.stream().filter(x -> x.alertmanager() && x.name().equals(receiver)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no Alertmanager receiver named '" + receiver + "'"));
+        DeliveryWorker w = worker;
+        Outbox o = outbox;
+        if (w == null || o == null) {
+            throw new IllegalStateException("notifications are not being sent (alerting is off)");
+        }
+        post(r, o, w, clock, owner, status, alerts, body);
+    }
+
+    /** Stores a post for each Alertmanager of {@code r} in {@code o}, each superseding the older ones, and wakes {@code w}. */
+    static void post(Receiver r, Outbox o, DeliveryWorker w, Clock clock, String owner, String status, int alerts, String body) {
+        for (Receiver target : r.targets()) {
+            java.time.Instant now = clock.instant();
+            int superseded = o.addSuperseding(Notification.create(target.name(), owner, status, alerts, body, now), now);
+            if (superseded >= 0) {
+                w.added(target.name());
+                w.superseded(target.name(), superseded);
+            }
+        }
+        w.wake();
     }
 
     /** {@link #enqueue(Notification)} of a new notification, made now with a fresh webhook-id. */
@@ -243,11 +291,14 @@ public class NotificationOutbox implements NotificationSink {
         return receivers;
     }
 
-    /** Each receiver's delivery status; never waits on a database. */
+    /**
+     * Each delivery target's status (a webhook receiver's under its name, each Alertmanager of an Alertmanager receiver's
+     * under {@code <name>#<n>}); never waits on a database.
+     */
     public List<DeliveryStatus> status() {
         DeliveryWorker w = worker;
         if (w == null) {
-            return receivers.stream().map(r -> new DeliveryStatus(r.name(), null, null, null, 0, 0, 0, 0, 0, 0)).toList();
+            return targets.stream().map(r -> DeliveryStatus.none(r.name())).toList();
         }
         return w.status();
     }

@@ -18,7 +18,9 @@ public interface Outbox extends AutoCloseable {
         PENDING("pending"),
         DELIVERED("delivered"),
         REJECTED("rejected"),
-        GIVEN_UP("given-up");
+        GIVEN_UP("given-up"),
+        /** Replaced, undelivered, by a newer notification that carries all it did (an Alertmanager receiver's next post). */
+        SUPERSEDED("superseded");
 
         private final String label;
 
@@ -72,6 +74,19 @@ public interface Outbox extends AutoCloseable {
      * @return false when a notification with its id is already stored (whatever its state); nothing is changed then
      */
     boolean add(Notification n);
+
+    /**
+     * Stores a notification as {@link #add} does, then finishes the same receiver's older pending notifications with
+     * the same group key as {@link State#SUPERSEDED}, save one whose lease is unexpired (an attempt in flight, whose end
+     * its worker records). For notifications each of which carries everything the older ones of its group did (an
+     * Alertmanager receiver's posts), so that a receiver that is down for long has one waiting instead of a pile of stale
+     * copies. Should the process stop between the two, both stay pending and the next call supersedes them.
+     *
+     * @param now the time now, to judge leases and to record when the older ones finished
+     * @return how many were superseded, or -1 when a notification with {@code n}'s id is already stored (nothing is
+     *         changed then)
+     */
+    int addSuperseding(Notification n, Instant now);
 
     /** Each receiver's oldest pending notification. */
     List<Entry> heads();

@@ -15,13 +15,20 @@ import io.poolwatch.config.Secret;
 import io.poolwatch.config.Severity;
 
 /**
- * A webhook receiver, validated (see {@link WebhookReceivers}). Its secrets show as {@code ******} in toString and JSON,
- * and its URL is shown only through {@link #maskedUrl()}: scheme, host, port and {@code /****} unless {@code showUrl}.
+ * A receiver, validated (see {@link WebhookReceivers}): a webhook, or one or more Alertmanagers. Its secrets show as
+ * {@code ******} in toString and JSON, and its URLs are shown only through {@link #maskedUrl()}: scheme, host, port and
+ * {@code /****} unless {@code showUrl}.
+ * <p>
+ * An Alertmanager receiver is delivered to as one {@linkplain #targets() target} per URL, each its own queue in the
+ * outbox, named {@code <name>#<n>}, so one Alertmanager that is down holds up none of the others.
  *
  * @param name its name, as in {@code poolwatch.alerting.receivers."<name>"}
- * @param url where notifications are POSTed; never shown as it is, since some receivers take a token in the path (chat
- *        services' webhook URLs) or the query
- * @param secrets Standard Webhooks secrets ({@code whsec_<base64>}); each signs every request, none when empty
+ * @param type webhook or alertmanager
+ * @param urls a webhook's one URL, where notifications are POSTed; an Alertmanager receiver's base URLs, one per
+ *        Alertmanager. Never shown as they are, since some receivers take a token in the path (chat services' webhook
+ *        URLs) or the query
+ * @param secrets Standard Webhooks secrets ({@code whsec_<base64>}); each signs every request, none when empty (always
+ *        none for Alertmanagers)
  * @param bearerToken sent as {@code Authorization: Bearer}
  * @param basicUser with {@code basicPassword}, sent as {@code Authorization: Basic}
  * @param basicPassword the Basic password
@@ -29,32 +36,120 @@ import io.poolwatch.config.Severity;
  * @param sendResolved whether it takes notifications of resolved alerts
  * @param timeout the longest wait for its answer
  * @param showUrl whether its URL's path may be shown ({@code poolwatch.alerting.receivers."<name>".show-url})
+ * @param resendInterval for Alertmanagers, how often firing alerts are posted again; null for webhooks
  */
-public record Receiver(String name, @JsonIgnore URI url, List<Secret> secrets, Optional<Secret> bearerToken, Optional<String> basicUser,
-        Optional<Secret> basicPassword, Set<Severity> severities, boolean sendResolved, Duration timeout, boolean showUrl) {
+public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<Secret> secrets, Optional<Secret> bearerToken,
+        Optional<String> basicUser, Optional<Secret> basicPassword, Set<Severity> severities, boolean sendResolved, Duration timeout,
+        boolean showUrl, Duration resendInterval) {
+
+    /** What a receiver is, as {@code poolwatch.alerting.receivers."<name>".type} names it. */
+    public enum Type {
+        /** Notifications grouped by poolwatch, Alertmanager's webhook body, signed. */
+        WEBHOOK("webhook"),
+        /** Alerts posted to Alertmanager's API v2, which groups and notifies. */
+        ALERTMANAGER("alertmanager");
+
+        private final String label;
+
+        Type(String label) {
+            this.label = label;
+        }
+
+        /** The name in configuration and JSON. */
+        public String label() {
+            return label;
+        }
+
+        /** The type named {@code text}, in any case; throws naming what is accepted. */
+        public static Type parse(String text) {
+            for (Type t : values()) {
+                if (t.label.equalsIgnoreCase(text.trim())) {
+                    return t;
+                }
+            }
+            throw new IllegalArgumentException("accepted: webhook, alertmanager");
+        }
+    }
 
     public Receiver {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(type, "type");
+        urls = List.copyOf(urls);
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("receiver " + name + " has no URL");
+        }
+        if (type == Type.WEBHOOK && urls.size() != 1) {
+            throw new IllegalArgumentException("webhook receiver " + name + " has " + urls.size() + " URLs; accepted: one");
+        }
+        if (type == Type.ALERTMANAGER) {
+            Objects.requireNonNull(resendInterval, "resendInterval");
+        }
         secrets = List.copyOf(secrets);
         severities = Set.copyOf(severities);
         Objects.requireNonNull(timeout, "timeout");
     }
 
-    /** A receiver whose URL's path is not shown. */
+    /** A webhook receiver. */
+    public Receiver(String name, URI url, List<Secret> secrets, Optional<Secret> bearerToken, Optional<String> basicUser,
+            Optional<Secret> basicPassword, Set<Severity> severities, boolean sendResolved, Duration timeout, boolean showUrl) {
+        this(name, Type.WEBHOOK, List.of(url), secrets, bearerToken, basicUser, basicPassword, severities, sendResolved, timeout, showUrl,
+                null);
+    }
+
+    /** A webhook receiver whose URL's path is not shown. */
     public Receiver(String name, URI url, List<Secret> secrets, Optional<Secret> bearerToken, Optional<String> basicUser,
             Optional<Secret> basicPassword, Set<Severity> severities, boolean sendResolved, Duration timeout) {
         this(name, url, secrets, bearerToken, basicUser, basicPassword, severities, sendResolved, timeout, false);
     }
 
+    /** Its first URL: a webhook's only one, or one target's Alertmanager. */
+    @JsonIgnore
+    public URI url() {
+        return urls.get(0);
+    }
+
+    /** Whether it is an Alertmanager receiver (or one of its targets). */
+    @JsonIgnore
+    public boolean alertmanager() {
+        return type == Type.ALERTMANAGER;
+    }
+
+    /** The outbox queue of an Alertmanager receiver's {@code index}-th URL (from 0): {@code <name>#<index + 1>}. */
+    public static String targetName(String receiver, int index) {
+        return receiver + "#" + (index + 1);
+    }
+
     /**
-     * The URL as it may be shown, the one form every page, API answer, audit entry and log line uses: without user
+     * Where deliveries go, one outbox queue each: a webhook itself; for an Alertmanager receiver one receiver per URL,
+     * named {@link #targetName}, with the receiver's settings.
+     */
+    @JsonIgnore
+    public List<Receiver> targets() {
+        if (type == Type.WEBHOOK) {
+            return List.of(this);
+        }
+        List<Receiver> out = new java.util.ArrayList<>();
+        for (int i = 0; i < urls.size(); i++) {
+            out.add(new Receiver(targetName(name, i), type, List.of(urls.get(i)), secrets, bearerToken, basicUser, basicPassword, severities,
+                    sendResolved, timeout, showUrl, resendInterval));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Each URL as {@link #maskedUrl()} shows it, in order. */
+    @JsonProperty("maskedUrls")
+    public List<String> maskedUrls() {
+        return urls.stream().map(u -> mask(u, showUrl)).toList();
+    }
+
+    /**
+     * The URL as it may be shown (an Alertmanager receiver's several URLs comma-separated), the one form every page, API answer, audit entry and log line uses: without user
      * information, query values or fragment, and with its path masked unless {@code showUrl}:
      * {@code https://hooks.example:8443/****?token=****}.
      */
     @JsonProperty("maskedUrl")
     public String maskedUrl() {
-        return mask(url, showUrl);
+        return String.join(", ", maskedUrls());
     }
 
     /** {@code maskedUrl} of any URI, its path masked. */
@@ -132,10 +227,17 @@ public record Receiver(String name, @JsonIgnore URI url, List<Secret> secrets, O
         return query == null ? text : text + "?" + maskQuery(query);
     }
 
+    /** {@link #maskText} of each comma-separated URL of a list as configured (an Alertmanager receiver's). */
+    static String maskTextList(String raw) {
+        return java.util.Arrays.stream(raw.split(",", -1)).map(String::trim).map(Receiver::maskText)
+                .collect(java.util.stream.Collectors.joining(","));
+    }
+
     @Override
     public String toString() {
-        return "Receiver[name=" + name + ", url=" + maskedUrl() + ", secrets=" + secrets + ", bearerToken=" + bearerToken
+        return "Receiver[name=" + name + ", type=" + type.label() + ", url=" + maskedUrl() + ", secrets=" + secrets + ", bearerToken=" + bearerToken
                 + ", basicUser=" + basicUser + ", basicPassword=" + basicPassword + ", severities=" + severities + ", sendResolved="
-                + sendResolved + ", timeout=" + Durations.format(timeout) + ", showUrl=" + showUrl + "]";
+                + sendResolved + ", timeout=" + Durations.format(timeout) + ", showUrl=" + showUrl
+                + (resendInterval == null ? "" : ", resendInterval=" + Durations.format(resendInterval)) + "]";
     }
 }

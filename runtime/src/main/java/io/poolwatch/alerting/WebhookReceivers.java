@@ -23,9 +23,9 @@ import io.poolwatch.config.Secret;
 import io.poolwatch.config.Severity;
 
 /**
- * Validates the receivers of {@code poolwatch.alerting.receivers."<name>".*}. Every problem of every receiver is collected
- * and reported at once, each naming its key, its value and what is accepted; a secret, token or password is named by its
- * key only, never shown.
+ * Validates the receivers of {@code poolwatch.alerting.receivers."<name>".*}, webhooks and Alertmanagers. Every problem of
+ * every receiver is collected and reported at once, each naming its key, its value and what is accepted; a secret, token
+ * or password is named by its key only, never shown, and URLs are shown masked.
  */
 public final class WebhookReceivers {
 
@@ -37,6 +37,17 @@ public final class WebhookReceivers {
     static final int MIN_KEY_BYTES = 24;
     static final int MAX_KEY_BYTES = 64;
     static final String ACCEPTED_URL = "an absolute http:// or https:// URL with a host, such as https://hooks.example/alerts";
+    static final String ACCEPTED_ALERTMANAGER_URL = "one or more Alertmanager base URLs, comma-separated, each an absolute http:// or "
+            + "https:// URL with a host and no query, such as http://alertmanager-0:9093,http://alertmanager-1:9093";
+    /** Most Alertmanagers one receiver posts to (an Alertmanager cluster has a handful). */
+    static final int MAX_ALERTMANAGERS = 10;
+    /**
+     * Longest name of an Alertmanager receiver: its outbox queues are named {@code <name>#<n>} in the outbox's 63-character
+     * receiver column.
+     */
+    static final int MAX_ALERTMANAGER_NAME = 60;
+    static final Duration DEFAULT_RESEND_INTERVAL = Duration.ofMinutes(1);
+    static final Duration MAX_RESEND_INTERVAL = Duration.ofHours(1);
     static final String ACCEPTED_SECRET = "whsec_<base64 key> with a key of " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES
             + " bytes; several comma-separated while keys are rotated";
 
@@ -55,16 +66,21 @@ public final class WebhookReceivers {
         for (var e : new TreeMap<>(config).entrySet()) {
             Parser p = new Parser(e.getKey(), e.getValue(), problems);
             Optional<Receiver> parsed = p.parse();
-            if (p.url != null) {
+            boolean duplicate = false;
+            for (URI url : p.urls) {
                 // Two receivers at one URL would each get every notification twice over, or one is a mistake.
-                String first = byUrl.putIfAbsent(sameness(p.url), e.getKey());
-                if (first != null) {
-                    problems.add(p.key("url") + "=" + Receiver.maskText(p.raw.url().orElse("")) + ": the same URL as " + PREFIX + "\"" + first
+                String first = byUrl.putIfAbsent(sameness(url), e.getKey());
+                if (first != null && !duplicate) {
+                    String raw = p.raw.url().orElse("");
+                    String which = p.alertmanager ? Receiver.maskTextList(raw) + ": " + Receiver.mask(url) + " is" : Receiver.maskText(raw) + ":";
+                    problems.add(p.key("url") + "=" + which + " the same URL as " + PREFIX + "\"" + first
                             + "\".url; accepted: a URL of its own for each receiver");
-                    continue;
+                    duplicate = true;
                 }
             }
-            parsed.ifPresent(receivers::add);
+            if (!duplicate) {
+                parsed.ifPresent(receivers::add);
+            }
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
@@ -107,8 +123,10 @@ public final class WebhookReceivers {
         private final PoolwatchConfig.ReceiverConfig raw;
         private final List<String> problems;
         private final int problemsBefore;
-        /** The URL, once it has parsed. */
-        URI url;
+        /** The URLs that parsed. */
+        List<URI> urls = List.of();
+        /** Whether it is of type alertmanager. */
+        boolean alertmanager;
 
         Parser(String name, PoolwatchConfig.ReceiverConfig raw, List<String> problems) {
             this.name = name;
@@ -145,8 +163,31 @@ public final class WebhookReceivers {
                         + "digits, '-' and '_', starting with a letter or digit, at most 63 characters");
                 return Optional.empty();
             }
-            url = url();
-            List<Secret> secrets = secrets();
+            Receiver.Type type = value("type", raw.type(), Receiver.Type::parse).orElse(Receiver.Type.WEBHOOK);
+            alertmanager = type == Receiver.Type.ALERTMANAGER;
+            if (alertmanager && name.length() > MAX_ALERTMANAGER_NAME) {
+                problems.add(PREFIX + "\"" + name + "\": '" + name + "' has " + name.length() + " characters; accepted: at most "
+                        + MAX_ALERTMANAGER_NAME + " for type=alertmanager (its Alertmanagers are queued as <name>#<n>)");
+            }
+            urls = alertmanager ? alertmanagerUrls() : url().map(List::of).orElse(List.of());
+            List<Secret> secrets = alertmanager ? List.of() : secrets();
+            if (alertmanager && text(raw.secret()).isPresent()) {
+                // Never the value: it is a signing key.
+                problems.add(key("secret") + ": set for type=alertmanager; Alertmanager checks no Standard Webhooks signature; accepted: "
+                        + "no secret (authenticate with bearer-token, or basic-user with basic-password)");
+            }
+            Duration resend = null;
+            Optional<String> resendText = text(raw.resendInterval());
+            if (alertmanager) {
+                resend = value("resend-interval", raw.resendInterval(), Durations::parse).orElse(DEFAULT_RESEND_INTERVAL);
+                if (resend.isZero() || resend.compareTo(MAX_RESEND_INTERVAL) > 0) {
+                    problems.add(key("resend-interval") + "=" + resendText.orElse("") + ": accepted: above 0s and at most "
+                            + Durations.format(MAX_RESEND_INTERVAL));
+                }
+            } else if (resendText.isPresent()) {
+                problems.add(key("resend-interval") + "=" + resendText.get() + ": set for type=webhook; accepted: only with type=alertmanager "
+                        + "(a webhook receiver's firing groups are sent again after poolwatch.alerting.repeat-interval)");
+            }
             Optional<Secret> bearer = text(raw.bearerToken()).map(Secret::new);
             Optional<String> user = text(raw.basicUser());
             Optional<Secret> password = text(raw.basicPassword()).map(Secret::new);
@@ -169,35 +210,83 @@ public final class WebhookReceivers {
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
-            return Optional.of(new Receiver(name, url, secrets, bearer, user, password, severities, sendResolved, timeout, showUrl));
+            return Optional.of(new Receiver(name, type, urls, secrets, bearer, user, password, severities, sendResolved, timeout, showUrl,
+                    resend));
         }
 
-        private URI url() {
+        /** An Alertmanager receiver's base URLs: each parsed, and every problem of each named with its place in the list. */
+        private List<URI> alertmanagerUrls() {
+            Optional<String> text = text(raw.url());
+            if (text.isEmpty()) {
+                problems.add(key("url") + ": not set; accepted: " + ACCEPTED_ALERTMANAGER_URL);
+                return List.of();
+            }
+            String[] parts = text.get().split(",", -1);
+            String shownAll = key("url") + "=" + Receiver.maskTextList(text.get()) + ": ";
+            if (parts.length > MAX_ALERTMANAGERS) {
+                problems.add(shownAll + parts.length + " URLs; accepted: at most " + MAX_ALERTMANAGERS);
+                return List.of();
+            }
+            List<URI> out = new ArrayList<>();
+            Map<String, Integer> seen = new java.util.HashMap<>();
+            for (int i = 0; i < parts.length; i++) {
+                String part = parts[i].trim();
+                String which = parts.length == 1 ? "" : "URL " + (i + 1) + " of " + parts.length + ", ";
+                if (part.isEmpty()) {
+                    problems.add(shownAll + which + "empty; accepted: " + ACCEPTED_ALERTMANAGER_URL);
+                    continue;
+                }
+                Optional<URI> uri = parseUrl(part, which, ACCEPTED_ALERTMANAGER_URL);
+                if (uri.isEmpty()) {
+                    continue;
+                }
+                if (uri.get().getRawQuery() != null || uri.get().getRawFragment() != null) {
+                    problems.add(key("url") + "=" + Receiver.maskText(part) + ": " + which + "has a query or fragment, which Alertmanager's API "
+                            + "does not take; accepted: " + ACCEPTED_ALERTMANAGER_URL);
+                    continue;
+                }
+                Integer before = seen.putIfAbsent(sameness(uri.get()), i + 1);
+                if (before != null) {
+                    problems.add(shownAll + "URL " + (i + 1) + " is URL " + before
+                            + " again; accepted: each Alertmanager once");
+                    continue;
+                }
+                out.add(uri.get());
+            }
+            return out;
+        }
+
+        private Optional<URI> url() {
             Optional<String> text = text(raw.url());
             if (text.isEmpty()) {
                 problems.add(key("url") + ": not set; accepted: " + ACCEPTED_URL);
-                return null;
+                return Optional.empty();
             }
+            return parseUrl(text.get(), "", ACCEPTED_URL);
+        }
+
+        /** One URL, its problem (if any) added naming {@code which} one it is of a list and what is {@code accepted}. */
+        private Optional<URI> parseUrl(String text, String which, String accepted) {
             // Shown masked: a receiver's URL may carry credentials, or a token in its path or query.
-            String shown = key("url") + "=" + Receiver.maskText(text.get()) + ": ";
+            String shown = key("url") + "=" + Receiver.maskText(text) + ": " + which;
             URI uri;
             try {
-                uri = new URI(text.get());
+                uri = new URI(text);
             } catch (URISyntaxException e) {
-                problems.add(shown + "not a URL (" + e.getReason() + "); accepted: " + ACCEPTED_URL);
-                return null;
+                problems.add(shown + "not a URL (" + e.getReason() + "); accepted: " + accepted);
+                return Optional.empty();
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                problems.add(shown + "not an absolute http or https URL with a host; accepted: " + ACCEPTED_URL);
-                return null;
+                problems.add(shown + "not an absolute http or https URL with a host; accepted: " + accepted);
+                return Optional.empty();
             }
             if (uri.getRawUserInfo() != null) {
                 problems.add(shown + "has credentials in it, which are not sent; accepted: the URL without them, and basic-user "
                         + "with basic-password (or bearer-token)");
-                return null;
+                return Optional.empty();
             }
-            return uri;
+            return Optional.of(uri);
         }
 
         private List<Secret> secrets() {

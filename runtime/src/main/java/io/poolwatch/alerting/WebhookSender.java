@@ -2,6 +2,7 @@ package io.poolwatch.alerting;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -24,7 +25,9 @@ import io.poolwatch.config.Durations;
 /**
  * Makes one delivery attempt: POSTs a notification's body to its receiver, signed (Standard Webhooks headers
  * webhook-id, webhook-timestamp of this attempt, webhook-signature) and authenticated as configured, and says what
- * the answer means. Retrying is the {@link DeliveryWorker}'s, which keeps its state in the outbox.
+ * the answer means. To an Alertmanager (one target of an Alertmanager receiver) the body goes to
+ * {@code <base URL>/api/v2/alerts}, authenticated alike but without the Standard Webhooks headers. Retrying is the
+ * {@link DeliveryWorker}'s, which keeps its state in the outbox.
  */
 public final class WebhookSender {
 
@@ -83,14 +86,15 @@ public final class WebhookSender {
         long start = System.nanoTime();
         HttpRequest request;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(r.url())
+            HttpRequest.Builder b = HttpRequest.newBuilder(r.alertmanager() ? alertsEndpoint(r.url()) : r.url())
                     .timeout(r.timeout())
                     .header("Content-Type", "application/json")
                     .header("User-Agent", USER_AGENT)
-                    .header("webhook-id", n.id())
-                    .header("webhook-timestamp", Long.toString(timestamp))
                     .POST(HttpRequest.BodyPublishers.ofString(n.body(), StandardCharsets.UTF_8));
-            if (client.signer().signs()) {
+            if (!r.alertmanager()) {
+                b.header("webhook-id", n.id()).header("webhook-timestamp", Long.toString(timestamp));
+            }
+            if (client.signer().signs() && !r.alertmanager()) {
                 b.header("webhook-signature", client.signer().sign(n.id(), timestamp, n.body()));
             }
             r.bearerToken().ifPresent(t -> b.header("Authorization", "Bearer " + t.reveal()));
@@ -127,6 +131,13 @@ public final class WebhookSender {
             // The request may have reached the receiver: it is sent again later, with the same webhook-id.
             return failed("interrupted (poolwatch is stopping)", start, timestamp);
         }
+    }
+
+    /** Alertmanager's API v2 endpoint for posting alerts under a base URL (which may carry a route prefix). */
+    static URI alertsEndpoint(URI base) {
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        String joined = (path.endsWith("/") ? path.substring(0, path.length() - 1) : path) + "/api/v2/alerts";
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + joined);
     }
 
     /** 2xx delivered; 408, 429 and 5xx retried; anything else rejected. */

@@ -208,7 +208,10 @@ public interface PoolwatchConfig {
         @ConfigDocMapKey("rule")
         Map<String, RuleConfig> rules();
 
-        /** Webhook receivers by name: {@code poolwatch.alerting.receivers."<name>".url|secret|...}. */
+        /**
+         * Receivers by name, {@code poolwatch.alerting.receivers."<name>".type|url|secret|...}: webhooks (the default type),
+         * or Alertmanagers ({@code type=alertmanager}), to which poolwatch posts its alerts as Prometheus does.
+         */
         @ConfigDocMapKey("receiver")
         Map<String, ReceiverConfig> receivers();
 
@@ -303,15 +306,38 @@ public interface PoolwatchConfig {
         Optional<String> enabled();
     }
 
-    /** A webhook receiver (Alertmanager webhook version 4 body, Standard Webhooks signature). */
+    /**
+     * A receiver: a webhook (Alertmanager webhook version 4 body, Standard Webhooks signature), or one or more
+     * Alertmanagers (their API v2, {@code POST /api/v2/alerts}).
+     */
     interface ReceiverConfig {
 
-        /** Where notifications are POSTed (http or https). */
+        /**
+         * What the receiver is: {@code webhook} (notifications grouped by poolwatch, POSTed to {@code url}), or
+         * {@code alertmanager} (every firing alert posted to each Alertmanager in {@code url} and re-sent every
+         * {@code resend-interval}; Alertmanager groups, routes and silences them). Built-in: webhook.
+         */
+        Optional<String> type();
+
+        /**
+         * Where notifications go (http or https). A webhook: the URL notifications are POSTed to. An Alertmanager: its base
+         * URL, {@code http://alertmanager:9093} (with its {@code --web.route-prefix} path, if any), to which
+         * {@code /api/v2/alerts} is added; several, comma-separated, for an Alertmanager cluster: each gets every alert,
+         * as Prometheus sends to each, and one that is down holds up none of the others.
+         */
         Optional<String> url();
 
         /**
+         * For {@code type=alertmanager}: how often alerts still firing are posted again, each time with an {@code endsAt}
+         * four times this (or four evaluation intervals, when longer) ahead, so that Alertmanager neither resolves them
+         * while poolwatch watches them nor keeps them after poolwatch stopped. Built-in: 1m, Prometheus' resend delay.
+         * Not accepted for webhooks, which repeat after poolwatch.alerting.repeat-interval.
+         */
+        Optional<String> resendInterval();
+
+        /**
          * Standard Webhooks secret(s), {@code whsec_<base64 key>}; several, comma-separated, while keys are rotated
-         * (each signs, the receiver accepts any). Never logged or shown.
+         * (each signs, the receiver accepts any). Never logged or shown. Webhooks only: Alertmanager checks no signature.
          */
         Optional<String> secret();
 
@@ -324,10 +350,13 @@ public interface PoolwatchConfig {
         /** Basic authentication password. Never logged or shown. */
         Optional<String> basicPassword();
 
-        /** The severities sent, comma-separated. Built-in: info, warning, critical. */
+        /** The severities sent, comma-separated, to either type. Built-in: info, warning, critical. */
         Optional<String> severities();
 
-        /** Send a notification when alerts resolve. Built-in: true. */
+        /**
+         * Send a notification when alerts resolve. For an Alertmanager: post resolved alerts with their {@code endsAt};
+         * when false, Alertmanager resolves them itself once the last {@code endsAt} it was sent has passed. Built-in: true.
+         */
         Optional<String> sendResolved();
 
         /** Longest wait for the receiver's answer. Built-in: 10s. */

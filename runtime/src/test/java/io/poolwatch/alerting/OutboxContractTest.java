@@ -281,6 +281,44 @@ abstract class OutboxContractTest {
     }
 
     @Test
+    void anAlertmanagerPostSupersedesTheOlderUndeliveredPostsOfItsOwnerToTheSameAlertmanager() {
+        String owner = "pod-1";
+        Notification inFlight = Notification.create("am#1", owner, Notification.FIRING, 1, "[{\"n\":1}]", T0);
+        Notification waiting = Notification.create("am#1", owner, Notification.FIRING, 1, "[{\"n\":2}]", T0.plusSeconds(1));
+        Notification otherOwner = Notification.create("am#1", "poolwatch@cluster", Notification.FIRING, 1, "[{\"n\":3}]", T0.plusSeconds(1));
+        Notification otherAlertmanager = Notification.create("am#2", owner, Notification.FIRING, 1, "[{\"n\":4}]", T0.plusSeconds(1));
+        assertEquals(0, outbox.addSuperseding(inFlight, T0));
+        assertTrue(outbox.claim(inFlight.id(), "w1", T0, T0.plusSeconds(30)).isPresent());
+        assertEquals(0, outbox.addSuperseding(waiting, T0.plusSeconds(1)), "an attempt in flight is not superseded");
+        assertEquals(0, outbox.addSuperseding(otherOwner, T0.plusSeconds(1)));
+        assertEquals(0, outbox.addSuperseding(otherAlertmanager, T0.plusSeconds(1)));
+
+        Notification newest = Notification.create("am#1", owner, Notification.RESOLVED, 2, "[{\"n\":5}]", T0.plusSeconds(2));
+        assertEquals(1, outbox.addSuperseding(newest, T0.plusSeconds(2)));
+        assertEquals(-1, outbox.addSuperseding(newest, T0.plusSeconds(2)), "an id already stored changes nothing");
+        Outbox.Entry superseded = outbox.find(waiting.id()).orElseThrow();
+        assertEquals(Outbox.State.SUPERSEDED, superseded.state());
+        assertEquals(Optional.of(T0.plusSeconds(2)), superseded.finishedAt());
+        assertEquals(Optional.of("superseded by " + newest.id()), superseded.lastError());
+        assertEquals(Outbox.State.PENDING, outbox.find(inFlight.id()).orElseThrow().state());
+        assertEquals(Outbox.State.PENDING, outbox.find(otherOwner.id()).orElseThrow().state());
+        assertEquals(Outbox.State.PENDING, outbox.find(otherAlertmanager.id()).orElseThrow().state());
+        assertEquals(Map.of("am#1", 3, "am#2", 1), outbox.depths());
+
+        // The attempt in flight ends; the one after it is the newest, the superseded one is skipped.
+        outbox.finish(inFlight.id(), "w1", Outbox.State.DELIVERED, 1, T0.plusSeconds(3), Optional.of(200), Optional.empty());
+        assertEquals(otherOwner.id(), outbox.head("am#1").orElseThrow().notification().id());
+        // A lease that lapsed (its worker died) does not keep a post from being superseded.
+        assertTrue(outbox.claim(otherOwner.id(), "w2", T0.plusSeconds(3), T0.plusSeconds(4)).isPresent());
+        Notification later = Notification.create("am#1", "poolwatch@cluster", Notification.FIRING, 1, "[]", T0.plusSeconds(5));
+        assertEquals(1, outbox.addSuperseding(later, T0.plusSeconds(5)));
+        assertEquals(Outbox.State.SUPERSEDED, outbox.find(otherOwner.id()).orElseThrow().state());
+        assertEquals(newest.id(), outbox.head("am#1").orElseThrow().notification().id());
+        // Superseded posts are finished ones: purged after retention like the rest.
+        assertEquals(3, outbox.purgeFinished(T0.plus(Duration.ofDays(1))), "the delivered one and the two superseded");
+    }
+
+    @Test
     void finishedNotificationsArePurgedAfterRetention() {
         Notification old = notification("ops", T0);
         Notification recent = notification("ops", T0);
