@@ -19,6 +19,8 @@ import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.IndexDependencyBuildItem;
@@ -38,6 +40,8 @@ class PoolwatchProcessor {
     /** What the dashboard's pages are made from; a bean only while the dashboard is. */
     static final DotName DASHBOARD_VIEWS = DotName.createSimple("io.poolwatch.web.DashboardViews");
     static final DotName ROOTED_PATH = DotName.createSimple(RootedPath.class.getName());
+    /** The OTLP export of the pool figures: classes that need quarkus-opentelemetry, an optional dependency. */
+    static final DotName OTLP_PACKAGE = DotName.createSimple("io.poolwatch.metrics.otlp");
     /** The dashboard's static files in the runtime jar, published under {@code <root>/static/}. */
     static final List<String> STATIC_FILES = List.of("css/dashboard.css", "js/dashboard.js", "icons/poolwatch.svg");
     /** htmx, from its webjar. */
@@ -88,6 +92,21 @@ class PoolwatchProcessor {
             conditions.produce(new BuildTimeConditionBuildItem(rooted.target(), false));
         }
         conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(DASHBOARD_VIEWS), false));
+    }
+
+    /**
+     * The pool figures go to OpenTelemetry only when the application has {@code quarkus-opentelemetry} with metrics on
+     * ({@code quarkus.otel.metrics.enabled=true}, which provides the capability); otherwise the OTLP classes, whose
+     * dependency is optional and then absent, are not beans, and poolwatch turns on no tracing and no exporter.
+     */
+    @BuildStep
+    void otlpExport(Capabilities capabilities, CombinedIndexBuildItem index, BuildProducer<BuildTimeConditionBuildItem> conditions) {
+        if (capabilities.isPresent(Capability.OPENTELEMETRY_METRICS)) {
+            return;
+        }
+        for (org.jboss.jandex.ClassInfo c : index.getIndex().getClassesInPackage(OTLP_PACKAGE)) {
+            conditions.produce(new BuildTimeConditionBuildItem(c, false));
+        }
     }
 
     /** The dashboard's CSS, script, icon and htmx, served under {@code <root>/static/}. */

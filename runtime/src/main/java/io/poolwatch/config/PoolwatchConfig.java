@@ -75,6 +75,25 @@ public interface PoolwatchConfig {
     /** The dashboard and JSON API. */
     DashboardConfig dashboard();
 
+    /** What poolwatch adds to the metrics beside its own meters. */
+    MetricsConfig metrics();
+
+    /** Metrics beside poolwatch's own meters. */
+    interface MetricsConfig {
+
+        /**
+         * Also publish every pool's figures under OpenTelemetry's semantic-convention names for connection pools
+         * ({@code db.client.connection.count}, {@code .max}, {@code .idle.max}, {@code .idle.min},
+         * {@code .pending_requests}, {@code .timeouts}, tagged {@code db.client.connection.pool.name}) in the metrics
+         * registry, and so in the Prometheus scrape at {@code /q/metrics}, beside poolwatch's own names. They read the
+         * same counts as {@code poolwatch.pool.*}: false drops these duplicates. The OTLP export (when the application
+         * has {@code quarkus-opentelemetry} with metrics on) carries these names whatever this says.
+         */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean semanticConventions();
+    }
+
     /** Where the dashboard and the JSON API are served. */
     interface HttpConfig {
 

@@ -28,6 +28,8 @@ public final class DurationHistogram {
     /** Counts per bucket (not cumulative): BOUNDS_SECONDS.length + 1 entries, the last for +Inf. */
     private final LongAdder[] buckets = new LongAdder[BOUNDS_SECONDS.length + 1];
     private final DoubleAdder sumSeconds = new DoubleAdder();
+    /** When counting began (Unix epoch, nanoseconds): the start of the cumulative series, as OTLP carries it. */
+    private final long startEpochNanos = epochNanos(java.time.Instant.now());
 
     public DurationHistogram() {
         for (int i = 0; i < buckets.length; i++) {
@@ -134,6 +136,15 @@ public final class DurationHistogram {
             cumulative[i] = running;
         }
         return new Snapshot(BOUNDS_SECONDS.clone(), cumulative, running, sumSeconds.sum());
+    }
+
+    /** When this histogram began counting (Unix epoch, nanoseconds); its counts are everything since. */
+    public long startEpochNanos() {
+        return startEpochNanos;
+    }
+
+    private static long epochNanos(java.time.Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
     /** The bucket a duration falls in: the first bound it does not exceed, else +Inf. */
