@@ -117,5 +117,4 @@ final class OwnResourcesIndexView implements IndexView {
     public Set<DotName> getSubpackages(DotName packageName) {
         return delegate.getSubpackages(packageName);
     }
-
 }
