@@ -92,6 +92,13 @@ public enum Access {
             // Below here only where the root is '/' (the standalone service): Quarkus's own paths.
             rule("*", "/q/health/**", OPEN), // probes: open whatever the method (only GET and HEAD are answered)
             rule("GET", "/q/metrics/**", METRICS),
+            // The OpenAPI document of the JSON API and, in dev mode, Swagger UI (quarkus-smallrye-openapi): read like the
+            // API they describe. The document is served in three spellings besides its own path.
+            rule("GET", "/q/openapi", VIEWER),
+            rule("GET", "/q/openapi.json", VIEWER),
+            rule("GET", "/q/openapi.yaml", VIEWER),
+            rule("GET", "/q/openapi.yml", VIEWER),
+            rule("GET", "/q/swagger-ui/**", VIEWER),
             rule("*", "/q/**", DEV));
 
     /** Methods that only read. */

@@ -12,6 +12,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
 import io.poolwatch.alerting.Alerting;
@@ -46,6 +50,8 @@ public class AlertResource {
      * {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
      */
     @GET
+    @APIResponse(responseCode = "200", description = "One page of the alerts",
+            content = @Content(schema = @Schema(implementation = AlertList.class)))
     public jakarta.ws.rs.core.Response list(@QueryParam("state") String state, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
         if (state != null && !state.isBlank() && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(java.util.Locale.ROOT))) {

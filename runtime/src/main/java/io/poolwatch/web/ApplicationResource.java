@@ -14,6 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.poolwatch.observed.ApplicationDefinition;
 import io.poolwatch.observed.ApplicationSampler;
 import io.poolwatch.observed.ApplicationSnapshot;
@@ -79,6 +83,8 @@ public class ApplicationResource {
     /** One application; 404 with the defined names when there is none of that name. */
     @GET
     @Path("{name}")
+    @APIResponse(responseCode = "200", description = "The application",
+            content = @Content(schema = @Schema(implementation = ApplicationView.class)))
     public Response get(@PathParam("name") String name) {
         Optional<ApplicationDefinition> d = sampler.definition(name);
         if (d.isEmpty()) {

@@ -9,6 +9,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.poolwatch.alerting.AuditLog;
 
 /** The audit log's recent events as JSON, newest first. */
@@ -34,6 +40,8 @@ public class AuditResource {
      * @param type only events of this type, such as {@code notification.attempt}
      */
     @GET
+    @APIResponse(responseCode = "200", description = "The events, newest first",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = AuditEvent.class)))
     public Response list(@QueryParam("limit") String limit, @QueryParam("type") String type) {
         int n = DEFAULT_LIMIT;
         if (limit != null && !limit.isBlank()) {
@@ -49,5 +57,14 @@ public class AuditResource {
         List<Map<String, Object>> events = audit.recent(n, type == null || type.isBlank() ? null : type.trim()).stream()
                 .map(AuditLog.Event::toMap).toList();
         return Response.ok(events).build();
+    }
+
+    /** One event as the answer shows it, for the API's description: its time and type, then the event's own fields. */
+    @Schema(name = "AuditEvent", requiredProperties = { "time", "type" }, additionalProperties = Schema.True.class, properties = {
+            @SchemaProperty(name = "time", type = SchemaType.STRING, format = "date-time"),
+            @SchemaProperty(name = "type", type = SchemaType.STRING, description = "such as admin.action or notification.attempt") })
+    static final class AuditEvent {
+        private AuditEvent() {
+        }
     }
 }

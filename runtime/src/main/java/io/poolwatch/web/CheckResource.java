@@ -16,6 +16,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
@@ -83,6 +87,8 @@ public class CheckResource {
      * from {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
      */
     @GET
+    @APIResponse(responseCode = "200", description = "One page of the checks",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = CheckView.class)))
     public Response list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Paging paging = Paging.of(limit, offset, Limits.API_CHECKS_DEFAULT, Limits.API_CHECKS_MAX);
         List<CheckDefinition> all = checks.definitions();
@@ -95,6 +101,8 @@ public class CheckResource {
      */
     @GET
     @Path("{name}")
+    @APIResponse(responseCode = "200", description = "The check, with one page of its history",
+            content = @Content(schema = @Schema(implementation = CheckDetail.class)))
     public Response get(@PathParam("name") String name, @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         CheckDefinition d = checks.definition(name);
         Paging paging = Paging.of(limit, offset, Limits.API_CHECK_HISTORY_DEFAULT, Limits.API_CHECK_HISTORY_MAX);
@@ -111,6 +119,13 @@ public class CheckResource {
     /** Runs a check now and answers with its result (admin action). A run already in progress is joined, not doubled. */
     @POST
     @Path("{name}/run")
+    @APIResponse(responseCode = "200", description = "The run's result",
+            content = @Content(schema = @Schema(implementation = CheckResult.class)))
+    @APIResponse(responseCode = "202", description = "Still running after the check's timeout and a grace; the result will be at the check",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "500", description = "The run failed",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "Interrupted", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response run(@PathParam("name") String name) {
         CheckDefinition d = checks.definition(name);
         try {

@@ -9,6 +9,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.poolwatch.health.PoolHealth;
@@ -55,6 +59,10 @@ public class HealthResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "Healthy or degraded",
+            content = @Content(schema = @Schema(implementation = Health.class)))
+    @APIResponse(responseCode = "503", description = "Unhealthy: a critical workload cannot reach its database",
+            content = @Content(schema = @Schema(implementation = Health.class)))
     public Response get() {
         List<PoolHealth.PoolState> pools = health.pools();
         boolean ready = health.ready(pools);

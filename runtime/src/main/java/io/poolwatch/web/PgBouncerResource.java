@@ -10,6 +10,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.poolwatch.config.Limits;
@@ -43,6 +47,8 @@ public class PgBouncerResource {
     /** One PgBouncer; 404 with a JSON body naming the configured ones for a name that is not. */
     @GET
     @Path("{name}")
+    @APIResponse(responseCode = "200", description = "The PgBouncer",
+            content = @Content(schema = @Schema(implementation = PgBouncerView.class)))
     public Response get(@PathParam("name") String name) {
         return sampler.definitions().stream().filter(d -> d.name().equals(name)).findFirst()
                 .map(d -> Response.ok(view(d, sampler)).build())

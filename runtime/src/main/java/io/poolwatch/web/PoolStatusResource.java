@@ -13,6 +13,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.pool.PoolRegistry;
@@ -47,6 +51,10 @@ public class PoolStatusResource {
      */
     @GET
     @Path("status")
+    @APIResponse(responseCode = "200", description = "The pool, and every pool under pools",
+            content = @Content(schema = @Schema(implementation = SeedPoolStatus.class)))
+    @APIResponse(responseCode = "404", description = "No pool of that name",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public SeedPoolStatus status(@QueryParam("pool") String pool) {
         Map<String, SeedPoolStatus> all = new LinkedHashMap<>();
         for (WorkloadPool p : registry.pools()) {

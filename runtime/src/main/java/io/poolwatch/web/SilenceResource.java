@@ -15,6 +15,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
 import io.poolwatch.alerting.Silences;
@@ -50,6 +55,8 @@ public class SilenceResource {
      * {@value Limits#API_SILENCES_MAX}) from {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
      */
     @GET
+    @APIResponse(responseCode = "200", description = "One page of the silences",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Silence.class)))
     public Response list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Paging paging = Paging.of(limit, offset, Limits.API_SILENCES_DEFAULT, Limits.API_SILENCES_MAX);
         List<Silence> all = alerting.silences().all();
@@ -58,6 +65,12 @@ public class SilenceResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "The silence created",
+            content = @Content(schema = @Schema(implementation = Silence.class)))
+    @APIResponse(responseCode = "409", description = "As many silences are kept as may be",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "The silences could not be stored",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response create(NewSilence request) {
         if (request == null) {
             return badRequest("body: missing; accepted: {\"matchers\": [...], \"duration\": \"2h\" or \"endsAt\": \"...\", \"comment\": \"...\"}");
@@ -104,6 +117,8 @@ public class SilenceResource {
     /** Ends a silence now. */
     @DELETE
     @Path("{id}")
+    @APIResponse(responseCode = "200", description = "The silence, ended",
+            content = @Content(schema = @Schema(implementation = Silence.class)))
     public Response expire(@PathParam("id") String id) {
         return alerting.silences().expire(id).map(s -> Response.ok(s).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).entity(new ApiError("no silence with id '" + Limits.quote(id) + "'", 404))

@@ -13,6 +13,10 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.poolwatch.config.Limits;
@@ -62,6 +66,9 @@ public class TrendResource {
      * for one application, {@code ?kind=application} for every application. {@code ?hours=} from 1 to 24 (default 24).
      */
     @GET
+    @APIResponse(responseCode = "200", description = "The series", content = @Content(schema = @Schema(implementation = TrendsView.class)))
+    @APIResponse(responseCode = "404", description = "No pool or application of that name",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public TrendsView trends(@QueryParam("figure") String figure, @QueryParam("hours") String hours, @QueryParam("pool") String pool,
             @QueryParam("application") String application, @QueryParam("kind") String kind) {
         int h = hours(hours);

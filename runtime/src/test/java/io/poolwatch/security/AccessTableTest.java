@@ -89,6 +89,19 @@ class AccessTableTest {
         assertEquals(Access.VIEWER, Access.required("GET", "/"));
     }
 
+    @Test
+    void theOpenApiDocumentAndSwaggerUiAreReadLikeTheApi() {
+        for (String path : List.of("/q/openapi", "/q/openapi.json", "/q/openapi.yaml", "/q/openapi.yml", "/q/swagger-ui", "/q/swagger-ui/index.html")) {
+            assertEquals(Access.VIEWER, Access.required("GET", path), path);
+            assertEquals(Access.VIEWER, Access.required("HEAD", path), path);
+            assertEquals(Access.ADMIN, Access.required("POST", path), path + ": only read");
+            assertEquals(Access.DENY, Access.required("GET", path, false), path + ": below a host's root, nothing of Quarkus's");
+        }
+        assertEquals(Access.DEV, Access.required("GET", "/q/openapi/more"), "the document is one path, not a prefix");
+        assertEquals(Access.DEV, Access.required("GET", "/q/openapix"));
+        assertEquals(Access.DEV, Access.required("GET", "/q/swagger"));
+    }
+
     private static String verb(Method m) {
         return m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST" : m.isAnnotationPresent(DELETE.class) ? "DELETE"
                 : m.isAnnotationPresent(PUT.class) ? "PUT" : m.isAnnotationPresent(PATCH.class) ? "PATCH" : m.isAnnotationPresent(HEAD.class) ? "HEAD"

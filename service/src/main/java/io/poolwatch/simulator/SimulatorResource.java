@@ -14,6 +14,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.poolwatch.config.Durations;
 import io.poolwatch.pool.UnknownWorkloadException;
 import io.poolwatch.web.ApiError;
@@ -64,6 +68,8 @@ public class SimulatorResource {
      */
     @POST
     @Path("faults/{kind}")
+    @APIResponse(responseCode = "202", description = "The fault, started",
+            content = @Content(schema = @Schema(implementation = io.poolwatch.pool.FaultPhases.Fault.class)))
     public Response fault(@PathParam("kind") String kind, @QueryParam("workload") String workload, @QueryParam("duration") String duration) {
         String pool = workload != null ? workload : kind.equalsIgnoreCase("inconsistency") ? "financial" : "main";
         try {

@@ -124,6 +124,10 @@ class AccessControlTest {
         all.add(new Endpoint("GET", "/q/metrics"));
         all.add(new Endpoint("GET", "/static/js/dashboard.js"));
         all.add(new Endpoint("GET", "/static/css/dashboard.css"));
+        // The OpenAPI document, in each spelling Quarkus serves it, and Swagger UI (served in dev mode only).
+        for (String openapi : List.of("/q/openapi", "/q/openapi.json", "/q/openapi.yaml", "/q/openapi.yml", "/q/swagger-ui")) {
+            all.add(new Endpoint("GET", openapi));
+        }
         return all;
     }
 
