@@ -62,7 +62,7 @@ class AlertmanagerIT {
     private static final String DATABASE = "poolwatch_alertmanager_it";
     private static final String FLAG = "alertmanager_flag";
     private static final Duration EVALUATION = Duration.ofSeconds(1);
-    /** Long enough that endsAt, 4 of them ahead, outlasts a restart of poolwatch on a busy machine (17.7 and 20.1 s measured). */
+    /** Long enough that endsAt, 4 of them ahead, outlasts a restart of poolwatch on a busy machine (17.7 to 21.8 s measured). */
     private static final Duration RESEND = Duration.ofSeconds(15);
     private static final String EXTERNAL = "http://poolwatch.example:8080";
     private static final ObjectMapper JSON = new ObjectMapper();
