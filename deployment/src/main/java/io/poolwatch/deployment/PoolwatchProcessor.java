@@ -18,6 +18,7 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
+import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
@@ -38,6 +39,10 @@ class PoolwatchProcessor {
     /** What the dashboard's pages are made from; a bean only while the dashboard is. */
     static final DotName DASHBOARD_VIEWS = DotName.createSimple("io.poolwatch.web.DashboardViews");
     static final DotName ROOTED_PATH = DotName.createSimple(RootedPath.class.getName());
+    /** The pool histograms' Prometheus collector, a bean only with the registry below. */
+    static final DotName PROMETHEUS_HISTOGRAMS = DotName.createSimple("io.poolwatch.metrics.PrometheusHistograms");
+    /** Micrometer's Prometheus registry on simpleclient, the one quarkus-micrometer-registry-prometheus brings. */
+    static final String PROMETHEUS_REGISTRY = "io.micrometer.prometheus.PrometheusMeterRegistry";
     /** The dashboard's static files in the runtime jar, published under {@code <root>/static/}. */
     static final List<String> STATIC_FILES = List.of("css/dashboard.css", "js/dashboard.js", "icons/poolwatch.svg");
     /** htmx, from its webjar. */
@@ -88,6 +93,18 @@ class PoolwatchProcessor {
             conditions.produce(new BuildTimeConditionBuildItem(rooted.target(), false));
         }
         conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(DASHBOARD_VIEWS), false));
+    }
+
+    /**
+     * The pool histograms join a Prometheus registry of Micrometer's simpleclient kind (Quarkus's). Where that registry is
+     * not on the class path (a host exporting through another registry, or none), {@code PrometheusHistograms}, which
+     * refers to it, is no bean: nothing loads it, and the application starts as before.
+     */
+    @BuildStep
+    void prometheusHistograms(CombinedIndexBuildItem index, BuildProducer<BuildTimeConditionBuildItem> conditions) {
+        if (!QuarkusClassLoader.isClassPresentAtRuntime(PROMETHEUS_REGISTRY)) {
+            conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(PROMETHEUS_HISTOGRAMS), false));
+        }
     }
 
     /** The dashboard's CSS, script, icon and htmx, served under {@code <root>/static/}. */

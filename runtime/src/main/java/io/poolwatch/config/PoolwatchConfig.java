@@ -46,6 +46,9 @@ public interface PoolwatchConfig {
     /** How often pools and servers are sampled, and how much history is kept. */
     SamplingConfig sampling();
 
+    /** What the pools export as metrics beyond poolwatch's own meters. */
+    MetricsConfig metrics();
+
     /** Health: how the databases are validated for the readiness probe. */
     HealthConfig health();
 
@@ -762,6 +765,21 @@ public interface PoolwatchConfig {
 
         /** The password of {@code monitor-username}; never logged or shown. Built-in: none. */
         Optional<String> monitorPassword();
+    }
+
+    /** Metrics of the pools in other vocabularies than poolwatch's own. */
+    interface MetricsConfig {
+
+        /**
+         * Also export checkout, lease and connection-creation times under OpenTelemetry's semantic-convention names
+         * ({@code db_client_connection_wait_time_seconds}, {@code _use_time_seconds}, {@code _create_time_seconds}, label
+         * {@code db_client_connection_pool_name}) as histograms in {@code /q/metrics}, beside
+         * {@code poolwatch_pool_*_duration_seconds}. The same counts twice: false saves their 60 lines per pool in every
+         * scrape.
+         */
+        @WithDefault("true")
+        @WithConverter(Converters.StrictBooleanConverter.class)
+        boolean semanticConventions();
     }
 
     /** Orderly shutdown. */
