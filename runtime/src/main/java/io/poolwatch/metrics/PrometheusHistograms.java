@@ -62,8 +62,8 @@ public class PrometheusHistograms {
         }
     }
 
-    /** The registries the collector has joined (for tests). */
-    synchronized List<CollectorRegistry> joined() {
+    /** The Prometheus registries the pool histograms are written in now. */
+    public synchronized List<CollectorRegistry> joined() {
         return new ArrayList<>(joined.keySet());
     }
 
