@@ -29,6 +29,9 @@ class DurationHistogramTest {
         assertEquals(4, s.cumulativeCounts()[DurationHistogram.BOUNDS_SECONDS.length - 1]);
         assertEquals(5, s.cumulativeCounts()[DurationHistogram.BOUNDS_SECONDS.length]);
         assertEquals(62.000250001, s.sumSeconds(), 1e-9);
+        // The statement count and total time are read from here too, without a snapshot.
+        assertEquals(5, h.count());
+        assertEquals(62_000_250_001L, h.recordedNanos());
         long[] perBucket = s.bucketCounts();
         assertEquals(5, Arrays.stream(perBucket).sum());
         assertEquals(1, perBucket[DurationHistogram.BOUNDS_SECONDS.length]);
