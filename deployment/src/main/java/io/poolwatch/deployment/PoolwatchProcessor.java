@@ -18,6 +18,7 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
+import io.quarkus.arc.deployment.ExcludedTypeBuildItem;
 import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
@@ -41,6 +42,8 @@ class PoolwatchProcessor {
     static final DotName ROOTED_PATH = DotName.createSimple(RootedPath.class.getName());
     /** The pool histograms' Prometheus collector, a bean only with the registry below. */
     static final DotName PROMETHEUS_HISTOGRAMS = DotName.createSimple("io.poolwatch.metrics.PrometheusHistograms");
+    /** The simpleclient collector the bean above registers, a subclass of a class that is missing with the registry. */
+    static final String PROMETHEUS_COLLECTOR = "io.poolwatch.metrics.PoolHistogramCollector";
     /** Micrometer's Prometheus registry on simpleclient, the one quarkus-micrometer-registry-prometheus brings. */
     static final String PROMETHEUS_REGISTRY = "io.micrometer.prometheus.PrometheusMeterRegistry";
     /** The dashboard's static files in the runtime jar, published under {@code <root>/static/}. */
@@ -101,9 +104,12 @@ class PoolwatchProcessor {
      * refers to it, is no bean: nothing loads it, and the application starts as before.
      */
     @BuildStep
-    void prometheusHistograms(CombinedIndexBuildItem index, BuildProducer<BuildTimeConditionBuildItem> conditions) {
+    void prometheusHistograms(CombinedIndexBuildItem index, BuildProducer<BuildTimeConditionBuildItem> conditions,
+            BuildProducer<ExcludedTypeBuildItem> excluded) {
         if (!QuarkusClassLoader.isClassPresentAtRuntime(PROMETHEUS_REGISTRY)) {
             conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(PROMETHEUS_HISTOGRAMS), false));
+            // Not a bean either way; left out of bean discovery so that it does not look for its missing superclass.
+            excluded.produce(new ExcludedTypeBuildItem(PROMETHEUS_COLLECTOR));
         }
     }
 
