@@ -36,6 +36,8 @@ class PrometheusRulePromtoolTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The groups whose every alert must have a case in the unit tests. */
     private static final Set<String> TESTED_GROUPS = Set.of("poolwatch.pgbouncers", "poolwatch.applications", "poolwatch.blocking");
+    /** Alerts computed from histograms across pods, each with a promtool case of histogram series. */
+    private static final Set<String> HISTOGRAM_ALERTS = Set.of("PoolwatchCheckoutTime");
 
     private static Path promtool;
 
@@ -59,6 +61,17 @@ class PrometheusRulePromtoolTest {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    private static JsonNode rule(JsonNode spec, String alert) {
+        for (JsonNode group : spec.path("groups")) {
+            for (JsonNode r : group.path("rules")) {
+                if (r.path("alert").asText().equals(alert)) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("no rule " + alert);
     }
 
     @Test
@@ -90,6 +103,14 @@ class PrometheusRulePromtoolTest {
             Set<String> untested = new TreeSet<>(alerts);
             untested.removeAll(tested);
             assertEquals(Set.of(), untested, "alerts without a promtool case");
+            // The rules on histograms: fed histogram series of several pods, they must fire on the buckets summed over them.
+            untested = new TreeSet<>(HISTOGRAM_ALERTS);
+            untested.removeAll(tested);
+            assertEquals(Set.of(), untested, "histogram alerts without a promtool case");
+            for (String alert : HISTOGRAM_ALERTS) {
+                String expr = rule(spec, alert).path("expr").asText();
+                assertTrue(expr.contains("histogram_quantile(") && expr.contains("_bucket[") && expr.contains("sum by (le,"), alert + ": " + expr);
+            }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

@@ -18,6 +18,8 @@ import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
 import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
+import io.quarkus.arc.deployment.ExcludedTypeBuildItem;
+import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
 import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
 import io.quarkus.deployment.Capabilities;
 import io.quarkus.deployment.Capability;
@@ -42,6 +44,12 @@ class PoolwatchProcessor {
     static final DotName ROOTED_PATH = DotName.createSimple(RootedPath.class.getName());
     /** The OTLP export of the pool figures: classes that need quarkus-opentelemetry, an optional dependency. */
     static final DotName OTLP_PACKAGE = DotName.createSimple("io.poolwatch.metrics.otlp");
+    /** The pool histograms' Prometheus collector, a bean only with the registry below. */
+    static final DotName PROMETHEUS_HISTOGRAMS = DotName.createSimple("io.poolwatch.metrics.PrometheusHistograms");
+    /** The simpleclient collector the bean above registers, a subclass of a class that is missing with the registry. */
+    static final String PROMETHEUS_COLLECTOR = "io.poolwatch.metrics.PoolHistogramCollector";
+    /** Micrometer's Prometheus registry on simpleclient, the one quarkus-micrometer-registry-prometheus brings. */
+    static final String PROMETHEUS_REGISTRY = "io.micrometer.prometheus.PrometheusMeterRegistry";
     /** The dashboard's static files in the runtime jar, published under {@code <root>/static/}. */
     static final List<String> STATIC_FILES = List.of("css/dashboard.css", "js/dashboard.js", "icons/poolwatch.svg");
     /** htmx, from its webjar. */
@@ -106,6 +114,21 @@ class PoolwatchProcessor {
         }
         for (org.jboss.jandex.ClassInfo c : index.getIndex().getClassesInPackage(OTLP_PACKAGE)) {
             conditions.produce(new BuildTimeConditionBuildItem(c, false));
+        }
+    }
+
+    /**
+     * The pool histograms join a Prometheus registry of Micrometer's simpleclient kind (Quarkus's). Where that registry is
+     * not on the class path (a host exporting through another registry, or none), {@code PrometheusHistograms}, which
+     * refers to it, is no bean: nothing loads it, and the application starts as before.
+     */
+    @BuildStep
+    void prometheusHistograms(CombinedIndexBuildItem index, BuildProducer<BuildTimeConditionBuildItem> conditions,
+            BuildProducer<ExcludedTypeBuildItem> excluded) {
+        if (!QuarkusClassLoader.isClassPresentAtRuntime(PROMETHEUS_REGISTRY)) {
+            conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(PROMETHEUS_HISTOGRAMS), false));
+            // Not a bean either way; left out of bean discovery so that it does not look for its missing superclass.
+            excluded.produce(new ExcludedTypeBuildItem(PROMETHEUS_COLLECTOR));
         }
     }
 

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -15,12 +16,15 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.poolwatch.metrics.PoolHistograms;
 import io.poolwatch.pool.Workload;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -43,6 +47,32 @@ class HostApplicationTest {
             rs.next();
             assertEquals("poolwatch-financial", rs.getString(1));
         }
+    }
+
+    @Inject
+    PoolHistograms histograms;
+
+    /**
+     * This host has Micrometer but no Prometheus registry: the pool histograms are still kept and readable, and the
+     * collector that would join a Prometheus registry is no bean (its class, which refers to that registry, is never
+     * loaded); the application started without an error.
+     */
+    @Test
+    void withoutAPrometheusRegistryTheHistogramsAreKeptAndNothingJoinsOne() throws Exception {
+        assertThrows(ClassNotFoundException.class, () -> Class.forName("io.micrometer.prometheus.PrometheusMeterRegistry"));
+        assertTrue(Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE).stream()
+                .noneMatch(b -> b.getBeanClass().getName().equals("io.poolwatch.metrics.PrometheusHistograms")), "no Prometheus collector bean");
+        try (Connection c = financial.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+        }
+        List<PoolHistograms.Family> families = histograms.families();
+        assertEquals(histograms.names(), families.stream().map(PoolHistograms.Family::name).toList());
+        PoolHistograms.Family statements = families.stream().filter(f -> f.name().equals("poolwatch_pool_statement_duration_seconds"))
+                .findFirst().orElseThrow();
+        long financialStatements = statements.series().stream().filter(s -> s.labelValues().get(0).equals("financial"))
+                .mapToLong(s -> s.snapshot().count()).sum();
+        assertTrue(financialStatements >= 1, "the statement just run is counted: " + financialStatements);
+        given().when().get("/q/metrics").then().statusCode(404);
     }
 
     @Test

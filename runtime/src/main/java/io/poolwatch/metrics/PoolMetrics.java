@@ -64,10 +64,10 @@ public class PoolMetrics {
             gauge(MetricNames.TLS_ENCRYPTED, "1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one",
                     tags, pool, p -> p.tls().encrypted().map(e -> e ? 1.0 : 0.0).orElse(Double.NaN));
         }
-        distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, "Time to get a connection from the pool", tags, pool,
-                PoolSnapshot::checkout);
-        distribution(MetricNames.LEASE, MetricNames.LEASE_MAX, "Time a connection is held before it is returned", tags, pool,
-                PoolSnapshot::lease);
+        distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, MetricNames.CHECKOUT_DURATION, "Time to get a connection from the pool",
+                tags, pool, PoolSnapshot::checkout);
+        distribution(MetricNames.LEASE, MetricNames.LEASE_MAX, MetricNames.LEASE_DURATION, "Time a connection is held before it is returned",
+                tags, pool, PoolSnapshot::lease);
 
         counter(MetricNames.ACQUISITIONS, "Connections handed out", tags, r, c -> c.acquired());
         counter(MetricNames.ACQUISITION_FAILURES, "getConnection calls that failed, timeouts included", tags, r, c -> c.failures());
@@ -99,11 +99,16 @@ public class PoolMetrics {
         FunctionCounter.builder(name, recorder, r -> value.applyAsDouble(r.counters())).description(help).tags(tags).register(meters);
     }
 
-    /** Quantiles of the last sampling interval as gauges with a quantile tag, and the interval's maximum. */
-    private void distribution(String name, String maxName, String help, Tags tags, WorkloadPool pool,
+    /**
+     * Quantiles of this process's last sampling interval as gauges with a quantile tag, and the interval's maximum: the
+     * pool's recent state on this pod, precise to HdrHistogram's 1 %. Quantiles cannot be added up across pods; the
+     * {@code *_duration_seconds} histograms ({@link PoolHistograms}) can.
+     */
+    private void distribution(String name, String maxName, String histogram, String help, Tags tags, WorkloadPool pool,
             java.util.function.Function<PoolSnapshot, Distribution> which) {
         for (double q : QUANTILES) {
-            gauge(name, help + " (last sampling interval, sampled)", tags.and(MetricNames.QUANTILE, Double.toString(q)), pool,
+            gauge(name, help + " on this process, last sampling interval (sampled); across processes use " + histogram + "_bucket",
+                    tags.and(MetricNames.QUANTILE, Double.toString(q)), pool,
                     p -> latest(p).map(which).map(d -> quantile(d, q) / 1000.0).orElse(0.0));
         }
         gauge(maxName, help + ", maximum in the last sampling interval", tags, pool,

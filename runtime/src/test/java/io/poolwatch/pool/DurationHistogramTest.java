@@ -16,19 +16,22 @@ class DurationHistogramTest {
         h.record(50_000); // 50 µs: first bucket (100 µs)
         h.record(100_000); // exactly 100 µs: still the first (le is inclusive)
         h.record(100_001); // just over: the second (250 µs)
-        h.record(2_000_000_000L); // 2 s: the 2.5 s bucket
+        h.record(2_000_000_000L); // exactly 2 s: the 2 s bucket (the checkout-time rule's default threshold)
         h.record(60_000_000_000L); // 60 s: +Inf
         DurationHistogram.Snapshot s = h.snapshot();
         assertEquals(5, s.count());
         assertEquals(DurationHistogram.BOUNDS_SECONDS.length + 1, s.cumulativeCounts().length);
         assertEquals(2, s.cumulativeCounts()[0]);
         assertEquals(3, s.cumulativeCounts()[1]);
-        int twoAndAHalf = Arrays.binarySearch(DurationHistogram.BOUNDS_SECONDS, 2.5);
-        assertEquals(3, s.cumulativeCounts()[twoAndAHalf - 1]);
-        assertEquals(4, s.cumulativeCounts()[twoAndAHalf]);
+        int two = Arrays.binarySearch(DurationHistogram.BOUNDS_SECONDS, 2.0);
+        assertEquals(3, s.cumulativeCounts()[two - 1]);
+        assertEquals(4, s.cumulativeCounts()[two]);
         assertEquals(4, s.cumulativeCounts()[DurationHistogram.BOUNDS_SECONDS.length - 1]);
         assertEquals(5, s.cumulativeCounts()[DurationHistogram.BOUNDS_SECONDS.length]);
         assertEquals(62.000250001, s.sumSeconds(), 1e-9);
+        // The statement count and total time are read from here too, without a snapshot.
+        assertEquals(5, h.count());
+        assertEquals(62_000_250_001L, h.recordedNanos());
         long[] perBucket = s.bucketCounts();
         assertEquals(5, Arrays.stream(perBucket).sum());
         assertEquals(1, perBucket[DurationHistogram.BOUNDS_SECONDS.length]);
@@ -50,14 +53,32 @@ class DurationHistogramTest {
     }
 
     @Test
-    void anIntervalWithNothingTimedAddsNothingAndAnUnknownExactCountKeepsTheTimedOnes() {
+    void eventsOfAnIntervalWithNothingTimedArePlacedWithTheNextTimedInterval() {
         DurationHistogram h = new DurationHistogram();
-        h.fold(new Histogram(1, 3_600_000_000L, 2), 100);
+        h.fold(new Histogram(1, 3_600_000_000L, 2), 100); // a burst's tail: 100 checkouts, none of them timed
         assertEquals(0, h.snapshot().count());
         Histogram interval = new Histogram(1, 3_600_000_000L, 2);
-        interval.recordValueWithCount(500, 7);
-        h.fold(interval, 0);
-        assertEquals(7, h.snapshot().count());
+        interval.recordValueWithCount(400, 7); // 400 µs: the 500 µs bucket
+        h.fold(interval, 7);
+        DurationHistogram.Snapshot s = h.snapshot();
+        assertEquals(107, s.count());
+        assertEquals(0, s.cumulativeCounts()[1]);
+        assertEquals(107, s.cumulativeCounts()[2]);
+        assertEquals(107 * 400e-6, s.sumSeconds(), 0.01 * 107 * 400e-6);
+    }
+
+    @Test
+    void aTimedEventTheCountersSeeOnlyInTheNextIntervalIsCountedOnce() {
+        DurationHistogram h = new DurationHistogram();
+        Histogram first = new Histogram(1, 3_600_000_000L, 2);
+        first.recordValueWithCount(500, 1);
+        h.fold(first, 0); // timed, but the counters were read a moment before it happened
+        assertEquals(0, h.snapshot().count());
+        h.fold(new Histogram(1, 3_600_000_000L, 2), 1); // the counters' next reading has it; nothing timed in this interval
+        Histogram third = new Histogram(1, 3_600_000_000L, 2);
+        third.recordValueWithCount(500, 2);
+        h.fold(third, 2);
+        assertEquals(3, h.snapshot().count());
     }
 
     @Test

@@ -107,7 +107,9 @@ class GrafanaDashboardTest {
             }
         }
         assertEquals(List.of(), missing);
-        for (String needed : List.of("poolwatch_pool_utilization_ratio", "poolwatch_pool_checkout_seconds", "poolwatch_pool_leaks_current",
+        for (String needed : List.of("poolwatch_pool_utilization_ratio", "poolwatch_pool_checkout_duration_seconds_bucket",
+                "poolwatch_pool_lease_duration_seconds_bucket", "poolwatch_pool_statement_duration_seconds_bucket",
+                "poolwatch_pool_connection_create_duration_seconds_bucket", "poolwatch_pool_leaks_current",
                 "poolwatch_pool_statements_slow_total", "poolwatch_server_sessions_total", "poolwatch_server_max_connections",
                 "poolwatch_check_violations", "poolwatch_alerts", "poolwatch_replica_lag_seconds", "poolwatch_application_sessions_state",
                 "poolwatch_application_utilization_ratio", "poolwatch_application_idle_in_transaction_oldest_seconds",
@@ -116,6 +118,28 @@ class GrafanaDashboardTest {
                 "poolwatch_blocking_longest_wait_seconds", "poolwatch_deadlocks_total")) {
             assertTrue(used.contains(needed), "the dashboard shows " + needed + ": " + used);
         }
+    }
+
+    /**
+     * Percentiles are drawn from the histograms, buckets summed over the selected pods before the percentile is taken,
+     * never from the per-pod quantile gauges, which cannot be combined across pods.
+     */
+    @Test
+    void percentilesComeFromHistogramBucketsSummedOverThePods() throws Exception {
+        JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
+        Pattern fleet = Pattern.compile("^histogram_quantile\\(0\\.\\d+, sum by \\(le, workload\\) "
+                + "\\(rate\\((poolwatch_pool_[a-z_]+_duration_seconds)_bucket\\{[^}]*\\}\\[\\$__rate_interval\\]\\)\\)\\)$");
+        Set<String> histograms = new TreeSet<>();
+        for (String expr : expressions(dashboard)) {
+            assertTrue(!expr.contains("quantile=\""), "a per-pod quantile gauge: " + expr);
+            if (expr.contains("histogram_quantile") || expr.contains("_bucket")) {
+                Matcher m = fleet.matcher(expr);
+                assertTrue(m.matches(), "a percentile over the pods' summed buckets: " + expr);
+                histograms.add(m.group(1));
+            }
+        }
+        assertEquals(Set.of(MetricNames.CHECKOUT_DURATION, MetricNames.LEASE_DURATION, MetricNames.STATEMENT_DURATION,
+                MetricNames.CONNECTION_CREATE_DURATION), histograms);
     }
 
     @Test
