@@ -74,6 +74,9 @@ final class ApiDocument {
         for (Resource r : resources) {
             keys.put(RESOURCE_CLASS + r.type().name().toString(), join(root, r.rootedPath()));
         }
+        // What poolwatch's API is made of is in its own packages (and the JDK's): an application that limits its own
+        // scan to its packages does not hide poolwatch's types from this one. Exclusions it sets still apply.
+        keys.put("mp.openapi.scan.packages", "io.poolwatch");
         Config scanConfig = new SmallRyeConfigBuilder()
                 .withSources(new PropertiesConfigSource(keys, "poolwatch's resources", Integer.MAX_VALUE), new ApplicationConfigSource(config))
                 .build();

@@ -22,14 +22,16 @@ import io.restassured.path.json.JsonPath;
 /**
  * A host application that adds {@code quarkus-smallrye-openapi}: its document has poolwatch's JSON API at the paths it is
  * served at under {@code /q/poolwatch}, with each operation's role, beside the host's own endpoints; a record name both
- * use keeps the host's schema and gives poolwatch's another name. The host's {@code /q/openapi} is the host's, outside
- * poolwatch's root and policy.
+ * use keeps the host's schema and gives poolwatch's another name; the host limiting its own scan to its packages does not
+ * hide poolwatch's. The host's {@code /q/openapi} is the host's, outside poolwatch's root and policy.
  */
 class HostOpenApiTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = TestApps.host("openapi", Hello.class, Health.class)
-            .setForcedDependencies(List.of(Dependency.of("io.quarkus", "quarkus-smallrye-openapi-deployment", io.quarkus.builder.Version.getVersion())));
+            .setForcedDependencies(List.of(Dependency.of("io.quarkus", "quarkus-smallrye-openapi-deployment", io.quarkus.builder.Version.getVersion())))
+            // The host limits its own scan to its package: poolwatch's API is documented all the same.
+            .overrideConfigKey("mp.openapi.scan.packages", HostOpenApiTest.class.getPackageName());
 
     /** A name poolwatch's API uses too (HealthResource.Health). */
     public record Health(String mood) {
