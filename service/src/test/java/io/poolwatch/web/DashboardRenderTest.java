@@ -263,7 +263,7 @@ class DashboardRenderTest {
         assertTrue(refused.select("#silence-error").text().contains("comment: missing"));
         assertEquals(HOSTILE, refused.selectFirst("#value-1").val());
         assertEquals("2h", refused.selectFirst("#silence-duration option[selected]").val());
-        assertTrue(refused.select("#delivery").text().contains("No webhook receiver is configured"));
+        assertTrue(refused.select("#delivery").text().contains("No receiver is configured, neither a webhook nor an Alertmanager"));
         assertAccessible(refused);
     }
 
