@@ -13,9 +13,9 @@ import org.HdrHistogram.HistogramIterationValue;
  * pods, so {@code histogram_quantile} over {@code sum by (le)} gives a fleet's percentiles, which per-pod quantile gauges
  * cannot. It is never reset (counters stay monotonic); {@link PoolRecorder#resetDistributions()} leaves it alone.
  * <p>
- * Two ways in: {@link #record(long)} counts one duration on the caller's thread (statements, which are all timed, and
- * connection creation, which is rare); {@link #fold} adds a sampling interval's HdrHistogram on the sampler thread,
- * scaled to the exact number of events in the interval (checkouts and leases, of which a busy pool times only a sample),
+ * Two ways in: {@link #record(long)} counts one duration on the caller's thread (connection creation, which is rare);
+ * {@link #fold} and {@link #foldCounts} add a sampling interval on the sampler thread, scaled to the exact number of
+ * events in the interval (checkouts, leases and statements, of which a busy pool times only a sample),
  * so the hot path pays nothing for it and {@code _count} stays the exact count of events, as of the last sample that
  * timed one.
  */
@@ -104,16 +104,30 @@ public final class DurationHistogram {
      */
     void fold(AbstractHistogram interval, long exactEvents) {
         long timed = interval.getTotalCount();
+        long[] counts = new long[buckets.length];
+        double sumMicros = 0;
+        if (timed != 0) {
+            for (HistogramIterationValue v : interval.recordedValues()) {
+                long micros = interval.medianEquivalentValue(v.getValueIteratedTo());
+                counts[bucketOf(micros * 1000)] += v.getCountAtValueIteratedTo();
+                sumMicros += (double) micros * v.getCountAtValueIteratedTo();
+            }
+        }
+        foldCounts(counts, timed, sumMicros / 1e6, exactEvents);
+    }
+
+    /**
+     * Adds one sampling interval given as per-bucket counts of the timed events ({@link SampledDurations}), scaled like
+     * {@link #fold}: to {@code exactEvents} in total, the events of an interval without timed ones carried to the next.
+     * Sampler thread only.
+     *
+     * @param counts per bucket (not cumulative), +Inf last; {@code timed} in total
+     * @param sumSeconds the timed events' total duration
+     */
+    void foldCounts(long[] counts, long timed, double sumSeconds, long exactEvents) {
         unplaced += Math.max(0, exactEvents);
         if (timed == 0 || unplaced == 0) {
             return;
-        }
-        long[] counts = new long[buckets.length];
-        double sumMicros = 0;
-        for (HistogramIterationValue v : interval.recordedValues()) {
-            long micros = interval.medianEquivalentValue(v.getValueIteratedTo());
-            counts[bucketOf(micros * 1000)] += v.getCountAtValueIteratedTo();
-            sumMicros += (double) micros * v.getCountAtValueIteratedTo();
         }
         long total = unplaced;
         unplaced = 0;
@@ -123,7 +137,12 @@ public final class DurationHistogram {
                 buckets[i].add(scaled[i]);
             }
         }
-        foldedSeconds.add(sumMicros / 1e6 * ((double) total / timed));
+        foldedSeconds.add(sumSeconds * ((double) total / timed));
+    }
+
+    /** The total of every duration counted, recorded and folded (scaled), in seconds, without building a snapshot. */
+    public double sumSeconds() {
+        return recordedNanos.sum() / 1e9 + foldedSeconds.sum();
     }
 
     /** Per-bucket counts scaled from {@code timed} to {@code total} events, rounded by largest remainder (sum = total). */

@@ -73,10 +73,23 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     private volatile String lastCreationError;
     private volatile Instant lastCreationErrorAt;
 
+    /**
+     * Listeners that care only about connections being opened and closed (TLS reading, the monitor gate). Agroal calls
+     * every registered listener on every acquire and return (four interface calls each per checkout, and megamorphic
+     * ones once several listener classes exist), so the pool registers this recorder alone and it passes these on.
+     */
+    private final AgroalDataSourceListener[] lifeCycle;
+
     public PoolRecorder(String pool, Duration leakInterval, Clock clock) {
+        this(pool, leakInterval, clock, List.of());
+    }
+
+    /** A recorder that passes connection opening and closing events on to {@code lifeCycle}, in order, after its own. */
+    public PoolRecorder(String pool, Duration leakInterval, Clock clock, List<? extends AgroalDataSourceListener> lifeCycle) {
         this.pool = pool;
         this.leakInterval = leakInterval;
         this.clock = clock;
+        this.lifeCycle = lifeCycle.toArray(AgroalDataSourceListener[]::new);
     }
 
     // ---- hot path ----
@@ -170,6 +183,9 @@ public final class PoolRecorder implements AgroalDataSourceListener {
             liveConnections.add(stats);
         }
         peakOpen.accumulate(created.sum() - destroyed.sum());
+        for (AgroalDataSourceListener l : lifeCycle) {
+            l.onConnectionCreation(connection);
+        }
     }
 
     @Override
@@ -181,6 +197,9 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         }
         if (leaksOut) {
             leakReturned(connection);
+        }
+        for (AgroalDataSourceListener l : lifeCycle) {
+            l.onConnectionDestroy(connection);
         }
     }
 

@@ -12,12 +12,10 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
-import net.ttddyy.dsproxy.ConnectionInfo;
-
 /**
  * The driver Agroal opens physical connections through: it opens them with the real driver for the URL and
- * wraps each once, at creation, in a {@link TimedConnection} whose statements are datasource-proxy proxies.
- * Acquiring and returning a pooled connection therefore costs nothing extra; only statements go through the proxy.
+ * wraps each once, at creation, in a {@link TimedConnection} whose statements are {@link TimedStatement}s.
+ * Acquiring and returning a pooled connection therefore costs nothing extra; only executions are counted and timed.
  * <p>
  * Agroal instantiates the driver itself, so the pool's recorder is found by an id passed as a driver property. The
  * same way, a pool may name the {@link MonitorGate} of its database: a workload's connection is then opened only after
@@ -51,8 +49,12 @@ public final class StatementTimingDriver implements Driver {
         return id;
     }
 
+    /** Forgets a closed pool's recorder, which stops using the coarse clock. */
     static void unregister(String id) {
-        RECORDERS.remove(id);
+        StatementRecorder recorder = RECORDERS.remove(id);
+        if (recorder != null) {
+            recorder.close();
+        }
     }
 
     @Override
@@ -88,9 +90,7 @@ public final class StatementTimingDriver implements Driver {
         if (recorder == null) {
             throw new SQLException("poolwatch: no statement recorder registered for this pool (was it closed?)");
         }
-        ConnectionInfo connectionInfo = new ConnectionInfo();
-        connectionInfo.setDataSourceName(recorder.proxyConfig().getDataSourceName());
-        return new TimedConnection(connection, connectionInfo, recorder.proxyConfig());
+        return new TimedConnection(connection, recorder);
     }
 
     @Override

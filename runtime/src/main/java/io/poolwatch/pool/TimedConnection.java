@@ -17,44 +17,36 @@ import java.sql.ShardingKey;
 import java.sql.Statement;
 import java.sql.Struct;
 
-import net.ttddyy.dsproxy.ConnectionInfo;
-import net.ttddyy.dsproxy.proxy.JdbcProxyFactory;
-import net.ttddyy.dsproxy.proxy.ProxyConfig;
-
 /**
- * A physical connection whose statements are timed. Statements, prepared and callable statements are datasource-proxy
- * proxies that report each execution; every other call goes straight to the driver's connection, so the calls the
- * pool makes on each checkout and return (getWarnings, setAutoCommit ...) cost what they cost without poolwatch.
- * (A datasource-proxy connection proxy would route those through reflection on every return.) It also carries
- * the connection's hand-out counts, so counting them touches nothing shared.
+ * A physical connection whose statements are timed. Statements, prepared and callable statements are wrapped in
+ * {@link TimedStatement}s that report each execution to the pool's {@link StatementRecorder}; every other call goes
+ * straight to the driver's connection, so the calls the pool makes on each checkout and return (getWarnings,
+ * setAutoCommit ...) cost what they cost without poolwatch. It also carries the connection's hand-out counts, so
+ * counting them touches nothing shared.
  */
 final class TimedConnection extends ConnectionStats implements Connection {
 
-    private static final JdbcProxyFactory FACTORY = JdbcProxyFactory.DEFAULT;
-
     private final Connection target;
-    private final ConnectionInfo info;
-    private final ProxyConfig config;
+    private final StatementRecorder recorder;
 
-    TimedConnection(Connection target, ConnectionInfo info, ProxyConfig config) {
+    TimedConnection(Connection target, StatementRecorder recorder) {
         this.target = target;
-        this.info = info;
-        this.config = config;
+        this.recorder = recorder;
     }
 
     @Override
     public Statement createStatement() throws SQLException {
-        return FACTORY.createStatement(target.createStatement(), info, this, config);
+        return new TimedStatement(target.createStatement(), this, recorder);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0) throws SQLException {
-        return FACTORY.createPreparedStatement(target.prepareStatement(p0), p0, info, this, config, false);
+        return new TimedPreparedStatement(target.prepareStatement(p0), p0, this, recorder);
     }
 
     @Override
     public CallableStatement prepareCall(String p0) throws SQLException {
-        return FACTORY.createCallableStatement(target.prepareCall(p0), p0, info, this, config);
+        return new TimedCallableStatement(target.prepareCall(p0), p0, this, recorder);
     }
 
     @Override
@@ -139,17 +131,17 @@ final class TimedConnection extends ConnectionStats implements Connection {
 
     @Override
     public Statement createStatement(int p0, int p1) throws SQLException {
-        return FACTORY.createStatement(target.createStatement(p0, p1), info, this, config);
+        return new TimedStatement(target.createStatement(p0, p1), this, recorder);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int p1, int p2) throws SQLException {
-        return FACTORY.createPreparedStatement(target.prepareStatement(p0, p1, p2), p0, info, this, config, false);
+        return new TimedPreparedStatement(target.prepareStatement(p0, p1, p2), p0, this, recorder);
     }
 
     @Override
     public CallableStatement prepareCall(String p0, int p1, int p2) throws SQLException {
-        return FACTORY.createCallableStatement(target.prepareCall(p0, p1, p2), p0, info, this, config);
+        return new TimedCallableStatement(target.prepareCall(p0, p1, p2), p0, this, recorder);
     }
 
     @Override
@@ -194,32 +186,32 @@ final class TimedConnection extends ConnectionStats implements Connection {
 
     @Override
     public Statement createStatement(int p0, int p1, int p2) throws SQLException {
-        return FACTORY.createStatement(target.createStatement(p0, p1, p2), info, this, config);
+        return new TimedStatement(target.createStatement(p0, p1, p2), this, recorder);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int p1, int p2, int p3) throws SQLException {
-        return FACTORY.createPreparedStatement(target.prepareStatement(p0, p1, p2, p3), p0, info, this, config, false);
+        return new TimedPreparedStatement(target.prepareStatement(p0, p1, p2, p3), p0, this, recorder);
     }
 
     @Override
     public CallableStatement prepareCall(String p0, int p1, int p2, int p3) throws SQLException {
-        return FACTORY.createCallableStatement(target.prepareCall(p0, p1, p2, p3), p0, info, this, config);
+        return new TimedCallableStatement(target.prepareCall(p0, p1, p2, p3), p0, this, recorder);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int p1) throws SQLException {
-        return FACTORY.createPreparedStatement(target.prepareStatement(p0, p1), p0, info, this, config, p1 == Statement.RETURN_GENERATED_KEYS);
+        return new TimedPreparedStatement(target.prepareStatement(p0, p1), p0, this, recorder);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, int[] p1) throws SQLException {
-        return FACTORY.createPreparedStatement(target.prepareStatement(p0, p1), p0, info, this, config, true);
+        return new TimedPreparedStatement(target.prepareStatement(p0, p1), p0, this, recorder);
     }
 
     @Override
     public PreparedStatement prepareStatement(String p0, String[] p1) throws SQLException {
-        return FACTORY.createPreparedStatement(target.prepareStatement(p0, p1), p0, info, this, config, true);
+        return new TimedPreparedStatement(target.prepareStatement(p0, p1), p0, this, recorder);
     }
 
     @Override

@@ -113,6 +113,7 @@ public class PoolSampler {
         Distribution lease = r.takeLeaseInterval(delta.returned());
 
         StatementRecorder st = pool.statements();
+        st.takeInterval(interval);
         long statements = st.statements();
         long statementNanos = st.totalNanos();
         long[] prior = previousStatements.getOrDefault(pool.name(), new long[2]);

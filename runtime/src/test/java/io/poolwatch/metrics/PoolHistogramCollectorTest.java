@@ -62,6 +62,7 @@ class PoolHistogramCollectorTest {
         // What the sampler does every interval: fold the timed checkouts and leases in, scaled to the exact counts.
         pool.recorder().takeCheckoutInterval(pool.recorder().counters().acquired());
         pool.recorder().takeLeaseInterval(pool.recorder().counters().returned());
+        pool.statements().takeInterval(java.time.Duration.ofSeconds(1));
     }
 
     @AfterAll

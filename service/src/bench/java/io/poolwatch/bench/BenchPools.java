@@ -35,20 +35,23 @@ final class BenchPools {
     }
 
     /**
-     * Runs what PoolSampler does for the hot path every second: it reads the counters and lets the recorder choose
-     * how many acquisitions to time. Without it a benchmark would time every acquisition, as only a quiet pool does.
+     * Runs what PoolSampler does for the hot path every second: it reads the counters and lets the recorders choose
+     * how many acquisitions and statements to time (and folds the timed statements into their histogram). Without it a
+     * benchmark would time every acquisition and statement, as only a quiet pool does.
      */
-    static java.util.concurrent.ScheduledExecutorService sample(io.poolwatch.pool.PoolRecorder recorder) {
+    static java.util.concurrent.ScheduledExecutorService sample(io.poolwatch.pool.WorkloadPool pool) {
         var executor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "bench-sampler");
             t.setDaemon(true);
             return t;
         });
+        io.poolwatch.pool.PoolRecorder recorder = pool.recorder();
         long[] previous = { recorder.counters().acquired() };
         executor.scheduleAtFixedRate(() -> {
             long now = recorder.counters().acquired();
             recorder.adaptSampling(now - previous[0], Duration.ofSeconds(1));
             previous[0] = now;
+            pool.statements().takeInterval(Duration.ofSeconds(1));
         }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         return executor;
     }

@@ -44,7 +44,7 @@ public abstract class PoolUnderTest {
                 WorkloadPool p = PoolFactory.create(settings, BenchPools.MONITORING);
                 dataSource = p.dataSource();
                 closeable = p;
-                sampler = BenchPools.sample(p.recorder());
+                sampler = BenchPools.sample(p);
             }
             default -> throw new IllegalArgumentException(kind);
         }
