@@ -30,8 +30,9 @@
 # databases, the monitoring ones (application_name poolwatch-monitor; on MariaDB, every poolwatch session, as pools
 # hold none) counted separately; the most seen during the run, checked against MAX_CONNECTIONS (19).
 #
-# Environment: PGBOUNCER_USER (the user PgBouncer runs as when the script runs as root: nobody), POOLS ("4 25 100 400"), DATABASES ("1 10"), IDLE (s, 30), WARMUP (s, 20), REQUESTS (30), WARM (5),
-# PORT (18300), PGBOUNCER_PORT (18399), MARIADB (3), OUT (target/bench/scale-curve.tsv), JAR.
+# Environment: POOLS ("4 25 100 400"), DATABASES ("1 10"), IDLE (s, 30), WARMUP (s, 20), REQUESTS (30), WARM (5),
+# PORT (18300), PGBOUNCER_PORT (18399), PGBOUNCER_USER (whom PgBouncer runs as when the script runs as root: nobody),
+# MARIADB (3), MAX_CONNECTIONS (19), OUT (target/bench/scale-curve.tsv), JAR.
 set -euo pipefail
 # shellcheck source=bench/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
