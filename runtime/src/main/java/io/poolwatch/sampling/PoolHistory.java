@@ -1,5 +1,6 @@
 package io.poolwatch.sampling;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,26 @@ public final class PoolHistory {
             out.add(ring[(next - size + i + ring.length) % ring.length]);
         }
         return out;
+    }
+
+    /**
+     * The acquisition attempts and failures of the snapshots taken after {@code from}, newest first until the first older
+     * one: the error-rate window is a few samples of an hour's ring, and this reads only those, copying nothing.
+     *
+     * @return attempts at index 0, failures at index 1
+     */
+    public synchronized long[] attemptsAndFailuresAfter(Instant from) {
+        long attempts = 0;
+        long failures = 0;
+        for (int i = 1; i <= size; i++) {
+            PoolSnapshot s = ring[(next - i + ring.length) % ring.length];
+            if (!s.takenAt().isAfter(from)) {
+                break;
+            }
+            attempts += s.interval().attempts();
+            failures += s.interval().failures();
+        }
+        return new long[] { attempts, failures };
     }
 
     public int capacity() {

@@ -102,24 +102,27 @@ public class PoolSampler {
 
     private PoolSnapshot snapshot(WorkloadPool pool, Instant now) {
         PoolRecorder r = pool.recorder();
-        PoolCounters totals = r.counters();
-        PoolCounters delta = totals.minus(previousTotals.getOrDefault(pool.name(), PoolCounters.ZERO));
+        PoolCounters previousTotal = previousTotals.getOrDefault(pool.name(), PoolCounters.ZERO);
+        PoolCounters totals = shared(r.counters(), previousTotal);
+        PoolCounters delta = shared(totals.minus(previousTotal), PoolCounters.ZERO);
         previousTotals.put(pool.name(), totals);
 
         long active = r.leased();
         long open = r.open();
         int max = pool.settings().maxSize();
-        Distribution checkout = r.takeCheckoutInterval(delta.acquired());
-        Distribution lease = r.takeLeaseInterval(delta.returned());
+        Distribution checkout = shared(r.takeCheckoutInterval(delta.acquired()), Distribution.EMPTY);
+        Distribution lease = shared(r.takeLeaseInterval(delta.returned()), Distribution.EMPTY);
 
         StatementRecorder st = pool.statements();
         st.takeInterval(interval);
         long statements = st.statements();
         long statementNanos = st.totalNanos();
-        long[] prior = previousStatements.getOrDefault(pool.name(), new long[2]);
+        long[] prior = previousStatements.computeIfAbsent(pool.name(), n -> new long[2]);
         long intervalStatements = statements - prior[0];
         double intervalStatementMs = intervalStatements == 0 ? 0 : (statementNanos - prior[1]) / 1e6 / intervalStatements;
-        previousStatements.put(pool.name(), new long[] { statements, statementNanos });
+        // Only the sampler (synchronized) reads and writes these two figures.
+        prior[0] = statements;
+        prior[1] = statementNanos;
 
         r.adaptSampling(delta.acquired(), interval);
         return new PoolSnapshot(pool.name(), pool.settings().workload(), pool.settings().role(), now, pool.settings().minSize(), max, active,
@@ -128,21 +131,29 @@ public class PoolSampler {
                 intervalStatementMs);
     }
 
-    /** Failed acquisitions / attempts over the window, this interval included. */
+    /**
+     * Failed acquisitions / attempts over the window, this interval included. Snapshots are added in time order, so the
+     * window is the newest few of the history, read without copying it.
+     */
     private double errorRate(String pool, PoolCounters current, Instant now) {
         long attempts = current.attempts();
         long failures = current.failures();
         PoolHistory history = histories.get(pool);
         if (history != null) {
-            Instant from = now.minus(errorRateWindow);
-            for (PoolSnapshot s : history.snapshots()) {
-                if (s.takenAt().isAfter(from)) {
-                    attempts += s.interval().attempts();
-                    failures += s.interval().failures();
-                }
-            }
+            long[] window = history.attemptsAndFailuresAfter(now.minus(errorRateWindow));
+            attempts += window[0];
+            failures += window[1];
         }
         return attempts == 0 ? 0 : (double) failures / attempts;
+    }
+
+    /**
+     * {@code candidate}'s value as {@code same} when they are equal: an idle pool's snapshots then share one counts
+     * object and the empty distribution, so an hour's history of it costs the snapshots alone (PERFORMANCE.md, "Scale
+     * curve: 4 to 400 pools").
+     */
+    static <T> T shared(T candidate, T same) {
+        return candidate.equals(same) ? same : candidate;
     }
 
     /** The newest snapshot of a pool, if one was taken. */

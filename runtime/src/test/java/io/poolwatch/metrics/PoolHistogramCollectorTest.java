@@ -217,4 +217,23 @@ class PoolHistogramCollectorTest {
         assertTrue(refused.getMessage().contains("db_client_connection_wait_time_seconds"), refused.getMessage());
         taken.register(new PoolHistogramCollector(new PoolHistograms(() -> List.of(pool), false)));
     }
+
+    @Test
+    void eachSeriesBucketLabelValuesAreMadeOnceAndAScrapeReadsTheSameTextTwice() throws Exception {
+        PoolHistograms histograms = new PoolHistograms(() -> List.of(pool), true);
+        PoolHistogramCollector collector = new PoolHistogramCollector(histograms);
+        List<String> labels = List.of("main", "primary", "main");
+        List<List<String>> first = collector.bucketValues(labels);
+        assertEquals(DurationHistogram.BOUNDS_SECONDS.length + 1, first.size());
+        assertEquals(List.of("main", "primary", "main", "+Inf"), first.get(first.size() - 1));
+        assertEquals(List.of("main", "primary", "main", "1.0E-4"), first.get(0));
+        assertTrue(first == collector.bucketValues(List.of("main", "primary", "main")), "the second reading reuses the first's lists");
+        for (int i = 0; i < PoolHistogramCollector.MAX_CACHED_SERIES + 5; i++) {
+            collector.bucketValues(List.of("p" + i));
+        }
+        assertEquals(List.of("p1", "+Inf"), collector.bucketValues(List.of("p1")).get(DurationHistogram.BOUNDS_SECONDS.length));
+
+        String once = scrape(histograms, TextFormat.CONTENT_TYPE_004);
+        assertEquals(once, scrape(histograms, TextFormat.CONTENT_TYPE_004), "nothing of one scrape leaks into the next");
+    }
 }
