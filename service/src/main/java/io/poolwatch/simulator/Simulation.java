@@ -10,10 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,9 +29,9 @@ import org.jboss.logging.Logger;
  * <p>
  * No user holds a platform thread of its own: a thousand of them would be a thousand threads competing with the
  * process's own HTTP, probes and sampling on a small machine. On a Java 21+ runtime (found at run time; this code is
- * compiled for 17) each user is a virtual thread. Otherwise one timer thread waits out every user's think time and
- * hands its next transaction to a bounded set of worker threads per workload ({@link Workload#concurrency()}), more
- * than its pool's connections, so callers waiting on an exhausted pool are still there to see.
+ * compiled for 17) each user is a virtual thread. Otherwise each workload's users share a bounded set of worker
+ * threads ({@link Workload#concurrency()}: more than its pool's connections, so callers waiting on an exhausted pool are
+ * still there to see); a user's think time is a delayed task on them, not a sleeping thread.
  */
 public final class Simulation implements AutoCloseable {
 
@@ -70,10 +69,9 @@ public final class Simulation implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final Map<String, Counters> counters = new LinkedHashMap<>();
     private final AtomicInteger activeUsers = new AtomicInteger();
-    /** Virtual threads, one per user; or null, where users share the timer and the workers below. */
+    /** Virtual threads, one per user; or null, where users share the workers below. */
     private ExecutorService virtualUsers;
-    private ScheduledExecutorService timer;
-    private final List<ExecutorService> workers = new ArrayList<>();
+    private final List<ScheduledExecutorService> workers = new ArrayList<>();
     private volatile Instant startedAt;
 
     private static final class Counters {
@@ -121,15 +119,14 @@ public final class Simulation implements AutoCloseable {
                 }
             }
         } else {
-            timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "simulator-timer"));
             for (Workload w : workloads) {
-                ExecutorService pool = workers(w);
+                ScheduledExecutorService pool = workers(w);
                 workers.add(pool);
                 for (int i = 0; i < w.users(); i++) {
                     activeUsers.incrementAndGet();
                     // Spread over one think time, so the users do not all arrive at once.
                     long first = thinkTime.toMillis() <= 0 ? 0 : ThreadLocalRandom.current().nextLong(thinkTime.toMillis() + 1);
-                    timer.schedule(() -> step(w, pool, deadline), first, TimeUnit.MILLISECONDS);
+                    pool.schedule(() -> step(w, pool, deadline), first, TimeUnit.MILLISECONDS);
                 }
             }
         }
@@ -142,15 +139,17 @@ public final class Simulation implements AutoCloseable {
             return "each user a virtual thread";
         }
         int threads = workloads.stream().mapToInt(w -> Math.min(Math.max(1, w.users()), Math.max(1, w.concurrency()))).sum();
-        return "users share " + threads + " worker threads and one timer";
+        return "users share " + threads + " worker threads";
     }
 
-    private ExecutorService workers(Workload w) {
+    private ScheduledExecutorService workers(Workload w) {
         int size = Math.min(Math.max(1, w.users()), Math.max(1, w.concurrency()));
         AtomicInteger ids = new AtomicInteger();
-        // Unbounded queue, bounded by construction: each user has at most one transaction queued or running.
-        return new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                r -> daemon(r, "simulator-" + w.name() + "-" + ids.incrementAndGet()));
+        // A user's think time is a delayed task on its workload's workers, not a sleeping thread; its queue is bounded by
+        // construction, each user having at most one task queued or running.
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(size, r -> daemon(r, "simulator-" + w.name() + "-" + ids.incrementAndGet()));
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return pool;
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -183,21 +182,15 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    /** One transaction of a user on a shared worker, then its think time on the timer, which hands it back. */
-    private void step(Workload w, ExecutorService pool, long deadline) {
+    /** One transaction of a user on a shared worker, then its next one after its think time, on the same workers. */
+    private void step(Workload w, ScheduledExecutorService pool, long deadline) {
         if (!running.get() || System.nanoTime() >= deadline) {
             userEnded();
             return;
         }
+        transaction(w, counters.get(w.name()));
         try {
-            pool.execute(() -> {
-                transaction(w, counters.get(w.name()));
-                try {
-                    timer.schedule(() -> step(w, pool, deadline), thinkMillis(), TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException stopped) {
-                    userEnded();
-                }
-            });
+            pool.schedule(() -> step(w, pool, deadline), thinkMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopped) {
             userEnded();
         }
@@ -237,15 +230,16 @@ public final class Simulation implements AutoCloseable {
             return;
         }
         long until = System.nanoTime() + timeout.toNanos();
-        if (timer != null) {
-            // Think times pending are dropped; transactions in flight finish.
-            timer.shutdownNow();
+        List<ExecutorService> executors = new ArrayList<>();
+        for (ScheduledExecutorService pool : workers) {
+            // Think times pending are dropped (the executor's policy); transactions in flight finish.
+            pool.shutdown();
+            executors.add(pool);
         }
-        List<ExecutorService> executors = new ArrayList<>(workers);
         if (virtualUsers != null) {
+            virtualUsers.shutdown();
             executors.add(virtualUsers);
         }
-        executors.forEach(ExecutorService::shutdown);
         try {
             for (ExecutorService e : executors) {
                 if (!e.awaitTermination(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -256,8 +250,8 @@ public final class Simulation implements AutoCloseable {
             executors.forEach(ExecutorService::shutdownNow);
             Thread.currentThread().interrupt();
         }
-        if (timer != null) {
-            // Users whose next step was dropped with the timer are no longer running.
+        if (!workers.isEmpty()) {
+            // Users whose next step was dropped are no longer running.
             activeUsers.set(0);
         }
         LOG.infof("simulator stopped: %s", stats());

@@ -47,7 +47,7 @@ public interface SimulatorConfig {
 
     /**
      * Run each user as a virtual thread where the runtime has them (Java 21+); false, or on Java 17, users share a
-     * bounded set of worker threads per workload (twice its pool's max-size, and one timer for the think times).
+     * bounded set of worker threads per workload (twice its pool's max-size), think times being delayed tasks on them.
      */
     @WithDefault("true")
     @WithConverter(Converters.StrictBooleanConverter.class)
