@@ -48,6 +48,8 @@ public class DatabaseValidator {
     private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
     private ScheduledExecutorService ticker;
     private volatile Instant lastTick = Instant.now();
+    /** {@link #lastTick} on the monotonic clock, which liveness reads without allocating. */
+    private volatile long lastTickNanos = System.nanoTime();
     private final Duration evidenceWindow;
     private final Map<String, java.util.ArrayDeque<long[]>> completions = new ConcurrentHashMap<>();
     private final Map<String, Long> completedAtAttempt = new ConcurrentHashMap<>();
@@ -91,6 +93,7 @@ public class DatabaseValidator {
 
     /** One round: starts a validation per database unless one is still running, which fails it once overdue. */
     void tick() {
+        lastTickNanos = System.nanoTime();
         lastTick = Instant.now();
         for (MonitorTarget t : registry.monitorTargets()) {
             recordCompletions(t);
@@ -236,6 +239,11 @@ public class DatabaseValidator {
     /** When the validation timer last ran: it never touches a database, so it shows the process is working. */
     public Instant lastTick() {
         return lastTick;
+    }
+
+    /** When the timer last ticked, by {@link System#nanoTime()}. */
+    public long lastTickNanos() {
+        return lastTickNanos;
     }
 
     /** How often the timer runs. */

@@ -1,7 +1,6 @@
 package io.poolwatch.health;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,17 +20,32 @@ public class LivenessCheck implements HealthCheck {
     private static final int MISSED_TICKS = 10;
 
     private final DatabaseValidator validator;
+    private final long limitNanos;
+    /** The answer for the latest tick: a probe between two ticks allocates nothing and reads two volatile fields. */
+    private volatile Answer cached;
+
+    private record Answer(long tickNanos, boolean up, HealthCheckResponse response) {
+    }
 
     LivenessCheck(DatabaseValidator validator) {
         this.validator = validator;
+        this.limitNanos = validator.interval().multipliedBy(MISSED_TICKS).plusSeconds(5).toNanos();
     }
 
     @Override
     public HealthCheckResponse call() {
-        Instant last = validator.lastTick();
-        Duration since = Duration.between(last, Instant.now());
-        Duration limit = validator.interval().multipliedBy(MISSED_TICKS).plusSeconds(5);
-        return HealthCheckResponse.named("poolwatch-process").status(since.compareTo(limit) <= 0)
-                .withData("timer", "last tick " + since.toMillis() + " ms ago (limit " + limit.toMillis() + " ms)").build();
+        long tick = validator.lastTickNanos();
+        boolean up = System.nanoTime() - tick <= limitNanos;
+        Answer answer = cached;
+        if (answer != null && answer.tickNanos() == tick && answer.up() == up) {
+            return answer.response();
+        }
+        // Built once per tick (every validation interval), or when the process turns stuck.
+        HealthCheckResponse response = HealthCheckResponse.named("poolwatch-process").status(up)
+                .withData("timer", "last tick at " + validator.lastTick() + " (limit " + Duration.ofNanos(limitNanos).toMillis()
+                        + " ms without one)")
+                .build();
+        cached = new Answer(tick, up, response);
+        return response;
     }
 }

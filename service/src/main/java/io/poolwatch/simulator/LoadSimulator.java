@@ -143,16 +143,24 @@ public class LoadSimulator implements FaultPhases {
             Simulation.Transaction tx = transaction(name);
             int users = config.users().getOrDefault(name, DEFAULT_USERS.getOrDefault(name, 0));
             if (tx != null && users > 0) {
-                workloads.add(new Simulation.Workload(name, registry.dataSource(name), users, tx));
+                workloads.add(new Simulation.Workload(name, registry.dataSource(name), users, tx, concurrency(registry.pool(name).settings().maxSize())));
             }
         }
         if (workloads.isEmpty()) {
             LOG.info("simulator: no standard workload to run against");
             return Optional.empty();
         }
-        current = new Simulation(workloads, config.thinkTime(), config.duration());
+        current = new Simulation(workloads, config.thinkTime(), config.duration(), config.virtualThreads());
         current.start();
         return Optional.of(current);
+    }
+
+    /**
+     * Transactions of one workload in flight at once where users share workers: twice its pool's max-size, so an
+     * exhausted pool has as many callers waiting as it has connections, as it would with one thread per user.
+     */
+    static int concurrency(int maxSize) {
+        return Math.max(2, 2 * maxSize);
     }
 
     /** Stops the current run, if any. */

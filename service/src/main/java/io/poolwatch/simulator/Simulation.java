@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,9 +27,11 @@ import org.jboss.logging.Logger;
  * A run of virtual users against the workload pools, each user looping over its workload's demo transaction with a
  * think time between transactions, until stopped or its duration passes.
  * <p>
- * Users are platform threads in one fixed-size pool: this JDK (17) has no virtual threads, and a fixed pool bounds
- * what a run can take from the machine. A user mostly waits (think time, database), so a few thousand threads are
- * affordable; their count is the sum of the configured users, capped at {@link #MAX_USERS}.
+ * No user holds a platform thread of its own: a thousand of them would be a thousand threads competing with the
+ * process's own HTTP, probes and sampling on a small machine. On a Java 21+ runtime (found at run time; this code is
+ * compiled for 17) each user is a virtual thread. Otherwise each workload's users share a bounded set of worker
+ * threads ({@link Workload#concurrency()}: more than its pool's connections, so callers waiting on an exhausted pool are
+ * still there to see); a user's think time is a delayed task on them, not a sleeping thread.
  */
 public final class Simulation implements AutoCloseable {
 
@@ -34,8 +39,18 @@ public final class Simulation implements AutoCloseable {
     /** The most users one run starts. */
     public static final int MAX_USERS = 5000;
 
-    /** What one workload's users do, and on which pool. */
-    public record Workload(String name, DataSource dataSource, int users, Transaction transaction) {
+    /**
+     * What one workload's users do, and on which pool.
+     *
+     * @param concurrency the most of its transactions in flight at once where users are not virtual threads: its pool's
+     *        max-size and some more, so an exhausted pool still has callers waiting on it
+     */
+    public record Workload(String name, DataSource dataSource, int users, Transaction transaction, int concurrency) {
+
+        /** A workload whose transactions may all be in flight at once (concurrency = users). */
+        public Workload(String name, DataSource dataSource, int users, Transaction transaction) {
+            this(name, dataSource, users, transaction, Math.max(1, users));
+        }
     }
 
     /** One demo transaction. */
@@ -54,7 +69,9 @@ public final class Simulation implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final Map<String, Counters> counters = new LinkedHashMap<>();
     private final AtomicInteger activeUsers = new AtomicInteger();
-    private ExecutorService executor;
+    /** Virtual threads, one per user; or null, where users share the workers below. */
+    private ExecutorService virtualUsers;
+    private final List<ScheduledExecutorService> workers = new ArrayList<>();
     private volatile Instant startedAt;
 
     private static final class Counters {
@@ -64,7 +81,18 @@ public final class Simulation implements AutoCloseable {
         volatile String lastError;
     }
 
+    private final boolean virtualThreads;
+
+    /** A run whose users are virtual threads where the runtime has them. */
     public Simulation(List<Workload> workloads, Duration thinkTime, Duration duration) {
+        this(workloads, thinkTime, duration, true);
+    }
+
+    /**
+     * A run; {@code virtualThreads} false keeps users on the shared workers even on a runtime with virtual threads
+     * ({@code poolwatch.simulator.virtual-threads}).
+     */
+    public Simulation(List<Workload> workloads, Duration thinkTime, Duration duration, boolean virtualThreads) {
         int total = workloads.stream().mapToInt(Workload::users).sum();
         if (total > MAX_USERS) {
             throw new IllegalArgumentException("poolwatch.simulator.users: " + total + " users in all; accepted: at most " + MAX_USERS);
@@ -72,6 +100,7 @@ public final class Simulation implements AutoCloseable {
         this.workloads = List.copyOf(workloads);
         this.thinkTime = thinkTime;
         this.duration = duration;
+        this.virtualThreads = virtualThreads;
         workloads.forEach(w -> counters.put(w.name(), new Counters()));
     }
 
@@ -80,39 +109,71 @@ public final class Simulation implements AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return;
         }
-        int total = workloads.stream().mapToInt(Workload::users).sum();
-        AtomicInteger ids = new AtomicInteger();
-        executor = Executors.newFixedThreadPool(Math.max(1, total), r -> {
-            Thread t = new Thread(r, "simulator-" + ids.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
         startedAt = Instant.now();
         long deadline = duration.isZero() ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        for (Workload w : workloads) {
-            for (int i = 0; i < w.users(); i++) {
-                executor.execute(() -> user(w, deadline));
+        virtualUsers = virtualThreads ? VirtualThreads.perTaskExecutor("simulator-").orElse(null) : null;
+        if (virtualUsers != null) {
+            for (Workload w : workloads) {
+                for (int i = 0; i < w.users(); i++) {
+                    virtualUsers.execute(() -> user(w, deadline));
+                }
+            }
+        } else {
+            for (Workload w : workloads) {
+                ScheduledExecutorService pool = workers(w);
+                workers.add(pool);
+                for (int i = 0; i < w.users(); i++) {
+                    activeUsers.incrementAndGet();
+                    // Spread over one think time, so the users do not all arrive at once.
+                    long first = thinkTime.toMillis() <= 0 ? 0 : ThreadLocalRandom.current().nextLong(thinkTime.toMillis() + 1);
+                    pool.schedule(() -> step(w, pool, deadline), first, TimeUnit.MILLISECONDS);
+                }
             }
         }
-        LOG.infof("simulator started: %s, think time %s", describe(), thinkTime);
+        LOG.infof("simulator started: %s, think time %s, %s", describe(), thinkTime, threading());
     }
 
+    /** How the users run: on virtual threads, or on how many worker threads. */
+    public String threading() {
+        if (virtualUsers != null) {
+            return "each user a virtual thread";
+        }
+        int threads = workloads.stream().mapToInt(w -> Math.min(Math.max(1, w.users()), Math.max(1, w.concurrency()))).sum();
+        return "users share " + threads + " worker threads";
+    }
+
+    private ScheduledExecutorService workers(Workload w) {
+        int size = Math.min(Math.max(1, w.users()), Math.max(1, w.concurrency()));
+        AtomicInteger ids = new AtomicInteger();
+        // A user's think time is a delayed task on its workload's workers, not a sleeping thread; its queue is bounded by
+        // construction, each user having at most one task queued or running.
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(size, r -> daemon(r, "simulator-" + w.name() + "-" + ids.incrementAndGet()));
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return pool;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** One user on a virtual thread: transactions and think times until stopped or the deadline. */
     private void user(Workload w, long deadline) {
         Counters c = counters.get(w.name());
         activeUsers.incrementAndGet();
         try {
             while (running.get() && System.nanoTime() < deadline) {
-                try (Connection connection = w.dataSource().getConnection()) {
-                    if (w.transaction().run(connection) == DemoTransactions.Outcome.COMMITTED) {
-                        c.committed.increment();
-                    } else {
-                        c.rolledBack.increment();
+                transaction(w, c);
+                long pause = thinkMillis();
+                if (pause > 0) {
+                    try {
+                        Thread.sleep(pause);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
                     }
-                } catch (SQLException | RuntimeException e) {
-                    c.errors.increment();
-                    c.lastError = e.getMessage();
-                }
-                if (!pause()) {
+                } else if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
             }
@@ -121,20 +182,46 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    /** Waits the think time, varied by up to half of it; false when interrupted. */
-    private boolean pause() {
+    /** One transaction of a user on a shared worker, then its next one after its think time, on the same workers. */
+    private void step(Workload w, ScheduledExecutorService pool, long deadline) {
+        if (!running.get() || System.nanoTime() >= deadline) {
+            userEnded();
+            return;
+        }
+        transaction(w, counters.get(w.name()));
+        try {
+            pool.schedule(() -> step(w, pool, deadline), thinkMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            userEnded();
+        }
+    }
+
+    /** A user on the shared workers is done; never below 0, since {@link #stop} counts the ones it dropped at once. */
+    private void userEnded() {
+        activeUsers.updateAndGet(n -> Math.max(0, n - 1));
+    }
+
+    private static void transaction(Workload w, Counters c) {
+        try (Connection connection = w.dataSource().getConnection()) {
+            if (w.transaction().run(connection) == DemoTransactions.Outcome.COMMITTED) {
+                c.committed.increment();
+            } else {
+                c.rolledBack.increment();
+            }
+        } catch (SQLException | RuntimeException e) {
+            c.errors.increment();
+            c.lastError = e.getMessage();
+        }
+    }
+
+    /** The think time, varied by up to half of it. */
+    private long thinkMillis() {
         long base = thinkTime.toMillis();
         if (base <= 0) {
-            return !Thread.currentThread().isInterrupted();
+            return 0;
         }
         long jitter = base / 2 == 0 ? 0 : ThreadLocalRandom.current().nextLong(-base / 2, base / 2 + 1);
-        try {
-            Thread.sleep(base + jitter);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return base + jitter;
     }
 
     /** Stops every user and waits up to {@code timeout} for their transactions to finish. */
@@ -142,14 +229,30 @@ public final class Simulation implements AutoCloseable {
         if (!running.compareAndSet(true, false)) {
             return;
         }
-        executor.shutdown();
+        long until = System.nanoTime() + timeout.toNanos();
+        List<ExecutorService> executors = new ArrayList<>();
+        for (ScheduledExecutorService pool : workers) {
+            // Think times pending are dropped (the executor's policy); transactions in flight finish.
+            pool.shutdown();
+            executors.add(pool);
+        }
+        if (virtualUsers != null) {
+            virtualUsers.shutdown();
+            executors.add(virtualUsers);
+        }
         try {
-            if (!executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                executor.shutdownNow();
+            for (ExecutorService e : executors) {
+                if (!e.awaitTermination(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    e.shutdownNow();
+                }
             }
         } catch (InterruptedException e) {
-            executor.shutdownNow();
+            executors.forEach(ExecutorService::shutdownNow);
             Thread.currentThread().interrupt();
+        }
+        if (!workers.isEmpty()) {
+            // Users whose next step was dropped are no longer running.
+            activeUsers.set(0);
         }
         LOG.infof("simulator stopped: %s", stats());
     }

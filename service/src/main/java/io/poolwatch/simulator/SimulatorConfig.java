@@ -45,6 +45,14 @@ public interface SimulatorConfig {
     @WithConverter(Converters.StrictBooleanConverter.class)
     Optional<Boolean> faultPhases();
 
+    /**
+     * Run each user as a virtual thread where the runtime has them (Java 21+); false, or on Java 17, users share a
+     * bounded set of worker threads per workload (twice its pool's max-size), think times being delayed tasks on them.
+     */
+    @WithDefault("true")
+    @WithConverter(Converters.StrictBooleanConverter.class)
+    boolean virtualThreads();
+
     /** How often the demo cycle starts its next fault. */
     @WithDefault("90s")
     @WithConverter(Converters.DurationConverter.class)

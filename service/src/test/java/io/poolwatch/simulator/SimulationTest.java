@@ -103,4 +103,42 @@ class SimulationTest {
             assertEquals(1000 + financial.committed(), scalar(st, "SELECT COUNT(*) FROM ledger_transactions"));
         }
     }
+
+    /**
+     * On shared workers (Java 17, or virtual threads off) many users take a bounded number of threads, twice the pool's
+     * max-size, and a pool they exhaust still has callers waiting on it; every user keeps running.
+     */
+    @Test
+    void usersShareBoundedWorkersAndStillWaitOnAnExhaustedPool() throws Exception {
+        var main = pools.get("main");
+        int maxSize = main.settings().maxSize();
+        int users = maxSize * 4 + 10;
+        int concurrency = LoadSimulator.concurrency(maxSize);
+        // Holds its connection a while, so the users exhaust the pool.
+        Simulation.Transaction hold = connection -> {
+            try (Statement st = connection.createStatement()) {
+                st.execute("SELECT pg_sleep(0.05)");
+            }
+            return DemoTransactions.Outcome.COMMITTED;
+        };
+        Simulation simulation = new Simulation(List.of(new Simulation.Workload("main", main.dataSource(), users, hold, concurrency)),
+                Duration.ofMillis(10), Duration.ZERO, false);
+        try {
+            simulation.start();
+            assertTrue(simulation.threading().contains(concurrency + " worker threads"), simulation.threading());
+            io.poolwatch.testing.Await.until("callers wait on the exhausted pool", () -> main.recorder().awaiting() > 0);
+            long workers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("simulator-main-")).count();
+            assertTrue(workers <= concurrency && workers < users, workers + " worker threads for " + users + " users");
+            assertTrue(main.recorder().awaiting() <= concurrency, "at most the workers wait: " + main.recorder().awaiting());
+            io.poolwatch.testing.Await.until("the users commit", () -> simulation.stats().get(0).committed() > users);
+            assertEquals(users, simulation.stats().get(0).users());
+            assertTrue(simulation.running());
+        } finally {
+            simulation.close();
+        }
+        assertFalse(simulation.running());
+        assertEquals(0, simulation.stats().get(0).errors(), simulation.stats().toString());
+        io.poolwatch.testing.Await.until("the workers are gone",
+                () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("simulator-main-") && t.isAlive()));
+    }
 }
