@@ -66,7 +66,16 @@ class DashboardRenderTest {
      */
     static io.quarkus.qute.TemplateInstance overview(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
             double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice, DashboardModel.Faults faults) {
-        return DashboardResource.Templates.index(page, banner, groups, List.of(), poolCount, utilizationWarning, history, checks, servers, advice,
+        DashboardModel.PoolList pools = DashboardModel.PoolList.of(groups);
+        pools = new DashboardModel.PoolList(pools.groups(), List.of(), 0, PoolFilter.NONE, poolCount, pools.matching(), 0, pools.first(), pools.last(),
+                1, 1, null, null, null);
+        return overview(page, banner, pools, utilizationWarning, history, checks, servers, advice, faults);
+    }
+
+    /** The overview with a page of pools as {@link DashboardViews#poolList} makes it. */
+    static io.quarkus.qute.TemplateInstance overview(Page page, AlertBanner banner, DashboardModel.PoolList pools, double utilizationWarning,
+            String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice, DashboardModel.Faults faults) {
+        return DashboardResource.Templates.index(page, banner, pools, utilizationWarning, history, checks, servers, advice,
                 faults, false, new ApplicationViews.ApplicationOverview(List.of(), List.of(), 0, 0.8), false, List.of(), List.of(), true);
     }
 
@@ -139,8 +148,8 @@ class DashboardRenderTest {
         Page page = page();
         Map<String, String> fragments = Map.of(
                 "alerts", DashboardResource.Templates.index$alerts(page, banner(alerts())).render(),
-                "pools", DashboardResource.Templates.index$pools(page, List.of(new WorkloadGroup("main", List.of(card("main", 0.5, false)),
-                        List.of())), List.of(), 1, 0.8, "1h").render(),
+                "pools", DashboardResource.Templates.index$pools(page, DashboardModel.PoolList.of(List.of(new WorkloadGroup("main",
+                        List.of(card("main", 0.5, false)), List.of())))).render(),
                 "checks", DashboardResource.Templates.index$checks(page, checks(false)).render(),
                 "servers", DashboardResource.Templates.index$servers(page, servers(), List.of()).render(),
                 "faults", DashboardResource.Templates.index$faults(page, faults(faultRows(), null)).render());
