@@ -71,7 +71,7 @@ measure() {
       c1="$(cpu_ticks)"
       requests="$(awk '/requests in/ {print $1}' <<<"$out")"
       seconds="$(awk '/requests in/ {sub(/s,$/, "", $4); print $4}' <<<"$out")"
-      [ "${requests:-0}" -gt 0 ] || die "no request answered"
+      [ "${requests:-0}" -gt 0 ] || { echo "$out"; die "no request answered ${page}"; }
       grep -qE 'Non-2xx|Socket errors' <<<"$out" && { echo "$out"; die "errors answering ${page}"; }
       printf 'RESULT pools=%s round=%s page=%s req/s=%s p50=%s p99=%s cpu_ms_per_request=%.2f loadavg=%s\n' "$pools" "$round" "$page" \
         "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
