@@ -66,7 +66,7 @@ class DashboardHundredPoolsBrowserIT {
         driver.get(app.baseUri() + "/");
         List<String> first = cards();
         assertEquals(PoolFilter.PAGE_SIZE, first.size(), first.toString());
-        String count = driver.findElement(By.id("pool-count")).getText();
+        String count = text("pool-count");
         assertTrue(count.startsWith("Showing 1–24 of 100 pools, page 1 of 5."), count);
         assertTrue(count.contains("76 more pools match; next page."), count);
 
@@ -75,7 +75,7 @@ class DashboardHundredPoolsBrowserIT {
         List<String> second = cards();
         assertEquals(PoolFilter.PAGE_SIZE, second.size());
         assertTrue(second.stream().noneMatch(first::contains), "page 2 shows other pools: " + first + " / " + second);
-        assertTrue(driver.findElement(By.id("pool-count")).getText().startsWith("Showing 25–48 of 100 pools, page 2 of 5."));
+        assertTrue(text("pool-count").startsWith("Showing 25–48 of 100 pools, page 2 of 5."));
 
         driver.findElement(By.id("pool-q")).clear();
         driver.findElement(By.id("pool-q")).sendKeys("P05");
@@ -83,15 +83,16 @@ class DashboardHundredPoolsBrowserIT {
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("q=P05"));
         List<String> filtered = cards();
         assertEquals(List.of("p050", "p051", "p052", "p053", "p054", "p055", "p056", "p057", "p058", "p059"), filtered.stream().sorted().toList());
-        assertEquals("Showing 1–10 of 10 matching pools.", driver.findElement(By.id("pool-count")).getText());
+        assertEquals("Showing 1–10 of 10 matching pools.", text("pool-count"));
         assertEquals("P05", driver.findElement(By.id("pool-q")).getDomProperty("value"));
 
         // The fragment refreshes itself (htmx, every sampling interval) with the filter: still the same ten pools.
-        String before = driver.findElement(By.cssSelector("#pools article.card")).getDomAttribute("data-sampled-at");
-        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
-                .until(d -> !before.equals(d.findElement(By.cssSelector("#pools article.card")).getDomAttribute("data-sampled-at")));
+        String sampled = "return document.querySelector('#pools article.card').dataset.sampledAt;";
+        String before = (String) driver.executeScript(sampled);
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.JavascriptException.class)
+                .until(d -> !before.equals(driver.executeScript(sampled)));
         assertEquals(filtered.stream().sorted().toList(), cards().stream().sorted().toList());
-        assertTrue(driver.findElement(By.id("pools")).getDomAttribute("hx-get").contains("q=P05"));
+        assertTrue(((String) driver.executeScript("return document.getElementById('pools').getAttribute('hx-get');")).contains("q=P05"));
 
         List<String> problems = new ArrayList<>();
         for (String scheme : List.of("light", "dark")) {
@@ -106,16 +107,24 @@ class DashboardHundredPoolsBrowserIT {
 
         // A refused page number: 400, said in the page, every pool's first page shown.
         driver.get(app.baseUri() + "/?page=zero");
-        assertTrue(driver.findElement(By.id("pool-filter-error")).getText().contains("page=zero: accepted: a whole number from 1 to 10000"));
+        assertTrue(text("pool-filter-error").contains("page=zero: accepted: a whole number from 1 to 10000"));
         assertNotEquals(0, cards().size());
     }
 
+    /** The cards' pool names, read in one script: the fragment is swapped every second, so element by element goes stale. */
+    @SuppressWarnings("unchecked")
     private static List<String> cards() {
-        return new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
-                .until(d -> {
-                    List<String> names = d.findElements(By.cssSelector("#pools article.card")).stream().map(e -> e.getDomAttribute("data-pool")).toList();
-                    return names.isEmpty() ? null : names;
-                });
+        return new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(d -> {
+            List<String> names = (List<String>) browser.driver()
+                    .executeScript("return Array.from(document.querySelectorAll('#pools article.card')).map(e => e.dataset.pool);");
+            return names == null || names.isEmpty() ? null : names;
+        });
+    }
+
+    /** An element's rendered text, read in one script. */
+    private static String text(String id) {
+        return new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(d -> (String) browser.driver()
+                .executeScript("const e = document.getElementById(arguments[0]); return e ? e.innerText.trim() : null;", id));
     }
 
     private static String output() {
