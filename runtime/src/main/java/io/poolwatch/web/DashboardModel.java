@@ -131,6 +131,59 @@ public final class DashboardModel {
     public record WorkloadGroup(String workload, List<PoolCard> pools, List<ReplicaRow> configuredReplicas) {
     }
 
+    /**
+     * One page of the overview's pools: those the filter matches, pools in trouble first, at most
+     * {@link PoolFilter#PAGE_SIZE} cards, grouped by workload, with what is not shown counted.
+     *
+     * @param groups this page's cards by workload (a workload split over two pages shows on both)
+     * @param idle pools left out because nothing has borrowed from them (on a real database), the first
+     *        {@link #IDLE_NAMED} of them that match
+     * @param idleCount how many match in all
+     * @param poolCount pools configured
+     * @param matching cards the filter matches, over every page
+     * @param trouble pools in trouble among every pool configured, whatever the filter
+     * @param first position of this page's first card among the matches, from 1 (0 with none)
+     * @param last position of its last card
+     * @param page the page shown (the last one when a page past it was asked for)
+     * @param pages pages of matches (at least 1)
+     * @param previous the previous page's link, null on the first
+     * @param next the next page's link, null on the last
+     * @param error why the filter asked for was refused (the list is then every pool's first page), or null
+     */
+    @TemplateData
+    public record PoolList(List<WorkloadGroup> groups, List<String> idle, int idleCount, PoolFilter filter, int poolCount, int matching,
+            int trouble, int first, int last, int page, int pages, String previous, String next, String error) {
+
+        /** Pools in the idle line, named; the rest are counted. */
+        public static final int IDLE_NAMED = 20;
+
+        /** Cards on a full page. */
+        public int pageSize() {
+            return PoolFilter.PAGE_SIZE;
+        }
+
+        /** Matching cards after this page. */
+        public int moreAfter() {
+            return Math.max(0, matching - last);
+        }
+
+        /** Matching cards before this page. */
+        public int moreBefore() {
+            return Math.max(0, first - 1);
+        }
+
+        /** Idle pools counted but not named. */
+        public int idleUnnamed() {
+            return Math.max(0, idleCount - idle.size());
+        }
+
+        /** A page of every pool from a list of groups (a test's or a host's view; no filter, no idle pools). */
+        public static PoolList of(List<WorkloadGroup> groups) {
+            int n = groups.stream().mapToInt(g -> g.pools().size()).sum();
+            return new PoolList(groups, List.of(), 0, PoolFilter.NONE, n, n, 0, n == 0 ? 0 : 1, n, 1, 1, null, null, null);
+        }
+    }
+
     /** A read replica configured for a workload (routing and its own pool are not built yet). */
     @TemplateData
     public record ReplicaRow(int index, String url, int weight) {
@@ -206,7 +259,7 @@ public final class DashboardModel {
 
     /** The overview page. */
     @TemplateData
-    public record Overview(AlertBanner alerts, List<WorkloadGroup> groups, int poolCount, List<CheckRow> checks, List<ServerRow> servers,
+    public record Overview(AlertBanner alerts, PoolList pools, List<CheckRow> checks, List<ServerRow> servers,
             List<SizingAdvice> advice, double utilizationWarning, String history, Faults faults) {
     }
 

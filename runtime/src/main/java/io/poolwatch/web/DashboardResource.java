@@ -42,7 +42,7 @@ import io.poolwatch.web.DashboardModel.Page;
 import io.poolwatch.web.DashboardModel.PoolPage;
 import io.poolwatch.web.DashboardModel.ServerRow;
 import io.poolwatch.web.DashboardModel.SilenceForm;
-import io.poolwatch.web.DashboardModel.WorkloadGroup;
+import io.poolwatch.web.DashboardModel.PoolList;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -70,16 +70,14 @@ public class DashboardResource {
 
     @CheckedTemplate
     public static class Templates {
-        public static native TemplateInstance index(Page page, AlertBanner banner, List<WorkloadGroup> groups, List<String> idlePools,
-                int poolCount, double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers,
+        public static native TemplateInstance index(Page page, AlertBanner banner, PoolList pools, double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers,
                 List<SizingAdvice> advice, Faults faults, boolean observedFirst, ApplicationViews.ApplicationOverview apps,
                 boolean showApplications, List<PgBouncerViews.PgBouncerCard> pgbouncers, List<BlockingViews.BlockingCard> blocking,
                 boolean blockingEnabled);
 
         public static native TemplateInstance index$alerts(Page page, AlertBanner banner);
 
-        public static native TemplateInstance index$pools(Page page, List<WorkloadGroup> groups, List<String> idlePools, int poolCount,
-                double utilizationWarning, String history);
+        public static native TemplateInstance index$pools(Page page, PoolList pools);
 
         public static native TemplateInstance index$applications(Page page, ApplicationViews.ApplicationOverview apps);
 
@@ -134,17 +132,31 @@ public class DashboardResource {
 
     // --- pages -----------------------------------------------------------------------------------------------------
 
+    /**
+     * The overview, or one of its fragments. The pools show a page at a time ({@link PoolFilter}: {@code ?q=},
+     * {@code ?show=}, {@code ?page=}, which the pools fragment's own refresh carries); a refused one is answered 400 with
+     * every pool's first page and a line naming the parameter, the value and what is accepted.
+     */
     @GET
     public Response index(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("pool") String pool,
-            @QueryParam("check") String check, @QueryParam("fault") String fault) {
+            @QueryParam("check") String check, @QueryParam("fault") String fault, @QueryParam("q") String q, @QueryParam("show") String show,
+            @QueryParam("page") String pageNumber) {
         Page page = views.page("Pools", "overview", notice(done, pool, check, fault));
+        PoolFilter filter = PoolFilter.NONE;
+        String filterError = null;
+        if (fragment == null || fragment.equals("pools")) {
+            try {
+                filter = PoolFilter.parse(q, show, pageNumber);
+            } catch (PoolFilter.Invalid e) {
+                filterError = e.getMessage();
+            }
+        }
         if (fragment != null) {
             return switch (fragment) {
                 case "alerts" -> html(Templates.index$alerts(page, views.banner()));
                 case "pools" -> {
-                    DashboardViews.ShownPools shown = views.shownPools(views.groups(page.now()));
-                    yield html(Templates.index$pools(page, shown.groups(), shown.idle(), registry.pools().size(), warning(),
-                            Durations.format(DashboardViews.SPARKLINE_WINDOW)));
+                    TemplateInstance t = Templates.index$pools(page, views.poolList(filter, filterError));
+                    yield filterError == null ? html(t) : refused(t);
                 }
                 case "applications" -> html(Templates.index$applications(page, applications.overview()));
                 case "pgbouncers" -> html(Templates.index$pgbouncers(page, pgbouncers.cards()));
@@ -159,15 +171,19 @@ public class DashboardResource {
                 default -> notFound(page, "fragment '" + fragment + "'");
             };
         }
-        return html(overview(page, views.faultForm()));
+        TemplateInstance t = overview(page, views.faultForm(), filter, filterError);
+        return filterError == null ? html(t) : refused(t);
     }
 
     private TemplateInstance overview(Page page, FaultForm form) {
-        DashboardModel.Overview o = views.overview();
-        DashboardViews.ShownPools shown = views.shownPools(o.groups());
+        return overview(page, form, PoolFilter.NONE, null);
+    }
+
+    private TemplateInstance overview(Page page, FaultForm form, PoolFilter filter, String filterError) {
+        DashboardModel.Overview o = views.overview(filter, filterError);
         ApplicationViews.ApplicationOverview apps = applications.overview();
         boolean showApplications = apps.defined() > 0 || !apps.suggestions().isEmpty();
-        return Templates.index(page, o.alerts(), shown.groups(), shown.idle(), o.poolCount(), o.utilizationWarning(), o.history(), o.checks(),
+        return Templates.index(page, o.alerts(), o.pools(), o.utilizationWarning(), o.history(), o.checks(),
                 o.servers(), o.advice(), views.faults(form), !page.embedded(), apps, showApplications, pgbouncers.cards(), blocking.cards(),
                 blocking.enabled());
     }
@@ -370,10 +386,6 @@ public class DashboardResource {
 
     // --- helpers ---------------------------------------------------------------------------------------------------
 
-    private double warning() {
-        return alerting.rules().settings(io.poolwatch.alerting.AlertRule.POOL_UTILIZATION, java.util.Optional.empty()).threshold();
-    }
-
     /** What a page says after an action; only fixed texts and names that exist, never what a query string says. */
     private String notice(String done, String pool, String check, String fault) {
         if (done == null) {
@@ -397,6 +409,11 @@ public class DashboardResource {
 
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A page or fragment answering refused query parameters: 400, and not cached either. */
+    private static Response refused(TemplateInstance t) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").entity(t).build();
     }
 
     private static Response html(TemplateInstance t) {

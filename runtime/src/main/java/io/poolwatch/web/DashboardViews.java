@@ -157,10 +157,10 @@ public class DashboardViews {
 
     // --- overview ------------------------------------------------------------------------------------------------
 
-    public Overview overview() {
-        Instant now = clock.instant();
+    /** The overview with one page of its pools ({@link #poolList}). */
+    public Overview overview(PoolFilter filter, String filterError) {
         ServerResource.ServerView server = servers.get();
-        return new Overview(banner(), groups(now), registry.pools().size(), checkRows(false), serverRows(server), server.advice(),
+        return new Overview(banner(), poolList(filter, filterError), checkRows(false), serverRows(server), server.advice(),
                 alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold(), Durations.format(SPARKLINE_WINDOW),
                 faults(faultForm()));
     }
@@ -247,62 +247,118 @@ public class DashboardViews {
     }
 
     /**
-     * The overview's pools: every pool on the embedded database; pointed at a real one, only the pools something has
-     * borrowed a connection from (or that are not UP), the others named in one line.
+     * One page of the overview's pools ({@link DashboardModel.PoolList}): those {@code filter} matches, pools in trouble
+     * first. On the embedded database every pool is a candidate; pointed at a real one, a pool nothing has borrowed a
+     * connection from since start and that needs no look is named in one line instead of drawn as a card. Only this
+     * page's cards are built (their sparklines are the cost), so a page costs the same with 25 pools or 400.
      *
-     * @param groups the pools shown as cards, by workload
-     * @param idle the pools left out: nothing has borrowed from them since start
+     * @param error why the filter asked for was refused (then {@code filter} is {@link PoolFilter#NONE}), or null
      */
-    public record ShownPools(List<WorkloadGroup> groups, List<String> idle) {
-    }
-
-    /** The overview's pools out of every pool's card ({@link #groups}): see {@link ShownPools}. */
-    public ShownPools shownPools(List<WorkloadGroup> all) {
-        if (registry.embedded()) {
-            return new ShownPools(all, List.of());
-        }
-        java.util.Set<String> used = new java.util.HashSet<>();
-        for (WorkloadPool p : registry.pools()) {
-            if (p.recorder().counters().attempts() > 0) {
-                used.add(p.name());
-            }
-        }
-        List<WorkloadGroup> shown = new ArrayList<>();
-        List<String> idle = new ArrayList<>();
-        for (WorkloadGroup g : all) {
-            List<PoolCard> cards = new ArrayList<>();
-            for (PoolCard c : g.pools()) {
-                if (used.contains(c.name()) || !c.health().equals("up")) {
-                    cards.add(c);
-                } else {
-                    idle.add(c.name());
-                }
-            }
-            if (!cards.isEmpty()) {
-                shown.add(new WorkloadGroup(g.workload(), cards, g.configuredReplicas()));
-            }
-        }
-        return new ShownPools(shown, idle);
-    }
-
-    public List<WorkloadGroup> groups(Instant now) {
-        Map<String, PoolHealth.PoolState> healthOf = new LinkedHashMap<>();
+    public DashboardModel.PoolList poolList(PoolFilter filter, String error) {
+        Instant now = clock.instant();
+        Map<String, PoolHealth.PoolState> healthOf = new java.util.HashMap<>();
         health.pools().forEach(h -> healthOf.put(h.pool(), h));
-        Map<String, List<PoolCard>> byWorkload = new LinkedHashMap<>();
-        Map<String, List<ReplicaRow>> replicas = new LinkedHashMap<>();
-        for (WorkloadPool p : registry.pools()) {
-            PoolCard card = card(p, healthOf.get(p.name()), sampler.history(p.name()), now);
-            byWorkload.computeIfAbsent(card.workload(), w -> new ArrayList<>()).add(card);
-            replicas.computeIfAbsent(card.workload(), w -> new ArrayList<>()).addAll(replicaRows(p.settings()));
+        Map<String, Integer> alertRank = new java.util.HashMap<>();
+        for (Alert a : alerting.alerts()) {
+            String pool = a.labels().get("pool");
+            if (pool == null || a.silenced()) {
+                continue;
+            }
+            int r = a.state().equals(Alert.FIRING) ? 1 : a.state().equals(Alert.PENDING) ? 2 : TROUBLE_NONE;
+            alertRank.merge(pool, r, Math::min);
         }
+        boolean embedded = registry.embedded();
+        Map<String, List<WorkloadPool>> byWorkload = new LinkedHashMap<>();
+        Map<String, Integer> workloadRank = new java.util.HashMap<>();
+        java.util.Set<String> pooledReplicas = new java.util.HashSet<>();
+        List<String> idle = new ArrayList<>();
+        int idleCount = 0;
+        int trouble = 0;
+        int matching = 0;
+        for (WorkloadPool p : registry.pools()) {
+            PoolSettings s = p.settings();
+            if ("replica".equals(s.role())) {
+                pooledReplicas.add(s.workload());
+            }
+            int rank = troubleRank(p, healthOf.get(p.name()), alertRank.getOrDefault(p.name(), TROUBLE_NONE));
+            if (rank < TROUBLE_NONE) {
+                trouble++;
+            }
+            if (!filter.matches(s.name(), s.workload(), s.url().label()) || (filter.troubleOnly() && rank == TROUBLE_NONE)) {
+                continue;
+            }
+            if (!embedded && rank == TROUBLE_NONE && p.recorder().counters().attempts() == 0) {
+                if (idle.size() < DashboardModel.PoolList.IDLE_NAMED) {
+                    idle.add(p.name());
+                }
+                idleCount++;
+                continue;
+            }
+            matching++;
+            byWorkload.computeIfAbsent(s.workload(), w -> new ArrayList<>()).add(p);
+            workloadRank.merge(s.workload(), rank, Math::min);
+        }
+        // Workloads with a pool in trouble first (worst first), otherwise as configured; in a workload, the primary first.
+        List<String> workloads = new ArrayList<>(byWorkload.keySet());
+        workloads.sort(Comparator.comparingInt(workloadRank::get));
+        List<WorkloadPool> ordered = new ArrayList<>(matching);
+        for (String w : workloads) {
+            List<WorkloadPool> pools = byWorkload.get(w);
+            pools.sort(Comparator.comparing((WorkloadPool p) -> !"primary".equals(p.settings().role())).thenComparing(WorkloadPool::name));
+            ordered.addAll(pools);
+        }
+        int pages = Math.max(1, (matching + PoolFilter.PAGE_SIZE - 1) / PoolFilter.PAGE_SIZE);
+        int page = Math.min(filter.page(), pages);
+        int from = (page - 1) * PoolFilter.PAGE_SIZE;
+        int to = Math.min(matching, from + PoolFilter.PAGE_SIZE);
         List<WorkloadGroup> groups = new ArrayList<>();
-        byWorkload.forEach((workload, cards) -> {
-            cards.sort(Comparator.comparing((PoolCard c) -> !c.role().equals("primary")).thenComparing(PoolCard::name));
+        String current = null;
+        List<PoolCard> cards = null;
+        List<ReplicaRow> replicas = null;
+        for (WorkloadPool p : ordered.subList(from, to)) {
+            String w = p.settings().workload();
+            if (!w.equals(current)) {
+                current = w;
+                cards = new ArrayList<>();
+                replicas = new ArrayList<>();
+                groups.add(new WorkloadGroup(w, cards, replicas));
+            }
+            cards.add(card(p, healthOf.get(p.name()), sampler.history(p.name()), now));
             // Replicas with pools of their own have cards; the configured list is only for replicas without one.
-            boolean pooled = cards.stream().anyMatch(c -> c.role().equals("replica"));
-            groups.add(new WorkloadGroup(workload, cards, pooled ? List.of() : replicas.get(workload)));
-        });
-        return groups;
+            if (!pooledReplicas.contains(w)) {
+                replicas.addAll(replicaRows(p.settings()));
+            }
+        }
+        return new DashboardModel.PoolList(groups, idle, idleCount, filter.onPage(page), registry.pools().size(), matching, trouble,
+                matching == 0 ? 0 : from + 1, to, page, pages, page > 1 ? filter.onPage(page - 1).pageLink() : null,
+                page < pages ? filter.onPage(page + 1).pageLink() : null, error);
+    }
+
+    /** The trouble rank of a pool that needs no look. */
+    static final int TROUBLE_NONE = 4;
+
+    /**
+     * How urgently a pool needs a look, 0 first: 0 down; 1 a firing alert on it; 2 degraded, health not known yet, or a
+     * pending alert; 3 callers waiting, utilization at its warning threshold or leaked connections held; {@link #TROUBLE_NONE}
+     * none of these. Read from what is in memory (no sparkline, no history), for every pool on every render.
+     */
+    int troubleRank(WorkloadPool p, PoolHealth.PoolState state, int alertRank) {
+        if (state != null && state.state() == PoolHealth.State.DOWN) {
+            return 0;
+        }
+        if (alertRank <= 1) {
+            return 1;
+        }
+        if (state == null || state.state() != PoolHealth.State.UP || alertRank == 2) {
+            return 2;
+        }
+        int max = p.settings().maxSize();
+        long leased = p.recorder().leased();
+        if (p.recorder().awaiting() > 0 || p.recorder().currentLeakCount() > 0 || (max > 0
+                && (double) leased / max >= alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.of(p.settings().name())).threshold())) {
+            return 3;
+        }
+        return TROUBLE_NONE;
     }
 
     private static List<ReplicaRow> replicaRows(PoolSettings s) {

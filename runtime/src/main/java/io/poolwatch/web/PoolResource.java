@@ -1,5 +1,6 @@
 package io.poolwatch.web;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.ws.rs.GET;
@@ -8,7 +9,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.poolwatch.pool.LeakRecord;
 import io.poolwatch.pool.PoolRegistry;
@@ -33,10 +41,41 @@ public class PoolResource {
         this.trends = trends;
     }
 
-    /** Every pool with its latest snapshot. */
+    /** {@code GET /api/v1/pools}: pools per answer unless {@code ?limit=} says otherwise (more than most configurations hold). */
+    public static final int API_POOLS_DEFAULT = 500;
+    /** {@code GET /api/v1/pools}: the highest {@code ?limit=} accepted. */
+    public static final int API_POOLS_MAX = 1000;
+
+    /**
+     * The pools with their latest snapshots, as configured: {@code ?q=} only those whose name, workload or database
+     * contains the text (ignoring case, plain text as the overview's filter, at most {@value PoolFilter#MAX_TEXT}
+     * characters); at most {@code ?limit=} of them (default {@value #API_POOLS_DEFAULT}, at most {@value #API_POOLS_MAX})
+     * from {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on. Only the answered page's pools are
+     * read.
+     */
     @GET
-    public List<PoolView> list() {
-        return registry.pools().stream().map(p -> PoolView.of(p, sampler.latest(p.name()).orElse(null))).toList();
+    @APIResponse(responseCode = "200", description = "One page of the pools",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = PoolView.class)))
+    @APIResponse(responseCode = "400", description = "A refused q, limit or offset, named with what is accepted",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response list(@QueryParam("q") String q, @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        PoolFilter filter;
+        try {
+            filter = PoolFilter.parse(q, null, null);
+        } catch (PoolFilter.Invalid e) {
+            throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(e.getMessage(), 400))
+                    .build());
+        }
+        Paging paging = Paging.of(limit, offset, API_POOLS_DEFAULT, API_POOLS_MAX);
+        List<WorkloadPool> all = new ArrayList<>();
+        for (WorkloadPool p : registry.pools()) {
+            if (filter.matches(p.name(), p.settings().workload(), p.settings().url().label())) {
+                all.add(p);
+            }
+        }
+        List<PoolView> page = paging.slice(all).stream().map(p -> PoolView.of(p, sampler.latest(p.name()).orElse(null))).toList();
+        String query = filter.text().isEmpty() ? "" : "q=" + java.net.URLEncoder.encode(filter.text(), java.nio.charset.StandardCharsets.UTF_8);
+        return paging.ok(page, all.size(), "/api/v1/pools", query);
     }
 
     /** One pool with its history (oldest first) and its slow statements. */

@@ -66,7 +66,16 @@ class DashboardRenderTest {
      */
     static io.quarkus.qute.TemplateInstance overview(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
             double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice, DashboardModel.Faults faults) {
-        return DashboardResource.Templates.index(page, banner, groups, List.of(), poolCount, utilizationWarning, history, checks, servers, advice,
+        DashboardModel.PoolList pools = DashboardModel.PoolList.of(groups);
+        pools = new DashboardModel.PoolList(pools.groups(), List.of(), 0, PoolFilter.NONE, poolCount, pools.matching(), 0, pools.first(), pools.last(),
+                1, 1, null, null, null);
+        return overview(page, banner, pools, utilizationWarning, history, checks, servers, advice, faults);
+    }
+
+    /** The overview with a page of pools as {@link DashboardViews#poolList} makes it. */
+    static io.quarkus.qute.TemplateInstance overview(Page page, AlertBanner banner, DashboardModel.PoolList pools, double utilizationWarning,
+            String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice, DashboardModel.Faults faults) {
+        return DashboardResource.Templates.index(page, banner, pools, utilizationWarning, history, checks, servers, advice,
                 faults, false, new ApplicationViews.ApplicationOverview(List.of(), List.of(), 0, 0.8), false, List.of(), List.of(), true);
     }
 
@@ -134,13 +143,73 @@ class DashboardRenderTest {
         assertAccessible(doc);
     }
 
+    /** Page 2 of 100 matching pools, as {@link DashboardViews#poolList} makes it, filtered by {@code text}. */
+    static DashboardModel.PoolList secondPageOfAHundred(String text, String error) {
+        List<WorkloadGroup> groups = IntStream.range(24, 48)
+                .mapToObj(i -> new WorkloadGroup("p" + i, List.of(card("p" + i, i / 100.0, i % 5 == 0)), List.of())).toList();
+        PoolFilter filter = new PoolFilter(text, "all", 2);
+        return new DashboardModel.PoolList(groups, List.of(), 0, filter, 400, 100, 7, 25, 48, 2, 5, filter.onPage(1).pageLink(),
+                filter.onPage(3).pageLink(), error);
+    }
+
+    @Test
+    void aPageOfAHundredMatchingPoolsCountsWhatIsNotShownAndLinksOnWithTheFilter() {
+        DashboardModel.PoolList pools = secondPageOfAHundred(HOSTILE, null);
+        Document doc = render(overview(page(), banner(List.of()), pools, 0.8, "1h", List.of(), List.of(), List.of(), faults(List.of(), null))
+                .render());
+        assertEquals(24, doc.select("article.card").size());
+        assertEquals("p24", doc.select("article.card").first().attr("data-pool"));
+        assertEquals("Showing 25–48 of 100 matching pools, page 2 of 5. 52 more pools match; next page.", doc.selectFirst("#pool-count").text());
+        assertTrue(doc.selectFirst("#pools-title").text().contains("400 pools · 7 need a look"), doc.selectFirst("#pools-title").text());
+        // The filter goes everywhere the list goes next: the refresh, the pages; encoded, and the typed text echoed as text.
+        String q = java.net.URLEncoder.encode(HOSTILE, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("/?fragment=pools&q=" + q + "&page=2", doc.selectFirst("#pools").attr("hx-get"));
+        assertEquals("/?q=" + q + "&page=3#pool-list", doc.selectFirst("#pools-next").attr("href"));
+        assertEquals("/?q=" + q + "#pool-list", doc.selectFirst("#pools-previous").attr("href"));
+        assertEquals("/?q=" + q + "&page=3#pool-list", doc.selectFirst("#pool-count a[rel=next]").attr("href"));
+        assertEquals(HOSTILE, doc.selectFirst("#pool-q").attr("value"));
+        assertEquals("100", doc.selectFirst("#pool-q").attr("maxlength"));
+        assertEquals("get", doc.selectFirst("form.pool-filter").attr("method"));
+        assertEquals(1, doc.select("#pool-filter-clear").size());
+        assertEquals("Page 2 of 5", doc.selectFirst(".pager .pager-at").text());
+        assertEquals(0, doc.select("img[src=x]").size());
+        assertEquals(0, doc.select("script:not([src])").size());
+        assertAccessible(doc);
+    }
+
+    @Test
+    void aRefusedFilterSaysWhyAndMarksTheFieldWithoutReloadingItself() {
+        DashboardModel.PoolList pools = secondPageOfAHundred("", "page=" + HOSTILE + ": accepted: a whole number from 1 to 10000");
+        Document doc = render(overview(page(), banner(List.of()), pools, 0.8, "1h", List.of(), List.of(), List.of(), faults(List.of(), null))
+                .render());
+        Element error = doc.selectFirst("#pool-filter-error");
+        assertEquals("alert", error.attr("role"));
+        assertTrue(error.text().contains("page=" + HOSTILE + ": accepted: a whole number from 1 to 10000"), error.text());
+        assertEquals("true", doc.selectFirst("#pool-q").attr("aria-invalid"));
+        assertTrue(doc.selectFirst("#pool-q").attr("aria-describedby").contains("pool-filter-error"));
+        assertEquals(0, doc.select("noscript meta[http-equiv=refresh]").size(), "no reload of a refused request");
+        assertEquals(0, doc.select("img[src=x]").size());
+        assertAccessible(doc);
+    }
+
+    @Test
+    void aFilterMatchingNothingSaysSoAndHowToSeeEveryPool() {
+        PoolFilter filter = new PoolFilter("nothing-like-it", "trouble", 1);
+        DashboardModel.PoolList none = new DashboardModel.PoolList(List.of(), List.of(), 0, filter, 100, 0, 0, 0, 0, 1, 1, null, null, null);
+        Document doc = render(DashboardResource.Templates.index$pools(page(), none).render());
+        assertEquals("No pool matches “nothing-like-it” among the pools in trouble. Show every pool.", doc.selectFirst("#pool-count").text());
+        assertEquals(0, doc.select("article.card").size());
+        assertEquals(0, doc.select(".pager").size(), "one page: no pager");
+        assertEquals("/?fragment=pools&q=nothing-like-it&show=trouble", doc.selectFirst("#pools").attr("hx-get"));
+    }
+
     @Test
     void everyOverviewFragmentRendersAloneWithItsRefreshAttributes() {
         Page page = page();
         Map<String, String> fragments = Map.of(
                 "alerts", DashboardResource.Templates.index$alerts(page, banner(alerts())).render(),
-                "pools", DashboardResource.Templates.index$pools(page, List.of(new WorkloadGroup("main", List.of(card("main", 0.5, false)),
-                        List.of())), List.of(), 1, 0.8, "1h").render(),
+                "pools", DashboardResource.Templates.index$pools(page, DashboardModel.PoolList.of(List.of(new WorkloadGroup("main",
+                        List.of(card("main", 0.5, false)), List.of())))).render(),
                 "checks", DashboardResource.Templates.index$checks(page, checks(false)).render(),
                 "servers", DashboardResource.Templates.index$servers(page, servers(), List.of()).render(),
                 "faults", DashboardResource.Templates.index$faults(page, faults(faultRows(), null)).render());

@@ -62,12 +62,18 @@ class DashboardResourceTest {
     }
 
     @Test
-    void theOverviewAndItsFragmentsServeEveryPoolLiveAndUncached() {
+    void theOverviewAndItsFragmentsServeEveryPoolLiveAndUncached() throws Exception {
+        // Pointed at a real database the overview draws only pools something has borrowed from: borrow from each.
+        for (String name : registry.names()) {
+            try (Connection c = registry.dataSource(name).getConnection()) {
+                assertTrue(c.isValid(5));
+            }
+        }
         sampler.sampleNow();
         String html = given().when().get("/").then().statusCode(200).contentType(containsString("text/html"))
                 .header("Cache-Control", "no-store").extract().asString();
         Document doc = Jsoup.parse(html);
-        assertEquals(List.copyOf(registry.names()), doc.select("article.card").eachAttr("data-pool"));
+        assertEquals(List.copyOf(registry.names()), doc.select("article.card").eachAttr("data-pool"), doc.select("#pool-list").outerHtml());
         assertFalse(doc.selectFirst("#pool-main").attr("data-sampled-at").isEmpty());
         assertEquals(1, doc.select("noscript meta[http-equiv=refresh]").size(), "without scripts the overview reloads itself");
         assertEquals(1, doc.select("script[src=/static/htmx.min.js]").size());
@@ -79,6 +85,46 @@ class DashboardResourceTest {
             assertFalse(part.contains("<html"), fragment);
         }
         given().when().get("/?fragment=nope").then().statusCode(404).body(containsString("no fragment &#39;nope&#39;"));
+    }
+
+    @Test
+    void theOverviewFiltersItsPoolsAndRefusesABadFilterNamingIt() throws Exception {
+        for (String name : registry.names()) {
+            try (Connection c = registry.dataSource(name).getConnection()) {
+                assertTrue(c.isValid(5));
+            }
+        }
+        Document doc = Jsoup.parse(given().when().get("/?q=JOB").then().statusCode(200).extract().asString());
+        assertEquals(List.of("jobs"), doc.select("article.card").eachAttr("data-pool"));
+        assertEquals("JOB", doc.selectFirst("#pool-q").attr("value"));
+        assertEquals("/?fragment=pools&q=JOB", doc.selectFirst("#pools").attr("hx-get"));
+        Document part = Jsoup.parseBodyFragment(given().when().get("/?fragment=pools&q=JOB").then().statusCode(200).extract().asString());
+        assertEquals(List.of("jobs"), part.select("article.card").eachAttr("data-pool"));
+        assertEquals("Showing 1–1 of 1 matching pool.", part.selectFirst("#pool-count").text());
+
+        String refused = given().when().get("/?page=abc&q=<b>").then().statusCode(400).header("Cache-Control", "no-store").extract().asString();
+        Document bad = Jsoup.parse(refused);
+        assertTrue(bad.selectFirst("#pool-filter-error").text().contains("page=abc: accepted: a whole number from 1 to 10000"), refused);
+        assertEquals(List.copyOf(registry.names()), bad.select("article.card").eachAttr("data-pool"), "nothing half-applied: every pool");
+        assertFalse(refused.contains("<b>"));
+        given().when().get("/?fragment=pools&show=worst").then().statusCode(400)
+                .body(containsString("show=worst: accepted: all (every pool) or trouble (pools that need a look)"));
+        given().when().get("/?q=" + "y".repeat(101)).then().statusCode(400).body(containsString("accepted: at most 100 characters"));
+    }
+
+    @Test
+    void thePoolsApiPagesAndFilters() {
+        List<String> all = List.copyOf(registry.names());
+        given().when().get("/api/v1/pools").then().statusCode(200).header("X-Total-Count", String.valueOf(all.size()))
+                .header("Link", org.hamcrest.Matchers.nullValue());
+        List<String> first = given().when().get("/api/v1/pools?limit=2").then().statusCode(200).header("X-Total-Count", String.valueOf(all.size()))
+                .header("Link", equalTo("</api/v1/pools?limit=2&offset=2>; rel=\"next\"")).extract().jsonPath().getList("name");
+        assertEquals(all.subList(0, 2), first);
+        List<String> jobs = given().when().get("/api/v1/pools?q=JOB").then().statusCode(200).header("X-Total-Count", "1").extract().jsonPath()
+                .getList("name");
+        assertEquals(List.of("jobs"), jobs);
+        given().when().get("/api/v1/pools?limit=0").then().statusCode(400).body("error", containsString("limit=0: accepted: a whole number from 1 to 1000"));
+        given().when().get("/api/v1/pools?q=" + "z".repeat(101)).then().statusCode(400).body("error", containsString("accepted: at most 100 characters"));
     }
 
     @Test
