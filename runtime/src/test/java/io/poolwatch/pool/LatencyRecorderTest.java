@@ -1,0 +1,77 @@
+package io.poolwatch.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.junit.jupiter.api.Test;
+import org.openjdk.jol.info.GraphLayout;
+
+/**
+ * What {@link LatencyRecorder} answers and what it keeps on the heap (JOL), as docs/PERFORMANCE.md ("Scale curve: 4 to
+ * 400 pools") states it: its histograms are packed, so a recorder holds a few KB, not the 82,648 bytes that its flat
+ * 3,328-count arrays took whatever was recorded.
+ */
+class LatencyRecorderTest {
+
+    static {
+        // JOL reads this once, when it first measures: the same setting as the other JOL tests that may share this JVM.
+        System.setProperty("jol.magicFieldOffset", "true");
+    }
+
+    /** The most one recorder may take after an hour of busy intervals: under a third of the flat arrays' 82,648 bytes. */
+    private static final long BUSY_BOUND = 24 * 1024;
+    private static final long IDLE_BOUND = 8 * 1024;
+
+    @Test
+    void answersThePercentilesOfEachIntervalAndOfEverythingSinceTheReset() {
+        LatencyRecorder r = new LatencyRecorder();
+        for (int i = 1; i <= 100; i++) {
+            r.record(i * 1_000_000L); // 1 ms .. 100 ms
+        }
+        Distribution first = r.takeInterval(100);
+        assertEquals(100, first.count());
+        assertEquals(50.0, first.p50(), 0.5 + 50 * 0.01);
+        assertEquals(95.0, first.p95(), 0.5 + 95 * 0.01);
+        assertEquals(100.0, first.max(), 1.0);
+
+        r.record(2_000_000_000L); // 2 s
+        Distribution second = r.takeInterval(1);
+        assertEquals(1, second.count());
+        assertEquals(2000.0, second.max(), 2000 * 0.01);
+        assertEquals(101, r.cumulative().count());
+
+        r.record(7_200_000_000_000L); // 2 h: kept as 1 h, the histograms' ceiling
+        assertEquals(3_600_000.0, r.takeInterval(1).max(), 3_600_000 * 0.01);
+
+        r.reset();
+        assertEquals(0, r.cumulative().count());
+        assertEquals(Distribution.EMPTY, r.takeInterval(0));
+        assertEquals(102, r.exported().count(), "the exported histogram is never reset");
+    }
+
+    @Test
+    void anIdleRecorderAndABusyOneStayWithinTheirBounds() {
+        LatencyRecorder idle = new LatencyRecorder();
+        for (int i = 0; i < 720; i++) {
+            idle.takeInterval(0);
+        }
+        long idleBytes = GraphLayout.parseInstance(idle).totalSize();
+
+        LatencyRecorder busy = new LatencyRecorder();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < 720; i++) {
+            for (int j = 0; j < 200; j++) {
+                // 20 µs to 50 ms, log-uniform, and now and then a second or more: a busy pool's spread
+                double micros = Math.exp(random.nextDouble(Math.log(20), Math.log(50_000)));
+                busy.record((long) (micros * 1000) * (j == 0 && i % 60 == 0 ? 100 : 1));
+            }
+            busy.takeInterval(200);
+        }
+        long busyBytes = GraphLayout.parseInstance(busy).totalSize();
+        System.out.printf("latency recorder: idle %,d bytes, busy %,d bytes%n", idleBytes, busyBytes);
+        assertTrue(idleBytes < IDLE_BOUND, "idle recorder " + idleBytes + " bytes");
+        assertTrue(busyBytes < BUSY_BOUND, "busy recorder " + busyBytes + " bytes");
+    }
+}
