@@ -126,7 +126,7 @@ class PoolHistogramsScrapeTest {
         for (int i = 1; i < N; i++) {
             analytics.getConnection().close();
         }
-        // Checkouts and leases reach their histograms at the next sample; statements at once.
+        // Checkouts, leases and statements reach their histograms at the next sample.
         sampler.sampleNow();
         String after = scrape(OPENMETRICS);
         assertEquals(count(before, MetricNames.STATEMENT_DURATION, "analytics") + N, count(after, MetricNames.STATEMENT_DURATION, "analytics"));
