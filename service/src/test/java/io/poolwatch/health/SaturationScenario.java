@@ -139,8 +139,18 @@ final class SaturationScenario {
         public void close() throws InterruptedException {
             stop.set(true);
             workers.shutdownNow();
-            if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("the load did not stop within 30 s");
+            // An interrupt does not end a socket read: a worker may wait out its pool's socket timeout (45 s on main).
+            if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+                StringBuilder stacks = new StringBuilder();
+                Thread.getAllStackTraces().forEach((t, frames) -> {
+                    if (t.getName().equals("saturation-load")) {
+                        stacks.append('\n').append(t.getName()).append(' ').append(t.getState());
+                        for (StackTraceElement f : frames) {
+                            stacks.append("\n    at ").append(f);
+                        }
+                    }
+                });
+                throw new AssertionError("the load did not stop within 60 s; its threads still running:" + stacks);
             }
         }
     }
