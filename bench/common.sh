@@ -116,14 +116,19 @@ start_app() {
   APP_LOG="${OUT_DIR}/${label}.log"
   java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$PORT" "$@" -jar "$JAR" >"$APP_LOG" 2>&1 &
   APP_PID=$!
-  local i
+  await_started "${BASE}"
+}
+
+# Waits (at most 120 s) until the started probe under $1 answers, or dies if APP_PID exits first; sets APP_CHILDREN.
+await_started() {
+  local probe_base="$1" i
   for i in $(seq 1 240); do
     if ! kill -0 "$APP_PID" 2>/dev/null; then
       tail -20 "$APP_LOG" >&2; APP_PID=""; die "poolwatch exited during start-up (log ${APP_LOG})"
     fi
-    if curl -fsS --max-time 2 "${BASE}/q/health/started" >/dev/null 2>&1; then
+    if curl -fsS --max-time 2 "${probe_base}/q/health/started" >/dev/null 2>&1; then
       APP_CHILDREN="$(pgrep -P "$APP_PID" | tr '\n' ' ' || true)"
-      log "poolwatch started on ${BASE} after $((i / 2)) s (pid ${APP_PID}, log ${APP_LOG})"
+      log "poolwatch started on ${BASE} after $((i / 2)) s, probes on ${probe_base} (pid ${APP_PID}, log ${APP_LOG})"
       return 0
     fi
     sleep 0.5

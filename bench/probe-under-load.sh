@@ -93,20 +93,7 @@ start_loaded() {
     -Dpoolwatch.simulator.users.analytics=$((USERS * 5 / 100)) -Dpoolwatch.simulator.users.financial=$((USERS * 20 / 100)) \
     -Dpoolwatch.simulator.demo-cycle=false "$@" -jar "$JAR" >"$APP_LOG" 2>&1 &
   APP_PID=$!
-  local i
-  for i in $(seq 1 240); do
-    if ! kill -0 "$APP_PID" 2>/dev/null; then
-      tail -20 "$APP_LOG" >&2; APP_PID=""; die "poolwatch exited during start-up (log ${APP_LOG})"
-    fi
-    if curl -fsS --max-time 2 "${PROBE_BASE}/q/health/started" >/dev/null 2>&1; then
-      APP_CHILDREN="$(pgrep -P "$APP_PID" | tr '\n' ' ' || true)"
-      log "poolwatch started on ${BASE}, probes on ${PROBE_BASE} (pid ${APP_PID}, log ${APP_LOG})"
-      return 0
-    fi
-    sleep 0.5
-  done
-  tail -20 "$APP_LOG" >&2
-  die "poolwatch did not start within 120 s (log ${APP_LOG})"
+  await_started "${PROBE_BASE}"
 }
 
 base_of() { case "$1" in /q/health/*) echo "$PROBE_BASE" ;; *) echo "$BASE" ;; esac; }
