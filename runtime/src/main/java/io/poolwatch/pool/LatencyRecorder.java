@@ -1,18 +1,12 @@
 package io.poolwatch.pool;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
 
 /**
  * Records latencies from many threads without locks (HdrHistogram's wait-free {@link Recorder}) and hands
  * the sampler one interval at a time, keeping a cumulative histogram since the last reset, and a
  * {@link DurationHistogram} for export that is never reset.
- * <p>
- * The histograms are HdrHistogram's packed ones, whose memory follows the counts that are not zero: a pool's checkout
- * and lease times fill a few dozen of the 3,328 counts that 1 µs to 1 h at two digits take, and the flat arrays of
- * the unpacked ones (26 KB each, four per recorder and pool) were most of a pool's heap. Values are clamped to
- * {@code [1 µs, 1 h]} before they are recorded, so the packed ones' automatic resizing never goes past that range.
  */
 final class LatencyRecorder {
 
@@ -20,8 +14,8 @@ final class LatencyRecorder {
     private static final long HIGHEST_MICROS = 3_600_000_000L;
     private static final int SIGNIFICANT_DIGITS = 2;
 
-    private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS, true);
-    private final Histogram cumulative = new PackedHistogram(SIGNIFICANT_DIGITS);
+    private final Recorder recorder = new Recorder(1, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
+    private final Histogram cumulative = new Histogram(1, HIGHEST_MICROS, SIGNIFICANT_DIGITS);
     private Histogram recycled;
     private final DurationHistogram exported = new DurationHistogram();
 

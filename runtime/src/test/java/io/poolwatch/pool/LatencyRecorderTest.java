@@ -10,8 +10,8 @@ import org.openjdk.jol.info.GraphLayout;
 
 /**
  * What {@link LatencyRecorder} answers and what it keeps on the heap (JOL), as docs/PERFORMANCE.md ("Scale curve: 4 to
- * 400 pools") states it: its histograms are packed, so a recorder holds a few KB, not the 82,648 bytes that its flat
- * 3,328-count arrays took whatever was recorded.
+ * 400 pools") states it: its flat 3,328-count arrays take 82,648 bytes whatever is recorded, which is most of a pool's
+ * heap. (HdrHistogram's packed recorder, which would take a few KB, hung under concurrent recording: see there.)
  */
 class LatencyRecorderTest {
 
@@ -20,9 +20,8 @@ class LatencyRecorderTest {
         System.setProperty("jol.magicFieldOffset", "true");
     }
 
-    /** The most one recorder may take after an hour of busy intervals: under a third of the flat arrays' 82,648 bytes. */
-    private static final long BUSY_BOUND = 24 * 1024;
-    private static final long IDLE_BOUND = 8 * 1024;
+    /** The most one recorder takes, idle or busy: its flat arrays, 82,648 bytes on a 64-bit JVM with compressed references. */
+    private static final long BOUND = 84 * 1024;
 
     @Test
     void answersThePercentilesOfEachIntervalAndOfEverythingSinceTheReset() {
@@ -52,7 +51,7 @@ class LatencyRecorderTest {
     }
 
     @Test
-    void anIdleRecorderAndABusyOneStayWithinTheirBounds() {
+    void anIdleRecorderAndABusyOneTakeTheSameFlatArrays() {
         LatencyRecorder idle = new LatencyRecorder();
         for (int i = 0; i < 720; i++) {
             idle.takeInterval(0);
@@ -71,7 +70,7 @@ class LatencyRecorderTest {
         }
         long busyBytes = GraphLayout.parseInstance(busy).totalSize();
         System.out.printf("latency recorder: idle %,d bytes, busy %,d bytes%n", idleBytes, busyBytes);
-        assertTrue(idleBytes < IDLE_BOUND, "idle recorder " + idleBytes + " bytes");
-        assertTrue(busyBytes < BUSY_BOUND, "busy recorder " + busyBytes + " bytes");
+        assertTrue(idleBytes < BOUND, "idle recorder " + idleBytes + " bytes");
+        assertEquals(idleBytes, busyBytes, "flat arrays: what is recorded does not change the size");
     }
 }
