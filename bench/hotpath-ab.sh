@@ -12,10 +12,18 @@
 # pool size 8), StatementBenchmark (1 thread), SelectOnlyBenchmark at 4 and 16 clients against PostgreSQL on 127.0.0.1
 # (BENCH_URL, default database pw_hotpath_bench, created if missing). Prints one line per run and the ratios poolwatch /
 # raw Agroal; JSON results in OUT (default /tmp/hotpath-ab). About 2 minutes per round and tree. Bounded by ROUNDS.
+# STUB_RUN is the JMH run options of the two stub-driver benchmarks (default one fork, three 1 s warm-ups, five 1 s
+# iterations: fewer warm-ups leave the listener's call sites less settled and the ratio a few points lower).
+# BENCHES chooses among acquire-release, statement, select-4 and select-16 (default all four); SELECT_RUN the JMH run
+# options of the two select benchmarks (default one fork, a 2 s warm-up and two 3 s iterations: on 2 cores the select
+# figures need longer runs and more rounds than that to settle, e.g. SELECT_RUN="-f 1 -wi 2 -w 5s -i 4 -r 5s").
 set -euo pipefail
 BEFORE="$(cat "$1")"
 AFTER="$(cat "$2")"
 ROUNDS="${3:-3}"
+BENCHES="${BENCHES:-acquire-release statement select-4 select-16}"
+read -r -a STUB_RUN <<<"${STUB_RUN:--f 1 -wi 3 -w 1s -i 5 -r 1s}"
+read -r -a SELECT_RUN <<<"${SELECT_RUN:--f 1 -wi 1 -w 2s -i 2 -r 3s}"
 OUT="${OUT:-/tmp/hotpath-ab}"
 BENCH_URL="${BENCH_URL:-jdbc:postgresql://127.0.0.1:5432/pw_hotpath_bench?user=postgres}"
 mkdir -p "$OUT"
@@ -27,6 +35,7 @@ fi
 run() { # tree classpath name args...
   local tree="$1" cp="$2" name="$3"
   shift 3
+  [[ " $BENCHES " == *" $name "* ]] || return 0
   local file="$OUT/$name-$tree-r$round.json"
   local load
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -44,9 +53,9 @@ for round in $(seq 1 "$ROUNDS"); do
   if (( round % 2 == 1 )); then order="before after"; else order="after before"; fi
   for tree in $order; do
     if [[ $tree == before ]]; then cp="$BEFORE"; else cp="$AFTER"; fi
-    run "$tree" "$cp" acquire-release AcquireReleaseBenchmark -f 1 -wi 1 -w 1s -i 3 -r 1s -t 1 -p poolSize=8 -p pool=raw-agroal,poolwatch
-    run "$tree" "$cp" statement StatementBenchmark -f 1 -wi 1 -w 1s -i 3 -r 1s -t 1
-    run "$tree" "$cp" select-4 SelectOnlyBenchmark -f 1 -wi 1 -w 2s -i 2 -r 3s -t 4 -p poolSize=4 -jvmArgsAppend "-Dbench.url=$BENCH_URL"
-    run "$tree" "$cp" select-16 SelectOnlyBenchmark -f 1 -wi 1 -w 2s -i 2 -r 3s -t 16 -p poolSize=16 -jvmArgsAppend "-Dbench.url=$BENCH_URL"
+    run "$tree" "$cp" acquire-release AcquireReleaseBenchmark "${STUB_RUN[@]}" -t 1 -p poolSize=8 -p pool=raw-agroal,poolwatch
+    run "$tree" "$cp" statement StatementBenchmark "${STUB_RUN[@]}" -t 1
+    run "$tree" "$cp" select-4 SelectOnlyBenchmark "${SELECT_RUN[@]}" -t 4 -p poolSize=4 -jvmArgsAppend "-Dbench.url=$BENCH_URL"
+    run "$tree" "$cp" select-16 SelectOnlyBenchmark "${SELECT_RUN[@]}" -t 16 -p poolSize=16 -jvmArgsAppend "-Dbench.url=$BENCH_URL"
   done
 done

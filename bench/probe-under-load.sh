@@ -9,7 +9,7 @@
 #                                               compared under the same load of a shared machine
 #
 # Environment: USERS (1000, split as bench/load-users.sh mixed: main 60 %, jobs 15 %, analytics 5 %, financial 20 %),
-# WARMUP (s, 30), DURATION (s, 40), INTERVAL (s between samples of each path, 0.2), ROUNDS (1, or 3 with A/B),
+# WARMUP (s, 30; each path is first asked WARM_REQUESTS, 5, times), DURATION (s, 40), INTERVAL (s between samples of each path, 0.2), ROUNDS (1, or 3 with A/B),
 # A_JAVA and B_JAVA (a java binary per configuration, default `java` on the PATH), A_JAR and B_JAR (a packaged jar per
 # configuration, default JAR: a build of the change against one of the code before it), NMT (1: Native Memory Tracking on,
 # its summary saved at rest and under load), PORT (first free from 8080), OUT_DIR (target/bench).
@@ -33,6 +33,7 @@ USERS="${USERS:-1000}"
 WARMUP="${WARMUP:-30}"
 DURATION="${DURATION:-40}"
 INTERVAL="${INTERVAL:-0.2}"
+WARM_REQUESTS="${WARM_REQUESTS:-5}"
 PATHS=(/q/health/live /q/health/ready /api/v1/pools /)
 # The longest a sample may take; a request still unanswered then counts as this long, and as failed.
 SAMPLE_TIMEOUT=5
@@ -94,6 +95,18 @@ start_loaded() {
     -Dpoolwatch.simulator.demo-cycle=false "$@" -jar "$JAR" >"$APP_LOG" 2>&1 &
   APP_PID=$!
   await_started "${PROBE_BASE}"
+}
+
+# A path's first requests load its classes and templates and run in the interpreter: one to five seconds each on a
+# saturated machine, a cost of the process's first minute, not of its load. Each path is asked WARM_REQUESTS times
+# (one at a time) at the start of the warm-up, as a scrape and the kubelet's first probes would.
+warm_paths() {
+  local path i
+  for path in "${PATHS[@]}"; do
+    for i in $(seq 1 "$WARM_REQUESTS"); do
+      curl -s -o /dev/null --max-time "$SAMPLE_TIMEOUT" "$(base_of "$path")${path}" || true
+    done
+  done
 }
 
 base_of() { case "$1" in /q/health/*) echo "$PROBE_BASE" ;; *) echo "$BASE" ;; esac; }
@@ -178,6 +191,7 @@ for entry in "${ORDER[@]}"; do
     memory_line "after-start"
   } | tee -a "$SUMMARY"
   log "warming up for ${WARMUP}s"
+  warm_paths
   pause "$WARMUP"
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
   samplers=()

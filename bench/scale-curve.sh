@@ -23,7 +23,9 @@
 # requests that is the @Scheduled jobs (the pool sampler every 5 s; the server, application, blocking samplers every
 # 15 s; PgBouncer every 5 s; validation), with their GC and JIT: an upper bound of the pool sampler's own cost.
 # (Summing /proc/<pid>/task/*/stat by thread name was tried: executor threads that end in the window take their
-# ticks with them, so the sum can go down.)
+# ticks with them, so the sum can go down.) The pool sampler's own cost is measured exactly over the same window: the
+# CPU time of its thread while it samples, which it exports as poolwatch_sampling_cpu_seconds_total, divided by the
+# snapshots it took (poolwatch_sampling_snapshots_total, one per pool per interval): sampling_us_per_pool.
 # Heap: `jcmd <pid> GC.run`, then the used heap of `jcmd <pid> GC.heap_info`. Render times: REQUESTS sequential
 # requests with curl after WARM requests, p50 and p99 of curl's time_total (one at a time, so render time, not
 # queueing). Connections: sessions of PostgreSQL's pg_stat_activity and MariaDB's processlist on the pw_scale_
@@ -156,6 +158,12 @@ watch_connections() {
   [ "$total" -le "$MAX_CONNECTIONS" ] || die "poolwatch holds ${total} connections, more than ${MAX_CONNECTIONS}"
 }
 
+# "cpu_seconds snapshots" of the pool sampler so far, from its own meters.
+sampler_totals() {
+  curl -fsS --max-time "$HTTP_TIMEOUT" "${BASE}/q/metrics" \
+    | awk '/^poolwatch_sampling_cpu_seconds_total / {c = $2} /^poolwatch_sampling_snapshots_total / {n = $2} END {print c, n}'
+}
+
 # CPU ticks of the whole process so far (utime + stime of /proc/<pid>/stat: every thread, those that ended included).
 process_ticks() { awk '{print $14 + $15}' "/proc/${APP_PID}/stat"; }
 
@@ -180,7 +188,7 @@ heap_kib() {
 }
 
 mkdir -p "$(dirname "$OUT")"
-printf 'pools\tdatabases\tapplications\tpgbouncers\tload\tcpu_ms_per_interval\theap_kib\trss_kib\tscrape_bytes\tscrape_p50_ms\tscrape_p99_ms\toverview_p50_ms\toverview_p99_ms\tapi_p50_ms\tapi_p99_ms\tpg_connections\tpg_monitoring\tmariadb_connections\tmost_connections\n' >"$OUT"
+printf 'pools\tdatabases\tapplications\tpgbouncers\tload\tcpu_ms_per_interval\tsampling_us_per_pool\theap_kib\trss_kib\tscrape_bytes\tscrape_p50_ms\tscrape_p99_ms\toverview_p50_ms\toverview_p99_ms\tapi_p50_ms\tapi_p99_ms\tpg_connections\tpg_monitoring\tmariadb_connections\tmost_connections\n' >"$OUT"
 
 run() {
   local pools="$1" dbs="$2" flags=() apps pgbs i name
@@ -206,12 +214,15 @@ run() {
   [ "$running" -eq "$pools" ] || die "expected ${pools} pools, poolwatch runs ${running}"
   log "${pools} pools on ${dbs} databases, ${apps} applications, ${pgbs} PgBouncers: warming up for ${WARMUP}s"
   for i in $(seq 1 "$WARMUP"); do sleep 1; [ $((i % 5)) -ne 0 ] || watch_connections; done
-  local s0 s1 load proc
+  local s0 s1 load proc sampler0 sampler1 sampling
+  read -r -a sampler0 <<<"$(sampler_totals)"
   s0="$(process_ticks)"
   pause "$IDLE"
   s1="$(process_ticks)"
+  read -r -a sampler1 <<<"$(sampler_totals)"
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
   proc="$(python3 -c "print(f'{($((s1 - s0))) * 1000 / $TICKS_PER_SECOND / ($IDLE / $INTERVAL_S):.1f}')")"
+  sampling="$(python3 -c "print(f'{(${sampler1[0]} - ${sampler0[0]}) * 1e6 / max(1, ${sampler1[1]} - ${sampler0[1]}):.1f}')")"
   watch_connections
   local conns heap rss scrape overview pools_api
   read -r -a conns <<<"$(connections)"
@@ -222,8 +233,8 @@ run() {
   read -r -a overview <<<"$(timings /)"
   read -r -a pools_api <<<"$(timings /api/v1/pools)"
   watch_connections
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pools" "$dbs" "$apps" "$pgbs" "${load// /\/}" \
-    "$proc" "$heap" "$rss" "${scrape[2]}" "${scrape[0]}" "${scrape[1]}" "${overview[0]}" "${overview[1]}" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$pools" "$dbs" "$apps" "$pgbs" "${load// /\/}" \
+    "$proc" "$sampling" "$heap" "$rss" "${scrape[2]}" "${scrape[0]}" "${scrape[1]}" "${overview[0]}" "${overview[1]}" \
     "${pools_api[0]}" "${pools_api[1]}" "${conns[0]}" "${conns[1]}" "${conns[2]}" "$MOST" | tee -a "$OUT"
   stop_app
   log "stopped"

@@ -125,6 +125,9 @@ def print_costs(rows, spreads):
             slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
             steps = [(ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i]) for i in range(len(xs) - 1)]
             print(f"{db} db\t{label}\tper pool {slope:.4g}\tsteps {' '.join(f'{s:.4g}' for s in steps)}")
+        if all(r.get("sampling_us_per_pool") for r in mine):
+            # Measured per pool already (the sampler's own CPU per snapshot): linear when it stays flat.
+            print(f"{db} db\tpool sampling µs/pool/interval\t{' '.join(r['sampling_us_per_pool'] for r in mine)}")
 
 
 if __name__ == "__main__":

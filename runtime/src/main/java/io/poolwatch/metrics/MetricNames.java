@@ -52,6 +52,10 @@ public final class MetricNames {
     public static final String STATEMENT_SECONDS = "poolwatch.pool.statement.seconds";
     public static final String SLOW_STATEMENTS = "poolwatch.pool.statements.slow";
 
+    // poolwatch's own cost
+    public static final String SAMPLING_CPU = "poolwatch.sampling.cpu.seconds";
+    public static final String SAMPLING_SNAPSHOTS = "poolwatch.sampling.snapshots";
+
     // server gauges
     public static final String SERVER_UP = "poolwatch.server.up";
     public static final String SERVER_SESSIONS = "poolwatch.server.sessions";

@@ -40,6 +40,10 @@ public class PoolMetrics {
 
     void bind(@Observes StartupEvent event) {
         registry.pools().forEach(this::bind);
+        FunctionCounter.builder(MetricNames.SAMPLING_CPU, sampler, PoolSampler::cpuSeconds)
+                .description("CPU time poolwatch's pool sampling has taken (the sampling thread's own)").baseUnit("seconds").register(meters);
+        FunctionCounter.builder(MetricNames.SAMPLING_SNAPSHOTS, sampler, PoolSampler::snapshots)
+                .description("Pool snapshots the sampling has taken, one per pool per interval").register(meters);
     }
 
     private void bind(WorkloadPool pool) {

@@ -4,9 +4,6 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.HdrHistogram.AbstractHistogram;
-import org.HdrHistogram.HistogramIterationValue;
-
 /**
  * A cumulative histogram of durations with fixed bucket bounds chosen for connection pools, from 100 µs to 30 s, for
  * export as a Prometheus histogram (and OpenTelemetry's explicit-bucket histogram): per-bucket counts add up across
@@ -14,7 +11,7 @@ import org.HdrHistogram.HistogramIterationValue;
  * cannot. It is never reset (counters stay monotonic); {@link PoolRecorder#resetDistributions()} leaves it alone.
  * <p>
  * Two ways in: {@link #record(long)} counts one duration on the caller's thread (connection creation, which is rare);
- * {@link #fold} and {@link #foldCounts} add a sampling interval on the sampler thread, scaled to the exact number of
+ * {@link #foldCounts} adds a sampling interval ({@link SampledDurations}) on the sampler thread, scaled to the exact number of
  * events in the interval (checkouts, leases and statements, of which a busy pool times only a sample),
  * so the hot path pays nothing for it and {@code _count} stays the exact count of events, as of the last sample that
  * timed one.
@@ -37,7 +34,7 @@ public final class DurationHistogram {
     private final long startEpochNanos = epochNanos(java.time.Instant.now());
     /** Total of the durations {@link #record}ed, exact; a LongAdder of nanoseconds costs the hot path less than a DoubleAdder. */
     private final LongAdder recordedNanos = new LongAdder();
-    /** Total of the intervals {@link #fold}ed, scaled like their counts. */
+    /** Total of the intervals folded in, scaled like their counts. */
     private final DoubleAdder foldedSeconds = new DoubleAdder();
     /** Events of intervals in which none was timed, placed with the next interval that has timed ones. Sampler thread only. */
     private long unplaced;
@@ -91,38 +88,17 @@ public final class DurationHistogram {
     }
 
     /**
-     * Adds one sampling interval. The interval's recorded values (microseconds, as {@link LatencyRecorder} keeps them)
-     * are scaled so that their total is {@code exactEvents}: a busy pool that timed one checkout in 64 still adds every
-     * checkout, spread over the buckets as the timed ones were (largest remainders round, so the total is exact). An
-     * interval with events but none timed (a burst just ended while one in 64 was timed) adds its events to the next
-     * interval that has timed ones, so {@code _count} is not left short of the pool's own counter. Sampler thread only.
-     *
-     * @param interval the interval's values in microseconds
-     * @param exactEvents how many events the interval really had, from the pool's counters. It may miss a timed event that
-     *            the counters see only in the next interval (they are read a moment before the interval is taken); that
-     *            event is then counted there.
-     */
-    void fold(AbstractHistogram interval, long exactEvents) {
-        long timed = interval.getTotalCount();
-        long[] counts = new long[buckets.length];
-        double sumMicros = 0;
-        if (timed != 0) {
-            for (HistogramIterationValue v : interval.recordedValues()) {
-                long micros = interval.medianEquivalentValue(v.getValueIteratedTo());
-                counts[bucketOf(micros * 1000)] += v.getCountAtValueIteratedTo();
-                sumMicros += (double) micros * v.getCountAtValueIteratedTo();
-            }
-        }
-        foldCounts(counts, timed, sumMicros / 1e6, exactEvents);
-    }
-
-    /**
-     * Adds one sampling interval given as per-bucket counts of the timed events ({@link SampledDurations}), scaled like
-     * {@link #fold}: to {@code exactEvents} in total, the events of an interval without timed ones carried to the next.
-     * Sampler thread only.
+     * Adds one sampling interval given as per-bucket counts of the timed events ({@link SampledDurations}), scaled so
+     * that their total is {@code exactEvents}: a busy pool that timed one checkout in 64 still adds every checkout,
+     * spread over the buckets as the timed ones were (largest remainders round, so the total is exact). An interval with
+     * events but none timed (a burst just ended while one in 64 was timed, say) adds its events to the next interval
+     * that has timed ones, so {@code _count} is not left short of the pool's own counter. Sampler thread only.
      *
      * @param counts per bucket (not cumulative), +Inf last; {@code timed} in total
      * @param sumSeconds the timed events' total duration
+     * @param exactEvents how many events the interval really had, from the pool's counters. It may miss a timed event that
+     *            the counters see only in the next interval (they are read a moment before the interval is taken); that
+     *            event is then counted there.
      */
     void foldCounts(long[] counts, long timed, double sumSeconds, long exactEvents) {
         unplaced += Math.max(0, exactEvents);

@@ -392,9 +392,9 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         return creation;
     }
 
-    /** Checkout times since the last reset. */
-    public Distribution checkoutSinceReset() {
-        return checkout.cumulative();
+    /** The mean time to check out a connection since the last reset, in milliseconds, as of the last sample; 0 for none. */
+    public double checkoutMeanSinceReset() {
+        return checkout.meanSinceReset();
     }
 
     /** The latest failure to open a connection and when, if any. */
@@ -406,21 +406,14 @@ public final class PoolRecorder implements AgroalDataSourceListener {
         return Optional.ofNullable(lastCreationErrorAt);
     }
 
-    /** Above these acquisition rates (per second) only a sample of acquisitions is timed. */
-    private static final double TIME_ALL_BELOW = 1_000;
-    private static final double TIME_EIGHTH_BELOW = 20_000;
-
     /**
      * Chooses how many acquisitions are timed from the rate just measured: all of them in a quiet pool (so a
-     * handful of acquisitions still gives percentiles), one in 8 or one in 64 in a busy one.
+     * handful of acquisitions still gives percentiles), about a thousand a second in a busy one ({@link TimingSample}).
      */
     public void adaptSampling(long acquisitions, Duration over) {
         double perSecond = acquisitions / Math.max(0.001, over.toMillis() / 1000.0);
-        sampleMask = perSecond < TIME_ALL_BELOW ? 0 : perSecond < TIME_EIGHTH_BELOW ? 7 : 63;
+        sampleMask = TimingSample.mask(perSecond);
     }
-
-
-
 
     /** Clears distributions, the peak and returned leaks (counters keep running; readers subtract a baseline). */
     public void resetDistributions() {

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
  * the slow ones: a count, and per statement text (values stripped) how often and how long.
  * <p>
  * Statements are timed the way checkouts are: every one is counted exactly, a quiet pool times every one, a busy pool
- * times one in 8 or one in 64 (chosen by {@link #takeInterval(Duration)} from the rate), and the sampler folds the timed
+ * times a sample, about a thousand a second (chosen by {@link #takeInterval(Duration)} from the rate), and the sampler folds the timed
  * durations into the exported histogram scaled to the exact count. The untimed rest reads the {@link CoarseClock} (one
  * memory load) instead of the system clock, which is enough to catch every statement that runs past the slow-statement
  * threshold: the clock ticks at a fiftieth of the threshold, so a statement is caught to within that tick. Nothing is
@@ -28,9 +28,6 @@ public final class StatementRecorder implements AutoCloseable {
     private static final Logger ECHO = Logger.getLogger("io.poolwatch.sql");
     /** Distinct slow statement texts kept; the least recently slow one makes room. */
     private static final int SLOW_TEXTS_KEPT = 50;
-    /** Above these statement rates (per second) only a sample of statements is timed, as for checkouts. */
-    private static final double TIME_ALL_BELOW = 1_000;
-    private static final double TIME_EIGHTH_BELOW = 20_000;
     /** The coarse clock's tick is this fraction of the threshold, within the bounds below. */
     private static final long TICKS_PER_THRESHOLD = 50;
     private static final long FINEST_TICK_NANOS = 1_000_000L;
@@ -140,7 +137,7 @@ public final class StatementRecorder implements AutoCloseable {
     /**
      * Folds the statements timed since the previous call into the exported histogram, scaled to the exact count, and
      * chooses from the rate just measured how many statements to time next: all of them in a quiet pool (and all when
-     * statements are logged), one in 8 or one in 64 in a busy one. For the sampler, which alone calls it, once an interval.
+     * statements are logged), about a thousand a second in a busy one ({@link TimingSample}). For the sampler, which alone calls it, once an interval.
      */
     public synchronized void takeInterval(Duration over) {
         long total = statements();
@@ -148,7 +145,7 @@ public final class StatementRecorder implements AutoCloseable {
         folded = total;
         sampled.foldInto(durations, events);
         double perSecond = events / Math.max(0.001, over.toMillis() / 1000.0);
-        sampleMask = echo || perSecond < TIME_ALL_BELOW ? 0 : perSecond < TIME_EIGHTH_BELOW ? 7 : 63;
+        sampleMask = echo ? 0 : TimingSample.mask(perSecond);
     }
 
     // ---- reading ----
@@ -203,7 +200,7 @@ public final class StatementRecorder implements AutoCloseable {
         }
     }
 
-    /** How many statements in one are timed now: 1, 8 or 64. */
+    /** How many statements in one are timed now: 1, or a power of two up to {@link TimingSample#MAX_ONE_IN}. */
     int timedOneIn() {
         return sampleMask + 1;
     }

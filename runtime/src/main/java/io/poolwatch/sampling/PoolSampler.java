@@ -1,5 +1,7 @@
 package io.poolwatch.sampling;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,6 +44,11 @@ public class PoolSampler {
     private final Map<String, PoolCounters> previousTotals = new ConcurrentHashMap<>();
     private final Map<String, long[]> previousStatements = new ConcurrentHashMap<>();
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    /** CPU time of the sampling runs so far, and how many runs and pool snapshots they took; written under the lock. */
+    private volatile long cpuNanos;
+    private volatile long runs;
+    private volatile long snapshots;
 
     /** Figures at the last reset, subtracted from the totals the API shows. */
     public record Baseline(PoolCounters counters, long statements, long statementNanos, long slowStatements, Instant at) {
@@ -70,14 +77,43 @@ public class PoolSampler {
 
     /** Takes a snapshot of every pool now. */
     public synchronized void sampleNow() {
+        long cpuBefore = threadCpuNanos();
         Instant now = clock.instant();
+        int taken = 0;
         for (WorkloadPool pool : registry.pools()) {
             PoolHistory history = histories.computeIfAbsent(pool.name(), n -> new PoolHistory(historyCapacity));
             Optional<PoolSnapshot> previous = history.latest();
             PoolSnapshot snapshot = snapshot(pool, now);
             history.add(snapshot);
             recordTrends(snapshot, previous);
+            taken++;
         }
+        long cpuAfter = threadCpuNanos();
+        if (cpuBefore >= 0 && cpuAfter >= 0) {
+            cpuNanos += cpuAfter - cpuBefore;
+        }
+        runs++;
+        snapshots += taken;
+    }
+
+    /** The sampling thread's CPU time in nanoseconds, or -1 where the JVM does not measure it. */
+    private long threadCpuNanos() {
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+    }
+
+    /** The CPU time all sampling runs have taken so far (the thread's own, JVM-measured), in seconds: poolwatch's own cost. */
+    public double cpuSeconds() {
+        return cpuNanos / 1e9;
+    }
+
+    /** How many sampling runs have been taken. */
+    public long runs() {
+        return runs;
+    }
+
+    /** How many pool snapshots the runs have taken in all (a run takes one per pool). */
+    public long snapshots() {
+        return snapshots;
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.poolwatch.config.PoolSettings;
-import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.PoolSampler;
@@ -63,12 +62,11 @@ public record SeedPoolStatus(
         long open = pool.recorder().open();
         long statements = pool.statements().statements() - base.statements();
         double avgQueryMs = statements == 0 ? 0 : (pool.statements().totalNanos() - base.statementNanos()) / 1e6 / statements;
-        Distribution checkout = pool.recorder().checkoutSinceReset();
         return new SeedPoolStatus(POOL_CLASS, pool.name(),
                 new Metrics(
                         new Connections(active, Math.max(0, open - active), open, Math.max(0, open - s.minSize()),
                                 c.failures() + c.creationFailures()),
-                        new Performance(round(checkout.mean()), round(avgQueryMs), pool.statements().slowStatements() - base.slowStatements()),
+                        new Performance(round(pool.recorder().checkoutMeanSinceReset()), round(avgQueryMs), pool.statements().slowStatements() - base.slowStatements()),
                         new Events(c.acquired(), c.returned(), c.created(), c.destroyed())),
                 new Config(s.minSize(), s.maxSize() - s.minSize(), s.acquisitionTimeout().toMillis() / 1000.0,
                         s.maxLifetime().isZero() ? -1 : s.maxLifetime().toSeconds(), s.validateOnBorrow()),

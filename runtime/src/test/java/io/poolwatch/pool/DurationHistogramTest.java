@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
 
-import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class DurationHistogramTest {
@@ -39,46 +38,47 @@ class DurationHistogramTest {
 
     @Test
     void aSampledIntervalIsScaledToTheExactNumberOfEventsKeepingItsShape() {
-        Histogram interval = new Histogram(1, 3_600_000_000L, 2);
-        interval.recordValueWithCount(80, 3); // 80 µs: first bucket
-        interval.recordValueWithCount(4_000, 1); // 4 ms: the 5 ms bucket
+        SampledDurations interval = timed(80_000, 80_000, 80_000, 4_000_000); // 3 x 80 µs (first bucket), 4 ms (the 5 ms bucket)
         DurationHistogram h = new DurationHistogram();
-        h.fold(interval, 64 * 4); // one in 64 timed
+        interval.foldInto(h, 64 * 4); // one in 64 timed
         DurationHistogram.Snapshot s = h.snapshot();
         assertEquals(256, s.count());
         assertEquals(192, s.cumulativeCounts()[0]);
         assertEquals(256, s.cumulativeCounts()[s.cumulativeCounts().length - 1]);
-        // 3 x 80 µs + 4 ms, times 64, within HdrHistogram's 1 % precision.
-        assertEquals((3 * 80e-6 + 4e-3) * 64, s.sumSeconds(), 0.01 * (3 * 80e-6 + 4e-3) * 64);
+        assertEquals((3 * 80e-6 + 4e-3) * 64, s.sumSeconds(), 1e-9, "3 x 80 µs + 4 ms, times 64");
     }
 
     @Test
     void eventsOfAnIntervalWithNothingTimedArePlacedWithTheNextTimedInterval() {
         DurationHistogram h = new DurationHistogram();
-        h.fold(new Histogram(1, 3_600_000_000L, 2), 100); // a burst's tail: 100 checkouts, none of them timed
+        timed().foldInto(h, 100); // a burst's tail: 100 checkouts, none of them timed
         assertEquals(0, h.snapshot().count());
-        Histogram interval = new Histogram(1, 3_600_000_000L, 2);
-        interval.recordValueWithCount(400, 7); // 400 µs: the 500 µs bucket
-        h.fold(interval, 7);
+        long[] sevenAt400Micros = new long[7];
+        Arrays.fill(sevenAt400Micros, 400_000); // the 500 µs bucket
+        timed(sevenAt400Micros).foldInto(h, 7);
         DurationHistogram.Snapshot s = h.snapshot();
         assertEquals(107, s.count());
         assertEquals(0, s.cumulativeCounts()[1]);
         assertEquals(107, s.cumulativeCounts()[2]);
-        assertEquals(107 * 400e-6, s.sumSeconds(), 0.01 * 107 * 400e-6);
+        assertEquals(107 * 400e-6, s.sumSeconds(), 1e-9);
     }
 
     @Test
     void aTimedEventTheCountersSeeOnlyInTheNextIntervalIsCountedOnce() {
         DurationHistogram h = new DurationHistogram();
-        Histogram first = new Histogram(1, 3_600_000_000L, 2);
-        first.recordValueWithCount(500, 1);
-        h.fold(first, 0); // timed, but the counters were read a moment before it happened
+        timed(500_000).foldInto(h, 0); // timed, but the counters were read a moment before it happened
         assertEquals(0, h.snapshot().count());
-        h.fold(new Histogram(1, 3_600_000_000L, 2), 1); // the counters' next reading has it; nothing timed in this interval
-        Histogram third = new Histogram(1, 3_600_000_000L, 2);
-        third.recordValueWithCount(500, 2);
-        h.fold(third, 2);
+        timed().foldInto(h, 1); // the counters' next reading has it; nothing timed in this interval
+        timed(500_000, 500_000).foldInto(h, 2);
         assertEquals(3, h.snapshot().count());
+    }
+
+    private static SampledDurations timed(long... nanos) {
+        SampledDurations d = new SampledDurations();
+        for (long n : nanos) {
+            d.record(n);
+        }
+        return d;
     }
 
     @Test

@@ -258,7 +258,7 @@ abstract class TimedStatementContract {
         assertEquals(recorder.statements(), recorder.durations().snapshot().count());
         assertTrue(recorder.totalNanos() > 0);
 
-        // 40 statements in a millisecond is a busy pool: one statement in 64 is timed from now on.
+        // 40 statements in a millisecond is a busy pool: one statement in 64 is timed from now on (625 a second).
         runSelects(40);
         recorder.takeInterval(Duration.ofMillis(1));
         assertEquals(64, recorder.timedOneIn());
@@ -281,10 +281,10 @@ abstract class TimedStatementContract {
     @Test
     void everySlowStatementIsKeptWithItsTextStrippedEvenWhenNotTimed() throws SQLException {
         recorder.resetSlowTexts();
-        // Busy: one statement in 64 is timed, so these slow ones are very likely measured on the coarse clock.
+        // Busy: one statement in 128 is timed, so these slow ones are very likely measured on the coarse clock.
         runSelects(100);
         recorder.takeInterval(Duration.ofMillis(1));
-        assertEquals(64, recorder.timedOneIn());
+        assertEquals(128, recorder.timedOneIn());
         long slowBefore = recorder.slowStatements();
         try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {
             for (int i = 0; i < 3; i++) {

@@ -122,6 +122,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // in-flight work; the hook registered below waits for that first.
                 .setRegisterShutdownHook(false)
                 .setServerConfig("max_connections", "300")
+                // No parallel query: each parallel scan forks two more backends for one query, runnable processes that
+                // the demo's analytics scans would multiply on a small machine, beside the process's own probes.
+                .setServerConfig("max_parallel_workers_per_gather", "0")
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setPGStartupWait(Duration.ofSeconds(30))
                 .start();

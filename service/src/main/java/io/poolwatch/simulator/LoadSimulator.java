@@ -150,7 +150,7 @@ public class LoadSimulator implements FaultPhases {
             LOG.info("simulator: no standard workload to run against");
             return Optional.empty();
         }
-        current = new Simulation(workloads, config.thinkTime(), config.duration(), config.virtualThreads());
+        current = new Simulation(workloads, config.thinkTime(), config.duration(), config.virtualThreads(), maxInFlight(config));
         current.start();
         return Optional.of(current);
     }
@@ -192,7 +192,19 @@ public class LoadSimulator implements FaultPhases {
         if (total > Simulation.MAX_USERS) {
             problems.add("poolwatch.simulator.users: " + total + " users in all; accepted: at most " + Simulation.MAX_USERS);
         }
+        config.maxInFlight().filter(n -> n < 0 || n > Simulation.MAX_USERS).ifPresent(n -> problems.add(
+                "poolwatch.simulator.max-in-flight=" + n + ": accepted: 0 (no bound) to " + Simulation.MAX_USERS));
         return problems;
+    }
+
+    /**
+     * The bound on transactions in flight: the configured one, or half the available processors (at least one). One
+     * synchronous transaction keeps at most one processor busy at a time, its thread or its database backend taking
+     * turns, so the built-in bound leaves the simulator half the machine at most (docs/PERFORMANCE.md, "Probes and the
+     * API under the process's own load").
+     */
+    static int maxInFlight(SimulatorConfig config) {
+        return config.maxInFlight().orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     /** The demo transaction of a standard workload; none for other workloads. */

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,6 +33,13 @@ import org.jboss.logging.Logger;
  * compiled for 17) each user is a virtual thread. Otherwise each workload's users share a bounded set of worker
  * threads ({@link Workload#concurrency()}: more than its pool's connections, so callers waiting on an exhausted pool are
  * still there to see); a user's think time is a delayed task on them, not a sleeping thread.
+ * <p>
+ * Threads are not what starves a small machine, though: CPU is. A thousand users at a 200 ms think time ask for up to
+ * 5,000 transactions a second, which two cores cannot serve beside the database, so every runnable thread and database
+ * backend, the probes' event loop among them, waits its turn for the CPU. A run may therefore bound the transactions in
+ * flight at once across all its workloads ({@code poolwatch.simulator.max-in-flight}): a user past the bound waits for
+ * a free slot without using the CPU. A synchronous transaction keeps at most one processor busy (its thread or its
+ * database backend, taking turns), so a bound of half the processors leaves the other half to the process's own work.
  */
 public final class Simulation implements AutoCloseable {
 
@@ -82,17 +90,26 @@ public final class Simulation implements AutoCloseable {
     }
 
     private final boolean virtualThreads;
+    /** Slots for transactions in flight across the workloads, or null for no bound. */
+    private final Semaphore inFlight;
+    private final int maxInFlight;
 
-    /** A run whose users are virtual threads where the runtime has them. */
+    /** A run whose users are virtual threads where the runtime has them, with no bound on transactions in flight. */
     public Simulation(List<Workload> workloads, Duration thinkTime, Duration duration) {
-        this(workloads, thinkTime, duration, true);
+        this(workloads, thinkTime, duration, true, 0);
     }
 
     /**
      * A run; {@code virtualThreads} false keeps users on the shared workers even on a runtime with virtual threads
-     * ({@code poolwatch.simulator.virtual-threads}).
+     * ({@code poolwatch.simulator.virtual-threads}); at most {@code maxInFlight} transactions run at once across the
+     * workloads, 0 for no bound ({@code poolwatch.simulator.max-in-flight}).
      */
-    public Simulation(List<Workload> workloads, Duration thinkTime, Duration duration, boolean virtualThreads) {
+    public Simulation(List<Workload> workloads, Duration thinkTime, Duration duration, boolean virtualThreads, int maxInFlight) {
+        if (maxInFlight < 0) {
+            throw new IllegalArgumentException("poolwatch.simulator.max-in-flight=" + maxInFlight + ": accepted: 0 (no bound) or more");
+        }
+        this.maxInFlight = maxInFlight;
+        this.inFlight = maxInFlight == 0 ? null : new Semaphore(maxInFlight);
         int total = workloads.stream().mapToInt(Workload::users).sum();
         if (total > MAX_USERS) {
             throw new IllegalArgumentException("poolwatch.simulator.users: " + total + " users in all; accepted: at most " + MAX_USERS);
@@ -130,7 +147,8 @@ public final class Simulation implements AutoCloseable {
                 }
             }
         }
-        LOG.infof("simulator started: %s, think time %s, %s", describe(), thinkTime, threading());
+        LOG.infof("simulator started: %s, think time %s, %s, %s", describe(), thinkTime, threading(),
+                maxInFlight == 0 ? "no bound on transactions in flight" : "at most " + maxInFlight + " transactions in flight");
     }
 
     /** How the users run: on virtual threads, or on how many worker threads. */
@@ -201,7 +219,32 @@ public final class Simulation implements AutoCloseable {
         activeUsers.updateAndGet(n -> Math.max(0, n - 1));
     }
 
-    private static void transaction(Workload w, Counters c) {
+    /** The most transactions in flight at once across the workloads; 0 for no bound. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    private void transaction(Workload w, Counters c) {
+        if (inFlight == null) {
+            run(w, c);
+            return;
+        }
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (running.get()) {
+                run(w, c);
+            }
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private static void run(Workload w, Counters c) {
         try (Connection connection = w.dataSource().getConnection()) {
             if (w.transaction().run(connection) == DemoTransactions.Outcome.COMMITTED) {
                 c.committed.increment();

@@ -53,6 +53,14 @@ public interface SimulatorConfig {
     @WithConverter(Converters.StrictBooleanConverter.class)
     boolean virtualThreads();
 
+    /**
+     * The most transactions in flight at once across all workloads; a user past it waits for a slot without using the
+     * CPU, so that thousands of users do not take the machine from the process's own probes and pages. 0: no bound (the
+     * users' think time alone sets the load). Built-in: half the available processors, at least one (a synchronous
+     * transaction keeps one processor busy at most: its thread or its database backend, taking turns).
+     */
+    Optional<Integer> maxInFlight();
+
     /** How often the demo cycle starts its next fault. */
     @WithDefault("90s")
     @WithConverter(Converters.DurationConverter.class)

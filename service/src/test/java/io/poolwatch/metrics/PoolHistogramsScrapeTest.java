@@ -205,4 +205,26 @@ class PoolHistogramsScrapeTest {
             }
         }
     }
+
+    @Test
+    void theSamplingReportsItsOwnCpuTimeAndSnapshots() {
+        double cpuBefore = unlabelled(scrape(TEXT_004), "poolwatch_sampling_cpu_seconds_total");
+        double snapshotsBefore = unlabelled(scrape(TEXT_004), "poolwatch_sampling_snapshots_total");
+        for (int i = 0; i < 5; i++) {
+            sampler.sampleNow();
+        }
+        String after = scrape(TEXT_004);
+        int pools = registry.pools().size();
+        assertTrue(unlabelled(after, "poolwatch_sampling_snapshots_total") >= snapshotsBefore + 5 * pools,
+                "five runs took a snapshot of each of the " + pools + " pools");
+        double cpu = unlabelled(after, "poolwatch_sampling_cpu_seconds_total");
+        assertTrue(cpu > cpuBefore, "sampling took CPU time: " + cpuBefore + " -> " + cpu);
+        assertTrue(cpu - cpuBefore < 5, "five runs of " + pools + " pools do not take seconds of CPU: " + (cpu - cpuBefore));
+    }
+
+    /** The value of a sample without labels ("name value"). */
+    private static double unlabelled(String scrape, String name) {
+        return scrape.lines().filter(l -> l.startsWith(name + " ")).map(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
+    }
 }

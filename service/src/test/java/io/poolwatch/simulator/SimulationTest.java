@@ -122,7 +122,7 @@ class SimulationTest {
             return DemoTransactions.Outcome.COMMITTED;
         };
         Simulation simulation = new Simulation(List.of(new Simulation.Workload("main", main.dataSource(), users, hold, concurrency)),
-                Duration.ofMillis(10), Duration.ZERO, false);
+                Duration.ofMillis(10), Duration.ZERO, false, 0);
         try {
             simulation.start();
             assertTrue(simulation.threading().contains(concurrency + " worker threads"), simulation.threading());
@@ -140,5 +140,42 @@ class SimulationTest {
         assertEquals(0, simulation.stats().get(0).errors(), simulation.stats().toString());
         io.poolwatch.testing.Await.until("the workers are gone",
                 () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("simulator-main-") && t.isAlive()));
+    }
+
+    /**
+     * With a bound on transactions in flight, no more than that many run at once across the workloads, whatever the
+     * users and workers, and every workload still commits (the users past the bound wait their turn).
+     */
+    @Test
+    void noMoreTransactionsRunAtOnceThanTheBound() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        Simulation.Transaction counted = connection -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try (Statement st = connection.createStatement()) {
+                st.execute("SELECT pg_sleep(0.005)");
+            } finally {
+                now.decrementAndGet();
+            }
+            return DemoTransactions.Outcome.COMMITTED;
+        };
+        List<Simulation.Workload> workloads = new ArrayList<>();
+        for (String name : List.of("main", "jobs")) {
+            workloads.add(new Simulation.Workload(name, pools.get(name).dataSource(), 20, counted, 10));
+        }
+        for (boolean virtualThreads : List.of(false, true)) {
+            most.set(0);
+            Simulation simulation = new Simulation(workloads, Duration.ofMillis(1), Duration.ZERO, virtualThreads, 2);
+            try {
+                simulation.start();
+                io.poolwatch.testing.Await.until("both workloads commit",
+                        () -> simulation.stats().stream().allMatch(s -> s.committed() > 20));
+            } finally {
+                simulation.stop(Duration.ofSeconds(10));
+            }
+            assertEquals(2, simulation.maxInFlight());
+            assertTrue(most.get() <= 2, "at most 2 in flight, saw " + most.get() + " (virtual threads " + virtualThreads + ")");
+            assertEquals(2, most.get(), "40 users with a 1 ms think time fill both slots");
+        }
     }
 }

@@ -50,4 +50,15 @@ class SimulatorConfigTest {
         assertEquals(false, LoadSimulator.faultPhasesAvailable(
                 TestConfigs.mapping(SimulatorConfig.class, Map.of("poolwatch.simulator.fault-phases", "false")), true), "refused");
     }
+
+    @Test
+    void transactionsInFlightAreBoundedByHalfTheProcessorsUnlessSaid() {
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                LoadSimulator.maxInFlight(TestConfigs.mapping(SimulatorConfig.class, Map.of())));
+        assertEquals(0, LoadSimulator.maxInFlight(TestConfigs.mapping(SimulatorConfig.class, Map.of("poolwatch.simulator.max-in-flight", "0"))),
+                "0: no bound");
+        assertEquals(List.of("poolwatch.simulator.max-in-flight=-1: accepted: 0 (no bound) to 5000"),
+                problems(Map.of("poolwatch.simulator.max-in-flight", "-1")));
+        assertTrue(problems(Map.of("poolwatch.simulator.max-in-flight", "16")).isEmpty());
+    }
 }
