@@ -27,6 +27,7 @@ set -euo pipefail
 # shellcheck source=bench/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 need curl
+need jq
 need jcmd openjdk-17-jdk-headless
 
 USERS="${USERS:-1000}"
@@ -108,6 +109,9 @@ warm_paths() {
     done
   done
 }
+
+# Transactions the simulator has committed so far, all workloads.
+committed() { api /api/v1/simulator | jq '[.workloads[].committed] | add // 0'; }
 
 base_of() { case "$1" in /q/health/*) echo "$PROBE_BASE" ;; *) echo "$BASE" ;; esac; }
 
@@ -194,6 +198,7 @@ for entry in "${ORDER[@]}"; do
   warm_paths
   pause "$WARMUP"
   load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+  committed_before="$(committed)"
   samplers=()
   for path in "${PATHS[@]}"; do
     sample "$path" "${RUN_DIR}/samples$(tr '/' '_' <<<"$path").txt" &
@@ -203,7 +208,10 @@ for entry in "${ORDER[@]}"; do
   wait "${samplers[@]}"
   HELPER_PIDS=()
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+  committed_after="$(committed)"
   {
+    echo "simulator: $((committed_after - committed_before)) transactions committed while sampling" \
+      "($(((committed_after - committed_before) / DURATION)) a second; $(api /api/v1/simulator | jq -c '[.workloads[] | {(.workload): .committed}] | add'))"
     memory_line "under-load"
     thread_names
     echo "load average before ${load_before}, after ${load_after}"

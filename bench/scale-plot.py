@@ -97,7 +97,7 @@ def main():
         x += 150
     legend.append(f'<text x="{x}" y="30" font-size="12">(last panel: solid GET /, dashed GET /api/v1/pools)</text>')
     loads = ", ".join(sorted({r["load"].split("/")[0] for r in rows}, key=float))
-    title = f"poolwatch scale curve: 4 to {xmax} pools (bench/scale-curve.sh; shared 2-core machine, 1-min load {loads})"
+    title = f"poolwatch scale curve: 4 to {xmax} pools (bench/scale-curve.sh; 2-core machine, 1-min load {loads})"
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{3 * W}" height="{40 + 2 * H}" font-family="sans-serif">',
            '<rect width="100%" height="100%" fill="white"/>',
            f'<text x="10" y="12" font-size="12">{escape(title)}</text>'] + legend + body + ["</svg>"]
