@@ -134,7 +134,7 @@ public interface PoolwatchConfig {
         boolean enabled();
     }
 
-    /** Who may see and do what; users and OIDC are Quarkus's own keys (see the README, "Security"). */
+    /** Who may see and do what; users and OIDC are Quarkus's own keys (see docs/SECURITY.md). */
     SecurityConfig security();
 
     /** Access to the dashboard, the API and the metrics. */
@@ -312,7 +312,7 @@ public interface PoolwatchConfig {
     /** One rule's settings, globally or for one workload; every key optional. */
     interface RuleConfig {
 
-        /** The value the rule compares against (see the README for each rule's unit). */
+        /** The value the rule compares against (see docs/ALERTS.md for each rule's unit). */
         Optional<String> threshold();
 
         /** How long the condition must hold before the alert fires; 0s fires at once. */
@@ -466,7 +466,7 @@ public interface PoolwatchConfig {
         /**
          * The checks, by name: {@code poolwatch.consistency.checks."<name>".<key>=<value>}. The keys (kind, workload,
          * schedule, timeout, severity, table, column ...) depend on the kind and are validated together at start-up by
-         * {@code CheckDefinitions} in the checks package, which names every unknown or misplaced key; the README lists them.
+         * {@code CheckDefinitions} in the checks package, which names every unknown or misplaced key; docs/CHECKS.md lists them.
          */
         @ConfigDocMapKey("check")
         Map<String, Map<String, String>> checks();

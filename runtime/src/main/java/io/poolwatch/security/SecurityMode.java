@@ -123,7 +123,7 @@ public class SecurityMode {
                 + "configuration, outside dev and test mode. Set " + PLAIN_TEXT + "=false and give each user "
                 + "HEX(" + digest + "(<user>:" + realm + ":<password>)) instead (the realm's format for "
                 + "quarkus.security.users.embedded.algorithm=" + algorithm + "), or keep users and passwords in a secret store: a mounted "
-                + "secret named by QUARKUS_CONFIG_LOCATIONS, or a vault config source. See the README, \"Security\".");
+                + "secret named by QUARKUS_CONFIG_LOCATIONS, or a vault config source. See docs/SECURITY.md.");
     }
 
     /**
@@ -151,7 +151,7 @@ public class SecurityMode {
         plainTextWarning.ifPresent(LOG::warn);
         if (decision.anonymous()) {
             LOG.infof("No users and no OIDC provider are configured: the dashboard and API are open to anyone who reaches %s%s. "
-                    + "See the README, \"Security\", to configure users.", decision.host(),
+                    + "See docs/SECURITY.md to configure users.", decision.host(),
                     loopback(decision.host()) ? " (loopback only)" : " (poolwatch.security.allow-anonymous=true)");
         } else {
             LOG.infof("Access control on: %s; /q/health open; /q/metrics %s",
