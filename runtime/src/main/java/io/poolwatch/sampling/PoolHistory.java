@@ -5,37 +5,69 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** A fixed-size ring of a pool's snapshots: memory is set at start and does not grow with uptime. */
+/**
+ * A fixed-size ring of a pool's snapshots: memory is set at start and does not grow with uptime. Snapshots are kept
+ * encoded ({@link SnapshotCodec}, a few dozen bytes each instead of about 500 for a busy pool's), the newest one also as
+ * the object, since metrics and health read it on every scrape and probe; a snapshot that would not decode equal to
+ * itself, or that names another pool, workload or role than the history's first, is kept as the object.
+ */
 public final class PoolHistory {
 
-    private final PoolSnapshot[] ring;
+    /** Each slot a {@code byte[]} (encoded) or a {@link PoolSnapshot} (kept as it is). */
+    private final Object[] ring;
     private int next;
     private int size;
+    private PoolSnapshot newest;
+    private String pool;
+    private String workload;
+    private String role;
 
     public PoolHistory(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
         }
-        this.ring = new PoolSnapshot[capacity];
+        this.ring = new Object[capacity];
     }
 
     /** Adds a snapshot, dropping the oldest when full. */
     public synchronized void add(PoolSnapshot snapshot) {
-        ring[next] = snapshot;
+        if (pool == null) {
+            pool = snapshot.pool();
+            workload = snapshot.workload();
+            role = snapshot.role();
+        }
+        ring[next] = encoded(snapshot);
+        newest = snapshot;
         next = (next + 1) % ring.length;
         size = Math.min(size + 1, ring.length);
     }
 
-    /** The newest snapshot, if any. */
-    public synchronized Optional<PoolSnapshot> latest() {
-        return size == 0 ? Optional.empty() : Optional.of(ring[(next - 1 + ring.length) % ring.length]);
+    private Object encoded(PoolSnapshot s) {
+        if (!s.pool().equals(pool) || !s.workload().equals(workload) || !s.role().equals(role)) {
+            return s;
+        }
+        byte[] bytes = SnapshotCodec.encode(s);
+        return SnapshotCodec.decode(bytes, pool, workload, role).equals(s) ? bytes : s;
     }
 
-    /** Every snapshot kept, oldest first. */
+    private PoolSnapshot at(int slot) {
+        Object o = ring[slot];
+        return o instanceof byte[] bytes ? SnapshotCodec.decode(bytes, pool, workload, role) : (PoolSnapshot) o;
+    }
+
+    /** The newest snapshot, if any. */
+    public synchronized Optional<PoolSnapshot> latest() {
+        return Optional.ofNullable(newest);
+    }
+
+    /** Every snapshot kept, oldest first (decoded: a list of its own, as before). */
     public synchronized List<PoolSnapshot> snapshots() {
         List<PoolSnapshot> out = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
-            out.add(ring[(next - size + i + ring.length) % ring.length]);
+        for (int i = 0; i < size - 1; i++) {
+            out.add(at((next - size + i + ring.length) % ring.length));
+        }
+        if (size > 0) {
+            out.add(newest);
         }
         return out;
     }
@@ -50,7 +82,7 @@ public final class PoolHistory {
         long attempts = 0;
         long failures = 0;
         for (int i = 1; i <= size; i++) {
-            PoolSnapshot s = ring[(next - i + ring.length) % ring.length];
+            PoolSnapshot s = i == 1 ? newest : at((next - i + ring.length) % ring.length);
             if (!s.takenAt().isAfter(from)) {
                 break;
             }

@@ -14,8 +14,8 @@ import io.poolwatch.pool.PoolCounters;
 
 /**
  * The heap of one pool's hour of history (720 snapshots at the 5 s default), measured with JOL, as docs/PERFORMANCE.md
- * ("Scale curve: 4 to 400 pools") states it: an idle pool, whose snapshots share their counts and empty distributions
- * ({@link PoolSampler#shared}), and a busy one, whose every snapshot has counts and distributions of its own.
+ * ("Scale curve: 4 to 400 pools") states it: an idle pool and a busy one, whose every snapshot has counts and
+ * distributions of its own; kept encoded ({@link SnapshotCodec}), the busy hour is a quarter of what it was as objects.
  */
 class PoolHistoryMemoryTest {
 
@@ -69,11 +69,14 @@ class PoolHistoryMemoryTest {
                 idleBytes, busyBytes);
 
         assertEquals(HOUR_AT_5S, busy.size());
-        // Measured 118,504 and 371,656 bytes (PERFORMANCE.md): a snapshot and its Instant, 160 bytes, 720 times, and the
-        // ring; a busy pool's snapshot adds its own 2 counts (112 bytes each) and 2 distributions (56 bytes each).
-        assertTrue(idleBytes <= 125_000, "an idle pool's hour: " + idleBytes + " bytes");
-        assertTrue(busyBytes <= 380_000, "a busy pool's hour: " + busyBytes + " bytes");
-        assertTrue(busyBytes > 2 * idleBytes, "sharing saves more than half for an idle pool: " + idleBytes + " against " + busyBytes);
+        // Measured 49,560 and 84,112 bytes (PERFORMANCE.md): the ring, the newest snapshot as an object and 719 encodings
+        // of 40 to 100 bytes; as objects they took 118,504 and 371,656 bytes (a busy snapshot's two counts and two
+        // distributions of its own: 516 bytes).
+        assertTrue(idleBytes <= 55_000, "an idle pool's hour: " + idleBytes + " bytes");
+        assertTrue(busyBytes <= 90_000, "a busy pool's hour: " + busyBytes + " bytes");
+        assertEquals(busy.snapshots().get(HOUR_AT_5S - 2), snapshot(HOUR_AT_5S - 2, counts(1_000L * (HOUR_AT_5S - 2)), counts(1_000),
+                new Distribution(1_000, 1.5, 1, 3, 4, 9 + HOUR_AT_5S - 2), new Distribution(1_000, 2.5, 2, 5, 8, 19 + HOUR_AT_5S - 2)),
+                "what was measured decodes to what was added");
     }
 
     @Test
