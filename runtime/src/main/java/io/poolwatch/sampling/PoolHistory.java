@@ -72,6 +72,33 @@ public final class PoolHistory {
         return out;
     }
 
+    /** The newest {@code n} snapshots (fewer if there are fewer), oldest first: only those are decoded. */
+    public synchronized List<PoolSnapshot> newest(int n) {
+        int k = Math.max(0, Math.min(n, size));
+        List<PoolSnapshot> out = new ArrayList<>(k);
+        for (int i = k; i >= 2; i--) {
+            out.add(at((next - i + ring.length) % ring.length));
+        }
+        if (k > 0) {
+            out.add(newest);
+        }
+        return out;
+    }
+
+    /** The snapshots taken at or after {@code from}, oldest first: only those are decoded. */
+    public synchronized List<PoolSnapshot> since(Instant from) {
+        List<PoolSnapshot> newestFirst = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            PoolSnapshot s = i == 1 ? newest : at((next - i + ring.length) % ring.length);
+            if (s.takenAt().isBefore(from)) {
+                break;
+            }
+            newestFirst.add(s);
+        }
+        java.util.Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
     /**
      * The acquisition attempts and failures of the snapshots taken after {@code from}, newest first until the first older
      * one: the error-rate window is a few samples of an hour's ring, and this reads only those, copying nothing.

@@ -206,6 +206,23 @@ public class PoolSampler {
         return h == null ? List.of() : h.snapshots();
     }
 
+    /** A pool's newest {@code n} snapshots (fewer if it has fewer), oldest first; only those are decoded. */
+    public List<PoolSnapshot> newest(String pool, int n) {
+        requireKnown(pool);
+        PoolHistory h = histories.get(pool);
+        return h == null ? List.of() : h.newest(n);
+    }
+
+    /**
+     * A pool's snapshots taken within {@code within} of its newest, oldest first: for readers of the last minute or two,
+     * which need not decode the whole history.
+     */
+    public List<PoolSnapshot> history(String pool, Duration within) {
+        requireKnown(pool);
+        PoolHistory h = histories.get(pool);
+        return h == null ? List.of() : h.latest().map(n -> h.since(n.takenAt().minus(within))).orElse(List.of());
+    }
+
     /** The figures at a pool's last reset, or zero. */
     public Baseline baseline(String pool) {
         return baselines.getOrDefault(pool, new Baseline(PoolCounters.ZERO, 0, 0, 0, null));

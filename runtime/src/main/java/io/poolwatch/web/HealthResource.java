@@ -75,7 +75,7 @@ public class HealthResource {
         long statements = 0;
         long slow = 0;
         for (WorkloadPool p : registry.pools()) {
-            List<PoolSnapshot> history = sampler.history(p.name());
+            List<PoolSnapshot> history = sampler.newest(p.name(), 2);
             if (history.size() >= 2) {
                 PoolSnapshot last = history.get(history.size() - 1);
                 PoolSnapshot before = history.get(history.size() - 2);

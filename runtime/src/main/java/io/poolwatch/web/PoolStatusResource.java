@@ -1,5 +1,6 @@
 package io.poolwatch.web;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +77,7 @@ public class PoolStatusResource {
         Map<String, SeedPoolHealth.Pool> pools = new LinkedHashMap<>();
         for (PoolHealth.PoolState s : states) {
             WorkloadPool p = registry.pool(s.pool());
-            List<PoolSnapshot> history = sampler.history(s.pool());
+            List<PoolSnapshot> history = sampler.history(s.pool(), Duration.ofMinutes(1));
             Optional<PoolSnapshot> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
             pools.put(s.pool(), SeedPoolHealth.of(s, p.settings().maxSize(), latest, DashboardViews.slowLastMinute(history), alerting.rules()));
         }

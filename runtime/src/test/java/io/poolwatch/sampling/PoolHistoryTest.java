@@ -74,4 +74,19 @@ class PoolHistoryTest {
         assertEquals(List.of(at(1), replica, at(3)), history.snapshots());
         assertEquals(at(3), history.latest().orElseThrow());
     }
+
+    @Test
+    void theNewestFewAndThoseSinceAMomentAreReadWithoutTheRest() {
+        PoolHistory history = new PoolHistory(5);
+        assertEquals(List.of(), history.newest(2));
+        assertEquals(List.of(), history.since(Instant.EPOCH));
+        for (long s = 1; s <= 7; s++) {
+            history.add(at(s));
+        }
+        assertEquals(List.of(at(6), at(7)), history.newest(2));
+        assertEquals(List.of(at(3), at(4), at(5), at(6), at(7)), history.newest(9), "no more than it keeps");
+        assertEquals(List.of(at(5), at(6), at(7)), history.since(Instant.ofEpochSecond(5)), "at or after");
+        assertEquals(history.snapshots(), history.since(Instant.EPOCH));
+        assertEquals(List.of(), history.since(Instant.ofEpochSecond(8)));
+    }
 }
