@@ -105,7 +105,7 @@ public class PoolMetrics {
 
     /**
      * Quantiles of this process's last sampling interval as gauges with a quantile tag, and the interval's maximum: the
-     * pool's recent state on this pod, precise to HdrHistogram's 1 %. Quantiles cannot be added up across pods; the
+     * pool's recent state on this pod, to HdrHistogram's one significant digit (within 3.2 %). Quantiles cannot be added up across pods; the
      * {@code *_duration_seconds} histograms ({@link PoolHistograms}) can.
      */
     private void distribution(String name, String maxName, String histogram, String help, Tags tags, WorkloadPool pool,
