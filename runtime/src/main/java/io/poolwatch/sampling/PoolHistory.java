@@ -72,6 +72,19 @@ public final class PoolHistory {
         return out;
     }
 
+    /** Every snapshot kept as the overview's cards draw it, oldest first: no whole snapshot is built. */
+    public synchronized List<PoolPoint> points() {
+        List<PoolPoint> out = new ArrayList<>(size);
+        for (int i = 0; i < size - 1; i++) {
+            Object o = ring[(next - size + i + ring.length) % ring.length];
+            out.add(o instanceof byte[] bytes ? SnapshotCodec.point(bytes) : PoolPoint.of((PoolSnapshot) o));
+        }
+        if (size > 0) {
+            out.add(PoolPoint.of(newest));
+        }
+        return out;
+    }
+
     /** The newest {@code n} snapshots (fewer if there are fewer), oldest first: only those are decoded. */
     public synchronized List<PoolSnapshot> newest(int n) {
         int k = Math.max(0, Math.min(n, size));

@@ -206,6 +206,13 @@ public class PoolSampler {
         return h == null ? List.of() : h.snapshots();
     }
 
+    /** A pool's snapshots as the overview's cards draw them, oldest first ({@link PoolHistory#points()}). */
+    public List<PoolPoint> points(String pool) {
+        requireKnown(pool);
+        PoolHistory h = histories.get(pool);
+        return h == null ? List.of() : h.points();
+    }
+
     /** A pool's newest {@code n} snapshots (fewer if it has fewer), oldest first; only those are decoded. */
     public List<PoolSnapshot> newest(String pool, int n) {
         requireKnown(pool);

@@ -76,6 +76,35 @@ final class SnapshotCodec {
                 interval, errorRate, checkout, lease, currentLeaks, statements, slowStatements, intervalStatementMs);
     }
 
+    /** Only what {@link PoolPoint} keeps, the rest read past: the same as {@code PoolPoint.of(decode(...))}. */
+    static PoolPoint point(byte[] bytes) {
+        Reader r = new Reader(bytes);
+        Instant takenAt = Instant.ofEpochSecond(r.varlong(), r.varlong());
+        r.skipVarlongs(7); // min and max size, active, idle, open, awaiting, peak
+        double utilization = r.dbl();
+        r.skipVarlongs(24); // totals and interval
+        r.dbl(); // error rate
+        long checkoutCount = 0;
+        double checkoutP95 = 0;
+        if (r.tag() != EMPTY) {
+            checkoutCount = r.varlong();
+            r.dbl(); // mean
+            r.dbl(); // p50
+            checkoutP95 = r.dbl();
+            r.dbl(); // p99
+            r.dbl(); // max
+        }
+        if (r.tag() != EMPTY) { // lease
+            r.varlong();
+            for (int i = 0; i < 5; i++) {
+                r.dbl();
+            }
+        }
+        r.varlong(); // current leaks
+        r.varlong(); // statements
+        return new PoolPoint(takenAt, utilization, checkoutCount, checkoutP95, r.varlong());
+    }
+
     private static void counters(Writer w, PoolCounters c) {
         w.varlong(c.attempts());
         w.varlong(c.acquired());
@@ -191,6 +220,14 @@ final class SnapshotCodec {
                 shift += 7;
             } while ((b & 0x80) != 0);
             return (z >>> 1) ^ -(z & 1);
+        }
+
+        void skipVarlongs(int n) {
+            for (int i = 0; i < n; i++) {
+                while ((buf[at++] & 0x80) != 0) {
+                    // continuation bytes
+                }
+            }
         }
 
         double dbl() {

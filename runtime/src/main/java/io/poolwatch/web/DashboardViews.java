@@ -32,6 +32,7 @@ import io.poolwatch.pool.ReadRouter;
 import io.poolwatch.pool.ReplicaCondition;
 import io.poolwatch.pool.ReplicaUsability;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.PoolPoint;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 import io.poolwatch.sampling.ReplicaLagSampler;
@@ -323,7 +324,7 @@ public class DashboardViews {
                 replicas = new ArrayList<>();
                 groups.add(new WorkloadGroup(w, cards, replicas));
             }
-            cards.add(card(p, healthOf.get(p.name()), sampler.history(p.name()), now));
+            cards.add(card(p, healthOf.get(p.name()), sampler.points(p.name()), sampler.latest(p.name()).orElse(null), now));
             // Replicas with pools of their own have cards; the configured list is only for replicas without one.
             if (!pooledReplicas.contains(w)) {
                 replicas.addAll(replicaRows(p.settings()));
@@ -365,14 +366,13 @@ public class DashboardViews {
         return s.replicas().stream().map(r -> new ReplicaRow(r.index(), r.url().masked(), r.weight())).toList();
     }
 
-    PoolCard card(WorkloadPool p, PoolHealth.PoolState state, List<PoolSnapshot> history, Instant now) {
+    PoolCard card(WorkloadPool p, PoolHealth.PoolState state, List<PoolPoint> history, PoolSnapshot latest, Instant now) {
         PoolSettings s = p.settings();
         Optional<String> workload = Optional.of(s.name());
         double utilWarning = alerting.rules().settings(AlertRule.POOL_UTILIZATION, workload).threshold();
         double checkoutMs = alerting.rules().settings(AlertRule.CHECKOUT_TIME, workload).threshold() * 1000;
         double errorThreshold = alerting.rules().settings(AlertRule.ERROR_RATE, workload).threshold();
         double leakThreshold = alerting.rules().settings(AlertRule.LEAKED_CONNECTIONS, workload).threshold();
-        PoolSnapshot latest = history.isEmpty() ? null : history.get(history.size() - 1);
         long active = p.recorder().leased();
         long open = p.recorder().open();
         long awaiting = p.recorder().awaiting();
@@ -383,9 +383,8 @@ public class DashboardViews {
             from = history.get(0).takenAt();
         }
         Duration gap = interval.multipliedBy(3);
-        Sparkline utilLine = Sparkline.of(history, PoolSnapshot::takenAt, PoolSnapshot::utilization, from, now, 120, 32, 1.0, utilWarning, gap);
-        Sparkline checkoutLine = Sparkline.of(history, PoolSnapshot::takenAt, DashboardViews::p95OrGap, from, now, 120, 32, 1.0, checkoutMs,
-                gap);
+        Sparkline utilLine = Sparkline.of(history, PoolPoint::takenAt, PoolPoint::utilization, from, now, 120, 32, 1.0, utilWarning, gap);
+        Sparkline checkoutLine = Sparkline.of(history, PoolPoint::takenAt, DashboardViews::p95OrGap, from, now, 120, 32, 1.0, checkoutMs, gap);
         return new PoolCard(s.name(), s.workload(), s.role(), s.critical(),
                 s.url().label(), state == null ? "unknown" : state.state().name().toLowerCase(java.util.Locale.ROOT),
                 state == null ? "no health result yet" : state.detail(), latest != null, latest == null ? null : latest.takenAt(),
@@ -417,15 +416,19 @@ public class DashboardViews {
         return s.checkout() == null || s.checkout().count() == 0 ? Double.NaN : s.checkout().p95();
     }
 
+    static double p95OrGap(PoolPoint s) {
+        return s.checkoutCount() == 0 ? Double.NaN : s.checkoutP95();
+    }
+
     /** Slow statements over the last minute of samples, as the slow-queries rule counts them; -1 before the first sample. */
-    static long slowLastMinute(List<PoolSnapshot> history) {
+    static long slowLastMinute(List<PoolPoint> history) {
         if (history.isEmpty()) {
             return -1;
         }
-        PoolSnapshot latest = history.get(history.size() - 1);
+        PoolPoint latest = history.get(history.size() - 1);
         Instant from = latest.takenAt().minus(Duration.ofMinutes(1));
         long base = latest.slowStatements();
-        for (PoolSnapshot s : history) {
+        for (PoolPoint s : history) {
             if (!s.takenAt().isBefore(from)) {
                 base = s.slowStatements();
                 break;
@@ -496,7 +499,8 @@ public class DashboardViews {
         WorkloadPool p = registry.pool(name);
         PoolHealth.PoolState state = health.pools().stream().filter(h -> h.pool().equals(name)).findFirst().orElse(null);
         List<PoolSnapshot> history = sampler.history(name);
-        PoolCard card = card(p, state, history, now);
+        PoolCard card = card(p, state, history.stream().map(PoolPoint::of).toList(), history.isEmpty() ? null : history.get(history.size() - 1),
+                now);
         Instant from = history.isEmpty() ? now.minus(SPARKLINE_WINDOW) : history.get(0).takenAt();
         Duration gap = interval.multipliedBy(3);
         int w = 600;

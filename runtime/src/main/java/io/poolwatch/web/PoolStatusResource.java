@@ -22,6 +22,7 @@ import io.poolwatch.alerting.Alerting;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.PoolPoint;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 
@@ -79,7 +80,8 @@ public class PoolStatusResource {
             WorkloadPool p = registry.pool(s.pool());
             List<PoolSnapshot> history = sampler.history(s.pool(), Duration.ofMinutes(1));
             Optional<PoolSnapshot> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
-            pools.put(s.pool(), SeedPoolHealth.of(s, p.settings().maxSize(), latest, DashboardViews.slowLastMinute(history), alerting.rules()));
+            pools.put(s.pool(), SeedPoolHealth.of(s, p.settings().maxSize(), latest,
+                    DashboardViews.slowLastMinute(history.stream().map(PoolPoint::of).toList()), alerting.rules()));
         }
         return SeedPoolHealth.of(health.ready(states), pools, Instant.now());
     }

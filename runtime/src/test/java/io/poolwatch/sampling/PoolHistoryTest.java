@@ -89,4 +89,15 @@ class PoolHistoryTest {
         assertEquals(history.snapshots(), history.since(Instant.EPOCH));
         assertEquals(List.of(), history.since(Instant.ofEpochSecond(8)));
     }
+
+    @Test
+    void theCardsPointsAreWhatTheWholeSnapshotsSay() {
+        PoolHistory history = new PoolHistory(6);
+        for (int i = 0; i < 9; i++) {
+            history.add(i % 3 == 0 ? awkward(i) : at(200 + i));
+        }
+        assertEquals(history.snapshots().stream().map(PoolPoint::of).toList(), history.points());
+        PoolSnapshot busy = awkward(3);
+        assertEquals(PoolPoint.of(busy), SnapshotCodec.point(SnapshotCodec.encode(busy)));
+    }
 }

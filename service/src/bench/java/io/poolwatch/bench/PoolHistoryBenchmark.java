@@ -16,12 +16,13 @@ import org.openjdk.jmh.annotations.State;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.sampling.PoolHistory;
+import io.poolwatch.sampling.PoolPoint;
 import io.poolwatch.sampling.PoolSnapshot;
 
 /**
  * What keeping a pool's history encoded costs its readers and its writer: reading a busy pool's hour (720 snapshots at
- * the 5 s default, what the overview's sparklines and the pool page read per pool and render), reading the error rate's
- * window (the last minute), and adding one snapshot (encoded, and checked by decoding it).
+ * the 5 s default) whole, as the pool page does, and as points, as the overview's cards do; reading the error rate's
+ * window (the last minute); and adding one snapshot (encoded, and checked by decoding it).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -53,6 +54,11 @@ public class PoolHistoryBenchmark {
     @Benchmark
     public List<PoolSnapshot> readTheHour() {
         return history.snapshots();
+    }
+
+    @Benchmark
+    public List<PoolPoint> readTheHourAsTheCardsDo() {
+        return history.points();
     }
 
     @Benchmark
