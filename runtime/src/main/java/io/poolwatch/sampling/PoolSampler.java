@@ -45,9 +45,8 @@ public class PoolSampler {
     private final Map<String, long[]> previousStatements = new ConcurrentHashMap<>();
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    /** CPU time of the sampling runs so far, and how many runs and pool snapshots they took; written under the lock. */
+    /** CPU time of the sampling runs so far, and how many pool snapshots they took; written under the lock. */
     private volatile long cpuNanos;
-    private volatile long runs;
     private volatile long snapshots;
 
     /** Figures at the last reset, subtracted from the totals the API shows. */
@@ -92,7 +91,6 @@ public class PoolSampler {
         if (cpuBefore >= 0 && cpuAfter >= 0) {
             cpuNanos += cpuAfter - cpuBefore;
         }
-        runs++;
         snapshots += taken;
     }
 
@@ -104,11 +102,6 @@ public class PoolSampler {
     /** The CPU time all sampling runs have taken so far (the thread's own, JVM-measured), in seconds: poolwatch's own cost. */
     public double cpuSeconds() {
         return cpuNanos / 1e9;
-    }
-
-    /** How many sampling runs have been taken. */
-    public long runs() {
-        return runs;
     }
 
     /** How many pool snapshots the runs have taken in all (a run takes one per pool). */
