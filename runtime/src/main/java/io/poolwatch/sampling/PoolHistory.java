@@ -3,6 +3,7 @@ package io.poolwatch.sampling;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,8 @@ public final class PoolHistory {
     private int next;
     private int size;
     private PoolSnapshot newest;
+    /** The names of the history's first snapshot, which the encoded ones share. */
+    private boolean named;
     private String pool;
     private String workload;
     private String role;
@@ -31,7 +34,8 @@ public final class PoolHistory {
 
     /** Adds a snapshot, dropping the oldest when full. */
     public synchronized void add(PoolSnapshot snapshot) {
-        if (pool == null) {
+        if (!named) {
+            named = true;
             pool = snapshot.pool();
             workload = snapshot.workload();
             role = snapshot.role();
@@ -43,7 +47,7 @@ public final class PoolHistory {
     }
 
     private Object encoded(PoolSnapshot s) {
-        if (!s.pool().equals(pool) || !s.workload().equals(workload) || !s.role().equals(role)) {
+        if (!Objects.equals(s.pool(), pool) || !Objects.equals(s.workload(), workload) || !Objects.equals(s.role(), role)) {
             return s;
         }
         byte[] bytes = SnapshotCodec.encode(s);
