@@ -2,6 +2,7 @@ package io.poolwatch.deployment;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -252,7 +253,7 @@ final class ApiDocument {
 
         @Override
         public Set<String> getPropertyNames() {
-            Set<String> names = new java.util.HashSet<>();
+            Set<String> names = new HashSet<>();
             config.getPropertyNames().forEach(names::add);
             return names;
         }

@@ -1,8 +1,10 @@
 package io.poolwatch.deployment;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,6 +23,7 @@ import org.jboss.jandex.FieldInfo;
 import org.jboss.jandex.IndexView;
 import org.jboss.jandex.MethodInfo;
 import org.jboss.jandex.MethodParameterInfo;
+import org.jboss.jandex.ParameterizedType;
 import org.jboss.jandex.RecordComponentInfo;
 import org.jboss.jandex.Type;
 
@@ -65,7 +68,7 @@ final class JacksonShapes {
         NON_ABSENT;
 
         static Inclusion of(String include) {
-            return switch (include == null ? "ALWAYS" : include.trim().toUpperCase(java.util.Locale.ROOT)) {
+            return switch (include == null ? "ALWAYS" : include.trim().toUpperCase(Locale.ROOT)) {
                 case "NON_NULL" -> NON_NULL;
                 case "ALWAYS", "USE_DEFAULTS" -> ALWAYS;
                 default -> NON_ABSENT;
@@ -141,7 +144,7 @@ final class JacksonShapes {
                     Type implementation = schema.asNested().value("implementation").asClass();
                     AnnotationValue kind = schema.asNested().value("type");
                     boolean array = kind != null && "ARRAY".equals(kind.asEnum());
-                    return array ? org.jboss.jandex.ParameterizedType.create(DotName.createSimple("java.util.List"), new Type[] { implementation }, null)
+                    return array ? ParameterizedType.create(DotName.createSimple("java.util.List"), new Type[] { implementation }, null)
                             : implementation;
                 }
             }
@@ -164,7 +167,7 @@ final class JacksonShapes {
             }
             return;
         }
-        for (List<Schema> alternatives : java.util.Arrays.asList(schema.getAnyOf(), schema.getOneOf(), schema.getAllOf())) {
+        for (List<Schema> alternatives : Arrays.asList(schema.getAnyOf(), schema.getOneOf(), schema.getAllOf())) {
             if (alternatives != null) {
                 alternatives.forEach(a -> walk(type, a));
             }

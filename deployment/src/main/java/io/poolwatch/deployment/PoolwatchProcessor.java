@@ -4,25 +4,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.ClassInfo;
 import org.jboss.jandex.DotName;
 
+import io.poolwatch.config.Converters;
 import io.poolwatch.config.RootPath;
 import io.poolwatch.config.RootPathRecorder;
 import io.poolwatch.web.RootedPath;
+import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
+import io.quarkus.arc.deployment.ExcludedTypeBuildItem;
+import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
+import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
+import io.quarkus.deployment.Capabilities;
+import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.annotations.BuildProducer;
 import io.quarkus.deployment.annotations.BuildStep;
 import io.quarkus.deployment.annotations.ExecutionTime;
 import io.quarkus.deployment.annotations.Record;
-import io.quarkus.arc.deployment.BuildTimeConditionBuildItem;
-import io.quarkus.arc.deployment.ExcludedTypeBuildItem;
-import io.quarkus.bootstrap.classloading.QuarkusClassLoader;
-import io.quarkus.arc.deployment.UnremovableBeanBuildItem;
-import io.quarkus.deployment.Capabilities;
-import io.quarkus.deployment.Capability;
 import io.quarkus.deployment.builditem.CombinedIndexBuildItem;
 import io.quarkus.deployment.builditem.FeatureBuildItem;
 import io.quarkus.deployment.builditem.IndexDependencyBuildItem;
@@ -112,7 +115,7 @@ class PoolwatchProcessor {
         if (capabilities.isPresent(Capability.OPENTELEMETRY_METRICS)) {
             return;
         }
-        for (org.jboss.jandex.ClassInfo c : index.getIndex().getClassesInPackage(OTLP_PACKAGE)) {
+        for (ClassInfo c : index.getIndex().getClassesInPackage(OTLP_PACKAGE)) {
             conditions.produce(new BuildTimeConditionBuildItem(c, false));
         }
     }
@@ -184,7 +187,7 @@ class PoolwatchProcessor {
 
     static boolean dashboardEnabled() {
         Optional<String> value = ConfigProvider.getConfig().getOptionalValue("poolwatch.dashboard.enabled", String.class);
-        return value.map(v -> io.poolwatch.config.Converters.parseBoolean(v)).orElse(true);
+        return value.map(v -> Converters.parseBoolean(v)).orElse(true);
     }
 
     private static String htmxVersion(ClassLoader loader) throws IOException {
@@ -192,7 +195,7 @@ class PoolwatchProcessor {
             if (in == null) {
                 throw new IOException("htmx.org's webjar is not on the build class path");
             }
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             p.load(in);
             return p.getProperty("version");
         }

@@ -26,7 +26,7 @@ class HostWithoutOpenTelemetryTest {
 
     @Test
     void noOpenTelemetryAndNoOtlpBeans() {
-        // OpenTelemetry's API comes with quarkus-scheduler and does nothing alone; the SDK and Quarkus's extension do not come.
+        // Without quarkus-opentelemetry in the host, neither OpenTelemetry's SDK nor Quarkus's extension is on the class path.
         for (String absent : List.of("io.opentelemetry.sdk.OpenTelemetrySdk",
                 "io.quarkus.opentelemetry.runtime.AutoConfiguredOpenTelemetrySdkBuilderCustomizer")) {
             assertThrows(ClassNotFoundException.class, () -> Class.forName(absent, false, Thread.currentThread().getContextClassLoader()),

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
@@ -71,7 +72,7 @@ final class AlertEvaluator {
 
     private final AlertRules rules;
     private final String instance;
-    private final java.util.Optional<String> clusterInstance;
+    private final Optional<String> clusterInstance;
     private final String externalUrl;
     private final Map<String, Deque<long[]>> slowHistory = new HashMap<>();
     private final Map<String, Deque<long[]>> deadlockHistory = new HashMap<>();
@@ -80,7 +81,7 @@ final class AlertEvaluator {
      * @param clusterInstance the instance label of alerts about databases, replicas and checks when replicas coordinate
      *        (the same in every replica); empty to label every alert with {@code instance}
      */
-    AlertEvaluator(AlertRules rules, String instance, java.util.Optional<String> clusterInstance, String externalUrl) {
+    AlertEvaluator(AlertRules rules, String instance, Optional<String> clusterInstance, String externalUrl) {
         this.clusterInstance = clusterInstance;
         this.rules = rules;
         this.instance = instance;
@@ -174,7 +175,7 @@ final class AlertEvaluator {
         String subject = "database " + b.database();
         double longest = b.longestBlocked().map(d -> d.toMillis() / 1000.0).orElse(0.0);
         String roots = b.roots().stream().limit(3).map(r -> "pid " + r.pid() + " (" + r.application() + ", " + r.state() + ") blocks "
-                + r.blocked().size()).collect(java.util.stream.Collectors.joining("; "));
+                + r.blocked().size()).collect(Collectors.joining("; "));
         add(out, rules.settings(AlertRule.BLOCKED_SESSIONS, Optional.empty()), about, longest, subject, link,
                 b.blockedSessions() + " session(s) blocked" + (roots.isEmpty() ? "" : ": " + roots) + ".");
         if (b.deadlocks().isEmpty()) {

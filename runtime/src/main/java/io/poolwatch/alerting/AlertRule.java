@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import io.poolwatch.config.Durations;
 import io.poolwatch.config.Severity;
 
 /**
@@ -79,7 +80,7 @@ public enum AlertRule {
         this.threshold = threshold;
         this.atOrAbove = atOrAbove;
         this.severity = severity;
-        this.forDuration = io.poolwatch.config.Durations.parse(forDuration);
+        this.forDuration = Durations.parse(forDuration);
         this.measures = measures;
         this.quantity = quantity;
     }

@@ -2,16 +2,19 @@ package io.poolwatch.alerting;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import io.poolwatch.config.Converters;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.MonitoringSettings;
+import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.PoolwatchConfig.RuleConfig;
 import io.poolwatch.config.Severity;
 
@@ -112,8 +115,8 @@ public final class AlertRules {
     /** The overrides of one kind of observed thing, each allowed only for the rules of {@code scope}. */
     private static Map<String, Map<AlertRule, RuleSettings>> observed(String root, AlertRule.Scope scope,
             Map<String, Map<String, RuleConfig>> subjects, Map<AlertRule, RuleSettings> global, List<String> problems) {
-        String accepted = java.util.Arrays.stream(AlertRule.values()).filter(r -> r.scope() == scope).map(AlertRule::label)
-                .collect(java.util.stream.Collectors.joining(", "));
+        String accepted = Arrays.stream(AlertRule.values()).filter(r -> r.scope() == scope).map(AlertRule::label)
+                .collect(Collectors.joining(", "));
         Map<String, Map<AlertRule, RuleSettings>> out = new LinkedHashMap<>();
         subjects.forEach((name, overrides) -> {
             Map<AlertRule, RuleSettings> settings = new EnumMap<>(AlertRule.class);
@@ -136,7 +139,7 @@ public final class AlertRules {
      * The problems of the alerting keys besides the rules and receivers: group-by, the evaluation interval (only when
      * set: the sampling interval it defaults to is checked with the sampling keys), rules under poolwatch.defaults.
      */
-    public static List<String> settingsProblems(io.poolwatch.config.PoolwatchConfig config) {
+    public static List<String> settingsProblems(PoolwatchConfig config) {
         List<String> problems = new ArrayList<>();
         if (!config.defaults().alerts().isEmpty()) {
             problems.add("poolwatch.defaults.alerts: rules for every workload are set under poolwatch.alerting.rules.\"<rule>\"");

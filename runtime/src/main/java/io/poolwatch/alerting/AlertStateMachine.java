@@ -3,6 +3,7 @@ package io.poolwatch.alerting;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -77,7 +78,7 @@ final class AlertStateMachine {
 
         /** The part that changes only when the alert moves on (not its value or wording at each evaluation). */
         List<Object> identity() {
-            return java.util.Arrays.asList(fingerprint, state, activeAt, startsAt, endsAt, clearingSince);
+            return Arrays.asList(fingerprint, state, activeAt, startsAt, endsAt, clearingSince);
         }
     }
 

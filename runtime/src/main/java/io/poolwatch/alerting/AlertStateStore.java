@@ -35,6 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Limits;
 import io.poolwatch.store.Schema;
+import io.poolwatch.store.Transactions;
 
 /**
  * The alerts' state and the notification log, kept with the outbox (tables {@code alert_state} and {@code alert_groups},
@@ -383,12 +384,12 @@ public final class AlertStateStore implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(String what, io.poolwatch.store.Transactions.Work<T> work) {
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
         if (!migrated) {
             migrate();
         }
         try {
-            return io.poolwatch.store.Transactions.inTransaction(dataSource, work);
+            return Transactions.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw new Outbox.OutboxException(what + " failed (" + location + "): " + e.getMessage(), e);
         }

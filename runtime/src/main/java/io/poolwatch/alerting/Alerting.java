@@ -2,17 +2,24 @@ package io.poolwatch.alerting;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Function;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,11 +32,13 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.poolwatch.checks.CheckDefinition;
-import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.checks.ConsistencyChecks;
+import io.poolwatch.cluster.ClusterJobs;
+import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.RootPath;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.observed.ApplicationSampler;
 import io.poolwatch.observed.BlockingSampler;
@@ -39,6 +48,7 @@ import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.ReplicaLagSampler;
 import io.poolwatch.sampling.ServerSampler;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
@@ -78,7 +88,7 @@ public class Alerting {
     private final ApplicationSampler applications;
     private final PgBouncerSampler pgbouncers;
     private final BlockingSampler blocking;
-    private final java.util.Set<String> pgbouncerNames;
+    private final Set<String> pgbouncerNames;
     private final PoolHealth health;
     private final ConsistencyChecks checks;
     private final ReplicaLagSampler replicaLags;
@@ -89,7 +99,7 @@ public class Alerting {
     private final AlertStateMachine machine;
     private final Silences silences;
     /** In milliseconds, as the alert state is stored, so an alert's times read back exactly as they were notified. */
-    private final Clock clock = Clock.tickMillis(java.time.ZoneOffset.UTC);
+    private final Clock clock = Clock.tickMillis(ZoneOffset.UTC);
     private final ObjectMapper json;
     private final String externalUrl;
     private final String instance;
@@ -102,14 +112,17 @@ public class Alerting {
     private final String clusterOwner;
     private volatile AlertStateStore store;
     /** Owners whose saved state has been adopted here (the cluster's only while this process runs the cluster's jobs). */
-    private final java.util.Set<String> adopted = new java.util.HashSet<>();
+    private final Set<String> adopted = new HashSet<>();
     /** What was last saved for each owner, and when, so that an unchanged state is not written at every evaluation. */
-    private final Map<String, List<Object>> lastSaved = new java.util.HashMap<>();
-    private final Map<String, Instant> lastSavedAt = new java.util.HashMap<>();
+    private final Map<String, List<Object>> lastSaved = new HashMap<>();
+    private final Map<String, Instant> lastSavedAt = new HashMap<>();
     private boolean storeFailing;
-    private ScheduledExecutorService timer;
+    private final BackgroundWork work;
+    /** Evaluations and group timers run in this lane, one at a time; null until alerting starts. */
+    private BackgroundWork.Lane lane;
+    private BackgroundWork.Periodic evaluations;
     /** The one group timer set, and when it runs out. */
-    private java.util.concurrent.ScheduledFuture<?> flush;
+    private ScheduledFuture<?> flush;
     private Instant flushAt;
     /** When the next scheduled evaluation is due. */
     private volatile Instant nextEvaluation;
@@ -126,7 +139,8 @@ public class Alerting {
     Alerting(PoolwatchConfig config, PoolRegistry registry, PoolSampler sampler, ServerSampler servers, PoolHealth health,
             ConsistencyChecks checks, ReplicaLagSampler replicaLags, ApplicationSampler applications, PgBouncerSampler pgbouncers,
             BlockingSampler blocking, Instance<NotificationSink> sinks, ObjectMapper json,
-            ClusterJobs cluster, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+            ClusterJobs cluster, BackgroundWork work, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        this.work = work;
         this.applications = applications;
         this.pgbouncers = pgbouncers;
         this.blocking = blocking;
@@ -160,11 +174,11 @@ public class Alerting {
             throw new InvalidConfigurationException(problems);
         }
         this.rules = parsed;
-        this.pgbouncerNames = java.util.Set.copyOf(config.pgbouncer().keySet());
+        this.pgbouncerNames = Set.copyOf(config.pgbouncer().keySet());
         String host = hostName();
         this.instance = this.config.instance().orElse(host);
         this.externalUrl = this.config.externalUrl().map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
-                .orElse("http://" + host + ":" + port + (io.poolwatch.config.RootPath.root().equals("/") ? "" : io.poolwatch.config.RootPath.root()));
+                .orElse("http://" + host + ":" + port + (RootPath.root().equals("/") ? "" : RootPath.root()));
         this.evaluator = new AlertEvaluator(rules, instance, cluster.alertInstance(), externalUrl);
         this.clusterOwner = cluster.alertInstance().filter(o -> !o.equals(instance)).orElse(null);
         this.machine = new AlertStateMachine(this.config.resolvedRetention());
@@ -173,7 +187,7 @@ public class Alerting {
 
     /** Each observed application's or PgBouncer's {@code alerts} map, by name. */
     static <T> Map<String, Map<String, PoolwatchConfig.RuleConfig>> observedAlerts(Map<String, T> subjects,
-            java.util.function.Function<T, Map<String, PoolwatchConfig.RuleConfig>> alerts) {
+            Function<T, Map<String, PoolwatchConfig.RuleConfig>> alerts) {
         Map<String, Map<String, PoolwatchConfig.RuleConfig>> out = new LinkedHashMap<>();
         subjects.forEach((name, subject) -> out.put(name, alerts.apply(subject)));
         return out;
@@ -209,25 +223,19 @@ public class Alerting {
         if (!(routes.isEmpty() && posts.isEmpty()) && sink().filter(NotificationOutbox.class::isInstance).isPresent()) {
             store = openStore();
         }
-        LOG.infof("alert rules evaluated every %s; %d receiver(s)", io.poolwatch.config.Durations.format(interval), routes.size() + posts.size());
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "poolwatch-alerting");
-            t.setDaemon(true);
-            return t;
-        });
+        LOG.infof("alert rules evaluated every %s; %d receiver(s)", Durations.format(interval), routes.size() + posts.size());
+        lane = work.lane("alerting", 1);
         scheduledSince = clock.instant();
         nextEvaluation = scheduledSince.plus(interval);
-        timer.scheduleWithFixedDelay(() -> {
+        evaluations = work.every("alert evaluation", interval, interval, lane, () -> {
             // The next one runs an interval after this one ends; from its start is the earliest it can be.
             nextEvaluation = clock.instant().plus(interval);
             try {
                 evaluateNow();
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "alert evaluation failed");
             } finally {
                 nextEvaluation = clock.instant().plus(interval);
             }
-        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** The alert state beside the outbox: in the outbox's workload, or in the local outbox file. Opened on first use. */
@@ -238,7 +246,7 @@ public class Alerting {
                 String name = c.workload().get();
                 return AlertStateStore.on(registry.dataSource(name), registry.pool(name).settings().url().kind(), "workload " + name);
             }
-            return AlertStateStore.h2File(java.nio.file.Path.of(c.path()));
+            return AlertStateStore.h2File(Path.of(c.path()));
         } catch (RuntimeException e) {
             LOG.errorf("alert state cannot be kept with the outbox: %s (alerts start over after a restart)", e.getMessage());
             return null;
@@ -262,13 +270,11 @@ public class Alerting {
     }
 
     void onStop(@Observes @Priority(800) ShutdownEvent event) {
-        if (timer != null) {
-            timer.shutdownNow();
-            try {
-                timer.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (evaluations != null) {
+            evaluations.cancel();
+        }
+        if (lane != null) {
+            lane.stopAndWait(Duration.ofSeconds(2));
         }
         AlertStateStore s = store;
         if (s != null) {
@@ -489,8 +495,8 @@ public class Alerting {
 
     private static List<Object> savedIdentity(List<AlertStateMachine.Saved> alerts, List<NotificationDispatcher.SavedGroup> groups) {
         List<Object> out = new ArrayList<>();
-        alerts.stream().map(AlertStateMachine.Saved::identity).sorted(java.util.Comparator.comparing(Object::toString)).forEach(out::add);
-        groups.stream().sorted(java.util.Comparator.comparing(g -> g.receiver() + " " + g.groupKey())).forEach(out::add);
+        alerts.stream().map(AlertStateMachine.Saved::identity).sorted(Comparator.comparing(Object::toString)).forEach(out::add);
+        groups.stream().sorted(Comparator.comparing(g -> g.receiver() + " " + g.groupKey())).forEach(out::add);
         return out;
     }
 
@@ -502,12 +508,12 @@ public class Alerting {
      * one; the evaluation covers the rest.
      */
     private void scheduleFlush(List<String> owners) {
-        ScheduledExecutorService t = timer;
+        BackgroundWork.Lane l = lane;
         Instant evaluation = nextEvaluation;
-        if (t == null || evaluation == null) {
+        if (l == null || evaluation == null) {
             return;
         }
-        Optional<Instant> due = owners.stream().filter(adopted::contains).map(dispatchers::get).filter(java.util.Objects::nonNull)
+        Optional<Instant> due = owners.stream().filter(adopted::contains).map(dispatchers::get).filter(Objects::nonNull)
                 .map(NotificationDispatcher::nextFlush).flatMap(Optional::stream).min(Instant::compareTo);
         if (due.isEmpty() || !due.get().isBefore(evaluation)) {
             return;
@@ -522,11 +528,7 @@ public class Alerting {
             flush.cancel(false);
         }
         flushAt = at;
-        try {
-            flush = t.schedule(this::flushNow, Duration.between(current, at).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // stopping
-        }
+        flush = work.once("group timer", Duration.between(current, at), l, this::flushNow).orElse(null);
     }
 
     /** The group timer ran out: the groups are looked at with the alerts as last evaluated. */
@@ -550,7 +552,7 @@ public class Alerting {
 
     /** Most notifications held while the outbox cannot take them (its database down); the oldest go first beyond. */
     static final int MAX_UNQUEUED = 1000;
-    private final java.util.ArrayDeque<Unqueued> unqueued = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Unqueued> unqueued = new ArrayDeque<>();
 
     /**
      * Hands every notification to the outbox, in order. One the outbox refuses (its database is down) stays here and
@@ -639,9 +641,9 @@ public class Alerting {
         /** One line for readiness details and a response header: what the alerts' age is and why they are stale. */
         public String describe() {
             String last = lastCompleted.map(t -> "last completed " + t).orElse("none completed yet");
-            String running = runningFor.map(d -> "; one running for " + io.poolwatch.config.Durations.format(d)).orElse("");
-            String bounds = " (interval " + io.poolwatch.config.Durations.format(interval) + ", stall bound "
-                    + io.poolwatch.config.Durations.format(bound) + ")";
+            String running = runningFor.map(d -> "; one running for " + Durations.format(d)).orElse("");
+            String bounds = " (interval " + Durations.format(interval) + ", stall bound "
+                    + Durations.format(bound) + ")";
             if (!enabled) {
                 return "off; " + last;
             }

@@ -1,5 +1,7 @@
 package io.poolwatch.alerting;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -202,11 +204,11 @@ final class AlertmanagerDispatcher {
     String generatorUrl(String link) {
         if (link != null) {
             try {
-                java.net.URI u = new java.net.URI(link);
+                URI u = new URI(link);
                 if (u.isAbsolute() && u.getHost() != null) {
                     return link;
                 }
-            } catch (java.net.URISyntaxException e) {
+            } catch (URISyntaxException e) {
                 // the address below
             }
         }

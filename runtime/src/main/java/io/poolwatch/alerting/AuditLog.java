@@ -32,8 +32,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * What poolwatch did that someone may need to account for later: every notification delivery attempt and every admin
@@ -187,6 +187,8 @@ public class AuditLog {
 
     private final Limits limits;
     private final Clock clock;
+    /** Where the store's writer runs; null for a log made outside CDI, whose writer then has threads of its own. */
+    private final BackgroundWork work;
     private volatile Writer writer;
     private final Map<Retention, ArrayDeque<Event>> rings = new EnumMap<>(Retention.class);
     private RefusedWindow window;
@@ -194,17 +196,24 @@ public class AuditLog {
 
     /** The application's log, bounded by {@code poolwatch.alerting.audit.*}, on the system clock. */
     @Inject
-    public AuditLog(PoolwatchConfig config) {
-        this(Limits.of(config.alerting().audit()), Clock.systemUTC());
+    public AuditLog(PoolwatchConfig config, BackgroundWork work) {
+        this(Limits.of(config.alerting().audit()), Clock.systemUTC(), work);
     }
 
     /**
      * Creates the log at start-up, so bad {@code poolwatch.alerting.audit.*} values stop the start instead of the first
-     * request that is audited.
+     * request that is audited, and from then on ends a refused requests' window that is over every
+     * {@link #REFUSED_WINDOW_CHECK}.
      */
     void onStart(@Observes @Priority(1) StartupEvent event) {
-        // Observing is enough: the bean, and its limits, are made before this runs.
+        // The bean, and its limits, are made before this runs.
+        if (work != null) {
+            work.every("audit refused window", REFUSED_WINDOW_CHECK, REFUSED_WINDOW_CHECK, this::endWindowWhenOver);
+        }
     }
+
+    /** How often a refused requests' window that is over is ended without waiting for another event. */
+    private static final Duration REFUSED_WINDOW_CHECK = Duration.ofSeconds(5);
 
     /** A log keeping {@code capacity} events per class in memory, otherwise with the default limits. */
     public AuditLog(int capacity, Clock clock) {
@@ -212,8 +221,13 @@ public class AuditLog {
     }
 
     public AuditLog(Limits limits, Clock clock) {
+        this(limits, clock, null);
+    }
+
+    private AuditLog(Limits limits, Clock clock, BackgroundWork work) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = clock;
+        this.work = work;
         for (Retention r : Retention.values()) {
             rings.put(r, new ArrayDeque<>());
         }
@@ -293,7 +307,6 @@ public class AuditLog {
     }
 
     /** Ends the refused requests' window when it is over, so its entries are logged and stored without waiting for another event. */
-    @Scheduled(identity = "audit-refused-window", every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void endWindowWhenOver() {
         List<Event> ended;
         synchronized (this) {
@@ -418,7 +431,7 @@ public class AuditLog {
                 base = window.renumber(base);
             }
             seq = base;
-            Writer w = new Writer(store, instance, limits, clock, this::endWindowWhenOver);
+            Writer w = new Writer(store, instance, limits, clock, this::endWindowWhenOver, work);
             writer = w;
             // Events recorded before the store existed are written too.
             renumbered.forEach(w::offer);
@@ -546,25 +559,29 @@ public class AuditLog {
         private final Clock clock;
         private final Runnable tick;
         private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
-        private final Thread thread;
+        /** Where {@link #run()} runs; its own when the log was made outside CDI, closed when the writer stops. */
+        private final BackgroundWork work;
+        private final boolean ownsWork;
+        private final BackgroundWork.Lane lane;
         private volatile boolean running = true;
         private boolean failing;
         private long dropped;
         private long writtenSinceTrim;
         private Instant lastTrim = Instant.now();
 
-        Writer(AuditStore store, String instance, Limits limits, Clock clock, Runnable tick) {
+        Writer(AuditStore store, String instance, Limits limits, Clock clock, Runnable tick, BackgroundWork work) {
             this.store = store;
             this.instance = cut(instance, 200);
             this.limits = limits;
             this.clock = clock;
             this.tick = tick;
-            this.thread = new Thread(this::run, "poolwatch-audit-writer");
-            this.thread.setDaemon(true);
+            this.ownsWork = work == null;
+            this.work = ownsWork ? new BackgroundWork() : work;
+            this.lane = this.work.lane("audit-writer", 1);
         }
 
         void start() {
-            thread.start();
+            lane.execute("audit writing", this::run);
         }
 
         void offer(Event e) {
@@ -651,13 +668,9 @@ public class AuditLog {
 
         void stop(Duration timeout) {
             running = false;
-            try {
-                thread.join(timeout.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                thread.interrupt();
+            lane.drain(timeout);
+            if (ownsWork) {
+                work.close();
             }
         }
     }

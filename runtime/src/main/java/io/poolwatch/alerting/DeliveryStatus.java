@@ -1,6 +1,7 @@
 package io.poolwatch.alerting;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * How deliveries to one receiver are going. Counts are since this poolwatch process started; the depth is the outbox's
@@ -32,7 +33,7 @@ public record DeliveryStatus(String receiver, Instant lastSuccess, Instant lastF
      * the latest success, the latest failure with its error, the most consecutive failures of any target, and the
      * counts and depths summed.
      */
-    public static DeliveryStatus combined(String receiver, java.util.List<DeliveryStatus> parts) {
+    public static DeliveryStatus combined(String receiver, List<DeliveryStatus> parts) {
         Instant success = null;
         DeliveryStatus failure = null;
         int consecutive = 0;

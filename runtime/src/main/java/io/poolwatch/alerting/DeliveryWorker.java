@@ -13,20 +13,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.work.BackgroundWork;
 
 /**
  * Delivers what waits in the outbox. Every poll interval (and at once when a notification is added) it looks at each
@@ -121,18 +119,41 @@ public final class DeliveryWorker implements AutoCloseable {
     private final Map<String, Stats> stats = new ConcurrentHashMap<>();
     private final Map<String, Integer> depths = new ConcurrentHashMap<>();
     private final LongAdder attempts = new LongAdder();
-    private final ExecutorService senders;
-    private ScheduledExecutorService poller;
+    private final BackgroundWork work;
+    /** Whether {@link #work} is this worker's own, closed with it (a worker made outside CDI). */
+    private final boolean ownsWork;
+    /** One delivery per receiver at a time, so as many threads as receivers. */
+    private final BackgroundWork.Lane senders;
+    /** Polls, one at a time; null until started. */
+    private BackgroundWork.Lane poller;
+    private BackgroundWork.Periodic polls;
     private volatile boolean stopping;
     private volatile boolean outboxFailing;
     private volatile Instant lastPurge = Instant.EPOCH;
-    private volatile java.util.function.BooleanSupplier active = () -> true;
+    private volatile BooleanSupplier active = () -> true;
 
     /**
+     * A worker on threads of its own, stopped with it: for a worker made outside CDI.
+     *
      * @param random numbers in [0, 1) for jitter
      */
     public DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy, Clock clock,
             DoubleSupplier random) {
+        this(outbox, receivers, sender, audit, policy, clock, random, new BackgroundWork(), true);
+    }
+
+    /**
+     * A worker whose deliveries and polls run in lanes of {@code work} ({@code webhook} and {@code outbox}).
+     *
+     * @param random numbers in [0, 1) for jitter
+     */
+    public DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy, Clock clock,
+            DoubleSupplier random, BackgroundWork work) {
+        this(outbox, receivers, sender, audit, policy, clock, random, work, false);
+    }
+
+    private DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy, Clock clock,
+            DoubleSupplier random, BackgroundWork work, boolean ownsWork) {
         this.outbox = outbox;
         Map<String, Receiver> byName = new LinkedHashMap<>();
         receivers.forEach(r -> byName.put(r.name(), r));
@@ -142,17 +163,10 @@ public final class DeliveryWorker implements AutoCloseable {
         this.policy = policy;
         this.clock = clock;
         this.random = random;
+        this.work = work;
+        this.ownsWork = ownsWork;
         receivers.forEach(r -> stats.put(r.name(), new Stats()));
-        this.senders = Executors.newCachedThreadPool(threads("poolwatch-webhook-"));
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        this.senders = work.lane("webhook", Math.max(1, byName.size()));
     }
 
     /** Starts polling the outbox every {@code interval}. */
@@ -160,8 +174,8 @@ public final class DeliveryWorker implements AutoCloseable {
         if (poller != null) {
             return;
         }
-        poller = Executors.newSingleThreadScheduledExecutor(threads("poolwatch-outbox-"));
-        poller.scheduleWithFixedDelay(this::pollQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        poller = work.lane("outbox", 1);
+        polls = work.every("outbox poll", Duration.ZERO, interval, poller, this::pollQuietly);
     }
 
     /**
@@ -172,17 +186,17 @@ public final class DeliveryWorker implements AutoCloseable {
      * (the receiver's timeout and one backoff); it is then, with the same webhook-id, and the late process's result is not
      * recorded.
      */
-    public void runsWhen(java.util.function.BooleanSupplier active) {
+    public void runsWhen(BooleanSupplier active) {
         this.active = active;
     }
 
     /** Looks at the outbox now rather than at the next poll (after a notification was added). */
     public void wake() {
-        ScheduledExecutorService p = poller;
+        BackgroundWork.Lane p = poller;
         if (p != null && !stopping) {
             try {
-                p.execute(this::pollQuietly);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+                p.execute("outbox poll (woken)", this::pollQuietly);
+            } catch (RejectedExecutionException e) {
                 // stopping
             }
         }
@@ -272,7 +286,7 @@ public final class DeliveryWorker implements AutoCloseable {
                 continue;
             }
             try {
-                out.add(senders.submit(() -> {
+                out.add(senders.submit("delivery to " + name, () -> {
                     try {
                         drain(name);
                     } catch (RuntimeException e) {
@@ -281,7 +295,7 @@ public final class DeliveryWorker implements AutoCloseable {
                         busy.remove(name);
                     }
                 }));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 busy.remove(name);
             }
         }
@@ -443,7 +457,7 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    private void finished(String receiver, java.util.function.Consumer<Stats> change) {
+    private void finished(String receiver, Consumer<Stats> change) {
         Stats s = stats.computeIfAbsent(receiver, k -> new Stats());
         synchronized (s) {
             change.accept(s);
@@ -498,21 +512,18 @@ public final class DeliveryWorker implements AutoCloseable {
     public void stop(Duration grace) {
         stopping = true;
         synchronized (this) {
+            if (polls != null) {
+                polls.cancel();
+            }
             if (poller != null) {
-                poller.shutdownNow();
+                poller.stop();
             }
         }
-        senders.shutdown();
-        try {
-            if (!senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                senders.shutdownNow();
-                if (!senders.awaitTermination(2, TimeUnit.SECONDS)) {
-                    LOG.warn("a webhook delivery did not stop in time; its notification is sent again after a restart");
-                }
-            }
-        } catch (InterruptedException e) {
-            senders.shutdownNow();
-            Thread.currentThread().interrupt();
+        if (!senders.drain(grace)) {
+            LOG.warn("a webhook delivery did not finish within the grace and was interrupted; its notification is sent again after a restart");
+        }
+        if (ownsWork) {
+            work.close();
         }
     }
 

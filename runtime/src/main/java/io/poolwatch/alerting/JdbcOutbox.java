@@ -15,13 +15,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcConnectionPool;
+import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.poolwatch.checks.CursorStore;
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.Limits;
 import io.poolwatch.store.Schema;
+import io.poolwatch.store.Transactions;
 
 /**
  * The outbox as a table, created and migrated with poolwatch's other tables by {@link Schema} (migrations under
@@ -29,7 +38,7 @@ import io.poolwatch.store.Schema;
  * PostgreSQL the table is {@code poolwatch.outbox} in a schema of its own; on MariaDB and H2 it is
  * {@code poolwatch_outbox} in the connection's database. Times are stored as epoch milliseconds, the same on every engine.
  */
-public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.poolwatch.checks.CursorStore {
+public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, CursorStore {
 
     private static final int MAX_ERROR_LENGTH = 500;
 
@@ -131,12 +140,12 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         }
     }
 
-    private <T> T inTransaction(String what, io.poolwatch.store.Transactions.Work<T> work) {
+    private <T> T inTransaction(String what, Transactions.Work<T> work) {
         if (!migrated) {
             migrate();
         }
         try {
-            return io.poolwatch.store.Transactions.inTransaction(dataSource, work);
+            return Transactions.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw new OutboxException(what + " failed (" + location + "): " + e.getMessage(), e);
         }
@@ -438,7 +447,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
     // ---- silences -------------------------------------------------------------------------------------------------
 
     /** Silences' matchers, audit fields and checks' pending ranges are stored as JSON text. */
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private String silencesTable() {
         return dialect == Dialect.POSTGRESQL ? "poolwatch.silences" : "poolwatch_silences";
@@ -448,8 +457,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
      * The longest matchers' JSON a silence within {@link io.poolwatch.config.Limits} can have (every character a six-character escape, the
      * most JSON spends on one): longer text, written by a version before the limits, is not even read.
      */
-    static final int MAX_MATCHERS_JSON = io.poolwatch.config.Limits.SILENCE_MATCHERS
-            * (6 * (io.poolwatch.config.Limits.MATCHER_NAME + io.poolwatch.config.Limits.MATCHER_VALUE) + 64);
+    static final int MAX_MATCHERS_JSON = Limits.SILENCE_MATCHERS
+            * (6 * (Limits.MATCHER_NAME + Limits.MATCHER_VALUE) + 64);
 
     /**
      * Refuses a silence over {@link io.poolwatch.config.Limits}' bounds: {@link Silences} checks them before this, so only a
@@ -465,7 +474,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         String json;
         try {
             json = JSON.writeValueAsString(s.matchers());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new OutboxException("silence " + s.id() + " could not be written: " + e.getMessage(), e);
         }
         inTransaction("storing silence " + s.id(), c -> {
@@ -496,7 +505,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
     @Override
     public List<Silence> load(Instant endedAfter) {
         return inTransaction("reading silences", c -> {
-            List<Silence> out = new java.util.ArrayList<>();
+            List<Silence> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, CASE WHEN LENGTH(matchers) <= ? THEN matchers ELSE NULL END, "
                     + "starts_at, ends_at, created_by, comment FROM " + silencesTable() + " WHERE ends_at > ? ORDER BY starts_at, id")) {
                 ps.setInt(1, MAX_MATCHERS_JSON);
@@ -508,11 +517,11 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                         List<Silence.Matcher> matchers;
                         try {
                             matchers = text == null ? null : List.of(JSON.readValue(text, Silence.Matcher[].class));
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             throw new SQLException("silence " + id + " has unreadable matchers: " + e.getMessage(), e);
                         }
-                        String createdBy = io.poolwatch.config.Limits.cut(rs.getString(5), io.poolwatch.config.Limits.SILENCE_CREATED_BY);
-                        String comment = io.poolwatch.config.Limits.cut(rs.getString(6), io.poolwatch.config.Limits.SILENCE_COMMENT);
+                        String createdBy = Limits.cut(rs.getString(5), Limits.SILENCE_CREATED_BY);
+                        String comment = Limits.cut(rs.getString(6), Limits.SILENCE_COMMENT);
                         String over = matchers == null ? "matchers: over " + MAX_MATCHERS_JSON + " characters of JSON" : overLimit(matchers);
                         if (over != null) {
                             if (oversized.add(id)) {
@@ -529,27 +538,27 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         });
     }
 
-    private static final org.jboss.logging.Logger SILENCE_LOG = org.jboss.logging.Logger.getLogger(JdbcOutbox.class);
+    private static final Logger SILENCE_LOG = Logger.getLogger(JdbcOutbox.class);
 
     /** Ids of stored silences left out for exceeding the limits, so each is warned about once. */
-    private final java.util.Set<String> oversized = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> oversized = ConcurrentHashMap.newKeySet();
 
     /** What exceeds the matchers' limits, or null. */
     private static String overLimit(List<Silence.Matcher> matchers) {
-        if (matchers.size() > io.poolwatch.config.Limits.SILENCE_MATCHERS) {
-            return "matchers: " + matchers.size() + "; accepted: at most " + io.poolwatch.config.Limits.SILENCE_MATCHERS;
+        if (matchers.size() > Limits.SILENCE_MATCHERS) {
+            return "matchers: " + matchers.size() + "; accepted: at most " + Limits.SILENCE_MATCHERS;
         }
         for (int i = 0; i < matchers.size(); i++) {
             Silence.Matcher m = matchers.get(i);
             if (m == null || m.name() == null || m.value() == null) {
                 return "matchers[" + i + "]: incomplete";
             }
-            if (m.name().length() > io.poolwatch.config.Limits.MATCHER_NAME) {
-                return "matchers[" + i + "].name: " + m.name().length() + " characters; accepted: at most " + io.poolwatch.config.Limits.MATCHER_NAME;
+            if (m.name().length() > Limits.MATCHER_NAME) {
+                return "matchers[" + i + "].name: " + m.name().length() + " characters; accepted: at most " + Limits.MATCHER_NAME;
             }
-            if (m.value().length() > io.poolwatch.config.Limits.MATCHER_VALUE) {
+            if (m.value().length() > Limits.MATCHER_VALUE) {
                 return "matchers[" + i + "].value: " + m.value().length() + " characters; accepted: at most "
-                        + io.poolwatch.config.Limits.MATCHER_VALUE;
+                        + Limits.MATCHER_VALUE;
             }
         }
         return null;
@@ -571,14 +580,14 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                     + " (at_ms, type, instance, fields, retention) VALUES (?, ?, ?, ?, ?)")) {
                 for (AuditLog.Event e : events) {
                     // Bounded again here: an event stored is never larger than one recorded.
-                    Map<String, Object> fields = new java.util.LinkedHashMap<>();
+                    Map<String, Object> fields = new LinkedHashMap<>();
                     AuditLog.bound(e.fields()).forEach((k, v) -> fields.put(k, v instanceof Instant i ? i.toString() : v));
                     ins.setLong(1, e.time().toEpochMilli());
                     ins.setString(2, AuditLog.cut(e.type(), AuditLog.MAX_TYPE_LENGTH));
                     ins.setString(3, AuditLog.cut(instance, 200));
                     try {
                         ins.setString(4, JSON.writeValueAsString(fields));
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+                    } catch (JsonProcessingException x) {
                         throw new SQLException("audit event " + e.type() + " could not be written: " + x.getMessage(), x);
                     }
                     ins.setString(5, AuditLog.Retention.of(e.type(), e.fields()).label());
@@ -601,7 +610,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
 
     private List<AuditLog.Event> readAudit(String where, AuditLog.Retention retention, int limit) {
         return inTransaction("reading the audit log", c -> {
-            List<AuditLog.Event> out = new java.util.ArrayList<>();
+            List<AuditLog.Event> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, at_ms, type, fields FROM " + auditTable() + where + " ORDER BY id DESC")) {
                 if (retention != null) {
                     ps.setString(1, retention.label());
@@ -612,9 +621,9 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                         Map<String, Object> fields;
                         try {
                             @SuppressWarnings("unchecked")
-                            Map<String, Object> read = JSON.readValue(rs.getString(4), java.util.LinkedHashMap.class);
+                            Map<String, Object> read = JSON.readValue(rs.getString(4), LinkedHashMap.class);
                             fields = read;
-                        } catch (java.io.IOException x) {
+                        } catch (IOException x) {
                             fields = Map.of("unreadable", x.getMessage());
                         }
                         out.add(new AuditLog.Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), fields));
@@ -677,7 +686,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
                     List<long[]> pending;
                     try {
                         pending = List.of(JSON.readValue(rs.getString(4), long[][].class));
-                    } catch (java.io.IOException x) {
+                    } catch (IOException x) {
                         pending = List.of();
                     }
                     out.put(rs.getString(1), new Saved(rs.getString(2), rs.getLong(3), pending));
@@ -692,7 +701,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, io.po
         String pending;
         try {
             pending = JSON.writeValueAsString(cursor.pending());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+        } catch (JsonProcessingException x) {
             throw new OutboxException("the watermark of check " + check + " could not be written: " + x.getMessage(), x);
         }
         inTransaction("storing the watermark of check " + check, c -> {

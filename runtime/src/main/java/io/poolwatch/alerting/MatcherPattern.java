@@ -8,6 +8,8 @@ import org.jboss.logging.Logger;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 
+import io.poolwatch.config.Limits;
+
 /**
  * A silence matcher's regular expression, compiled once and matched in bounded time.
  * <p>
@@ -58,7 +60,7 @@ public final class MatcherPattern {
     public static void check(String expression) {
         MatcherPattern p = of(expression);
         if (p.refusal != null) {
-            throw new IllegalArgumentException("matchers[].value=" + io.poolwatch.config.Limits.quote(expression) + ": " + p.refusal);
+            throw new IllegalArgumentException("matchers[].value=" + Limits.quote(expression) + ": " + p.refusal);
         }
     }
 
@@ -85,7 +87,7 @@ public final class MatcherPattern {
         try {
             return new MatcherPattern(Pattern.compile(expression), null);
         } catch (PatternSyntaxException ex) {
-            return new MatcherPattern(null, "not a regular expression in RE2 syntax, as Alertmanager's (" + io.poolwatch.config.Limits.quote(ex.getDescription())
+            return new MatcherPattern(null, "not a regular expression in RE2 syntax, as Alertmanager's (" + Limits.quote(ex.getDescription())
                     + "); backreferences, lookaround, atomic groups and possessive quantifiers are not RE2");
         }
     }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -175,7 +176,7 @@ final class NotificationDispatcher {
     }
 
     /** When the earliest group's timer (group-wait, group-interval) runs out, if any group is open. */
-    java.util.Optional<Instant> nextFlush() {
+    Optional<Instant> nextFlush() {
         return groups.values().stream().flatMap(m -> m.values().stream()).map(g -> g.nextFlush).min(Instant::compareTo);
     }
 

@@ -1,20 +1,28 @@
 package io.poolwatch.alerting;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.checks.ConsistencyChecks;
+import io.poolwatch.checks.CursorStore;
 import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
@@ -22,6 +30,7 @@ import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
@@ -45,7 +54,8 @@ public class NotificationOutbox implements NotificationSink {
     private final PoolwatchConfig.AlertingConfig config;
     private final PoolRegistry registry;
     private final AuditLog audit;
-    private final jakarta.enterprise.inject.Instance<io.poolwatch.checks.ConsistencyChecks> checks;
+    private final Instance<ConsistencyChecks> checks;
+    private final BackgroundWork work;
     private final ClusterJobs cluster;
     private final List<Receiver> receivers;
     /** Where deliveries go: each webhook receiver, and each Alertmanager of each Alertmanager receiver. */
@@ -56,7 +66,8 @@ public class NotificationOutbox implements NotificationSink {
     private volatile DeliveryWorker worker;
 
     NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit, ClusterJobs cluster,
-            jakarta.enterprise.inject.Instance<io.poolwatch.checks.ConsistencyChecks> checks) {
+            Instance<ConsistencyChecks> checks, BackgroundWork work) {
+        this.work = work;
         this.checks = checks;
         this.cluster = cluster;
         this.config = config.alerting();
@@ -80,13 +91,13 @@ public class NotificationOutbox implements NotificationSink {
 
     /** The outbox settings' problems, each with its key, value and what is accepted. */
     static List<String> outboxProblems(PoolwatchConfig.OutboxConfig c, ResolvedConfiguration pools) {
-        java.util.Map<String, Boolean> readOnly = new java.util.LinkedHashMap<>();
+        Map<String, Boolean> readOnly = new LinkedHashMap<>();
         pools.pools().forEach(p -> readOnly.put(p.name(), p.readOnly()));
         return outboxProblems(c, readOnly);
     }
 
     /** The outbox settings' problems, with whether each enabled workload is read-only. */
-    static List<String> outboxProblems(PoolwatchConfig.OutboxConfig c, java.util.Map<String, Boolean> readOnlyByWorkload) {
+    static List<String> outboxProblems(PoolwatchConfig.OutboxConfig c, Map<String, Boolean> readOnlyByWorkload) {
         List<String> problems = new ArrayList<>();
         if (c.workload().isPresent()) {
             String name = c.workload().get();
@@ -159,10 +170,10 @@ public class NotificationOutbox implements NotificationSink {
         if (opened instanceof AuditStore store) {
             audit.attach(store, instanceName());
         }
-        if (opened instanceof io.poolwatch.checks.CursorStore store) {
+        if (opened instanceof CursorStore store) {
             checks.get().attachCursors(store);
         }
-        this.worker = new DeliveryWorker(opened, targets, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble);
+        this.worker = new DeliveryWorker(opened, targets, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble, work);
         worker.runsWhen(cluster::leads);
         worker.start(c.pollInterval());
         long alertmanagers = receivers.stream().filter(Receiver::alertmanager).count();
@@ -176,8 +187,8 @@ public class NotificationOutbox implements NotificationSink {
     private String instanceName() {
         return config.instance().filter(s -> !s.isBlank()).orElseGet(() -> {
             try {
-                return java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.net.UnknownHostException e) {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
                 return "poolwatch";
             }
         });
@@ -264,7 +275,7 @@ public class NotificationOutbox implements NotificationSink {
     /** Stores a post for each Alertmanager of {@code r} in {@code o}, each superseding the older ones, and wakes {@code w}. */
     static void post(Receiver r, Outbox o, DeliveryWorker w, Clock clock, String owner, String status, int alerts, String body) {
         for (Receiver target : r.targets()) {
-            java.time.Instant now = clock.instant();
+            Instant now = clock.instant();
             int superseded = o.addSuperseding(Notification.create(target.name(), owner, status, alerts, body, now), now);
             if (superseded >= 0) {
                 w.added(target.name());

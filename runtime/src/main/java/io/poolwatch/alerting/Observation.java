@@ -1,6 +1,7 @@
 package io.poolwatch.alerting;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -27,7 +28,7 @@ public record Observation(AlertRule rule, SortedMap<String, String> labels, Map<
         Duration keepFiringFor) {
 
     public Observation {
-        labels = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(labels));
+        labels = Collections.unmodifiableSortedMap(new TreeMap<>(labels));
         annotations = Map.copyOf(annotations);
         resolvedAnnotations = Map.copyOf(resolvedAnnotations);
     }

@@ -2,10 +2,13 @@ package io.poolwatch.alerting;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -128,7 +131,7 @@ public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<
         if (type == Type.WEBHOOK) {
             return List.of(this);
         }
-        List<Receiver> out = new java.util.ArrayList<>();
+        List<Receiver> out = new ArrayList<>();
         for (int i = 0; i < urls.size(); i++) {
             out.add(new Receiver(targetName(name, i), type, List.of(urls.get(i)), secrets, bearerToken, basicUser, basicPassword, severities,
                     sendResolved, timeout, showUrl, resendInterval));
@@ -229,8 +232,8 @@ public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<
 
     /** {@link #maskText} of each comma-separated URL of a list as configured (an Alertmanager receiver's). */
     static String maskTextList(String raw) {
-        return java.util.Arrays.stream(raw.split(",", -1)).map(String::trim).map(Receiver::maskText)
-                .collect(java.util.stream.Collectors.joining(","));
+        return Arrays.stream(raw.split(",", -1)).map(String::trim).map(Receiver::maskText)
+                .collect(Collectors.joining(","));
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 /**
  * A silence: alerts whose labels match every matcher are shown but not notified until {@code endsAt}.
  *
@@ -26,7 +28,7 @@ public record Silence(String id, List<Matcher> matchers, Instant startsAt, Insta
      * @param isRegex whether value is a regular expression
      * @param isEqual false negates the match
      */
-    @io.quarkus.runtime.annotations.RegisterForReflection // read back from the outbox by a plain ObjectMapper, also in a native image
+    @RegisterForReflection // read back from the outbox by a plain ObjectMapper, also in a native image
     public record Matcher(String name, String value, Boolean isRegex, Boolean isEqual) {
 
         /** Omitted flags mean what Alertmanager's do: not a regular expression, and equal. */

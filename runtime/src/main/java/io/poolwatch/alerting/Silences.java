@@ -3,10 +3,14 @@ package io.poolwatch.alerting;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
@@ -39,8 +43,8 @@ public final class Silences {
      */
     public Silence create(List<Silence.Matcher> matchers, Instant endsAt, String createdBy, String comment) {
         // Milliseconds, as stored: a silence read back from the store equals the one made.
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        endsAt = endsAt == null ? null : endsAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        endsAt = endsAt == null ? null : endsAt.truncatedTo(ChronoUnit.MILLIS);
         validate(matchers, createdBy, comment);
         if (endsAt == null || !endsAt.isAfter(now) || endsAt.isAfter(now.plus(MAX_LENGTH))) {
             throw new IllegalArgumentException("endsAt=" + endsAt + ": accepted: a time after now and at most 30 days ahead "
@@ -125,7 +129,7 @@ public final class Silences {
         }
         Instant now = clock.instant();
         List<Silence> stored = store.load(now.minus(EXPIRED_RETENTION));
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         stored.forEach(s -> ids.add(s.id()));
         for (Silence s : silences) {
             if (!ids.contains(s.id())) {
@@ -153,7 +157,7 @@ public final class Silences {
 
     /** Ends a silence now; empty when there is no silence with that id. */
     public Optional<Silence> expire(String id) {
-        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (Silence s : silences) {
             if (s.id().equals(id)) {
                 Silence ended = new Silence(s.id(), s.matchers(), s.startsAt(), now.isBefore(s.endsAt()) ? now : s.endsAt(), s.createdBy(),
@@ -170,7 +174,7 @@ public final class Silences {
     public List<Silence> all() {
         prune(clock.instant());
         List<Silence> out = new ArrayList<>(silences);
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 

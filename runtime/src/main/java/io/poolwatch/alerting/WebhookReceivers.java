@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class WebhookReceivers {
     public static List<Receiver> parse(Map<String, PoolwatchConfig.ReceiverConfig> config) {
         List<String> problems = new ArrayList<>();
         List<Receiver> receivers = new ArrayList<>();
-        Map<String, String> byUrl = new java.util.HashMap<>();
+        Map<String, String> byUrl = new HashMap<>();
         for (var e : new TreeMap<>(config).entrySet()) {
             Parser p = new Parser(e.getKey(), e.getValue(), problems);
             Optional<Receiver> parsed = p.parse();
@@ -228,7 +229,7 @@ public final class WebhookReceivers {
                 return List.of();
             }
             List<URI> out = new ArrayList<>();
-            Map<String, Integer> seen = new java.util.HashMap<>();
+            Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; i < parts.length; i++) {
                 String part = parts[i].trim();
                 String which = parts.length == 1 ? "" : "URL " + (i + 1) + " of " + parts.length + ", ";

@@ -19,6 +19,7 @@ import io.poolwatch.config.Converters;
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.Severity;
 
 /**
@@ -93,7 +94,7 @@ public final class CheckDefinitions {
     }
 
     /** The problems of {@code poolwatch.consistency.*} besides the checks themselves. */
-    public static List<String> settingsProblems(io.poolwatch.config.PoolwatchConfig.ConsistencyConfig config) {
+    public static List<String> settingsProblems(PoolwatchConfig.ConsistencyConfig config) {
         List<String> problems = new ArrayList<>();
         if (config.maxConcurrent() < 1 || config.maxConcurrent() > 64) {
             problems.add("poolwatch.consistency.max-concurrent=" + config.maxConcurrent() + ": accepted: 1 to 64");
@@ -108,7 +109,7 @@ public final class CheckDefinitions {
      * The checks to validate: the provided ones (the demo's) when {@code poolwatch.consistency.demo-checks} says so (built-in:
      * on the embedded demo database), then the configured ones, which replace a provided one of the same name.
      */
-    public static List<Source> sources(io.poolwatch.config.PoolwatchConfig.ConsistencyConfig config, boolean embedded,
+    public static List<Source> sources(PoolwatchConfig.ConsistencyConfig config, boolean embedded,
             Iterable<? extends ProvidedChecks> provided, Map<String, DatabaseKind> workloads) {
         List<Source> sources = new ArrayList<>();
         if (config.demoChecks().orElse(embedded) && !workloads.isEmpty()) {

@@ -2,6 +2,7 @@ package io.poolwatch.checks;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -27,7 +28,7 @@ public record CheckResult(String check, String status, Long violations, long all
 
     /** The status as an enum. */
     public CheckStatus checkStatus() {
-        return CheckStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+        return CheckStatus.valueOf(status.toUpperCase(Locale.ROOT));
     }
 
     /** When it ended. */

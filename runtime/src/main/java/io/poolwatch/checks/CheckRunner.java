@@ -21,6 +21,7 @@ import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.Durations;
 
 /**
  * Runs one check once: in a read-only transaction, with the check's timeout enforced by the server (PostgreSQL's
@@ -60,7 +61,7 @@ final class CheckRunner {
         } catch (SQLException e) {
             outcome = isTimeout(e)
                     ? new Outcome(CheckStatus.TIMEOUT, null, scopeOf(check),
-                            "cancelled after " + io.poolwatch.config.Durations.format(check.timeout()) + ": " + message(e), List.of())
+                            "cancelled after " + Durations.format(check.timeout()) + ": " + message(e), List.of())
                     : new Outcome(CheckStatus.ERROR, null, scopeOf(check), message(e), List.of());
         } catch (RuntimeException e) {
             outcome = new Outcome(CheckStatus.ERROR, null, scopeOf(check), e.getClass().getSimpleName() + ": " + truncate(e.getMessage()),
@@ -77,7 +78,7 @@ final class CheckRunner {
      * check's run the driver waits for an answer until the check's timeout and its backstop have passed. Returns the
      * network timeout to restore (the pool does not reset it), or -1 when it was left as it was.
      */
-    private static int widenNetworkTimeout(Connection c, java.time.Duration timeout) {
+    private static int widenNetworkTimeout(Connection c, Duration timeout) {
         try {
             int current = c.getNetworkTimeout();
             long needed = timeout.plusSeconds(CHECK_SOCKET_MARGIN_SECONDS).toMillis();

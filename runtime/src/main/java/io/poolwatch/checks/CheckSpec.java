@@ -3,6 +3,7 @@ package io.poolwatch.checks;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -132,7 +133,7 @@ sealed interface CheckSpec {
             return switch (db) {
                 case POSTGRESQL -> "date_trunc('" + period.get() + "', " + column + ")";
                 case MARIADB -> day ? "DATE(" + column + ")" : "DATE_FORMAT(" + column + ", '%Y-%m-01')";
-                case H2 -> "DATE_TRUNC('" + period.get().toUpperCase(java.util.Locale.ROOT) + "', " + column + ")";
+                case H2 -> "DATE_TRUNC('" + period.get().toUpperCase(Locale.ROOT) + "', " + column + ")";
             };
         }
 

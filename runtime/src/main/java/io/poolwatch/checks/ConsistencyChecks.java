@@ -1,5 +1,8 @@
 package io.poolwatch.checks;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayDeque;
@@ -7,30 +10,30 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
 import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 
@@ -72,17 +75,19 @@ public class ConsistencyChecks {
     private final PoolwatchConfig.ConsistencyConfig config;
     private final Map<String, State> checks = new LinkedHashMap<>();
     private volatile CursorStore cursorStore;
-    private final ThreadPoolExecutor runner;
-    private final ScheduledExecutorService timer;
+    private final BackgroundWork work;
+    /** The runs, at most {@code max-concurrent} at a time. */
+    private final BackgroundWork.Lane runner;
 
     ConsistencyChecks(PoolRegistry registry, PoolwatchConfig config, ClusterJobs cluster,
-            jakarta.enterprise.inject.Instance<ProvidedChecks> provided) {
+            Instance<ProvidedChecks> provided, BackgroundWork work) {
         this.registry = registry;
+        this.work = work;
         this.cluster = cluster;
         this.config = config.consistency();
         List<String> problems = CheckDefinitions.settingsProblems(this.config);
         if (!problems.isEmpty()) {
-            throw new io.poolwatch.config.InvalidConfigurationException(problems);
+            throw new InvalidConfigurationException(problems);
         }
         Map<String, DatabaseKind> workloads = new LinkedHashMap<>();
         for (PoolSettings s : registry.configuration().pools()) {
@@ -92,14 +97,11 @@ public class ConsistencyChecks {
         for (CheckDefinition d : CheckDefinitions.parse(sources, workloads)) {
             checks.put(d.name(), new State(d));
         }
-        AtomicInteger n = new AtomicInteger();
-        this.runner = new ThreadPoolExecutor(this.config.maxConcurrent(), this.config.maxConcurrent(), 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> daemon(r, "poolwatch-check-" + n.incrementAndGet()));
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "poolwatch-check-scheduler"));
+        this.runner = work.lane("check", this.config.maxConcurrent());
         for (State state : checks.values()) {
             CheckDefinition d = state.definition;
             LOG.infof("check %s: %s on %s, %s, schedule %s, timeout %s, %s%s", d.name(), d.kind().label(), d.workload(), d.mode().label(),
-                    d.schedule(), io.poolwatch.config.Durations.format(d.timeout()), d.severity().label(),
+                    d.schedule(), Durations.format(d.timeout()), d.severity().label(),
                     d.source().equals("demo") ? " (demo)" : "");
             if (this.config.enabled() && d.schedule().scheduled()) {
                 ZonedDateTime now = ZonedDateTime.now();
@@ -110,24 +112,14 @@ public class ConsistencyChecks {
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
     private void plan(State state, ZonedDateTime at) {
         state.nextRun = at;
         long delay = Math.max(0, Duration.between(ZonedDateTime.now(), at).toMillis());
-        try {
-            timer.schedule(() -> {
-                Optional<ZonedDateTime> next = state.definition.schedule().next(at.isAfter(ZonedDateTime.now()) ? at : ZonedDateTime.now());
-                scheduled(state, at, next);
-                next.ifPresent(n -> plan(state, n));
-            }, delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // shutting down
-        }
+        work.once("check " + state.definition.name(), Duration.ofMillis(delay), () -> {
+            Optional<ZonedDateTime> next = state.definition.schedule().next(at.isAfter(ZonedDateTime.now()) ? at : ZonedDateTime.now());
+            scheduled(state, at, next);
+            next.ifPresent(n -> plan(state, n));
+        });
     }
 
     /**
@@ -161,7 +153,7 @@ public class ConsistencyChecks {
                 }
                 return current;
             }
-            CompletableFuture<CheckResult> run = CompletableFuture.supplyAsync(() -> execute(state, trigger), runner);
+            CompletableFuture<CheckResult> run = CompletableFuture.supplyAsync(() -> execute(state, trigger), runner.executor("check " + state.definition.name()));
             state.inFlight = run;
             return run;
         }
@@ -172,7 +164,7 @@ public class ConsistencyChecks {
      * run, or by the replica that ran the checks before this one) for checks that have not run here yet.
      */
     public void attachCursors(CursorStore store) {
-        java.util.Map<String, CursorStore.Saved> saved;
+        Map<String, CursorStore.Saved> saved;
         try {
             saved = store.loadCursors();
         } catch (RuntimeException e) {
@@ -195,17 +187,17 @@ public class ConsistencyChecks {
     /** What a watermark is about: the kind and its parameters (tables, keys), so a changed definition starts over. */
     static String fingerprint(CheckDefinition d) {
         try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest((d.spec().kind() + " " + d.spec().parameters()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(h, 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((d.spec().kind() + " " + d.spec().parameters()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     private void saveCursor(CheckDefinition d, ChunkCursor cursor) {
         CursorStore store = cursorStore;
-        java.util.OptionalLong w = cursor.watermark();
+        OptionalLong w = cursor.watermark();
         if (store == null || d.mode() != CheckMode.CHUNKED || w.isEmpty()) {
             return;
         }
@@ -316,7 +308,7 @@ public class ConsistencyChecks {
     }
 
     /** The highest key a chunked check has covered. */
-    public java.util.OptionalLong watermark(String name) {
+    public OptionalLong watermark(String name) {
         return state(name).cursor.watermark();
     }
 
@@ -331,7 +323,6 @@ public class ConsistencyChecks {
     }
 
     void onStop(@Observes @Priority(900) ShutdownEvent event) {
-        timer.shutdownNow();
-        runner.shutdownNow();
+        runner.stop();
     }
 }

@@ -6,10 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.annotation.Priority;
@@ -24,6 +21,7 @@ import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.store.Schema;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
@@ -31,6 +29,7 @@ import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import net.javacrumbs.shedlock.provider.jdbc.JdbcLockProvider;
+import net.javacrumbs.shedlock.support.Utils;
 
 /**
  * Which of several poolwatch processes sharing one database runs the cluster's jobs: consistency checks, notification
@@ -78,13 +77,17 @@ public class ClusterJobs {
     private final String hostName;
     private volatile LockProvider locks;
     private volatile String lockTable;
-    private ScheduledExecutorService executor;
+    private final BackgroundWork work;
+    /** Lock renewals, the jobs' lock taking and releasing: one at a time, off the callers' threads. */
+    private BackgroundWork.Lane lane;
+    private BackgroundWork.Periodic renewals;
     private volatile SimpleLock held;
     private volatile long validUntilNanos;
     private volatile Instant since;
     private volatile boolean failing;
 
-    ClusterJobs(PoolwatchConfig config, PoolRegistry registry) {
+    ClusterJobs(PoolwatchConfig config, PoolRegistry registry, BackgroundWork work) {
+        this.work = work;
         this.registry = registry;
         PoolwatchConfig.ClusterConfig c = config.cluster();
         Optional<String> outboxWorkload = config.alerting().outbox().workload();
@@ -99,7 +102,7 @@ public class ClusterJobs {
         this.lockAtMostFor = c.lockAtMostFor();
         this.period = lockAtMostFor.dividedBy(4);
         // What ShedLock writes to locked_by; looked up only when coordinating (a DNS lookup on some hosts).
-        this.hostName = coordinated ? net.javacrumbs.shedlock.support.Utils.getHostname() : null;
+        this.hostName = coordinated ? Utils.getHostname() : null;
     }
 
     /** The cluster settings' problems, each with its key, value and what is accepted. */
@@ -120,12 +123,8 @@ public class ClusterJobs {
         if (!coordinated) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "poolwatch-cluster");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleWithFixedDelay(this::renew, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        lane = work.lane("cluster", 1);
+        renewals = work.every("cluster lock renewal", Duration.ZERO, period, lane, this::renew);
         LOG.infof("cluster jobs (checks, notification of database, replica and check alerts, outbox delivery) run in one process "
                 + "at a time, the holder of lock %s in workload %s; a holder that stops is replaced within %s", JOBS_LOCK, workload,
                 Durations.format(lockAtMostFor.plus(period)));
@@ -232,7 +231,7 @@ public class ClusterJobs {
         String lockName = lockName(name);
         Duration most = atMost.compareTo(atLeast) < 0 ? atLeast : atMost;
         try {
-            executor.execute(() -> {
+            lane.execute("job " + name, () -> {
                 if (!leads()) {
                     return;
                 }
@@ -256,7 +255,7 @@ public class ClusterJobs {
                 }
                 running.whenComplete((r, e) -> {
                     try {
-                        executor.execute(() -> release(lock.get()));
+                        lane.execute("lock release " + name, () -> release(lock.get()));
                     } catch (RejectedExecutionException stopping) {
                         release(lock.get());
                     }
@@ -287,15 +286,11 @@ public class ClusterJobs {
 
     /** After the checks (900) and before the pools close: hands the jobs over at once instead of after lock-at-most-for. */
     void onStop(@Observes @Priority(950) ShutdownEvent event) {
-        if (executor == null) {
+        if (lane == null) {
             return;
         }
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        renewals.cancel();
+        lane.stopAndWait(Duration.ofSeconds(2));
         SimpleLock h = held;
         if (h != null) {
             held = null;

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -158,7 +159,7 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         } else if (mode.equals("false") || mode.equals("0")) {
             mode = "disable";
         }
-        if (!java.util.Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
+        if (!Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
             throw new IllegalArgumentException("'" + mask(original) + "' has ssl mode '" + value
                     + "'; accepted: disable, allow, prefer, require, verify-ca, verify-full");
         }

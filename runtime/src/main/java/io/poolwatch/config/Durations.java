@@ -1,6 +1,7 @@
 package io.poolwatch.config;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -57,7 +58,7 @@ public final class Durations {
             default -> throw new IllegalStateException(unit);
         };
         try {
-            return Duration.ofMillis(millis.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact());
+            return Duration.ofMillis(millis.setScale(0, RoundingMode.HALF_UP).longValueExact());
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("'" + value + "' is too large; accepted: " + ACCEPTED);
         }

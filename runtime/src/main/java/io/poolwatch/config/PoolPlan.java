@@ -1,5 +1,6 @@
 package io.poolwatch.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ public record PoolPlan(List<String> problems, Map<String, Workload> workloads, M
 
     public PoolPlan {
         problems = List.copyOf(problems);
-        workloads = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(workloads));
+        workloads = Collections.unmodifiableMap(new LinkedHashMap<>(workloads));
     }
 
     /** The engine of each enabled workload's database. */

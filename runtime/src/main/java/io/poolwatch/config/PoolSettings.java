@@ -1,9 +1,11 @@
 package io.poolwatch.config;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The settings in effect for one workload's pool, after every configuration layer was applied and validated.
@@ -60,7 +62,7 @@ public record PoolSettings(
     public PoolSettings {
         jdbcProperties = Map.copyOf(jdbcProperties);
         replicas = List.copyOf(replicas);
-        sources = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(sources));
+        sources = Collections.unmodifiableMap(new TreeMap<>(sources));
     }
 
     /** A workload's own pool: role primary, built-in read routing, TLS as the driver properties say. */

@@ -12,6 +12,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
+import org.jboss.logging.Logger;
+
 /**
  * Resolves and validates every pool's settings. For each setting the first layer that has a value wins:
  * <ol>
@@ -26,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class PoolSettingsResolver {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PoolSettingsResolver.class);
+    private static final Logger LOG = Logger.getLogger(PoolSettingsResolver.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final String BUILT_IN = "built-in";
     /** Leak detection on the embedded demo database, unless configured. */
@@ -44,7 +46,7 @@ public final class PoolSettingsResolver {
      * @throws InvalidConfigurationException listing every problem
      */
     public static ResolvedConfiguration resolve(PoolwatchConfig config, SeedSource seedSource, Supplier<String> embeddedUrl) {
-        return resolve(config, seedSource, java.util.Optional.of(embeddedUrl), "");
+        return resolve(config, seedSource, Optional.of(embeddedUrl), "");
     }
 
     /**
@@ -58,7 +60,7 @@ public final class PoolSettingsResolver {
      * @throws InvalidConfigurationException listing every problem
      */
     public static ResolvedConfiguration resolve(PoolwatchConfig config, SeedSource seedSource,
-            java.util.Optional<Supplier<String>> fallbackUrl, String fallbackNote) {
+            Optional<Supplier<String>> fallbackUrl, String fallbackNote) {
         Drafts drafts = draft(config, seedSource, fallbackUrl.isPresent(), fallbackNote);
         if (!drafts.problems.isEmpty()) {
             throw new InvalidConfigurationException(drafts.problems);

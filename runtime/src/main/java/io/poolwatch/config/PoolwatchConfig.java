@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.poolwatch.security.AllowedHosts;
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /**
  * poolwatch's own configuration, under {@code poolwatch.*}.
@@ -118,7 +120,7 @@ public interface PoolwatchConfig {
          * choosing; probes and Prometheus address pods by IP). Set the names a deployment is reached by: an ingress
          * host, a Kubernetes service name ({@code poolwatch.monitoring.svc}).
          */
-        @WithDefault(io.poolwatch.security.AllowedHosts.DEFAULT)
+        @WithDefault(AllowedHosts.DEFAULT)
         List<String> allowedHosts();
     }
 
@@ -316,7 +318,7 @@ public interface PoolwatchConfig {
         Optional<String> threshold();
 
         /** How long the condition must hold before the alert fires; 0s fires at once. */
-        @io.smallrye.config.WithName("for")
+        @WithName("for")
         Optional<String> forDuration();
 
         /** How long a firing alert keeps firing after the condition clears, so a value hovering at the threshold does not flap. */

@@ -1,5 +1,6 @@
 package io.poolwatch.config;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +20,7 @@ public record ResolvedConfiguration(List<PoolSettings> pools, MonitoringSettings
 
     /** Every pool to open: each workload's own, followed by its read replicas' pools. */
     public List<PoolSettings> allPools() {
-        List<PoolSettings> all = new java.util.ArrayList<>();
+        List<PoolSettings> all = new ArrayList<>();
         for (PoolSettings p : pools) {
             all.add(p);
             p.replicas().forEach(r -> all.add(r.pool()));

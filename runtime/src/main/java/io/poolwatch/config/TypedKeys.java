@@ -3,6 +3,9 @@ package io.poolwatch.config;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -19,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
@@ -81,7 +86,7 @@ final class TypedKeys {
         try {
             add(Class.forName(name, false, loader));
         } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
-            org.jboss.logging.Logger.getLogger(TypedKeys.class).debugf("configuration mapping %s not read: %s", name, e);
+            Logger.getLogger(TypedKeys.class).debugf("configuration mapping %s not read: %s", name, e);
         }
     }
 
@@ -104,8 +109,8 @@ final class TypedKeys {
     }
 
     /** An attribute of the annotation of {@code type} on {@code element}, found by the annotation's name. */
-    private static Optional<Object> annotation(java.lang.reflect.AnnotatedElement element, Class<?> type, String attribute) {
-        for (java.lang.annotation.Annotation a : element.getAnnotations()) {
+    private static Optional<Object> annotation(AnnotatedElement element, Class<?> type, String attribute) {
+        for (Annotation a : element.getAnnotations()) {
             if (a.annotationType().getName().equals(type.getName())) {
                 try {
                     return Optional.ofNullable(attribute == null ? a : a.annotationType().getMethod(attribute).invoke(a));
@@ -176,7 +181,7 @@ final class TypedKeys {
                 return v -> {
                     try {
                         return convert.invoke(c, v);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         if (e.getCause() instanceof RuntimeException r) {
                             throw r instanceof IllegalArgumentException ? r : new IllegalArgumentException(r.getMessage(), r);
                         }

@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
 
 import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -26,7 +29,7 @@ import io.smallrye.config.Priorities;
  */
 @Priority(Priorities.APPLICATION + 100)
 // TypedKeys reads the mapping's methods and annotations, and creates its converters, at run time: in a native image too.
-@io.quarkus.runtime.annotations.RegisterForReflection(targets = { PoolwatchConfig.class,
+@RegisterForReflection(targets = { PoolwatchConfig.class,
         PoolwatchConfig.HttpConfig.class,
         PoolwatchConfig.DashboardConfig.class,
         PoolwatchConfig.SecurityConfig.class,
@@ -72,7 +75,7 @@ public class UnconvertibleValues implements ConfigSourceInterceptor {
             ClassLoader tccl = Thread.currentThread().getContextClassLoader();
             return TypedKeys.discover(tccl != null ? tccl : UnconvertibleValues.class.getClassLoader());
         } catch (RuntimeException | LinkageError e) {
-            org.jboss.logging.Logger.getLogger(UnconvertibleValues.class).debugf(e, "typed configuration keys not read");
+            Logger.getLogger(UnconvertibleValues.class).debugf(e, "typed configuration keys not read");
             return TypedKeys.of();
         }
     }
@@ -85,7 +88,7 @@ public class UnconvertibleValues implements ConfigSourceInterceptor {
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         if (name.equals(PROBLEMS_KEY)) {
             return problems.isEmpty() ? null
-                    : ConfigValue.builder().withName(PROBLEMS_KEY).withValue(String.join("\n", new java.util.TreeSet<>(problems.values())))
+                    : ConfigValue.builder().withName(PROBLEMS_KEY).withValue(String.join("\n", new TreeSet<>(problems.values())))
                             .build();
         }
         ConfigValue value = context.proceed(name);

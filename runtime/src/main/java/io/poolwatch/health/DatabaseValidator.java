@@ -4,14 +4,14 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,9 +19,13 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.SlotRefusal;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -45,50 +49,45 @@ public class DatabaseValidator {
     private final Map<String, DatabaseValidation> results = new ConcurrentHashMap<>();
     private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Instant> inFlightSince = new ConcurrentHashMap<>();
-    private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
-    private ScheduledExecutorService ticker;
+    private final BackgroundWork work;
+    private final Map<String, BackgroundWork.Lane> workers = new ConcurrentHashMap<>();
+    private BackgroundWork.Periodic ticker;
     private volatile Instant lastTick = Instant.now();
     /** {@link #lastTick} on the monotonic clock, which liveness reads without allocating. */
     private volatile long lastTickNanos = System.nanoTime();
     private final Duration evidenceWindow;
-    private final Map<String, java.util.ArrayDeque<long[]>> completions = new ConcurrentHashMap<>();
+    private final Map<String, ArrayDeque<long[]>> completions = new ConcurrentHashMap<>();
     private final Map<String, Long> completedAtAttempt = new ConcurrentHashMap<>();
 
-    DatabaseValidator(PoolRegistry registry, PoolwatchConfig config) {
+    DatabaseValidator(PoolRegistry registry, PoolwatchConfig config, BackgroundWork work) {
         this.registry = registry;
+        this.work = work;
         this.interval = config.health().validationInterval();
         this.timeout = config.health().validationTimeout();
         this.evidenceWindow = interval.plus(timeout);
-        java.util.List<String> problems = problems(config.health());
+        List<String> problems = problems(config.health());
         if (!problems.isEmpty()) {
-            throw new io.poolwatch.config.InvalidConfigurationException(problems);
+            throw new InvalidConfigurationException(problems);
         }
     }
 
     /** The problems of {@code poolwatch.health.*}, each with its key, value and what is accepted. */
-    static java.util.List<String> problems(PoolwatchConfig.HealthConfig config) {
-        java.util.List<String> problems = new java.util.ArrayList<>();
+    static List<String> problems(PoolwatchConfig.HealthConfig config) {
+        List<String> problems = new ArrayList<>();
         if (config.validationInterval().isZero()) {
-            problems.add("poolwatch.health.validation-interval=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
+            problems.add("poolwatch.health.validation-interval=0s: must be above zero; accepted: " + Durations.ACCEPTED);
         }
         if (config.validationTimeout().isZero()) {
-            problems.add("poolwatch.health.validation-timeout=0s: must be above zero; accepted: " + io.poolwatch.config.Durations.ACCEPTED);
+            problems.add("poolwatch.health.validation-timeout=0s: must be above zero; accepted: " + Durations.ACCEPTED);
         }
         return problems;
     }
 
     void onStart(@Observes StartupEvent event) {
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "health-validator-timer"));
         for (MonitorTarget t : registry.monitorTargets()) {
-            workers.put(t.database(), Executors.newSingleThreadExecutor(r -> daemon(r, "health-validator " + t.database())));
+            workers.put(t.database(), work.lane("health-validator " + t.database(), 1));
         }
-        ticker.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        ticker = work.every("health validation round", Duration.ZERO, interval, this::tick);
     }
 
     /** One round: starts a validation per database unless one is still running, which fails it once overdue. */
@@ -108,13 +107,13 @@ public class DatabaseValidator {
                 }
                 inFlightSince.put(t.database(), Instant.now());
                 completedAtAttempt.put(t.database(), completed(t));
-                inFlight.put(t.database(), workers.get(t.database()).submit(() -> validate(t)));
+                inFlight.put(t.database(), workers.get(t.database()).submit("validation", () -> validate(t)));
             } catch (RuntimeException e) {
                 LOG.debugf(e, "validation of %s could not start", t.database());
             }
         }
         // A validation that overran is failed on the next tick; check again shortly for a faster flip.
-        ticker.schedule(this::failOverdue, timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
+        work.once("overdue validations", timeout.plusMillis(50), this::failOverdue);
     }
 
     private void failOverdue() {
@@ -143,8 +142,8 @@ public class DatabaseValidator {
             Instant now = Instant.now();
             results.put(t.database(), new DatabaseValidation(t.database(), true, now, Optional.of(now), Optional.empty(), ms));
         } catch (Exception e) {
-            Optional<String> saturation = io.poolwatch.pool.SlotRefusal.of(e, io.poolwatch.pool.SlotRefusal.MONITOR, Instant.now())
-                    .map(io.poolwatch.pool.SlotRefusal::describe);
+            Optional<String> saturation = SlotRefusal.of(e, SlotRefusal.MONITOR, Instant.now())
+                    .map(SlotRefusal::describe);
             fail(t.database(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), saturation);
         }
     }
@@ -178,11 +177,11 @@ public class DatabaseValidator {
     /** One point per tick, kept for the evidence window (and one older, to count across the whole window). */
     private void recordCompletions(MonitorTarget t) {
         long now = System.nanoTime();
-        java.util.ArrayDeque<long[]> points = completions.computeIfAbsent(t.database(), k -> new java.util.ArrayDeque<>());
+        ArrayDeque<long[]> points = completions.computeIfAbsent(t.database(), k -> new ArrayDeque<>());
         synchronized (points) {
             points.addLast(new long[] { now, completed(t) });
             while (points.size() > 2) {
-                java.util.Iterator<long[]> it = points.iterator();
+                Iterator<long[]> it = points.iterator();
                 it.next();
                 if (now - it.next()[0] < evidenceWindow.toNanos()) {
                     break;
@@ -209,7 +208,7 @@ public class DatabaseValidator {
         long nowNanos = System.nanoTime();
         long now = completed(target);
         long inWindow = 0;
-        java.util.ArrayDeque<long[]> points = completions.get(database);
+        ArrayDeque<long[]> points = completions.get(database);
         if (points != null) {
             synchronized (points) {
                 for (long[] p : points) {
@@ -254,8 +253,8 @@ public class DatabaseValidator {
     @PreDestroy
     void stop() {
         if (ticker != null) {
-            ticker.shutdownNow();
+            ticker.cancel();
         }
-        workers.values().forEach(ExecutorService::shutdownNow);
+        workers.values().forEach(BackgroundWork.Lane::stop);
     }
 }

@@ -1,10 +1,13 @@
 package io.poolwatch.health;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,7 +15,11 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import org.jboss.logging.Logger;
+
+import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.ReplicaFallback;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.ReadRouter;
@@ -31,7 +38,7 @@ import io.quarkus.runtime.ShutdownEvent;
 @ApplicationScoped
 public class PoolHealth {
 
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(PoolHealth.class);
+    private static final Logger LOG = Logger.getLogger(PoolHealth.class);
 
     /** A pool's state for the probes. */
     public enum State {
@@ -123,7 +130,7 @@ public class PoolHealth {
      * main-replica-1 unreachable (...)". From cached health only.
      */
     public Map<String, String> readReplicas() {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (ReplicaSet set : reads.replicaSets()) {
             List<ReadRouter.ReplicaStatus> status = reads.status(set.workload());
             long usable = status.stream().filter(r -> r.usability() == ReplicaUsability.USABLE).count();
@@ -131,7 +138,7 @@ public class PoolHealth {
             status.stream().filter(r -> r.usability() != ReplicaUsability.USABLE)
                     .forEach(r -> sb.append("; ").append(r.replica().name()).append(' ').append(r.description()));
             if (usable == 0) {
-                sb.append("; reads ").append(set.routing().fallback() == io.poolwatch.config.ReplicaFallback.PRIMARY
+                sb.append("; reads ").append(set.routing().fallback() == ReplicaFallback.PRIMARY
                         ? "go to " + set.primary().name() : "fail (read-routing.fallback=fail)");
             }
             out.put(set.workload(), sb.toString());
@@ -152,12 +159,12 @@ public class PoolHealth {
             detail = detail + "; reads skip it";
         } else {
             Optional<ReplicaLag> lag = lags.ofPool(pool.name());
-            Optional<java.time.Duration> maxLag = pool.settings().readRouting().maxLag();
+            Optional<Duration> maxLag = pool.settings().readRouting().maxLag();
             Optional<Double> seconds = lag.flatMap(ReplicaLag::seconds);
             if (maxLag.isPresent() && seconds.isPresent() && seconds.get() > maxLag.get().toNanos() / 1e9) {
                 state = State.DEGRADED;
-                detail = String.format(java.util.Locale.ROOT, "replay lag %.1fs over max-lag %s; reads skip it; %s", seconds.get(),
-                        io.poolwatch.config.Durations.format(maxLag.get()), detail);
+                detail = String.format(Locale.ROOT, "replay lag %.1fs over max-lag %s; reads skip it; %s", seconds.get(),
+                        Durations.format(maxLag.get()), detail);
             } else if (lag.isPresent() && lag.get().replicationStopped()) {
                 state = State.DEGRADED;
                 detail = "replication stopped (" + lag.get().detail() + "); " + detail;

@@ -3,11 +3,14 @@ package io.poolwatch.health;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
+
+import io.poolwatch.config.PoolwatchConfig;
 
 
 /**
@@ -27,12 +30,12 @@ import org.eclipse.microprofile.health.Readiness;
 public class ReadinessCheck implements HealthCheck {
 
     private final PoolHealth health;
-    private final jakarta.enterprise.inject.Instance<ReadinessDetail> details;
+    private final Instance<ReadinessDetail> details;
     private final long cacheNanos;
     private volatile HealthCheckResponse cached;
     private volatile long cachedAt;
 
-    ReadinessCheck(PoolHealth health, jakarta.enterprise.inject.Instance<ReadinessDetail> details, io.poolwatch.config.PoolwatchConfig config) {
+    ReadinessCheck(PoolHealth health, Instance<ReadinessDetail> details, PoolwatchConfig config) {
         this.health = health;
         this.details = details;
         this.cacheNanos = config.health().responseCache().toNanos();

@@ -3,6 +3,8 @@ package io.poolwatch.health;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.poolwatch.config.Durations;
+
 /**
  * What the workload pools of one database prove about it: statements it answered. A database whose workloads complete
  * statements answers, whatever poolwatch's own monitoring connection says.
@@ -23,7 +25,7 @@ public record WorkloadEvidence(long completedInWindow, Duration window, long com
     /** "workloads on this database completed 1234 statements in the last 3s". */
     public String describe() {
         return completedInWindow > 0
-                ? "workloads on this database completed " + completedInWindow + " statement(s) in the last " + io.poolwatch.config.Durations.format(window)
-                : "no workload statement completed on this database in the last " + io.poolwatch.config.Durations.format(window);
+                ? "workloads on this database completed " + completedInWindow + " statement(s) in the last " + Durations.format(window)
+                : "no workload statement completed on this database in the last " + Durations.format(window);
     }
 }

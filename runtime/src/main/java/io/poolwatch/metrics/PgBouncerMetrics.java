@@ -2,6 +2,7 @@ package io.poolwatch.metrics;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,7 +102,7 @@ public class PgBouncerMetrics {
             if (!s.up()) {
                 continue; // down: its pools read NaN, and are not counted as gone (nothing is known about them)
             }
-            Set<PoolKey> seen = new java.util.HashSet<>();
+            Set<PoolKey> seen = new HashSet<>();
             for (PgBouncerPool p : s.pools()) {
                 PoolKey key = new PoolKey(s.name(), p.database(), p.user());
                 seen.add(key);

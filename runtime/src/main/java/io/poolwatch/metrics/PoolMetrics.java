@@ -1,5 +1,7 @@
 package io.poolwatch.metrics;
 
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.pool.PoolRecorder;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.PoolSampler;
@@ -90,7 +93,7 @@ public class PoolMetrics {
                 .description("Statements over the slow-query threshold").tags(tags).register(meters);
     }
 
-    private java.util.Optional<PoolSnapshot> latest(WorkloadPool pool) {
+    private Optional<PoolSnapshot> latest(WorkloadPool pool) {
         return sampler.latest(pool.name());
     }
 
@@ -98,7 +101,7 @@ public class PoolMetrics {
         Gauge.builder(name, pool, value).description(help).tags(tags).register(meters);
     }
 
-    private void counter(String name, String help, Tags tags, io.poolwatch.pool.PoolRecorder recorder,
+    private void counter(String name, String help, Tags tags, PoolRecorder recorder,
             ToDoubleFunction<PoolCounters> value) {
         FunctionCounter.builder(name, recorder, r -> value.applyAsDouble(r.counters())).description(help).tags(tags).register(meters);
     }
@@ -109,7 +112,7 @@ public class PoolMetrics {
      * {@code *_duration_seconds} histograms ({@link PoolHistograms}) can.
      */
     private void distribution(String name, String maxName, String histogram, String help, Tags tags, WorkloadPool pool,
-            java.util.function.Function<PoolSnapshot, Distribution> which) {
+            Function<PoolSnapshot, Distribution> which) {
         for (double q : QUANTILES) {
             gauge(name, help + " on this process, last sampling interval (sampled); across processes use " + histogram + "_bucket",
                     tags.and(MetricNames.QUANTILE, Double.toString(q)), pool,

@@ -1,5 +1,6 @@
 package io.poolwatch.metrics;
 
+import java.util.Optional;
 import java.util.function.ToDoubleFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,7 +78,7 @@ public class ReplicaMetrics {
         }
     }
 
-    private java.util.Optional<ReplicaLag> lag(ReplicaSet.Replica r) {
+    private Optional<ReplicaLag> lag(ReplicaSet.Replica r) {
         return lags.ofPool(r.name()).filter(l -> l.state() != ReplicaLag.State.UNREACHABLE);
     }
 

@@ -3,17 +3,21 @@ package io.poolwatch.observed;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -22,7 +26,8 @@ import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.sampling.Trends;
-import io.quarkus.scheduler.Scheduled;
+import io.poolwatch.work.BackgroundWork;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Reads each watched database server's sessions on {@code poolwatch.sampling.server-interval} and matches them to the
@@ -87,8 +92,12 @@ public class ApplicationSampler {
         this.limit = limit;
     }
 
-    @Scheduled(identity = "application-sampler", every = "${poolwatch.sampling.server-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Samples every {@code poolwatch.sampling.server-interval} from start-up on, in a lane of its own. */
+    void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
+        Duration every = config.sampling().serverInterval();
+        work.every("application sessions read", Duration.ZERO, every, work.lane("application-sampler", 1), this::scheduledSample);
+    }
+
     void scheduledSample() {
         if (!enabled.getAsBoolean()) {
             return;
@@ -134,7 +143,7 @@ public class ApplicationSampler {
         }
         Map<String, List<ApplicationSnapshot>> frozen = new LinkedHashMap<>();
         byApplication.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        latest = new Sample(java.util.Collections.unmodifiableMap(frozen), ApplicationTally.largestFirst(unmatched), List.copyOf(databases));
+        latest = new Sample(Collections.unmodifiableMap(frozen), ApplicationTally.largestFirst(unmatched), List.copyOf(databases));
         if (trends != null) {
             frozen.forEach((application, snapshots) -> trend(trends, application, snapshots));
         }
@@ -152,8 +161,8 @@ public class ApplicationSampler {
         Instant at = read.get(0).takenAt();
         trends.record(Trends.APPLICATION, application, "sessions", at, read.stream().mapToInt(ApplicationSnapshot::sessions).sum());
         trends.record(Trends.APPLICATION, application, "utilization", at,
-                read.stream().map(ApplicationSnapshot::utilization).filter(java.util.OptionalDouble::isPresent)
-                        .mapToDouble(java.util.OptionalDouble::getAsDouble).max().orElse(Double.NaN));
+                read.stream().map(ApplicationSnapshot::utilization).filter(OptionalDouble::isPresent)
+                        .mapToDouble(OptionalDouble::getAsDouble).max().orElse(Double.NaN));
         trends.record(Trends.APPLICATION, application, "idle_in_transaction", at,
                 read.stream().mapToInt(ApplicationSnapshot::idleInTransaction).sum());
         trends.record(Trends.APPLICATION, application, "longest_transaction", at, read.stream().map(ApplicationSnapshot::longestTransaction)

@@ -1,5 +1,6 @@
 package io.poolwatch.observed;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -138,7 +139,7 @@ public final class BlockingReader {
                         continue; // the summary alone: no one is blocked
                     }
                     List<Long> blockers = new ArrayList<>();
-                    java.sql.Array array = rs.getArray(11);
+                    Array array = rs.getArray(11);
                     if (array != null) {
                         for (Object o : (Object[]) array.getArray()) {
                             blockers.add(((Number) o).longValue());

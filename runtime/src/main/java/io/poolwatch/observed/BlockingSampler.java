@@ -3,6 +3,7 @@ package io.poolwatch.observed;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +12,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
-import io.quarkus.scheduler.Scheduled;
+import io.poolwatch.work.BackgroundWork;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Reads who blocks whom on each watched database on {@code poolwatch.sampling.server-interval}, through the database's
@@ -40,8 +44,12 @@ public class BlockingSampler {
         this.config = config.blocking();
     }
 
-    @Scheduled(identity = "blocking-sampler", every = "${poolwatch.sampling.server-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Samples every {@code poolwatch.sampling.server-interval} from start-up on, in a lane of its own. */
+    void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
+        Duration every = config.sampling().serverInterval();
+        work.every("blocking read", Duration.ZERO, every, work.lane("blocking-sampler", 1), this::scheduledSample);
+    }
+
     void scheduledSample() {
         if (!enabled()) {
             return;
@@ -74,7 +82,7 @@ public class BlockingSampler {
             }
             BlockingSnapshot previous = latest.put(target.database(), snapshot);
             boolean wasAvailable = previous == null || previous.available();
-            if (wasAvailable && !snapshot.available() && target.kind() == io.poolwatch.config.DatabaseKind.H2) {
+            if (wasAvailable && !snapshot.available() && target.kind() == DatabaseKind.H2) {
                 // Not a fault: H2 never shows lock waits, so this is said once, quietly.
                 LOG.debugf("who blocks whom on %s is not shown: %s", target.database(), snapshot.unavailableReason().orElse(""));
             } else if (wasAvailable && !snapshot.available()) {

@@ -1,5 +1,6 @@
 package io.poolwatch.observed;
 
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.PgException;
@@ -143,9 +145,9 @@ final class PgBouncerConsole implements AutoCloseable {
         String text;
         if (t instanceof PgException pg) {
             text = "refused by PgBouncer: " + pg.getErrorMessage() + (pg.getSqlState() == null ? "" : " (SQLSTATE " + pg.getSqlState() + ")");
-        } else if (t instanceof java.net.ConnectException || t.getClass().getName().contains("ConnectException")) {
+        } else if (t instanceof ConnectException || t.getClass().getName().contains("ConnectException")) {
             text = "cannot connect to " + definition.address().label() + ": " + message(t);
-        } else if (t instanceof io.vertx.core.VertxException && "Connection was closed".equalsIgnoreCase(t.getMessage())) {
+        } else if (t instanceof VertxException && "Connection was closed".equalsIgnoreCase(t.getMessage())) {
             text = "PgBouncer closed the connection";
         } else {
             text = message(t);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.Secret;
@@ -21,7 +22,7 @@ public record PgBouncerDefinition(String name, PgBouncerAddress address, String 
     /** Every definition whose keys are valid, in name order (start-up refuses invalid ones before this is asked). */
     public static List<PgBouncerDefinition> of(PoolwatchConfig config) {
         List<PgBouncerDefinition> out = new ArrayList<>();
-        for (Map.Entry<String, PoolwatchConfig.PgBouncerConfig> e : new java.util.TreeMap<>(config.pgbouncer()).entrySet()) {
+        for (Map.Entry<String, PoolwatchConfig.PgBouncerConfig> e : new TreeMap<>(config.pgbouncer()).entrySet()) {
             PoolwatchConfig.PgBouncerConfig c = e.getValue();
             if (c.url().isEmpty() || c.username().isEmpty()) {
                 continue;

@@ -18,13 +18,16 @@ import java.util.function.Consumer;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolwatchConfig;
-import io.quarkus.scheduler.Scheduled;
+import io.poolwatch.work.BackgroundWork;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -80,8 +83,12 @@ public class PgBouncerSampler {
         }
     }
 
-    @Scheduled(identity = "pgbouncer-sampler", every = "${poolwatch.sampling.interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Samples every {@code poolwatch.sampling.interval} from start-up on, in a lane of its own. */
+    void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
+        Duration every = config.sampling().interval();
+        work.every("PgBouncer console read", Duration.ZERO, every, work.lane("pgbouncer-sampler", 1), this::scheduledSample);
+    }
+
     void scheduledSample() {
         if (definitions.isEmpty()) {
             return;
@@ -102,7 +109,7 @@ public class PgBouncerSampler {
         if (definitions.isEmpty()) {
             return;
         }
-        if (io.vertx.core.Context.isOnEventLoopThread()) {
+        if (Context.isOnEventLoopThread()) {
             throw new IllegalStateException("PgBouncerSampler.sampleNow() waits for the consoles: call it from a worker thread");
         }
         boolean withConfig = samples++ % CONFIG_EVERY == 0;

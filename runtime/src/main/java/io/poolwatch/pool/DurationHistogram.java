@@ -1,5 +1,6 @@
 package io.poolwatch.pool;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,7 +32,7 @@ public final class DurationHistogram {
     /** Counts per bucket (not cumulative): BOUNDS_SECONDS.length + 1 entries, the last for +Inf. */
     private final LongAdder[] buckets = new LongAdder[BOUNDS_SECONDS.length + 1];
     /** When counting began (Unix epoch, nanoseconds): the start of the cumulative series, as OTLP carries it. */
-    private final long startEpochNanos = epochNanos(java.time.Instant.now());
+    private final long startEpochNanos = epochNanos(Instant.now());
     /** Total of the durations {@link #record}ed, exact; a LongAdder of nanoseconds costs the hot path less than a DoubleAdder. */
     private final LongAdder recordedNanos = new LongAdder();
     /** Total of the intervals folded in, scaled like their counts. */
@@ -168,7 +169,7 @@ public final class DurationHistogram {
         return startEpochNanos;
     }
 
-    private static long epochNanos(java.time.Instant t) {
+    private static long epochNanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 

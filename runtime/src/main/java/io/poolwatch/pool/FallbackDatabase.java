@@ -1,4 +1,5 @@
 package io.poolwatch.pool;
+import io.poolwatch.config.DatabaseKind;
 
 /**
  * A database the pools run on when no database URL is configured anywhere. The extension has none: in a host
@@ -20,8 +21,8 @@ public interface FallbackDatabase {
      * The engine it is expected to run, so that the configuration can be checked against it before it is started
      * (the checks that depend on the engine are checked again once it runs).
      */
-    default io.poolwatch.config.DatabaseKind kind() {
-        return io.poolwatch.config.DatabaseKind.POSTGRESQL;
+    default DatabaseKind kind() {
+        return DatabaseKind.POSTGRESQL;
     }
 
     /** What the log calls it, such as "embedded demo postgresql database". */

@@ -1,6 +1,7 @@
 package io.poolwatch.pool;
 
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -19,5 +20,5 @@ import io.poolwatch.config.DatabaseKind;
  *        of slots
  */
 public record MonitorTarget(String database, DatabaseKind kind, DataSource dataSource, List<String> pools,
-        java.util.Map<String, String> applicationNames, MonitorGate gate) {
+        Map<String, String> applicationNames, MonitorGate gate) {
 }

@@ -1,5 +1,6 @@
 package io.poolwatch.pool;
 
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class PoolFactory {
      */
     public static Optional<String> missingDriver(PoolSettings s) {
         try {
-            java.sql.DriverManager.getDriver(s.url().jdbcUrl());
+            DriverManager.getDriver(s.url().jdbcUrl());
             return Optional.empty();
         } catch (SQLException e) {
             String dependency = switch (s.url().kind()) {

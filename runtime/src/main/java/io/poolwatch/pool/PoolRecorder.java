@@ -14,7 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -37,14 +40,14 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     private final Clock clock;
 
     /** Hand-outs and returns are counted on the connections themselves; these hold those of closed ones. */
-    private final java.util.Set<ConnectionStats> liveConnections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<ConnectionStats> liveConnections = ConcurrentHashMap.newKeySet();
     private final LongAdder closedAcquired = new LongAdder();
     private final LongAdder closedReturned = new LongAdder();
     /** For connections that carry no stats (never in poolwatch's own pools, which open them through its driver). */
     private final LongAdder otherAcquired = new LongAdder();
     private final LongAdder otherReturned = new LongAdder();
     /** Callers blocked waiting for a connection; the per-thread flag keeps one caller counted once. */
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final ThreadLocal<Boolean> waitingHere = new ThreadLocal<>();
     private final LongAdder failures = new LongAdder();
     private final LongAdder timeouts = new LongAdder();

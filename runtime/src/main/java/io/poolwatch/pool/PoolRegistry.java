@@ -1,7 +1,16 @@
 package io.poolwatch.pool;
 
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
@@ -17,11 +26,16 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.Durations;
+import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.IsolationLevel;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolSettingsResolver;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.ReplicaSettings;
 import io.poolwatch.config.ResolvedConfiguration;
+import io.poolwatch.config.Secret;
 import io.poolwatch.config.SeedSource;
+import io.poolwatch.config.TlsWarning;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -42,9 +56,9 @@ public class PoolRegistry {
     private final ResolvedConfiguration resolved;
     private final WorkloadPools pools;
     private final FallbackDatabase embedded;
-    private final List<MonitorTarget> monitorTargets = new java.util.ArrayList<>();
-    private final List<WorkloadPool> monitorPools = new java.util.ArrayList<>();
-    private final java.util.Map<String, MonitorGate> gates = new java.util.HashMap<>();
+    private final List<MonitorTarget> monitorTargets = new ArrayList<>();
+    private final List<WorkloadPool> monitorPools = new ArrayList<>();
+    private final Map<String, MonitorGate> gates = new HashMap<>();
 
     PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks, StartupValidator validator) {
         this.config = config;
@@ -53,26 +67,26 @@ public class PoolRegistry {
         FallbackDatabase fallback = fallbacks.isResolvable() ? fallbacks.get() : null;
         String note = StartupValidator.fallbackNote(fallback);
         boolean[] started = new boolean[1];
-        java.util.Optional<java.util.function.Supplier<String>> fallbackUrl = fallback != null && fallback.enabled()
-                ? java.util.Optional.of(() -> {
+        Optional<Supplier<String>> fallbackUrl = fallback != null && fallback.enabled()
+                ? Optional.of(() -> {
                     started[0] = true;
                     return fallback.start();
                 })
-                : java.util.Optional.empty();
+                : Optional.empty();
         this.resolved = PoolSettingsResolver.resolve(config, SeedSource.of(rawConfig), fallbackUrl, note);
         this.embedded = started[0] ? fallback : null;
-        List<String> missing = resolved.allPools().stream().map(PoolFactory::missingDriver).flatMap(java.util.Optional::stream).toList();
+        List<String> missing = resolved.allPools().stream().map(PoolFactory::missingDriver).flatMap(Optional::stream).toList();
         if (!missing.isEmpty()) {
             if (embedded != null) {
                 embedded.close();
             }
-            throw new io.poolwatch.config.InvalidConfigurationException(missing);
+            throw new InvalidConfigurationException(missing);
         }
         // The monitoring connections first: each database's is in before any workload's, and keeps its slot (MonitorGate).
         openMonitorPools(config.sampling().serverQueryTimeout());
         try {
             this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring(),
-                    s -> java.util.Optional.ofNullable(gates.get(monitorKey(s))));
+                    s -> Optional.ofNullable(gates.get(monitorKey(s))));
         } catch (SQLException | RuntimeException e) {
             monitorPools.forEach(WorkloadPool::close);
             if (embedded != null) {
@@ -85,7 +99,7 @@ public class PoolRegistry {
                     s.minSize(), s.maxSize(), s.isolation().configName(), s.statementTimeout().map(Durations::format).orElse("none"),
                     s.socketTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
                     s.critical() ? ", critical" : "", s.tls().applicable() ? ", tls " + s.tls().mode().configName() : "");
-            for (io.poolwatch.config.ReplicaSettings r : s.replicas()) {
+            for (ReplicaSettings r : s.replicas()) {
                 LOG.infof("pool %s: read replica of %s, %s, weight %d, %d..%d connections", r.name(), s.name(), r.url().masked(),
                         r.weight(), r.pool().minSize(), r.pool().maxSize());
             }
@@ -96,7 +110,7 @@ public class PoolRegistry {
         }
         // One line per pool that may send credentials and data in clear over a network.
         for (PoolSettings s : resolved.allPools()) {
-            io.poolwatch.config.TlsWarning.warning(s).ifPresent(LOG::warn);
+            TlsWarning.warning(s).ifPresent(LOG::warn);
         }
         if (embedded != null) {
             LOG.infof("poolwatch is running on the %s; its data is removed on exit. "
@@ -118,24 +132,24 @@ public class PoolRegistry {
      * poolwatch never gives its slot away to the workloads it watches. A database that is down at start leaves the pool
      * empty; its next use, or the next workload connection to that database, opens it ({@link MonitorGate}).
      */
-    private void openMonitorPools(java.time.Duration queryTimeout) {
-        java.util.Map<String, List<PoolSettings>> byDatabase = new java.util.LinkedHashMap<>();
+    private void openMonitorPools(Duration queryTimeout) {
+        Map<String, List<PoolSettings>> byDatabase = new LinkedHashMap<>();
         for (PoolSettings s : resolved.allPools()) {
-            byDatabase.computeIfAbsent(monitorKey(s), k -> new java.util.ArrayList<>()).add(s);
+            byDatabase.computeIfAbsent(monitorKey(s), k -> new ArrayList<>()).add(s);
         }
-        for (java.util.Map.Entry<String, List<PoolSettings>> entry : byDatabase.entrySet()) {
+        for (Map.Entry<String, List<PoolSettings>> entry : byDatabase.entrySet()) {
             List<PoolSettings> group = entry.getValue();
             PoolSettings first = group.get(0);
             PoolSettings monitor = monitorSettings(first, queryTimeout, config.sampling().monitorUsername(),
-                    config.sampling().monitorPassword().map(io.poolwatch.config.Secret::new));
-            MonitorGate gate = new MonitorGate(first.url().label(), java.time.Clock.systemUTC());
+                    config.sampling().monitorPassword().map(Secret::new));
+            MonitorGate gate = new MonitorGate(first.url().label(), Clock.systemUTC());
             try {
-                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), java.util.Optional.of(gate), true);
+                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), Optional.of(gate), true);
                 // A workload waits for one attempt of the monitoring pool at most: its borrow, plus opening a connection.
                 gate.attach(pool, queryTimeout.plus(first.connectTimeout()));
                 monitorPools.add(pool);
                 gates.put(entry.getKey(), gate);
-                java.util.Map<String, String> names = new java.util.LinkedHashMap<>();
+                Map<String, String> names = new LinkedHashMap<>();
                 group.forEach(s -> names.put(s.name(), s.applicationName()));
                 monitorTargets.add(new MonitorTarget(first.url().label(), first.url().kind(), pool.dataSource(),
                         group.stream().map(PoolSettings::name).toList(), names, gate));
@@ -151,9 +165,9 @@ public class PoolRegistry {
      * bounded, so a frozen server cannot hold the monitoring thread for ever. It logs in as {@code user} when given, else
      * as the workload {@code first} does.
      */
-    static PoolSettings monitorSettings(PoolSettings first, java.time.Duration queryTimeout, java.util.Optional<String> user,
-            java.util.Optional<io.poolwatch.config.Secret> password) {
-        java.util.Map<String, String> props = new java.util.LinkedHashMap<>(first.jdbcProperties());
+    static PoolSettings monitorSettings(PoolSettings first, Duration queryTimeout, Optional<String> user,
+            Optional<Secret> password) {
+        Map<String, String> props = new LinkedHashMap<>(first.jdbcProperties());
         long guardSeconds = queryTimeout.toSeconds() + 3;
         switch (first.url().kind()) {
             case POSTGRESQL -> {
@@ -164,12 +178,12 @@ public class PoolRegistry {
             case H2 -> {
             }
         }
-        java.util.Optional<String> username = user.isPresent() ? user : first.username();
-        java.util.Optional<io.poolwatch.config.Secret> secret = user.isPresent() ? password : first.password();
+        Optional<String> username = user.isPresent() ? user : first.username();
+        Optional<Secret> secret = user.isPresent() ? password : first.password();
         return new PoolSettings("monitor", first.url(), username, secret, 1, 1, 1, queryTimeout,
-                first.connectTimeout(), java.time.Duration.ZERO, java.time.Duration.ZERO, true, java.time.Duration.ZERO,
-                java.time.Duration.ZERO, io.poolwatch.config.IsolationLevel.READ_COMMITTED, java.util.Optional.of(queryTimeout),
-                java.util.Optional.empty(), true, "poolwatch-monitor", false, false, props, List.of(), java.util.Map.of());
+                first.connectTimeout(), Duration.ZERO, Duration.ZERO, true, Duration.ZERO,
+                Duration.ZERO, IsolationLevel.READ_COMMITTED, Optional.of(queryTimeout),
+                Optional.empty(), true, "poolwatch-monitor", false, false, props, List.of(), Map.of());
     }
 
     /** The databases whose session views are read, each with its monitoring pool. */
@@ -208,7 +222,7 @@ public class PoolRegistry {
     }
 
     /** The names of every pool, standard workloads first. */
-    public java.util.Set<String> names() {
+    public Set<String> names() {
         return pools.names();
     }
 

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +58,7 @@ public class ReadRouter {
         this.pools = pools;
         this.conditions = conditions;
         // Configuration order, as everywhere pools are listed.
-        this.sets = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sets));
+        this.sets = Collections.unmodifiableMap(new LinkedHashMap<>(sets));
         this.clock = clock;
     }
 

@@ -1,4 +1,7 @@
 package io.poolwatch.pool;
+import java.util.regex.Pattern;
+
+import io.poolwatch.config.DatabaseKind;
 
 /** Statement text as poolwatch shows it: literals replaced by ?, whitespace collapsed, length bounded. */
 public final class SqlText {
@@ -7,7 +10,7 @@ public final class SqlText {
     public static final int MAX_LENGTH = 1000;
 
     /** A minus sign that makes a masked number negative rather than subtracting (not after a name or a value). */
-    private static final java.util.regex.Pattern SIGNED = java.util.regex.Pattern.compile("(?<![A-Za-z_0-9$.?)\\]])-\\?");
+    private static final Pattern SIGNED = Pattern.compile("(?<![A-Za-z_0-9$.?)\\]])-\\?");
 
     private SqlText() {
     }
@@ -16,6 +19,6 @@ public final class SqlText {
     public static String normalize(String sql) {
         // One linear pass (MaskedSql): the regular expressions used before overflowed the stack on a long string literal.
         // The sign of a negative number goes with it, so "x = -7" reads "x = ?" as before; no repetition, so linear.
-        return SIGNED.matcher(MaskedSql.mask(sql, io.poolwatch.config.DatabaseKind.POSTGRESQL, MAX_LENGTH)).replaceAll("?");
+        return SIGNED.matcher(MaskedSql.mask(sql, DatabaseKind.POSTGRESQL, MAX_LENGTH)).replaceAll("?");
     }
 }

@@ -1,5 +1,9 @@
 package io.poolwatch.pool;
 
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -20,6 +24,8 @@ import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.Calendar;
+import java.util.Map;
 
 /** A driver's callable statement whose executions are counted and timed, as {@link TimedStatement}'s are. */
 final class TimedCallableStatement extends TimedPreparedStatement implements CallableStatement {
@@ -42,18 +48,18 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(String p0) throws SQLException {
+    public BigDecimal getBigDecimal(String p0) throws SQLException {
         return callable.getBigDecimal(p0);
     }
 
     @Override
     @Deprecated
-    public java.math.BigDecimal getBigDecimal(int p0, int p1) throws SQLException {
+    public BigDecimal getBigDecimal(int p0, int p1) throws SQLException {
         return callable.getBigDecimal(p0, p1);
     }
 
     @Override
-    public java.math.BigDecimal getBigDecimal(int p0) throws SQLException {
+    public BigDecimal getBigDecimal(int p0) throws SQLException {
         return callable.getBigDecimal(p0);
     }
 
@@ -98,12 +104,12 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public java.io.Reader getCharacterStream(String p0) throws SQLException {
+    public Reader getCharacterStream(String p0) throws SQLException {
         return callable.getCharacterStream(p0);
     }
 
     @Override
-    public java.io.Reader getCharacterStream(int p0) throws SQLException {
+    public Reader getCharacterStream(int p0) throws SQLException {
         return callable.getCharacterStream(p0);
     }
 
@@ -118,7 +124,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Date getDate(String p0, java.util.Calendar p1) throws SQLException {
+    public Date getDate(String p0, Calendar p1) throws SQLException {
         return callable.getDate(p0, p1);
     }
 
@@ -128,7 +134,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Date getDate(int p0, java.util.Calendar p1) throws SQLException {
+    public Date getDate(int p0, Calendar p1) throws SQLException {
         return callable.getDate(p0, p1);
     }
 
@@ -178,12 +184,12 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public java.io.Reader getNCharacterStream(String p0) throws SQLException {
+    public Reader getNCharacterStream(String p0) throws SQLException {
         return callable.getNCharacterStream(p0);
     }
 
     @Override
-    public java.io.Reader getNCharacterStream(int p0) throws SQLException {
+    public Reader getNCharacterStream(int p0) throws SQLException {
         return callable.getNCharacterStream(p0);
     }
 
@@ -213,7 +219,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Object getObject(String p0, java.util.Map<String, Class<?>> p1) throws SQLException {
+    public Object getObject(String p0, Map<String, Class<?>> p1) throws SQLException {
         return callable.getObject(p0, p1);
     }
 
@@ -228,7 +234,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Object getObject(int p0, java.util.Map<String, Class<?>> p1) throws SQLException {
+    public Object getObject(int p0, Map<String, Class<?>> p1) throws SQLException {
         return callable.getObject(p0, p1);
     }
 
@@ -288,7 +294,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Time getTime(String p0, java.util.Calendar p1) throws SQLException {
+    public Time getTime(String p0, Calendar p1) throws SQLException {
         return callable.getTime(p0, p1);
     }
 
@@ -298,7 +304,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Time getTime(int p0, java.util.Calendar p1) throws SQLException {
+    public Time getTime(int p0, Calendar p1) throws SQLException {
         return callable.getTime(p0, p1);
     }
 
@@ -308,7 +314,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Timestamp getTimestamp(String p0, java.util.Calendar p1) throws SQLException {
+    public Timestamp getTimestamp(String p0, Calendar p1) throws SQLException {
         return callable.getTimestamp(p0, p1);
     }
 
@@ -318,7 +324,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public Timestamp getTimestamp(int p0, java.util.Calendar p1) throws SQLException {
+    public Timestamp getTimestamp(int p0, Calendar p1) throws SQLException {
         return callable.getTimestamp(p0, p1);
     }
 
@@ -328,12 +334,12 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public java.net.URL getURL(String p0) throws SQLException {
+    public URL getURL(String p0) throws SQLException {
         return callable.getURL(p0);
     }
 
     @Override
-    public java.net.URL getURL(int p0) throws SQLException {
+    public URL getURL(int p0) throws SQLException {
         return callable.getURL(p0);
     }
 
@@ -398,47 +404,47 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public void setAsciiStream(String p0, java.io.InputStream p1, int p2) throws SQLException {
+    public void setAsciiStream(String p0, InputStream p1, int p2) throws SQLException {
         callable.setAsciiStream(p0, p1, p2);
     }
 
     @Override
-    public void setAsciiStream(String p0, java.io.InputStream p1, long p2) throws SQLException {
+    public void setAsciiStream(String p0, InputStream p1, long p2) throws SQLException {
         callable.setAsciiStream(p0, p1, p2);
     }
 
     @Override
-    public void setAsciiStream(String p0, java.io.InputStream p1) throws SQLException {
+    public void setAsciiStream(String p0, InputStream p1) throws SQLException {
         callable.setAsciiStream(p0, p1);
     }
 
     @Override
-    public void setBigDecimal(String p0, java.math.BigDecimal p1) throws SQLException {
+    public void setBigDecimal(String p0, BigDecimal p1) throws SQLException {
         callable.setBigDecimal(p0, p1);
     }
 
     @Override
-    public void setBinaryStream(String p0, java.io.InputStream p1, int p2) throws SQLException {
+    public void setBinaryStream(String p0, InputStream p1, int p2) throws SQLException {
         callable.setBinaryStream(p0, p1, p2);
     }
 
     @Override
-    public void setBinaryStream(String p0, java.io.InputStream p1, long p2) throws SQLException {
+    public void setBinaryStream(String p0, InputStream p1, long p2) throws SQLException {
         callable.setBinaryStream(p0, p1, p2);
     }
 
     @Override
-    public void setBinaryStream(String p0, java.io.InputStream p1) throws SQLException {
+    public void setBinaryStream(String p0, InputStream p1) throws SQLException {
         callable.setBinaryStream(p0, p1);
     }
 
     @Override
-    public void setBlob(String p0, java.io.InputStream p1, long p2) throws SQLException {
+    public void setBlob(String p0, InputStream p1, long p2) throws SQLException {
         callable.setBlob(p0, p1, p2);
     }
 
     @Override
-    public void setBlob(String p0, java.io.InputStream p1) throws SQLException {
+    public void setBlob(String p0, InputStream p1) throws SQLException {
         callable.setBlob(p0, p1);
     }
 
@@ -463,27 +469,27 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public void setCharacterStream(String p0, java.io.Reader p1, int p2) throws SQLException {
+    public void setCharacterStream(String p0, Reader p1, int p2) throws SQLException {
         callable.setCharacterStream(p0, p1, p2);
     }
 
     @Override
-    public void setCharacterStream(String p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setCharacterStream(String p0, Reader p1, long p2) throws SQLException {
         callable.setCharacterStream(p0, p1, p2);
     }
 
     @Override
-    public void setCharacterStream(String p0, java.io.Reader p1) throws SQLException {
+    public void setCharacterStream(String p0, Reader p1) throws SQLException {
         callable.setCharacterStream(p0, p1);
     }
 
     @Override
-    public void setClob(String p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setClob(String p0, Reader p1, long p2) throws SQLException {
         callable.setClob(p0, p1, p2);
     }
 
     @Override
-    public void setClob(String p0, java.io.Reader p1) throws SQLException {
+    public void setClob(String p0, Reader p1) throws SQLException {
         callable.setClob(p0, p1);
     }
 
@@ -493,7 +499,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public void setDate(String p0, Date p1, java.util.Calendar p2) throws SQLException {
+    public void setDate(String p0, Date p1, Calendar p2) throws SQLException {
         callable.setDate(p0, p1, p2);
     }
 
@@ -523,22 +529,22 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public void setNCharacterStream(String p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setNCharacterStream(String p0, Reader p1, long p2) throws SQLException {
         callable.setNCharacterStream(p0, p1, p2);
     }
 
     @Override
-    public void setNCharacterStream(String p0, java.io.Reader p1) throws SQLException {
+    public void setNCharacterStream(String p0, Reader p1) throws SQLException {
         callable.setNCharacterStream(p0, p1);
     }
 
     @Override
-    public void setNClob(String p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setNClob(String p0, Reader p1, long p2) throws SQLException {
         callable.setNClob(p0, p1, p2);
     }
 
     @Override
-    public void setNClob(String p0, java.io.Reader p1) throws SQLException {
+    public void setNClob(String p0, Reader p1) throws SQLException {
         callable.setNClob(p0, p1);
     }
 
@@ -608,7 +614,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public void setTime(String p0, Time p1, java.util.Calendar p2) throws SQLException {
+    public void setTime(String p0, Time p1, Calendar p2) throws SQLException {
         callable.setTime(p0, p1, p2);
     }
 
@@ -618,7 +624,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public void setTimestamp(String p0, Timestamp p1, java.util.Calendar p2) throws SQLException {
+    public void setTimestamp(String p0, Timestamp p1, Calendar p2) throws SQLException {
         callable.setTimestamp(p0, p1, p2);
     }
 
@@ -628,7 +634,7 @@ final class TimedCallableStatement extends TimedPreparedStatement implements Cal
     }
 
     @Override
-    public void setURL(String p0, java.net.URL p1) throws SQLException {
+    public void setURL(String p0, URL p1) throws SQLException {
         callable.setURL(p0, p1);
     }
 

@@ -16,6 +16,9 @@ import java.sql.Savepoint;
 import java.sql.ShardingKey;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executor;
 
 /**
  * A physical connection whose statements are timed. Statements, prepared and callable statements are wrapped in
@@ -145,12 +148,12 @@ final class TimedConnection extends ConnectionStats implements Connection {
     }
 
     @Override
-    public java.util.Map<String, Class<?>> getTypeMap() throws SQLException {
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
         return target.getTypeMap();
     }
 
     @Override
-    public void setTypeMap(java.util.Map<String, Class<?>> p0) throws SQLException {
+    public void setTypeMap(Map<String, Class<?>> p0) throws SQLException {
         target.setTypeMap(p0);
     }
 
@@ -245,7 +248,7 @@ final class TimedConnection extends ConnectionStats implements Connection {
     }
 
     @Override
-    public void setClientInfo(java.util.Properties p0) throws SQLClientInfoException {
+    public void setClientInfo(Properties p0) throws SQLClientInfoException {
         target.setClientInfo(p0);
     }
 
@@ -255,7 +258,7 @@ final class TimedConnection extends ConnectionStats implements Connection {
     }
 
     @Override
-    public java.util.Properties getClientInfo() throws SQLException {
+    public Properties getClientInfo() throws SQLException {
         return target.getClientInfo();
     }
 
@@ -280,12 +283,12 @@ final class TimedConnection extends ConnectionStats implements Connection {
     }
 
     @Override
-    public void abort(java.util.concurrent.Executor p0) throws SQLException {
+    public void abort(Executor p0) throws SQLException {
         target.abort(p0);
     }
 
     @Override
-    public void setNetworkTimeout(java.util.concurrent.Executor p0, int p1) throws SQLException {
+    public void setNetworkTimeout(Executor p0, int p1) throws SQLException {
         target.setNetworkTimeout(p0, p1);
     }
 

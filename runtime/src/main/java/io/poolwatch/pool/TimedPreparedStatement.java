@@ -1,5 +1,9 @@
 package io.poolwatch.pool;
 
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -20,6 +24,7 @@ import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
 import java.sql.Timestamp;
+import java.util.Calendar;
 
 /** A driver's prepared statement whose executions are counted and timed, as {@link TimedStatement}'s are. */
 class TimedPreparedStatement extends TimedStatement implements PreparedStatement {
@@ -112,47 +117,47 @@ class TimedPreparedStatement extends TimedStatement implements PreparedStatement
     }
 
     @Override
-    public void setAsciiStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
+    public void setAsciiStream(int p0, InputStream p1, int p2) throws SQLException {
         prepared.setAsciiStream(p0, p1, p2);
     }
 
     @Override
-    public void setAsciiStream(int p0, java.io.InputStream p1, long p2) throws SQLException {
+    public void setAsciiStream(int p0, InputStream p1, long p2) throws SQLException {
         prepared.setAsciiStream(p0, p1, p2);
     }
 
     @Override
-    public void setAsciiStream(int p0, java.io.InputStream p1) throws SQLException {
+    public void setAsciiStream(int p0, InputStream p1) throws SQLException {
         prepared.setAsciiStream(p0, p1);
     }
 
     @Override
-    public void setBigDecimal(int p0, java.math.BigDecimal p1) throws SQLException {
+    public void setBigDecimal(int p0, BigDecimal p1) throws SQLException {
         prepared.setBigDecimal(p0, p1);
     }
 
     @Override
-    public void setBinaryStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
+    public void setBinaryStream(int p0, InputStream p1, int p2) throws SQLException {
         prepared.setBinaryStream(p0, p1, p2);
     }
 
     @Override
-    public void setBinaryStream(int p0, java.io.InputStream p1, long p2) throws SQLException {
+    public void setBinaryStream(int p0, InputStream p1, long p2) throws SQLException {
         prepared.setBinaryStream(p0, p1, p2);
     }
 
     @Override
-    public void setBinaryStream(int p0, java.io.InputStream p1) throws SQLException {
+    public void setBinaryStream(int p0, InputStream p1) throws SQLException {
         prepared.setBinaryStream(p0, p1);
     }
 
     @Override
-    public void setBlob(int p0, java.io.InputStream p1, long p2) throws SQLException {
+    public void setBlob(int p0, InputStream p1, long p2) throws SQLException {
         prepared.setBlob(p0, p1, p2);
     }
 
     @Override
-    public void setBlob(int p0, java.io.InputStream p1) throws SQLException {
+    public void setBlob(int p0, InputStream p1) throws SQLException {
         prepared.setBlob(p0, p1);
     }
 
@@ -177,27 +182,27 @@ class TimedPreparedStatement extends TimedStatement implements PreparedStatement
     }
 
     @Override
-    public void setCharacterStream(int p0, java.io.Reader p1, int p2) throws SQLException {
+    public void setCharacterStream(int p0, Reader p1, int p2) throws SQLException {
         prepared.setCharacterStream(p0, p1, p2);
     }
 
     @Override
-    public void setCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setCharacterStream(int p0, Reader p1, long p2) throws SQLException {
         prepared.setCharacterStream(p0, p1, p2);
     }
 
     @Override
-    public void setCharacterStream(int p0, java.io.Reader p1) throws SQLException {
+    public void setCharacterStream(int p0, Reader p1) throws SQLException {
         prepared.setCharacterStream(p0, p1);
     }
 
     @Override
-    public void setClob(int p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setClob(int p0, Reader p1, long p2) throws SQLException {
         prepared.setClob(p0, p1, p2);
     }
 
     @Override
-    public void setClob(int p0, java.io.Reader p1) throws SQLException {
+    public void setClob(int p0, Reader p1) throws SQLException {
         prepared.setClob(p0, p1);
     }
 
@@ -207,7 +212,7 @@ class TimedPreparedStatement extends TimedStatement implements PreparedStatement
     }
 
     @Override
-    public void setDate(int p0, Date p1, java.util.Calendar p2) throws SQLException {
+    public void setDate(int p0, Date p1, Calendar p2) throws SQLException {
         prepared.setDate(p0, p1, p2);
     }
 
@@ -237,22 +242,22 @@ class TimedPreparedStatement extends TimedStatement implements PreparedStatement
     }
 
     @Override
-    public void setNCharacterStream(int p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setNCharacterStream(int p0, Reader p1, long p2) throws SQLException {
         prepared.setNCharacterStream(p0, p1, p2);
     }
 
     @Override
-    public void setNCharacterStream(int p0, java.io.Reader p1) throws SQLException {
+    public void setNCharacterStream(int p0, Reader p1) throws SQLException {
         prepared.setNCharacterStream(p0, p1);
     }
 
     @Override
-    public void setNClob(int p0, java.io.Reader p1, long p2) throws SQLException {
+    public void setNClob(int p0, Reader p1, long p2) throws SQLException {
         prepared.setNClob(p0, p1, p2);
     }
 
     @Override
-    public void setNClob(int p0, java.io.Reader p1) throws SQLException {
+    public void setNClob(int p0, Reader p1) throws SQLException {
         prepared.setNClob(p0, p1);
     }
 
@@ -327,7 +332,7 @@ class TimedPreparedStatement extends TimedStatement implements PreparedStatement
     }
 
     @Override
-    public void setTime(int p0, Time p1, java.util.Calendar p2) throws SQLException {
+    public void setTime(int p0, Time p1, Calendar p2) throws SQLException {
         prepared.setTime(p0, p1, p2);
     }
 
@@ -337,7 +342,7 @@ class TimedPreparedStatement extends TimedStatement implements PreparedStatement
     }
 
     @Override
-    public void setTimestamp(int p0, Timestamp p1, java.util.Calendar p2) throws SQLException {
+    public void setTimestamp(int p0, Timestamp p1, Calendar p2) throws SQLException {
         prepared.setTimestamp(p0, p1, p2);
     }
 
@@ -347,13 +352,13 @@ class TimedPreparedStatement extends TimedStatement implements PreparedStatement
     }
 
     @Override
-    public void setURL(int p0, java.net.URL p1) throws SQLException {
+    public void setURL(int p0, URL p1) throws SQLException {
         prepared.setURL(p0, p1);
     }
 
     @Override
     @Deprecated
-    public void setUnicodeStream(int p0, java.io.InputStream p1, int p2) throws SQLException {
+    public void setUnicodeStream(int p0, InputStream p1, int p2) throws SQLException {
         prepared.setUnicodeStream(p0, p1, p2);
     }
 

@@ -1,5 +1,7 @@
 package io.poolwatch.pool;
 
+import java.util.Optional;
+
 import io.agroal.api.AgroalDataSource;
 import io.poolwatch.config.PoolSettings;
 
@@ -12,10 +14,10 @@ public final class WorkloadPool implements AutoCloseable {
     private final StatementRecorder statements;
     private final String statementRecorderId;
     private final TlsProbe tls;
-    private final java.util.Optional<String> gateId;
+    private final Optional<String> gateId;
 
     WorkloadPool(PoolSettings settings, AgroalDataSource dataSource, PoolRecorder recorder, StatementRecorder statements,
-            String statementRecorderId, TlsProbe tls, java.util.Optional<String> gateId) {
+            String statementRecorderId, TlsProbe tls, Optional<String> gateId) {
         this.tls = tls;
         this.gateId = gateId;
         this.settings = settings;

@@ -7,7 +7,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.jboss.logging.Logger;
 
@@ -29,12 +31,12 @@ public final class WorkloadPools implements AutoCloseable {
 
     /** Opens a pool per settings; if one cannot be built, those already built are closed before the error is thrown. */
     public static WorkloadPools open(List<PoolSettings> settings, MonitoringSettings monitoring) throws SQLException {
-        return open(settings, monitoring, s -> java.util.Optional.empty());
+        return open(settings, monitoring, s -> Optional.empty());
     }
 
     /** As {@link #open(List, MonitoringSettings)}, each pool's connections opened after its database's {@link MonitorGate}. */
     static WorkloadPools open(List<PoolSettings> settings, MonitoringSettings monitoring,
-            java.util.function.Function<PoolSettings, java.util.Optional<MonitorGate>> gates) throws SQLException {
+            Function<PoolSettings, Optional<MonitorGate>> gates) throws SQLException {
         Map<String, WorkloadPool> built = new LinkedHashMap<>();
         try {
             for (PoolSettings s : settings) {

@@ -2,6 +2,7 @@ package io.poolwatch.sampling;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -112,7 +113,7 @@ public final class PoolHistory {
             }
             newestFirst.add(s);
         }
-        java.util.Collections.reverse(newestFirst);
+        Collections.reverse(newestFirst);
         return newestFirst;
     }
 

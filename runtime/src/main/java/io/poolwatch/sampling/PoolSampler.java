@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -22,7 +23,8 @@ import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.StatementRecorder;
 import io.poolwatch.pool.UnknownWorkloadException;
 import io.poolwatch.pool.WorkloadPool;
-import io.quarkus.scheduler.Scheduled;
+import io.poolwatch.work.BackgroundWork;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Takes a snapshot of every pool on a schedule and keeps a bounded history of them. Everything derived from the
@@ -62,7 +64,12 @@ public class PoolSampler {
         this.historyCapacity = (int) Math.min(capacity, 100_000);
     }
 
-    @Scheduled(identity = "pool-sampler", every = "${poolwatch.sampling.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Samples every {@code poolwatch.sampling.interval} from start-up on, in a lane of its own. */
+    void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
+        Duration every = config.sampling().interval();
+        work.every("pool sampling", Duration.ZERO, every, work.lane("pool-sampler", 1), this::scheduledSample);
+    }
+
     void scheduledSample() {
         if (!registry.configuration().monitoring().enabled()) {
             return;

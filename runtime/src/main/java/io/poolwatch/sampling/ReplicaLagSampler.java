@@ -5,15 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
@@ -27,6 +24,7 @@ import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -52,11 +50,13 @@ public class ReplicaLagSampler {
     private final Map<String, ReplicaLagReader.PrimaryView> primaries = new ConcurrentHashMap<>();
     private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, Instant> inFlightSince = new ConcurrentHashMap<>();
-    private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
-    private ScheduledExecutorService ticker;
+    private final BackgroundWork work;
+    private final Map<String, BackgroundWork.Lane> workers = new ConcurrentHashMap<>();
+    private BackgroundWork.Periodic ticker;
 
-    ReplicaLagSampler(PoolRegistry registry, PoolwatchConfig config) {
+    ReplicaLagSampler(PoolRegistry registry, PoolwatchConfig config, BackgroundWork work) {
         this.registry = registry;
+        this.work = work;
         this.interval = config.health().validationInterval();
         this.timeout = config.health().validationTimeout();
         Set<String> replicaPools = new LinkedHashSet<>();
@@ -83,19 +83,12 @@ public class ReplicaLagSampler {
         if (replicaDatabases.isEmpty()) {
             return;
         }
-        ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "replica-lag-timer"));
         Set<String> databases = new LinkedHashSet<>(replicaDatabases.keySet());
         databases.addAll(primaryDatabases.keySet());
         for (String db : databases) {
-            workers.put(db, Executors.newSingleThreadExecutor(r -> daemon(r, "replica-lag " + db)));
+            workers.put(db, work.lane("replica-lag " + db, 1));
         }
-        ticker.scheduleWithFixedDelay(this::tick, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        ticker = work.every("replica lag round", Duration.ZERO, interval, this::tick);
     }
 
     /** One round: a read per database unless one is still running, which is given up on once overdue. */
@@ -111,7 +104,7 @@ public class ReplicaLagSampler {
                     continue;
                 }
                 inFlightSince.put(db, Instant.now());
-                inFlight.put(db, workers.get(db).submit(() -> read(db)));
+                inFlight.put(db, workers.get(db).submit("replication lag read", () -> read(db)));
             } catch (RuntimeException e) {
                 LOG.debugf(e, "reading the replication lag of %s could not start", db);
             }
@@ -139,7 +132,7 @@ public class ReplicaLagSampler {
             try (Connection c = primary.dataSource().getConnection()) {
                 primaries.put(database, ReplicaLagReader.standbys(c, database, Instant.now()));
             } catch (Exception e) {
-                primaries.put(database, new ReplicaLagReader.PrimaryView(database, Instant.now(), java.util.List.of(), false,
+                primaries.put(database, new ReplicaLagReader.PrimaryView(database, Instant.now(), List.of(), false,
                         Optional.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
             }
         }
@@ -178,8 +171,8 @@ public class ReplicaLagSampler {
     @PreDestroy
     void stop() {
         if (ticker != null) {
-            ticker.shutdownNow();
+            ticker.cancel();
         }
-        workers.values().forEach(ExecutorService::shutdownNow);
+        workers.values().forEach(BackgroundWork.Lane::stop);
     }
 }

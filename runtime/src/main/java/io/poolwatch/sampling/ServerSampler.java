@@ -3,6 +3,7 @@ package io.poolwatch.sampling;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,13 +12,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.SlotRefusal;
-import io.quarkus.scheduler.Scheduled;
+import io.poolwatch.work.BackgroundWork;
+import io.quarkus.runtime.StartupEvent;
 
 /**
  * Reads each database server's session views on a schedule, through poolwatch's own one-connection monitoring
@@ -42,8 +46,12 @@ public class ServerSampler {
         this.registry = registry;
     }
 
-    @Scheduled(identity = "server-sampler", every = "${poolwatch.sampling.server-interval}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Samples every {@code poolwatch.sampling.server-interval} from start-up on, in a lane of its own. */
+    void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
+        Duration every = config.sampling().serverInterval();
+        work.every("server session views", Duration.ZERO, every, work.lane("server-sampler", 1), this::scheduledSample);
+    }
+
     void scheduledSample() {
         if (!registry.configuration().monitoring().enabled()) {
             return;

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -32,7 +36,7 @@ import io.poolwatch.config.Limits;
  * <p>
  * Thread-safe: the samplers record, the web reads.
  */
-@jakarta.inject.Singleton
+@Singleton
 public class Trends {
 
     private static final Logger LOG = Logger.getLogger(Trends.class);
@@ -75,7 +79,7 @@ public class Trends {
                 new Figure("utilization", "ratio (sessions / expected-max)"),
                 new Figure("idle_in_transaction", "sessions"),
                 new Figure("longest_transaction", "seconds")));
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     /**
@@ -288,7 +292,7 @@ public class Trends {
         final float[] sum = new float[BUCKETS];
 
         Ring() {
-            java.util.Arrays.fill(bucket, Integer.MIN_VALUE);
+            Arrays.fill(bucket, Integer.MIN_VALUE);
         }
 
         synchronized void add(long number, float v) {

@@ -1,5 +1,7 @@
 package io.poolwatch.security;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -122,8 +124,8 @@ public final class AllowedHosts {
         String inner = bracketed.substring(1, bracketed.length() - 1);
         try {
             // A literal with ':' is parsed, never looked up.
-            return inner.indexOf(':') >= 0 && java.net.InetAddress.getByName(inner) != null;
-        } catch (java.net.UnknownHostException e) {
+            return inner.indexOf(':') >= 0 && InetAddress.getByName(inner) != null;
+        } catch (UnknownHostException e) {
             return false;
         }
     }

@@ -1,5 +1,8 @@
 package io.poolwatch.security;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -108,12 +111,12 @@ public class RequestGate {
 
     /** Matrix parameters dropped, percent-decoding and dot segments applied, empty segments dropped; never fails. */
     static String lenient(String raw) {
-        java.util.ArrayDeque<String> segments = new java.util.ArrayDeque<>();
+        ArrayDeque<String> segments = new ArrayDeque<>();
         for (String part : (raw == null ? "" : raw).split("/")) {
             int semicolon = part.indexOf(';');
             String s = semicolon >= 0 ? part.substring(0, semicolon) : part;
             try {
-                s = java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+                s = URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 // keep it as sent
             }

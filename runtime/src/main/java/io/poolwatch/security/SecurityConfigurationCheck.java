@@ -1,6 +1,7 @@
 package io.poolwatch.security;
 
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -33,7 +34,7 @@ public class SecurityConfigurationCheck implements ConfigurationCheck {
     }
 
     /** The problems {@link SecurityMode} would refuse start-up with; {@code hostAuthentication} as there. */
-    public static List<String> problems(Config config, PoolwatchConfig.SecurityConfig security, java.util.Optional<String> hostAuthentication) {
+    public static List<String> problems(Config config, PoolwatchConfig.SecurityConfig security, Optional<String> hostAuthentication) {
         try {
             SecurityMode.decide(config, security, hostAuthentication);
             return List.of();

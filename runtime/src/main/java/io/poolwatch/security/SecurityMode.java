@@ -2,24 +2,34 @@ package io.poolwatch.security;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.pool.StartupValidator;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.AnonymousAuthenticationRequest;
+import io.quarkus.security.identity.request.TrustedAuthenticationRequest;
 import io.smallrye.config.SmallRyeConfig;
 
 /**
@@ -54,20 +64,20 @@ public class SecurityMode {
      * @param metricsToken the bearer token for {@link MetricsAccess#TOKEN}, as SHA-256 (the token itself is not kept)
      */
     public record Decision(boolean anonymous, String host, int users, boolean oidc, MetricsAccess metrics, byte[] metricsToken,
-            java.util.Set<String> viewerRoles, java.util.Set<String> adminRoles) {
+            Set<String> viewerRoles, Set<String> adminRoles) {
 
         /** The decision without a mapping of roles: poolwatch's own {@code viewer} and {@code admin}. */
         public Decision(boolean anonymous, String host, int users, boolean oidc, MetricsAccess metrics, byte[] metricsToken) {
-            this(anonymous, host, users, oidc, metrics, metricsToken, java.util.Set.of(AccessPolicy.VIEWER), java.util.Set.of(AccessPolicy.ADMIN));
+            this(anonymous, host, users, oidc, metrics, metricsToken, Set.of(AccessPolicy.VIEWER), Set.of(AccessPolicy.ADMIN));
         }
 
         /** Whether an identity holds one of the roles that may act. */
-        public boolean admin(io.quarkus.security.identity.SecurityIdentity id) {
+        public boolean admin(SecurityIdentity id) {
             return id != null && !id.isAnonymous() && adminRoles.stream().anyMatch(id::hasRole);
         }
 
         /** Whether an identity holds one of the roles that may read (every admin role included). */
-        public boolean viewer(io.quarkus.security.identity.SecurityIdentity id) {
+        public boolean viewer(SecurityIdentity id) {
             return admin(id) || id != null && !id.isAnonymous() && viewerRoles.stream().anyMatch(id::hasRole);
         }
 
@@ -84,8 +94,8 @@ public class SecurityMode {
     private final Optional<String> plainTextWarning;
 
     SecurityMode(Config config, PoolwatchConfig poolwatch,
-            jakarta.enterprise.inject.Instance<io.quarkus.security.identity.IdentityProvider<?>> providers,
-            io.poolwatch.pool.StartupValidator validator) {
+            Instance<IdentityProvider<?>> providers,
+            StartupValidator validator) {
         // HTTP security creates this bean before the pools: the whole configuration is checked first, so that its
         // problems are reported with every other part's (the security keys' own among them).
         validator.validate();
@@ -131,12 +141,12 @@ public class SecurityMode {
      * embedded realm, by its users; OIDC, by its configuration) and Quarkus's own anonymous and trusted ones: a host
      * application that authenticates in its own way (JWT, LDAP, its own provider) is not anonymous.
      */
-    static Optional<String> hostAuthentication(Iterable<? extends io.quarkus.security.identity.IdentityProvider<?>> providers) {
+    static Optional<String> hostAuthentication(Iterable<? extends IdentityProvider<?>> providers) {
         for (var provider : providers) {
-            String type = io.quarkus.arc.ClientProxy.unwrap(provider).getClass().getName();
+            String type = ClientProxy.unwrap(provider).getClass().getName();
             var request = provider.getRequestType();
-            if (request == io.quarkus.security.identity.request.AnonymousAuthenticationRequest.class
-                    || request == io.quarkus.security.identity.request.TrustedAuthenticationRequest.class
+            if (request == AnonymousAuthenticationRequest.class
+                    || request == TrustedAuthenticationRequest.class
                     || type.startsWith("io.quarkus.elytron.security.") || type.startsWith("io.quarkus.oidc.")
                     || type.startsWith("io.quarkus.security.runtime.")) {
                 continue;
@@ -178,8 +188,8 @@ public class SecurityMode {
         boolean oidc = config.getOptionalValue("quarkus.oidc.auth-server-url", String.class).filter(s -> !s.isBlank()).isPresent()
                 && config.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true);
         boolean anonymous = users == 0 && !oidc && hostAuthentication.isEmpty();
-        java.util.Set<String> viewerRoles = roles(security.viewerRoles(), "poolwatch.security.viewer-roles", problems);
-        java.util.Set<String> adminRoles = roles(security.adminRoles(), "poolwatch.security.admin-roles", problems);
+        Set<String> viewerRoles = roles(security.viewerRoles(), "poolwatch.security.viewer-roles", problems);
+        Set<String> adminRoles = roles(security.adminRoles(), "poolwatch.security.admin-roles", problems);
 
         MetricsAccess metrics = null;
         String metricsText = security.metrics().trim();
@@ -224,21 +234,21 @@ public class SecurityMode {
     }
 
     /** A list of role names: each a non-blank name without spaces or commas, at most 32 of them. */
-    private static java.util.Set<String> roles(List<String> names, String key, List<String> problems) {
-        java.util.Set<String> roles = new java.util.LinkedHashSet<>();
+    private static Set<String> roles(List<String> names, String key, List<String> problems) {
+        Set<String> roles = new LinkedHashSet<>();
         for (String name : names) {
             String n = name.trim();
             if (n.isEmpty() || n.length() > 128 || !n.matches("[^\\s,]+")) {
                 problems.add(key + "=" + String.join(",", names) + ": '" + n + "' is not a role name; accepted: a comma-separated list "
                         + "of role names (no spaces, at most 128 characters each)");
-                return java.util.Set.of();
+                return Set.of();
             }
             roles.add(n);
         }
         if (roles.isEmpty() || roles.size() > 32) {
             problems.add(key + "=" + String.join(",", names) + ": accepted: 1 to 32 role names");
         }
-        return java.util.Set.copyOf(roles);
+        return Set.copyOf(roles);
     }
 
     /** The runtime configuration of Quarkus's embedded realm, present when the application has quarkus-elytron-security-properties-file. */
@@ -291,7 +301,7 @@ public class SecurityMode {
     static byte[] sha256(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -3,14 +3,19 @@ package io.poolwatch.web;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -18,13 +23,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
+import io.poolwatch.alerting.AlertRules;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.RuleSettings;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.Limits;
 
 /** Alerts and the rules in effect, as JSON. */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertResource {
@@ -52,10 +58,10 @@ public class AlertResource {
     @GET
     @APIResponse(responseCode = "200", description = "One page of the alerts",
             content = @Content(schema = @Schema(implementation = AlertList.class)))
-    public jakarta.ws.rs.core.Response list(@QueryParam("state") String state, @QueryParam("limit") String limit,
+    public Response list(@QueryParam("state") String state, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
-        if (state != null && !state.isBlank() && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(java.util.Locale.ROOT))) {
-            throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.status(400).type(jakarta.ws.rs.core.MediaType.APPLICATION_JSON)
+        if (state != null && !state.isBlank() && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(Locale.ROOT))) {
+            throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON)
                     .entity(new ApiError("state=" + Limits.quote(state) + ": accepted: pending, firing, resolved", 400)).build());
         }
         Paging paging = Paging.of(limit, offset, Limits.API_ALERTS_DEFAULT, Limits.API_ALERTS_MAX);
@@ -70,7 +76,7 @@ public class AlertResource {
             case Alert.PENDING -> 1;
             default -> 2;
         }).thenComparing(Alert::activeAt, Comparator.reverseOrder()));
-        String query = state == null || state.isBlank() ? "" : "state=" + state.toLowerCase(java.util.Locale.ROOT);
+        String query = state == null || state.isBlank() ? "" : "state=" + state.toLowerCase(Locale.ROOT);
         return paging.ok(new AlertList(alerting.lastEvaluation().orElse(null), paging.slice(out)), out.size(), "/api/v1/alerts", query);
     }
 
@@ -94,10 +100,10 @@ public class AlertResource {
     public record RuleView(String rule, String scope, String measures, String unit, String operator, double threshold, String forDuration,
             String keepFiringFor, String severity, boolean enabled, String source, String workload) {
 
-        static RuleView of(RuleSettings s, String workload, io.poolwatch.alerting.AlertRules rules) {
+        static RuleView of(RuleSettings s, String workload, AlertRules rules) {
             AlertRule r = s.rule();
             String severity = rules.severityInWords(s);
-            return new RuleView(r.label(), r.scope().name().toLowerCase(java.util.Locale.ROOT), r.measures(), r.unit(), r.operator(), s.threshold(),
+            return new RuleView(r.label(), r.scope().name().toLowerCase(Locale.ROOT), r.measures(), r.unit(), r.operator(), s.threshold(),
                     Durations.format(s.forDuration()), Durations.format(s.keepFiringFor()), severity, s.enabled(), s.source(), workload);
         }
     }
@@ -118,10 +124,10 @@ public class AlertResource {
     @GET
     @Path("rules")
     public RuleList rules() {
-        Map<String, List<RuleView>> workloads = new java.util.LinkedHashMap<>();
+        Map<String, List<RuleView>> workloads = new LinkedHashMap<>();
         alerting.rules().perWorkload()
                 .forEach((w, list) -> workloads.put(w, list.stream().map(s -> RuleView.of(s, w, alerting.rules())).toList()));
-        Map<String, List<RuleView>> observed = new java.util.LinkedHashMap<>();
+        Map<String, List<RuleView>> observed = new LinkedHashMap<>();
         alerting.rules().perObserved()
                 .forEach((w, list) -> observed.put(w, list.stream().map(s -> RuleView.of(s, w, alerting.rules())).toList()));
         return new RuleList(alerting.rules().global().stream().map(s -> RuleView.of(s, null, alerting.rules())).toList(), workloads,

@@ -1,5 +1,6 @@
 package io.poolwatch.web;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,7 +18,7 @@ import io.quarkus.qute.TemplateInstance;
  * The dashboard's page of one application poolwatch watches but does not own: {@code GET /applications/{name}}, its
  * figures on each database and its sessions by state; the {@code live} fragment is refreshed on the sampling interval.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/applications")
 @Produces(MediaType.TEXT_HTML)
 public class ApplicationPages {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,7 +28,7 @@ import io.poolwatch.observed.UnmatchedSessions;
  * {@code GET /api/v1/applications}: every application poolwatch watches but does not own, with its match in words and
  * its latest snapshot on each database, and the sessions no definition matches as suggestions. From the latest sample only.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/applications")
 @Produces(MediaType.APPLICATION_JSON)
 public class ApplicationResource {

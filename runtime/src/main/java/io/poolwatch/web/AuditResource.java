@@ -3,6 +3,7 @@ package io.poolwatch.web;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -18,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.poolwatch.alerting.AuditLog;
 
 /** The audit log's recent events as JSON, newest first. */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/audit")
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {

@@ -2,6 +2,7 @@ package io.poolwatch.web;
 
 import java.util.List;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -18,7 +19,7 @@ import io.quarkus.qute.TemplateInstance;
  * each session with its pid, application, user, state, how long it waited or held, and its query with literals masked.
  * Its section refreshes on the sampling interval ({@code ?fragment=trees}).
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/blocking")
 @Produces(MediaType.TEXT_HTML)
 public class BlockingPages {

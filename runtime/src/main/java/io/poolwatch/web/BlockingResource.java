@@ -3,6 +3,7 @@ package io.poolwatch.web;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -16,7 +17,7 @@ import io.poolwatch.pool.PoolRegistry;
  * {@code GET /api/v1/blocking}: who blocks whom on each watched database, as a nested tree, with the counts, the longest
  * wait and the deadlocks. Answers from the latest samples only, never from the database.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/blocking")
 @Produces(MediaType.APPLICATION_JSON)
 public class BlockingResource {

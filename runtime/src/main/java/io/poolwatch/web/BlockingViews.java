@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Singleton;
+
 import io.poolwatch.observed.BlockedSession;
 import io.poolwatch.observed.BlockingSampler;
 import io.poolwatch.observed.BlockingSnapshot;
@@ -19,7 +21,7 @@ import io.poolwatch.pool.PoolRegistry;
  * The view models of the blocking page and of the overview's blocking cards ({@code tags/blockingCard.html}), built from
  * the latest samples only. Times are given in words here, so the templates only place them.
  */
-@jakarta.inject.Singleton
+@Singleton
 public class BlockingViews {
 
     private final PoolRegistry registry;

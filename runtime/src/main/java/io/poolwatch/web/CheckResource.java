@@ -1,5 +1,7 @@
 package io.poolwatch.web;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,9 +30,10 @@ import io.poolwatch.checks.ConsistencyChecks;
 import io.poolwatch.checks.UnknownCheckException;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.Limits;
+import io.poolwatch.config.RootPath;
 
 /** The consistency checks as JSON: definitions, latest results and history; a run on request. */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/checks")
 @Produces(MediaType.APPLICATION_JSON)
 public class CheckResource {
@@ -113,7 +117,7 @@ public class CheckResource {
     }
 
     private static String enc(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Runs a check now and answers with its result (admin action). A run already in progress is joined, not doubled. */
@@ -133,7 +137,7 @@ public class CheckResource {
             return Response.ok(result).build();
         } catch (TimeoutException e) {
             return Response.status(Response.Status.ACCEPTED).entity(new ApiError("check '" + name + "' is still running; its result "
-                    + "will be at GET " + io.poolwatch.config.RootPath.link("/api/v1/checks/") + name, 202)).build();
+                    + "will be at GET " + RootPath.link("/api/v1/checks/") + name, 202)).build();
         } catch (ExecutionException e) {
             return Response.serverError().entity(new ApiError("check '" + name + "' could not run: " + e.getCause().getMessage(), 500))
                     .build();

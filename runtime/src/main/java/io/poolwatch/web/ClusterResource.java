@@ -2,6 +2,7 @@ package io.poolwatch.web;
 
 import java.time.Instant;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -10,7 +11,7 @@ import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
 
 /** {@code GET /api/v1/cluster}: whether this process runs the cluster's jobs. Never waits on a database. */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/cluster")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClusterResource {

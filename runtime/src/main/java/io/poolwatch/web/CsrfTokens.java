@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.Secret;
+import io.poolwatch.security.SecurityMode;
 
 /**
  * The server's side of the dashboard's CSRF tokens. The browser holds a random value in the {@code poolwatch-csrf}
@@ -39,7 +40,7 @@ public class CsrfTokens {
     /** How long a page's token is accepted after the page was rendered. */
     public static final Duration LIFETIME = Duration.ofHours(12);
     /** The shortest key accepted in {@code poolwatch.security.csrf-key}. */
-    public static final int MIN_KEY_LENGTH = io.poolwatch.security.SecurityMode.MIN_CSRF_KEY_LENGTH;
+    public static final int MIN_KEY_LENGTH = SecurityMode.MIN_CSRF_KEY_LENGTH;
     /** A cookie value: 32 random bytes, URL-safe Base64 without padding. */
     private static final int COOKIE_LENGTH = 43;
     /** Clocks of replicas sharing a key may differ by this much. */

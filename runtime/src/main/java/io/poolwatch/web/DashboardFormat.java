@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 import io.quarkus.qute.TemplateExtension;
@@ -117,8 +118,8 @@ public final class DashboardFormat {
     }
 
     /** The lengths the silence form offers. */
-    public static java.util.List<String> silenceDurations() {
-        return java.util.List.of("15m", "1h", "2h", "4h", "8h", "1d", "7d");
+    public static List<String> silenceDurations() {
+        return List.of("15m", "1h", "2h", "4h", "8h", "1d", "7d");
     }
 
     /** The state of a health, alert or check, in words with a symbol, so state never rests on colour alone. */

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.poolwatch.checks.CheckResult;
+import io.poolwatch.config.Limits;
+import io.poolwatch.pool.SlowStatement;
 import io.poolwatch.sampling.SizingAdvice;
 import io.quarkus.qute.TemplateData;
 
@@ -83,8 +85,8 @@ public final class DashboardModel {
 
         /** The ids of silences shown with it: at most {@link io.poolwatch.config.Limits#PAGE_SILENCED_BY}. */
         public List<String> silencedByShown() {
-            return silencedBy.size() > io.poolwatch.config.Limits.PAGE_SILENCED_BY
-                    ? silencedBy.subList(0, io.poolwatch.config.Limits.PAGE_SILENCED_BY) : silencedBy;
+            return silencedBy.size() > Limits.PAGE_SILENCED_BY
+                    ? silencedBy.subList(0, Limits.PAGE_SILENCED_BY) : silencedBy;
         }
 
         /** How many silences beyond those shown also match it. */
@@ -329,11 +331,11 @@ public final class DashboardModel {
      * @param trends the 24-hour charts (checkout time p95, utilization) from {@link io.poolwatch.sampling.Trends}
      */
     @TemplateData
-    public record PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<io.poolwatch.pool.SlowStatement> slowStatements,
+    public record PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<SlowStatement> slowStatements,
             List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples, List<Chart> trends) {
 
         /** A page without 24-hour charts: they show as still collecting. */
-        public PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<io.poolwatch.pool.SlowStatement> slowStatements,
+        public PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<SlowStatement> slowStatements,
                 List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples) {
             this(card, charts, leaks, slowStatements, settings, replicas, events, resetAt, samples, List.of());
         }

@@ -1,6 +1,12 @@
 package io.poolwatch.web;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -23,26 +30,26 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.poolwatch.config.RootPath;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.checks.ConsistencyChecks;
 import io.poolwatch.config.Durations;
+import io.poolwatch.config.RootPath;
+import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.SizingAdvice;
-import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.web.DashboardModel.AlertBanner;
 import io.poolwatch.web.DashboardModel.AlertsPage;
 import io.poolwatch.web.DashboardModel.CheckRow;
 import io.poolwatch.web.DashboardModel.FaultForm;
 import io.poolwatch.web.DashboardModel.Faults;
 import io.poolwatch.web.DashboardModel.Page;
+import io.poolwatch.web.DashboardModel.PoolList;
 import io.poolwatch.web.DashboardModel.PoolPage;
 import io.poolwatch.web.DashboardModel.ServerRow;
 import io.poolwatch.web.DashboardModel.SilenceForm;
-import io.poolwatch.web.DashboardModel.PoolList;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 
@@ -56,7 +63,7 @@ import io.quarkus.qute.TemplateInstance;
  * server signed for this user and the {@code poolwatch-csrf} cookie, before any of these methods runs. Each action
  * checks every field it takes before it acts: a refused field leaves nothing done.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/")
 @Produces(MediaType.TEXT_HTML)
 public class DashboardResource {
@@ -408,7 +415,7 @@ public class DashboardResource {
     }
 
     private static String enc(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** A page or fragment answering refused query parameters: 400, and not cached either. */
@@ -455,7 +462,7 @@ public class DashboardResource {
         String decoded;
         try {
             decoded = decodeStrictly(path);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             return false;
         }
         if (decoded.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\') || decoded.startsWith("//")) {
@@ -471,8 +478,8 @@ public class DashboardResource {
     }
 
     /** Percent-decoding whose bytes must be well-formed UTF-8. */
-    private static String decodeStrictly(String path) throws java.nio.charset.CharacterCodingException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private static String decodeStrictly(String path) throws CharacterCodingException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == '%') {
@@ -482,8 +489,8 @@ public class DashboardResource {
                 bytes.write(c);
             }
         }
-        return java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()))
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()))
                 .toString();
     }
 

@@ -4,14 +4,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
@@ -20,7 +27,9 @@ import io.poolwatch.alerting.Silence;
 import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.checks.ConsistencyChecks;
+import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
+import io.poolwatch.config.Limits;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.RootPath;
@@ -81,11 +90,11 @@ public class DashboardViews {
     /** Fault phases listed on the overview. */
     static final int FAULTS_SHOWN = 10;
 
-    private final io.poolwatch.cluster.ClusterJobs cluster;
+    private final ClusterJobs cluster;
     private final PoolRegistry registry;
     private final ReadRouter router;
     private final SecurityMode securityMode;
-    private final jakarta.enterprise.inject.Instance<SecurityIdentity> identity;
+    private final Instance<SecurityIdentity> identity;
     private final ReplicaLagSampler replicaLags;
     private final PoolSampler sampler;
     private final PoolHealth health;
@@ -93,15 +102,15 @@ public class DashboardViews {
     private final Alerting alerting;
     private final ServerResource servers;
     private final ReceiverResource receivers;
-    private final jakarta.enterprise.inject.Instance<FaultPhases> faultPhases;
+    private final Instance<FaultPhases> faultPhases;
     private final Trends trends;
     private final Duration interval;
     private final Clock clock = Clock.systemUTC();
 
     DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
-            ServerResource servers, ReceiverResource receivers, jakarta.enterprise.inject.Instance<FaultPhases> faultPhases, PoolwatchConfig config,
-            io.poolwatch.cluster.ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags, SecurityMode securityMode,
-            jakarta.enterprise.inject.Instance<SecurityIdentity> identity, Trends trends) {
+            ServerResource servers, ReceiverResource receivers, Instance<FaultPhases> faultPhases, PoolwatchConfig config,
+            ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags, SecurityMode securityMode,
+            Instance<SecurityIdentity> identity, Trends trends) {
         this.trends = trends;
         this.cluster = cluster;
         this.securityMode = securityMode;
@@ -257,9 +266,9 @@ public class DashboardViews {
      */
     public DashboardModel.PoolList poolList(PoolFilter filter, String error) {
         Instant now = clock.instant();
-        Map<String, PoolHealth.PoolState> healthOf = new java.util.HashMap<>();
+        Map<String, PoolHealth.PoolState> healthOf = new HashMap<>();
         health.pools().forEach(h -> healthOf.put(h.pool(), h));
-        Map<String, Integer> alertRank = new java.util.HashMap<>();
+        Map<String, Integer> alertRank = new HashMap<>();
         for (Alert a : alerting.alerts()) {
             String pool = a.labels().get("pool");
             if (pool == null || a.silenced()) {
@@ -270,8 +279,8 @@ public class DashboardViews {
         }
         boolean embedded = registry.embedded();
         Map<String, List<WorkloadPool>> byWorkload = new LinkedHashMap<>();
-        Map<String, Integer> workloadRank = new java.util.HashMap<>();
-        java.util.Set<String> pooledReplicas = new java.util.HashSet<>();
+        Map<String, Integer> workloadRank = new HashMap<>();
+        Set<String> pooledReplicas = new HashSet<>();
         List<String> idle = new ArrayList<>();
         int idleCount = 0;
         int trouble = 0;
@@ -386,7 +395,7 @@ public class DashboardViews {
         Sparkline utilLine = Sparkline.of(history, PoolPoint::takenAt, PoolPoint::utilization, from, now, 120, 32, 1.0, utilWarning, gap);
         Sparkline checkoutLine = Sparkline.of(history, PoolPoint::takenAt, DashboardViews::p95OrGap, from, now, 120, 32, 1.0, checkoutMs, gap);
         return new PoolCard(s.name(), s.workload(), s.role(), s.critical(),
-                s.url().label(), state == null ? "unknown" : state.state().name().toLowerCase(java.util.Locale.ROOT),
+                s.url().label(), state == null ? "unknown" : state.state().name().toLowerCase(Locale.ROOT),
                 state == null ? "no health result yet" : state.detail(), latest != null, latest == null ? null : latest.takenAt(),
                 new Gauge(utilization, utilWarning, DashboardModel.CRITICAL_UTILIZATION, active + " of " + s.maxSize()), active,
                 Math.max(0, open - active), awaiting, s.minSize(), s.maxSize(), latest == null ? Double.NaN : p95OrGap(latest), checkoutMs,
@@ -457,7 +466,7 @@ public class DashboardViews {
                             + s.reservedConnections() + " reserved)";
             rows.add(new ServerRow(d.database(), d.kind(), s.available(), s.unavailableReason().orElse(null), s.takenAt(), s.totalSessions(),
                     max, s.reservedConnections(), new Gauge(use, warning, DashboardModel.CRITICAL_SERVER_USE, detail),
-                    new java.util.TreeMap<>(s.sessionsByState()), s.oldestIdleInTransaction().map(Durations::format).orElse(null), pools,
+                    new TreeMap<>(s.sessionsByState()), s.oldestIdleInTransaction().map(Durations::format).orElse(null), pools,
                     s.saturation().orElse(null)));
         }
         return rows;
@@ -479,7 +488,7 @@ public class DashboardViews {
         Sparkline durations = Sparkline.none(240, 40, clock.instant(), clock.instant());
         if (!history.isEmpty()) {
             List<CheckResult> oldestFirst = new ArrayList<>(history);
-            java.util.Collections.reverse(oldestFirst);
+            Collections.reverse(oldestFirst);
             Instant from = oldestFirst.get(0).startedAt();
             Instant to = oldestFirst.get(oldestFirst.size() - 1).startedAt();
             durations = Sparkline.of(oldestFirst, CheckResult::startedAt, r -> r.durationSeconds() * 1000, from, to.equals(from) ? from.plusSeconds(1) : to,
@@ -656,7 +665,7 @@ public class DashboardViews {
                 .forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w, alerting.rules())))));
         Instant now = clock.instant();
         List<Silence> allSilences = alerting.silences().all();
-        int per = io.poolwatch.config.Limits.PAGE_SILENCES;
+        int per = Limits.PAGE_SILENCES;
         int from = Math.max(0, Math.min(silencesFrom, allSilences.size()));
         List<SilenceRow> silences = allSilences.subList(from, Math.min(allSilences.size(), from + per)).stream()
                 .map(s -> new SilenceRow(s.id(), matchers(s), s.startsAt(), s.endsAt(), s.createdBy(), s.comment(), s.active(now))).toList();

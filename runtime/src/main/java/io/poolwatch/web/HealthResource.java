@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -26,7 +27,7 @@ import io.poolwatch.sampling.PoolSnapshot;
  * The seed guide's {@code GET /api/v1/health}, in its shape, mirroring readiness: healthy, degraded (a pool exhausted
  * or a non-critical database down) or unhealthy (a critical database down: HTTP 503). Answers from cached state only.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/health")
 @Produces(MediaType.APPLICATION_JSON)
 public class HealthResource {

@@ -8,8 +8,10 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -31,7 +33,7 @@ public class JsonBodyMapper {
     }
 
     @ServerExceptionMapper
-    public Response unknownField(UnrecognizedPropertyException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+    public Response unknownField(UnrecognizedPropertyException e, SimpleResourceInfo resource) {
         if (!OwnResources.ours(resource)) {
             return theirs();
         }
@@ -45,7 +47,7 @@ public class JsonBodyMapper {
     }
 
     @ServerExceptionMapper
-    public Response mismatched(MismatchedInputException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+    public Response mismatched(MismatchedInputException e, SimpleResourceInfo resource) {
         return OwnResources.ours(resource) ? mismatched(e) : theirs();
     }
 
@@ -55,7 +57,7 @@ public class JsonBodyMapper {
     }
 
     @ServerExceptionMapper
-    public Response unreadable(JsonParseException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+    public Response unreadable(JsonParseException e, SimpleResourceInfo resource) {
         return OwnResources.ours(resource) ? unreadable(e) : theirs();
     }
 
@@ -69,7 +71,7 @@ public class JsonBodyMapper {
      * {@link WebApplicationException} keeps its own response.
      */
     @ServerExceptionMapper
-    public Response wrapped(WebApplicationException e, org.jboss.resteasy.reactive.server.SimpleResourceInfo resource) {
+    public Response wrapped(WebApplicationException e, SimpleResourceInfo resource) {
         if (!OwnResources.ours(resource)) {
             return e.getResponse();
         }
@@ -82,7 +84,7 @@ public class JsonBodyMapper {
         if (e.getCause() instanceof JsonParseException p) {
             return unreadable(p);
         }
-        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+        if (e.getCause() instanceof JsonProcessingException j) {
             return bad("body: not valid JSON (" + firstLine(j.getOriginalMessage()) + ")");
         }
         return e.getResponse();

@@ -1,5 +1,6 @@
 package io.poolwatch.web;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Response;
 
@@ -34,10 +35,10 @@ public class MatchedEndpointCheck {
 
     private final AccessPolicy policy;
     /** Unresolvable in an application without Quarkus security: then nobody is authenticated, and poolwatch is anonymous. */
-    private final jakarta.enterprise.inject.Instance<CurrentIdentityAssociation> identities;
+    private final Instance<CurrentIdentityAssociation> identities;
     private final CurrentVertxRequest current;
 
-    MatchedEndpointCheck(AccessPolicy policy, jakarta.enterprise.inject.Instance<CurrentIdentityAssociation> identities,
+    MatchedEndpointCheck(AccessPolicy policy, Instance<CurrentIdentityAssociation> identities,
             CurrentVertxRequest current) {
         this.policy = policy;
         this.identities = identities;

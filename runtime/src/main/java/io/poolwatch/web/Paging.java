@@ -6,6 +6,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.poolwatch.config.Limits;
 import io.poolwatch.config.RootPath;
 
 /**
@@ -40,7 +41,7 @@ record Paging(int limit, int offset) {
         }
         if (n < min || n > max) {
             throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError(name + "=" + io.poolwatch.config.Limits.quote(value) + ": accepted: a whole number from " + min
+                    .entity(new ApiError(name + "=" + Limits.quote(value) + ": accepted: a whole number from " + min
                             + " to " + max, 400)).build());
         }
         return n;

@@ -2,6 +2,7 @@ package io.poolwatch.web;
 
 import java.util.Optional;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.poolwatch.config.Limits;
 import io.poolwatch.web.DashboardModel.Page;
 import io.poolwatch.web.PgBouncerViews.PgBouncerPage;
 import io.quarkus.qute.CheckedTemplate;
@@ -19,7 +21,7 @@ import io.quarkus.qute.TemplateInstance;
  * {@code GET /pgbouncers/{name}}: one PgBouncer's page (up or down with the reason, client connections against
  * {@code max_client_conn}, and its pools), whose live part refreshes on the sampling interval ({@code ?fragment=live}).
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/pgbouncers")
 @Produces(MediaType.TEXT_HTML)
 public class PgBouncerPages {
@@ -46,14 +48,14 @@ public class PgBouncerPages {
         if (view.isEmpty()) {
             return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
                     .entity(DashboardResource.Templates.notFound(views.page("Not found", "", null),
-                            "PgBouncer '" + io.poolwatch.config.Limits.quote(name) + "'"))
+                            "PgBouncer '" + Limits.quote(name) + "'"))
                     .build();
         }
         Page page = views.page("PgBouncer " + name, "pgbouncer", null);
         if (fragment != null) {
             if (!"live".equals(fragment)) {
                 return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + io.poolwatch.config.Limits.quote(fragment) + "'")).build();
+                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + Limits.quote(fragment) + "'")).build();
             }
             return html(Templates.pgbouncer$live(page, view.get()));
         }

@@ -3,6 +3,7 @@ package io.poolwatch.web;
 import java.time.Instant;
 import java.util.List;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,7 +28,7 @@ import io.poolwatch.observed.PgBouncerSnapshot;
  * was last read, from the latest sample only (no request reaches a PgBouncer). The console's address is shown, never
  * its credentials.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/pgbouncers")
 @Produces(MediaType.APPLICATION_JSON)
 public class PgBouncerResource {

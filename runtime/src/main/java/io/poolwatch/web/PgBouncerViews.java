@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.inject.Singleton;
+
 import io.poolwatch.observed.PgBouncerDefinition;
 import io.poolwatch.observed.PgBouncerPool;
 import io.poolwatch.observed.PgBouncerSampler;
@@ -15,7 +17,7 @@ import io.quarkus.qute.TemplateData;
  * What the dashboard shows of the PgBouncers: a card each for the overview ({@link #cards()}, drawn by the
  * {@code pgbouncerCards} tag) and a page each ({@link #page(String)}). From the latest samples only.
  */
-@jakarta.inject.Singleton
+@Singleton
 public class PgBouncerViews {
 
     /** Client connections / max_client_conn above which the card warns (critical at {@link DashboardModel#CRITICAL_SERVER_USE}). */

@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import io.poolwatch.config.Limits;
 import io.poolwatch.config.RootPath;
+import io.quarkus.qute.TemplateData;
 
 /**
  * Which of the overview's pools a person asked for: {@code ?q=} (plain text looked for, ignoring case, in each pool's
@@ -18,7 +19,7 @@ import io.poolwatch.config.RootPath;
  * @param show {@code all} or {@code trouble}
  * @param page the page asked for, from 1 (a page past the last shows the last)
  */
-@io.quarkus.qute.TemplateData
+@TemplateData
 public record PoolFilter(String text, String show, int page) {
 
     /** The longest {@code q} accepted. */

@@ -1,8 +1,11 @@
 package io.poolwatch.web;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -26,7 +29,7 @@ import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 
 /** The workload pools as JSON: configuration in effect, current use, history, leaks and slow statements. */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/pools")
 @Produces(MediaType.APPLICATION_JSON)
 public class PoolResource {
@@ -74,7 +77,7 @@ public class PoolResource {
             }
         }
         List<PoolView> page = paging.slice(all).stream().map(p -> PoolView.of(p, sampler.latest(p.name()).orElse(null))).toList();
-        String query = filter.text().isEmpty() ? "" : "q=" + java.net.URLEncoder.encode(filter.text(), java.nio.charset.StandardCharsets.UTF_8);
+        String query = filter.text().isEmpty() ? "" : "q=" + URLEncoder.encode(filter.text(), StandardCharsets.UTF_8);
         return paging.ok(page, all.size(), "/api/v1/pools", query);
     }
 

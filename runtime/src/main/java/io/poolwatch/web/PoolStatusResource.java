@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,7 +31,7 @@ import io.poolwatch.sampling.PoolSnapshot;
  * The seed guide's pool endpoints: {@code GET /api/v1/database/pool/status}, {@code GET /api/v1/database/pool/health} and
  * {@code POST /api/v1/database/pool/reset-metrics}, for every pool.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/database/pool")
 @Produces(MediaType.APPLICATION_JSON)
 public class PoolStatusResource {

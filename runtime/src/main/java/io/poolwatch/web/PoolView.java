@@ -1,5 +1,6 @@
 package io.poolwatch.web;
 
+import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -24,7 +25,7 @@ public record PoolView(String name, String workload, String role, String databas
         boolean critical, boolean readOnly, String isolation, int minSize, int maxSize, String acquisitionTimeout,
         String statementTimeout, String socketTimeout, String maxLifetime, String leakDetectionInterval, long open, long leased, long idle,
         long awaiting, long acquisitions, int currentLeaks, Map<String, String> sources, PoolSnapshot snapshot,
-        String lastConnectionError, java.time.Instant lastConnectionErrorAt, TlsView tls) {
+        String lastConnectionError, Instant lastConnectionErrorAt, TlsView tls) {
 
     static PoolView of(WorkloadPool pool, PoolSnapshot snapshot) {
         PoolSettings s = pool.settings();

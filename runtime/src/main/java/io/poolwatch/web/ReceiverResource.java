@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -16,7 +17,7 @@ import io.poolwatch.config.Durations;
 import io.poolwatch.config.Severity;
 
 /** The receivers (webhooks and Alertmanagers) and how deliveries to each are going, as JSON. Secrets are never shown. */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/alerts/receivers")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReceiverResource {

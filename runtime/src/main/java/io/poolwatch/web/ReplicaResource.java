@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -30,7 +32,7 @@ import io.poolwatch.sampling.ReplicaLagSampler;
  * why not), replay lag and counts, reads that fell back, and what the primary reports about its standbys. From cached
  * health and samples only.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/replicas")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplicaResource {
@@ -73,7 +75,7 @@ public class ReplicaResource {
             }
             replicas.add(new ReplicaView(r.name(), r.settings().index(), r.settings().url().masked(), r.settings().url().label(), r.weight(),
                     status.usability() == ReplicaUsability.USABLE, status.usability().label(), status.description(),
-                    status.condition().reachability().name().toLowerCase(java.util.Locale.ROOT), status.condition().lastValidated().orElse(null),
+                    status.condition().reachability().name().toLowerCase(Locale.ROOT), status.condition().lastValidated().orElse(null),
                     lag, r.reads(), skipped, r.lastFailure().orElse(null), r.lastFailureMessage().orElse(null)));
         }
         Map<String, Long> fallbacks = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.WorkloadPool;

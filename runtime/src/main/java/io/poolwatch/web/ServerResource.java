@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -25,7 +26,7 @@ import io.poolwatch.sampling.SizingAdvisor;
  * {@code GET /api/v1/server}: what each database server says about its sessions, poolwatch's own pools joined
  * with the server's view of their sessions, and pool-sizing advice. Answers from the latest samples only.
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/server")
 @Produces(MediaType.APPLICATION_JSON)
 public class ServerResource {

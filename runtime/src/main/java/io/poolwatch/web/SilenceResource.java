@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,11 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
 import io.poolwatch.alerting.Silences;
-import io.poolwatch.config.Limits;
 import io.poolwatch.config.Durations;
+import io.poolwatch.config.Limits;
 
 /** Silences (admin actions): alerts matching one are still shown but not notified. */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/silences")
 @Produces(MediaType.APPLICATION_JSON)
 public class SilenceResource {

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+
+import io.quarkus.qute.TemplateData;
 
 /**
  * A line chart of one series drawn server-side as inline SVG geometry: the path's {@code d}, the scale, an optional
@@ -25,7 +28,7 @@ import java.util.function.ToDoubleFunction;
  * @param from the start of the time axis
  * @param to the end of the time axis
  */
-@io.quarkus.qute.TemplateData
+@TemplateData
 public record Sparkline(int width, int height, String path, double lastX, double lastY, double thresholdY, double top, double min,
         double max, double last, int points, Instant from, Instant to) {
 
@@ -57,7 +60,7 @@ public record Sparkline(int width, int height, String path, double lastX, double
      * @param threshold a threshold line to draw when it is on the scale; NaN for none
      * @param gap a pause between two items longer than this breaks the line (a restart, a missed sample)
      */
-    public static <T> Sparkline of(List<T> items, java.util.function.Function<T, Instant> at, ToDoubleFunction<T> value, Instant from,
+    public static <T> Sparkline of(List<T> items, Function<T, Instant> at, ToDoubleFunction<T> value, Instant from,
             Instant to, int width, int height, double floor, double threshold, Duration gap) {
         List<Instant> times = new ArrayList<>();
         List<Double> values = new ArrayList<>();

@@ -3,11 +3,12 @@ package io.poolwatch.web;
 import java.time.Instant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.TlsMode;
 import io.poolwatch.config.TlsWarning;
 import io.poolwatch.pool.TlsStatus;
 import io.poolwatch.pool.WorkloadPool;
-
 import io.quarkus.qute.TemplateData;
 
 /**
@@ -41,7 +42,7 @@ public record TlsView(boolean applicable, String mode, String modeSource, String
         boolean encrypted = t.encrypted().orElse(false);
         return new TlsView(true, s.tls().mode().configName(), s.tls().modeSource(), s.tls().caFile().orElse(null), t.encrypted().orElse(null),
                 t.protocol().orElse(null), t.cipher().orElse(null), encrypted && s.tls().mode().verifies(),
-                encrypted && s.tls().mode() == io.poolwatch.config.TlsMode.VERIFY_FULL, t.measuredAt().orElse(null), t.problem().orElse(null),
+                encrypted && s.tls().mode() == TlsMode.VERIFY_FULL, t.measuredAt().orElse(null), t.problem().orElse(null),
                 TlsWarning.current(s, t.encrypted()).orElse(null));
     }
 

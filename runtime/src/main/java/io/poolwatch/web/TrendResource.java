@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -29,7 +30,7 @@ import io.poolwatch.sampling.Trends;
  * a figure of every pool (or of one pool, or of applications) over the last hours, at {@link Trends#BUCKET} resolution,
  * from memory only. One pool's figures are also at {@code GET /api/v1/pools/{name}/trends} ({@link PoolResource}).
  */
-@jakarta.inject.Singleton
+@Singleton
 @RootedPath("/api/v1/trends")
 @Produces(MediaType.APPLICATION_JSON)
 public class TrendResource {

@@ -5,6 +5,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.poolwatch.checks.UnknownCheckException;
 import io.poolwatch.pool.UnknownWorkloadException;
 
 /** An unknown pool or check name in any API path is a 404 with a JSON body naming the ones that exist. */
@@ -17,7 +18,7 @@ public class UnknownWorkloadMapper {
     }
 
     @ServerExceptionMapper
-    public Response unknownCheck(io.poolwatch.checks.UnknownCheckException e) {
+    public Response unknownCheck(UnknownCheckException e) {
         return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON).entity(new ApiError(e.getMessage(), 404)).build();
     }
 }

@@ -25,7 +25,7 @@ class LivenessCheckTest {
         volatile Instant tick = Instant.now();
 
         SteppedValidator() {
-            super(null, TestConfigs.mapping(Map.of("poolwatch.health.validation-interval", "1s")));
+            super(null, TestConfigs.mapping(Map.of("poolwatch.health.validation-interval", "1s")), null);
         }
 
         void tickAt(long nanos) {

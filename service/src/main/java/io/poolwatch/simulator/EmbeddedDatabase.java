@@ -11,8 +11,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.simulator.EmbeddedConfig.EmbeddedKind;
@@ -49,7 +53,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * constraints to the creating session and fails them once it is closed.
      */
     private Connection keeper;
-    private final java.util.concurrent.CountDownLatch closedByOwner = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch closedByOwner = new CountDownLatch(1);
     /** How long the exit hook waits for an orderly close before it stops the server itself. */
     private static final Duration OWNER_GRACE = Duration.ofSeconds(40);
 
@@ -132,14 +136,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
             deleteQuietly(pwfile);
             deleteQuietly(secrets);
         }
-        java.util.Properties superuser = new java.util.Properties();
+        Properties superuser = new Properties();
         superuser.setProperty("user", SUPERUSER);
         superuser.setProperty("password", superuserPassword);
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres", superuser);
                 Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + DEMO_ROLE + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
             // Hashed (SCRAM) by the driver: the password itself never reaches the server, nor so its log.
-            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(DEMO_ROLE, demoPassword.toCharArray(), "scram-sha-256");
+            c.unwrap(PGConnection.class).alterUserPassword(DEMO_ROLE, demoPassword.toCharArray(), "scram-sha-256");
             st.execute("GRANT pg_monitor TO " + DEMO_ROLE);
             st.execute("CREATE DATABASE " + DATABASE + " OWNER " + DEMO_ROLE);
         } catch (SQLException e) {
@@ -158,7 +162,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      */
     private void closeAfterOwner() {
         try {
-            closedByOwner.await(OWNER_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            closedByOwner.await(OWNER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -205,7 +209,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (password == null) {
             return DriverManager.getConnection(jdbcUrl);
         }
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.setProperty("password", password);
         return DriverManager.getConnection(jdbcUrl, p);
     }

@@ -2,6 +2,7 @@ package io.poolwatch.simulator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.pool.FallbackDatabase;
 
 /** The standalone service's fallback database: the embedded demo database, started only when no URL is configured. */
@@ -35,8 +36,8 @@ public class EmbeddedFallback implements FallbackDatabase {
     }
 
     @Override
-    public io.poolwatch.config.DatabaseKind kind() {
-        return config.kind() == EmbeddedConfig.EmbeddedKind.H2 ? io.poolwatch.config.DatabaseKind.H2 : io.poolwatch.config.DatabaseKind.POSTGRESQL;
+    public DatabaseKind kind() {
+        return config.kind() == EmbeddedConfig.EmbeddedKind.H2 ? DatabaseKind.H2 : DatabaseKind.POSTGRESQL;
     }
 
     @Override

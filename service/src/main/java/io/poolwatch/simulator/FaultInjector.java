@@ -6,8 +6,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +17,7 @@ import org.jboss.logging.Logger;
 
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
+import io.poolwatch.config.Limits;
 import io.poolwatch.pool.FaultPhases.Fault;
 import io.poolwatch.pool.WorkloadPool;
 
@@ -72,7 +75,7 @@ public final class FaultInjector {
      * @param duration how long; empty for the kind's default (leak: two leak intervals and a second; inconsistency 2 min;
      *        others 30 s)
      */
-    public synchronized Fault start(String kindText, WorkloadPool pool, java.util.Optional<Duration> duration) {
+    public synchronized Fault start(String kindText, WorkloadPool pool, Optional<Duration> duration) {
         Kind kind = Kind.parse(kindText);
         long running = running();
         if (running >= MAX_RUNNING) {
@@ -98,7 +101,7 @@ public final class FaultInjector {
         Fault fault = new Fault(ids.incrementAndGet(), kind.name().toLowerCase(Locale.ROOT), pool.name(), now, now.plus(length), "running");
         faults.add(fault);
         // The list is shown and returned whole: the oldest ended faults go beyond Limits.FAULTS_KEPT (running ones are at most MAX_RUNNING).
-        for (int over = faults.size() - io.poolwatch.config.Limits.FAULTS_KEPT; over > 0; over--) {
+        for (int over = faults.size() - Limits.FAULTS_KEPT; over > 0; over--) {
             faults.stream().filter(f -> !f.state().equals("running")).findFirst().ifPresent(faults::remove);
         }
         Thread t = new Thread(() -> run(fault, kind, pool, length), "fault-" + fault.kind() + "-" + pool.name() + "-" + fault.id());
@@ -199,7 +202,7 @@ public final class FaultInjector {
     /** Every fault started, newest first. */
     public List<Fault> faults() {
         List<Fault> list = new ArrayList<>(faults);
-        java.util.Collections.reverse(list);
+        Collections.reverse(list);
         return list;
     }
 }

@@ -2,9 +2,12 @@ package io.poolwatch.simulator;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,10 +15,12 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.config.Durations;
+import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -37,7 +42,7 @@ public class LoadSimulator implements FaultPhases {
     LoadSimulator(PoolRegistry registry, SimulatorConfig config) {
         List<String> problems = validate(config, registry.names());
         if (!problems.isEmpty()) {
-            throw new io.poolwatch.config.InvalidConfigurationException(problems);
+            throw new InvalidConfigurationException(problems);
         }
         this.registry = registry;
         this.config = config;
@@ -54,8 +59,9 @@ public class LoadSimulator implements FaultPhases {
     /** The most faults the demo cycle keeps running at once. */
     static final int DEMO_RUNNING = FaultInjector.MAX_RUNNING / 2;
 
-    @Scheduled(identity = "simulator-demo-cycle", every = "${poolwatch.simulator.demo-cycle-interval}", delay = 30,
-            delayUnit = java.util.concurrent.TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** The demo cycle's first fault comes this long after start-up, once the dashboard has figures to show it against. */
+    private static final Duration DEMO_CYCLE_DELAY = Duration.ofSeconds(30);
+
     void demoCycle() {
         if (!config.demoCycle().orElse(registry.embedded()) || current == null || !current.running()) {
             return;
@@ -82,7 +88,7 @@ public class LoadSimulator implements FaultPhases {
             if (!registry.names().contains(step[1])) {
                 continue;
             }
-            return Optional.of(fault(step[0], step[1], step[2].isEmpty() ? Optional.empty() : Optional.of(io.poolwatch.config.Durations.parse(step[2]))));
+            return Optional.of(fault(step[0], step[1], step[2].isEmpty() ? Optional.empty() : Optional.of(Durations.parse(step[2]))));
         }
         return Optional.empty();
     }
@@ -103,7 +109,7 @@ public class LoadSimulator implements FaultPhases {
 
     @Override
     public List<String> kinds() {
-        return java.util.Arrays.stream(FaultInjector.Kind.values()).map(k -> k.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        return Arrays.stream(FaultInjector.Kind.values()).map(k -> k.name().toLowerCase(Locale.ROOT)).toList();
     }
 
     @Override
@@ -122,10 +128,11 @@ public class LoadSimulator implements FaultPhases {
         return faults.faults();
     }
 
-    void onStart(@Observes StartupEvent event) {
+    void onStart(@Observes StartupEvent event, BackgroundWork work) {
         if (config.enabled().orElse(registry.embedded())) {
             start();
         }
+        work.every("simulator demo cycle", DEMO_CYCLE_DELAY, config.demoCycleInterval(), work.lane("simulator-demo-cycle", 1), this::demoCycle);
     }
 
     /** Runs before the registry drains and closes the pools (observers without a priority run at 2500). */
@@ -176,7 +183,7 @@ public class LoadSimulator implements FaultPhases {
     }
 
     /** Problems with the simulator's keys, each naming the key, the value and what is accepted. */
-    static List<String> validate(SimulatorConfig config, java.util.Set<String> workloads) {
+    static List<String> validate(SimulatorConfig config, Set<String> workloads) {
         List<String> problems = new ArrayList<>();
         config.users().forEach((name, users) -> {
             String key = "poolwatch.simulator.users.\"" + name + "\"=" + users;

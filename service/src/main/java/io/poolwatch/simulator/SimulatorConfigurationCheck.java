@@ -3,6 +3,7 @@ package io.poolwatch.simulator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,7 +35,7 @@ public class SimulatorConfigurationCheck implements ConfigurationCheck {
     }
 
     /** Every problem of the simulator's and the embedded database's keys, against the enabled workloads. */
-    static List<String> problems(SimulatorConfig simulator, EmbeddedConfig embedded, java.util.Set<String> workloads) {
+    static List<String> problems(SimulatorConfig simulator, EmbeddedConfig embedded, Set<String> workloads) {
         List<String> problems = new ArrayList<>(LoadSimulator.validate(simulator, workloads));
         positive(problems, "poolwatch.simulator.think-time", simulator.thinkTime());
         positive(problems, "poolwatch.simulator.demo-cycle-interval", simulator.demoCycleInterval());

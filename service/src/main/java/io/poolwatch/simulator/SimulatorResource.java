@@ -5,26 +5,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.poolwatch.config.Durations;
+import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.pool.UnknownWorkloadException;
 import io.poolwatch.web.ApiError;
+import io.poolwatch.web.RootedPath;
 
 /** The load simulator: its state, and start and stop (admin actions). */
-@jakarta.inject.Singleton
-@io.poolwatch.web.RootedPath("/api/v1/simulator")
+@Singleton
+@RootedPath("/api/v1/simulator")
 @Produces(MediaType.APPLICATION_JSON)
 public class SimulatorResource {
 
@@ -58,7 +61,7 @@ public class SimulatorResource {
     /** Faults started so far, newest first. */
     @GET
     @Path("faults")
-    public List<io.poolwatch.pool.FaultPhases.Fault> faults() {
+    public List<FaultPhases.Fault> faults() {
         return simulator.faults();
     }
 
@@ -69,7 +72,7 @@ public class SimulatorResource {
     @POST
     @Path("faults/{kind}")
     @APIResponse(responseCode = "202", description = "The fault, started",
-            content = @Content(schema = @Schema(implementation = io.poolwatch.pool.FaultPhases.Fault.class)))
+            content = @Content(schema = @Schema(implementation = FaultPhases.Fault.class)))
     public Response fault(@PathParam("kind") String kind, @QueryParam("workload") String workload, @QueryParam("duration") String duration) {
         String pool = workload != null ? workload : kind.equalsIgnoreCase("inconsistency") ? "financial" : "main";
         try {

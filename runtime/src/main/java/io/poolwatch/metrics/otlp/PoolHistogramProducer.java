@@ -1,5 +1,6 @@
 package io.poolwatch.metrics.otlp;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -65,7 +66,7 @@ public final class PoolHistogramProducer implements MetricProducer {
         if (all.isEmpty()) {
             return List.of();
         }
-        long now = epochNanos(java.time.Instant.now());
+        long now = epochNanos(Instant.now());
         List<MetricData> out = new ArrayList<>(KINDS.size());
         for (Kind kind : KINDS) {
             List<HistogramPointData> points = new ArrayList<>(all.size());
@@ -87,7 +88,7 @@ public final class PoolHistogramProducer implements MetricProducer {
                 counts);
     }
 
-    private static long epochNanos(java.time.Instant t) {
+    private static long epochNanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
