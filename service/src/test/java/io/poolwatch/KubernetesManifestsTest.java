@@ -118,7 +118,8 @@ class KubernetesManifestsTest {
     }
 
     private static List<JsonNode> containers() {
-        return ofKind("Deployment").stream().flatMap(m -> stream(m.doc().path("spec").path("template").path("spec").path("containers")))
+        return ofKind("Deployment").stream()
+                .flatMap(m -> stream(m.doc().path("spec").path("template").path("spec").path("containers")))
                 .toList();
     }
 
@@ -141,13 +142,15 @@ class KubernetesManifestsTest {
             stream(k.doc().path("patches")).map(p -> p.path("path").asText()).forEach(entries::add);
             for (String entry : entries) {
                 Path p = dir.resolve(entry).normalize();
-                assertTrue(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml")), k.file() + " names " + entry);
+                assertTrue(Files.isRegularFile(p) || Files.isRegularFile(p.resolve("kustomization.yaml")),
+                        k.file() + " names " + entry);
                 listed.add(p);
             }
         }
         // Nothing in the base is left out of it but the example Secret, which must never be applied.
         try (Stream<Path> base = Files.list(ROOT.resolve("base"))) {
-            List<Path> unlisted = base.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().equals("kustomization.yaml"))
+            List<Path> unlisted = base
+                    .filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().equals("kustomization.yaml"))
                     .map(Path::normalize).filter(p -> !listed.contains(p)).toList();
             assertEquals(List.of(ROOT.resolve("base/secret.example.yaml")), unlisted);
         } catch (IOException e) {
@@ -196,11 +199,13 @@ class KubernetesManifestsTest {
                 assertTrue(c.path(probe).path("timeoutSeconds").asInt(1) >= 1, probe + " timeoutSeconds");
             }
         }
-        assertEquals(Set.of("livenessProbe /q/health/live", "readinessProbe /q/health/ready", "startupProbe /q/health/started"), probed);
+        assertEquals(Set.of("livenessProbe /q/health/live", "readinessProbe /q/health/ready", "startupProbe /q/health/started"),
+                probed);
 
         for (Manifest service : ofKind("Service")) {
             for (JsonNode p : service.doc().path("spec").path("ports")) {
-                assertTrue(namedPorts.containsKey(p.path("targetPort").asText()), service.file() + " targetPort " + p.path("targetPort"));
+                assertTrue(namedPorts.containsKey(p.path("targetPort").asText()),
+                        service.file() + " targetPort " + p.path("targetPort"));
             }
             assertEquals("/q/metrics", service.doc().path("metadata").path("annotations").path("prometheus.io/path").asText());
         }
@@ -217,14 +222,16 @@ class KubernetesManifestsTest {
     @Test
     void theShutdownBudgetFitsTheGracePeriod() {
         Duration httpDrain = ConfigProvider.getConfig().getValue("quarkus.shutdown.timeout", Duration.class);
-        Duration poolDrain = ConfigProvider.getConfig().getOptionalValue("poolwatch.shutdown.drain-timeout", String.class).map(Durations::parse)
+        Duration poolDrain = ConfigProvider.getConfig().getOptionalValue("poolwatch.shutdown.drain-timeout", String.class)
+                .map(Durations::parse)
                 .orElseThrow();
         for (Manifest d : ofKind("Deployment")) {
             JsonNode pod = d.doc().path("spec").path("template").path("spec");
             if (!pod.has("terminationGracePeriodSeconds")) {
                 continue; // a patch
             }
-            long preStop = stream(pod.path("containers")).mapToLong(c -> c.path("lifecycle").path("preStop").path("sleep").path("seconds").asLong())
+            long preStop = stream(pod.path("containers"))
+                    .mapToLong(c -> c.path("lifecycle").path("preStop").path("sleep").path("seconds").asLong())
                     .max().orElse(0);
             long budget = preStop + httpDrain.toSeconds() + poolDrain.toSeconds();
             long grace = pod.path("terminationGracePeriodSeconds").asLong();
@@ -241,7 +248,8 @@ class KubernetesManifestsTest {
         Map<String, String> env = new LinkedHashMap<>();
         for (JsonNode c : containers()) {
             for (JsonNode e : c.path("env")) {
-                env.put(e.path("name").asText(), e.has("value") ? e.path("value").asText() : "postgresql://user:secret@db:5432/app");
+                env.put(e.path("name").asText(),
+                        e.has("value") ? e.path("value").asText() : "postgresql://user:secret@db:5432/app");
             }
         }
         for (Manifest m : ofKind("ConfigMap")) {
@@ -254,7 +262,8 @@ class KubernetesManifestsTest {
     private static Set<String> seedVariables() {
         Set<String> asked = new TreeSet<>();
         SeedSource recording = new SeedSource() {
-            final Map<String, String> values = Map.of("DATABASE_URL", "postgresql://db/app", "DB_READ_REPLICAS", "postgresql://r1/app");
+            final Map<String, String> values = Map.of("DATABASE_URL", "postgresql://db/app", "DB_READ_REPLICAS",
+                    "postgresql://r1/app");
 
             @Override
             public Optional<String> get(String name) {
@@ -273,9 +282,12 @@ class KubernetesManifestsTest {
 
     /** The environment form of every poolwatch key (pools."x".max-size is POOLWATCH_POOLS_<X>_MAX_SIZE), as patterns. */
     private static List<Pattern> keyVariables() {
-        return ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(PoolwatchConfig.class, "poolwatch")).keySet().stream()
-                .map(key -> Pattern.compile(Stream.of(key.split("\\*", -1)).map(part -> Pattern.quote(part.replaceAll("[^A-Za-z0-9]", "_")
-                        .toUpperCase(java.util.Locale.ROOT))).collect(Collectors.joining("[A-Z0-9_]+"))))
+        return ConfigMappings.getProperties(ConfigMappings.ConfigClass.configClass(PoolwatchConfig.class, "poolwatch")).keySet()
+                .stream()
+                .map(key -> Pattern.compile(Stream.of(key.split("\\*", -1))
+                        .map(part -> Pattern.quote(part.replaceAll("[^A-Za-z0-9]", "_")
+                                .toUpperCase(java.util.Locale.ROOT)))
+                        .collect(Collectors.joining("[A-Z0-9_]+"))))
                 .toList();
     }
 
@@ -283,7 +295,8 @@ class KubernetesManifestsTest {
     void everyEnvironmentVariableIsOnePoolwatchReadsWithAValueItAccepts() {
         assertTrue(environment().containsKey("QUARKUS_CONFIG_LOCATIONS"), "the users' file is named to Quarkus");
         Set<String> seed = seedVariables();
-        assertTrue(seed.containsAll(Set.of("DATABASE_URL", "DB_POOL_SIZE", "DB_SLOW_QUERY_THRESHOLD", "DB_READ_REPLICAS")), seed.toString());
+        assertTrue(seed.containsAll(Set.of("DATABASE_URL", "DB_POOL_SIZE", "DB_SLOW_QUERY_THRESHOLD", "DB_READ_REPLICAS")),
+                seed.toString());
         List<Pattern> keys = keyVariables();
         Map<String, String> env = environment();
         Map<String, String> seedEnv = new HashMap<>();
@@ -321,7 +334,8 @@ class KubernetesManifestsTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         List<Manifest> ruleFiles = ofKind("PrometheusRule");
         assertEquals(1, ruleFiles.size());
-        List<JsonNode> rules = stream(ruleFiles.get(0).doc().path("spec").path("groups")).flatMap(g -> stream(g.path("rules"))).toList();
+        List<JsonNode> rules = stream(ruleFiles.get(0).doc().path("spec").path("groups")).flatMap(g -> stream(g.path("rules")))
+                .toList();
         Set<String> used = new TreeSet<>();
         for (JsonNode r : rules) {
             Matcher m = METRIC.matcher(r.path("expr").asText());
@@ -338,14 +352,16 @@ class KubernetesManifestsTest {
                 + exported.stream().filter(n -> n.startsWith("poolwatch_")).toList());
 
         for (AlertRule rule : AlertRule.values()) {
-            List<JsonNode> mirrors = rules.stream().filter(r -> r.path("labels").path("poolwatch_rule").asText().equals(rule.label())).toList();
+            List<JsonNode> mirrors = rules.stream()
+                    .filter(r -> r.path("labels").path("poolwatch_rule").asText().equals(rule.label())).toList();
             assertEquals(1, mirrors.size(), "one Prometheus rule for " + rule.label());
             JsonNode r = mirrors.get(0);
             String expr = r.path("expr").asText().trim();
             String comparison = (rule.atOrAbove() ? ">=" : ">") + " " + number(rule.defaultThreshold());
             assertTrue(expr.endsWith(comparison), rule.label() + ": " + expr + " should end with " + comparison);
             assertEquals(Durations.parse(r.path("for").asText("0s")), rule.defaultFor(), rule.label() + " for");
-            rule.defaultSeverity().ifPresent(s -> assertEquals(s.label(), r.path("labels").path("severity").asText(), rule.label()));
+            rule.defaultSeverity()
+                    .ifPresent(s -> assertEquals(s.label(), r.path("labels").path("severity").asText(), rule.label()));
         }
     }
 }

@@ -2,8 +2,8 @@ package io.poolwatch;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,10 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,9 +21,9 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import io.restassured.http.ContentType;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
+import io.restassured.http.ContentType;
 
 /** The packaged jar as an operator runs it: the embedded default, SIGTERM against a real server, refused configuration. */
 class PackagedApplicationIT {
@@ -53,10 +50,13 @@ class PackagedApplicationIT {
             assertTrue(port.find(), url);
             // The embedded server asks every connection for a password: its superuser's is random and never shown.
             java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
-                    () -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port.group(1) + "/poolwatch?user=postgres").close());
+                    () -> DriverManager
+                            .getConnection("jdbc:postgresql://127.0.0.1:" + port.group(1) + "/poolwatch?user=postgres")
+                            .close());
             assertTrue(String.valueOf(refused.getMessage()).contains("password"), String.valueOf(refused.getMessage()));
             // Its data directory is the server's working directory.
-            Path dataDirectory = PoolwatchProcess.postgresDataDirectory(Integer.parseInt(port.group(1))).orElseThrow(() -> new AssertionError("no embedded postgres process"));
+            Path dataDirectory = PoolwatchProcess.postgresDataDirectory(Integer.parseInt(port.group(1)))
+                    .orElseThrow(() -> new AssertionError("no embedded postgres process"));
             assertTrue(Files.exists(dataDirectory.resolve("PG_VERSION")), "not a data directory: " + dataDirectory);
             given().baseUri(app.baseUri()).when().get("/").then().statusCode(200);
 
@@ -71,7 +71,8 @@ class PackagedApplicationIT {
             }
             assertTrue(committed > 0, "the simulator committed no transfer");
             // The demo's consistency checks pass on their own schedule, while the simulator moves money.
-            List<String> demoChecks = List.of("ledger-balanced", "account-balances", "no-negative-customer-balance", "events-have-accounts",
+            List<String> demoChecks = List.of("ledger-balanced", "account-balances", "no-negative-customer-balance",
+                    "events-have-accounts",
                     "unique-transaction-references", "event-amounts-in-range", "constraints-validated");
             long checksDeadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
             List<String> passed = List.of();
@@ -82,17 +83,23 @@ class PackagedApplicationIT {
             }
             assertEquals(demoChecks, passed, "demo checks passing");
             // An unbalanced entry makes the ledger check fail, with the transaction as its sample, until the fault removes it.
-            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/inconsistency?duration=3s").then().statusCode(202);
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when()
+                    .post("/api/v1/simulator/faults/inconsistency?duration=3s").then().statusCode(202);
             Thread.sleep(500);
-            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
-                    .body("status", equalTo("fail")).body("violations", equalTo(1)).body("samples[0].credits_minus_debits", equalTo(-13.37f));
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/checks/ledger-balanced/run")
+                    .then().statusCode(200)
+                    .body("status", equalTo("fail")).body("violations", equalTo(1))
+                    .body("samples[0].credits_minus_debits", equalTo(-13.37f));
             Thread.sleep(4000);
-            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/checks/ledger-balanced/run").then().statusCode(200)
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/checks/ledger-balanced/run")
+                    .then().statusCode(200)
                     .body("status", equalTo("pass")).body("violations", equalTo(0));
 
-            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/stop").then().statusCode(200)
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/stop").then()
+                    .statusCode(200)
                     .body("running", org.hamcrest.Matchers.equalTo(false));
-            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/start").then().statusCode(200)
+            given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/start").then()
+                    .statusCode(200)
                     .body("running", org.hamcrest.Matchers.equalTo(true));
 
             assertStoppedBySigterm(app.terminate(STOP), app);
@@ -119,7 +126,8 @@ class PackagedApplicationIT {
             String log = app.output();
             int readinessDown = log.indexOf("shutting down: readiness is DOWN");
             int poolsClosed = log.indexOf("closed 4 pool(s)");
-            assertTrue(readinessDown >= 0 && poolsClosed > readinessDown, "readiness must go DOWN before the pools close:\n" + log);
+            assertTrue(readinessDown >= 0 && poolsClosed > readinessDown,
+                    "readiness must go DOWN before the pools close:\n" + log);
             for (String w : WORKLOADS) {
                 assertEquals(0, TestDatabases.awaitSessions(pg, tag + "-" + w, 0), w + " left connections open");
             }
@@ -156,7 +164,9 @@ class PackagedApplicationIT {
             String out = app.output();
             assertNotEquals(0, exit, out);
             assertTrue(out.contains("the configuration has 3 problems"), out);
-            assertTrue(out.contains("poolwatch.consistency.checks.\"ledger\".table: 'entries e; DELETE FROM accounts' is not a table name"), out);
+            assertTrue(out.contains(
+                    "poolwatch.consistency.checks.\"ledger\".table: 'entries e; DELETE FROM accounts' is not a table name"),
+                    out);
             assertTrue(out.contains("poolwatch.consistency.checks.\"custom\".workload=reporting: no such workload"), out);
             assertTrue(out.contains("poolwatch.consistency.checks.\"custom\".sql: not set"), out);
         }
@@ -180,14 +190,16 @@ class PackagedApplicationIT {
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), properties)) {
             app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
             io.poolwatch.testing.Await.until("the chunked check's first run after the restart", () -> !scopes(app).isEmpty());
-            assertEquals("keys " + (watermark + 1) + ".." + (2 * watermark), scopes(app).get(0), "it goes on where the last run stopped");
+            assertEquals("keys " + (watermark + 1) + ".." + (2 * watermark), scopes(app).get(0),
+                    "it goes on where the last run stopped");
             assertTrue(app.output().contains("check events-have-accounts resumes after key " + watermark), app.output());
             app.terminate(Duration.ofSeconds(30));
         }
     }
 
     private static List<String> scopes(PoolwatchProcess app) {
-        return given().baseUri(app.baseUri()).when().get("/api/v1/checks/events-have-accounts").then().statusCode(200).extract().jsonPath()
+        return given().baseUri(app.baseUri()).when().get("/api/v1/checks/events-have-accounts").then().statusCode(200).extract()
+                .jsonPath()
                 .getList("history.scope", String.class);
     }
 
@@ -207,15 +219,20 @@ class PackagedApplicationIT {
     void usersFromAMountedFileProtectTheDashboardAndTheApi() throws Exception {
         Path secret = Files.createTempFile("poolwatch-users", ".properties");
         try {
-            Files.writeString(secret, "quarkus.security.users.embedded.users.ops=" + io.poolwatch.testing.SecurityProfile.hash("ops", "ops-Pass-1")
-                    + "\nquarkus.security.users.embedded.roles.ops=admin\n");
+            Files.writeString(secret,
+                    "quarkus.security.users.embedded.users.ops="
+                            + io.poolwatch.testing.SecurityProfile.hash("ops", "ops-Pass-1")
+                            + "\nquarkus.security.users.embedded.roles.ops=admin\n");
             try (PoolwatchProcess app = PoolwatchProcess.start(
-                    Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl(), "QUARKUS_CONFIG_LOCATIONS", secret.toUri().toString()), Map.of())) {
+                    Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl(), "QUARKUS_CONFIG_LOCATIONS",
+                            secret.toUri().toString()),
+                    Map.of())) {
                 assertTrue(app.awaitStarted(START).isPresent(), app.output());
                 assertTrue(app.output().contains("Access control on: 1 embedded user(s)"), app.output());
                 given().baseUri(app.baseUri()).when().get("/").then().statusCode(401);
                 given().baseUri(app.baseUri()).when().get("/q/health/live").then().statusCode(200);
-                given().baseUri(app.baseUri()).auth().preemptive().basic("ops", "ops-Pass-1").when().get("/api/v1/pools").then().statusCode(200);
+                given().baseUri(app.baseUri()).auth().preemptive().basic("ops", "ops-Pass-1").when().get("/api/v1/pools").then()
+                        .statusCode(200);
                 assertFalse(app.output().contains("ops-Pass-1"));
             }
         } finally {

@@ -35,7 +35,8 @@ class PrometheusRulePromtoolTest {
     private static final String UNIT_TESTS = "prometheus/poolwatch-rules.test.yaml";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** The groups whose every alert must have a case in the unit tests. */
-    private static final Set<String> TESTED_GROUPS = Set.of("poolwatch.pgbouncers", "poolwatch.applications", "poolwatch.blocking");
+    private static final Set<String> TESTED_GROUPS = Set.of("poolwatch.pgbouncers", "poolwatch.applications",
+            "poolwatch.blocking");
     /** Alerts computed from histograms across pods, each with a promtool case of histogram series. */
     private static final Set<String> HISTOGRAM_ALERTS = Set.of("PoolwatchCheckoutTime");
 
@@ -43,8 +44,11 @@ class PrometheusRulePromtoolTest {
 
     @BeforeAll
     static void promtoolIsThere() {
-        promtool = Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)), Stream.of("/usr/bin"))
-                .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "promtool")).filter(Files::isExecutable).findFirst().orElse(null);
+        promtool = Stream
+                .concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)),
+                        Stream.of("/usr/bin"))
+                .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "promtool")).filter(Files::isExecutable).findFirst()
+                .orElse(null);
         Assumptions.assumeTrue(promtool != null, "promtool is not installed (Debian: apt-get install prometheus)");
     }
 
@@ -109,7 +113,8 @@ class PrometheusRulePromtoolTest {
             assertEquals(Set.of(), untested, "histogram alerts without a promtool case");
             for (String alert : HISTOGRAM_ALERTS) {
                 String expr = rule(spec, alert).path("expr").asText();
-                assertTrue(expr.contains("histogram_quantile(") && expr.contains("_bucket[") && expr.contains("sum by (le,"), alert + ": " + expr);
+                assertTrue(expr.contains("histogram_quantile(") && expr.contains("_bucket[") && expr.contains("sum by (le,"),
+                        alert + ": " + expr);
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

@@ -70,7 +70,8 @@ final class ApiDocument {
      *        path), {@code /} by default
      * @param config the application's configuration, for the scanner's settings
      */
-    static OpenAPI model(IndexView index, List<Resource> resources, String root, String contextRoot, Config config, ClassLoader loader) {
+    static OpenAPI model(IndexView index, List<Resource> resources, String root, String contextRoot, Config config,
+            ClassLoader loader) {
         Map<String, String> keys = new HashMap<>();
         for (Resource r : resources) {
             keys.put(RESOURCE_CLASS + r.type().name().toString(), join(root, r.rootedPath()));
@@ -79,7 +80,8 @@ final class ApiDocument {
         // scan to its packages does not hide poolwatch's types from this one. Exclusions it sets still apply.
         keys.put("mp.openapi.scan.packages", "io.poolwatch");
         Config scanConfig = new SmallRyeConfigBuilder()
-                .withSources(new PropertiesConfigSource(keys, "poolwatch's resources", Integer.MAX_VALUE), new ApplicationConfigSource(config))
+                .withSources(new PropertiesConfigSource(keys, "poolwatch's resources", Integer.MAX_VALUE),
+                        new ApplicationConfigSource(config))
                 .build();
         // Each operation's method, kept on the operation until the scan is done: the schemas are then read beside it.
         Map<String, MethodInfo> methods = new HashMap<>();
@@ -102,7 +104,8 @@ final class ApiDocument {
                 .build()
                 .model();
         JacksonShapes shapes = new JacksonShapes(index, model,
-                JacksonShapes.Inclusion.of(config.getOptionalValue("quarkus.jackson.serialization-inclusion", String.class).orElse(null)),
+                JacksonShapes.Inclusion
+                        .of(config.getOptionalValue("quarkus.jackson.serialization-inclusion", String.class).orElse(null)),
                 config.getOptionalValue("quarkus.jackson.write-durations-as-timestamps", Boolean.class).orElse(true));
         forEachOperation(model, (path, method, op) -> {
             Object key = op.getExtensions() == null ? null : op.getExtensions().get(METHOD);
@@ -123,15 +126,20 @@ final class ApiDocument {
             model.setComponents(OASFactory.createComponents());
         }
         model.getComponents().addSchema(ERROR, errorSchema());
-        model.getComponents().addSecurityScheme(BASIC, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")
-                .description("HTTP basic authentication against Quarkus's embedded users (quarkus.security.users.embedded.*), whose roles "
-                        + "are viewer and admin (or those poolwatch.security.viewer-roles and admin-roles name)."));
-        model.getComponents().addSecurityScheme(BEARER, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
+        model.getComponents().addSecurityScheme(BASIC, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP)
+                .scheme("basic")
+                .description(
+                        "HTTP basic authentication against Quarkus's embedded users (quarkus.security.users.embedded.*), whose roles "
+                                + "are viewer and admin (or those poolwatch.security.viewer-roles and admin-roles name)."));
+        model.getComponents().addSecurityScheme(BEARER, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP)
+                .scheme("bearer")
                 .bearerFormat("JWT")
-                .description("An OIDC access token (quarkus.oidc.*), whose roles are read from quarkus.oidc.roles.role-claim-path."));
-        model.addTag(OASFactory.createTag().name(TAG).description("poolwatch: database connection pools, what they do and the alerts "
-                + "on them. Each operation's x-poolwatch-role names the role it needs (io.poolwatch.security.Access). With no users "
-                + "and no OIDC provider configured, poolwatch is open and no credentials are asked for."));
+                .description(
+                        "An OIDC access token (quarkus.oidc.*), whose roles are read from quarkus.oidc.roles.role-claim-path."));
+        model.addTag(OASFactory.createTag().name(TAG)
+                .description("poolwatch: database connection pools, what they do and the alerts "
+                        + "on them. Each operation's x-poolwatch-role names the role it needs (io.poolwatch.security.Access). With no users "
+                        + "and no OIDC provider configured, poolwatch is open and no credentials are asked for."));
     }
 
     private static void annotate(Operation op, String method, String template) {
@@ -149,22 +157,26 @@ final class ApiDocument {
                 op.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(BEARER, role));
                 addIfAbsent(responses, "401", OASFactory.createAPIResponse()
                         .description("No credentials, or wrong ones: answered with a WWW-Authenticate challenge and no body.")
-                        .addHeader("WWW-Authenticate", OASFactory.createHeader().description("the challenge, such as Basic realm=\"poolwatch\"")
-                                .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING))));
+                        .addHeader("WWW-Authenticate",
+                                OASFactory.createHeader().description("the challenge, such as Basic realm=\"poolwatch\"")
+                                        .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING))));
                 addIfAbsent(responses, "403", OASFactory.createAPIResponse().description(access == Access.ADMIN
                         ? "The caller does not have the admin role, or a browser sent the change from another origin; no body."
                         : "The caller has neither the viewer nor the admin role; no body."));
-                op.setDescription(appended(op.getDescription(), "Needs the " + role + " role" + (access == Access.VIEWER ? " (or admin)." : ".")));
+                op.setDescription(appended(op.getDescription(),
+                        "Needs the " + role + " role" + (access == Access.VIEWER ? " (or admin)." : ".")));
             }
             case OPEN -> op.setSecurity(new ArrayList<>(List.of(OASFactory.createSecurityRequirement())));
-            default -> op.setDescription(appended(op.getDescription(), "Refused: the access table does not name this endpoint."));
+            default ->
+                op.setDescription(appended(op.getDescription(), "Refused: the access table does not name this endpoint."));
         }
         if (paged(op) && responses.getAPIResponse("200") != null) {
             responses.getAPIResponse("200")
                     .addHeader("X-Total-Count", OASFactory.createHeader().description("how many items the whole list has")
                             .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)))
-                    .addHeader("Link", OASFactory.createHeader().description("<path?limit=&offset=>; rel=\"next\", when more items follow")
-                            .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)));
+                    .addHeader("Link",
+                            OASFactory.createHeader().description("<path?limit=&offset=>; rel=\"next\", when more items follow")
+                                    .schema(OASFactory.createSchema().addType(Schema.SchemaType.STRING)));
         }
         if (template.contains("{")) {
             addIfAbsent(responses, "404", error("Nothing of that name: the error names the ones there are."));
@@ -206,8 +218,9 @@ final class ApiDocument {
     }
 
     private static APIResponse error(String description) {
-        return OASFactory.createAPIResponse().description(description).content(OASFactory.createContent().addMediaType("application/json",
-                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(ERROR_REF))));
+        return OASFactory.createAPIResponse().description(description)
+                .content(OASFactory.createContent().addMediaType("application/json",
+                        OASFactory.createMediaType().schema(OASFactory.createSchema().ref(ERROR_REF))));
     }
 
     /** {@code io.poolwatch.web.ApiError}: every error poolwatch answers with a body has both fields. */
@@ -222,7 +235,9 @@ final class ApiDocument {
                 .additionalPropertiesBoolean(Boolean.FALSE);
     }
 
-    /** A scanned path relative to poolwatch's root: {@code /q/poolwatch/api/v1/pools/{name}} is {@code /api/v1/pools/{name}}. */
+    /**
+     * A scanned path relative to poolwatch's root: {@code /q/poolwatch/api/v1/pools/{name}} is {@code /api/v1/pools/{name}}.
+     */
     static String relative(String path, String prefix) {
         if (prefix.equals("/")) {
             return path;

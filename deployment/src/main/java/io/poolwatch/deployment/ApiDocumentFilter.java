@@ -81,7 +81,8 @@ final class ApiDocumentFilter implements OASFilter {
         }
         if (ours.getTags() != null) {
             for (var tag : ours.getTags()) {
-                if (document.getTags() == null || document.getTags().stream().noneMatch(t -> tag.getName().equals(t.getName()))) {
+                if (document.getTags() == null
+                        || document.getTags().stream().noneMatch(t -> tag.getName().equals(t.getName()))) {
                     document.addTag(tag);
                 }
             }

@@ -46,16 +46,21 @@ final class JacksonShapes {
     static final DotName JSON_INCLUDE = DotName.createSimple("com.fasterxml.jackson.annotation.JsonInclude");
     static final DotName JSON_PROPERTY = DotName.createSimple("com.fasterxml.jackson.annotation.JsonProperty");
     static final DotName JSON_IGNORE = DotName.createSimple("com.fasterxml.jackson.annotation.JsonIgnore");
-    static final DotName API_RESPONSE = DotName.createSimple("org.eclipse.microprofile.openapi.annotations.responses.APIResponse");
-    static final DotName API_RESPONSES = DotName.createSimple("org.eclipse.microprofile.openapi.annotations.responses.APIResponses");
+    static final DotName API_RESPONSE = DotName
+            .createSimple("org.eclipse.microprofile.openapi.annotations.responses.APIResponse");
+    static final DotName API_RESPONSES = DotName
+            .createSimple("org.eclipse.microprofile.openapi.annotations.responses.APIResponses");
     static final DotName DURATION = DotName.createSimple("java.time.Duration");
-    static final Set<DotName> OPTIONALS = Set.of(DotName.createSimple("java.util.Optional"), DotName.createSimple("java.util.OptionalInt"),
+    static final Set<DotName> OPTIONALS = Set.of(DotName.createSimple("java.util.Optional"),
+            DotName.createSimple("java.util.OptionalInt"),
             DotName.createSimple("java.util.OptionalLong"), DotName.createSimple("java.util.OptionalDouble"));
-    static final Set<DotName> COLLECTIONS = Set.of(DotName.createSimple("java.util.List"), DotName.createSimple("java.util.Set"),
+    static final Set<DotName> COLLECTIONS = Set.of(DotName.createSimple("java.util.List"),
+            DotName.createSimple("java.util.Set"),
             DotName.createSimple("java.util.Collection"), DotName.createSimple("java.lang.Iterable"),
             DotName.createSimple("java.util.SortedSet"));
     static final Set<DotName> MAPS = Set.of(DotName.createSimple("java.util.Map"), DotName.createSimple("java.util.SortedMap"),
-            DotName.createSimple("java.util.LinkedHashMap"), DotName.createSimple("java.util.HashMap"), DotName.createSimple("java.util.TreeMap"));
+            DotName.createSimple("java.util.LinkedHashMap"), DotName.createSimple("java.util.HashMap"),
+            DotName.createSimple("java.util.TreeMap"));
     private static final String SCHEMAS = "#/components/schemas/";
 
     /** How Jackson treats null and absent values: the two settings that change what is required. */
@@ -135,7 +140,8 @@ final class JacksonShapes {
             responses.addAll(List.of(many.value().asNestedArray()));
         }
         for (AnnotationInstance r : responses) {
-            if (r.value("responseCode") == null || !status.equals(r.value("responseCode").asString()) || r.value("content") == null) {
+            if (r.value("responseCode") == null || !status.equals(r.value("responseCode").asString())
+                    || r.value("content") == null) {
                 continue;
             }
             for (AnnotationInstance c : r.value("content").asNestedArray()) {
@@ -144,7 +150,9 @@ final class JacksonShapes {
                     Type implementation = schema.asNested().value("implementation").asClass();
                     AnnotationValue kind = schema.asNested().value("type");
                     boolean array = kind != null && "ARRAY".equals(kind.asEnum());
-                    return array ? ParameterizedType.create(DotName.createSimple("java.util.List"), new Type[] { implementation }, null)
+                    return array
+                            ? ParameterizedType.create(DotName.createSimple("java.util.List"), new Type[] { implementation },
+                                    null)
                             : implementation;
                 }
             }
@@ -201,7 +209,8 @@ final class JacksonShapes {
     }
 
     private Schema component(String name) {
-        return model.getComponents() == null || model.getComponents().getSchemas() == null ? null : model.getComponents().getSchemas().get(name);
+        return model.getComponents() == null || model.getComponents().getSchemas() == null ? null
+                : model.getComponents().getSchemas().get(name);
     }
 
     private void record(ClassInfo record, Schema schema) {
@@ -216,7 +225,8 @@ final class JacksonShapes {
                 continue;
             }
             AnnotationInstance renamed = annotation(component, field, JSON_PROPERTY);
-            String name = renamed != null && renamed.value() != null && !renamed.value().asString().isEmpty() ? renamed.value().asString()
+            String name = renamed != null && renamed.value() != null && !renamed.value().asString().isEmpty()
+                    ? renamed.value().asString()
                     : component.name();
             Schema property = properties.get(name);
             if (property == null) {
@@ -267,7 +277,8 @@ final class JacksonShapes {
         if (schema.getEnumeration() != null && !schema.getEnumeration().contains(null)) {
             schema.addEnumeration(null);
         }
-        if (schema.getAnyOf() != null && schema.getAnyOf().stream().noneMatch(s -> s.getType() != null && s.getType().contains(Schema.SchemaType.NULL))) {
+        if (schema.getAnyOf() != null && schema.getAnyOf().stream()
+                .noneMatch(s -> s.getType() != null && s.getType().contains(Schema.SchemaType.NULL))) {
             schema.addAnyOf(OASFactory.createSchema().addType(Schema.SchemaType.NULL));
         }
         return schema;

@@ -18,7 +18,8 @@ import org.jboss.jandex.ModuleInfo;
  */
 final class OwnResourcesIndexView implements IndexView {
 
-    private static final Set<DotName> PATHS = Set.of(DotName.createSimple("jakarta.ws.rs.Path"), DotName.createSimple("javax.ws.rs.Path"));
+    private static final Set<DotName> PATHS = Set.of(DotName.createSimple("jakarta.ws.rs.Path"),
+            DotName.createSimple("javax.ws.rs.Path"));
 
     private final IndexView delegate;
 

@@ -41,7 +41,9 @@ class PoolwatchOpenApiProcessor {
         String root = PoolwatchProcessor.root();
         Config config = ConfigProvider.getConfig();
         String contextRoot = ApiDocument.join(httpRoot.getRootPath(),
-                capabilities.isPresent(Capability.RESTEASY_REACTIVE) ? config.getOptionalValue("quarkus.rest.path", String.class).orElse("") : "");
+                capabilities.isPresent(Capability.RESTEASY_REACTIVE)
+                        ? config.getOptionalValue("quarkus.rest.path", String.class).orElse("")
+                        : "");
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         documents.produce(new AddToOpenAPIDefinitionBuildItem(
                 new ApiDocumentFilter(() -> ApiDocument.model(view, resources, root, contextRoot, config, loader))));

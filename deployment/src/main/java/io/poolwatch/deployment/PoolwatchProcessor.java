@@ -111,7 +111,8 @@ class PoolwatchProcessor {
      * dependency is optional and then absent, are not beans, and poolwatch turns on no tracing and no exporter.
      */
     @BuildStep
-    void otlpExport(Capabilities capabilities, CombinedIndexBuildItem index, BuildProducer<BuildTimeConditionBuildItem> conditions) {
+    void otlpExport(Capabilities capabilities, CombinedIndexBuildItem index,
+            BuildProducer<BuildTimeConditionBuildItem> conditions) {
         if (capabilities.isPresent(Capability.OPENTELEMETRY_METRICS)) {
             return;
         }
@@ -146,7 +147,8 @@ class PoolwatchProcessor {
         for (String file : STATIC_FILES) {
             files.produce(new GeneratedStaticResourceBuildItem(base + file, read(loader, "poolwatch/static/" + file)));
         }
-        files.produce(new GeneratedStaticResourceBuildItem(base + "htmx.min.js", read(loader, String.format(HTMX, htmxVersion(loader)))));
+        files.produce(new GeneratedStaticResourceBuildItem(base + "htmx.min.js",
+                read(loader, String.format(HTMX, htmxVersion(loader)))));
     }
 
     /** poolwatch's access policy decides every request under the root (the standalone service widens it to every path). */
@@ -155,7 +157,8 @@ class PoolwatchProcessor {
         String root = root();
         defaults.produce(new RunTimeConfigurationDefaultBuildItem("quarkus.http.auth.permission.poolwatch.paths",
                 root.equals("/") ? "/*" : root + "," + root + "/*"));
-        defaults.produce(new RunTimeConfigurationDefaultBuildItem("quarkus.http.auth.permission.poolwatch.policy", "poolwatch"));
+        defaults.produce(
+                new RunTimeConfigurationDefaultBuildItem("quarkus.http.auth.permission.poolwatch.policy", "poolwatch"));
         // The root the application was built with, so the running application links to the paths that exist.
         defaults.produce(new RunTimeConfigurationDefaultBuildItem(RootPath.KEY, root));
     }

@@ -5,19 +5,20 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.poolwatch.observed.BlockingSampler;
 import io.quarkus.test.QuarkusUnitTest;
 
-import jakarta.inject.Inject;
-
 /** With {@code poolwatch.blocking.enabled=false} nothing is read, and the API and the page say so rather than show zeros. */
 class BlockingDisabledTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = TestApps.host("blocking-disabled").overrideConfigKey("poolwatch.blocking.enabled", "false");
+    static final QuarkusUnitTest APP = TestApps.host("blocking-disabled").overrideConfigKey("poolwatch.blocking.enabled",
+            "false");
 
     @Inject
     BlockingSampler sampler;

@@ -13,7 +13,8 @@ import io.quarkus.test.QuarkusUnitTest;
 class CustomRootPathTest {
 
     @RegisterExtension
-    static final QuarkusUnitTest APP = TestApps.host("custom-root").overrideConfigKey("poolwatch.http.root-path", "/ops/pools/");
+    static final QuarkusUnitTest APP = TestApps.host("custom-root").overrideConfigKey("poolwatch.http.root-path",
+            "/ops/pools/");
 
     @Test
     void everythingIsServedUnderTheConfiguredRoot() {

@@ -79,8 +79,10 @@ class FaultPhasesAvailabilityTest {
         int before = SwitchableFaults.STARTED.size();
         // A valid token (from a pool page's form): the refusal is the action's own, not the CSRF guard's.
         Response pool = given().when().get("/q/poolwatch/pools/main");
-        given().redirects().follow(false).cookie("poolwatch-csrf", pool.getCookie("poolwatch-csrf")).formParam("_csrf", token(pool.asString()))
-                .formParam("kind", "leak").formParam("workload", "main").when().post("/q/poolwatch/actions/faults").then().statusCode(404)
+        given().redirects().follow(false).cookie("poolwatch-csrf", pool.getCookie("poolwatch-csrf"))
+                .formParam("_csrf", token(pool.asString()))
+                .formParam("kind", "leak").formParam("workload", "main").when().post("/q/poolwatch/actions/faults").then()
+                .statusCode(404)
                 .body(containsString("fault phases"));
         assertEquals(before, SwitchableFaults.STARTED.size(), "nothing was started");
     }
@@ -90,11 +92,14 @@ class FaultPhasesAvailabilityTest {
         SwitchableFaults.available = true;
         Response page = given().when().get("/q/poolwatch/");
         String html = page.asString();
-        assertTrue(html.contains("id=\"fault-phases\"") && html.contains("action=\"/q/poolwatch/actions/faults\""), "the form is offered");
+        assertTrue(html.contains("id=\"fault-phases\"") && html.contains("action=\"/q/poolwatch/actions/faults\""),
+                "the form is offered");
         given().when().get("/q/poolwatch/?fragment=faults").then().statusCode(200);
         int before = SwitchableFaults.STARTED.size();
-        given().redirects().follow(false).cookie("poolwatch-csrf", page.getCookie("poolwatch-csrf")).formParam("_csrf", token(html))
-                .formParam("kind", "leak").formParam("workload", "main").when().post("/q/poolwatch/actions/faults").then().statusCode(303);
+        given().redirects().follow(false).cookie("poolwatch-csrf", page.getCookie("poolwatch-csrf"))
+                .formParam("_csrf", token(html))
+                .formParam("kind", "leak").formParam("workload", "main").when().post("/q/poolwatch/actions/faults").then()
+                .statusCode(303);
         assertEquals(before + 1, SwitchableFaults.STARTED.size());
     }
 

@@ -43,7 +43,8 @@ class HostApplicationTest {
 
     @Test
     void aWorkloadIsInjectedAndReachesItsDatabase() throws Exception {
-        try (Connection c = financial.getConnection(); Statement st = c.createStatement();
+        try (Connection c = financial.getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_setting('application_name')")) {
             rs.next();
             assertEquals("poolwatch-financial", rs.getString(1));
@@ -65,7 +66,8 @@ class HostApplicationTest {
     void withoutAPrometheusRegistryTheHistogramsAreKeptAndNothingJoinsOne() throws Exception {
         assertThrows(ClassNotFoundException.class, () -> Class.forName("io.micrometer.prometheus.PrometheusMeterRegistry"));
         assertTrue(Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE).stream()
-                .noneMatch(b -> b.getBeanClass().getName().equals("io.poolwatch.metrics.PrometheusHistograms")), "no Prometheus collector bean");
+                .noneMatch(b -> b.getBeanClass().getName().equals("io.poolwatch.metrics.PrometheusHistograms")),
+                "no Prometheus collector bean");
         try (Connection c = financial.getConnection(); Statement st = c.createStatement()) {
             st.execute("SELECT 1");
         }
@@ -73,7 +75,8 @@ class HostApplicationTest {
         sampler.sampleNow();
         List<PoolHistograms.Family> families = histograms.families();
         assertEquals(histograms.names(), families.stream().map(PoolHistograms.Family::name).toList());
-        PoolHistograms.Family statements = families.stream().filter(f -> f.name().equals("poolwatch_pool_statement_duration_seconds"))
+        PoolHistograms.Family statements = families.stream()
+                .filter(f -> f.name().equals("poolwatch_pool_statement_duration_seconds"))
                 .findFirst().orElseThrow();
         long financialStatements = statements.series().stream().filter(s -> s.labelValues().get(0).equals("financial"))
                 .mapToLong(s -> s.snapshot().count()).sum();
@@ -92,15 +95,18 @@ class HostApplicationTest {
 
     @Test
     void theApiAndDashboardLiveUnderQPoolwatch() {
-        given().when().get("/q/poolwatch/api/v1/pools/financial").then().statusCode(200).body("pool.name", equalTo("financial"));
+        given().when().get("/q/poolwatch/api/v1/pools/financial").then().statusCode(200).body("pool.name",
+                equalTo("financial"));
         given().when().get("/api/v1/pools").then().statusCode(404);
-        String html = given().when().get("/q/poolwatch/").then().statusCode(200).contentType(containsString("text/html")).extract().asString();
+        String html = given().when().get("/q/poolwatch/").then().statusCode(200).contentType(containsString("text/html"))
+                .extract().asString();
         List<String> links = Links.of(html);
         assertTrue(links.size() > 10, "links found: " + links);
         for (String link : links) {
             assertTrue(link.startsWith("/q/poolwatch/") || link.startsWith("#"), "a link outside the root: " + link);
         }
-        given().when().get("/q/poolwatch/static/css/dashboard.css").then().statusCode(200).body(containsString("prefers-color-scheme"));
+        given().when().get("/q/poolwatch/static/css/dashboard.css").then().statusCode(200)
+                .body(containsString("prefers-color-scheme"));
         given().when().get("/q/poolwatch/static/htmx.min.js").then().statusCode(200).body(containsString("htmx"));
         given().when().get("/q/poolwatch/pools/financial?fragment=live").then().statusCode(200);
     }
@@ -110,7 +116,8 @@ class HostApplicationTest {
         given().when().get("/q/poolwatch/").then().statusCode(200)
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
                 .header("X-Frame-Options", equalTo("DENY"));
-        given().when().get("/q/poolwatch/api/v1/pools").then().statusCode(200).header("X-Content-Type-Options", equalTo("nosniff"));
+        given().when().get("/q/poolwatch/api/v1/pools").then().statusCode(200).header("X-Content-Type-Options",
+                equalTo("nosniff"));
         given().when().get("/q/health/ready").then().header("Content-Security-Policy", org.hamcrest.Matchers.nullValue());
     }
 

@@ -77,9 +77,12 @@ class HostApplicationsTest {
             sampler.sampleNow();
 
             JsonPath all = given().when().get("/q/poolwatch/api/v1/applications").then().statusCode(200).extract().jsonPath();
-            assertEquals(2, (int) all.getInt("applications.find { it.name == '" + APP + "' }.snapshots[0].sessions"), all.prettify());
-            assertEquals("sessions with application name '" + REPORTED + "'", all.getString("applications.find { it.name == '" + APP + "' }.match"));
-            assertEquals(0.5, all.getDouble("applications.find { it.name == '" + APP + "' }.utilization.values().getAt(0)"), 1e-9);
+            assertEquals(2, (int) all.getInt("applications.find { it.name == '" + APP + "' }.snapshots[0].sessions"),
+                    all.prettify());
+            assertEquals("sessions with application name '" + REPORTED + "'",
+                    all.getString("applications.find { it.name == '" + APP + "' }.match"));
+            assertEquals(0.5, all.getDouble("applications.find { it.name == '" + APP + "' }.utilization.values().getAt(0)"),
+                    1e-9);
             assertEquals(0, all.getInt("applications.find { it.name == 'idle-" + S + "' }.snapshots[0].sessions"));
             assertEquals("poolwatch.applications.\"stray-" + S + "\".application-name=stray-" + S,
                     all.getString("suggestions.find { it.sessions.applicationName == 'stray-" + S + "' }.config"));
@@ -98,7 +101,8 @@ class HostApplicationsTest {
             assertTrue(page.contains("<dd id=\"sessions\">2</dd>"), page);
             given().when().get("/q/poolwatch/applications/" + APP + "?fragment=live").then().statusCode(200)
                     .body(containsString("data-application=\"" + APP + "\"")).body(not(containsString("<html")));
-            given().when().get("/q/poolwatch/applications/no-such-" + S).then().statusCode(404).body(containsString("application"));
+            given().when().get("/q/poolwatch/applications/no-such-" + S).then().statusCode(404)
+                    .body(containsString("application"));
 
             String cards = engine.getTemplate("tags/applicationCards").data("apps", views.overview()).render();
             assertTrue(cards.contains("href=\"/q/poolwatch/applications/" + APP + "\""), cards);
@@ -109,15 +113,24 @@ class HostApplicationsTest {
             if (meters instanceof CompositeMeterRegistry composite && composite.getRegistries().isEmpty()) {
                 composite.add(new SimpleMeterRegistry());
             }
-            assertEquals(2.0, meters.find("poolwatch.application.sessions").tags("application", APP, "user", "any").gauge().value(),
-                    () -> "sessions: " + sampler.latest(APP) + " " + meters.find("poolwatch.application.sessions").gauges().stream()
-                            .map(g -> g.getId() + "=" + g.value()).toList());
-            assertEquals(2.0, meters.find("poolwatch.application.sessions.state").tags("application", APP, "state", "idle").gauge().value(),
-                    () -> "sessions by state: " + sampler.latest(APP) + " " + meters.find("poolwatch.application.sessions.state").gauges().stream()
-                            .map(g -> g.getId() + "=" + g.value()).toList());
-            assertEquals(0.0, meters.find("poolwatch.application.sessions.state").tags("application", APP, "state", "active").gauge().value());
-            assertEquals(0.5, meters.find("poolwatch.application.utilization.ratio").tags("application", APP).gauge().value(), 1e-9);
-            assertTrue(Double.isNaN(meters.find("poolwatch.application.utilization.ratio").tags("application", "idle-" + S).gauge().value()),
+            assertEquals(2.0,
+                    meters.find("poolwatch.application.sessions").tags("application", APP, "user", "any").gauge().value(),
+                    () -> "sessions: " + sampler.latest(APP) + " "
+                            + meters.find("poolwatch.application.sessions").gauges().stream()
+                                    .map(g -> g.getId() + "=" + g.value()).toList());
+            assertEquals(2.0,
+                    meters.find("poolwatch.application.sessions.state").tags("application", APP, "state", "idle").gauge()
+                            .value(),
+                    () -> "sessions by state: " + sampler.latest(APP) + " "
+                            + meters.find("poolwatch.application.sessions.state").gauges().stream()
+                                    .map(g -> g.getId() + "=" + g.value()).toList());
+            assertEquals(0.0, meters.find("poolwatch.application.sessions.state").tags("application", APP, "state", "active")
+                    .gauge().value());
+            assertEquals(0.5, meters.find("poolwatch.application.utilization.ratio").tags("application", APP).gauge().value(),
+                    1e-9);
+            assertTrue(
+                    Double.isNaN(meters.find("poolwatch.application.utilization.ratio").tags("application", "idle-" + S).gauge()
+                            .value()),
                     "no expected-max: NaN, not 0");
         } finally {
             for (Connection c : open) {
@@ -134,7 +147,8 @@ class HostApplicationsTest {
     private static String jdbcUrl() throws Exception {
         // DATABASE_URL is postgresql://user@host:port/db: the test's own sessions open beside poolwatch's.
         java.net.URI uri = java.net.URI.create(TestApps.DATABASE_URL);
-        return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath() + "?user=" + uri.getUserInfo().split(":")[0];
+        return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath() + "?user="
+                + uri.getUserInfo().split(":")[0];
     }
 
     private static Connection connect(String url, String applicationName) throws Exception {

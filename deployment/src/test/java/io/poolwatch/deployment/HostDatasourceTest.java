@@ -25,7 +25,8 @@ class HostDatasourceTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = TestApps.host("host-datasource")
             .overrideConfigKey("quarkus.datasource.db-kind", "postgresql")
-            .overrideConfigKey("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/poolwatch_test?ApplicationName=host-default")
+            .overrideConfigKey("quarkus.datasource.jdbc.url",
+                    "jdbc:postgresql://127.0.0.1:5432/poolwatch_test?ApplicationName=host-default")
             .overrideConfigKey("quarkus.datasource.username", "postgres")
             .overrideConfigKey("quarkus.datasource.jdbc.max-size", "2");
 
@@ -45,7 +46,8 @@ class HostDatasourceTest {
     }
 
     private static String applicationName(DataSource ds) throws Exception {
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement();
+        try (Connection c = ds.getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_setting('application_name')")) {
             rs.next();
             return rs.getString(1);

@@ -29,7 +29,8 @@ class HostOpenApiTest {
 
     @RegisterExtension
     static final QuarkusUnitTest APP = TestApps.host("openapi", Hello.class, Health.class)
-            .setForcedDependencies(List.of(Dependency.of("io.quarkus", "quarkus-smallrye-openapi-deployment", io.quarkus.builder.Version.getVersion())))
+            .setForcedDependencies(List.of(Dependency.of("io.quarkus", "quarkus-smallrye-openapi-deployment",
+                    io.quarkus.builder.Version.getVersion())))
             // The host limits its own scan to its package: poolwatch's API is documented all the same.
             .overrideConfigKey("mp.openapi.scan.packages", HostOpenApiTest.class.getPackageName());
 
@@ -69,7 +70,8 @@ class HostOpenApiTest {
             }
         }
         assertEquals(List.of(), missing);
-        assertTrue(paths.keySet().stream().noneMatch(p -> p.startsWith("/api/")), "no path outside the root: " + paths.keySet());
+        assertTrue(paths.keySet().stream().noneMatch(p -> p.startsWith("/api/")),
+                "no path outside the root: " + paths.keySet());
         assertTrue(paths.keySet().stream().noneMatch(p -> p.equals("/q/poolwatch") || p.startsWith("/q/poolwatch/pools")
                 || p.startsWith("/q/poolwatch/actions")), "the pages and forms are left out: " + paths.keySet());
         assertTrue(paths.containsKey("/hello"), "the host's own endpoint is documented: " + paths.keySet());
@@ -78,9 +80,11 @@ class HostOpenApiTest {
     @Test
     void aSchemaNameTheHostUsesStaysTheHostsAndPoolwatchsIsRenamed() {
         JsonPath doc = document();
-        assertEquals("#/components/schemas/Health", doc.getString("paths.'/hello'.get.responses.'200'.content.'application/json'.schema.'$ref'"));
+        assertEquals("#/components/schemas/Health",
+                doc.getString("paths.'/hello'.get.responses.'200'.content.'application/json'.schema.'$ref'"));
         assertEquals(List.of("mood"), List.copyOf(doc.getMap("components.schemas.Health.properties").keySet()));
-        String ours = doc.getString("paths.'/q/poolwatch/api/v1/health'.get.responses.'200'.content.'application/json'.schema.'$ref'");
+        String ours = doc
+                .getString("paths.'/q/poolwatch/api/v1/health'.get.responses.'200'.content.'application/json'.schema.'$ref'");
         assertEquals("#/components/schemas/PoolwatchHealth", ours);
         assertTrue(doc.getMap("components.schemas.PoolwatchHealth.properties").containsKey("components"));
         assertTrue(doc.getList("components.schemas.PoolwatchHealth.required").contains("status"));

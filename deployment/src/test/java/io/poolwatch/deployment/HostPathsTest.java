@@ -86,7 +86,8 @@ class HostPathsTest {
         String[] segs = path.substring(1).split("/");
         for (int i = 0; i < segs.length; i++) {
             String s = segs[i];
-            List<String> forms = new ArrayList<>(List.of(s + ";x", s + ";", "./" + s, "x/../" + s, "x/..;/" + s, "%2e/" + s, "/" + s, s.toUpperCase()));
+            List<String> forms = new ArrayList<>(
+                    List.of(s + ";x", s + ";", "./" + s, "x/../" + s, "x/..;/" + s, "%2e/" + s, "/" + s, s.toUpperCase()));
             for (int c = 0; c < s.length(); c++) {
                 forms.add(s.substring(0, c) + String.format("%%%02X", (int) s.charAt(c)) + s.substring(c + 1));
                 forms.add(s.substring(0, c) + String.format("%%%02x", (int) s.charAt(c)) + s.substring(c + 1));
@@ -115,7 +116,8 @@ class HostPathsTest {
     static Answer send(String method, String target, String host, String credentials) {
         StringBuilder r = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
         if (credentials != null) {
-            r.append("Authorization: Basic ").append(Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))).append("\r\n");
+            r.append("Authorization: Basic ")
+                    .append(Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8))).append("\r\n");
         }
         r.append("Connection: close\r\n\r\n");
         try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {

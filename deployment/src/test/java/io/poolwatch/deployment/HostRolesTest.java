@@ -63,17 +63,20 @@ class HostRolesTest {
     @Test
     void onlyPoolwatchsOwnChangesAreAudited() {
         // Not forms (a form needs the CSRF token of a page): a JSON API call of the host's, one of poolwatch's API.
-        given().contentType("application/json").body("{}").when().post("/hello").then().log().ifValidationFails().statusCode(200);
+        given().contentType("application/json").body("{}").when().post("/hello").then().log().ifValidationFails()
+                .statusCode(200);
         given().auth().preemptive().basic("bob", "bob-pw").contentType("application/json").when()
                 .post("/q/poolwatch/api/v1/pools/main/reset-metrics").then().log().ifValidationFails().statusCode(200);
         // The audit records an action once its answer has been sent: wait for it, within a bound.
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         String audit;
         do {
-            audit = given().auth().preemptive().basic("bob", "bob-pw").when().get("/q/poolwatch/api/v1/audit").then().statusCode(200)
+            audit = given().auth().preemptive().basic("bob", "bob-pw").when().get("/q/poolwatch/api/v1/audit").then()
+                    .statusCode(200)
                     .extract().asString();
         } while (!audit.contains("reset-metrics") && System.nanoTime() < deadline);
         org.junit.jupiter.api.Assertions.assertTrue(audit.contains("/q/poolwatch/api/v1/pools/main/reset-metrics"), audit);
-        org.junit.jupiter.api.Assertions.assertFalse(audit.contains("/hello"), "a host's own write is not poolwatch's admin action: " + audit);
+        org.junit.jupiter.api.Assertions.assertFalse(audit.contains("/hello"),
+                "a host's own write is not poolwatch's admin action: " + audit);
     }
 }

@@ -29,7 +29,8 @@ class HostWithoutOpenTelemetryTest {
         // Without quarkus-opentelemetry in the host, neither OpenTelemetry's SDK nor Quarkus's extension is on the class path.
         for (String absent : List.of("io.opentelemetry.sdk.OpenTelemetrySdk",
                 "io.quarkus.opentelemetry.runtime.AutoConfiguredOpenTelemetrySdkBuilderCustomizer")) {
-            assertThrows(ClassNotFoundException.class, () -> Class.forName(absent, false, Thread.currentThread().getContextClassLoader()),
+            assertThrows(ClassNotFoundException.class,
+                    () -> Class.forName(absent, false, Thread.currentThread().getContextClassLoader()),
                     absent);
         }
         List<String> otlpBeans = Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE).stream()

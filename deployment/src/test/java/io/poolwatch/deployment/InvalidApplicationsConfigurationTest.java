@@ -18,9 +18,15 @@ class InvalidApplicationsConfigurationTest {
             .overrideConfigKey("poolwatch.applications.\"worker\".client-address", "10.0.0.0/33")
             .assertException(t -> {
                 String messages = InvalidConfigurationTest.messages(t);
-                assertTrue(messages.contains("poolwatch.applications.\"api\".expected-max=0: accepted: a whole number from 1 to 1000000"), messages);
-                assertTrue(messages.contains("poolwatch.applications.\"api\".client-address=\"db.internal\": not an IP address"), messages);
-                assertTrue(messages.contains("poolwatch.applications.\"worker\".client-address=\"10.0.0.0/33\": prefix length 33 is above 32"),
+                assertTrue(
+                        messages.contains(
+                                "poolwatch.applications.\"api\".expected-max=0: accepted: a whole number from 1 to 1000000"),
+                        messages);
+                assertTrue(
+                        messages.contains("poolwatch.applications.\"api\".client-address=\"db.internal\": not an IP address"),
+                        messages);
+                assertTrue(messages.contains(
+                        "poolwatch.applications.\"worker\".client-address=\"10.0.0.0/33\": prefix length 33 is above 32"),
                         messages);
             });
 

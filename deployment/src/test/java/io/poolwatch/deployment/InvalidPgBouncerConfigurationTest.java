@@ -9,7 +9,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.quarkus.test.QuarkusUnitTest;
 
-/** Bad PgBouncer keys stop the host application at start-up, every problem at once, naming key and value, never the password. */
+/**
+ * Bad PgBouncer keys stop the host application at start-up, every problem at once, naming key and value, never the password.
+ */
 class InvalidPgBouncerConfigurationTest {
 
     @RegisterExtension
@@ -20,10 +22,14 @@ class InvalidPgBouncerConfigurationTest {
             .overrideConfigKey("poolwatch.pgbouncer.other.username", "stats")
             .assertException(t -> {
                 String messages = InvalidConfigurationTest.messages(t);
-                assertTrue(messages.contains("poolwatch.pgbouncer.\"edge\".url='postgresql://edge:6432/appdb': database 'appdb' is not the admin console"),
+                assertTrue(messages.contains(
+                        "poolwatch.pgbouncer.\"edge\".url='postgresql://edge:6432/appdb': database 'appdb' is not the admin console"),
                         messages);
                 assertTrue(messages.contains("poolwatch.pgbouncer.\"edge\".username is missing"), messages);
-                assertTrue(messages.contains("poolwatch.pgbouncer.\"other\".url='other:99999': the port is not a number from 1 to 65535"), messages);
+                assertTrue(
+                        messages.contains(
+                                "poolwatch.pgbouncer.\"other\".url='other:99999': the port is not a number from 1 to 65535"),
+                        messages);
                 assertFalse(messages.contains("never-shown-secret"), messages);
             });
 

@@ -26,7 +26,8 @@ class PlainTextUsersWarningTest {
             .setRun(true)
             // The driver and Quarkus's embedded realm, as an application that uses them depends on them.
             .setForcedDependencies(java.util.List.of(
-                    io.quarkus.maven.dependency.Dependency.of("io.quarkus", "quarkus-jdbc-postgresql", io.quarkus.builder.Version.getVersion()),
+                    io.quarkus.maven.dependency.Dependency.of("io.quarkus", "quarkus-jdbc-postgresql",
+                            io.quarkus.builder.Version.getVersion()),
                     io.quarkus.maven.dependency.Dependency.of("io.quarkus", "quarkus-elytron-security-properties-file",
                             io.quarkus.builder.Version.getVersion())))
             .overrideConfigKey("DATABASE_URL", TestApps.DATABASE_URL)

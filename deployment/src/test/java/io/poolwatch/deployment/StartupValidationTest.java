@@ -74,7 +74,8 @@ class StartupValidationTest {
 
     static void assertEveryProblemOnce(Throwable t) {
         String all = InvalidConfigurationTest.messages(t);
-        assertNull(System.getProperty(STARTED), "the fallback database was started before the configuration was refused:\n" + all);
+        assertNull(System.getProperty(STARTED),
+                "the fallback database was started before the configuration was refused:\n" + all);
         List<String> problems = StartupValidationTest.problems(t);
         for (List<String> fragments : EXPECTED) {
             long n = problems.stream().filter(p -> fragments.stream().allMatch(p::contains)).count();
@@ -118,8 +119,10 @@ class StartupValidationTest {
 
         @Override
         public String start() {
-            String flag = org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue("test.startup-validation.fallback-flag",
-                    String.class).orElse(STARTED);
+            String flag = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("test.startup-validation.fallback-flag",
+                            String.class)
+                    .orElse(STARTED);
             System.setProperty(flag, "true");
             return "jdbc:h2:mem:startup-validation;DB_CLOSE_DELAY=-1";
         }

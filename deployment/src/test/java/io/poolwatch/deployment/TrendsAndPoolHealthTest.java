@@ -70,11 +70,13 @@ class TrendsAndPoolHealthTest {
         List<Float> highest = all.getList("series.find { it.name == 'jobs' }.points.max");
         assertFalse(highest.isEmpty(), "the samples were recorded");
         assertEquals(1.0 / 3, highest.stream().mapToDouble(Float::doubleValue).max().orElseThrow(), 1e-4);
-        int samples = all.<Integer>getList("series.find { it.name == 'jobs' }.points.samples").stream().mapToInt(Integer::intValue).sum();
+        int samples = all.<Integer> getList("series.find { it.name == 'jobs' }.points.samples").stream()
+                .mapToInt(Integer::intValue).sum();
         assertTrue(samples >= 2, "samples: " + samples);
 
         given().when().get("/q/poolwatch/api/v1/trends?figure=active&pool=jobs&hours=1").then().statusCode(200)
-                .body("series", hasSize(1)).body("series[0].name", equalTo("jobs")).body("series[0].unit", equalTo("connections"))
+                .body("series", hasSize(1)).body("series[0].name", equalTo("jobs"))
+                .body("series[0].unit", equalTo("connections"))
                 .body("series[0].points.value", org.hamcrest.Matchers.not(org.hamcrest.Matchers.empty()));
         given().when().get("/q/poolwatch/api/v1/pools/jobs/trends").then().statusCode(200)
                 .body("series.figure", equalTo(Trends.figures("pool").stream().map(Trends.Figure::name).toList()));
@@ -87,22 +89,27 @@ class TrendsAndPoolHealthTest {
         for (String hours : List.of("0", "25", "abc", "-3", "1.5")) {
             given().when().get("/q/poolwatch/api/v1/trends?figure=checkout_time&hours=" + hours).then().statusCode(400)
                     .contentType(containsString("application/json")).body("status", equalTo(400))
-                    .body("error", equalTo("hours=" + hours + ": accepted: a whole number from 1 to 24 (trends are kept for 24 hours at "
-                            + "5-minute resolution)"));
+                    .body("error",
+                            equalTo("hours=" + hours
+                                    + ": accepted: a whole number from 1 to 24 (trends are kept for 24 hours at "
+                                    + "5-minute resolution)"));
             given().when().get("/q/poolwatch/api/v1/pools/main/trends?hours=" + hours).then().statusCode(400)
                     .body("error", containsString("hours=" + hours + ": accepted: a whole number from 1 to 24"));
         }
         given().when().get("/q/poolwatch/api/v1/trends").then().statusCode(400)
-                .body("error", equalTo("figure: missing; accepted for pool: checkout_time, lease_time, utilization, active, idle, awaiting, "
-                        + "error_rate, slow_queries"));
+                .body("error", equalTo(
+                        "figure: missing; accepted for pool: checkout_time, lease_time, utilization, active, idle, awaiting, "
+                                + "error_rate, slow_queries"));
         given().when().get("/q/poolwatch/api/v1/trends?figure=sessions").then().statusCode(400)
                 .body("error", containsString("figure=sessions: accepted for pool: checkout_time"));
-        given().when().get("/q/poolwatch/api/v1/trends?figure=sessions&kind=application").then().statusCode(200).body("series", hasSize(0));
+        given().when().get("/q/poolwatch/api/v1/trends?figure=sessions&kind=application").then().statusCode(200).body("series",
+                hasSize(0));
         given().when().get("/q/poolwatch/api/v1/trends?figure=active&kind=pgbouncer").then().statusCode(400)
                 .body("error", equalTo("kind=pgbouncer: accepted: pool, application"));
         given().when().get("/q/poolwatch/api/v1/trends?figure=active&pool=main&application=x").then().statusCode(400)
                 .body("error", containsString("accepted: one of pool and application"));
-        given().when().get("/q/poolwatch/api/v1/trends?figure=active&pool=nope").then().statusCode(404).body("error", containsString("nope"));
+        given().when().get("/q/poolwatch/api/v1/trends?figure=active&pool=nope").then().statusCode(404).body("error",
+                containsString("nope"));
         given().when().get("/q/poolwatch/api/v1/trends?figure=sessions&application=nope").then().statusCode(404)
                 .body("error", containsString("application=nope: not defined"));
         given().when().get("/q/poolwatch/api/v1/pools/nope/trends").then().statusCode(404);
@@ -122,7 +129,8 @@ class TrendsAndPoolHealthTest {
         assertTrue(before.contains("id=\"chart-trend-checkout\"") && before.contains("id=\"chart-trend-utilization\""), before);
 
         sampler.sampleNow();
-        String after = given().when().get("/q/poolwatch/pools/analytics?fragment=live").then().statusCode(200).extract().asString();
+        String after = given().when().get("/q/poolwatch/pools/analytics?fragment=live").then().statusCode(200).extract()
+                .asString();
         assertFalse(after.contains("collecting: 24-hour trends"), "a sample was taken");
         int utilization = after.indexOf("id=\"chart-trend-utilization\"");
         String chart = after.substring(utilization, after.indexOf("</figure>", utilization));

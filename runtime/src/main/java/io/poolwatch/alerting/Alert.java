@@ -36,6 +36,7 @@ public record Alert(String fingerprint, String state, Map<String, String> labels
     }
 
     Alert withSilences(List<String> ids) {
-        return new Alert(fingerprint, state, labels, annotations, value, threshold, activeAt, startsAt, endsAt, List.copyOf(ids));
+        return new Alert(fingerprint, state, labels, annotations, value, threshold, activeAt, startsAt, endsAt,
+                List.copyOf(ids));
     }
 }

@@ -39,10 +39,12 @@ final class AlertEvaluator {
     static final Duration DEADLOCK_WINDOW = Duration.ofMinutes(10);
 
     /** What the evaluator reads, gathered by the caller. */
-    record Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks, List<ReplicaInput> replicas,
+    record Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks,
+            List<ReplicaInput> replicas,
             Observed observed) {
 
-        Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks, List<ReplicaInput> replicas) {
+        Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks,
+                List<ReplicaInput> replicas) {
             this(now, pools, servers, checks, replicas, Observed.NONE);
         }
 
@@ -52,7 +54,8 @@ final class AlertEvaluator {
     }
 
     /** What poolwatch observes but does not own: applications' sessions, PgBouncers, and who blocks whom. */
-    record Observed(List<ApplicationSnapshot> applications, List<PgBouncerSnapshot> pgbouncers, List<BlockingSnapshot> blocking) {
+    record Observed(List<ApplicationSnapshot> applications, List<PgBouncerSnapshot> pgbouncers,
+            List<BlockingSnapshot> blocking) {
 
         static final Observed NONE = new Observed(List.of(), List.of(), List.of());
     }
@@ -117,7 +120,9 @@ final class AlertEvaluator {
 
     // --- what poolwatch observes but does not own ----------------------------------------------------------------
 
-    /** application-sessions (against expected-max, when set) and application-idle-in-transaction, per application and database. */
+    /**
+     * application-sessions (against expected-max, when set) and application-idle-in-transaction, per application and database.
+     */
     private void application(ApplicationSnapshot a, List<Observation> out) {
         if (!a.available()) {
             return;
@@ -127,8 +132,11 @@ final class AlertEvaluator {
         about.put("database", a.database());
         String link = externalUrl + "/applications/" + a.application();
         String subject = "application " + a.application() + " on " + a.database();
-        a.utilization().ifPresent(use -> add(out, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, a.application()), about, use, subject,
-                link, a.sessions() + " sessions of expected-max " + a.expectedMax().getAsInt() + " from " + a.instances() + " address(es)."));
+        a.utilization()
+                .ifPresent(use -> add(out, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, a.application()), about, use,
+                        subject,
+                        link, a.sessions() + " sessions of expected-max " + a.expectedMax().getAsInt() + " from "
+                                + a.instances() + " address(es)."));
         double idle = a.oldestIdleInTransaction().map(d -> d.toMillis() / 1000.0).orElse(0.0);
         add(out, rules.observedSettings(AlertRule.APPLICATION_IDLE_IN_TRANSACTION, a.application()), about, idle, subject, link,
                 a.idleInTransaction() + " session(s) idle in a transaction.");
@@ -142,7 +150,9 @@ final class AlertEvaluator {
             double value = b.up() ? 0 : 1;
             boolean breached = down.rule().breaches(value, down.threshold());
             String subject = "PgBouncer " + b.name() + " (" + b.address() + ")";
-            String state = b.up() ? "its admin console answers" + (breached ? " (threshold " + AlertRules.format(down.threshold()) + ")" : " again")
+            String state = b.up()
+                    ? "its admin console answers"
+                            + (breached ? " (threshold " + AlertRules.format(down.threshold()) + ")" : " again")
                     : "its admin console cannot be read";
             String stateLong = b.up() ? state : state + ": " + b.downReason().orElse("no reason given");
             emit(out, down, Map.of("pgbouncer", b.name()), value, breached, link, down.severity().orElse(Severity.WARNING),
@@ -159,9 +169,12 @@ final class AlertEvaluator {
             String subject = "PgBouncer " + b.name() + " pool " + p.database() + "/" + p.user();
             String detail = p.clientsActive() + " client(s) active, " + p.clientsWaiting() + " waiting; " + p.serversActive()
                     + " server connection(s) active, " + p.serversIdle() + " idle" + b.defaultPoolSize().stream()
-                            .mapToObj(n -> "; default_pool_size " + n).findFirst().orElse("") + ".";
-            add(out, rules.observedSettings(AlertRule.PGBOUNCER_CLIENTS_WAITING, b.name()), about, p.clientsWaiting(), subject, link, detail);
-            add(out, rules.observedSettings(AlertRule.PGBOUNCER_MAX_WAIT, b.name()), about, p.maxWaitSeconds(), subject, link, detail);
+                            .mapToObj(n -> "; default_pool_size " + n).findFirst().orElse("")
+                    + ".";
+            add(out, rules.observedSettings(AlertRule.PGBOUNCER_CLIENTS_WAITING, b.name()), about, p.clientsWaiting(), subject,
+                    link, detail);
+            add(out, rules.observedSettings(AlertRule.PGBOUNCER_MAX_WAIT, b.name()), about, p.maxWaitSeconds(), subject, link,
+                    detail);
         }
     }
 
@@ -174,8 +187,10 @@ final class AlertEvaluator {
         String link = externalUrl + "/blocking";
         String subject = "database " + b.database();
         double longest = b.longestBlocked().map(d -> d.toMillis() / 1000.0).orElse(0.0);
-        String roots = b.roots().stream().limit(3).map(r -> "pid " + r.pid() + " (" + r.application() + ", " + r.state() + ") blocks "
-                + r.blocked().size()).collect(Collectors.joining("; "));
+        String roots = b.roots().stream().limit(3)
+                .map(r -> "pid " + r.pid() + " (" + r.application() + ", " + r.state() + ") blocks "
+                        + r.blocked().size())
+                .collect(Collectors.joining("; "));
         add(out, rules.settings(AlertRule.BLOCKED_SESSIONS, Optional.empty()), about, longest, subject, link,
                 b.blockedSessions() + " session(s) blocked" + (roots.isEmpty() ? "" : ": " + roots) + ".");
         if (b.deadlocks().isEmpty()) {
@@ -186,7 +201,8 @@ final class AlertEvaluator {
         if (!history.isEmpty() && total < history.peekLast()[1]) {
             history.clear(); // the server's statistics were reset
         }
-        add(out, rules.settings(AlertRule.DEADLOCKS, Optional.empty()), about, increase(history, now, total, DEADLOCK_WINDOW), subject, link,
+        add(out, rules.settings(AlertRule.DEADLOCKS, Optional.empty()), about, increase(history, now, total, DEADLOCK_WINDOW),
+                subject, link,
                 total + " deadlock(s) since the server's statistics were reset.");
     }
 
@@ -202,12 +218,14 @@ final class AlertEvaluator {
             PoolSnapshot s = p.snapshot().get();
             add(out, rules.settings(AlertRule.POOL_UTILIZATION, workload), about, s.utilization(), subject, link, null);
             errorRate(out, rules.settings(AlertRule.ERROR_RATE, workload), about, s.errorRate(), subject, link);
-            add(out, rules.settings(AlertRule.CHECKOUT_TIME, workload), about, s.checkout().p95() / 1000.0, subject, link, null);
+            add(out, rules.settings(AlertRule.CHECKOUT_TIME, workload), about, s.checkout().p95() / 1000.0, subject, link,
+                    null);
             add(out, rules.settings(AlertRule.LEAKED_CONNECTIONS, workload), about, s.currentLeaks(), subject, link, null);
         }
         p.health().ifPresent(h -> unhealthy(out, rules.settings(AlertRule.UNHEALTHY_POOLS, workload), about, h, subject, link,
                 p.critical() ? Severity.CRITICAL : Severity.WARNING));
-        long slow = increase(slowHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>()), now, p.slowStatements(), SLOW_WINDOW);
+        long slow = increase(slowHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>()), now, p.slowStatements(),
+                SLOW_WINDOW);
         add(out, rules.settings(AlertRule.SLOW_QUERIES, workload), about, slow, subject, link, null);
     }
 
@@ -215,9 +233,12 @@ final class AlertEvaluator {
         Map<String, String> about = Map.of("database", s.database());
         String link = externalUrl + "/";
         String subject = "database " + s.database();
-        s.connectionUse().ifPresent(use -> add(out, rules.settings(AlertRule.SERVER_CONNECTIONS, Optional.empty()), about, use, subject, link,
-                s.totalSessions() + " sessions of max_connections " + (s.maxConnections().isPresent() ? s.maxConnections().getAsInt() : "?")
-                        + s.saturation().map(r -> "; saturated: " + r).orElse("")));
+        s.connectionUse()
+                .ifPresent(use -> add(out, rules.settings(AlertRule.SERVER_CONNECTIONS, Optional.empty()), about, use, subject,
+                        link,
+                        s.totalSessions() + " sessions of max_connections "
+                                + (s.maxConnections().isPresent() ? s.maxConnections().getAsInt() : "?")
+                                + s.saturation().map(r -> "; saturated: " + r).orElse("")));
         if (!s.available()) {
             return;
         }
@@ -239,14 +260,19 @@ final class AlertEvaluator {
             case ERROR -> "ended in an error";
             case TIMEOUT -> "timed out";
         };
-        String counts = r.violations() != null ? ", " + r.violations() + " violation(s), " + r.allowedViolations() + " allowed" : "";
+        String counts = r.violations() != null ? ", " + r.violations() + " violation(s), " + r.allowedViolations() + " allowed"
+                : "";
         String state = "the latest run " + verb + (r.checkStatus().failing() ? counts : "");
-        String stateLong = "the latest run " + verb + counts + (r.message() != null ? ": " + r.message() : "") + "; " + r.mode() + ", " + r.scope();
-        String heading = "Check " + d.name() + (d.description() == null || d.description().isBlank() ? "" : " (" + d.description() + ")");
+        String stateLong = "the latest run " + verb + counts + (r.message() != null ? ": " + r.message() : "") + "; " + r.mode()
+                + ", " + r.scope();
+        String heading = "Check " + d.name()
+                + (d.description() == null || d.description().isBlank() ? "" : " (" + d.description() + ")");
         double value = r.checkStatus().failing() ? 1 : 0;
         boolean breached = settings.rule().breaches(value, settings.threshold());
-        emit(out, settings, about, value, breached, externalUrl + "/checks#" + d.name(), settings.severity().orElse(d.severity()),
-                AlertText.condition(settings.rule(), "check " + d.name(), heading, breached, state, stateLong, settings.keepFiringFor()));
+        emit(out, settings, about, value, breached, externalUrl + "/checks#" + d.name(),
+                settings.severity().orElse(d.severity()),
+                AlertText.condition(settings.rule(), "check " + d.name(), heading, breached, state, stateLong,
+                        settings.keepFiringFor()));
     }
 
     // --- read replicas ---------------------------------------------------------------------------------------------
@@ -258,7 +284,8 @@ final class AlertEvaluator {
      */
     private void replicas(List<ReplicaInput> replicas, List<Observation> out) {
         for (ReplicaInput r : replicas) {
-            if (r.lag().isEmpty() || r.lag().get().seconds().isEmpty() || r.lag().get().state() == ReplicaLag.State.NOT_A_REPLICA) {
+            if (r.lag().isEmpty() || r.lag().get().seconds().isEmpty()
+                    || r.lag().get().state() == ReplicaLag.State.NOT_A_REPLICA) {
                 continue;
             }
             ReplicaLag lag = r.lag().get();
@@ -269,7 +296,8 @@ final class AlertEvaluator {
             about.put("database", r.database());
             String detail = "Replica " + r.database() + ": " + lag.state().label()
                     + lag.bytes().map(b -> ", " + b + " bytes of WAL received but not replayed").orElse("") + ".";
-            add(out, rules.settings(AlertRule.REPLICA_LAG, Optional.of(r.workload())), about, lag.seconds().get(), "replica " + r.pool(),
+            add(out, rules.settings(AlertRule.REPLICA_LAG, Optional.of(r.workload())), about, lag.seconds().get(),
+                    "replica " + r.pool(),
                     externalUrl + "/pools/" + r.pool(), detail);
         }
     }
@@ -286,13 +314,15 @@ final class AlertEvaluator {
         return Math.max(0, value - history.peekFirst()[1]);
     }
 
-    private void add(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject, String link,
+    private void add(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject,
+            String link,
             String detail) {
         add(out, settings, about, value, subject, link, detail, Severity.WARNING);
     }
 
     /** Adds one observation of a rule that measures a quantity; {@code severity} applies when the rule's settings name none. */
-    private void add(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject, String link,
+    private void add(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject,
+            String link,
             String detail, Severity severity) {
         if (!settings.enabled()) {
             return;
@@ -300,8 +330,10 @@ final class AlertEvaluator {
         AlertRule rule = settings.rule();
         Severity chosen = settings.severity().orElse(severity);
         boolean breached = rule.breaches(value, settings.threshold());
-        emit(out, settings, about, value, breached, link, chosen, AlertText.measured(rule, subject, value, breached, settings.threshold(),
-                AlertText.policy(rule, chosen, settings.threshold()), settings.forDuration(), settings.keepFiringFor(), detail));
+        emit(out, settings, about, value, breached, link, chosen,
+                AlertText.measured(rule, subject, value, breached, settings.threshold(),
+                        AlertText.policy(rule, chosen, settings.threshold()), settings.forDuration(), settings.keepFiringFor(),
+                        detail));
     }
 
     /**
@@ -309,7 +341,8 @@ final class AlertEvaluator {
      * (the seed guide sets both to 5%, so by default every breach is critical). The state machine keeps the alert's
      * highest severity until it resolves, and its identity does not include severity: a rise is the same alert.
      */
-    private void errorRate(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, String subject, String link) {
+    private void errorRate(List<Observation> out, RuleSettings settings, Map<String, String> about, double value,
+            String subject, String link) {
         if (!settings.enabled()) {
             return;
         }
@@ -318,15 +351,18 @@ final class AlertEvaluator {
         double critical = rules.errorRateCritical();
         boolean criticalAtOnce = rules.errorRateCriticalAtOnce(settings);
         String policy = criticalAtOnce ? AlertText.policy(rule, Severity.CRITICAL, settings.threshold())
-                : AlertText.policy(rule, base, settings.threshold()) + ", " + AlertText.policy(rule, Severity.CRITICAL, critical);
+                : AlertText.policy(rule, base, settings.threshold()) + ", "
+                        + AlertText.policy(rule, Severity.CRITICAL, critical);
         Severity severity = criticalAtOnce || rule.breaches(value, critical) ? Severity.CRITICAL : base;
         boolean breached = rule.breaches(value, settings.threshold());
-        emit(out, settings, about, value, breached, link, severity, AlertText.measured(rule, subject, value, breached, settings.threshold(), policy,
-                settings.forDuration(), settings.keepFiringFor(), null));
+        emit(out, settings, about, value, breached, link, severity,
+                AlertText.measured(rule, subject, value, breached, settings.threshold(), policy,
+                        settings.forDuration(), settings.keepFiringFor(), null));
     }
 
     /** unhealthy-pools: 1 while the pool's database does not answer its validation. */
-    private void unhealthy(List<Observation> out, RuleSettings settings, Map<String, String> about, PoolHealth.PoolState h, String subject,
+    private void unhealthy(List<Observation> out, RuleSettings settings, Map<String, String> about, PoolHealth.PoolState h,
+            String subject,
             String link, Severity severity) {
         if (!settings.enabled()) {
             return;
@@ -348,10 +384,12 @@ final class AlertEvaluator {
             stateLong = "its database answers the pool's validation again";
         }
         emit(out, settings, about, value, breached, link, settings.severity().orElse(severity),
-                AlertText.condition(settings.rule(), subject, AlertText.capitalise(subject), breached, state, stateLong, settings.keepFiringFor()));
+                AlertText.condition(settings.rule(), subject, AlertText.capitalise(subject), breached, state, stateLong,
+                        settings.keepFiringFor()));
     }
 
-    private void emit(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, boolean breached, String link,
+    private void emit(List<Observation> out, RuleSettings settings, Map<String, String> about, double value, boolean breached,
+            String link,
             Severity severity, AlertText.Words words) {
         AlertRule rule = settings.rule();
         SortedMap<String, String> labels = new TreeMap<>(about);

@@ -17,35 +17,49 @@ import io.poolwatch.config.Severity;
 public enum AlertRule {
     POOL_UTILIZATION(Scope.POOL, "ratio", 0.8, false, Severity.WARNING, "1m", "pool utilization (active / max-size)",
             "utilization (active / max-size)"),
-    ERROR_RATE(Scope.POOL, "ratio", 0.05, false, Severity.WARNING, "1m", "failed / attempted acquisitions over the error-rate window",
+    ERROR_RATE(Scope.POOL, "ratio", 0.05, false, Severity.WARNING, "1m",
+            "failed / attempted acquisitions over the error-rate window",
             "the error rate (failed / attempted acquisitions over the error-rate window)"),
-    CHECKOUT_TIME(Scope.POOL, "seconds", 2.0, false, Severity.WARNING, "1m", "p95 time to get a connection in the last sample interval",
+    CHECKOUT_TIME(Scope.POOL, "seconds", 2.0, false, Severity.WARNING, "1m",
+            "p95 time to get a connection in the last sample interval",
             "the p95 time to get a connection in the last sample interval"),
-    LEAKED_CONNECTIONS(Scope.POOL, "connections", 5, true, Severity.WARNING, "0s", "connections held past the leak-detection interval",
+    LEAKED_CONNECTIONS(Scope.POOL, "connections", 5, true, Severity.WARNING, "0s",
+            "connections held past the leak-detection interval",
             "the number of connections held past the leak-detection interval"),
-    UNHEALTHY_POOLS(Scope.POOL, "pools", 1, true, null, "0s", "1 when the pool's database does not answer its validation", null),
-    SLOW_QUERIES(Scope.POOL, "statements", 5, true, Severity.WARNING, "0s", "statements over the slow-query threshold in the last minute",
+    UNHEALTHY_POOLS(Scope.POOL, "pools", 1, true, null, "0s", "1 when the pool's database does not answer its validation",
+            null),
+    SLOW_QUERIES(Scope.POOL, "statements", 5, true, Severity.WARNING, "0s",
+            "statements over the slow-query threshold in the last minute",
             "the number of statements over the slow-query threshold in the last minute"),
     SERVER_CONNECTIONS(Scope.DATABASE, "ratio", 0.8, false, Severity.WARNING, "5m",
-            "client sessions / (max_connections - reserved) on the database server", "client sessions / (max_connections - reserved)"),
-    IDLE_IN_TRANSACTION(Scope.DATABASE, "seconds", 60, false, Severity.WARNING, "0s", "age of the oldest session idle in a transaction",
+            "client sessions / (max_connections - reserved) on the database server",
+            "client sessions / (max_connections - reserved)"),
+    IDLE_IN_TRANSACTION(Scope.DATABASE, "seconds", 60, false, Severity.WARNING, "0s",
+            "age of the oldest session idle in a transaction",
             "the age of the oldest session idle in a transaction"),
     REPLICA_LAG(Scope.REPLICA, "seconds", 10, false, Severity.WARNING, "1m", "replay lag of a read replica", "the replay lag"),
-    CONSISTENCY_CHECK(Scope.CHECK, "failing", 1, true, null, "0s", "1 when a consistency check failed, errored or timed out", null),
+    CONSISTENCY_CHECK(Scope.CHECK, "failing", 1, true, null, "0s", "1 when a consistency check failed, errored or timed out",
+            null),
     BLOCKED_SESSIONS(Scope.DATABASE, "seconds", 30, false, Severity.WARNING, "0s",
             "how long the longest-blocked session has waited on a lock held by another session",
             "the longest wait of a session blocked by another"),
-    DEADLOCKS(Scope.DATABASE, "deadlocks", 1, true, Severity.WARNING, "0s", "deadlocks the server detected in the last 10 minutes",
+    DEADLOCKS(Scope.DATABASE, "deadlocks", 1, true, Severity.WARNING, "0s",
+            "deadlocks the server detected in the last 10 minutes",
             "the number of deadlocks in the last 10 minutes"),
-    APPLICATION_SESSIONS(Scope.APPLICATION, "ratio", 0.8, false, Severity.WARNING, "5m", "an application's sessions / its expected-max",
+    APPLICATION_SESSIONS(Scope.APPLICATION, "ratio", 0.8, false, Severity.WARNING, "5m",
+            "an application's sessions / its expected-max",
             "its sessions / expected-max"),
     APPLICATION_IDLE_IN_TRANSACTION(Scope.APPLICATION, "seconds", 60, false, Severity.WARNING, "0s",
-            "age of an application's oldest session idle in a transaction", "the age of its oldest session idle in a transaction"),
+            "age of an application's oldest session idle in a transaction",
+            "the age of its oldest session idle in a transaction"),
     PGBOUNCER_CLIENTS_WAITING(Scope.PGBOUNCER, "clients", 1, true, Severity.WARNING, "1m",
-            "clients of a PgBouncer pool waiting for a server connection", "the number of clients waiting for a server connection"),
+            "clients of a PgBouncer pool waiting for a server connection",
+            "the number of clients waiting for a server connection"),
     PGBOUNCER_MAX_WAIT(Scope.PGBOUNCER, "seconds", 5, false, Severity.WARNING, "0s",
-            "how long the oldest client of a PgBouncer pool has waited for a server connection (maxwait)", "the oldest waiting client's wait"),
-    PGBOUNCER_DOWN(Scope.PGBOUNCER, "down", 1, true, Severity.WARNING, "1m", "1 when a PgBouncer's admin console cannot be read", null);
+            "how long the oldest client of a PgBouncer pool has waited for a server connection (maxwait)",
+            "the oldest waiting client's wait"),
+    PGBOUNCER_DOWN(Scope.PGBOUNCER, "down", 1, true, Severity.WARNING, "1m",
+            "1 when a PgBouncer's admin console cannot be read", null);
 
     /** What one alert of the rule is about. */
     public enum Scope {
@@ -58,7 +72,10 @@ public enum AlertRule {
         /** A PgBouncer, or one of its pools ({@code poolwatch.pgbouncer}). */
         PGBOUNCER;
 
-        /** Whether alerts of this scope are about something every replica of poolwatch sees alike (not this process's own pools). */
+        /**
+         * Whether alerts of this scope are about something every replica of poolwatch sees alike (not this process's own
+         * pools).
+         */
         public boolean shared() {
             return this != POOL;
         }
@@ -73,7 +90,8 @@ public enum AlertRule {
     private final String measures;
     private final String quantity;
 
-    AlertRule(Scope scope, String unit, double threshold, boolean atOrAbove, Severity severity, String forDuration, String measures,
+    AlertRule(Scope scope, String unit, double threshold, boolean atOrAbove, Severity severity, String forDuration,
+            String measures,
             String quantity) {
         this.scope = scope;
         this.unit = unit;

@@ -47,7 +47,8 @@ public final class AlertRules {
     }
 
     /** {@link #parse(Map, Map, Map, Map, MonitoringSettings)} with no application or PgBouncer of its own. */
-    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads, MonitoringSettings monitoring) {
+    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads,
+            MonitoringSettings monitoring) {
         return parse(rules, workloads, Map.of(), Map.of(), monitoring);
     }
 
@@ -61,7 +62,8 @@ public final class AlertRules {
      * @param monitoring the seed-backed monitoring settings (leak threshold, error-rate critical)
      */
     public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads,
-            Map<String, Map<String, RuleConfig>> applications, Map<String, Map<String, RuleConfig>> pgbouncers, MonitoringSettings monitoring) {
+            Map<String, Map<String, RuleConfig>> applications, Map<String, Map<String, RuleConfig>> pgbouncers,
+            MonitoringSettings monitoring) {
         List<String> problems = new ArrayList<>();
         for (String name : rules.keySet()) {
             if (AlertRule.of(name).isEmpty()) {
@@ -71,14 +73,16 @@ public final class AlertRules {
         Map<AlertRule, RuleSettings> global = new EnumMap<>(AlertRule.class);
         for (AlertRule rule : AlertRule.values()) {
             RuleSettings base = builtIn(rule, monitoring);
-            global.put(rule, layer(base, rules.get(rule.label()), "poolwatch.alerting.rules.\"" + rule.label() + "\".", problems));
+            global.put(rule,
+                    layer(base, rules.get(rule.label()), "poolwatch.alerting.rules.\"" + rule.label() + "\".", problems));
         }
         Map<String, Map<AlertRule, RuleSettings>> perWorkload = new LinkedHashMap<>();
         workloads.forEach((workload, overrides) -> {
             Map<AlertRule, RuleSettings> settings = new EnumMap<>(AlertRule.class);
             for (String name : overrides.keySet()) {
                 if (AlertRule.of(name).isEmpty()) {
-                    problems.add("poolwatch.pools.\"" + workload + "\".alerts.\"" + name + "\": no such rule; accepted: " + AlertRule.ACCEPTED);
+                    problems.add("poolwatch.pools.\"" + workload + "\".alerts.\"" + name + "\": no such rule; accepted: "
+                            + AlertRule.ACCEPTED);
                 }
             }
             for (AlertRule rule : AlertRule.values()) {
@@ -90,21 +94,26 @@ public final class AlertRules {
                         continue;
                     }
                     if (rule.scope() == AlertRule.Scope.APPLICATION || rule.scope() == AlertRule.Scope.PGBOUNCER) {
-                        problems.add("poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\": " + rule.label() + " is about "
-                                + (rule.scope() == AlertRule.Scope.APPLICATION ? "an application poolwatch observes; set it under poolwatch.applications.\"<name>\".alerts"
+                        problems.add("poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\": " + rule.label()
+                                + " is about "
+                                + (rule.scope() == AlertRule.Scope.APPLICATION
+                                        ? "an application poolwatch observes; set it under poolwatch.applications.\"<name>\".alerts"
                                         : "a PgBouncer; set it under poolwatch.pgbouncer.\"<name>\".alerts")
                                 + " or poolwatch.alerting.rules");
                         continue;
                     }
-                    settings.put(rule, layer(global.get(rule), c, "poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\".",
-                            problems));
+                    settings.put(rule,
+                            layer(global.get(rule), c, "poolwatch.pools.\"" + workload + "\".alerts.\"" + rule.label() + "\".",
+                                    problems));
                 }
             }
             perWorkload.put(workload, settings);
         });
-        Map<String, Map<AlertRule, RuleSettings>> perApplication = observed("poolwatch.applications", AlertRule.Scope.APPLICATION, applications,
+        Map<String, Map<AlertRule, RuleSettings>> perApplication = observed("poolwatch.applications",
+                AlertRule.Scope.APPLICATION, applications,
                 global, problems);
-        Map<String, Map<AlertRule, RuleSettings>> perPgBouncer = observed("poolwatch.pgbouncer", AlertRule.Scope.PGBOUNCER, pgbouncers, global,
+        Map<String, Map<AlertRule, RuleSettings>> perPgBouncer = observed("poolwatch.pgbouncer", AlertRule.Scope.PGBOUNCER,
+                pgbouncers, global,
                 problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
@@ -124,8 +133,9 @@ public final class AlertRules {
                 String prefix = root + ".\"" + name + "\".alerts.\"" + ruleName + "\"";
                 Optional<AlertRule> rule = AlertRule.of(ruleName).filter(r -> r.scope() == scope);
                 if (rule.isEmpty()) {
-                    problems.add(prefix + ": " + (AlertRule.of(ruleName).isPresent() ? "not a rule of this kind" : "no such rule")
-                            + "; accepted: " + accepted);
+                    problems.add(
+                            prefix + ": " + (AlertRule.of(ruleName).isPresent() ? "not a rule of this kind" : "no such rule")
+                                    + "; accepted: " + accepted);
                     return;
                 }
                 settings.put(rule.get(), layer(global.get(rule.get()), c, prefix + ".", problems));
@@ -142,7 +152,8 @@ public final class AlertRules {
     public static List<String> settingsProblems(PoolwatchConfig config) {
         List<String> problems = new ArrayList<>();
         if (!config.defaults().alerts().isEmpty()) {
-            problems.add("poolwatch.defaults.alerts: rules for every workload are set under poolwatch.alerting.rules.\"<rule>\"");
+            problems.add(
+                    "poolwatch.defaults.alerts: rules for every workload are set under poolwatch.alerting.rules.\"<rule>\"");
         }
         List<String> groupBy = config.alerting().groupBy();
         for (String label : groupBy) {
@@ -163,7 +174,8 @@ public final class AlertRules {
             threshold = monitoring.leakThreshold();
             source = "DB_CONNECTION_LEAK_THRESHOLD or built-in";
         }
-        return new RuleSettings(rule, true, threshold, rule.defaultFor(), rule == AlertRule.CONSISTENCY_CHECK ? Duration.ZERO : DEFAULT_KEEP_FIRING,
+        return new RuleSettings(rule, true, threshold, rule.defaultFor(),
+                rule == AlertRule.CONSISTENCY_CHECK ? Duration.ZERO : DEFAULT_KEEP_FIRING,
                 rule.defaultSeverity(), source);
     }
 
@@ -193,12 +205,14 @@ public final class AlertRules {
                     throw new NumberFormatException();
                 }
                 if (base.rule().unit().equals("ratio") && threshold > 1) {
-                    problems.add(prefix + "threshold=" + v + ": " + base.rule().label() + " compares a ratio; accepted: 0 to 1");
+                    problems.add(
+                            prefix + "threshold=" + v + ": " + base.rule().label() + " compares a ratio; accepted: 0 to 1");
                 }
                 source = prefix + "threshold";
             } catch (NumberFormatException e) {
-                problems.add(prefix + "threshold=" + v + ": not a number of 0 or more; accepted: a number in " + base.rule().unit()
-                        + ", such as " + format(base.rule().defaultThreshold()));
+                problems.add(
+                        prefix + "threshold=" + v + ": not a number of 0 or more; accepted: a number in " + base.rule().unit()
+                                + ", such as " + format(base.rule().defaultThreshold()));
             }
         }
         forDuration = duration(prefix + "for", c.forDuration(), forDuration, problems);
@@ -307,7 +321,8 @@ public final class AlertRules {
             String critical = AlertText.format(rule, errorRateCritical);
             return errorRateCriticalAtOnce(settings)
                     ? "critical (DB_ERROR_RATE_CRITICAL, " + critical + ", is not above the threshold)"
-                    : settings.severity().orElse(Severity.WARNING).label() + ", rising to critical above " + critical + " (DB_ERROR_RATE_CRITICAL)";
+                    : settings.severity().orElse(Severity.WARNING).label() + ", rising to critical above " + critical
+                            + " (DB_ERROR_RATE_CRITICAL)";
         }
         return settings.severity().map(Severity::label)
                 .orElse(rule == AlertRule.CONSISTENCY_CHECK ? "the check's" : "critical for critical workloads, else warning");

@@ -16,10 +16,12 @@ import java.util.function.Predicate;
 
 /**
  * Every alert's life cycle, driven by observations and an explicit time (so it is tested with a controllable clock):
+ *
  * <pre>
  * inactive --breach--> pending --held for 'for'--> firing --clear held for keep-firing-for--> resolved
  *              pending --clear--> inactive          firing --breach again--> firing (the clear is forgotten)
  * </pre>
+ *
  * A resolved alert is listed for the retention time; if it breaches again it starts over as a new pending alert.
  * An alert whose pool, database or check is no longer observed is treated as clear. An alert keeps the highest
  * severity it reached until it resolves.
@@ -51,7 +53,8 @@ final class AlertStateMachine {
         }
 
         Alert view() {
-            return new Alert(fingerprint, state, last.labels(), last.annotations(state), last.value(), last.threshold(), activeAt, startsAt, endsAt,
+            return new Alert(fingerprint, state, last.labels(), last.annotations(state), last.value(), last.threshold(),
+                    activeAt, startsAt, endsAt,
                     List.of());
         }
     }
@@ -72,7 +75,8 @@ final class AlertStateMachine {
      * @param endsAt when it resolved; null while not resolved
      * @param clearingSince when a firing alert started to clear, waiting for keep-firing-for; else null
      */
-    record Saved(String fingerprint, String state, SortedMap<String, String> labels, Map<String, String> annotations, double value,
+    record Saved(String fingerprint, String state, SortedMap<String, String> labels, Map<String, String> annotations,
+            double value,
             double threshold, Duration forDuration, Duration keepFiringFor, Instant activeAt, Instant startsAt, Instant endsAt,
             Instant clearingSince) {
 
@@ -125,7 +129,8 @@ final class AlertStateMachine {
         }
         for (Iterator<Tracked> it = alerts.values().iterator(); it.hasNext();) {
             Tracked t = it.next();
-            if (!seen.contains(t.fingerprint) && !(t.adopted && !t.state.equals(Alert.RESOLVED) && stillWatched.test(t.view()))) {
+            if (!seen.contains(t.fingerprint)
+                    && !(t.adopted && !t.state.equals(Alert.RESOLVED) && stillWatched.test(t.view()))) {
                 t.adopted = false;
                 clear(t, now, t.last.keepFiringFor());
             }
@@ -145,7 +150,8 @@ final class AlertStateMachine {
         List<Saved> out = new ArrayList<>();
         for (Tracked t : alerts.values()) {
             Observation o = t.last;
-            out.add(new Saved(t.fingerprint, t.state, o.labels(), o.annotations(t.state), o.value(), o.threshold(), o.forDuration(), o.keepFiringFor(),
+            out.add(new Saved(t.fingerprint, t.state, o.labels(), o.annotations(t.state), o.value(), o.threshold(),
+                    o.forDuration(), o.keepFiringFor(),
                     t.activeAt, t.startsAt, t.endsAt, t.clearingSince));
         }
         return out;
@@ -163,7 +169,8 @@ final class AlertStateMachine {
             }
             Tracked here = alerts.get(s.fingerprint());
             Observation last = here != null ? here.last
-                    : new Observation(AlertRule.of(s.labels().get("alertname")).orElse(null), s.labels(), s.annotations(), s.value(), s.threshold(),
+                    : new Observation(AlertRule.of(s.labels().get("alertname")).orElse(null), s.labels(), s.annotations(),
+                            s.value(), s.threshold(),
                             !s.state().equals(Alert.RESOLVED), s.forDuration(), s.keepFiringFor());
             Tracked t = new Tracked(s.fingerprint(), last, s.activeAt());
             t.state = s.state();

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -150,23 +149,27 @@ public final class AlertStateStore implements AutoCloseable {
      *
      * @throws Outbox.OutboxException when the database refuses (nothing changed)
      */
-    public void save(String owner, List<AlertStateMachine.Saved> alerts, List<NotificationDispatcher.SavedGroup> groups, Instant now) {
+    public void save(String owner, List<AlertStateMachine.Saved> alerts, List<NotificationDispatcher.SavedGroup> groups,
+            Instant now) {
         String key = ownerKey(owner);
         List<AlertStateMachine.Saved> keptAlerts = boundAlerts(owner, alerts);
         List<NotificationDispatcher.SavedGroup> keptGroups = boundGroups(owner, groups);
         inTransaction("storing the alerts of " + owner, c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + alertsTable + " WHERE owner_name = ? OR saved_at < ?")) {
+            try (PreparedStatement del = c
+                    .prepareStatement("DELETE FROM " + alertsTable + " WHERE owner_name = ? OR saved_at < ?")) {
                 del.setString(1, key);
                 del.setLong(2, now.minus(OWNER_RETENTION).toEpochMilli());
                 del.executeUpdate();
             }
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + groupsTable + " WHERE owner_name = ? OR saved_at < ?")) {
+            try (PreparedStatement del = c
+                    .prepareStatement("DELETE FROM " + groupsTable + " WHERE owner_name = ? OR saved_at < ?")) {
                 del.setString(1, key);
                 del.setLong(2, now.minus(OWNER_RETENTION).toEpochMilli());
                 del.executeUpdate();
             }
             if (!keptAlerts.isEmpty()) {
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + alertsTable + " (owner_name, fingerprint, state, labels, annotations, "
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + alertsTable
+                        + " (owner_name, fingerprint, state, labels, annotations, "
                         + "alert_value, threshold, for_ms, keep_firing_ms, active_at, starts_at, ends_at, clearing_since, saved_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (AlertStateMachine.Saved a : keptAlerts) {
@@ -190,7 +193,8 @@ public final class AlertStateStore implements AutoCloseable {
                 }
             }
             if (!keptGroups.isEmpty()) {
-                try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + groupsTable + " (owner_name, receiver, group_id, group_key, "
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + groupsTable
+                        + " (owner_name, receiver, group_id, group_key, "
                         + "group_labels, last_notified_at, status, carried, firing, members, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (NotificationDispatcher.SavedGroup g : keptGroups) {
                         ins.setString(1, key);
@@ -202,7 +206,8 @@ public final class AlertStateStore implements AutoCloseable {
                         ins.setString(7, g.status());
                         ins.setString(8, json(firstOf(g.carried())));
                         ins.setString(9, json(firstOf(g.firing())));
-                        ins.setString(10, json(new ArrayList<>(g.members()).subList(0, Math.min(MAX_MEMBERS, g.members().size()))));
+                        ins.setString(10,
+                                json(new ArrayList<>(g.members()).subList(0, Math.min(MAX_MEMBERS, g.members().size()))));
                         ins.setLong(11, now.toEpochMilli());
                         ins.addBatch();
                     }
@@ -223,8 +228,10 @@ public final class AlertStateStore implements AutoCloseable {
         String key = ownerKey(owner);
         return inTransaction("reading the alerts of " + owner, c -> {
             List<AlertStateMachine.Saved> alerts = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, state, labels, annotations, alert_value, threshold, for_ms, "
-                    + "keep_firing_ms, active_at, starts_at, ends_at, clearing_since FROM " + alertsTable + " WHERE owner_name = ? ORDER BY active_at, fingerprint")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("SELECT fingerprint, state, labels, annotations, alert_value, threshold, for_ms, "
+                            + "keep_firing_ms, active_at, starts_at, ends_at, clearing_since FROM " + alertsTable
+                            + " WHERE owner_name = ? ORDER BY active_at, fingerprint")) {
                 ps.setString(1, key);
                 ps.setMaxRows(MAX_ALERTS);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -237,8 +244,10 @@ public final class AlertStateStore implements AutoCloseable {
                             }
                             SortedMap<String, String> labels = new TreeMap<>(JSON.readValue(rs.getString(3), STRINGS));
                             Map<String, String> annotations = boundAnnotations(JSON.readValue(rs.getString(4), STRINGS));
-                            alerts.add(new AlertStateMachine.Saved(fp, state, labels, annotations, rs.getDouble(5), rs.getDouble(6),
-                                    Duration.ofMillis(rs.getLong(7)), Duration.ofMillis(rs.getLong(8)), Instant.ofEpochMilli(rs.getLong(9)),
+                            alerts.add(new AlertStateMachine.Saved(fp, state, labels, annotations, rs.getDouble(5),
+                                    rs.getDouble(6),
+                                    Duration.ofMillis(rs.getLong(7)), Duration.ofMillis(rs.getLong(8)),
+                                    Instant.ofEpochMilli(rs.getLong(9)),
                                     instant(rs, 10), instant(rs, 11), instant(rs, 12)));
                         } catch (IOException | RuntimeException e) {
                             LOG.warnf("stored alert %s of %s is left out: unreadable (%s)", fp, owner, e.getMessage());
@@ -247,8 +256,9 @@ public final class AlertStateStore implements AutoCloseable {
                 }
             }
             List<NotificationDispatcher.SavedGroup> groups = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT receiver, group_key, group_labels, last_notified_at, status, carried, firing, "
-                    + "members FROM " + groupsTable + " WHERE owner_name = ? ORDER BY last_notified_at DESC")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("SELECT receiver, group_key, group_labels, last_notified_at, status, carried, firing, "
+                            + "members FROM " + groupsTable + " WHERE owner_name = ? ORDER BY last_notified_at DESC")) {
                 ps.setString(1, key);
                 ps.setMaxRows(MAX_GROUPS);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -260,11 +270,15 @@ public final class AlertStateStore implements AutoCloseable {
                             if (!Alert.FIRING.equals(status) && !Alert.RESOLVED.equals(status)) {
                                 throw new IllegalArgumentException("status '" + status + "'");
                             }
-                            groups.add(new NotificationDispatcher.SavedGroup(receiver, groupKey, new TreeMap<>(JSON.readValue(rs.getString(3), STRINGS)),
-                                    Instant.ofEpochMilli(rs.getLong(4)), status, firstOf(JSON.readValue(rs.getString(6), STRINGS)),
-                                    firstOf(JSON.readValue(rs.getString(7), STRINGS)), firstOf(JSON.readValue(rs.getString(8), LIST))));
+                            groups.add(new NotificationDispatcher.SavedGroup(receiver, groupKey,
+                                    new TreeMap<>(JSON.readValue(rs.getString(3), STRINGS)),
+                                    Instant.ofEpochMilli(rs.getLong(4)), status,
+                                    firstOf(JSON.readValue(rs.getString(6), STRINGS)),
+                                    firstOf(JSON.readValue(rs.getString(7), STRINGS)),
+                                    firstOf(JSON.readValue(rs.getString(8), LIST))));
                         } catch (IOException | RuntimeException e) {
-                            LOG.warnf("stored notification group %s of receiver %s (%s) is left out: unreadable (%s)", groupKey, receiver, owner,
+                            LOG.warnf("stored notification group %s of receiver %s (%s) is left out: unreadable (%s)", groupKey,
+                                    receiver, owner,
                                     e.getMessage());
                         }
                     }
@@ -287,7 +301,8 @@ public final class AlertStateStore implements AutoCloseable {
                     continue;
                 }
                 if (json(a.labels()).length() > MAX_LABELS_JSON) {
-                    LOG.warnf("alert %s of %s is not stored: its labels exceed %d characters", a.fingerprint(), owner, MAX_LABELS_JSON);
+                    LOG.warnf("alert %s of %s is not stored: its labels exceed %d characters", a.fingerprint(), owner,
+                            MAX_LABELS_JSON);
                 } else if (out.size() < MAX_ALERTS) {
                     out.add(a);
                 }
@@ -305,7 +320,8 @@ public final class AlertStateStore implements AutoCloseable {
             boolean over = g.groupKey().length() > MAX_GROUP_KEY || g.receiver().length() > MAX_RECEIVER
                     || json(g.groupLabels()).length() > MAX_GROUP_KEY;
             if (over) {
-                LOG.warnf("notification group %s of %s is not stored: its key, labels or receiver exceed their columns", Limits.cut(g.groupKey(), 200),
+                LOG.warnf("notification group %s of %s is not stored: its key, labels or receiver exceed their columns",
+                        Limits.cut(g.groupKey(), 200),
                         owner);
             }
             return over;
@@ -395,7 +411,10 @@ public final class AlertStateStore implements AutoCloseable {
         }
     }
 
-    /** Lets go of the connections to the local file (the file itself is closed with the outbox); a workload's pool is its registry's. */
+    /**
+     * Lets go of the connections to the local file (the file itself is closed with the outbox); a workload's pool is its
+     * registry's.
+     */
     @Override
     public synchronized void close() {
         if (ownPool != null) {

@@ -46,7 +46,8 @@ final class AlertText {
      * @param policy the threshold and its severity, from {@link #policy}
      * @param detail the figures behind the value, or null
      */
-    static Words measured(AlertRule rule, String subject, double value, boolean breached, double threshold, String policy, Duration forDuration,
+    static Words measured(AlertRule rule, String subject, double value, boolean breached, double threshold, String policy,
+            Duration forDuration,
             Duration keepFiringFor, String detail) {
         String quantity = rule.quantity().orElse(rule.measures());
         String v = format(rule, value);
@@ -54,14 +55,18 @@ final class AlertText {
         String heading = capitalise(subject);
         String details = detail == null || detail.isBlank() ? "" : " " + sentence(detail);
         if (breached) {
-            String held = forDuration.isZero() ? "" : (policy.contains(", ") ? ", for " : " for ") + Durations.format(forDuration);
+            String held = forDuration.isZero() ? ""
+                    : (policy.contains(", ") ? ", for " : " for ") + Durations.format(forDuration);
             return new Words(rule.label() + " on " + subject + ": " + v + " " + rule.operator() + " " + t,
                     heading + ": " + quantity + " is " + v + "; " + policy + held + "." + details,
-                    rule.label() + " on " + subject + " is no longer measured (last " + v + " " + rule.operator() + " " + t + ")",
-                    heading + ": " + quantity + " is no longer measured, so the alert is resolved; the last value was " + v + " (" + policy + ").");
+                    rule.label() + " on " + subject + " is no longer measured (last " + v + " " + rule.operator() + " " + t
+                            + ")",
+                    heading + ": " + quantity + " is no longer measured, so the alert is resolved; the last value was " + v
+                            + " (" + policy + ").");
         }
         String summary = rule.label() + " on " + subject + " is back to " + v + " (" + policy + ")";
-        String description = heading + ": " + quantity + " is back to " + v + ", " + (rule.atOrAbove() ? "below " : "not above ") + t + "."
+        String description = heading + ": " + quantity + " is back to " + v + ", "
+                + (rule.atOrAbove() ? "below " : "not above ") + t + "."
                 + details;
         return new Words(summary + keptSummary(keepFiringFor), description + kept(keepFiringFor), summary, description);
     }
@@ -78,7 +83,8 @@ final class AlertText {
         String summary = rule.label() + " on " + subject + ": " + state;
         String description = heading + ": " + sentence(stateLong);
         if (breached) {
-            return new Words(summary, description, rule.label() + " on " + subject + " is no longer measured (last: " + state + ")",
+            return new Words(summary, description,
+                    rule.label() + " on " + subject + " is no longer measured (last: " + state + ")",
                     heading + ": no longer measured, so the alert is resolved; last, " + sentence(stateLong));
         }
         return new Words(summary + keptSummary(keepFiringFor), description + kept(keepFiringFor), summary, description);
@@ -89,7 +95,8 @@ final class AlertText {
     }
 
     private static String kept(Duration keepFiringFor) {
-        return " The alert stays firing until the value has stayed clear for " + Durations.format(keepFiringFor) + " (keep-firing-for).";
+        return " The alert stays firing until the value has stayed clear for " + Durations.format(keepFiringFor)
+                + " (keep-firing-for).";
     }
 
     private static String sentence(String s) {

@@ -137,9 +137,11 @@ public class Alerting {
     private final Duration stallBound;
 
     Alerting(PoolwatchConfig config, PoolRegistry registry, PoolSampler sampler, ServerSampler servers, PoolHealth health,
-            ConsistencyChecks checks, ReplicaLagSampler replicaLags, ApplicationSampler applications, PgBouncerSampler pgbouncers,
+            ConsistencyChecks checks, ReplicaLagSampler replicaLags, ApplicationSampler applications,
+            PgBouncerSampler pgbouncers,
             BlockingSampler blocking, Instance<NotificationSink> sinks, ObjectMapper json,
-            ClusterJobs cluster, BackgroundWork work, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+            ClusterJobs cluster, BackgroundWork work,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
         this.work = work;
         this.applications = applications;
         this.pgbouncers = pgbouncers;
@@ -165,8 +167,10 @@ public class Alerting {
         this.stallBound = stallBound(interval);
         AlertRules parsed = null;
         try {
-            parsed = AlertRules.parse(this.config.rules(), workloads, observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
-                    observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), registry.configuration().monitoring());
+            parsed = AlertRules.parse(this.config.rules(), workloads,
+                    observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
+                    observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts),
+                    registry.configuration().monitoring());
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }
@@ -208,12 +212,14 @@ public class Alerting {
     void onStart(@Observes StartupEvent event) {
         List<NotificationDispatcher.Route> routes = sink().map(NotificationSink::routes).orElse(List.of());
         List<AlertmanagerDispatcher.Route> posts = sink().map(NotificationSink::alertmanagerRoutes).orElse(List.of());
-        dispatchers.put(instance, new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
-                config.repeatInterval()));
+        dispatchers.put(instance,
+                new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
+                        config.repeatInterval()));
         alertmanagers.put(instance, new AlertmanagerDispatcher(posts, interval, externalUrl));
         if (clusterOwner != null) {
-            dispatchers.put(clusterOwner, new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
-                    config.repeatInterval()));
+            dispatchers.put(clusterOwner,
+                    new NotificationDispatcher(routes, config.groupBy(), config.groupWait(), config.groupInterval(),
+                            config.repeatInterval()));
             alertmanagers.put(clusterOwner, new AlertmanagerDispatcher(posts, interval, externalUrl));
         }
         if (!config.enabled()) {
@@ -244,7 +250,8 @@ public class Alerting {
         try {
             if (c.workload().isPresent()) {
                 String name = c.workload().get();
-                return AlertStateStore.on(registry.dataSource(name), registry.pool(name).settings().url().kind(), "workload " + name);
+                return AlertStateStore.on(registry.dataSource(name), registry.pool(name).settings().url().kind(),
+                        "workload " + name);
             }
             return AlertStateStore.h2File(Path.of(c.path()));
         } catch (RuntimeException e) {
@@ -255,7 +262,8 @@ public class Alerting {
 
     /** Silences are kept with the outbox once it is open (it opens with the first receiver). */
     private void attachSilenceStore() {
-        sink().filter(NotificationOutbox.class::isInstance).map(NotificationOutbox.class::cast).flatMap(NotificationOutbox::silenceStore)
+        sink().filter(NotificationOutbox.class::isInstance).map(NotificationOutbox.class::cast)
+                .flatMap(NotificationOutbox::silenceStore)
                 .ifPresent(store -> {
                     try {
                         silences.attach(store);
@@ -303,7 +311,8 @@ public class Alerting {
         health.pools().forEach(h -> healthOf.put(h.pool(), h));
         List<AlertEvaluator.ReplicaInput> replicas = new ArrayList<>();
         for (WorkloadPool p : registry.pools()) {
-            pools.add(new AlertEvaluator.PoolInput(p.name(), p.settings().workload(), p.settings().role(), p.settings().critical(),
+            pools.add(new AlertEvaluator.PoolInput(p.name(), p.settings().workload(), p.settings().role(),
+                    p.settings().critical(),
                     sampler.latest(p.name()), Optional.ofNullable(healthOf.get(p.name())), p.statements().slowStatements()));
             if (p.settings().replica()) {
                 replicas.add(new AlertEvaluator.ReplicaInput(p.name(), p.settings().workload(), p.settings().url().label(),
@@ -315,7 +324,8 @@ public class Alerting {
             checkInputs.add(new AlertEvaluator.CheckInput(d, checks.latest(d.name())));
         }
         AlertEvaluator.Observed observed = new AlertEvaluator.Observed(applications.all(), pgbouncers.all(), blocking.all());
-        List<Observation> observations = evaluator.observe(new AlertEvaluator.Inputs(now, pools, servers.all(), checkInputs, replicas, observed));
+        List<Observation> observations = evaluator
+                .observe(new AlertEvaluator.Inputs(now, pools, servers.all(), checkInputs, replicas, observed));
         boolean leads = cluster.leads();
         adoptSaved(leads);
         List<Alert> previous = alerts;
@@ -339,7 +349,9 @@ public class Alerting {
         return clusterOwner != null && leads ? List.of(instance, clusterOwner) : List.of(instance);
     }
 
-    /** Adopts the saved state of each owner handled here that has not been adopted yet; forgets the cluster's when not leading. */
+    /**
+     * Adopts the saved state of each owner handled here that has not been adopted yet; forgets the cluster's when not leading.
+     */
     private void adoptSaved(boolean leads) {
         if (clusterOwner != null && !leads && adopted.remove(clusterOwner)) {
             // Another process continues these groups from the saved log; taken over again, this one reads it again.
@@ -372,11 +384,13 @@ public class Alerting {
                 adopted.add(owner);
                 lastSaved.put(owner, savedIdentity(saved.alerts(), saved.groups()));
                 if (!saved.alerts().isEmpty() || !saved.groups().isEmpty()) {
-                    LOG.infof("continuing %d alert(s) and %d notification group(s) of %s from %s", saved.alerts().size(), saved.groups().size(), owner,
+                    LOG.infof("continuing %d alert(s) and %d notification group(s) of %s from %s", saved.alerts().size(),
+                            saved.groups().size(), owner,
                             s.location());
                 }
             } catch (RuntimeException e) {
-                LOG.warnf("the saved alerts of %s cannot be read yet (%s): they are evaluated but not notified until they can", owner,
+                LOG.warnf("the saved alerts of %s cannot be read yet (%s): they are evaluated but not notified until they can",
+                        owner,
                         e.getMessage());
             }
         }
@@ -433,17 +447,20 @@ public class Alerting {
                 unqueued.addLast(new Unqueued(n.receiver(), n.groupKey(), n.status(), n.alerts().size(), body, false));
             }
             AlertmanagerDispatcher am = alertmanagers.get(owner);
-            for (AlertmanagerDispatcher.Send post : am == null ? List.<AlertmanagerDispatcher.Send>of() : am.tick(now, theirs)) {
+            for (AlertmanagerDispatcher.Send post : am == null ? List.<AlertmanagerDispatcher.Send> of()
+                    : am.tick(now, theirs)) {
                 if (sink.isEmpty()) {
                     continue;
                 }
                 if (post.omitted() > 0) {
-                    LOG.warnf("the post to Alertmanager receiver %s carries the first %d alerts of %s; %d resolved alert(s) left out",
+                    LOG.warnf(
+                            "the post to Alertmanager receiver %s carries the first %d alerts of %s; %d resolved alert(s) left out",
                             post.receiver(), post.alerts().size(), owner, post.omitted());
                 }
                 // A post carries everything an older one not yet taken did: the older one goes.
                 unqueued.removeIf(u -> u.alertmanager() && u.receiver().equals(post.receiver()) && u.groupKey().equals(owner));
-                unqueued.addLast(new Unqueued(post.receiver(), owner, post.status(), post.alerts().size(), PostableAlerts.body(json, post.alerts()),
+                unqueued.addLast(new Unqueued(post.receiver(), owner, post.status(), post.alerts().size(),
+                        PostableAlerts.body(json, post.alerts()),
                         true));
             }
         }
@@ -452,7 +469,10 @@ public class Alerting {
         scheduleFlush(owners);
     }
 
-    /** How often an unchanged state is written anyway, so its rows show the owner is alive (see AlertStateStore.OWNER_RETENTION). */
+    /**
+     * How often an unchanged state is written anyway, so its rows show the owner is alive (see
+     * AlertStateStore.OWNER_RETENTION).
+     */
     static final Duration SAVE_AT_LEAST_EVERY = Duration.ofHours(1);
 
     /**
@@ -487,13 +507,15 @@ public class Alerting {
             } catch (RuntimeException e) {
                 if (!storeFailing) {
                     storeFailing = true;
-                    LOG.warnf("alert state of %s cannot be saved (tried again at the next evaluation): %s", owner, e.getMessage());
+                    LOG.warnf("alert state of %s cannot be saved (tried again at the next evaluation): %s", owner,
+                            e.getMessage());
                 }
             }
         }
     }
 
-    private static List<Object> savedIdentity(List<AlertStateMachine.Saved> alerts, List<NotificationDispatcher.SavedGroup> groups) {
+    private static List<Object> savedIdentity(List<AlertStateMachine.Saved> alerts,
+            List<NotificationDispatcher.SavedGroup> groups) {
         List<Object> out = new ArrayList<>();
         alerts.stream().map(AlertStateMachine.Saved::identity).sorted(Comparator.comparing(Object::toString)).forEach(out::add);
         groups.stream().sorted(Comparator.comparing(g -> g.receiver() + " " + g.groupKey())).forEach(out::add);
@@ -546,7 +568,10 @@ public class Alerting {
         }
     }
 
-    /** A notification (or, when {@code alertmanager}, an Alertmanager post whose group key is its owner) the outbox has not taken yet. */
+    /**
+     * A notification (or, when {@code alertmanager}, an Alertmanager post whose group key is its owner) the outbox has not
+     * taken yet.
+     */
     private record Unqueued(String receiver, String groupKey, String status, int alerts, String body, boolean alertmanager) {
     }
 
@@ -569,14 +594,16 @@ public class Alerting {
                 }
                 unqueued.removeFirst();
             } catch (RuntimeException e) {
-                LOG.warnf("the notification outbox did not take a notification for %s (%d waiting, offered again at the next evaluation): %s",
+                LOG.warnf(
+                        "the notification outbox did not take a notification for %s (%d waiting, offered again at the next evaluation): %s",
                         u.receiver(), unqueued.size(), e.getMessage());
                 break;
             }
         }
         while (unqueued.size() > MAX_UNQUEUED) {
             Unqueued dropped = unqueued.removeFirst();
-            LOG.errorf("notification for %s (%s, %s) dropped: the outbox has refused notifications for too long", dropped.receiver(),
+            LOG.errorf("notification for %s (%s, %s) dropped: the outbox has refused notifications for too long",
+                    dropped.receiver(),
                     dropped.groupKey(), dropped.status());
         }
     }
@@ -635,7 +662,8 @@ public class Alerting {
      * @param bound the stall bound: 3 times the evaluation interval, at least 5s
      * @param stalled whether evaluation is stalled, so alerts and their API are stale
      */
-    public record EvaluationStatus(boolean enabled, Optional<Instant> lastCompleted, Optional<Duration> runningFor, Duration interval,
+    public record EvaluationStatus(boolean enabled, Optional<Instant> lastCompleted, Optional<Duration> runningFor,
+            Duration interval,
             Duration bound, boolean stalled) {
 
         /** One line for readiness details and a response header: what the alerts' age is and why they are stale. */
@@ -657,7 +685,8 @@ public class Alerting {
         Instant running = runningSince;
         Instant completed = lastCompleted;
         Instant since = scheduledSince;
-        Optional<Duration> runningFor = running == null ? Optional.empty() : Optional.of(nonNegative(Duration.between(running, now)));
+        Optional<Duration> runningFor = running == null ? Optional.empty()
+                : Optional.of(nonNegative(Duration.between(running, now)));
         boolean stalled = false;
         if (since != null) {
             boolean runningTooLong = runningFor.isPresent() && runningFor.get().compareTo(stallBound) > 0;

@@ -12,7 +12,10 @@ import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolPlan;
 import io.poolwatch.config.PoolwatchConfig;
 
-/** Alerting's part of the start-up validation: group-by and interval, the rules and thresholds, the receivers, the outbox, the audit's bounds. */
+/**
+ * Alerting's part of the start-up validation: group-by and interval, the rules and thresholds, the receivers, the outbox, the
+ * audit's bounds.
+ */
 @ApplicationScoped
 public class AlertingConfigurationCheck implements ConfigurationCheck {
 
@@ -31,7 +34,8 @@ public class AlertingConfigurationCheck implements ConfigurationCheck {
             workloads.put(name, pool == null ? Map.of() : pool.alerts());
         }
         try {
-            AlertRules.parse(config.alerting().rules(), workloads, Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
+            AlertRules.parse(config.alerting().rules(), workloads,
+                    Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
                     Alerting.observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), pools.monitoring());
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());

@@ -70,7 +70,8 @@ final class AlertmanagerDispatcher {
      * @param generatorUrl the dashboard page it is about
      * @param firing whether it is posted as firing
      */
-    record Posted(String fingerprint, SortedMap<String, String> labels, SortedMap<String, String> annotations, Instant startsAt, Instant endsAt,
+    record Posted(String fingerprint, SortedMap<String, String> labels, SortedMap<String, String> annotations, Instant startsAt,
+            Instant endsAt,
             String generatorUrl, boolean firing) {
 
         Posted resolvedAt(Instant at) {
@@ -140,7 +141,8 @@ final class AlertmanagerDispatcher {
                 }
                 if (a.state().equals(Alert.FIRING) && a.startsAt() != null) {
                     firing.put(a.fingerprint(), posted(a, a.startsAt(), endsAt, true));
-                } else if (a.state().equals(Alert.RESOLVED) && route.sendResolved() && a.endsAt() != null && a.startsAt() != null
+                } else if (a.state().equals(Alert.RESOLVED) && route.sendResolved() && a.endsAt() != null
+                        && a.startsAt() != null
                         && now.isBefore(a.endsAt().plus(RESOLVED_RESEND))) {
                     resolved.put(a.fingerprint(), posted(a, a.startsAt(), a.endsAt(), false));
                 }
@@ -152,7 +154,8 @@ final class AlertmanagerDispatcher {
                 if (current != null && current.labels().equals(before.labels())) {
                     continue;
                 }
-                if (!resolved.containsKey(before.fingerprint()) || !resolved.get(before.fingerprint()).labels().equals(before.labels())) {
+                if (!resolved.containsKey(before.fingerprint())
+                        || !resolved.get(before.fingerprint()).labels().equals(before.labels())) {
                     if (route.sendResolved()) {
                         k.ended.put(before.labels(), before.resolvedAt(now));
                     }
@@ -179,7 +182,8 @@ final class AlertmanagerDispatcher {
             if (!all.isEmpty() && (changed || resend || k.lastSent == null)) {
                 int omitted = Math.max(0, all.size() - MAX_ALERTS);
                 List<Posted> sent = omitted == 0 ? all : all.subList(0, MAX_ALERTS);
-                out.add(new Send(route.receiver(), firing.isEmpty() ? Alert.RESOLVED : Alert.FIRING, List.copyOf(sent), omitted));
+                out.add(new Send(route.receiver(), firing.isEmpty() ? Alert.RESOLVED : Alert.FIRING, List.copyOf(sent),
+                        omitted));
                 k.lastSent = now;
             } else if (all.isEmpty()) {
                 k.lastSent = null;

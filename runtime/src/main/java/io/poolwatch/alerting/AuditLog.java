@@ -145,16 +145,21 @@ public class AuditLog {
      */
     public record Limits(int capacity, int maxStored, Duration maxAge, Duration refusedWindow, int refusedPerWindow) {
 
-        /** 1000 events per class in memory, 10,000 per class stored for at most 90 days, refused requests counted per minute, 50 a minute. */
-        public static final Limits DEFAULTS = new Limits(DEFAULT_CAPACITY, 10_000, Duration.ofDays(90), Duration.ofMinutes(1), 50);
+        /**
+         * 1000 events per class in memory, 10,000 per class stored for at most 90 days, refused requests counted per minute, 50
+         * a minute.
+         */
+        public static final Limits DEFAULTS = new Limits(DEFAULT_CAPACITY, 10_000, Duration.ofDays(90), Duration.ofMinutes(1),
+                50);
 
         static final String PREFIX = "poolwatch.alerting.audit.";
 
         public Limits {
             if (capacity < 1 || maxStored < 1 || refusedPerWindow < 1 || maxAge.isNegative() || maxAge.isZero()
                     || refusedWindow.isNegative() || refusedWindow.isZero()) {
-                throw new IllegalArgumentException("audit limits must be positive: " + capacity + ", " + maxStored + ", " + maxAge + ", "
-                        + refusedWindow + ", " + refusedPerWindow);
+                throw new IllegalArgumentException(
+                        "audit limits must be positive: " + capacity + ", " + maxStored + ", " + maxAge + ", "
+                                + refusedWindow + ", " + refusedPerWindow);
             }
         }
 
@@ -170,13 +175,15 @@ public class AuditLog {
             if (c.retention().isZero() || c.retention().isNegative()) {
                 problems.add(PREFIX + "retention=" + Durations.format(c.retention()) + ": accepted: above 0s, such as 90d");
             }
-            if (c.refusedWindow().compareTo(Duration.ofSeconds(1)) < 0 || c.refusedWindow().compareTo(Duration.ofHours(1)) > 0) {
+            if (c.refusedWindow().compareTo(Duration.ofSeconds(1)) < 0
+                    || c.refusedWindow().compareTo(Duration.ofHours(1)) > 0) {
                 problems.add(PREFIX + "refused-window=" + Durations.format(c.refusedWindow()) + ": accepted: 1s to 1h");
             }
             if (!problems.isEmpty()) {
                 throw new InvalidConfigurationException(problems);
             }
-            return new Limits(Math.min(DEFAULT_CAPACITY, c.maxEntries()), c.maxEntries(), c.retention(), c.refusedWindow(), c.refusedPerWindow());
+            return new Limits(Math.min(DEFAULT_CAPACITY, c.maxEntries()), c.maxEntries(), c.retention(), c.refusedWindow(),
+                    c.refusedPerWindow());
         }
     }
 
@@ -306,7 +313,10 @@ public class AuditLog {
         return ended;
     }
 
-    /** Ends the refused requests' window when it is over, so its entries are logged and stored without waiting for another event. */
+    /**
+     * Ends the refused requests' window when it is over, so its entries are logged and stored without waiting for another
+     * event.
+     */
     void endWindowWhenOver() {
         List<Event> ended;
         synchronized (this) {
@@ -315,7 +325,10 @@ public class AuditLog {
         publish(ended);
     }
 
-    /** The fields, bounded: at most {@value #MAX_FIELDS}, names and texts cut, values other than numbers, booleans, times and nulls as text. */
+    /**
+     * The fields, bounded: at most {@value #MAX_FIELDS}, names and texts cut, values other than numbers, booleans, times and
+     * nulls as text.
+     */
     static Map<String, Object> bound(Map<String, ?> fields) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, ?> e : fields.entrySet()) {
@@ -323,7 +336,8 @@ public class AuditLog {
                 break;
             }
             Object v = e.getValue();
-            Object kept = v == null || v instanceof Number || v instanceof Boolean || v instanceof Instant ? v : cut(String.valueOf(v), MAX_FIELD_LENGTH);
+            Object kept = v == null || v instanceof Number || v instanceof Boolean || v instanceof Instant ? v
+                    : cut(String.valueOf(v), MAX_FIELD_LENGTH);
             out.put(cut(String.valueOf(e.getKey()), MAX_NAME_LENGTH), kept);
         }
         return out;
@@ -588,7 +602,8 @@ public class AuditLog {
             if (!queue.offer(e)) {
                 synchronized (this) {
                     if (dropped++ == 0) {
-                        LOG.warnf("the audit log's store is behind by %d events; further events are only logged until it catches up",
+                        LOG.warnf(
+                                "the audit log's store is behind by %d events; further events are only logged until it catches up",
                                 QUEUE_CAPACITY);
                     }
                 }
@@ -641,7 +656,8 @@ public class AuditLog {
             } catch (RuntimeException e) {
                 if (!failing) {
                     failing = true;
-                    LOG.warnf("the audit log's store refused %d event(s) (%s); they are in the log only", batch.size(), e.getMessage());
+                    LOG.warnf("the audit log's store refused %d event(s) (%s); they are in the log only", batch.size(),
+                            e.getMessage());
                 }
             }
         }

@@ -20,7 +20,8 @@ import java.util.List;
  * @param superseded notifications replaced, undelivered, by a newer one that carries all they did (Alertmanager
  *        receivers only: a post waiting while the Alertmanager is down gives way to the next)
  */
-public record DeliveryStatus(String receiver, Instant lastSuccess, Instant lastFailure, String lastError, int consecutiveFailures,
+public record DeliveryStatus(String receiver, Instant lastSuccess, Instant lastFailure, String lastError,
+        int consecutiveFailures,
         long delivered, long failedAttempts, long rejected, long givenUp, int depth, long superseded) {
 
     /** Nothing delivered or attempted yet. */
@@ -58,7 +59,8 @@ public record DeliveryStatus(String receiver, Instant lastSuccess, Instant lastF
             depth += d.depth();
             superseded += d.superseded();
         }
-        return new DeliveryStatus(receiver, success, failure == null ? null : failure.lastFailure(), failure == null ? null : failure.lastError(),
+        return new DeliveryStatus(receiver, success, failure == null ? null : failure.lastFailure(),
+                failure == null ? null : failure.lastError(),
                 consecutive, delivered, failed, rejected, givenUp, depth, superseded);
     }
 }

@@ -137,7 +137,8 @@ public final class DeliveryWorker implements AutoCloseable {
      *
      * @param random numbers in [0, 1) for jitter
      */
-    public DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy, Clock clock,
+    public DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy,
+            Clock clock,
             DoubleSupplier random) {
         this(outbox, receivers, sender, audit, policy, clock, random, new BackgroundWork(), true);
     }
@@ -147,12 +148,14 @@ public final class DeliveryWorker implements AutoCloseable {
      *
      * @param random numbers in [0, 1) for jitter
      */
-    public DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy, Clock clock,
+    public DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy,
+            Clock clock,
             DoubleSupplier random, BackgroundWork work) {
         this(outbox, receivers, sender, audit, policy, clock, random, work, false);
     }
 
-    private DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy, Clock clock,
+    private DeliveryWorker(Outbox outbox, List<Receiver> receivers, WebhookSender sender, AuditLog audit, Policy policy,
+            Clock clock,
             DoubleSupplier random, BackgroundWork work, boolean ownsWork) {
         this.outbox = outbox;
         Map<String, Receiver> byName = new LinkedHashMap<>();
@@ -275,7 +278,8 @@ public final class DeliveryWorker implements AutoCloseable {
         } catch (Outbox.OutboxException e) {
             if (!outboxFailing) {
                 outboxFailing = true;
-                LOG.errorf("the outbox (%s) cannot be read; notifications wait until it can: %s", outbox.location(), e.getMessage());
+                LOG.errorf("the outbox (%s) cannot be read; notifications wait until it can: %s", outbox.location(),
+                        e.getMessage());
             }
             return List.of();
         }
@@ -334,7 +338,8 @@ public final class DeliveryWorker implements AutoCloseable {
         }
         // As long as the attempt may take, then the backoff it would get if it failed: a worker that dies mid-attempt
         // holds the notification, and the receiver's newer ones, no longer than a timed-out attempt would.
-        Duration lease = (r == null ? Duration.ZERO : r.timeout()).plus(policy.backoff(entry.attempts() + 1, random.getAsDouble()));
+        Duration lease = (r == null ? Duration.ZERO : r.timeout())
+                .plus(policy.backoff(entry.attempts() + 1, random.getAsDouble()));
         try {
             Optional<Outbox.Claim> claimed = outbox.claim(n.id(), owner, now, now.plus(lease));
             if (claimed.isEmpty()) {
@@ -345,9 +350,12 @@ public final class DeliveryWorker implements AutoCloseable {
                 interrupted(r, n, made);
             }
             if (expired || made >= policy.maxAttempts()) {
-                String why = r == null ? "receiver " + n.receiver() + " is not configured, and the notification is older than max-age "
-                        + Durations.format(policy.maxAge())
-                        : expired ? "not delivered within max-age " + Durations.format(policy.maxAge()) + " (" + made + " attempts)"
+                String why = r == null
+                        ? "receiver " + n.receiver() + " is not configured, and the notification is older than max-age "
+                                + Durations.format(policy.maxAge())
+                        : expired
+                                ? "not delivered within max-age " + Durations.format(policy.maxAge()) + " (" + made
+                                        + " attempts)"
                                 : "given up after " + made + " attempt(s) (max-attempts " + policy.maxAttempts() + ")"
                                         + (claimed.get().previousUnrecorded() ? ", the last of them interrupted" : "");
                 outbox.finish(n.id(), owner, Outbox.State.GIVEN_UP, made, now, Optional.empty(), Optional.of(why));
@@ -401,10 +409,12 @@ public final class DeliveryWorker implements AutoCloseable {
         switch (result.verdict()) {
             case DELIVERED -> {
                 outbox.finish(n.id(), owner, Outbox.State.DELIVERED, attempt, end, result.httpStatus(), Optional.empty());
-                record(r, n, attempt, Outbox.State.DELIVERED.label(), result.httpStatus(), Optional.empty(), result.took(), null);
+                record(r, n, attempt, Outbox.State.DELIVERED.label(), result.httpStatus(), Optional.empty(), result.took(),
+                        null);
                 finished(r.name(), s -> {
                     if (s.consecutiveFailures > 0) {
-                        LOG.infof("receiver %s takes notifications again (%d failed attempt(s) before)", r.name(), s.consecutiveFailures);
+                        LOG.infof("receiver %s takes notifications again (%d failed attempt(s) before)", r.name(),
+                                s.consecutiveFailures);
                     }
                     s.delivered++;
                     s.lastSuccess = end;
@@ -417,11 +427,13 @@ public final class DeliveryWorker implements AutoCloseable {
                 record(r, n, attempt, Outbox.State.REJECTED.label(), result.httpStatus(), result.error(), result.took(), null);
                 failed(r.name(), end, error, false);
                 finished(r.name(), s -> s.rejected++);
-                LOG.warnf("notification %s rejected by receiver %s (%s): %s; not retried", n.id(), r.name(), r.maskedUrl(), error);
+                LOG.warnf("notification %s rejected by receiver %s (%s): %s; not retried", n.id(), r.name(), r.maskedUrl(),
+                        error);
                 return Next.CONTINUE;
             }
             default -> {
-                Instant next = end.plus(policy.delay(attempt, result.retryAfter(), random.getAsDouble())).truncatedTo(ChronoUnit.MILLIS);
+                Instant next = end.plus(policy.delay(attempt, result.retryAfter(), random.getAsDouble()))
+                        .truncatedTo(ChronoUnit.MILLIS);
                 Instant deadline = n.createdAt().plus(policy.maxAge());
                 failed(r.name(), end, error, true);
                 if (attempt >= policy.maxAttempts() || next.isAfter(deadline)) {
@@ -429,7 +441,8 @@ public final class DeliveryWorker implements AutoCloseable {
                             + (attempt >= policy.maxAttempts() ? " (max-attempts " + policy.maxAttempts() + ")"
                                     : " (the next would be after max-age " + Durations.format(policy.maxAge()) + ")");
                     outbox.finish(n.id(), owner, Outbox.State.GIVEN_UP, attempt, end, result.httpStatus(), Optional.of(why));
-                    record(r, n, attempt, Outbox.State.GIVEN_UP.label(), result.httpStatus(), result.error(), result.took(), null);
+                    record(r, n, attempt, Outbox.State.GIVEN_UP.label(), result.httpStatus(), result.error(), result.took(),
+                            null);
                     finished(r.name(), s -> s.givenUp++);
                     LOG.warnf("notification %s to receiver %s (%s) given up: %s", n.id(), r.name(), r.maskedUrl(), why);
                     return Next.CONTINUE;
@@ -465,7 +478,8 @@ public final class DeliveryWorker implements AutoCloseable {
         depths.computeIfPresent(receiver, (k, v) -> v <= 1 ? null : v - 1);
     }
 
-    private void record(Receiver r, Notification n, int attempt, String outcome, Optional<Integer> httpStatus, Optional<String> error,
+    private void record(Receiver r, Notification n, int attempt, String outcome, Optional<Integer> httpStatus,
+            Optional<String> error,
             Duration took, Instant next) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("receiver", n.receiver());
@@ -520,7 +534,8 @@ public final class DeliveryWorker implements AutoCloseable {
             }
         }
         if (!senders.drain(grace)) {
-            LOG.warn("a webhook delivery did not finish within the grace and was interrupted; its notification is sent again after a restart");
+            LOG.warn(
+                    "a webhook delivery did not finish within the grace and was interrupted; its notification is sent again after a restart");
         }
         if (ownsWork) {
             work.close();

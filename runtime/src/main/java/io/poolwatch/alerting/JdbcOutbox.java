@@ -153,10 +153,12 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
 
     @Override
     public boolean add(Notification n) {
-        String insert = "INSERT INTO " + table + " (id, receiver, group_key, status, alerts, body, created_at, state, attempts, "
+        String insert = "INSERT INTO " + table
+                + " (id, receiver, group_key, status, alerts, body, created_at, state, attempts, "
                 + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)";
         if (dialect == Dialect.POSTGRESQL) {
-            return inTransaction("storing notification " + n.id(), c -> insert(c, insert + " ON CONFLICT (id) DO NOTHING", n) == 1);
+            return inTransaction("storing notification " + n.id(),
+                    c -> insert(c, insert + " ON CONFLICT (id) DO NOTHING", n) == 1);
         }
         try {
             // Looked up first so that a repeated add is not an error the driver logs; the unique key settles a race.
@@ -179,7 +181,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
         // Group keys are compared here rather than in SQL: the column is a LOB on H2, which does not compare LOBs.
         String read = "SELECT id, group_key FROM " + table + " WHERE receiver = ? AND state = 'pending' AND id <> ? "
                 + "AND (lease_until IS NULL OR lease_until <= ?)";
-        String supersede = "UPDATE " + table + " SET state = 'superseded', finished_at = ?, last_error = ?, lease_owner = NULL, "
+        String supersede = "UPDATE " + table
+                + " SET state = 'superseded', finished_at = ?, last_error = ?, lease_owner = NULL, "
                 + "lease_until = NULL WHERE id = ? AND state = 'pending' AND (lease_until IS NULL OR lease_until <= ?)";
         return inTransaction("superseding notifications of " + n.receiver(), c -> {
             List<String> older = new ArrayList<>();
@@ -235,7 +238,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     @Override
     public List<Entry> heads() {
         String sql = "SELECT " + COLUMNS + " FROM " + table + " o WHERE o.state = 'pending' AND o.seq = "
-                + "(SELECT MIN(i.seq) FROM " + table + " i WHERE i.receiver = o.receiver AND i.state = 'pending') ORDER BY o.seq";
+                + "(SELECT MIN(i.seq) FROM " + table
+                + " i WHERE i.receiver = o.receiver AND i.state = 'pending') ORDER BY o.seq";
         return inTransaction("reading the outbox", c -> {
             List<Entry> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
@@ -274,9 +278,11 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     }
 
     private static Entry entry(ResultSet rs) throws SQLException {
-        Notification n = new Notification(rs.getString("id"), rs.getString("receiver"), rs.getString("group_key"), rs.getString("status"),
+        Notification n = new Notification(rs.getString("id"), rs.getString("receiver"), rs.getString("group_key"),
+                rs.getString("status"),
                 rs.getInt("alerts"), rs.getString("body"), Instant.ofEpochMilli(rs.getLong("created_at")));
-        return new Entry(n, State.of(rs.getString("state")), rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+        return new Entry(n, State.of(rs.getString("state")), rs.getInt("attempts"),
+                Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
                 instant(rs, "lease_until"), httpStatus(rs),
                 Optional.ofNullable(rs.getString("last_error")), instant(rs, "finished_at"));
     }
@@ -295,7 +301,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     public Optional<Claim> claim(String id, String owner, Instant now, Instant until) {
         String read = "SELECT attempts, lease_owner, lease_until FROM " + table + " WHERE id = ? AND state = 'pending'";
         // attempts = the count read: of two workers claiming at once, the second updates nothing.
-        String take = "UPDATE " + table + " SET attempts = attempts + 1, lease_owner = ?, lease_until = ? WHERE id = ? AND state = 'pending' "
+        String take = "UPDATE " + table
+                + " SET attempts = attempts + 1, lease_owner = ?, lease_until = ? WHERE id = ? AND state = 'pending' "
                 + "AND attempts = ? AND (lease_until IS NULL OR lease_until <= ? OR lease_owner = ?)";
         return inTransaction("claiming notification " + id, c -> {
             int attempts;
@@ -304,13 +311,13 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return Optional.<Claim>empty();
+                        return Optional.<Claim> empty();
                     }
                     attempts = rs.getInt(1);
                     String leaseOwner = rs.getString(2);
                     Optional<Instant> leaseUntil = instant(rs, "lease_until");
                     if (leaseUntil.isPresent() && leaseUntil.get().isAfter(now) && !owner.equals(leaseOwner)) {
-                        return Optional.<Claim>empty();
+                        return Optional.<Claim> empty();
                     }
                     // A lease is released when an attempt's end is recorded: one still there is an attempt that never ended.
                     unrecorded = leaseOwner != null;
@@ -323,7 +330,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
                 ps.setInt(4, attempts);
                 ps.setLong(5, now.toEpochMilli());
                 ps.setString(6, owner);
-                return ps.executeUpdate() == 1 ? Optional.of(new Claim(attempts + 1, unrecorded)) : Optional.<Claim>empty();
+                return ps.executeUpdate() == 1 ? Optional.of(new Claim(attempts + 1, unrecorded)) : Optional.<Claim> empty();
             }
         });
     }
@@ -343,7 +350,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     }
 
     @Override
-    public void finish(String id, String owner, State state, int attempts, Instant at, Optional<Integer> httpStatus, Optional<String> error) {
+    public void finish(String id, String owner, State state, int attempts, Instant at, Optional<Integer> httpStatus,
+            Optional<String> error) {
         if (state == State.PENDING) {
             throw new IllegalArgumentException("finish needs delivered, rejected or given-up");
         }
@@ -416,7 +424,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     @Override
     public int purgeFinished(Instant before) {
         return inTransaction("removing finished notifications", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE state <> 'pending' AND finished_at < ?")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("DELETE FROM " + table + " WHERE state <> 'pending' AND finished_at < ?")) {
                 ps.setLong(1, before.toEpochMilli());
                 return ps.executeUpdate();
             }
@@ -454,7 +463,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     }
 
     /**
-     * The longest matchers' JSON a silence within {@link io.poolwatch.config.Limits} can have (every character a six-character escape, the
+     * The longest matchers' JSON a silence within {@link io.poolwatch.config.Limits} can have (every character a six-character
+     * escape, the
      * most JSON spends on one): longer text, written by a version before the limits, is not even read.
      */
     static final int MAX_MATCHERS_JSON = Limits.SILENCE_MATCHERS
@@ -506,8 +516,10 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     public List<Silence> load(Instant endedAfter) {
         return inTransaction("reading silences", c -> {
             List<Silence> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, CASE WHEN LENGTH(matchers) <= ? THEN matchers ELSE NULL END, "
-                    + "starts_at, ends_at, created_by, comment FROM " + silencesTable() + " WHERE ends_at > ? ORDER BY starts_at, id")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("SELECT id, CASE WHEN LENGTH(matchers) <= ? THEN matchers ELSE NULL END, "
+                            + "starts_at, ends_at, created_by, comment FROM " + silencesTable()
+                            + " WHERE ends_at > ? ORDER BY starts_at, id")) {
                 ps.setInt(1, MAX_MATCHERS_JSON);
                 ps.setLong(2, endedAfter.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -522,14 +534,18 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
                         }
                         String createdBy = Limits.cut(rs.getString(5), Limits.SILENCE_CREATED_BY);
                         String comment = Limits.cut(rs.getString(6), Limits.SILENCE_COMMENT);
-                        String over = matchers == null ? "matchers: over " + MAX_MATCHERS_JSON + " characters of JSON" : overLimit(matchers);
+                        String over = matchers == null ? "matchers: over " + MAX_MATCHERS_JSON + " characters of JSON"
+                                : overLimit(matchers);
                         if (over != null) {
                             if (oversized.add(id)) {
-                                SILENCE_LOG.warnf("silence %s is left out: it was stored before the limits and exceeds them (%s)", id, over);
+                                SILENCE_LOG.warnf(
+                                        "silence %s is left out: it was stored before the limits and exceeds them (%s)", id,
+                                        over);
                             }
                             continue;
                         }
-                        out.add(new Silence(id, matchers, Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4)),
+                        out.add(new Silence(id, matchers, Instant.ofEpochMilli(rs.getLong(3)),
+                                Instant.ofEpochMilli(rs.getLong(4)),
                                 createdBy, comment));
                     }
                 }
@@ -554,7 +570,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
                 return "matchers[" + i + "]: incomplete";
             }
             if (m.name().length() > Limits.MATCHER_NAME) {
-                return "matchers[" + i + "].name: " + m.name().length() + " characters; accepted: at most " + Limits.MATCHER_NAME;
+                return "matchers[" + i + "].name: " + m.name().length() + " characters; accepted: at most "
+                        + Limits.MATCHER_NAME;
             }
             if (m.value().length() > Limits.MATCHER_VALUE) {
                 return "matchers[" + i + "].value: " + m.value().length() + " characters; accepted: at most "
@@ -611,7 +628,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     private List<AuditLog.Event> readAudit(String where, AuditLog.Retention retention, int limit) {
         return inTransaction("reading the audit log", c -> {
             List<AuditLog.Event> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, at_ms, type, fields FROM " + auditTable() + where + " ORDER BY id DESC")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("SELECT id, at_ms, type, fields FROM " + auditTable() + where + " ORDER BY id DESC")) {
                 if (retention != null) {
                     ps.setString(1, retention.label());
                 }
@@ -626,7 +644,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
                         } catch (IOException x) {
                             fields = Map.of("unreadable", x.getMessage());
                         }
-                        out.add(new AuditLog.Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), fields));
+                        out.add(new AuditLog.Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+                                fields));
                     }
                 }
             }
@@ -652,8 +671,9 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
         return inTransaction("trimming the audit log's " + retention.label(), c -> {
             // The newest id past the ones kept, then everything of the class up to it (ids grow with time).
             long last;
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM " + auditTable() + " WHERE retention = ? ORDER BY id DESC LIMIT 1 OFFSET "
-                    + keep)) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("SELECT id FROM " + auditTable() + " WHERE retention = ? ORDER BY id DESC LIMIT 1 OFFSET "
+                            + keep)) {
                 ps.setString(1, retention.label());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -662,7 +682,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
                     last = rs.getLong(1);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + auditTable() + " WHERE retention = ? AND id <= ?")) {
+            try (PreparedStatement ps = c
+                    .prepareStatement("DELETE FROM " + auditTable() + " WHERE retention = ? AND id <= ?")) {
                 ps.setString(1, retention.label());
                 ps.setLong(2, last);
                 return ps.executeUpdate();
@@ -680,7 +701,8 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
     public Map<String, Saved> loadCursors() {
         return inTransaction("reading the checks' watermarks", c -> {
             Map<String, Saved> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT check_name, definition, watermark, pending FROM " + cursorsTable());
+            try (PreparedStatement ps = c
+                    .prepareStatement("SELECT check_name, definition, watermark, pending FROM " + cursorsTable());
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<long[]> pending;

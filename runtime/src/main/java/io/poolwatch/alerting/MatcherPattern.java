@@ -87,8 +87,9 @@ public final class MatcherPattern {
         try {
             return new MatcherPattern(Pattern.compile(expression), null);
         } catch (PatternSyntaxException ex) {
-            return new MatcherPattern(null, "not a regular expression in RE2 syntax, as Alertmanager's (" + Limits.quote(ex.getDescription())
-                    + "); backreferences, lookaround, atomic groups and possessive quantifiers are not RE2");
+            return new MatcherPattern(null,
+                    "not a regular expression in RE2 syntax, as Alertmanager's (" + Limits.quote(ex.getDescription())
+                            + "); backreferences, lookaround, atomic groups and possessive quantifiers are not RE2");
         }
     }
 
@@ -114,7 +115,6 @@ public final class MatcherPattern {
         }
         return hit == equal;
     }
-
 
     /**
      * An upper bound on the size of the program RE2 compiles an expression to, read from its text: literals, classes
@@ -152,7 +152,8 @@ public final class MatcherPattern {
                 size = add(size, alternation(0));
             }
             if (maxDepth > MAX_DEPTH) {
-                return "too complex for a silence matcher: groups nest deeper than " + MAX_DEPTH + "; accepted: at most " + MAX_DEPTH
+                return "too complex for a silence matcher: groups nest deeper than " + MAX_DEPTH + "; accepted: at most "
+                        + MAX_DEPTH
                         + " levels of nesting";
             }
             if (tooBig || size > MAX_SIZE) {

@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param body the JSON body, sent as it is
  * @param createdAt when it was made; max-age counts from here
  */
-public record Notification(String id, String receiver, String groupKey, String status, int alerts, String body, Instant createdAt) {
+public record Notification(String id, String receiver, String groupKey, String status, int alerts, String body,
+        Instant createdAt) {
 
     public static final String FIRING = "firing";
     public static final String RESOLVED = "resolved";
@@ -40,7 +41,8 @@ public record Notification(String id, String receiver, String groupKey, String s
     }
 
     /** A new notification with a fresh random id ({@code msg_} and 32 hex digits). */
-    public static Notification create(String receiver, String groupKey, String status, int alerts, String body, Instant createdAt) {
+    public static Notification create(String receiver, String groupKey, String status, int alerts, String body,
+            Instant createdAt) {
         return new Notification(newId(), receiver, groupKey, status, alerts, body, createdAt);
     }
 
@@ -52,7 +54,8 @@ public record Notification(String id, String receiver, String groupKey, String s
     /** Everything but the body, which may be large. */
     @Override
     public String toString() {
-        return "Notification[id=" + id + ", receiver=" + receiver + ", groupKey=" + groupKey + ", status=" + status + ", alerts=" + alerts
+        return "Notification[id=" + id + ", receiver=" + receiver + ", groupKey=" + groupKey + ", status=" + status
+                + ", alerts=" + alerts
                 + ", createdAt=" + createdAt + ", body=" + body.length() + " chars]";
     }
 }

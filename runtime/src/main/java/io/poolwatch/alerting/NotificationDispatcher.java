@@ -49,7 +49,8 @@ final class NotificationDispatcher {
      * @param status firing when any alert in it fires, else resolved
      * @param alerts the alerts, firing first
      */
-    record GroupNotification(String receiver, String groupKey, SortedMap<String, String> groupLabels, String status, List<Alert> alerts) {
+    record GroupNotification(String receiver, String groupKey, SortedMap<String, String> groupLabels, String status,
+            List<Alert> alerts) {
     }
 
     /**
@@ -64,7 +65,8 @@ final class NotificationDispatcher {
      * @param firing the alerts the receiver knows as firing: fingerprint to state
      * @param members the alerts in the group until their resolution is sent
      */
-    record SavedGroup(String receiver, String groupKey, SortedMap<String, String> groupLabels, Instant lastNotified, String status,
+    record SavedGroup(String receiver, String groupKey, SortedMap<String, String> groupLabels, Instant lastNotified,
+            String status,
             Map<String, String> carried, Map<String, String> firing, Set<String> members) {
     }
 
@@ -91,7 +93,8 @@ final class NotificationDispatcher {
     private final Duration repeatInterval;
     private final Map<String, Map<String, Group>> groups = new HashMap<>();
 
-    NotificationDispatcher(List<Route> routes, List<String> groupBy, Duration groupWait, Duration groupInterval, Duration repeatInterval) {
+    NotificationDispatcher(List<Route> routes, List<String> groupBy, Duration groupWait, Duration groupInterval,
+            Duration repeatInterval) {
         this.routes = List.copyOf(routes);
         this.groupBy = List.copyOf(groupBy);
         this.groupWait = groupWait;
@@ -148,7 +151,9 @@ final class NotificationDispatcher {
                 }
                 // A firing alert whose severity rose is news as much as a new one.
                 Map<String, String> snapshot = toSend.stream().collect(Collectors.toMap(Alert::fingerprint,
-                        a -> a.state().equals(Alert.FIRING) ? a.state() + " " + a.labels().getOrDefault("severity", "") : a.state(), (x, y) -> x,
+                        a -> a.state().equals(Alert.FIRING) ? a.state() + " " + a.labels().getOrDefault("severity", "")
+                                : a.state(),
+                        (x, y) -> x,
                         TreeMap::new));
                 boolean firing = toSend.stream().anyMatch(a -> a.state().equals(Alert.FIRING));
                 boolean changed = !snapshot.equals(g.lastSent);
@@ -156,7 +161,8 @@ final class NotificationDispatcher {
                 // Alerts that fired and resolved before their group's first notification were never announced: nothing to say.
                 boolean announced = g.lastNotified != null || firing;
                 if ((changed || repeat) && !toSend.isEmpty() && announced) {
-                    out.add(new GroupNotification(route.receiver(), e.getKey(), g.labels, firing ? Alert.FIRING : Alert.RESOLVED, List.copyOf(toSend)));
+                    out.add(new GroupNotification(route.receiver(), e.getKey(), g.labels,
+                            firing ? Alert.FIRING : Alert.RESOLVED, List.copyOf(toSend)));
                     g.lastNotified = now;
                     g.lastStatus = firing ? Alert.FIRING : Alert.RESOLVED;
                     g.lastCarried = new TreeMap<>(snapshot);
@@ -165,7 +171,8 @@ final class NotificationDispatcher {
                 g.lastSent = new TreeMap<>(snapshot);
                 g.lastSent.values().removeIf(state -> state.equals(Alert.RESOLVED));
                 // A resolved alert is sent once; after that it leaves the group.
-                g.members.removeIf(fp -> current.stream().anyMatch(a -> a.fingerprint().equals(fp) && a.state().equals(Alert.RESOLVED)));
+                g.members.removeIf(
+                        fp -> current.stream().anyMatch(a -> a.fingerprint().equals(fp) && a.state().equals(Alert.RESOLVED)));
                 g.nextFlush = now.plus(groupInterval);
                 if (g.members.isEmpty() && !firing) {
                     it.remove();
@@ -185,7 +192,8 @@ final class NotificationDispatcher {
         List<SavedGroup> out = new ArrayList<>();
         groups.forEach((receiver, byKey) -> byKey.forEach((key, g) -> {
             if (g.lastNotified != null) {
-                out.add(new SavedGroup(receiver, key, g.labels, g.lastNotified, g.lastStatus, Map.copyOf(g.lastCarried), Map.copyOf(g.lastSent),
+                out.add(new SavedGroup(receiver, key, g.labels, g.lastNotified, g.lastStatus, Map.copyOf(g.lastCarried),
+                        Map.copyOf(g.lastSent),
                         Set.copyOf(g.members)));
             }
         }));

@@ -26,7 +26,6 @@ import io.poolwatch.checks.CursorStore;
 import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
-import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.pool.PoolRegistry;
@@ -106,14 +105,16 @@ public class NotificationOutbox implements NotificationSink {
                 problems.add(PREFIX + "workload=" + name + ": no such workload; accepted: one of "
                         + List.copyOf(readOnlyByWorkload.keySet()));
             } else if (pool.get()) {
-                problems.add(PREFIX + "workload=" + name + ": its connections are read-only; accepted: a workload that can write, such as "
+                problems.add(PREFIX + "workload=" + name
+                        + ": its connections are read-only; accepted: a workload that can write, such as "
                         + "main");
             }
         } else {
             try {
                 Path.of(c.path());
             } catch (InvalidPathException e) {
-                problems.add(PREFIX + "path=" + c.path() + ": not a path (" + e.getReason() + "); accepted: a directory, such as poolwatch-data");
+                problems.add(PREFIX + "path=" + c.path() + ": not a path (" + e.getReason()
+                        + "); accepted: a directory, such as poolwatch-data");
             }
         }
         if (c.maxAttempts() < 1) {
@@ -155,7 +156,8 @@ public class NotificationOutbox implements NotificationSink {
         Outbox opened;
         if (c.workload().isPresent()) {
             String name = c.workload().get();
-            JdbcOutbox jdbc = JdbcOutbox.on(registry.dataSource(name), registry.pool(name).settings().url().kind(), "workload " + name);
+            JdbcOutbox jdbc = JdbcOutbox.on(registry.dataSource(name), registry.pool(name).settings().url().kind(),
+                    "workload " + name);
             try {
                 jdbc.migrate();
             } catch (Outbox.OutboxException e) {
@@ -173,13 +175,17 @@ public class NotificationOutbox implements NotificationSink {
         if (opened instanceof CursorStore store) {
             checks.get().attachCursors(store);
         }
-        this.worker = new DeliveryWorker(opened, targets, new WebhookSender(clock), audit, policy, clock, new SecureRandom()::nextDouble, work);
+        this.worker = new DeliveryWorker(opened, targets, new WebhookSender(clock), audit, policy, clock,
+                new SecureRandom()::nextDouble, work);
         worker.runsWhen(cluster::leads);
         worker.start(c.pollInterval());
         long alertmanagers = receivers.stream().filter(Receiver::alertmanager).count();
-        LOG.infof("notifications to %d receiver(s) (%d of them Alertmanager, %d Alertmanager URL(s)) go through the outbox (%s): up to %d "
-                + "attempts within %s, backoff %s to %s", receivers.size(), alertmanagers,
-                targets.stream().filter(Receiver::alertmanager).count(), opened.location(), policy.maxAttempts(), Durations.format(policy.maxAge()),
+        LOG.infof(
+                "notifications to %d receiver(s) (%d of them Alertmanager, %d Alertmanager URL(s)) go through the outbox (%s): up to %d "
+                        + "attempts within %s, backoff %s to %s",
+                receivers.size(), alertmanagers,
+                targets.stream().filter(Receiver::alertmanager).count(), opened.location(), policy.maxAttempts(),
+                Durations.format(policy.maxAge()),
                 Durations.format(policy.initialBackoff()), Durations.format(policy.maxBackoff()));
     }
 
@@ -249,7 +255,8 @@ public class NotificationOutbox implements NotificationSink {
     @Override
     public List<AlertmanagerDispatcher.Route> alertmanagerRoutes() {
         return receivers.stream().filter(Receiver::alertmanager)
-                .map(r -> new AlertmanagerDispatcher.Route(r.name(), r.severities(), r.sendResolved(), r.resendInterval())).toList();
+                .map(r -> new AlertmanagerDispatcher.Route(r.name(), r.severities(), r.sendResolved(), r.resendInterval()))
+                .toList();
     }
 
     /**
@@ -273,7 +280,8 @@ public class NotificationOutbox implements NotificationSink {
     }
 
     /** Stores a post for each Alertmanager of {@code r} in {@code o}, each superseding the older ones, and wakes {@code w}. */
-    static void post(Receiver r, Outbox o, DeliveryWorker w, Clock clock, String owner, String status, int alerts, String body) {
+    static void post(Receiver r, Outbox o, DeliveryWorker w, Clock clock, String owner, String status, int alerts,
+            String body) {
         for (Receiver target : r.targets()) {
             Instant now = clock.instant();
             int superseded = o.addSuperseding(Notification.create(target.name(), owner, status, alerts, body, now), now);

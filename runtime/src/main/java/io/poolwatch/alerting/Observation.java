@@ -34,7 +34,8 @@ public record Observation(AlertRule rule, SortedMap<String, String> labels, Map<
     }
 
     /** An observation whose words are the same whatever its alert's state. */
-    public Observation(AlertRule rule, SortedMap<String, String> labels, Map<String, String> annotations, double value, double threshold,
+    public Observation(AlertRule rule, SortedMap<String, String> labels, Map<String, String> annotations, double value,
+            double threshold,
             boolean breached, Duration forDuration, Duration keepFiringFor) {
         this(rule, labels, annotations, annotations, value, threshold, breached, forDuration, keepFiringFor);
     }
@@ -62,7 +63,8 @@ public record Observation(AlertRule rule, SortedMap<String, String> labels, Map<
         }
         SortedMap<String, String> raised = new TreeMap<>(labels);
         raised.put("severity", earlier.labels.get("severity"));
-        return new Observation(rule, raised, annotations, resolvedAnnotations, value, threshold, breached, forDuration, keepFiringFor);
+        return new Observation(rule, raised, annotations, resolvedAnnotations, value, threshold, breached, forDuration,
+                keepFiringFor);
     }
 
     private static int rank(String severity) {

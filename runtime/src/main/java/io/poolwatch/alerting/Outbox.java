@@ -123,7 +123,8 @@ public interface Outbox extends AutoCloseable {
     void retry(String id, String owner, int attempts, Instant next, Optional<Integer> httpStatus, String error);
 
     /** Records the end: delivered, rejected or given up; the lease is released. */
-    void finish(String id, String owner, State state, int attempts, Instant at, Optional<Integer> httpStatus, Optional<String> error);
+    void finish(String id, String owner, State state, int attempts, Instant at, Optional<Integer> httpStatus,
+            Optional<String> error);
 
     /** Pending notifications per receiver (receivers with none are absent). */
     Map<String, Integer> depths();

@@ -42,7 +42,8 @@ import io.poolwatch.config.Severity;
  * @param resendInterval for Alertmanagers, how often firing alerts are posted again; null for webhooks
  */
 public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<Secret> secrets, Optional<Secret> bearerToken,
-        Optional<String> basicUser, Optional<Secret> basicPassword, Set<Severity> severities, boolean sendResolved, Duration timeout,
+        Optional<String> basicUser, Optional<Secret> basicPassword, Set<Severity> severities, boolean sendResolved,
+        Duration timeout,
         boolean showUrl, Duration resendInterval) {
 
     /** What a receiver is, as {@code poolwatch.alerting.receivers."<name>".type} names it. */
@@ -95,7 +96,8 @@ public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<
     /** A webhook receiver. */
     public Receiver(String name, URI url, List<Secret> secrets, Optional<Secret> bearerToken, Optional<String> basicUser,
             Optional<Secret> basicPassword, Set<Severity> severities, boolean sendResolved, Duration timeout, boolean showUrl) {
-        this(name, Type.WEBHOOK, List.of(url), secrets, bearerToken, basicUser, basicPassword, severities, sendResolved, timeout, showUrl,
+        this(name, Type.WEBHOOK, List.of(url), secrets, bearerToken, basicUser, basicPassword, severities, sendResolved,
+                timeout, showUrl,
                 null);
     }
 
@@ -133,7 +135,8 @@ public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<
         }
         List<Receiver> out = new ArrayList<>();
         for (int i = 0; i < urls.size(); i++) {
-            out.add(new Receiver(targetName(name, i), type, List.of(urls.get(i)), secrets, bearerToken, basicUser, basicPassword, severities,
+            out.add(new Receiver(targetName(name, i), type, List.of(urls.get(i)), secrets, bearerToken, basicUser,
+                    basicPassword, severities,
                     sendResolved, timeout, showUrl, resendInterval));
         }
         return List.copyOf(out);
@@ -146,7 +149,8 @@ public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<
     }
 
     /**
-     * The URL as it may be shown (an Alertmanager receiver's several URLs comma-separated), the one form every page, API answer, audit entry and log line uses: without user
+     * The URL as it may be shown (an Alertmanager receiver's several URLs comma-separated), the one form every page, API
+     * answer, audit entry and log line uses: without user
      * information, query values or fragment, and with its path masked unless {@code showUrl}:
      * {@code https://hooks.example:8443/****?token=****}.
      */
@@ -238,8 +242,10 @@ public record Receiver(String name, Type type, @JsonIgnore List<URI> urls, List<
 
     @Override
     public String toString() {
-        return "Receiver[name=" + name + ", type=" + type.label() + ", url=" + maskedUrl() + ", secrets=" + secrets + ", bearerToken=" + bearerToken
-                + ", basicUser=" + basicUser + ", basicPassword=" + basicPassword + ", severities=" + severities + ", sendResolved="
+        return "Receiver[name=" + name + ", type=" + type.label() + ", url=" + maskedUrl() + ", secrets=" + secrets
+                + ", bearerToken=" + bearerToken
+                + ", basicUser=" + basicUser + ", basicPassword=" + basicPassword + ", severities=" + severities
+                + ", sendResolved="
                 + sendResolved + ", timeout=" + Durations.format(timeout) + ", showUrl=" + showUrl
                 + (resendInterval == null ? "" : ", resendInterval=" + Durations.format(resendInterval)) + "]";
     }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import io.poolwatch.config.Limits;
 
@@ -52,10 +51,12 @@ public final class Silences {
         }
         prune(now);
         if (silences.size() >= MAX_SILENCES) {
-            throw new FullException("silences: " + silences.size() + " kept (active, or ended within the last day); accepted: at most "
-                    + MAX_SILENCES + "; end or wait out others first");
+            throw new FullException(
+                    "silences: " + silences.size() + " kept (active, or ended within the last day); accepted: at most "
+                            + MAX_SILENCES + "; end or wait out others first");
         }
-        Silence s = new Silence(UUID.randomUUID().toString(), List.copyOf(matchers), now, endsAt, createdBy == null ? "unknown" : createdBy,
+        Silence s = new Silence(UUID.randomUUID().toString(), List.copyOf(matchers), now, endsAt,
+                createdBy == null ? "unknown" : createdBy,
                 comment);
         persist(s);
         silences.add(s);
@@ -72,7 +73,8 @@ public final class Silences {
                     + "such as {\"name\": \"alertname\", \"value\": \"pool-utilization\"}");
         }
         if (matchers.size() > Limits.SILENCE_MATCHERS) {
-            throw new IllegalArgumentException("matchers: " + matchers.size() + " given; accepted: at most " + Limits.SILENCE_MATCHERS);
+            throw new IllegalArgumentException(
+                    "matchers: " + matchers.size() + " given; accepted: at most " + Limits.SILENCE_MATCHERS);
         }
         for (int i = 0; i < matchers.size(); i++) {
             Silence.Matcher m = matchers.get(i);
@@ -82,8 +84,9 @@ public final class Silences {
             Limits.require("matchers[" + i + "].name", m.name(), Limits.MATCHER_NAME);
             Limits.require("matchers[" + i + "].value", m.value(), Limits.MATCHER_VALUE);
             if (m.name() == null || !LABEL.matcher(m.name()).matches()) {
-                throw new IllegalArgumentException("matchers[].name=" + Limits.quote(m.name()) + ": accepted: a label name such as "
-                        + "alertname, pool, workload, severity, instance, database, check");
+                throw new IllegalArgumentException(
+                        "matchers[].name=" + Limits.quote(m.name()) + ": accepted: a label name such as "
+                                + "alertname, pool, workload, severity, instance, database, check");
             }
             if (m.value() == null) {
                 throw new IllegalArgumentException("matchers[" + i + "].value: missing for label '" + m.name() + "'");
@@ -140,7 +143,9 @@ public final class Silences {
         refresh();
     }
 
-    /** Reads the stored silences again, so one made or ended by another replica takes effect here; keeps the last on failure. */
+    /**
+     * Reads the stored silences again, so one made or ended by another replica takes effect here; keeps the last on failure.
+     */
     public void refresh() {
         SilenceStore st = store;
         if (st == null) {
@@ -160,7 +165,8 @@ public final class Silences {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (Silence s : silences) {
             if (s.id().equals(id)) {
-                Silence ended = new Silence(s.id(), s.matchers(), s.startsAt(), now.isBefore(s.endsAt()) ? now : s.endsAt(), s.createdBy(),
+                Silence ended = new Silence(s.id(), s.matchers(), s.startsAt(), now.isBefore(s.endsAt()) ? now : s.endsAt(),
+                        s.createdBy(),
                         s.comment());
                 persist(ended);
                 silences.replaceAll(x -> x.id().equals(id) ? ended : x);

@@ -73,7 +73,8 @@ public final class WebhookReceivers {
                 String first = byUrl.putIfAbsent(sameness(url), e.getKey());
                 if (first != null && !duplicate) {
                     String raw = p.raw.url().orElse("");
-                    String which = p.alertmanager ? Receiver.maskTextList(raw) + ": " + Receiver.mask(url) + " is" : Receiver.maskText(raw) + ":";
+                    String which = p.alertmanager ? Receiver.maskTextList(raw) + ": " + Receiver.mask(url) + " is"
+                            : Receiver.maskText(raw) + ":";
                     problems.add(p.key("url") + "=" + which + " the same URL as " + PREFIX + "\"" + first
                             + "\".url; accepted: a URL of its own for each receiver");
                     duplicate = true;
@@ -97,7 +98,8 @@ public final class WebhookReceivers {
         String scheme = u.getScheme().toLowerCase(Locale.ROOT);
         int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : 80;
         String path = u.normalize().getRawPath();
-        return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + port + (path == null || path.isEmpty() ? "/" : path)
+        return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + ":" + port
+                + (path == null || path.isEmpty() ? "/" : path)
                 + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
     }
 
@@ -160,21 +162,24 @@ public final class WebhookReceivers {
 
         Optional<Receiver> parse() {
             if (!NAME.matcher(name).matches()) {
-                problems.add(PREFIX + "\"" + name + "\": '" + name + "' is not a valid receiver name; accepted: lower-case letters, "
-                        + "digits, '-' and '_', starting with a letter or digit, at most 63 characters");
+                problems.add(
+                        PREFIX + "\"" + name + "\": '" + name + "' is not a valid receiver name; accepted: lower-case letters, "
+                                + "digits, '-' and '_', starting with a letter or digit, at most 63 characters");
                 return Optional.empty();
             }
             Receiver.Type type = value("type", raw.type(), Receiver.Type::parse).orElse(Receiver.Type.WEBHOOK);
             alertmanager = type == Receiver.Type.ALERTMANAGER;
             if (alertmanager && name.length() > MAX_ALERTMANAGER_NAME) {
-                problems.add(PREFIX + "\"" + name + "\": '" + name + "' has " + name.length() + " characters; accepted: at most "
+                problems.add(PREFIX + "\"" + name + "\": '" + name + "' has " + name.length()
+                        + " characters; accepted: at most "
                         + MAX_ALERTMANAGER_NAME + " for type=alertmanager (its Alertmanagers are queued as <name>#<n>)");
             }
             urls = alertmanager ? alertmanagerUrls() : url().map(List::of).orElse(List.of());
             List<Secret> secrets = alertmanager ? List.of() : secrets();
             if (alertmanager && text(raw.secret()).isPresent()) {
                 // Never the value: it is a signing key.
-                problems.add(key("secret") + ": set for type=alertmanager; Alertmanager checks no Standard Webhooks signature; accepted: "
+                problems.add(key("secret")
+                        + ": set for type=alertmanager; Alertmanager checks no Standard Webhooks signature; accepted: "
                         + "no secret (authenticate with bearer-token, or basic-user with basic-password)");
             }
             Duration resend = null;
@@ -186,7 +191,8 @@ public final class WebhookReceivers {
                             + Durations.format(MAX_RESEND_INTERVAL));
                 }
             } else if (resendText.isPresent()) {
-                problems.add(key("resend-interval") + "=" + resendText.get() + ": set for type=webhook; accepted: only with type=alertmanager "
+                problems.add(key("resend-interval") + "=" + resendText.get()
+                        + ": set for type=webhook; accepted: only with type=alertmanager "
                         + "(a webhook receiver's firing groups are sent again after poolwatch.alerting.repeat-interval)");
             }
             Optional<Secret> bearer = text(raw.bearerToken()).map(Secret::new);
@@ -211,8 +217,9 @@ public final class WebhookReceivers {
             if (problems.size() > problemsBefore) {
                 return Optional.empty();
             }
-            return Optional.of(new Receiver(name, type, urls, secrets, bearer, user, password, severities, sendResolved, timeout, showUrl,
-                    resend));
+            return Optional.of(
+                    new Receiver(name, type, urls, secrets, bearer, user, password, severities, sendResolved, timeout, showUrl,
+                            resend));
         }
 
         /** An Alertmanager receiver's base URLs: each parsed, and every problem of each named with its place in the list. */
@@ -242,7 +249,8 @@ public final class WebhookReceivers {
                     continue;
                 }
                 if (uri.get().getRawQuery() != null || uri.get().getRawFragment() != null) {
-                    problems.add(key("url") + "=" + Receiver.maskText(part) + ": " + which + "has a query or fragment, which Alertmanager's API "
+                    problems.add(key("url") + "=" + Receiver.maskText(part) + ": " + which
+                            + "has a query or fragment, which Alertmanager's API "
                             + "does not take; accepted: " + ACCEPTED_ALERTMANAGER_URL);
                     continue;
                 }
@@ -283,8 +291,9 @@ public final class WebhookReceivers {
                 return Optional.empty();
             }
             if (uri.getRawUserInfo() != null) {
-                problems.add(shown + "has credentials in it, which are not sent; accepted: the URL without them, and basic-user "
-                        + "with basic-password (or bearer-token)");
+                problems.add(
+                        shown + "has credentials in it, which are not sent; accepted: the URL without them, and basic-user "
+                                + "with basic-password (or bearer-token)");
                 return Optional.empty();
             }
             return Optional.of(uri);
@@ -334,7 +343,8 @@ public final class WebhookReceivers {
                 }
             }
             if (out.isEmpty() && !unknown) {
-                problems.add(key("severities") + "=" + text.get() + ": no severity; accepted: a comma-separated list of info, warning, critical");
+                problems.add(key("severities") + "=" + text.get()
+                        + ": no severity; accepted: a comma-separated list of info, warning, critical");
             }
             return out;
         }

@@ -106,7 +106,8 @@ public final class WebhookSender {
         } catch (IllegalArgumentException e) {
             // The JDK's message may quote the header value, which may be a token: not repeated.
             return new Result(Verdict.REJECTED, Optional.empty(), Optional.of("the request could not be built: a header value "
-                    + "(token, user or password) has characters HTTP does not allow"), took(start), Optional.empty(), timestamp);
+                    + "(token, user or password) has characters HTTP does not allow"), took(start), Optional.empty(),
+                    timestamp);
         }
         try {
             HttpResponse<Void> response = client.http().send(request, HttpResponse.BodyHandlers.discarding());
@@ -123,9 +124,11 @@ public final class WebhookSender {
         } catch (HttpTimeoutException e) {
             return failed("no answer within " + Durations.format(r.timeout()), start, timestamp);
         } catch (ConnectException e) {
-            return failed("could not connect" + (e.getMessage() == null ? "" : ": " + clean(e.getMessage(), r)), start, timestamp);
+            return failed("could not connect" + (e.getMessage() == null ? "" : ": " + clean(e.getMessage(), r)), start,
+                    timestamp);
         } catch (IOException e) {
-            return failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + clean(e.getMessage(), r)), start, timestamp);
+            return failed(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + clean(e.getMessage(), r)), start,
+                    timestamp);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             // The request may have reached the receiver: it is sent again later, with the same webhook-id.

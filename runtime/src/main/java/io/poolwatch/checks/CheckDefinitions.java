@@ -41,7 +41,8 @@ public final class CheckDefinitions {
     static final int MAX_SAMPLE_ROWS = 100;
 
     /** Keys every check takes, whatever its kind. */
-    static final Set<String> COMMON = Set.of("kind", "enabled", "workload", "schedule", "timeout", "severity", "allowed-violations",
+    static final Set<String> COMMON = Set.of("kind", "enabled", "workload", "schedule", "timeout", "severity",
+            "allowed-violations",
             "mode", "chunk-size", "sample-percent", "sample-rows", "mask-columns", "description");
 
     private static final List<String> ENTRY_KEYS = List.of("amount-column", "direction-column", "debit-value", "credit-value");
@@ -50,7 +51,8 @@ public final class CheckDefinitions {
     static final Map<CheckKind, List<String>> KIND_KEYS = Map.of(
             CheckKind.ORPHANS, List.of("table", "column", "key-column", "parent-table", "parent-column"),
             CheckKind.LEDGER_BALANCE, concat(List.of("table", "group-column", "period"), ENTRY_KEYS),
-            CheckKind.ACCOUNT_BALANCE, concat(List.of("table", "key-column", "balance-column", "entries-table", "account-column", "balance-sign"),
+            CheckKind.ACCOUNT_BALANCE,
+            concat(List.of("table", "key-column", "balance-column", "entries-table", "account-column", "balance-sign"),
                     ENTRY_KEYS),
             CheckKind.RANGE, List.of("table", "column", "key-column", "min", "max", "filter-column", "filter-values"),
             CheckKind.DUPLICATES, List.of("table", "key-columns", "key-column"),
@@ -73,7 +75,8 @@ public final class CheckDefinitions {
     /**
      * Validates the checks.
      *
-     * @param sources the configured checks, and the demo's when they apply; a configured check replaces a demo one of the same name
+     * @param sources the configured checks, and the demo's when they apply; a configured check replaces a demo one of the same
+     *        name
      * @param workloads the engine of each enabled workload's database
      * @throws InvalidConfigurationException listing every problem
      */
@@ -85,7 +88,8 @@ public final class CheckDefinitions {
         List<String> problems = new ArrayList<>();
         List<CheckDefinition> checks = new ArrayList<>();
         for (var e : byName.entrySet()) {
-            new Parser(e.getKey(), e.getValue().getKey(), e.getValue().getValue(), workloads, problems).parse().ifPresent(checks::add);
+            new Parser(e.getKey(), e.getValue().getKey(), e.getValue().getValue(), workloads, problems).parse()
+                    .ifPresent(checks::add);
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
@@ -135,7 +139,8 @@ public final class CheckDefinitions {
         private final List<String> problems;
         private final int problemsBefore;
 
-        Parser(String name, String origin, Map<String, String> raw, Map<String, DatabaseKind> workloads, List<String> problems) {
+        Parser(String name, String origin, Map<String, String> raw, Map<String, DatabaseKind> workloads,
+                List<String> problems) {
             this.name = name;
             this.origin = origin;
             // Keys are read case-insensitively, as environment variables arrive upper-cased.
@@ -181,13 +186,15 @@ public final class CheckDefinitions {
         }
 
         private List<String> list(String k) {
-            return text(k).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()).orElse(List.of());
+            return text(k).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+                    .orElse(List.of());
         }
 
         Optional<CheckDefinition> parse() {
             if (!NAME.matcher(name).matches()) {
-                problems.add(PREFIX + "\"" + name + "\": '" + name + "' is not a valid check name; accepted: lower-case letters, "
-                        + "digits, '-' and '_', starting with a letter or digit, at most 63 characters");
+                problems.add(
+                        PREFIX + "\"" + name + "\": '" + name + "' is not a valid check name; accepted: lower-case letters, "
+                                + "digits, '-' and '_', starting with a letter or digit, at most 63 characters");
                 return Optional.empty();
             }
             boolean enabled = value("enabled", Converters::parseBoolean).orElse(true);
@@ -200,7 +207,8 @@ public final class CheckDefinitions {
                 accepted.addAll(KIND_KEYS.get(kind));
                 for (String k : raw.keySet()) {
                     if (!accepted.contains(k.toLowerCase(Locale.ROOT))) {
-                        problem(k, "not a key of a check of kind " + kind.label() + "; accepted: " + String.join(", ", accepted));
+                        problem(k,
+                                "not a key of a check of kind " + kind.label() + "; accepted: " + String.join(", ", accepted));
                     }
                 }
             }
@@ -208,11 +216,15 @@ public final class CheckDefinitions {
             String workload = text("workload").orElse(DEFAULT_WORKLOAD);
             DatabaseKind db = workloads.get(workload);
             if (db == null) {
-                problems.add(key("workload") + (text("workload").isPresent() ? "=" + workload + ": no such workload" : ": not set, and the "
-                        + "default workload '" + DEFAULT_WORKLOAD + "' is not defined or is disabled") + "; accepted: one of "
+                problems.add(key("workload")
+                        + (text("workload").isPresent() ? "=" + workload + ": no such workload"
+                                : ": not set, and the "
+                                        + "default workload '" + DEFAULT_WORKLOAD + "' is not defined or is disabled")
+                        + "; accepted: one of "
                         + workloads.keySet());
             }
-            CheckSchedule schedule = value("schedule", CheckSchedule::parse).orElseGet(() -> CheckSchedule.parse(DEFAULT_SCHEDULE));
+            CheckSchedule schedule = value("schedule", CheckSchedule::parse)
+                    .orElseGet(() -> CheckSchedule.parse(DEFAULT_SCHEDULE));
             Duration timeout = value("timeout", Durations::parse).orElse(DEFAULT_TIMEOUT);
             if (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
                 problem("timeout", "accepted: above 0s and at most " + Durations.format(MAX_TIMEOUT));
@@ -221,7 +233,8 @@ public final class CheckDefinitions {
             long allowed = value("allowed-violations", CheckDefinitions::nonNegativeLong).orElse(0L);
             int sampleRows = value("sample-rows", v -> boundedInt(v, 0, MAX_SAMPLE_ROWS)).orElse(DEFAULT_SAMPLE_ROWS);
             CheckMode mode = value("mode", CheckMode::parse).orElse(CheckMode.FULL);
-            long chunkSize = value("chunk-size", v -> boundedInt(v, 1, 1_000_000_000)).map(Integer::longValue).orElse(DEFAULT_CHUNK_SIZE);
+            long chunkSize = value("chunk-size", v -> boundedInt(v, 1, 1_000_000_000)).map(Integer::longValue)
+                    .orElse(DEFAULT_CHUNK_SIZE);
             double samplePercent = value("sample-percent", CheckDefinitions::percent).orElse(DEFAULT_SAMPLE_PERCENT);
             if (mode != CheckMode.CHUNKED && text("chunk-size").isPresent()) {
                 problem("chunk-size", "applies only to mode=chunked");
@@ -241,26 +254,31 @@ public final class CheckDefinitions {
             CheckSpec spec = kind == null ? null : spec(kind, db);
             if (spec != null && db != null) {
                 if (mode == CheckMode.CHUNKED && spec.chunkKey().isEmpty()) {
-                    problem("mode", "a check of kind " + kind.label() + (kind == CheckKind.LEDGER_BALANCE ? " grouped by period" : "")
-                            + " cannot be chunked; accepted: " + (spec.sampleable() ? "full, sampled" : "full"));
+                    problem("mode",
+                            "a check of kind " + kind.label() + (kind == CheckKind.LEDGER_BALANCE ? " grouped by period" : "")
+                                    + " cannot be chunked; accepted: " + (spec.sampleable() ? "full, sampled" : "full"));
                 }
                 if (mode == CheckMode.SAMPLED && !spec.sampleable()) {
-                    problem("mode", "a check of kind " + kind.label() + (kind == CheckKind.LEDGER_BALANCE ? " grouped by period" : "")
-                            + " cannot be sampled; accepted: " + (spec.chunkKey().isPresent() ? "full, chunked" : "full"));
+                    problem("mode",
+                            "a check of kind " + kind.label() + (kind == CheckKind.LEDGER_BALANCE ? " grouped by period" : "")
+                                    + " cannot be sampled; accepted: "
+                                    + (spec.chunkKey().isPresent() ? "full, chunked" : "full"));
                 } else if (mode == CheckMode.SAMPLED && db != DatabaseKind.POSTGRESQL) {
                     problem("mode", "sampled mode uses TABLESAMPLE, which workload '" + workload + "' (" + db.label()
                             + ") does not have; accepted there: full, chunked");
                 }
                 if (kind == CheckKind.NOT_VALID_CONSTRAINTS && db != DatabaseKind.POSTGRESQL) {
-                    problem("kind", "NOT VALID constraints exist only on PostgreSQL, and workload '" + workload + "' is " + db.label());
+                    problem("kind",
+                            "NOT VALID constraints exist only on PostgreSQL, and workload '" + workload + "' is " + db.label());
                 }
             }
             if (problems.size() > problemsBefore || !enabled) {
                 return Optional.empty();
             }
             String description = text("description").orElse(kind.label() + " check");
-            return Optional.of(new CheckDefinition(name, description, spec, workload, db, schedule, timeout, severity, allowed, mode,
-                    chunkSize, samplePercent, sampleRows, Set.copyOf(mask), origin));
+            return Optional
+                    .of(new CheckDefinition(name, description, spec, workload, db, schedule, timeout, severity, allowed, mode,
+                            chunkSize, samplePercent, sampleRows, Set.copyOf(mask), origin));
         }
 
         private SqlIdentifier table(String k, CheckKind kind) {
@@ -287,7 +305,8 @@ public final class CheckDefinitions {
                 case LEDGER_BALANCE -> new CheckSpec.LedgerBalance(table("table", kind), column("group-column", kind),
                         value("period", CheckDefinitions::period), entries());
                 case ACCOUNT_BALANCE -> new CheckSpec.AccountBalance(table("table", kind), column("key-column", "id"),
-                        column("balance-column", "balance"), table("entries-table", kind), column("account-column", "account_id"), entries(),
+                        column("balance-column", "balance"), table("entries-table", kind),
+                        column("account-column", "account_id"), entries(),
                         value("balance-sign", CheckDefinitions::creditPositive).orElse(true));
                 case RANGE -> range(kind);
                 case DUPLICATES -> {
@@ -300,12 +319,14 @@ public final class CheckDefinitions {
                         }
                     }
                     if (text("key-columns").isEmpty()) {
-                        problems.add(key("key-columns") + ": not set; a check of kind duplicates needs the business key's columns, "
-                                + "comma-separated");
+                        problems.add(
+                                key("key-columns") + ": not set; a check of kind duplicates needs the business key's columns, "
+                                        + "comma-separated");
                     }
                     yield new CheckSpec.Duplicates(table("table", kind), List.copyOf(columns), column("key-column", "id"));
                 }
-                case NOT_VALID_CONSTRAINTS -> new CheckSpec.NotValidConstraints(value("schema", v -> SqlIdentifier.column(v).text()));
+                case NOT_VALID_CONSTRAINTS ->
+                    new CheckSpec.NotValidConstraints(value("schema", v -> SqlIdentifier.column(v).text()));
                 case SQL -> {
                     String sql = required("sql", v -> v, kind);
                     yield new CheckSpec.CustomSql(sql, text("sample-sql"));
@@ -328,7 +349,8 @@ public final class CheckDefinitions {
                 problem(text("filter-column").isPresent() ? "filter-values" : "filter-column",
                         "filter-column and filter-values go together; accepted: both set, or neither");
             }
-            return new CheckSpec.Range(table("table", kind), column("column", kind), column("key-column", "id"), min, max, filter, values);
+            return new CheckSpec.Range(table("table", kind), column("column", kind), column("key-column", "id"), min, max,
+                    filter, values);
         }
     }
 
@@ -361,7 +383,8 @@ public final class CheckDefinitions {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("'" + v + "' is not a percent; accepted: a number above 0 and at most 100, such as 1 or 0.5");
+        throw new IllegalArgumentException(
+                "'" + v + "' is not a percent; accepted: a number above 0 and at most 100, such as 1 or 0.5");
     }
 
     static BigDecimal decimal(String v) {

@@ -23,7 +23,8 @@ import java.util.Map;
  * @param workload the pool it ran on
  */
 public record CheckResult(String check, String status, Long violations, long allowedViolations, String mode, String scope,
-        Instant startedAt, double durationSeconds, String message, List<Map<String, Object>> samples, String trigger, String severity,
+        Instant startedAt, double durationSeconds, String message, List<Map<String, Object>> samples, String trigger,
+        String severity,
         String workload) {
 
     /** The status as an enum. */

@@ -64,11 +64,13 @@ final class CheckRunner {
                             "cancelled after " + Durations.format(check.timeout()) + ": " + message(e), List.of())
                     : new Outcome(CheckStatus.ERROR, null, scopeOf(check), message(e), List.of());
         } catch (RuntimeException e) {
-            outcome = new Outcome(CheckStatus.ERROR, null, scopeOf(check), e.getClass().getSimpleName() + ": " + truncate(e.getMessage()),
+            outcome = new Outcome(CheckStatus.ERROR, null, scopeOf(check),
+                    e.getClass().getSimpleName() + ": " + truncate(e.getMessage()),
                     List.of());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new CheckResult(check.name(), outcome.status.label(), outcome.violations, check.allowedViolations(), check.mode().label(),
+        return new CheckResult(check.name(), outcome.status.label(), outcome.violations, check.allowedViolations(),
+                check.mode().label(),
                 outcome.scope, startedAt, Math.round(seconds * 1e6) / 1e6, outcome.message, outcome.samples, trigger,
                 check.severity().label(), check.workload());
     }
@@ -111,7 +113,8 @@ final class CheckRunner {
         };
     }
 
-    private record Outcome(CheckStatus status, Long violations, String scope, String message, List<Map<String, Object>> samples) {
+    private record Outcome(CheckStatus status, Long violations, String scope, String message,
+            List<Map<String, Object>> samples) {
     }
 
     /** One run on one connection. */
@@ -171,7 +174,8 @@ final class CheckRunner {
 
         private Outcome chunked(ChunkCursor cursor) throws SQLException {
             CheckSpec.ChunkKey key = check.spec().chunkKey().orElseThrow();
-            CheckQuery.Sql bounds = new CheckQuery.Builder().sql("SELECT MIN(").sql(key.column()).sql("), MAX(").sql(key.column())
+            CheckQuery.Sql bounds = new CheckQuery.Builder().sql("SELECT MIN(").sql(key.column()).sql("), MAX(")
+                    .sql(key.column())
                     .sql(") FROM ").sql(key.table()).build();
             long min;
             long max;
@@ -209,7 +213,8 @@ final class CheckRunner {
             }
             int earlier = ranges.size() - (next.isPresent() ? 1 : 0);
             String scope = next.map(Scope.KeyRange::describe).orElse("no keys after " + after)
-                    + (earlier > 0 ? " and " + earlier + " earlier range" + (earlier == 1 ? "" : "s") + " with violations" : "");
+                    + (earlier > 0 ? " and " + earlier + " earlier range" + (earlier == 1 ? "" : "s") + " with violations"
+                            : "");
             String note = dirty.size() > ChunkCursor.MAX_PENDING
                     ? "more than " + ChunkCursor.MAX_PENDING + " ranges have violations; only the newest are checked again"
                     : null;
@@ -218,7 +223,8 @@ final class CheckRunner {
         }
 
         private PreparedStatement prepare(CheckQuery.Sql sql) throws SQLException {
-            String text = mariadbServer ? "SET STATEMENT max_statement_time=" + seconds(check.timeout()) + " FOR " + sql.text() : sql.text();
+            String text = mariadbServer ? "SET STATEMENT max_statement_time=" + seconds(check.timeout()) + " FOR " + sql.text()
+                    : sql.text();
             PreparedStatement ps = connection.prepareStatement(text);
             try {
                 // The driver's own timer is a backstop: it fires only if the server's timeout did not.
@@ -236,8 +242,9 @@ final class CheckRunner {
         private long count(CheckQuery.Sql sql) throws SQLException {
             try (PreparedStatement ps = prepare(sql); ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new SQLException("the query returned no rows; accepted: a query returning one row whose first column is the "
-                            + "number of violations");
+                    throw new SQLException(
+                            "the query returned no rows; accepted: a query returning one row whose first column is the "
+                                    + "number of violations");
                 }
                 Object value = rs.getObject(1);
                 if (value == null) {
@@ -276,7 +283,8 @@ final class CheckRunner {
 
     /** A value as JSON shows it: numbers and booleans as they are, anything else as bounded text. */
     static Object jsonValue(Object value) {
-        if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Integer || value instanceof Short
+        if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Integer
+                || value instanceof Short
                 || value instanceof BigDecimal) {
             return value;
         }

@@ -56,15 +56,17 @@ public final class CheckSchedule {
         CronType type = switch (fields.length) {
             case 5 -> CronType.UNIX;
             case 6, 7 -> CronType.QUARTZ;
-            default -> throw new IllegalArgumentException("'" + text + "' has " + fields.length + " fields; accepted: " + ACCEPTED);
+            default ->
+                throw new IllegalArgumentException("'" + text + "' has " + fields.length + " fields; accepted: " + ACCEPTED);
         };
         try {
             var parsed = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(type)).parse(value);
             parsed.validate();
             return new CheckSchedule(value, null, ExecutionTime.forCron(parsed));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid cron expression (" + e.getMessage() + "); accepted: "
-                    + ACCEPTED);
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a valid cron expression (" + e.getMessage() + "); accepted: "
+                            + ACCEPTED);
         }
     }
 

@@ -107,7 +107,8 @@ sealed interface CheckSpec {
     }
 
     /** Groups of entries (by a column's value, or by day or month of a timestamp) whose debits and credits differ. */
-    record LedgerBalance(SqlIdentifier table, SqlIdentifier group, Optional<String> period, Entries entries) implements CheckSpec {
+    record LedgerBalance(SqlIdentifier table, SqlIdentifier group, Optional<String> period,
+            Entries entries) implements CheckSpec {
 
         @Override
         public CheckKind kind() {
@@ -161,7 +162,8 @@ sealed interface CheckSpec {
             count.sql(" GROUP BY ").sql(g);
             unbalanced(count);
             count.sql(") x");
-            CheckQuery.Builder sample = new CheckQuery.Builder().sql("SELECT ").sql(g).sql(" AS ").sql(period.isPresent() ? "period_start" : group.text())
+            CheckQuery.Builder sample = new CheckQuery.Builder().sql("SELECT ").sql(g).sql(" AS ")
+                    .sql(period.isPresent() ? "period_start" : group.text())
                     .sql(", SUM(");
             entries.signedAmount(sample, "d");
             sample.sql(") AS credits_minus_debits, COUNT(*) AS entries");
@@ -207,7 +209,8 @@ sealed interface CheckSpec {
             b.sql("(SELECT d.").sql(key).sql(" AS ").sql(key).sql(", d.").sql(balance).sql(" AS ").sql(balance)
                     .sql(", (SELECT COALESCE(SUM(").sql(creditPositive ? "" : "-(");
             entries.signedAmount(b, "e");
-            b.sql(creditPositive ? "" : ")").sql("), 0) FROM ").sql(entriesTable).sql(" e WHERE e.").sql(account).sql(" = d.").sql(key)
+            b.sql(creditPositive ? "" : ")").sql("), 0) FROM ").sql(entriesTable).sql(" e WHERE e.").sql(account).sql(" = d.")
+                    .sql(key)
                     .sql(") AS entries_total FROM ").sql(table).sql(" d").sql(scope.tableSample()).sql(" WHERE 1 = 1");
             scope.keyRange(b, "d." + key);
             b.sql(") a WHERE a.").sql(balance).sql(" <> a.entries_total");
@@ -238,7 +241,8 @@ sealed interface CheckSpec {
     }
 
     /** Values outside [min, max], optionally only on rows whose filter column has one of some values. */
-    record Range(SqlIdentifier table, SqlIdentifier column, SqlIdentifier key, Optional<BigDecimal> min, Optional<BigDecimal> max,
+    record Range(SqlIdentifier table, SqlIdentifier column, SqlIdentifier key, Optional<BigDecimal> min,
+            Optional<BigDecimal> max,
             Optional<SqlIdentifier> filterColumn, List<String> filterValues) implements CheckSpec {
 
         @Override
@@ -341,10 +345,12 @@ sealed interface CheckSpec {
         @Override
         public CheckQuery query(DatabaseKind db, Scope scope, int sampleRows) {
             if (scope instanceof Scope.Full) {
-                String group = " FROM " + table + " d WHERE " + notNull("d") + " GROUP BY " + columns("d") + " HAVING COUNT(*) > 1";
+                String group = " FROM " + table + " d WHERE " + notNull("d") + " GROUP BY " + columns("d")
+                        + " HAVING COUNT(*) > 1";
                 CheckQuery.Builder count = new CheckQuery.Builder().sql("SELECT COALESCE(SUM(n), 0) FROM (SELECT COUNT(*) AS n")
                         .sql(group).sql(") x");
-                CheckQuery.Builder sample = new CheckQuery.Builder().sql("SELECT ").sql(columns("d")).sql(", COUNT(*) AS copies")
+                CheckQuery.Builder sample = new CheckQuery.Builder().sql("SELECT ").sql(columns("d"))
+                        .sql(", COUNT(*) AS copies")
                         .sql(group).sql(" ORDER BY COUNT(*) DESC LIMIT " + sampleRows);
                 return new CheckQuery(count.build(), Optional.of(sample.build()));
             }
@@ -394,8 +400,9 @@ sealed interface CheckSpec {
         public CheckQuery query(DatabaseKind db, Scope scope, int sampleRows) {
             CheckQuery.Builder count = new CheckQuery.Builder().sql("SELECT COUNT(*)");
             from(count);
-            CheckQuery.Builder sample = new CheckQuery.Builder().sql("SELECT n.nspname AS schema_name, c.conrelid::regclass::text AS table_name, "
-                    + "c.conname AS constraint_name, pg_catalog.pg_get_constraintdef(c.oid) AS definition");
+            CheckQuery.Builder sample = new CheckQuery.Builder()
+                    .sql("SELECT n.nspname AS schema_name, c.conrelid::regclass::text AS table_name, "
+                            + "c.conname AS constraint_name, pg_catalog.pg_get_constraintdef(c.oid) AS definition");
             from(sample);
             sample.sql(" ORDER BY 1, 2, 3 LIMIT " + sampleRows);
             return new CheckQuery(count.build(), Optional.of(sample.build()));

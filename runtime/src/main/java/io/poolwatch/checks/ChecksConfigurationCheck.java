@@ -29,7 +29,8 @@ public class ChecksConfigurationCheck implements ConfigurationCheck {
     }
 
     /** The problems of {@code poolwatch.consistency.*}, the provided checks (when they apply) and the configured ones. */
-    public static List<String> problems(PoolwatchConfig.ConsistencyConfig config, Iterable<? extends ProvidedChecks> provided, PoolPlan pools) {
+    public static List<String> problems(PoolwatchConfig.ConsistencyConfig config, Iterable<? extends ProvidedChecks> provided,
+            PoolPlan pools) {
         List<String> problems = new ArrayList<>(CheckDefinitions.settingsProblems(config));
         try {
             CheckDefinitions.parse(CheckDefinitions.sources(config, pools.embedded(), provided, pools.kinds()), pools.kinds());

@@ -100,7 +100,8 @@ public class ConsistencyChecks {
         this.runner = work.lane("check", this.config.maxConcurrent());
         for (State state : checks.values()) {
             CheckDefinition d = state.definition;
-            LOG.infof("check %s: %s on %s, %s, schedule %s, timeout %s, %s%s", d.name(), d.kind().label(), d.workload(), d.mode().label(),
+            LOG.infof("check %s: %s on %s, %s, schedule %s, timeout %s, %s%s", d.name(), d.kind().label(), d.workload(),
+                    d.mode().label(),
                     d.schedule(), Durations.format(d.timeout()), d.severity().label(),
                     d.source().equals("demo") ? " (demo)" : "");
             if (this.config.enabled() && d.schedule().scheduled()) {
@@ -116,7 +117,8 @@ public class ConsistencyChecks {
         state.nextRun = at;
         long delay = Math.max(0, Duration.between(ZonedDateTime.now(), at).toMillis());
         work.once("check " + state.definition.name(), Duration.ofMillis(delay), () -> {
-            Optional<ZonedDateTime> next = state.definition.schedule().next(at.isAfter(ZonedDateTime.now()) ? at : ZonedDateTime.now());
+            Optional<ZonedDateTime> next = state.definition.schedule()
+                    .next(at.isAfter(ZonedDateTime.now()) ? at : ZonedDateTime.now());
             scheduled(state, at, next);
             next.ifPresent(n -> plan(state, n));
         });
@@ -153,7 +155,8 @@ public class ConsistencyChecks {
                 }
                 return current;
             }
-            CompletableFuture<CheckResult> run = CompletableFuture.supplyAsync(() -> execute(state, trigger), runner.executor("check " + state.definition.name()));
+            CompletableFuture<CheckResult> run = CompletableFuture.supplyAsync(() -> execute(state, trigger),
+                    runner.executor("check " + state.definition.name()));
             state.inFlight = run;
             return run;
         }
@@ -168,15 +171,18 @@ public class ConsistencyChecks {
         try {
             saved = store.loadCursors();
         } catch (RuntimeException e) {
-            LOG.warnf("saved watermarks of chunked checks cannot be read (%s): chunked checks start from the lowest key", e.getMessage());
+            LOG.warnf("saved watermarks of chunked checks cannot be read (%s): chunked checks start from the lowest key",
+                    e.getMessage());
             return;
         }
         for (State state : checks.values()) {
             CursorStore.Saved v = saved.get(state.definition.name());
-            if (state.definition.mode() == CheckMode.CHUNKED && v != null && v.definition().equals(fingerprint(state.definition))) {
+            if (state.definition.mode() == CheckMode.CHUNKED && v != null
+                    && v.definition().equals(fingerprint(state.definition))) {
                 List<Scope.KeyRange> pending = v.pending().stream().map(r -> new Scope.KeyRange(r[0], r[1])).toList();
                 if (state.cursor.restore(v.watermark(), pending)) {
-                    LOG.infof("check %s resumes after key %d (%d earlier range(s) to check again)", state.definition.name(), v.watermark(),
+                    LOG.infof("check %s resumes after key %d (%d earlier range(s) to check again)", state.definition.name(),
+                            v.watermark(),
                             pending.size());
                 }
             }
@@ -232,7 +238,9 @@ public class ConsistencyChecks {
             }
         } else if (changed) {
             LOG.warnf("check %s: %s%s%s", d.name(), result.status(),
-                    result.violations() != null ? ", " + result.violations() + " violation(s) (allowed " + d.allowedViolations() + ")" : "",
+                    result.violations() != null
+                            ? ", " + result.violations() + " violation(s) (allowed " + d.allowedViolations() + ")"
+                            : "",
                     result.message() != null ? ": " + result.message() : "");
         }
         return result;

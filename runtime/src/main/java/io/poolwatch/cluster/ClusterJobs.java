@@ -65,7 +65,8 @@ public class ClusterJobs {
      * @param lockAtMostFor how long a holder that stops renewing keeps the jobs
      * @param since when this process last took the jobs over
      */
-    public record Status(boolean coordinated, boolean runsClusterJobs, String lockedBy, String lockTable, Duration lockAtMostFor,
+    public record Status(boolean coordinated, boolean runsClusterJobs, String lockedBy, String lockTable,
+            Duration lockAtMostFor,
             Instant since) {
     }
 
@@ -109,11 +110,13 @@ public class ClusterJobs {
     static List<String> problems(PoolwatchConfig.ClusterConfig c, Optional<String> outboxWorkload) {
         List<String> problems = new ArrayList<>();
         if (c.lockAtMostFor().compareTo(MIN_LOCK) < 0 || c.lockAtMostFor().compareTo(MAX_LOCK) > 0) {
-            problems.add(PREFIX + "lock-at-most-for=" + Durations.format(c.lockAtMostFor()) + ": accepted: " + Durations.format(MIN_LOCK)
+            problems.add(PREFIX + "lock-at-most-for=" + Durations.format(c.lockAtMostFor()) + ": accepted: "
+                    + Durations.format(MIN_LOCK)
                     + " to " + Durations.format(MAX_LOCK));
         }
         if (c.enabled().orElse(false) && outboxWorkload.isEmpty()) {
-            problems.add(PREFIX + "enabled=true: the locks are kept with the outbox, and the outbox is a local file only one process "
+            problems.add(PREFIX
+                    + "enabled=true: the locks are kept with the outbox, and the outbox is a local file only one process "
                     + "can open; accepted: false, or set poolwatch.alerting.outbox.workload to a workload every replica shares");
         }
         return problems;
@@ -125,8 +128,10 @@ public class ClusterJobs {
         }
         lane = work.lane("cluster", 1);
         renewals = work.every("cluster lock renewal", Duration.ZERO, period, lane, this::renew);
-        LOG.infof("cluster jobs (checks, notification of database, replica and check alerts, outbox delivery) run in one process "
-                + "at a time, the holder of lock %s in workload %s; a holder that stops is replaced within %s", JOBS_LOCK, workload,
+        LOG.infof(
+                "cluster jobs (checks, notification of database, replica and check alerts, outbox delivery) run in one process "
+                        + "at a time, the holder of lock %s in workload %s; a holder that stops is replaced within %s",
+                JOBS_LOCK, workload,
                 Durations.format(lockAtMostFor.plus(period)));
     }
 
@@ -137,7 +142,8 @@ public class ClusterJobs {
      * the receivers. Empty when not coordinated: a lone process labels every alert with its own instance.
      */
     public Optional<String> alertInstance() {
-        return coordinated ? Optional.of("poolwatch@" + registry.configuration().pool(workload).map(p -> p.url().label()).orElse(workload))
+        return coordinated
+                ? Optional.of("poolwatch@" + registry.configuration().pool(workload).map(p -> p.url().label()).orElse(workload))
                 : Optional.empty();
     }
 
@@ -153,7 +159,8 @@ public class ClusterJobs {
 
     public Status status() {
         boolean leads = leads();
-        return new Status(coordinated, leads, hostName, lockTable, coordinated ? lockAtMostFor : null, leads && coordinated ? since : null);
+        return new Status(coordinated, leads, hostName, lockTable, coordinated ? lockAtMostFor : null,
+                leads && coordinated ? since : null);
     }
 
     private LockProvider provider() {
@@ -186,7 +193,8 @@ public class ClusterJobs {
                     lost("its lock expired and was taken, or was released");
                 }
             } else {
-                Optional<SimpleLock> taken = p.lock(new LockConfiguration(Instant.now(), JOBS_LOCK, lockAtMostFor, Duration.ZERO));
+                Optional<SimpleLock> taken = p
+                        .lock(new LockConfiguration(Instant.now(), JOBS_LOCK, lockAtMostFor, Duration.ZERO));
                 if (taken.isPresent()) {
                     validUntilNanos = start + lockAtMostFor.minus(period).toNanos();
                     held = taken.get();
@@ -202,7 +210,8 @@ public class ClusterJobs {
             if (!failing) {
                 failing = true;
                 LOG.warnf("the lock table in workload %s cannot be used: %s (this process %s)", workload, e.getMessage(),
-                        held != null ? "keeps the cluster's jobs until its lock would expire" : "does not take the cluster's jobs");
+                        held != null ? "keeps the cluster's jobs until its lock would expire"
+                                : "does not take the cluster's jobs");
             }
         }
         if (held != null && System.nanoTime() - validUntilNanos >= 0) {

@@ -272,7 +272,8 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         try {
             return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + mask(original) + "' has a malformed percent-encoding; accepted: " + ACCEPTED);
+            throw new IllegalArgumentException(
+                    "'" + mask(original) + "' has a malformed percent-encoding; accepted: " + ACCEPTED);
         }
     }
 

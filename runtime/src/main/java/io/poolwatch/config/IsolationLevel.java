@@ -14,7 +14,8 @@ public enum IsolationLevel {
     SERIALIZABLE(Connection.TRANSACTION_SERIALIZABLE);
 
     /** The names accepted in configuration. */
-    public static final String ACCEPTED = Arrays.stream(values()).map(IsolationLevel::configName).collect(Collectors.joining(", "));
+    public static final String ACCEPTED = Arrays.stream(values()).map(IsolationLevel::configName)
+            .collect(Collectors.joining(", "));
 
     private final int jdbcLevel;
 

@@ -27,7 +27,10 @@ public final class Limits {
     public static final int MATCHER_NAME = 100;
     /** Characters of a matcher's {@code value} (a label value, or an RE2 expression). */
     public static final int MATCHER_VALUE = 512;
-    /** Characters of a silence's {@code duration} or {@code endsAt} as sent (parsed, not stored; bounded so errors quote little). */
+    /**
+     * Characters of a silence's {@code duration} or {@code endsAt} as sent (parsed, not stored; bounded so errors quote
+     * little).
+     */
     public static final int TIME_TEXT = 64;
     /**
      * Silences kept at once, active or ended within the last day (ended ones are listed for a day, then dropped). A new
@@ -52,7 +55,10 @@ public final class Limits {
     /** {@code GET /api/v1/checks/{name}}: most results of its history per answer. */
     public static final int API_CHECK_HISTORY_MAX = 500;
 
-    /** Simulator faults kept for {@code GET /api/v1/simulator/faults} and the overview: the newest, ended ones beyond are dropped. */
+    /**
+     * Simulator faults kept for {@code GET /api/v1/simulator/faults} and the overview: the newest, ended ones beyond are
+     * dropped.
+     */
     public static final int FAULTS_KEPT = 100;
 
     /** The alerts page: silences shown per page ({@code ?silences-from=} for the next ones). */

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param monitoring the global monitoring settings (with built-in values where a value is wrong)
  * @param embedded whether the pools would run on the fallback (embedded demo) database
  */
-public record PoolPlan(List<String> problems, Map<String, Workload> workloads, MonitoringSettings monitoring, boolean embedded) {
+public record PoolPlan(List<String> problems, Map<String, Workload> workloads, MonitoringSettings monitoring,
+        boolean embedded) {
 
     /**
      * One enabled workload.

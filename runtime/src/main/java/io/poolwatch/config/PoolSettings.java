@@ -66,15 +66,20 @@ public record PoolSettings(
     }
 
     /** A workload's own pool: role primary, built-in read routing, TLS as the driver properties say. */
-    public PoolSettings(String name, DatabaseUrl url, Optional<String> username, Optional<Secret> password, int minSize, int maxSize,
-            int initialSize, Duration acquisitionTimeout, Duration connectTimeout, Duration maxLifetime, Duration idleRemovalInterval,
-            boolean validateOnBorrow, Duration backgroundValidationInterval, Duration leakDetectionInterval, IsolationLevel isolation,
+    public PoolSettings(String name, DatabaseUrl url, Optional<String> username, Optional<Secret> password, int minSize,
+            int maxSize,
+            int initialSize, Duration acquisitionTimeout, Duration connectTimeout, Duration maxLifetime,
+            Duration idleRemovalInterval,
+            boolean validateOnBorrow, Duration backgroundValidationInterval, Duration leakDetectionInterval,
+            IsolationLevel isolation,
             Optional<Duration> statementTimeout, Optional<Duration> socketTimeout, boolean readOnly, String applicationName,
             boolean critical, boolean echo, Map<String, String> jdbcProperties, List<ReplicaSettings> replicas,
             Map<String, String> sources) {
         this(name, url, username, password, minSize, maxSize, initialSize, acquisitionTimeout, connectTimeout, maxLifetime,
-                idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, leakDetectionInterval, isolation, statementTimeout,
-                socketTimeout, readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY, ReadRouting.DEFAULT,
+                idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, leakDetectionInterval, isolation,
+                statementTimeout,
+                socketTimeout, readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY,
+                ReadRouting.DEFAULT,
                 TlsSettings.driverDefault(url.kind()));
     }
 

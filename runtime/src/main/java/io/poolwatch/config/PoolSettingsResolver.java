@@ -81,7 +81,8 @@ public final class PoolSettingsResolver {
      * @param seedSource the seed variables
      * @param fallback whether a fallback database (the embedded demo database) would be started when no URL is configured
      * @param fallbackKind the engine the fallback database is expected to run
-     * @param fallbackNote added to the error for a missing URL, as in {@link #resolve(PoolwatchConfig, SeedSource, Optional, String)}
+     * @param fallbackNote added to the error for a missing URL, as in
+     *        {@link #resolve(PoolwatchConfig, SeedSource, Optional, String)}
      */
     public static PoolPlan plan(PoolwatchConfig config, SeedSource seedSource, boolean fallback, DatabaseKind fallbackKind,
             String fallbackNote) {
@@ -89,7 +90,8 @@ public final class PoolSettingsResolver {
         Map<String, PoolPlan.Workload> workloads = new LinkedHashMap<>();
         for (Draft d : drafts.drafts) {
             // A workload whose URL is wrong is reported as such; its other settings are checked as for PostgreSQL.
-            DatabaseKind kind = d.parsedUrl != null ? d.parsedUrl.kind() : drafts.useEmbedded ? fallbackKind : DatabaseKind.POSTGRESQL;
+            DatabaseKind kind = d.parsedUrl != null ? d.parsedUrl.kind()
+                    : drafts.useEmbedded ? fallbackKind : DatabaseKind.POSTGRESQL;
             workloads.put(d.name, new PoolPlan.Workload(d.name, kind, d.readOnly != null && d.readOnly.value()));
         }
         return new PoolPlan(List.copyOf(drafts.problems), workloads, drafts.monitoring, drafts.useEmbedded);
@@ -162,7 +164,8 @@ public final class PoolSettingsResolver {
         config.pools().forEach((name, pool) -> {
             if (!pool.replicas().isEmpty() && !enabled.contains(name) && NAME.matcher(name).matches()) {
                 problems.add("poolwatch.pools.\"" + name + "\".replicas: workload '" + name
-                        + "' is disabled, so it has no reads to route; accepted: replicas of an enabled workload, one of " + enabled);
+                        + "' is disabled, so it has no reads to route; accepted: replicas of an enabled workload, one of "
+                        + enabled);
             }
         });
         Set<String> taken = new LinkedHashSet<>(enabled);
@@ -172,7 +175,8 @@ public final class PoolSettingsResolver {
             List<ReplicaDraft> list = new ArrayList<>();
             if (own != null && !own.replicas().isEmpty()) {
                 if (d.name.equals(seedWorkload) && !seed.replicas.isEmpty()) {
-                    LOG.infof("DB_READ_REPLICAS is not used: workload %s has replicas of its own under %s", d.name, d.key("replicas"));
+                    LOG.infof("DB_READ_REPLICAS is not used: workload %s has replicas of its own under %s", d.name,
+                            d.key("replicas"));
                 }
                 List<String> ids = new ArrayList<>(own.replicas().keySet());
                 ids.sort(PoolSettingsResolver::compareIds);
@@ -186,8 +190,9 @@ public final class PoolSettingsResolver {
                 continue;
             }
             if (d.url.isEmpty()) {
-                problems.add(list.get(0).urlKey + ": read replicas of workload '" + d.name + "' need its own database; accepted: "
-                        + "DATABASE_URL or " + d.key("url") + " (the embedded demo database has no replicas)");
+                problems.add(
+                        list.get(0).urlKey + ": read replicas of workload '" + d.name + "' need its own database; accepted: "
+                                + "DATABASE_URL or " + d.key("url") + " (the embedded demo database has no replicas)");
             }
             for (ReplicaDraft r : list) {
                 r.validate(d, taken, problems);
@@ -251,7 +256,8 @@ public final class PoolSettingsResolver {
             String prefix = d.key("replicas.\"" + id + "\".");
             ReplicaDraft r = new ReplicaDraft(index, id, prefix + "url", prefix);
             if (c.url().isEmpty()) {
-                problems.add(prefix + "url: not set; accepted: the replica's database URL, such as postgresql://user:pass@replica1:5432/db");
+                problems.add(prefix
+                        + "url: not set; accepted: the replica's database URL, such as postgresql://user:pass@replica1:5432/db");
             } else {
                 try {
                     r.url = DatabaseUrl.parse(c.url().get());
@@ -274,10 +280,12 @@ public final class PoolSettingsResolver {
         }
 
         void validate(Draft d, Set<String> taken, List<String> problems) {
-            String shownName = nameSource.equals(BUILT_IN) ? "the pool name '" + name + "' of replica " + id + " of workload '" + d.name + "'"
+            String shownName = nameSource.equals(BUILT_IN)
+                    ? "the pool name '" + name + "' of replica " + id + " of workload '" + d.name + "'"
                     : nameSource + "=" + name;
             if (!NAME.matcher(name).matches()) {
-                problems.add(shownName + ": not a valid pool name; accepted: lower-case letters, digits, '-' and '_', starting with a "
+                problems.add(shownName
+                        + ": not a valid pool name; accepted: lower-case letters, digits, '-' and '_', starting with a "
                         + "letter or digit, at most 63 characters" + (prefix == null ? "" : "; set " + prefix + "name"));
             } else if (!taken.add(name)) {
                 problems.add(shownName + ": another pool already has this name; accepted: a name no workload or replica uses"
@@ -285,19 +293,25 @@ public final class PoolSettingsResolver {
             }
             if (url != null) {
                 if (url.kind() == DatabaseKind.H2) {
-                    problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": H2 has no replication; accepted: a PostgreSQL or "
+                    problems.add(urlKey + (prefix == null ? " entry " + index : "")
+                            + ": H2 has no replication; accepted: a PostgreSQL or "
                             + "MariaDB/MySQL replica");
                 } else if (d.parsedUrl != null && d.parsedUrl.kind() != url.kind()) {
-                    problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": a " + url.kind().label() + " replica of workload '"
-                            + d.name + "', whose database is " + d.parsedUrl.kind().label() + "; accepted: a replica of the same kind");
+                    problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": a " + url.kind().label()
+                            + " replica of workload '"
+                            + d.name + "', whose database is " + d.parsedUrl.kind().label()
+                            + "; accepted: a replica of the same kind");
                 } else {
                     // A replica connects with its workload's TLS keys; its own URL's sslmode counts where there are none.
                     tls = TlsResolver.resolve(name, url, prefix == null ? "DB_READ_REPLICAS" : urlKey, d.tlsSetting(d.tlsMode),
                             d.tlsSetting(d.tlsCaFile), d.rawProperties(), d.key(""), problems);
                     // The workload's jdbc-properties were checked with the workload; only the replica's URL can differ.
-                    if (TlsResolver.urlParameters(url.jdbcUrl()).keySet().stream().anyMatch(SocketTimeouts.PROPERTY::equalsIgnoreCase)) {
-                        socketTimeout = SocketTimeouts.resolve(name, url.kind(), d.socketKey(), d.socketBuiltIn(), Map.of(), url.jdbcUrl(),
-                                prefix == null ? "DB_READ_REPLICAS entry " + index : urlKey, d.statementLimit(), d.key(""), problems);
+                    if (TlsResolver.urlParameters(url.jdbcUrl()).keySet().stream()
+                            .anyMatch(SocketTimeouts.PROPERTY::equalsIgnoreCase)) {
+                        socketTimeout = SocketTimeouts.resolve(name, url.kind(), d.socketKey(), d.socketBuiltIn(), Map.of(),
+                                url.jdbcUrl(),
+                                prefix == null ? "DB_READ_REPLICAS entry " + index : urlKey, d.statementLimit(), d.key(""),
+                                problems);
                     }
                 }
             }
@@ -313,10 +327,13 @@ public final class PoolSettingsResolver {
             if (effectiveMax < 1) {
                 problems.add(prefix + "max-size=" + effectiveMax + ": must be at least 1");
             } else if (effectiveMin > effectiveMax) {
-                problems.add((maxSize.isPresent() ? prefix + "max-size=" + effectiveMax : "the max-size of workload '" + d.name + "', "
-                        + effectiveMax + ",") + " is below " + (minSize.isPresent() ? prefix + "min-size=" + effectiveMin
+                problems.add((maxSize.isPresent() ? prefix + "max-size=" + effectiveMax
+                        : "the max-size of workload '" + d.name + "', "
+                                + effectiveMax + ",")
+                        + " is below " + (minSize.isPresent() ? prefix + "min-size=" + effectiveMin
                                 : "the min-size of workload '" + d.name + "', " + effectiveMin)
-                        + "; accepted: a max-size of at least the min-size" + (prefix == null ? "" : ", or set " + prefix + "max-size"));
+                        + "; accepted: a max-size of at least the min-size"
+                        + (prefix == null ? "" : ", or set " + prefix + "max-size"));
             }
         }
 
@@ -350,8 +367,10 @@ public final class PoolSettingsResolver {
                 sources.put("socket-timeout", socketTimeout.source());
             }
             return new PoolSettings(name, url, user, pass, effectiveMin, effectiveMax, effectiveMin, p.acquisitionTimeout(),
-                    p.connectTimeout(), p.maxLifetime(), p.idleRemovalInterval(), p.validateOnBorrow(), p.backgroundValidationInterval(),
-                    p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), socket, true, application, false, p.echo(), props, List.of(),
+                    p.connectTimeout(), p.maxLifetime(), p.idleRemovalInterval(), p.validateOnBorrow(),
+                    p.backgroundValidationInterval(),
+                    p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), socket, true, application, false, p.echo(),
+                    props, List.of(),
                     sources, p.name(), PoolSettings.REPLICA, p.readRouting(), tls.settings());
         }
     }
@@ -363,7 +382,8 @@ public final class PoolSettingsResolver {
         tls.caFileSource().ifPresent(s -> sources.put("tls.ca-file", s));
     }
 
-    private static MonitoringSettings monitoring(PoolwatchConfig.MonitoringConfig m, SeedEnvironment seed, List<String> problems) {
+    private static MonitoringSettings monitoring(PoolwatchConfig.MonitoringConfig m, SeedEnvironment seed,
+            List<String> problems) {
         boolean enabled = m.enabled().or(() -> seed.monitorEnabled).orElse(true);
         Duration slow = m.slowQueryThreshold().or(() -> seed.slowQueryThreshold).orElse(Duration.ofSeconds(1));
         if (slow.isZero()) {
@@ -372,7 +392,8 @@ public final class PoolSettingsResolver {
         }
         double errorRate = m.errorRateCritical().or(() -> seed.errorRateCritical).orElse(0.05);
         if (m.errorRateCritical().isPresent() && !(errorRate >= 0 && errorRate <= 1)) {
-            problems.add("poolwatch.monitoring.error-rate-critical=" + errorRate + ": accepted: a fraction between 0 and 1, such as 0.05");
+            problems.add("poolwatch.monitoring.error-rate-critical=" + errorRate
+                    + ": accepted: a fraction between 0 and 1, such as 0.05");
         }
         int leaks = m.leakThreshold().or(() -> seed.leakThreshold).orElse(5);
         if (m.leakThreshold().isPresent() && leaks < 1) {
@@ -463,7 +484,8 @@ public final class PoolSettingsResolver {
             maxLifetime = required("max-lifetime", PoolwatchConfig.PoolConfig::maxLifetime);
             idleRemoval = required("idle-removal-interval", PoolwatchConfig.PoolConfig::idleRemovalInterval);
             validateOnBorrow = required("validate-on-borrow", PoolwatchConfig.PoolConfig::validateOnBorrow);
-            backgroundValidation = required("background-validation-interval", PoolwatchConfig.PoolConfig::backgroundValidationInterval);
+            backgroundValidation = required("background-validation-interval",
+                    PoolwatchConfig.PoolConfig::backgroundValidationInterval);
             leakDetection = required("leak-detection-interval", PoolwatchConfig.PoolConfig::leakDetectionInterval);
             isolation = required("transaction-isolation", PoolwatchConfig.PoolConfig::transactionIsolation);
             statementTimeout = required("statement-timeout", PoolwatchConfig.PoolConfig::statementTimeout);
@@ -539,7 +561,8 @@ public final class PoolSettingsResolver {
             positive(connectTimeout, "connect-timeout");
             Optional<IsolationLevel> level = IsolationLevel.fromText(isolation.value());
             if (level.isEmpty()) {
-                problems.add(named(isolation, "transaction-isolation") + ": unknown isolation level; accepted: " + IsolationLevel.ACCEPTED);
+                problems.add(named(isolation, "transaction-isolation") + ": unknown isolation level; accepted: "
+                        + IsolationLevel.ACCEPTED);
             } else {
                 isolationLevel = level.get();
             }
@@ -558,7 +581,8 @@ public final class PoolSettingsResolver {
             } catch (IllegalArgumentException e) {
                 problems.add(named(fallback, "read-routing.fallback") + ": " + e.getMessage());
             }
-            readRouting = new ReadRouting(strategy, maxLag.value().isZero() ? Optional.empty() : Optional.of(maxLag.value()), onNone);
+            readRouting = new ReadRouting(strategy, maxLag.value().isZero() ? Optional.empty() : Optional.of(maxLag.value()),
+                    onNone);
             url.ifPresent(u -> {
                 try {
                     parsedUrl = DatabaseUrl.parse(u.value());
@@ -568,7 +592,8 @@ public final class PoolSettingsResolver {
                 }
             });
             if (parsedUrl != null) {
-                tls = TlsResolver.resolve(name, parsedUrl, url.get().key(), tlsSetting(tlsMode), tlsSetting(tlsCaFile), rawProperties(),
+                tls = TlsResolver.resolve(name, parsedUrl, url.get().key(), tlsSetting(tlsMode), tlsSetting(tlsCaFile),
+                        rawProperties(),
                         key(""), problems);
             }
             // Without a URL of its own the pool runs on the embedded database, checked as PostgreSQL here and settled in build.
@@ -588,7 +613,8 @@ public final class PoolSettingsResolver {
 
         /** The statement timeout a socket timeout is checked against, with where it came from. */
         SocketTimeouts.Keyed statementLimit() {
-            String source = statementTimeout.key().equals(BUILT_IN) ? "the built-in statement-timeout of workload '" + name + "'"
+            String source = statementTimeout.key().equals(BUILT_IN)
+                    ? "the built-in statement-timeout of workload '" + name + "'"
                     : statementTimeout.key();
             return new SocketTimeouts.Keyed(statementTimeout.value(), source);
         }
@@ -634,13 +660,15 @@ public final class PoolSettingsResolver {
             props.putAll(jdbcProperties);
             // The embedded demo database runs on loopback without TLS; tls.* keys are for a configured database.
             TlsSettings tlsSettings = tls != null ? tls.settings()
-                    : new TlsSettings(db.kind() != DatabaseKind.H2, TlsSettings.driverDefault(db.kind()).mode(), "embedded", Optional.empty(),
+                    : new TlsSettings(db.kind() != DatabaseKind.H2, TlsSettings.driverDefault(db.kind()).mode(), "embedded",
+                            Optional.empty(),
                             Optional.empty());
             if (tls != null) {
                 props.putAll(tls.driverProperties());
             }
             putTlsSources(sources, tlsSettings);
-            Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty() : Optional.of(statementTimeout.value());
+            Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty()
+                    : Optional.of(statementTimeout.value());
             Optional<Duration> socket = socketTimeout.timeout();
             if (db.kind() == DatabaseKind.H2 && parsedUrl == null) {
                 // The embedded database fell back to H2, in this process: no socket to bound.
@@ -659,10 +687,12 @@ public final class PoolSettingsResolver {
             for (ReplicaDraft r : replicaDrafts) {
                 replicas.add(new ReplicaSettings(r.index, r.url, r.weight, r.id, r.name, r.pool(own, jdbcProperties)));
             }
-            return new PoolSettings(name, db, user, pass, own.minSize(), own.maxSize(), own.initialSize(), own.acquisitionTimeout(),
+            return new PoolSettings(name, db, user, pass, own.minSize(), own.maxSize(), own.initialSize(),
+                    own.acquisitionTimeout(),
                     own.connectTimeout(), own.maxLifetime(), own.idleRemovalInterval(), own.validateOnBorrow(),
                     own.backgroundValidationInterval(), own.leakDetectionInterval(), own.isolation(), own.statementTimeout(),
-                    own.socketTimeout(), own.readOnly(), own.applicationName(), own.critical(), own.echo(), own.jdbcProperties(), replicas, own.sources(), name,
+                    own.socketTimeout(), own.readOnly(), own.applicationName(), own.critical(), own.echo(),
+                    own.jdbcProperties(), replicas, own.sources(), name,
                     PoolSettings.PRIMARY, readRouting, tlsSettings);
         }
     }

@@ -42,7 +42,10 @@ public interface PoolwatchConfig {
     /** Orderly shutdown. */
     ShutdownConfig shutdown();
 
-    /** Transactions run through {@code io.poolwatch.pool.Workloads#inTransaction}: how serialization failures and deadlocks are retried. */
+    /**
+     * Transactions run through {@code io.poolwatch.pool.Workloads#inTransaction}: how serialization failures and deadlocks are
+     * retried.
+     */
     TransactionsConfig transactions();
 
     /** How often pools and servers are sampled, and how much history is kept. */
@@ -184,7 +187,8 @@ public interface PoolwatchConfig {
     ClusterConfig cluster();
 
     /**
-     * Coordination of replicas through ShedLock locks in the outbox's database (see {@code ClusterJobs} in the cluster package).
+     * Coordination of replicas through ShedLock locks in the outbox's database (see {@code ClusterJobs} in the cluster
+     * package).
      * Consistency checks, notification of alerts about databases, replicas and checks, and outbox delivery run in one
      * process at a time; each process keeps its own pools, samples, metrics and health.
      */
@@ -225,7 +229,8 @@ public interface PoolwatchConfig {
         Optional<Duration> evaluationInterval();
 
         /**
-         * The built-in rules' settings: {@code poolwatch.alerting.rules."<rule>".threshold|for|keep-firing-for|severity|enabled},
+         * The built-in rules' settings:
+         * {@code poolwatch.alerting.rules."<rule>".threshold|for|keep-firing-for|severity|enabled},
          * rules pool-utilization, error-rate, checkout-time, leaked-connections, unhealthy-pools, slow-queries,
          * server-connections, idle-in-transaction, replica-lag, consistency-check. error-rate's alert rises to critical above
          * poolwatch.monitoring.error-rate-critical.
@@ -267,7 +272,10 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Duration resolvedRetention();
 
-        /** The address of the dashboard, for links in notifications. Built-in: http://&lt;host name&gt;:&lt;port&gt; followed by poolwatch.http.root-path. */
+        /**
+         * The address of the dashboard, for links in notifications. Built-in: http://&lt;host name&gt;:&lt;port&gt; followed by
+         * poolwatch.http.root-path.
+         */
         Optional<String> externalUrl();
 
         /** The instance label of every alert. Built-in: the host name (the pod name on Kubernetes). */
@@ -321,7 +329,9 @@ public interface PoolwatchConfig {
         @WithName("for")
         Optional<String> forDuration();
 
-        /** How long a firing alert keeps firing after the condition clears, so a value hovering at the threshold does not flap. */
+        /**
+         * How long a firing alert keeps firing after the condition clears, so a value hovering at the threshold does not flap.
+         */
         Optional<String> keepFiringFor();
 
         /** info, warning or critical. */
@@ -413,7 +423,10 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Duration maxAge();
 
-        /** Most attempts per notification. Built-in: enough that max-age, not the count, ends the retries of a receiver down for hours. */
+        /**
+         * Most attempts per notification. Built-in: enough that max-age, not the count, ends the retries of a receiver down for
+         * hours.
+         */
         @WithDefault("400")
         @WithConverter(Converters.IntegerConverter.class)
         int maxAttempts();
@@ -468,7 +481,8 @@ public interface PoolwatchConfig {
         /**
          * The checks, by name: {@code poolwatch.consistency.checks."<name>".<key>=<value>}. The keys (kind, workload,
          * schedule, timeout, severity, table, column ...) depend on the kind and are validated together at start-up by
-         * {@code CheckDefinitions} in the checks package, which names every unknown or misplaced key; docs/CHECKS.md lists them.
+         * {@code CheckDefinitions} in the checks package, which names every unknown or misplaced key; docs/CHECKS.md lists
+         * them.
          */
         @ConfigDocMapKey("check")
         Map<String, Map<String, String>> checks();
@@ -559,7 +573,10 @@ public interface PoolwatchConfig {
          */
         Optional<String> transactionIsolation();
 
-        /** The server cancels a statement running longer than this (DB_COMMAND_TIMEOUT); 0 means no limit. Built-in: per workload. */
+        /**
+         * The server cancels a statement running longer than this (DB_COMMAND_TIMEOUT); 0 means no limit. Built-in: per
+         * workload.
+         */
         @WithConverter(Converters.DurationConverter.class)
         Optional<Duration> statementTimeout();
 
@@ -578,7 +595,9 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.StrictBooleanConverter.class)
         Optional<Boolean> readOnly();
 
-        /** Name the server shows for these connections (pg_stat_activity.application_name). Built-in: poolwatch-&lt;name&gt;. */
+        /**
+         * Name the server shows for these connections (pg_stat_activity.application_name). Built-in: poolwatch-&lt;name&gt;.
+         */
         Optional<String> applicationName();
 
         /** A critical workload that cannot reach its database makes readiness DOWN. Built-in: true for main and financial. */
@@ -593,7 +612,10 @@ public interface PoolwatchConfig {
         @ConfigDocMapKey("property")
         Map<String, String> jdbcProperties();
 
-        /** This workload's alert rule settings, over the global ones: {@code poolwatch.pools."<name>".alerts."<rule>".threshold|for|...}. */
+        /**
+         * This workload's alert rule settings, over the global ones:
+         * {@code poolwatch.pools."<name>".alerts."<rule>".threshold|for|...}.
+         */
         @ConfigDocMapKey("rule")
         Map<String, RuleConfig> alerts();
 
@@ -724,7 +746,10 @@ public interface PoolwatchConfig {
         /** Only sessions of this database user (exact, or a glob with {@code *} and {@code ?}). Built-in: any user. */
         Optional<String> user();
 
-        /** Only sessions from this client address or network, in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}). Built-in: any. */
+        /**
+         * Only sessions from this client address or network, in CIDR notation ({@code 10.0.0.0/8}, {@code ::1/128}). Built-in:
+         * any.
+         */
         Optional<String> clientAddress();
 
         /** Only sessions on this database name. Built-in: every database poolwatch watches. */
@@ -744,7 +769,10 @@ public interface PoolwatchConfig {
     /** One PgBouncer's admin console; the user must be in PgBouncer's {@code stats_users} (or {@code admin_users}). */
     interface PgBouncerConfig {
 
-        /** The admin console: {@code postgresql://host:port/pgbouncer}, {@code jdbc:postgresql://host:port/pgbouncer} or {@code host:port}. */
+        /**
+         * The admin console: {@code postgresql://host:port/pgbouncer}, {@code jdbc:postgresql://host:port/pgbouncer} or
+         * {@code host:port}.
+         */
         Optional<String> url();
 
         /** The user poolwatch logs in to the console as. */
@@ -839,7 +867,10 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.IntegerConverter.class)
         int maxRetries();
 
-        /** Wait before the first retry; each further retry doubles it, up to max-backoff. The wait is jittered: half of it, plus up to the other half at random. */
+        /**
+         * Wait before the first retry; each further retry doubles it, up to max-backoff. The wait is jittered: half of it, plus
+         * up to the other half at random.
+         */
         @WithDefault("10ms")
         @WithConverter(Converters.DurationConverter.class)
         Duration initialBackoff();

@@ -30,8 +30,9 @@ public final class RootPath {
     public static String normalize(String value) {
         String v = value == null ? "" : value.trim();
         if (!v.matches("/[A-Za-z0-9._~/-]*") || v.contains("//") || v.matches(".*(^|/)\\.{1,2}(/|$).*")) {
-            throw new IllegalArgumentException(KEY + "=" + value + ": accepted: an absolute path of letters, digits, '.', '_', '~', "
-                    + "'-' and single '/', such as / or /q/poolwatch");
+            throw new IllegalArgumentException(
+                    KEY + "=" + value + ": accepted: an absolute path of letters, digits, '.', '_', '~', "
+                            + "'-' and single '/', such as / or /q/poolwatch");
         }
         return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
     }
@@ -51,7 +52,8 @@ public final class RootPath {
     public static String prefix() {
         String p = prefix;
         if (p == null) {
-            String root = built != null ? built : normalize(ConfigProvider.getConfig().getOptionalValue(KEY, String.class).orElse(DEFAULT));
+            String root = built != null ? built
+                    : normalize(ConfigProvider.getConfig().getOptionalValue(KEY, String.class).orElse(DEFAULT));
             p = root.equals("/") ? "/" : root + "/";
             prefix = p;
         }
@@ -85,7 +87,8 @@ public final class RootPath {
 
     /** {@link #under(String)} against a given prefix ({@code /} or ending in '/'). */
     static boolean under(String path, String prefix) {
-        return prefix.equals("/") || path != null && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)));
+        return prefix.equals("/")
+                || path != null && (path.startsWith(prefix) || path.equals(prefix.substring(0, prefix.length() - 1)));
     }
 
     /** A path under the root: {@code link("/pools/main")} is {@code /q/poolwatch/pools/main} in a host. */

@@ -28,8 +28,10 @@ public class RootPathRecorder {
                 throw new InvalidConfigurationException(List.of(e.getMessage()));
             }
             if (!normalized.equals(root)) {
-                throw new InvalidConfigurationException(List.of(RootPath.KEY + "=" + value + ": fixed when the application is built, and "
-                        + "this build serves the dashboard and API under " + root + "; accepted: " + root + ", or build again with the new value"));
+                throw new InvalidConfigurationException(
+                        List.of(RootPath.KEY + "=" + value + ": fixed when the application is built, and "
+                                + "this build serves the dashboard and API under " + root + "; accepted: " + root
+                                + ", or build again with the new value"));
             }
         });
     }

@@ -156,7 +156,8 @@ final class SeedEnvironment {
                         + "set DB_READ_REPLICAS to a comma-separated list of replica URLs or remove " + name);
             } else if (n < 1 || n > urls.size()) {
                 problems.add(name + "=" + weight.get() + ": DB_READ_REPLICAS lists " + urls.size() + " replica"
-                        + (urls.size() == 1 ? "" : "s") + "; accepted: DB_REPLICA_1_WEIGHT to DB_REPLICA_" + urls.size() + "_WEIGHT");
+                        + (urls.size() == 1 ? "" : "s") + "; accepted: DB_REPLICA_1_WEIGHT to DB_REPLICA_" + urls.size()
+                        + "_WEIGHT");
             }
             weights.put(n, weight.get());
             weightNames.put(n, name);
@@ -205,10 +206,12 @@ final class SeedEnvironment {
         try {
             v = Double.parseDouble(text.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a number; accepted: a fraction between 0 and 1, such as 0.05");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a number; accepted: a fraction between 0 and 1, such as 0.05");
         }
         if (!(v >= 0 && v <= 1)) {
-            throw new IllegalArgumentException("'" + text + "' is out of range; accepted: a fraction between 0 and 1, such as 0.05");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is out of range; accepted: a fraction between 0 and 1, such as 0.05");
         }
         return v;
     }

@@ -8,7 +8,9 @@ import java.util.stream.StreamSupport;
 
 import org.eclipse.microprofile.config.Config;
 
-/** Where the seed environment variables are read from: the process environment through MicroProfile Config, or a map in tests. */
+/**
+ * Where the seed environment variables are read from: the process environment through MicroProfile Config, or a map in tests.
+ */
 public interface SeedSource {
 
     /** The raw value of a variable, empty when unset or blank. */

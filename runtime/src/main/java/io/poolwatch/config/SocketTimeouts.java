@@ -60,7 +60,8 @@ final class SocketTimeouts {
         String shown;
         if (key.isPresent()) {
             shown = key.get().source() + "=" + Durations.format(key.get().value());
-            given.values().forEach(v -> problems.add(v.source() + "=" + v.value() + " and " + shown + " both set the socket timeout of pool '"
+            given.values().forEach(v -> problems.add(v.source() + "=" + v.value() + " and " + shown
+                    + " both set the socket timeout of pool '"
                     + pool + "'; accepted: " + poolKey + "socket-timeout alone (remove the driver's " + PROPERTY + ")"));
             Duration d = key.get().value();
             result = new Result(d.isZero() ? Optional.empty() : Optional.of(d), key.get().source());
@@ -82,7 +83,8 @@ final class SocketTimeouts {
                 && result.timeout().get().compareTo(statement.value()) <= 0) {
             String limit = Durations.format(statement.value());
             problems.add(shown + " is not above the statement timeout of pool '" + pool + "', " + limit + " ("
-                    + statement.source() + "): the driver would cut off a statement the server cancels cleanly, leaving its outcome unknown; "
+                    + statement.source()
+                    + "): the driver would cut off a statement the server cancels cleanly, leaving its outcome unknown; "
                     + "accepted: a socket-timeout above " + limit + ", or 0 for none");
         }
         return result;

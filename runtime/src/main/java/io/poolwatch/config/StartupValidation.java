@@ -28,7 +28,8 @@ public final class StartupValidation {
      * @return the pools as they will be
      * @throws InvalidConfigurationException listing every problem of every part
      */
-    public static PoolPlan validate(PoolwatchConfig config, Config raw, boolean fallback, DatabaseKind fallbackKind, String fallbackNote,
+    public static PoolPlan validate(PoolwatchConfig config, Config raw, boolean fallback, DatabaseKind fallbackKind,
+            String fallbackNote,
             Iterable<? extends ConfigurationCheck> parts) {
         List<String> problems = new ArrayList<>(UnconvertibleValues.problems(raw));
         PoolPlan pools = PoolSettingsResolver.plan(config, SeedSource.of(raw), fallback, fallbackKind, fallbackNote);

@@ -94,14 +94,16 @@ final class TlsResolver {
         if (mode.isPresent()) {
             keyMode = TlsMode.fromConfig(mode.get().value());
             if (keyMode.isEmpty()) {
-                problems.add(mode.get().source() + "=" + mode.get().value() + ": unknown TLS mode; accepted: " + TlsMode.ACCEPTED);
+                problems.add(
+                        mode.get().source() + "=" + mode.get().value() + ": unknown TLS mode; accepted: " + TlsMode.ACCEPTED);
             }
         }
         Optional<String> caPath = Optional.empty();
         if (caFile.isPresent()) {
             Optional<String> problem = caFileProblem(caFile.get().value());
             if (problem.isPresent()) {
-                problems.add(caFile.get().source() + "=" + caFile.get().value() + ": " + problem.get() + "; accepted: " + CA_ACCEPTED);
+                problems.add(caFile.get().source() + "=" + caFile.get().value() + ": " + problem.get() + "; accepted: "
+                        + CA_ACCEPTED);
             } else {
                 caPath = Optional.of(Path.of(caFile.get().value().trim()).toAbsolutePath().normalize().toString());
             }
@@ -109,7 +111,8 @@ final class TlsResolver {
         DatabaseKind kind = url.kind();
         if (kind == DatabaseKind.H2) {
             if (keyMode.isPresent() && keyMode.get() != TlsMode.DISABLE) {
-                problems.add(mode.get().source() + "=" + mode.get().value() + " applies to pool '" + pool + "', whose database is H2 ("
+                problems.add(mode.get().source() + "=" + mode.get().value() + " applies to pool '" + pool
+                        + "', whose database is H2 ("
                         + url.masked() + "), which takes no TLS settings; accepted: " + poolKey + "tls.mode=disable");
             }
             return new Result(TlsSettings.notApplicable(keys ? "not applicable to H2" : "built-in"), Map.of());
@@ -138,12 +141,15 @@ final class TlsResolver {
         Map<String, String> driver = new LinkedHashMap<>();
         if (keys) {
             String keyNamed = mode.map(Setting::source).orElseGet(() -> caFile.get().source());
-            raw.forEach((k, v) -> problems.add(v.source() + "=" + v.value() + " and " + keyNamed + " both set TLS for pool '" + pool
-                    + "'; accepted: the tls.* keys alone (remove the driver property)"));
-            inJdbcUrl.forEach((k, v) -> problems.add(v.source() + ": the URL's " + k + "=" + v.value() + " would override " + keyNamed
-                    + " in the driver; accepted: the tls.* keys alone (remove the parameter from the URL)"));
+            raw.forEach(
+                    (k, v) -> problems.add(v.source() + "=" + v.value() + " and " + keyNamed + " both set TLS for pool '" + pool
+                            + "'; accepted: the tls.* keys alone (remove the driver property)"));
+            inJdbcUrl.forEach(
+                    (k, v) -> problems.add(v.source() + ": the URL's " + k + "=" + v.value() + " would override " + keyNamed
+                            + " in the driver; accepted: the tls.* keys alone (remove the parameter from the URL)"));
             Optional<Setting> fromUrl = Optional.ofNullable(inUrl.get(kind == DatabaseKind.POSTGRESQL ? "sslmode" : "sslMode"));
-            chosenMode = mode.orElseGet(() -> fromUrl.orElse(new Setting(TlsSettings.driverDefault(kind).mode().configName(), "built-in")));
+            chosenMode = mode.orElseGet(
+                    () -> fromUrl.orElse(new Setting(TlsSettings.driverDefault(kind).mode().configName(), "built-in")));
             effective = keyMode.orElseGet(() -> fromUrl.flatMap(s -> parseDriverMode(kind, s.value()))
                     .orElse(TlsSettings.driverDefault(kind).mode()));
             chosenCa = caPath.map(p -> new Setting(p, caFile.get().source()));
@@ -174,7 +180,8 @@ final class TlsResolver {
                 chosenCa = Optional.ofNullable(given.get("serverSslCert"));
             }
             if (m.isPresent() && parsed.isEmpty()) {
-                problems.add(m.get().source() + "=" + m.get().value() + ": unknown TLS mode for the " + kind.label() + " driver; accepted: "
+                problems.add(m.get().source() + "=" + m.get().value() + ": unknown TLS mode for the " + kind.label()
+                        + " driver; accepted: "
                         + (kind == DatabaseKind.POSTGRESQL ? "disable, allow, prefer, require, verify-ca, verify-full"
                                 : "disable, trust, verify-ca, verify-full")
                         + ", or " + poolKey + "tls.mode");
@@ -210,7 +217,9 @@ final class TlsResolver {
             }
         }
         Optional<Setting> shownCa = effective.verifies() ? chosenCa : Optional.empty();
-        return new Result(new TlsSettings(true, effective, chosenMode.source(), shownCa.map(Setting::value), shownCa.map(Setting::source)),
+        return new Result(
+                new TlsSettings(true, effective, chosenMode.source(), shownCa.map(Setting::value),
+                        shownCa.map(Setting::source)),
                 driver);
     }
 

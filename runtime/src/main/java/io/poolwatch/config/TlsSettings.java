@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param caFile the CA certificate file the server is verified against, if any
  * @param caFileSource the key or driver property that named it
  */
-public record TlsSettings(boolean applicable, TlsMode mode, String modeSource, Optional<String> caFile, Optional<String> caFileSource) {
+public record TlsSettings(boolean applicable, TlsMode mode, String modeSource, Optional<String> caFile,
+        Optional<String> caFileSource) {
 
     /** The driver's own default when nothing sets TLS: pgjdbc prefers TLS, MariaDB Connector/J does not use it. */
     public static TlsSettings driverDefault(DatabaseKind kind) {

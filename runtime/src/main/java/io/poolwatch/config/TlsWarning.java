@@ -107,7 +107,8 @@ public final class TlsWarning {
             return Optional.empty();
         }
         String prefix = "poolwatch.pools.\"" + s.workload() + "\".tls.";
-        return Optional.of("pool " + s.name() + " is connected to " + String.join(", ", remote) + " without TLS (reported by the server); set "
+        return Optional.of("pool " + s.name() + " is connected to " + String.join(", ", remote)
+                + " without TLS (reported by the server); set "
                 + prefix + "mode=verify-full and " + prefix + "ca-file");
     }
 
@@ -125,6 +126,7 @@ public final class TlsWarning {
                 : "may connect to " + String.join(", ", exposed) + " without TLS (" + s.tls().mode().configName()
                         + " falls back to plain text and never verifies the server)";
         return Optional.of("pool " + s.name() + " " + how + ": tls.mode=" + s.tls().mode().configName() + " from "
-                + s.tls().modeSource() + "; set " + prefix + "mode=verify-full and " + prefix + "ca-file (or poolwatch.defaults.tls.*)");
+                + s.tls().modeSource() + "; set " + prefix + "mode=verify-full and " + prefix
+                + "ca-file (or poolwatch.defaults.tls.*)");
     }
 }

@@ -20,23 +20,30 @@ public record TransactionSettings(int maxRetries, Duration initialBackoff, Durat
     public static final Duration MAX_BACKOFF_LIMIT = Duration.ofMinutes(1);
 
     /** The defaults of {@link PoolwatchConfig.TransactionsConfig}. */
-    public static final TransactionSettings DEFAULTS = new TransactionSettings(3, Duration.ofMillis(10), Duration.ofMillis(200));
+    public static final TransactionSettings DEFAULTS = new TransactionSettings(3, Duration.ofMillis(10),
+            Duration.ofMillis(200));
 
-    /** The settings from the mapping; {@link InvalidConfigurationException} naming every bad key, its value and what is accepted. */
+    /**
+     * The settings from the mapping; {@link InvalidConfigurationException} naming every bad key, its value and what is
+     * accepted.
+     */
     public static TransactionSettings of(PoolwatchConfig.TransactionsConfig c) {
         List<String> problems = new ArrayList<>();
         if (c.maxRetries() < 0 || c.maxRetries() > MAX_RETRIES_LIMIT) {
             problems.add(PREFIX + "max-retries=" + c.maxRetries() + ": accepted: 0 to " + MAX_RETRIES_LIMIT);
         }
-        if (c.initialBackoff().isNegative() || c.initialBackoff().isZero() || c.initialBackoff().compareTo(MAX_BACKOFF_LIMIT) > 0) {
+        if (c.initialBackoff().isNegative() || c.initialBackoff().isZero()
+                || c.initialBackoff().compareTo(MAX_BACKOFF_LIMIT) > 0) {
             problems.add(PREFIX + "initial-backoff=" + Durations.format(c.initialBackoff()) + ": accepted: above 0s, at most "
                     + Durations.format(MAX_BACKOFF_LIMIT));
         } else if (c.maxBackoff().compareTo(c.initialBackoff()) < 0) {
             problems.add(PREFIX + "max-backoff=" + Durations.format(c.maxBackoff()) + ": below initial-backoff="
-                    + Durations.format(c.initialBackoff()) + "; accepted: at least initial-backoff, at most " + Durations.format(MAX_BACKOFF_LIMIT));
+                    + Durations.format(c.initialBackoff()) + "; accepted: at least initial-backoff, at most "
+                    + Durations.format(MAX_BACKOFF_LIMIT));
         }
         if (c.maxBackoff().compareTo(MAX_BACKOFF_LIMIT) > 0) {
-            problems.add(PREFIX + "max-backoff=" + Durations.format(c.maxBackoff()) + ": accepted: at least initial-backoff, at most "
+            problems.add(PREFIX + "max-backoff=" + Durations.format(c.maxBackoff())
+                    + ": accepted: at least initial-backoff, at most "
                     + Durations.format(MAX_BACKOFF_LIMIT));
         }
         if (!problems.isEmpty()) {

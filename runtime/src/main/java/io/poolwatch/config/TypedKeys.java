@@ -66,7 +66,8 @@ final class TypedKeys {
         try {
             Enumeration<URL> lists = loader.getResources(MAPPINGS);
             while (lists.hasMoreElements()) {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(lists.nextElement().openStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader in = new BufferedReader(
+                        new InputStreamReader(lists.nextElement().openStream(), StandardCharsets.UTF_8))) {
                     for (String line = in.readLine(); line != null; line = in.readLine()) {
                         String name = line.trim();
                         if (!name.isEmpty() && !name.startsWith("#")) {
@@ -76,7 +77,8 @@ final class TypedKeys {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the configuration mappings listed in " + MAPPINGS + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot read the configuration mappings listed in " + MAPPINGS + ": " + e.getMessage(), e);
         }
         return index;
     }
@@ -134,11 +136,13 @@ final class TypedKeys {
 
     private void group(Class<?> type, String prefix) {
         for (Method m : type.getMethods()) {
-            if (m.isDefault() || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0 || m.getDeclaringClass() == Object.class) {
+            if (m.isDefault() || Modifier.isStatic(m.getModifiers()) || m.getParameterCount() > 0
+                    || m.getDeclaringClass() == Object.class) {
                 continue;
             }
             String key = annotation(m, WithParentName.class, null).isPresent() ? prefix
-                    : prefix + "\\." + Pattern.quote(annotation(m, WithName.class, "value").map(String.class::cast).orElse(kebab(m.getName())));
+                    : prefix + "\\." + Pattern
+                            .quote(annotation(m, WithName.class, "value").map(String.class::cast).orElse(kebab(m.getName())));
             member(m, m.getGenericReturnType(), key);
         }
     }
@@ -231,7 +235,8 @@ final class TypedKeys {
                 for (Enum<?> constant : e.getEnumConstants()) {
                     accepted.add(constant.name().toLowerCase(Locale.ROOT).replace('_', '-'));
                 }
-                throw new IllegalArgumentException("'" + v + "' is not one of the accepted values; accepted: " + String.join(", ", accepted));
+                throw new IllegalArgumentException(
+                        "'" + v + "' is not one of the accepted values; accepted: " + String.join(", ", accepted));
             };
         }
         // Booleans without a strict converter take any word (SmallRye's rule), so nothing is refused.

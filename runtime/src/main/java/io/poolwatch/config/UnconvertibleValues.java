@@ -88,7 +88,8 @@ public class UnconvertibleValues implements ConfigSourceInterceptor {
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         if (name.equals(PROBLEMS_KEY)) {
             return problems.isEmpty() ? null
-                    : ConfigValue.builder().withName(PROBLEMS_KEY).withValue(String.join("\n", new TreeSet<>(problems.values())))
+                    : ConfigValue.builder().withName(PROBLEMS_KEY)
+                            .withValue(String.join("\n", new TreeSet<>(problems.values())))
                             .build();
         }
         ConfigValue value = context.proceed(name);

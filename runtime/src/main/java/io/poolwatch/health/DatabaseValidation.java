@@ -20,7 +20,8 @@ public record DatabaseValidation(String database, boolean reachable, Instant che
         Optional<String> error, double queryTimeMs, Optional<String> saturation) {
 
     /** A validation that says nothing about saturation. */
-    public DatabaseValidation(String database, boolean reachable, Instant checkedAt, Optional<Instant> lastSuccess, Optional<String> error,
+    public DatabaseValidation(String database, boolean reachable, Instant checkedAt, Optional<Instant> lastSuccess,
+            Optional<String> error,
             double queryTimeMs) {
         this(database, reachable, checkedAt, lastSuccess, error, queryTimeMs, Optional.empty());
     }

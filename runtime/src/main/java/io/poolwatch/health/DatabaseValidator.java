@@ -156,13 +156,15 @@ public class DatabaseValidator {
         DatabaseValidation previous = results.get(database);
         if (previous == null || previous.reachable() || previous.saturation().isPresent() != saturation.isPresent()) {
             if (saturation.isPresent()) {
-                LOG.warnf("database %s saturated: it refused poolwatch's monitoring connection for lack of slots: %s", database, saturation.get());
+                LOG.warnf("database %s saturated: it refused poolwatch's monitoring connection for lack of slots: %s", database,
+                        saturation.get());
             } else {
                 LOG.warnf("database %s unreachable: %s", database, error);
             }
         }
         Optional<Instant> lastSuccess = previous == null ? Optional.empty() : previous.lastSuccess();
-        results.put(database, new DatabaseValidation(database, false, Instant.now(), lastSuccess, Optional.of(error), 0, saturation));
+        results.put(database,
+                new DatabaseValidation(database, false, Instant.now(), lastSuccess, Optional.of(error), 0, saturation));
     }
 
     /** Statements completed without error on the pools of this database since they were created. */
@@ -201,7 +203,8 @@ public class DatabaseValidator {
 
     /** What the workloads of a database prove about it now; empty for a database poolwatch has no monitoring pool for. */
     public Optional<WorkloadEvidence> evidence(String database) {
-        MonitorTarget target = registry.monitorTargets().stream().filter(t -> t.database().equals(database)).findFirst().orElse(null);
+        MonitorTarget target = registry.monitorTargets().stream().filter(t -> t.database().equals(database)).findFirst()
+                .orElse(null);
         if (target == null) {
             return Optional.empty();
         }

@@ -65,7 +65,8 @@ public class PoolHealth {
      *        words
      */
     public record PoolState(String pool, boolean critical, State state, String detail, double utilization, long awaiting,
-            Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload, String role,
+            Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload,
+            String role,
             Optional<String> saturation) {
 
         /**
@@ -139,14 +140,16 @@ public class PoolHealth {
                     .forEach(r -> sb.append("; ").append(r.replica().name()).append(' ').append(r.description()));
             if (usable == 0) {
                 sb.append("; reads ").append(set.routing().fallback() == ReplicaFallback.PRIMARY
-                        ? "go to " + set.primary().name() : "fail (read-routing.fallback=fail)");
+                        ? "go to " + set.primary().name()
+                        : "fail (read-routing.fallback=fail)");
             }
             out.put(set.workload(), sb.toString());
         }
         return out;
     }
 
-    private PoolState state(WorkloadPool pool, Optional<DatabaseValidation> v, Optional<WorkloadEvidence> proof, Optional<String> refused) {
+    private PoolState state(WorkloadPool pool, Optional<DatabaseValidation> v, Optional<WorkloadEvidence> proof,
+            Optional<String> refused) {
         PoolState own = stateOf(pool, v, proof, refused);
         if (!pool.settings().replica()) {
             return own;
@@ -207,7 +210,8 @@ public class PoolHealth {
                     + proof.map(p -> "; " + p.describe()).orElse("") + "; " + figures;
         } else if (!v.get().reachable() && proof.isPresent() && proof.get().answersSinceAttempt()) {
             state = State.DEGRADED;
-            detail = "monitoring validation failed (" + error.orElse("") + ") but the database answers: " + proof.get().describe() + "; "
+            detail = "monitoring validation failed (" + error.orElse("") + ") but the database answers: "
+                    + proof.get().describe() + "; "
                     + figures;
         } else if (!v.get().reachable()) {
             state = State.DOWN;
@@ -217,7 +221,8 @@ public class PoolHealth {
             detail = "exhausted: " + figures + refused.map(r -> "; server saturated: " + r).orElse("");
         } else if (refused.isPresent()) {
             state = State.DEGRADED;
-            detail = "server saturated: new connections refused, " + refused.get() + proof.map(p -> "; " + p.describe()).orElse("") + "; "
+            detail = "server saturated: new connections refused, " + refused.get()
+                    + proof.map(p -> "; " + p.describe()).orElse("") + "; "
                     + figures;
         } else {
             state = State.UP;

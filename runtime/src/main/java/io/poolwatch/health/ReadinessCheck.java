@@ -12,14 +12,14 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.poolwatch.config.PoolwatchConfig;
 
-
 /**
  * Readiness: DOWN only when a critical workload's database does not answer, or during shutdown. Every pool has its
  * own entry: UP, DEGRADED (exhausted; a read replica down or lagging) or DOWN, with the figures behind it; each
  * workload with read replicas has one more, saying how many take reads.
  * <p>
  * One more entry, {@code alert evaluation}, is the watchdog of the alerting loop: when an evaluation last completed
- * and, if it is stalled, for how long (given by a {@link ReadinessDetail}, {@code io.poolwatch.alerting.EvaluationReadiness}). A stalled evaluation is shown, not
+ * and, if it is stalled, for how long (given by a {@link ReadinessDetail}, {@code io.poolwatch.alerting.EvaluationReadiness}).
+ * A stalled evaluation is shown, not
  * made DOWN: readiness decides whether this process gets traffic, and a process whose alert thread is stuck still
  * serves its dashboard, API and pools. Replicas sharing an outbox or silences stall together, so failing readiness
  * would take every one out of service at the moment operators most need the dashboard, and a restart (liveness) would

@@ -35,7 +35,8 @@ public class ReplicaHealth implements ReplicaConditions {
     public ReplicaCondition of(WorkloadPool replica) {
         Optional<String> database = lags.databaseOf(replica.name());
         if (database.isEmpty()) {
-            return new ReplicaCondition(ReplicaCondition.Reachability.DOWN, Optional.empty(), Optional.empty(), Optional.empty(), false,
+            return new ReplicaCondition(ReplicaCondition.Reachability.DOWN, Optional.empty(), Optional.empty(),
+                    Optional.empty(), false,
                     "no monitoring connection to validate it with");
         }
         Optional<DatabaseValidation> v = validator.result(database.get());
@@ -44,9 +45,11 @@ public class ReplicaHealth implements ReplicaConditions {
         }
         Instant now = Instant.now();
         Optional<ReplicaLag> lag = lags.latest(database.get())
-                .filter(l -> l.state() != ReplicaLag.State.UNREACHABLE && Duration.between(l.readAt(), now).compareTo(staleAfter) <= 0);
+                .filter(l -> l.state() != ReplicaLag.State.UNREACHABLE
+                        && Duration.between(l.readAt(), now).compareTo(staleAfter) <= 0);
         if (!v.get().reachable()) {
-            return new ReplicaCondition(ReplicaCondition.Reachability.DOWN, v.get().lastSuccess(), Optional.empty(), Optional.empty(), false,
+            return new ReplicaCondition(ReplicaCondition.Reachability.DOWN, v.get().lastSuccess(), Optional.empty(),
+                    Optional.empty(), false,
                     v.get().error().orElse("validation failed"));
         }
         return new ReplicaCondition(ReplicaCondition.Reachability.UP, v.get().lastSuccess(), lag.flatMap(ReplicaLag::seconds),

@@ -15,7 +15,8 @@ import io.poolwatch.config.Durations;
  *        it failed)
  * @param sinceLastCompleted how long ago the last statement completed, if one ever did
  */
-public record WorkloadEvidence(long completedInWindow, Duration window, long completedSinceAttempt, Optional<Duration> sinceLastCompleted) {
+public record WorkloadEvidence(long completedInWindow, Duration window, long completedSinceAttempt,
+        Optional<Duration> sinceLastCompleted) {
 
     /** Whether a statement completed after the latest validation attempt began, and within the window. */
     public boolean answersSinceAttempt() {
@@ -25,7 +26,8 @@ public record WorkloadEvidence(long completedInWindow, Duration window, long com
     /** "workloads on this database completed 1234 statements in the last 3s". */
     public String describe() {
         return completedInWindow > 0
-                ? "workloads on this database completed " + completedInWindow + " statement(s) in the last " + Durations.format(window)
+                ? "workloads on this database completed " + completedInWindow + " statement(s) in the last "
+                        + Durations.format(window)
                 : "no workload statement completed on this database in the last " + Durations.format(window);
     }
 }

@@ -38,13 +38,15 @@ public class AlertMetrics {
         }
         Gauge.builder(MetricNames.ALERT_EVALUATION_LAST_SUCCESS, alerting,
                 a -> a.evaluationStatus().lastCompleted().map(t -> t.toEpochMilli() / 1000.0).orElse(Double.NaN))
-                .description("When alert evaluation last completed (seconds since the epoch); NaN before the first").register(meters);
+                .description("When alert evaluation last completed (seconds since the epoch); NaN before the first")
+                .register(meters);
         Gauge.builder(MetricNames.ALERT_EVALUATION_STALLED, alerting, a -> a.evaluationStatus().stalled() ? 1 : 0)
                 .description("1 while alert evaluation is stalled: one running longer than the stall bound (3 evaluation "
                         + "intervals, at least 5s), or none completed for an interval plus that bound")
                 .register(meters);
         Gauge.builder(MetricNames.ALERT_EVALUATION_RUNNING, alerting,
                 a -> a.evaluationStatus().runningFor().map(d -> d.toMillis() / 1000.0).orElse(0.0))
-                .description("How long the alert evaluation running now has been at it (seconds); 0 when none runs").register(meters);
+                .description("How long the alert evaluation running now has been at it (seconds); 0 when none runs")
+                .register(meters);
     }
 }

@@ -55,25 +55,33 @@ public class ApplicationMetrics {
                 String app = d.name();
                 String db = target.database();
                 Tags tags = Tags.of(MetricNames.APPLICATION, app, MetricNames.DATABASE, db, MetricNames.USER, d.userLabel());
-                gauge(MetricNames.APPLICATION_SESSIONS, "Sessions of the application on the database", tags, app, db, s -> s.sessions());
+                gauge(MetricNames.APPLICATION_SESSIONS, "Sessions of the application on the database", tags, app, db,
+                        s -> s.sessions());
                 gauge(MetricNames.APPLICATION_UTILIZATION, "Sessions / expected-max of the application", tags, app, db,
                         s -> s.utilization().orElse(Double.NaN));
-                gauge(MetricNames.APPLICATION_EXPECTED_MAX, "The sessions the application may open (expected-max)", tags, app, db,
+                gauge(MetricNames.APPLICATION_EXPECTED_MAX, "The sessions the application may open (expected-max)", tags, app,
+                        db,
                         s -> s.expectedMax().isPresent() ? s.expectedMax().getAsInt() : Double.NaN);
-                gauge(MetricNames.APPLICATION_INSTANCES, "Distinct client addresses of the application's sessions", tags, app, db,
+                gauge(MetricNames.APPLICATION_INSTANCES, "Distinct client addresses of the application's sessions", tags, app,
+                        db,
                         s -> s.instances());
-                gauge(MetricNames.APPLICATION_IDLE_IN_TRANSACTION, "The application's sessions idle inside an open transaction", tags, app,
+                gauge(MetricNames.APPLICATION_IDLE_IN_TRANSACTION, "The application's sessions idle inside an open transaction",
+                        tags, app,
                         db, s -> s.idleInTransaction());
-                gauge(MetricNames.APPLICATION_IDLE_IN_TRANSACTION_OLDEST, "How long the oldest of its sessions idle in a transaction has been",
+                gauge(MetricNames.APPLICATION_IDLE_IN_TRANSACTION_OLDEST,
+                        "How long the oldest of its sessions idle in a transaction has been",
                         tags, app, db, seconds(ApplicationSnapshot::oldestIdleInTransaction));
-                gauge(MetricNames.APPLICATION_LONGEST_TRANSACTION, "Age of the application's oldest open transaction", tags, app, db,
+                gauge(MetricNames.APPLICATION_LONGEST_TRANSACTION, "Age of the application's oldest open transaction", tags,
+                        app, db,
                         seconds(ApplicationSnapshot::longestTransaction));
-                gauge(MetricNames.APPLICATION_LONGEST_STATEMENT, "Age of the application's longest-running statement", tags, app, db,
+                gauge(MetricNames.APPLICATION_LONGEST_STATEMENT, "Age of the application's longest-running statement", tags,
+                        app, db,
                         seconds(ApplicationSnapshot::longestStatement));
                 gauge(MetricNames.APPLICATION_LOCK_WAITING, "The application's sessions waiting on a lock", tags, app, db,
                         s -> s.waitingOnLock());
                 for (String state : states(target.kind())) {
-                    gauge(MetricNames.APPLICATION_SESSIONS_BY_STATE, "Sessions of the application on the database, by state", tags.and(MetricNames.STATE, state),
+                    gauge(MetricNames.APPLICATION_SESSIONS_BY_STATE, "Sessions of the application on the database, by state",
+                            tags.and(MetricNames.STATE, state),
                             app, db, s -> s.sessionsByState().getOrDefault(state, 0));
                 }
             }
@@ -89,12 +97,15 @@ public class ApplicationMetrics {
         };
     }
 
-    /** An age in seconds; 0 when no session has one (as {@link ServerMetrics} does), NaN (by {@link #gauge}) when unreadable. */
+    /**
+     * An age in seconds; 0 when no session has one (as {@link ServerMetrics} does), NaN (by {@link #gauge}) when unreadable.
+     */
     private static ToDoubleFunction<ApplicationSnapshot> seconds(Function<ApplicationSnapshot, Optional<Duration>> age) {
         return s -> age.apply(s).map(d -> d.toMillis() / 1000.0).orElse(0.0);
     }
 
-    private void gauge(String name, String help, Tags tags, String application, String database, ToDoubleFunction<ApplicationSnapshot> value) {
+    private void gauge(String name, String help, Tags tags, String application, String database,
+            ToDoubleFunction<ApplicationSnapshot> value) {
         Gauge.builder(name, sampler, s -> s.latest(application).stream().filter(a -> a.database().equals(database)).findFirst()
                 .filter(ApplicationSnapshot::available).map(value::applyAsDouble).orElse(Double.NaN))
                 .description(help).tags(tags).register(meters);

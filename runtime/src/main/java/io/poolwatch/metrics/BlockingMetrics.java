@@ -42,11 +42,13 @@ public class BlockingMetrics {
             Tags tags = Tags.of(MetricNames.DATABASE, db);
             Gauge.builder(MetricNames.BLOCKED_SESSIONS, sampler, s -> s.latest(db).filter(BlockingSnapshot::available)
                     .map(b -> (double) b.blockedSessions()).orElse(Double.NaN))
-                    .description("Sessions of this database waiting on a lock another session holds; NaN when that cannot be read")
+                    .description(
+                            "Sessions of this database waiting on a lock another session holds; NaN when that cannot be read")
                     .tags(tags).register(meters);
             Gauge.builder(MetricNames.BLOCKED_LONGEST, sampler, s -> s.latest(db).filter(BlockingSnapshot::available)
                     .map(b -> b.longestBlocked().map(d -> d.toMillis() / 1000.0).orElse(0.0)).orElse(Double.NaN))
-                    .description("How long the longest-waiting blocked session has waited; 0 when none waits, NaN when that cannot be read")
+                    .description(
+                            "How long the longest-waiting blocked session has waited; 0 when none waits, NaN when that cannot be read")
                     .tags(tags).register(meters);
             if (target.kind() != DatabaseKind.H2) {
                 // The last value the server gave is kept while it cannot be asked, so the counter never drops to nothing and back.
@@ -54,7 +56,8 @@ public class BlockingMetrics {
                 FunctionCounter.builder(MetricNames.DEADLOCKS, sampler, s -> {
                     s.latest(db).filter(BlockingSnapshot::available).ifPresent(b -> b.deadlocks().ifPresent(last::set));
                     return last.get() < 0 ? Double.NaN : last.get();
-                }).description(target.kind() == DatabaseKind.POSTGRESQL ? "Deadlocks detected in this database (pg_stat_database.deadlocks)"
+                }).description(target.kind() == DatabaseKind.POSTGRESQL
+                        ? "Deadlocks detected in this database (pg_stat_database.deadlocks)"
                         : "Deadlocks detected by the whole server (Innodb_deadlocks), the same for each of its databases")
                         .tags(tags).register(meters);
             }

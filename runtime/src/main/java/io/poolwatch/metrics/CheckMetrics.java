@@ -36,7 +36,8 @@ public class CheckMetrics {
             Tags tags = Tags.of(MetricNames.CHECK, name);
             latest(MetricNames.CHECK_VIOLATIONS, "Violations found by the check's latest completed run", tags, name,
                     r -> r.violations() == null ? Double.NaN : r.violations());
-            latest(MetricNames.CHECK_DURATION, "How long the check's latest run took", tags, name, CheckResult::durationSeconds);
+            latest(MetricNames.CHECK_DURATION, "How long the check's latest run took", tags, name,
+                    CheckResult::durationSeconds);
             latest(MetricNames.CHECK_FAILING, "1 when the check's latest run failed, errored or timed out, 0 when it passed",
                     tags.and(MetricNames.SEVERITY, d.severity().label()), name, r -> r.checkStatus().failing() ? 1 : 0);
             Gauge.builder(MetricNames.CHECK_LAST_SUCCESS, checks,

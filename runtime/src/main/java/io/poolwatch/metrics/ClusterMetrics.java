@@ -22,7 +22,8 @@ public class ClusterMetrics {
 
     void bind(@Observes StartupEvent event) {
         Gauge.builder(MetricNames.CLUSTER_JOBS, cluster, c -> c.leads() ? 1 : 0)
-                .description("1 when this process runs the cluster's jobs (checks, cluster-wide alert notification, outbox delivery)")
+                .description(
+                        "1 when this process runs the cluster's jobs (checks, cluster-wide alert notification, outbox delivery)")
                 .register(meters);
     }
 }

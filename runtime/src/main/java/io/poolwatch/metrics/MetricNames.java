@@ -111,7 +111,9 @@ public final class MetricNames {
     public static final String PGBOUNCER = "pgbouncer";
     public static final String USER = "user";
     public static final String APPLICATION_SESSIONS = "poolwatch.application.sessions";
-    /** The application's sessions by state (tag {@link #STATE}); {@link #APPLICATION_SESSIONS} is their total, without the tag. */
+    /**
+     * The application's sessions by state (tag {@link #STATE}); {@link #APPLICATION_SESSIONS} is their total, without the tag.
+     */
     public static final String APPLICATION_SESSIONS_BY_STATE = "poolwatch.application.sessions.state";
     public static final String APPLICATION_UTILIZATION = "poolwatch.application.utilization.ratio";
     public static final String APPLICATION_EXPECTED_MAX = "poolwatch.application.expected.max";

@@ -79,9 +79,11 @@ public class PgBouncerMetrics {
         for (PgBouncerDefinition d : sampler.definitions()) {
             String name = d.name();
             Tags tags = Tags.of(MetricNames.PGBOUNCER, name);
-            gauge(MetricNames.PGBOUNCER_UP, "1 when the PgBouncer's admin console could be read at the last sample, 0 when not", tags,
+            gauge(MetricNames.PGBOUNCER_UP, "1 when the PgBouncer's admin console could be read at the last sample, 0 when not",
+                    tags,
                     name, s -> s.up() ? 1 : 0, false);
-            gauge(MetricNames.PGBOUNCER_CLIENT_CONNECTIONS, "Client connections to the PgBouncer (every pool's cl_* columns)", tags, name,
+            gauge(MetricNames.PGBOUNCER_CLIENT_CONNECTIONS, "Client connections to the PgBouncer (every pool's cl_* columns)",
+                    tags, name,
                     s -> s.clientConnections(), true);
             gauge(MetricNames.PGBOUNCER_MAX_CLIENT_CONNECTIONS, "The PgBouncer's max_client_conn", tags, name,
                     s -> s.maxClientConnections().isPresent() ? s.maxClientConnections().getAsInt() : Double.NaN, true);
@@ -112,7 +114,8 @@ public class PgBouncerMetrics {
                     long ofThis = registered.keySet().stream().filter(k -> k.pgbouncer().equals(s.name())).count();
                     if (ofThis >= MAX_POOLS_WITH_METERS) {
                         if (warnedFull.add(s.name())) {
-                            LOG.warnf("PgBouncer %s has more than %d pools: the others get no meters", s.name(), MAX_POOLS_WITH_METERS);
+                            LOG.warnf("PgBouncer %s has more than %d pools: the others get no meters", s.name(),
+                                    MAX_POOLS_WITH_METERS);
                         }
                         continue;
                     }
@@ -122,7 +125,8 @@ public class PgBouncerMetrics {
                 }
             }
             for (Map.Entry<PoolKey, PoolMeters> e : new ArrayList<>(registered.entrySet())) {
-                if (e.getKey().pgbouncer().equals(s.name()) && !seen.contains(e.getKey()) && ++e.getValue().missed >= GONE_AFTER_SAMPLES) {
+                if (e.getKey().pgbouncer().equals(s.name()) && !seen.contains(e.getKey())
+                        && ++e.getValue().missed >= GONE_AFTER_SAMPLES) {
                     e.getValue().meters.forEach(meters::remove);
                     registered.remove(e.getKey());
                 }
@@ -138,25 +142,32 @@ public class PgBouncerMetrics {
 
     private PoolMeters register(PoolKey key) {
         PoolMeters m = new PoolMeters();
-        Tags tags = Tags.of(MetricNames.PGBOUNCER, key.pgbouncer(), MetricNames.DATABASE, key.database(), MetricNames.USER, key.user());
+        Tags tags = Tags.of(MetricNames.PGBOUNCER, key.pgbouncer(), MetricNames.DATABASE, key.database(), MetricNames.USER,
+                key.user());
         m.meters.add(pool(MetricNames.PGBOUNCER_CLIENTS_ACTIVE, "Clients linked to a server connection (cl_active)", tags, key,
                 PgBouncerPool::clientsActive));
-        m.meters.add(pool(MetricNames.PGBOUNCER_CLIENTS_WAITING, "Clients waiting for a server connection (cl_waiting)", tags, key,
-                PgBouncerPool::clientsWaiting));
+        m.meters.add(
+                pool(MetricNames.PGBOUNCER_CLIENTS_WAITING, "Clients waiting for a server connection (cl_waiting)", tags, key,
+                        PgBouncerPool::clientsWaiting));
         m.meters.add(pool(MetricNames.PGBOUNCER_SERVERS_ACTIVE, "Server connections linked to a client (sv_active)", tags, key,
                 PgBouncerPool::serversActive));
         m.meters.add(pool(MetricNames.PGBOUNCER_SERVERS_IDLE, "Server connections unused and ready (sv_idle)", tags, key,
                 PgBouncerPool::serversIdle));
-        m.meters.add(pool(MetricNames.PGBOUNCER_SERVERS_USED, "Server connections idle past server_check_delay (sv_used)", tags, key,
-                PgBouncerPool::serversUsed));
-        m.meters.add(pool(MetricNames.PGBOUNCER_MAX_WAIT, "How long the oldest waiting client has waited (maxwait + maxwait_us)", tags, key,
+        m.meters.add(
+                pool(MetricNames.PGBOUNCER_SERVERS_USED, "Server connections idle past server_check_delay (sv_used)", tags, key,
+                        PgBouncerPool::serversUsed));
+        m.meters.add(pool(MetricNames.PGBOUNCER_MAX_WAIT,
+                "How long the oldest waiting client has waited (maxwait + maxwait_us)", tags, key,
                 PgBouncerPool::maxWaitSeconds));
-        m.meters.add(pool(MetricNames.PGBOUNCER_AVERAGE_WAIT, "The database's average client wait over the last stats period (avg_wait_time)",
+        m.meters.add(pool(MetricNames.PGBOUNCER_AVERAGE_WAIT,
+                "The database's average client wait over the last stats period (avg_wait_time)",
                 tags, key, PgBouncerPool::averageWaitSeconds));
-        m.meters.add(pool(MetricNames.PGBOUNCER_TRANSACTIONS_PER_SECOND, "The database's transactions per second (avg_xact_count)", tags, key,
+        m.meters.add(pool(MetricNames.PGBOUNCER_TRANSACTIONS_PER_SECOND,
+                "The database's transactions per second (avg_xact_count)", tags, key,
                 PgBouncerPool::transactionsPerSecond));
-        m.meters.add(pool(MetricNames.PGBOUNCER_QUERIES_PER_SECOND, "The database's queries per second (avg_query_count)", tags, key,
-                PgBouncerPool::queriesPerSecond));
+        m.meters.add(
+                pool(MetricNames.PGBOUNCER_QUERIES_PER_SECOND, "The database's queries per second (avg_query_count)", tags, key,
+                        PgBouncerPool::queriesPerSecond));
         return m;
     }
 
@@ -168,8 +179,10 @@ public class PgBouncerMetrics {
     }
 
     /** A per-PgBouncer gauge; NaN before the first reading, and when {@code onlyUp} while it is down. */
-    private void gauge(String name, String help, Tags tags, String pgbouncer, ToDoubleFunction<PgBouncerSnapshot> value, boolean onlyUp) {
-        Gauge.builder(name, sampler, s -> s.latest(pgbouncer).filter(x -> x.up() || !onlyUp).map(value::applyAsDouble).orElse(Double.NaN))
+    private void gauge(String name, String help, Tags tags, String pgbouncer, ToDoubleFunction<PgBouncerSnapshot> value,
+            boolean onlyUp) {
+        Gauge.builder(name, sampler,
+                s -> s.latest(pgbouncer).filter(x -> x.up() || !onlyUp).map(value::applyAsDouble).orElse(Double.NaN))
                 .description(help).tags(tags).strongReference(true).register(meters);
     }
 }

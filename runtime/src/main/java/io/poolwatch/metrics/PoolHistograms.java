@@ -62,8 +62,9 @@ public class PoolHistograms {
 
     /** The names of the families {@link #families()} returns, in the same order. */
     public List<String> names() {
-        List<String> out = new ArrayList<>(List.of(MetricNames.CHECKOUT_DURATION, MetricNames.LEASE_DURATION, MetricNames.STATEMENT_DURATION,
-                MetricNames.CONNECTION_CREATE_DURATION));
+        List<String> out = new ArrayList<>(
+                List.of(MetricNames.CHECKOUT_DURATION, MetricNames.LEASE_DURATION, MetricNames.STATEMENT_DURATION,
+                        MetricNames.CONNECTION_CREATE_DURATION));
         if (semanticConventions) {
             out.addAll(List.of(secondsName(MetricNames.OTEL_WAIT_TIME), secondsName(MetricNames.OTEL_USE_TIME),
                     secondsName(MetricNames.OTEL_CREATE_TIME)));
@@ -105,18 +106,24 @@ public class PoolHistograms {
                 "Time to get a connection from the pool (successful getConnection calls; every one counted, a busy pool's shape from a sample)",
                 POOL_LABELS, checkout));
         out.add(new Family(MetricNames.LEASE_DURATION,
-                "Time a connection is held before it is returned (every one counted, a busy pool's shape from a sample)", POOL_LABELS, lease));
-        out.add(new Family(MetricNames.STATEMENT_DURATION, "Time to run a statement through the pool, every one", POOL_LABELS, statement));
-        out.add(new Family(MetricNames.CONNECTION_CREATE_DURATION, "Time to open a physical connection to the database (successful ones)",
+                "Time a connection is held before it is returned (every one counted, a busy pool's shape from a sample)",
+                POOL_LABELS, lease));
+        out.add(new Family(MetricNames.STATEMENT_DURATION, "Time to run a statement through the pool, every one", POOL_LABELS,
+                statement));
+        out.add(new Family(MetricNames.CONNECTION_CREATE_DURATION,
+                "Time to open a physical connection to the database (successful ones)",
                 POOL_LABELS, create));
         if (semanticConventions) {
             out.add(new Family(secondsName(MetricNames.OTEL_WAIT_TIME),
-                    "The time it took to obtain an open connection from the pool (" + MetricNames.CHECKOUT_DURATION + ")", OTEL_LABELS, wait));
+                    "The time it took to obtain an open connection from the pool (" + MetricNames.CHECKOUT_DURATION + ")",
+                    OTEL_LABELS, wait));
             out.add(new Family(secondsName(MetricNames.OTEL_USE_TIME),
-                    "The time between borrowing a connection and returning it to the pool (" + MetricNames.LEASE_DURATION + ")", OTEL_LABELS,
+                    "The time between borrowing a connection and returning it to the pool (" + MetricNames.LEASE_DURATION + ")",
+                    OTEL_LABELS,
                     use));
             out.add(new Family(secondsName(MetricNames.OTEL_CREATE_TIME),
-                    "The time it took to create a new connection (" + MetricNames.CONNECTION_CREATE_DURATION + ")", OTEL_LABELS, otelCreate));
+                    "The time it took to create a new connection (" + MetricNames.CONNECTION_CREATE_DURATION + ")", OTEL_LABELS,
+                    otelCreate));
         }
         return out;
     }

@@ -44,7 +44,8 @@ public class PoolMetrics {
     void bind(@Observes StartupEvent event) {
         registry.pools().forEach(this::bind);
         FunctionCounter.builder(MetricNames.SAMPLING_CPU, sampler, PoolSampler::cpuSeconds)
-                .description("CPU time poolwatch's pool sampling has taken (the sampling thread's own)").baseUnit("seconds").register(meters);
+                .description("CPU time poolwatch's pool sampling has taken (the sampling thread's own)").baseUnit("seconds")
+                .register(meters);
         FunctionCounter.builder(MetricNames.SAMPLING_SNAPSHOTS, sampler, PoolSampler::snapshots)
                 .description("Pool snapshots the sampling has taken, one per pool per interval").register(meters);
     }
@@ -68,22 +69,27 @@ public class PoolMetrics {
         gauge(MetricNames.LEAKS_CURRENT, "Connections reported as leaked and not returned", tags, pool,
                 p -> p.recorder().currentLeakCount());
         if (pool.settings().tls().applicable()) {
-            gauge(MetricNames.TLS_ENCRYPTED, "1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one",
+            gauge(MetricNames.TLS_ENCRYPTED,
+                    "1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one",
                     tags, pool, p -> p.tls().encrypted().map(e -> e ? 1.0 : 0.0).orElse(Double.NaN));
         }
-        distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, MetricNames.CHECKOUT_DURATION, "Time to get a connection from the pool",
+        distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, MetricNames.CHECKOUT_DURATION,
+                "Time to get a connection from the pool",
                 tags, pool, PoolSnapshot::checkout);
-        distribution(MetricNames.LEASE, MetricNames.LEASE_MAX, MetricNames.LEASE_DURATION, "Time a connection is held before it is returned",
+        distribution(MetricNames.LEASE, MetricNames.LEASE_MAX, MetricNames.LEASE_DURATION,
+                "Time a connection is held before it is returned",
                 tags, pool, PoolSnapshot::lease);
 
         counter(MetricNames.ACQUISITIONS, "Connections handed out", tags, r, c -> c.acquired());
-        counter(MetricNames.ACQUISITION_FAILURES, "getConnection calls that failed, timeouts included", tags, r, c -> c.failures());
+        counter(MetricNames.ACQUISITION_FAILURES, "getConnection calls that failed, timeouts included", tags, r,
+                c -> c.failures());
         counter(MetricNames.ACQUISITION_TIMEOUTS, "getConnection calls that timed out waiting", tags, r, c -> c.timeouts());
         counter(MetricNames.CREATED, "Physical connections opened", tags, r, c -> c.created());
         counter(MetricNames.DESTROYED, "Physical connections closed", tags, r, c -> c.destroyed());
         counter(MetricNames.INVALID, "Connections found broken by validation", tags, r, c -> c.invalid());
         counter(MetricNames.REAPED, "Idle connections closed by idle removal", tags, r, c -> c.reaped());
-        counter(MetricNames.CREATION_FAILURES, "Failed attempts to open a physical connection", tags, r, c -> c.creationFailures());
+        counter(MetricNames.CREATION_FAILURES, "Failed attempts to open a physical connection", tags, r,
+                c -> c.creationFailures());
         counter(MetricNames.LEAKS, "Connections reported as leaked (once each)", tags, r, c -> c.leaks());
         FunctionCounter.builder(MetricNames.STATEMENTS, pool, p -> p.statements().statements())
                 .description("Statements run through the pool").tags(tags).register(meters);
@@ -103,18 +109,21 @@ public class PoolMetrics {
 
     private void counter(String name, String help, Tags tags, PoolRecorder recorder,
             ToDoubleFunction<PoolCounters> value) {
-        FunctionCounter.builder(name, recorder, r -> value.applyAsDouble(r.counters())).description(help).tags(tags).register(meters);
+        FunctionCounter.builder(name, recorder, r -> value.applyAsDouble(r.counters())).description(help).tags(tags)
+                .register(meters);
     }
 
     /**
      * Quantiles of this process's last sampling interval as gauges with a quantile tag, and the interval's maximum: the
-     * pool's recent state on this pod, to HdrHistogram's one significant digit (within 3.2 %). Quantiles cannot be added up across pods; the
+     * pool's recent state on this pod, to HdrHistogram's one significant digit (within 3.2 %). Quantiles cannot be added up
+     * across pods; the
      * {@code *_duration_seconds} histograms ({@link PoolHistograms}) can.
      */
     private void distribution(String name, String maxName, String histogram, String help, Tags tags, WorkloadPool pool,
             Function<PoolSnapshot, Distribution> which) {
         for (double q : QUANTILES) {
-            gauge(name, help + " on this process, last sampling interval (sampled); across processes use " + histogram + "_bucket",
+            gauge(name,
+                    help + " on this process, last sampling interval (sampled); across processes use " + histogram + "_bucket",
                     tags.and(MetricNames.QUANTILE, Double.toString(q)), pool,
                     p -> latest(p).map(which).map(d -> quantile(d, q) / 1000.0).orElse(0.0));
         }

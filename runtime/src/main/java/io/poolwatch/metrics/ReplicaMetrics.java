@@ -48,7 +48,8 @@ public class ReplicaMetrics {
             }
             for (ReplicaFallback f : ReplicaFallback.values()) {
                 FunctionCounter.builder(MetricNames.REPLICA_FALLBACKS, set, s -> s.fallbacks(f))
-                        .description("Reads that found no usable replica: served by the primary pool (fallback=primary) or failed (fallback=fail)")
+                        .description(
+                                "Reads that found no usable replica: served by the primary pool (fallback=primary) or failed (fallback=fail)")
                         .tags(Tags.of(MetricNames.WORKLOAD, set.workload(), MetricNames.FALLBACK, f.label())).register(meters);
             }
         }
@@ -58,21 +59,26 @@ public class ReplicaMetrics {
         Tags tags = Tags.of(MetricNames.POOL, r.name(), MetricNames.WORKLOAD, set.workload());
         gauge(MetricNames.REPLICA_UP, "1 when the replica's database answered its last validation", tags, r,
                 x -> conditions.of(x.pool()).reachability() == ReplicaCondition.Reachability.UP ? 1 : 0);
-        gauge(MetricNames.REPLICA_ROUTABLE, "1 when the replica takes reads now (reachable, within max-lag, not exhausted)", tags, r,
+        gauge(MetricNames.REPLICA_ROUTABLE, "1 when the replica takes reads now (reachable, within max-lag, not exhausted)",
+                tags, r,
                 x -> usability(set, x) == ReplicaUsability.USABLE ? 1 : 0);
         gauge(MetricNames.REPLICA_WEIGHT, "The replica's routing weight", tags, r, ReplicaSet.Replica::weight);
         Gauge.builder(MetricNames.REPLICA_LAG_SECONDS, r, x -> lag(x).flatMap(ReplicaLag::seconds).orElse(Double.NaN))
-                .description("Replay lag as the replica reports it (PostgreSQL: since the last replayed commit, 0 when caught up; "
-                        + "MariaDB: Seconds_Behind_Master); NaN when unknown")
+                .description(
+                        "Replay lag as the replica reports it (PostgreSQL: since the last replayed commit, 0 when caught up; "
+                                + "MariaDB: Seconds_Behind_Master); NaN when unknown")
                 .baseUnit("seconds").tags(tags).register(meters);
-        Gauge.builder(MetricNames.REPLICA_LAG_BYTES, r, x -> lag(x).flatMap(ReplicaLag::bytes).map(Long::doubleValue).orElse(Double.NaN))
-                .description("WAL received but not replayed (PostgreSQL); NaN when unknown").baseUnit("bytes").tags(tags).register(meters);
+        Gauge.builder(MetricNames.REPLICA_LAG_BYTES, r,
+                x -> lag(x).flatMap(ReplicaLag::bytes).map(Long::doubleValue).orElse(Double.NaN))
+                .description("WAL received but not replayed (PostgreSQL); NaN when unknown").baseUnit("bytes").tags(tags)
+                .register(meters);
         FunctionCounter.builder(MetricNames.REPLICA_READS, r, ReplicaSet.Replica::reads)
                 .description("Reads routed to the replica").tags(tags).register(meters);
         for (ReplicaUsability reason : ReplicaUsability.values()) {
             if (reason.skip()) {
                 FunctionCounter.builder(MetricNames.REPLICA_SKIPPED, r, x -> x.skipped(reason))
-                        .description("Routing decisions that passed over the replica, by reason").tags(tags.and(MetricNames.REASON, reason.label()))
+                        .description("Routing decisions that passed over the replica, by reason")
+                        .tags(tags.and(MetricNames.REASON, reason.label()))
                         .register(meters);
             }
         }

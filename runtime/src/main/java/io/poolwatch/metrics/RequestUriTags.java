@@ -56,7 +56,8 @@ public class RequestUriTags implements MeterFilter {
                 continue;
             }
             String t = rule.template();
-            if (t.endsWith("/**") ? answered && (uri.equals(t.substring(0, t.length() - 3)) || uri.startsWith(t.substring(0, t.length() - 2)))
+            if (t.endsWith("/**")
+                    ? answered && (uri.equals(t.substring(0, t.length() - 3)) || uri.startsWith(t.substring(0, t.length() - 2)))
                     : t.equals(uri)) {
                 return true;
             }

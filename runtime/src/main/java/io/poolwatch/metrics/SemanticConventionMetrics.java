@@ -64,9 +64,11 @@ public class SemanticConventionMetrics {
         gauge(MetricNames.OTEL_COUNT, COUNT_HELP, tags.and(MetricNames.OTEL_STATE, USED), pool, p -> p.recorder().leased());
         gauge(MetricNames.OTEL_COUNT, COUNT_HELP, tags.and(MetricNames.OTEL_STATE, IDLE), pool, p -> p.recorder().idle());
         gauge(MetricNames.OTEL_MAX, "Most open connections allowed (max-size)", tags, pool, p -> p.settings().maxSize());
-        gauge(MetricNames.OTEL_IDLE_MAX, "Most idle open connections allowed (max-size: Agroal has no idle cap of its own)", tags,
+        gauge(MetricNames.OTEL_IDLE_MAX, "Most idle open connections allowed (max-size: Agroal has no idle cap of its own)",
+                tags,
                 pool, p -> p.settings().maxSize());
-        gauge(MetricNames.OTEL_IDLE_MIN, "Fewest idle open connections kept (min-size: Agroal keeps that many open)", tags, pool,
+        gauge(MetricNames.OTEL_IDLE_MIN, "Fewest idle open connections kept (min-size: Agroal keeps that many open)", tags,
+                pool,
                 p -> p.settings().minSize());
         gauge(MetricNames.OTEL_PENDING_REQUESTS, "Callers waiting for a connection", tags, pool, p -> p.recorder().awaiting());
         bound.add(FunctionCounter.builder(MetricNames.OTEL_TIMEOUTS, pool, p -> p.recorder().counters().timeouts())

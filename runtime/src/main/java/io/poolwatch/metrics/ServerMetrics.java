@@ -47,7 +47,8 @@ public class ServerMetrics {
                     s -> s.maxConnections().isPresent() ? s.maxConnections().getAsInt() : Double.NaN);
             gauge(MetricNames.SERVER_CONNECTION_USE, "Client sessions / (max_connections - reserved)", tags, db,
                     s -> s.connectionUse().orElse(Double.NaN));
-            gauge(MetricNames.SERVER_SATURATED, "1 when the server refused a connection for lack of slots (53300, 1040) or every usable slot is taken",
+            gauge(MetricNames.SERVER_SATURATED,
+                    "1 when the server refused a connection for lack of slots (53300, 1040) or every usable slot is taken",
                     tags, db, s -> s.saturated() ? 1 : 0);
             Gauge.builder(MetricNames.SERVER_MONITOR_HELD, target.gate(), g -> g.held() ? 1 : 0)
                     .description("1 while poolwatch holds its monitoring connection to the server").tags(tags).register(meters);

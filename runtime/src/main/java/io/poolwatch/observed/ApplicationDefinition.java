@@ -17,7 +17,8 @@ import java.util.OptionalInt;
  * @param database only on the database of this name, if set
  * @param expectedMax the sessions it may open, if set
  */
-public record ApplicationDefinition(String name, Glob applicationName, Optional<Glob> user, Optional<ClientNetwork> clientAddress,
+public record ApplicationDefinition(String name, Glob applicationName, Optional<Glob> user,
+        Optional<ClientNetwork> clientAddress,
         Optional<String> database, OptionalInt expectedMax) {
 
     /**
@@ -66,7 +67,8 @@ public record ApplicationDefinition(String name, Glob applicationName, Optional<
         String app = applicationName.pattern();
         parts.add(app.equals("*") ? "any application name"
                 : Glob.isGlob(app) ? "application name like '" + app + "'" : "application name '" + app + "'");
-        user.ifPresent(u -> parts.add(Glob.isGlob(u.pattern()) ? "user like '" + u.pattern() + "'" : "user '" + u.pattern() + "'"));
+        user.ifPresent(
+                u -> parts.add(Glob.isGlob(u.pattern()) ? "user like '" + u.pattern() + "'" : "user '" + u.pattern() + "'"));
         clientAddress.ifPresent(c -> parts.add("client address in " + c.text()));
         database.ifPresent(d -> parts.add("database '" + d + "'"));
         return "sessions with " + String.join(", ", parts);

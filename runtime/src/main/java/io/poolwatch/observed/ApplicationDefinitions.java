@@ -51,7 +51,8 @@ public final class ApplicationDefinitions {
             }
             String appPattern = c.applicationName().orElse(name);
             if (c.applicationName().isPresent() && !text(appPattern)) {
-                own.add(key + "application-name=\"" + shown(appPattern) + "\": accepted: an application name or a glob with * and ?, 1 to "
+                own.add(key + "application-name=\"" + shown(appPattern)
+                        + "\": accepted: an application name or a glob with * and ?, 1 to "
                         + MAX_PATTERN_LENGTH + " characters, no control characters");
             }
             if (c.user().isPresent() && !text(c.user().get())) {
@@ -63,7 +64,8 @@ public final class ApplicationDefinitions {
                 try {
                     network = Optional.of(ClientNetwork.parse(c.clientAddress().get()));
                 } catch (IllegalArgumentException ex) {
-                    own.add(key + "client-address=\"" + shown(c.clientAddress().get()) + "\": " + ex.getMessage() + "; accepted: "
+                    own.add(key + "client-address=\"" + shown(c.clientAddress().get()) + "\": " + ex.getMessage()
+                            + "; accepted: "
                             + ClientNetwork.ACCEPTED + ", never a host name");
                 }
             }
@@ -77,12 +79,14 @@ public final class ApplicationDefinitions {
                 if (v.matches("[0-9]{1,7}") && Integer.parseInt(v) >= 1 && Integer.parseInt(v) <= MAX_EXPECTED_MAX) {
                     expectedMax = OptionalInt.of(Integer.parseInt(v));
                 } else {
-                    own.add(key + "expected-max=" + shown(c.expectedMax().get()) + ": accepted: a whole number from 1 to " + MAX_EXPECTED_MAX
+                    own.add(key + "expected-max=" + shown(c.expectedMax().get()) + ": accepted: a whole number from 1 to "
+                            + MAX_EXPECTED_MAX
                             + " (the application's pool size plus overflow, times its instances)");
                 }
             }
             if (own.isEmpty()) {
-                out.add(new ApplicationDefinition(name, Glob.of(appPattern), c.user().map(Glob::of), network, c.database(), expectedMax));
+                out.add(new ApplicationDefinition(name, Glob.of(appPattern), c.user().map(Glob::of), network, c.database(),
+                        expectedMax));
             }
             problems.addAll(own);
         }

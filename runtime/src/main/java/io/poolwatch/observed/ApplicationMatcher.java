@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Finds the one definition a session is counted for: the definitions are tried most specific first
  * ({@link ApplicationDefinition#MOST_SPECIFIC_FIRST}: an exact application name before a glob, more conditions before
- * fewer, a pattern with more literal characters before one with fewer, then by name) and the first that matches wins, so no session is counted twice. Answers are remembered per
+ * fewer, a pattern with more literal characters before one with fewer, then by name) and the first that matches wins, so no
+ * session is counted twice. Answers are remembered per
  * distinct (application name, user, address) for the life of the matcher (one sample), bounded.
  */
 public final class ApplicationMatcher {
@@ -19,9 +20,12 @@ public final class ApplicationMatcher {
     private final List<ApplicationDefinition> definitions;
     private final Map<List<String>, Optional<ApplicationDefinition>> answers = new HashMap<>();
 
-    /** A matcher over these definitions, already in {@link ApplicationDefinition#MOST_SPECIFIC_FIRST} order, on one database. */
+    /**
+     * A matcher over these definitions, already in {@link ApplicationDefinition#MOST_SPECIFIC_FIRST} order, on one database.
+     */
     public ApplicationMatcher(List<ApplicationDefinition> definitions, String databaseName) {
-        this.definitions = definitions.stream().filter(d -> d.watches(databaseName)).sorted(ApplicationDefinition.MOST_SPECIFIC_FIRST).toList();
+        this.definitions = definitions.stream().filter(d -> d.watches(databaseName))
+                .sorted(ApplicationDefinition.MOST_SPECIFIC_FIRST).toList();
     }
 
     /** The definitions looked for on this matcher's database, most specific first. */

@@ -54,7 +54,8 @@ public class ApplicationSampler {
      * @param sessionsOmitted the sessions beyond {@link ApplicationSessionReader#DEFAULT_LIMIT}, counted but not matched
      * @param applicationNames whether the server reports application names (not MariaDB without performance_schema)
      */
-    public record DatabaseRead(String database, Instant takenAt, boolean available, Optional<String> unavailableReason, int sessionsRead,
+    public record DatabaseRead(String database, Instant takenAt, boolean available, Optional<String> unavailableReason,
+            int sessionsRead,
             int sessionsOmitted, boolean applicationNames) {
     }
 
@@ -84,7 +85,8 @@ public class ApplicationSampler {
      * A sampler of these definitions over these monitoring targets, reading at most {@code limit} sessions per database
      * (tests and benchmarks build one over their own connections).
      */
-    public ApplicationSampler(Supplier<List<MonitorTarget>> targets, BooleanSupplier enabled, List<ApplicationDefinition> definitions,
+    public ApplicationSampler(Supplier<List<MonitorTarget>> targets, BooleanSupplier enabled,
+            List<ApplicationDefinition> definitions,
             int limit) {
         this.targets = targets;
         this.enabled = enabled;
@@ -95,7 +97,8 @@ public class ApplicationSampler {
     /** Samples every {@code poolwatch.sampling.server-interval} from start-up on, in a lane of its own. */
     void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
         Duration every = config.sampling().serverInterval();
-        work.every("application sessions read", Duration.ZERO, every, work.lane("application-sampler", 1), this::scheduledSample);
+        work.every("application sessions read", Duration.ZERO, every, work.lane("application-sampler", 1),
+                this::scheduledSample);
     }
 
     void scheduledSample() {
@@ -116,7 +119,8 @@ public class ApplicationSampler {
             Instant now = clock.instant();
             SessionRead read;
             try (Connection c = target.dataSource().getConnection()) {
-                read = ApplicationSessionReader.read(c, target.kind(), target.database(), now, target.applicationNames().values(), limit);
+                read = ApplicationSessionReader.read(c, target.kind(), target.database(), now,
+                        target.applicationNames().values(), limit);
             } catch (SQLException e) {
                 read = SessionRead.unavailable(target.database(), now,
                         "cannot connect: " + (e.getSQLState() == null ? "" : e.getSQLState() + " ") + e.getMessage());
@@ -143,7 +147,8 @@ public class ApplicationSampler {
         }
         Map<String, List<ApplicationSnapshot>> frozen = new LinkedHashMap<>();
         byApplication.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        latest = new Sample(Collections.unmodifiableMap(frozen), ApplicationTally.largestFirst(unmatched), List.copyOf(databases));
+        latest = new Sample(Collections.unmodifiableMap(frozen), ApplicationTally.largestFirst(unmatched),
+                List.copyOf(databases));
         if (trends != null) {
             frozen.forEach((application, snapshots) -> trend(trends, application, snapshots));
         }
@@ -159,20 +164,23 @@ public class ApplicationSampler {
             return;
         }
         Instant at = read.get(0).takenAt();
-        trends.record(Trends.APPLICATION, application, "sessions", at, read.stream().mapToInt(ApplicationSnapshot::sessions).sum());
+        trends.record(Trends.APPLICATION, application, "sessions", at,
+                read.stream().mapToInt(ApplicationSnapshot::sessions).sum());
         trends.record(Trends.APPLICATION, application, "utilization", at,
                 read.stream().map(ApplicationSnapshot::utilization).filter(OptionalDouble::isPresent)
                         .mapToDouble(OptionalDouble::getAsDouble).max().orElse(Double.NaN));
         trends.record(Trends.APPLICATION, application, "idle_in_transaction", at,
                 read.stream().mapToInt(ApplicationSnapshot::idleInTransaction).sum());
-        trends.record(Trends.APPLICATION, application, "longest_transaction", at, read.stream().map(ApplicationSnapshot::longestTransaction)
-                .flatMap(Optional::stream).mapToDouble(d -> d.toMillis() / 1000.0).max().orElse(0));
+        trends.record(Trends.APPLICATION, application, "longest_transaction", at,
+                read.stream().map(ApplicationSnapshot::longestTransaction)
+                        .flatMap(Optional::stream).mapToDouble(d -> d.toMillis() / 1000.0).max().orElse(0));
     }
 
     private static void logChange(DatabaseRead previous, DatabaseRead now) {
         boolean wasAvailable = previous == null || previous.available();
         if (wasAvailable && !now.available()) {
-            LOG.warnf("sessions of %s unreadable for the applications' view: %s", now.database(), now.unavailableReason().orElse(""));
+            LOG.warnf("sessions of %s unreadable for the applications' view: %s", now.database(),
+                    now.unavailableReason().orElse(""));
         } else if (!wasAvailable && now.available()) {
             LOG.infof("sessions of %s readable again for the applications' view", now.database());
         }

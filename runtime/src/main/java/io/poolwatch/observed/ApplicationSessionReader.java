@@ -70,15 +70,18 @@ public final class ApplicationSessionReader {
             return switch (kind) {
                 case POSTGRESQL -> postgres(connection, database, now, ownApplicationNames, limit);
                 case MARIADB -> mariadb(connection, database, now, ownApplicationNames, limit);
-                case H2 -> SessionRead.unavailable(database, now, "H2 reports no application names, users' addresses or transaction ages "
-                        + "of its sessions; applications are watched on PostgreSQL and MariaDB");
+                case H2 -> SessionRead.unavailable(database, now,
+                        "H2 reports no application names, users' addresses or transaction ages "
+                                + "of its sessions; applications are watched on PostgreSQL and MariaDB");
             };
         } catch (SQLException e) {
-            return SessionRead.unavailable(database, now, (e.getSQLState() == null ? "" : "SQLState " + e.getSQLState() + ": ") + e.getMessage());
+            return SessionRead.unavailable(database, now,
+                    (e.getSQLState() == null ? "" : "SQLState " + e.getSQLState() + ": ") + e.getMessage());
         }
     }
 
-    private static SessionRead postgres(Connection c, String database, Instant now, Collection<String> own, int limit) throws SQLException {
+    private static SessionRead postgres(Connection c, String database, Instant now, Collection<String> own, int limit)
+            throws SQLException {
         List<String> excluded = new ArrayList<>(own);
         excluded.add(MONITOR_APPLICATION_NAME);
         List<ObservedSession> sessions = new ArrayList<>();
@@ -91,7 +94,8 @@ public final class ApplicationSessionReader {
                 while (rs.next()) {
                     String state = rs.getString(4);
                     sessions.add(new ObservedSession(rs.getString(1), rs.getString(2), rs.getString(3), state,
-                            state.startsWith("idle in transaction"), seconds(rs, 5), seconds(rs, 6), seconds(rs, 7), rs.getBoolean(8)));
+                            state.startsWith("idle in transaction"), seconds(rs, 5), seconds(rs, 6), seconds(rs, 7),
+                            rs.getBoolean(8)));
                     total = rs.getInt(9);
                 }
             } finally {
@@ -101,7 +105,8 @@ public final class ApplicationSessionReader {
         return new SessionRead(database, now, true, Optional.empty(), sessions, Math.max(0, total - sessions.size()), true);
     }
 
-    private static SessionRead mariadb(Connection c, String database, Instant now, Collection<String> own, int limit) throws SQLException {
+    private static SessionRead mariadb(Connection c, String database, Instant now, Collection<String> own, int limit)
+            throws SQLException {
         boolean performanceSchema = false;
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@performance_schema")) {
             performanceSchema = rs.next() && rs.getInt(1) == 1;
@@ -129,7 +134,8 @@ public final class ApplicationSessionReader {
         List<String> excluded = new ArrayList<>(own);
         excluded.add(MONITOR_APPLICATION_NAME);
         if (performanceSchema) {
-            excludeOwn = "AND COALESCE(a.attr_value, '') NOT IN (" + String.join(", ", excluded.stream().map(n -> "?").toList()) + ")";
+            excludeOwn = "AND COALESCE(a.attr_value, '') NOT IN (" + String.join(", ", excluded.stream().map(n -> "?").toList())
+                    + ")";
         }
         String sql = MARIADB.formatted(program,
                 transactions ? "TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1000000" : "NULL",
@@ -150,13 +156,15 @@ public final class ApplicationSessionReader {
                     String command = rs.getString(4);
                     Optional<Duration> trx = seconds(rs, 6);
                     boolean idleInTx = command.equals("sleep") && trx.isPresent();
-                    sessions.add(new ObservedSession(rs.getString(1), rs.getString(2), hostOf(rs.getString(3)), command, idleInTx,
-                            seconds(rs, 5), trx, seconds(rs, 7), rs.getInt(8) == 1));
+                    sessions.add(
+                            new ObservedSession(rs.getString(1), rs.getString(2), hostOf(rs.getString(3)), command, idleInTx,
+                                    seconds(rs, 5), trx, seconds(rs, 7), rs.getInt(8) == 1));
                     total = rs.getInt(9);
                 }
             }
         }
-        return new SessionRead(database, now, true, Optional.empty(), sessions, Math.max(0, total - sessions.size()), performanceSchema);
+        return new SessionRead(database, now, true, Optional.empty(), sessions, Math.max(0, total - sessions.size()),
+                performanceSchema);
     }
 
     /**

@@ -44,7 +44,8 @@ public final class ApplicationTally {
         List<ApplicationSnapshot> snapshots = new ArrayList<>();
         if (!read.available()) {
             for (ApplicationDefinition d : matcher.definitions()) {
-                snapshots.add(new ApplicationSnapshot(d.name(), read.database(), read.takenAt(), false, read.unavailableReason(), 0, Map.of(), 0, 0,
+                snapshots.add(new ApplicationSnapshot(d.name(), read.database(), read.takenAt(), false,
+                        read.unavailableReason(), 0, Map.of(), 0, 0,
                         Optional.empty(), Optional.empty(), Optional.empty(), 0, d.expectedMax(), d.userLabel()));
             }
             return new Result(snapshots, List.of());
@@ -66,12 +67,15 @@ public final class ApplicationTally {
         }
         for (ApplicationDefinition d : matcher.definitions()) {
             Counts c = counts.get(d.name());
-            snapshots.add(new ApplicationSnapshot(d.name(), read.database(), read.takenAt(), true, Optional.empty(), c.sessions, c.byState,
-                    c.addresses.size(), c.idleInTransaction, c.oldestIdleInTransaction, c.longestTransaction, c.longestStatement,
+            snapshots.add(new ApplicationSnapshot(d.name(), read.database(), read.takenAt(), true, Optional.empty(), c.sessions,
+                    c.byState,
+                    c.addresses.size(), c.idleInTransaction, c.oldestIdleInTransaction, c.longestTransaction,
+                    c.longestStatement,
                     c.waitingOnLock, d.expectedMax(), d.userLabel()));
         }
         List<UnmatchedSessions> groups = new ArrayList<>();
-        unmatched.forEach((k, g) -> groups.add(new UnmatchedSessions(read.database(), k.get(0), k.get(1), g.sessions, g.addresses.size())));
+        unmatched.forEach((k, g) -> groups
+                .add(new UnmatchedSessions(read.database(), k.get(0), k.get(1), g.sessions, g.addresses.size())));
         return new Result(snapshots, largestFirst(groups));
     }
 

@@ -73,14 +73,15 @@ public final class BlockingReader {
                        left(a.query, %d) AS query, b.blockers
                   FROM involved i JOIN pg_stat_activity a ON a.pid = i.pid LEFT JOIN blocked b ON b.pid = a.pid
                  ORDER BY (b.pid IS NULL) DESC, a.pid
-                 LIMIT ?) r ON true""".formatted(MAX_APPLICATION, MaskedSql.MAX_INPUT);
+                 LIMIT ?) r ON true"""
+            .formatted(MAX_APPLICATION, MaskedSql.MAX_INPUT);
 
     private static final String MARIADB_FROM = """
-              FROM information_schema.innodb_lock_waits w
-              JOIN information_schema.innodb_trx r ON r.trx_id = w.requesting_trx_id
-              JOIN information_schema.innodb_trx b ON b.trx_id = w.blocking_trx_id
-              JOIN information_schema.processlist q ON q.id = r.trx_mysql_thread_id
-             WHERE q.db = DATABASE()""";
+             FROM information_schema.innodb_lock_waits w
+             JOIN information_schema.innodb_trx r ON r.trx_id = w.requesting_trx_id
+             JOIN information_schema.innodb_trx b ON b.trx_id = w.blocking_trx_id
+             JOIN information_schema.processlist q ON q.id = r.trx_mysql_thread_id
+            WHERE q.db = DATABASE()""";
     private static final String MARIADB_SUMMARY = "SELECT COUNT(DISTINCT r.trx_id), "
             + "MAX(TIMESTAMPDIFF(MICROSECOND, r.trx_wait_started, NOW(6))) / 1000000" + MARIADB_FROM;
     private static final String MARIADB_EDGES = "SELECT r.trx_mysql_thread_id, b.trx_mysql_thread_id" + MARIADB_FROM
@@ -91,14 +92,16 @@ public final class BlockingReader {
                    TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1000000,
                    LEFT(COALESCE(p.info, t.trx_query, ''), %d)
               FROM information_schema.innodb_trx t LEFT JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id
-             WHERE t.trx_mysql_thread_id IN (%%s)""".formatted(MaskedSql.MAX_INPUT);
+             WHERE t.trx_mysql_thread_id IN (%%s)"""
+            .formatted(MaskedSql.MAX_INPUT);
     private static final String MARIADB_DEADLOCKS = "SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'";
 
     private BlockingReader() {
     }
 
     /** Reads who blocks whom; an unreadable view gives an unavailable snapshot with the reason. */
-    public static BlockingSnapshot read(Connection connection, DatabaseKind kind, String database, Instant now, int maxSessions) {
+    public static BlockingSnapshot read(Connection connection, DatabaseKind kind, String database, Instant now,
+            int maxSessions) {
         try {
             return switch (kind) {
                 case POSTGRESQL -> postgres(connection, database, now, maxSessions);
@@ -106,13 +109,15 @@ public final class BlockingReader {
                 case H2 -> unavailable(database, now, "H2 has no view of which session waits on which");
             };
         } catch (SQLException e) {
-            return unavailable(database, now, (e.getSQLState() == null ? "" : "SQLState " + e.getSQLState() + ": ") + e.getMessage());
+            return unavailable(database, now,
+                    (e.getSQLState() == null ? "" : "SQLState " + e.getSQLState() + ": ") + e.getMessage());
         }
     }
 
     /** A snapshot saying the views could not be read, and why. */
     public static BlockingSnapshot unavailable(String database, Instant now, String reason) {
-        return new BlockingSnapshot(database, now, false, Optional.of(reason), List.of(), 0, Optional.empty(), OptionalLong.empty(), false);
+        return new BlockingSnapshot(database, now, false, Optional.of(reason), List.of(), 0, Optional.empty(),
+                OptionalLong.empty(), false);
     }
 
     private static BlockingSnapshot postgres(Connection c, String database, Instant now, int maxSessions) throws SQLException {
@@ -146,13 +151,15 @@ public final class BlockingReader {
                         }
                         array.free();
                     }
-                    rows.add(new BlockingTree.Row(pid, rs.getString(5), rs.getString(6), rs.getString(7), seconds(rs, 8), seconds(rs, 9),
+                    rows.add(new BlockingTree.Row(pid, rs.getString(5), rs.getString(6), rs.getString(7), seconds(rs, 8),
+                            seconds(rs, 9),
                             MaskedSql.mask(rs.getString(10), DatabaseKind.POSTGRESQL), blockers));
                 }
             }
         }
         BlockingTree.Forest forest = BlockingTree.build(rows, maxSessions);
-        return new BlockingSnapshot(database, now, true, Optional.empty(), forest.roots(), blocked, blocked == 0 ? Optional.empty() : longest,
+        return new BlockingSnapshot(database, now, true, Optional.empty(), forest.roots(), blocked,
+                blocked == 0 ? Optional.empty() : longest,
                 deadlocks, forest.truncated() || rows.size() >= rowLimit);
     }
 
@@ -172,7 +179,8 @@ public final class BlockingReader {
             longest = seconds(rs, 2);
         }
         if (blocked == 0) {
-            return new BlockingSnapshot(database, now, true, Optional.empty(), List.of(), 0, Optional.empty(), deadlocks, false);
+            return new BlockingSnapshot(database, now, true, Optional.empty(), List.of(), 0, Optional.empty(), deadlocks,
+                    false);
         }
         Map<Long, List<Long>> blockersOf = new LinkedHashMap<>();
         Set<Long> involved = new LinkedHashSet<>();
@@ -205,8 +213,10 @@ public final class BlockingReader {
                     String host = rs.getString(3);
                     String application = cut(user + "@" + host.replaceFirst(":\\d+$", ""), MAX_APPLICATION);
                     boolean waits = blockersOf.containsKey(id);
-                    rows.add(new BlockingTree.Row(id, application, user, rs.getString(4), waits ? seconds(rs, 6) : Optional.empty(),
-                            seconds(rs, 7), MaskedSql.mask(rs.getString(8), DatabaseKind.MARIADB), blockersOf.getOrDefault(id, List.of())));
+                    rows.add(new BlockingTree.Row(id, application, user, rs.getString(4),
+                            waits ? seconds(rs, 6) : Optional.empty(),
+                            seconds(rs, 7), MaskedSql.mask(rs.getString(8), DatabaseKind.MARIADB),
+                            blockersOf.getOrDefault(id, List.of())));
                 }
             }
         }

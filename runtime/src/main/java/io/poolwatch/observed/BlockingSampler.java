@@ -84,9 +84,11 @@ public class BlockingSampler {
             boolean wasAvailable = previous == null || previous.available();
             if (wasAvailable && !snapshot.available() && target.kind() == DatabaseKind.H2) {
                 // Not a fault: H2 never shows lock waits, so this is said once, quietly.
-                LOG.debugf("who blocks whom on %s is not shown: %s", target.database(), snapshot.unavailableReason().orElse(""));
+                LOG.debugf("who blocks whom on %s is not shown: %s", target.database(),
+                        snapshot.unavailableReason().orElse(""));
             } else if (wasAvailable && !snapshot.available()) {
-                LOG.warnf("who blocks whom on %s cannot be read: %s", target.database(), snapshot.unavailableReason().orElse(""));
+                LOG.warnf("who blocks whom on %s cannot be read: %s", target.database(),
+                        snapshot.unavailableReason().orElse(""));
             } else if (previous != null && !wasAvailable && snapshot.available()) {
                 LOG.infof("who blocks whom on %s can be read again", target.database());
             }

@@ -60,8 +60,10 @@ final class BlockingTree {
         for (Row r : rows) {
             for (Long b : r.blockers()) {
                 if (!byPid.containsKey(b)) {
-                    byPid.put(b, new Row(b, "", "", b == 0 ? "prepared transaction" : "unknown", Optional.empty(), Optional.empty(), "",
-                            List.of()));
+                    byPid.put(b,
+                            new Row(b, "", "", b == 0 ? "prepared transaction" : "unknown", Optional.empty(), Optional.empty(),
+                                    "",
+                                    List.of()));
                 }
             }
         }
@@ -103,8 +105,10 @@ final class BlockingTree {
         for (Long root : roots) {
             size(root, children, sizes);
         }
-        Comparator<Long> bySize = Comparator.<Long>comparingInt(sizes::get).reversed().thenComparing(Comparator.naturalOrder());
-        Comparator<Long> byWait = Comparator.<Long, Duration>comparing(p -> byPid.get(p).waiting().orElse(Duration.ZERO)).reversed()
+        Comparator<Long> bySize = Comparator.<Long> comparingInt(sizes::get).reversed()
+                .thenComparing(Comparator.naturalOrder());
+        Comparator<Long> byWait = Comparator.<Long, Duration> comparing(p -> byPid.get(p).waiting().orElse(Duration.ZERO))
+                .reversed()
                 .thenComparing(Comparator.naturalOrder());
         roots.sort(bySize);
         int[] budget = { Math.max(0, maxSessions) };
@@ -152,7 +156,8 @@ final class BlockingTree {
         return sizes.get(root);
     }
 
-    private static BlockedSession node(Long pid, int depth, Map<Long, Row> byPid, Map<Long, List<Long>> children, Map<Long, Long> parent,
+    private static BlockedSession node(Long pid, int depth, Map<Long, Row> byPid, Map<Long, List<Long>> children,
+            Map<Long, Long> parent,
             Comparator<Long> byWait, int[] budget) {
         budget[0]--;
         Row r = byPid.get(pid);

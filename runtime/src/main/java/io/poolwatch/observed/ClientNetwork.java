@@ -45,13 +45,17 @@ public record ClientNetwork(String text, byte[] network, int prefix) {
             }
             prefix = Integer.parseInt(p);
             if (prefix > bits) {
-                throw new IllegalArgumentException("prefix length " + prefix + " is above " + bits + " for an IPv" + (bits == 32 ? 4 : 6) + " address");
+                throw new IllegalArgumentException(
+                        "prefix length " + prefix + " is above " + bits + " for an IPv" + (bits == 32 ? 4 : 6) + " address");
             }
         }
         return new ClientNetwork(t, mask(bytes, prefix), prefix);
     }
 
-    /** Whether a client address (an address literal as the server reports it) is in this network; a name or {@code local} never is. */
+    /**
+     * Whether a client address (an address literal as the server reports it) is in this network; a name or {@code local} never
+     * is.
+     */
     public boolean contains(String clientAddress) {
         Optional<byte[]> bytes = literal(clientAddress);
         return bytes.isPresent() && bytes.get().length == network.length && Arrays.equals(mask(bytes.get(), prefix), network);

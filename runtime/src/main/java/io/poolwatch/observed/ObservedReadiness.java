@@ -44,7 +44,8 @@ public class ObservedReadiness implements ReadinessDetail {
             return "no problem in what poolwatch observes (never decides readiness)";
         }
         String named = String.join("; ", problems.subList(0, Math.min(NAMED, problems.size())));
-        return "DEGRADED, never decides readiness: " + named + (problems.size() > NAMED ? "; and " + (problems.size() - NAMED) + " more" : "");
+        return "DEGRADED, never decides readiness: " + named
+                + (problems.size() > NAMED ? "; and " + (problems.size() - NAMED) + " more" : "");
     }
 
     /** What is wrong in what poolwatch observes, one line each. */
@@ -59,7 +60,8 @@ public class ObservedReadiness implements ReadinessDetail {
         }
         for (ApplicationSnapshot a : applications.all()) {
             if (a.utilization().isPresent() && a.utilization().getAsDouble() >= 1) {
-                out.add("application " + a.application() + " on " + a.database() + ": " + a.sessions() + " sessions, expected at most "
+                out.add("application " + a.application() + " on " + a.database() + ": " + a.sessions()
+                        + " sessions, expected at most "
                         + a.expectedMax().getAsInt());
             }
         }

@@ -10,15 +10,18 @@ import java.util.Optional;
  *        where the server does not say (MariaDB without performance_schema)
  * @param user the database user
  * @param clientAddress the client's address without port; {@code local} for a socket connection
- * @param state PostgreSQL: active, idle, idle in transaction, idle in transaction (aborted) ...; MariaDB: the command, lower-case
+ * @param state PostgreSQL: active, idle, idle in transaction, idle in transaction (aborted) ...; MariaDB: the command,
+ *        lower-case
  * @param idleInTransaction whether it is idle inside an open transaction
  * @param stateAge how long it has been in that state, if known
  * @param transactionAge how old its open transaction is, if it has one and the server says
  * @param statementAge how long its running statement has run, if it is running one
  * @param waitingOnLock whether it waits on a lock
  */
-public record ObservedSession(String applicationName, String user, String clientAddress, String state, boolean idleInTransaction,
-        Optional<Duration> stateAge, Optional<Duration> transactionAge, Optional<Duration> statementAge, boolean waitingOnLock) {
+public record ObservedSession(String applicationName, String user, String clientAddress, String state,
+        boolean idleInTransaction,
+        Optional<Duration> stateAge, Optional<Duration> transactionAge, Optional<Duration> statementAge,
+        boolean waitingOnLock) {
 
     /** What a socket connection's client address is shown as. */
     public static final String LOCAL = "local";

@@ -37,7 +37,8 @@ public record PgBouncerAddress(String host, int port, String database) {
     /**
      * Parses one of the {@linkplain #ACCEPTED accepted forms}.
      *
-     * @throws IllegalArgumentException saying what is wrong (the value masked where it may hold a password) and what is accepted
+     * @throws IllegalArgumentException saying what is wrong (the value masked where it may hold a password) and what is
+     *         accepted
      */
     public static PgBouncerAddress parse(String raw) {
         if (raw == null || raw.isBlank()) {
@@ -46,7 +47,8 @@ public record PgBouncerAddress(String host, int port, String database) {
         String url = raw.trim();
         String shown = "'" + Limits.quote(DatabaseUrl.mask(url)) + "'";
         if (url.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException(shown + ": " + url.length() + " characters, at most " + MAX_LENGTH + "; accepted: " + ACCEPTED);
+            throw new IllegalArgumentException(
+                    shown + ": " + url.length() + " characters, at most " + MAX_LENGTH + "; accepted: " + ACCEPTED);
         }
         String rest = url;
         boolean isUrl = false;
@@ -73,13 +75,15 @@ public record PgBouncerAddress(String host, int port, String database) {
         int slash = rest.indexOf('/');
         if (slash >= 0) {
             if (!isUrl) {
-                throw new IllegalArgumentException(shown + ": a path after host:port needs a URL scheme; accepted: " + ACCEPTED);
+                throw new IllegalArgumentException(
+                        shown + ": a path after host:port needs a URL scheme; accepted: " + ACCEPTED);
             }
             authority = rest.substring(0, slash);
             String path = rest.substring(slash + 1);
             if (!path.isEmpty() && !path.equals(CONSOLE_DATABASE)) {
-                throw new IllegalArgumentException(shown + ": database '" + Limits.quote(path) + "' is not the admin console, which is "
-                        + CONSOLE_DATABASE + "; accepted: " + ACCEPTED);
+                throw new IllegalArgumentException(
+                        shown + ": database '" + Limits.quote(path) + "' is not the admin console, which is "
+                                + CONSOLE_DATABASE + "; accepted: " + ACCEPTED);
             }
         }
         String host = authority;
@@ -87,25 +91,29 @@ public record PgBouncerAddress(String host, int port, String database) {
         if (authority.startsWith("[")) {
             int close = authority.indexOf(']');
             if (close < 0) {
-                throw new IllegalArgumentException(shown + ": an IPv6 address's '[' is not closed by ']'; accepted: " + ACCEPTED);
+                throw new IllegalArgumentException(
+                        shown + ": an IPv6 address's '[' is not closed by ']'; accepted: " + ACCEPTED);
             }
             host = authority.substring(1, close);
             String after = authority.substring(close + 1);
             if (!after.isEmpty()) {
                 if (!after.startsWith(":")) {
-                    throw new IllegalArgumentException(shown + ": characters after ']' that are not ':port'; accepted: " + ACCEPTED);
+                    throw new IllegalArgumentException(
+                            shown + ": characters after ']' that are not ':port'; accepted: " + ACCEPTED);
                 }
                 port = after.substring(1);
             }
             if (!IPV6.matcher(host).matches() || !host.contains(":")) {
-                throw new IllegalArgumentException(shown + ": a malformed IPv6 address between '[' and ']'; accepted: " + ACCEPTED);
+                throw new IllegalArgumentException(
+                        shown + ": a malformed IPv6 address between '[' and ']'; accepted: " + ACCEPTED);
             }
         } else {
             int colon = authority.indexOf(':');
             if (colon >= 0) {
                 if (authority.indexOf(':', colon + 1) >= 0) {
-                    throw new IllegalArgumentException(shown + ": several ':' (an IPv6 address goes in brackets, such as [::1]:6432); "
-                            + "accepted: " + ACCEPTED);
+                    throw new IllegalArgumentException(
+                            shown + ": several ':' (an IPv6 address goes in brackets, such as [::1]:6432); "
+                                    + "accepted: " + ACCEPTED);
                 }
                 host = authority.substring(0, colon);
                 port = authority.substring(colon + 1);
@@ -114,8 +122,9 @@ public record PgBouncerAddress(String host, int port, String database) {
                 throw new IllegalArgumentException(shown + ": no host; accepted: " + ACCEPTED);
             }
             if (!HOST_NAME.matcher(host).matches()) {
-                throw new IllegalArgumentException(shown + ": a malformed host name (letters, digits, '-', '_' and '.' only); accepted: "
-                        + ACCEPTED);
+                throw new IllegalArgumentException(
+                        shown + ": a malformed host name (letters, digits, '-', '_' and '.' only); accepted: "
+                                + ACCEPTED);
             }
         }
         int portNumber = DEFAULT_PORT;

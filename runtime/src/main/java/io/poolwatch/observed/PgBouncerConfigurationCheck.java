@@ -61,14 +61,16 @@ public class PgBouncerConfigurationCheck implements ConfigurationCheck {
                 }
             }
             if (c.username().isEmpty() || c.username().get().isBlank()) {
-                problems.add(prefix + "username" + (c.username().isEmpty() ? " is missing" : "=\"" + c.username().get() + "\": blank")
+                problems.add(prefix + "username"
+                        + (c.username().isEmpty() ? " is missing" : "=\"" + c.username().get() + "\": blank")
                         + "; accepted: a user listed in PgBouncer's stats_users (or admin_users)");
             } else if (c.username().get().length() > MAX_USERNAME_LENGTH) {
                 problems.add(prefix + "username=\"" + Limits.quote(c.username().get()) + "\": " + c.username().get().length()
                         + " characters; accepted: at most " + MAX_USERNAME_LENGTH);
             }
             if (c.password().isPresent() && c.password().get().length() > 1024) {
-                problems.add(prefix + "password (not shown): " + c.password().get().length() + " characters; accepted: at most 1024");
+                problems.add(prefix + "password (not shown): " + c.password().get().length()
+                        + " characters; accepted: at most 1024");
             }
         }
         return problems;

@@ -144,7 +144,8 @@ final class PgBouncerConsole implements AutoCloseable {
     static String reason(Throwable t, PgBouncerDefinition definition) {
         String text;
         if (t instanceof PgException pg) {
-            text = "refused by PgBouncer: " + pg.getErrorMessage() + (pg.getSqlState() == null ? "" : " (SQLSTATE " + pg.getSqlState() + ")");
+            text = "refused by PgBouncer: " + pg.getErrorMessage()
+                    + (pg.getSqlState() == null ? "" : " (SQLSTATE " + pg.getSqlState() + ")");
         } else if (t instanceof ConnectException || t.getClass().getName().contains("ConnectException")) {
             text = "cannot connect to " + definition.address().label() + ": " + message(t);
         } else if (t instanceof VertxException && "Connection was closed".equalsIgnoreCase(t.getMessage())) {

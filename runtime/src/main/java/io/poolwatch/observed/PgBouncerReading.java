@@ -59,7 +59,8 @@ public final class PgBouncerReading {
             double maxWait = whole(row.get("maxwait")) + whole(row.get("maxwait_us")) / 1e6;
             read.add(new PgBouncerPool(database, text(row.get("user")), text(row.get("pool_mode")), count(row, "cl_active"),
                     count(row, "cl_waiting"), count(row, "sv_active"), count(row, "sv_idle"), count(row, "sv_used"), maxWait,
-                    whole(dbStats.get("avg_wait_time")) / 1e6, decimal(dbStats.get("avg_xact_count")), decimal(dbStats.get("avg_query_count"))));
+                    whole(dbStats.get("avg_wait_time")) / 1e6, decimal(dbStats.get("avg_xact_count")),
+                    decimal(dbStats.get("avg_query_count"))));
         }
         // The pools that matter most first, so a bound never hides a pool with clients waiting.
         read.sort(Comparator.comparingInt(PgBouncerPool::clientsWaiting).reversed()

@@ -110,7 +110,8 @@ public class PgBouncerSampler {
             return;
         }
         if (Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("PgBouncerSampler.sampleNow() waits for the consoles: call it from a worker thread");
+            throw new IllegalStateException(
+                    "PgBouncerSampler.sampleNow() waits for the consoles: call it from a worker thread");
         }
         boolean withConfig = samples++ % CONFIG_EVERY == 0;
         long start = System.nanoTime();
@@ -165,7 +166,8 @@ public class PgBouncerSampler {
             }
             a.config().ifPresent(rows -> settings.put(d.name(), PgBouncerReading.config(rows)));
             a.version().ifPresent(rows -> versions.put(d.name(), PgBouncerReading.version(rows)));
-            return PgBouncerReading.snapshot(d.name(), address, now, a.pools(), a.stats(), settings.getOrDefault(d.name(), Map.of()),
+            return PgBouncerReading.snapshot(d.name(), address, now, a.pools(), a.stats(),
+                    settings.getOrDefault(d.name(), Map.of()),
                     versions.getOrDefault(d.name(), Optional.empty()));
         } catch (TimeoutException e) {
             console.reset();
@@ -173,7 +175,8 @@ public class PgBouncerSampler {
                     + Durations.format(timeout) + " (poolwatch.sampling.server-query-timeout)");
         } catch (ExecutionException e) {
             console.reset();
-            return PgBouncerReading.down(d.name(), address, now, PgBouncerConsole.reason(e.getCause() == null ? e : e.getCause(), d));
+            return PgBouncerReading.down(d.name(), address, now,
+                    PgBouncerConsole.reason(e.getCause() == null ? e : e.getCause(), d));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             console.reset();

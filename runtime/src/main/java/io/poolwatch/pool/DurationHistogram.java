@@ -25,7 +25,8 @@ public final class DurationHistogram {
      * ...) > 2} is true exactly when more than 5 % of checkouts took over 2 s, where interpolating inside a 1 to 2.5 s
      * bucket could put a p95 of 2.4 s at 1.3 s.
      */
-    public static final double[] BOUNDS_SECONDS = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+    public static final double[] BOUNDS_SECONDS = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+            0.5, 1,
             2, 5, 10, 30 };
     private static final long[] BOUNDS_NANOS = Arrays.stream(BOUNDS_SECONDS).mapToLong(s -> Math.round(s * 1e9)).toArray();
 
@@ -33,7 +34,9 @@ public final class DurationHistogram {
     private final LongAdder[] buckets = new LongAdder[BOUNDS_SECONDS.length + 1];
     /** When counting began (Unix epoch, nanoseconds): the start of the cumulative series, as OTLP carries it. */
     private final long startEpochNanos = epochNanos(Instant.now());
-    /** Total of the durations {@link #record}ed, exact; a LongAdder of nanoseconds costs the hot path less than a DoubleAdder. */
+    /**
+     * Total of the durations {@link #record}ed, exact; a LongAdder of nanoseconds costs the hot path less than a DoubleAdder.
+     */
     private final LongAdder recordedNanos = new LongAdder();
     /** Total of the intervals folded in, scaled like their counts. */
     private final DoubleAdder foldedSeconds = new DoubleAdder();
@@ -98,8 +101,8 @@ public final class DurationHistogram {
      * @param counts per bucket (not cumulative), +Inf last; {@code timed} in total
      * @param sumSeconds the timed events' total duration
      * @param exactEvents how many events the interval really had, from the pool's counters. It may miss a timed event that
-     *            the counters see only in the next interval (they are read a moment before the interval is taken); that
-     *            event is then counted there.
+     *        the counters see only in the next interval (they are read a moment before the interval is taken); that
+     *        event is then counted there.
      */
     void foldCounts(long[] counts, long timed, double sumSeconds, long exactEvents) {
         unplaced += Math.max(0, exactEvents);

@@ -1,4 +1,5 @@
 package io.poolwatch.pool;
+
 import io.poolwatch.config.DatabaseKind;
 
 /**

@@ -61,7 +61,9 @@ final class LatencyRecorder {
         return timedSinceReset == 0 ? 0 : microsSinceReset / timedSinceReset / 1000.0;
     }
 
-    /** Forgets what was recorded and not yet taken, and the mean since the last reset (the exported histogram is never reset). */
+    /**
+     * Forgets what was recorded and not yet taken, and the mean since the last reset (the exported histogram is never reset).
+     */
     synchronized void reset() {
         recorder.reset();
         timedSinceReset = 0;
@@ -72,7 +74,8 @@ final class LatencyRecorder {
         if (h.getTotalCount() == 0) {
             return Distribution.EMPTY;
         }
-        return new Distribution(h.getTotalCount(), h.getMean() / 1000.0, percentile(h, 50), percentile(h, 95), percentile(h, 99),
+        return new Distribution(h.getTotalCount(), h.getMean() / 1000.0, percentile(h, 50), percentile(h, 95),
+                percentile(h, 99),
                 h.medianEquivalentValue(h.getMaxValue()) / 1000.0);
     }
 

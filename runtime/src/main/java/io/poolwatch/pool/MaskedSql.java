@@ -3,7 +3,8 @@ package io.poolwatch.pool;
 import io.poolwatch.config.DatabaseKind;
 
 /**
- * A statement as poolwatch keeps and shows it (another application's, or a slow statement of its own pools): every literal (quoted string, dollar-quoted string,
+ * A statement as poolwatch keeps and shows it (another application's, or a slow statement of its own pools): every literal
+ * (quoted string, dollar-quoted string,
  * number) replaced by {@code ?}, comments dropped, whitespace collapsed, cut to {@link #MAX_LENGTH} characters.
  * <p>
  * One left-to-right pass without regular expressions, so any text, an unterminated quote or megabytes of it, costs
@@ -49,7 +50,8 @@ public final class MaskedSql {
             char c = s.charAt(i);
             if (c == '\'') {
                 // E'...' (PostgreSQL) takes backslash escapes; MariaDB's strings always do.
-                boolean escapes = mariadb || (i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e') && !identifierChar(s, i - 2));
+                boolean escapes = mariadb
+                        || (i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e') && !identifierChar(s, i - 2));
                 i = skipQuoted(s, i + 1, '\'', escapes);
                 out.literal();
             } else if (c == '"') {
@@ -132,7 +134,10 @@ public final class MaskedSql {
         return n;
     }
 
-    /** Index of the second {@code $} of a dollar-quote tag starting at {@code start}, or -1 when it is none ({@code $1}, a lone $). */
+    /**
+     * Index of the second {@code $} of a dollar-quote tag starting at {@code start}, or -1 when it is none ({@code $1}, a lone
+     * $).
+     */
     private static int dollarTagEnd(String s, int start) {
         int n = s.length();
         int i = start + 1;

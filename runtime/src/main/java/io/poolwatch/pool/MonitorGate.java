@@ -160,7 +160,10 @@ public final class MonitorGate {
         suspectAt = events.incrementAndGet();
     }
 
-    /** A physical connection could not be opened: a refusal for lack of slots is kept; any other failure makes the monitor suspect. */
+    /**
+     * A physical connection could not be opened: a refusal for lack of slots is kept; any other failure makes the monitor
+     * suspect.
+     */
     void connectionFailed(String refused, boolean isMonitor, SQLException e) {
         Optional<SlotRefusal> refusal = SlotRefusal.of(e, refused, clock.instant());
         if (refusal.isPresent()) {

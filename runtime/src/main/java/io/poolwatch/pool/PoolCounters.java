@@ -16,7 +16,8 @@ package io.poolwatch.pool;
  * @param creationFailures attempts to open a physical connection that failed
  * @param leaks leak reports (a connection is reported once, however long it stays out)
  */
-public record PoolCounters(long attempts, long acquired, long returned, long failures, long timeouts, long created, long destroyed,
+public record PoolCounters(long attempts, long acquired, long returned, long failures, long timeouts, long created,
+        long destroyed,
         long invalid, long reaped, long flushed, long creationFailures, long leaks) {
 
     /** All zero. */
@@ -24,7 +25,8 @@ public record PoolCounters(long attempts, long acquired, long returned, long fai
 
     /** These counts less {@code base}. */
     public PoolCounters minus(PoolCounters base) {
-        return new PoolCounters(attempts - base.attempts, acquired - base.acquired, returned - base.returned, failures - base.failures,
+        return new PoolCounters(attempts - base.attempts, acquired - base.acquired, returned - base.returned,
+                failures - base.failures,
                 timeouts - base.timeouts, created - base.created, destroyed - base.destroyed, invalid - base.invalid,
                 reaped - base.reaped, flushed - base.flushed, creationFailures - base.creationFailures, leaks - base.leaks);
     }

@@ -46,8 +46,10 @@ public final class PoolFactory {
                 case MARIADB -> "io.quarkus:quarkus-jdbc-mariadb (or io.quarkus:quarkus-jdbc-mysql)";
                 case H2 -> "io.quarkus:quarkus-jdbc-h2";
             };
-            return Optional.of("pool " + s.name() + " (" + s.sources().getOrDefault("url", "url") + "=" + s.url().masked() + "): no JDBC driver for "
-                    + s.url().kind().label() + " is on the class path; accepted: add the dependency " + dependency + " to the application");
+            return Optional.of("pool " + s.name() + " (" + s.sources().getOrDefault("url", "url") + "=" + s.url().masked()
+                    + "): no JDBC driver for "
+                    + s.url().kind().label() + " is on the class path; accepted: add the dependency " + dependency
+                    + " to the application");
         }
     }
 
@@ -73,13 +75,15 @@ public final class PoolFactory {
         TlsProbe tls = new TlsProbe(s.url().kind(), clock);
         lifeCycle.add(tls);
         PoolRecorder recorder = new PoolRecorder(s.name(), s.leakDetectionInterval(), clock, lifeCycle);
-        StatementRecorder statements = new StatementRecorder(s.name(), monitoring.slowQueryThreshold(), monitoring.sqlEcho(), clock);
+        StatementRecorder statements = new StatementRecorder(s.name(), monitoring.slowQueryThreshold(), monitoring.sqlEcho(),
+                clock);
         String statementRecorderId = StatementTimingDriver.register(statements);
         AgroalDataSourceConfigurationSupplier config = agroalConfiguration(s, Optional.of(statementRecorderId));
         Optional<String> gateId = gate.map(StatementTimingDriver::register);
         gateId.ifPresent(id -> config.connectionPoolConfiguration(pool -> pool.connectionFactoryConfiguration(factory -> factory
                 .jdbcProperty(StatementTimingDriver.GATE_PROPERTY, id)
-                .jdbcProperty(StatementTimingDriver.GATE_ROLE_PROPERTY, monitor ? StatementTimingDriver.MONITOR_ROLE : s.name()))));
+                .jdbcProperty(StatementTimingDriver.GATE_ROLE_PROPERTY,
+                        monitor ? StatementTimingDriver.MONITOR_ROLE : s.name()))));
         List<AgroalDataSourceListener> listeners = new ArrayList<>();
         listeners.add(recorder);
         if (s.echo()) {
@@ -87,7 +91,8 @@ public final class PoolFactory {
         }
         try {
             AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
-            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId, tls, gateId);
+            return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId, tls,
+                    gateId);
         } catch (SQLException | RuntimeException e) {
             StatementTimingDriver.unregister(statementRecorderId);
             gateId.ifPresent(StatementTimingDriver::unregisterGate);
@@ -100,7 +105,8 @@ public final class PoolFactory {
      * physical connections are opened through {@link StatementTimingDriver}; without one they are opened by the
      * driver directly, as a plain Agroal pool would (the benchmarks compare the two).
      */
-    public static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s, Optional<String> statementRecorderId) {
+    public static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s,
+            Optional<String> statementRecorderId) {
         Map<String, String> driver = driverProperties(s);
         return new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(false)

@@ -274,8 +274,9 @@ public final class PoolRecorder implements AgroalDataSourceListener {
             if (previous == null) {
                 leaks.increment();
             }
-            currentLeaks.put(connection, new LeakRecord(pool, Integer.toHexString(System.identityHashCode(connection)), holderName,
-                    state, first, now, leakInterval.plus(Duration.between(first, now)), stack, Optional.empty()));
+            currentLeaks.put(connection,
+                    new LeakRecord(pool, Integer.toHexString(System.identityHashCode(connection)), holderName,
+                            state, first, now, leakInterval.plus(Duration.between(first, now)), stack, Optional.empty()));
             leaksOut = true;
         }
     }
@@ -285,9 +286,11 @@ public final class PoolRecorder implements AgroalDataSourceListener {
             LeakRecord leak = currentLeaks.remove(connection);
             if (leak != null) {
                 Instant now = clock.instant();
-                returnedLeaks.addFirst(new LeakRecord(leak.pool(), leak.connection(), leak.holderThread(), leak.holderThreadState(),
-                        leak.firstDetected(), leak.lastDetected(), leakInterval.plus(Duration.between(leak.firstDetected(), now)),
-                        leak.stack(), Optional.of(now)));
+                returnedLeaks
+                        .addFirst(new LeakRecord(leak.pool(), leak.connection(), leak.holderThread(), leak.holderThreadState(),
+                                leak.firstDetected(), leak.lastDetected(),
+                                leakInterval.plus(Duration.between(leak.firstDetected(), now)),
+                                leak.stack(), Optional.of(now)));
                 while (returnedLeaks.size() > RETURNED_LEAKS_KEPT) {
                     returnedLeaks.removeLast();
                 }

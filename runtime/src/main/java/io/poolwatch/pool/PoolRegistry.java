@@ -95,17 +95,21 @@ public class PoolRegistry {
             throw new IllegalStateException("creating the workload pools failed: " + e.getMessage(), e);
         }
         for (PoolSettings s : resolved.pools()) {
-            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s, socket timeout %s%s%s%s", s.name(), s.url().masked(),
-                    s.minSize(), s.maxSize(), s.isolation().configName(), s.statementTimeout().map(Durations::format).orElse("none"),
+            LOG.infof("pool %s: %s, %d..%d connections, %s, statement timeout %s, socket timeout %s%s%s%s", s.name(),
+                    s.url().masked(),
+                    s.minSize(), s.maxSize(), s.isolation().configName(),
+                    s.statementTimeout().map(Durations::format).orElse("none"),
                     s.socketTimeout().map(Durations::format).orElse("none"), s.readOnly() ? ", read-only" : "",
                     s.critical() ? ", critical" : "", s.tls().applicable() ? ", tls " + s.tls().mode().configName() : "");
             for (ReplicaSettings r : s.replicas()) {
-                LOG.infof("pool %s: read replica of %s, %s, weight %d, %d..%d connections", r.name(), s.name(), r.url().masked(),
+                LOG.infof("pool %s: read replica of %s, %s, weight %d, %d..%d connections", r.name(), s.name(),
+                        r.url().masked(),
                         r.weight(), r.pool().minSize(), r.pool().maxSize());
             }
             if (!s.replicas().isEmpty()) {
                 LOG.infof("reads of %s: %s over %d replica(s), max-lag %s, fallback %s", s.name(), s.readRouting().strategy(),
-                        s.replicas().size(), s.readRouting().maxLag().map(Durations::format).orElse("none"), s.readRouting().fallback());
+                        s.replicas().size(), s.readRouting().maxLag().map(Durations::format).orElse("none"),
+                        s.readRouting().fallback());
             }
         }
         // One line per pool that may send credentials and data in clear over a network.
@@ -154,7 +158,8 @@ public class PoolRegistry {
                 monitorTargets.add(new MonitorTarget(first.url().label(), first.url().kind(), pool.dataSource(),
                         group.stream().map(PoolSettings::name).toList(), names, gate));
             } catch (SQLException | RuntimeException e) {
-                LOG.warnf("no server-side view of %s: its monitoring pool could not be created: %s", first.url().label(), e.getMessage());
+                LOG.warnf("no server-side view of %s: its monitoring pool could not be created: %s", first.url().label(),
+                        e.getMessage());
             }
         }
     }
@@ -196,7 +201,9 @@ public class PoolRegistry {
         return resolved;
     }
 
-    /** Whether the pools run on the application's {@link FallbackDatabase} (the standalone service's embedded demo database). */
+    /**
+     * Whether the pools run on the application's {@link FallbackDatabase} (the standalone service's embedded demo database).
+     */
     public boolean embedded() {
         return embedded != null;
     }

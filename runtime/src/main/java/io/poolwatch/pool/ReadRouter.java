@@ -31,11 +31,13 @@ import io.poolwatch.config.ReplicaSettings;
  * exhausted, or which failed to hand out a connection since their last validation. When none is usable a read goes to
  * the workload's own pool, or fails, as {@code read-routing.fallback} says; either way it is counted. A replica that
  * recovers takes reads again from its next successful validation.
+ *
  * <pre>{@code
- * @Inject ReadRouter reads;
+ * &#64;Inject ReadRouter reads;
  * try (Connection c = reads.connection("main")) { ... }      // the workload's configured strategy
  * DataSource ds = reads.dataSource("main", ReadStrategy.ROUND_ROBIN);   // routes every getConnection
  * }</pre>
+ *
  * A workload without replicas reads from its own pool. Routing decisions read cached health only: no database is
  * consulted before the chosen pool's getConnection.
  */
@@ -119,7 +121,8 @@ public class ReadRouter {
                 return c;
             } catch (SQLException e) {
                 r.failed(clock.instant(), e.getMessage());
-                LOG.debugf("replica %s of %s failed to hand out a connection, trying another: %s", r.name(), workload, e.getMessage());
+                LOG.debugf("replica %s of %s failed to hand out a connection, trying another: %s", r.name(), workload,
+                        e.getMessage());
                 tried.add(r);
                 lastError = e;
             }
@@ -154,7 +157,8 @@ public class ReadRouter {
             WorkloadPool own = pools.apply(workload);
             return route(workload, own, Optional.empty());
         }
-        ReplicaSet.Choice choice = set.choose(strategy == null ? set.routing().strategy() : strategy, conditions, Set.of(), true);
+        ReplicaSet.Choice choice = set.choose(strategy == null ? set.routing().strategy() : strategy, conditions, Set.of(),
+                true);
         if (choice.replica() != null) {
             set.served(choice.replica());
             return route(workload, choice.replica().pool(), Optional.empty());
@@ -169,7 +173,8 @@ public class ReadRouter {
 
     private static ReadRoute route(String workload, WorkloadPool pool, Optional<String> fallbackReason) {
         PoolSettings s = pool.settings();
-        return new ReadRoute(workload, pool.name(), s.role(), s.url().label(), s.url().masked(), pool.dataSource(), fallbackReason);
+        return new ReadRoute(workload, pool.name(), s.role(), s.url().label(), s.url().masked(), pool.dataSource(),
+                fallbackReason);
     }
 
     /** The replicas of a workload, empty when it has none. */
@@ -207,6 +212,7 @@ public class ReadRouter {
      * @param description the state in words, with its reason
      * @param condition its database's latest validation and lag
      */
-    public record ReplicaStatus(ReplicaSet.Replica replica, ReplicaUsability usability, String description, ReplicaCondition condition) {
+    public record ReplicaStatus(ReplicaSet.Replica replica, ReplicaUsability usability, String description,
+            ReplicaCondition condition) {
     }
 }

@@ -151,7 +151,8 @@ public final class ReplicaSet {
 
     private ReplicaUsability judge(Replica r, ReplicaCondition c) {
         WorkloadPool p = r.pool();
-        return ReplicaUsability.judge(r.weight(), c, routing.maxLag(), r.lastFailure(), p.recorder().leased(), p.settings().maxSize(),
+        return ReplicaUsability.judge(r.weight(), c, routing.maxLag(), r.lastFailure(), p.recorder().leased(),
+                p.settings().maxSize(),
                 p.recorder().awaiting());
     }
 
@@ -188,7 +189,8 @@ public final class ReplicaSet {
         fallbacks.get(routing.fallback()).increment();
         if (noneUsable.compareAndSet(false, true)) {
             LOG.warnf("no read replica of workload %s is usable (%s); reads %s", workload, reasons,
-                    routing.fallback() == ReplicaFallback.PRIMARY ? "go to its primary pool " + primary.name() : "fail (read-routing.fallback=fail)");
+                    routing.fallback() == ReplicaFallback.PRIMARY ? "go to its primary pool " + primary.name()
+                            : "fail (read-routing.fallback=fail)");
         }
     }
 

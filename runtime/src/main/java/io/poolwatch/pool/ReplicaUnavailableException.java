@@ -11,7 +11,8 @@ public class ReplicaUnavailableException extends SQLTransientConnectionException
 
     public ReplicaUnavailableException(String workload, String reasons, Throwable cause) {
         super("no read replica of workload '" + workload + "' is usable: " + reasons
-                + " (read-routing.fallback=fail; set it to primary to serve such reads from the workload's own pool)", "08001", cause);
+                + " (read-routing.fallback=fail; set it to primary to serve such reads from the workload's own pool)", "08001",
+                cause);
         this.workload = workload;
     }
 

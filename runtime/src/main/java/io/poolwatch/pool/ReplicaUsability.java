@@ -44,7 +44,8 @@ public enum ReplicaUsability {
      * @param maxSize its pool's max-size
      * @param awaiting callers waiting for one of its connections now
      */
-    public static ReplicaUsability judge(int weight, ReplicaCondition condition, Optional<Duration> maxLag, Optional<Instant> lastFailure,
+    public static ReplicaUsability judge(int weight, ReplicaCondition condition, Optional<Duration> maxLag,
+            Optional<Instant> lastFailure,
             long leased, int maxSize, long awaiting) {
         if (weight <= 0) {
             return DRAINED;
@@ -57,7 +58,8 @@ public enum ReplicaUsability {
             default:
                 break;
         }
-        if (lastFailure.isPresent() && (condition.lastValidated().isEmpty() || lastFailure.get().isAfter(condition.lastValidated().get()))) {
+        if (lastFailure.isPresent()
+                && (condition.lastValidated().isEmpty() || lastFailure.get().isAfter(condition.lastValidated().get()))) {
             return FAILED;
         }
         if (maxLag.isPresent()) {

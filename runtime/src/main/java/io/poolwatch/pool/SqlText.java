@@ -1,4 +1,5 @@
 package io.poolwatch.pool;
+
 import java.util.regex.Pattern;
 
 import io.poolwatch.config.DatabaseKind;

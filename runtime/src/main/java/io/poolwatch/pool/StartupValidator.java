@@ -27,7 +27,8 @@ public class StartupValidator {
     private PoolPlan plan;
     private InvalidConfigurationException refused;
 
-    StartupValidator(PoolwatchConfig config, Config raw, Instance<FallbackDatabase> fallbacks, Instance<ConfigurationCheck> parts) {
+    StartupValidator(PoolwatchConfig config, Config raw, Instance<FallbackDatabase> fallbacks,
+            Instance<ConfigurationCheck> parts) {
         this.config = config;
         this.raw = raw;
         this.fallbacks = fallbacks;

@@ -17,7 +17,8 @@ import org.jboss.logging.Logger;
  * the slow ones: a count, and per statement text (values stripped) how often and how long.
  * <p>
  * Statements are timed the way checkouts are: every one is counted exactly, a quiet pool times every one, a busy pool
- * times a sample, about a thousand a second (chosen by {@link #takeInterval(Duration)} from the rate), and the sampler folds the timed
+ * times a sample, about a thousand a second (chosen by {@link #takeInterval(Duration)} from the rate), and the sampler folds
+ * the timed
  * durations into the exported histogram scaled to the exact count. The untimed rest reads the {@link CoarseClock} (one
  * memory load) instead of the system clock, which is enough to catch every statement that runs past the slow-statement
  * threshold: the clock ticks at a fiftieth of the threshold, so a statement is caught to within that tick. Nothing is
@@ -137,7 +138,8 @@ public final class StatementRecorder implements AutoCloseable {
     /**
      * Folds the statements timed since the previous call into the exported histogram, scaled to the exact count, and
      * chooses from the rate just measured how many statements to time next: all of them in a quiet pool (and all when
-     * statements are logged), about a thousand a second in a busy one ({@link TimingSample}). For the sampler, which alone calls it, once an interval.
+     * statements are logged), about a thousand a second in a busy one ({@link TimingSample}). For the sampler, which alone
+     * calls it, once an interval.
      */
     public synchronized void takeInterval(Duration over) {
         long total = statements();

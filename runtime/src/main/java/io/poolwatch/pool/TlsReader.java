@@ -33,8 +33,9 @@ public final class TlsReader {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            return TlsStatus.failed((e instanceof SQLException s && s.getSQLState() != null ? "SQLState " + s.getSQLState() + ": " : "")
-                    + e.getMessage(), now);
+            return TlsStatus
+                    .failed((e instanceof SQLException s && s.getSQLState() != null ? "SQLState " + s.getSQLState() + ": " : "")
+                            + e.getMessage(), now);
         }
     }
 
@@ -43,7 +44,8 @@ public final class TlsReader {
             if (!rs.next()) {
                 return TlsStatus.failed("pg_stat_ssl has no row for this session", now);
             }
-            return TlsStatus.measured(rs.getBoolean(1), Optional.ofNullable(rs.getString(2)), Optional.ofNullable(rs.getString(3)), now);
+            return TlsStatus.measured(rs.getBoolean(1), Optional.ofNullable(rs.getString(2)),
+                    Optional.ofNullable(rs.getString(3)), now);
         }
     }
 

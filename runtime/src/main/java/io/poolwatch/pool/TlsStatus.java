@@ -27,7 +27,8 @@ public record TlsStatus(boolean applicable, Optional<Boolean> encrypted, Optiona
 
     /** What a server said. */
     public static TlsStatus measured(boolean encrypted, Optional<String> protocol, Optional<String> cipher, Instant at) {
-        return new TlsStatus(true, Optional.of(encrypted), encrypted ? protocol : Optional.empty(), encrypted ? cipher : Optional.empty(),
+        return new TlsStatus(true, Optional.of(encrypted), encrypted ? protocol : Optional.empty(),
+                encrypted ? cipher : Optional.empty(),
                 Optional.of(at), Optional.empty());
     }
 

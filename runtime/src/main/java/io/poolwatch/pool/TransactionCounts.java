@@ -18,7 +18,8 @@ public final class TransactionCounts {
     /** Every outcome, in the order they are listed. */
     public static final List<String> OUTCOMES = List.of(COMMITTED, ROLLED_BACK, RETRIES_EXHAUSTED);
     /** Why a transaction ran again. */
-    public static final List<String> RETRY_REASONS = List.of(TransactionConflicts.SERIALIZATION_FAILURE, TransactionConflicts.DEADLOCK);
+    public static final List<String> RETRY_REASONS = List.of(TransactionConflicts.SERIALIZATION_FAILURE,
+            TransactionConflicts.DEADLOCK);
 
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
 

@@ -24,8 +24,9 @@ import io.quarkus.runtime.Startup;
 /**
  * An application's way to its workloads' databases: each workload's pool, its reads routed over its replicas, and
  * transactions that commit, roll back and retry on their own.
+ *
  * <pre>{@code
- * @Inject Workloads workloads;
+ * &#64;Inject Workloads workloads;
  *
  * long id = workloads.inTransaction("financial", c -> {
  *     try (PreparedStatement ps = c.prepareStatement("INSERT ... RETURNING id")) { ... }
@@ -33,6 +34,7 @@ import io.quarkus.runtime.Startup;
  * DataSource statements = workloads.reads("main");    // replicas when the workload has some
  * workloads.runInTransaction("jobs", c -> { ... });     // nothing to return
  * }</pre>
+ *
  * {@code @Inject @Workload("financial") DataSource} gives the same pool as {@link #dataSource(String)}.
  * <p>
  * A transaction borrows a connection from the workload's pool, turns auto-commit off, runs the work and commits. Any
@@ -65,8 +67,12 @@ public class Workloads {
         this(registry::dataSource, router::dataSource, TransactionSettings.of(config.transactions()));
     }
 
-    /** For tests and other wiring: {@code pools} gives a workload's pool (throwing {@link UnknownWorkloadException}), {@code reads} its routed reads. */
-    Workloads(Function<String, DataSource> pools, BiFunction<String, ReadStrategy, DataSource> reads, TransactionSettings settings) {
+    /**
+     * For tests and other wiring: {@code pools} gives a workload's pool (throwing {@link UnknownWorkloadException}),
+     * {@code reads} its routed reads.
+     */
+    Workloads(Function<String, DataSource> pools, BiFunction<String, ReadStrategy, DataSource> reads,
+            TransactionSettings settings) {
         this.pools = pools;
         this.reads = reads;
         this.settings = settings;

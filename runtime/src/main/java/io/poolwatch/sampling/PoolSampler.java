@@ -126,7 +126,8 @@ public class PoolSampler {
         Instant at = s.takenAt();
         trends.record(Trends.POOL, pool, "checkout_time", at, s.checkout() == null || s.checkout().count() == 0 ? Double.NaN
                 : s.checkout().p95() / 1000);
-        trends.record(Trends.POOL, pool, "lease_time", at, s.lease() == null || s.lease().count() == 0 ? Double.NaN : s.lease().p95() / 1000);
+        trends.record(Trends.POOL, pool, "lease_time", at,
+                s.lease() == null || s.lease().count() == 0 ? Double.NaN : s.lease().p95() / 1000);
         trends.record(Trends.POOL, pool, "utilization", at, s.utilization());
         trends.record(Trends.POOL, pool, "active", at, s.active());
         trends.record(Trends.POOL, pool, "idle", at, s.idle());
@@ -161,8 +162,10 @@ public class PoolSampler {
         prior[1] = statementNanos;
 
         r.adaptSampling(delta.acquired(), interval);
-        return new PoolSnapshot(pool.name(), pool.settings().workload(), pool.settings().role(), now, pool.settings().minSize(), max, active,
-                Math.max(0, open - active), open, r.awaiting(), r.peakOpen(), max == 0 ? 0 : (double) active / max, totals, delta,
+        return new PoolSnapshot(pool.name(), pool.settings().workload(), pool.settings().role(), now, pool.settings().minSize(),
+                max, active,
+                Math.max(0, open - active), open, r.awaiting(), r.peakOpen(), max == 0 ? 0 : (double) active / max, totals,
+                delta,
                 errorRate(pool.name(), delta, now), checkout, lease, r.currentLeakCount(), statements, st.slowStatements(),
                 intervalStatementMs);
     }
@@ -243,7 +246,8 @@ public class PoolSampler {
     public synchronized void reset(String pool) {
         WorkloadPool p = registry.pool(pool);
         StatementRecorder st = p.statements();
-        baselines.put(pool, new Baseline(p.recorder().counters(), st.statements(), st.totalNanos(), st.slowStatements(), clock.instant()));
+        baselines.put(pool,
+                new Baseline(p.recorder().counters(), st.statements(), st.totalNanos(), st.slowStatements(), clock.instant()));
         p.recorder().resetDistributions();
         st.resetSlowTexts();
     }

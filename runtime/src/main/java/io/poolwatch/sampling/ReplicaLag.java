@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param bytes WAL received but not replayed, PostgreSQL only
  * @param detail the state in words, with the error when the lag could not be read
  */
-public record ReplicaLag(String database, Instant readAt, State state, Optional<Double> seconds, Optional<Long> bytes, String detail) {
+public record ReplicaLag(String database, Instant readAt, State state, Optional<Double> seconds, Optional<Long> bytes,
+        String detail) {
 
     /** What a replica is doing. */
     public enum State {

@@ -58,7 +58,8 @@ public final class ReplicaLagReader {
      * @param replayLagSeconds the primary's measure of replay lag (null once a standby is idle and caught up)
      * @param replayLagBytes WAL written on the primary but not yet replayed on the standby
      */
-    public record Standby(String applicationName, String clientAddress, String state, String syncState, Optional<Double> replayLagSeconds,
+    public record Standby(String applicationName, String clientAddress, String state, String syncState,
+            Optional<Double> replayLagSeconds,
             Optional<Long> replayLagBytes) {
     }
 
@@ -71,10 +72,13 @@ public final class ReplicaLagReader {
      * @param permitted false when the monitoring user may not see the standbys' details (needs pg_read_all_stats)
      * @param error why it could not be read, if it could not
      */
-    public record PrimaryView(String database, Instant readAt, List<Standby> standbys, boolean permitted, Optional<String> error) {
+    public record PrimaryView(String database, Instant readAt, List<Standby> standbys, boolean permitted,
+            Optional<String> error) {
     }
 
-    /** The lag of a replica's database, read on {@code c}; an error reading it (not a connection error) is reported as unknown. */
+    /**
+     * The lag of a replica's database, read on {@code c}; an error reading it (not a connection error) is reported as unknown.
+     */
     public static ReplicaLag replica(Connection c, DatabaseKind kind, String database, Instant now) throws SQLException {
         return switch (kind) {
             case POSTGRESQL -> postgres(c, database, now);
@@ -96,10 +100,12 @@ public final class ReplicaLagReader {
             Optional<Long> lagBytes = rs.wasNull() ? Optional.empty() : Optional.of(Math.max(0, bytes));
             double seconds = rs.getDouble("seconds");
             Optional<Double> lagSeconds = rs.wasNull() ? Optional.empty() : Optional.of(Math.max(0, seconds));
-            ReplicaLag.State state = paused ? ReplicaLag.State.PAUSED : receiving ? ReplicaLag.State.STREAMING : ReplicaLag.State.NOT_STREAMING;
+            ReplicaLag.State state = paused ? ReplicaLag.State.PAUSED
+                    : receiving ? ReplicaLag.State.STREAMING : ReplicaLag.State.NOT_STREAMING;
             String detail = switch (state) {
                 case PAUSED -> "replay paused (pg_wal_replay_pause): WAL is received but not applied";
-                case NOT_STREAMING -> "in recovery without a WAL receiver: the primary is unreachable, or WAL comes from an archive only";
+                case NOT_STREAMING ->
+                    "in recovery without a WAL receiver: the primary is unreachable, or WAL comes from an archive only";
                 default -> "streaming";
             };
             if (lagSeconds.isEmpty()) {
@@ -133,7 +139,8 @@ public final class ReplicaLagReader {
                     throw again;
                 }
                 return isAccessDenied(again) ? notPermitted(database, now, again)
-                        : ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN, "cannot read the replica status: " + again.getMessage());
+                        : ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN,
+                                "cannot read the replica status: " + again.getMessage());
             }
         }
         if (rows.isEmpty()) {
@@ -144,8 +151,9 @@ public final class ReplicaLagReader {
     }
 
     private static ReplicaLag notPermitted(String database, Instant now, SQLException e) {
-        return ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN, "not permitted to read the replica status (grant REPLICATION "
-                + "CLIENT, or SLAVE MONITOR on MariaDB 10.5 and later, to the monitoring user): " + e.getMessage());
+        return ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN,
+                "not permitted to read the replica status (grant REPLICATION "
+                        + "CLIENT, or SLAVE MONITOR on MariaDB 10.5 and later, to the monitoring user): " + e.getMessage());
     }
 
     /** Interprets one row of SHOW REPLICA STATUS / SHOW SLAVE STATUS (MariaDB's or MySQL's column names). */
@@ -191,13 +199,15 @@ public final class ReplicaLagReader {
                 Optional<Double> seconds = rs.wasNull() ? Optional.empty() : Optional.of(lag);
                 long bytes = rs.getLong("replay_bytes");
                 Optional<Long> behind = rs.wasNull() ? Optional.empty() : Optional.of(Math.max(0, bytes));
-                standbys.add(new Standby(rs.getString("application_name"), rs.getString("client_addr"), state, rs.getString("sync_state"),
+                standbys.add(new Standby(rs.getString("application_name"), rs.getString("client_addr"), state,
+                        rs.getString("sync_state"),
                         seconds, behind));
             }
         }
         return new PrimaryView(database, now, List.copyOf(standbys), permitted,
-                permitted ? Optional.empty() : Optional.of("not permitted to see the standbys' state and positions (grant pg_read_all_stats "
-                        + "to the monitoring user)"));
+                permitted ? Optional.empty()
+                        : Optional.of("not permitted to see the standbys' state and positions (grant pg_read_all_stats "
+                                + "to the monitoring user)"));
     }
 
     private static List<Map<String, String>> rows(Connection c, String sql) throws SQLException {
@@ -225,8 +235,9 @@ public final class ReplicaLagReader {
     }
 
     private static boolean isAccessDenied(SQLException e) {
-        return e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED || e.getErrorCode() == ER_ACCESS_DENIED || "42000".equals(e.getSQLState())
-                && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("denied");
+        return e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED || e.getErrorCode() == ER_ACCESS_DENIED
+                || "42000".equals(e.getSQLState())
+                        && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("denied");
     }
 
     /** SQLState class 08 (connection exception) and 57P0x (server shutting down): the database, not the query, failed. */

@@ -97,7 +97,8 @@ public class ReplicaLagSampler {
             try {
                 Future<?> running = inFlight.get(db);
                 if (running != null && !running.isDone()) {
-                    if (Duration.between(inFlightSince.get(db), Instant.now()).compareTo(timeout) > 0 && replicaDatabases.containsKey(db)) {
+                    if (Duration.between(inFlightSince.get(db), Instant.now()).compareTo(timeout) > 0
+                            && replicaDatabases.containsKey(db)) {
                         lags.put(db, ReplicaLag.unknown(db, Instant.now(), ReplicaLag.State.UNREACHABLE,
                                 "no answer within " + timeout.toMillis() + " ms"));
                     }

@@ -43,11 +43,13 @@ public class SamplingConfigurationCheck implements ConfigurationCheck {
                     + Durations.format(s.interval()) + "; accepted: at least the sampling interval");
         }
         if (s.monitorPassword().isPresent() && s.monitorUsername().isEmpty()) {
-            problems.add(PREFIX + "monitor-password is set without " + PREFIX + "monitor-username; accepted: both, the username alone "
+            problems.add(PREFIX + "monitor-password is set without " + PREFIX
+                    + "monitor-username; accepted: both, the username alone "
                     + "(a server that needs no password), or neither (each workload's own user)");
         }
         if (s.monitorUsername().isPresent() && s.monitorUsername().get().isBlank()) {
-            problems.add(PREFIX + "monitor-username=\"" + s.monitorUsername().get() + "\": blank; accepted: a user name, or the key left out");
+            problems.add(PREFIX + "monitor-username=\"" + s.monitorUsername().get()
+                    + "\": blank; accepted: a user name, or the key left out");
         }
         if (s.expectedReplicas() < 1 || s.expectedReplicas() > MAX_EXPECTED_REPLICAS) {
             problems.add(PREFIX + "expected-replicas=" + s.expectedReplicas() + ": accepted: 1 to " + MAX_EXPECTED_REPLICAS);

@@ -103,7 +103,9 @@ public class ServerSampler {
         return "refused " + r.refused() + " for lack of slots: " + r.describe();
     }
 
-    /** A readable snapshot, marked saturated when a workload was refused since the previous sample or no usable slot is left. */
+    /**
+     * A readable snapshot, marked saturated when a workload was refused since the previous sample or no usable slot is left.
+     */
     private static ServerSnapshot withSaturation(ServerSnapshot snapshot, MonitorTarget target, ServerSnapshot before) {
         Optional<SlotRefusal> refusal = target.gate().lastRefusal()
                 .filter(r -> before == null || r.at().isAfter(before.takenAt()));

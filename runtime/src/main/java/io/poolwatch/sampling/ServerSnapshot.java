@@ -58,17 +58,20 @@ public record ServerSnapshot(
     }
 
     /** A snapshot that says nothing about saturation (as the reader returns it). */
-    public ServerSnapshot(String database, DatabaseKind kind, Instant takenAt, boolean available, Optional<String> unavailableReason,
+    public ServerSnapshot(String database, DatabaseKind kind, Instant takenAt, boolean available,
+            Optional<String> unavailableReason,
             int totalSessions, Map<String, Integer> sessionsByState, List<SessionGroup> sessions, OptionalInt maxConnections,
             int reservedConnections, Optional<Duration> oldestIdleInTransaction, Optional<Duration> longestRunningStatement,
             Optional<Duration> longestTransaction) {
         this(database, kind, takenAt, available, unavailableReason, totalSessions, sessionsByState, sessions, maxConnections,
-                reservedConnections, oldestIdleInTransaction, longestRunningStatement, longestTransaction, false, Optional.empty());
+                reservedConnections, oldestIdleInTransaction, longestRunningStatement, longestTransaction, false,
+                Optional.empty());
     }
 
     /** This snapshot, marked saturated for this reason. */
     public ServerSnapshot saturated(String reason) {
-        return new ServerSnapshot(database, kind, takenAt, available, unavailableReason, totalSessions, sessionsByState, sessions,
+        return new ServerSnapshot(database, kind, takenAt, available, unavailableReason, totalSessions, sessionsByState,
+                sessions,
                 maxConnections, reservedConnections, oldestIdleInTransaction, longestRunningStatement, longestTransaction, true,
                 Optional.of(reason));
     }
@@ -83,7 +86,8 @@ public record ServerSnapshot(
         OptionalInt max = previous.map(ServerSnapshot::maxConnections).orElse(OptionalInt.empty());
         int reserved = previous.map(ServerSnapshot::reservedConnections).orElse(0);
         int sessions = max.isPresent() ? Math.max(0, max.getAsInt() - reserved) : 0;
-        return new ServerSnapshot(database, kind, takenAt, false, Optional.of(reason), sessions, Map.of(), List.of(), max, reserved,
+        return new ServerSnapshot(database, kind, takenAt, false, Optional.of(reason), sessions, Map.of(), List.of(), max,
+                reserved,
                 Optional.empty(), Optional.empty(), Optional.empty(), true, Optional.of(saturation));
     }
 
@@ -100,7 +104,8 @@ public record ServerSnapshot(
 
     /** A snapshot for a server whose views could not be read. */
     public static ServerSnapshot unavailable(String database, DatabaseKind kind, Instant takenAt, String reason) {
-        return new ServerSnapshot(database, kind, takenAt, false, Optional.of(reason), 0, Map.of(), List.of(), OptionalInt.empty(), 0,
+        return new ServerSnapshot(database, kind, takenAt, false, Optional.of(reason), 0, Map.of(), List.of(),
+                OptionalInt.empty(), 0,
                 Optional.empty(), Optional.empty(), Optional.empty());
     }
 

@@ -102,7 +102,8 @@ public final class ServerStatsReader {
                 longestTx = seconds(rs, 6);
             }
             Groups groups = groups(st, PG_GROUPS);
-            return new ServerSnapshot(database, DatabaseKind.POSTGRESQL, now, true, Optional.empty(), total, groups.byState, groups.list,
+            return new ServerSnapshot(database, DatabaseKind.POSTGRESQL, now, true, Optional.empty(), total, groups.byState,
+                    groups.list,
                     OptionalInt.of(max), reserved, idleInTx, longestStatement, longestTx);
         }
     }
@@ -128,7 +129,8 @@ public final class ServerStatsReader {
             } catch (SQLException e) {
                 // innodb_trx needs the PROCESS privilege; without it the transaction ages stay unknown.
             }
-            return new ServerSnapshot(database, DatabaseKind.MARIADB, now, true, Optional.empty(), total, groups.byState, groups.list,
+            return new ServerSnapshot(database, DatabaseKind.MARIADB, now, true, Optional.empty(), total, groups.byState,
+                    groups.list,
                     OptionalInt.of(max), 0, idleInTx, longestStatement, longestTx);
         }
     }
@@ -139,7 +141,8 @@ public final class ServerStatsReader {
             int total = groups.list.stream().mapToInt(ServerSnapshot.SessionGroup::count).sum() + 1;
             Optional<Duration> longest = groups.list.stream().filter(g -> g.state().equals("active"))
                     .map(ServerSnapshot.SessionGroup::oldestStateAge).flatMap(Optional::stream).max(Duration::compareTo);
-            return new ServerSnapshot(database, DatabaseKind.H2, now, true, Optional.empty(), total, groups.byState, groups.list,
+            return new ServerSnapshot(database, DatabaseKind.H2, now, true, Optional.empty(), total, groups.byState,
+                    groups.list,
                     OptionalInt.empty(), 0, Optional.empty(), longest, Optional.empty());
         }
     }

@@ -28,7 +28,8 @@ public final class SizingAdvisor {
             return List.of();
         }
         long peakActive = history.stream().mapToLong(PoolSnapshot::active).max().orElse(0);
-        long atMax = history.stream().filter(s -> s.active() >= maxSize || s.awaiting() > 0 || s.interval().timeouts() > 0).count();
+        long atMax = history.stream().filter(s -> s.active() >= maxSize || s.awaiting() > 0 || s.interval().timeouts() > 0)
+                .count();
         double share = (double) atMax / history.size();
         List<SizingAdvice> advice = new ArrayList<>();
         if (share > REGULARLY_HIT) {
@@ -45,7 +46,11 @@ public final class SizingAdvisor {
 
     /**
      * Server-wide advice, the rule for N replicas of poolwatch on one database server:
-     * <pre>(sum of the pools' max-size + monitoring connections) x replicas + reserved &lt;= max_connections</pre>
+     *
+     * <pre>
+     * (sum of the pools' max-size + monitoring connections) x replicas + reserved &lt;= max_connections
+     * </pre>
+     *
      * Each replica opens every pool and its own monitoring connection; {@code reserved} is what the server keeps for
      * superusers ({@code superuser_reserved_connections}, and {@code reserved_connections} on PostgreSQL 16+).
      *
@@ -53,7 +58,8 @@ public final class SizingAdvisor {
      *        database and user it watches there. They take slots as the pools do, and are held for good
      * @param replicas the replicas of poolwatch expected, {@code poolwatch.sampling.expected-replicas}
      */
-    public static List<SizingAdvice> forServer(ServerSnapshot server, Map<String, Integer> poolMaxSizes, int monitorConnections, int replicas) {
+    public static List<SizingAdvice> forServer(ServerSnapshot server, Map<String, Integer> poolMaxSizes, int monitorConnections,
+            int replicas) {
         // A saturated server's limits are the last read, and it is exactly where the advice matters.
         if ((!server.available() && !server.saturated()) || server.maxConnections().isEmpty()) {
             return List.of();
@@ -66,7 +72,8 @@ public final class SizingAdvisor {
         }
         return List.of(new SizingAdvice(server.database(), "server-capacity", String.format(
                 "the pools %s may open %d connections and monitoring %d%s (%d), but the server allows %d (max_connections %d less %d reserved)",
-                poolMaxSizes.keySet(), pools, monitorConnections, replicas > 1 ? ", times " + replicas + " replicas of poolwatch" : "", sum,
+                poolMaxSizes.keySet(), pools, monitorConnections,
+                replicas > 1 ? ", times " + replicas + " replicas of poolwatch" : "", sum,
                 usable, server.maxConnections().getAsInt(), server.reservedConnections())));
     }
 }

@@ -72,7 +72,8 @@ final class SnapshotCodec {
         long statements = r.varlong();
         long slowStatements = r.varlong();
         double intervalStatementMs = r.dbl();
-        return new PoolSnapshot(pool, workload, role, takenAt, minSize, maxSize, active, idle, open, awaiting, peakOpen, utilization, totals,
+        return new PoolSnapshot(pool, workload, role, takenAt, minSize, maxSize, active, idle, open, awaiting, peakOpen,
+                utilization, totals,
                 interval, errorRate, checkout, lease, currentLeaks, statements, slowStatements, intervalStatementMs);
     }
 
@@ -121,7 +122,8 @@ final class SnapshotCodec {
     }
 
     private static PoolCounters counters(Reader r) {
-        PoolCounters c = new PoolCounters(r.varlong(), r.varlong(), r.varlong(), r.varlong(), r.varlong(), r.varlong(), r.varlong(),
+        PoolCounters c = new PoolCounters(r.varlong(), r.varlong(), r.varlong(), r.varlong(), r.varlong(), r.varlong(),
+                r.varlong(),
                 r.varlong(), r.varlong(), r.varlong(), r.varlong(), r.varlong());
         return c.equals(PoolCounters.ZERO) ? PoolCounters.ZERO : c;
     }

@@ -146,7 +146,9 @@ public class Trends {
                 if (subject == null) {
                     if (subjects.size() >= maxSubjects) {
                         if (refusedSubjects.getAndIncrement() == 0) {
-                            LOG.warnf("trends: %d subjects kept, the most there may be; %s '%s' and any further ones get no trend", maxSubjects,
+                            LOG.warnf(
+                                    "trends: %d subjects kept, the most there may be; %s '%s' and any further ones get no trend",
+                                    maxSubjects,
                                     kind, Limits.quote(name));
                         }
                         return;
@@ -234,7 +236,8 @@ public class Trends {
     static int figureIndex(String kind, String figure) {
         List<Figure> figures = FIGURES.get(kind);
         if (figures == null) {
-            throw new IllegalArgumentException("kind=" + Limits.quote(String.valueOf(kind)) + ": accepted: " + String.join(", ", FIGURES.keySet()));
+            throw new IllegalArgumentException(
+                    "kind=" + Limits.quote(String.valueOf(kind)) + ": accepted: " + String.join(", ", FIGURES.keySet()));
         }
         for (int i = 0; i < figures.size(); i++) {
             if (figures.get(i).name().equals(figure)) {
@@ -247,7 +250,8 @@ public class Trends {
 
     private static void checkName(String name) {
         if (name == null || name.isEmpty() || name.length() > MAX_NAME) {
-            throw new IllegalArgumentException("name=" + Limits.quote(String.valueOf(name)) + ": accepted: 1 to " + MAX_NAME + " characters");
+            throw new IllegalArgumentException(
+                    "name=" + Limits.quote(String.valueOf(name)) + ": accepted: 1 to " + MAX_NAME + " characters");
         }
     }
 
@@ -325,7 +329,8 @@ public class Trends {
             for (long b = Math.max(oldest, newest - BUCKETS + 1); b <= newest; b++) {
                 int slot = (int) Math.floorMod(b, (long) BUCKETS);
                 if (bucket[slot] == b && count[slot] > 0) {
-                    out.add(new Point(Instant.ofEpochMilli(b * BUCKET.toMillis()), shortest((float) (sum[slot] / (double) count[slot])),
+                    out.add(new Point(Instant.ofEpochMilli(b * BUCKET.toMillis()),
+                            shortest((float) (sum[slot] / (double) count[slot])),
                             shortest(min[slot]), shortest(max[slot]), count[slot]));
                 }
             }

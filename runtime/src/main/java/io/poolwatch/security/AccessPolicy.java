@@ -30,7 +30,9 @@ public class AccessPolicy implements HttpSecurityPolicy {
 
     /** The role that may read: the dashboard and the read API (poolwatch.security.viewer-roles maps others to it). */
     public static final String VIEWER = "viewer";
-    /** The role that may act: resets, check runs, silences, simulator faults, the audit log (poolwatch.security.admin-roles). */
+    /**
+     * The role that may act: resets, check runs, silences, simulator faults, the audit log (poolwatch.security.admin-roles).
+     */
     public static final String ADMIN = "admin";
 
     private final SecurityMode mode;
@@ -45,7 +47,8 @@ public class AccessPolicy implements HttpSecurityPolicy {
     }
 
     @Override
-    public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity, AuthorizationRequestContext context) {
+    public Uni<CheckResult> checkPermission(RoutingContext request, Uni<SecurityIdentity> identity,
+            AuthorizationRequestContext context) {
         String method = request.request().method().name();
         // Normally RequestGate has normalised the path already; otherwise (a path it did not see as poolwatch's) here.
         String path = RequestGate.relativePath(request);

@@ -14,7 +14,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Every admin action in the audit log: each request under poolwatch's root path that changes something (POST, PUT, PATCH, DELETE), whether it was
+ * Every admin action in the audit log: each request under poolwatch's root path that changes something (POST, PUT, PATCH,
+ * DELETE), whether it was
  * done or refused, with who asked, from where, what, and the outcome. Recorded when the answer has been sent, so
  * the outcome is the status the caller saw. Query strings are not recorded (they may carry a token by mistake).
  * <p>
@@ -43,7 +44,8 @@ public class AdminAudit {
         String method = rc.request().method().name();
         String path = rc.normalizedPath();
         // Only poolwatch's own paths (everything in the standalone service): a host application's writes are its own.
-        if (!Access.isSafe(method) && RootPath.under(path) && !Access.required(method, RootPath.relative(path)).equals(Access.OPEN)) {
+        if (!Access.isSafe(method) && RootPath.under(path)
+                && !Access.required(method, RootPath.relative(path)).equals(Access.OPEN)) {
             long started = System.nanoTime();
             rc.addEndHandler(done -> {
                 int status = rc.response().getStatusCode();
@@ -79,7 +81,8 @@ public class AdminAudit {
     }
 
     private static String user(RoutingContext rc) {
-        if (rc.user() instanceof QuarkusHttpUser u && u.getSecurityIdentity() != null && !u.getSecurityIdentity().isAnonymous()) {
+        if (rc.user() instanceof QuarkusHttpUser u && u.getSecurityIdentity() != null
+                && !u.getSecurityIdentity().isAnonymous()) {
             return u.getSecurityIdentity().getPrincipal().getName();
         }
         return "anonymous";

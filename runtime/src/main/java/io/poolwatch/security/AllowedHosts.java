@@ -28,7 +28,8 @@ public final class AllowedHosts {
     public static final String DEFAULT = "localhost,*.localhost,127.0.0.1,[::1]";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9_-]*[a-z0-9])?)*");
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+    private static final Pattern IPV4 = Pattern
+            .compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
     private static final Pattern IPV6 = Pattern.compile("\\[[0-9a-f:.]{2,45}\\]");
 
     private final List<String> exact;
@@ -104,7 +105,8 @@ public final class AllowedHosts {
     private static String hostOnly(String header) {
         if (header.startsWith("[")) {
             int close = header.indexOf(']');
-            if (close < 0 || !(close == header.length() - 1 || header.charAt(close + 1) == ':' && port(header.substring(close + 2)))) {
+            if (close < 0 || !(close == header.length() - 1
+                    || header.charAt(close + 1) == ':' && port(header.substring(close + 2)))) {
                 return null;
             }
             return header.substring(0, close + 1);

@@ -147,6 +147,7 @@ public class RequestGate {
 
     private static void refuse(RoutingContext rc, int status, String message) {
         rc.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end(new JsonObject().put("error", message).put("status", status).encode());
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(new JsonObject().put("error", message).put("status", status).encode());
     }
 }

@@ -66,7 +66,8 @@ public final class RequestPath {
             }
             for (int c = 0; c < part.length(); c++) {
                 if (part.charAt(c) > 0x7e || part.charAt(c) < 0x21) {
-                    throw new UnclearPathException("the path contains a character that is not printable ASCII (send it percent-encoded)");
+                    throw new UnclearPathException(
+                            "the path contains a character that is not printable ASCII (send it percent-encoded)");
                 }
             }
             int semicolon = part.indexOf(';');

@@ -34,7 +34,8 @@ public class SecurityConfigurationCheck implements ConfigurationCheck {
     }
 
     /** The problems {@link SecurityMode} would refuse start-up with; {@code hostAuthentication} as there. */
-    public static List<String> problems(Config config, PoolwatchConfig.SecurityConfig security, Optional<String> hostAuthentication) {
+    public static List<String> problems(Config config, PoolwatchConfig.SecurityConfig security,
+            Optional<String> hostAuthentication) {
         try {
             SecurityMode.decide(config, security, hostAuthentication);
             return List.of();

@@ -50,7 +50,9 @@ public class SecurityMode {
 
     /** The values of {@code poolwatch.security.metrics}. */
     public enum MetricsAccess {
-        OPEN, TOKEN, VIEWER
+        OPEN,
+        TOKEN,
+        VIEWER
     }
 
     /**
@@ -115,14 +117,16 @@ public class SecurityMode {
         if (mode == LaunchMode.DEVELOPMENT || mode == LaunchMode.TEST) {
             return Optional.empty();
         }
-        boolean plain = config.getOptionalValue(PLAIN_TEXT, String.class).map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
+        boolean plain = config.getOptionalValue(PLAIN_TEXT, String.class).map(v -> v.trim().equalsIgnoreCase("true"))
+                .orElse(false);
         boolean enabled = config.getOptionalValue("quarkus.security.users.embedded.enabled", String.class)
                 .map(v -> v.trim().equalsIgnoreCase("true")).orElse(false);
         int users = users(config);
         if (!plain || !enabled || users == 0) {
             return Optional.empty();
         }
-        String algorithm = config.getOptionalValue("quarkus.security.users.embedded.algorithm", String.class).orElse("digest-md5").trim();
+        String algorithm = config.getOptionalValue("quarkus.security.users.embedded.algorithm", String.class)
+                .orElse("digest-md5").trim();
         String digest = switch (algorithm.toLowerCase(Locale.ROOT)) {
             case "digest-sha-256" -> "SHA-256";
             case "digest-sha-512" -> "SHA-512";
@@ -132,7 +136,8 @@ public class SecurityMode {
         return Optional.of(PLAIN_TEXT + "=true: the passwords of " + users + " embedded user(s) are kept in plain text in the "
                 + "configuration, outside dev and test mode. Set " + PLAIN_TEXT + "=false and give each user "
                 + "HEX(" + digest + "(<user>:" + realm + ":<password>)) instead (the realm's format for "
-                + "quarkus.security.users.embedded.algorithm=" + algorithm + "), or keep users and passwords in a secret store: a mounted "
+                + "quarkus.security.users.embedded.algorithm=" + algorithm
+                + "), or keep users and passwords in a secret store: a mounted "
                 + "secret named by QUARKUS_CONFIG_LOCATIONS, or a vault config source. See docs/SECURITY.md.");
     }
 
@@ -160,8 +165,10 @@ public class SecurityMode {
     void onStart(@Observes StartupEvent event) {
         plainTextWarning.ifPresent(LOG::warn);
         if (decision.anonymous()) {
-            LOG.infof("No users and no OIDC provider are configured: the dashboard and API are open to anyone who reaches %s%s. "
-                    + "See docs/SECURITY.md to configure users.", decision.host(),
+            LOG.infof(
+                    "No users and no OIDC provider are configured: the dashboard and API are open to anyone who reaches %s%s. "
+                            + "See docs/SECURITY.md to configure users.",
+                    decision.host(),
                     loopback(decision.host()) ? " (loopback only)" : " (poolwatch.security.allow-anonymous=true)");
         } else {
             LOG.infof("Access control on: %s; /q/health open; /q/metrics %s",
@@ -185,7 +192,8 @@ public class SecurityMode {
         List<String> problems = new ArrayList<>();
         String host = config.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
         int users = users(config);
-        boolean oidc = config.getOptionalValue("quarkus.oidc.auth-server-url", String.class).filter(s -> !s.isBlank()).isPresent()
+        boolean oidc = config.getOptionalValue("quarkus.oidc.auth-server-url", String.class).filter(s -> !s.isBlank())
+                .isPresent()
                 && config.getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class).orElse(true);
         boolean anonymous = users == 0 && !oidc && hostAuthentication.isEmpty();
         Set<String> viewerRoles = roles(security.viewerRoles(), "poolwatch.security.viewer-roles", problems);
@@ -202,8 +210,9 @@ public class SecurityMode {
         Optional<String> tokenText = security.metricsToken().filter(t -> !t.isBlank());
         if (metrics == MetricsAccess.TOKEN) {
             if (tokenText.isEmpty()) {
-                problems.add("poolwatch.security.metrics=token but poolwatch.security.metrics-token is not set: accepted: a token of at "
-                        + "least 16 characters (from the environment, POOLWATCH_SECURITY_METRICS_TOKEN, or a mounted file)");
+                problems.add(
+                        "poolwatch.security.metrics=token but poolwatch.security.metrics-token is not set: accepted: a token of at "
+                                + "least 16 characters (from the environment, POOLWATCH_SECURITY_METRICS_TOKEN, or a mounted file)");
             } else if (tokenText.get().length() < 16) {
                 problems.add("poolwatch.security.metrics-token=(" + tokenText.get().length()
                         + " characters, not shown): accepted: at least 16 characters");
@@ -212,11 +221,13 @@ public class SecurityMode {
             }
         }
         if (metrics == MetricsAccess.VIEWER && anonymous) {
-            problems.add("poolwatch.security.metrics=viewer but no users and no OIDC provider are configured: accepted: open or token, "
-                    + "or configure users (quarkus.security.users.embedded.users.<name>)");
+            problems.add(
+                    "poolwatch.security.metrics=viewer but no users and no OIDC provider are configured: accepted: open or token, "
+                            + "or configure users (quarkus.security.users.embedded.users.<name>)");
         }
         if (anonymous && !loopback(host) && !security.allowAnonymous()) {
-            problems.add("quarkus.http.host=" + host + ": no users and no OIDC provider are configured, so the dashboard and API "
+            problems.add("quarkus.http.host=" + host
+                    + ": no users and no OIDC provider are configured, so the dashboard and API "
                     + "would be open to anyone who reaches this address. Accepted: a loopback address (127.0.0.1, ::1, localhost); "
                     + "or configure users (quarkus.security.users.embedded.users.<name>=<hash> with "
                     + "quarkus.security.users.embedded.roles.<name>=viewer|admin, e.g. from a mounted secret named by "
@@ -224,9 +235,10 @@ public class SecurityMode {
                     + "to serve it open on purpose");
         }
         security.csrfKey().filter(k -> !k.isEmpty() && k.length() < MIN_CSRF_KEY_LENGTH)
-                .ifPresent(k -> problems.add("poolwatch.security.csrf-key=(" + k.length() + " characters, not shown): accepted: at least "
-                        + MIN_CSRF_KEY_LENGTH + " characters, the same on every replica (from the environment, "
-                        + "POOLWATCH_SECURITY_CSRF_KEY, or a mounted file); or unset, for a random key per process"));
+                .ifPresent(k -> problems
+                        .add("poolwatch.security.csrf-key=(" + k.length() + " characters, not shown): accepted: at least "
+                                + MIN_CSRF_KEY_LENGTH + " characters, the same on every replica (from the environment, "
+                                + "POOLWATCH_SECURITY_CSRF_KEY, or a mounted file); or unset, for a random key per process"));
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -239,7 +251,8 @@ public class SecurityMode {
         for (String name : names) {
             String n = name.trim();
             if (n.isEmpty() || n.length() > 128 || !n.matches("[^\\s,]+")) {
-                problems.add(key + "=" + String.join(",", names) + ": '" + n + "' is not a role name; accepted: a comma-separated list "
+                problems.add(key + "=" + String.join(",", names) + ": '" + n
+                        + "' is not a role name; accepted: a comma-separated list "
                         + "of role names (no spaces, at most 128 characters each)");
                 return Set.of();
             }
@@ -251,7 +264,10 @@ public class SecurityMode {
         return Set.copyOf(roles);
     }
 
-    /** The runtime configuration of Quarkus's embedded realm, present when the application has quarkus-elytron-security-properties-file. */
+    /**
+     * The runtime configuration of Quarkus's embedded realm, present when the application has
+     * quarkus-elytron-security-properties-file.
+     */
     private static final String REALM_CONFIG = "io.quarkus.elytron.security.properties.runtime.MPRealmRuntimeConfig";
 
     /** How many users Quarkus's embedded realm has ({@code quarkus.security.users.embedded.users.<name>}). */

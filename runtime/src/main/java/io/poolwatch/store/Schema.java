@@ -26,7 +26,10 @@ public final class Schema {
     private Schema() {
     }
 
-    /** Whether the tables live in schema {@value #SCHEMA} of their own (PostgreSQL) rather than prefixed in the connection's database. */
+    /**
+     * Whether the tables live in schema {@value #SCHEMA} of their own (PostgreSQL) rather than prefixed in the connection's
+     * database.
+     */
     public static boolean ownSchema(DatabaseKind kind) {
         return kind == DatabaseKind.POSTGRESQL;
     }
@@ -68,7 +71,9 @@ public final class Schema {
         };
     }
 
-    /** The migrations could not be run: the database is down, refuses the DDL, or has a history these migrations do not match. */
+    /**
+     * The migrations could not be run: the database is down, refuses the DDL, or has a history these migrations do not match.
+     */
     public static final class MigrationException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

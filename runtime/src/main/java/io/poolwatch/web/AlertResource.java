@@ -56,13 +56,14 @@ public class AlertResource {
      * {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
      */
     @GET
-    @APIResponse(responseCode = "200", description = "One page of the alerts",
-            content = @Content(schema = @Schema(implementation = AlertList.class)))
+    @APIResponse(responseCode = "200", description = "One page of the alerts", content = @Content(schema = @Schema(implementation = AlertList.class)))
     public Response list(@QueryParam("state") String state, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
-        if (state != null && !state.isBlank() && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(Locale.ROOT))) {
+        if (state != null && !state.isBlank()
+                && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(Locale.ROOT))) {
             throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON)
-                    .entity(new ApiError("state=" + Limits.quote(state) + ": accepted: pending, firing, resolved", 400)).build());
+                    .entity(new ApiError("state=" + Limits.quote(state) + ": accepted: pending, firing, resolved", 400))
+                    .build());
         }
         Paging paging = Paging.of(limit, offset, Limits.API_ALERTS_DEFAULT, Limits.API_ALERTS_MAX);
         List<Alert> out = new ArrayList<>();
@@ -77,7 +78,8 @@ public class AlertResource {
             default -> 2;
         }).thenComparing(Alert::activeAt, Comparator.reverseOrder()));
         String query = state == null || state.isBlank() ? "" : "state=" + state.toLowerCase(Locale.ROOT);
-        return paging.ok(new AlertList(alerting.lastEvaluation().orElse(null), paging.slice(out)), out.size(), "/api/v1/alerts", query);
+        return paging.ok(new AlertList(alerting.lastEvaluation().orElse(null), paging.slice(out)), out.size(), "/api/v1/alerts",
+                query);
     }
 
     /**
@@ -97,14 +99,17 @@ public class AlertResource {
      * @param source which key chose the threshold
      * @param workload the workload these settings are for, or null for every workload without its own
      */
-    public record RuleView(String rule, String scope, String measures, String unit, String operator, double threshold, String forDuration,
+    public record RuleView(String rule, String scope, String measures, String unit, String operator, double threshold,
+            String forDuration,
             String keepFiringFor, String severity, boolean enabled, String source, String workload) {
 
         static RuleView of(RuleSettings s, String workload, AlertRules rules) {
             AlertRule r = s.rule();
             String severity = rules.severityInWords(s);
-            return new RuleView(r.label(), r.scope().name().toLowerCase(Locale.ROOT), r.measures(), r.unit(), r.operator(), s.threshold(),
-                    Durations.format(s.forDuration()), Durations.format(s.keepFiringFor()), severity, s.enabled(), s.source(), workload);
+            return new RuleView(r.label(), r.scope().name().toLowerCase(Locale.ROOT), r.measures(), r.unit(), r.operator(),
+                    s.threshold(),
+                    Durations.format(s.forDuration()), Durations.format(s.keepFiringFor()), severity, s.enabled(), s.source(),
+                    workload);
         }
     }
 
@@ -130,7 +135,8 @@ public class AlertResource {
         Map<String, List<RuleView>> observed = new LinkedHashMap<>();
         alerting.rules().perObserved()
                 .forEach((w, list) -> observed.put(w, list.stream().map(s -> RuleView.of(s, w, alerting.rules())).toList()));
-        return new RuleList(alerting.rules().global().stream().map(s -> RuleView.of(s, null, alerting.rules())).toList(), workloads,
+        return new RuleList(alerting.rules().global().stream().map(s -> RuleView.of(s, null, alerting.rules())).toList(),
+                workloads,
                 alerting.rules().errorRateCritical(), observed);
     }
 }

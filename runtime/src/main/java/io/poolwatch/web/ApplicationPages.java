@@ -45,7 +45,9 @@ public class ApplicationPages {
         if (app.isEmpty()) {
             String shown = name.length() > 100 ? name.substring(0, 100) + "..." : name;
             return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(DashboardResource.Templates.notFound(views.page("Not found", "", null), "application '" + shown + "'")).build();
+                    .entity(DashboardResource.Templates.notFound(views.page("Not found", "", null),
+                            "application '" + shown + "'"))
+                    .build();
         }
         Page page = views.page("Application " + name, "application", null);
         if (fragment != null) {

@@ -62,8 +62,10 @@ public class ApplicationResource {
      * @param snapshots its latest snapshot on each database it is looked for on (none before the first sample)
      * @param utilization sessions / expected-max by database, where known
      */
-    public record ApplicationView(String name, String match, String applicationName, String user, Optional<String> clientAddress,
-            Optional<String> database, OptionalInt expectedMax, List<ApplicationSnapshot> snapshots, Map<String, Double> utilization) {
+    public record ApplicationView(String name, String match, String applicationName, String user,
+            Optional<String> clientAddress,
+            Optional<String> database, OptionalInt expectedMax, List<ApplicationSnapshot> snapshots,
+            Map<String, Double> utilization) {
     }
 
     /**
@@ -76,7 +78,8 @@ public class ApplicationResource {
     @GET
     public ApplicationsView list() {
         List<ApplicationView> apps = new ArrayList<>();
-        sampler.definitions().stream().map(ApplicationDefinition::name).sorted().forEach(n -> apps.add(view(sampler.definition(n).orElseThrow())));
+        sampler.definitions().stream().map(ApplicationDefinition::name).sorted()
+                .forEach(n -> apps.add(view(sampler.definition(n).orElseThrow())));
         List<Suggestion> suggestions = sampler.suggestions().stream().map(s -> new Suggestion(s, suggestedConfig(s))).toList();
         return new ApplicationsView(apps, suggestions, sampler.databases());
     }
@@ -84,16 +87,18 @@ public class ApplicationResource {
     /** One application; 404 with the defined names when there is none of that name. */
     @GET
     @Path("{name}")
-    @APIResponse(responseCode = "200", description = "The application",
-            content = @Content(schema = @Schema(implementation = ApplicationView.class)))
+    @APIResponse(responseCode = "200", description = "The application", content = @Content(schema = @Schema(implementation = ApplicationView.class)))
     public Response get(@PathParam("name") String name) {
         Optional<ApplicationDefinition> d = sampler.definition(name);
         if (d.isEmpty()) {
-            List<String> names = sampler.definitions().stream().map(ApplicationDefinition::name).sorted().limit(MAX_NAMES_LISTED).toList();
+            List<String> names = sampler.definitions().stream().map(ApplicationDefinition::name).sorted()
+                    .limit(MAX_NAMES_LISTED).toList();
             String shown = name.length() > 100 ? name.substring(0, 100) + "..." : name;
             return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
                     .entity(new ApiError("no application '" + shown + "' is defined; defined: "
-                            + (names.isEmpty() ? "none (poolwatch.applications.\"<name>\".application-name=...)" : String.join(", ", names)), 404))
+                            + (names.isEmpty() ? "none (poolwatch.applications.\"<name>\".application-name=...)"
+                                    : String.join(", ", names)),
+                            404))
                     .build();
         }
         return Response.ok(view(d.get())).build();
@@ -114,7 +119,8 @@ public class ApplicationResource {
     public static String suggestedConfig(UnmatchedSessions s) {
         if (s.applicationName().isEmpty()) {
             String name = definitionName(s.user());
-            return "poolwatch.applications.\"" + name + "\".application-name=*\npoolwatch.applications.\"" + name + "\".user=" + s.user();
+            return "poolwatch.applications.\"" + name + "\".application-name=*\npoolwatch.applications.\"" + name + "\".user="
+                    + s.user();
         }
         return "poolwatch.applications.\"" + definitionName(s.applicationName()) + "\".application-name=" + s.applicationName();
     }

@@ -35,7 +35,8 @@ public class ApplicationViews {
      * @param utilizationWarning where the bars are marked as warning
      */
     @TemplateData
-    public record ApplicationOverview(List<ApplicationCard> cards, List<SuggestionRow> suggestions, int defined, double utilizationWarning) {
+    public record ApplicationOverview(List<ApplicationCard> cards, List<SuggestionRow> suggestions, int defined,
+            double utilizationWarning) {
     }
 
     /**
@@ -47,8 +48,10 @@ public class ApplicationViews {
      */
     @TemplateData
     public record ApplicationCard(String name, String database, String match, String user, boolean read, boolean available,
-            String unavailableReason, Instant takenAt, String level, Gauge utilization, boolean hasExpectedMax, int expectedMax, int sessions,
-            int instances, int idleInTransaction, String oldestIdleInTransaction, String longestTransaction, String longestStatement,
+            String unavailableReason, Instant takenAt, String level, Gauge utilization, boolean hasExpectedMax, int expectedMax,
+            int sessions,
+            int instances, int idleInTransaction, String oldestIdleInTransaction, String longestTransaction,
+            String longestStatement,
             int waitingOnLock, Map<String, Integer> byState) {
 
         /** Whether any of its sessions sits idle in a transaction. */
@@ -63,7 +66,8 @@ public class ApplicationViews {
      * @param config the lines that would define them, ready to paste
      */
     @TemplateData
-    public record SuggestionRow(String database, String applicationName, String user, int sessions, int instances, String config) {
+    public record SuggestionRow(String database, String applicationName, String user, int sessions, int instances,
+            String config) {
     }
 
     /**
@@ -104,7 +108,8 @@ public class ApplicationViews {
             settings.add(new Setting("user", d.userLabel(), ""));
             settings.add(new Setting("client-address", d.clientAddress().map(c -> c.text()).orElse("any"), ""));
             settings.add(new Setting("database", d.database().orElse("every watched database"), ""));
-            settings.add(new Setting("expected-max", d.expectedMax().isPresent() ? Integer.toString(d.expectedMax().getAsInt()) : "not set", ""));
+            settings.add(new Setting("expected-max",
+                    d.expectedMax().isPresent() ? Integer.toString(d.expectedMax().getAsInt()) : "not set", ""));
             return new ApplicationPage(d.name(), d.describe(), settings, cards(d));
         });
     }
@@ -114,20 +119,26 @@ public class ApplicationViews {
         double warning = alerting.rules().observedSettings(AlertRule.APPLICATION_SESSIONS, d.name()).threshold();
         int expected = d.expectedMax().isPresent() ? d.expectedMax().getAsInt() : 0;
         if (snapshots.isEmpty()) {
-            return List.of(new ApplicationCard(d.name(), "", d.describe(), d.userLabel(), false, false, "not read yet", null, "unknown",
-                    new Gauge(Double.NaN, warning, DashboardModel.CRITICAL_UTILIZATION, "not read yet"), d.expectedMax().isPresent(), expected, 0, 0,
+            return List.of(new ApplicationCard(d.name(), "", d.describe(), d.userLabel(), false, false, "not read yet", null,
+                    "unknown",
+                    new Gauge(Double.NaN, warning, DashboardModel.CRITICAL_UTILIZATION, "not read yet"),
+                    d.expectedMax().isPresent(), expected, 0, 0,
                     0, null, null, null, 0, Map.of()));
         }
         List<ApplicationCard> out = new ArrayList<>();
         for (ApplicationSnapshot s : snapshots) {
             double use = s.utilization().orElse(Double.NaN);
             String detail = !s.available() ? "unreadable"
-                    : s.expectedMax().isPresent() ? s.sessions() + " of " + s.expectedMax().getAsInt() + " expected" : s.sessions() + " sessions";
+                    : s.expectedMax().isPresent() ? s.sessions() + " of " + s.expectedMax().getAsInt() + " expected"
+                            : s.sessions() + " sessions";
             Gauge gauge = new Gauge(use, warning, DashboardModel.CRITICAL_UTILIZATION, detail);
             String level = !s.available() ? "unknown" : s.expectedMax().isPresent() ? gauge.level() : "ok";
-            out.add(new ApplicationCard(d.name(), s.database(), d.describe(), s.user(), true, s.available(), s.unavailableReason().orElse(null),
-                    s.takenAt(), level, gauge, s.expectedMax().isPresent(), expected, s.sessions(), s.instances(), s.idleInTransaction(),
-                    span(s.oldestIdleInTransaction()), span(s.longestTransaction()), span(s.longestStatement()), s.waitingOnLock(),
+            out.add(new ApplicationCard(d.name(), s.database(), d.describe(), s.user(), true, s.available(),
+                    s.unavailableReason().orElse(null),
+                    s.takenAt(), level, gauge, s.expectedMax().isPresent(), expected, s.sessions(), s.instances(),
+                    s.idleInTransaction(),
+                    span(s.oldestIdleInTransaction()), span(s.longestTransaction()), span(s.longestStatement()),
+                    s.waitingOnLock(),
                     new TreeMap<>(s.sessionsByState())));
         }
         return out;
@@ -137,7 +148,10 @@ public class ApplicationViews {
         return d.map(DashboardFormat::span).orElse(null);
     }
 
-    /** Where the bars are marked as warning: the application-sessions rule's global threshold (its alerts use each application's own). */
+    /**
+     * Where the bars are marked as warning: the application-sessions rule's global threshold (its alerts use each application's
+     * own).
+     */
     private double warning() {
         return alerting.rules().settings(AlertRule.APPLICATION_SESSIONS, Optional.empty()).threshold();
     }

@@ -41,8 +41,7 @@ public class AuditResource {
      * @param type only events of this type, such as {@code notification.attempt}
      */
     @GET
-    @APIResponse(responseCode = "200", description = "The events, newest first",
-            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = AuditEvent.class)))
+    @APIResponse(responseCode = "200", description = "The events, newest first", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = AuditEvent.class)))
     public Response list(@QueryParam("limit") String limit, @QueryParam("type") String type) {
         int n = DEFAULT_LIMIT;
         if (limit != null && !limit.isBlank()) {
@@ -52,7 +51,8 @@ public class AuditResource {
                 n = -1;
             }
             if (n < 1 || n > audit.capacity()) {
-                return Response.status(400).entity(new ApiError("limit=" + limit + ": accepted: 1 to " + audit.capacity(), 400)).build();
+                return Response.status(400).entity(new ApiError("limit=" + limit + ": accepted: 1 to " + audit.capacity(), 400))
+                        .build();
             }
         }
         List<Map<String, Object>> events = audit.recent(n, type == null || type.isBlank() ? null : type.trim()).stream()
@@ -61,9 +61,10 @@ public class AuditResource {
     }
 
     /** One event as the answer shows it, for the API's description: its time and type, then the event's own fields. */
-    @Schema(name = "AuditEvent", requiredProperties = { "time", "type" }, additionalProperties = Schema.True.class, properties = {
-            @SchemaProperty(name = "time", type = SchemaType.STRING, format = "date-time"),
-            @SchemaProperty(name = "type", type = SchemaType.STRING, description = "such as admin.action or notification.attempt") })
+    @Schema(name = "AuditEvent", requiredProperties = { "time",
+            "type" }, additionalProperties = Schema.True.class, properties = {
+                    @SchemaProperty(name = "time", type = SchemaType.STRING, format = "date-time"),
+                    @SchemaProperty(name = "type", type = SchemaType.STRING, description = "such as admin.action or notification.attempt") })
     static final class AuditEvent {
         private AuditEvent() {
         }

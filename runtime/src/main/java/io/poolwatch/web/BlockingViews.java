@@ -42,7 +42,8 @@ public class BlockingViews {
      * @param longestWait the longest wait in words, or null when no one waits
      * @param deadlocks the server's deadlock count, or null where it does not count them
      */
-    public record BlockingCard(String database, String kind, boolean available, String status, String reason, int blockedSessions,
+    public record BlockingCard(String database, String kind, boolean available, String status, String reason,
+            int blockedSessions,
             String longestWait, Long deadlocks, Instant takenAt) {
     }
 
@@ -56,7 +57,8 @@ public class BlockingViews {
      * @param alsoBlockedBy the other pids it waits on, or an empty string
      * @param closes one element per enclosing list closed after this line
      */
-    public record TreeLine(int depth, long pid, String application, String user, String state, String waited, String held, String query,
+    public record TreeLine(int depth, long pid, String application, String user, String state, String waited, String held,
+            String query,
             String alsoBlockedBy, boolean opensList, List<Integer> closes) {
     }
 
@@ -97,10 +99,12 @@ public class BlockingViews {
         }
         BlockingSnapshot s = latest.get();
         if (!s.available()) {
-            return new BlockingCard(t.database(), t.kind().label(), false, "unknown", s.unavailableReason().orElse("not readable"), 0, null,
+            return new BlockingCard(t.database(), t.kind().label(), false, "unknown",
+                    s.unavailableReason().orElse("not readable"), 0, null,
                     null, s.takenAt());
         }
-        return new BlockingCard(t.database(), t.kind().label(), true, s.blockedSessions() > 0 ? "warning" : "ok", null, s.blockedSessions(),
+        return new BlockingCard(t.database(), t.kind().label(), true, s.blockedSessions() > 0 ? "warning" : "ok", null,
+                s.blockedSessions(),
                 s.longestBlocked().map(BlockingViews::words).orElse(null),
                 s.deadlocks().isPresent() ? s.deadlocks().getAsLong() : null, s.takenAt());
     }
@@ -129,7 +133,8 @@ public class BlockingViews {
                     closes++;
                 }
             }
-            out.add(new TreeLine(f.depth(), s.pid(), s.application(), s.user(), s.state(), s.waiting().map(BlockingViews::words).orElse(null),
+            out.add(new TreeLine(f.depth(), s.pid(), s.application(), s.user(), s.state(),
+                    s.waiting().map(BlockingViews::words).orElse(null),
                     s.holding().map(BlockingViews::words).orElse(null), s.query(),
                     s.alsoBlockedBy().stream().map(String::valueOf).collect(Collectors.joining(", ")), opens,
                     Collections.nCopies(closes, 0)));

@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.checks.ConsistencyChecks;
-import io.poolwatch.checks.UnknownCheckException;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.Limits;
 import io.poolwatch.config.RootPath;
@@ -64,12 +63,15 @@ public class CheckResource {
      * @param nextRun its next scheduled run
      * @param last its latest result
      */
-    public record CheckView(String name, String description, String kind, String workload, String mode, String schedule, String timeout,
+    public record CheckView(String name, String description, String kind, String workload, String mode, String schedule,
+            String timeout,
             String severity, long allowedViolations, String source, boolean running, Instant nextRun, CheckResult last) {
 
         static CheckView of(CheckDefinition d, ConsistencyChecks checks) {
-            return new CheckView(d.name(), d.description(), d.kind().label(), d.workload(), d.mode().label(), d.schedule().toString(),
-                    Durations.format(d.timeout()), d.severity().label(), d.allowedViolations(), d.source(), checks.running(d.name()),
+            return new CheckView(d.name(), d.description(), d.kind().label(), d.workload(), d.mode().label(),
+                    d.schedule().toString(),
+                    Durations.format(d.timeout()), d.severity().label(), d.allowedViolations(), d.source(),
+                    checks.running(d.name()),
                     checks.nextRun(d.name()).map(z -> z.toInstant()).orElse(null), checks.latest(d.name()).orElse(null));
         }
     }
@@ -83,7 +85,8 @@ public class CheckResource {
      * @param skippedRuns scheduled runs skipped because the previous one was still running
      * @param history its results, newest first
      */
-    public record CheckDetail(CheckView check, Map<String, String> parameters, Long watermark, long skippedRuns, List<CheckResult> history) {
+    public record CheckDetail(CheckView check, Map<String, String> parameters, Long watermark, long skippedRuns,
+            List<CheckResult> history) {
     }
 
     /**
@@ -91,12 +94,12 @@ public class CheckResource {
      * from {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
      */
     @GET
-    @APIResponse(responseCode = "200", description = "One page of the checks",
-            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = CheckView.class)))
+    @APIResponse(responseCode = "200", description = "One page of the checks", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = CheckView.class)))
     public Response list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Paging paging = Paging.of(limit, offset, Limits.API_CHECKS_DEFAULT, Limits.API_CHECKS_MAX);
         List<CheckDefinition> all = checks.definitions();
-        return paging.ok(paging.slice(all).stream().map(d -> CheckView.of(d, checks)).toList(), all.size(), "/api/v1/checks", "");
+        return paging.ok(paging.slice(all).stream().map(d -> CheckView.of(d, checks)).toList(), all.size(), "/api/v1/checks",
+                "");
     }
 
     /**
@@ -105,9 +108,9 @@ public class CheckResource {
      */
     @GET
     @Path("{name}")
-    @APIResponse(responseCode = "200", description = "The check, with one page of its history",
-            content = @Content(schema = @Schema(implementation = CheckDetail.class)))
-    public Response get(@PathParam("name") String name, @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+    @APIResponse(responseCode = "200", description = "The check, with one page of its history", content = @Content(schema = @Schema(implementation = CheckDetail.class)))
+    public Response get(@PathParam("name") String name, @QueryParam("limit") String limit,
+            @QueryParam("offset") String offset) {
         CheckDefinition d = checks.definition(name);
         Paging paging = Paging.of(limit, offset, Limits.API_CHECK_HISTORY_DEFAULT, Limits.API_CHECK_HISTORY_MAX);
         var mark = checks.watermark(name);
@@ -123,12 +126,9 @@ public class CheckResource {
     /** Runs a check now and answers with its result (admin action). A run already in progress is joined, not doubled. */
     @POST
     @Path("{name}/run")
-    @APIResponse(responseCode = "200", description = "The run's result",
-            content = @Content(schema = @Schema(implementation = CheckResult.class)))
-    @APIResponse(responseCode = "202", description = "Still running after the check's timeout and a grace; the result will be at the check",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "500", description = "The run failed",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "200", description = "The run's result", content = @Content(schema = @Schema(implementation = CheckResult.class)))
+    @APIResponse(responseCode = "202", description = "Still running after the check's timeout and a grace; the result will be at the check", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "500", description = "The run failed", content = @Content(schema = @Schema(implementation = ApiError.class)))
     @APIResponse(responseCode = "503", description = "Interrupted", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response run(@PathParam("name") String name) {
         CheckDefinition d = checks.definition(name);
@@ -136,10 +136,13 @@ public class CheckResource {
             CheckResult result = checks.runNow(name).get(d.timeout().toSeconds() + RUN_GRACE_SECONDS, TimeUnit.SECONDS);
             return Response.ok(result).build();
         } catch (TimeoutException e) {
-            return Response.status(Response.Status.ACCEPTED).entity(new ApiError("check '" + name + "' is still running; its result "
-                    + "will be at GET " + RootPath.link("/api/v1/checks/") + name, 202)).build();
+            return Response.status(Response.Status.ACCEPTED)
+                    .entity(new ApiError("check '" + name + "' is still running; its result "
+                            + "will be at GET " + RootPath.link("/api/v1/checks/") + name, 202))
+                    .build();
         } catch (ExecutionException e) {
-            return Response.serverError().entity(new ApiError("check '" + name + "' could not run: " + e.getCause().getMessage(), 500))
+            return Response.serverError()
+                    .entity(new ApiError("check '" + name + "' could not run: " + e.getCause().getMessage(), 500))
                     .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

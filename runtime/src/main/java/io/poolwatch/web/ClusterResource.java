@@ -30,7 +30,8 @@ public class ClusterResource {
      * @param lockAtMostFor how long a holder that stops keeps the jobs; null when not coordinated
      * @param since when this process took the jobs over; null when it does not run them or nothing is coordinated
      */
-    public record ClusterView(boolean coordinated, boolean runsClusterJobs, String lockedBy, String lockTable, String lockAtMostFor,
+    public record ClusterView(boolean coordinated, boolean runsClusterJobs, String lockedBy, String lockTable,
+            String lockAtMostFor,
             Instant since) {
     }
 

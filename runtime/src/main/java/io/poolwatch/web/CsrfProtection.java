@@ -94,7 +94,8 @@ public class CsrfProtection {
         if (isForm(type)) {
             String cookie = cookie(rc);
             String principal = principal(request);
-            Object field = ((ResteasyReactiveRequestContext) request.getServerRequestContext()).getFormParameter(FIELD, true, false);
+            Object field = ((ResteasyReactiveRequestContext) request.getServerRequestContext()).getFormParameter(FIELD, true,
+                    false);
             if (field instanceof String f && tokens.verify(principal, cookie, f)) {
                 // A refused form is answered with the page again: its forms get a token for the same cookie.
                 rc.put(COOKIE_VALUE, cookie);
@@ -113,7 +114,8 @@ public class CsrfProtection {
         }
         String sent = type == null ? "none" : (type.getType() + "/" + type.getSubtype()).toLowerCase(Locale.ROOT);
         return Response.status(Response.Status.UNSUPPORTED_MEDIA_TYPE).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(request.getMethod() + " " + RootPath.relative(rc.normalizedPath()) + ": Content-Type=" + sent
+                .entity(new ApiError(request.getMethod() + " " + RootPath.relative(rc.normalizedPath()) + ": Content-Type="
+                        + sent
                         + " is not accepted for a change; accepted: Content-Type: application/json (API clients, with or without a "
                         + "body), or a dashboard form with its page's CSRF token", 415))
                 .build();
@@ -147,12 +149,14 @@ public class CsrfProtection {
 
     private static boolean isForm(MediaType type) {
         return type != null && !type.isWildcardType() && !type.isWildcardSubtype()
-                && (type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE) || type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE));
+                && (type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)
+                        || type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE));
     }
 
     /** {@code application/json} or {@code application/<something>+json}; never a wildcard. */
     static boolean isJson(MediaType type) {
-        if (type == null || type.isWildcardType() || type.isWildcardSubtype() || !"application".equalsIgnoreCase(type.getType())) {
+        if (type == null || type.isWildcardType() || type.isWildcardSubtype()
+                || !"application".equalsIgnoreCase(type.getType())) {
             return false;
         }
         String subtype = type.getSubtype().toLowerCase(Locale.ROOT);

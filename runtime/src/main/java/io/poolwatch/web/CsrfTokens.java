@@ -23,10 +23,12 @@ import io.poolwatch.security.SecurityMode;
  * The server's side of the dashboard's CSRF tokens. The browser holds a random value in the {@code poolwatch-csrf}
  * cookie; a page's forms carry a token the server signed for that cookie, the user the page was rendered for, and an
  * expiry:
+ *
  * <pre>
  * token   = expiry "." base64url(HMAC-SHA256(key, message))
  * message = "poolwatch-csrf/1|" length(principal) "|" principal "|" cookie "|" expiry
  * </pre>
+ *
  * with {@code expiry} in epoch seconds and {@code principal} empty for an anonymous request. A cookie and token chosen
  * by someone without the key, a token given to another user or for another cookie, and one past its expiry are refused.
  * <p>
@@ -102,7 +104,8 @@ public class CsrfTokens {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(ALGORITHM + " is not available", e);
         }

@@ -19,7 +19,10 @@ public final class DashboardModel {
     private DashboardModel() {
     }
 
-    /** Share of a pool's max-size at which its bar is marked critical (the warning mark is the pool-utilization rule's threshold). */
+    /**
+     * Share of a pool's max-size at which its bar is marked critical (the warning mark is the pool-utilization rule's
+     * threshold).
+     */
     public static final double CRITICAL_UTILIZATION = 0.95;
     /** Share of a server's usable connections at which its bar is marked critical. */
     public static final double CRITICAL_SERVER_USE = 0.95;
@@ -79,14 +82,16 @@ public final class DashboardModel {
      * @param since when it fired (firing), when its condition started (pending), when it resolved (resolved)
      */
     @TemplateData
-    public record AlertRow(String fingerprint, String name, String state, String severity, String subject, String link, String summary,
+    public record AlertRow(String fingerprint, String name, String state, String severity, String subject, String link,
+            String summary,
             String description, double value, double threshold, String operator, String unit, Instant since, Instant activeAt,
             boolean silenced, List<String> silencedBy, Map<String, String> labels) {
 
         /** The ids of silences shown with it: at most {@link io.poolwatch.config.Limits#PAGE_SILENCED_BY}. */
         public List<String> silencedByShown() {
             return silencedBy.size() > Limits.PAGE_SILENCED_BY
-                    ? silencedBy.subList(0, Limits.PAGE_SILENCED_BY) : silencedBy;
+                    ? silencedBy.subList(0, Limits.PAGE_SILENCED_BY)
+                    : silencedBy;
         }
 
         /** How many silences beyond those shown also match it. */
@@ -116,7 +121,8 @@ public final class DashboardModel {
      * @param lagBytes replay lag in bytes, -1 when unknown
      * @param lagThresholdSeconds the replica-lag rule's threshold for its workload
      */
-    public record ReplicaView(String routing, String description, boolean takesReads, int weight, String replication, double lagSeconds,
+    public record ReplicaView(String routing, String description, boolean takesReads, int weight, String replication,
+            double lagSeconds,
             long lagBytes, double lagThresholdSeconds) {
 
         public boolean lagBreached() {
@@ -153,7 +159,8 @@ public final class DashboardModel {
      * @param error why the filter asked for was refused (the list is then every pool's first page), or null
      */
     @TemplateData
-    public record PoolList(List<WorkloadGroup> groups, List<String> idle, int idleCount, PoolFilter filter, int poolCount, int matching,
+    public record PoolList(List<WorkloadGroup> groups, List<String> idle, int idleCount, PoolFilter filter, int poolCount,
+            int matching,
             int trouble, int first, int last, int page, int pages, String previous, String next, String error) {
 
         /** Pools in the idle line, named; the rest are counted. */
@@ -203,9 +210,12 @@ public final class DashboardModel {
      */
     @TemplateData
     public record PoolCard(String name, String workload, String role, boolean critical, String database, String health,
-            String healthDetail, boolean sampled, Instant sampledAt, Gauge utilization, long active, long idle, long awaiting, int minSize,
-            int maxSize, double p95CheckoutMs, double checkoutThresholdMs, double errorRate, double errorRateThreshold, int leaks,
-            double leakThreshold, long slowLastMinute, Sparkline utilizationLine, Sparkline checkoutLine, TlsView tls, ReplicaView replica) {
+            String healthDetail, boolean sampled, Instant sampledAt, Gauge utilization, long active, long idle, long awaiting,
+            int minSize,
+            int maxSize, double p95CheckoutMs, double checkoutThresholdMs, double errorRate, double errorRateThreshold,
+            int leaks,
+            double leakThreshold, long slowLastMinute, Sparkline utilizationLine, Sparkline checkoutLine, TlsView tls,
+            ReplicaView replica) {
 
         public boolean errorRateBreached() {
             return Double.isFinite(errorRate) && errorRate > errorRateThreshold;
@@ -226,7 +236,8 @@ public final class DashboardModel {
      * @param status pass, fail, error, timeout, or "not run"
      */
     @TemplateData
-    public record CheckRow(String name, String description, String kind, String workload, String mode, String schedule, String severity,
+    public record CheckRow(String name, String description, String kind, String workload, String mode, String schedule,
+            String severity,
             boolean running, Instant nextRun, String status, Long violations, long allowedViolations, Instant finishedAt,
             double durationSeconds, String message, List<CheckResult> history, Sparkline durations) {
 
@@ -241,12 +252,14 @@ public final class DashboardModel {
      * @param use sessions / (max_connections - reserved)
      */
     @TemplateData
-    public record ServerRow(String database, String kind, boolean available, String unavailableReason, Instant takenAt, int sessions,
+    public record ServerRow(String database, String kind, boolean available, String unavailableReason, Instant takenAt,
+            int sessions,
             Integer maxConnections, int reserved, Gauge use, Map<String, Integer> byState, String oldestIdleInTransaction,
             List<PoolSessionsRow> pools, String saturation) {
 
         /** A row of a server with connection slots to spare (or not read). */
-        public ServerRow(String database, String kind, boolean available, String unavailableReason, Instant takenAt, int sessions,
+        public ServerRow(String database, String kind, boolean available, String unavailableReason, Instant takenAt,
+                int sessions,
                 Integer maxConnections, int reserved, Gauge use, Map<String, Integer> byState, String oldestIdleInTransaction,
                 List<PoolSessionsRow> pools) {
             this(database, kind, available, unavailableReason, takenAt, sessions, maxConnections, reserved, use, byState,
@@ -272,7 +285,8 @@ public final class DashboardModel {
      * @param detail why it failed; empty otherwise
      */
     @TemplateData
-    public record FaultRow(int id, String kind, String workload, Instant startedAt, Instant until, String state, String detail) {
+    public record FaultRow(int id, String kind, String workload, Instant startedAt, Instant until, String state,
+            String detail) {
     }
 
     /**
@@ -286,7 +300,8 @@ public final class DashboardModel {
      * @param error why the submitted form was refused, naming the field, the value and what is accepted; null otherwise
      */
     @TemplateData
-    public record FaultForm(List<String> kinds, List<String> workloads, String kind, String workload, String duration, String error) {
+    public record FaultForm(List<String> kinds, List<String> workloads, String kind, String workload, String duration,
+            String error) {
     }
 
     /**
@@ -307,7 +322,8 @@ public final class DashboardModel {
 
     /** A leaked connection as the pool page shows it. */
     @TemplateData
-    public record LeakRow(String connection, String holderThread, String holderThreadState, Instant firstDetected, Instant lastDetected,
+    public record LeakRow(String connection, String holderThread, String holderThreadState, Instant firstDetected,
+            Instant lastDetected,
             String heldAtLeast, List<String> stack, boolean current, Instant returnedAt) {
     }
 
@@ -332,7 +348,8 @@ public final class DashboardModel {
      */
     @TemplateData
     public record PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<SlowStatement> slowStatements,
-            List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples, List<Chart> trends) {
+            List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples,
+            List<Chart> trends) {
 
         /** A page without 24-hour charts: they show as still collecting. */
         public PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<SlowStatement> slowStatements,
@@ -348,29 +365,35 @@ public final class DashboardModel {
 
     /** A silence as the alerts page lists it. */
     @TemplateData
-    public record SilenceRow(String id, String matchers, Instant startsAt, Instant endsAt, String createdBy, String comment, boolean active) {
+    public record SilenceRow(String id, String matchers, Instant startsAt, Instant endsAt, String createdBy, String comment,
+            boolean active) {
     }
 
     /** A receiver and how deliveries to it are going. */
     @TemplateData
-    public record ReceiverRow(String name, String url, String severities, boolean sendResolved, String authentication, int signed,
-            Instant lastSuccess, Instant lastFailure, String lastError, int consecutiveFailures, long delivered, long failedAttempts,
+    public record ReceiverRow(String name, String url, String severities, boolean sendResolved, String authentication,
+            int signed,
+            Instant lastSuccess, Instant lastFailure, String lastError, int consecutiveFailures, long delivered,
+            long failedAttempts,
             long rejected, long givenUp, int depth) {
     }
 
     /** One rule in effect, globally or for a workload. */
     @TemplateData
-    public record RuleRow(String rule, String scope, String workload, String measures, String operator, String threshold, String forDuration,
+    public record RuleRow(String rule, String scope, String workload, String measures, String operator, String threshold,
+            String forDuration,
             String keepFiringFor, String severity, boolean enabled, String source) {
     }
 
     /** A pre-filled silence form (from an alert's "silence" link), or the values of a refused one. */
     @TemplateData
-    public record SilenceForm(List<Map.Entry<String, String>> matchers, String duration, String comment, String createdBy, String error) {
+    public record SilenceForm(List<Map.Entry<String, String>> matchers, String duration, String comment, String createdBy,
+            String error) {
 
         /** An empty form with room for three matchers. */
         public static SilenceForm blank() {
-            return new SilenceForm(List.of(Map.entry("alertname", ""), Map.entry("", ""), Map.entry("", "")), "1h", "", "", null);
+            return new SilenceForm(List.of(Map.entry("alertname", ""), Map.entry("", ""), Map.entry("", "")), "1h", "", "",
+                    null);
         }
     }
 
@@ -386,14 +409,16 @@ public final class DashboardModel {
     @TemplateData
     public record AlertsPage(List<AlertRow> firing, List<AlertRow> pending, List<AlertRow> silenced, List<AlertRow> resolved,
             Instant evaluatedAt, List<RuleRow> rules, List<SilenceRow> silences, boolean receiversAvailable, String outbox,
-            List<ReceiverRow> receivers, int unqueued, SilenceForm form, int silencesTotal, int silencesFrom, String silencesNext,
+            List<ReceiverRow> receivers, int unqueued, SilenceForm form, int silencesTotal, int silencesFrom,
+            String silencesNext,
             String silencesPrevious) {
 
         /** A page showing every silence given (one page of them). */
         public AlertsPage(List<AlertRow> firing, List<AlertRow> pending, List<AlertRow> silenced, List<AlertRow> resolved,
                 Instant evaluatedAt, List<RuleRow> rules, List<SilenceRow> silences, boolean receiversAvailable, String outbox,
                 List<ReceiverRow> receivers, int unqueued, SilenceForm form) {
-            this(firing, pending, silenced, resolved, evaluatedAt, rules, silences, receiversAvailable, outbox, receivers, unqueued, form,
+            this(firing, pending, silenced, resolved, evaluatedAt, rules, silences, receiversAvailable, outbox, receivers,
+                    unqueued, form,
                     silences.size(), 0, null, null);
         }
 

@@ -70,16 +70,20 @@ public class DashboardResource {
 
     /** Longest a "run now" form waits for the check's result beyond its own timeout, before answering that it is running. */
     static final long RUN_WAIT_GRACE_SECONDS = 5;
-    /** A local path to go back to after an action: no scheme, no host, no query, {@code %XX} escapes only, an optional anchor. */
+    /**
+     * A local path to go back to after an action: no scheme, no host, no query, {@code %XX} escapes only, an optional anchor.
+     */
     private static final Pattern LOCAL_PATH = Pattern.compile("/(?!/)(?:[A-Za-z0-9._~/-]|%[0-9A-Fa-f]{2})*(#[A-Za-z0-9._-]*)?");
     /** The longest {@code back} accepted. */
     static final int MAX_BACK_LENGTH = 1024;
 
     @CheckedTemplate
     public static class Templates {
-        public static native TemplateInstance index(Page page, AlertBanner banner, PoolList pools, double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers,
+        public static native TemplateInstance index(Page page, AlertBanner banner, PoolList pools, double utilizationWarning,
+                String history, List<CheckRow> checks, List<ServerRow> servers,
                 List<SizingAdvice> advice, Faults faults, boolean observedFirst, ApplicationViews.ApplicationOverview apps,
-                boolean showApplications, List<PgBouncerViews.PgBouncerCard> pgbouncers, List<BlockingViews.BlockingCard> blocking,
+                boolean showApplications, List<PgBouncerViews.PgBouncerCard> pgbouncers,
+                List<BlockingViews.BlockingCard> blocking,
                 boolean blockingEnabled);
 
         public static native TemplateInstance index$alerts(Page page, AlertBanner banner);
@@ -90,7 +94,8 @@ public class DashboardResource {
 
         public static native TemplateInstance index$pgbouncers(Page page, List<PgBouncerViews.PgBouncerCard> pgbouncers);
 
-        public static native TemplateInstance index$blocking(Page page, List<BlockingViews.BlockingCard> blocking, boolean blockingEnabled);
+        public static native TemplateInstance index$blocking(Page page, List<BlockingViews.BlockingCard> blocking,
+                boolean blockingEnabled);
 
         public static native TemplateInstance index$checks(Page page, List<CheckRow> checks);
 
@@ -125,7 +130,8 @@ public class DashboardResource {
     private final PgBouncerViews pgbouncers;
     private final BlockingViews blocking;
 
-    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks, Alerting alerting,
+    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks,
+            Alerting alerting,
             ApplicationViews applications, PgBouncerViews pgbouncers, BlockingViews blocking) {
         this.applications = applications;
         this.pgbouncers = pgbouncers;
@@ -145,8 +151,10 @@ public class DashboardResource {
      * every pool's first page and a line naming the parameter, the value and what is accepted.
      */
     @GET
-    public Response index(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("pool") String pool,
-            @QueryParam("check") String check, @QueryParam("fault") String fault, @QueryParam("q") String q, @QueryParam("show") String show,
+    public Response index(@QueryParam("fragment") String fragment, @QueryParam("done") String done,
+            @QueryParam("pool") String pool,
+            @QueryParam("check") String check, @QueryParam("fault") String fault, @QueryParam("q") String q,
+            @QueryParam("show") String show,
             @QueryParam("page") String pageNumber) {
         Page page = views.page("Pools", "overview", notice(done, pool, check, fault));
         PoolFilter filter = PoolFilter.NONE;
@@ -173,8 +181,9 @@ public class DashboardResource {
                     ServerResource.ServerView server = views.serverView();
                     yield html(Templates.index$servers(page, views.serverRows(server), server.advice()));
                 }
-                case "faults" -> views.faultPhases().isPresent() ? html(Templates.index$faults(page, views.faults(views.faultForm())))
-                        : notFound(page, "fragment 'faults' (this application has no fault phases)");
+                case "faults" ->
+                    views.faultPhases().isPresent() ? html(Templates.index$faults(page, views.faults(views.faultForm())))
+                            : notFound(page, "fragment 'faults' (this application has no fault phases)");
                 default -> notFound(page, "fragment '" + fragment + "'");
             };
         }
@@ -191,20 +200,23 @@ public class DashboardResource {
         ApplicationViews.ApplicationOverview apps = applications.overview();
         boolean showApplications = apps.defined() > 0 || !apps.suggestions().isEmpty();
         return Templates.index(page, o.alerts(), o.pools(), o.utilizationWarning(), o.history(), o.checks(),
-                o.servers(), o.advice(), views.faults(form), !page.embedded(), apps, showApplications, pgbouncers.cards(), blocking.cards(),
+                o.servers(), o.advice(), views.faults(form), !page.embedded(), apps, showApplications, pgbouncers.cards(),
+                blocking.cards(),
                 blocking.enabled());
     }
 
     @GET
     @Path("pools/{name}")
-    public Response pool(@PathParam("name") String name, @QueryParam("fragment") String fragment, @QueryParam("done") String done) {
+    public Response pool(@PathParam("name") String name, @QueryParam("fragment") String fragment,
+            @QueryParam("done") String done) {
         if (!registry.names().contains(name)) {
             return notFound(views.page("Not found", "", null), "pool '" + name + "'");
         }
         Page page = views.page("Pool " + name, "pool", notice(done, name, null, null));
         PoolPage view = views.poolPage(name);
         if (fragment != null) {
-            return "live".equals(fragment) ? html(Templates.pool$live(page, view)) : notFound(page, "fragment '" + fragment + "'");
+            return "live".equals(fragment) ? html(Templates.pool$live(page, view))
+                    : notFound(page, "fragment '" + fragment + "'");
         }
         return html(Templates.pool(page, view));
     }
@@ -215,7 +227,8 @@ public class DashboardResource {
      */
     @GET
     @Path("alerts")
-    public Response alerts(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("silence") String silence,
+    public Response alerts(@QueryParam("fragment") String fragment, @QueryParam("done") String done,
+            @QueryParam("silence") String silence,
             @QueryParam("silences-from") String silencesFrom) {
         Page page = views.page("Alerts", "alerts", notice(done, null, null, null));
         int from = 0;
@@ -235,11 +248,13 @@ public class DashboardResource {
 
     @GET
     @Path("checks")
-    public Response checks(@QueryParam("fragment") String fragment, @QueryParam("done") String done, @QueryParam("check") String check) {
+    public Response checks(@QueryParam("fragment") String fragment, @QueryParam("done") String done,
+            @QueryParam("check") String check) {
         Page page = views.page("Consistency checks", "checks", notice(done, null, check, null));
         List<CheckRow> rows = views.checkRows(true);
         if (fragment != null) {
-            return "list".equals(fragment) ? html(Templates.checks$list(page, rows)) : notFound(page, "fragment '" + fragment + "'");
+            return "list".equals(fragment) ? html(Templates.checks$list(page, rows))
+                    : notFound(page, "fragment '" + fragment + "'");
         }
         return html(Templates.checks(page, rows));
     }
@@ -321,7 +336,8 @@ public class DashboardResource {
         }
         if (error == null) {
             try {
-                alerting.silences().create(matchers, endsAt, createdBy == null || createdBy.isBlank() ? "dashboard" : createdBy.trim(), comment);
+                alerting.silences().create(matchers, endsAt,
+                        createdBy == null || createdBy.isBlank() ? "dashboard" : createdBy.trim(), comment);
                 return back(null, RootPath.link("/alerts"), "done=silenced");
             } catch (IllegalArgumentException | IllegalStateException e) {
                 error = e.getMessage();
@@ -383,7 +399,8 @@ public class DashboardResource {
             } catch (IllegalArgumentException e) {
                 // The injector's own limits (at most 10 minutes, 10 at once, an engine or pool it cannot run on), each naming its
                 // field; the API's "fault" is this form's "kind".
-                error = e.getMessage().startsWith("fault=") ? "kind=" + e.getMessage().substring("fault=".length()) : e.getMessage();
+                error = e.getMessage().startsWith("fault=") ? "kind=" + e.getMessage().substring("fault=".length())
+                        : e.getMessage();
             }
         }
         Page page = views.page("Pools", "overview", null);
@@ -402,13 +419,16 @@ public class DashboardResource {
         boolean knownCheck = check != null && checks.definitions().stream().anyMatch(d -> d.name().equals(check));
         return switch (done) {
             case "reset" -> knownPool ? "Metrics of pool " + pool + " reset: counts start again from zero." : null;
-            case "ran" -> knownCheck ? "Check " + check + " ran: " + checks.latest(check).map(CheckResult::status).orElse("no result") + "."
+            case "ran" -> knownCheck
+                    ? "Check " + check + " ran: " + checks.latest(check).map(CheckResult::status).orElse("no result") + "."
                     : null;
             case "running" -> knownCheck ? "Check " + check + " is still running; its result will show here." : null;
             case "silenced" -> "Silence created: matching alerts are still listed, but not notified.";
             case "expired" -> "Silence ended.";
-            case "fault" -> views.faultPhases().map(FaultPhases::faults).orElse(List.of()).stream().filter(f -> Integer.toString(f.id()).equals(fault)).findFirst()
-                    .map(f -> "Fault " + f.kind() + " started on " + f.workload() + " until " + DashboardFormat.clock(f.until()) + " UTC.")
+            case "fault" -> views.faultPhases().map(FaultPhases::faults).orElse(List.of()).stream()
+                    .filter(f -> Integer.toString(f.id()).equals(fault)).findFirst()
+                    .map(f -> "Fault " + f.kind() + " started on " + f.workload() + " until " + DashboardFormat.clock(f.until())
+                            + " UTC.")
                     .orElse(null);
             default -> null;
         };
@@ -420,7 +440,8 @@ public class DashboardResource {
 
     /** A page or fragment answering refused query parameters: 400, and not cached either. */
     private static Response refused(TemplateInstance t) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").entity(t).build();
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
+                .entity(t).build();
     }
 
     private static Response html(TemplateInstance t) {
@@ -429,7 +450,8 @@ public class DashboardResource {
     }
 
     private static Response notFound(Page page, String what) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE).entity(Templates.notFound(page, what)).build();
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE).entity(Templates.notFound(page, what))
+                .build();
     }
 
     private static Response back(String requested, String fallback, String query) {
@@ -446,9 +468,12 @@ public class DashboardResource {
             return Optional.empty();
         }
         String shown = back.length() > 100 ? back.substring(0, 100) + "... (" + back.length() + " characters)" : back;
-        return Optional.of(Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE).header("Cache-Control", "no-store")
-                .entity("back=" + shown + ": accepted: a path under poolwatch's root " + RootPath.root() + " (such as " + RootPath.link("/")
-                        + "), at most " + MAX_BACK_LENGTH + " characters of letters, digits, '.', '_', '~', '-', '/' and %XX escapes of "
+        return Optional.of(Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN_TYPE)
+                .header("Cache-Control", "no-store")
+                .entity("back=" + shown + ": accepted: a path under poolwatch's root " + RootPath.root() + " (such as "
+                        + RootPath.link("/")
+                        + "), at most " + MAX_BACK_LENGTH
+                        + " characters of letters, digits, '.', '_', '~', '-', '/' and %XX escapes of "
                         + "UTF-8, without '.' or '..' segments, with an optional #anchor; or none, for the action's own page. Nothing was done.")
                 .build());
     }
@@ -494,7 +519,10 @@ public class DashboardResource {
                 .toString();
     }
 
-    /** A 303 to a local page (the form's {@code back} field, checked by {@link #badBack}, when it has one), with the notice's query. */
+    /**
+     * A 303 to a local page (the form's {@code back} field, checked by {@link #badBack}, when it has one), with the notice's
+     * query.
+     */
     private static Response back(String requested, String fallback, String query, String anchor) {
         String target = requested != null && !requested.isEmpty() ? requested : fallback;
         String hash = "";

@@ -144,7 +144,8 @@ public class DashboardViews {
                 pending++;
             }
         }
-        return new DashboardModel.Page(title, active, clock.instant(), refreshSeconds(), registry.embedded(), firing, pending, notice,
+        return new DashboardModel.Page(title, active, clock.instant(), refreshSeconds(), registry.embedded(), firing, pending,
+                notice,
                 cluster.coordinated() && !cluster.leads(), mayAct());
     }
 
@@ -171,7 +172,8 @@ public class DashboardViews {
     public Overview overview(PoolFilter filter, String filterError) {
         ServerResource.ServerView server = servers.get();
         return new Overview(banner(), poolList(filter, filterError), checkRows(false), serverRows(server), server.advice(),
-                alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold(), Durations.format(SPARKLINE_WINDOW),
+                alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold(),
+                Durations.format(SPARKLINE_WINDOW),
                 faults(faultForm()));
     }
 
@@ -314,7 +316,8 @@ public class DashboardViews {
         List<WorkloadPool> ordered = new ArrayList<>(matching);
         for (String w : workloads) {
             List<WorkloadPool> pools = byWorkload.get(w);
-            pools.sort(Comparator.comparing((WorkloadPool p) -> !"primary".equals(p.settings().role())).thenComparing(WorkloadPool::name));
+            pools.sort(Comparator.comparing((WorkloadPool p) -> !"primary".equals(p.settings().role()))
+                    .thenComparing(WorkloadPool::name));
             ordered.addAll(pools);
         }
         int pages = Math.max(1, (matching + PoolFilter.PAGE_SIZE - 1) / PoolFilter.PAGE_SIZE);
@@ -339,7 +342,8 @@ public class DashboardViews {
                 replicas.addAll(replicaRows(p.settings()));
             }
         }
-        return new DashboardModel.PoolList(groups, idle, idleCount, filter.onPage(page), registry.pools().size(), matching, trouble,
+        return new DashboardModel.PoolList(groups, idle, idleCount, filter.onPage(page), registry.pools().size(), matching,
+                trouble,
                 matching == 0 ? 0 : from + 1, to, page, pages, page > 1 ? filter.onPage(page - 1).pageLink() : null,
                 page < pages ? filter.onPage(page + 1).pageLink() : null, error);
     }
@@ -365,7 +369,8 @@ public class DashboardViews {
         int max = p.settings().maxSize();
         long leased = p.recorder().leased();
         if (p.recorder().awaiting() > 0 || p.recorder().currentLeakCount() > 0 || (max > 0
-                && (double) leased / max >= alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.of(p.settings().name())).threshold())) {
+                && (double) leased / max >= alerting.rules()
+                        .settings(AlertRule.POOL_UTILIZATION, Optional.of(p.settings().name())).threshold())) {
             return 3;
         }
         return TROUBLE_NONE;
@@ -392,14 +397,19 @@ public class DashboardViews {
             from = history.get(0).takenAt();
         }
         Duration gap = interval.multipliedBy(3);
-        Sparkline utilLine = Sparkline.of(history, PoolPoint::takenAt, PoolPoint::utilization, from, now, 120, 32, 1.0, utilWarning, gap);
-        Sparkline checkoutLine = Sparkline.of(history, PoolPoint::takenAt, DashboardViews::p95OrGap, from, now, 120, 32, 1.0, checkoutMs, gap);
+        Sparkline utilLine = Sparkline.of(history, PoolPoint::takenAt, PoolPoint::utilization, from, now, 120, 32, 1.0,
+                utilWarning, gap);
+        Sparkline checkoutLine = Sparkline.of(history, PoolPoint::takenAt, DashboardViews::p95OrGap, from, now, 120, 32, 1.0,
+                checkoutMs, gap);
         return new PoolCard(s.name(), s.workload(), s.role(), s.critical(),
                 s.url().label(), state == null ? "unknown" : state.state().name().toLowerCase(Locale.ROOT),
-                state == null ? "no health result yet" : state.detail(), latest != null, latest == null ? null : latest.takenAt(),
+                state == null ? "no health result yet" : state.detail(), latest != null,
+                latest == null ? null : latest.takenAt(),
                 new Gauge(utilization, utilWarning, DashboardModel.CRITICAL_UTILIZATION, active + " of " + s.maxSize()), active,
-                Math.max(0, open - active), awaiting, s.minSize(), s.maxSize(), latest == null ? Double.NaN : p95OrGap(latest), checkoutMs,
-                latest == null ? Double.NaN : latest.errorRate(), errorThreshold, p.recorder().currentLeakCount(), leakThreshold,
+                Math.max(0, open - active), awaiting, s.minSize(), s.maxSize(), latest == null ? Double.NaN : p95OrGap(latest),
+                checkoutMs,
+                latest == null ? Double.NaN : latest.errorRate(), errorThreshold, p.recorder().currentLeakCount(),
+                leakThreshold,
                 slowLastMinute(history), utilLine, checkoutLine, TlsView.of(p), replicaView(s));
     }
 
@@ -413,8 +423,10 @@ public class DashboardViews {
                 ReplicaCondition c = st.condition();
                 String replication = replicaLags.ofPool(s.name()).map(l -> l.state().label()).orElse("unknown");
                 double threshold = alerting.rules().settings(AlertRule.REPLICA_LAG, Optional.of(s.workload())).threshold();
-                return new ReplicaView(st.usability().label(), st.description(), !st.usability().skip() && st.usability() != ReplicaUsability.DRAINED,
-                        st.replica().weight(), replication, c.lagSeconds().orElse(Double.NaN), c.lagBytes().orElse(-1L), threshold);
+                return new ReplicaView(st.usability().label(), st.description(),
+                        !st.usability().skip() && st.usability() != ReplicaUsability.DRAINED,
+                        st.replica().weight(), replication, c.lagSeconds().orElse(Double.NaN), c.lagBytes().orElse(-1L),
+                        threshold);
             }
         }
         return null;
@@ -451,12 +463,16 @@ public class DashboardViews {
         List<ServerRow> rows = new ArrayList<>();
         for (ServerResource.DatabaseView d : view.databases()) {
             ServerSnapshot s = d.snapshot();
-            List<PoolSessionsRow> pools = d.pools().stream().map(p -> new PoolSessionsRow(p.pool(), p.applicationName(), p.poolActive(),
-                    p.poolIdle(), p.serverSessions().isEmpty() ? "" : p.serverSessions().entrySet().stream()
-                            .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")))).toList();
+            List<PoolSessionsRow> pools = d
+                    .pools().stream().map(p -> new PoolSessionsRow(p.pool(), p.applicationName(), p.poolActive(),
+                            p.poolIdle(), p.serverSessions().isEmpty() ? ""
+                                    : p.serverSessions().entrySet().stream()
+                                            .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))))
+                    .toList();
             if (s == null) {
                 rows.add(new ServerRow(d.database(), d.kind(), false, "not read yet", null, 0, null, 0,
-                        new Gauge(Double.NaN, warning, DashboardModel.CRITICAL_SERVER_USE, "not read yet"), Map.of(), null, pools));
+                        new Gauge(Double.NaN, warning, DashboardModel.CRITICAL_SERVER_USE, "not read yet"), Map.of(), null,
+                        pools));
                 continue;
             }
             Integer max = s.maxConnections().isPresent() ? s.maxConnections().getAsInt() : null;
@@ -464,7 +480,8 @@ public class DashboardViews {
             String detail = max == null ? s.totalSessions() + " sessions"
                     : s.totalSessions() + " of " + (max - s.reservedConnections()) + " usable (max_connections " + max + ", "
                             + s.reservedConnections() + " reserved)";
-            rows.add(new ServerRow(d.database(), d.kind(), s.available(), s.unavailableReason().orElse(null), s.takenAt(), s.totalSessions(),
+            rows.add(new ServerRow(d.database(), d.kind(), s.available(), s.unavailableReason().orElse(null), s.takenAt(),
+                    s.totalSessions(),
                     max, s.reservedConnections(), new Gauge(use, warning, DashboardModel.CRITICAL_SERVER_USE, detail),
                     new TreeMap<>(s.sessionsByState()), s.oldestIdleInTransaction().map(Durations::format).orElse(null), pools,
                     s.saturation().orElse(null)));
@@ -491,12 +508,15 @@ public class DashboardViews {
             Collections.reverse(oldestFirst);
             Instant from = oldestFirst.get(0).startedAt();
             Instant to = oldestFirst.get(oldestFirst.size() - 1).startedAt();
-            durations = Sparkline.of(oldestFirst, CheckResult::startedAt, r -> r.durationSeconds() * 1000, from, to.equals(from) ? from.plusSeconds(1) : to,
+            durations = Sparkline.of(oldestFirst, CheckResult::startedAt, r -> r.durationSeconds() * 1000, from,
+                    to.equals(from) ? from.plusSeconds(1) : to,
                     240, 40, 1, Double.NaN, null);
         }
-        return new CheckRow(d.name(), d.description(), d.kind().label(), d.workload(), d.mode().label(), d.schedule().toString(),
+        return new CheckRow(d.name(), d.description(), d.kind().label(), d.workload(), d.mode().label(),
+                d.schedule().toString(),
                 d.severity().label(), checks.running(d.name()), checks.nextRun(d.name()).map(z -> z.toInstant()).orElse(null),
-                last.map(CheckResult::status).orElse("not run"), last.map(CheckResult::violations).orElse(null), d.allowedViolations(),
+                last.map(CheckResult::status).orElse("not run"), last.map(CheckResult::violations).orElse(null),
+                d.allowedViolations(),
                 last.map(CheckResult::finishedAt).orElse(null), last.map(CheckResult::durationSeconds).orElse(Double.NaN),
                 last.map(CheckResult::message).orElse(null), shown, durations);
     }
@@ -508,7 +528,8 @@ public class DashboardViews {
         WorkloadPool p = registry.pool(name);
         PoolHealth.PoolState state = health.pools().stream().filter(h -> h.pool().equals(name)).findFirst().orElse(null);
         List<PoolSnapshot> history = sampler.history(name);
-        PoolCard card = card(p, state, history.stream().map(PoolPoint::of).toList(), history.isEmpty() ? null : history.get(history.size() - 1),
+        PoolCard card = card(p, state, history.stream().map(PoolPoint::of).toList(),
+                history.isEmpty() ? null : history.get(history.size() - 1),
                 now);
         Instant from = history.isEmpty() ? now.minus(SPARKLINE_WINDOW) : history.get(0).takenAt();
         Duration gap = interval.multipliedBy(3);
@@ -520,19 +541,25 @@ public class DashboardViews {
                                 card.utilization().warning(), gap),
                         "pool-utilization threshold"),
                 new Chart("checkout", "Checkout time, p95 per sample", "ms",
-                        Sparkline.of(history, PoolSnapshot::takenAt, DashboardViews::p95OrGap, from, now, w, h, 1.0, card.checkoutThresholdMs(), gap),
+                        Sparkline.of(history, PoolSnapshot::takenAt, DashboardViews::p95OrGap, from, now, w, h, 1.0,
+                                card.checkoutThresholdMs(), gap),
                         "checkout-time threshold"),
                 new Chart("awaiting", "Callers waiting for a connection", "count",
-                        Sparkline.of(history, PoolSnapshot::takenAt, s -> s.awaiting(), from, now, w, h, 1.0, Double.NaN, gap), null),
+                        Sparkline.of(history, PoolSnapshot::takenAt, s -> s.awaiting(), from, now, w, h, 1.0, Double.NaN, gap),
+                        null),
                 new Chart("errors", "Error rate (failed / attempted acquisitions)", "ratio",
-                        Sparkline.of(history, PoolSnapshot::takenAt, PoolSnapshot::errorRate, from, now, w, h, card.errorRateThreshold() * 2,
+                        Sparkline.of(history, PoolSnapshot::takenAt, PoolSnapshot::errorRate, from, now, w, h,
+                                card.errorRateThreshold() * 2,
                                 card.errorRateThreshold(), gap),
                         "error-rate threshold"));
-        List<LeakRow> leaks = p.recorder().leaks().stream().map(l -> new LeakRow(l.connection(), l.holderThread(), l.holderThreadState(),
-                l.firstDetected(), l.lastDetected(), Durations.format(l.heldAtLeast()), l.stack(), l.current(), l.returnedAt().orElse(null)))
+        List<LeakRow> leaks = p.recorder().leaks().stream()
+                .map(l -> new LeakRow(l.connection(), l.holderThread(), l.holderThreadState(),
+                        l.firstDetected(), l.lastDetected(), Durations.format(l.heldAtLeast()), l.stack(), l.current(),
+                        l.returnedAt().orElse(null)))
                 .toList();
         PoolView view = PoolView.of(p, history.isEmpty() ? null : history.get(history.size() - 1));
-        return new PoolPage(card, charts, leaks, p.statements().slowTexts(), settings(view, p.settings()), replicaRows(p.settings()),
+        return new PoolPage(card, charts, leaks, p.statements().slowTexts(), settings(view, p.settings()),
+                replicaRows(p.settings()),
                 events(p, history), sampler.baseline(name).at(), history.size(), trendCharts(name, card, now));
     }
 
@@ -543,15 +570,20 @@ public class DashboardViews {
     List<Chart> trendCharts(String name, PoolCard card, Instant now) {
         Instant from = now.minus(Trends.SPAN);
         // A missing bucket breaks the line; with samples further apart than two buckets, the sampling interval decides.
-        Duration gap = Trends.BUCKET.multipliedBy(2).compareTo(interval.multipliedBy(3)) > 0 ? Trends.BUCKET.multipliedBy(2) : interval.multipliedBy(3);
-        List<Trends.Point> checkout = trends.series(Trends.POOL, name, "checkout_time", Trends.SPAN).map(Trends.Series::points).orElse(List.of());
-        List<Trends.Point> utilization = trends.series(Trends.POOL, name, "utilization", Trends.SPAN).map(Trends.Series::points).orElse(List.of());
+        Duration gap = Trends.BUCKET.multipliedBy(2).compareTo(interval.multipliedBy(3)) > 0 ? Trends.BUCKET.multipliedBy(2)
+                : interval.multipliedBy(3);
+        List<Trends.Point> checkout = trends.series(Trends.POOL, name, "checkout_time", Trends.SPAN).map(Trends.Series::points)
+                .orElse(List.of());
+        List<Trends.Point> utilization = trends.series(Trends.POOL, name, "utilization", Trends.SPAN).map(Trends.Series::points)
+                .orElse(List.of());
         return List.of(
                 new Chart("trend-checkout", "Checkout time p95, 5-minute means over 24 hours", "ms",
-                        Sparkline.of(checkout, Trends.Point::at, pt -> pt.value() * 1000, from, now, 600, 120, 1.0, card.checkoutThresholdMs(), gap),
+                        Sparkline.of(checkout, Trends.Point::at, pt -> pt.value() * 1000, from, now, 600, 120, 1.0,
+                                card.checkoutThresholdMs(), gap),
                         "checkout-time threshold"),
                 new Chart("trend-utilization", "Utilization, 5-minute means over 24 hours", "ratio",
-                        Sparkline.of(utilization, Trends.Point::at, Trends.Point::value, from, now, 600, 120, 1.0, card.utilization().warning(), gap),
+                        Sparkline.of(utilization, Trends.Point::at, Trends.Point::value, from, now, 600, 120, 1.0,
+                                card.utilization().warning(), gap),
                         "pool-utilization threshold"));
     }
 
@@ -570,16 +602,19 @@ public class DashboardViews {
         out.add(new Setting("statement-timeout", v.statementTimeout(), src.getOrDefault("statement-timeout", "")));
         out.add(new Setting("socket-timeout", v.socketTimeout(), src.getOrDefault("socket-timeout", "")));
         out.add(new Setting("max-lifetime", v.maxLifetime(), src.getOrDefault("max-lifetime", "")));
-        out.add(new Setting("leak-detection-interval", v.leakDetectionInterval(), src.getOrDefault("leak-detection-interval", "")));
+        out.add(new Setting("leak-detection-interval", v.leakDetectionInterval(),
+                src.getOrDefault("leak-detection-interval", "")));
         out.add(new Setting("isolation", v.isolation(), src.getOrDefault("isolation", "")));
         out.add(new Setting("read-only", Boolean.toString(v.readOnly()), src.getOrDefault("read-only", "")));
         out.add(new Setting("critical", Boolean.toString(v.critical()), src.getOrDefault("critical", "")));
-        out.add(new Setting("validate-on-borrow", Boolean.toString(s.validateOnBorrow()), src.getOrDefault("validate-on-borrow", "")));
+        out.add(new Setting("validate-on-borrow", Boolean.toString(s.validateOnBorrow()),
+                src.getOrDefault("validate-on-borrow", "")));
         out.add(new Setting("connect-timeout", Durations.format(s.connectTimeout()), src.getOrDefault("connect-timeout", "")));
         TlsView tls = v.tls();
         if (tls.applicable()) {
             out.add(new Setting("tls.mode", tls.mode(), src.getOrDefault("tls.mode", "")));
-            out.add(new Setting("tls.ca-file", tls.caFile() == null ? "(none)" : tls.caFile(), src.getOrDefault("tls.ca-file", "")));
+            out.add(new Setting("tls.ca-file", tls.caFile() == null ? "(none)" : tls.caFile(),
+                    src.getOrDefault("tls.ca-file", "")));
         }
         out.add(new Setting("tls (measured)", tls.detail(), tls.applicable() ? "reported by the server" : ""));
         return out;
@@ -595,17 +630,20 @@ public class DashboardViews {
             String now = ": " + a.annotations().getOrDefault("summary", a.name());
             events.add(new Event(a.activeAt(), "alert", a.name() + " pending" + (a.startsAt() == null ? now : "")));
             if (a.startsAt() != null) {
-                events.add(new Event(a.startsAt(), "alert", a.name() + " firing (" + a.labels().getOrDefault("severity", "") + ")"
-                        + (a.endsAt() == null ? now : "")));
+                events.add(
+                        new Event(a.startsAt(), "alert", a.name() + " firing (" + a.labels().getOrDefault("severity", "") + ")"
+                                + (a.endsAt() == null ? now : "")));
             }
             if (a.endsAt() != null) {
                 events.add(new Event(a.endsAt(), "alert", a.name() + " resolved" + now));
             }
         }
         for (LeakRecord l : p.recorder().leaks()) {
-            events.add(new Event(l.firstDetected(), "leak", "connection " + l.connection() + " held past the leak interval by thread "
-                    + l.holderThread()));
-            l.returnedAt().ifPresent(at -> events.add(new Event(at, "leak", "leaked connection " + l.connection() + " returned")));
+            events.add(new Event(l.firstDetected(), "leak",
+                    "connection " + l.connection() + " held past the leak interval by thread "
+                            + l.holderThread()));
+            l.returnedAt()
+                    .ifPresent(at -> events.add(new Event(at, "leak", "leaked connection " + l.connection() + " returned")));
         }
         p.recorder().lastCreationErrorAt().ifPresent(at -> events.add(new Event(at, "error",
                 "opening a connection failed: " + p.recorder().lastCreationError().orElse(""))));
@@ -614,15 +652,17 @@ public class DashboardViews {
             events.add(new Event(reset, "admin", "metrics reset"));
         }
         // Faults started through the simulator's API show here even where the dashboard does not offer the form.
-        for (var f : faultPhases.isResolvable() ? faultPhases.get().faults() : List.<FaultPhases.Fault>of()) {
+        for (var f : faultPhases.isResolvable() ? faultPhases.get().faults() : List.<FaultPhases.Fault> of()) {
             if (f.workload().equals(p.name())) {
-                events.add(new Event(f.startedAt(), "demo", "simulated fault '" + f.kind() + "' until " + DashboardFormat.clock(f.until()) + " UTC (" + f.state() + ")"));
+                events.add(new Event(f.startedAt(), "demo", "simulated fault '" + f.kind() + "' until "
+                        + DashboardFormat.clock(f.until()) + " UTC (" + f.state() + ")"));
             }
         }
         // Timeouts seen in a sample interval are worth a line each: they are callers that got no connection.
         for (PoolSnapshot s : history) {
             if (s.interval().timeouts() > 0) {
-                events.add(new Event(s.takenAt(), "timeout", s.interval().timeouts() + " caller(s) timed out waiting for a connection"));
+                events.add(new Event(s.takenAt(), "timeout",
+                        s.interval().timeouts() + " caller(s) timed out waiting for a connection"));
             }
         }
         events.sort(Comparator.comparing(Event::at, Comparator.nullsLast(Comparator.reverseOrder())));
@@ -668,22 +708,29 @@ public class DashboardViews {
         int per = Limits.PAGE_SILENCES;
         int from = Math.max(0, Math.min(silencesFrom, allSilences.size()));
         List<SilenceRow> silences = allSilences.subList(from, Math.min(allSilences.size(), from + per)).stream()
-                .map(s -> new SilenceRow(s.id(), matchers(s), s.startsAt(), s.endsAt(), s.createdBy(), s.comment(), s.active(now))).toList();
-        String next = from + per < allSilences.size() ? RootPath.link("/alerts") + "?silences-from=" + (from + per) + "#silences-title" : null;
-        String previous = from > 0 ? RootPath.link("/alerts") + (from - per > 0 ? "?silences-from=" + (from - per) : "") + "#silences-title"
+                .map(s -> new SilenceRow(s.id(), matchers(s), s.startsAt(), s.endsAt(), s.createdBy(), s.comment(),
+                        s.active(now)))
+                .toList();
+        String next = from + per < allSilences.size()
+                ? RootPath.link("/alerts") + "?silences-from=" + (from + per) + "#silences-title"
+                : null;
+        String previous = from > 0
+                ? RootPath.link("/alerts") + (from - per > 0 ? "?silences-from=" + (from - per) : "") + "#silences-title"
                 : null;
         List<ReceiverRow> receiverRows = new ArrayList<>();
         String outbox = null;
         for (ReceiverResource.ReceiverView r : receivers.list()) {
             var d = r.delivery();
             outbox = r.outbox();
-            receiverRows.add(new ReceiverRow(r.name(), r.url(), String.join(", ", r.severities()), r.sendResolved(), r.authentication(), r.signed(),
+            receiverRows.add(new ReceiverRow(r.name(), r.url(), String.join(", ", r.severities()), r.sendResolved(),
+                    r.authentication(), r.signed(),
                     d == null ? null : d.lastSuccess(), d == null ? null : d.lastFailure(), d == null ? null : d.lastError(),
                     d == null ? 0 : d.consecutiveFailures(), d == null ? 0 : d.delivered(), d == null ? 0 : d.failedAttempts(),
                     d == null ? 0 : d.rejected(), d == null ? 0 : d.givenUp(), d == null ? 0 : d.depth()));
         }
         return new AlertsPage(firing, pending, silenced, resolved, alerting.lastEvaluation().orElse(null), rules, silences,
-                !receiverRows.isEmpty(), outbox, receiverRows, alerting.unqueued(), form, allSilences.size(), from, next, previous);
+                !receiverRows.isEmpty(), outbox, receiverRows, alerting.unqueued(), form, allSilences.size(), from, next,
+                previous);
     }
 
     /** A silence form pre-filled with the labels that identify one alert (all but severity and instance). */
@@ -708,12 +755,14 @@ public class DashboardViews {
         if (!v.unit().equals("ratio") && !v.unit().equals("seconds")) {
             threshold += " " + v.unit();
         }
-        return new RuleRow(v.rule(), v.scope(), v.workload(), v.measures(), v.operator(), threshold, v.forDuration(), v.keepFiringFor(),
+        return new RuleRow(v.rule(), v.scope(), v.workload(), v.measures(), v.operator(), threshold, v.forDuration(),
+                v.keepFiringFor(),
                 v.severity(), v.enabled(), v.source());
     }
 
     private static String matchers(Silence s) {
-        return s.matchers().stream().map(m -> m.name() + (m.isEqual() ? "" : "!") + (m.isRegex() ? "=~" : "=") + "\"" + m.value() + "\"")
+        return s.matchers().stream()
+                .map(m -> m.name() + (m.isEqual() ? "" : "!") + (m.isRegex() ? "=~" : "=") + "\"" + m.value() + "\"")
                 .collect(Collectors.joining(", "));
     }
 
@@ -760,7 +809,9 @@ public class DashboardViews {
         };
         AlertRule rule = AlertRule.of(a.name()).orElse(null);
         return new AlertRow(a.fingerprint(), a.name(), a.state(), l.getOrDefault("severity", ""), subject, link,
-                a.annotations().getOrDefault("summary", a.name()), a.annotations().getOrDefault("description", ""), a.value(), a.threshold(),
-                rule == null ? ">" : rule.operator(), rule == null ? "" : rule.unit(), since, a.activeAt(), a.silenced(), a.silencedBy(), l);
+                a.annotations().getOrDefault("summary", a.name()), a.annotations().getOrDefault("description", ""), a.value(),
+                a.threshold(),
+                rule == null ? ">" : rule.operator(), rule == null ? "" : rule.unit(), since, a.activeAt(), a.silenced(),
+                a.silencedBy(), l);
     }
 }

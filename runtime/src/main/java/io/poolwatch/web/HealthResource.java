@@ -52,7 +52,8 @@ public class HealthResource {
     public record Component(String status, String message, Metadata metadata) {
     }
 
-    public record Metadata(@JsonProperty("query_time_ms") double queryTimeMs, @JsonProperty("pool_health") PoolHealthView poolHealth,
+    public record Metadata(@JsonProperty("query_time_ms") double queryTimeMs,
+            @JsonProperty("pool_health") PoolHealthView poolHealth,
             Map<String, String> pools) {
     }
 
@@ -60,10 +61,8 @@ public class HealthResource {
     }
 
     @GET
-    @APIResponse(responseCode = "200", description = "Healthy or degraded",
-            content = @Content(schema = @Schema(implementation = Health.class)))
-    @APIResponse(responseCode = "503", description = "Unhealthy: a critical workload cannot reach its database",
-            content = @Content(schema = @Schema(implementation = Health.class)))
+    @APIResponse(responseCode = "200", description = "Healthy or degraded", content = @Content(schema = @Schema(implementation = Health.class)))
+    @APIResponse(responseCode = "503", description = "Unhealthy: a critical workload cannot reach its database", content = @Content(schema = @Schema(implementation = Health.class)))
     public Response get() {
         List<PoolHealth.PoolState> pools = health.pools();
         boolean ready = health.ready(pools);
@@ -88,7 +87,8 @@ public class HealthResource {
 
         Map<String, Map<String, Object>> checks = new LinkedHashMap<>();
         checks.put("connection", Map.of("status", connected ? "pass" : "fail", "time_ms", round(queryMs)));
-        checks.put("pool_saturation", Map.of("status", utilization >= 0.8 ? "warn" : "pass", "utilization", round(utilization * 100)));
+        checks.put("pool_saturation",
+                Map.of("status", utilization >= 0.8 ? "warn" : "pass", "utilization", round(utilization * 100)));
         checks.put("slow_queries", Map.of("status", slowRate > 5 ? "warn" : "pass", "rate", round(slowRate)));
         // Saturated: a server that refuses connections for lack of slots answers; shown beside, never as a failed connection.
         Map<String, String> saturated = new LinkedHashMap<>();
@@ -104,8 +104,10 @@ public class HealthResource {
             case "healthy" -> "Database is healthy";
             case "degraded" -> "Database is degraded: " + pools.stream().filter(p -> p.state() != PoolHealth.State.UP)
                     .map(p -> p.pool() + " " + p.state()).toList();
-            default -> health.shuttingDown() ? "Shutting down" : "A critical workload cannot reach its database: "
-                    + pools.stream().filter(p -> p.critical() && p.state() == PoolHealth.State.DOWN).map(PoolHealth.PoolState::pool).toList();
+            default -> health.shuttingDown() ? "Shutting down"
+                    : "A critical workload cannot reach its database: "
+                            + pools.stream().filter(p -> p.critical() && p.state() == PoolHealth.State.DOWN)
+                                    .map(PoolHealth.PoolState::pool).toList();
         };
         Component database = new Component(status, message,
                 new Metadata(round(queryMs), new PoolHealthView(status, checks), perPool));

@@ -41,8 +41,9 @@ public class JsonBodyMapper {
     }
 
     Response unknownField(UnrecognizedPropertyException e) {
-        String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-                .collect(Collectors.joining(", "));
+        String known = e.getKnownPropertyIds() == null ? ""
+                : e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                        .collect(Collectors.joining(", "));
         return bad(path(e.getPath()) + ": unknown field; accepted: " + known);
     }
 
@@ -62,7 +63,8 @@ public class JsonBodyMapper {
     }
 
     Response unreadable(JsonParseException e) {
-        return bad("body: not valid JSON (" + firstLine(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr() + ", column "
+        return bad("body: not valid JSON (" + firstLine(e.getOriginalMessage()) + " at line " + e.getLocation().getLineNr()
+                + ", column "
                 + e.getLocation().getColumnNr() + ")");
     }
 

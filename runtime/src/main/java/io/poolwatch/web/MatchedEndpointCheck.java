@@ -47,7 +47,8 @@ public class MatchedEndpointCheck {
 
     @ServerRequestFilter(priority = Priorities.AUTHORIZATION)
     public Uni<Response> check(ResteasyReactiveContainerRequestContext request, SimpleResourceInfo resource) {
-        if (resource == null || resource.getResourceClass() == null || !resource.getResourceClass().isAnnotationPresent(RootedPath.class)) {
+        if (resource == null || resource.getResourceClass() == null
+                || !resource.getResourceClass().isAnnotationPresent(RootedPath.class)) {
             return Uni.createFrom().nullItem();
         }
         RuntimeResource target = ((ResteasyReactiveRequestContext) request.getServerRequestContext()).getTarget();
@@ -58,8 +59,10 @@ public class MatchedEndpointCheck {
         if (access == Access.DENY || !Access.isSafe(method) && AccessPolicy.crossOrigin(rc)) {
             return Uni.createFrom().failure(new ForbiddenException());
         }
-        Uni<SecurityIdentity> identity = identities.isResolvable() ? identities.get().getDeferredIdentity() : Uni.createFrom().nullItem();
-        return policy.decide(access, rc, identity).flatMap(result -> result.isPermitted() ? Uni.createFrom().<Response> nullItem()
+        Uni<SecurityIdentity> identity = identities.isResolvable() ? identities.get().getDeferredIdentity()
+                : Uni.createFrom().nullItem();
+        return policy.decide(access, rc, identity).flatMap(result -> result.isPermitted()
+                ? Uni.createFrom().<Response> nullItem()
                 : identity.onItem().transformToUni(id -> Uni.createFrom()
                         .failure(id == null || id.isAnonymous() ? new UnauthorizedException() : new ForbiddenException())));
     }

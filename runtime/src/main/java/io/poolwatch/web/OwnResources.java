@@ -12,6 +12,7 @@ final class OwnResources {
     }
 
     static boolean ours(SimpleResourceInfo resource) {
-        return resource != null && resource.getResourceClass() != null && resource.getResourceClass().isAnnotationPresent(RootedPath.class);
+        return resource != null && resource.getResourceClass() != null
+                && resource.getResourceClass().isAnnotationPresent(RootedPath.class);
     }
 }

@@ -42,7 +42,8 @@ record Paging(int limit, int offset) {
         if (n < min || n > max) {
             throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ApiError(name + "=" + Limits.quote(value) + ": accepted: a whole number from " + min
-                            + " to " + max, 400)).build());
+                            + " to " + max, 400))
+                    .build());
         }
         return n;
     }
@@ -62,7 +63,8 @@ record Paging(int limit, int offset) {
     Response ok(Object entity, int total, String path, String query) {
         Response.ResponseBuilder r = Response.ok(entity).header("X-Total-Count", total);
         if ((long) offset + limit < total) {
-            String next = RootPath.link(path) + "?" + (query == null || query.isEmpty() ? "" : query + "&") + "limit=" + limit + "&offset="
+            String next = RootPath.link(path) + "?" + (query == null || query.isEmpty() ? "" : query + "&") + "limit=" + limit
+                    + "&offset="
                     + (offset + limit);
             r.header("Link", "<" + next + ">; rel=\"next\"");
         }

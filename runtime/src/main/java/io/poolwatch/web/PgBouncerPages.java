@@ -55,7 +55,8 @@ public class PgBouncerPages {
         if (fragment != null) {
             if (!"live".equals(fragment)) {
                 return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + Limits.quote(fragment) + "'")).build();
+                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + Limits.quote(fragment) + "'"))
+                        .build();
             }
             return html(Templates.pgbouncer$live(page, view.get()));
         }

@@ -48,15 +48,16 @@ public class PgBouncerResource {
     /** One PgBouncer; 404 with a JSON body naming the configured ones for a name that is not. */
     @GET
     @Path("{name}")
-    @APIResponse(responseCode = "200", description = "The PgBouncer",
-            content = @Content(schema = @Schema(implementation = PgBouncerView.class)))
+    @APIResponse(responseCode = "200", description = "The PgBouncer", content = @Content(schema = @Schema(implementation = PgBouncerView.class)))
     public Response get(@PathParam("name") String name) {
         return sampler.definitions().stream().filter(d -> d.name().equals(name)).findFirst()
                 .map(d -> Response.ok(view(d, sampler)).build())
                 .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
                         .entity(new ApiError("no PgBouncer named '" + Limits.quote(name) + "'; configured: "
                                 + (sampler.definitions().isEmpty() ? "none (poolwatch.pgbouncer.\"<name>\".url)"
-                                        : String.join(", ", sampler.definitions().stream().map(PgBouncerDefinition::name).toList())), 404))
+                                        : String.join(", ",
+                                                sampler.definitions().stream().map(PgBouncerDefinition::name).toList())),
+                                404))
                         .build());
     }
 
@@ -65,16 +66,20 @@ public class PgBouncerResource {
         PgBouncerSnapshot s = sampler.latest(d.name()).orElse(null);
         String address = d.address().label();
         if (s == null) {
-            return new PgBouncerView(d.name(), address, "pending", null, null, null, null, null, null, null, null, null, null, null, null);
+            return new PgBouncerView(d.name(), address, "pending", null, null, null, null, null, null, null, null, null, null,
+                    null, null);
         }
         if (!s.up()) {
-            return new PgBouncerView(d.name(), address, "down", false, s.downReason().orElse(null), s.takenAt(), null, null, null, null, null,
+            return new PgBouncerView(d.name(), address, "down", false, s.downReason().orElse(null), s.takenAt(), null, null,
+                    null, null, null,
                     null, null, null, null);
         }
-        return new PgBouncerView(d.name(), address, "up", true, null, s.takenAt(), s.version().orElse(null), s.clientConnections(),
+        return new PgBouncerView(d.name(), address, "up", true, null, s.takenAt(), s.version().orElse(null),
+                s.clientConnections(),
                 s.maxClientConnections().isPresent() ? s.maxClientConnections().getAsInt() : null,
                 s.clientConnectionUse().isPresent() ? s.clientConnectionUse().getAsDouble() : null,
-                s.defaultPoolSize().isPresent() ? s.defaultPoolSize().getAsInt() : null, s.clientsWaiting(), s.maxWaitSeconds(), s.pools(),
+                s.defaultPoolSize().isPresent() ? s.defaultPoolSize().getAsInt() : null, s.clientsWaiting(), s.maxWaitSeconds(),
+                s.pools(),
                 s.poolsLeftOut());
     }
 
@@ -92,8 +97,10 @@ public class PgBouncerResource {
      * @param poolsLeftOut pools beyond that bound
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PgBouncerView(String name, String address, String state, Boolean up, String downReason, Instant takenAt, String version,
-            Integer clientConnections, Integer maxClientConnections, Double clientConnectionUse, Integer defaultPoolSize, Integer clientsWaiting,
+    public record PgBouncerView(String name, String address, String state, Boolean up, String downReason, Instant takenAt,
+            String version,
+            Integer clientConnections, Integer maxClientConnections, Double clientConnectionUse, Integer defaultPoolSize,
+            Integer clientsWaiting,
             Double maxWaitSeconds, List<PgBouncerPool> pools, Integer poolsLeftOut) {
     }
 }

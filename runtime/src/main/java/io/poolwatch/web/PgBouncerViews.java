@@ -20,7 +20,9 @@ import io.quarkus.qute.TemplateData;
 @Singleton
 public class PgBouncerViews {
 
-    /** Client connections / max_client_conn above which the card warns (critical at {@link DashboardModel#CRITICAL_SERVER_USE}). */
+    /**
+     * Client connections / max_client_conn above which the card warns (critical at {@link DashboardModel#CRITICAL_SERVER_USE}).
+     */
     public static final double CLIENT_USE_WARNING = 0.8;
 
     private final PgBouncerSampler sampler;
@@ -50,12 +52,14 @@ public class PgBouncerViews {
 
     /** One pool of a PgBouncer, as its page lists it. */
     @TemplateData
-    public record PgBouncerPoolRow(String database, String user, String mode, int clientsActive, int clientsWaiting, int serversActive,
+    public record PgBouncerPoolRow(String database, String user, String mode, int clientsActive, int clientsWaiting,
+            int serversActive,
             int serversIdle, int serversUsed, double maxWaitSeconds, double averageWaitSeconds, double transactionsPerSecond,
             double queriesPerSecond) {
 
         static PgBouncerPoolRow of(PgBouncerPool p) {
-            return new PgBouncerPoolRow(p.database(), p.user(), p.mode(), p.clientsActive(), p.clientsWaiting(), p.serversActive(),
+            return new PgBouncerPoolRow(p.database(), p.user(), p.mode(), p.clientsActive(), p.clientsWaiting(),
+                    p.serversActive(),
                     p.serversIdle(), p.serversUsed(), p.maxWaitSeconds(), p.averageWaitSeconds(), p.transactionsPerSecond(),
                     p.queriesPerSecond());
         }
@@ -85,16 +89,22 @@ public class PgBouncerViews {
         String address = d.address().label();
         if (s == null || !s.up()) {
             String state = s == null ? "pending" : "down";
-            return new PgBouncerCard(d.name(), address, state, state, s == null ? "not read yet" : s.downReason().orElse("cannot be read"),
+            return new PgBouncerCard(d.name(), address, state, state,
+                    s == null ? "not read yet" : s.downReason().orElse("cannot be read"),
                     s == null ? null : s.takenAt(), null, 0, Double.NaN, 0, null, null,
-                    new Gauge(Double.NaN, CLIENT_USE_WARNING, DashboardModel.CRITICAL_SERVER_USE, s == null ? "not read yet" : "not read"), 0);
+                    new Gauge(Double.NaN, CLIENT_USE_WARNING, DashboardModel.CRITICAL_SERVER_USE,
+                            s == null ? "not read yet" : "not read"),
+                    0);
         }
         Integer max = s.maxClientConnections().isPresent() ? s.maxClientConnections().getAsInt() : null;
-        String detail = max == null ? s.clientConnections() + " client connections" : s.clientConnections() + " of max_client_conn " + max;
-        return new PgBouncerCard(d.name(), address, s.clientsWaiting() > 0 ? "degraded" : "up", "up", null, s.takenAt(), s.version().orElse(null),
+        String detail = max == null ? s.clientConnections() + " client connections"
+                : s.clientConnections() + " of max_client_conn " + max;
+        return new PgBouncerCard(d.name(), address, s.clientsWaiting() > 0 ? "degraded" : "up", "up", null, s.takenAt(),
+                s.version().orElse(null),
                 s.clientsWaiting(), s.maxWaitSeconds(), s.clientConnections(), max,
                 s.defaultPoolSize().isPresent() ? s.defaultPoolSize().getAsInt() : null,
-                new Gauge(s.clientConnectionUse().orElse(Double.NaN), CLIENT_USE_WARNING, DashboardModel.CRITICAL_SERVER_USE, detail),
+                new Gauge(s.clientConnectionUse().orElse(Double.NaN), CLIENT_USE_WARNING, DashboardModel.CRITICAL_SERVER_USE,
+                        detail),
                 s.pools().size() + s.poolsLeftOut());
     }
 }

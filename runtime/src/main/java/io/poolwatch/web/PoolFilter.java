@@ -60,26 +60,31 @@ public record PoolFilter(String text, String show, int page) {
     public static PoolFilter parse(String q, String show, String page) {
         String text = q == null ? "" : q.strip();
         if (text.length() > MAX_TEXT) {
-            throw new Invalid("q", "q=" + Limits.quote(text) + " (" + text.length() + " characters): accepted: at most " + MAX_TEXT
-                    + " characters of plain text, looked for in pool names, workloads and databases, ignoring case");
+            throw new Invalid("q",
+                    "q=" + Limits.quote(text) + " (" + text.length() + " characters): accepted: at most " + MAX_TEXT
+                            + " characters of plain text, looked for in pool names, workloads and databases, ignoring case");
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
-                throw new Invalid("q", "q=" + Limits.quote(printable(text)) + ": accepted: plain text without control or format characters, at most "
-                        + MAX_TEXT + " characters");
+                throw new Invalid("q",
+                        "q=" + Limits.quote(printable(text))
+                                + ": accepted: plain text without control or format characters, at most "
+                                + MAX_TEXT + " characters");
             }
         }
         String s = show == null || show.isBlank() ? "all" : show.strip().toLowerCase(Locale.ROOT);
         if (!SHOWS.contains(s)) {
-            throw new Invalid("show", "show=" + Limits.quote(printable(show)) + ": accepted: all (every pool) or trouble (pools that need a look)");
+            throw new Invalid("show", "show=" + Limits.quote(printable(show))
+                    + ": accepted: all (every pool) or trouble (pools that need a look)");
         }
         int p = 1;
         if (page != null && !page.isBlank()) {
             String v = page.strip();
             p = v.matches("[0-9]{1,5}") ? Integer.parseInt(v) : -1;
             if (p < 1 || p > MAX_PAGE) {
-                throw new Invalid("page", "page=" + Limits.quote(printable(page)) + ": accepted: a whole number from 1 to " + MAX_PAGE);
+                throw new Invalid("page",
+                        "page=" + Limits.quote(printable(page)) + ": accepted: a whole number from 1 to " + MAX_PAGE);
             }
         }
         return new PoolFilter(text, s, p);

@@ -44,7 +44,9 @@ public class PoolResource {
         this.trends = trends;
     }
 
-    /** {@code GET /api/v1/pools}: pools per answer unless {@code ?limit=} says otherwise (more than most configurations hold). */
+    /**
+     * {@code GET /api/v1/pools}: pools per answer unless {@code ?limit=} says otherwise (more than most configurations hold).
+     */
     public static final int API_POOLS_DEFAULT = 500;
     /** {@code GET /api/v1/pools}: the highest {@code ?limit=} accepted. */
     public static final int API_POOLS_MAX = 1000;
@@ -57,17 +59,16 @@ public class PoolResource {
      * read.
      */
     @GET
-    @APIResponse(responseCode = "200", description = "One page of the pools",
-            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = PoolView.class)))
-    @APIResponse(responseCode = "400", description = "A refused q, limit or offset, named with what is accepted",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "200", description = "One page of the pools", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = PoolView.class)))
+    @APIResponse(responseCode = "400", description = "A refused q, limit or offset, named with what is accepted", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response list(@QueryParam("q") String q, @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         PoolFilter filter;
         try {
             filter = PoolFilter.parse(q, null, null);
         } catch (PoolFilter.Invalid e) {
-            throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(e.getMessage(), 400))
-                    .build());
+            throw new WebApplicationException(
+                    Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(e.getMessage(), 400))
+                            .build());
         }
         Paging paging = Paging.of(limit, offset, API_POOLS_DEFAULT, API_POOLS_MAX);
         List<WorkloadPool> all = new ArrayList<>();
@@ -76,7 +77,8 @@ public class PoolResource {
                 all.add(p);
             }
         }
-        List<PoolView> page = paging.slice(all).stream().map(p -> PoolView.of(p, sampler.latest(p.name()).orElse(null))).toList();
+        List<PoolView> page = paging.slice(all).stream().map(p -> PoolView.of(p, sampler.latest(p.name()).orElse(null)))
+                .toList();
         String query = filter.text().isEmpty() ? "" : "q=" + URLEncoder.encode(filter.text(), StandardCharsets.UTF_8);
         return paging.ok(page, all.size(), "/api/v1/pools", query);
     }

@@ -54,10 +54,8 @@ public class PoolStatusResource {
      */
     @GET
     @Path("status")
-    @APIResponse(responseCode = "200", description = "The pool, and every pool under pools",
-            content = @Content(schema = @Schema(implementation = SeedPoolStatus.class)))
-    @APIResponse(responseCode = "404", description = "No pool of that name",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "200", description = "The pool, and every pool under pools", content = @Content(schema = @Schema(implementation = SeedPoolStatus.class)))
+    @APIResponse(responseCode = "404", description = "No pool of that name", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public SeedPoolStatus status(@QueryParam("pool") String pool) {
         Map<String, SeedPoolStatus> all = new LinkedHashMap<>();
         for (WorkloadPool p : registry.pools()) {

@@ -23,7 +23,8 @@ import io.poolwatch.sampling.PoolSnapshot;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PoolView(String name, String workload, String role, String database, String url, String applicationName,
         boolean critical, boolean readOnly, String isolation, int minSize, int maxSize, String acquisitionTimeout,
-        String statementTimeout, String socketTimeout, String maxLifetime, String leakDetectionInterval, long open, long leased, long idle,
+        String statementTimeout, String socketTimeout, String maxLifetime, String leakDetectionInterval, long open, long leased,
+        long idle,
         long awaiting, long acquisitions, int currentLeaks, Map<String, String> sources, PoolSnapshot snapshot,
         String lastConnectionError, Instant lastConnectionErrorAt, TlsView tls) {
 
@@ -32,11 +33,15 @@ public record PoolView(String name, String workload, String role, String databas
         long open = pool.recorder().open();
         long leased = pool.recorder().leased();
         return new PoolView(s.name(), s.workload(), s.role(), s.url().kind().label(), s.url().masked(), s.applicationName(),
-                s.critical(), s.readOnly(), s.isolation().configName(), s.minSize(), s.maxSize(), Durations.format(s.acquisitionTimeout()),
-                s.statementTimeout().map(Durations::format).orElse("none"), s.socketTimeout().map(Durations::format).orElse("none"),
+                s.critical(), s.readOnly(), s.isolation().configName(), s.minSize(), s.maxSize(),
+                Durations.format(s.acquisitionTimeout()),
+                s.statementTimeout().map(Durations::format).orElse("none"),
+                s.socketTimeout().map(Durations::format).orElse("none"),
                 Durations.format(s.maxLifetime()),
-                Durations.format(s.leakDetectionInterval()), open, leased, Math.max(0, open - leased), pool.recorder().awaiting(),
+                Durations.format(s.leakDetectionInterval()), open, leased, Math.max(0, open - leased),
+                pool.recorder().awaiting(),
                 pool.recorder().counters().acquired(), pool.recorder().currentLeakCount(), s.sources(), snapshot,
-                pool.recorder().lastCreationError().orElse(null), pool.recorder().lastCreationErrorAt().orElse(null), TlsView.of(pool));
+                pool.recorder().lastCreationError().orElse(null), pool.recorder().lastCreationErrorAt().orElse(null),
+                TlsView.of(pool));
     }
 }

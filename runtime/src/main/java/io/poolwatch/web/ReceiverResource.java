@@ -44,9 +44,11 @@ public class ReceiverResource {
      *        and failure, the most failures in a row of any, counts and depths summed)
      * @param type webhook or alertmanager
      * @param resendInterval how often an Alertmanager receiver's firing alerts are posted again; null for a webhook
-     * @param alertmanagers an Alertmanager receiver's Alertmanagers (at most 10), each with its own delivery; empty for a webhook
+     * @param alertmanagers an Alertmanager receiver's Alertmanagers (at most 10), each with its own delivery; empty for a
+     *        webhook
      */
-    public record ReceiverView(String name, String url, List<String> severities, boolean sendResolved, String timeout, int signed,
+    public record ReceiverView(String name, String url, List<String> severities, boolean sendResolved, String timeout,
+            int signed,
             String authentication, String outbox, DeliveryStatus delivery, String type, String resendInterval,
             List<AlertmanagerView> alertmanagers) {
     }
@@ -69,12 +71,16 @@ public class ReceiverResource {
         String location = outbox.location().orElse(null);
         return outbox.receivers().stream().map(r -> {
             List<AlertmanagerView> alertmanagers = r.alertmanager()
-                    ? r.targets().stream().map(t -> new AlertmanagerView(t.maskedUrl(), t.name(), status.getOrDefault(t.name(), DeliveryStatus.none(t.name()))))
+                    ? r.targets().stream()
+                            .map(t -> new AlertmanagerView(t.maskedUrl(), t.name(),
+                                    status.getOrDefault(t.name(), DeliveryStatus.none(t.name()))))
                             .toList()
                     : List.of();
-            DeliveryStatus delivery = r.alertmanager() ? DeliveryStatus.combined(r.name(), alertmanagers.stream().map(AlertmanagerView::delivery).toList())
+            DeliveryStatus delivery = r.alertmanager()
+                    ? DeliveryStatus.combined(r.name(), alertmanagers.stream().map(AlertmanagerView::delivery).toList())
                     : status.get(r.name());
-            return new ReceiverView(r.name(), r.maskedUrl(), r.severities().stream().sorted().map(Severity::label).toList(), r.sendResolved(),
+            return new ReceiverView(r.name(), r.maskedUrl(), r.severities().stream().sorted().map(Severity::label).toList(),
+                    r.sendResolved(),
                     Durations.format(r.timeout()), r.secrets().size(), authentication(r), location, delivery, r.type().label(),
                     r.resendInterval() == null ? null : Durations.format(r.resendInterval()), alertmanagers);
         }).toList();

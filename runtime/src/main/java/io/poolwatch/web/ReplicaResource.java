@@ -73,9 +73,11 @@ public class ReplicaResource {
                     skipped.put(u.label(), r.skipped(u));
                 }
             }
-            replicas.add(new ReplicaView(r.name(), r.settings().index(), r.settings().url().masked(), r.settings().url().label(), r.weight(),
+            replicas.add(new ReplicaView(r.name(), r.settings().index(), r.settings().url().masked(),
+                    r.settings().url().label(), r.weight(),
                     status.usability() == ReplicaUsability.USABLE, status.usability().label(), status.description(),
-                    status.condition().reachability().name().toLowerCase(Locale.ROOT), status.condition().lastValidated().orElse(null),
+                    status.condition().reachability().name().toLowerCase(Locale.ROOT),
+                    status.condition().lastValidated().orElse(null),
                     lag, r.reads(), skipped, r.lastFailure().orElse(null), r.lastFailureMessage().orElse(null)));
         }
         Map<String, Long> fallbacks = new LinkedHashMap<>();
@@ -97,7 +99,8 @@ public class ReplicaResource {
      * @param primary what the primary reports about its standbys (PostgreSQL pg_stat_replication)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WorkloadReplicas(String workload, String primaryPool, String strategy, String maxLag, String fallback, long usable,
+    public record WorkloadReplicas(String workload, String primaryPool, String strategy, String maxLag, String fallback,
+            long usable,
             Map<String, Long> fallbacks, List<ReplicaView> replicas, ReplicaLagReader.PrimaryView primary) {
     }
 
@@ -111,7 +114,8 @@ public class ReplicaResource {
      * @param skipped routing decisions that passed over it, by reason
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReplicaView(String pool, int index, String url, String database, int weight, boolean usable, String state, String detail,
+    public record ReplicaView(String pool, int index, String url, String database, int weight, boolean usable, String state,
+            String detail,
             String reachability, Instant lastValidated, LagView lag, long reads, Map<String, Long> skipped, Instant lastFailure,
             String lastFailureMessage) {
     }

@@ -54,9 +54,11 @@ public record SeedPoolHealth(String status, boolean healthy, @JsonProperty("chec
      * @param detail the health state's reason and figures, as readiness reports it
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Pool(String status, boolean healthy, String state, boolean critical, String workload, String role, double utilization,
+    public record Pool(String status, boolean healthy, String state, boolean critical, String workload, String role,
+            double utilization,
             long awaiting, @JsonProperty("sampled_at") Instant sampledAt,
-            @JsonProperty("last_successful_validation") Instant lastSuccessfulValidation, Map<String, Map<String, Object>> checks,
+            @JsonProperty("last_successful_validation") Instant lastSuccessfulValidation,
+            Map<String, Map<String, Object>> checks,
             List<String> issues, String detail) {
     }
 
@@ -76,7 +78,8 @@ public record SeedPoolHealth(String status, boolean healthy, @JsonProperty("chec
         Map<String, Map<String, Object>> checks = new LinkedHashMap<>();
         List<String> issues = new ArrayList<>();
 
-        String connection = s.state() == PoolHealth.State.DOWN ? FAIL : s.lastSuccessfulValidation().isEmpty() || s.error().isPresent() ? WARN : PASS;
+        String connection = s.state() == PoolHealth.State.DOWN ? FAIL
+                : s.lastSuccessfulValidation().isEmpty() || s.error().isPresent() ? WARN : PASS;
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("status", connection);
         c.put("time_ms", round(s.validationMs()));
@@ -97,7 +100,8 @@ public record SeedPoolHealth(String status, boolean healthy, @JsonProperty("chec
         s.saturation().ifPresent(r -> sat.put("server_saturated", r));
         checks.put("pool_saturation", sat);
         if (saturation.equals(WARN)) {
-            issues.add(String.format(Locale.ROOT, "utilization %.0f%% at or over %.0f%%", s.utilization() * 100, utilWarning * 100));
+            issues.add(String.format(Locale.ROOT, "utilization %.0f%% at or over %.0f%%", s.utilization() * 100,
+                    utilWarning * 100));
         }
 
         Map<String, Object> slow = new LinkedHashMap<>();
@@ -126,7 +130,8 @@ public record SeedPoolHealth(String status, boolean healthy, @JsonProperty("chec
             errors.put("threshold", errorLimit);
             checks.put("error_rate", errors);
             if (l.errorRate() >= errorLimit && l.errorRate() > 0) {
-                issues.add(String.format(Locale.ROOT, "error rate %.1f%% at or over %.1f%%", l.errorRate() * 100, errorLimit * 100));
+                issues.add(String.format(Locale.ROOT, "error rate %.1f%% at or over %.1f%%", l.errorRate() * 100,
+                        errorLimit * 100));
             }
             Map<String, Object> leaks = new LinkedHashMap<>();
             leaks.put("status", l.currentLeaks() >= leakLimit ? WARN : PASS);
@@ -144,7 +149,8 @@ public record SeedPoolHealth(String status, boolean healthy, @JsonProperty("chec
             case DEGRADED -> "degraded";
             case UP -> warned ? "warning" : "healthy";
         };
-        return new Pool(status, status.equals("healthy"), s.state().name(), s.critical(), s.workload(), s.role(), round(s.utilization() * 100),
+        return new Pool(status, status.equals("healthy"), s.state().name(), s.critical(), s.workload(), s.role(),
+                round(s.utilization() * 100),
                 s.awaiting(), latest.map(PoolSnapshot::takenAt).orElse(null), s.lastSuccessfulValidation().orElse(null), checks,
                 List.copyOf(issues), s.detail());
     }

@@ -67,7 +67,8 @@ public record SeedPoolStatus(
                 new Metrics(
                         new Connections(active, Math.max(0, open - active), open, Math.max(0, open - s.minSize()),
                                 c.failures() + c.creationFailures()),
-                        new Performance(round(pool.recorder().checkoutMeanSinceReset()), round(avgQueryMs), pool.statements().slowStatements() - base.slowStatements()),
+                        new Performance(round(pool.recorder().checkoutMeanSinceReset()), round(avgQueryMs),
+                                pool.statements().slowStatements() - base.slowStatements()),
                         new Events(c.acquired(), c.returned(), c.created(), c.destroyed())),
                 new Config(s.minSize(), s.maxSize() - s.minSize(), s.acquisitionTimeout().toMillis() / 1000.0,
                         s.maxLifetime().isZero() ? -1 : s.maxLifetime().toSeconds(), s.validateOnBorrow()),

@@ -66,7 +66,8 @@ public class ServerResource {
      *        empty where the server cannot tell pools apart)
      * @param oldestIdleInTransaction the oldest of those idle in transaction, if any
      */
-    public record PoolSessions(String pool, String applicationName, long poolActive, long poolIdle, Map<String, Integer> serverSessions,
+    public record PoolSessions(String pool, String applicationName, long poolActive, long poolIdle,
+            Map<String, Integer> serverSessions,
             Optional<Duration> oldestIdleInTransaction) {
     }
 
@@ -92,13 +93,15 @@ public class ServerResource {
                         if (g.application().equals(app)) {
                             byState.merge(g.state(), g.count(), Integer::sum);
                             if (g.state().startsWith("idle in transaction") && g.oldestStateAge().isPresent()
-                                    && (oldestIdleInTx.isEmpty() || g.oldestStateAge().get().compareTo(oldestIdleInTx.get()) > 0)) {
+                                    && (oldestIdleInTx.isEmpty()
+                                            || g.oldestStateAge().get().compareTo(oldestIdleInTx.get()) > 0)) {
                                 oldestIdleInTx = g.oldestStateAge();
                             }
                         }
                     }
                 }
-                joined.add(new PoolSessions(name, app, pool.recorder().leased(), pool.recorder().idle(), byState, oldestIdleInTx));
+                joined.add(
+                        new PoolSessions(name, app, pool.recorder().leased(), pool.recorder().idle(), byState, oldestIdleInTx));
             }
             if (snapshot != null) {
                 advice.addAll(SizingAdvisor.forServer(snapshot, maxSizes, monitorConnections(target), expectedReplicas));
@@ -108,7 +111,10 @@ public class ServerResource {
         return new ServerView(databases, advice);
     }
 
-    /** poolwatch's monitoring connections to the server of {@code target}: one per database and user it watches there, each kept open. */
+    /**
+     * poolwatch's monitoring connections to the server of {@code target}: one per database and user it watches there, each kept
+     * open.
+     */
     private int monitorConnections(MonitorTarget target) {
         String server = serverOf(target.database());
         return (int) Math.max(1, registry.monitorTargets().stream().filter(t -> serverOf(t.database()).equals(server)).count());

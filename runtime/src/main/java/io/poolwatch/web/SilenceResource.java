@@ -42,7 +42,8 @@ public class SilenceResource {
     /**
      * A silence to create, as Alertmanager's API takes one (its {@code startsAt} is now).
      *
-     * @param matchers labels to match, all of them: {@code {"name": "pool", "value": "jobs", "isRegex": false, "isEqual": true}}
+     * @param matchers labels to match, all of them: {@code {"name": "pool", "value": "jobs", "isRegex": false, "isEqual":
+     *        true}}
      * @param endsAt when it ends (ISO-8601), or
      * @param duration how long it lasts (2h, 30m)
      * @param createdBy who
@@ -56,8 +57,7 @@ public class SilenceResource {
      * {@value Limits#API_SILENCES_MAX}) from {@code ?offset=}; {@code X-Total-Count} and {@code Link: rel="next"} page on.
      */
     @GET
-    @APIResponse(responseCode = "200", description = "One page of the silences",
-            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Silence.class)))
+    @APIResponse(responseCode = "200", description = "One page of the silences", content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Silence.class)))
     public Response list(@QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         Paging paging = Paging.of(limit, offset, Limits.API_SILENCES_DEFAULT, Limits.API_SILENCES_MAX);
         List<Silence> all = alerting.silences().all();
@@ -66,15 +66,13 @@ public class SilenceResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(responseCode = "201", description = "The silence created",
-            content = @Content(schema = @Schema(implementation = Silence.class)))
-    @APIResponse(responseCode = "409", description = "As many silences are kept as may be",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    @APIResponse(responseCode = "503", description = "The silences could not be stored",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "201", description = "The silence created", content = @Content(schema = @Schema(implementation = Silence.class)))
+    @APIResponse(responseCode = "409", description = "As many silences are kept as may be", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "The silences could not be stored", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response create(NewSilence request) {
         if (request == null) {
-            return badRequest("body: missing; accepted: {\"matchers\": [...], \"duration\": \"2h\" or \"endsAt\": \"...\", \"comment\": \"...\"}");
+            return badRequest(
+                    "body: missing; accepted: {\"matchers\": [...], \"duration\": \"2h\" or \"endsAt\": \"...\", \"comment\": \"...\"}");
         }
         List<Silence.Matcher> matchers = request.matchers() == null ? List.of() : request.matchers();
         try {
@@ -98,7 +96,8 @@ public class SilenceResource {
                 return badRequest("endsAt or duration: missing; accepted: an ISO-8601 time, or a duration such as 2h");
             }
         } catch (DateTimeParseException e) {
-            return badRequest("endsAt=" + Limits.quote(request.endsAt()) + ": not an ISO-8601 time such as 2026-11-22T18:00:00Z");
+            return badRequest(
+                    "endsAt=" + Limits.quote(request.endsAt()) + ": not an ISO-8601 time such as 2026-11-22T18:00:00Z");
         } catch (IllegalArgumentException e) {
             return badRequest("duration: " + e.getMessage());
         }
@@ -106,7 +105,8 @@ public class SilenceResource {
             Silence s = alerting.silences().create(matchers, endsAt, request.createdBy(), request.comment());
             return Response.status(Response.Status.CREATED).entity(s).build();
         } catch (Silences.FullException e) {
-            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON).entity(new ApiError(e.getMessage(), 409)).build();
+            return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
+                    .entity(new ApiError(e.getMessage(), 409)).build();
         } catch (IllegalArgumentException e) {
             return badRequest(e.getMessage());
         } catch (IllegalStateException e) {
@@ -118,15 +118,16 @@ public class SilenceResource {
     /** Ends a silence now. */
     @DELETE
     @Path("{id}")
-    @APIResponse(responseCode = "200", description = "The silence, ended",
-            content = @Content(schema = @Schema(implementation = Silence.class)))
+    @APIResponse(responseCode = "200", description = "The silence, ended", content = @Content(schema = @Schema(implementation = Silence.class)))
     public Response expire(@PathParam("id") String id) {
         return alerting.silences().expire(id).map(s -> Response.ok(s).build())
-                .orElseGet(() -> Response.status(Response.Status.NOT_FOUND).entity(new ApiError("no silence with id '" + Limits.quote(id) + "'", 404))
+                .orElseGet(() -> Response.status(Response.Status.NOT_FOUND)
+                        .entity(new ApiError("no silence with id '" + Limits.quote(id) + "'", 404))
                         .build());
     }
 
     private static Response badRequest(String message) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(new ApiError(message, 400)).build();
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON).entity(new ApiError(message, 400))
+                .build();
     }
 }

@@ -29,7 +29,8 @@ import io.quarkus.qute.TemplateData;
  * @param to the end of the time axis
  */
 @TemplateData
-public record Sparkline(int width, int height, String path, double lastX, double lastY, double thresholdY, double top, double min,
+public record Sparkline(int width, int height, String path, double lastX, double lastY, double thresholdY, double top,
+        double min,
         double max, double last, int points, Instant from, Instant to) {
 
     /** Padding above and below the line, in user units, so a flat line at the top or bottom stays visible. */
@@ -111,7 +112,8 @@ public record Sparkline(int width, int height, String path, double lastX, double
         }
         path.flush();
         double thresholdY = Double.isFinite(threshold) && threshold <= top && threshold >= 0 ? y(threshold, top, height) : -1;
-        return new Sparkline(width, height, path.d.toString(), path.lastX, path.lastY, thresholdY, top, min, max, last, points, from, to);
+        return new Sparkline(width, height, path.d.toString(), path.lastX, path.lastY, thresholdY, top, min, max, last, points,
+                from, to);
     }
 
     /** The SVG path being drawn: vertices merged per unit of width, lines broken at gaps. */

@@ -30,7 +30,8 @@ import io.quarkus.qute.TemplateData;
  */
 @TemplateData
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TlsView(boolean applicable, String mode, String modeSource, String caFile, Boolean encrypted, String protocol, String cipher,
+public record TlsView(boolean applicable, String mode, String modeSource, String caFile, Boolean encrypted, String protocol,
+        String cipher,
         boolean verified, boolean hostnameVerified, Instant measuredAt, String problem, String warning) {
 
     static TlsView of(WorkloadPool pool) {
@@ -40,7 +41,8 @@ public record TlsView(boolean applicable, String mode, String modeSource, String
             return new TlsView(false, null, s.tls().modeSource(), null, null, null, null, false, false, null, null, null);
         }
         boolean encrypted = t.encrypted().orElse(false);
-        return new TlsView(true, s.tls().mode().configName(), s.tls().modeSource(), s.tls().caFile().orElse(null), t.encrypted().orElse(null),
+        return new TlsView(true, s.tls().mode().configName(), s.tls().modeSource(), s.tls().caFile().orElse(null),
+                t.encrypted().orElse(null),
                 t.protocol().orElse(null), t.cipher().orElse(null), encrypted && s.tls().mode().verifies(),
                 encrypted && s.tls().mode() == TlsMode.VERIFY_FULL, t.measuredAt().orElse(null), t.problem().orElse(null),
                 TlsWarning.current(s, t.encrypted()).orElse(null));
@@ -69,8 +71,9 @@ public record TlsView(boolean applicable, String mode, String modeSource, String
             sb.append(problem != null ? "; the server could not be asked: " + problem : "; no connection opened yet");
         } else if (encrypted) {
             sb.append("; encrypted, ").append(protocol == null ? "" : protocol).append(cipher == null ? "" : " " + cipher)
-                    .append(hostnameVerified ? "; certificate and host name verified" : verified ? "; certificate verified (not the host name)"
-                            : "; server not verified");
+                    .append(hostnameVerified ? "; certificate and host name verified"
+                            : verified ? "; certificate verified (not the host name)"
+                                    : "; server not verified");
         } else {
             sb.append("; not encrypted");
         }

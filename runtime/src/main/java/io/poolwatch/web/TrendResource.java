@@ -59,7 +59,8 @@ public class TrendResource {
      * @param series one per subject (and figure), by name; a pool without values yet has no points
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TrendsView(String figure, int hours, long bucketSeconds, Instant from, Instant to, List<Trends.Series> series) {
+    public record TrendsView(String figure, int hours, long bucketSeconds, Instant from, Instant to,
+            List<Trends.Series> series) {
     }
 
     /**
@@ -68,9 +69,9 @@ public class TrendResource {
      */
     @GET
     @APIResponse(responseCode = "200", description = "The series", content = @Content(schema = @Schema(implementation = TrendsView.class)))
-    @APIResponse(responseCode = "404", description = "No pool or application of that name",
-            content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public TrendsView trends(@QueryParam("figure") String figure, @QueryParam("hours") String hours, @QueryParam("pool") String pool,
+    @APIResponse(responseCode = "404", description = "No pool or application of that name", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public TrendsView trends(@QueryParam("figure") String figure, @QueryParam("hours") String hours,
+            @QueryParam("pool") String pool,
             @QueryParam("application") String application, @QueryParam("kind") String kind) {
         int h = hours(hours);
         if (pool != null && application != null) {
@@ -122,7 +123,8 @@ public class TrendResource {
             return view(null, h, out);
         }
         if (Trends.figures(Trends.POOL).stream().noneMatch(f -> f.name().equals(figure))) {
-            throw bad("figure=" + Limits.quote(figure) + ": accepted: " + figureNames(Trends.POOL) + ", or none for all of them");
+            throw bad(
+                    "figure=" + Limits.quote(figure) + ": accepted: " + figureNames(Trends.POOL) + ", or none for all of them");
         }
         out.add(seriesOrEmpty(Trends.POOL, name, figure, window));
         return view(figure, h, out);
@@ -135,10 +137,15 @@ public class TrendResource {
 
     private Trends.Series seriesOrEmpty(String kind, String name, String figure, Duration window) {
         return trends.series(kind, name, figure, window).orElseGet(() -> new Trends.Series(kind, name, figure,
-                Trends.figures(kind).stream().filter(f -> f.name().equals(figure)).findFirst().map(Trends.Figure::unit).orElse(""), List.of()));
+                Trends.figures(kind).stream().filter(f -> f.name().equals(figure)).findFirst().map(Trends.Figure::unit)
+                        .orElse(""),
+                List.of()));
     }
 
-    /** {@code ?hours=}: a whole number from 1 to 24, 24 when absent; otherwise a 400 naming the parameter, the value and what is accepted. */
+    /**
+     * {@code ?hours=}: a whole number from 1 to 24, 24 when absent; otherwise a 400 naming the parameter, the value and what is
+     * accepted.
+     */
     static int hours(String hours) {
         if (hours == null || hours.isBlank()) {
             return (int) Trends.SPAN.toHours();
@@ -151,7 +158,8 @@ public class TrendResource {
         }
         if (h < 1 || h > Trends.SPAN.toHours()) {
             throw bad("hours=" + Limits.quote(hours) + ": accepted: a whole number from 1 to " + Trends.SPAN.toHours()
-                    + " (trends are kept for " + Trends.SPAN.toHours() + " hours at " + Trends.BUCKET.toMinutes() + "-minute resolution)");
+                    + " (trends are kept for " + Trends.SPAN.toHours() + " hours at " + Trends.BUCKET.toMinutes()
+                    + "-minute resolution)");
         }
         return h;
     }
@@ -164,7 +172,8 @@ public class TrendResource {
             throw bad("kind=" + Limits.quote(kind) + ": accepted: " + String.join(", ", Trends.FIGURES.keySet()));
         }
         if ((pool != null && !kind.equals(Trends.POOL)) || (application != null && !kind.equals(Trends.APPLICATION))) {
-            throw bad("kind=" + Limits.quote(kind) + ": accepted with " + (pool != null ? "pool=: pool" : "application=: application"));
+            throw bad("kind=" + Limits.quote(kind) + ": accepted with "
+                    + (pool != null ? "pool=: pool" : "application=: application"));
         }
         return kind;
     }

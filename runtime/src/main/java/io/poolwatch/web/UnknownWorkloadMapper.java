@@ -19,6 +19,7 @@ public class UnknownWorkloadMapper {
 
     @ServerExceptionMapper
     public Response unknownCheck(UnknownCheckException e) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON).entity(new ApiError(e.getMessage(), 404)).build();
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(e.getMessage(), 404)).build();
     }
 }

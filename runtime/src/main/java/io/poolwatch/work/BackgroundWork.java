@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,7 +60,8 @@ public class BackgroundWork implements AutoCloseable {
 
     /**
      * The lane called {@code name}, opened with {@code threads} threads on first use; a lane asked for again is the
-     * same lane, unless it was stopped, when a new one replaces it. Its threads are named {@code poolwatch-<name>} (with {@code -<n>} when there are several).
+     * same lane, unless it was stopped, when a new one replaces it. Its threads are named {@code poolwatch-<name>} (with
+     * {@code -<n>} when there are several).
      *
      * @throws IllegalStateException when {@link #LANE_BOUND} lanes are open already, or this has been closed
      */
@@ -182,7 +182,8 @@ public class BackgroundWork implements AutoCloseable {
             this.name = name;
             this.threadName = PREFIX + name;
             AtomicInteger n = new AtomicInteger();
-            this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(QUEUE_BOUND),
+            this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                    new LinkedBlockingQueue<>(QUEUE_BOUND),
                     r -> {
                         Thread t = new Thread(r, threads == 1 ? threadName : threadName + "-" + n.incrementAndGet());
                         t.setDaemon(true);

@@ -44,11 +44,14 @@ class AlertRulesTest {
         assertEquals(1, r.settings(AlertRule.UNHEALTHY_POOLS, Optional.empty()).threshold());
         assertEquals(0.1, r.errorRateCritical(), "DB_ERROR_RATE_CRITICAL");
         assertEquals(Optional.of(Severity.WARNING), r.settings(AlertRule.POOL_UTILIZATION, Optional.empty()).severity());
-        assertEquals(Optional.empty(), r.settings(AlertRule.CONSISTENCY_CHECK, Optional.empty()).severity(), "each check's own");
-        assertEquals(30, r.settings(AlertRule.BLOCKED_SESSIONS, Optional.empty()).threshold(), "seconds a session waits on another's lock");
+        assertEquals(Optional.empty(), r.settings(AlertRule.CONSISTENCY_CHECK, Optional.empty()).severity(),
+                "each check's own");
+        assertEquals(30, r.settings(AlertRule.BLOCKED_SESSIONS, Optional.empty()).threshold(),
+                "seconds a session waits on another's lock");
         assertEquals(1, r.settings(AlertRule.DEADLOCKS, Optional.empty()).threshold());
         assertEquals(0.8, r.observedSettings(AlertRule.APPLICATION_SESSIONS, "any").threshold(), "as pool-utilization");
-        assertEquals(60, r.observedSettings(AlertRule.APPLICATION_IDLE_IN_TRANSACTION, "any").threshold(), "as idle-in-transaction");
+        assertEquals(60, r.observedSettings(AlertRule.APPLICATION_IDLE_IN_TRANSACTION, "any").threshold(),
+                "as idle-in-transaction");
         assertEquals(1, r.observedSettings(AlertRule.PGBOUNCER_CLIENTS_WAITING, "any").threshold());
         assertEquals(5, r.observedSettings(AlertRule.PGBOUNCER_MAX_WAIT, "any").threshold());
         assertEquals(17, r.global().size());
@@ -87,14 +90,26 @@ class AlertRulesTest {
                 "poolwatch.alerting.rules.\"error-rate\".severity", "page",
                 "poolwatch.pools.\"main\".alerts.\"server-connections\".threshold", "0.5",
                 "poolwatch.pools.\"main\".alerts.\"nope\".threshold", "1"))).problems();
-        assertTrue(p.stream().anyMatch(l -> l.startsWith("poolwatch.alerting.rules.\"pool-utilisation\": no such rule; accepted: pool-utilization")), p.toString());
-        assertTrue(p.stream().anyMatch(l -> l.contains("\"pool-utilization\".threshold=1.5") && l.contains("accepted: 0 to 1")), p.toString());
-        assertTrue(p.stream().anyMatch(l -> l.contains("\"checkout-time\".threshold=fast") && l.contains("seconds")), p.toString());
-        assertTrue(p.stream().anyMatch(l -> l.contains("\"error-rate\".for") && l.contains("'soon' is not a duration")), p.toString());
-        assertTrue(p.stream().anyMatch(l -> l.contains("\"error-rate\".severity") && l.contains("info, warning, critical")), p.toString());
-        assertTrue(p.stream().anyMatch(l -> l.contains("poolwatch.pools.\"main\".alerts.\"server-connections\"") && l.contains("poolwatch.alerting.rules")),
+        assertTrue(
+                p.stream()
+                        .anyMatch(l -> l.startsWith(
+                                "poolwatch.alerting.rules.\"pool-utilisation\": no such rule; accepted: pool-utilization")),
                 p.toString());
-        assertTrue(p.stream().anyMatch(l -> l.startsWith("poolwatch.pools.\"main\".alerts.\"nope\": no such rule")), p.toString());
+        assertTrue(p.stream().anyMatch(l -> l.contains("\"pool-utilization\".threshold=1.5") && l.contains("accepted: 0 to 1")),
+                p.toString());
+        assertTrue(p.stream().anyMatch(l -> l.contains("\"checkout-time\".threshold=fast") && l.contains("seconds")),
+                p.toString());
+        assertTrue(p.stream().anyMatch(l -> l.contains("\"error-rate\".for") && l.contains("'soon' is not a duration")),
+                p.toString());
+        assertTrue(p.stream().anyMatch(l -> l.contains("\"error-rate\".severity") && l.contains("info, warning, critical")),
+                p.toString());
+        assertTrue(
+                p.stream()
+                        .anyMatch(l -> l.contains("poolwatch.pools.\"main\".alerts.\"server-connections\"")
+                                && l.contains("poolwatch.alerting.rules")),
+                p.toString());
+        assertTrue(p.stream().anyMatch(l -> l.startsWith("poolwatch.pools.\"main\".alerts.\"nope\": no such rule")),
+                p.toString());
         assertEquals(7, p.size(), p.toString());
     }
 }

@@ -19,7 +19,8 @@ class AlertStateMachineTest {
     private static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
 
     private static Observation obs(double value, double threshold, Duration forDuration, Duration keep) {
-        TreeMap<String, String> labels = new TreeMap<>(Map.of("alertname", "pool-utilization", "pool", "main", "severity", "warning"));
+        TreeMap<String, String> labels = new TreeMap<>(
+                Map.of("alertname", "pool-utilization", "pool", "main", "severity", "warning"));
         return new Observation(AlertRule.POOL_UTILIZATION, labels, Map.of("summary", "s"), value, threshold,
                 AlertRule.POOL_UTILIZATION.breaches(value, threshold), forDuration, keep);
     }
@@ -44,7 +45,8 @@ class AlertStateMachineTest {
         assertEquals(Alert.PENDING, pending.state());
         assertEquals(t(5), pending.activeAt());
         assertNull(pending.startsAt());
-        assertEquals(Alert.PENDING, only(m.evaluate(t(64), List.of(obs(0.95, 0.8, forD, keep)))).state(), "59 s is not yet 'for'");
+        assertEquals(Alert.PENDING, only(m.evaluate(t(64), List.of(obs(0.95, 0.8, forD, keep)))).state(),
+                "59 s is not yet 'for'");
 
         Alert firing = only(m.evaluate(t(65), List.of(obs(0.95, 0.8, forD, keep))));
         assertEquals(Alert.FIRING, firing.state());
@@ -71,7 +73,8 @@ class AlertStateMachineTest {
         // Breaching again starts the 'for' over.
         Alert again = only(m.evaluate(t(20), List.of(obs(0.9, 0.8, Duration.ofMinutes(1), Duration.ZERO))));
         assertEquals(t(20), again.activeAt());
-        assertEquals(Alert.PENDING, only(m.evaluate(t(79), List.of(obs(0.9, 0.8, Duration.ofMinutes(1), Duration.ZERO)))).state());
+        assertEquals(Alert.PENDING,
+                only(m.evaluate(t(79), List.of(obs(0.9, 0.8, Duration.ofMinutes(1), Duration.ZERO)))).state());
     }
 
     @Test
@@ -111,7 +114,8 @@ class AlertStateMachineTest {
         assertNotEquals(Fingerprint.of(a), Fingerprint.of(b));
         assertEquals(Fingerprint.of(a), Fingerprint.of(new TreeMap<>(Map.of("pool", "main", "alertname", "x"))));
         assertEquals(16, Fingerprint.of(a).length());
-        assertEquals(Fingerprint.of(a), Fingerprint.of(new TreeMap<>(Map.of("alertname", "x", "pool", "main", "severity", "critical"))),
+        assertEquals(Fingerprint.of(a),
+                Fingerprint.of(new TreeMap<>(Map.of("alertname", "x", "pool", "main", "severity", "critical"))),
                 "severity is not part of the identity: an alert whose severity rises stays the same alert");
     }
 }

@@ -56,20 +56,25 @@ abstract class AlertStateStoreContractTest {
     }
 
     private static TreeMap<String, String> labels(String pool, String instance) {
-        return new TreeMap<>(Map.of("alertname", "pool-utilization", "pool", pool, "workload", pool, "severity", "warning", "instance", instance));
+        return new TreeMap<>(Map.of("alertname", "pool-utilization", "pool", pool, "workload", pool, "severity", "warning",
+                "instance", instance));
     }
 
     private static AlertStateMachine.Saved alert(String pool, String instance, String state, int startsAt) {
         TreeMap<String, String> labels = labels(pool, instance);
-        return new AlertStateMachine.Saved(Fingerprint.of(labels), state, labels, Map.of("summary", "über 80% on " + pool, "dashboard", "http://x/"),
-                0.93, 0.8, Duration.ofMinutes(1), Duration.ofMinutes(2), T0, state.equals(Alert.PENDING) ? null : T0.plusSeconds(startsAt),
-                state.equals(Alert.RESOLVED) ? T0.plusSeconds(startsAt + 60) : null, state.equals(Alert.FIRING) ? T0.plusSeconds(startsAt + 5) : null);
+        return new AlertStateMachine.Saved(Fingerprint.of(labels), state, labels,
+                Map.of("summary", "über 80% on " + pool, "dashboard", "http://x/"),
+                0.93, 0.8, Duration.ofMinutes(1), Duration.ofMinutes(2), T0,
+                state.equals(Alert.PENDING) ? null : T0.plusSeconds(startsAt),
+                state.equals(Alert.RESOLVED) ? T0.plusSeconds(startsAt + 60) : null,
+                state.equals(Alert.FIRING) ? T0.plusSeconds(startsAt + 5) : null);
     }
 
     private static NotificationDispatcher.SavedGroup group(String receiver, String name, Set<String> fingerprints) {
         Map<String, String> firing = new TreeMap<>();
         fingerprints.forEach(f -> firing.put(f, Alert.FIRING));
-        return new NotificationDispatcher.SavedGroup(receiver, "{}:{alertname=\"" + name + "\"}", new TreeMap<>(Map.of("alertname", name)),
+        return new NotificationDispatcher.SavedGroup(receiver, "{}:{alertname=\"" + name + "\"}",
+                new TreeMap<>(Map.of("alertname", name)),
                 T0.plusSeconds(30), Alert.FIRING, firing, firing, fingerprints);
     }
 
@@ -84,13 +89,15 @@ abstract class AlertStateStoreContractTest {
         AlertStateStore.Saved read = again().load("pod-1");
         assertEquals(Set.of(firing, pending, resolved), Set.copyOf(read.alerts()));
         assertEquals(List.of(g), read.groups());
-        assertEquals(T0.plusSeconds(60), read.alerts().stream().filter(a -> a.state().equals(Alert.FIRING)).findFirst().orElseThrow().startsAt());
+        assertEquals(T0.plusSeconds(60),
+                read.alerts().stream().filter(a -> a.state().equals(Alert.FIRING)).findFirst().orElseThrow().startsAt());
     }
 
     @Test
     void eachOwnerHasItsRowsAndASaveReplacesThem() throws Exception {
         store.save("pod-1", List.of(alert("main", "pod-1", Alert.FIRING, 0)), List.of(group("ops", "a", Set.of("1"))), T0);
-        store.save("poolwatch@db", List.of(alert("main", "poolwatch@db", Alert.FIRING, 0)), List.of(group("ops", "b", Set.of("2"))), T0);
+        store.save("poolwatch@db", List.of(alert("main", "poolwatch@db", Alert.FIRING, 0)),
+                List.of(group("ops", "b", Set.of("2"))), T0);
         store.save("pod-1", List.of(alert("jobs", "pod-1", Alert.PENDING, 0)), List.of(), T0.plusSeconds(5));
 
         AlertStateStore.Saved pod = again().load("pod-1");
@@ -108,7 +115,8 @@ abstract class AlertStateStoreContractTest {
         for (int i = 0; i < AlertStateStore.MAX_ALERTS + 5; i++) {
             many.add(alert("resolved-" + i, "pod-1", Alert.RESOLVED, 0));
         }
-        AlertStateMachine.Saved longWords = new AlertStateMachine.Saved("ffffffffffffffff", Alert.FIRING, labels("main", "pod-1"),
+        AlertStateMachine.Saved longWords = new AlertStateMachine.Saved("ffffffffffffffff", Alert.FIRING,
+                labels("main", "pod-1"),
                 Map.of("description", "x".repeat(50_000)), 1, 1, Duration.ZERO, Duration.ZERO, T0, T0, null, null);
         many.add(longWords);
         Set<String> members = new LinkedHashSet<>();
@@ -124,19 +132,24 @@ abstract class AlertStateStoreContractTest {
 
         AlertStateStore.Saved read = again().load(longOwner);
         assertEquals(AlertStateStore.MAX_ALERTS, read.alerts().size());
-        AlertStateMachine.Saved kept = read.alerts().stream().filter(a -> a.fingerprint().equals("ffffffffffffffff")).findFirst()
+        AlertStateMachine.Saved kept = read.alerts().stream().filter(a -> a.fingerprint().equals("ffffffffffffffff"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("the firing alert is kept before resolved ones"));
         assertEquals(AlertStateStore.MAX_ANNOTATION, kept.annotations().get("description").length());
         assertEquals(AlertStateStore.MAX_GROUPS, read.groups().size());
-        read.groups().forEach(g -> assertTrue(g.members().size() <= AlertStateStore.MAX_MEMBERS && g.firing().size() <= AlertStateStore.MAX_MEMBERS));
-        assertTrue(read.groups().stream().anyMatch(g -> g.members().size() == AlertStateStore.MAX_MEMBERS), "the big group's members, cut");
+        read.groups().forEach(g -> assertTrue(
+                g.members().size() <= AlertStateStore.MAX_MEMBERS && g.firing().size() <= AlertStateStore.MAX_MEMBERS));
+        assertTrue(read.groups().stream().anyMatch(g -> g.members().size() == AlertStateStore.MAX_MEMBERS),
+                "the big group's members, cut");
         assertTrue(AlertStateStore.ownerKey(longOwner).length() <= AlertStateStore.MAX_OWNER);
-        assertTrue(!AlertStateStore.ownerKey(longOwner).equals(AlertStateStore.ownerKey(longOwner + "x")), "a cut owner keeps apart");
+        assertTrue(!AlertStateStore.ownerKey(longOwner).equals(AlertStateStore.ownerKey(longOwner + "x")),
+                "a cut owner keeps apart");
     }
 
     @Test
     void theRowsOfAnOwnerNotSavedForTheRetentionAreRemoved() throws Exception {
-        store.save("gone-pod", List.of(alert("main", "gone-pod", Alert.FIRING, 0)), List.of(group("ops", "a", Set.of("1"))), T0);
+        store.save("gone-pod", List.of(alert("main", "gone-pod", Alert.FIRING, 0)), List.of(group("ops", "a", Set.of("1"))),
+                T0);
         store.save("pod-1", List.of(), List.of(), T0.plus(AlertStateStore.OWNER_RETENTION).minusSeconds(1));
         assertEquals(1, store.load("gone-pod").alerts().size(), "within the retention");
         store.save("pod-1", List.of(), List.of(), T0.plus(AlertStateStore.OWNER_RETENTION).plusSeconds(1));
@@ -148,12 +161,14 @@ abstract class AlertStateStoreContractTest {
 
     private static Observation observation(double value) {
         TreeMap<String, String> labels = labels("main", "pod-1");
-        return new Observation(AlertRule.POOL_UTILIZATION, labels, Map.of("summary", "pool-utilization on pool main"), value, 0.8,
+        return new Observation(AlertRule.POOL_UTILIZATION, labels, Map.of("summary", "pool-utilization on pool main"), value,
+                0.8,
                 AlertRule.POOL_UTILIZATION.breaches(value, 0.8), Duration.ZERO, Duration.ZERO);
     }
 
     private static NotificationDispatcher dispatcher() {
-        return new NotificationDispatcher(List.of(new NotificationDispatcher.Route("ops", Set.of(Severity.values()), true)), List.of("alertname"),
+        return new NotificationDispatcher(List.of(new NotificationDispatcher.Route("ops", Set.of(Severity.values()), true)),
+                List.of("alertname"),
                 Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofHours(4));
     }
 

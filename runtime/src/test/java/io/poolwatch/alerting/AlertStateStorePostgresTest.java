@@ -30,7 +30,8 @@ class AlertStateStorePostgresTest extends AlertStateStoreContractTest {
     @BeforeAll
     static void anEmptyDatabase() throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(),
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
+                pg.user(),
                 pg.password()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE);
             st.execute("CREATE DATABASE " + DATABASE);

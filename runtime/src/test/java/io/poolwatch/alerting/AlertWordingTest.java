@@ -87,8 +87,10 @@ class AlertWordingTest {
             return new Inputs(List.of(pools), List.of(), List.of(), List.of());
         }
 
-        static Inputs observed(List<ApplicationSnapshot> applications, List<PgBouncerSnapshot> pgbouncers, List<BlockingSnapshot> blocking) {
-            return new Inputs(List.of(), List.of(), List.of(), List.of(), new AlertEvaluator.Observed(applications, pgbouncers, blocking));
+        static Inputs observed(List<ApplicationSnapshot> applications, List<PgBouncerSnapshot> pgbouncers,
+                List<BlockingSnapshot> blocking) {
+            return new Inputs(List.of(), List.of(), List.of(), List.of(),
+                    new AlertEvaluator.Observed(applications, pgbouncers, blocking));
         }
 
         AlertEvaluator.Inputs at(Instant now) {
@@ -98,38 +100,51 @@ class AlertWordingTest {
 
     static ApplicationSnapshot application(int sessions, Optional<Duration> idleInTransaction) {
         return new ApplicationSnapshot("mingus-api", DB, T0, true, Optional.empty(), sessions, Map.of("active", sessions), 3,
-                idleInTransaction.isPresent() ? 1 : 0, idleInTransaction, Optional.empty(), Optional.empty(), 0, OptionalInt.of(30), "any");
+                idleInTransaction.isPresent() ? 1 : 0, idleInTransaction, Optional.empty(), Optional.empty(), 0,
+                OptionalInt.of(30), "any");
     }
 
     static PgBouncerSnapshot pgbouncer(boolean up, int waiting, double maxWait) {
-        List<PgBouncerPool> pools = up ? List.of(new PgBouncerPool("app", "mingus", "transaction", 20, waiting, 20, 0, 0, maxWait, 0.002, 150, 900))
+        List<PgBouncerPool> pools = up
+                ? List.of(new PgBouncerPool("app", "mingus", "transaction", 20, waiting, 20, 0, 0, maxWait, 0.002, 150, 900))
                 : List.of();
-        return new PgBouncerSnapshot("edge", "10.0.0.5:6432", T0, up, up ? Optional.empty() : Optional.of("cannot connect: Connection refused"),
-                pools, 0, up ? 20 + waiting : 0, up ? OptionalInt.of(1000) : OptionalInt.empty(), up ? OptionalInt.of(20) : OptionalInt.empty(),
+        return new PgBouncerSnapshot("edge", "10.0.0.5:6432", T0, up,
+                up ? Optional.empty() : Optional.of("cannot connect: Connection refused"),
+                pools, 0, up ? 20 + waiting : 0, up ? OptionalInt.of(1000) : OptionalInt.empty(),
+                up ? OptionalInt.of(20) : OptionalInt.empty(),
                 Optional.empty());
     }
 
     static BlockingSnapshot blocking(Optional<Duration> longest, long deadlocks) {
         List<BlockedSession> roots = longest.isEmpty() ? List.of()
-                : List.of(new BlockedSession(4242, "mingus-celery", "mingus", "idle in transaction", Optional.empty(), Optional.of(Duration.ofSeconds(50)),
-                        "UPDATE accounts SET balance = balance - ? WHERE id = ?", List.of(new BlockedSession(4343, "mingus-api", "mingus", "active",
-                                longest, Optional.empty(), "UPDATE accounts SET balance = balance + ? WHERE id = ?", List.of()))));
-        return new BlockingSnapshot(DB, T0, true, Optional.empty(), roots, roots.isEmpty() ? 0 : 1, longest, OptionalLong.of(deadlocks), false);
+                : List.of(new BlockedSession(4242, "mingus-celery", "mingus", "idle in transaction", Optional.empty(),
+                        Optional.of(Duration.ofSeconds(50)),
+                        "UPDATE accounts SET balance = balance - ? WHERE id = ?",
+                        List.of(new BlockedSession(4343, "mingus-api", "mingus", "active",
+                                longest, Optional.empty(), "UPDATE accounts SET balance = balance + ? WHERE id = ?",
+                                List.of()))));
+        return new BlockingSnapshot(DB, T0, true, Optional.empty(), roots, roots.isEmpty() ? 0 : 1, longest,
+                OptionalLong.of(deadlocks), false);
     }
 
-    static PoolSnapshot snapshot(String pool, String workload, long active, double errorRate, double p95Ms, int leaks, long slow) {
-        return new PoolSnapshot(pool, workload, "primary", T0, 1, 10, active, 0, active, 0, active, active / 10.0, PoolCounters.ZERO,
-                PoolCounters.ZERO, errorRate, new Distribution(10, p95Ms, p95Ms, p95Ms, p95Ms, p95Ms), Distribution.EMPTY, leaks, 100, slow, 1);
+    static PoolSnapshot snapshot(String pool, String workload, long active, double errorRate, double p95Ms, int leaks,
+            long slow) {
+        return new PoolSnapshot(pool, workload, "primary", T0, 1, 10, active, 0, active, 0, active, active / 10.0,
+                PoolCounters.ZERO,
+                PoolCounters.ZERO, errorRate, new Distribution(10, p95Ms, p95Ms, p95Ms, p95Ms, p95Ms), Distribution.EMPTY,
+                leaks, 100, slow, 1);
     }
 
     static PoolHealth.PoolState health(String pool, String workload, boolean critical, boolean down) {
         return new PoolHealth.PoolState(pool, critical, down ? PoolHealth.State.DOWN : PoolHealth.State.UP,
-                down ? "database unreachable: Connection refused; utilization 0.00, 0 waiting" : "utilization 0.00, 0 waiting", 0, 0,
+                down ? "database unreachable: Connection refused; utilization 0.00, 0 waiting" : "utilization 0.00, 0 waiting",
+                0, 0,
                 Optional.empty(), Optional.empty(), 1, workload, "primary", Optional.empty());
     }
 
     static AlertEvaluator.PoolInput pool(String pool, String workload, boolean critical, PoolSnapshot s, boolean down) {
-        return new AlertEvaluator.PoolInput(pool, workload, "primary", critical, Optional.of(s), Optional.of(health(pool, workload, critical, down)),
+        return new AlertEvaluator.PoolInput(pool, workload, "primary", critical, Optional.of(s),
+                Optional.of(health(pool, workload, critical, down)),
                 s.slowStatements());
     }
 
@@ -138,24 +153,28 @@ class AlertWordingTest {
     }
 
     static ServerSnapshot server(int sessions, Optional<Duration> idleInTransaction) {
-        return new ServerSnapshot(DB, DatabaseKind.POSTGRESQL, T0, true, Optional.empty(), sessions, Map.of(), List.of(), OptionalInt.of(100), 0,
+        return new ServerSnapshot(DB, DatabaseKind.POSTGRESQL, T0, true, Optional.empty(), sessions, Map.of(), List.of(),
+                OptionalInt.of(100), 0,
                 idleInTransaction, Optional.empty(), Optional.empty());
     }
 
     static CheckDefinition check() {
         return CheckDefinitions.parse(List.of(new CheckDefinitions.Source("configuration", Map.of("orders-have-customers",
-                Map.of("kind", "sql", "sql", "SELECT 0", "workload", "main", "description", "every order has a customer")))), Map.of("main", DatabaseKind.POSTGRESQL))
+                Map.of("kind", "sql", "sql", "SELECT 0", "workload", "main", "description", "every order has a customer")))),
+                Map.of("main", DatabaseKind.POSTGRESQL))
                 .get(0);
     }
 
     static CheckResult result(String status, Long violations, String message) {
-        return new CheckResult("orders-have-customers", status, violations, 2, "full", "whole table", T0, 0.1, message, List.of(), "schedule",
+        return new CheckResult("orders-have-customers", status, violations, 2, "full", "whole table", T0, 0.1, message,
+                List.of(), "schedule",
                 "warning", "main");
     }
 
     static AlertEvaluator.ReplicaInput replica(double seconds) {
         return new AlertEvaluator.ReplicaInput("main-replica-1", "main", "replica:5432/app",
-                Optional.of(new ReplicaLag("replica:5432/app", T0, ReplicaLag.State.STREAMING, Optional.of(seconds), Optional.of(2048L), "streaming")));
+                Optional.of(new ReplicaLag("replica:5432/app", T0, ReplicaLag.State.STREAMING, Optional.of(seconds),
+                        Optional.of(2048L), "streaming")));
     }
 
     private static String[] keep(String summary, String description) {
@@ -167,7 +186,8 @@ class AlertWordingTest {
     static Stream<Case> cases() {
         return Stream.of(
                 new Case("pool-utilization", "warning",
-                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", p == Phase.BREACH ? 9 : 4, 0, 10, 0, 0), false)),
+                        p -> Inputs.pools(pool("main", "main", false,
+                                snapshot("main", "main", p == Phase.BREACH ? 9 : 4, 0, 10, 0, 0), false)),
                         "pool-utilization on pool main: 90.0% > 80.0%",
                         "Pool main: utilization (active / max-size) is 90.0%; warning above 80.0% for 1m.",
                         keep("pool-utilization on pool main is back to 40.0% (warning above 80.0%); firing until it stays clear for 30s",
@@ -187,7 +207,8 @@ class AlertWordingTest {
                         "Pool financial: the error rate (failed / attempted acquisitions over the error-rate window) is back to 0.0%,"
                                 + " not above 5.0%."),
                 new Case("checkout-time", "warning",
-                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", 1, 0, p == Phase.BREACH ? 2500 : 100, 0, 0), false)),
+                        p -> Inputs.pools(pool("main", "main", false,
+                                snapshot("main", "main", 1, 0, p == Phase.BREACH ? 2500 : 100, 0, 0), false)),
                         "checkout-time on pool main: 2.50s > 2.00s",
                         "Pool main: the p95 time to get a connection in the last sample interval is 2.50s; warning above 2.00s for 1m.",
                         keep("checkout-time on pool main is back to 0.10s (warning above 2.00s); firing until it stays clear for 30s",
@@ -196,15 +217,18 @@ class AlertWordingTest {
                         "checkout-time on pool main is back to 0.10s (warning above 2.00s)",
                         "Pool main: the p95 time to get a connection in the last sample interval is back to 0.10s, not above 2.00s."),
                 new Case("leaked-connections", "warning",
-                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", 1, 0, 10, p == Phase.BREACH ? 7 : 0, 0), false)),
+                        p -> Inputs.pools(pool("main", "main", false,
+                                snapshot("main", "main", 1, 0, 10, p == Phase.BREACH ? 7 : 0, 0), false)),
                         "leaked-connections on pool main: 7 >= 5",
                         "Pool main: the number of connections held past the leak-detection interval is 7; warning at 5 or more.",
                         keep("leaked-connections on pool main is back to 0 (warning at 5 or more); firing until it stays clear for 30s",
-                                "Pool main: the number of connections held past the leak-detection interval is back to 0, below 5." + KEPT),
+                                "Pool main: the number of connections held past the leak-detection interval is back to 0, below 5."
+                                        + KEPT),
                         "leaked-connections on pool main is back to 0 (warning at 5 or more)",
                         "Pool main: the number of connections held past the leak-detection interval is back to 0, below 5."),
                 new Case("unhealthy-pools", "critical",
-                        p -> Inputs.pools(pool("financial", "financial", true, snapshot("financial", "financial", 0, 0, 10, 0, 0), p == Phase.BREACH)),
+                        p -> Inputs.pools(pool("financial", "financial", true,
+                                snapshot("financial", "financial", 0, 0, 10, 0, 0), p == Phase.BREACH)),
                         "unhealthy-pools on pool financial: its database does not answer",
                         "Pool financial: its database does not answer the pool's validation (database unreachable: Connection refused;"
                                 + " utilization 0.00, 0 waiting).",
@@ -213,7 +237,8 @@ class AlertWordingTest {
                         "unhealthy-pools on pool financial: its database answers again",
                         "Pool financial: its database answers the pool's validation again."),
                 new Case("slow-queries", "warning",
-                        p -> Inputs.pools(pool("main", "main", false, snapshot("main", "main", 1, 0, 10, 0, p == Phase.BASE ? 0 : 6), false)),
+                        p -> Inputs.pools(pool("main", "main", false,
+                                snapshot("main", "main", 1, 0, 10, 0, p == Phase.BASE ? 0 : 6), false)),
                         "slow-queries on pool main: 6 >= 5",
                         "Pool main: the number of statements over the slow-query threshold in the last minute is 6; warning at 5 or more.",
                         keep("slow-queries on pool main is back to 0 (warning at 5 or more); firing until it stays clear for 30s",
@@ -222,7 +247,8 @@ class AlertWordingTest {
                         "slow-queries on pool main is back to 0 (warning at 5 or more)",
                         "Pool main: the number of statements over the slow-query threshold in the last minute is back to 0, below 5."),
                 new Case("server-connections", "warning",
-                        p -> new Inputs(List.of(), List.of(server(p == Phase.BREACH ? 85 : 40, Optional.empty())), List.of(), List.of()),
+                        p -> new Inputs(List.of(), List.of(server(p == Phase.BREACH ? 85 : 40, Optional.empty())), List.of(),
+                                List.of()),
                         "server-connections on database db:5432/app: 85.0% > 80.0%",
                         "Database db:5432/app: client sessions / (max_connections - reserved) is 85.0%; warning above 80.0% for 5m."
                                 + " 85 sessions of max_connections 100.",
@@ -233,7 +259,8 @@ class AlertWordingTest {
                         "Database db:5432/app: client sessions / (max_connections - reserved) is back to 40.0%, not above 80.0%."
                                 + " 40 sessions of max_connections 100."),
                 new Case("idle-in-transaction", "warning",
-                        p -> new Inputs(List.of(), List.of(server(10, p == Phase.BREACH ? Optional.of(Duration.ofSeconds(75)) : Optional.empty())),
+                        p -> new Inputs(List.of(),
+                                List.of(server(10, p == Phase.BREACH ? Optional.of(Duration.ofSeconds(75)) : Optional.empty())),
                                 List.of(), List.of()),
                         "idle-in-transaction on database db:5432/app: 75.00s > 60.00s",
                         "Database db:5432/app: the age of the oldest session idle in a transaction is 75.00s; warning above 60.00s.",
@@ -250,13 +277,15 @@ class AlertWordingTest {
                                 + " Replica replica:5432/app: streaming, 2048 bytes of WAL received but not replayed.",
                         keep("replica-lag on replica main-replica-1 is back to 0.50s (warning above 10.00s); firing until it stays clear for 30s",
                                 "Replica main-replica-1: the replay lag is back to 0.50s, not above 10.00s."
-                                        + " Replica replica:5432/app: streaming, 2048 bytes of WAL received but not replayed." + KEPT),
+                                        + " Replica replica:5432/app: streaming, 2048 bytes of WAL received but not replayed."
+                                        + KEPT),
                         "replica-lag on replica main-replica-1 is back to 0.50s (warning above 10.00s)",
                         "Replica main-replica-1: the replay lag is back to 0.50s, not above 10.00s."
                                 + " Replica replica:5432/app: streaming, 2048 bytes of WAL received but not replayed."),
                 new Case("consistency-check", "warning",
                         p -> new Inputs(List.of(), List.of(), List.of(new AlertEvaluator.CheckInput(check(),
-                                Optional.of(p == Phase.BREACH ? result("fail", 3L, null) : result("pass", 0L, null)))), List.of()),
+                                Optional.of(p == Phase.BREACH ? result("fail", 3L, null) : result("pass", 0L, null)))),
+                                List.of()),
                         "consistency-check on check orders-have-customers: the latest run failed, 3 violation(s), 2 allowed",
                         "Check orders-have-customers (every order has a customer): the latest run failed, 3 violation(s), 2 allowed;"
                                 + " full, whole table.",
@@ -266,7 +295,8 @@ class AlertWordingTest {
                                 + " full, whole table."),
                 new Case("blocked-sessions", "warning",
                         p -> Inputs.observed(List.of(), List.of(),
-                                List.of(blocking(p == Phase.BREACH ? Optional.of(Duration.ofSeconds(45)) : Optional.empty(), 0))),
+                                List.of(blocking(p == Phase.BREACH ? Optional.of(Duration.ofSeconds(45)) : Optional.empty(),
+                                        0))),
                         "blocked-sessions on database db:5432/app: 45.00s > 30.00s",
                         "Database db:5432/app: the longest wait of a session blocked by another is 45.00s; warning above"
                                 + " 30.00s. 1 session(s) blocked: pid 4242 (mingus-celery, idle in transaction) blocks 1.",
@@ -278,7 +308,8 @@ class AlertWordingTest {
                         "Database db:5432/app: the longest wait of a session blocked by another is back to 0.00s, not above"
                                 + " 30.00s. 0 session(s) blocked."),
                 new Case("application-sessions", "warning",
-                        p -> Inputs.observed(List.of(application(p == Phase.BREACH ? 27 : 12, Optional.empty())), List.of(), List.of()),
+                        p -> Inputs.observed(List.of(application(p == Phase.BREACH ? 27 : 12, Optional.empty())), List.of(),
+                                List.of()),
                         "application-sessions on application mingus-api on db:5432/app: 90.0% > 80.0%",
                         "Application mingus-api on db:5432/app: its sessions / expected-max is 90.0%; warning above 80.0%"
                                 + " for 5m. 27 sessions of expected-max 30 from 3 address(es).",
@@ -291,7 +322,10 @@ class AlertWordingTest {
                         "Application mingus-api on db:5432/app: its sessions / expected-max is back to 40.0%, not above"
                                 + " 80.0%. 12 sessions of expected-max 30 from 3 address(es)."),
                 new Case("application-idle-in-transaction", "warning",
-                        p -> Inputs.observed(List.of(application(5, p == Phase.BREACH ? Optional.of(Duration.ofSeconds(90)) : Optional.empty())), List.of(),
+                        p -> Inputs.observed(
+                                List.of(application(5,
+                                        p == Phase.BREACH ? Optional.of(Duration.ofSeconds(90)) : Optional.empty())),
+                                List.of(),
                                 List.of()),
                         "application-idle-in-transaction on application mingus-api on db:5432/app: 90.00s > 60.00s",
                         "Application mingus-api on db:5432/app: the age of its oldest session idle in a transaction is"
@@ -305,7 +339,8 @@ class AlertWordingTest {
                         "Application mingus-api on db:5432/app: the age of its oldest session idle in a transaction is back"
                                 + " to 0.00s, not above 60.00s. 0 session(s) idle in a transaction."),
                 new Case("pgbouncer-clients-waiting", "warning",
-                        p -> Inputs.observed(List.of(), List.of(pgbouncer(true, p == Phase.BREACH ? 4 : 0, p == Phase.BREACH ? 1.5 : 0)), List.of()),
+                        p -> Inputs.observed(List.of(),
+                                List.of(pgbouncer(true, p == Phase.BREACH ? 4 : 0, p == Phase.BREACH ? 1.5 : 0)), List.of()),
                         "pgbouncer-clients-waiting on PgBouncer edge pool app/mingus: 4 >= 1",
                         "PgBouncer edge pool app/mingus: the number of clients waiting for a server connection is 4; warning"
                                 + " at 1 or more for 1m. 20 client(s) active, 4 waiting; 20 server connection(s) active, 0 idle;"
@@ -320,7 +355,8 @@ class AlertWordingTest {
                                 + " below 1. 20 client(s) active, 0 waiting; 20 server connection(s) active, 0 idle; default_pool_size"
                                 + " 20."),
                 new Case("pgbouncer-max-wait", "warning",
-                        p -> Inputs.observed(List.of(), List.of(pgbouncer(true, p == Phase.BREACH ? 4 : 0, p == Phase.BREACH ? 7.5 : 0)), List.of()),
+                        p -> Inputs.observed(List.of(),
+                                List.of(pgbouncer(true, p == Phase.BREACH ? 4 : 0, p == Phase.BREACH ? 7.5 : 0)), List.of()),
                         "pgbouncer-max-wait on PgBouncer edge pool app/mingus: 7.50s > 5.00s",
                         "PgBouncer edge pool app/mingus: the oldest waiting client's wait is 7.50s; warning above 5.00s. 20"
                                 + " client(s) active, 4 waiting; 20 server connection(s) active, 0 idle; default_pool_size 20.",
@@ -357,35 +393,46 @@ class AlertWordingTest {
     void aDeadlockFiresForTheTenMinutesItIsCountedOverThenResolves() {
         AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of()), "pod-1", Optional.empty(), "http://poolwatch.test");
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
-        Function<Long, AlertEvaluator.Inputs> at = s -> Inputs.observed(List.of(), List.of(), List.of(blocking(Optional.empty(), s == 0 ? 3 : 4)))
+        Function<Long, AlertEvaluator.Inputs> at = s -> Inputs
+                .observed(List.of(), List.of(), List.of(blocking(Optional.empty(), s == 0 ? 3 : 4)))
                 .at(T0.plusSeconds(s));
         assertTrue(machine.evaluate(T0, evaluator.observe(at.apply(0L))).stream().noneMatch(a -> a.name().equals("deadlocks")),
                 "deadlocks before poolwatch started are not counted");
         Alert firing = only("deadlocks", machine.evaluate(T0.plusSeconds(15), evaluator.observe(at.apply(15L))));
         assertEquals(Alert.FIRING, firing.state());
-        assertWords("deadlocks on database db:5432/app: 1 >= 1", "Database db:5432/app: the number of deadlocks in the last 10 minutes is 1;"
-                + " warning at 1 or more. 4 deadlock(s) since the server's statistics were reset.", firing);
-        assertEquals(Alert.FIRING, only("deadlocks", machine.evaluate(T0.plusSeconds(590), evaluator.observe(at.apply(590L)))).state(),
+        assertWords("deadlocks on database db:5432/app: 1 >= 1",
+                "Database db:5432/app: the number of deadlocks in the last 10 minutes is 1;"
+                        + " warning at 1 or more. 4 deadlock(s) since the server's statistics were reset.",
+                firing);
+        assertEquals(Alert.FIRING,
+                only("deadlocks", machine.evaluate(T0.plusSeconds(590), evaluator.observe(at.apply(590L)))).state(),
                 "still counted 9m50s later");
         machine.evaluate(T0.plusSeconds(630), evaluator.observe(at.apply(630L)));
         Alert resolved = only("deadlocks", machine.evaluate(T0.plusSeconds(665), evaluator.observe(at.apply(665L))));
         assertEquals(Alert.RESOLVED, resolved.state());
-        assertWords("deadlocks on database db:5432/app is back to 0 (warning at 1 or more)", "Database db:5432/app: the number of deadlocks in the"
-                + " last 10 minutes is back to 0, below 1. 4 deadlock(s) since the server's statistics were reset.", resolved);
+        assertWords("deadlocks on database db:5432/app is back to 0 (warning at 1 or more)",
+                "Database db:5432/app: the number of deadlocks in the"
+                        + " last 10 minutes is back to 0, below 1. 4 deadlock(s) since the server's statistics were reset.",
+                resolved);
     }
 
     @Test
     void anObservedRuleIsSetPerApplicationAndRefusedUnderAPool() {
-        AlertRules rules = rules(Map.of("poolwatch.applications.\"mingus-api\".alerts.\"application-sessions\".threshold", "0.5"));
+        AlertRules rules = rules(
+                Map.of("poolwatch.applications.\"mingus-api\".alerts.\"application-sessions\".threshold", "0.5"));
         assertEquals(0.5, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "mingus-api").threshold());
         assertEquals(0.8, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "other").threshold());
         io.poolwatch.config.InvalidConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
                 io.poolwatch.config.InvalidConfigurationException.class,
                 () -> rules(Map.of("poolwatch.applications.\"mingus-api\".alerts.\"pool-utilization\".threshold", "0.5",
                         "poolwatch.pools.\"main\".alerts.\"pgbouncer-max-wait\".threshold", "3")));
-        assertTrue(e.getMessage().contains("poolwatch.applications.\"mingus-api\".alerts.\"pool-utilization\": not a rule of this kind;"
-                + " accepted: application-sessions, application-idle-in-transaction"), e.getMessage());
-        assertTrue(e.getMessage().contains("poolwatch.pools.\"main\".alerts.\"pgbouncer-max-wait\": pgbouncer-max-wait is about a PgBouncer"),
+        assertTrue(e.getMessage()
+                .contains("poolwatch.applications.\"mingus-api\".alerts.\"pool-utilization\": not a rule of this kind;"
+                        + " accepted: application-sessions, application-idle-in-transaction"),
+                e.getMessage());
+        assertTrue(
+                e.getMessage().contains(
+                        "poolwatch.pools.\"main\".alerts.\"pgbouncer-max-wait\": pgbouncer-max-wait is about a PgBouncer"),
                 e.getMessage());
     }
 
@@ -396,7 +443,8 @@ class AlertWordingTest {
             PoolwatchConfig.PoolConfig p = config.pools().get(w);
             workloads.put(w, p == null ? Map.of() : p.alerts());
         }
-        return AlertRules.parse(config.alerting().rules(), workloads, Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
+        return AlertRules.parse(config.alerting().rules(), workloads,
+                Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
                 Alerting.observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), SEED);
     }
 
@@ -414,7 +462,8 @@ class AlertWordingTest {
     /** The alert as the Alertmanager body carries it to receivers. */
     private static JsonNode sent(Alert a) throws Exception {
         ObjectMapper json = new ObjectMapper();
-        NotificationDispatcher.GroupNotification n = new NotificationDispatcher.GroupNotification("ops", "{}:{alertname=\"" + a.name() + "\"}",
+        NotificationDispatcher.GroupNotification n = new NotificationDispatcher.GroupNotification("ops",
+                "{}:{alertname=\"" + a.name() + "\"}",
                 new TreeMap<>(Map.of("alertname", a.name())), a.state(), List.of(a));
         return json.readTree(AlertmanagerPayload.body(json, "ops", n, "http://poolwatch.test")).get("alerts").get(0);
     }
@@ -427,7 +476,8 @@ class AlertWordingTest {
         AlertEvaluator evaluator = new AlertEvaluator(rules, "pod-1", Optional.empty(), "http://poolwatch.test");
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
 
-        assertTrue(machine.evaluate(T0.minusSeconds(10), evaluator.observe(c.inputs().apply(Phase.BASE).at(T0.minusSeconds(10)))).stream()
+        assertTrue(machine
+                .evaluate(T0.minusSeconds(10), evaluator.observe(c.inputs().apply(Phase.BASE).at(T0.minusSeconds(10)))).stream()
                 .noneMatch(a -> a.name().equals(c.rule())), "no alert before the condition");
         machine.evaluate(T0, evaluator.observe(c.inputs().apply(Phase.BREACH).at(T0)));
         Instant fires = T0.plus(settings.forDuration());
@@ -443,7 +493,8 @@ class AlertWordingTest {
             assertWords(c.keepFiring()[0], c.keepFiring()[1], cleared);
         }
         Instant resolves = clears.plus(settings.keepFiringFor());
-        Alert resolved = only(c.rule(), machine.evaluate(resolves, evaluator.observe(c.inputs().apply(Phase.CLEAR).at(resolves))));
+        Alert resolved = only(c.rule(),
+                machine.evaluate(resolves, evaluator.observe(c.inputs().apply(Phase.CLEAR).at(resolves))));
         assertEquals(Alert.RESOLVED, resolved.state());
         assertEquals(c.severity(), resolved.labels().get("severity"), "resolved with the severity it fired with");
         assertWords(c.resolvedSummary(), c.resolvedDescription(), resolved);
@@ -462,25 +513,30 @@ class AlertWordingTest {
         AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of()), "pod-1", Optional.empty(), "http://poolwatch.test");
         Observation error = evaluator.observe(new Inputs(List.of(), List.of(), List.of(new AlertEvaluator.CheckInput(check(),
                 Optional.of(result("error", null, "relation \"orders\" does not exist")))), List.of()).at(T0)).get(0);
-        assertEquals("consistency-check on check orders-have-customers: the latest run ended in an error", error.annotations().get("summary"));
+        assertEquals("consistency-check on check orders-have-customers: the latest run ended in an error",
+                error.annotations().get("summary"));
         assertEquals("Check orders-have-customers (every order has a customer): the latest run ended in an error:"
                 + " relation \"orders\" does not exist; full, whole table.", error.annotations().get("description"));
         Observation timeout = evaluator.observe(new Inputs(List.of(), List.of(), List.of(new AlertEvaluator.CheckInput(check(),
                 Optional.of(result("timeout", null, null)))), List.of()).at(T0)).get(0);
-        assertEquals("consistency-check on check orders-have-customers: the latest run timed out", timeout.annotations().get("summary"));
+        assertEquals("consistency-check on check orders-have-customers: the latest run timed out",
+                timeout.annotations().get("summary"));
     }
 
     @Test
     void anAlertWhoseSubjectIsNoLongerMeasuredResolvesSayingSo() {
-        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of("poolwatch.alerting.rules.\"server-connections\".for", "0s")), "pod-1",
+        AlertEvaluator evaluator = new AlertEvaluator(
+                rules(Map.of("poolwatch.alerting.rules.\"server-connections\".for", "0s")), "pod-1",
                 Optional.empty(), "http://poolwatch.test");
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
         Inputs breach = new Inputs(List.of(), List.of(server(85, Optional.empty())), List.of(), List.of());
         assertEquals(Alert.FIRING, only("server-connections", machine.evaluate(T0, evaluator.observe(breach.at(T0)))).state());
-        Inputs unreadable = new Inputs(List.of(), List.of(ServerSnapshot.unavailable(DB, DatabaseKind.POSTGRESQL, T0, "timeout")), List.of(),
+        Inputs unreadable = new Inputs(List.of(),
+                List.of(ServerSnapshot.unavailable(DB, DatabaseKind.POSTGRESQL, T0, "timeout")), List.of(),
                 List.of());
         machine.evaluate(T0.plusSeconds(5), evaluator.observe(unreadable.at(T0.plusSeconds(5))));
-        Alert resolved = only("server-connections", machine.evaluate(T0.plusSeconds(35), evaluator.observe(unreadable.at(T0.plusSeconds(35)))));
+        Alert resolved = only("server-connections",
+                machine.evaluate(T0.plusSeconds(35), evaluator.observe(unreadable.at(T0.plusSeconds(35)))));
         assertEquals(Alert.RESOLVED, resolved.state());
         assertWords("server-connections on database db:5432/app is no longer measured (last 85.0% > 80.0%)",
                 "Database db:5432/app: client sessions / (max_connections - reserved) is no longer measured, so the alert is resolved;"
@@ -490,7 +546,8 @@ class AlertWordingTest {
 
     @Test
     void aPoolWhoseDatabaseAnswersAtAThresholdOfZeroIsNotCalledDown() {
-        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of("poolwatch.alerting.rules.\"unhealthy-pools\".threshold", "0")), "pod-1",
+        AlertEvaluator evaluator = new AlertEvaluator(
+                rules(Map.of("poolwatch.alerting.rules.\"unhealthy-pools\".threshold", "0")), "pod-1",
                 Optional.empty(), "http://poolwatch.test");
         Observation o = evaluator.observe(Inputs.pools(quiet("main", "main", false)).at(T0)).stream()
                 .filter(x -> x.rule() == AlertRule.UNHEALTHY_POOLS).findFirst().orElseThrow();
@@ -502,14 +559,16 @@ class AlertWordingTest {
 
     @Test
     void byDefaultEachPoolHasOneErrorRateAlertAndItIsCritical() {
-        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of("poolwatch.alerting.rules.\"error-rate\".for", "0s")), "pod-1", Optional.empty(),
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of("poolwatch.alerting.rules.\"error-rate\".for", "0s")),
+                "pod-1", Optional.empty(),
                 "http://poolwatch.test");
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
         List<AlertEvaluator.PoolInput> pools = new ArrayList<>();
         for (String w : List.of("main", "jobs", "analytics", "financial")) {
             pools.add(pool(w, w, w.equals("financial"), snapshot(w, w, 1, 0.5, 10, 0, 0), false));
         }
-        List<Alert> alerts = machine.evaluate(T0, evaluator.observe(new AlertEvaluator.Inputs(T0, pools, List.of(), List.of())));
+        List<Alert> alerts = machine.evaluate(T0,
+                evaluator.observe(new AlertEvaluator.Inputs(T0, pools, List.of(), List.of())));
         List<Alert> errorRate = alerts.stream().filter(a -> a.name().equals("error-rate")).toList();
         assertEquals(4, errorRate.size(), "one per pool: " + errorRate);
         assertTrue(errorRate.stream().allMatch(a -> a.labels().get("severity").equals("critical")), errorRate.toString());
@@ -518,7 +577,8 @@ class AlertWordingTest {
 
     @Test
     void anErrorRateAlertKeepsItsIdentityWhileItsSeverityRises() {
-        AlertRules rules = rules(Map.of("poolwatch.alerting.rules.\"error-rate\".threshold", "0.02", "poolwatch.alerting.rules.\"error-rate\".for",
+        AlertRules rules = rules(Map.of("poolwatch.alerting.rules.\"error-rate\".threshold", "0.02",
+                "poolwatch.alerting.rules.\"error-rate\".for",
                 "0s"));
         AlertEvaluator evaluator = new AlertEvaluator(rules, "pod-1", Optional.empty(), "http://poolwatch.test");
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
@@ -530,21 +590,26 @@ class AlertWordingTest {
         assertEquals("Pool main: the error rate (failed / attempted acquisitions over the error-rate window) is 3.0%;"
                 + " warning above 2.0%, critical above 5.0%.", warning.annotations().get("description"));
 
-        Alert critical = only("error-rate", machine.evaluate(T0.plusSeconds(5), evaluator.observe(Inputs.pools(pool("main", "main", false,
-                snapshot("main", "main", 1, 0.08, 10, 0, 0), false)).at(T0.plusSeconds(5)))));
+        Alert critical = only("error-rate",
+                machine.evaluate(T0.plusSeconds(5), evaluator.observe(Inputs.pools(pool("main", "main", false,
+                        snapshot("main", "main", 1, 0.08, 10, 0, 0), false)).at(T0.plusSeconds(5)))));
         assertEquals("critical", critical.labels().get("severity"));
         assertEquals(warning.fingerprint(), critical.fingerprint(), "the same alert");
         assertEquals(warning.startsAt(), critical.startsAt());
 
         // Back between the thresholds: still the alert that paged, until it resolves.
-        Alert easing = only("error-rate", machine.evaluate(T0.plusSeconds(10), evaluator.observe(Inputs.pools(pool("main", "main", false,
-                snapshot("main", "main", 1, 0.03, 10, 0, 0), false)).at(T0.plusSeconds(10)))));
+        Alert easing = only("error-rate",
+                machine.evaluate(T0.plusSeconds(10), evaluator.observe(Inputs.pools(pool("main", "main", false,
+                        snapshot("main", "main", 1, 0.03, 10, 0, 0), false)).at(T0.plusSeconds(10)))));
         assertEquals("critical", easing.labels().get("severity"));
-        machine.evaluate(T0.plusSeconds(15), evaluator.observe(Inputs.pools(quiet("main", "main", false)).at(T0.plusSeconds(15))));
-        Alert resolved = only("error-rate", machine.evaluate(T0.plusSeconds(45), evaluator.observe(Inputs.pools(quiet("main", "main", false))
-                .at(T0.plusSeconds(45)))));
+        machine.evaluate(T0.plusSeconds(15),
+                evaluator.observe(Inputs.pools(quiet("main", "main", false)).at(T0.plusSeconds(15))));
+        Alert resolved = only("error-rate",
+                machine.evaluate(T0.plusSeconds(45), evaluator.observe(Inputs.pools(quiet("main", "main", false))
+                        .at(T0.plusSeconds(45)))));
         assertEquals(Alert.RESOLVED, resolved.state());
         assertEquals("critical", resolved.labels().get("severity"), "the resolution reaches whoever was paged");
-        assertEquals("error-rate on pool main is back to 0.0% (warning above 2.0%, critical above 5.0%)", resolved.annotations().get("summary"));
+        assertEquals("error-rate on pool main is back to 0.0% (warning above 2.0%, critical above 5.0%)",
+                resolved.annotations().get("summary"));
     }
 }

@@ -44,7 +44,8 @@ import io.poolwatch.testing.WebhookHook;
 class AlertmanagerDeliveryTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DeliveryWorker.Policy POLICY = new DeliveryWorker.Policy(400, Duration.ofHours(1), Duration.ofMillis(100),
+    private static final DeliveryWorker.Policy POLICY = new DeliveryWorker.Policy(400, Duration.ofHours(1),
+            Duration.ofMillis(100),
             Duration.ofMillis(400));
 
     @TempDir
@@ -67,15 +68,20 @@ class AlertmanagerDeliveryTest {
     }
 
     private static Receiver alertmanagers(Duration resend, Optional<Secret> bearer, String... urls) {
-        return new Receiver("am", Receiver.Type.ALERTMANAGER, java.util.Arrays.stream(urls).map(URI::create).toList(), List.of(), bearer,
+        return new Receiver("am", Receiver.Type.ALERTMANAGER, java.util.Arrays.stream(urls).map(URI::create).toList(),
+                List.of(), bearer,
                 Optional.empty(), Optional.empty(), Set.of(Severity.values()), true, Duration.ofSeconds(2), false, resend);
     }
 
     private static Alert alert(String state, Instant startsAt, Instant endsAt) {
-        TreeMap<String, String> labels = new TreeMap<>(Map.of("alertname", "leaked-connections", "pool", "main", "workload", "main",
-                "severity", "warning", "instance", "pod-1"));
-        return new Alert(Fingerprint.of(labels), state, labels, Map.of("summary", "leaked-connections on pool main: 7 >= 5", "description",
-                "Pool main: 7 connections held past the leak interval.", "dashboard", "http://poolwatch.example:8080/pools/main"), 7, 5, startsAt,
+        TreeMap<String, String> labels = new TreeMap<>(
+                Map.of("alertname", "leaked-connections", "pool", "main", "workload", "main",
+                        "severity", "warning", "instance", "pod-1"));
+        return new Alert(Fingerprint.of(labels), state, labels,
+                Map.of("summary", "leaked-connections on pool main: 7 >= 5", "description",
+                        "Pool main: 7 connections held past the leak interval.", "dashboard",
+                        "http://poolwatch.example:8080/pools/main"),
+                7, 5, startsAt,
                 startsAt, endsAt, List.of());
     }
 
@@ -91,10 +97,13 @@ class AlertmanagerDeliveryTest {
 
         Evaluator(Receiver receiver, Duration every) {
             this.receiver = receiver;
-            this.dispatcher = new AlertmanagerDispatcher(List.of(new AlertmanagerDispatcher.Route(receiver.name(), receiver.severities(),
-                    receiver.sendResolved(), receiver.resendInterval())), every, "http://poolwatch.example:8080");
+            this.dispatcher = new AlertmanagerDispatcher(
+                    List.of(new AlertmanagerDispatcher.Route(receiver.name(), receiver.severities(),
+                            receiver.sendResolved(), receiver.resendInterval())),
+                    every, "http://poolwatch.example:8080");
             this.outbox = JdbcOutbox.h2File(dir);
-            this.worker = new DeliveryWorker(outbox, receiver.targets(), new WebhookSender(clock), audit, POLICY, clock, () -> 0.5);
+            this.worker = new DeliveryWorker(outbox, receiver.targets(), new WebhookSender(clock), audit, POLICY, clock,
+                    () -> 0.5);
             worker.start(Duration.ofMillis(50));
             timer.scheduleWithFixedDelay(this::tick, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -106,7 +115,8 @@ class AlertmanagerDeliveryTest {
         private synchronized void tick() {
             Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
             for (AlertmanagerDispatcher.Send s : dispatcher.tick(now, alerts)) {
-                NotificationOutbox.post(receiver, outbox, worker, clock, "pod-1", s.status(), s.alerts().size(), PostableAlerts.body(JSON, s.alerts()));
+                NotificationOutbox.post(receiver, outbox, worker, clock, "pod-1", s.status(), s.alerts().size(),
+                        PostableAlerts.body(JSON, s.alerts()));
                 posts++;
             }
         }
@@ -150,15 +160,18 @@ class AlertmanagerDeliveryTest {
         WebhookHook hook1 = closeLater(WebhookHook.start());
         AlertmanagerServer am0 = closeLater(AlertmanagerServer.builder().webhook(hook0.url()).start());
         AlertmanagerServer am1 = closeLater(AlertmanagerServer.builder().webhook(hook1.url()).start());
-        Evaluator evaluator = closeLater(new Evaluator(alertmanagers(Duration.ofSeconds(1), Optional.empty(), am0.baseUrl(), am1.baseUrl() + "/"),
-                Duration.ofMillis(200)));
+        Evaluator evaluator = closeLater(
+                new Evaluator(alertmanagers(Duration.ofSeconds(1), Optional.empty(), am0.baseUrl(), am1.baseUrl() + "/"),
+                        Duration.ofMillis(200)));
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30);
         evaluator.set(alert(Alert.FIRING, started, null));
 
         for (AlertmanagerServer am : List.of(am0, am1)) {
             Await.until("the alert listed by the Alertmanager at " + am.baseUrl(), () -> !am.alertsWith(LABELS).isEmpty());
             JsonNode listed = am.alertsWith(LABELS).get(0);
-            assertEquals(Map.of("alertname", "leaked-connections", "pool", "main", "workload", "main", "severity", "warning", "instance", "pod-1"),
+            assertEquals(
+                    Map.of("alertname", "leaked-connections", "pool", "main", "workload", "main", "severity", "warning",
+                            "instance", "pod-1"),
                     JSON.convertValue(listed.get("labels"), Map.class));
             assertEquals("leaked-connections on pool main: 7 >= 5", listed.path("annotations").path("summary").asText());
             assertEquals("http://poolwatch.example:8080/pools/main", listed.path("generatorURL").asText());
@@ -172,7 +185,8 @@ class AlertmanagerDeliveryTest {
         }
         assertEquals(Map.of(), audit.recent(100, AuditLog.NOTIFICATION_ATTEMPT).stream()
                 .filter(e -> !"delivered".equals(e.fields().get("outcome"))).collect(java.util.stream.Collectors.toMap(
-                        e -> String.valueOf(e.fields().get("notification")), e -> String.valueOf(e.fields().get("outcome")), (a, b) -> a)),
+                        e -> String.valueOf(e.fields().get("notification")), e -> String.valueOf(e.fields().get("outcome")),
+                        (a, b) -> a)),
                 "every post delivered");
 
         Instant resolvedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -198,8 +212,10 @@ class AlertmanagerDeliveryTest {
         Receiver receiver = alertmanagers(resend, Optional.empty(), am0.baseUrl(), am1.baseUrl());
         Evaluator evaluator = closeLater(new Evaluator(receiver, Duration.ofMillis(100)));
         evaluator.set(alert(Alert.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
-        Await.until("the alert at both Alertmanagers", () -> !am0.alertsWith(LABELS).isEmpty() && !am1.alertsWith(LABELS).isEmpty());
-        Await.until("both Alertmanagers' receivers notified", () -> notified(hook0).contains("firing") && notified(hook1).contains("firing"));
+        Await.until("the alert at both Alertmanagers",
+                () -> !am0.alertsWith(LABELS).isEmpty() && !am1.alertsWith(LABELS).isEmpty());
+        Await.until("both Alertmanagers' receivers notified",
+                () -> notified(hook0).contains("firing") && notified(hook1).contains("firing"));
         Instant firstEndsAt = Instant.parse(am0.alertsWith(LABELS).get(0).path("endsAt").asText());
 
         am1.stop();
@@ -214,8 +230,10 @@ class AlertmanagerDeliveryTest {
         }
         assertTrue(checks > 10, "checked " + checks + " times");
         Instant laterEndsAt = Instant.parse(am0.alertsWith(LABELS).get(0).path("endsAt").asText());
-        assertTrue(laterEndsAt.isAfter(firstEndsAt.plus(down.dividedBy(2))), "resent with a later endsAt: " + firstEndsAt + " then " + laterEndsAt);
-        assertTrue(laterEndsAt.isBefore(clock.instant().plus(resend.multipliedBy(4)).plusSeconds(1)), "never more than 4 resends ahead");
+        assertTrue(laterEndsAt.isAfter(firstEndsAt.plus(down.dividedBy(2))),
+                "resent with a later endsAt: " + firstEndsAt + " then " + laterEndsAt);
+        assertTrue(laterEndsAt.isBefore(clock.instant().plus(resend.multipliedBy(4)).plusSeconds(1)),
+                "never more than 4 resends ahead");
 
         DeliveryStatus down1 = evaluator.worker.status(Receiver.targetName("am", 1));
         assertTrue(down1.consecutiveFailures() > 0, down1.toString());
@@ -239,7 +257,8 @@ class AlertmanagerDeliveryTest {
     @Test
     void aPostIsAnAuthenticatedJsonArrayWithoutStandardWebhooksHeaders() throws Exception {
         WebhookHook standIn = closeLater(WebhookHook.start());
-        Receiver receiver = alertmanagers(Duration.ofMinutes(1), Optional.of(new Secret("am-token-42")), "http://127.0.0.1:" + standIn.url().getPort());
+        Receiver receiver = alertmanagers(Duration.ofMinutes(1), Optional.of(new Secret("am-token-42")),
+                "http://127.0.0.1:" + standIn.url().getPort());
         Evaluator evaluator = closeLater(new Evaluator(receiver, Duration.ofMillis(100)));
         evaluator.set(alert(Alert.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         Await.until("a post", () -> !standIn.requests.isEmpty());

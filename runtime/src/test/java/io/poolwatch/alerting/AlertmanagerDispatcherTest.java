@@ -36,8 +36,10 @@ class AlertmanagerDispatcherTest {
         return T0.plusSeconds(seconds);
     }
 
-    private static Alert alert(String name, String pool, String state, String severity, Instant endsAt, List<String> silencedBy) {
-        TreeMap<String, String> labels = new TreeMap<>(Map.of("alertname", name, "pool", pool, "severity", severity, "instance", "pod-1"));
+    private static Alert alert(String name, String pool, String state, String severity, Instant endsAt,
+            List<String> silencedBy) {
+        TreeMap<String, String> labels = new TreeMap<>(
+                Map.of("alertname", name, "pool", pool, "severity", severity, "instance", "pod-1"));
         return new Alert(Fingerprint.of(labels), state, labels,
                 Map.of("summary", name + " on " + pool, "dashboard", EXTERNAL + "/pools/" + pool), 1, 0.8, T0,
                 state.equals(Alert.PENDING) ? null : T0, endsAt, silencedBy);
@@ -52,7 +54,8 @@ class AlertmanagerDispatcherTest {
     }
 
     private static AlertmanagerDispatcher dispatcher(Set<Severity> severities, boolean sendResolved) {
-        return new AlertmanagerDispatcher(List.of(new AlertmanagerDispatcher.Route("am", severities, sendResolved, RESEND)), EVALUATION, EXTERNAL);
+        return new AlertmanagerDispatcher(List.of(new AlertmanagerDispatcher.Route("am", severities, sendResolved, RESEND)),
+                EVALUATION, EXTERNAL);
     }
 
     private static Map<String, AlertmanagerDispatcher.Posted> bySeverityAndPool(AlertmanagerDispatcher.Send s) {
@@ -100,7 +103,8 @@ class AlertmanagerDispatcherTest {
     @Test
     void endsAtCountsFromTheEvaluationIntervalWhenItIsLongerThanResend() {
         AlertmanagerDispatcher d = new AlertmanagerDispatcher(
-                List.of(new AlertmanagerDispatcher.Route("am", ALL, true, Duration.ofSeconds(10))), Duration.ofSeconds(30), EXTERNAL);
+                List.of(new AlertmanagerDispatcher.Route("am", ALL, true, Duration.ofSeconds(10))), Duration.ofSeconds(30),
+                EXTERNAL);
         AlertmanagerDispatcher.Posted p = d.tick(t(0), List.of(firing("main", "warning"))).get(0).alerts().get(0);
         assertEquals(t(120), p.endsAt(), "4 x the 30 s evaluation interval, since posts come no oftener than evaluations");
     }
@@ -191,7 +195,8 @@ class AlertmanagerDispatcherTest {
         assertEquals(t(5), posted.get("financial/warning").endsAt());
         assertEquals(T0, posted.get("financial/warning").startsAt());
         // The ended one keeps being posted as resolved with the resends, as a resolution is.
-        Map<String, AlertmanagerDispatcher.Posted> later = bySeverityAndPool(d.tick(t(65), List.of(firing("financial", "critical"))).get(0));
+        Map<String, AlertmanagerDispatcher.Posted> later = bySeverityAndPool(
+                d.tick(t(65), List.of(firing("financial", "critical"))).get(0));
         assertEquals(t(5), later.get("financial/warning").endsAt());
         assertFalse(later.get("financial/warning").firing());
     }
@@ -222,7 +227,8 @@ class AlertmanagerDispatcherTest {
         List<AlertmanagerDispatcher.Send> first = restarted.tick(t(30), List.of(main, jobsResolved));
         assertEquals(1, first.size());
         assertEquals(2, first.get(0).alerts().size(), "the firing alert and the recent resolution");
-        assertEquals(T0, bySeverityAndPool(first.get(0)).get("main/warning").startsAt(), "the same startsAt: the same alert to Alertmanager");
+        assertEquals(T0, bySeverityAndPool(first.get(0)).get("main/warning").startsAt(),
+                "the same startsAt: the same alert to Alertmanager");
 
         before.forget();
         assertEquals(2, before.tick(t(30), List.of(main, jobsResolved)).get(0).alerts().size());
@@ -257,7 +263,10 @@ class AlertmanagerDispatcherTest {
     void theBodyIsAnArrayOfPostableAlerts() throws Exception {
         AlertmanagerDispatcher d = dispatcher(ALL, true);
         d.tick(t(0), List.of(firing("main", "warning"), firing("jobs", "warning")));
-        AlertmanagerDispatcher.Send s = d.tick(t(5), List.of(firing("main", "warning"), resolved("jobs", "warning", Instant.parse("2026-11-22T10:00:04.123456Z"))))
+        AlertmanagerDispatcher.Send s = d
+                .tick(t(5),
+                        List.of(firing("main", "warning"),
+                                resolved("jobs", "warning", Instant.parse("2026-11-22T10:00:04.123456Z"))))
                 .get(0);
         JsonNode body = new ObjectMapper().readTree(PostableAlerts.body(new ObjectMapper(), s.alerts()));
         assertTrue(body.isArray());

@@ -21,7 +21,9 @@ import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.Severity;
 import io.poolwatch.testing.TestConfigs;
 
-/** Alertmanager receivers validated from the real configuration mapping: every problem at once, URLs masked, no secret shown. */
+/**
+ * Alertmanager receivers validated from the real configuration mapping: every problem at once, URLs masked, no secret shown.
+ */
 class AlertmanagerReceiversTest {
 
     private static final String PRE = "poolwatch.alerting.receivers.";
@@ -48,18 +50,23 @@ class AlertmanagerReceiversTest {
 
     @Test
     void anAlertmanagerReceiverWithSeveralUrlsAndDefaults() {
-        Receiver r = parse(Map.of("am.type", "Alertmanager", "am.url", " http://am-0:9093 , http://am-1:9093/, https://am.example/prefix")).get(0);
+        Receiver r = parse(
+                Map.of("am.type", "Alertmanager", "am.url", " http://am-0:9093 , http://am-1:9093/, https://am.example/prefix"))
+                .get(0);
         assertEquals(Receiver.Type.ALERTMANAGER, r.type());
-        assertEquals(List.of(URI.create("http://am-0:9093"), URI.create("http://am-1:9093/"), URI.create("https://am.example/prefix")), r.urls());
+        assertEquals(List.of(URI.create("http://am-0:9093"), URI.create("http://am-1:9093/"),
+                URI.create("https://am.example/prefix")), r.urls());
         assertEquals(Duration.ofMinutes(1), r.resendInterval(), "Prometheus' resend delay");
         assertEquals(Set.of(Severity.values()), r.severities());
         assertTrue(r.sendResolved());
         assertEquals(Duration.ofSeconds(10), r.timeout());
         assertTrue(r.secrets().isEmpty());
-        assertEquals(List.of("am#1", "am#2", "am#3"), r.targets().stream().map(Receiver::name).toList(), "one outbox queue per Alertmanager");
+        assertEquals(List.of("am#1", "am#2", "am#3"), r.targets().stream().map(Receiver::name).toList(),
+                "one outbox queue per Alertmanager");
         assertEquals(List.of(URI.create("http://am-1:9093/")), r.targets().get(1).urls());
         assertTrue(r.targets().stream().allMatch(t -> t.alertmanager() && t.resendInterval().equals(r.resendInterval())));
-        assertEquals("http://am-0:9093, http://am-1:9093/, https://am.example/****", r.maskedUrl(), "paths masked as for webhooks");
+        assertEquals("http://am-0:9093, http://am-1:9093/, https://am.example/****", r.maskedUrl(),
+                "paths masked as for webhooks");
         assertEquals("https://am.example/prefix/api/v2/alerts", WebhookSender.alertsEndpoint(r.urls().get(2)).toString());
         assertEquals("http://am-1:9093/api/v2/alerts", WebhookSender.alertsEndpoint(r.urls().get(1)).toString());
         assertEquals("http://am-0:9093/api/v2/alerts", WebhookSender.alertsEndpoint(r.urls().get(0)).toString());
@@ -97,7 +104,8 @@ class AlertmanagerReceiversTest {
         keys.put("kind.url", "http://am:9093");
         keys.put("nourl.type", "alertmanager");
         keys.put("list.type", "alertmanager");
-        keys.put("list.url", "http://am-0:9093,,ftp://am-1/x,http://am-2:9093?token=q-secret-1,https://u:pw-secret-2@am-3/p,http://AM-0:9093/");
+        keys.put("list.url",
+                "http://am-0:9093,,ftp://am-1/x,http://am-2:9093?token=q-secret-1,https://u:pw-secret-2@am-3/p,http://AM-0:9093/");
         keys.put("signed.type", "alertmanager");
         keys.put("signed.url", "http://signed:9093");
         keys.put("signed.secret", KEY_A);
@@ -125,20 +133,27 @@ class AlertmanagerReceiversTest {
         List<String> p = e.problems();
         assertHas(p, PRE + "\"kind\".type=prometheus: accepted: webhook, alertmanager");
         assertHas(p, PRE + "\"nourl\".url: not set; accepted: one or more Alertmanager base URLs, comma-separated");
-        String list = PRE + "\"list\".url=http://am-0:9093,,ftp://am-1/****,http://am-2:9093?token=****,https://****@am-3/****,http://AM-0:9093/: ";
+        String list = PRE
+                + "\"list\".url=http://am-0:9093,,ftp://am-1/****,http://am-2:9093?token=****,https://****@am-3/****,http://AM-0:9093/: ";
         assertHas(p, list + "URL 2 of 6, empty; accepted: one or more Alertmanager base URLs");
-        assertHas(p, PRE + "\"list\".url=ftp://am-1/****: URL 3 of 6, not an absolute http or https URL with a host; accepted: one or more");
-        assertHas(p, PRE + "\"list\".url=http://am-2:9093?token=****: URL 4 of 6, has a query or fragment, which Alertmanager's API does not take");
+        assertHas(p, PRE
+                + "\"list\".url=ftp://am-1/****: URL 3 of 6, not an absolute http or https URL with a host; accepted: one or more");
+        assertHas(p, PRE
+                + "\"list\".url=http://am-2:9093?token=****: URL 4 of 6, has a query or fragment, which Alertmanager's API does not take");
         assertHas(p, PRE + "\"list\".url=https://****@am-3/****: URL 5 of 6, has credentials in it");
         assertHas(p, list + "URL 6 is URL 1 again; accepted: each Alertmanager once");
-        assertHas(p, PRE + "\"signed\".secret: set for type=alertmanager; Alertmanager checks no Standard Webhooks signature; accepted: no secret");
+        assertHas(p, PRE
+                + "\"signed\".secret: set for type=alertmanager; Alertmanager checks no Standard Webhooks signature; accepted: no secret");
         assertHas(p, PRE + "\"resend\".resend-interval=0s: accepted: above 0s and at most 1h");
         assertHas(p, PRE + "\"slow\".resend-interval=2h: accepted: above 0s and at most 1h");
         assertHas(p, PRE + "\"words\".resend-interval=often: ");
         assertHas(p, PRE + "\"hook\".resend-interval=1m: set for type=webhook; accepted: only with type=alertmanager");
         assertHas(p, PRE + "\"many\".url=http://many-0:9093,");
-        assertTrue(p.stream().anyMatch(x -> x.startsWith(PRE + "\"many\".url=") && x.contains(": 11 URLs; accepted: at most 10")), String.join("\n", p));
-        assertHas(p, PRE + "\"" + longName + "\": '" + longName + "' has 61 characters; accepted: at most 60 for type=alertmanager");
+        assertTrue(
+                p.stream().anyMatch(x -> x.startsWith(PRE + "\"many\".url=") && x.contains(": 11 URLs; accepted: at most 10")),
+                String.join("\n", p));
+        assertHas(p,
+                PRE + "\"" + longName + "\": '" + longName + "' has 61 characters; accepted: at most 60 for type=alertmanager");
         assertEquals(14, p.size(), String.join("\n", p));
         for (String problem : p) {
             for (String secret : List.of("q-secret-1", "pw-secret-2", KEY_A, KEY_A.substring(6))) {

@@ -48,7 +48,9 @@ class AuditLogTest {
         for (Map.Entry<String, Object> f : e.fields().entrySet()) {
             assertTrue(f.getKey().length() <= AuditLog.MAX_NAME_LENGTH, f.getKey());
             assertTrue(!(f.getValue() instanceof String s) || s.length() <= AuditLog.MAX_FIELD_LENGTH, f.getKey());
-            assertTrue(!(f.getValue() instanceof String s) || !Character.isHighSurrogate(s.charAt(s.length() - 1 - AuditLog.CUT.length())),
+            assertTrue(
+                    !(f.getValue() instanceof String s)
+                            || !Character.isHighSurrogate(s.charAt(s.length() - 1 - AuditLog.CUT.length())),
                     "a surrogate pair split in " + f.getKey());
         }
         assertEquals(42, e.fields().get("number"));
@@ -66,7 +68,8 @@ class AuditLogTest {
             log.record("other.thing", Map.of("n", i));
         }
         List<AuditLog.Event> all = log.recent(1000, null);
-        assertEquals(1, all.stream().filter(e -> "ada".equals(e.fields().get("user"))).count(), "the admin's action is still there");
+        assertEquals(1, all.stream().filter(e -> "ada".equals(e.fields().get("user"))).count(),
+                "the admin's action is still there");
         assertEquals(5, all.stream().filter(e -> AuditLog.NOTIFICATION_ATTEMPT.equals(e.type())).count());
         assertEquals(5, all.stream().filter(e -> "anonymous".equals(e.fields().get("user"))).count());
         assertEquals(50, all.stream().filter(e -> "vera".equals(e.fields().get("user"))).mapToLong(AuditLogTest::count).sum(),
@@ -86,7 +89,8 @@ class AuditLogTest {
         assertEquals(4, listed.size(), listed.toString());
         assertEquals(11, count(listed.stream().filter(e -> "/p/0".equals(e.fields().get("path"))).findFirst().orElseThrow()),
                 "listed with its count so far while the window lasts");
-        AuditLog.Event overflow = listed.stream().filter(e -> AuditLog.SEVERAL.equals(e.fields().get("path"))).findFirst().orElseThrow();
+        AuditLog.Event overflow = listed.stream().filter(e -> AuditLog.SEVERAL.equals(e.fields().get("path"))).findFirst()
+                .orElseThrow();
         assertEquals(7, count(overflow));
         assertEquals("anonymous", overflow.fields().get("user"), "what every overflowed request shared is kept");
         assertEquals(401, overflow.fields().get("status"));
@@ -100,10 +104,14 @@ class AuditLogTest {
         assertEquals(21, listed.stream().mapToLong(AuditLogTest::count).sum());
         // an anonymous request that was not done (a 400 before sign-in) is counted too; a done one is kept as it is
         log.record(AuditLog.ADMIN_ACTION, action("anonymous", "/p/0", 400, "rejected"));
-        assertEquals(AuditLog.Retention.REFUSED, AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("anonymous", "/x", 400, "rejected")));
-        assertEquals(AuditLog.Retention.ANONYMOUS, AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("anonymous", "/x", 200, "done")));
-        assertEquals(AuditLog.Retention.ACTIONS, AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("ada", "/x", 400, "rejected")));
-        assertEquals(AuditLog.Retention.REFUSED, AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("ada", "/x", 403, "refused")));
+        assertEquals(AuditLog.Retention.REFUSED,
+                AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("anonymous", "/x", 400, "rejected")));
+        assertEquals(AuditLog.Retention.ANONYMOUS,
+                AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("anonymous", "/x", 200, "done")));
+        assertEquals(AuditLog.Retention.ACTIONS,
+                AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("ada", "/x", 400, "rejected")));
+        assertEquals(AuditLog.Retention.REFUSED,
+                AuditLog.Retention.of(AuditLog.ADMIN_ACTION, action("ada", "/x", 403, "refused")));
     }
 
     @Test
@@ -114,9 +122,11 @@ class AuditLogTest {
                 "poolwatch.alerting.audit.retention", "7d", "poolwatch.alerting.audit.refused-window", "10s",
                 "poolwatch.alerting.audit.refused-per-window", "5")).alerting().audit());
         assertEquals(new AuditLog.Limits(200, 200, Duration.ofDays(7), Duration.ofSeconds(10), 5), set);
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> AuditLog.Limits.of(TestConfigs.mapping(Map.of(
-                "poolwatch.alerting.audit.max-entries", "0", "poolwatch.alerting.audit.retention", "0s",
-                "poolwatch.alerting.audit.refused-window", "2h", "poolwatch.alerting.audit.refused-per-window", "-1")).alerting().audit()));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> AuditLog.Limits.of(TestConfigs.mapping(Map.of(
+                        "poolwatch.alerting.audit.max-entries", "0", "poolwatch.alerting.audit.retention", "0s",
+                        "poolwatch.alerting.audit.refused-window", "2h", "poolwatch.alerting.audit.refused-per-window", "-1"))
+                        .alerting().audit()));
         assertEquals(List.of("poolwatch.alerting.audit.max-entries=0: accepted: 1 to 10000000",
                 "poolwatch.alerting.audit.refused-per-window=-1: accepted: 1 to 10000",
                 "poolwatch.alerting.audit.retention=0s: accepted: above 0s, such as 90d",

@@ -21,10 +21,11 @@ class DeliveryPolicyTest {
     @Test
     void doublesFromInitialToMaxWithEqualJitter() {
         // Without jitter's random half (0) and with all of it (just under 1).
-        long[] lowest = {500, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 150000, 150000};
+        long[] lowest = { 500, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 150000, 150000 };
         for (int failed = 1; failed <= lowest.length; failed++) {
             assertEquals(Duration.ofMillis(lowest[failed - 1]), policy.backoff(failed, 0.0), "after " + failed);
-            assertEquals(Duration.ofMillis(lowest[failed - 1] * 2 - 1), policy.backoff(failed, 0.999_999_999), "after " + failed);
+            assertEquals(Duration.ofMillis(lowest[failed - 1] * 2 - 1), policy.backoff(failed, 0.999_999_999),
+                    "after " + failed);
         }
         assertEquals(Duration.ofMillis(150_000), policy.backoff(10_000, 0.0), "no overflow after many attempts");
     }
@@ -47,13 +48,13 @@ class DeliveryPolicyTest {
 
     @Test
     void verdicts() {
-        for (int s : new int[] {200, 202, 204, 299}) {
+        for (int s : new int[] { 200, 202, 204, 299 }) {
             assertEquals(WebhookSender.Verdict.DELIVERED, WebhookSender.verdict(s), "" + s);
         }
-        for (int s : new int[] {408, 429, 500, 502, 503, 504}) {
+        for (int s : new int[] { 408, 429, 500, 502, 503, 504 }) {
             assertEquals(WebhookSender.Verdict.RETRY, WebhookSender.verdict(s), "" + s);
         }
-        for (int s : new int[] {301, 400, 401, 403, 404, 410, 413, 422}) {
+        for (int s : new int[] { 301, 400, 401, 403, 404, 410, 413, 422 }) {
             assertEquals(WebhookSender.Verdict.REJECTED, WebhookSender.verdict(s), "" + s);
         }
     }

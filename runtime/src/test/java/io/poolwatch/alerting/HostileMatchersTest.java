@@ -105,12 +105,14 @@ class HostileMatchersTest {
             long start = System.nanoTime();
             Silence s;
             try {
-                s = silences.create(List.of(new Silence.Matcher("pool", pattern, true, null)), NOW.plus(Duration.ofHours(1)), "x", "hostile");
+                s = silences.create(List.of(new Silence.Matcher("pool", pattern, true, null)), NOW.plus(Duration.ofHours(1)),
+                        "x", "hostile");
             } catch (IllegalArgumentException e) {
                 // Refused for its size (matchers[0].value: ... characters) or its program (matchers[].value=...): the field is named.
                 assertTrue(e.getMessage().matches("(?s)matchers\\[\\d*\\]\\.value[:=].*"), e.getMessage());
                 assertTrue(e.getMessage().length() < 600, "the message stays short: " + e.getMessage().length());
-                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(BOUND) < 0, "refused within the bound: " + pattern);
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(BOUND) < 0,
+                        "refused within the bound: " + pattern);
                 refused++;
                 continue;
             }
@@ -122,7 +124,8 @@ class HostileMatchersTest {
                 silences.matching(labels, NOW);
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
                 if (took.compareTo(BOUND) > 0) {
-                    fail("creating and matching " + truncate(pattern) + " against near-misses up to " + label.length() + " characters took "
+                    fail("creating and matching " + truncate(pattern) + " against near-misses up to " + label.length()
+                            + " characters took "
                             + took.toMillis() + " ms; bound " + BOUND.toMillis() + " ms");
                 }
             }
@@ -140,7 +143,8 @@ class HostileMatchersTest {
     @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void evaluationsAfterTheFirstCostLookupsNotMatches() {
         for (int i = 0; i < 100; i++) {
-            silences.create(List.of(new Silence.Matcher("pool", "(.*){1,240}X" + i, true, null)), NOW.plus(Duration.ofHours(1)), "x", "at the limit");
+            silences.create(List.of(new Silence.Matcher("pool", "(.*){1,240}X" + i, true, null)), NOW.plus(Duration.ofHours(1)),
+                    "x", "at the limit");
         }
         List<Map<String, String>> alerts = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -156,8 +160,10 @@ class HostileMatchersTest {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertTrue(took.compareTo(BOUND) < 0, "10 more evaluations of 20 alerts against 100 silences took " + took.toMillis() + " ms");
-        assertEquals(1, silences.matching(Map.of("alertname", "pool-utilization", "pool", "ledgerX7"), NOW).size(), "still real matchers");
+        assertTrue(took.compareTo(BOUND) < 0,
+                "10 more evaluations of 20 alerts against 100 silences took " + took.toMillis() + " ms");
+        assertEquals(1, silences.matching(Map.of("alertname", "pool-utilization", "pool", "ledgerX7"), NOW).size(),
+                "still real matchers");
     }
 
     @Test
@@ -170,7 +176,8 @@ class HostileMatchersTest {
 
     @Test
     void syntaxOfBacktrackingEnginesIsRefused() {
-        for (String pattern : List.of("(a)\\1", "(?P<x>a)\\k<x>", "(?=a)a", "(?!b)a", "(?<=a)b", "(?<!a)b", "(?>a+)b", "a*+", "a++b",
+        for (String pattern : List.of("(a)\\1", "(?P<x>a)\\k<x>", "(?=a)a", "(?!b)a", "(?<=a)b", "(?<!a)b", "(?>a+)b", "a*+",
+                "a++b",
                 "(?(1)a|b)", "(?R)", "a{2}{3}{4}", "\\Ga", "(?#comment)a")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> silences.create(
                     List.of(new Silence.Matcher("pool", pattern, true, null)), NOW.plusSeconds(60), "x", "c"), pattern);
@@ -183,7 +190,8 @@ class HostileMatchersTest {
         Map<String, String> labels = Map.of("alertname", "pool-utilization", "pool", "ledger-eu-1", "severity", "warning");
         for (String pattern : List.of("ledger-.*", "jobs|ledger-eu-1|main", "[a-z]{1,63}-[a-z]{2}-\\d+", "(?i)LEDGER.*", ".+",
                 "(ledger|jobs)-(eu|us)-[0-9]{1,3}", "[[:alpha:]]+-eu-1", "\\Qledger-eu-1\\E")) {
-            Silence s = silences.create(List.of(new Silence.Matcher("pool", pattern, true, null)), NOW.plusSeconds(60), "x", "c");
+            Silence s = silences.create(List.of(new Silence.Matcher("pool", pattern, true, null)), NOW.plusSeconds(60), "x",
+                    "c");
             assertEquals(List.of(s.id()), silences.matching(labels, NOW), pattern);
             silences.expire(s.id());
         }

@@ -29,7 +29,8 @@ class NotificationDispatcherTest {
     }
 
     private static Alert alert(String name, String pool, String state, String severity, List<String> silencedBy) {
-        TreeMap<String, String> labels = new TreeMap<>(Map.of("alertname", name, "pool", pool, "severity", severity, "instance", "pod-1"));
+        TreeMap<String, String> labels = new TreeMap<>(
+                Map.of("alertname", name, "pool", pool, "severity", severity, "instance", "pod-1"));
         return new Alert(Fingerprint.of(labels), state, labels, Map.of("summary", name + " on " + pool), 1, 0.8, T0,
                 state.equals(Alert.PENDING) ? null : T0, state.equals(Alert.RESOLVED) ? t(100) : null, silencedBy);
     }
@@ -39,7 +40,8 @@ class NotificationDispatcherTest {
     }
 
     private static NotificationDispatcher dispatcher(boolean sendResolved) {
-        return new NotificationDispatcher(List.of(new NotificationDispatcher.Route("ops", ALL, sendResolved)), List.of("alertname"),
+        return new NotificationDispatcher(List.of(new NotificationDispatcher.Route("ops", ALL, sendResolved)),
+                List.of("alertname"),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(4));
     }
 
@@ -91,7 +93,8 @@ class NotificationDispatcherTest {
         assertEquals(1, d.tick(t(30), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main"))).size());
         assertEquals(java.util.Optional.of(t(40)), d.nextFlush(), "the second group's wait");
         assertEquals(1, d.tick(t(40), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main"))).size());
-        assertEquals(java.util.Optional.of(t(30 + 300)), d.nextFlush(), "then group-interval after the first one's notification");
+        assertEquals(java.util.Optional.of(t(30 + 300)), d.nextFlush(),
+                "then group-interval after the first one's notification");
     }
 
     @Test
@@ -125,8 +128,10 @@ class NotificationDispatcherTest {
 
     @Test
     void receiversTakeTheirSeverities() {
-        NotificationDispatcher d = new NotificationDispatcher(List.of(new NotificationDispatcher.Route("pager", Set.of(Severity.CRITICAL), true),
-                new NotificationDispatcher.Route("chat", ALL, true)), List.of("alertname"), Duration.ZERO, Duration.ofMinutes(5), Duration.ofHours(4));
+        NotificationDispatcher d = new NotificationDispatcher(
+                List.of(new NotificationDispatcher.Route("pager", Set.of(Severity.CRITICAL), true),
+                        new NotificationDispatcher.Route("chat", ALL, true)),
+                List.of("alertname"), Duration.ZERO, Duration.ofMinutes(5), Duration.ofHours(4));
         List<NotificationDispatcher.GroupNotification> sent = d.tick(t(0), List.of(firing("pool-utilization", "main"),
                 alert("unhealthy-pools", "main", Alert.FIRING, "critical", List.of())));
         assertEquals(List.of("pager:unhealthy-pools", "chat:pool-utilization", "chat:unhealthy-pools"),
@@ -155,7 +160,8 @@ class NotificationDispatcherTest {
         assertEquals("0001-01-01T00:00:00Z", a.get("endsAt").asText());
         assertEquals(main.fingerprint(), a.get("fingerprint").asText());
         assertTrue(a.has("generatorURL") && a.has("labels") && a.has("annotations"));
-        assertEquals(List.of("version", "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels", "commonLabels", "commonAnnotations",
+        assertEquals(List.of("version", "groupKey", "truncatedAlerts", "status", "receiver", "groupLabels", "commonLabels",
+                "commonAnnotations",
                 "externalURL", "alerts"), iterate(body.fieldNames()));
     }
 
@@ -171,7 +177,8 @@ class NotificationDispatcherTest {
         Alert warning = firing("error-rate", "main");
         TreeMap<String, String> labels = new TreeMap<>(warning.labels());
         labels.put("severity", "critical");
-        Alert critical = new Alert(warning.fingerprint(), Alert.FIRING, labels, warning.annotations(), 0.08, 0.05, T0, T0, null, List.of());
+        Alert critical = new Alert(warning.fingerprint(), Alert.FIRING, labels, warning.annotations(), 0.08, 0.05, T0, T0, null,
+                List.of());
         d.tick(t(0), List.of(warning));
         assertEquals(1, d.tick(t(30), List.of(warning)).size());
         assertTrue(d.tick(t(60), List.of(critical)).isEmpty(), "within the group interval");

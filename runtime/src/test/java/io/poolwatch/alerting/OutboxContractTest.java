@@ -55,14 +55,16 @@ abstract class OutboxContractTest {
     }
 
     private Notification notification(String receiver, Instant at) {
-        return Notification.create(receiver, "{}:{alertname=\"x\"}", Notification.FIRING, 2, "{\"é\":\"" + receiver + "\"}", at);
+        return Notification.create(receiver, "{}:{alertname=\"x\"}", Notification.FIRING, 2, "{\"é\":\"" + receiver + "\"}",
+                at);
     }
 
     @Test
     void addingAnIdTwiceChangesNothing() {
         Notification n = notification("ops", T0);
         assertTrue(outbox.add(n));
-        Notification sameId = new Notification(n.id(), "other", "g", Notification.RESOLVED, 0, "{\"changed\":true}", T0.plusSeconds(5));
+        Notification sameId = new Notification(n.id(), "other", "g", Notification.RESOLVED, 0, "{\"changed\":true}",
+                T0.plusSeconds(5));
         assertFalse(outbox.add(sameId));
         assertFalse(outbox.add(n));
         Outbox.Entry stored = outbox.find(n.id()).orElseThrow();
@@ -118,7 +120,8 @@ abstract class OutboxContractTest {
         assertEquals(Outbox.State.PENDING, e.state());
         // Finished is final.
         assertTrue(outbox.claim(n.id(), "w1", T0.plusSeconds(40), T0.plusSeconds(70)).isPresent());
-        outbox.finish(n.id(), "w1", Outbox.State.GIVEN_UP, 3, T0.plusSeconds(41), Optional.empty(), Optional.of("x".repeat(800)));
+        outbox.finish(n.id(), "w1", Outbox.State.GIVEN_UP, 3, T0.plusSeconds(41), Optional.empty(),
+                Optional.of("x".repeat(800)));
         assertFalse(outbox.claim(n.id(), "w2", T0.plusSeconds(100), T0.plusSeconds(130)).isPresent());
         assertEquals(500, outbox.find(n.id()).orElseThrow().lastError().orElseThrow().length(), "a long error is cut");
         assertEquals(Map.of(), outbox.depths());
@@ -136,7 +139,8 @@ abstract class OutboxContractTest {
         assertEquals(2, outbox.find(n.id()).orElseThrow().attempts());
         outbox.retry(n.id(), "w2", 2, T0.plusSeconds(20), Optional.of(503), "HTTP 503");
         // An attempt whose end was recorded released its lease: the next claim is the third, after an ended one.
-        assertEquals(Optional.of(new Outbox.Claim(3, false)), outbox.claim(n.id(), "w1", T0.plusSeconds(20), T0.plusSeconds(26)));
+        assertEquals(Optional.of(new Outbox.Claim(3, false)),
+                outbox.claim(n.id(), "w1", T0.plusSeconds(20), T0.plusSeconds(26)));
         outbox.finish(n.id(), "w1", Outbox.State.DELIVERED, 3, T0.plusSeconds(21), Optional.of(200), Optional.empty());
         assertEquals(Optional.empty(), outbox.claim(n.id(), "w1", T0.plusSeconds(30), T0.plusSeconds(36)), "finished is final");
         assertEquals(3, outbox.find(n.id()).orElseThrow().attempts());
@@ -155,7 +159,8 @@ abstract class OutboxContractTest {
         Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
                 java.util.Set.of(io.poolwatch.config.Severity.values()), true, Duration.ofSeconds(30));
         DeliveryWorker.Policy policy = WebhookDeliveryTest.POLICY;
-        DeliveryWorker dying = new DeliveryWorker(outbox, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
+        DeliveryWorker dying = new DeliveryWorker(outbox, List.of(r), new WebhookSender(clock), audit, policy, clock,
+                () -> 0.5);
         DeliveryWorker next = new DeliveryWorker(other, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
         closing.add(dying);
         closing.add(next);
@@ -181,7 +186,8 @@ abstract class OutboxContractTest {
             List<AuditLog.Event> events = audit.recent(10, AuditLog.NOTIFICATION_ATTEMPT);
             List<String> seen = events.stream().map(e -> e.fields().get("notification") + " #" + e.fields().get("attempt") + " "
                     + e.fields().get("outcome")).toList();
-            assertEquals(List.of(newer.id() + " #1 delivered", first.id() + " #2 delivered", first.id() + " #1 interrupted"), seen);
+            assertEquals(List.of(newer.id() + " #1 delivered", first.id() + " #2 delivered", first.id() + " #1 interrupted"),
+                    seen);
             Outbox.Entry done = outbox.find(first.id()).orElseThrow();
             assertEquals(Outbox.State.DELIVERED, done.state());
             assertEquals(2, done.attempts());
@@ -208,8 +214,10 @@ abstract class OutboxContractTest {
         assertTrue(outbox.claim(n.id(), "dead", T0, T0.plusSeconds(6)).isPresent());
         clock.advance(Duration.ofSeconds(6));
         AuditLog audit = new AuditLog(1000, clock);
-        DeliveryWorker.Policy once = new DeliveryWorker.Policy(1, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30));
-        DeliveryWorker worker = new DeliveryWorker(outbox, List.of(WebhookDeliveryTest.receiver("ops", hook.url())), new WebhookSender(clock),
+        DeliveryWorker.Policy once = new DeliveryWorker.Policy(1, Duration.ofHours(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(30));
+        DeliveryWorker worker = new DeliveryWorker(outbox, List.of(WebhookDeliveryTest.receiver("ops", hook.url())),
+                new WebhookSender(clock),
                 audit, once, clock, () -> 0.5);
         closing.add(worker);
 
@@ -232,7 +240,8 @@ abstract class OutboxContractTest {
         private final com.sun.net.httpserver.HttpServer server;
 
         HangingHook() throws java.io.IOException {
-            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server = com.sun.net.httpserver.HttpServer
+                    .create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
             server.setExecutor(threads);
             server.createContext("/", exchange -> {
                 byte[] body;
@@ -240,7 +249,8 @@ abstract class OutboxContractTest {
                     body = in.readAllBytes();
                 }
                 Map<String, List<String>> headers = new java.util.TreeMap<>();
-                exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+                exchange.getRequestHeaders()
+                        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
                 boolean first;
                 synchronized (requests) {
                     first = requests.isEmpty();
@@ -285,8 +295,10 @@ abstract class OutboxContractTest {
         String owner = "pod-1";
         Notification inFlight = Notification.create("am#1", owner, Notification.FIRING, 1, "[{\"n\":1}]", T0);
         Notification waiting = Notification.create("am#1", owner, Notification.FIRING, 1, "[{\"n\":2}]", T0.plusSeconds(1));
-        Notification otherOwner = Notification.create("am#1", "poolwatch@cluster", Notification.FIRING, 1, "[{\"n\":3}]", T0.plusSeconds(1));
-        Notification otherAlertmanager = Notification.create("am#2", owner, Notification.FIRING, 1, "[{\"n\":4}]", T0.plusSeconds(1));
+        Notification otherOwner = Notification.create("am#1", "poolwatch@cluster", Notification.FIRING, 1, "[{\"n\":3}]",
+                T0.plusSeconds(1));
+        Notification otherAlertmanager = Notification.create("am#2", owner, Notification.FIRING, 1, "[{\"n\":4}]",
+                T0.plusSeconds(1));
         assertEquals(0, outbox.addSuperseding(inFlight, T0));
         assertTrue(outbox.claim(inFlight.id(), "w1", T0, T0.plusSeconds(30)).isPresent());
         assertEquals(0, outbox.addSuperseding(waiting, T0.plusSeconds(1)), "an attempt in flight is not superseded");
@@ -329,7 +341,8 @@ abstract class OutboxContractTest {
         outbox.claim(old.id(), "w", T0, T0.plusSeconds(30));
         outbox.finish(old.id(), "w", Outbox.State.DELIVERED, 1, T0, Optional.of(200), Optional.empty());
         outbox.claim(recent.id(), "w", T0, T0.plusSeconds(30));
-        outbox.finish(recent.id(), "w", Outbox.State.REJECTED, 1, T0.plus(Duration.ofDays(2)), Optional.of(400), Optional.of("HTTP 400"));
+        outbox.finish(recent.id(), "w", Outbox.State.REJECTED, 1, T0.plus(Duration.ofDays(2)), Optional.of(400),
+                Optional.of("HTTP 400"));
         assertEquals(1, outbox.purgeFinished(T0.plus(Duration.ofDays(1))));
         assertEquals(Optional.empty(), outbox.find(old.id()));
         assertTrue(outbox.find(recent.id()).isPresent());
@@ -377,7 +390,8 @@ abstract class OutboxContractTest {
         AuditStore store = (AuditStore) outbox;
         AuditLog first = new AuditLog(3, clock);
         first.attach(store, "pod-a");
-        first.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, java.util.Map.of("user", "ada", "path", "/actions/x", "status", 303));
+        first.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
+                java.util.Map.of("user", "ada", "path", "/actions/x", "status", 303));
         first.record(AuditLog.NOTIFICATION_ATTEMPT, java.util.Map.of("receiver", "ops", "outcome", "delivered", "at", T0));
         first.detach(java.time.Duration.ofSeconds(5));
 
@@ -420,14 +434,16 @@ abstract class OutboxContractTest {
         AuditLog log = new AuditLog(1000, clock);
         log.attach(store, "pod-a");
         for (int i = 0; i < 3; i++) {
-            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("ada", "10.0.0.1", "/actions/pools/main/reset-metrics", 303, "done"));
+            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
+                    action("ada", "10.0.0.1", "/actions/pools/main/reset-metrics", 303, "done"));
         }
         // 6000 refused anonymous POSTs with 2 KB paths over 2 minutes: half to one path, half each to a path of its own.
         String padding = "p".repeat(2048);
         int flood = 6000;
         for (int i = 0; i < flood; i++) {
             String path = "/api/v1/silences/" + padding + (i % 2 == 0 ? "" : "-" + i);
-            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("anonymous", "203.0.113." + (i % 3), path, 401, "refused"));
+            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
+                    action("anonymous", "203.0.113." + (i % 3), path, 401, "refused"));
             if (i % 50 == 49) {
                 clock.advance(Duration.ofSeconds(1));
             }
@@ -440,14 +456,16 @@ abstract class OutboxContractTest {
         assertTrue(bytes <= 300 * 4096, bytes + " bytes stored for " + flood + " refused requests");
         for (AuditLog.Event e : stored) {
             for (Object v : e.fields().values()) {
-                assertTrue(!(v instanceof String s) || s.length() <= AuditLog.MAX_FIELD_LENGTH, "a field of " + String.valueOf(v).length() + " characters");
+                assertTrue(!(v instanceof String s) || s.length() <= AuditLog.MAX_FIELD_LENGTH,
+                        "a field of " + String.valueOf(v).length() + " characters");
             }
         }
         // every refused request is counted, in an aggregate of its own path or in the window's overflow
         long counted = stored.stream().filter(e -> "refused".equals(e.fields().get("outcome")))
                 .mapToLong(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue()).sum();
         assertEquals(flood, counted);
-        assertTrue(stored.stream().anyMatch(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue() >= 500), "an aggregate with its count");
+        assertTrue(stored.stream().anyMatch(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue() >= 500),
+                "an aggregate with its count");
 
         // the admin's actions are all still there, in memory and for the next process
         assertEquals(3, log.recent(1000, io.poolwatch.security.AdminAudit.ADMIN_ACTION).stream()
@@ -471,7 +489,8 @@ abstract class OutboxContractTest {
         }
         for (int i = 0; i < 60; i++) {
             log.record(AuditLog.NOTIFICATION_ATTEMPT, Map.of("receiver", "ops", "n", i));
-            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("anonymous", "127.0.0.1", "/actions/" + i, 303, "done"));
+            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
+                    action("anonymous", "127.0.0.1", "/actions/" + i, 303, "done"));
         }
         log.detach(Duration.ofSeconds(30));
         assertEquals(5, store.recentAudit(AuditLog.Retention.ACTIONS, 1000).size());
@@ -491,13 +510,16 @@ abstract class OutboxContractTest {
     void chunkedChecksWatermarksAreSavedReplacedAndReadByEveryHandle() throws Exception {
         io.poolwatch.checks.CursorStore store = (io.poolwatch.checks.CursorStore) outbox;
         assertEquals(java.util.Map.of(), store.loadCursors());
-        store.saveCursor("events-have-accounts", new io.poolwatch.checks.CursorStore.Saved("abc", 1000, List.of(new long[] { 10, 20 })));
-        store.saveCursor("events-have-accounts", new io.poolwatch.checks.CursorStore.Saved("abc", 2500, List.of(new long[] { 10, 20 },
-                new long[] { 2000, 2100 })));
+        store.saveCursor("events-have-accounts",
+                new io.poolwatch.checks.CursorStore.Saved("abc", 1000, List.of(new long[] { 10, 20 })));
+        store.saveCursor("events-have-accounts",
+                new io.poolwatch.checks.CursorStore.Saved("abc", 2500, List.of(new long[] { 10, 20 },
+                        new long[] { 2000, 2100 })));
         store.saveCursor("other", new io.poolwatch.checks.CursorStore.Saved("def", 7, List.of()));
         Outbox again = openAgain();
         closing.add(again);
-        java.util.Map<String, io.poolwatch.checks.CursorStore.Saved> read = ((io.poolwatch.checks.CursorStore) again).loadCursors();
+        java.util.Map<String, io.poolwatch.checks.CursorStore.Saved> read = ((io.poolwatch.checks.CursorStore) again)
+                .loadCursors();
         assertEquals(2, read.size());
         io.poolwatch.checks.CursorStore.Saved events = read.get("events-have-accounts");
         assertEquals("abc", events.definition());

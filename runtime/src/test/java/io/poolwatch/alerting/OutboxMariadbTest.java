@@ -64,7 +64,8 @@ class OutboxMariadbTest extends OutboxContractTest {
 
     @Test
     void theHistoryStartsAtABaselineBesideTheApplicationsTables() throws SQLException {
-        try (Connection c = DriverManager.getConnection(url()); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url());
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT version, type FROM poolwatch_schema_history ORDER BY installed_rank")) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {

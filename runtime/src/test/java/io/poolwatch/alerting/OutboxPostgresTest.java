@@ -51,7 +51,8 @@ class OutboxPostgresTest extends OutboxContractTest {
     @BeforeAll
     static void anEmptyDatabase() throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(),
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
+                pg.user(),
                 pg.password()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE);
             st.execute("CREATE DATABASE " + DATABASE);
@@ -78,14 +79,18 @@ class OutboxPostgresTest extends OutboxContractTest {
         assertEquals("workload main, table poolwatch.outbox", outbox.location());
         try (Connection c = connect(); Statement st = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables WHERE table_schema = 'poolwatch' ORDER BY 1")) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'poolwatch' ORDER BY 1")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }
             }
-            assertEquals(List.of("alert_groups", "alert_state", "audit", "check_cursors", "outbox", "poolwatch_schema_history", "shedlock", "silences"),
+            assertEquals(
+                    List.of("alert_groups", "alert_state", "audit", "check_cursors", "outbox", "poolwatch_schema_history",
+                            "shedlock", "silences"),
                     tables);
-            try (ResultSet rs = st.executeQuery("SELECT version, success FROM poolwatch.poolwatch_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT version, success FROM poolwatch.poolwatch_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
                 List<String> versions = new ArrayList<>();
                 while (rs.next()) {
                     assertTrue(rs.getBoolean(2));

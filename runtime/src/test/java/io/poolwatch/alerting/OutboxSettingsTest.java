@@ -39,7 +39,8 @@ class OutboxSettingsTest {
                 "poolwatch.alerting.outbox.max-age=0s: accepted: above 0s",
                 "poolwatch.alerting.outbox.initial-backoff=0s: accepted: above 0s",
                 "poolwatch.alerting.outbox.poll-interval=0s: accepted: above 0s"),
-                problems(Map.of("workload", "reporting", "max-attempts", "0", "max-age", "0s", "initial-backoff", "0", "poll-interval", "0ms")));
+                problems(Map.of("workload", "reporting", "max-attempts", "0", "max-age", "0s", "initial-backoff", "0",
+                        "poll-interval", "0ms")));
         assertEquals(List.of(
                 "poolwatch.alerting.outbox.workload=analytics: its connections are read-only; accepted: a workload that can write, such as main",
                 "poolwatch.alerting.outbox.max-backoff=1s: below initial-backoff=2s; accepted: at least initial-backoff"),

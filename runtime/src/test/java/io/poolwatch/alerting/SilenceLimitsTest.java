@@ -80,7 +80,7 @@ class SilenceLimitsTest {
         out.add(new Field("createdBy", Limits.SILENCE_CREATED_BY, n -> new Fields(matchers(1), "b".repeat(n), "why")));
         out.add(new Field("comment", Limits.SILENCE_COMMENT, n -> new Fields(matchers(1), "oncall", "c".repeat(n))));
         out.add(new Field("matchers", Limits.SILENCE_MATCHERS, n -> new Fields(matchers(n), "oncall", "why")));
-        for (int at : new int[] {0, Limits.SILENCE_MATCHERS - 1}) {
+        for (int at : new int[] { 0, Limits.SILENCE_MATCHERS - 1 }) {
             out.add(new Field("matchers[" + at + "].name", Limits.MATCHER_NAME, n -> {
                 List<Silence.Matcher> m = matchers(Limits.SILENCE_MATCHERS);
                 m.set(at, new Silence.Matcher(label(n), "x", false, true));
@@ -106,7 +106,8 @@ class SilenceLimitsTest {
         Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
         Fields over = field.withLength().apply(field.limit() + 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> silences.create(over.matchers(), ENDS, over.createdBy(), over.comment()), field.name() + " one over its limit");
+                () -> silences.create(over.matchers(), ENDS, over.createdBy(), over.comment()),
+                field.name() + " one over its limit");
         String name = field.name().replace(" (regex)", "");
         assertTrue(e.getMessage().startsWith(name + ": "), e.getMessage());
         assertTrue(e.getMessage().contains((field.limit() + 1) + " "), "the length given: " + e.getMessage());
@@ -128,7 +129,8 @@ class SilenceLimitsTest {
             silences.create(matchers(1), ENDS, "oncall", "why " + i);
         }
         // A Silences.FullException, which the API answers with a 409.
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> silences.create(matchers(1), ENDS, "oncall", "one more"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> silences.create(matchers(1), ENDS, "oncall", "one more"));
         assertTrue(e.getMessage().contains("at most " + Limits.SILENCES), e.getMessage());
         assertEquals(Limits.SILENCES, silences.all().size());
         // Ended ones still count until they age out of the list.
@@ -151,7 +153,8 @@ class SilenceLimitsTest {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:silence-limits-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(),
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
+                pg.user(),
                 pg.password()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE);
             st.execute("CREATE DATABASE " + DATABASE);
@@ -182,19 +185,23 @@ class SilenceLimitsTest {
                 "c".repeat(Limits.SILENCE_COMMENT));
 
         // A caller that skips Silences (a future one) cannot store an oversized silence.
-        Silence big = new Silence("big", List.of(new Silence.Matcher("pool", "v".repeat(30_000), false, true)), NOW, ENDS, "oncall", "why");
+        Silence big = new Silence("big", List.of(new Silence.Matcher("pool", "v".repeat(30_000), false, true)), NOW, ENDS,
+                "oncall", "why");
         Outbox.OutboxException e = assertThrows(Outbox.OutboxException.class, () -> outbox.save(big));
-        assertTrue(e.getMessage().contains("matchers[0].value: 30000 characters given; accepted: at most " + Limits.MATCHER_VALUE),
+        assertTrue(
+                e.getMessage().contains("matchers[0].value: 30000 characters given; accepted: at most " + Limits.MATCHER_VALUE),
                 e.getMessage());
 
         // Rows as a version before the limits could write them: matchers' text is unbounded in the table.
         String huge = "[{\"name\":\"pool\",\"value\":\"" + "v".repeat(30_000) + "\",\"isRegex\":false,\"isEqual\":true}]";
         String many = "[" + String.join(",", Collections.nCopies(Limits.SILENCE_MATCHERS + 1,
                 "{\"name\":\"pool\",\"value\":\"x\",\"isRegex\":false,\"isEqual\":true}")) + "]";
-        String wideButShort = "[{\"name\":\"pool\",\"value\":\"" + "v".repeat(Limits.MATCHER_VALUE + 1) + "\",\"isRegex\":false,\"isEqual\":true}]";
-        try (Connection c = store.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + store.table()
-                + " (id, matchers, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (String[] row : new String[][] {{"old-huge", huge}, {"old-many", many}, {"old-wide", wideButShort}}) {
+        String wideButShort = "[{\"name\":\"pool\",\"value\":\"" + "v".repeat(Limits.MATCHER_VALUE + 1)
+                + "\",\"isRegex\":false,\"isEqual\":true}]";
+        try (Connection c = store.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO " + store.table()
+                        + " (id, matchers, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (String[] row : new String[][] { { "old-huge", huge }, { "old-many", many }, { "old-wide", wideButShort } }) {
                 ps.setString(1, row[0]);
                 ps.setString(2, row[1]);
                 ps.setLong(3, NOW.toEpochMilli());

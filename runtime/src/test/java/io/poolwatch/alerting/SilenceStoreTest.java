@@ -27,11 +27,13 @@ class SilenceStoreTest {
     void aSilenceSurvivesARestartAndItsEndIsKeptToo() {
         Silences before = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
         // Made before the store was there (the outbox opens after start-up): written to it when attached.
-        Silence early = before.create(List.of(new Silence.Matcher("pool", "main", null, null)), NOW.plus(Duration.ofHours(2)), "a", "early");
+        Silence early = before.create(List.of(new Silence.Matcher("pool", "main", null, null)), NOW.plus(Duration.ofHours(2)),
+                "a", "early");
         Silence s;
         try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
             before.attach(outbox);
-            s = before.create(List.of(new Silence.Matcher("pool", "j.*", true, null)), NOW.plus(Duration.ofHours(1)), "oncall", "deploy");
+            s = before.create(List.of(new Silence.Matcher("pool", "j.*", true, null)), NOW.plus(Duration.ofHours(1)), "oncall",
+                    "deploy");
         }
         try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
             Silences after = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
@@ -56,7 +58,8 @@ class SilenceStoreTest {
             Silences b = new Silences(Clock.systemUTC());
             a.attach(outbox);
             b.attach(outbox);
-            Silence s = a.create(List.of(new Silence.Matcher("pool", "jobs", null, null)), Instant.now().plus(Duration.ofHours(1)), "a", "x");
+            Silence s = a.create(List.of(new Silence.Matcher("pool", "jobs", null, null)),
+                    Instant.now().plus(Duration.ofHours(1)), "a", "x");
             assertTrue(b.matching(JOBS, Instant.now()).isEmpty(), "not until b reads the store again");
             b.refresh();
             assertEquals(List.of(s.id()), b.matching(JOBS, Instant.now()));

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class SilencesTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
-    private static final Map<String, String> JOBS = Map.of("alertname", "pool-utilization", "pool", "jobs", "severity", "warning");
+    private static final Map<String, String> JOBS = Map.of("alertname", "pool-utilization", "pool", "jobs", "severity",
+            "warning");
 
     private final Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -27,12 +28,14 @@ class SilencesTest {
 
     @Test
     void matchersMustAllMatchWhileTheSilenceIsInEffect() {
-        Silence s = silences.create(List.of(eq("alertname", "pool-utilization"), new Silence.Matcher("pool", "j.*", true, null)),
+        Silence s = silences.create(
+                List.of(eq("alertname", "pool-utilization"), new Silence.Matcher("pool", "j.*", true, null)),
                 NOW.plus(Duration.ofHours(1)), "oncall", "deploy in progress");
         assertEquals(List.of(s.id()), silences.matching(JOBS, NOW));
         assertTrue(silences.matching(Map.of("alertname", "pool-utilization", "pool", "main"), NOW).isEmpty());
         assertTrue(silences.matching(JOBS, NOW.plus(Duration.ofHours(1))).isEmpty(), "ended");
-        Silence negated = silences.create(List.of(new Silence.Matcher("severity", "critical", false, false)), NOW.plusSeconds(60), "x", "all but critical");
+        Silence negated = silences.create(List.of(new Silence.Matcher("severity", "critical", false, false)),
+                NOW.plusSeconds(60), "x", "all but critical");
         assertEquals(List.of(s.id(), negated.id()), silences.matching(JOBS, NOW));
         silences.expire(s.id());
         assertEquals(List.of(negated.id()), silences.matching(JOBS, NOW));
@@ -41,8 +44,9 @@ class SilencesTest {
 
     @Test
     void badSilencesAreRefused() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool", "jobs")), NOW, "x", "c"))
-                .getMessage().contains("after now"));
+        assertTrue(
+                assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool", "jobs")), NOW, "x", "c"))
+                        .getMessage().contains("after now"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool name", "jobs")),
                 NOW.plusSeconds(60), "x", "c")).getMessage().contains("label name"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> silences.create(List.of(eq("pool", "jobs")),
@@ -58,12 +62,14 @@ class SilencesTest {
     @org.junit.jupiter.api.Timeout(60)
     void aHostileExpressionCannotHoldUpMatching() {
         String hostile = "(.*)".repeat(22) + "X";
-        silences.create(List.of(new Silence.Matcher("pool", hostile, true, null)), NOW.plus(Duration.ofHours(1)), "x", "hostile");
+        silences.create(List.of(new Silence.Matcher("pool", hostile, true, null)), NOW.plus(Duration.ofHours(1)), "x",
+                "hostile");
         String label = "a".repeat(200);
         for (int i = 0; i < 50; i++) {
             assertTrue(silences.matching(Map.of("alertname", "pool-utilization", "pool", label + i), NOW).isEmpty());
         }
-        assertEquals(1, silences.matching(Map.of("alertname", "pool-utilization", "pool", label + "X"), NOW).size(), "still a real matcher");
+        assertEquals(1, silences.matching(Map.of("alertname", "pool-utilization", "pool", label + "X"), NOW).size(),
+                "still a real matcher");
     }
 
     @Test
@@ -72,8 +78,10 @@ class SilencesTest {
                 List.of(new Silence.Matcher("pool", "(?=jobs)jobs", true, null)), NOW.plusSeconds(60), "x", "c"));
         assertTrue(lookahead.getMessage().startsWith("matchers[].value=(?=jobs)jobs: not a regular expression in RE2 syntax"),
                 lookahead.getMessage());
-        Silence s = silences.create(List.of(new Silence.Matcher("pool", "jobs|main", true, null)), NOW.plusSeconds(60), "x", "c");
+        Silence s = silences.create(List.of(new Silence.Matcher("pool", "jobs|main", true, null)), NOW.plusSeconds(60), "x",
+                "c");
         assertEquals(List.of(s.id()), silences.matching(JOBS, NOW), "fully anchored: jobs|main matches jobs");
-        assertTrue(silences.matching(Map.of("alertname", "pool-utilization", "pool", "jobs-2"), NOW).isEmpty(), "and not jobs-2");
+        assertTrue(silences.matching(Map.of("alertname", "pool-utilization", "pool", "jobs-2"), NOW).isEmpty(),
+                "and not jobs-2");
     }
 }

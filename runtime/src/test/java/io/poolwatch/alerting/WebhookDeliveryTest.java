@@ -1,12 +1,12 @@
 package io.poolwatch.alerting;
 
+import static io.poolwatch.testing.WebhookKeys.KEY_A;
+import static io.poolwatch.testing.WebhookKeys.KEY_B;
+import static io.poolwatch.testing.WebhookKeys.expectedSignature;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static io.poolwatch.testing.WebhookKeys.KEY_A;
-import static io.poolwatch.testing.WebhookKeys.KEY_B;
-import static io.poolwatch.testing.WebhookKeys.expectedSignature;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,8 @@ import io.poolwatch.testing.WebhookHook;
 class WebhookDeliveryTest {
 
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
-    static final DeliveryWorker.Policy POLICY = new DeliveryWorker.Policy(5, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    static final DeliveryWorker.Policy POLICY = new DeliveryWorker.Policy(5, Duration.ofHours(1), Duration.ofSeconds(1),
+            Duration.ofSeconds(30));
     static final String BODY = "{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"ops\",\"alerts\":[{\"labels\":{\"alertname\":\"pool-utilization\"},"
             + "\"annotations\":{\"summary\":\"main at 92% — près du maximum\"}}]}";
 
@@ -93,7 +94,8 @@ class WebhookDeliveryTest {
     }
 
     static Receiver receiver(String name, URI url, List<String> secrets) {
-        return new Receiver(name, url, secrets.stream().map(Secret::new).toList(), Optional.empty(), Optional.empty(), Optional.empty(),
+        return new Receiver(name, url, secrets.stream().map(Secret::new).toList(), Optional.empty(), Optional.empty(),
+                Optional.empty(),
                 Set.of(Severity.values()), true, Duration.ofSeconds(5));
     }
 
@@ -106,11 +108,13 @@ class WebhookDeliveryTest {
     }
 
     private DeliveryWorker worker(Outbox outbox, DeliveryWorker.Policy policy, Receiver... receivers) {
-        return closeLater(new DeliveryWorker(outbox, List.of(receivers), new WebhookSender(clock), audit, policy, clock, () -> 0.5));
+        return closeLater(
+                new DeliveryWorker(outbox, List.of(receivers), new WebhookSender(clock), audit, policy, clock, () -> 0.5));
     }
 
     private Notification notification(String receiver) {
-        return Notification.create(receiver, "{}:{alertname=\"pool-utilization\"}", Notification.FIRING, 1, BODY, clock.instant());
+        return Notification.create(receiver, "{}:{alertname=\"pool-utilization\"}", Notification.FIRING, 1, BODY,
+                clock.instant());
     }
 
     private List<AuditLog.Event> attempts() {
@@ -123,7 +127,8 @@ class WebhookDeliveryTest {
     void signedWithEveryKeyAndCheckedIndependently() throws Exception {
         WebhookHook hook = closeLater(WebhookHook.start());
         Receiver r = new Receiver("ops", hook.url(), List.of(new Secret(KEY_A), new Secret(KEY_B)),
-                Optional.of(new Secret("tok-123")), Optional.empty(), Optional.empty(), Set.of(Severity.values()), true, Duration.ofSeconds(5));
+                Optional.of(new Secret("tok-123")), Optional.empty(), Optional.empty(), Set.of(Severity.values()), true,
+                Duration.ofSeconds(5));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, r);
         Notification n = notification("ops");
@@ -197,14 +202,16 @@ class WebhookDeliveryTest {
     @Test
     void basicAuthenticationAndNoSignatureWithoutASecret() throws Exception {
         WebhookHook hook = closeLater(WebhookHook.start());
-        Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.of("poolwatch"), Optional.of(new Secret("pw é")),
+        Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.of("poolwatch"),
+                Optional.of(new Secret("pw é")),
                 Set.of(Severity.values()), true, Duration.ofSeconds(5));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, r);
         outbox.add(notification("ops"));
         worker.deliverDue();
         WebhookHook.Request req = hook.requests.get(0);
-        assertEquals("Basic " + Base64.getEncoder().encodeToString("poolwatch:pw é".getBytes(StandardCharsets.UTF_8)), req.header("authorization"));
+        assertEquals("Basic " + Base64.getEncoder().encodeToString("poolwatch:pw é".getBytes(StandardCharsets.UTF_8)),
+                req.header("authorization"));
         assertNull(req.header("webhook-signature"));
     }
 
@@ -297,8 +304,10 @@ class WebhookDeliveryTest {
 
     @Test
     void retryAfterIsHonouredUpToMaxBackoff() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start().reply(429, "Retry-After", "7").reply(503, "Retry-After", "3600").reply(429));
-        DeliveryWorker.Policy policy = new DeliveryWorker.Policy(10, Duration.ofHours(1), Duration.ofMillis(100), Duration.ofSeconds(30));
+        WebhookHook hook = closeLater(
+                WebhookHook.start().reply(429, "Retry-After", "7").reply(503, "Retry-After", "3600").reply(429));
+        DeliveryWorker.Policy policy = new DeliveryWorker.Policy(10, Duration.ofHours(1), Duration.ofMillis(100),
+                Duration.ofSeconds(30));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, policy, receiver("ops", hook.url()));
         Notification n = notification("ops");
@@ -321,7 +330,8 @@ class WebhookDeliveryTest {
         clock.advance(Duration.ofSeconds(30));
         worker.deliverDue();
         assertEquals(Outbox.State.DELIVERED, outbox.find(n.id()).orElseThrow().state());
-        assertEquals(List.of("delivered", "retry", "retry", "retry"), attempts().stream().map(e -> e.fields().get("outcome")).toList());
+        assertEquals(List.of("delivered", "retry", "retry", "retry"),
+                attempts().stream().map(e -> e.fields().get("outcome")).toList());
         assertEquals(4, hook.requests.size());
         assertEquals(Set.of(n.id()), Set.copyOf(hook.ids()));
     }
@@ -329,7 +339,8 @@ class WebhookDeliveryTest {
     @Test
     void givenUpAfterMaxAttemptsOrMaxAge() throws Exception {
         WebhookHook hook = closeLater(WebhookHook.start().reply(500).reply(502).reply(504));
-        DeliveryWorker.Policy policy = new DeliveryWorker.Policy(3, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(10));
+        DeliveryWorker.Policy policy = new DeliveryWorker.Policy(3, Duration.ofHours(1), Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, policy, receiver("ops", hook.url()));
         Notification n = notification("ops");
@@ -341,13 +352,15 @@ class WebhookDeliveryTest {
         Outbox.Entry entry = outbox.find(n.id()).orElseThrow();
         assertEquals(Outbox.State.GIVEN_UP, entry.state());
         assertEquals(3, entry.attempts());
-        assertTrue(entry.lastError().orElseThrow().contains("HTTP 504; given up after 3 attempt(s) (max-attempts 3)"), entry.lastError().get());
+        assertTrue(entry.lastError().orElseThrow().contains("HTTP 504; given up after 3 attempt(s) (max-attempts 3)"),
+                entry.lastError().get());
         assertEquals(List.of("given-up", "retry", "retry"), attempts().stream().map(e -> e.fields().get("outcome")).toList());
         assertEquals(1, worker.status("ops").givenUp());
         assertEquals(3, worker.status("ops").consecutiveFailures());
 
         // One older than max-age is given up without an attempt.
-        Notification old = new Notification(Notification.newId(), "ops", "{}:{}", Notification.FIRING, 1, BODY, clock.instant().minus(Duration.ofHours(2)));
+        Notification old = new Notification(Notification.newId(), "ops", "{}:{}", Notification.FIRING, 1, BODY,
+                clock.instant().minus(Duration.ofHours(2)));
         outbox.add(old);
         assertEquals(0, worker.deliverDue());
         assertEquals(Outbox.State.GIVEN_UP, outbox.find(old.id()).orElseThrow().state());
@@ -392,7 +405,8 @@ class WebhookDeliveryTest {
         Receiver r = receiver("ops", WebhookHook.url(port));
         Notification n = notification("ops");
         JdbcOutbox first = JdbcOutbox.h2File(dir);
-        DeliveryWorker before = new DeliveryWorker(first, List.of(r), new WebhookSender(clock), audit, POLICY, clock, () -> 0.5);
+        DeliveryWorker before = new DeliveryWorker(first, List.of(r), new WebhookSender(clock), audit, POLICY, clock,
+                () -> 0.5);
         first.add(n);
         assertEquals(1, before.deliverDue());
         before.close();
@@ -425,9 +439,11 @@ class WebhookDeliveryTest {
         WebhookHook hook = closeLater(WebhookHook.start().reply(503).reply(500));
         Clock real = Clock.systemUTC();
         JdbcOutbox outbox = outbox();
-        DeliveryWorker.Policy fast = new DeliveryWorker.Policy(5, Duration.ofMinutes(1), Duration.ofMillis(50), Duration.ofMillis(200));
-        DeliveryWorker worker = closeLater(new DeliveryWorker(outbox, List.of(receiver("ops", hook.url())), new WebhookSender(real), audit, fast,
-                real, Math::random));
+        DeliveryWorker.Policy fast = new DeliveryWorker.Policy(5, Duration.ofMinutes(1), Duration.ofMillis(50),
+                Duration.ofMillis(200));
+        DeliveryWorker worker = closeLater(
+                new DeliveryWorker(outbox, List.of(receiver("ops", hook.url())), new WebhookSender(real), audit, fast,
+                        real, Math::random));
         worker.start(Duration.ofMillis(50));
         Notification n = Notification.create("ops", "{}:{}", Notification.FIRING, 1, BODY, real.instant());
         outbox.add(n);

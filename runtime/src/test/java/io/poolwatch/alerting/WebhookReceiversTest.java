@@ -121,9 +121,11 @@ class WebhookReceiversTest {
         assertHas(p, pre + "\"relative\".url=/****: not an absolute http or https URL");
         assertHas(p, pre + "\"creds\".url=https://****@hooks.example/****?key=****: has credentials in it");
         assertHas(p, pre + "\"keys\".secret: secret 2 of 4 does not start with whsec_; accepted: whsec_<base64 key>");
-        assertHas(p, pre + "\"keys\".secret: secret 3 of 4 has a key of 16 bytes; accepted: whsec_<base64 key> with a key of 24 to 64 bytes");
+        assertHas(p, pre
+                + "\"keys\".secret: secret 3 of 4 has a key of 16 bytes; accepted: whsec_<base64 key> with a key of 24 to 64 bytes");
         assertHas(p, pre + "\"keys\".secret: secret 4 of 4 is not base64 after whsec_");
-        assertHas(p, pre + "\"auth\".bearer-token: set together with basic-user; accepted: bearer-token, or basic-user with basic-password");
+        assertHas(p, pre
+                + "\"auth\".bearer-token: set together with basic-user; accepted: bearer-token, or basic-user with basic-password");
         assertHas(p, pre + "\"user\".basic-password: not set; basic-user=alone needs it");
         assertHas(p, pre + "\"pass\".basic-user: not set; basic-password needs it");
         assertHas(p, pre + "\"sev\".severities=warning,urgent: 'urgent' is not a severity; accepted: info, warning, critical");
@@ -132,7 +134,8 @@ class WebhookReceiversTest {
         assertHas(p, pre + "\"zero\".timeout=0s: accepted: above 0s and at most 2m");
         assertHas(p, pre + "\"bad-duration\".timeout=soon: 'soon' is not a duration");
         assertEquals(16, p.size(), all);
-        for (String secret : List.of(KEY_A, KEY_A.substring(6), SHORT_KEY, SHORT_KEY.substring(6), "not-a-whsec-secret-1", "%%%notbase64",
+        for (String secret : List.of(KEY_A, KEY_A.substring(6), SHORT_KEY, SHORT_KEY.substring(6), "not-a-whsec-secret-1",
+                "%%%notbase64",
                 "hunter2-pw", "qwerty-secret", "tok-abc-999", "pw-abc-999", "pw-lonely-777")) {
             assertFalse(e.getMessage().contains(secret), "'" + secret + "' in\n" + e.getMessage());
         }
@@ -180,7 +183,9 @@ class WebhookReceiversTest {
         assertEquals(2, e.problems().size(), String.join("\n", e.problems()));
         assertFalse(e.getMessage().contains("tok-same-1"), e.getMessage());
         // the same host and path with another query is another receiver's URL
-        assertEquals(2, parse(Map.of("a.url", "https://hooks.example/x?channel=1", "b.url", "https://hooks.example/x?channel=2")).size());
+        assertEquals(2,
+                parse(Map.of("a.url", "https://hooks.example/x?channel=1", "b.url", "https://hooks.example/x?channel=2"))
+                        .size());
     }
 
     private static void assertHas(List<String> problems, String prefix) {

@@ -22,8 +22,10 @@ import io.poolwatch.testing.TestConfigs;
 /** Check definitions are validated together at start-up, each problem naming its key, its value and what is accepted. */
 class CheckDefinitionsTest {
 
-    private static final Map<String, DatabaseKind> PG = Map.of("main", DatabaseKind.POSTGRESQL, "analytics", DatabaseKind.POSTGRESQL);
-    private static final Map<String, DatabaseKind> MARIADB = Map.of("main", DatabaseKind.MARIADB, "analytics", DatabaseKind.MARIADB);
+    private static final Map<String, DatabaseKind> PG = Map.of("main", DatabaseKind.POSTGRESQL, "analytics",
+            DatabaseKind.POSTGRESQL);
+    private static final Map<String, DatabaseKind> MARIADB = Map.of("main", DatabaseKind.MARIADB, "analytics",
+            DatabaseKind.MARIADB);
 
     private static Map<String, String> keys(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
@@ -52,7 +54,8 @@ class CheckDefinitionsTest {
 
     @Test
     void defaultsRunOnAnalyticsEveryFiveMinutesAsAWarning() {
-        CheckDefinition d = one(PG, "kind", "orphans", "table", "ledger_entries", "column", "account_id", "parent-table", "accounts");
+        CheckDefinition d = one(PG, "kind", "orphans", "table", "ledger_entries", "column", "account_id", "parent-table",
+                "accounts");
         assertEquals("analytics", d.workload());
         assertEquals("5m", d.schedule().toString());
         assertEquals(Duration.ofSeconds(30), d.timeout());
@@ -76,12 +79,14 @@ class CheckDefinitionsTest {
         checks.put("no-kind", keys("table", "t"));
         checks.put("Bad Name", keys("kind", "sql", "sql", "SELECT 0"));
         List<String> p = problems(checks, PG);
-        assertProblem(p, "poolwatch.consistency.checks.\"bad-identifier\".table", "accounts; DROP TABLE accounts", "plain identifier");
+        assertProblem(p, "poolwatch.consistency.checks.\"bad-identifier\".table", "accounts; DROP TABLE accounts",
+                "plain identifier");
         assertProblem(p, "poolwatch.consistency.checks.\"unknown-workload\".workload=reporting", "no such workload", "[");
         assertProblem(p, "poolwatch.consistency.checks.\"missing-sql\".sql", "not set");
         assertProblem(p, "poolwatch.consistency.checks.\"bad-schedule\".schedule", "'every tuesday'", "cron expression");
         assertProblem(p, "poolwatch.consistency.checks.\"bad-cron\".schedule", "'0 99 * * *'", "not a valid cron expression");
-        assertProblem(p, "poolwatch.consistency.checks.\"typo\".paren-table=p", "not a key of a check of kind orphans", "parent-table");
+        assertProblem(p, "poolwatch.consistency.checks.\"typo\".paren-table=p", "not a key of a check of kind orphans",
+                "parent-table");
         assertProblem(p, "poolwatch.consistency.checks.\"typo\".parent-table", "not set");
         assertProblem(p, "poolwatch.consistency.checks.\"no-kind\".kind", "not set", "ledger-balance");
         assertProblem(p, "'Bad Name' is not a valid check name");
@@ -106,18 +111,23 @@ class CheckDefinitionsTest {
 
     @Test
     void modesAreRefusedWhereTheyCannotRun() {
-        List<String> mariadb = problems(Map.of("c", keys("kind", "range", "table", "t", "column", "v", "min", "0", "mode", "sampled")),
+        List<String> mariadb = problems(
+                Map.of("c", keys("kind", "range", "table", "t", "column", "v", "min", "0", "mode", "sampled")),
                 MARIADB);
         assertProblem(mariadb, ".mode=sampled", "TABLESAMPLE", "mariadb", "accepted there: full, chunked");
         assertProblem(problems(Map.of("c", keys("kind", "sql", "sql", "SELECT 0", "mode", "chunked")), PG),
                 ".mode=chunked", "kind sql cannot be chunked; accepted: full");
-        assertProblem(problems(Map.of("c", keys("kind", "ledger-balance", "table", "e", "group-column", "booked_at", "period", "day",
-                "mode", "chunked")), PG), ".mode=chunked", "grouped by period cannot be chunked");
+        assertProblem(
+                problems(Map.of("c", keys("kind", "ledger-balance", "table", "e", "group-column", "booked_at", "period", "day",
+                        "mode", "chunked")), PG),
+                ".mode=chunked", "grouped by period cannot be chunked");
         assertProblem(problems(Map.of("c", keys("kind", "not-valid-constraints")), MARIADB), ".kind=not-valid-constraints",
                 "only on PostgreSQL");
         assertProblem(problems(Map.of("c", keys("kind", "sql", "sql", "SELECT 0", "chunk-size", "10")), PG), ".chunk-size=10",
                 "applies only to mode=chunked");
-        assertProblem(problems(Map.of("c", keys("kind", "sql", "sql", "SELECT 0", "workload", "nope")), Map.of("main", DatabaseKind.H2)),
+        assertProblem(
+                problems(Map.of("c", keys("kind", "sql", "sql", "SELECT 0", "workload", "nope")),
+                        Map.of("main", DatabaseKind.H2)),
                 "workload=nope: no such workload; accepted: one of [main]");
         assertProblem(problems(Map.of("c", keys("kind", "sql", "sql", "SELECT 0")), Map.of("main", DatabaseKind.H2)),
                 ".workload: not set, and the default workload 'analytics' is not defined");
@@ -131,7 +141,8 @@ class CheckDefinitionsTest {
         assertFalse(q.count().text().contains("OR '1'='1"), q.count().text());
         assertTrue(q.count().binds().contains("D' OR '1'='1"), q.count().binds().toString());
 
-        CheckDefinition range = one(PG, "kind", "range", "table", "accounts", "column", "balance", "min", "0", "filter-column", "kind",
+        CheckDefinition range = one(PG, "kind", "range", "table", "accounts", "column", "balance", "min", "0", "filter-column",
+                "kind",
                 "filter-values", "customer, business");
         CheckQuery r = range.spec().query(DatabaseKind.POSTGRESQL, new Scope.KeyRange(100, 200), 5);
         assertEquals("SELECT COUNT(*) FROM accounts d WHERE (d.balance < ?) AND d.kind IN (?, ?) AND d.id > ? AND d.id <= ?",
@@ -145,7 +156,8 @@ class CheckDefinitionsTest {
         assertEquals(t.plusSeconds(300), CheckSchedule.parse("300s").next(t).orElseThrow());
         assertEquals("5m", CheckSchedule.parse("300s").toString());
         // crontab: at minute 0 of every hour
-        assertEquals(ZonedDateTime.of(2026, 11, 22, 11, 0, 0, 0, ZoneOffset.UTC), CheckSchedule.parse("0 * * * *").next(t).orElseThrow());
+        assertEquals(ZonedDateTime.of(2026, 11, 22, 11, 0, 0, 0, ZoneOffset.UTC),
+                CheckSchedule.parse("0 * * * *").next(t).orElseThrow());
         // Quartz, seconds first: every 15 seconds
         assertEquals(ZonedDateTime.of(2026, 11, 22, 10, 7, 45, 0, ZoneOffset.UTC),
                 CheckSchedule.parse("0/15 * * * * ?").next(t).orElseThrow());

@@ -1,8 +1,8 @@
 package io.poolwatch.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,7 +130,9 @@ abstract class ChecksContract {
     }
 
     long rows(String table) throws SQLException {
-        try (Connection c = admin(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+        try (Connection c = admin();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -164,7 +166,8 @@ abstract class ChecksContract {
         assertNull(r.violations(), r.toString());
         assertNotNull(r.message(), r.toString());
         for (String f : fragments) {
-            assertTrue(r.message().toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)), "no '" + f + "' in " + r.message());
+            assertTrue(r.message().toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)),
+                    "no '" + f + "' in " + r.message());
         }
     }
 
@@ -208,7 +211,8 @@ abstract class ChecksContract {
     void ledgerBalanceFindsEachTransactionWhoseSignedAmountsDoNotCancel() throws SQLException {
         String ledger = table("ledger_signed");
         sql("CREATE TABLE " + ledger + " (id BIGINT PRIMARY KEY, txn_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL)",
-                "INSERT INTO " + ledger + " (id, txn_id, amount) VALUES (1, 1, 100.00), (2, 1, -100.00), (3, 2, 50.00), (4, 2, -40.00),"
+                "INSERT INTO " + ledger
+                        + " (id, txn_id, amount) VALUES (1, 1, 100.00), (2, 1, -100.00), (3, 2, 50.00), (4, 2, -40.00),"
                         + " (5, 3, 5.00), (6, 3, -2.50), (7, 3, -2.50)");
         CheckDefinition check = check("kind", "ledger-balance", "table", ledger, "group-column", "txn_id");
 
@@ -257,11 +261,13 @@ abstract class ChecksContract {
         String accounts = table("acct");
         String postings = table("acct_postings");
         sql("CREATE TABLE " + accounts + " (id BIGINT PRIMARY KEY, balance DECIMAL(12,2) NOT NULL)",
-                "CREATE TABLE " + postings + " (id BIGINT PRIMARY KEY, account_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL,"
+                "CREATE TABLE " + postings
+                        + " (id BIGINT PRIMARY KEY, account_id BIGINT NOT NULL, amount DECIMAL(12,2) NOT NULL,"
                         + " direction CHAR(1) NOT NULL)",
                 // 1: 100 credited, 30 debited; 2: only a credit; 3: no entries; 4: 10 debited but not booked; 5: overdrawn.
                 "INSERT INTO " + accounts + " (id, balance) VALUES (1, 70.00), (2, 50.00), (3, 0.00), (4, 100.00), (5, -30.00)",
-                "INSERT INTO " + postings + " (id, account_id, amount, direction) VALUES (1, 1, 100.00, 'C'), (2, 1, 30.00, 'D'),"
+                "INSERT INTO " + postings
+                        + " (id, account_id, amount, direction) VALUES (1, 1, 100.00, 'C'), (2, 1, 30.00, 'D'),"
                         + " (3, 2, 50.00, 'C'), (4, 4, 100.00, 'C'), (5, 4, 10.00, 'D'), (6, 5, 30.00, 'D')");
         CheckDefinition check = check("kind", "account-balance", "table", accounts, "entries-table", postings,
                 "direction-column", "direction", "balance-sign", "credit-positive");
@@ -314,7 +320,7 @@ abstract class ChecksContract {
                 "INSERT INTO " + people + " (id, tenant, email) VALUES (1, 'a', 'x@example.org'), (2, 'a', 'x@example.org'),"
                         + " (3, 'b', 'x@example.org'), (4, 'a', 'y@example.org'), (5, 'a', 'x@example.org'),"
                         + " (6, 'b', 'z@example.org'), (7, 'b', 'z@example.org'), (8, 'c', NULL), (9, 'c', NULL)");
-        String[] keys = {"kind", "duplicates", "table", people, "key-columns", "tenant, email"};
+        String[] keys = { "kind", "duplicates", "table", people, "key-columns", "tenant, email" };
 
         // Rows 1, 2, 5 share (a, x@); 6, 7 share (b, z@); 3 differs by tenant; NULL keys are never duplicates.
         CheckDefinition full = check(keys);
@@ -356,7 +362,8 @@ abstract class ChecksContract {
     void customSqlCountsWithItsQueryAndShowsItsSampleRows() throws SQLException {
         String orders = table("sql_orders");
         sql("CREATE TABLE " + orders + " (id BIGINT PRIMARY KEY, total DECIMAL(12,2) NOT NULL)",
-                "INSERT INTO " + orders + " (id, total) VALUES (1, 10.00), (2, -1.00), (3, 5.00), (4, -2.00), (5, -3.00), (6, -4.00)");
+                "INSERT INTO " + orders
+                        + " (id, total) VALUES (1, 10.00), (2, -1.00), (3, 5.00), (4, -2.00), (5, -3.00), (6, -4.00)");
         CheckDefinition check = check("kind", "sql", "sql", "SELECT COUNT(*) FROM " + orders + " WHERE total < 0",
                 "sample-sql", "SELECT id, total FROM " + orders + " WHERE total < 0 ORDER BY id", "sample-rows", "3");
 
@@ -373,7 +380,8 @@ abstract class ChecksContract {
     @Test
     void customSqlReturningSomethingOtherThanACountIsAnError() throws SQLException {
         String t = table("sql_words");
-        sql("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, word VARCHAR(10) NOT NULL)", "INSERT INTO " + t + " VALUES (1, 'many')");
+        sql("CREATE TABLE " + t + " (id BIGINT PRIMARY KEY, word VARCHAR(10) NOT NULL)",
+                "INSERT INTO " + t + " VALUES (1, 'many')");
         assertError(run(check("kind", "sql", "sql", "SELECT word FROM " + t)), "not a number");
         assertError(run(check("kind", "sql", "sql", "SELECT COUNT(*) FROM " + t + " GROUP BY id HAVING COUNT(*) > 1")),
                 "returned no rows");
@@ -382,10 +390,13 @@ abstract class ChecksContract {
     @Test
     void maskedColumnsShowAsStarsInSamples() throws SQLException {
         String customers = table("mask_customers");
-        sql("CREATE TABLE " + customers + " (id BIGINT PRIMARY KEY, email VARCHAR(50) NOT NULL, balance DECIMAL(12,2) NOT NULL)",
-                "INSERT INTO " + customers + " (id, email, balance) VALUES (1, 'ok@example.org', 1.00), (2, 'ann@example.org', -7.00)");
+        sql("CREATE TABLE " + customers
+                + " (id BIGINT PRIMARY KEY, email VARCHAR(50) NOT NULL, balance DECIMAL(12,2) NOT NULL)",
+                "INSERT INTO " + customers
+                        + " (id, email, balance) VALUES (1, 'ok@example.org', 1.00), (2, 'ann@example.org', -7.00)");
         CheckDefinition check = check("kind", "sql", "sql", "SELECT COUNT(*) FROM " + customers + " WHERE balance < 0",
-                "sample-sql", "SELECT id, email, balance FROM " + customers + " WHERE balance < 0", "mask-columns", "EMAIL, balance");
+                "sample-sql", "SELECT id, email, balance FROM " + customers + " WHERE balance < 0", "mask-columns",
+                "EMAIL, balance");
 
         CheckResult r = run(check);
         assertFails(1, r);
@@ -409,7 +420,8 @@ abstract class ChecksContract {
         assertTrue(r.durationSeconds() < cancelledWithinSeconds(), r.toString());
         assertPoolConnectionWritable();
         // The check's 500 ms applied to its own statements only: the pool's connection keeps the workload's 30 s.
-        try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = dataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sessionTimeout().get(0))) {
             rs.next();
             assertEquals(sessionTimeout().get(1), rs.getString(1));
@@ -501,10 +513,12 @@ abstract class ChecksContract {
         assertFalse(next.restore(5, List.of()), "a cursor that has moved keeps its own place");
 
         // The fingerprint is the same for the same definition, and changes with what the watermark is about.
-        assertEquals(ConsistencyChecks.fingerprint(check), ConsistencyChecks.fingerprint(check("kind", "orphans", "table", child, "column",
-                "parent_id", "parent-table", parent, "mode", "chunked", "chunk-size", "10")));
-        assertNotEquals(ConsistencyChecks.fingerprint(check), ConsistencyChecks.fingerprint(check("kind", "orphans", "table", parent,
-                "column", "id", "parent-table", child, "mode", "chunked", "chunk-size", "10")));
+        assertEquals(ConsistencyChecks.fingerprint(check),
+                ConsistencyChecks.fingerprint(check("kind", "orphans", "table", child, "column",
+                        "parent_id", "parent-table", parent, "mode", "chunked", "chunk-size", "10")));
+        assertNotEquals(ConsistencyChecks.fingerprint(check),
+                ConsistencyChecks.fingerprint(check("kind", "orphans", "table", parent,
+                        "column", "id", "parent-table", child, "mode", "chunked", "chunk-size", "10")));
     }
 
     @Test

@@ -105,7 +105,8 @@ class ChecksPostgresTest extends ChecksContract {
                 "poolwatch.pools.main.max-size", "1"), "main"), Map.of());
         WorkloadPools shortSocket = WorkloadPools.open(config.pools(), config.monitoring());
         try {
-            CheckResult r = CheckRunner.run(check("kind", "sql", "sql", sleepingCount(), "timeout", "20s"), shortSocket.get("main").dataSource(),
+            CheckResult r = CheckRunner.run(check("kind", "sql", "sql", sleepingCount(), "timeout", "20s"),
+                    shortSocket.get("main").dataSource(),
                     new ChunkCursor(), "manual");
             assertEquals(1L, r.violations(), r.toString());
             try (Connection c = shortSocket.get("main").dataSource().getConnection()) {
@@ -132,7 +133,8 @@ class ChecksPostgresTest extends ChecksContract {
         assertTrue(String.valueOf(sample.get("definition")).contains("NOT VALID"), sample.toString());
 
         // The row written before the constraint is what VALIDATE would trip over; fixed, the constraint validates.
-        sql("UPDATE chk.nv_items SET qty = 0 WHERE id = 2", "ALTER TABLE chk.nv_items VALIDATE CONSTRAINT nv_items_qty_not_negative");
+        sql("UPDATE chk.nv_items SET qty = 0 WHERE id = 2",
+                "ALTER TABLE chk.nv_items VALIDATE CONSTRAINT nv_items_qty_not_negative");
         assertPasses(run(check));
     }
 

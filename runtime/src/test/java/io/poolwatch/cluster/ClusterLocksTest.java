@@ -47,24 +47,30 @@ class ClusterLocksTest {
         SimpleLock held = one.lock(config("jobs", Duration.ofSeconds(30), Duration.ZERO)).orElseThrow();
         assertTrue(two.lock(config("jobs", Duration.ofSeconds(30), Duration.ZERO)).isEmpty(), kind + ": held by the other");
         SimpleLock extended = held.extend(Duration.ofSeconds(30), Duration.ZERO).orElseThrow();
-        assertTrue(two.lock(config("jobs", Duration.ofSeconds(30), Duration.ZERO)).isEmpty(), kind + ": still held after extending");
+        assertTrue(two.lock(config("jobs", Duration.ofSeconds(30), Duration.ZERO)).isEmpty(),
+                kind + ": still held after extending");
         extended.unlock();
         SimpleLock taken = two.lock(config("jobs", Duration.ofSeconds(30), Duration.ZERO)).orElseThrow();
         taken.unlock();
 
         // A holder that dies: the lock is free once lock-at-most-for has passed, not before.
         one.lock(config("dies", Duration.ofMillis(800), Duration.ZERO)).orElseThrow();
-        assertTrue(two.lock(config("dies", Duration.ofMillis(800), Duration.ZERO)).isEmpty(), kind + ": within lock-at-most-for");
+        assertTrue(two.lock(config("dies", Duration.ofMillis(800), Duration.ZERO)).isEmpty(),
+                kind + ": within lock-at-most-for");
         Thread.sleep(1000);
-        assertTrue(two.lock(config("dies", Duration.ofSeconds(5), Duration.ZERO)).isPresent(), kind + ": after lock-at-most-for");
+        assertTrue(two.lock(config("dies", Duration.ofSeconds(5), Duration.ZERO)).isPresent(),
+                kind + ": after lock-at-most-for");
 
         // A check run: released at once, still refused until lock-at-least-for has passed.
         one.lock(config("check:x", Duration.ofSeconds(5), Duration.ofMillis(800))).orElseThrow().unlock();
-        assertTrue(two.lock(config("check:x", Duration.ofSeconds(5), Duration.ofMillis(800))).isEmpty(), kind + ": within lock-at-least-for");
+        assertTrue(two.lock(config("check:x", Duration.ofSeconds(5), Duration.ofMillis(800))).isEmpty(),
+                kind + ": within lock-at-least-for");
         Thread.sleep(1000);
-        assertTrue(two.lock(config("check:x", Duration.ofSeconds(5), Duration.ofMillis(800))).isPresent(), kind + ": after lock-at-least-for");
+        assertTrue(two.lock(config("check:x", Duration.ofSeconds(5), Duration.ofMillis(800))).isPresent(),
+                kind + ": after lock-at-least-for");
 
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
             rs.next();
             assertEquals(3, rs.getInt(1), kind + ": one row per lock name");
@@ -85,7 +91,8 @@ class ClusterLocksTest {
     @Test
     void postgresql() throws Exception {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres", pg.user(),
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
+                pg.user(),
                 pg.password()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             st.execute("CREATE DATABASE " + DATABASE);
@@ -104,6 +111,7 @@ class ClusterLocksTest {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE);
             st.execute("CREATE DATABASE " + DATABASE);
         }
-        exercise(new MariaDbDataSource(url.replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?")), DatabaseKind.MARIADB);
+        exercise(new MariaDbDataSource(url.replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?")),
+                DatabaseKind.MARIADB);
     }
 }

@@ -22,8 +22,9 @@ class ClusterSettingsTest {
     void theDefaultsAreAccepted() {
         assertEquals(List.of(), problems(Map.of()));
         assertEquals(List.of(), problems(Map.of("poolwatch.alerting.outbox.workload", "main")));
-        assertEquals(List.of(), problems(Map.of("poolwatch.alerting.outbox.workload", "main", "poolwatch.cluster.enabled", "true",
-                "poolwatch.cluster.lock-at-most-for", "2s")));
+        assertEquals(List.of(),
+                problems(Map.of("poolwatch.alerting.outbox.workload", "main", "poolwatch.cluster.enabled", "true",
+                        "poolwatch.cluster.lock-at-most-for", "2s")));
         assertEquals(List.of(), problems(Map.of("poolwatch.cluster.enabled", "false")));
     }
 

@@ -19,14 +19,17 @@ import io.poolwatch.testing.TestConfigs;
 /** Hosts and ports of database URLs: every form, with and without credentials, malformed ones refused without the password. */
 class DatabaseUrlHostTest {
 
-    static final List<String> SCHEMES = List.of("postgresql://", "postgres://", "postgresql+asyncpg://", "mysql://", "mariadb://",
+    static final List<String> SCHEMES = List.of("postgresql://", "postgres://", "postgresql+asyncpg://", "mysql://",
+            "mariadb://",
             "jdbc:postgresql://", "jdbc:mariadb://", "jdbc:mysql://");
     static final List<String> USERS = List.of("", "app@", "app:topsecret@", "app:top%40secret@");
 
     static final List<String> MALFORMED = List.of("[::1", "[::1:5432", "[::1]x", "[::1]:", "[::1]:0", "[::1]:65536", "[zz::1]",
-            "[]", "[1.2.3.4]", ":5432", "db:", "db:abc", "db:topsecret", "db:99999", "db:-1", "db:+5", "db::5432", "::1", "db,,db2",
+            "[]", "[1.2.3.4]", ":5432", "db:", "db:abc", "db:topsecret", "db:99999", "db:-1", "db:+5", "db::5432", "::1",
+            "db,,db2",
             "db,", ",db", "db]", "d b", "db:5432:1", "-db", "db.");
-    static final List<String> WELL_FORMED = List.of("db", "db:5432", "[::1]", "[::1]:5432", "10.0.0.1:5432", "db1:5432,db2:5433",
+    static final List<String> WELL_FORMED = List.of("db", "db:5432", "[::1]", "[::1]:5432", "10.0.0.1:5432",
+            "db1:5432,db2:5433",
             "[fe80::1%eth0]:5432", "my_host.example.com:1", "db:65535", "[2001:db8::8a2e:370:7334]");
 
     static Stream<String> malformed() {

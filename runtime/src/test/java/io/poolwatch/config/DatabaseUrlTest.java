@@ -67,7 +67,8 @@ class DatabaseUrlTest {
     }
 
     @ParameterizedTest
-    @CsvSource({ "ssl=require, trust", "sslmode=verify-full, verify-full", "ssl_mode=verify-ca, verify-ca", "ssl=disable, disable" })
+    @CsvSource({ "ssl=require, trust", "sslmode=verify-full, verify-full", "ssl_mode=verify-ca, verify-ca",
+            "ssl=disable, disable" })
     void sslParametersBecomeTheMariadbDriversSslMode(String param, String mode) {
         assertEquals(Map.of("sslMode", mode), DatabaseUrl.parse("mysql://u:p@db/app?" + param).driverProperties());
     }

@@ -118,7 +118,8 @@ class PoolSettingsResolverTest {
 
     @Test
     void commandTimeoutNoneLeavesTheWorkloadsOwn() {
-        ResolvedConfiguration c = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_COMMAND_TIMEOUT", "None"));
+        ResolvedConfiguration c = resolve(Map.of(),
+                Map.of("DATABASE_URL", "postgresql://db/app", "DB_COMMAND_TIMEOUT", "None"));
         assertEquals(Optional.of(Duration.ofMinutes(5)), pool(c, "analytics").statementTimeout());
     }
 
@@ -160,7 +161,8 @@ class PoolSettingsResolverTest {
                 "poolwatch.pools.reporting.max-size", "3",
                 "poolwatch.pools.reporting.min-size", "1",
                 "poolwatch.pools.reporting.jdbc-properties.useCompression", "true"), PG);
-        assertEquals(List.of("main", "analytics", "financial", "reporting"), c.pools().stream().map(PoolSettings::name).toList());
+        assertEquals(List.of("main", "analytics", "financial", "reporting"),
+                c.pools().stream().map(PoolSettings::name).toList());
         PoolSettings reporting = pool(c, "reporting");
         assertEquals(DatabaseKind.MARIADB, reporting.url().kind());
         assertEquals("poolwatch-reporting", reporting.applicationName());
@@ -195,7 +197,8 @@ class PoolSettingsResolverTest {
 
     @Test
     void theEmbeddedDemoDetectsLeaksWithinAMinuteUnlessConfigured() {
-        ResolvedConfiguration c = PoolSettingsResolver.resolve(TestConfigs.mapping(Map.of("poolwatch.pools.main.leak-detection-interval", "2m")),
+        ResolvedConfiguration c = PoolSettingsResolver.resolve(
+                TestConfigs.mapping(Map.of("poolwatch.pools.main.leak-detection-interval", "2m")),
                 SeedSource.of(Map.of()), () -> "jdbc:postgresql://127.0.0.1:5555/poolwatch?user=postgres");
         assertEquals(Duration.ofSeconds(30), pool(c, "jobs").leakDetectionInterval());
         assertEquals("embedded demo", pool(c, "jobs").sources().get("leak-detection-interval"));
@@ -205,7 +208,8 @@ class PoolSettingsResolverTest {
 
     @Test
     void theEmbeddedDatabaseDoesNotStartWhenTheConfigurationIsInvalid() {
-        assertThrows(InvalidConfigurationException.class, () -> resolve(Map.of("poolwatch.pools.main.max-size", "0"), Map.of()));
+        assertThrows(InvalidConfigurationException.class,
+                () -> resolve(Map.of("poolwatch.pools.main.max-size", "0"), Map.of()));
     }
 
     // ---- every validation error names the key, the value and what is accepted ----
@@ -215,7 +219,8 @@ class PoolSettingsResolverTest {
         List<String> p = problems(Map.of("poolwatch.pools.main.max-size", "0", "poolwatch.pools.jobs.min-size", "-1"), PG);
         assertProblem(p, "poolwatch.pools.\"main\".max-size=0", "at least 1");
         assertProblem(p, "poolwatch.pools.\"jobs\".min-size=-1", "0 or more");
-        List<String> seed = problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_SIZE", "0", "DB_MAX_OVERFLOW", "-2"));
+        List<String> seed = problems(Map.of(),
+                Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_SIZE", "0", "DB_MAX_OVERFLOW", "-2"));
         assertProblem(seed, "DB_POOL_SIZE=0", "at least 1");
         assertProblem(seed, "DB_MAX_OVERFLOW=-2", "0 or more");
     }
@@ -223,14 +228,16 @@ class PoolSettingsResolverTest {
     @Test
     void maxBelowMin() {
         List<String> p = problems(Map.of("poolwatch.pools.analytics.min-size", "8"), PG);
-        assertProblem(p, "max-size (built-in for workload 'analytics')=5", "poolwatch.pools.\"analytics\".min-size=8", "at least 8");
+        assertProblem(p, "max-size (built-in for workload 'analytics')=5", "poolwatch.pools.\"analytics\".min-size=8",
+                "at least 8");
         List<String> q = problems(Map.of("poolwatch.pools.main.min-size", "10", "poolwatch.pools.main.max-size", "4"), PG);
         assertProblem(q, "poolwatch.pools.\"main\".max-size=4", "poolwatch.pools.\"main\".min-size=10");
     }
 
     @Test
     void initialSizeAboveMax() {
-        assertProblem(problems(Map.of("poolwatch.pools.jobs.initial-size", "50"), PG), "poolwatch.pools.\"jobs\".initial-size=50",
+        assertProblem(problems(Map.of("poolwatch.pools.jobs.initial-size", "50"), PG),
+                "poolwatch.pools.\"jobs\".initial-size=50",
                 "between 0 and the max-size");
     }
 
@@ -246,7 +253,8 @@ class PoolSettingsResolverTest {
     @Test
     void unknownIsolationLevel() {
         assertProblem(problems(Map.of("poolwatch.pools.financial.transaction-isolation", "snapshot"), PG),
-                "poolwatch.pools.\"financial\".transaction-isolation=snapshot", "read-committed, repeatable-read, serializable");
+                "poolwatch.pools.\"financial\".transaction-isolation=snapshot",
+                "read-committed, repeatable-read, serializable");
     }
 
     @Test
@@ -292,7 +300,8 @@ class PoolSettingsResolverTest {
 
     @Test
     void zeroAcquisitionTimeout() {
-        assertProblem(problems(Map.of("poolwatch.defaults.acquisition-timeout", "0s"), PG), "poolwatch.defaults.acquisition-timeout=0s",
+        assertProblem(problems(Map.of("poolwatch.defaults.acquisition-timeout", "0s"), PG),
+                "poolwatch.defaults.acquisition-timeout=0s",
                 "above zero");
     }
 
@@ -300,8 +309,10 @@ class PoolSettingsResolverTest {
     void replicaWeightsWithoutReplicas() {
         assertProblem(problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_REPLICA_1_WEIGHT", "2")),
                 "DB_REPLICA_1_WEIGHT=2", "DB_READ_REPLICAS is not");
-        assertProblem(problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_READ_REPLICAS", "postgresql://r1/app",
-                "DB_REPLICA_3_WEIGHT", "2")), "DB_REPLICA_3_WEIGHT=2", "DB_REPLICA_1_WEIGHT to DB_REPLICA_1_WEIGHT");
+        assertProblem(
+                problems(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_READ_REPLICAS", "postgresql://r1/app",
+                        "DB_REPLICA_3_WEIGHT", "2")),
+                "DB_REPLICA_3_WEIGHT=2", "DB_REPLICA_1_WEIGHT to DB_REPLICA_1_WEIGHT");
     }
 
     @Test
@@ -328,7 +339,8 @@ class PoolSettingsResolverTest {
 
     @Test
     void everyProblemIsReportedAtOnce() {
-        List<String> p = problems(Map.of("poolwatch.pools.main.max-size", "0", "poolwatch.pools.financial.transaction-isolation", "x"),
+        List<String> p = problems(
+                Map.of("poolwatch.pools.main.max-size", "0", "poolwatch.pools.financial.transaction-isolation", "x"),
                 Map.of("DATABASE_URL", "postgresql://db/app", "DB_POOL_TIMEOUT", "soon"));
         assertEquals(3, p.size(), p.toString());
     }
@@ -365,7 +377,8 @@ class PoolSettingsResolverTest {
 
     @Test
     void theBuiltInSocketTimeoutFollowsAConfiguredStatementTimeout() {
-        ResolvedConfiguration seed = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db/app", "DB_COMMAND_TIMEOUT", "60"));
+        ResolvedConfiguration seed = resolve(Map.of(),
+                Map.of("DATABASE_URL", "postgresql://db/app", "DB_COMMAND_TIMEOUT", "60"));
         assertEquals(Optional.of(Duration.ofSeconds(75)), pool(seed, "main").socketTimeout());
         assertEquals(Optional.of(Duration.ofSeconds(75)), pool(seed, "financial").socketTimeout());
         // Statements without a time limit: a socket timeout would cut off a legitimate long one.
@@ -375,8 +388,10 @@ class PoolSettingsResolverTest {
 
     @Test
     void theSocketTimeoutKeyOverridesTheBuiltIn() {
-        ResolvedConfiguration c = resolve(Map.of("poolwatch.pools.financial.socket-timeout", "40s", "poolwatch.pools.main.socket-timeout", "0",
-                "poolwatch.defaults.socket-timeout", "10m"), PG);
+        ResolvedConfiguration c = resolve(
+                Map.of("poolwatch.pools.financial.socket-timeout", "40s", "poolwatch.pools.main.socket-timeout", "0",
+                        "poolwatch.defaults.socket-timeout", "10m"),
+                PG);
         assertEquals(Optional.of(Duration.ofSeconds(40)), pool(c, "financial").socketTimeout());
         assertEquals("poolwatch.pools.\"financial\".socket-timeout", pool(c, "financial").sources().get("socket-timeout"));
         assertEquals(Optional.empty(), pool(c, "main").socketTimeout(), "0 means none");
@@ -386,11 +401,16 @@ class PoolSettingsResolverTest {
 
     @Test
     void aSocketTimeoutNotAboveTheStatementTimeoutIsRefused() {
-        List<String> p = problems(Map.of("poolwatch.pools.financial.socket-timeout", "10s", "poolwatch.defaults.socket-timeout", "1m",
-                "poolwatch.pools.main.statement-timeout", "2m", "poolwatch.pools.jobs.max-size", "0"), PG);
-        assertProblem(p, "poolwatch.pools.\"financial\".socket-timeout=10s", "not above the statement timeout of pool 'financial', 10s",
-                "the built-in statement-timeout of workload 'financial'", "accepted: a socket-timeout above 10s, or 0 for none");
-        assertProblem(p, "poolwatch.defaults.socket-timeout=1m", "pool 'main', 2m", "poolwatch.pools.\"main\".statement-timeout",
+        List<String> p = problems(
+                Map.of("poolwatch.pools.financial.socket-timeout", "10s", "poolwatch.defaults.socket-timeout", "1m",
+                        "poolwatch.pools.main.statement-timeout", "2m", "poolwatch.pools.jobs.max-size", "0"),
+                PG);
+        assertProblem(p, "poolwatch.pools.\"financial\".socket-timeout=10s",
+                "not above the statement timeout of pool 'financial', 10s",
+                "the built-in statement-timeout of workload 'financial'",
+                "accepted: a socket-timeout above 10s, or 0 for none");
+        assertProblem(p, "poolwatch.defaults.socket-timeout=1m", "pool 'main', 2m",
+                "poolwatch.pools.\"main\".statement-timeout",
                 "accepted: a socket-timeout above 2m");
         assertProblem(p, "poolwatch.defaults.socket-timeout=1m", "pool 'analytics', 5m");
         assertProblem(p, "poolwatch.defaults.socket-timeout=1m", "pool 'jobs', 5m");
@@ -423,14 +443,19 @@ class PoolSettingsResolverTest {
         assertEquals("poolwatch.pools.\"main\".jdbc-properties.socketTimeout", pool(c, "main").sources().get("socket-timeout"));
         assertEquals(Optional.empty(), pool(c, "jobs").socketTimeout());
         assertEquals(Optional.of(Duration.ofSeconds(20)), pool(c, "financial").socketTimeout());
-        assertEquals("poolwatch.pools.\"financial\".url (URL parameter socketTimeout)", pool(c, "financial").sources().get("socket-timeout"));
+        assertEquals("poolwatch.pools.\"financial\".url (URL parameter socketTimeout)",
+                pool(c, "financial").sources().get("socket-timeout"));
 
-        List<String> p = problems(Map.of("poolwatch.pools.main.jdbc-properties.socketTimeout", "50", "poolwatch.pools.main.socket-timeout", "60s",
-                "poolwatch.pools.financial.url", "postgresql://app@db.example/ledger?socketTimeout=5"), PG);
-        assertProblem(p, "poolwatch.pools.\"main\".jdbc-properties.socketTimeout=50 and poolwatch.pools.\"main\".socket-timeout=1m",
+        List<String> p = problems(
+                Map.of("poolwatch.pools.main.jdbc-properties.socketTimeout", "50", "poolwatch.pools.main.socket-timeout", "60s",
+                        "poolwatch.pools.financial.url", "postgresql://app@db.example/ledger?socketTimeout=5"),
+                PG);
+        assertProblem(p,
+                "poolwatch.pools.\"main\".jdbc-properties.socketTimeout=50 and poolwatch.pools.\"main\".socket-timeout=1m",
                 "accepted: poolwatch.pools.\"main\".socket-timeout alone");
         // A driver's own value is held to the same rule: 5 s would cut off financial's statements before the server does.
-        assertProblem(p, "poolwatch.pools.\"financial\".url (URL parameter socketTimeout)=5 is not above the statement timeout");
+        assertProblem(p,
+                "poolwatch.pools.\"financial\".url (URL parameter socketTimeout)=5 is not above the statement timeout");
         assertEquals(2, p.size(), String.join("\n", p));
     }
 
@@ -450,14 +475,16 @@ class PoolSettingsResolverTest {
         assertEquals("poolwatch.pools.\"main\".replicas.\"2\".url (URL parameter socketTimeout)",
                 main.get(1).pool().sources().get("socket-timeout"));
         List<String> p = problems(Map.of("poolwatch.pools.financial.socket-timeout", "40s",
-                "poolwatch.pools.financial.replicas.2.url", "postgresql://app@replica2.example:5432/ledger?socketTimeout=30"), PG);
+                "poolwatch.pools.financial.replicas.2.url", "postgresql://app@replica2.example:5432/ledger?socketTimeout=30"),
+                PG);
         assertProblem(p, "poolwatch.pools.\"financial\".replicas.\"2\".url (URL parameter socketTimeout)=30 and "
                 + "poolwatch.pools.\"financial\".socket-timeout=40s both set the socket timeout");
     }
 
     @Test
     void h2TakesNoSocketTimeout() {
-        ResolvedConfiguration c = resolve(Map.of("poolwatch.defaults.url", "jdbc:h2:mem:socket", "poolwatch.pools.jobs.socket-timeout", "10m"),
+        ResolvedConfiguration c = resolve(
+                Map.of("poolwatch.defaults.url", "jdbc:h2:mem:socket", "poolwatch.pools.jobs.socket-timeout", "10m"),
                 Map.of());
         assertEquals(Optional.empty(), pool(c, "main").socketTimeout());
         assertEquals(Optional.empty(), pool(c, "jobs").socketTimeout());

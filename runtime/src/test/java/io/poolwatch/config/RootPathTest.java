@@ -19,7 +19,8 @@ class RootPathTest {
 
     @Test
     void aRootThatIsNotAPlainAbsolutePathIsRefusedNamingTheKey() {
-        for (String bad : new String[] { "", "q/poolwatch", "/q//poolwatch", "/q/../admin", "/./x", "/q/pool watch", "/q?x=1", "/q;x" }) {
+        for (String bad : new String[] { "", "q/poolwatch", "/q//poolwatch", "/q/../admin", "/./x", "/q/pool watch", "/q?x=1",
+                "/q;x" }) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RootPath.normalize(bad), bad);
             assertTrue(e.getMessage().startsWith("poolwatch.http.root-path=" + bad + ": accepted:"), e.getMessage());
         }

@@ -31,7 +31,8 @@ class SeedSizeProblemsTest {
             out.add(Arguments.of(Map.of("DB_MAX_OVERFLOW", v), "DB_MAX_OVERFLOW=" + v));
             out.add(Arguments.of(Map.of("poolwatch.defaults.min-size", v), "poolwatch.defaults.min-size=" + v));
             out.add(Arguments.of(Map.of("poolwatch.pools.main.min-size", v), "poolwatch.pools.\"main\".min-size=" + v));
-            out.add(Arguments.of(Map.of("poolwatch.pools.main.min-size", v, "DB_POOL_SIZE", "4"), "poolwatch.pools.\"main\".min-size=" + v));
+            out.add(Arguments.of(Map.of("poolwatch.pools.main.min-size", v, "DB_POOL_SIZE", "4"),
+                    "poolwatch.pools.\"main\".min-size=" + v));
             out.add(Arguments.of(Map.of("poolwatch.defaults.max-size", v), "poolwatch.defaults.max-size=" + v));
             out.add(Arguments.of(Map.of("poolwatch.pools.jobs.max-size", v), "poolwatch.pools.\"jobs\".max-size=" + v));
         }
@@ -46,7 +47,8 @@ class SeedSizeProblemsTest {
         Map<String, String> properties = new HashMap<>();
         Map<String, String> seed = new HashMap<>(Map.of("DATABASE_URL", URL));
         keys.forEach((k, v) -> (k.startsWith("poolwatch.") ? properties : seed).put(k, v));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> TestConfigs.resolve(properties, seed));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> TestConfigs.resolve(properties, seed));
         assertEquals(1, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith(named), e.getMessage());
     }

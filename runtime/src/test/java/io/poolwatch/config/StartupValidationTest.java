@@ -26,7 +26,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 /** The whole configuration is checked at once: every part's problems, and values not of their type, in one refusal. */
 class StartupValidationTest {
 
-    static final Map<String, String> BASE = Map.of("DATABASE_URL", "postgresql://app@db.example:5432/ledger", "quarkus.http.host", "127.0.0.1");
+    static final Map<String, String> BASE = Map.of("DATABASE_URL", "postgresql://app@db.example:5432/ledger",
+            "quarkus.http.host", "127.0.0.1");
 
     /** One bad value in every part, and one that is not of its type. */
     static final Map<String, String> BAD = Map.ofEntries(
@@ -62,7 +63,9 @@ class StartupValidationTest {
             "poolwatch.transactions.max-retries=-1",
             "poolwatch.health.validation-timeout=0s");
 
-    /** The configuration as Quarkus builds it: the mapping, SmallRye's interceptors and the one keeping unconvertible values. */
+    /**
+     * The configuration as Quarkus builds it: the mapping, SmallRye's interceptors and the one keeping unconvertible values.
+     */
     static SmallRyeConfig config(Map<String, String> properties) {
         Map<String, String> all = new HashMap<>(BASE);
         all.putAll(properties);
@@ -104,16 +107,19 @@ class StartupValidationTest {
 
     /** Typed keys of every part: a value not of its type is reported with the other problems, not alone before them. */
     @ParameterizedTest
-    @ValueSource(strings = { "poolwatch.pools.main.max-size", "poolwatch.pools.\"main\".min-size", "poolwatch.defaults.acquisition-timeout",
-            "poolwatch.defaults.validate-on-borrow", "poolwatch.pools.main.replicas.1.weight", "poolwatch.pools.main.read-routing.max-lag",
+    @ValueSource(strings = { "poolwatch.pools.main.max-size", "poolwatch.pools.\"main\".min-size",
+            "poolwatch.defaults.acquisition-timeout",
+            "poolwatch.defaults.validate-on-borrow", "poolwatch.pools.main.replicas.1.weight",
+            "poolwatch.pools.main.read-routing.max-lag",
             "poolwatch.monitoring.error-rate-critical", "poolwatch.monitoring.leak-threshold", "poolwatch.sampling.interval",
             "poolwatch.sampling.expected-replicas", "poolwatch.shutdown.drain-timeout", "poolwatch.transactions.max-retries",
             "poolwatch.health.response-cache", "poolwatch.consistency.max-concurrent", "poolwatch.consistency.demo-checks",
             "poolwatch.cluster.enabled", "poolwatch.cluster.lock-at-most-for", "poolwatch.alerting.group-wait",
             "poolwatch.alerting.enabled", "poolwatch.alerting.outbox.max-attempts", "poolwatch.dashboard.enabled" })
     void aValueNotOfItsTypeIsReportedWithTheOthers(String key) {
-        Map<String, String> properties = new HashMap<>(Map.of(key, "abc", "poolwatch.alerting.rules.pool-utilization.threshold", "-1",
-                "poolwatch.consistency.checks.nightly.kind", "bogus"));
+        Map<String, String> properties = new HashMap<>(
+                Map.of(key, "abc", "poolwatch.alerting.rules.pool-utilization.threshold", "-1",
+                        "poolwatch.consistency.checks.nightly.kind", "bogus"));
         if (key.contains(".replicas.")) {
             properties.put("poolwatch.pools.main.replicas.1.url", "postgresql://app@replica1.example:5432/ledger");
         }
@@ -121,7 +127,8 @@ class StartupValidationTest {
         assertEquals(1, problems.stream().filter(p -> p.startsWith(key + "=abc: ")).count(), String.join("\n", problems));
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("poolwatch.alerting.rules.\"pool-utilization\".threshold=-1")),
                 String.join("\n", problems));
-        assertTrue(problems.stream().anyMatch(p -> p.startsWith("poolwatch.consistency.checks.\"nightly\".kind")), String.join("\n", problems));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("poolwatch.consistency.checks.\"nightly\".kind")),
+                String.join("\n", problems));
         assertEquals(3, problems.size(), String.join("\n", problems));
     }
 
@@ -139,11 +146,14 @@ class StartupValidationTest {
     void aMonitoringPasswordNeedsItsUser() {
         List<String> problems = problems(Map.of("poolwatch.sampling.monitor-password", "s3cret-monitor"));
         assertEquals(1, problems.size(), String.join("\n", problems));
-        assertTrue(problems.get(0).startsWith("poolwatch.sampling.monitor-password is set without poolwatch.sampling.monitor-username; accepted: "),
+        assertTrue(
+                problems.get(0).startsWith(
+                        "poolwatch.sampling.monitor-password is set without poolwatch.sampling.monitor-username; accepted: "),
                 problems.get(0));
         assertTrue(!problems.get(0).contains("s3cret-monitor"), "the password is never shown: " + problems.get(0));
         org.junit.jupiter.api.Assertions.assertDoesNotThrow(
-                () -> validate(config(Map.of("poolwatch.sampling.monitor-username", "watcher", "poolwatch.sampling.monitor-password", "x"))));
+                () -> validate(config(
+                        Map.of("poolwatch.sampling.monitor-username", "watcher", "poolwatch.sampling.monitor-password", "x"))));
     }
 
     @Test

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.poolwatch.testing.TestConfigs;
 
-/** TLS keys: resolution through the layers, mapping to each driver, and every refusal named with key, value and what is accepted. */
+/**
+ * TLS keys: resolution through the layers, mapping to each driver, and every refusal named with key, value and what is
+ * accepted.
+ */
 class TlsSettingsTest {
 
     /** A self-signed CA certificate; only parsed here, never used to verify anything. */
@@ -87,7 +90,8 @@ class TlsSettingsTest {
 
     @Test
     void modesMapToMariadbConnectorJ() {
-        Map<String, String> expected = Map.of("disable", "disable", "prefer", "disable", "require", "trust", "verify-ca", "verify-ca",
+        Map<String, String> expected = Map.of("disable", "disable", "prefer", "disable", "require", "trust", "verify-ca",
+                "verify-ca",
                 "verify-full", "verify-full");
         expected.forEach((mode, sslMode) -> {
             Map<String, String> p = props("poolwatch.pools.main.tls.mode", mode);
@@ -111,7 +115,8 @@ class TlsSettingsTest {
         assertEquals("built-in", pgDefault.sources().get("tls.mode"));
         assertFalse(pgDefault.jdbcProperties().containsKey("sslmode"), "nothing set that the driver would not do anyway");
         assertEquals(TlsMode.DISABLE, main(props(), MARIADB).tls().mode());
-        PoolSettings jdbc = main(props("poolwatch.pools.main.url", "jdbc:postgresql://db.example/ledger?ssl=true&sslrootcert=" + ca), Map.of());
+        PoolSettings jdbc = main(
+                props("poolwatch.pools.main.url", "jdbc:postgresql://db.example/ledger?ssl=true&sslrootcert=" + ca), Map.of());
         assertEquals(TlsMode.VERIFY_FULL, jdbc.tls().mode(), "pgjdbc: ssl=true without sslmode verifies fully");
         PoolSettings h2 = main(props("poolwatch.pools.main.url", "jdbc:h2:mem:tls"), Map.of());
         assertFalse(h2.tls().applicable());
@@ -136,31 +141,40 @@ class TlsSettingsTest {
 
     @Test
     void badValuesAreNamedWithKeyValueAndWhatIsAccepted() {
-        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "verify_full"), PG), "poolwatch.pools.\"main\".tls.mode=verify_full",
+        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "verify_full"), PG),
+                "poolwatch.pools.\"main\".tls.mode=verify_full",
                 "unknown TLS mode", "disable, prefer, require, verify-ca, verify-full");
-        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "verify-full", "poolwatch.pools.main.tls.ca-file", "/nowhere/ca.pem"),
+        assertProblem(problems(
+                props("poolwatch.pools.main.tls.mode", "verify-full", "poolwatch.pools.main.tls.ca-file", "/nowhere/ca.pem"),
                 PG), "poolwatch.pools.\"main\".tls.ca-file=/nowhere/ca.pem", "no such file", "PEM");
-        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "verify-full", "poolwatch.pools.main.tls.ca-file", notPem), PG),
+        assertProblem(
+                problems(props("poolwatch.pools.main.tls.mode", "verify-full", "poolwatch.pools.main.tls.ca-file", notPem), PG),
                 "tls.ca-file=" + notPem, "no X.509 certificate");
-        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "verify-ca", "poolwatch.pools.main.tls.ca-file", dir.toString()), PG),
+        assertProblem(problems(
+                props("poolwatch.pools.main.tls.mode", "verify-ca", "poolwatch.pools.main.tls.ca-file", dir.toString()), PG),
                 "not a regular file");
-        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "verify-full"), PG), "poolwatch.pools.\"main\".tls.mode=verify-full",
+        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "verify-full"), PG),
+                "poolwatch.pools.\"main\".tls.mode=verify-full",
                 "needs the CA certificate", "~/.postgresql/root.crt", "poolwatch.pools.\"main\".tls.ca-file");
         assertProblem(problems(props(), Map.of("DATABASE_URL", "mysql://app:pw@db.example/ledger?ssl=verify-full")),
                 "DATABASE_URL (URL parameter sslmode)=verify-full", "needs the CA certificate");
         assertProblem(problems(props("poolwatch.pools.main.tls.mode", "require", "poolwatch.pools.main.tls.ca-file", ca), PG),
                 "tls.ca-file=" + ca, "tls.mode=require", "does not verify", "verify-full");
-        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "require", "poolwatch.pools.main.jdbc-properties.sslmode", "disable"),
+        assertProblem(problems(
+                props("poolwatch.pools.main.tls.mode", "require", "poolwatch.pools.main.jdbc-properties.sslmode", "disable"),
                 PG), "poolwatch.pools.\"main\".jdbc-properties.sslmode=disable", "both set TLS");
         assertProblem(problems(props("poolwatch.pools.main.tls.mode", "require", "poolwatch.pools.main.url",
                 "jdbc:postgresql://db.example/ledger?sslmode=disable"), Map.of()), "URL parameter sslmode", "would override");
-        assertProblem(problems(props("poolwatch.pools.main.tls.mode", "require", "poolwatch.pools.main.url", "jdbc:h2:mem:x"), Map.of()),
+        assertProblem(
+                problems(props("poolwatch.pools.main.tls.mode", "require", "poolwatch.pools.main.url", "jdbc:h2:mem:x"),
+                        Map.of()),
                 "H2", "tls.mode=disable");
     }
 
     @Test
     void everyProblemIsReportedTogether() {
-        List<String> p = problems(props("poolwatch.pools.main.tls.mode", "sometimes", "poolwatch.pools.main.max-size", "0"), PG);
+        List<String> p = problems(props("poolwatch.pools.main.tls.mode", "sometimes", "poolwatch.pools.main.max-size", "0"),
+                PG);
         assertProblem(p, "tls.mode=sometimes");
         assertProblem(p, "max-size");
     }

@@ -16,7 +16,8 @@ class TlsWarningTest {
 
     @Test
     void loopbackHosts() {
-        for (String h : List.of("localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "db.localhost", "localhost.")) {
+        for (String h : List.of("localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "db.localhost",
+                "localhost.")) {
             assertTrue(TlsWarning.isLoopback(h), h);
         }
         for (String h : List.of("db.example", "10.0.0.5", "128.0.0.1", "::2", "localhost.example.com", "127.0.0.1.nip.io")) {
@@ -37,18 +38,21 @@ class TlsWarningTest {
 
     @Test
     void hostsOfEachUrlForm() {
-        assertEquals(List.of("db1", "db2"), TlsWarning.hosts(DatabaseUrl.parse("jdbc:postgresql://db1:5432,db2/app?sslmode=disable")));
+        assertEquals(List.of("db1", "db2"),
+                TlsWarning.hosts(DatabaseUrl.parse("jdbc:postgresql://db1:5432,db2/app?sslmode=disable")));
         assertEquals(List.of("[::1]"), TlsWarning.hosts(DatabaseUrl.parse("jdbc:postgresql://[::1]:5432/app")));
         assertEquals(List.of("db.example"), TlsWarning.hosts(DatabaseUrl.parse("mysql://u:secret@db.example:3306/app")));
         assertEquals(List.of("a", "b"),
-                TlsWarning.hosts(DatabaseUrl.parse("jdbc:mariadb://address=(host=a)(port=3306),address=(host=b)(port=3307)/app")));
+                TlsWarning.hosts(
+                        DatabaseUrl.parse("jdbc:mariadb://address=(host=a)(port=3306),address=(host=b)(port=3307)/app")));
         assertEquals(List.of(), TlsWarning.hosts(DatabaseUrl.parse("jdbc:h2:mem:x")));
     }
 
     @Test
     void theWarningNamesPoolHostModeAndKeysButNeverThePassword() {
         PoolSettings s = TestConfigs.resolve(TestConfigs.only(Map.of(), "main"),
-                Map.of("DATABASE_URL", "postgresql://app:topsecret@db.example:5432/ledger?sslmode=disable")).pool("main").orElseThrow();
+                Map.of("DATABASE_URL", "postgresql://app:topsecret@db.example:5432/ledger?sslmode=disable")).pool("main")
+                .orElseThrow();
         String w = TlsWarning.warning(s).orElseThrow();
         assertTrue(w.contains("pool main connects to db.example without TLS"), w);
         assertTrue(w.contains("poolwatch.pools.\"main\".tls.mode=verify-full"), w);

@@ -86,7 +86,8 @@ class PythonSqlAlchemyExampleTest {
     }
 
     private static String uniqueName(String scheme) {
-        return "pytest-" + (scheme.contains("asyncpg") ? "asyncpg" : "psycopg2") + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return "pytest-" + (scheme.contains("asyncpg") ? "asyncpg" : "psycopg2") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @ParameterizedTest

@@ -52,7 +52,8 @@ class LivenessCheckTest {
         HealthCheckResponse first = check.call();
         assertEquals(HealthCheckResponse.Status.UP, first.getStatus());
         assertSame(first, check.call(), "between two ticks the answer is reused");
-        assertTrue(first.getData().orElseThrow().get("timer").toString().contains("limit 15000 ms"), first.getData().toString());
+        assertTrue(first.getData().orElseThrow().get("timer").toString().contains("limit 15000 ms"),
+                first.getData().toString());
 
         validator.tickAt(System.nanoTime());
         HealthCheckResponse second = check.call();

@@ -33,14 +33,16 @@ class PgBouncerMetricsTest {
     }
 
     private static Double waiting(SimpleMeterRegistry r, String db) {
-        var g = r.find(MetricNames.PGBOUNCER_CLIENTS_WAITING).tag(MetricNames.PGBOUNCER, "edge").tag(MetricNames.DATABASE, db).gauge();
+        var g = r.find(MetricNames.PGBOUNCER_CLIENTS_WAITING).tag(MetricNames.PGBOUNCER, "edge").tag(MetricNames.DATABASE, db)
+                .gauge();
         return g == null ? null : g.value();
     }
 
     @Test
     void poolMetersComeWithTheirPoolAndGoAfterItHasBeenMissingForAWhile() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        PgBouncerMetrics metrics = PgBouncerMetricsAccess.bind(registry, new PgBouncerSampler(null, List.of(), Duration.ofSeconds(1)));
+        PgBouncerMetrics metrics = PgBouncerMetricsAccess.bind(registry,
+                new PgBouncerSampler(null, List.of(), Duration.ofSeconds(1)));
         metrics.update(List.of(up(List.of(pool("a", 2), pool("b", 0)))));
         assertEquals(2.0, waiting(registry, "a"));
         assertEquals(0.0, waiting(registry, "b"));
@@ -68,7 +70,8 @@ class PgBouncerMetricsTest {
     @Test
     void meteredPoolsAreBoundedPerPgBouncer() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        PgBouncerMetrics metrics = PgBouncerMetricsAccess.bind(registry, new PgBouncerSampler(null, List.of(), Duration.ofSeconds(1)));
+        PgBouncerMetrics metrics = PgBouncerMetricsAccess.bind(registry,
+                new PgBouncerSampler(null, List.of(), Duration.ofSeconds(1)));
         List<PgBouncerPool> many = new ArrayList<>();
         for (int i = 0; i < PgBouncerMetrics.MAX_POOLS_WITH_METERS + 10; i++) {
             many.add(pool("db" + i, 0));

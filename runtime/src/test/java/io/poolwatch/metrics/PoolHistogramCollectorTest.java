@@ -51,8 +51,9 @@ class PoolHistogramCollectorTest {
 
     @BeforeAll
     static void traffic() throws SQLException {
-        ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(Map.of("poolwatch.pools.main.url", "jdbc:h2:mem:histograms;DB_CLOSE_DELAY=-1"),
-                "main"), Map.of());
+        ResolvedConfiguration config = TestConfigs
+                .resolve(TestConfigs.only(Map.of("poolwatch.pools.main.url", "jdbc:h2:mem:histograms;DB_CLOSE_DELAY=-1"),
+                        "main"), Map.of());
         pool = PoolFactory.create(config.pools().get(0), config.monitoring());
         for (int i = 0; i < STATEMENTS; i++) {
             try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {
@@ -114,7 +115,8 @@ class PoolHistogramCollectorTest {
     }
 
     private static void wellFormed(String name, Series s) {
-        assertEquals(DurationHistogram.BOUNDS_SECONDS.length + 1, s.buckets().size(), name + ": every bucket: " + s.buckets().keySet());
+        assertEquals(DurationHistogram.BOUNDS_SECONDS.length + 1, s.buckets().size(),
+                name + ": every bucket: " + s.buckets().keySet());
         List<String> le = new ArrayList<>(s.buckets().keySet());
         assertEquals("+Inf", le.get(le.size() - 1), name);
         double prior = 0;
@@ -138,16 +140,20 @@ class PoolHistogramCollectorTest {
             assertTrue(scrape.contains("# TYPE " + name + " histogram\n"), name + " in\n" + scrape);
             Series s = series(scrape, name, "pool", "main");
             wellFormed(name, s);
-            assertTrue(scrape.contains(name + "_count{pool=\"main\",role=\"primary\",workload=\"main\",} "), "labels pool, role, workload:\n" + scrape);
+            assertTrue(scrape.contains(name + "_count{pool=\"main\",role=\"primary\",workload=\"main\",} "),
+                    "labels pool, role, workload:\n" + scrape);
         }
         long acquired = pool.recorder().counters().acquired();
         assertTrue(acquired >= STATEMENTS, "acquisitions " + acquired);
-        assertEquals(acquired, series(scrape, MetricNames.CHECKOUT_DURATION, "pool", "main").count(), "every checkout is counted");
+        assertEquals(acquired, series(scrape, MetricNames.CHECKOUT_DURATION, "pool", "main").count(),
+                "every checkout is counted");
         assertEquals(pool.recorder().counters().returned(), series(scrape, MetricNames.LEASE_DURATION, "pool", "main").count());
         long statements = pool.statements().statements();
         assertTrue(statements >= STATEMENTS, "statements " + statements);
-        assertEquals(statements, series(scrape, MetricNames.STATEMENT_DURATION, "pool", "main").count(), "every statement is counted");
-        assertEquals(pool.recorder().counters().created(), series(scrape, MetricNames.CONNECTION_CREATE_DURATION, "pool", "main").count(),
+        assertEquals(statements, series(scrape, MetricNames.STATEMENT_DURATION, "pool", "main").count(),
+                "every statement is counted");
+        assertEquals(pool.recorder().counters().created(),
+                series(scrape, MetricNames.CONNECTION_CREATE_DURATION, "pool", "main").count(),
                 "every connection opened");
         assertTrue(pool.recorder().counters().created() >= 1);
         // The le values are written as Micrometer writes a timer's: 0.0001 as 1.0E-4, 2 as 2.0.
@@ -167,7 +173,8 @@ class PoolHistogramCollectorTest {
             Series own = series(scrape, twin.getValue(), "pool", "main");
             assertEquals(own.buckets(), otel.buckets(), twin.getKey() + " = " + twin.getValue());
             assertEquals(own.count(), otel.count());
-            assertTrue(scrape.contains(twin.getKey() + "_count{db_client_connection_pool_name=\"main\",} "), "its only label:\n" + scrape);
+            assertTrue(scrape.contains(twin.getKey() + "_count{db_client_connection_pool_name=\"main\",} "),
+                    "its only label:\n" + scrape);
         }
 
         String without = scrape(new PoolHistograms(() -> List.of(pool), false), TextFormat.CONTENT_TYPE_004);
@@ -198,13 +205,16 @@ class PoolHistogramCollectorTest {
         // The meters whose names come nearest: the quantile gauges and the statement-time counter.
         Gauge.builder(MetricNames.CHECKOUT, () -> 0.1).tags(tags.and(MetricNames.QUANTILE, "0.95")).register(micrometer);
         Gauge.builder(MetricNames.CHECKOUT_MAX, () -> 0.2).tags(tags).register(micrometer);
-        FunctionCounter.builder(MetricNames.STATEMENT_SECONDS, pool, p -> 1.5).tags(tags).baseUnit("seconds").register(micrometer);
+        FunctionCounter.builder(MetricNames.STATEMENT_SECONDS, pool, p -> 1.5).tags(tags).baseUnit("seconds")
+                .register(micrometer);
         registry.register(new PoolHistogramCollector(new PoolHistograms(() -> List.of(pool), true)));
         // A meter registered after the collector: Micrometer's lazily created collectors are checked against it too.
         Gauge.builder(MetricNames.LEASE, () -> 0.3).tags(tags.and(MetricNames.QUANTILE, "0.95")).register(micrometer);
         String scrape = micrometer.scrape();
-        for (String line : List.of("poolwatch_pool_checkout_seconds{", "poolwatch_pool_checkout_max_seconds{", "poolwatch_pool_statement_seconds_total{",
-                "poolwatch_pool_lease_seconds{", "poolwatch_pool_checkout_duration_seconds_bucket{", "poolwatch_pool_statement_duration_seconds_sum{")) {
+        for (String line : List.of("poolwatch_pool_checkout_seconds{", "poolwatch_pool_checkout_max_seconds{",
+                "poolwatch_pool_statement_seconds_total{",
+                "poolwatch_pool_lease_seconds{", "poolwatch_pool_checkout_duration_seconds_bucket{",
+                "poolwatch_pool_statement_duration_seconds_sum{")) {
             assertTrue(scrape.contains("\n" + line), line + " in\n" + scrape);
         }
 
@@ -227,7 +237,8 @@ class PoolHistogramCollectorTest {
         assertEquals(DurationHistogram.BOUNDS_SECONDS.length + 1, first.size());
         assertEquals(List.of("main", "primary", "main", "+Inf"), first.get(first.size() - 1));
         assertEquals(List.of("main", "primary", "main", "1.0E-4"), first.get(0));
-        assertTrue(first == collector.bucketValues(List.of("main", "primary", "main")), "the second reading reuses the first's lists");
+        assertTrue(first == collector.bucketValues(List.of("main", "primary", "main")),
+                "the second reading reuses the first's lists");
         for (int i = 0; i < PoolHistogramCollector.MAX_CACHED_SERIES + 5; i++) {
             collector.bucketValues(List.of("p" + i));
         }

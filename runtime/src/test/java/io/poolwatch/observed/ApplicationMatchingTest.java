@@ -74,7 +74,8 @@ class ApplicationMatchingTest {
         assertTrue(ClientNetwork.parse("10.0.0.0/8").contains("::ffff:10.1.2.3"), "an IPv4-mapped address is its IPv4 address");
         assertFalse(ClientNetwork.parse("0.0.0.0/0").contains("local"), "a socket connection has no address");
         assertFalse(ClientNetwork.parse("0.0.0.0/0").contains("localhost"), "a name is never resolved");
-        for (String bad : List.of("localhost", "db.example.com", "10.1", "999.1.1.1", "10.0.0.0/33", "::1/129", "10.0.0.0/", "10.0.0.0/x",
+        for (String bad : List.of("localhost", "db.example.com", "10.1", "999.1.1.1", "10.0.0.0/33", "::1/129", "10.0.0.0/",
+                "10.0.0.0/x",
                 "fe80::1%eth0", "", "1.2.3.4.5", "::g")) {
             assertThrows(IllegalArgumentException.class, () -> ClientNetwork.parse(bad), bad);
         }
@@ -110,14 +111,17 @@ class ApplicationMatchingTest {
                 "exact names first, then more conditions, then more literal characters, then by name");
         ApplicationMatcher m = new ApplicationMatcher(parsed.definitions(), "poolwatch_test");
         assertEquals(Optional.of("mingus-api-admin"), name(m.match("mingus-api", "admin", "10.1.1.1")));
-        assertEquals(Optional.of("mingus-api"), name(m.match("mingus-api", "app", "10.1.1.1")), "exact name beats the 10/8 glob");
+        assertEquals(Optional.of("mingus-api"), name(m.match("mingus-api", "app", "10.1.1.1")),
+                "exact name beats the 10/8 glob");
         assertEquals(Optional.of("mingus-internal"), name(m.match("mingus-celery", "app", "10.1.1.1")));
         assertEquals(Optional.of("mingus"), name(m.match("mingus-celery", "app", "192.168.1.1")));
         assertEquals(Optional.of("celery"), name(m.match("celery", "app", "local")));
         assertEquals(Optional.of("everyone"), name(m.match("psql", "app", "local")));
         assertFalse(m.definitions().stream().anyMatch(d -> d.name().equals("by-db")), "by-db is looked for on other_db only");
-        assertTrue(new ApplicationMatcher(parsed.definitions(), "other_db").definitions().stream().anyMatch(d -> d.name().equals("by-db")));
-        assertEquals(20, parsed.definitions().stream().filter(d -> d.name().equals("celery")).findFirst().orElseThrow().expectedMax().getAsInt());
+        assertTrue(new ApplicationMatcher(parsed.definitions(), "other_db").definitions().stream()
+                .anyMatch(d -> d.name().equals("by-db")));
+        assertEquals(20, parsed.definitions().stream().filter(d -> d.name().equals("celery")).findFirst().orElseThrow()
+                .expectedMax().getAsInt());
     }
 
     @Test
@@ -130,9 +134,11 @@ class ApplicationMatchingTest {
                 session("psql", "alice", "local", "idle"), session("psql", "alice", "local", "idle"),
                 session("psql", "bob", "local", "active"));
         ApplicationTally.Result r = ApplicationTally.tally(
-                new SessionRead("127.0.0.1:5432/poolwatch_test", now, true, Optional.empty(), sessions, 0, true), parsed.definitions());
+                new SessionRead("127.0.0.1:5432/poolwatch_test", now, true, Optional.empty(), sessions, 0, true),
+                parsed.definitions());
         ApplicationSnapshot api = r.snapshots().stream().filter(s -> s.application().equals("api")).findFirst().orElseThrow();
-        ApplicationSnapshot anyApi = r.snapshots().stream().filter(s -> s.application().equals("any-api")).findFirst().orElseThrow();
+        ApplicationSnapshot anyApi = r.snapshots().stream().filter(s -> s.application().equals("any-api")).findFirst()
+                .orElseThrow();
         assertEquals(2, api.sessions());
         assertEquals(2, api.instances());
         assertEquals(Map.of("active", 1, "idle", 1), api.sessionsByState());
@@ -140,7 +146,8 @@ class ApplicationMatchingTest {
         assertEquals(List.of(new UnmatchedSessions("127.0.0.1:5432/poolwatch_test", "psql", "alice", 2, 1),
                 new UnmatchedSessions("127.0.0.1:5432/poolwatch_test", "psql", "bob", 1, 1)), r.unmatched());
 
-        ApplicationTally.Result down = ApplicationTally.tally(SessionRead.unavailable("127.0.0.1:5432/poolwatch_test", now, "cannot connect"),
+        ApplicationTally.Result down = ApplicationTally.tally(
+                SessionRead.unavailable("127.0.0.1:5432/poolwatch_test", now, "cannot connect"),
                 parsed.definitions());
         assertEquals(2, down.snapshots().size());
         assertTrue(down.snapshots().stream().noneMatch(ApplicationSnapshot::available));
@@ -162,16 +169,21 @@ class ApplicationMatchingTest {
         ApplicationDefinitions.Parsed parsed = ApplicationDefinitions.parse(mapping(keys).applications());
         List<String> p = parsed.problems();
         assertEquals(7, p.size(), p.toString());
-        assertTrue(p.get(0).startsWith("poolwatch.applications.\"a\".expected-max=0: accepted: a whole number from 1 to 1000000"), p.get(0));
+        assertTrue(
+                p.get(0).startsWith("poolwatch.applications.\"a\".expected-max=0: accepted: a whole number from 1 to 1000000"),
+                p.get(0));
         assertTrue(p.get(1).startsWith("poolwatch.applications.\"b\".expected-max=lots: accepted"), p.get(1));
-        assertTrue(p.get(2).startsWith("poolwatch.applications.\"c\".client-address=\"db.example.com\": not an IP address"), p.get(2));
+        assertTrue(p.get(2).startsWith("poolwatch.applications.\"c\".client-address=\"db.example.com\": not an IP address"),
+                p.get(2));
         assertTrue(p.get(2).contains("never a host name"), p.get(2));
         assertTrue(p.get(3).contains("client-address=\"10.0.0.0/40\": prefix length 40 is above 32"), p.get(3));
-        assertTrue(p.get(4).startsWith("poolwatch.applications.\"e\".application-name=\"xxxx") && p.get(4).contains("(129 characters)")
+        assertTrue(p.get(4).startsWith("poolwatch.applications.\"e\".application-name=\"xxxx")
+                && p.get(4).contains("(129 characters)")
                 && p.get(4).contains("1 to 128 characters"), p.get(4));
         assertTrue(p.get(5).startsWith("poolwatch.applications.\"f\".user=\" \": accepted"), p.get(5));
         assertTrue(p.get(6).startsWith("poolwatch.applications.\"g\".database=\"db*\": accepted: a database name"), p.get(6));
-        assertEquals(List.of("ok"), parsed.definitions().stream().map(ApplicationDefinition::name).toList(), "only the valid one is kept");
+        assertEquals(List.of("ok"), parsed.definitions().stream().map(ApplicationDefinition::name).toList(),
+                "only the valid one is kept");
 
         Map<String, String> many = new HashMap<>();
         for (int i = 0; i <= ApplicationDefinitions.MAX_DEFINITIONS; i++) {
@@ -182,7 +194,8 @@ class ApplicationMatchingTest {
     }
 
     private static ObservedSession session(String app, String user, String address, String state) {
-        return new ObservedSession(app, user, address, state, state.startsWith("idle in transaction"), Optional.empty(), Optional.empty(),
+        return new ObservedSession(app, user, address, state, state.startsWith("idle in transaction"), Optional.empty(),
+                Optional.empty(),
                 Optional.empty(), false);
     }
 

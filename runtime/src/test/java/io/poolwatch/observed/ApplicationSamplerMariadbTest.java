@@ -37,7 +37,8 @@ class ApplicationSamplerMariadbTest {
                 Map.of("poolwatch.applications.\"by-user-" + s + "\".user", user,
                         "poolwatch.applications.\"by-user-" + s + "\".expected-max", "4"));
         MariaDbDataSource monitor = new MariaDbDataSource(url);
-        MonitorTarget target = new MonitorTarget(label, DatabaseKind.MARIADB, monitor, List.of(), Map.of(), new MonitorGate(label, Clock.systemUTC()));
+        MonitorTarget target = new MonitorTarget(label, DatabaseKind.MARIADB, monitor, List.of(), Map.of(),
+                new MonitorGate(label, Clock.systemUTC()));
         ApplicationSampler sampler = new ApplicationSampler(() -> List.of(target), () -> true, parsed.definitions(), 5_000);
         List<Connection> open = new ArrayList<>();
         try (Connection admin = DriverManager.getConnection(url); Statement st = admin.createStatement()) {
@@ -70,7 +71,8 @@ class ApplicationSamplerMariadbTest {
                 assertEquals(user, app.user());
                 assertFalse(sampler.databases().get(0).applicationNames(), "performance_schema is off here");
                 List<UnmatchedSessions> mine = sampler.suggestions().stream().filter(u -> u.user().startsWith("pw_")).toList();
-                assertEquals(List.of(new UnmatchedSessions(label, "", other, 1, 1)), mine.stream().filter(u -> u.user().endsWith(s)).toList());
+                assertEquals(List.of(new UnmatchedSessions(label, "", other, 1, 1)),
+                        mine.stream().filter(u -> u.user().endsWith(s)).toList());
             } finally {
                 for (Connection c : open) {
                     c.close();

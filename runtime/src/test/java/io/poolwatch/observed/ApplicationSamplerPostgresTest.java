@@ -52,7 +52,8 @@ class ApplicationSamplerPostgresTest {
         keys.put("poolwatch.applications.\"near-" + s + "\".client-address", "127.0.0.1/32");
         keys.put("poolwatch.applications.\"far-" + s + "\".application-name", p + "-far");
         keys.put("poolwatch.applications.\"far-" + s + "\".client-address", "10.0.0.0/8");
-        ApplicationDefinitions.Parsed parsed = ApplicationDefinitions.parse(ApplicationMatchingTest.mapping(keys).applications());
+        ApplicationDefinitions.Parsed parsed = ApplicationDefinitions
+                .parse(ApplicationMatchingTest.mapping(keys).applications());
         assertEquals(List.of(), parsed.problems());
         String label = pg.host() + ":" + pg.port() + "/" + TestDatabases.DATABASE;
         PGSimpleDataSource monitor = new PGSimpleDataSource();
@@ -60,7 +61,8 @@ class ApplicationSamplerPostgresTest {
         monitor.setUser(pg.user());
         monitor.setPassword(pg.password());
         monitor.setApplicationName("poolwatch-monitor");
-        MonitorTarget target = new MonitorTarget(label, DatabaseKind.POSTGRESQL, monitor, List.of("main"), Map.of("main", p + "-own"),
+        MonitorTarget target = new MonitorTarget(label, DatabaseKind.POSTGRESQL, monitor, List.of("main"),
+                Map.of("main", p + "-own"),
                 new MonitorGate(label, Clock.systemUTC()));
         ApplicationSampler sampler = new ApplicationSampler(() -> List.of(target), () -> true, parsed.definitions(), 5_000);
 
@@ -109,7 +111,8 @@ class ApplicationSamplerPostgresTest {
                 assertEquals(2, api.idleInTransaction(), api.toString());
                 assertEquals(Map.of("idle in transaction", 2, "active", 1), api.sessionsByState());
                 assertEquals(1, api.instances(), "all from 127.0.0.1");
-                assertTrue(api.longestTransaction().orElseThrow().compareTo(api.oldestIdleInTransaction().orElseThrow()) >= 0, api.toString());
+                assertTrue(api.longestTransaction().orElseThrow().compareTo(api.oldestIdleInTransaction().orElseThrow()) >= 0,
+                        api.toString());
                 assertTrue(api.longestStatement().isPresent(), "the waiting UPDATE is a running statement");
                 assertEquals(0.75, api.utilization().orElseThrow(), 1e-9);
                 assertEquals("any", api.user());
@@ -124,8 +127,11 @@ class ApplicationSamplerPostgresTest {
                 assertEquals(1, one(sampler, "near-" + s).sessions(), "127.0.0.1 is in 127.0.0.1/32");
                 assertEquals(0, one(sampler, "far-" + s).sessions(), "127.0.0.1 is not in 10.0.0.0/8");
 
-                List<UnmatchedSessions> mine = sampler.suggestions().stream().filter(u -> u.applicationName().startsWith(p)).toList();
-                assertEquals(List.of(new UnmatchedSessions(label, p + "-stray", pg.user(), 2, 1), new UnmatchedSessions(label, p + "-far", pg.user(), 1, 1)),
+                List<UnmatchedSessions> mine = sampler.suggestions().stream().filter(u -> u.applicationName().startsWith(p))
+                        .toList();
+                assertEquals(
+                        List.of(new UnmatchedSessions(label, p + "-stray", pg.user(), 2, 1),
+                                new UnmatchedSessions(label, p + "-far", pg.user(), 1, 1)),
                         mine, "largest first; the own pool's session and the matched ones are not suggested");
                 assertTrue(sampler.suggestions().stream().noneMatch(u -> u.applicationName().equals("poolwatch-monitor")));
                 ApplicationSampler.DatabaseRead read = sampler.databases().get(0);
@@ -160,7 +166,8 @@ class ApplicationSamplerPostgresTest {
         ds.setURL("jdbc:postgresql://127.0.0.1:" + port + "/nowhere");
         ds.setUser("postgres");
         ds.setConnectTimeout(2);
-        MonitorTarget target = new MonitorTarget(label, DatabaseKind.POSTGRESQL, ds, List.of(), Map.of(), new MonitorGate(label, Clock.systemUTC()));
+        MonitorTarget target = new MonitorTarget(label, DatabaseKind.POSTGRESQL, ds, List.of(), Map.of(),
+                new MonitorGate(label, Clock.systemUTC()));
         ApplicationDefinitions.Parsed parsed = ApplicationMatchingTest.parse(Map.of("api", "api"),
                 Map.of("poolwatch.applications.\"api\".expected-max", "10"));
         ApplicationSampler sampler = new ApplicationSampler(() -> List.of(target), () -> true, parsed.definitions(), 5_000);
@@ -179,7 +186,8 @@ class ApplicationSamplerPostgresTest {
         return all.get(0);
     }
 
-    private static Connection open(List<Connection> open, TestDatabases.Server pg, String user, String applicationName) throws Exception {
+    private static Connection open(List<Connection> open, TestDatabases.Server pg, String user, String applicationName)
+            throws Exception {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", pg.password());

@@ -29,7 +29,9 @@ class BlockingConfigurationCheckTest {
     void maxSessionsOutsideItsRangeIsRefusedNamingKeyValueAndRange() {
         for (int bad : new int[] { 0, -5, BlockingConfigurationCheck.MAX_SESSIONS + 1 }) {
             List<String> problems = BlockingConfigurationCheck.problems(maxSessions(bad));
-            assertEquals(List.of("poolwatch.blocking.max-sessions=" + bad + ": accepted: 1 to " + BlockingConfigurationCheck.MAX_SESSIONS),
+            assertEquals(
+                    List.of("poolwatch.blocking.max-sessions=" + bad + ": accepted: 1 to "
+                            + BlockingConfigurationCheck.MAX_SESSIONS),
                     problems);
         }
         assertTrue(BlockingConfigurationCheck.problems(maxSessions(200)).isEmpty());

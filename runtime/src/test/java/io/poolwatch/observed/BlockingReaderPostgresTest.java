@@ -112,7 +112,8 @@ class BlockingReaderPostgresTest {
     }
 
     /** Polls the reader until {@code condition} holds (bounded by {@link Await}), and returns that snapshot. */
-    private static BlockingSnapshot readUntil(String what, java.util.function.Predicate<BlockingSnapshot> condition) throws Exception {
+    private static BlockingSnapshot readUntil(String what, java.util.function.Predicate<BlockingSnapshot> condition)
+            throws Exception {
         BlockingSnapshot[] last = new BlockingSnapshot[1];
         Await.until(what, () -> {
             try {
@@ -215,7 +216,9 @@ class BlockingReaderPostgresTest {
             Future<?> cWaits = updateInBackground(c, 3, 3); // c waits on b for row 3
 
             BlockingSnapshot s = readUntil("a blocks b blocks c", snap -> root(snap, pidA)
-                    .filter(r -> r.blocked().size() == 1 && r.blocked().get(0).blocked().stream().anyMatch(x -> x.pid() == pidC)).isPresent());
+                    .filter(r -> r.blocked().size() == 1
+                            && r.blocked().get(0).blocked().stream().anyMatch(x -> x.pid() == pidC))
+                    .isPresent());
             BlockedSession root = root(s, pidA).orElseThrow();
             assertEquals(2, root.depth());
             assertEquals(3, root.size());

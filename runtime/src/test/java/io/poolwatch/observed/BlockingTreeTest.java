@@ -20,7 +20,8 @@ class BlockingTreeTest {
             list.add(b);
         }
         return new BlockingTree.Row(pid, "app-" + pid, "u", blockers.length == 0 ? "idle in transaction" : "active",
-                blockers.length == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(pid)), Optional.of(Duration.ofSeconds(100)),
+                blockers.length == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(pid)),
+                Optional.of(Duration.ofSeconds(100)),
                 "q" + pid, list);
     }
 

@@ -18,9 +18,12 @@ class PgBouncerConfigurationCheckTest {
 
     @Test
     void everyAcceptedFormParsesToHostPortAndTheConsoleDatabase() {
-        assertEquals(new PgBouncerAddress("db.example", 6432, "pgbouncer"), PgBouncerAddress.parse("postgresql://db.example:6432/pgbouncer"));
-        assertEquals(new PgBouncerAddress("db.example", 6543, "pgbouncer"), PgBouncerAddress.parse("postgres://db.example:6543/pgbouncer"));
-        assertEquals(new PgBouncerAddress("10.0.0.7", 7000, "pgbouncer"), PgBouncerAddress.parse("jdbc:postgresql://10.0.0.7:7000/pgbouncer"));
+        assertEquals(new PgBouncerAddress("db.example", 6432, "pgbouncer"),
+                PgBouncerAddress.parse("postgresql://db.example:6432/pgbouncer"));
+        assertEquals(new PgBouncerAddress("db.example", 6543, "pgbouncer"),
+                PgBouncerAddress.parse("postgres://db.example:6543/pgbouncer"));
+        assertEquals(new PgBouncerAddress("10.0.0.7", 7000, "pgbouncer"),
+                PgBouncerAddress.parse("jdbc:postgresql://10.0.0.7:7000/pgbouncer"));
         assertEquals(new PgBouncerAddress("bouncer", 6433, "pgbouncer"), PgBouncerAddress.parse("bouncer:6433"));
         assertEquals(new PgBouncerAddress("bouncer", 6432, "pgbouncer"), PgBouncerAddress.parse("bouncer"));
         assertEquals(new PgBouncerAddress("bouncer", 6432, "pgbouncer"), PgBouncerAddress.parse("postgresql://bouncer"));
@@ -32,12 +35,14 @@ class PgBouncerConfigurationCheckTest {
 
     @Test
     void aWrongFormSaysWhatIsWrongAndWhatIsAccepted() {
-        for (String bad : List.of("postgresql://bouncer:6432/appdb", "bouncer:0", "bouncer:99999", "bouncer:x", "mysql://bouncer:3306",
+        for (String bad : List.of("postgresql://bouncer:6432/appdb", "bouncer:0", "bouncer:99999", "bouncer:x",
+                "mysql://bouncer:3306",
                 "bouncer/pgbouncer", "postgresql://bouncer:6432/pgbouncer?sslmode=require", "::1:6432", "bad host:6432", "")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PgBouncerAddress.parse(bad), bad);
             assertTrue(e.getMessage().contains("accepted: postgresql://host:port/pgbouncer"), e.getMessage());
         }
-        IllegalArgumentException db = assertThrows(IllegalArgumentException.class, () -> PgBouncerAddress.parse("postgresql://b:6432/appdb"));
+        IllegalArgumentException db = assertThrows(IllegalArgumentException.class,
+                () -> PgBouncerAddress.parse("postgresql://b:6432/appdb"));
         assertTrue(db.getMessage().contains("'appdb' is not the admin console"), db.getMessage());
     }
 
@@ -62,10 +67,16 @@ class PgBouncerConfigurationCheckTest {
         List<String> problems = PgBouncerConfigurationCheck.problems(TestConfigs.mapping(keys));
         String all = String.join("\n", problems);
         assertEquals(5, problems.size(), all);
-        assertTrue(all.contains("poolwatch.pgbouncer.\"edge\".url='postgresql://edge:6432/appdb': database 'appdb' is not the admin console"), all);
-        assertTrue(all.contains("poolwatch.pgbouncer.\"edge\".username is missing; accepted: a user listed in PgBouncer's stats_users"), all);
+        assertTrue(all.contains(
+                "poolwatch.pgbouncer.\"edge\".url='postgresql://edge:6432/appdb': database 'appdb' is not the admin console"),
+                all);
+        assertTrue(
+                all.contains(
+                        "poolwatch.pgbouncer.\"edge\".username is missing; accepted: a user listed in PgBouncer's stats_users"),
+                all);
         assertTrue(all.contains("poolwatch.pgbouncer.\"bad name!\": the name is not accepted; accepted: letters, digits"), all);
-        assertTrue(all.contains("poolwatch.pgbouncer.\"nourl\".url is missing; accepted: postgresql://host:port/pgbouncer"), all);
+        assertTrue(all.contains("poolwatch.pgbouncer.\"nourl\".url is missing; accepted: postgresql://host:port/pgbouncer"),
+                all);
         assertTrue(all.contains("poolwatch.pgbouncer.\"blank\".username=\" \": blank"), all);
         assertFalse(all.contains("top-secret-password"), all);
     }

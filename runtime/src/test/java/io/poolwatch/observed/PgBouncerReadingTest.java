@@ -28,14 +28,17 @@ class PgBouncerReadingTest {
         // 1.18's columns, and an old version's without maxwait_us, cl_active_cancel_req or sv_used.
         List<Map<String, String>> pools = List.of(
                 row("database", "app", "user", "web", "cl_active", "3", "cl_waiting", "2", "cl_active_cancel_req", "1",
-                        "cl_waiting_cancel_req", "0", "sv_active", "4", "sv_idle", "1", "sv_used", "2", "maxwait", "1", "maxwait_us", "500000",
+                        "cl_waiting_cancel_req", "0", "sv_active", "4", "sv_idle", "1", "sv_used", "2", "maxwait", "1",
+                        "maxwait_us", "500000",
                         "pool_mode", "transaction"),
                 row("database", "old", "user", "batch", "cl_active", "1", "cl_waiting", "0", "sv_active", "1", "maxwait", "0"),
                 row("database", "pgbouncer", "user", "pgbouncer", "cl_active", "1", "pool_mode", "statement"));
-        List<Map<String, String>> stats = List.of(row("database", "app", "avg_wait_time", "2500", "avg_xact_count", "12", "avg_query_count", "30"));
+        List<Map<String, String>> stats = List
+                .of(row("database", "app", "avg_wait_time", "2500", "avg_xact_count", "12", "avg_query_count", "30"));
         PgBouncerSnapshot s = PgBouncerReading.snapshot("edge", "h:6432", Instant.EPOCH, pools, stats,
-                PgBouncerReading.config(List.of(row("key", "max_client_conn", "value", "400"), row("key", "default_pool_size", "value", "20"),
-                        row("key", "listen_port", "value", "6432"))),
+                PgBouncerReading.config(
+                        List.of(row("key", "max_client_conn", "value", "400"), row("key", "default_pool_size", "value", "20"),
+                                row("key", "listen_port", "value", "6432"))),
                 PgBouncerReading.version(List.of(row("version", "PgBouncer 1.18.0"))));
         assertEquals(2, s.pools().size(), "the console's own pool is left out");
         PgBouncerPool app = s.pools().get(0);
@@ -64,7 +67,8 @@ class PgBouncerReadingTest {
         for (int i = 0; i < PgBouncerReading.MAX_POOLS + 50; i++) {
             pools.add(row("database", "db" + i, "user", "u", "cl_active", "1", "cl_waiting", i == 240 ? "5" : "0"));
         }
-        PgBouncerSnapshot s = PgBouncerReading.snapshot("edge", "h:6432", Instant.EPOCH, pools, List.of(), Map.of(), Optional.empty());
+        PgBouncerSnapshot s = PgBouncerReading.snapshot("edge", "h:6432", Instant.EPOCH, pools, List.of(), Map.of(),
+                Optional.empty());
         assertEquals(PgBouncerReading.MAX_POOLS, s.pools().size());
         assertEquals(50, s.poolsLeftOut());
         assertEquals("db240", s.pools().get(0).database());
@@ -76,7 +80,8 @@ class PgBouncerReadingTest {
     @Test
     void textThatIsNotANumberReadsAsZero() {
         PgBouncerSnapshot s = PgBouncerReading.snapshot("edge", "h:6432", Instant.EPOCH,
-                List.of(row("database", "app", "user", "u", "cl_waiting", "lots", "maxwait", "-")), List.of(), Map.of(), Optional.empty());
+                List.of(row("database", "app", "user", "u", "cl_waiting", "lots", "maxwait", "-")), List.of(), Map.of(),
+                Optional.empty());
         assertEquals(0, s.pools().get(0).clientsWaiting());
         assertEquals(0, s.maxWaitSeconds());
     }

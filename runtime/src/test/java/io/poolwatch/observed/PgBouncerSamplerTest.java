@@ -73,7 +73,9 @@ class PgBouncerSamplerTest {
                 }
                 // The one server connection is the holder's until it commits: the next client's query waits at PgBouncer.
                 Future<Integer> waiter = background.submit(() -> {
-                    try (Connection c = b.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 42")) {
+                    try (Connection c = b.connect();
+                            Statement st = c.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT 42")) {
                         rs.next();
                         return rs.getInt(1);
                     }
@@ -85,7 +87,8 @@ class PgBouncerSamplerTest {
                 PgBouncerSnapshot s = sampler.latest("edge").orElseThrow();
                 assertTrue(s.up(), s.toString());
                 assertEquals(b.address(), s.address());
-                PgBouncerPool pool = s.pools().stream().filter(p -> p.database().equals(PgBouncerServer.DATABASE)).findFirst().orElseThrow();
+                PgBouncerPool pool = s.pools().stream().filter(p -> p.database().equals(PgBouncerServer.DATABASE)).findFirst()
+                        .orElseThrow();
                 assertEquals(1, pool.clientsWaiting(), s.toString());
                 assertEquals("transaction", pool.mode());
                 assertEquals(1, pool.serversActive(), s.toString());
@@ -95,7 +98,8 @@ class PgBouncerSamplerTest {
                 assertEquals(100, s.maxClientConnections().getAsInt());
                 assertEquals(1, s.defaultPoolSize().getAsInt());
                 assertTrue(s.version().orElse("").startsWith("PgBouncer"), s.toString());
-                assertFalse(s.pools().stream().anyMatch(p -> p.database().equals("pgbouncer")), "the console is not a pool: " + s);
+                assertFalse(s.pools().stream().anyMatch(p -> p.database().equals("pgbouncer")),
+                        "the console is not a pool: " + s);
                 assertEquals(1, sampler.openConnections());
 
                 Map<String, String> tags = Map.of(MetricNames.PGBOUNCER, "edge", MetricNames.DATABASE, PgBouncerServer.DATABASE,
@@ -103,8 +107,10 @@ class PgBouncerSamplerTest {
                 assertEquals(1.0, value(registry, MetricNames.PGBOUNCER_CLIENTS_WAITING, tags));
                 assertTrue(value(registry, MetricNames.PGBOUNCER_MAX_WAIT, tags) > 0);
                 assertEquals(1.0, value(registry, MetricNames.PGBOUNCER_UP, Map.of(MetricNames.PGBOUNCER, "edge")));
-                assertEquals(100.0, value(registry, MetricNames.PGBOUNCER_MAX_CLIENT_CONNECTIONS, Map.of(MetricNames.PGBOUNCER, "edge")));
-                assertTrue(value(registry, MetricNames.PGBOUNCER_CLIENT_CONNECTION_USE, Map.of(MetricNames.PGBOUNCER, "edge")) >= 0.03);
+                assertEquals(100.0,
+                        value(registry, MetricNames.PGBOUNCER_MAX_CLIENT_CONNECTIONS, Map.of(MetricNames.PGBOUNCER, "edge")));
+                assertTrue(value(registry, MetricNames.PGBOUNCER_CLIENT_CONNECTION_USE,
+                        Map.of(MetricNames.PGBOUNCER, "edge")) >= 0.03);
 
                 holder.commit();
                 assertEquals(42, waiter.get(10, TimeUnit.SECONDS));
@@ -137,7 +143,8 @@ class PgBouncerSamplerTest {
                 PgBouncerSnapshot up = sampler.latest("edge").orElseThrow();
                 assertTrue(up.up(), up.toString());
                 PgBouncerPool pool = up.pools().get(0);
-                Map<String, String> tags = Map.of(MetricNames.PGBOUNCER, "edge", MetricNames.DATABASE, pool.database(), MetricNames.USER,
+                Map<String, String> tags = Map.of(MetricNames.PGBOUNCER, "edge", MetricNames.DATABASE, pool.database(),
+                        MetricNames.USER,
                         pool.user());
                 assertEquals(0.0, value(registry, MetricNames.PGBOUNCER_CLIENTS_WAITING, tags));
 
@@ -149,7 +156,8 @@ class PgBouncerSamplerTest {
                 assertTrue(down.pools().isEmpty());
                 assertEquals(0.0, value(registry, MetricNames.PGBOUNCER_UP, Map.of(MetricNames.PGBOUNCER, "edge")));
                 assertTrue(Double.isNaN(value(registry, MetricNames.PGBOUNCER_CLIENTS_WAITING, tags)), "down is not zero");
-                assertTrue(Double.isNaN(value(registry, MetricNames.PGBOUNCER_CLIENT_CONNECTIONS, Map.of(MetricNames.PGBOUNCER, "edge"))));
+                assertTrue(Double.isNaN(
+                        value(registry, MetricNames.PGBOUNCER_CLIENT_CONNECTIONS, Map.of(MetricNames.PGBOUNCER, "edge"))));
                 assertEquals(0, sampler.openConnections());
                 // Still down at the next sample: the reason is the refused connection now.
                 sampler.sampleNow();

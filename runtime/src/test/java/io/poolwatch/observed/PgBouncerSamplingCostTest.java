@@ -75,8 +75,10 @@ class PgBouncerSamplingCostTest {
                 assertEquals(1, held, "console connections held by poolwatch, as PgBouncer counts them");
                 Arrays.sort(nanos);
                 double mean = Arrays.stream(nanos).average().orElse(0) / 1e6;
-                System.out.printf(java.util.Locale.ROOT, "PGBOUNCER-COST pools=%d samples=%d mean=%.3f ms p50=%.3f ms p95=%.3f ms max=%.3f ms "
-                        + "console-connections=%d%n", pools, SAMPLES, mean, nanos[SAMPLES / 2] / 1e6, nanos[SAMPLES * 95 / 100] / 1e6,
+                System.out.printf(java.util.Locale.ROOT,
+                        "PGBOUNCER-COST pools=%d samples=%d mean=%.3f ms p50=%.3f ms p95=%.3f ms max=%.3f ms "
+                                + "console-connections=%d%n",
+                        pools, SAMPLES, mean, nanos[SAMPLES / 2] / 1e6, nanos[SAMPLES * 95 / 100] / 1e6,
                         nanos[SAMPLES - 1] / 1e6, held);
             } finally {
                 sampler.close();
@@ -86,14 +88,17 @@ class PgBouncerSamplingCostTest {
 
     /** Clients of PgBouncer's console whose application name is poolwatch's, from a console connection of the test's own. */
     private static int poolwatchClients(PgBouncerServer b) throws Exception {
-        PgConnectOptions o = new PgConnectOptions().setHost(b.host()).setPort(b.port()).setDatabase("pgbouncer").setUser(b.statsUser())
+        PgConnectOptions o = new PgConnectOptions().setHost(b.host()).setPort(b.port()).setDatabase("pgbouncer")
+                .setUser(b.statsUser())
                 .setPassword(b.statsPassword()).setProperties(new HashMap<>(Map.of("application_name", "cost-test")));
         PgConnection c = PgConnection.connect(vertx, o).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         try {
-            RowSet<Row> rows = c.query("SHOW CLIENTS").execute().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            RowSet<Row> rows = c.query("SHOW CLIENTS").execute().toCompletionStage().toCompletableFuture().get(10,
+                    TimeUnit.SECONDS);
             int n = 0;
             for (Row r : rows) {
-                if (PgBouncerConsole.APPLICATION_NAME.equals(r.getValue("application_name") == null ? null : r.getValue("application_name").toString())) {
+                if (PgBouncerConsole.APPLICATION_NAME
+                        .equals(r.getValue("application_name") == null ? null : r.getValue("application_name").toString())) {
                     n++;
                 }
             }

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import io.poolwatch.testing.PgBouncerServer;
 import io.poolwatch.testing.TestDatabases;
 
-/** The test harness {@link PgBouncerServer} itself: the child process is PgBouncer (not a wrapper), it serves pgjdbc clients, and stopping it stops PgBouncer. */
+/**
+ * The test harness {@link PgBouncerServer} itself: the child process is PgBouncer (not a wrapper), it serves pgjdbc clients,
+ * and stopping it stops PgBouncer.
+ */
 class PgBouncerServerHarnessTest {
 
     @Test
@@ -27,7 +30,9 @@ class PgBouncerServerHarnessTest {
             assertTrue(command.orElse("").endsWith("pgbouncer"), "the child runs " + command);
             assertEquals(0, handle.descendants().count(), "PgBouncer runs in the foreground, without children");
             for (String db : b.databases()) {
-                try (Connection c = b.connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_database()")) {
+                try (Connection c = b.connect(db);
+                        Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT current_database()")) {
                     rs.next();
                     assertEquals(TestDatabases.DATABASE, rs.getString(1), "through PgBouncer's database " + db);
                 }

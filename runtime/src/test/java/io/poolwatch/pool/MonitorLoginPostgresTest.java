@@ -39,7 +39,8 @@ class MonitorLoginPostgresTest {
         try (Connection c = server.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PASSWORD + "' IN ROLE pg_read_all_stats");
         }
-        ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(Map.of(), "main"), Map.of("DATABASE_URL", server.seedUrl()));
+        ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(Map.of(), "main"),
+                Map.of("DATABASE_URL", server.seedUrl()));
         main = config.pools().get(0);
     }
 
@@ -55,13 +56,15 @@ class MonitorLoginPostgresTest {
 
     @Test
     void theMonitoringConnectionLogsInAsItsOwnUserWhenOneIsSet() throws SQLException {
-        PoolSettings monitor = PoolRegistry.monitorSettings(main, Duration.ofSeconds(2), Optional.of(ROLE), Optional.of(new Secret(PASSWORD)));
+        PoolSettings monitor = PoolRegistry.monitorSettings(main, Duration.ofSeconds(2), Optional.of(ROLE),
+                Optional.of(new Secret(PASSWORD)));
         assertEquals(Optional.of(ROLE), monitor.username());
         assertEquals("poolwatch-monitor", monitor.applicationName());
         assertEquals(1, monitor.minSize(), "kept open");
         WorkloadPool pool = PoolFactory.create(monitor, TestConfigs.resolve(TestConfigs.only(Map.of(), "main"),
                 Map.of("DATABASE_URL", server.seedUrl())).monitoring());
-        try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = pool.dataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_user, current_setting('application_name'), "
                         + "pg_has_role(current_user, 'pg_read_all_stats', 'USAGE')")) {
             rs.next();

@@ -27,8 +27,10 @@ class PoolRegistryH2Test {
                 "poolwatch.pools.main.min-size", "3"), "main", "financial"), Map.of());
         try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
             assertEquals(DatabaseKind.H2, pools.get("main").settings().url().kind());
-            try (Connection c = pools.get("financial").dataSource().getConnection(); Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT ISOLATION_LEVEL FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {
+            try (Connection c = pools.get("financial").dataSource().getConnection();
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(
+                            "SELECT ISOLATION_LEVEL FROM INFORMATION_SCHEMA.SESSIONS WHERE SESSION_ID = SESSION_ID()")) {
                 rs.next();
                 assertEquals("SERIALIZABLE", rs.getString(1));
                 Connection second = pools.get("financial").dataSource().getConnection();
@@ -40,7 +42,8 @@ class PoolRegistryH2Test {
             }
             // main's 3 and financial's 2: Agroal fills pools to min-size in the background, so wait for it (a busy machine is slow)
             io.poolwatch.testing.Await.until("main's 3 and financial's 2 sessions", () -> {
-                try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement();
+                try (Connection c = pools.get("main").dataSource().getConnection();
+                        Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
                     rs.next();
                     return rs.getInt(1) == 5;
@@ -48,7 +51,8 @@ class PoolRegistryH2Test {
                     throw new IllegalStateException(e);
                 }
             });
-            try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement();
+            try (Connection c = pools.get("main").dataSource().getConnection();
+                    Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
                 rs.next();
                 assertEquals(5, rs.getInt(1), "no more than the minimums");

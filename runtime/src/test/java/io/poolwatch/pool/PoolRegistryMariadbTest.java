@@ -49,7 +49,8 @@ class PoolRegistryMariadbTest {
     }
 
     private static String scalar(String workload, String sql) throws SQLException {
-        try (Connection c = pools.get(workload).dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = pools.get(workload).dataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
@@ -68,7 +69,8 @@ class PoolRegistryMariadbTest {
         assertEquals(io.poolwatch.config.TlsMode.DISABLE, main.settings().tls().mode(), "Connector/J's default without a key");
         io.poolwatch.testing.Await.until("main's TLS was measured", () -> main.tls().encrypted().isPresent());
         String cipher;
-        try (Connection c = main.dataSource().getConnection(); Statement st = c.createStatement();
+        try (Connection c = main.dataSource().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SHOW SESSION STATUS LIKE 'Ssl_cipher'")) {
             rs.next();
             cipher = rs.getString(2);
@@ -87,7 +89,8 @@ class PoolRegistryMariadbTest {
         assertEquals("1.000000", scalar("analytics", "SELECT @@max_statement_time"));
         try (Connection c = pools.get("analytics").dataSource().getConnection(); Statement st = c.createStatement()) {
             SQLException e = assertThrows(SQLException.class,
-                    () -> st.executeQuery("SELECT COUNT(*) FROM information_schema.columns a, information_schema.columns b, information_schema.columns c"));
+                    () -> st.executeQuery(
+                            "SELECT COUNT(*) FROM information_schema.columns a, information_schema.columns b, information_schema.columns c"));
             assertEquals(1969, e.getErrorCode(), e.getMessage());
         }
     }
@@ -106,7 +109,8 @@ class PoolRegistryMariadbTest {
         Connection b = pools.get("financial").dataSource().getConnection();
         try {
             assertThrows(SQLException.class, () -> pools.get("financial").dataSource().getConnection());
-            try (Connection admin = DriverManager.getConnection(url); Statement st = admin.createStatement();
+            try (Connection admin = DriverManager.getConnection(url);
+                    Statement st = admin.createStatement();
                     ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM information_schema.processlist WHERE db = '"
                             + TestDatabases.DATABASE + "' AND id <> CONNECTION_ID()")) {
                 rs.next();

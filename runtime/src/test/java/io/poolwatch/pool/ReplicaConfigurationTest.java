@@ -27,7 +27,8 @@ class ReplicaConfigurationTest {
 
     private static final Map<String, String> SEED = Map.of(
             "DATABASE_URL", "postgresql://app:topsecret@db.example:5432/ledger",
-            "DB_READ_REPLICAS", "postgresql://reader:r1pass@replica1:5432/ledger, postgresql+asyncpg://replica2/ledger?ssl=require",
+            "DB_READ_REPLICAS",
+            "postgresql://reader:r1pass@replica1:5432/ledger, postgresql+asyncpg://replica2/ledger?ssl=require",
             "DB_REPLICA_1_WEIGHT", "3");
 
     private static PoolSettings pool(ResolvedConfiguration c, String name) {
@@ -102,7 +103,8 @@ class ReplicaConfigurationTest {
         ResolvedConfiguration c = resolve(props, SEED);
 
         PoolSettings main = pool(c, "main");
-        assertEquals(List.of("main-replica-2", "main-replica-10", "main-east"), main.replicas().stream().map(ReplicaSettings::name).toList(),
+        assertEquals(List.of("main-replica-2", "main-replica-10", "main-east"),
+                main.replicas().stream().map(ReplicaSettings::name).toList(),
                 "numeric ids in numeric order, then named ones; the seed's replicas are not used for main");
         assertEquals(List.of(1, 2, 3), main.replicas().stream().map(ReplicaSettings::index).toList());
         assertEquals(0, main.replicas().get(2).weight());
@@ -113,7 +115,8 @@ class ReplicaConfigurationTest {
         PoolSettings r2 = main.replicas().get(0).pool();
         assertEquals(Optional.of("ro"), r2.username());
         assertEquals("ro-secret", r2.password().orElseThrow().reveal());
-        assertEquals(new ReadRouting(ReadStrategy.ROUND_ROBIN, Optional.of(Duration.ofSeconds(5)), ReplicaFallback.FAIL), main.readRouting());
+        assertEquals(new ReadRouting(ReadStrategy.ROUND_ROBIN, Optional.of(Duration.ofSeconds(5)), ReplicaFallback.FAIL),
+                main.readRouting());
         assertEquals("poolwatch.defaults.read-routing.fallback", main.sources().get("read-routing.fallback"));
         assertEquals("poolwatch.pools.\"main\".read-routing.strategy", main.sources().get("read-routing.strategy"));
 

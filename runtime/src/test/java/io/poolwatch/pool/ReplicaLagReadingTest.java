@@ -28,7 +28,8 @@ class ReplicaLagReadingTest {
     @Test
     void aMariadbReplicaReportsSecondsBehindMaster() {
         ReplicaLag lag = ReplicaLagReader.fromMariadbStatus(
-                Map.of("Slave_IO_Running", "Yes", "Slave_SQL_Running", "Yes", "Seconds_Behind_Master", "42"), "r:3306/app", NOW);
+                Map.of("Slave_IO_Running", "Yes", "Slave_SQL_Running", "Yes", "Seconds_Behind_Master", "42"), "r:3306/app",
+                NOW);
         assertEquals(ReplicaLag.State.STREAMING, lag.state());
         assertEquals(Optional.of(42.0), lag.seconds());
         assertEquals(Optional.empty(), lag.bytes());
@@ -38,7 +39,8 @@ class ReplicaLagReadingTest {
     @Test
     void mysqlsNewerColumnNamesAreReadToo() {
         ReplicaLag lag = ReplicaLagReader.fromMariadbStatus(
-                Map.of("Replica_IO_Running", "Yes", "Replica_SQL_Running", "Yes", "Seconds_Behind_Source", "3"), "r:3306/app", NOW);
+                Map.of("Replica_IO_Running", "Yes", "Replica_SQL_Running", "Yes", "Seconds_Behind_Source", "3"), "r:3306/app",
+                NOW);
         assertEquals(ReplicaLag.State.STREAMING, lag.state());
         assertEquals(Optional.of(3.0), lag.seconds());
     }

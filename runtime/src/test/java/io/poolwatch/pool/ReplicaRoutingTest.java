@@ -62,7 +62,8 @@ class ReplicaRoutingTest {
         ReplicaPicker picker = ReplicaPicker.of(ReadStrategy.WEIGHTED, new int[] { 0, 1 });
         assertEquals("bbbb", picks(picker, 4, new boolean[] { true, true }));
         assertEquals("--", picks(picker, 2, new boolean[] { true, false }));
-        assertEquals("--", picks(ReplicaPicker.of(ReadStrategy.WEIGHTED, new int[] { 1, 1 }), 2, new boolean[] { false, false }));
+        assertEquals("--",
+                picks(ReplicaPicker.of(ReadStrategy.WEIGHTED, new int[] { 1, 1 }), 2, new boolean[] { false, false }));
     }
 
     @Test
@@ -108,21 +109,25 @@ class ReplicaRoutingTest {
         return new ReplicaCondition(ReplicaCondition.Reachability.UP, Optional.of(T0), lag, Optional.empty(), stopped, "test");
     }
 
-    private static ReplicaUsability judge(int weight, ReplicaCondition c, Optional<Duration> maxLag, Optional<Instant> failure, long leased,
+    private static ReplicaUsability judge(int weight, ReplicaCondition c, Optional<Duration> maxLag, Optional<Instant> failure,
+            long leased,
             long awaiting) {
         return ReplicaUsability.judge(weight, c, maxLag, failure, leased, 10, awaiting);
     }
 
     @Test
     void aHealthyReplicaWithinItsLagIsUsable() {
-        assertEquals(ReplicaUsability.USABLE, judge(1, up(Optional.of(2.0), false), Optional.of(Duration.ofSeconds(10)), Optional.empty(), 3, 0));
-        assertEquals(ReplicaUsability.USABLE, judge(1, up(Optional.of(10.0), false), Optional.of(Duration.ofSeconds(10)), Optional.empty(), 3, 0),
+        assertEquals(ReplicaUsability.USABLE,
+                judge(1, up(Optional.of(2.0), false), Optional.of(Duration.ofSeconds(10)), Optional.empty(), 3, 0));
+        assertEquals(ReplicaUsability.USABLE,
+                judge(1, up(Optional.of(10.0), false), Optional.of(Duration.ofSeconds(10)), Optional.empty(), 3, 0),
                 "at the bound is within it");
     }
 
     @Test
     void unreachableAndNotYetValidatedReplicasAreSkipped() {
-        ReplicaCondition down = new ReplicaCondition(ReplicaCondition.Reachability.DOWN, Optional.of(T0), Optional.empty(), Optional.empty(),
+        ReplicaCondition down = new ReplicaCondition(ReplicaCondition.Reachability.DOWN, Optional.of(T0), Optional.empty(),
+                Optional.empty(),
                 false, "connection refused");
         assertEquals(ReplicaUsability.UNREACHABLE, judge(1, down, Optional.empty(), Optional.empty(), 0, 0));
         assertEquals(ReplicaUsability.PENDING, judge(1, ReplicaCondition.pending(), Optional.empty(), Optional.empty(), 0, 0));
@@ -141,7 +146,8 @@ class ReplicaRoutingTest {
 
     @Test
     void exhaustedMeansEveryConnectionLeasedWithCallersWaiting() {
-        assertEquals(ReplicaUsability.EXHAUSTED, judge(1, up(Optional.of(0.0), false), Optional.empty(), Optional.empty(), 10, 1));
+        assertEquals(ReplicaUsability.EXHAUSTED,
+                judge(1, up(Optional.of(0.0), false), Optional.empty(), Optional.empty(), 10, 1));
         assertEquals(ReplicaUsability.USABLE, judge(1, up(Optional.of(0.0), false), Optional.empty(), Optional.empty(), 10, 0),
                 "all leased but nobody waiting yet: the next caller may get one returned");
         assertEquals(ReplicaUsability.USABLE, judge(1, up(Optional.of(0.0), false), Optional.empty(), Optional.empty(), 9, 4));

@@ -49,7 +49,8 @@ class SlotRefusalTest {
 
                 // Not a refusal for lack of slots: a database that does not exist.
                 SQLException missing = null;
-                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.port() + "/nope", "postgres", "")) {
+                try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.port() + "/nope",
+                        "postgres", "")) {
                     // unexpected
                 } catch (SQLException e) {
                     missing = e;
@@ -85,8 +86,9 @@ class SlotRefusalTest {
         assertEquals("1040", r.get().code());
         assertEquals("1040 (conn=0) Too many connections", r.get().describe());
         // A per-user limit is another refusal (error 1203, max_user_connections), not a full server.
-        assertFalse(SlotRefusal.isSlotRefusal(new SQLException("User app already has more than 'max_user_connections' active connections",
-                "42000", 1203)));
+        assertFalse(SlotRefusal
+                .isSlotRefusal(new SQLException("User app already has more than 'max_user_connections' active connections",
+                        "42000", 1203)));
         // The message alone, when a wrapper dropped the code.
         assertTrue(SlotRefusal.isSlotRefusal(new RuntimeException(new Exception("Too many connections"))));
     }
@@ -96,7 +98,8 @@ class SlotRefusalTest {
         SQLException e = new SQLException("sorry, too many clients already\n" + "x".repeat(1000), "53300");
         SlotRefusal r = SlotRefusal.of(e, "pool main", Instant.EPOCH).orElseThrow(AssertionError::new);
         assertEquals("sorry, too many clients already", r.message());
-        SlotRefusal longOne = SlotRefusal.of(new SQLException("y".repeat(1000), "53300"), "pool main", Instant.EPOCH).orElseThrow();
+        SlotRefusal longOne = SlotRefusal.of(new SQLException("y".repeat(1000), "53300"), "pool main", Instant.EPOCH)
+                .orElseThrow();
         assertEquals(SlotRefusal.MESSAGE_LENGTH + 3, longOne.message().length());
     }
 }

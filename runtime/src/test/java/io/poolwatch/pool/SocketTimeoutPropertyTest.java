@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.ResolvedConfiguration;
 
-/** A pool's socket timeout reaches the driver as its own {@code socketTimeout}: whole seconds for pgjdbc, milliseconds for MariaDB. */
+/**
+ * A pool's socket timeout reaches the driver as its own {@code socketTimeout}: whole seconds for pgjdbc, milliseconds for
+ * MariaDB.
+ */
 class SocketTimeoutPropertyTest {
 
     private static Map<String, String> driver(ResolvedConfiguration c, String pool) {
@@ -24,7 +27,8 @@ class SocketTimeoutPropertyTest {
         ResolvedConfiguration c = resolve(Map.of("poolwatch.pools.financial.socket-timeout", "10500ms"),
                 Map.of("DATABASE_URL", "postgresql://app@db.example/ledger"));
         assertEquals("45", driver(c, "main").get("socketTimeout"));
-        assertEquals("11", driver(c, "financial").get("socketTimeout"), "rounded up, so it stays above the 10s statement timeout");
+        assertEquals("11", driver(c, "financial").get("socketTimeout"),
+                "rounded up, so it stays above the 10s statement timeout");
         assertFalse(driver(c, "jobs").containsKey("socketTimeout"));
     }
 

@@ -3,9 +3,9 @@ package io.poolwatch.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class SqlTextTest {
 
@@ -40,6 +40,7 @@ class SqlTextTest {
         String literal = "'" + "a''b".repeat(50_000) + "'";
         // Past the first 16 KiB nothing is read: the literal still open there hides the rest.
         assertEquals("INSERT INTO t VALUES (?…", SqlText.normalize("INSERT INTO t VALUES (" + literal + ")"));
-        assertEquals("SELECT ?…", SqlText.normalize("SELECT $x$" + "secret $ ".repeat(30_000)), "an unterminated dollar quote hides the rest");
+        assertEquals("SELECT ?…", SqlText.normalize("SELECT $x$" + "secret $ ".repeat(30_000)),
+                "an unterminated dollar quote hides the rest");
     }
 }

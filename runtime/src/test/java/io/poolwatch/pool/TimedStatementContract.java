@@ -119,8 +119,9 @@ abstract class TimedStatementContract {
         all.put("Statement.execute(sql, keys)", c -> st(c).execute(insert, Statement.RETURN_GENERATED_KEYS));
         if (supportsColumnIndexes()) {
             all.put("Statement.execute(sql, int[])", c -> st(c).execute(insert, new int[] { 1 }));
-                    all.put("prepareStatement(sql, int[])", c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)", new int[] { 1 }))
-                    .executeUpdate());
+            all.put("prepareStatement(sql, int[])",
+                    c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)", new int[] { 1 }))
+                            .executeUpdate());
         }
         all.put("Statement.execute(sql, String[])", c -> st(c).execute(insert, new String[] { "id" }));
         all.put("Statement.executeQuery", c -> st(c).executeQuery("SELECT 1").close());
@@ -128,7 +129,8 @@ abstract class TimedStatementContract {
         all.put("Statement.executeUpdate(sql, keys)", c -> st(c).executeUpdate(insert, Statement.RETURN_GENERATED_KEYS));
         all.put("Statement.executeUpdate(sql, String[])", c -> st(c).executeUpdate(insert, new String[] { "id" }));
         all.put("Statement.executeLargeUpdate(sql)", c -> st(c).executeLargeUpdate(insert));
-        all.put("Statement.executeLargeUpdate(sql, keys)", c -> st(c).executeLargeUpdate(insert, Statement.RETURN_GENERATED_KEYS));
+        all.put("Statement.executeLargeUpdate(sql, keys)",
+                c -> st(c).executeLargeUpdate(insert, Statement.RETURN_GENERATED_KEYS));
         all.put("Statement.executeLargeUpdate(sql, String[])", c -> st(c).executeLargeUpdate(insert, new String[] { "id" }));
         all.put("Statement.executeBatch", c -> {
             Statement st = st(c);
@@ -141,14 +143,17 @@ abstract class TimedStatementContract {
             st.addBatch(insert);
             assertEquals(1, st.executeLargeBatch().length);
         });
-        all.put("createStatement(type, concurrency)", c -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)
-                .executeQuery("SELECT 1").close());
+        all.put("createStatement(type, concurrency)",
+                c -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)
+                        .executeQuery("SELECT 1").close());
         all.put("createStatement(type, concurrency, holdability)", c -> c.createStatement(ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY, ResultSet.CLOSE_CURSORS_AT_COMMIT).executeQuery("SELECT 1").close());
         all.put("PreparedStatement.execute", c -> ps(c.prepareStatement("SELECT ?")).execute());
         all.put("PreparedStatement.executeQuery", c -> ps(c.prepareStatement("SELECT ?")).executeQuery().close());
-        all.put("PreparedStatement.executeUpdate", c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)")).executeUpdate());
-        all.put("PreparedStatement.executeLargeUpdate", c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)")).executeLargeUpdate());
+        all.put("PreparedStatement.executeUpdate",
+                c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)")).executeUpdate());
+        all.put("PreparedStatement.executeLargeUpdate",
+                c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)")).executeLargeUpdate());
         all.put("PreparedStatement.executeBatch", c -> {
             PreparedStatement ps = c.prepareStatement("INSERT INTO probe (v) VALUES (?)");
             for (int i = 0; i < 3; i++) {
@@ -163,21 +168,25 @@ abstract class TimedStatementContract {
             ps.addBatch();
             assertEquals(1, ps.executeLargeBatch().length);
         });
-        all.put("prepareStatement(sql, keys)", c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)", Statement.RETURN_GENERATED_KEYS))
-                .executeUpdate());
-        all.put("prepareStatement(sql, String[])", c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)", new String[] { "id" }))
-                .executeUpdate());
+        all.put("prepareStatement(sql, keys)",
+                c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)", Statement.RETURN_GENERATED_KEYS))
+                        .executeUpdate());
+        all.put("prepareStatement(sql, String[])",
+                c -> ps(c.prepareStatement("INSERT INTO probe (v) VALUES (?)", new String[] { "id" }))
+                        .executeUpdate());
         all.put("prepareStatement(sql, type, concurrency)", c -> ps(c.prepareStatement("SELECT ?", ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)).executeQuery().close());
-        all.put("prepareStatement(sql, type, concurrency, holdability)", c -> ps(c.prepareStatement("SELECT ?", ResultSet.TYPE_FORWARD_ONLY,
-                ResultSet.CONCUR_READ_ONLY, ResultSet.CLOSE_CURSORS_AT_COMMIT)).executeQuery().close());
+        all.put("prepareStatement(sql, type, concurrency, holdability)",
+                c -> ps(c.prepareStatement("SELECT ?", ResultSet.TYPE_FORWARD_ONLY,
+                        ResultSet.CONCUR_READ_ONLY, ResultSet.CLOSE_CURSORS_AT_COMMIT)).executeQuery().close());
         all.put("CallableStatement.execute", c -> {
             CallableStatement cs = c.prepareCall(callWithInParameter());
             cs.setInt(1, 5);
             cs.execute();
         });
         all.put("prepareCall(sql, type, concurrency)", c -> {
-            CallableStatement cs = c.prepareCall(callWithInParameter(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            CallableStatement cs = c.prepareCall(callWithInParameter(), ResultSet.TYPE_FORWARD_ONLY,
+                    ResultSet.CONCUR_READ_ONLY);
             cs.setInt(1, 5);
             cs.executeUpdate();
         });
@@ -319,15 +328,20 @@ abstract class TimedStatementContract {
         }
         List<String> texts = recorder.slowTexts().stream().map(SlowStatement::sql).toList();
         assertTrue(texts.contains("INSERT INTO probe (v) VALUES (?) (batch of 2)"), texts.toString());
-        assertTrue(texts.stream().anyMatch(t -> t.startsWith("INSERT INTO probe (v) ") && t.toLowerCase(java.util.Locale.ROOT).contains("sleep(?)") && t.endsWith(" (batch of 2)")),
+        assertTrue(
+                texts.stream()
+                        .anyMatch(t -> t.startsWith("INSERT INTO probe (v) ")
+                                && t.toLowerCase(java.util.Locale.ROOT).contains("sleep(?)") && t.endsWith(" (batch of 2)")),
                 texts.toString());
         assertTrue(texts.stream().anyMatch(t -> !t.contains("batch") && !t.contains("INSERT")), texts.toString());
     }
 
     @Test
     void wrappersUnwrapToTheDriversObjectsAndAnswerWithThePoolsConnection() throws SQLException {
-        try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement();
-                PreparedStatement ps = c.prepareStatement("SELECT ?"); CallableStatement cs = c.prepareCall(callWithInParameter())) {
+        try (Connection c = pool.dataSource().getConnection();
+                Statement st = c.createStatement();
+                PreparedStatement ps = c.prepareStatement("SELECT ?");
+                CallableStatement cs = c.prepareCall(callWithInParameter())) {
             for (Statement s : List.of(st, ps, cs)) {
                 assertSame(c, s.getConnection(), "getConnection gives the connection the application holds");
                 assertTrue(s.isWrapperFor(driverStatementClass()));
@@ -347,7 +361,8 @@ abstract class TimedStatementContract {
         Connection timed = new TimedConnection(rawConnection(), recorder);
         try (timed) {
             long before = recorder.statements();
-            try (Statement inner = timed.createStatement(); PreparedStatement ps = timed.prepareStatement("SELECT ?");
+            try (Statement inner = timed.createStatement();
+                    PreparedStatement ps = timed.prepareStatement("SELECT ?");
                     CallableStatement cs = timed.prepareCall(callWithInParameter())) {
                 assertSame(timed, inner.getConnection());
                 assertSame(timed, ps.getConnection());

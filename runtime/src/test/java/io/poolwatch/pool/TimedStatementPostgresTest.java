@@ -14,7 +14,8 @@ class TimedStatementPostgresTest extends TimedStatementContract {
     @Override
     Map<String, String> server() {
         TestDatabases.Server s = TestDatabases.postgres();
-        return Map.of("poolwatch.pools.main.url", s.jdbcUrl(), "poolwatch.pools.main.username", s.user(), "poolwatch.pools.main.password",
+        return Map.of("poolwatch.pools.main.url", s.jdbcUrl(), "poolwatch.pools.main.username", s.user(),
+                "poolwatch.pools.main.password",
                 s.password());
     }
 

@@ -24,7 +24,8 @@ class TransactionConflictsTest {
 
     @Test
     void causeAndNextExceptionChainsAreWalked() {
-        RuntimeException wrapped = new RuntimeException("application", new IllegalStateException(new SQLException("x", "40P01")));
+        RuntimeException wrapped = new RuntimeException("application",
+                new IllegalStateException(new SQLException("x", "40P01")));
         assertEquals(Optional.of("deadlock"), TransactionConflicts.reason(wrapped));
         BatchUpdateException batch = new BatchUpdateException("batch entry 3 was aborted", "42000", new int[0]);
         batch.setNextException(new SQLException("could not serialize access", "40001"));

@@ -74,7 +74,8 @@ class WorkloadsMariadbTest {
     }
 
     private static int n(int id) throws SQLException {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT n FROM " + TABLE + " WHERE id = " + id)) {
             rs.next();
             return rs.getInt(1);

@@ -238,16 +238,17 @@ class WorkloadsPostgresTest {
     void retriesAreBoundedAndTheLastErrorComesOut() throws SQLException {
         workloads = workloads(new TransactionSettings(2, Duration.ofMillis(1), Duration.ofMillis(5)));
         List<SQLException> failures = new ArrayList<>();
-        TransactionException thrown = assertThrows(TransactionException.class, () -> workloads.runInTransaction("financial", c -> {
-            n(c, 1);
-            concurrentUpdate(1, 100); // every run loses to another session
-            try {
-                add(c, 1, 1);
-            } catch (SQLException e) {
-                failures.add(e);
-                throw e;
-            }
-        }));
+        TransactionException thrown = assertThrows(TransactionException.class,
+                () -> workloads.runInTransaction("financial", c -> {
+                    n(c, 1);
+                    concurrentUpdate(1, 100); // every run loses to another session
+                    try {
+                        add(c, 1, 1);
+                    } catch (SQLException e) {
+                        failures.add(e);
+                        throw e;
+                    }
+                }));
         assertEquals(3, failures.size(), "the first run and max-retries=2 more");
         assertSame(failures.get(2), thrown.getCause());
         assertTrue(thrown.retriesExhausted());
@@ -278,11 +279,14 @@ class WorkloadsPostgresTest {
         try (Connection c = workloads.dataSource("main").getConnection()) {
             assertTrue(c.getAutoCommit());
         }
-        assertThrows(UnknownWorkloadException.class, () -> workloads.runInTransaction("nope", c -> { }));
+        assertThrows(UnknownWorkloadException.class, () -> workloads.runInTransaction("nope", c -> {
+        }));
     }
 
     private static long count(String table) throws SQLException {
-        try (Connection c = server.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+        try (Connection c = server.connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
         }

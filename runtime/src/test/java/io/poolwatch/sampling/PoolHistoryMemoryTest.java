@@ -28,8 +28,10 @@ class PoolHistoryMemoryTest {
     private static final String NAME = "p001";
     private static final Instant START = Instant.parse("2026-12-03T00:00:00Z");
 
-    private static PoolSnapshot snapshot(int i, PoolCounters totals, PoolCounters interval, Distribution checkout, Distribution lease) {
-        return new PoolSnapshot(NAME, NAME, "primary", START.plusSeconds(5L * i), 0, 2, 0, 0, 0, 0, 0, 0, totals, interval, 0, checkout,
+    private static PoolSnapshot snapshot(int i, PoolCounters totals, PoolCounters interval, Distribution checkout,
+            Distribution lease) {
+        return new PoolSnapshot(NAME, NAME, "primary", START.plusSeconds(5L * i), 0, 2, 0, 0, 0, 0, 0, 0, totals, interval, 0,
+                checkout,
                 lease, 0, totals.acquired(), 0, 0);
     }
 
@@ -65,7 +67,8 @@ class PoolHistoryMemoryTest {
                     new Distribution(1_000, 2.5, 2, 5, 8, 19 + i)));
         }
         long busyBytes = GraphLayout.parseInstance(busy).totalSize();
-        System.out.printf("pool history: ring of %d %d bytes; an hour of an idle pool %d bytes, of a busy pool %d bytes%n", HOUR_AT_5S, empty,
+        System.out.printf("pool history: ring of %d %d bytes; an hour of an idle pool %d bytes, of a busy pool %d bytes%n",
+                HOUR_AT_5S, empty,
                 idleBytes, busyBytes);
 
         assertEquals(HOUR_AT_5S, busy.size());
@@ -74,8 +77,10 @@ class PoolHistoryMemoryTest {
         // distributions of its own: 516 bytes).
         assertTrue(idleBytes <= 55_000, "an idle pool's hour: " + idleBytes + " bytes");
         assertTrue(busyBytes <= 90_000, "a busy pool's hour: " + busyBytes + " bytes");
-        assertEquals(busy.snapshots().get(HOUR_AT_5S - 2), snapshot(HOUR_AT_5S - 2, counts(1_000L * (HOUR_AT_5S - 2)), counts(1_000),
-                new Distribution(1_000, 1.5, 1, 3, 4, 9 + HOUR_AT_5S - 2), new Distribution(1_000, 2.5, 2, 5, 8, 19 + HOUR_AT_5S - 2)),
+        assertEquals(busy.snapshots().get(HOUR_AT_5S - 2),
+                snapshot(HOUR_AT_5S - 2, counts(1_000L * (HOUR_AT_5S - 2)), counts(1_000),
+                        new Distribution(1_000, 1.5, 1, 3, 4, 9 + HOUR_AT_5S - 2),
+                        new Distribution(1_000, 2.5, 2, 5, 8, 19 + HOUR_AT_5S - 2)),
                 "what was measured decodes to what was added");
     }
 

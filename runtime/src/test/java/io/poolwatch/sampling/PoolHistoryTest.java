@@ -15,7 +15,8 @@ import io.poolwatch.pool.PoolCounters;
 class PoolHistoryTest {
 
     private static PoolSnapshot at(long second) {
-        return new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(second), 1, 10, 0, 0, 0, 0, 0, 0, PoolCounters.ZERO,
+        return new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(second), 1, 10, 0, 0, 0, 0, 0, 0,
+                PoolCounters.ZERO,
                 PoolCounters.ZERO, 0, Distribution.EMPTY, Distribution.EMPTY, 0, 0, 0, 0);
     }
 
@@ -39,10 +40,14 @@ class PoolHistoryTest {
 
     /** Awkward values: negative, the largest longs, NaN, -0.0, fractions that are not thousandths, nanoseconds. */
     private static PoolSnapshot awkward(int i) {
-        return new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(1_764_806_400L + i, 123_456_789), 0, Integer.MAX_VALUE,
-                -1, Long.MAX_VALUE, Long.MIN_VALUE, 3, 70_000, 2.0 / 3, new PoolCounters(Long.MAX_VALUE, 1L << 40, 5, 0, 1, 2, 3, 4, 5, 6, 7, 8),
-                new PoolCounters(-3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), Double.NaN, new Distribution(7, 0.1234567, 1.5, 2.049, 1e15, -0.0),
-                new Distribution(1, Double.MIN_VALUE, Double.MAX_VALUE, Double.POSITIVE_INFINITY, 0.001, 123.456), i, Long.MAX_VALUE - i, 9,
+        return new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(1_764_806_400L + i, 123_456_789), 0,
+                Integer.MAX_VALUE,
+                -1, Long.MAX_VALUE, Long.MIN_VALUE, 3, 70_000, 2.0 / 3,
+                new PoolCounters(Long.MAX_VALUE, 1L << 40, 5, 0, 1, 2, 3, 4, 5, 6, 7, 8),
+                new PoolCounters(-3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), Double.NaN,
+                new Distribution(7, 0.1234567, 1.5, 2.049, 1e15, -0.0),
+                new Distribution(1, Double.MIN_VALUE, Double.MAX_VALUE, Double.POSITIVE_INFINITY, 0.001, 123.456), i,
+                Long.MAX_VALUE - i, 9,
                 Double.NEGATIVE_INFINITY);
     }
 
@@ -60,7 +65,8 @@ class PoolHistoryTest {
             PoolSnapshot s = added.get(i);
             assertEquals(s, SnapshotCodec.decode(SnapshotCodec.encode(s), s.pool(), s.workload(), s.role()), "snapshot " + i);
         }
-        assertTrue(SnapshotCodec.encode(at(1)).length <= 48, "an idle snapshot is a few dozen bytes: " + SnapshotCodec.encode(at(1)).length);
+        assertTrue(SnapshotCodec.encode(at(1)).length <= 48,
+                "an idle snapshot is a few dozen bytes: " + SnapshotCodec.encode(at(1)).length);
     }
 
     @Test

@@ -57,7 +57,8 @@ class ServerStatsReaderTest {
             assertTrue(s.oldestIdleInTransaction().orElseThrow().toMillis() >= 500);
             assertTrue(s.longestRunningStatement().orElseThrow().toMillis() >= 500, s.toString());
             assertTrue(s.longestTransaction().isPresent());
-            assertTrue(s.sessions().stream().anyMatch(g -> g.application().equals("reader-test-sleeper") && g.state().equals("active")));
+            assertTrue(s.sessions().stream()
+                    .anyMatch(g -> g.application().equals("reader-test-sleeper") && g.state().equals("active")));
             assertTrue(s.totalSessions() >= 3, s.toString());
             try (Statement st = reader.createStatement(); ResultSet rs = st.executeQuery("SHOW max_connections")) {
                 rs.next();
@@ -77,7 +78,8 @@ class ServerStatsReaderTest {
             st.execute("CREATE TABLE IF NOT EXISTS reader_probe (id INT PRIMARY KEY) ENGINE=InnoDB");
             st.execute("INSERT IGNORE INTO reader_probe VALUES (1)");
         }
-        try (Connection idle = DriverManager.getConnection(url); Connection sleeper = DriverManager.getConnection(url);
+        try (Connection idle = DriverManager.getConnection(url);
+                Connection sleeper = DriverManager.getConnection(url);
                 Connection reader = DriverManager.getConnection(url)) {
             idle.setAutoCommit(false);
             try (Statement st = idle.createStatement()) {
@@ -126,8 +128,10 @@ class ServerStatsReaderTest {
     @Test
     void h2ReadsOneUsersIdleAndActiveSessionsTogether() throws Exception {
         String url = "jdbc:h2:mem:reader_mixed_test;DB_CLOSE_DELAY=-1";
-        try (Connection idle = DriverManager.getConnection(url); Connection busy = DriverManager.getConnection(url);
-                Connection busier = DriverManager.getConnection(url); Connection reader = DriverManager.getConnection(url)) {
+        try (Connection idle = DriverManager.getConnection(url);
+                Connection busy = DriverManager.getConnection(url);
+                Connection busier = DriverManager.getConnection(url);
+                Connection reader = DriverManager.getConnection(url)) {
             try (Statement st = idle.createStatement()) {
                 st.execute("CREATE ALIAS IF NOT EXISTS PW_SLEEP FOR 'java.lang.Thread.sleep'");
             }
@@ -154,8 +158,9 @@ class ServerStatsReaderTest {
     }
 
     private static int executing(Connection c) {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT IS NOT NULL AND SESSION_ID <> SESSION_ID()")) {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT IS NOT NULL AND SESSION_ID <> SESSION_ID()")) {
             rs.next();
             return rs.getInt(1);
         } catch (java.sql.SQLException e) {

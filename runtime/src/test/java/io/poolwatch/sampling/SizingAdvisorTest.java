@@ -22,8 +22,10 @@ class SizingAdvisorTest {
     private static List<PoolSnapshot> history(int samples, long active, long awaiting) {
         List<PoolSnapshot> list = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
-            list.add(new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(i * 5L), 1, 20, active, 0, active, awaiting, active,
-                    active / 20.0, PoolCounters.ZERO, PoolCounters.ZERO, 0, Distribution.EMPTY, Distribution.EMPTY, 0, 0, 0, 0));
+            list.add(new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(i * 5L), 1, 20, active, 0, active,
+                    awaiting, active,
+                    active / 20.0, PoolCounters.ZERO, PoolCounters.ZERO, 0, Distribution.EMPTY, Distribution.EMPTY, 0, 0, 0,
+                    0));
         }
         return list;
     }
@@ -52,7 +54,8 @@ class SizingAdvisorTest {
     }
 
     private static ServerSnapshot server(int maxConnections, int reserved) {
-        return new ServerSnapshot("db:5432/app", DatabaseKind.POSTGRESQL, Instant.now(), true, Optional.empty(), 10, Map.of(), List.of(),
+        return new ServerSnapshot("db:5432/app", DatabaseKind.POSTGRESQL, Instant.now(), true, Optional.empty(), 10, Map.of(),
+                List.of(),
                 OptionalInt.of(maxConnections), reserved, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
@@ -66,7 +69,8 @@ class SizingAdvisorTest {
         // x 3 = 138 > 97
         List<SizingAdvice> advice = SizingAdvisor.forServer(server(100, 3), max, 1, 3);
         assertEquals("server-capacity", advice.get(0).kind());
-        assertTrue(advice.get(0).message().contains("(138)") && advice.get(0).message().contains("allows 97"), advice.get(0).message());
+        assertTrue(advice.get(0).message().contains("(138)") && advice.get(0).message().contains("allows 97"),
+                advice.get(0).message());
     }
 
     @Test
@@ -81,8 +85,10 @@ class SizingAdvisorTest {
 
     @Test
     void aServerThatRefusedTheMonitorForLackOfSlotsIsAtItsLimitWithTheLimitsLastRead() {
-        ServerSnapshot refused = ServerSnapshot.refused("db:5432/app", io.poolwatch.config.DatabaseKind.POSTGRESQL, Instant.now(),
-                "cannot connect: 53300 ...", "refused poolwatch's monitoring connection for lack of slots: 53300 sorry, too many clients already",
+        ServerSnapshot refused = ServerSnapshot.refused("db:5432/app", io.poolwatch.config.DatabaseKind.POSTGRESQL,
+                Instant.now(),
+                "cannot connect: 53300 ...",
+                "refused poolwatch's monitoring connection for lack of slots: 53300 sorry, too many clients already",
                 Optional.of(server(20, 3)));
         assertTrue(refused.saturated());
         assertEquals(20, refused.maxConnections().getAsInt());
@@ -92,7 +98,8 @@ class SizingAdvisorTest {
         assertEquals(1, advice.size());
         assertTrue(advice.get(0).message().contains("monitoring 1"), advice.get(0).message());
         // Never read before: no limits, but still counted as full.
-        ServerSnapshot blind = ServerSnapshot.refused("db:5432/app", io.poolwatch.config.DatabaseKind.POSTGRESQL, Instant.now(), "x", "y",
+        ServerSnapshot blind = ServerSnapshot.refused("db:5432/app", io.poolwatch.config.DatabaseKind.POSTGRESQL, Instant.now(),
+                "x", "y",
                 Optional.empty());
         assertEquals(1.0, blind.connectionUse().orElseThrow());
         assertTrue(SizingAdvisor.forServer(blind, java.util.Map.of("main", 10), 1, 1).isEmpty());

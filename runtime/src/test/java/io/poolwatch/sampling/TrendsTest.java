@@ -64,7 +64,8 @@ class TrendsTest {
         assertEquals(0.2, first.value(), 1e-6);
         assertEquals(START.plusSeconds(300), points.get(1).at());
         assertEquals(2.0, points.get(1).value(), 1e-6);
-        assertTrue(trends.series("pool", "main", "utilization", Duration.ofHours(1)).isEmpty(), "a figure never recorded has no series");
+        assertTrue(trends.series("pool", "main", "utilization", Duration.ofHours(1)).isEmpty(),
+                "a figure never recorded has no series");
     }
 
     @Test
@@ -120,7 +121,8 @@ class TrendsTest {
         List<Trends.Series> apps = trends.series("application", "utilization", Duration.ofHours(24));
         assertEquals(List.of("mingus-api"), apps.stream().map(Trends.Series::name).toList());
         trends.forget("pool", "jobs");
-        assertEquals(List.of("main"), trends.series("pool", "utilization", Duration.ofHours(24)).stream().map(Trends.Series::name).toList());
+        assertEquals(List.of("main"),
+                trends.series("pool", "utilization", Duration.ofHours(24)).stream().map(Trends.Series::name).toList());
     }
 
     @Test
@@ -134,7 +136,8 @@ class TrendsTest {
                 () -> trends.series("pgbouncer", "checkout_time", Duration.ofHours(1)));
         assertEquals("kind=pgbouncer: accepted: pool, application", kind.getMessage());
         assertThrows(IllegalArgumentException.class, () -> trends.record("pool", "", "active", START, 1));
-        assertThrows(IllegalArgumentException.class, () -> trends.record("pool", "x".repeat(Trends.MAX_NAME + 1), "active", START, 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> trends.record("pool", "x".repeat(Trends.MAX_NAME + 1), "active", START, 1));
         assertEquals(0, trends.subjects());
     }
 
@@ -147,7 +150,8 @@ class TrendsTest {
         assertEquals(3, trends.subjects());
         assertEquals(2, trends.refusedSubjects());
         trends.record("application", "app-0", "sessions", START, 7); // a kept subject still records
-        assertEquals(2, trends.series("application", "app-0", "sessions", Duration.ofHours(1)).orElseThrow().points().get(0).samples());
+        assertEquals(2,
+                trends.series("application", "app-0", "sessions", Duration.ofHours(1)).orElseThrow().points().get(0).samples());
         assertTrue(trends.series("application", "app-4", "sessions", Duration.ofHours(1)).isEmpty());
     }
 

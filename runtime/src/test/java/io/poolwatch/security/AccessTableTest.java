@@ -45,7 +45,8 @@ class AccessTableTest {
                 }
                 String t = template;
                 boolean named = Access.table().stream().anyMatch(r -> r.method().equals(verb) && r.template().equals(t));
-                if (!named || Access.forEndpoint(verb, template) == Access.DENY || Access.required(verb, template) != Access.forEndpoint(verb, template)) {
+                if (!named || Access.forEndpoint(verb, template) == Access.DENY
+                        || Access.required(verb, template) != Access.forEndpoint(verb, template)) {
                     missing.add(verb + " " + template + " (" + type.getSimpleName() + "." + m.getName() + ")");
                 }
             }
@@ -63,7 +64,8 @@ class AccessTableTest {
         assertEquals(Access.DENY, Access.required("GET", "/api/v1/pools/main/leaks/x"));
         assertEquals(Access.DENY, Access.forEndpoint("PUT", "/api/v1/pools/{name}"), "a resource method without a line");
         assertEquals(Access.DENY, Access.forEndpoint("GET", "/api/v1/pools/main"), "templates, not paths");
-        assertEquals(Access.DENY, Access.required("GET", "/q/health/live", false), "in a host, /q/ below the root is nothing of Quarkus's");
+        assertEquals(Access.DENY, Access.required("GET", "/q/health/live", false),
+                "in a host, /q/ below the root is nothing of Quarkus's");
     }
 
     @Test
@@ -91,11 +93,13 @@ class AccessTableTest {
 
     @Test
     void theOpenApiDocumentAndSwaggerUiAreReadLikeTheApi() {
-        for (String path : List.of("/q/openapi", "/q/openapi.json", "/q/openapi.yaml", "/q/openapi.yml", "/q/swagger-ui", "/q/swagger-ui/index.html")) {
+        for (String path : List.of("/q/openapi", "/q/openapi.json", "/q/openapi.yaml", "/q/openapi.yml", "/q/swagger-ui",
+                "/q/swagger-ui/index.html")) {
             assertEquals(Access.VIEWER, Access.required("GET", path), path);
             assertEquals(Access.VIEWER, Access.required("HEAD", path), path);
             assertEquals(Access.ADMIN, Access.required("POST", path), path + ": only read");
-            assertEquals(Access.DENY, Access.required("GET", path, false), path + ": below a host's root, nothing of Quarkus's");
+            assertEquals(Access.DENY, Access.required("GET", path, false),
+                    path + ": below a host's root, nothing of Quarkus's");
         }
         assertEquals(Access.DEV, Access.required("GET", "/q/openapi/more"), "the document is one path, not a prefix");
         assertEquals(Access.DEV, Access.required("GET", "/q/openapix"));
@@ -103,15 +107,20 @@ class AccessTableTest {
     }
 
     private static String verb(Method m) {
-        return m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST" : m.isAnnotationPresent(DELETE.class) ? "DELETE"
-                : m.isAnnotationPresent(PUT.class) ? "PUT" : m.isAnnotationPresent(PATCH.class) ? "PATCH" : m.isAnnotationPresent(HEAD.class) ? "HEAD"
-                        : m.isAnnotationPresent(OPTIONS.class) ? "OPTIONS" : null;
+        return m.isAnnotationPresent(GET.class) ? "GET"
+                : m.isAnnotationPresent(POST.class) ? "POST"
+                        : m.isAnnotationPresent(DELETE.class) ? "DELETE"
+                                : m.isAnnotationPresent(PUT.class) ? "PUT"
+                                        : m.isAnnotationPresent(PATCH.class) ? "PATCH"
+                                                : m.isAnnotationPresent(HEAD.class) ? "HEAD"
+                                                        : m.isAnnotationPresent(OPTIONS.class) ? "OPTIONS" : null;
     }
 
     private static List<Class<?>> resources() throws IOException, ClassNotFoundException {
         List<Class<?>> types = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("target/classes/io/poolwatch/web"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$")).toList()) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$"))
+                    .toList()) {
                 Class<?> c = Class.forName("io.poolwatch.web." + f.getFileName().toString().replace(".class", ""));
                 if (c.isAnnotationPresent(RootedPath.class)) {
                     types.add(c);

@@ -15,7 +15,8 @@ class AllowedHostsTest {
 
     @Test
     void theDefaultIsLoopbackNamesAndAnyIpLiteral() {
-        for (String h : List.of("localhost", "localhost:8080", "LocalHost:1", "localhost.", "a.localhost:9", "a.b.localhost", "127.0.0.1:8080",
+        for (String h : List.of("localhost", "localhost:8080", "LocalHost:1", "localhost.", "a.localhost:9", "a.b.localhost",
+                "127.0.0.1:8080",
                 "[::1]:8080", "[::1]", "10.0.3.7", "192.168.1.1:443", "[fd00::1]:80", "[::ffff:10.0.0.1]:80")) {
             assertTrue(LOOPBACK.allows(h), h);
         }
@@ -24,8 +25,10 @@ class AllowedHostsTest {
 
     @Test
     void otherNamesAndMalformedHostsAreRefused() {
-        for (String h : List.of("evil.example", "evil.example:8080", "localhost.evil.example", "xlocalhost", "localhost:", "localhost:abc",
-                "localhost:8080:1", "127.0.0.1.nip.io", "127.1", "0x7f000001", "2130706433", "256.0.0.1", "[::1", "[zz::1]", "[::1]x", "",
+        for (String h : List.of("evil.example", "evil.example:8080", "localhost.evil.example", "xlocalhost", "localhost:",
+                "localhost:abc",
+                "localhost:8080:1", "127.0.0.1.nip.io", "127.1", "0x7f000001", "2130706433", "256.0.0.1", "[::1", "[zz::1]",
+                "[::1]x", "",
                 "local host", "localhost/x", "localhost@evil.example")) {
             assertFalse(LOOPBACK.allows(h), h);
         }
@@ -44,7 +47,9 @@ class AllowedHostsTest {
 
     @Test
     void aBadEntryIsRefusedNamingTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AllowedHosts.of(List.of("ok.example", "http://x", "*x.example")));
-        assertTrue(e.getMessage().contains(AllowedHosts.KEY + "=http://x") && e.getMessage().contains("*x.example"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AllowedHosts.of(List.of("ok.example", "http://x", "*x.example")));
+        assertTrue(e.getMessage().contains(AllowedHosts.KEY + "=http://x") && e.getMessage().contains("*x.example"),
+                e.getMessage());
     }
 }

@@ -17,15 +17,19 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 class CsrfKeyConfigTest {
 
     private static SecurityMode.Decision decide(Map<String, String> poolwatch) {
-        return SecurityMode.decide(new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(Map.of("quarkus.http.host", "127.0.0.1"),
-                "test", 100)).build(), TestConfigs.mapping(poolwatch).security());
+        return SecurityMode.decide(
+                new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(Map.of("quarkus.http.host", "127.0.0.1"),
+                        "test", 100)).build(),
+                TestConfigs.mapping(poolwatch).security());
     }
 
     @Test
     void aShortKeyIsRefusedWithoutShowingItAndALongOneIsTaken() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> decide(Map.of("poolwatch.security.csrf-key", "short-key-1234")));
-        assertTrue(e.getMessage().contains("poolwatch.security.csrf-key=(14 characters, not shown): accepted: at least 32 characters"),
+        assertTrue(
+                e.getMessage()
+                        .contains("poolwatch.security.csrf-key=(14 characters, not shown): accepted: at least 32 characters"),
                 e.getMessage());
         assertFalse(e.getMessage().contains("short-key-1234"), e.getMessage());
         decide(Map.of("poolwatch.security.csrf-key", "a-key-long-enough-for-hmac-sha256-0123"));

@@ -58,6 +58,7 @@ class PlainTextUsersWarningTest {
         assertEquals(Optional.empty(), SecurityMode.plainTextWarning(config(false, null), LaunchMode.NORMAL));
         Config none = new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(
                 Map.of("quarkus.security.users.embedded.plain-text", "true"), "test", 100)).build();
-        assertEquals(Optional.empty(), SecurityMode.plainTextWarning(none, LaunchMode.NORMAL), "no users, nothing kept in plain text");
+        assertEquals(Optional.empty(), SecurityMode.plainTextWarning(none, LaunchMode.NORMAL),
+                "no users, nothing kept in plain text");
     }
 }

@@ -60,11 +60,14 @@ class SecurityModeTest {
 
     @Test
     void aHostWithItsOwnAuthenticationIsNotAnonymous() {
-        SecurityMode.Decision d = SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")), security(false, "open", null),
+        SecurityMode.Decision d = SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")),
+                security(false, "open", null),
                 Optional.of("com.example.JwtIdentityProvider"));
         assertFalse(d.anonymous(), "a host that authenticates in its own way guards poolwatch's pages with it");
-        assertThrows(InvalidConfigurationException.class, () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")),
-                security(false, "open", null), Optional.empty()), "without any authentication the loopback rule still applies");
+        assertThrows(InvalidConfigurationException.class,
+                () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")),
+                        security(false, "open", null), Optional.empty()),
+                "without any authentication the loopback rule still applies");
     }
 
     @Test
@@ -77,14 +80,16 @@ class SecurityModeTest {
         var bad = io.poolwatch.testing.TestConfigs.mapping(Map.of("poolwatch.security.admin-roles", "sre,has space"));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "127.0.0.1")), bad.security()));
-        assertTrue(e.problems().get(0).startsWith("poolwatch.security.admin-roles=sre,has space: 'has space' is not a role name"),
+        assertTrue(
+                e.problems().get(0).startsWith("poolwatch.security.admin-roles=sre,has space: 'has space' is not a role name"),
                 e.problems().toString());
     }
 
     @Test
     void withoutUsersOnLoopbackItStartsOpen() {
         for (String host : new String[] { "127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2" }) {
-            SecurityMode.Decision d = SecurityMode.decide(config(Map.of("quarkus.http.host", host)), security(false, "open", null));
+            SecurityMode.Decision d = SecurityMode.decide(config(Map.of("quarkus.http.host", host)),
+                    security(false, "open", null));
             assertTrue(d.anonymous(), host);
         }
     }
@@ -101,25 +106,31 @@ class SecurityModeTest {
                     && p.contains("poolwatch.security.allow-anonymous=true"), p);
         }
         // no host set at all: Quarkus's own default is every interface
-        assertThrows(InvalidConfigurationException.class, () -> SecurityMode.decide(config(Map.of()), security(false, "open", null)));
+        assertThrows(InvalidConfigurationException.class,
+                () -> SecurityMode.decide(config(Map.of()), security(false, "open", null)));
     }
 
     @Test
     void anExplicitAllowAnonymousUsersOrOidcLetItStartOnAnyAddress() {
-        assertTrue(SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")), security(true, "open", null)).anonymous());
+        assertTrue(
+                SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0")), security(true, "open", null)).anonymous());
         SecurityMode.Decision users = SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0",
                 "quarkus.security.users.embedded.users.ada", "ab12", "quarkus.security.users.embedded.roles.ada", "admin")),
                 security(false, "open", null));
         assertFalse(users.anonymous());
         assertEquals(1, users.users());
-        SecurityMode.Decision oidc = SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0", "quarkus.oidc.auth-server-url",
-                "https://id.example/realms/ops", "quarkus.oidc.tenant-enabled", "true")), security(false, "open", null));
+        SecurityMode.Decision oidc = SecurityMode.decide(
+                config(Map.of("quarkus.http.host", "0.0.0.0", "quarkus.oidc.auth-server-url",
+                        "https://id.example/realms/ops", "quarkus.oidc.tenant-enabled", "true")),
+                security(false, "open", null));
         assertFalse(oidc.anonymous());
         assertTrue(oidc.oidc());
         // an OIDC URL with the tenant left off is not an identity provider
-        assertThrows(InvalidConfigurationException.class, () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0",
-                "quarkus.oidc.auth-server-url", "https://id.example/realms/ops", "quarkus.oidc.tenant-enabled", "false")),
-                security(false, "open", null)));
+        assertThrows(InvalidConfigurationException.class,
+                () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "0.0.0.0",
+                        "quarkus.oidc.auth-server-url", "https://id.example/realms/ops", "quarkus.oidc.tenant-enabled",
+                        "false")),
+                        security(false, "open", null)));
     }
 
     @Test
@@ -131,7 +142,8 @@ class SecurityModeTest {
 
         InvalidConfigurationException missing = assertThrows(InvalidConfigurationException.class,
                 () -> SecurityMode.decide(config(local), security(false, "token", null)));
-        assertTrue(missing.problems().get(0).contains("poolwatch.security.metrics-token is not set"), missing.problems().toString());
+        assertTrue(missing.problems().get(0).contains("poolwatch.security.metrics-token is not set"),
+                missing.problems().toString());
 
         InvalidConfigurationException shortToken = assertThrows(InvalidConfigurationException.class,
                 () -> SecurityMode.decide(config(local), security(false, "token", "hunter2")));

@@ -32,12 +32,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * directory of its own, and gossip is off ({@code --cluster.listen-address=} empty), so it binds nothing but its web port
  * on 127.0.0.1. It runs as a child of this JVM; {@link #stop()} and {@link #start()} stop and start it again on the same
  * port, with its storage kept or wiped ({@link #wipeStorage()}); readiness is awaited by polling {@code /-/ready}.
+ *
  * <pre>
  * try (WebhookHook hook = WebhookHook.start();
  *         AlertmanagerServer am = AlertmanagerServer.builder().webhook(hook.url()).start()) {
- *     am.baseUrl();          // http://127.0.0.1:PORT, the form poolwatch's Alertmanager receiver takes
- *     am.alerts();           // GET /api/v2/alerts: the active alerts, as Alertmanager lists them
- *     am.stop(); am.wipeStorage(); am.start(); // down for a while, then up again empty on the same port
+ *     am.baseUrl(); // http://127.0.0.1:PORT, the form poolwatch's Alertmanager receiver takes
+ *     am.alerts(); // GET /api/v2/alerts: the active alerts, as Alertmanager lists them
+ *     am.stop();
+ *     am.wipeStorage();
+ *     am.start(); // down for a while, then up again empty on the same port
  * }
  * </pre>
  */
@@ -92,7 +95,8 @@ public final class AlertmanagerServer implements AutoCloseable {
 
         /** Generates the configuration and starts Alertmanager; returns once it is ready. */
         public AlertmanagerServer start() throws IOException, InterruptedException {
-            Assumptions.assumeTrue(available(), BINARY + " is not installed (.ci/run installs Debian's prometheus-alertmanager)");
+            Assumptions.assumeTrue(available(),
+                    BINARY + " is not installed (.ci/run installs Debian's prometheus-alertmanager)");
             for (int attempt = 1;; attempt++) {
                 AlertmanagerServer server = new AlertmanagerServer(this);
                 try {
@@ -159,7 +163,9 @@ public final class AlertmanagerServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
-    /** How many times it was started: a watcher can tell a restarted Alertmanager (which holds no alerts) from the one before. */
+    /**
+     * How many times it was started: a watcher can tell a restarted Alertmanager (which holds no alerts) from the one before.
+     */
     public synchronized int starts() {
         return starts;
     }
@@ -182,7 +188,8 @@ public final class AlertmanagerServer implements AutoCloseable {
                 "--log.level=debug");
         Path out = dir.resolve("alertmanager.log");
         starts++;
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!ready()) {
             if (!process.isAlive()) {
@@ -191,7 +198,8 @@ public final class AlertmanagerServer implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 stop();
-                throw new IOException("alertmanager was not ready on " + baseUrl() + " within " + START_TIMEOUT.toSeconds() + " s\n" + log());
+                throw new IOException(
+                        "alertmanager was not ready on " + baseUrl() + " within " + START_TIMEOUT.toSeconds() + " s\n" + log());
             }
             Thread.sleep(50);
         }
@@ -267,7 +275,8 @@ public final class AlertmanagerServer implements AutoCloseable {
 
     /** GET {@code /api/v2/alerts}: the alerts Alertmanager holds as active (not resolved), whatever silences them. */
     public List<JsonNode> alerts() throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v2/alerts")).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v2/alerts")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
             throw new IOException("GET /api/v2/alerts answered " + r.statusCode() + ": " + r.body());

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Assumptions;
  * PostgreSQL, started by a test on a free loopback port with a generated configuration, and stopped by {@link #close()}.
  * <p>
  * Its {@code pgbouncer.ini} and {@code userlist.txt} are written to a temporary directory: {@code listen_addr=127.0.0.1},
- * no Unix socket, {@code auth_type=md5} (or {@link Builder#authType}) with plain-text passwords in the auth file, an admin user and a stats user for
+ * no Unix socket, {@code auth_type=md5} (or {@link Builder#authType}) with plain-text passwords in the auth file, an admin user
+ * and a stats user for
  * the console, {@code ignore_startup_parameters=extra_float_digits} so that pgjdbc clients can use the normal
  * databases, and the databases {@link #DATABASE} (and {@code <DATABASE>_1 ... _n} with {@link Builder#extraDatabases})
  * pointing at the test PostgreSQL with the pool size and mode asked for. PgBouncer runs in the foreground as a child of
  * this JVM; as root (CI) it runs as the {@code postgres} user through {@code setpriv}, which execs it in place, so the
  * child is PgBouncer itself and stopping the child stops it.
+ *
  * <pre>
  * try (PgBouncerServer bouncer = PgBouncerServer.builder().poolSize(1).start()) {
  *     String url = bouncer.consoleUrl();           // postgresql://127.0.0.1:PORT/pgbouncer
@@ -93,7 +95,10 @@ public final class PgBouncerServer implements AutoCloseable {
             return this;
         }
 
-        /** {@code auth_type}: md5 (default), scram-sha-256, plain or trust; the auth file holds plain-text passwords, which each takes. */
+        /**
+         * {@code auth_type}: md5 (default), scram-sha-256, plain or trust; the auth file holds plain-text passwords, which each
+         * takes.
+         */
         public Builder authType(String type) {
             this.authType = type;
             return this;
@@ -135,7 +140,8 @@ public final class PgBouncerServer implements AutoCloseable {
     private PgBouncerServer(Builder b) throws IOException {
         this.settings = b;
         this.port = b.port > 0 ? b.port : freePort();
-        this.dir = Files.createTempDirectory("pgbouncer-test-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.dir = Files.createTempDirectory("pgbouncer-test-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         write();
     }
 
@@ -288,7 +294,8 @@ public final class PgBouncerServer implements AutoCloseable {
         }
         command.add(BINARY.toString());
         command.add(dir.resolve("pgbouncer.ini").toString());
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile()).start();
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile())
+                .start();
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
         while (!accepts()) {
             if (!process.isAlive()) {
@@ -298,7 +305,8 @@ public final class PgBouncerServer implements AutoCloseable {
             }
             if (System.currentTimeMillis() > deadline) {
                 stop();
-                throw new IOException("pgbouncer did not accept connections on " + address() + " within " + START_TIMEOUT_MS + " ms\n" + log());
+                throw new IOException("pgbouncer did not accept connections on " + address() + " within " + START_TIMEOUT_MS
+                        + " ms\n" + log());
             }
             Thread.sleep(20);
         }
@@ -317,8 +325,10 @@ public final class PgBouncerServer implements AutoCloseable {
         TestDatabases.Server pg = TestDatabases.postgres();
         StringBuilder ini = new StringBuilder("[databases]\n");
         for (String db : databases()) {
-            ini.append(db).append(" = host=").append(pg.host()).append(" port=").append(pg.port()).append(" dbname=").append(DATABASE)
-                    .append(" user=").append(pg.user()).append(" password=").append(pg.password()).append(" pool_size=").append(settings.poolSize).append('\n');
+            ini.append(db).append(" = host=").append(pg.host()).append(" port=").append(pg.port()).append(" dbname=")
+                    .append(DATABASE)
+                    .append(" user=").append(pg.user()).append(" password=").append(pg.password()).append(" pool_size=")
+                    .append(settings.poolSize).append('\n');
         }
         ini.append("\n[pgbouncer]\n")
                 .append("listen_addr = 127.0.0.1\n")

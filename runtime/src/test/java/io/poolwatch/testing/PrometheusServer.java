@@ -34,10 +34,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * One scrape job, {@link #JOB}, over every target at {@link Builder#scrapeInterval} (1 s unless set); the evaluation
  * interval is the same. Prometheus runs in the foreground as a child of this JVM; its log is kept in the temporary
  * directory for failure messages. Queries go to its HTTP API.
+ *
  * <pre>
  * try (PrometheusServer prometheus = PrometheusServer.builder().target("127.0.0.1:8080").start()) {
- *     JsonNode result = prometheus.query("up");        // data.result of /api/v1/query
- *     prometheus.targetsUp();                          // targets whose last scrape succeeded
+ *     JsonNode result = prometheus.query("up"); // data.result of /api/v1/query
+ *     prometheus.targetsUp(); // targets whose last scrape succeeded
  * }
  * </pre>
  */
@@ -156,7 +157,8 @@ public final class PrometheusServer implements AutoCloseable {
     /** {@code data.result} of an instant query evaluated at {@code time}, so several queries see the same samples. */
     public JsonNode query(String promql, Instant time) throws IOException, InterruptedException {
         String at = String.format(java.util.Locale.ROOT, "%.3f", time.toEpochMilli() / 1000.0);
-        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + at).path("data").path("result");
+        return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + at).path("data")
+                .path("result");
     }
 
     /** The targets whose last scrape succeeded (their {@code scrapeUrl}s). */
@@ -185,10 +187,12 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** A GET of Prometheus's HTTP API; its JSON body, or an IOException naming the status and body when not 200. */
     private JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + pathAndQuery)).timeout(REQUEST_TIMEOUT).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + pathAndQuery)).timeout(REQUEST_TIMEOUT).GET()
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IOException("Prometheus answered " + response.statusCode() + " to " + pathAndQuery + ": " + response.body());
+            throw new IOException(
+                    "Prometheus answered " + response.statusCode() + " to " + pathAndQuery + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }
@@ -236,7 +240,8 @@ public final class PrometheusServer implements AutoCloseable {
 
     private synchronized void begin() throws IOException, InterruptedException {
         List<String> command = List.of(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.retention.time=1h");
+                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.retention.time=1h");
         process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
@@ -247,7 +252,8 @@ public final class PrometheusServer implements AutoCloseable {
             }
             if (System.currentTimeMillis() > deadline) {
                 stop();
-                throw new IOException("prometheus was not ready on 127.0.0.1:" + port + " within " + START_TIMEOUT_MS + " ms\n" + log());
+                throw new IOException(
+                        "prometheus was not ready on 127.0.0.1:" + port + " within " + START_TIMEOUT_MS + " ms\n" + log());
             }
             Thread.sleep(50);
         }
@@ -261,7 +267,8 @@ public final class PrometheusServer implements AutoCloseable {
             return false;
         }
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + "/-/ready")).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + "/-/ready")).timeout(Duration.ofSeconds(2))
+                    .GET().build();
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;

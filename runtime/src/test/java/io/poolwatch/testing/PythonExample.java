@@ -115,7 +115,8 @@ public final class PythonExample implements AutoCloseable {
             close();
             throw new AssertionError("the Python example did not end within " + seconds + " s; stderr: " + err);
         }
-        String lastLine = Files.readAllLines(stdout, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).reduce((a, b) -> b)
+        String lastLine = Files.readAllLines(stdout, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
+                .reduce((a, b) -> b)
                 .orElse(null);
         return new Result(process.exitValue(), lastLine == null ? null : JSON.readTree(lastLine), stderrText());
     }

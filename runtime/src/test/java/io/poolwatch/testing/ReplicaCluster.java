@@ -79,13 +79,15 @@ public final class ReplicaCluster {
 
         /** Whether the server is running ({@code pg_ctl status}). */
         public boolean running() {
-            return exitCode(List.of(binaries.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "status"), owner) == 0;
+            return exitCode(List.of(binaries.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "status"),
+                    owner) == 0;
         }
 
         /** Stops it (fast shutdown: sessions are ended); nothing when it is not running. */
         public void stop() {
             if (running()) {
-                run(List.of(binaries.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t", "60", "stop"),
+                run(List.of(binaries.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "-m", "fast", "-w", "-t",
+                        "60", "stop"),
                         owner);
             }
         }
@@ -93,7 +95,8 @@ public final class ReplicaCluster {
         /** Starts it and waits until it accepts connections; nothing when it is running. */
         public void start() {
             if (!running()) {
-                run(List.of(binaries.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "-l", log.toString(), "-w", "-t", "60",
+                run(List.of(binaries.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "-l", log.toString(), "-w",
+                        "-t", "60",
                         "start"), owner);
             }
         }
@@ -110,14 +113,16 @@ public final class ReplicaCluster {
         /** Waits (bounded) until it has replayed everything the primary had written when this was called. */
         public void awaitReplayed() throws SQLException, InterruptedException {
             String target;
-            try (Connection c = TestDatabases.postgres().connect(); Statement st = c.createStatement();
+            try (Connection c = TestDatabases.postgres().connect();
+                    Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
                 rs.next();
                 target = rs.getString(1);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
-                try (Connection c = connect(); Statement st = c.createStatement();
+                try (Connection c = connect();
+                        Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT pg_last_wal_replay_lsn() >= '" + target + "'::pg_lsn")) {
                     rs.next();
                     if (rs.getBoolean(1)) {
@@ -136,7 +141,8 @@ public final class ReplicaCluster {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             String last = "no answer";
             while (System.nanoTime() < deadline) {
-                try (Connection c = connect(); Statement st = c.createStatement();
+                try (Connection c = connect();
+                        Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT status FROM pg_stat_wal_receiver")) {
                     last = rs.next() ? rs.getString(1) : "no WAL receiver";
                     if ("streaming".equals(last)) {
@@ -147,7 +153,8 @@ public final class ReplicaCluster {
                 }
                 Thread.sleep(100);
             }
-            throw new IllegalStateException("standby " + number + " on port " + port + " is not streaming after 60 s (" + last + "); see " + log);
+            throw new IllegalStateException(
+                    "standby " + number + " on port " + port + " is not streaming after 60 s (" + last + "); see " + log);
         }
 
         private void execute(String sql) throws SQLException {
@@ -202,7 +209,8 @@ public final class ReplicaCluster {
         Map<String, String> settings = new LinkedHashMap<>();
         int major;
         try (Connection c = primary.connect(); Statement st = c.createStatement()) {
-            for (String name : List.of("server_version_num", "wal_level", "max_wal_senders", "max_connections", "max_worker_processes",
+            for (String name : List.of("server_version_num", "wal_level", "max_wal_senders", "max_connections",
+                    "max_worker_processes",
                     "max_prepared_transactions", "max_locks_per_transaction")) {
                 try (ResultSet rs = st.executeQuery("SHOW " + name)) {
                     rs.next();
@@ -220,7 +228,8 @@ public final class ReplicaCluster {
         Path binaries = Path.of(System.getenv().getOrDefault("POOLWATCH_TEST_PG_BIN", "/usr/lib/postgresql/" + major + "/bin"));
         for (String tool : List.of("pg_basebackup", "pg_ctl", "postgres")) {
             if (!Files.isExecutable(binaries.resolve(tool))) {
-                return "unavailable|no " + binaries.resolve(tool) + " (PostgreSQL " + major + " server binaries, as the test server's; "
+                return "unavailable|no " + binaries.resolve(tool) + " (PostgreSQL " + major
+                        + " server binaries, as the test server's; "
                         + "apt-get install postgresql-" + major + ", or set POOLWATCH_TEST_PG_BIN)";
             }
         }
@@ -256,20 +265,25 @@ public final class ReplicaCluster {
                 standbys.stream().map(s -> Integer.toString(s.port())).toList(), base);
         StringBuilder state = new StringBuilder("ready|").append(binaries).append('|').append(owner == null ? "-" : owner);
         for (Standby s : standbys) {
-            state.append('|').append(s.number()).append(',').append(s.port()).append(',').append(s.dataDirectory()).append(',').append(s.log());
+            state.append('|').append(s.number()).append(',').append(s.port()).append(',').append(s.dataDirectory()).append(',')
+                    .append(s.log());
         }
         return state.toString();
     }
 
-    private static Standby makeStandby(int n, Path base, Path binaries, String owner, Map<String, String> primary) throws IOException {
+    private static Standby makeStandby(int n, Path base, Path binaries, String owner, Map<String, String> primary)
+            throws IOException {
         Path data = base.resolve("standby-" + n);
         Path log = base.resolve("standby-" + n + ".log");
         try {
-            run(List.of(binaries.resolve("pg_basebackup").toString(), "-h", PRIMARY_HOST, "-p", "5432", "-U", "postgres", "-w", "-D",
+            run(List.of(binaries.resolve("pg_basebackup").toString(), "-h", PRIMARY_HOST, "-p", "5432", "-U", "postgres", "-w",
+                    "-D",
                     data.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"), owner);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("pg_basebackup from 127.0.0.1:5432 failed (.ci/run allows replication connections from "
-                    + "127.0.0.1 in pg_hba.conf): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "pg_basebackup from 127.0.0.1:5432 failed (.ci/run allows replication connections from "
+                            + "127.0.0.1 in pg_hba.conf): " + e.getMessage(),
+                    e);
         }
         int port = freePort();
         // Debian keeps the primary's configuration outside its data directory, so the copy has none: write one. A hot
@@ -288,7 +302,8 @@ public final class ReplicaCluster {
             conf.append(name).append(" = ").append(primary.get(name)).append('\n');
         }
         write(data.resolve("postgresql.conf"), conf.toString(), owner);
-        write(data.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n",
+        write(data.resolve("pg_hba.conf"),
+                "local all all trust\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n",
                 owner);
         write(data.resolve("pg_ident.conf"), "", owner);
         Standby s = new Standby(n, port, data, log, binaries, owner);
@@ -299,7 +314,8 @@ public final class ReplicaCluster {
     /** Stops every standby and removes the directory: at the JVM's exit. */
     private static void removeAll(List<Standby> standbys, Path base, String owner) {
         for (Standby s : standbys) {
-            exitCode(List.of(s.binaries().resolve("pg_ctl").toString(), "-D", s.dataDirectory().toString(), "-m", "immediate", "-w", "-t", "30",
+            exitCode(List.of(s.binaries().resolve("pg_ctl").toString(), "-D", s.dataDirectory().toString(), "-m", "immediate",
+                    "-w", "-t", "30",
                     "stop"), owner);
         }
         exitCode(List.of("rm", "-rf", base.toString()), owner);
@@ -316,13 +332,15 @@ public final class ReplicaCluster {
                 for d in "$base"/standby-*; do [ -d "$d" ] && "$bin/pg_ctl" -D "$d" -m immediate -w -t 30 stop >/dev/null 2>&1; done
                 rm -rf "$base"
                 """;
-        List<String> command = List.of("setsid", "sh", "-c", script, "replica-watchdog", Long.toString(ProcessHandle.current().pid()),
+        List<String> command = List.of("setsid", "sh", "-c", script, "replica-watchdog",
+                Long.toString(ProcessHandle.current().pid()),
                 Long.toString(LONGEST_LIFE.toSeconds()), binaries.toString(), base.toString());
         try {
             new ProcessBuilder(asOwner(command, owner)).directory(Path.of("/tmp").toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
-            LOG.warnf("no watchdog for the standbys in %s (they stop with this JVM's exit hook only): %s", base, e.getMessage());
+            LOG.warnf("no watchdog for the standbys in %s (they stop with this JVM's exit hook only): %s", base,
+                    e.getMessage());
         }
     }
 
@@ -363,7 +381,8 @@ public final class ReplicaCluster {
         try {
             Path out = Files.createTempFile("replica-cluster", ".out");
             try {
-                Process p = new ProcessBuilder(asOwner(command, owner)).directory(Path.of("/tmp").toFile()).redirectErrorStream(true)
+                Process p = new ProcessBuilder(asOwner(command, owner)).directory(Path.of("/tmp").toFile())
+                        .redirectErrorStream(true)
                         .redirectOutput(out.toFile()).start();
                 if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                     p.destroyForcibly();
@@ -381,7 +400,9 @@ public final class ReplicaCluster {
         }
     }
 
-    /** Writes a file a test cluster's server must read, owned by the user it runs as (also used by {@link TlsPostgresCluster}). */
+    /**
+     * Writes a file a test cluster's server must read, owned by the user it runs as (also used by {@link TlsPostgresCluster}).
+     */
     static void write(Path file, String text, String owner) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);
         if (owner != null) {
@@ -407,7 +428,8 @@ public final class ReplicaCluster {
         List<Standby> standbys = new ArrayList<>();
         for (int i = 3; i < parts.length; i++) {
             String[] f = parts[i].split(",");
-            standbys.add(new Standby(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Path.of(f[2]), Path.of(f[3]), binaries, owner));
+            standbys.add(
+                    new Standby(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Path.of(f[2]), Path.of(f[3]), binaries, owner));
         }
         return Optional.of(List.copyOf(standbys));
     }

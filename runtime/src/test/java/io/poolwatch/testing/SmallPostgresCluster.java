@@ -61,8 +61,9 @@ public final class SmallPostgresCluster implements AutoCloseable {
     public static SmallPostgresCluster create(int maxConnections, int superuserReserved) {
         Optional<Path> binaries = binaries();
         if (binaries.isEmpty()) {
-            return unavailable("no PostgreSQL server binaries (initdb, pg_ctl, postgres) under /usr/lib/postgresql/<version>/bin "
-                    + "or in POOLWATCH_TEST_PG_BIN");
+            return unavailable(
+                    "no PostgreSQL server binaries (initdb, pg_ctl, postgres) under /usr/lib/postgresql/<version>/bin "
+                            + "or in POOLWATCH_TEST_PG_BIN");
         }
         String owner = "root".equals(System.getProperty("user.name")) ? "postgres" : null;
         if (owner != null && ReplicaCluster.exitCode(List.of("id", "-u", owner), null) != 0) {
@@ -78,23 +79,29 @@ public final class SmallPostgresCluster implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         try {
-            ReplicaCluster.run(List.of(cluster.bin.resolve("initdb").toString(), "-D", cluster.data.toString(), "-U", "postgres", "-A", "trust",
+            ReplicaCluster.run(List.of(cluster.bin.resolve("initdb").toString(), "-D", cluster.data.toString(), "-U",
+                    "postgres", "-A", "trust",
                     "-E", "UTF8", "--no-sync"), owner);
-            String conf = "listen_addresses = '127.0.0.1'\nport = " + cluster.port + "\nunix_socket_directories = '" + base + "'\n"
+            String conf = "listen_addresses = '127.0.0.1'\nport = " + cluster.port + "\nunix_socket_directories = '" + base
+                    + "'\n"
                     + "max_connections = " + maxConnections + "\nsuperuser_reserved_connections = " + superuserReserved + "\n"
                     + "shared_buffers = 16MB\nfsync = off\nsynchronous_commit = off\n";
-            Files.writeString(cluster.data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-            ReplicaCluster.write(cluster.data.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n", owner);
+            Files.writeString(cluster.data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+            ReplicaCluster.write(cluster.data.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n",
+                    owner);
             cluster.start();
             try (Connection c = cluster.connectAsSuperuser("postgres"); Statement st = c.createStatement()) {
                 st.execute("CREATE ROLE " + ROLE + " LOGIN");
                 st.execute("CREATE DATABASE " + DATABASE + " OWNER " + ROLE);
             }
             try (Connection c = cluster.connectAsSuperuser(DATABASE); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE ticks (id bigserial PRIMARY KEY, worker int NOT NULL, at timestamptz NOT NULL DEFAULT now())");
+                st.execute(
+                        "CREATE TABLE ticks (id bigserial PRIMARY KEY, worker int NOT NULL, at timestamptz NOT NULL DEFAULT now())");
                 st.execute("ALTER TABLE ticks OWNER TO " + ROLE);
             }
-            LOG.infof("small PostgreSQL cluster (max_connections %d, %d reserved) on 127.0.0.1:%d in %s", maxConnections, superuserReserved,
+            LOG.infof("small PostgreSQL cluster (max_connections %d, %d reserved) on 127.0.0.1:%d in %s", maxConnections,
+                    superuserReserved,
                     cluster.port, base);
             return cluster;
         } catch (RuntimeException | IOException | SQLException e) {
@@ -105,7 +112,8 @@ public final class SmallPostgresCluster implements AutoCloseable {
 
     private static SmallPostgresCluster unavailable(String reason) {
         if (Boolean.parseBoolean(System.getenv("REPLICA_REQUIRED"))) {
-            throw new IllegalStateException("no own PostgreSQL cluster for the test: " + reason + ", and REPLICA_REQUIRED=true");
+            throw new IllegalStateException(
+                    "no own PostgreSQL cluster for the test: " + reason + ", and REPLICA_REQUIRED=true");
         }
         Assumptions.abort("no own PostgreSQL cluster for the test: " + reason);
         throw new IllegalStateException("unreachable");
@@ -127,7 +135,8 @@ public final class SmallPostgresCluster implements AutoCloseable {
 
     /** A connection of the test itself as the superuser (which may use the reserved slots). */
     public Connection connectAsSuperuser(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?ApplicationName=test-observer",
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?ApplicationName=test-observer",
                 "postgres", "");
     }
 
@@ -139,7 +148,8 @@ public final class SmallPostgresCluster implements AutoCloseable {
     /** Starts it and waits until it accepts connections; nothing when it runs. */
     public void start() {
         if (!running()) {
-            ReplicaCluster.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", base.resolve("server.log").toString(),
+            ReplicaCluster.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                    base.resolve("server.log").toString(),
                     "-w", "-t", "60", "start"), owner);
         }
     }
@@ -147,7 +157,9 @@ public final class SmallPostgresCluster implements AutoCloseable {
     /** Stops it (fast shutdown: every session is ended); nothing when it is not running. */
     public void stop() {
         if (running()) {
-            ReplicaCluster.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop"), owner);
+            ReplicaCluster.run(
+                    List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "fast", "-w", "-t", "60", "stop"),
+                    owner);
         }
     }
 
@@ -164,7 +176,9 @@ public final class SmallPostgresCluster implements AutoCloseable {
 
     private synchronized void remove() {
         if (Files.isDirectory(data)) {
-            ReplicaCluster.exitCode(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-t", "30", "stop"),
+            ReplicaCluster.exitCode(
+                    List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-t", "30",
+                            "stop"),
                     owner);
         }
         ReplicaCluster.exitCode(List.of("rm", "-rf", base.toString()), owner);
@@ -178,13 +192,15 @@ public final class SmallPostgresCluster implements AutoCloseable {
         } else if (Files.isDirectory(Path.of("/usr/lib/postgresql"))) {
             try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
                 versions.filter(p -> p.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-                        .sorted(Comparator.comparingDouble((Path p) -> Double.parseDouble(p.getFileName().toString())).reversed())
+                        .sorted(Comparator.comparingDouble((Path p) -> Double.parseDouble(p.getFileName().toString()))
+                                .reversed())
                         .forEach(p -> candidates.add(p.resolve("bin")));
             } catch (IOException e) {
                 return Optional.empty();
             }
         }
-        return candidates.stream().filter(b -> Stream.of("initdb", "pg_ctl", "postgres").allMatch(t -> Files.isExecutable(b.resolve(t))))
+        return candidates.stream()
+                .filter(b -> Stream.of("initdb", "pg_ctl", "postgres").allMatch(t -> Files.isExecutable(b.resolve(t))))
                 .findFirst();
     }
 
@@ -199,8 +215,9 @@ public final class SmallPostgresCluster implements AutoCloseable {
         if (owner != null) {
             command.addAll(List.of("runuser", "-u", owner, "--"));
         }
-        command.addAll(List.of("setsid", "sh", "-c", script, "small-cluster-watchdog", Long.toString(ProcessHandle.current().pid()),
-                Long.toString(LONGEST_LIFE_SECONDS), binaries.toString(), base.toString()));
+        command.addAll(
+                List.of("setsid", "sh", "-c", script, "small-cluster-watchdog", Long.toString(ProcessHandle.current().pid()),
+                        Long.toString(LONGEST_LIFE_SECONDS), binaries.toString(), base.toString()));
         try {
             new ProcessBuilder(command).directory(Path.of("/tmp").toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

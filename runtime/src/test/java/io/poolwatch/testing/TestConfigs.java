@@ -7,7 +7,6 @@ import io.poolwatch.config.PoolSettingsResolver;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.config.SeedSource;
-
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -30,7 +29,10 @@ public final class TestConfigs {
         return config.getConfigMapping(PoolwatchConfig.class);
     }
 
-    /** Any other configuration mapping (the service's {@code poolwatch.embedded.*}, {@code poolwatch.simulator.*}) from a map of keys. */
+    /**
+     * Any other configuration mapping (the service's {@code poolwatch.embedded.*}, {@code poolwatch.simulator.*}) from a map of
+     * keys.
+     */
     public static <T> T mapping(Class<T> type, Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(type)

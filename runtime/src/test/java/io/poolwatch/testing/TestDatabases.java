@@ -67,7 +67,8 @@ public final class TestDatabases {
             PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine").withDatabaseName(DATABASE);
             container.start();
             // Testcontainers' Ryuk removes the container when this JVM ends.
-            return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(), container.getPassword(),
+            return new Server(container.getHost(), container.getMappedPort(5432), container.getUsername(),
+                    container.getPassword(),
                     "a Testcontainers container");
         }
         if (answers("127.0.0.1", 5432)) {
@@ -91,7 +92,8 @@ public final class TestDatabases {
                     "SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'", "CREATE DATABASE " + DATABASE);
             return embedded;
         } catch (IOException e) {
-            throw new IllegalStateException("no PostgreSQL for the tests: no Docker, nothing on 127.0.0.1:5432, and the embedded one failed", e);
+            throw new IllegalStateException(
+                    "no PostgreSQL for the tests: no Docker, nothing on 127.0.0.1:5432, and the embedded one failed", e);
         }
     }
 
@@ -136,9 +138,12 @@ public final class TestDatabases {
             return false;
         }
         // Ask Testcontainers only where an engine could be: its search otherwise logs a page of errors.
-        boolean candidate = System.getenv("DOCKER_HOST") != null || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
-                || java.nio.file.Files.exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
+        boolean candidate = System.getenv("DOCKER_HOST") != null
+                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
+                || java.nio.file.Files
+                        .exists(java.nio.file.Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
+                || java.nio.file.Files
+                        .exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
         if (!candidate) {
             return false;
         }
@@ -171,7 +176,8 @@ public final class TestDatabases {
     }
 
     /** Polls {@code sessions} until it equals {@code expected} or 10 s pass; returns the last count. */
-    public static int awaitSessions(Server server, String applicationName, int expected) throws SQLException, InterruptedException {
+    public static int awaitSessions(Server server, String applicationName, int expected)
+            throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         int count;
         try (Connection c = server.connect()) {

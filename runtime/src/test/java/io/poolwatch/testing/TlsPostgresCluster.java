@@ -76,7 +76,8 @@ public final class TlsPostgresCluster {
     private static String create() {
         Optional<Path> binaries = binaries();
         if (binaries.isEmpty()) {
-            String where = System.getenv("POOLWATCH_TEST_PG_BIN") != null ? "in POOLWATCH_TEST_PG_BIN=" + System.getenv("POOLWATCH_TEST_PG_BIN")
+            String where = System.getenv("POOLWATCH_TEST_PG_BIN") != null
+                    ? "in POOLWATCH_TEST_PG_BIN=" + System.getenv("POOLWATCH_TEST_PG_BIN")
                     : "under /usr/lib/postgresql/<version>/bin";
             return "unavailable|no PostgreSQL server binaries (initdb, pg_ctl, postgres) " + where
                     + "; apt-get install postgresql, or set POOLWATCH_TEST_PG_BIN";
@@ -99,13 +100,16 @@ public final class TlsPostgresCluster {
         Path data = base.resolve("data");
         watchdog(base, bin, owner);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ReplicaCluster.exitCode(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-t", "30",
-                    "stop"), owner);
+            ReplicaCluster.exitCode(
+                    List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-t", "30",
+                            "stop"),
+                    owner);
             ReplicaCluster.exitCode(List.of("rm", "-rf", base.toString()), owner);
         }, "tls-cluster-cleanup"));
         try {
             certificates(base, owner);
-            ReplicaCluster.run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+            ReplicaCluster.run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust",
+                    "-E", "UTF8",
                     "--no-sync"), owner);
             int port = freePort();
             String conf = "listen_addresses = '127.0.0.1," + UNNAMED_ADDRESS + "'\n"
@@ -117,11 +121,14 @@ public final class TlsPostgresCluster {
                     + "max_connections = 20\nshared_buffers = 16MB\nfsync = off\n";
             Files.writeString(data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.APPEND);
-            write(data.resolve("pg_hba.conf"), "local all all trust\nhostssl all all 127.0.0.0/8 trust\nhostnossl all all 127.0.0.0/8 trust\n",
+            write(data.resolve("pg_hba.conf"),
+                    "local all all trust\nhostssl all all 127.0.0.0/8 trust\nhostnossl all all 127.0.0.0/8 trust\n",
                     owner);
-            ReplicaCluster.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", base.resolve("server.log").toString(),
+            ReplicaCluster.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                    base.resolve("server.log").toString(),
                     "-w", "-t", "60", "start"), owner);
-            LOG.infof("TLS tests use PostgreSQL from %s on 127.0.0.1:%d and %s:%d, in %s", bin, port, UNNAMED_ADDRESS, port, base);
+            LOG.infof("TLS tests use PostgreSQL from %s on 127.0.0.1:%d and %s:%d, in %s", bin, port, UNNAMED_ADDRESS, port,
+                    base);
             return "ready|" + port + "|" + base.resolve("ca.crt") + "|" + base.resolve("other-ca.crt");
         } catch (RuntimeException | IOException e) {
             LOG.warnf("making the PostgreSQL cluster with TLS failed: %s", e.getMessage());
@@ -145,7 +152,8 @@ public final class TlsPostgresCluster {
         csr.addAll(List.of("-keyout", dir + "/server.key", "-out", dir + "/server.csr", "-subj", "/CN=localhost"));
         ReplicaCluster.run(csr, owner);
         write(base.resolve("server.ext"), "subjectAltName = DNS:localhost, IP:127.0.0.1\n", owner);
-        ReplicaCluster.run(List.of("openssl", "x509", "-req", "-in", dir + "/server.csr", "-CA", dir + "/ca.crt", "-CAkey", dir + "/ca.key",
+        ReplicaCluster.run(List.of("openssl", "x509", "-req", "-in", dir + "/server.csr", "-CA", dir + "/ca.crt", "-CAkey",
+                dir + "/ca.key",
                 "-CAcreateserial", "-out", dir + "/server.crt", "-days", "2", "-extfile", dir + "/server.ext"), owner);
         // The server refuses a key others can read.
         ReplicaCluster.run(List.of("chmod", "600", dir + "/server.key"), owner);
@@ -160,13 +168,15 @@ public final class TlsPostgresCluster {
         } else if (Files.isDirectory(Path.of("/usr/lib/postgresql"))) {
             try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
                 versions.filter(p -> p.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-                        .sorted(Comparator.comparingDouble((Path p) -> Double.parseDouble(p.getFileName().toString())).reversed())
+                        .sorted(Comparator.comparingDouble((Path p) -> Double.parseDouble(p.getFileName().toString()))
+                                .reversed())
                         .forEach(p -> candidates.add(p.resolve("bin")));
             } catch (IOException e) {
                 return Optional.empty();
             }
         }
-        return candidates.stream().filter(b -> Stream.of("initdb", "pg_ctl", "postgres").allMatch(t -> Files.isExecutable(b.resolve(t))))
+        return candidates.stream()
+                .filter(b -> Stream.of("initdb", "pg_ctl", "postgres").allMatch(t -> Files.isExecutable(b.resolve(t))))
                 .findFirst();
     }
 
@@ -181,8 +191,9 @@ public final class TlsPostgresCluster {
         if (owner != null) {
             command.addAll(List.of("runuser", "-u", owner, "--"));
         }
-        command.addAll(List.of("setsid", "sh", "-c", script, "tls-cluster-watchdog", Long.toString(ProcessHandle.current().pid()),
-                Long.toString(LONGEST_LIFE_SECONDS), binaries.toString(), base.toString()));
+        command.addAll(
+                List.of("setsid", "sh", "-c", script, "tls-cluster-watchdog", Long.toString(ProcessHandle.current().pid()),
+                        Long.toString(LONGEST_LIFE_SECONDS), binaries.toString(), base.toString()));
         try {
             new ProcessBuilder(command).directory(Path.of("/tmp").toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -15,7 +15,8 @@ import io.poolwatch.observed.BlockedSession;
 class BlockingViewsTest {
 
     private static BlockedSession s(long pid, BlockedSession... below) {
-        return new BlockedSession(pid, "a", "u", "active", Optional.of(Duration.ofMillis(1500)), Optional.empty(), "q", List.of(below));
+        return new BlockedSession(pid, "a", "u", "active", Optional.of(Duration.ofMillis(1500)), Optional.empty(), "q",
+                List.of(below));
     }
 
     /** What templates/BlockingPages/index.html writes for the lines, with the pid for the item's content. */

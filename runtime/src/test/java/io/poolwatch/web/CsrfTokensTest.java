@@ -37,7 +37,8 @@ class CsrfTokensTest {
         assertFalse(at(T0, Optional.of(new Secret("x".repeat(40)))).verify("ada", cookie, token), "another key");
         assertFalse(at(T0, Optional.empty()).verify("ada", cookie, token), "a random key");
         assertTrue(at(T0, Optional.of(KEY)).verify("ada", cookie, token), "the same key in another process");
-        assertTrue(at(T0.plus(CsrfTokens.LIFETIME).minusSeconds(1), Optional.of(KEY)).verify("ada", cookie, token), "just before expiry");
+        assertTrue(at(T0.plus(CsrfTokens.LIFETIME).minusSeconds(1), Optional.of(KEY)).verify("ada", cookie, token),
+                "just before expiry");
         assertFalse(at(T0.plus(CsrfTokens.LIFETIME), Optional.of(KEY)).verify("ada", cookie, token), "at expiry");
         assertFalse(at(T0.plus(Duration.ofDays(30)), Optional.of(KEY)).verify("ada", cookie, token), "long after");
         // a token from the future (a forged expiry, or a clock far ahead) is refused too

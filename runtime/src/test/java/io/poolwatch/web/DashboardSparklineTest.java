@@ -26,7 +26,8 @@ class DashboardSparklineTest {
     }
 
     static Sparkline draw(List<Point> points, double floor, double threshold, Duration gap) {
-        return Sparkline.of(points, p -> T0.plusSeconds(p.second()), Point::value, T0, T0.plusSeconds(100), 100, 24, floor, threshold, gap);
+        return Sparkline.of(points, p -> T0.plusSeconds(p.second()), Point::value, T0, T0.plusSeconds(100), 100, 24, floor,
+                threshold, gap);
     }
 
     @Test
@@ -47,7 +48,8 @@ class DashboardSparklineTest {
         for (int ms = 0; ms < 100_000; ms += 100) {
             dense.add(new Point(ms, ms == 42_300 ? 1.0 : 0.0));
         }
-        Sparkline s = Sparkline.of(dense, p -> T0.plusMillis(p.second()), Point::value, T0, T0.plusSeconds(100), 100, 24, 1, Double.NaN, GAP);
+        Sparkline s = Sparkline.of(dense, p -> T0.plusMillis(p.second()), Point::value, T0, T0.plusSeconds(100), 100, 24, 1,
+                Double.NaN, GAP);
         assertEquals(1000, s.points(), "every sample counts");
         assertEquals(100, s.path().split("[ML]").length - 1, "one vertex per unit of width");
         assertTrue(s.path().contains("L42.9 2.0"), "the one-sample peak survives: " + s.path());
@@ -69,7 +71,8 @@ class DashboardSparklineTest {
         assertTrue(allNaN.empty());
         assertEquals("", allNaN.path());
         assertFalse(allNaN.hasThreshold());
-        assertTrue(draw(List.of(new Point(-10, 1), new Point(200, 1)), 1, 0.8).empty(), "samples outside the window are left out");
+        assertTrue(draw(List.of(new Point(-10, 1), new Point(200, 1)), 1, 0.8).empty(),
+                "samples outside the window are left out");
     }
 
     @Test

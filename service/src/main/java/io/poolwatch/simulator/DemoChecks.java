@@ -37,20 +37,25 @@ public class DemoChecks implements ProvidedChecks {
         Map<String, Map<String, String>> checks = new LinkedHashMap<>();
         String workload = workloads.containsKey("analytics") ? "analytics" : workloads.keySet().iterator().next();
         boolean postgres = workloads.get(workload) == DatabaseKind.POSTGRESQL;
-        checks.put("ledger-balanced", map("kind", "ledger-balance", "workload", workload, "schedule", "30s", "severity", "critical",
-                "description", "every ledger transaction's debits equal its credits", "table", "ledger_entries",
-                "group-column", "transaction_id", "direction-column", "direction"));
-        checks.put("account-balances", map("kind", "account-balance", "workload", workload, "schedule", "1m", "severity", "critical",
-                "description", "every account's balance is the sum of its ledger entries", "table", "accounts",
-                "entries-table", "ledger_entries", "direction-column", "direction"));
-        checks.put("no-negative-customer-balance", map("kind", "range", "workload", workload, "schedule", "1m", "severity", "critical",
-                "description", "no customer account is overdrawn", "table", "accounts", "column", "balance", "min", "0",
-                "filter-column", "kind", "filter-values", "customer", "mask-columns", "owner"));
+        checks.put("ledger-balanced",
+                map("kind", "ledger-balance", "workload", workload, "schedule", "30s", "severity", "critical",
+                        "description", "every ledger transaction's debits equal its credits", "table", "ledger_entries",
+                        "group-column", "transaction_id", "direction-column", "direction"));
+        checks.put("account-balances",
+                map("kind", "account-balance", "workload", workload, "schedule", "1m", "severity", "critical",
+                        "description", "every account's balance is the sum of its ledger entries", "table", "accounts",
+                        "entries-table", "ledger_entries", "direction-column", "direction"));
+        checks.put("no-negative-customer-balance",
+                map("kind", "range", "workload", workload, "schedule", "1m", "severity", "critical",
+                        "description", "no customer account is overdrawn", "table", "accounts", "column", "balance", "min", "0",
+                        "filter-column", "kind", "filter-values", "customer", "mask-columns", "owner"));
         checks.put("events-have-accounts", map("kind", "orphans", "workload", workload, "schedule", "30s", "mode", "chunked",
-                "chunk-size", "50000", "description", "every analytics event names an existing account (no foreign key enforces it)",
+                "chunk-size", "50000", "description",
+                "every analytics event names an existing account (no foreign key enforces it)",
                 "table", "analytics_events", "column", "account_id", "parent-table", "accounts"));
         checks.put("unique-transaction-references", map("kind", "duplicates", "workload", workload, "schedule", "5m",
-                "description", "no two ledger transactions share a reference", "table", "ledger_transactions", "key-columns", "reference"));
+                "description", "no two ledger transactions share a reference", "table", "ledger_transactions", "key-columns",
+                "reference"));
         if (postgres) {
             checks.put("event-amounts-in-range", map("kind", "range", "workload", workload, "schedule", "1m", "mode", "sampled",
                     "sample-percent", "5", "severity", "warning", "description", "analytics amounts are between 0 and 1,000",

@@ -48,7 +48,8 @@ final class DemoTransactions {
             // Lock both rows in id order so two opposite transfers cannot deadlock.
             int low = Math.min(from, to);
             int high = Math.max(from, to);
-            try (PreparedStatement lock = c.prepareStatement("SELECT id FROM accounts WHERE id IN (?, ?) ORDER BY id FOR UPDATE")) {
+            try (PreparedStatement lock = c
+                    .prepareStatement("SELECT id FROM accounts WHERE id IN (?, ?) ORDER BY id FOR UPDATE")) {
                 lock.setInt(1, low);
                 lock.setInt(2, high);
                 lock.executeQuery().close();
@@ -111,8 +112,9 @@ final class DemoTransactions {
     static Outcome backgroundTask(Connection c) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO background_tasks (kind, status) VALUES ('statement', 'queued')");
-            st.executeUpdate("UPDATE background_tasks SET status = 'done', attempts = attempts + 1, updated_at = CURRENT_TIMESTAMP "
-                    + "WHERE id = (SELECT MIN(id) FROM background_tasks WHERE status = 'queued')");
+            st.executeUpdate(
+                    "UPDATE background_tasks SET status = 'done', attempts = attempts + 1, updated_at = CURRENT_TIMESTAMP "
+                            + "WHERE id = (SELECT MIN(id) FROM background_tasks WHERE status = 'queued')");
         }
         return Outcome.COMMITTED;
     }

@@ -94,7 +94,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             db.close();
             throw new IllegalStateException("loading the demo schema into the embedded database failed: " + e.getMessage(), e);
         }
-        LOG.infof("embedded %s demo database ready in %d ms", db.kind.label(), Duration.ofNanos(System.nanoTime() - started).toMillis());
+        LOG.infof("embedded %s demo database ready in %d ms", db.kind.label(),
+                Duration.ofNanos(System.nanoTime() - started).toMillis());
         return db;
     }
 
@@ -114,24 +115,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             Files.writeString(pwfile, superuserPassword + "\n", StandardCharsets.UTF_8);
             pg = EmbeddedPostgres.builder()
-                .setCleanDataDirectory(true)
-                // initdb's own options, after its "-A trust": passwords everywhere, and the superuser's
-                .setLocaleConfig("auth-host", "scram-sha-256")
-                .setLocaleConfig("auth-local", "scram-sha-256")
-                .setLocaleConfig("pwfile", pwfile.toString())
-                .setDataDirectoryCustomizer(dir -> deleteQuietly(pwfile)) // runs right after initdb
-                // its own readiness check logs in as the superuser
-                .setConnectConfig("password", superuserPassword)
-                // Its own hook would stop the server as soon as shutdown begins, while poolwatch still drains
-                // in-flight work; the hook registered below waits for that first.
-                .setRegisterShutdownHook(false)
-                .setServerConfig("max_connections", "300")
-                // No parallel query: each parallel scan forks two more backends for one query, runnable processes that
-                // the demo's analytics scans would multiply on a small machine, beside the process's own probes.
-                .setServerConfig("max_parallel_workers_per_gather", "0")
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setPGStartupWait(Duration.ofSeconds(30))
-                .start();
+                    .setCleanDataDirectory(true)
+                    // initdb's own options, after its "-A trust": passwords everywhere, and the superuser's
+                    .setLocaleConfig("auth-host", "scram-sha-256")
+                    .setLocaleConfig("auth-local", "scram-sha-256")
+                    .setLocaleConfig("pwfile", pwfile.toString())
+                    .setDataDirectoryCustomizer(dir -> deleteQuietly(pwfile)) // runs right after initdb
+                    // its own readiness check logs in as the superuser
+                    .setConnectConfig("password", superuserPassword)
+                    // Its own hook would stop the server as soon as shutdown begins, while poolwatch still drains
+                    // in-flight work; the hook registered below waits for that first.
+                    .setRegisterShutdownHook(false)
+                    .setServerConfig("max_connections", "300")
+                    // No parallel query: each parallel scan forks two more backends for one query, runnable processes that
+                    // the demo's analytics scans would multiply on a small machine, beside the process's own probes.
+                    .setServerConfig("max_parallel_workers_per_gather", "0")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setPGStartupWait(Duration.ofSeconds(30))
+                    .start();
         } finally {
             deleteQuietly(pwfile);
             deleteQuietly(secrets);

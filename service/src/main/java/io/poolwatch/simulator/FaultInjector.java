@@ -51,7 +51,8 @@ public final class FaultInjector {
                     return k;
                 }
             }
-            throw new IllegalArgumentException("fault '" + text + "' is unknown; accepted: leak, slow, saturate, inconsistency");
+            throw new IllegalArgumentException(
+                    "fault '" + text + "' is unknown; accepted: leak, slow, saturate, inconsistency");
         }
     }
 
@@ -98,13 +99,15 @@ public final class FaultInjector {
                     + "'; set poolwatch.pools.\"" + pool.name() + "\".leak-detection-interval");
         }
         Instant now = Instant.now();
-        Fault fault = new Fault(ids.incrementAndGet(), kind.name().toLowerCase(Locale.ROOT), pool.name(), now, now.plus(length), "running");
+        Fault fault = new Fault(ids.incrementAndGet(), kind.name().toLowerCase(Locale.ROOT), pool.name(), now, now.plus(length),
+                "running");
         faults.add(fault);
         // The list is shown and returned whole: the oldest ended faults go beyond Limits.FAULTS_KEPT (running ones are at most MAX_RUNNING).
         for (int over = faults.size() - Limits.FAULTS_KEPT; over > 0; over--) {
             faults.stream().filter(f -> !f.state().equals("running")).findFirst().ifPresent(faults::remove);
         }
-        Thread t = new Thread(() -> run(fault, kind, pool, length), "fault-" + fault.kind() + "-" + pool.name() + "-" + fault.id());
+        Thread t = new Thread(() -> run(fault, kind, pool, length),
+                "fault-" + fault.kind() + "-" + pool.name() + "-" + fault.id());
         t.setDaemon(true);
         t.start();
         LOG.infof("fault %d started: %s on %s for %s", fault.id(), fault.kind(), pool.name(), Durations.format(length));
@@ -133,7 +136,9 @@ public final class FaultInjector {
             state = "interrupted";
         }
         String finalState = state;
-        faults.replaceAll(f -> f.id() == fault.id() ? new Fault(f.id(), f.kind(), f.workload(), f.startedAt(), f.until(), finalState) : f);
+        faults.replaceAll(
+                f -> f.id() == fault.id() ? new Fault(f.id(), f.kind(), f.workload(), f.startedAt(), f.until(), finalState)
+                        : f);
         LOG.infof("fault %d %s", fault.id(), state);
     }
 
@@ -162,7 +167,8 @@ public final class FaultInjector {
 
     private void slow(WorkloadPool pool, Duration length) throws SQLException {
         double seconds = Math.max(0.1, slowThreshold.toMillis() * 1.5 / 1000.0);
-        String sql = pool.settings().url().kind() == DatabaseKind.POSTGRESQL ? "SELECT pg_sleep(" + seconds + ")" : "SELECT SLEEP(" + seconds + ")";
+        String sql = pool.settings().url().kind() == DatabaseKind.POSTGRESQL ? "SELECT pg_sleep(" + seconds + ")"
+                : "SELECT SLEEP(" + seconds + ")";
         long deadline = System.nanoTime() + length.toNanos();
         while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
             try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {

@@ -88,7 +88,8 @@ public class LoadSimulator implements FaultPhases {
             if (!registry.names().contains(step[1])) {
                 continue;
             }
-            return Optional.of(fault(step[0], step[1], step[2].isEmpty() ? Optional.empty() : Optional.of(Durations.parse(step[2]))));
+            return Optional
+                    .of(fault(step[0], step[1], step[2].isEmpty() ? Optional.empty() : Optional.of(Durations.parse(step[2]))));
         }
         return Optional.empty();
     }
@@ -132,7 +133,8 @@ public class LoadSimulator implements FaultPhases {
         if (config.enabled().orElse(registry.embedded())) {
             start();
         }
-        work.every("simulator demo cycle", DEMO_CYCLE_DELAY, config.demoCycleInterval(), work.lane("simulator-demo-cycle", 1), this::demoCycle);
+        work.every("simulator demo cycle", DEMO_CYCLE_DELAY, config.demoCycleInterval(), work.lane("simulator-demo-cycle", 1),
+                this::demoCycle);
     }
 
     /** Runs before the registry drains and closes the pools (observers without a priority run at 2500). */
@@ -150,14 +152,16 @@ public class LoadSimulator implements FaultPhases {
             Simulation.Transaction tx = transaction(name);
             int users = config.users().getOrDefault(name, DEFAULT_USERS.getOrDefault(name, 0));
             if (tx != null && users > 0) {
-                workloads.add(new Simulation.Workload(name, registry.dataSource(name), users, tx, concurrency(registry.pool(name).settings().maxSize())));
+                workloads.add(new Simulation.Workload(name, registry.dataSource(name), users, tx,
+                        concurrency(registry.pool(name).settings().maxSize())));
             }
         }
         if (workloads.isEmpty()) {
             LOG.info("simulator: no standard workload to run against");
             return Optional.empty();
         }
-        current = new Simulation(workloads, config.thinkTime(), config.duration(), config.virtualThreads(), maxInFlight(config));
+        current = new Simulation(workloads, config.thinkTime(), config.duration(), config.virtualThreads(),
+                maxInFlight(config));
         current.start();
         return Optional.of(current);
     }

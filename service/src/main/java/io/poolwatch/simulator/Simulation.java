@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -104,15 +103,18 @@ public final class Simulation implements AutoCloseable {
      * ({@code poolwatch.simulator.virtual-threads}); at most {@code maxInFlight} transactions run at once across the
      * workloads, 0 for no bound ({@code poolwatch.simulator.max-in-flight}).
      */
-    public Simulation(List<Workload> workloads, Duration thinkTime, Duration duration, boolean virtualThreads, int maxInFlight) {
+    public Simulation(List<Workload> workloads, Duration thinkTime, Duration duration, boolean virtualThreads,
+            int maxInFlight) {
         if (maxInFlight < 0) {
-            throw new IllegalArgumentException("poolwatch.simulator.max-in-flight=" + maxInFlight + ": accepted: 0 (no bound) or more");
+            throw new IllegalArgumentException(
+                    "poolwatch.simulator.max-in-flight=" + maxInFlight + ": accepted: 0 (no bound) or more");
         }
         this.maxInFlight = maxInFlight;
         this.inFlight = maxInFlight == 0 ? null : new Semaphore(maxInFlight);
         int total = workloads.stream().mapToInt(Workload::users).sum();
         if (total > MAX_USERS) {
-            throw new IllegalArgumentException("poolwatch.simulator.users: " + total + " users in all; accepted: at most " + MAX_USERS);
+            throw new IllegalArgumentException(
+                    "poolwatch.simulator.users: " + total + " users in all; accepted: at most " + MAX_USERS);
         }
         this.workloads = List.copyOf(workloads);
         this.thinkTime = thinkTime;
@@ -165,7 +167,8 @@ public final class Simulation implements AutoCloseable {
         AtomicInteger ids = new AtomicInteger();
         // A user's think time is a delayed task on its workload's workers, not a sleeping thread; its queue is bounded by
         // construction, each user having at most one task queued or running.
-        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(size, r -> daemon(r, "simulator-" + w.name() + "-" + ids.incrementAndGet()));
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(size,
+                r -> daemon(r, "simulator-" + w.name() + "-" + ids.incrementAndGet()));
         pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return pool;
     }

@@ -9,7 +9,10 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
-/** The load simulator of the standalone service ({@code poolwatch.simulator.*}): off by default, on by default on the embedded demo database. */
+/**
+ * The load simulator of the standalone service ({@code poolwatch.simulator.*}): off by default, on by default on the embedded
+ * demo database.
+ */
 @ConfigMapping(prefix = "poolwatch.simulator")
 public interface SimulatorConfig {
 

@@ -71,9 +71,9 @@ public class SimulatorResource {
      */
     @POST
     @Path("faults/{kind}")
-    @APIResponse(responseCode = "202", description = "The fault, started",
-            content = @Content(schema = @Schema(implementation = FaultPhases.Fault.class)))
-    public Response fault(@PathParam("kind") String kind, @QueryParam("workload") String workload, @QueryParam("duration") String duration) {
+    @APIResponse(responseCode = "202", description = "The fault, started", content = @Content(schema = @Schema(implementation = FaultPhases.Fault.class)))
+    public Response fault(@PathParam("kind") String kind, @QueryParam("workload") String workload,
+            @QueryParam("duration") String duration) {
         String pool = workload != null ? workload : kind.equalsIgnoreCase("inconsistency") ? "financial" : "main";
         try {
             Optional<Duration> length = duration == null ? Optional.empty() : Optional.of(parseDuration(duration));

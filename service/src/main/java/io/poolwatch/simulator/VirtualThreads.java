@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 final class VirtualThreads {
 
     private static final Logger LOG = Logger.getLogger(VirtualThreads.class);
+
     private VirtualThreads() {
     }
 
@@ -30,8 +31,10 @@ final class VirtualThreads {
             Class<?> builder = Class.forName("java.lang.Thread$Builder");
             Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
             Object b = lookup.findStatic(Thread.class, "ofVirtual", MethodType.methodType(ofVirtual)).invoke();
-            b = lookup.findVirtual(builder, "name", MethodType.methodType(builder, String.class, long.class)).invoke(b, prefix, 1L);
-            ThreadFactory factory = (ThreadFactory) lookup.findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class)).invoke(b);
+            b = lookup.findVirtual(builder, "name", MethodType.methodType(builder, String.class, long.class)).invoke(b, prefix,
+                    1L);
+            ThreadFactory factory = (ThreadFactory) lookup
+                    .findVirtual(builder, "factory", MethodType.methodType(ThreadFactory.class)).invoke(b);
             MethodHandle perTask = lookup.findStatic(Executors.class, "newThreadPerTaskExecutor",
                     MethodType.methodType(ExecutorService.class, ThreadFactory.class));
             return Optional.of((ExecutorService) perTask.invoke(factory));

@@ -135,7 +135,8 @@ class AlertDeliveryIT {
             JsonNode done = body(resolved);
             assertEquals("resolved", done.get("status").asText());
             assertEquals("resolved", done.get("alerts").get(0).get("status").asText());
-            assertEquals(fired.get("alerts").get(0).get("fingerprint").asText(), done.get("alerts").get(0).get("fingerprint").asText());
+            assertEquals(fired.get("alerts").get(0).get("fingerprint").asText(),
+                    done.get("alerts").get(0).get("fingerprint").asText());
             assertTrue(!resolved.id().equals(firing.id()), "each notification has its own id");
             assertEquals(WebhookKeys.expectedSignature(WebhookKeys.KEY_A, resolved.id(), resolved.header("webhook-timestamp"),
                     resolved.body()), resolved.header("webhook-signature"));
@@ -148,7 +149,8 @@ class AlertDeliveryIT {
             Await.until("an attempt that failed", () -> given().baseUri(app.baseUri()).when()
                     .get("/api/v1/audit?type=notification.attempt").then().extract().asString().contains("\"retry\""));
             pendingId = given().baseUri(app.baseUri()).when().get("/api/v1/audit?type=notification.attempt").then().extract()
-                    .jsonPath().getString("find { it.outcome == 'retry' && it.groupKey.contains('consistency-check') }.notification");
+                    .jsonPath()
+                    .getString("find { it.outcome == 'retry' && it.groupKey.contains('consistency-check') }.notification");
             assertTrue(pendingId != null && !pendingId.isBlank(), "the retried notification's id");
             app.terminate(Duration.ofSeconds(30));
         }
@@ -165,9 +167,11 @@ class AlertDeliveryIT {
             WebhookHook.Request r = hook.requests.stream().filter(x -> id.equals(x.id())).findFirst().orElseThrow();
             assertEquals("firing", body(r).get("status").asText());
             // the audit log kept the first run's attempts in the outbox: the failed one is still listed after the restart
-            String audit = given().baseUri(app.baseUri()).when().get("/api/v1/audit?type=notification.attempt&limit=1000").then().statusCode(200)
+            String audit = given().baseUri(app.baseUri()).when().get("/api/v1/audit?type=notification.attempt&limit=1000")
+                    .then().statusCode(200)
                     .extract().asString();
-            assertTrue(audit.contains("\"retry\"") && audit.contains(id), "the first run's attempts survive the restart: " + audit);
+            assertTrue(audit.contains("\"retry\"") && audit.contains(id),
+                    "the first run's attempts survive the restart: " + audit);
             app.terminate(Duration.ofSeconds(30));
         } finally {
             sql("DROP TABLE IF EXISTS " + FLAG);
@@ -197,7 +201,8 @@ class AlertDeliveryIT {
 
     private static Connection connectKillDatabase(String database) throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + database, pg.user(), pg.password());
+        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + database, pg.user(),
+                pg.password());
     }
 
     private static void killSql(String statement) throws SQLException {
@@ -312,7 +317,8 @@ class AlertDeliveryIT {
     }
 
     private static List<Map<String, Object>> attemptsOf(PoolwatchProcess app, String notification) {
-        List<Map<String, Object>> events = given().baseUri(app.baseUri()).when().get("/api/v1/audit?type=notification.attempt&limit=1000")
+        List<Map<String, Object>> events = given().baseUri(app.baseUri()).when()
+                .get("/api/v1/audit?type=notification.attempt&limit=1000")
                 .then().statusCode(200).extract().jsonPath().getList("findAll { it.notification == '" + notification + "' }");
         return events;
     }
@@ -341,40 +347,55 @@ class AlertDeliveryIT {
                 app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
                 long restarted = System.nanoTime();
                 // A newer notification for the same receiver: the check clears once the new process has seen it fail.
-                await("the restarted process sees the check failing", Duration.ofSeconds(60), () -> given().baseUri(app.baseUri()).when()
-                        .get("/api/v1/alerts?state=firing").then().extract().asString().contains("consistency-check"));
+                await("the restarted process sees the check failing", Duration.ofSeconds(60),
+                        () -> given().baseUri(app.baseUri()).when()
+                                .get("/api/v1/alerts?state=firing").then().extract().asString().contains("consistency-check"));
                 killSql("DELETE FROM " + KILL_FLAG);
-                await("a notification newer than the interrupted one delivered", Duration.ofSeconds(60), () -> hook.requests.stream()
-                        .anyMatch(x -> x.at() > restarted && !x.id().equals(interrupted)));
-                HangingReceiver.Received newer = hook.requests.stream().filter(x -> x.at() > restarted && !x.id().equals(interrupted))
+                await("a notification newer than the interrupted one delivered", Duration.ofSeconds(60),
+                        () -> hook.requests.stream()
+                                .anyMatch(x -> x.at() > restarted && !x.id().equals(interrupted)));
+                HangingReceiver.Received newer = hook.requests.stream()
+                        .filter(x -> x.at() > restarted && !x.id().equals(interrupted))
                         .findFirst().orElseThrow();
-                long retried = hook.requests.stream().filter(x -> x.id().equals(interrupted) && !x.hung()).mapToLong(HangingReceiver.Received::at)
+                long retried = hook.requests.stream().filter(x -> x.id().equals(interrupted) && !x.hung())
+                        .mapToLong(HangingReceiver.Received::at)
                         .findFirst().orElse(-1);
                 // From the start of the interrupted attempt.
                 long up = Duration.ofNanos(restarted - cut.at()).toMillis();
                 long newerAfter = Duration.ofNanos(newer.at() - cut.at()).toMillis();
                 long retriedAfter = retried < 0 ? -1 : Duration.ofNanos(retried - cut.at()).toMillis();
-                System.out.printf("attempt cut by SIGKILL at 0 ms; restarted process up at %d ms; retry sent at %d ms; first newer notification "
-                        + "at %d ms (%d ms after the restart)%n", up, retriedAfter, newerAfter, newerAfter - up);
+                System.out.printf(
+                        "attempt cut by SIGKILL at 0 ms; restarted process up at %d ms; retry sent at %d ms; first newer notification "
+                                + "at %d ms (%d ms after the restart)%n",
+                        up, retriedAfter, newerAfter, newerAfter - up);
                 long leaseLapsed = RECEIVER_TIMEOUT.plus(MAX_BACKOFF).toMillis();
                 long bound = Math.max(leaseLapsed, up) + NEWER_SLACK.toMillis();
-                assertTrue(newerAfter < bound, "the first newer notification came " + newerAfter + " ms after the interrupted attempt started, "
-                        + "the restarted process was up at " + up + " ms; bound " + bound + " ms: " + outputOf(app));
+                assertTrue(newerAfter < bound,
+                        "the first newer notification came " + newerAfter + " ms after the interrupted attempt started, "
+                                + "the restarted process was up at " + up + " ms; bound " + bound + " ms: " + outputOf(app));
 
                 // The interrupted notification was sent again, with its id, before the newer ones: a receiver's order holds.
                 List<String> ids = hook.requests.stream().map(HangingReceiver.Received::id).toList();
-                assertEquals(2, ids.stream().filter(interrupted::equals).count(), "sent twice, with the same webhook-id: " + ids);
-                assertTrue(ids.lastIndexOf(interrupted) < ids.indexOf(newer.id()), "the retry before the newer notification: " + ids);
+                assertEquals(2, ids.stream().filter(interrupted::equals).count(),
+                        "sent twice, with the same webhook-id: " + ids);
+                assertTrue(ids.lastIndexOf(interrupted) < ids.indexOf(newer.id()),
+                        "the retry before the newer notification: " + ids);
                 assertEquals("firing", hook.requests.get(ids.lastIndexOf(interrupted)).body().get("status").asText());
 
                 // Counted truthfully: the receiver saw two attempts, the audit and the outbox say two.
                 List<Map<String, Object>> attempts = attemptsOf(app, interrupted);
-                assertTrue(attempts.stream().anyMatch(e -> "delivered".equals(e.get("outcome")) && Integer.valueOf(2).equals(e.get("attempt"))),
+                assertTrue(
+                        attempts.stream().anyMatch(
+                                e -> "delivered".equals(e.get("outcome")) && Integer.valueOf(2).equals(e.get("attempt"))),
                         "the retry is audited as attempt 2: " + attempts);
-                assertTrue(attempts.stream().anyMatch(e -> "interrupted".equals(e.get("outcome")) && Integer.valueOf(1).equals(e.get("attempt"))),
+                assertTrue(
+                        attempts.stream().anyMatch(
+                                e -> "interrupted".equals(e.get("outcome")) && Integer.valueOf(1).equals(e.get("attempt"))),
                         "the first attempt is audited as interrupted: " + attempts);
-                try (Connection c = connectKillDatabase(KILL_DATABASE); Statement st = c.createStatement();
-                        ResultSet rs = st.executeQuery("SELECT state, attempts FROM poolwatch.outbox WHERE id = '" + interrupted + "'")) {
+                try (Connection c = connectKillDatabase(KILL_DATABASE);
+                        Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery(
+                                "SELECT state, attempts FROM poolwatch.outbox WHERE id = '" + interrupted + "'")) {
                     assertTrue(rs.next());
                     assertEquals("delivered", rs.getString(1));
                     assertEquals(2, rs.getInt(2));

@@ -64,7 +64,8 @@ class AlertRestartIT {
 
     private static void sql(String statement) throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE, pg.user(), pg.password());
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE,
+                pg.user(), pg.password());
                 Statement st = c.createStatement()) {
             st.execute(statement);
         }
@@ -73,7 +74,8 @@ class AlertRestartIT {
     @BeforeAll
     static void aDatabaseOfItsOwn() throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             st.execute("CREATE DATABASE " + DATABASE);
         }
@@ -83,14 +85,16 @@ class AlertRestartIT {
     @AfterAll
     static void dropIt() throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
         }
     }
 
     private static Map<String, String> env() {
         TestDatabases.Server pg = TestDatabases.postgres();
-        return Map.of("DATABASE_URL", "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE);
+        return Map.of("DATABASE_URL",
+                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE);
     }
 
     private static Map<String, String> properties(int hookPort, int leakThreshold) {
@@ -145,8 +149,9 @@ class AlertRestartIT {
 
     /** fingerprint -> startsAt of the firing alerts GET /api/v1/alerts lists with this alert name. */
     private static Map<String, Instant> listed(PoolwatchProcess app, String alertname) throws Exception {
-        JsonNode list = JSON.readTree(given().baseUri(app.baseUri()).when().get("/api/v1/alerts?state=firing").then().statusCode(200).extract()
-                .asString());
+        JsonNode list = JSON.readTree(
+                given().baseUri(app.baseUri()).when().get("/api/v1/alerts?state=firing").then().statusCode(200).extract()
+                        .asString());
         Map<String, Instant> out = new LinkedHashMap<>();
         list.get("alerts").forEach(a -> {
             if (alertname.equals(a.get("labels").get("alertname").asText())) {
@@ -207,7 +212,8 @@ class AlertRestartIT {
                 }
                 return false;
             });
-            await("the first leaked-connections notification", Duration.ofSeconds(30), () -> !of(hook, "leaked-connections").isEmpty());
+            await("the first leaked-connections notification", Duration.ofSeconds(30),
+                    () -> !of(hook, "leaked-connections").isEmpty());
             WebhookHook.Request firstCheck = of(hook, "consistency-check").get(0);
             assertEquals("firing", body(firstCheck).get("status").asText());
             check = startsAt(firstCheck);
@@ -216,7 +222,8 @@ class AlertRestartIT {
             assertFalse(leaks.isEmpty());
 
             afterFiring = Duration.between(check.values().iterator().next(), arrived[0]);
-            System.out.println("AlertRestartIT: the first notification arrived " + afterFiring.toMillis() + " ms after the alert fired");
+            System.out.println(
+                    "AlertRestartIT: the first notification arrived " + afterFiring.toMillis() + " ms after the alert fired");
 
             assertEquals(check, listed(app, "consistency-check"));
             assertEquals(leaks, listed(app, "leaked-connections"));
@@ -229,7 +236,8 @@ class AlertRestartIT {
         // after the alert fired, well before the next evaluation (bounds kept wide: this is not a speed test).
         assertTrue(afterFiring.compareTo(GROUP_WAIT.minusMillis(200)) >= 0, "not before group-wait: " + afterFiring);
         assertTrue(afterFiring.compareTo(EVALUATION.minusSeconds(2)) < 0,
-                "sent group-wait (" + GROUP_WAIT + ") after firing, not at the next evaluation (" + EVALUATION + "): " + afterFiring);
+                "sent group-wait (" + GROUP_WAIT + ") after firing, not at the next evaluation (" + EVALUATION + "): "
+                        + afterFiring);
     }
 
     @Test
@@ -239,13 +247,15 @@ class AlertRestartIT {
         // Run 2: restarted with both still firing: the same alerts, nothing sent again.
         try (WebhookHook hook = WebhookHook.start(receiverPort); PoolwatchProcess app = started(receiverPort, 0)) {
             await("the first evaluation after the restart lists the alerts", START,
-                    () -> !uncheckedListed(app, "consistency-check").isEmpty() && !uncheckedListed(app, "leaked-connections").isEmpty());
+                    () -> !uncheckedListed(app, "consistency-check").isEmpty()
+                            && !uncheckedListed(app, "leaked-connections").isEmpty());
             assertEquals(check, listed(app, "consistency-check"), "the same fingerprint and startsAt after a restart");
             assertEquals(leaks, listed(app, "leaked-connections"), "the same fingerprints and startsAt after a restart");
             // Two more evaluations and many group intervals; repeat-interval (4h) is far off.
             Thread.sleep(EVALUATION.multipliedBy(2).plusSeconds(1).toMillis());
-            assertEquals(List.of(), hook.ids(), "no notification again after a restart: " + hook.requests.stream().map(AlertRestartIT::alertname)
-                    .collect(Collectors.toList()));
+            assertEquals(List.of(), hook.ids(),
+                    "no notification again after a restart: " + hook.requests.stream().map(AlertRestartIT::alertname)
+                            .collect(Collectors.toList()));
             assertEquals(check, listed(app, "consistency-check"));
             app.terminate(Duration.ofSeconds(30));
         }
@@ -266,7 +276,8 @@ class AlertRestartIT {
                 assertEquals(1, got.size(), name + ": one notification: " + hook.ids());
                 JsonNode resolved = body(got.get(0));
                 assertEquals("resolved", resolved.get("status").asText(), name);
-                assertEquals(name.equals("consistency-check") ? check : leaks, startsAt(got.get(0)), name + ": the first fingerprints and startsAt");
+                assertEquals(name.equals("consistency-check") ? check : leaks, startsAt(got.get(0)),
+                        name + ": the first fingerprints and startsAt");
                 resolved.get("alerts").forEach(a -> {
                     assertEquals("resolved", a.get("status").asText());
                     assertTrue(!Instant.parse(a.get("endsAt").asText()).isBefore(restarted.minusSeconds(1)),

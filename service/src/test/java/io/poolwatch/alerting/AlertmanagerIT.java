@@ -34,11 +34,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.restassured.http.ContentType;
 import io.poolwatch.testing.AlertmanagerServer;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
 import io.poolwatch.testing.WebhookHook;
+import io.restassured.http.ContentType;
 
 /**
  * The whole path from a rule to Alertmanager to its receiver, with the packaged jar, a real PostgreSQL database of this
@@ -62,7 +62,9 @@ class AlertmanagerIT {
     private static final String DATABASE = "poolwatch_alertmanager_it";
     private static final String FLAG = "alertmanager_flag";
     private static final Duration EVALUATION = Duration.ofSeconds(1);
-    /** Long enough that endsAt, 4 of them ahead, outlasts a restart of poolwatch on a busy machine (17.7 to 21.8 s measured). */
+    /**
+     * Long enough that endsAt, 4 of them ahead, outlasts a restart of poolwatch on a busy machine (17.7 to 21.8 s measured).
+     */
     private static final Duration RESEND = Duration.ofSeconds(15);
     private static final String EXTERNAL = "http://poolwatch.example:8080";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,7 +85,8 @@ class AlertmanagerIT {
 
     private static void sql(String statement) throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE, pg.user(), pg.password());
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE,
+                pg.user(), pg.password());
                 Statement st = c.createStatement()) {
             st.execute(statement);
         }
@@ -93,7 +96,8 @@ class AlertmanagerIT {
     static void databaseAlertmanagersAndTheirReceivers() throws Exception {
         Assumptions.assumeTrue(AlertmanagerServer.available(), "Debian's prometheus-alertmanager is not installed");
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             st.execute("CREATE DATABASE " + DATABASE);
         }
@@ -118,14 +122,16 @@ class AlertmanagerIT {
             }
         }
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
         }
     }
 
     private static Map<String, String> env() {
         TestDatabases.Server pg = TestDatabases.postgres();
-        return Map.of("DATABASE_URL", "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE);
+        return Map.of("DATABASE_URL",
+                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE);
     }
 
     private static Map<String, String> properties() {
@@ -274,7 +280,9 @@ class AlertmanagerIT {
             assertEquals("flag", a.path("labels").path("check").asText());
             assertEquals("critical", a.path("labels").path("severity").asText());
             assertEquals("alertmanager-it", a.path("labels").path("instance").asText());
-            assertTrue(a.path("annotations").path("summary").asText().startsWith("consistency-check on check flag: the latest run failed"),
+            assertTrue(
+                    a.path("annotations").path("summary").asText()
+                            .startsWith("consistency-check on check flag: the latest run failed"),
                     a.toString());
             assertEquals(EXTERNAL + "/checks#flag", a.path("generatorURL").asText(), "a link to the dashboard");
             assertEquals("active", a.path("status").path("state").asText());
@@ -330,7 +338,8 @@ class AlertmanagerIT {
         await("the silence applied to the alert", Duration.ofSeconds(10), () -> {
             try {
                 for (JsonNode a : get("/api/v1/alerts?state=firing").get("alerts")) {
-                    if ("flag".equals(a.path("labels").path("check").asText()) && a.path("silencedBy").toString().contains(id)) {
+                    if ("flag".equals(a.path("labels").path("check").asText())
+                            && a.path("silencedBy").toString().contains(id)) {
                         return true;
                     }
                 }
@@ -372,7 +381,8 @@ class AlertmanagerIT {
             JsonNode r = get("/api/v1/alerts/receivers").get(0);
             JsonNode down = r.get("alertmanagers").get(1).get("delivery");
             assertTrue(down.path("lastError").asText().contains("connect"), down.toString());
-            assertTrue(r.get("delivery").path("consecutiveFailures").asInt() > 0, "the receiver shows its worst Alertmanager: " + r);
+            assertTrue(r.get("delivery").path("consecutiveFailures").asInt() > 0,
+                    "the receiver shows its worst Alertmanager: " + r);
             assertEquals(0, r.get("alertmanagers").get(0).path("delivery").path("consecutiveFailures").asInt(),
                     "one Alertmanager down holds up none of the others: " + r);
             assertTrue(updatedAt(am0).isAfter(before));
@@ -381,12 +391,14 @@ class AlertmanagerIT {
             am1.wipeStorage();
             am1.start();
             await("the alert back at the restarted Alertmanager", RESEND.plusSeconds(10), () -> listed(am1) != null);
-            await("the restarted Alertmanager notifies its receiver", Duration.ofSeconds(10), () -> notified(hook1).size() == 2);
+            await("the restarted Alertmanager notifies its receiver", Duration.ofSeconds(10),
+                    () -> notified(hook1).size() == 2);
             assertTrue(watch.samples > 10, "sampled " + watch.samples + " times");
             assertEquals(List.of(), watch.missing, "never missing from a running Alertmanager");
         }
         assertEquals(List.of("firing", "firing"), notified(hook1), "nothing resolved at the restarted Alertmanager");
-        assertEquals(List.of("firing"), notified(hook0), "one notification at the Alertmanager that stayed up: the alert never lapsed there");
+        assertEquals(List.of("firing"), notified(hook0),
+                "one notification at the Alertmanager that stayed up: the alert never lapsed there");
     }
 
     @Test
@@ -415,8 +427,10 @@ class AlertmanagerIT {
                 + " ms after the old one's last post (endsAt was " + RESEND.multipliedBy(4).toSeconds() + " s ahead)");
         JsonNode a = listed(am0);
         assertNotNull(a);
-        assertTrue(Instant.parse(a.path("endsAt").asText()).isAfter(reposted.plus(RESEND.multipliedBy(3))), "endsAt renewed: " + a);
-        assertEquals(List.of("firing"), notified(hook0), "the same alert to Alertmanager: nothing notified again, nothing resolved");
+        assertTrue(Instant.parse(a.path("endsAt").asText()).isAfter(reposted.plus(RESEND.multipliedBy(3))),
+                "endsAt renewed: " + a);
+        assertEquals(List.of("firing"), notified(hook0),
+                "the same alert to Alertmanager: nothing notified again, nothing resolved");
         assertEquals(List.of("firing", "firing"), notified(hook1));
     }
 
@@ -435,7 +449,8 @@ class AlertmanagerIT {
         assertEquals(List.of("firing", "firing", "resolved"), notified(hook1));
         JsonNode last = JSON.readTree(hook0.requests.get(hook0.requests.size() - 1).body()).get("alerts").get(0);
         Instant endsAt = Instant.parse(last.path("endsAt").asText());
-        assertTrue(!endsAt.isBefore(cleared.minusSeconds(1)) && endsAt.isBefore(Instant.now()), "endsAt is when it resolved: " + endsAt);
+        assertTrue(!endsAt.isBefore(cleared.minusSeconds(1)) && endsAt.isBefore(Instant.now()),
+                "endsAt is when it resolved: " + endsAt);
         app.terminate(Duration.ofSeconds(30));
     }
 }

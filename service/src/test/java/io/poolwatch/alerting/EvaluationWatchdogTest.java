@@ -61,7 +61,8 @@ class EvaluationWatchdogTest {
                 } catch (java.io.IOException e) {
                     throw new IllegalStateException(e);
                 }
-                String url = "postgresql://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" + proxy.port() + "/" + TestDatabases.DATABASE;
+                String url = "postgresql://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" + proxy.port() + "/"
+                        + TestDatabases.DATABASE;
                 return Map.ofEntries(
                         Map.entry("DATABASE_URL", pg.seedUrl()),
                         Map.entry("poolwatch.pools.jobs.enabled", "false"),
@@ -114,7 +115,8 @@ class EvaluationWatchdogTest {
         try {
             // The next evaluation blocks reading the silences from the frozen database; past 5s it counts as stalled.
             Await.until("the evaluation is stalled", () -> alerting.evaluationStatus().stalled());
-            assertTrue(alerting.evaluationStatus().runningFor().isPresent(), "an evaluation is running: " + alerting.evaluationStatus());
+            assertTrue(alerting.evaluationStatus().runningFor().isPresent(),
+                    "an evaluation is running: " + alerting.evaluationStatus());
             Await.until("readiness shows the stall", () -> readiness().startsWith("STALLED: last completed"));
             String detail = readiness();
             assertTrue(detail.contains("one running for") && detail.contains("stall bound 5s"), detail);

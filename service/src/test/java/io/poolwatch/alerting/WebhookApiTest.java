@@ -89,8 +89,9 @@ class WebhookApiTest {
         sampler.sampleNow();
         alerting.evaluateNow();
         // The audit log is kept in the outbox's database, so earlier runs' attempts are listed too: wait for this run's delivery.
-        Await.until("the leaked-connections notification delivered to ops", () -> given().when().get("/api/v1/alerts/receivers").then()
-                .extract().path("[0].delivery.lastSuccess") != null && audit().contains("leaked-connections"));
+        Await.until("the leaked-connections notification delivered to ops",
+                () -> given().when().get("/api/v1/alerts/receivers").then()
+                        .extract().path("[0].delivery.lastSuccess") != null && audit().contains("leaked-connections"));
 
         String receivers = given().when().get("/api/v1/alerts/receivers").then().statusCode(200)
                 .body("[0].name", equalTo("ops"))
@@ -119,7 +120,8 @@ class WebhookApiTest {
         assertFalse(audit.contains("not-shown"), audit);
         given().when().get("/api/v1/audit?limit=0").then().statusCode(400).body("error", containsString("accepted: 1 to 1000"));
 
-        try (Connection c = TestDatabases.postgres().connect(); Statement st = c.createStatement();
+        try (Connection c = TestDatabases.postgres().connect();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT state, body FROM poolwatch.outbox "
                         + "WHERE group_key LIKE '%leaked-connections%' ORDER BY seq DESC LIMIT 1")) {
             assertTrue(rs.next());

@@ -28,7 +28,8 @@ import io.poolwatch.testing.TestConfigs;
  */
 class DemoChecksH2Test {
 
-    private static final Map<String, DatabaseKind> PG = Map.of("main", DatabaseKind.POSTGRESQL, "analytics", DatabaseKind.POSTGRESQL);
+    private static final Map<String, DatabaseKind> PG = Map.of("main", DatabaseKind.POSTGRESQL, "analytics",
+            DatabaseKind.POSTGRESQL);
 
     @Test
     void demoChecksPassWhileMoneyMovesAndFailOnAnUnbalancedEntry() throws Exception {
@@ -101,12 +102,15 @@ class DemoChecksH2Test {
     void configuredChecksReplaceDemoChecksOfTheSameName() {
         List<CheckDefinition> checks = CheckDefinitions.parse(List.of(
                 new CheckDefinitions.Source("demo", io.poolwatch.simulator.DemoChecks.demo(PG)),
-                new CheckDefinitions.Source("configuration", Map.of("ledger-balanced", Map.of("kind", "sql", "sql", "SELECT 0")))), PG);
+                new CheckDefinitions.Source("configuration",
+                        Map.of("ledger-balanced", Map.of("kind", "sql", "sql", "SELECT 0")))),
+                PG);
         CheckDefinition replaced = checks.stream().filter(c -> c.name().equals("ledger-balanced")).findFirst().orElseThrow();
         assertEquals(CheckKind.SQL, replaced.kind());
         assertEquals("configuration", replaced.source());
         assertEquals(7, checks.size());
-        assertEquals(5, io.poolwatch.simulator.DemoChecks.demo(Map.of("analytics", DatabaseKind.H2)).size(), "no TABLESAMPLE or pg_constraint on H2");
+        assertEquals(5, io.poolwatch.simulator.DemoChecks.demo(Map.of("analytics", DatabaseKind.H2)).size(),
+                "no TABLESAMPLE or pg_constraint on H2");
     }
 
     /** Moves 1.00 between two customers in one transaction, with its two ledger entries. */

@@ -58,7 +58,8 @@ class ClusterJobsIT {
 
     private static Connection connect() throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE, pg.user(), pg.password());
+        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE, pg.user(),
+                pg.password());
     }
 
     private static void sql(String statement) throws SQLException {
@@ -70,7 +71,8 @@ class ClusterJobsIT {
     @BeforeAll
     static void createDatabase() throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
             st.execute("CREATE DATABASE " + DATABASE);
         }
@@ -80,7 +82,8 @@ class ClusterJobsIT {
     @AfterAll
     static void dropDatabase() throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
+                Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
         }
     }
@@ -110,7 +113,8 @@ class ClusterJobsIT {
 
         /** The consistency-check notifications, in the order received. */
         List<JsonNode> checkNotifications() {
-            return bodies.stream().filter(b -> b.get("groupLabels").path("alertname").asText().equals("consistency-check")).toList();
+            return bodies.stream().filter(b -> b.get("groupLabels").path("alertname").asText().equals("consistency-check"))
+                    .toList();
         }
 
         @Override
@@ -161,7 +165,8 @@ class ClusterJobsIT {
 
     /** When each scheduled run of a check started in {@code app}. */
     private static List<Instant> runs(PoolwatchProcess app, String check) {
-        List<String> started = given().baseUri(app.baseUri()).when().get("/api/v1/checks/" + check).then().statusCode(200).extract()
+        List<String> started = given().baseUri(app.baseUri()).when().get("/api/v1/checks/" + check).then().statusCode(200)
+                .extract()
                 .jsonPath().getList("history.findAll { it.trigger == 'schedule' }.startedAt");
         return started.stream().map(Instant::parse).sorted().toList();
     }
@@ -196,7 +201,8 @@ class ClusterJobsIT {
             all.sort(null);
             long intervals = window.toMillis() / check.getValue().toMillis();
             assertTrue(all.size() >= intervals - 1 && all.size() <= intervals + 1,
-                    phase + ": check " + check.getKey() + " every " + check.getValue() + " ran " + all.size() + " times in " + window
+                    phase + ": check " + check.getKey() + " every " + check.getValue() + " ran " + all.size() + " times in "
+                            + window
                             + ": " + all);
             for (int i = 1; i < all.size(); i++) {
                 Duration gap = Duration.between(all.get(i - 1), all.get(i));
@@ -211,7 +217,8 @@ class ClusterJobsIT {
     void checksRunOnceNotificationsArriveOnceAndASurvivorTakesOver() throws Exception {
         TestDatabases.Server pg = TestDatabases.postgres();
         Map<String, String> env = Map.of("DATABASE_URL",
-                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE, "DB_POOL_SIZE", "2",
+                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE,
+                "DB_POOL_SIZE", "2",
                 "DB_MAX_OVERFLOW", "2");
         try (Receiver hook = new Receiver();
                 PoolwatchProcess a = PoolwatchProcess.start(env, properties("pw-a", hook.url()));
@@ -220,7 +227,8 @@ class ClusterJobsIT {
             b.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(b)));
             List<PoolwatchProcess> both = List.of(a, b);
 
-            await("one process runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5), () -> runsClusterJobs(a) || runsClusterJobs(b));
+            await("one process runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5),
+                    () -> runsClusterJobs(a) || runsClusterJobs(b));
             PoolwatchProcess leader = runsClusterJobs(a) ? a : b;
             PoolwatchProcess other = leader == a ? b : a;
             String leaderInstance = leader == a ? "pw-a" : "pw-b";
@@ -253,19 +261,24 @@ class ClusterJobsIT {
             // The process running the jobs dies holding the lock; the other takes over within the bound.
             Instant killed = Instant.now();
             leader.kill();
-            Duration takeover = await("the survivor runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5), () -> runsClusterJobs(other));
-            System.out.printf("cluster takeover after SIGKILL: %d ms (bound %d ms)%n", takeover.toMillis(), TAKEOVER_BOUND.toMillis());
+            Duration takeover = await("the survivor runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5),
+                    () -> runsClusterJobs(other));
+            System.out.printf("cluster takeover after SIGKILL: %d ms (bound %d ms)%n", takeover.toMillis(),
+                    TAKEOVER_BOUND.toMillis());
             // 50 ms polling and one HTTP round trip on top of the bound.
-            assertTrue(takeover.compareTo(TAKEOVER_BOUND.plusMillis(500)) <= 0, "taken over in " + takeover + ", bound " + TAKEOVER_BOUND);
+            assertTrue(takeover.compareTo(TAKEOVER_BOUND.plusMillis(500)) <= 0,
+                    "taken over in " + takeover + ", bound " + TAKEOVER_BOUND);
 
             // The survivor runs the checks once per interval, and notifies the failing check, once.
             await("the survivor's first check run", Duration.ofSeconds(5), () -> !runs(other, "steady").isEmpty());
             Instant after = Instant.now().plusSeconds(1);
             Thread.sleep(Duration.ofSeconds(7).toMillis());
             oncePerInterval(List.of(other), after, Instant.now().minusSeconds(1), "after the takeover");
-            assertTrue(runs(other, "flag").stream().allMatch(t -> t.isAfter(killed)), "the survivor ran checks only after the kill");
+            assertTrue(runs(other, "flag").stream().allMatch(t -> t.isAfter(killed)),
+                    "the survivor ran checks only after the kill");
             // The survivor continues the alert from the state the other saved beside the outbox: no notification again.
-            assertEquals(1, hook.checkNotifications().size(), "the survivor continues the notified alert, no second notification: " + hook.bodies);
+            assertEquals(1, hook.checkNotifications().size(),
+                    "the survivor continues the notified alert, no second notification: " + hook.bodies);
             // The check passes again: the survivor resolves the same alert (same labels, fingerprint and startsAt).
             sql("DELETE FROM cluster_flag");
             await("the survivor's resolution", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 2);

@@ -54,7 +54,8 @@ public class FrozenDatabaseProfile implements QuarkusTestProfile {
         }
 
         private static String url(TestDatabases.Server pg, FreezableProxy proxy) {
-            return "postgresql://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" + proxy.port() + "/" + TestDatabases.DATABASE;
+            return "postgresql://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" + proxy.port() + "/"
+                    + TestDatabases.DATABASE;
         }
 
         @Override

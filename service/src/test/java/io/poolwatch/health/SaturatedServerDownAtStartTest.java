@@ -51,31 +51,38 @@ class SaturatedServerDownAtStartTest {
                 () -> SaturationScenario.get(http, base + "/q/health/ready").status() == 200);
         System.out.printf("FIGURE b) readiness UP %.1f s after the database started%n", (System.nanoTime() - started) / 1e9);
 
-        try (SaturationScenario.Load load = new SaturationScenario.Load(List.of(registry.dataSource("main"), registry.dataSource("jobs")), 16,
+        try (SaturationScenario.Load load = new SaturationScenario.Load(
+                List.of(registry.dataSource("main"), registry.dataSource("jobs")), 16,
                 Duration.ofSeconds(60), 2_000_000)) {
             boolean saturated;
             boolean alerted;
             Map<Integer, Long> duringSaturation;
-            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http, base + "/q/health/ready")) {
+            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http,
+                    base + "/q/health/ready")) {
                 saturated = SaturationScenario.within(Duration.ofSeconds(30),
                         () -> SaturationScenario.get(http, base + "/api/v1/server").body().contains("\"saturated\":true"));
-                alerted = SaturationScenario.within(Duration.ofSeconds(15), () -> SaturatedServerTest.serverConnectionsAlert(http, base));
+                alerted = SaturationScenario.within(Duration.ofSeconds(15),
+                        () -> SaturatedServerTest.serverConnectionsAlert(http, base));
                 long commitsBefore = load.commits.get();
                 SaturationScenario.within(Duration.ofSeconds(5), () -> false);
                 System.out.printf("FIGURE b) saturated: %d commits in 5 s, %d failed attempts so far, server sessions %s; %s%n",
                         load.commits.get() - commitsBefore, load.failures.get(), SaturationScenario.sessions(cluster),
                         SaturationScenario.monitorOrder(cluster));
                 duringSaturation = watcher.counts();
-                System.out.printf("FIGURE b) readiness answers during saturation by HTTP status: %s; first not-ready answers: %s%n",
+                System.out.printf(
+                        "FIGURE b) readiness answers during saturation by HTTP status: %s; first not-ready answers: %s%n",
                         duringSaturation, watcher.notReady);
             }
             SaturationScenario.Answer server = SaturationScenario.get(http, base + "/api/v1/server");
             assertTrue(load.commits.get() > 100, "the workloads committed: " + load.commits.get());
-            assertEquals(0L, duringSaturation.getOrDefault(503, 0L), "readiness never answered 503 during the saturation: " + duringSaturation);
-            assertTrue(duringSaturation.getOrDefault(200, 0L) > 10, "readiness answered 200 during the saturation: " + duringSaturation);
+            assertEquals(0L, duringSaturation.getOrDefault(503, 0L),
+                    "readiness never answered 503 during the saturation: " + duringSaturation);
+            assertTrue(duringSaturation.getOrDefault(200, 0L) > 10,
+                    "readiness answered 200 during the saturation: " + duringSaturation);
             assertTrue(saturated, "the server is reported saturated in /api/v1/server: " + server.body());
             assertTrue(alerted, "server-connections fires for the saturated server");
-            assertTrue(SaturationScenario.monitorOrder(cluster).startsWith("monitor in"), SaturationScenario.monitorOrder(cluster));
+            assertTrue(SaturationScenario.monitorOrder(cluster).startsWith("monitor in"),
+                    SaturationScenario.monitorOrder(cluster));
         }
     }
 }

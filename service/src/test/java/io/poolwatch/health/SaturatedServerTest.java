@@ -24,7 +24,8 @@ import io.quarkus.test.junit.TestProfile;
  * load that asks for every slot. Readiness stays ready while the workloads commit, the server is reported saturated and
  * {@code server-connections} fires. Then poolwatch's monitoring session is ended from the server's side while the server
  * is full: a workload takes its slot, poolwatch is refused, and readiness holds on the workloads' evidence. Then the server
- * restarts under the same load: readiness is back within a bound, with poolwatch's monitoring connection in. The figures are printed (lines starting {@code FIGURE}).
+ * restarts under the same load: readiness is back within a bound, with poolwatch's monitoring connection in. The figures are
+ * printed (lines starting {@code FIGURE}).
  */
 @QuarkusTest
 @TestProfile(SaturatedServerProfile.class)
@@ -44,13 +45,15 @@ class SaturatedServerTest {
         SaturationScenario.await("readiness UP before the load", Duration.ofSeconds(30),
                 () -> SaturationScenario.get(http, base + "/q/health/ready").status() == 200);
 
-        try (SaturationScenario.Load load = new SaturationScenario.Load(List.of(registry.dataSource("main"), registry.dataSource("jobs")), 16,
+        try (SaturationScenario.Load load = new SaturationScenario.Load(
+                List.of(registry.dataSource("main"), registry.dataSource("jobs")), 16,
                 Duration.ofSeconds(150), 2_000_000)) {
             // a) every slot asked for: the server is saturated, readiness must hold while the workloads commit.
             boolean saturated;
             boolean alerted;
             Map<Integer, Long> duringSaturation;
-            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http, base + "/q/health/ready")) {
+            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http,
+                    base + "/q/health/ready")) {
                 saturated = SaturationScenario.within(Duration.ofSeconds(30),
                         () -> SaturationScenario.get(http, base + "/api/v1/server").body().contains("\"saturated\":true"));
                 alerted = SaturationScenario.within(Duration.ofSeconds(15), () -> serverConnectionsAlert(http, base));
@@ -60,7 +63,8 @@ class SaturatedServerTest {
                 System.out.printf("FIGURE a) saturated: %d commits in 5 s, %d failed attempts so far, server sessions %s%n",
                         load.commits.get() - commitsBefore, load.failures.get(), SaturationScenario.sessions(cluster));
                 duringSaturation = watcher.counts();
-                System.out.printf("FIGURE a) readiness answers during saturation by HTTP status: %s; first not-ready answers: %s%n",
+                System.out.printf(
+                        "FIGURE a) readiness answers during saturation by HTTP status: %s; first not-ready answers: %s%n",
                         duringSaturation, watcher.notReady);
             }
             SaturationScenario.Answer health = SaturationScenario.get(http, base + "/api/v1/health");
@@ -73,11 +77,13 @@ class SaturatedServerTest {
             Map<Integer, Long> monitorRefused;
             boolean evidenceShown;
             String evidence;
-            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http, base + "/q/health/ready")) {
+            try (SaturationScenario.ReadinessWatcher watcher = new SaturationScenario.ReadinessWatcher(http,
+                    base + "/q/health/ready")) {
                 String[] seen = new String[1];
                 evidenceShown = SaturationScenario.within(Duration.ofSeconds(20), () -> {
                     String body = SaturationScenario.get(http, base + "/q/health/ready").body();
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"main\":\\s*\"(DEGRADED[^\"]*monitoring connection refused \\(53300[^\"]*)\"")
+                    java.util.regex.Matcher m = java.util.regex.Pattern
+                            .compile("\"main\":\\s*\"(DEGRADED[^\"]*monitoring connection refused \\(53300[^\"]*)\"")
                             .matcher(body);
                     if (m.find()) {
                         seen[0] = m.group(1);
@@ -89,7 +95,8 @@ class SaturatedServerTest {
                 SaturationScenario.within(Duration.ofSeconds(3), () -> false);
                 monitorRefused = watcher.counts();
             }
-            System.out.printf("FIGURE a') monitoring connection refused while full: readiness answers by HTTP status %s; main: %s%n",
+            System.out.printf(
+                    "FIGURE a') monitoring connection refused while full: readiness answers by HTTP status %s; main: %s%n",
                     monitorRefused, evidence);
 
             // c) restart under load: time until ready again, and the monitoring connection back.
@@ -100,19 +107,25 @@ class SaturatedServerTest {
             // Ready again: 200 from a validation of the restarted server, not a cached answer from before.
             boolean upAgain = SaturationScenario.within(Duration.ofSeconds(90), () -> {
                 SaturationScenario.Answer ready = SaturationScenario.get(http, base + "/q/health/ready");
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"main\":\\s*\"(?:UP|DEGRADED)[^\"]*last successful validation ([0-9TZ:.\\-]+)")
+                java.util.regex.Matcher m = java.util.regex.Pattern
+                        .compile("\"main\":\\s*\"(?:UP|DEGRADED)[^\"]*last successful validation ([0-9TZ:.\\-]+)")
                         .matcher(ready.body());
                 return ready.status() == 200 && m.find() && java.time.Instant.parse(m.group(1)).isAfter(restartedAt);
             });
             double seconds = (System.nanoTime() - restarted) / 1e9;
-            System.out.printf("FIGURE c) readiness %s %.1f s after the restart under load; %s; sessions %s; readiness now: %s%n",
-                    upAgain ? "UP" : "not UP", seconds, SaturationScenario.monitorOrder(cluster), SaturationScenario.sessions(cluster),
+            System.out.printf(
+                    "FIGURE c) readiness %s %.1f s after the restart under load; %s; sessions %s; readiness now: %s%n",
+                    upAgain ? "UP" : "not UP", seconds, SaturationScenario.monitorOrder(cluster),
+                    SaturationScenario.sessions(cluster),
                     SaturationScenario.get(http, base + "/q/health/ready").body());
-            boolean committingAfter = SaturationScenario.within(Duration.ofSeconds(20), () -> load.committingWithin(Duration.ofSeconds(1)));
+            boolean committingAfter = SaturationScenario.within(Duration.ofSeconds(20),
+                    () -> load.committingWithin(Duration.ofSeconds(1)));
 
             assertTrue(load.commits.get() > 100, "the workloads committed: " + load.commits.get());
-            assertEquals(0L, duringSaturation.getOrDefault(503, 0L), "readiness never answered 503 during the saturation: " + duringSaturation);
-            assertTrue(duringSaturation.getOrDefault(200, 0L) > 10, "readiness answered 200 during the saturation: " + duringSaturation);
+            assertEquals(0L, duringSaturation.getOrDefault(503, 0L),
+                    "readiness never answered 503 during the saturation: " + duringSaturation);
+            assertTrue(duringSaturation.getOrDefault(200, 0L) > 10,
+                    "readiness answered 200 during the saturation: " + duringSaturation);
             assertTrue(saturated, "the server is reported saturated in /api/v1/server: " + server.body());
             assertTrue(server.body().contains("53300"), "the refusal is quoted in /api/v1/server: " + server.body());
             assertEquals(200, health.status(), health.body());
@@ -121,9 +134,11 @@ class SaturatedServerTest {
             assertTrue(alerted, "server-connections fires for the saturated server");
             assertTrue(evidenceShown, "with the monitoring connection refused, readiness shows the workloads' evidence");
             assertTrue(evidence.contains("workloads on this database completed"), evidence);
-            assertEquals(0L, monitorRefused.getOrDefault(503, 0L), "never 503 while the monitoring connection is refused: " + monitorRefused);
+            assertEquals(0L, monitorRefused.getOrDefault(503, 0L),
+                    "never 503 while the monitoring connection is refused: " + monitorRefused);
             assertTrue(upAgain, "readiness is UP again within 90 s of the restart under load");
-            assertTrue(SaturationScenario.monitorOrder(cluster).startsWith("monitor in"), SaturationScenario.monitorOrder(cluster));
+            assertTrue(SaturationScenario.monitorOrder(cluster).startsWith("monitor in"),
+                    SaturationScenario.monitorOrder(cluster));
             assertTrue(committingAfter, "the workloads commit again after the restart");
         }
     }
@@ -137,6 +152,7 @@ class SaturatedServerTest {
 
     static boolean serverConnectionsAlert(HttpClient http, String base) {
         String body = SaturationScenario.get(http, base + "/api/v1/alerts").body();
-        return java.util.regex.Pattern.compile("\"state\":\"firing\",\"labels\":\\{[^}]*\"alertname\":\"server-connections\"").matcher(body).find();
+        return java.util.regex.Pattern.compile("\"state\":\"firing\",\"labels\":\\{[^}]*\"alertname\":\"server-connections\"")
+                .matcher(body).find();
     }
 }

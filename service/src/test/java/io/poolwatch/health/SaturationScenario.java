@@ -68,7 +68,8 @@ final class SaturationScenario {
 
     private static Answer getOnce(HttpClient http, String url) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
         } catch (java.io.IOException e) {
@@ -198,9 +199,11 @@ final class SaturationScenario {
     /** The sessions the server has, by application name, as its superuser sees them (reserved slots). */
     static Map<String, Integer> sessions(SmallPostgresCluster cluster) {
         Map<String, Integer> out = new TreeMap<>();
-        try (Connection c = cluster.connectAsSuperuser("postgres"); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT application_name, count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                        + "AND application_name <> 'test-observer' GROUP BY 1 ORDER BY 1")) {
+        try (Connection c = cluster.connectAsSuperuser("postgres");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT application_name, count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                                + "AND application_name <> 'test-observer' GROUP BY 1 ORDER BY 1")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getInt(2));
             }
@@ -212,13 +215,17 @@ final class SaturationScenario {
 
     /** How many workload sessions began before poolwatch's monitoring session, and whether there is one. */
     static String monitorOrder(SmallPostgresCluster cluster) {
-        try (Connection c = cluster.connectAsSuperuser("postgres"); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT (SELECT min(backend_start) FROM pg_stat_activity WHERE application_name = 'poolwatch-monitor') IS NOT NULL, "
-                        + "(SELECT count(*) FROM pg_stat_activity w WHERE w.backend_type = 'client backend' AND w.usename = '"
-                        + SmallPostgresCluster.ROLE + "' AND w.application_name <> 'poolwatch-monitor' AND w.backend_start < "
-                        + "(SELECT min(backend_start) FROM pg_stat_activity WHERE application_name = 'poolwatch-monitor'))")) {
+        try (Connection c = cluster.connectAsSuperuser("postgres");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT (SELECT min(backend_start) FROM pg_stat_activity WHERE application_name = 'poolwatch-monitor') IS NOT NULL, "
+                                + "(SELECT count(*) FROM pg_stat_activity w WHERE w.backend_type = 'client backend' AND w.usename = '"
+                                + SmallPostgresCluster.ROLE
+                                + "' AND w.application_name <> 'poolwatch-monitor' AND w.backend_start < "
+                                + "(SELECT min(backend_start) FROM pg_stat_activity WHERE application_name = 'poolwatch-monitor'))")) {
             rs.next();
-            return rs.getBoolean(1) ? "monitor in; " + rs.getLong(2) + " workload session(s) began before it" : "no monitoring session";
+            return rs.getBoolean(1) ? "monitor in; " + rs.getLong(2) + " workload session(s) began before it"
+                    : "no monitoring session";
         } catch (SQLException e) {
             return "error: " + e.getMessage();
         }

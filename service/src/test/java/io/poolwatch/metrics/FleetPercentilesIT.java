@@ -90,9 +90,11 @@ class FleetPercentilesIT {
                 // Both processes' checkouts in the window, so the fleet's answer is made of both.
                 while (!(answered(fleet) && answered(pods) && pods.size() == 2)) {
                     if (System.nanoTime() > deadline) {
-                        throw new AssertionError("no p95 for both processes within " + ANSWER + ": fleet " + fleet + ", per process " + pods
-                                + "; targets: " + prometheus.targetErrors() + "\nprometheus: " + prometheus.log() + "\na: " + outputOf(a)
-                                + "\nb: " + outputOf(b));
+                        throw new AssertionError(
+                                "no p95 for both processes within " + ANSWER + ": fleet " + fleet + ", per process " + pods
+                                        + "; targets: " + prometheus.targetErrors() + "\nprometheus: " + prometheus.log()
+                                        + "\na: " + outputOf(a)
+                                        + "\nb: " + outputOf(b));
                     }
                     Thread.sleep(500);
                     // Every query of one round is evaluated at the same instant, on the same samples.
@@ -120,18 +122,22 @@ class FleetPercentilesIT {
                 assertTrue(p95 >= low - 1e-12 && p95 <= high + 1e-12, "fleet p95 " + p95 + " between the processes' " + perPod);
                 System.out.printf("fleet p95 checkout time of main: %.6f s; per process: %s%n", p95, perPod);
 
-                JsonNode spanned = prometheus.query("count(count by (instance) (poolwatch_pool_checkout_duration_seconds_count))", at);
+                JsonNode spanned = prometheus
+                        .query("count(count by (instance) (poolwatch_pool_checkout_duration_seconds_count))", at);
                 assertEquals(2, (int) value(spanned.get(0)), "both processes' histograms are in Prometheus: " + spanned);
                 // The fleet's checkout rate is the two processes' together: the buckets were summed, not one of them taken.
-                double fleetRate = value(prometheus.query("sum(rate(poolwatch_pool_checkout_duration_seconds_count{workload=\"main\"}[1m]))", at).get(0));
-                JsonNode podRates = prometheus.query("sum by (instance) (rate(poolwatch_pool_checkout_duration_seconds_count{workload=\"main\"}[1m]))", at);
+                double fleetRate = value(prometheus
+                        .query("sum(rate(poolwatch_pool_checkout_duration_seconds_count{workload=\"main\"}[1m]))", at).get(0));
+                JsonNode podRates = prometheus.query(
+                        "sum by (instance) (rate(poolwatch_pool_checkout_duration_seconds_count{workload=\"main\"}[1m]))", at);
                 assertEquals(2, podRates.size(), podRates.toString());
                 double sum = value(podRates.get(0)) + value(podRates.get(1));
                 assertTrue(value(podRates.get(0)) > 0 && value(podRates.get(1)) > 0, "checkouts in both: " + podRates);
                 assertEquals(sum, fleetRate, 1e-9 * Math.max(1, sum));
                 // The OpenTelemetry-named copy answers the same.
-                JsonNode otel = prometheus.query("histogram_quantile(0.95, sum by (le) (rate(db_client_connection_wait_time_seconds_bucket"
-                        + "{db_client_connection_pool_name=\"main\"}[1m])))", at);
+                JsonNode otel = prometheus
+                        .query("histogram_quantile(0.95, sum by (le) (rate(db_client_connection_wait_time_seconds_bucket"
+                                + "{db_client_connection_pool_name=\"main\"}[1m])))", at);
                 assertEquals(p95, value(otel.get(0)), 1e-9, "db_client_connection_wait_time_seconds: " + otel);
             }
             a.terminate(Duration.ofSeconds(30));

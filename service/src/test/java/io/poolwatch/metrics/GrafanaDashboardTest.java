@@ -98,7 +98,8 @@ class GrafanaDashboardTest {
                 if (m.group(2) != null) {
                     Matcher l = LABEL.matcher(m.group(2));
                     while (l.find()) {
-                        String sample = "(?m)^" + Pattern.quote(name) + "\\{[^}]*" + Pattern.quote(l.group(1) + "=\"" + l.group(2) + "\"");
+                        String sample = "(?m)^" + Pattern.quote(name) + "\\{[^}]*"
+                                + Pattern.quote(l.group(1) + "=\"" + l.group(2) + "\"");
                         if (!Pattern.compile(sample).matcher(scrape).find()) {
                             missing.add(name + " with " + l.group(1) + "=\"" + l.group(2) + "\" (in " + expr + ")");
                         }
@@ -111,10 +112,13 @@ class GrafanaDashboardTest {
                 "poolwatch_pool_lease_duration_seconds_bucket", "poolwatch_pool_statement_duration_seconds_bucket",
                 "poolwatch_pool_connection_create_duration_seconds_bucket", "poolwatch_pool_leaks_current",
                 "poolwatch_pool_statements_slow_total", "poolwatch_server_sessions_total", "poolwatch_server_max_connections",
-                "poolwatch_check_violations", "poolwatch_alerts", "poolwatch_replica_lag_seconds", "poolwatch_application_sessions_state",
+                "poolwatch_check_violations", "poolwatch_alerts", "poolwatch_replica_lag_seconds",
+                "poolwatch_application_sessions_state",
                 "poolwatch_application_utilization_ratio", "poolwatch_application_idle_in_transaction_oldest_seconds",
-                "poolwatch_pgbouncer_clients_waiting", "poolwatch_pgbouncer_max_wait_seconds", "poolwatch_pgbouncer_transactions_per_second",
-                "poolwatch_pgbouncer_client_connection_use_ratio", "poolwatch_pgbouncer_up", "poolwatch_blocking_sessions_blocked",
+                "poolwatch_pgbouncer_clients_waiting", "poolwatch_pgbouncer_max_wait_seconds",
+                "poolwatch_pgbouncer_transactions_per_second",
+                "poolwatch_pgbouncer_client_connection_use_ratio", "poolwatch_pgbouncer_up",
+                "poolwatch_blocking_sessions_blocked",
                 "poolwatch_blocking_longest_wait_seconds", "poolwatch_deadlocks_total")) {
             assertTrue(used.contains(needed), "the dashboard shows " + needed + ": " + used);
         }
@@ -146,7 +150,8 @@ class GrafanaDashboardTest {
     void everyThresholdLineIsTheBuiltInRulesDefault() throws Exception {
         JsonNode dashboard = new ObjectMapper().readTree(Files.readString(DASHBOARD));
         Map<String, AlertRule> byTitle = Map.of("against the pool-utilization threshold", AlertRule.POOL_UTILIZATION,
-                "against the checkout-time threshold", AlertRule.CHECKOUT_TIME, "against the error-rate threshold", AlertRule.ERROR_RATE,
+                "against the checkout-time threshold", AlertRule.CHECKOUT_TIME, "against the error-rate threshold",
+                AlertRule.ERROR_RATE,
                 "against the server-connections threshold", AlertRule.SERVER_CONNECTIONS,
                 "against the idle-in-transaction threshold", AlertRule.IDLE_IN_TRANSACTION, "against the replica-lag threshold",
                 AlertRule.REPLICA_LAG);
@@ -161,10 +166,12 @@ class GrafanaDashboardTest {
             }
             String label = rule.group(1);
             named.add(label);
-            double line = panel.path("fieldConfig").path("defaults").path("thresholds").path("steps").get(1).path("value").asDouble();
+            double line = panel.path("fieldConfig").path("defaults").path("thresholds").path("steps").get(1).path("value")
+                    .asDouble();
             // Every line is the shipped PrometheusRule's threshold for the rule it names, which KubernetesManifestsTest
             // holds against the built-in rule's default; where AlertRule has the rule, against that too.
-            assertTrue(shipped.containsKey(label), title + ": the PrometheusRule has a rule with poolwatch_rule=" + label + ": " + shipped.keySet());
+            assertTrue(shipped.containsKey(label),
+                    title + ": the PrometheusRule has a rule with poolwatch_rule=" + label + ": " + shipped.keySet());
             assertEquals(shipped.get(label), line, 1e-9, title + " (PrometheusRule)");
             AlertRule.of(label).ifPresent(r -> assertEquals(r.defaultThreshold(), line, 1e-9, title + " (AlertRule)"));
             if (byTitle.entrySet().stream().anyMatch(e -> title.endsWith(e.getKey()) && e.getValue().label().equals(label))) {
@@ -172,7 +179,8 @@ class GrafanaDashboardTest {
             }
         }
         assertEquals(byTitle.size(), checked, "every rule's panel was found");
-        for (String observedRule : List.of("application-sessions", "application-idle-in-transaction", "pgbouncer-clients-waiting",
+        for (String observedRule : List.of("application-sessions", "application-idle-in-transaction",
+                "pgbouncer-clients-waiting",
                 "pgbouncer-max-wait", "blocked-sessions", "deadlocks")) {
             assertTrue(named.contains(observedRule), "a panel draws the " + observedRule + " threshold: " + named);
         }

@@ -35,12 +35,15 @@ class OtlpExportIT {
                         "QUARKUS_OTEL_METRIC_EXPORT_INTERVAL", "500ms"),
                         Map.of("poolwatch.alerting.outbox.path", "target/otlp-it-outbox"))) {
             assertTrue(app.awaitStarted(START).isPresent(), "poolwatch did not start:\n" + app.output());
-            Await.until("a request with all nine metrics", () -> OtlpPoints.newestWith(receiver.requests(), OtlpExportTest.NINE).isPresent());
+            Await.until("a request with all nine metrics",
+                    () -> OtlpPoints.newestWith(receiver.requests(), OtlpExportTest.NINE).isPresent());
             ExportMetricsServiceRequest request = OtlpPoints.newestWith(receiver.requests(), OtlpExportTest.NINE).orElseThrow();
             Metric count = OtlpPoints.metric(request, MetricNames.OTEL_COUNT).orElseThrow();
             for (String pool : OtlpExportTest.POOLS) {
                 for (String state : new String[] { "used", "idle" }) {
-                    assertTrue(OtlpPoints.number(count, Map.of(MetricNames.OTEL_POOL_NAME, pool, MetricNames.OTEL_STATE, state)).isPresent(),
+                    assertTrue(
+                            OtlpPoints.number(count, Map.of(MetricNames.OTEL_POOL_NAME, pool, MetricNames.OTEL_STATE, state))
+                                    .isPresent(),
                             pool + " " + state);
                 }
             }

@@ -53,7 +53,8 @@ class OtlpExportOffTest {
             Thread.sleep(100);
         }
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("db_client_connection_count{db_client_connection_pool_name=\"jobs\""));
+                .body(org.hamcrest.Matchers
+                        .containsString("db_client_connection_count{db_client_connection_pool_name=\"jobs\""));
         assertTrue(Files.exists(OtlpReceiverTestResource.logFile(false)), "the application's log was written");
         assertEquals(List.of(), OtlpExportTest.otelTrouble(OtlpReceiverTestResource.logFile(false)));
     }

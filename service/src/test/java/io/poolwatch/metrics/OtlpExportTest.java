@@ -47,7 +47,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class OtlpExportTest {
 
     static final List<String> NINE = List.of(MetricNames.OTEL_COUNT, MetricNames.OTEL_MAX, MetricNames.OTEL_IDLE_MAX,
-            MetricNames.OTEL_IDLE_MIN, MetricNames.OTEL_PENDING_REQUESTS, MetricNames.OTEL_TIMEOUTS, MetricNames.OTEL_CREATE_TIME,
+            MetricNames.OTEL_IDLE_MIN, MetricNames.OTEL_PENDING_REQUESTS, MetricNames.OTEL_TIMEOUTS,
+            MetricNames.OTEL_CREATE_TIME,
             MetricNames.OTEL_WAIT_TIME, MetricNames.OTEL_USE_TIME);
     static final List<String> POOLS = List.of("main", "jobs", "analytics", "financial");
     private static final Pattern OTEL_TROUBLE = Pattern.compile("(?i)(ERROR|WARN).*(opentelemetry|otel|otlp|export)");
@@ -70,7 +71,8 @@ class OtlpExportTest {
     }
 
     private ExportMetricsServiceRequest newestWithAllNine() throws InterruptedException {
-        Await.until("a request with all nine db.client.connection.* metrics", () -> OtlpPoints.newestWith(receiver.requests(), NINE).isPresent());
+        Await.until("a request with all nine db.client.connection.* metrics",
+                () -> OtlpPoints.newestWith(receiver.requests(), NINE).isPresent());
         return OtlpPoints.newestWith(receiver.requests(), NINE).orElseThrow();
     }
 
@@ -127,7 +129,8 @@ class OtlpExportTest {
             Metric h = OtlpPoints.metric(request, name).orElseThrow();
             assertTrue(h.hasHistogram(), name + " is a histogram");
             assertEquals("s", h.getUnit(), name + "'s unit");
-            assertEquals(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, h.getHistogram().getAggregationTemporality());
+            assertEquals(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+                    h.getHistogram().getAggregationTemporality());
             assertEquals(POOLS.size(), h.getHistogram().getDataPointsCount(), name + ": one point per pool");
             for (String p : POOLS) {
                 HistogramDataPoint point = OtlpPoints.histogram(h, pool(p)).orElseThrow();
@@ -169,10 +172,12 @@ class OtlpExportTest {
             for (int i = 0; i < 3; i++) {
                 held.add(jobs.getConnection());
             }
-            Await.until("3 jobs connections used, exported", () -> newestValue(MetricNames.OTEL_COUNT, state("jobs", "used")) == 3.0);
+            Await.until("3 jobs connections used, exported",
+                    () -> newestValue(MetricNames.OTEL_COUNT, state("jobs", "used")) == 3.0);
             // All three out: the next caller gives up after jobs' 300 ms acquisition timeout.
             assertThrows(SQLException.class, jobs::getConnection);
-            Await.until("the timeout exported", () -> newestValue(MetricNames.OTEL_TIMEOUTS, pool("jobs")) == timeoutsBefore + 1);
+            Await.until("the timeout exported",
+                    () -> newestValue(MetricNames.OTEL_TIMEOUTS, pool("jobs")) == timeoutsBefore + 1);
         } finally {
             for (Connection c : held) {
                 c.close();
@@ -185,7 +190,8 @@ class OtlpExportTest {
         awaitFreshExport();
         Await.until("the checkouts in wait_time", () -> newestHistogramCount(MetricNames.OTEL_WAIT_TIME) >= waitsBefore + 3);
         Await.until("the leases in use_time", () -> newestHistogramCount(MetricNames.OTEL_USE_TIME) >= usesBefore + 3);
-        HistogramDataPoint waits = OtlpPoints.newestHistogram(receiver.requests(), MetricNames.OTEL_WAIT_TIME, pool("jobs")).orElseThrow();
+        HistogramDataPoint waits = OtlpPoints.newestHistogram(receiver.requests(), MetricNames.OTEL_WAIT_TIME, pool("jobs"))
+                .orElseThrow();
         assertTrue(waits.getSum() > 0, "the checkouts took time");
         assertEquals(0, receiver.undecodable());
     }
@@ -206,6 +212,7 @@ class OtlpExportTest {
     }
 
     private long newestHistogramCount(String name) {
-        return OtlpPoints.newestHistogram(receiver.requests(), name, pool("jobs")).map(HistogramDataPoint::getCount).orElse(-1L);
+        return OtlpPoints.newestHistogram(receiver.requests(), name, pool("jobs")).map(HistogramDataPoint::getCount)
+                .orElse(-1L);
     }
 }

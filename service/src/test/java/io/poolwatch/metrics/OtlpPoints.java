@@ -67,13 +67,15 @@ final class OtlpPoints {
 
     /** The sum's or gauge's point with exactly these attributes. */
     static Optional<NumberDataPoint> number(Metric metric, Map<String, String> attributes) {
-        List<NumberDataPoint> points = metric.hasSum() ? metric.getSum().getDataPointsList() : metric.getGauge().getDataPointsList();
+        List<NumberDataPoint> points = metric.hasSum() ? metric.getSum().getDataPointsList()
+                : metric.getGauge().getDataPointsList();
         return points.stream().filter(p -> attributes(p.getAttributesList()).equals(attributes)).findFirst();
     }
 
     /** The histogram's point with exactly these attributes. */
     static Optional<HistogramDataPoint> histogram(Metric metric, Map<String, String> attributes) {
-        return metric.getHistogram().getDataPointsList().stream().filter(p -> attributes(p.getAttributesList()).equals(attributes))
+        return metric.getHistogram().getDataPointsList().stream()
+                .filter(p -> attributes(p.getAttributesList()).equals(attributes))
                 .findFirst();
     }
 
@@ -82,7 +84,8 @@ final class OtlpPoints {
     }
 
     /** A number point's value in the newest request that has it; empty when none has. */
-    static Optional<Double> newestValue(List<ExportMetricsServiceRequest> requests, String name, Map<String, String> attributes) {
+    static Optional<Double> newestValue(List<ExportMetricsServiceRequest> requests, String name,
+            Map<String, String> attributes) {
         for (int i = requests.size() - 1; i >= 0; i--) {
             Optional<NumberDataPoint> p = metric(requests.get(i), name).flatMap(m -> number(m, attributes));
             if (p.isPresent()) {

@@ -99,7 +99,8 @@ class PoolHistogramsScrapeTest {
             }
         }
         Map<Map<String, String>, Series> out = new LinkedHashMap<>();
-        buckets.forEach((labels, b) -> out.put(labels, new Series(b, counts.getOrDefault(labels, Double.NaN), sums.getOrDefault(labels, Double.NaN))));
+        buckets.forEach((labels, b) -> out.put(labels,
+                new Series(b, counts.getOrDefault(labels, Double.NaN), sums.getOrDefault(labels, Double.NaN))));
         return out;
     }
 
@@ -129,17 +130,22 @@ class PoolHistogramsScrapeTest {
         // Checkouts, leases and statements reach their histograms at the next sample.
         sampler.sampleNow();
         String after = scrape(OPENMETRICS);
-        assertEquals(count(before, MetricNames.STATEMENT_DURATION, "analytics") + N, count(after, MetricNames.STATEMENT_DURATION, "analytics"));
-        assertEquals(count(before, MetricNames.CHECKOUT_DURATION, "analytics") + N, count(after, MetricNames.CHECKOUT_DURATION, "analytics"));
-        assertEquals(count(before, MetricNames.LEASE_DURATION, "analytics") + N, count(after, MetricNames.LEASE_DURATION, "analytics"));
+        assertEquals(count(before, MetricNames.STATEMENT_DURATION, "analytics") + N,
+                count(after, MetricNames.STATEMENT_DURATION, "analytics"));
+        assertEquals(count(before, MetricNames.CHECKOUT_DURATION, "analytics") + N,
+                count(after, MetricNames.CHECKOUT_DURATION, "analytics"));
+        assertEquals(count(before, MetricNames.LEASE_DURATION, "analytics") + N,
+                count(after, MetricNames.LEASE_DURATION, "analytics"));
         // The checkout count is the pool's acquisition counter, exactly (every checkout counted, not only the timed ones).
-        Matcher acquired = Pattern.compile("(?m)^poolwatch_pool_acquisitions_total\\{pool=\"analytics\",role=\"primary\",workload=\"analytics\"\\} (\\S+)$")
+        Matcher acquired = Pattern.compile(
+                "(?m)^poolwatch_pool_acquisitions_total\\{pool=\"analytics\",role=\"primary\",workload=\"analytics\"\\} (\\S+)$")
                 .matcher(after);
         assertTrue(acquired.find(), "poolwatch_pool_acquisitions_total of analytics");
         assertEquals(Double.parseDouble(acquired.group(1)), count(after, MetricNames.CHECKOUT_DURATION, "analytics"));
         // The OpenTelemetry-named copy has the same count.
         assertEquals(count(after, MetricNames.CHECKOUT_DURATION, "analytics"),
-                histogram(after, "db_client_connection_wait_time_seconds").get(Map.of("db_client_connection_pool_name", "analytics")).count());
+                histogram(after, "db_client_connection_wait_time_seconds")
+                        .get(Map.of("db_client_connection_pool_name", "analytics")).count());
     }
 
     @Test
@@ -224,7 +230,8 @@ class PoolHistogramsScrapeTest {
 
     /** The value of a sample without labels ("name value"). */
     private static double unlabelled(String scrape, String name) {
-        return scrape.lines().filter(l -> l.startsWith(name + " ")).map(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+        return scrape.lines().filter(l -> l.startsWith(name + " "))
+                .map(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
                 .findFirst().orElseThrow(() -> new AssertionError(name + " is not in the scrape"));
     }
 }

@@ -116,7 +116,8 @@ class SemanticConventionMetricsTest {
         assertEquals(5, scraped(scrape, "db_client_connection_max", pool("analytics")));
         assertEquals(1, scraped(scrape, "db_client_connection_idle_min", pool("analytics")));
         assertEquals(2, scraped(scrape, "db_client_connection_idle_min", pool("main")));
-        assertEquals(scraped(scrape, "poolwatch_pool_connections_max", own("main")), scraped(scrape, "db_client_connection_max", pool("main")));
+        assertEquals(scraped(scrape, "poolwatch_pool_connections_max", own("main")),
+                scraped(scrape, "db_client_connection_max", pool("main")));
     }
 
     @Test

@@ -47,7 +47,8 @@ class ObservedEndToEndIT {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + "s waiting until " + what + "\n" + diagnosis.get());
+                throw new AssertionError(
+                        "timed out after " + WAIT.toSeconds() + "s waiting until " + what + "\n" + diagnosis.get());
             }
             Thread.sleep(100);
         }
@@ -114,39 +115,51 @@ class ObservedEndToEndIT {
 
                 // The service exactly as its README runs it, through PgBouncer, with its own variables.
                 Map<String, String> env = Map.of(
-                        "DATABASE_URL", "postgresql://" + PgBouncerServer.CLIENT_USER + ":" + pg.password() + "@" + bouncer.host() + ":"
+                        "DATABASE_URL",
+                        "postgresql://" + PgBouncerServer.CLIENT_USER + ":" + pg.password() + "@" + bouncer.host() + ":"
                                 + bouncer.port() + "/" + PgBouncerServer.DATABASE,
                         "DB_POOL_SIZE", "4",
                         "DB_MAX_OVERFLOW", "2",
                         "APP_NAME", application);
                 try (PythonExample service = PythonExample.start(env,
-                        List.of("--seconds", "25", "--workers", "6", "--hold-seconds", "12", "--hold-lock", "--max-errors", "0"))) {
-                    await("pgbouncer-clients-waiting fires at the receiver", () -> !notifications(hook, "pgbouncer-clients-waiting", "firing").isEmpty(),
+                        List.of("--seconds", "25", "--workers", "6", "--hold-seconds", "12", "--hold-lock", "--max-errors",
+                                "0"))) {
+                    await("pgbouncer-clients-waiting fires at the receiver",
+                            () -> !notifications(hook, "pgbouncer-clients-waiting", "firing").isEmpty(),
                             () -> get(app, "/api/v1/pgbouncers/edge") + "\n" + get(app, "/api/v1/alerts") + "\n" + output(app));
                     JsonNode firing = notifications(hook, "pgbouncer-clients-waiting", "firing").get(0);
                     JsonNode alert = firing.path("alerts").get(0);
                     assertEquals("edge", alert.path("labels").path("pgbouncer").asText(), firing.toString());
                     assertEquals(PgBouncerServer.DATABASE, alert.path("labels").path("database").asText(), firing.toString());
-                    assertTrue(alert.path("annotations").path("summary").asText().startsWith("pgbouncer-clients-waiting on PgBouncer edge pool "),
+                    assertTrue(
+                            alert.path("annotations").path("summary").asText()
+                                    .startsWith("pgbouncer-clients-waiting on PgBouncer edge pool "),
                             firing.toString());
-                    WebhookHook.Request signed = hook.requests.stream().filter(r -> r.text().contains("pgbouncer-clients-waiting")).findFirst()
+                    WebhookHook.Request signed = hook.requests.stream()
+                            .filter(r -> r.text().contains("pgbouncer-clients-waiting")).findFirst()
                             .orElseThrow();
-                    assertEquals(WebhookKeys.expectedSignature(WebhookKeys.KEY_A, signed.id(), signed.header("webhook-timestamp"), signed.body()),
+                    assertEquals(
+                            WebhookKeys.expectedSignature(WebhookKeys.KEY_A, signed.id(), signed.header("webhook-timestamp"),
+                                    signed.body()),
                             signed.header("webhook-signature"), "signed as every notification");
 
                     // While it waits: the overview shows the application's sessions and the blocking of its workers.
                     await("the overview shows the application and a blocked session",
                             () -> {
                                 String overview = get(app, "/");
-                                return overview.contains("data-application=\"mingus\"") && overview.contains("id=\"pgbouncer-edge\"")
+                                return overview.contains("data-application=\"mingus\"")
+                                        && overview.contains("id=\"pgbouncer-edge\"")
                                         && get(app, "/api/v1/blocking").contains(application);
                             },
                             () -> get(app, "/api/v1/applications") + "\n" + get(app, "/api/v1/blocking"));
                     String applications = get(app, "/api/v1/applications/mingus");
-                    assertTrue(applications.contains("\"sessions\":") && !applications.contains("\"sessions\":0,"), applications);
+                    assertTrue(applications.contains("\"sessions\":") && !applications.contains("\"sessions\":0,"),
+                            applications);
                     String page = get(app, "/blocking");
                     assertTrue(page.contains(application), "the blocking page names the application's sessions");
-                    assertTrue(!page.contains("balance = balance + 1 WHERE id = 0") && !get(app, "/api/v1/blocking").contains("id = 0"),
+                    assertTrue(
+                            !page.contains("balance = balance + 1 WHERE id = 0")
+                                    && !get(app, "/api/v1/blocking").contains("id = 0"),
                             "literals are masked");
                     given().baseUri(app.baseUri()).when().get("/q/health/ready").then().statusCode(200);
 
@@ -155,10 +168,13 @@ class ObservedEndToEndIT {
                     assertTrue(result.summary().path("transactions").asInt() > 0, result.summary().toString());
                 }
 
-                await("pgbouncer-clients-waiting resolves at the receiver", () -> !notifications(hook, "pgbouncer-clients-waiting", "resolved").isEmpty(),
+                await("pgbouncer-clients-waiting resolves at the receiver",
+                        () -> !notifications(hook, "pgbouncer-clients-waiting", "resolved").isEmpty(),
                         () -> get(app, "/api/v1/pgbouncers/edge") + "\n" + get(app, "/api/v1/alerts"));
                 JsonNode resolved = notifications(hook, "pgbouncer-clients-waiting", "resolved").get(0);
-                assertEquals(notifications(hook, "pgbouncer-clients-waiting", "firing").get(0).path("alerts").get(0).path("fingerprint").asText(),
+                assertEquals(
+                        notifications(hook, "pgbouncer-clients-waiting", "firing").get(0).path("alerts").get(0)
+                                .path("fingerprint").asText(),
                         resolved.path("alerts").get(0).path("fingerprint").asText(), "the same alert resolves");
 
                 // PgBouncer going away is shown as down, never as zeros, and still does not touch readiness.

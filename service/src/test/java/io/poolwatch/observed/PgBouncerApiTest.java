@@ -60,7 +60,8 @@ class PgBouncerApiTest {
 
     private static Connection client() throws Exception {
         String address = System.getProperty(PgBouncerTestResource.ADDRESS_PROPERTY);
-        return DriverManager.getConnection("jdbc:postgresql://" + address + "/" + TestDatabases.DATABASE + "?connectTimeout=10&socketTimeout=30",
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + address + "/" + TestDatabases.DATABASE + "?connectTimeout=10&socketTimeout=30",
                 TestDatabases.postgres().user(), TestDatabases.postgres().password());
     }
 
@@ -132,7 +133,8 @@ class PgBouncerApiTest {
         assertTrue(gone.getString("downReason").contains("cannot connect"), gone.prettify());
         assertTrue(gone.get("clientsWaiting") == null, "down has no figures, not zeros");
 
-        List<String> names = given().when().get("/api/v1/pgbouncers").then().statusCode(200).extract().jsonPath().getList("name");
+        List<String> names = given().when().get("/api/v1/pgbouncers").then().statusCode(200).extract().jsonPath()
+                .getList("name");
         assertEquals(List.of("edge", "gone"), names);
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         assertEquals(0.0, metric(metrics, "poolwatch_pgbouncer_up{pgbouncer=\"gone\"}"));
@@ -148,7 +150,8 @@ class PgBouncerApiTest {
         assertTrue(html.contains("id=\"pgbouncer-gone\"") && html.contains("data-state=\"down\""), html);
         assertTrue(html.contains("pgbouncers/edge") && html.contains("Client connections"), html);
         assertTrue(html.contains("cannot connect to 127.0.0.1:"), html);
-        assertEquals("", qute.parse("{#pgbouncerCards cards=cards /}").data("cards", List.of()).render().trim(), "nothing without PgBouncers");
+        assertEquals("", qute.parse("{#pgbouncerCards cards=cards /}").data("cards", List.of()).render().trim(),
+                "nothing without PgBouncers");
     }
 
     @Test
@@ -159,7 +162,8 @@ class PgBouncerApiTest {
     }
 
     private static double metric(String text, String series) {
-        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        return text.lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow(() -> new AssertionError(series + " missing"));
     }
 }

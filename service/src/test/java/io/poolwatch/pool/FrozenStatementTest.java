@@ -53,7 +53,8 @@ class FrozenStatementTest {
     void aFrozenPostgresqlFailsTheFinancialStatementAfterItsSocketTimeout() throws Exception {
         TestDatabases.Server pg = TestDatabases.postgres();
         try (FreezableProxy proxy = new FreezableProxy(pg.host(), pg.port())) {
-            String url = "postgresql://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" + proxy.port() + "/" + TestDatabases.DATABASE;
+            String url = "postgresql://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" + proxy.port() + "/"
+                    + TestDatabases.DATABASE;
             statementFailsWhileFrozen(proxy, url);
         }
     }
@@ -62,7 +63,8 @@ class FrozenStatementTest {
     void aFrozenMariadbFailsTheFinancialStatementAfterItsSocketTimeout() throws Exception {
         TestDatabases.mariadbUrl();
         try (FreezableProxy proxy = new FreezableProxy("127.0.0.1", 3306)) {
-            statementFailsWhileFrozen(proxy, "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/" + TestDatabases.DATABASE + "?user=root");
+            statementFailsWhileFrozen(proxy,
+                    "jdbc:mariadb://127.0.0.1:" + proxy.port() + "/" + TestDatabases.DATABASE + "?user=root");
         }
     }
 

@@ -68,7 +68,9 @@ class PoolRegistryPostgresTest {
             }
             assertEquals(3, registry.pool("jobs").recorder().leased());
             SQLException timeout = assertThrows(SQLException.class, jobs::getConnection);
-            assertTrue(timeout.getMessage().toLowerCase().contains("timeout") || timeout.getMessage().toLowerCase().contains("acquisition"),
+            assertTrue(
+                    timeout.getMessage().toLowerCase().contains("timeout")
+                            || timeout.getMessage().toLowerCase().contains("acquisition"),
                     timeout.getMessage());
             try (Connection c = TestDatabases.postgres().connect()) {
                 assertEquals(3, TestDatabases.sessions(c, "poolwatch-jobs"));
@@ -126,7 +128,8 @@ class PoolRegistryPostgresTest {
     @Test
     void theApiAndTheMetricsShowTlsAsTheServerReportsIt() throws Exception {
         boolean encrypted;
-        try (Connection c = registry.dataSource("main").getConnection(); Statement st = c.createStatement();
+        try (Connection c = registry.dataSource("main").getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
             rs.next();
             encrypted = rs.getBoolean(1);

@@ -90,10 +90,13 @@ class ReplicaRoutingPostgresTest {
     }
 
     private ReplicaUsability usability(String workload, String pool) {
-        return reads.status(workload).stream().filter(s -> s.replica().name().equals(pool)).findFirst().orElseThrow().usability();
+        return reads.status(workload).stream().filter(s -> s.replica().name().equals(pool)).findFirst().orElseThrow()
+                .usability();
     }
 
-    /** Who served a read: the server's application_name for the connection (each pool has its own), and whether it is a standby. */
+    /**
+     * Who served a read: the server's application_name for the connection (each pool has its own), and whether it is a standby.
+     */
     private record Served(String applicationName, boolean standby) {
     }
 
@@ -111,15 +114,20 @@ class ReplicaRoutingPostgresTest {
         assertEquals(PoolSettings.REPLICA, r1.role());
         assertEquals("main", r1.workload());
         assertEquals(standbys.get(0).label(), r1.url().label());
-        assertEquals(List.of("main-replica-1", "main-replica-2"), registry.replicas("main").stream().map(WorkloadPool::name).toList());
-        assertEquals(List.of("reports-east", "reports-replica-west"), registry.replicas("reports").stream().map(WorkloadPool::name).toList());
+        assertEquals(List.of("main-replica-1", "main-replica-2"),
+                registry.replicas("main").stream().map(WorkloadPool::name).toList());
+        assertEquals(List.of("reports-east", "reports-replica-west"),
+                registry.replicas("reports").stream().map(WorkloadPool::name).toList());
         sampler.sampleNow();
         assertEquals("replica", sampler.latest("main-replica-1").orElseThrow().role());
         assertEquals("main", sampler.latest("main-replica-1").orElseThrow().workload());
         given().when().get("/api/v1/pools/main-replica-2").then().statusCode(200)
-                .body("pool.role", equalTo("replica")).body("pool.workload", equalTo("main")).body("pool.readOnly", equalTo(true));
+                .body("pool.role", equalTo("replica")).body("pool.workload", equalTo("main"))
+                .body("pool.readOnly", equalTo(true));
         String metrics = metrics();
-        assertTrue(metric(metrics, "poolwatch_pool_connections_max", "pool=\"main-replica-1\"", "role=\"replica\"", "workload=\"main\"") == 8,
+        assertTrue(
+                metric(metrics, "poolwatch_pool_connections_max", "pool=\"main-replica-1\"", "role=\"replica\"",
+                        "workload=\"main\"") == 8,
                 metrics);
         assertEquals(3, metric(metrics, "poolwatch_replica_weight", "pool=\"main-replica-1\""));
     }
@@ -140,7 +148,8 @@ class ReplicaRoutingPostgresTest {
         assertTrue(rr1 >= 90 && rr1 <= 110, "round-robin ignores the weights: " + roundRobin);
 
         Map<String, AtomicInteger> reports = readMany(reads.dataSource("reports"), 100);
-        assertEquals(50, reports.get("poolwatch-reports-east").get(), "reports routes round-robin by configuration: " + reports);
+        assertEquals(50, reports.get("poolwatch-reports-east").get(),
+                "reports routes round-robin by configuration: " + reports);
         assertEquals(50, reports.get("poolwatch-reports-replica-west").get());
 
         String metrics = metrics();
@@ -188,18 +197,23 @@ class ReplicaRoutingPostgresTest {
             }
             // Degraded, never DOWN: readiness stays UP, the replica's entry says so.
             given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                    .body("checks.find { it.name == 'poolwatch-pools' }.data.'main-replica-1'", startsWith("DEGRADED: replica of main"))
-                    .body("checks.find { it.name == 'poolwatch-pools' }.data.'main read replicas'", startsWith("1 of 2 usable"));
+                    .body("checks.find { it.name == 'poolwatch-pools' }.data.'main-replica-1'",
+                            startsWith("DEGRADED: replica of main"))
+                    .body("checks.find { it.name == 'poolwatch-pools' }.data.'main read replicas'",
+                            startsWith("1 of 2 usable"));
             Alert down = alerting.evaluateNow().stream()
-                    .filter(a -> a.name().equals("unhealthy-pools") && "main-replica-1".equals(a.labels().get("pool"))).findFirst()
-                    .orElseThrow(() -> new AssertionError("no unhealthy-pools alert for the stopped replica: " + alerting.alerts()));
+                    .filter(a -> a.name().equals("unhealthy-pools") && "main-replica-1".equals(a.labels().get("pool")))
+                    .findFirst()
+                    .orElseThrow(
+                            () -> new AssertionError("no unhealthy-pools alert for the stopped replica: " + alerting.alerts()));
             assertEquals(Alert.FIRING, down.state());
             assertEquals("replica", down.labels().get("role"));
             assertEquals("main", down.labels().get("workload"));
             assertEquals("warning", down.labels().get("severity"));
             String metrics = metrics();
             assertEquals(0, metric(metrics, "poolwatch_replica_up", "pool=\"main-replica-1\""));
-            assertTrue(metric(metrics, "poolwatch_replica_skipped_total", "pool=\"main-replica-1\"", "reason=\"unreachable\"") >= 20, metrics);
+            assertTrue(metric(metrics, "poolwatch_replica_skipped_total", "pool=\"main-replica-1\"",
+                    "reason=\"unreachable\"") >= 20, metrics);
         } finally {
             first.start();
         }
@@ -213,7 +227,8 @@ class ReplicaRoutingPostgresTest {
     void lagIsReportedWhenReplayIsPausedAndTheReplicaIsSkippedOverMaxLag() throws Exception {
         ReplicaCluster.Standby second = standbys.get(1);
         try (Connection c = TestDatabases.postgres().connect(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS replica_lag_probe (id bigserial PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())");
+            st.execute(
+                    "CREATE TABLE IF NOT EXISTS replica_lag_probe (id bigserial PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())");
             st.execute("INSERT INTO replica_lag_probe DEFAULT VALUES");
         }
         second.awaitReplayed();
@@ -224,8 +239,11 @@ class ReplicaRoutingPostgresTest {
             }
             // Seconds since the last replayed commit grow while replay is paused; max-lag is 1s.
             Await.until("the paused replica's lag is over max-lag", () -> lags.ofPool("main-replica-2")
-                    .filter(l -> l.state() == ReplicaLag.State.PAUSED && l.seconds().orElse(0.0) > 1.0 && l.bytes().orElse(0L) > 0).isPresent());
-            Await.until("main-replica-2 is skipped as lagging", () -> usability("main", "main-replica-2") == ReplicaUsability.LAGGING);
+                    .filter(l -> l.state() == ReplicaLag.State.PAUSED && l.seconds().orElse(0.0) > 1.0
+                            && l.bytes().orElse(0L) > 0)
+                    .isPresent());
+            Await.until("main-replica-2 is skipped as lagging",
+                    () -> usability("main", "main-replica-2") == ReplicaUsability.LAGGING);
             for (int i = 0; i < 20; i++) {
                 assertEquals("main-replica-1", reads.route("main").pool());
             }
@@ -242,16 +260,20 @@ class ReplicaRoutingPostgresTest {
             assertEquals("paused", api.getString("replicas.find { it.pool == 'main-replica-2' }.lag.state"), api.prettify());
             assertEquals(1, api.getInt("usable"));
             // and on the dashboard, on the replica's card: not routed, paused, its lag over the threshold in words
-            String card = org.jsoup.Jsoup.parse(given().when().get("/?fragment=pools").then().statusCode(200).extract().asString())
+            String card = org.jsoup.Jsoup
+                    .parse(given().when().get("/?fragment=pools").then().statusCode(200).extract().asString())
                     .select("#pool-main-replica-2 .replica-state").text();
-            assertTrue(card.contains("not routed (lagging)") && card.contains("replication paused") && card.contains("bytes"), card);
+            assertTrue(card.contains("not routed (lagging)") && card.contains("replication paused") && card.contains("bytes"),
+                    card);
             // The primary's own view: both standbys stream from it, the paused one behind.
             Await.until("the primary reports both standbys", () -> lags.primary(registry.pool("main").settings().url().label())
-                    .filter(p -> p.permitted() && p.standbys().stream().filter(s -> s.applicationName().startsWith("poolwatch-standby-")).count() == 2)
+                    .filter(p -> p.permitted() && p.standbys().stream()
+                            .filter(s -> s.applicationName().startsWith("poolwatch-standby-")).count() == 2)
                     .isPresent());
 
             given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                    .body("checks.find { it.name == 'poolwatch-pools' }.data.'main-replica-2'", startsWith("DEGRADED: replica of main: replay lag"));
+                    .body("checks.find { it.name == 'poolwatch-pools' }.data.'main-replica-2'",
+                            startsWith("DEGRADED: replica of main: replay lag"));
             Alert lag = alerting.evaluateNow().stream()
                     .filter(a -> a.name().equals("replica-lag") && "main-replica-2".equals(a.labels().get("pool"))).findFirst()
                     .orElseThrow(() -> new AssertionError("no replica-lag alert: " + alerting.alerts()));
@@ -261,7 +283,8 @@ class ReplicaRoutingPostgresTest {
         } finally {
             second.resumeReplay();
         }
-        Await.until("main-replica-2 caught up and takes reads again", () -> usability("main", "main-replica-2") == ReplicaUsability.USABLE);
+        Await.until("main-replica-2 caught up and takes reads again",
+                () -> usability("main", "main-replica-2") == ReplicaUsability.USABLE);
         assertEquals(0.0, lags.ofPool("main-replica-2").orElseThrow().seconds().orElseThrow());
     }
 
@@ -273,26 +296,34 @@ class ReplicaRoutingPostgresTest {
         long failed = reports.fallbacks(ReplicaFallback.FAIL);
         standbys.forEach(ReplicaCluster.Standby::stop);
         try {
-            Await.until("no replica of main is usable", () -> reads.status("main").stream().noneMatch(s -> s.usability() == ReplicaUsability.USABLE));
+            Await.until("no replica of main is usable",
+                    () -> reads.status("main").stream().noneMatch(s -> s.usability() == ReplicaUsability.USABLE));
             try (Connection c = reads.connection("main")) {
-                assertEquals(new Served("poolwatch-main", false), served(c), "the read is served by main's own pool, on the primary");
+                assertEquals(new Served("poolwatch-main", false), served(c),
+                        "the read is served by main's own pool, on the primary");
             }
             ReadRoute route = reads.route("main", ReadStrategy.WEIGHTED);
             assertEquals("main", route.pool());
             assertEquals(PoolSettings.PRIMARY, route.role());
-            assertTrue(route.fallbackReason().orElseThrow().contains("main-replica-1 unreachable"), route.fallbackReason().orElseThrow());
+            assertTrue(route.fallbackReason().orElseThrow().contains("main-replica-1 unreachable"),
+                    route.fallbackReason().orElseThrow());
             assertEquals(toPrimary + 2, main.fallbacks(ReplicaFallback.PRIMARY));
 
-            Await.until("no replica of reports is usable", () -> reads.status("reports").stream().noneMatch(s -> s.usability() == ReplicaUsability.USABLE));
+            Await.until("no replica of reports is usable",
+                    () -> reads.status("reports").stream().noneMatch(s -> s.usability() == ReplicaUsability.USABLE));
             ReplicaUnavailableException e = assertThrows(ReplicaUnavailableException.class, () -> reads.connection("reports"));
-            assertTrue(e.getMessage().contains("reports-east unreachable") && e.getMessage().contains("reports-replica-west unreachable"),
+            assertTrue(
+                    e.getMessage().contains("reports-east unreachable")
+                            && e.getMessage().contains("reports-replica-west unreachable"),
                     e.getMessage());
             assertEquals(failed + 1, reports.fallbacks(ReplicaFallback.FAIL));
 
             given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
             String metrics = metrics();
-            assertTrue(metric(metrics, "poolwatch_replica_fallbacks_total", "workload=\"main\"", "fallback=\"primary\"") >= 2, metrics);
-            assertTrue(metric(metrics, "poolwatch_replica_fallbacks_total", "workload=\"reports\"", "fallback=\"fail\"") >= 1, metrics);
+            assertTrue(metric(metrics, "poolwatch_replica_fallbacks_total", "workload=\"main\"", "fallback=\"primary\"") >= 2,
+                    metrics);
+            assertTrue(metric(metrics, "poolwatch_replica_fallbacks_total", "workload=\"reports\"", "fallback=\"fail\"") >= 1,
+                    metrics);
         } finally {
             standbys.forEach(ReplicaCluster.Standby::start);
         }
@@ -310,7 +341,8 @@ class ReplicaRoutingPostgresTest {
         }
         assertThrows(UnknownWorkloadException.class, () -> reads.connection("nope"));
         given().when().get("/api/v1/replicas/nope").then().statusCode(404);
-        given().when().get("/api/v1/replicas").then().statusCode(200).body("workload", org.hamcrest.Matchers.contains("main", "reports"));
+        given().when().get("/api/v1/replicas").then().statusCode(200).body("workload",
+                org.hamcrest.Matchers.contains("main", "reports"));
     }
 
     private static String metrics() {

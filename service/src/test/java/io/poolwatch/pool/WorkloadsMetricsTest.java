@@ -54,7 +54,8 @@ class WorkloadsMetricsTest {
         // Registered at start-up for every workload, so a dashboard shows 0 before the first retry.
         assertEquals(0, scraped("poolwatch_transactions_total", "outcome=\"retries_exhausted\",workload=\"jobs\""));
         assertEquals(0, scraped("poolwatch_transaction_retries_total", "reason=\"deadlock\",workload=\"main\""));
-        assertEquals(0, scraped("poolwatch_transaction_retries_total", "reason=\"serialization_failure\",workload=\"analytics\""));
+        assertEquals(0,
+                scraped("poolwatch_transaction_retries_total", "reason=\"serialization_failure\",workload=\"analytics\""));
         assertEquals(3, workloads.transactionSettings().maxRetries());
     }
 }

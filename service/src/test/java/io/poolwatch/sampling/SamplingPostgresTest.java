@@ -143,7 +143,8 @@ class SamplingPostgresTest {
             release.countDown();
             holder.join(5000);
         }
-        Await.until("the leak shows as returned", () -> leaksOf("leaky-worker", false) == 1 && leaksOf("leaky-worker", true) == 0);
+        Await.until("the leak shows as returned",
+                () -> leaksOf("leaky-worker", false) == 1 && leaksOf("leaky-worker", true) == 0);
         String metrics = given().when().get("/q/metrics").then().extract().asString();
         assertTrue(metricValue(metrics, "poolwatch_pool_leaks_detected_total", "jobs") >= 1, metrics);
     }
@@ -162,7 +163,8 @@ class SamplingPostgresTest {
             st.execute("SELECT 1");
         }
         assertEquals(before + 1, statements.slowStatements());
-        SlowStatement slow = statements.slowTexts().stream().filter(s -> s.sql().contains("pg_sleep")).findFirst().orElseThrow();
+        SlowStatement slow = statements.slowTexts().stream().filter(s -> s.sql().contains("pg_sleep")).findFirst()
+                .orElseThrow();
         assertEquals("SELECT pg_sleep(?), ? AS secret", slow.sql());
         assertTrue(slow.longestMs() >= 290, slow.toString());
         given().when().get("/api/v1/pools/main").then().statusCode(200)
@@ -185,7 +187,8 @@ class SamplingPostgresTest {
         }
         assertTrue(metrics.contains("# TYPE poolwatch_pool_acquisitions counter"), "counter type");
         assertTrue(metrics.contains("# HELP poolwatch_pool_connections_active Connections held by callers"));
-        assertTrue(metrics.contains("poolwatch_pool_checkout_seconds{pool=\"main\",quantile=\"0.95\",role=\"primary\",workload=\"main\"}"));
+        assertTrue(metrics.contains(
+                "poolwatch_pool_checkout_seconds{pool=\"main\",quantile=\"0.95\",role=\"primary\",workload=\"main\"}"));
         assertEquals(15.0, metricValue(metrics, "poolwatch_pool_connections_max", "financial"));
     }
 
@@ -211,8 +214,10 @@ class SamplingPostgresTest {
         try (Connection c = registry.dataSource("analytics").getConnection()) {
             c.isValid(1);
         }
-        given().when().get("/api/v1/database/pool/status?pool=analytics").then().body("metrics.events.checkouts", greaterThan(0));
-        given().contentType(ContentType.JSON).when().post("/api/v1/pools/analytics/reset-metrics").then().statusCode(200).body("reset", contains("analytics"));
+        given().when().get("/api/v1/database/pool/status?pool=analytics").then().body("metrics.events.checkouts",
+                greaterThan(0));
+        given().contentType(ContentType.JSON).when().post("/api/v1/pools/analytics/reset-metrics").then().statusCode(200)
+                .body("reset", contains("analytics"));
         given().when().get("/api/v1/database/pool/status?pool=analytics").then()
                 .body("metrics.events.checkouts", equalTo(0))
                 .body("metrics.connections.total", greaterThan(0));
@@ -237,11 +242,13 @@ class SamplingPostgresTest {
 
     @Test
     void unknownPoolsAreAJson404Everywhere() {
-        for (String path : List.of("/api/v1/pools/nope", "/api/v1/pools/nope/leaks", "/api/v1/database/pool/status?pool=nope")) {
+        for (String path : List.of("/api/v1/pools/nope", "/api/v1/pools/nope/leaks",
+                "/api/v1/database/pool/status?pool=nope")) {
             given().when().get(path).then().statusCode(404).contentType("application/json")
                     .body("error", containsString("'nope'")).body("status", equalTo(404));
         }
-        given().contentType(ContentType.JSON).when().post("/api/v1/pools/nope/reset-metrics").then().statusCode(404).body("error", containsString("main, jobs"));
+        given().contentType(ContentType.JSON).when().post("/api/v1/pools/nope/reset-metrics").then().statusCode(404)
+                .body("error", containsString("main, jobs"));
         assertThrows(UnknownWorkloadException.class, () -> sampler.latest("nope"));
     }
 

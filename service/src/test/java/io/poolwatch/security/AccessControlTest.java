@@ -63,8 +63,10 @@ class AccessControlTest {
     }
 
     enum Caller {
-        ANONYMOUS(null, null), NO_ROLE(SecurityProfile.NO_ROLE, SecurityProfile.NO_ROLE_PASSWORD),
-        VIEWER(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD), ADMIN(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD);
+        ANONYMOUS(null, null),
+        NO_ROLE(SecurityProfile.NO_ROLE, SecurityProfile.NO_ROLE_PASSWORD),
+        VIEWER(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD),
+        ADMIN(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD);
 
         final String user;
         final String password;
@@ -87,7 +89,8 @@ class AccessControlTest {
         for (String[] place : new String[][] { { "../runtime/target/classes/io/poolwatch/web", "io.poolwatch.web." },
                 { "target/classes/io/poolwatch/simulator", "io.poolwatch.simulator." } }) {
             try (Stream<Path> files = Files.list(Path.of(place[0]))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$")).toList()) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$"))
+                        .toList()) {
                     types.add(Class.forName(place[1] + f.getFileName().toString().replace(".class", "")));
                 }
             }
@@ -101,9 +104,11 @@ class AccessControlTest {
                 continue;
             }
             for (Method m : type.getDeclaredMethods()) {
-                String verb = m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST"
-                        : m.isAnnotationPresent(DELETE.class) ? "DELETE" : m.isAnnotationPresent(PUT.class) ? "PUT"
-                                : m.isAnnotationPresent(PATCH.class) ? "PATCH" : null;
+                String verb = m.isAnnotationPresent(GET.class) ? "GET"
+                        : m.isAnnotationPresent(POST.class) ? "POST"
+                                : m.isAnnotationPresent(DELETE.class) ? "DELETE"
+                                        : m.isAnnotationPresent(PUT.class) ? "PUT"
+                                                : m.isAnnotationPresent(PATCH.class) ? "PATCH" : null;
                 if (verb == null) {
                     continue;
                 }
@@ -142,8 +147,10 @@ class AccessControlTest {
     @Test
     void everyEndpointAnswersEachCallerAsItsRoleAllows() throws Exception {
         List<Endpoint> endpoints = endpoints();
-        assertTrue(endpoints.stream().filter(e -> e.access() == Access.ADMIN).count() >= 10, "the admin endpoints were found: " + endpoints);
-        assertTrue(endpoints.stream().filter(e -> e.access() == Access.VIEWER).count() >= 15, "the read endpoints were found: " + endpoints);
+        assertTrue(endpoints.stream().filter(e -> e.access() == Access.ADMIN).count() >= 10,
+                "the admin endpoints were found: " + endpoints);
+        assertTrue(endpoints.stream().filter(e -> e.access() == Access.VIEWER).count() >= 15,
+                "the read endpoints were found: " + endpoints);
         List<String> wrong = new ArrayList<>();
         for (Endpoint e : endpoints) {
             for (Caller c : Caller.values()) {
@@ -162,7 +169,8 @@ class AccessControlTest {
                     wrong.add(c + " " + e + ": " + status + ", expected " + expectedRefusal);
                 } else if (allowed && c == Caller.ADMIN && !Access.isSafe(e.method()) && status != 400 && status != 415) {
                     // 400: the CSRF filter refused the form; 415: the endpoint takes JSON only, so no form reaches it
-                    wrong.add(c + " " + e + ": " + status + ", expected the CSRF filter's 400 (a form without its token) or 415");
+                    wrong.add(
+                            c + " " + e + ": " + status + ", expected the CSRF filter's 400 (a form without its token) or 415");
                 }
             }
         }
@@ -171,9 +179,11 @@ class AccessControlTest {
 
     @Test
     void anUnauthenticatedRequestIsChallengedAndAWrongPasswordIsRefused() {
-        given().when().get("/api/v1/pools").then().statusCode(401).header("WWW-Authenticate", org.hamcrest.Matchers.containsStringIgnoringCase("basic realm=\"poolwatch\""));
+        given().when().get("/api/v1/pools").then().statusCode(401).header("WWW-Authenticate",
+                org.hamcrest.Matchers.containsStringIgnoringCase("basic realm=\"poolwatch\""));
         given().auth().preemptive().basic(SecurityProfile.ADMIN, "wrong").when().get("/api/v1/pools").then().statusCode(401);
-        given().auth().preemptive().basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD).when().get("/api/v1/pools").then()
+        given().auth().preemptive().basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD).when().get("/api/v1/pools")
+                .then()
                 .statusCode(200);
     }
 
@@ -181,7 +191,8 @@ class AccessControlTest {
     void theMetricsNeedTheBearerTokenAndTheProbesNeedNothing() {
         given().when().get("/q/metrics").then().statusCode(401);
         given().header("Authorization", "Bearer not-the-token-at-all").when().get("/q/metrics").then().statusCode(401);
-        given().header("Authorization", "Bearer " + SecurityProfile.METRICS_TOKEN).when().get("/q/metrics").then().statusCode(200)
+        given().header("Authorization", "Bearer " + SecurityProfile.METRICS_TOKEN).when().get("/q/metrics").then()
+                .statusCode(200)
                 .body(containsString("poolwatch_"));
         int ready = given().when().get("/q/health/ready").then().extract().statusCode();
         assertTrue(ready == 200 || ready == 503, "readiness answers without credentials: " + ready);
@@ -192,7 +203,8 @@ class AccessControlTest {
     void anAdminFormWithItsTokenWorksAndIsAuditedWithWhoAndWhere() {
         RequestSpecification admin = Caller.ADMIN.spec();
         CsrfForm.given(admin).when().post("/actions/pools/main/reset-metrics").then().statusCode(303);
-        Caller.VIEWER.spec().contentType(ContentType.URLENC).formParam("x", "1").when().post("/actions/pools/main/reset-metrics").then()
+        Caller.VIEWER.spec().contentType(ContentType.URLENC).formParam("x", "1").when()
+                .post("/actions/pools/main/reset-metrics").then()
                 .statusCode(403);
         List<AuditLog.Event> events = audit.recent(50, AdminAudit.ADMIN_ACTION);
         AuditLog.Event done = events.stream().filter(e -> "done".equals(e.fields().get("outcome"))).findFirst().orElseThrow();
@@ -200,7 +212,10 @@ class AccessControlTest {
         assertEquals("/actions/pools/main/reset-metrics", done.fields().get("path"));
         assertEquals(303, done.fields().get("status"));
         assertEquals("127.0.0.1", done.fields().get("from"));
-        assertTrue(events.stream().anyMatch(e -> SecurityProfile.VIEWER.equals(e.fields().get("user")) && "refused".equals(e.fields().get("outcome"))),
+        assertTrue(
+                events.stream()
+                        .anyMatch(e -> SecurityProfile.VIEWER.equals(e.fields().get("user"))
+                                && "refused".equals(e.fields().get("outcome"))),
                 events.toString());
         // and at the API, for admins only
         Caller.ADMIN.spec().when().get("/api/v1/audit?type=" + AdminAudit.ADMIN_ACTION).then().statusCode(200)
@@ -210,23 +225,31 @@ class AccessControlTest {
     @Test
     void aViewerSeesThePagesWithoutTheFormsItCouldNotPostAndAnAdminSeesThem() {
         for (String path : List.of("/", "/alerts", "/checks", "/pools/main")) {
-            org.jsoup.nodes.Document viewer = org.jsoup.Jsoup.parse(Caller.VIEWER.spec().when().get(path).then().statusCode(200).extract().asString());
-            assertEquals(0, viewer.select("form[method=post]").size(), path + " shows a viewer a form: " + viewer.select("form"));
-            org.jsoup.nodes.Document admin = org.jsoup.Jsoup.parse(Caller.ADMIN.spec().when().get(path).then().statusCode(200).extract().asString());
-            assertTrue(admin.select("form[method=post]").size() > 0 || path.equals("/checks"), path + " shows an admin no form");
+            org.jsoup.nodes.Document viewer = org.jsoup.Jsoup
+                    .parse(Caller.VIEWER.spec().when().get(path).then().statusCode(200).extract().asString());
+            assertEquals(0, viewer.select("form[method=post]").size(),
+                    path + " shows a viewer a form: " + viewer.select("form"));
+            org.jsoup.nodes.Document admin = org.jsoup.Jsoup
+                    .parse(Caller.ADMIN.spec().when().get(path).then().statusCode(200).extract().asString());
+            assertTrue(admin.select("form[method=post]").size() > 0 || path.equals("/checks"),
+                    path + " shows an admin no form");
         }
         Caller.VIEWER.spec().when().get("/").then().body(containsString("Starting a fault needs the admin role"));
     }
 
     @Test
     void aChangeSentFromAnotherOriginIsRefusedEvenForAnAdmin() {
-        Caller.ADMIN.spec().header("Origin", "http://evil.example").contentType(ContentType.JSON).body("{}").when().post("/api/v1/silences")
+        Caller.ADMIN.spec().header("Origin", "http://evil.example").contentType(ContentType.JSON).body("{}").when()
+                .post("/api/v1/silences")
                 .then().statusCode(403);
-        Caller.ADMIN.spec().header("Sec-Fetch-Site", "cross-site").when().post("/api/v1/checks/no-such-check/run").then().statusCode(403);
+        Caller.ADMIN.spec().header("Sec-Fetch-Site", "cross-site").when().post("/api/v1/checks/no-such-check/run").then()
+                .statusCode(403);
         // the same request from no browser at all reaches the endpoint
-        Caller.ADMIN.spec().contentType(ContentType.JSON).when().post("/api/v1/checks/no-such-check/run").then().statusCode(404);
+        Caller.ADMIN.spec().contentType(ContentType.JSON).when().post("/api/v1/checks/no-such-check/run").then()
+                .statusCode(404);
         // a form sent to the API without a dashboard page's token is refused, with the reason
-        Caller.ADMIN.spec().contentType(ContentType.URLENC).formParam("x", "1").when().post("/api/v1/checks/no-such-check/run").then()
+        Caller.ADMIN.spec().contentType(ContentType.URLENC).formParam("x", "1").when().post("/api/v1/checks/no-such-check/run")
+                .then()
                 .statusCode(400).body(containsString("CSRF"));
     }
 
@@ -235,7 +258,9 @@ class AccessControlTest {
         for (String path : List.of("/", "/api/v1/pools", "/q/health/live")) {
             Response r = Caller.VIEWER.spec().when().get(path);
             String csp = r.header("Content-Security-Policy");
-            assertTrue(csp != null && csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            assertTrue(
+                    csp != null && csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'")
+                            && !csp.contains("unsafe-inline"),
                     path + ": " + csp);
             assertEquals("nosniff", r.header("X-Content-Type-Options"), path);
             assertEquals("same-origin", r.header("Referrer-Policy"), path);
@@ -256,8 +281,10 @@ class AccessControlTest {
     @Test
     void noSecretAppearsInAnyAnswerOrInTheLog() throws Exception {
         String dbPassword = TestDatabases.postgres().password();
-        List<String> secrets = List.of(dbPassword, SecurityProfile.VIEWER_PASSWORD, SecurityProfile.ADMIN_PASSWORD, SecurityProfile.METRICS_TOKEN,
-                SecurityProfile.WEBHOOK_SECRET, SecurityProfile.WEBHOOK_SECRET.substring("whsec_".length()), SecurityProfile.RECEIVER_TOKEN,
+        List<String> secrets = List.of(dbPassword, SecurityProfile.VIEWER_PASSWORD, SecurityProfile.ADMIN_PASSWORD,
+                SecurityProfile.METRICS_TOKEN,
+                SecurityProfile.WEBHOOK_SECRET, SecurityProfile.WEBHOOK_SECRET.substring("whsec_".length()),
+                SecurityProfile.RECEIVER_TOKEN,
                 SecurityProfile.RECEIVER_PASSWORD, SecurityProfile.hash(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD));
         List<String> leaks = new ArrayList<>();
         List<String> pages = new ArrayList<>();
@@ -266,7 +293,8 @@ class AccessControlTest {
                 pages.add(e.path());
             }
         }
-        pages.addAll(List.of("/pools/main", "/pools/financial", "/api/v1/pools/main", "/api/v1/pools/financial", "/alerts", "/checks"));
+        pages.addAll(List.of("/pools/main", "/pools/financial", "/api/v1/pools/main", "/api/v1/pools/financial", "/alerts",
+                "/checks"));
         for (String path : pages) {
             RequestSpecification s = Caller.ADMIN.spec();
             if (path.startsWith("/q/metrics")) {
@@ -299,9 +327,11 @@ class AccessControlTest {
         Caller.VIEWER.spec().when().get("/pools/<script>alert(1)</script>").then().statusCode(404)
                 .body(not(containsString("<script>alert")));
         Caller.VIEWER.spec().when().get("/api/v1/pools/" + payload).then().statusCode(404).contentType(ContentType.JSON);
-        Caller.VIEWER.spec().when().get("/?done=reset&pool=" + payload).then().statusCode(200).body(not(containsString(payload)));
+        Caller.VIEWER.spec().when().get("/?done=reset&pool=" + payload).then().statusCode(200)
+                .body(not(containsString(payload)));
         Caller.VIEWER.spec().when().get("/api/v1/audit").then().statusCode(403);
         Map<String, String> noUnknownFields = Map.of("matchers", "[]");
-        Caller.ADMIN.spec().contentType(ContentType.JSON).body(noUnknownFields).when().post("/api/v1/silences").then().statusCode(400);
+        Caller.ADMIN.spec().contentType(ContentType.JSON).body(noUnknownFields).when().post("/api/v1/silences").then()
+                .statusCode(400);
     }
 }

@@ -34,7 +34,8 @@ class AllowedHostsTest {
                 .header("Origin", "http://" + evil);
         RawHttp.Answer reset = admin.send("POST", "/api/v1/pools/main/reset-metrics");
         assertEquals(421, reset.status(), reset.body());
-        assertTrue(reset.body().contains("evil.example") && reset.body().contains("poolwatch.http.allowed-hosts"), reset.body());
+        assertTrue(reset.body().contains("evil.example") && reset.body().contains("poolwatch.http.allowed-hosts"),
+                reset.body());
         RawHttp viewer = RawHttp.to(port).basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD).header("Host", evil);
         RawHttp.Answer pools = viewer.send("GET", "/api/v1/pools");
         assertEquals(421, pools.status(), pools.body());
@@ -58,7 +59,8 @@ class AllowedHostsTest {
     void loopbackNamesAndIpAddressesAreAccepted() {
         int port = RestAssured.port;
         RawHttp viewer = RawHttp.to(port).basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD);
-        for (String host : List.of("localhost:" + port, "LOCALHOST:" + port, "localhost", "localhost.:" + port, "app.localhost:" + port,
+        for (String host : List.of("localhost:" + port, "LOCALHOST:" + port, "localhost", "localhost.:" + port,
+                "app.localhost:" + port,
                 "127.0.0.1:" + port, "[::1]:" + port, "10.1.2.3:8080", "[fd00::7]:8080")) {
             assertEquals(200, viewer.header("Host", host).send("GET", "/api/v1/pools").status(), host);
         }

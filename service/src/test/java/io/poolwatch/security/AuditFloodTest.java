@@ -19,7 +19,6 @@ import io.poolwatch.alerting.AuditLog;
 import io.poolwatch.alerting.AuditStore;
 import io.poolwatch.alerting.NotificationOutbox;
 import io.poolwatch.testing.Await;
-
 import io.poolwatch.testing.CsrfForm;
 import io.poolwatch.testing.PostgresTestResource;
 import io.poolwatch.testing.SecurityProfile;
@@ -50,7 +49,8 @@ class AuditFloodTest {
     AuditLog audit;
 
     private static RequestSpecification admin() {
-        return RestAssured.given().redirects().follow(false).auth().preemptive().basic(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD);
+        return RestAssured.given().redirects().follow(false).auth().preemptive().basic(SecurityProfile.ADMIN,
+                SecurityProfile.ADMIN_PASSWORD);
     }
 
     @Test
@@ -70,7 +70,8 @@ class AuditFloodTest {
         HttpClient http = HttpClient.newHttpClient();
         for (int i = 0; i < flood; i++) {
             String path = "actions/pools/" + padding + (i % 2 == 0 ? "" : "-" + i) + "/reset-metrics";
-            HttpRequest post = HttpRequest.newBuilder(URI.create(root + path)).header("Content-Type", "application/x-www-form-urlencoded")
+            HttpRequest post = HttpRequest.newBuilder(URI.create(root + path))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("x=1")).build();
             int status = http.send(post, HttpResponse.BodyHandlers.discarding()).statusCode();
             assertEquals(401, status, "an anonymous POST is refused");
@@ -78,8 +79,9 @@ class AuditFloodTest {
 
         // Stored when their window ends; the flood's last window ends within the window's length.
         long windows = java.time.Duration.ofNanos(System.nanoTime() - started).dividedBy(audit.limits().refusedWindow()) + 2;
-        Await.until("the refused requests' entries stored", () -> store.recentAudit(AuditLog.Retention.REFUSED, 100_000).stream()
-                .mapToLong(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue()).sum() >= flood);
+        Await.until("the refused requests' entries stored",
+                () -> store.recentAudit(AuditLog.Retention.REFUSED, 100_000).stream()
+                        .mapToLong(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue()).sum() >= flood);
         List<AuditLog.Event> stored = store.recentAudit(1_000_000);
         int added = stored.size() - rowsBefore;
         assertTrue(added <= windows * (audit.limits().refusedPerWindow() + 1) + 10,
@@ -87,21 +89,26 @@ class AuditFloodTest {
         long bytes = stored.stream().mapToLong(e -> e.fields().toString().length()).sum();
         assertTrue(bytes <= stored.size() * 4096L, bytes + " bytes in " + stored.size() + " rows");
 
-        List<Map<String, Object>> events = admin().when().get("/api/v1/audit?limit=1000&type=" + AdminAudit.ADMIN_ACTION).then().statusCode(200)
+        List<Map<String, Object>> events = admin().when().get("/api/v1/audit?limit=1000&type=" + AdminAudit.ADMIN_ACTION).then()
+                .statusCode(200)
                 .extract().jsonPath().getList("$");
         long mine = events.stream().filter(e -> SecurityProfile.ADMIN.equals(e.get("user")) && "done".equals(e.get("outcome"))
                 && "/actions/pools/main/reset-metrics".equals(e.get("path"))).count();
         assertTrue(mine >= 3, "the admin's actions were evicted: " + mine + " of 3 left");
         // This flood's entries: anonymous, last counted after it began (the outbox keeps earlier tests' and earlier runs' entries).
-        List<Map<String, Object>> anonymous = events.stream().filter(e -> "anonymous".equals(e.get("user")) && e.get("last") != null
-                && !java.time.Instant.parse((String) e.get("last")).isBefore(floodStart)).toList();
+        List<Map<String, Object>> anonymous = events.stream()
+                .filter(e -> "anonymous".equals(e.get("user")) && e.get("last") != null
+                        && !java.time.Instant.parse((String) e.get("last")).isBefore(floodStart))
+                .toList();
         assertTrue(anonymous.size() <= windows * (audit.limits().refusedPerWindow() + 1) + 10,
                 anonymous.size() + " entries for " + flood + " refused requests over " + windows + " windows");
-        long counted = anonymous.stream().mapToLong(e -> e.get("count") == null ? 1 : ((Number) e.get("count")).longValue()).sum();
+        long counted = anonymous.stream().mapToLong(e -> e.get("count") == null ? 1 : ((Number) e.get("count")).longValue())
+                .sum();
         assertTrue(counted >= flood, "the aggregates count " + counted + " of " + flood + " refused requests");
         for (Map<String, Object> e : events) {
             for (Object v : e.values()) {
-                assertTrue(!(v instanceof String s) || s.length() <= 256, "a field of " + String.valueOf(v).length() + " characters");
+                assertTrue(!(v instanceof String s) || s.length() <= 256,
+                        "a field of " + String.valueOf(v).length() + " characters");
             }
         }
     }

@@ -47,9 +47,11 @@ class OidcAccessTest {
         given().when().get("/api/v1/pools").then().statusCode(401);
         given().auth().oauth2("not-a-token").when().get("/api/v1/pools").then().statusCode(401);
         given().auth().oauth2(token("grafana", "viewer")).when().get("/api/v1/pools").then().statusCode(200);
-        given().auth().oauth2(token("grafana", "viewer")).contentType(ContentType.JSON).when().post("/api/v1/checks/nope/run").then()
+        given().auth().oauth2(token("grafana", "viewer")).contentType(ContentType.JSON).when().post("/api/v1/checks/nope/run")
+                .then()
                 .statusCode(403);
-        given().auth().oauth2(token("ops", "admin")).contentType(ContentType.JSON).when().post("/api/v1/checks/nope/run").then().statusCode(404);
+        given().auth().oauth2(token("ops", "admin")).contentType(ContentType.JSON).when().post("/api/v1/checks/nope/run").then()
+                .statusCode(404);
         given().auth().oauth2(token("someone", "user")).when().get("/").then().statusCode(403);
         given().auth().oauth2(token("ops", "admin")).when().get("/api/v1/audit?type=admin.action").then().statusCode(200)
                 .body(containsString("\"user\":\"ops\""));

@@ -31,7 +31,8 @@ import io.restassured.response.Response;
 class OpenApiAccessTest {
 
     /** Spellings of the document's paths that are served. */
-    private static final List<String> SPELLINGS = List.of("/q/openapi", "/q/openapi.json", "/q/openapi.yaml", "/q/openapi.yml", "/q/openapi/",
+    private static final List<String> SPELLINGS = List.of("/q/openapi", "/q/openapi.json", "/q/openapi.yaml", "/q/openapi.yml",
+            "/q/openapi/",
             "/q/openapi?format=json", "/q/./openapi", "/q/x/../openapi", "/q/%6Fpenapi");
 
     @Test
@@ -65,14 +66,17 @@ class OpenApiAccessTest {
 
     @Test
     void theRefusalsAreTheOnesTheDocumentDescribes() {
-        OpenApiContract contract = OpenApiContract.of(given().auth().preemptive().basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD)
-                .when().get("/q/openapi.json").then().statusCode(200).extract().asString());
+        OpenApiContract contract = OpenApiContract
+                .of(given().auth().preemptive().basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD)
+                        .when().get("/q/openapi.json").then().statusCode(200).extract().asString());
         Response challenged = given().when().get("/api/v1/pools");
         assertEquals(401, challenged.statusCode());
         assertTrue(contract.response("GET", "/api/v1/pools", 401).orElseThrow().path("headers").has("WWW-Authenticate"));
         assertTrue(challenged.header("WWW-Authenticate") != null, "the 401 carries the challenge the document names");
-        assertEquals(List.of(), contract.problems("GET", "/api/v1/pools", 401, challenged.contentType(), challenged.asString()));
-        Response forbidden = given().auth().preemptive().basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD).when().get("/api/v1/audit");
+        assertEquals(List.of(),
+                contract.problems("GET", "/api/v1/pools", 401, challenged.contentType(), challenged.asString()));
+        Response forbidden = given().auth().preemptive().basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD).when()
+                .get("/api/v1/audit");
         assertEquals(403, forbidden.statusCode());
         assertEquals(List.of(), contract.problems("GET", "/api/v1/audit", 403, forbidden.contentType(), forbidden.asString()));
         assertEquals("admin", contract.operation("GET", "/api/v1/audit").path("x-poolwatch-role").asText());

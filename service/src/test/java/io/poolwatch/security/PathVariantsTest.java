@@ -41,7 +41,8 @@ class PathVariantsTest {
             for (String matrix : List.of(";x", ";x=1;y=2", ";", ";jsessionid=1", ";/")) {
                 out.add(join(segs, i, segs[i] + matrix));
             }
-            for (String before : List.of("./", "x/../", ".;x/", "x/..;x/", "%2e/", "x/%2e%2e/", "x/%2E%2E/", "x/.%2e/", "/", "%2f", "x/.../",
+            for (String before : List.of("./", "x/../", ".;x/", "x/..;x/", "%2e/", "x/%2e%2e/", "x/%2E%2E/", "x/.%2e/", "/",
+                    "%2f", "x/.../",
                     "x\\..\\", "x%5c..%5c", ";x/")) {
                 out.add(join(segs, i, before + segs[i]));
             }
@@ -82,7 +83,8 @@ class PathVariantsTest {
             out.add(everyMatrix.toString());
         }
         String base = path.equals("/") ? "" : path;
-        for (String tail : List.of("/", "//", "/.", "/./", "/;x", ";x", "/x/..", "/x/../", "%2F", "/%2e", "?x=1", "#x", "%00", "%20", "/..", "/.;x")) {
+        for (String tail : List.of("/", "//", "/.", "/./", "/;x", ";x", "/x/..", "/x/../", "%2F", "/%2e", "?x=1", "#x", "%00",
+                "%20", "/..", "/.;x")) {
             out.add(base + tail);
         }
         out.add("/" + path);
@@ -125,20 +127,23 @@ class PathVariantsTest {
                     RawHttp.Answer a = viewer.send(e.method(), variant);
                     sent++;
                     if (a.status() < 400 || a.status() >= 500) {
-                        wrong.add("viewer " + e.method() + " " + variant + " (" + access + "): " + a.status() + " " + abbreviate(a.body()));
+                        wrong.add("viewer " + e.method() + " " + variant + " (" + access + "): " + a.status() + " "
+                                + abbreviate(a.body()));
                     }
                 }
                 if (!access.equals("OPEN")) {
                     RawHttp.Answer a = http.send(e.method(), variant);
                     sent++;
                     if (a.status() < 400 || a.status() >= 500) {
-                        wrong.add("anonymous " + e.method() + " " + variant + " (" + access + "): " + a.status() + " " + abbreviate(a.body()));
+                        wrong.add("anonymous " + e.method() + " " + variant + " (" + access + "): " + a.status() + " "
+                                + abbreviate(a.body()));
                     }
                 }
             }
         }
         assertTrue(sent > 2000, "the corpus is large: " + sent);
-        assertEquals(List.of(), wrong.size() > 40 ? wrong.subList(0, 40) : wrong, wrong.size() + " of " + sent + " requests were let past");
+        assertEquals(List.of(), wrong.size() > 40 ? wrong.subList(0, 40) : wrong,
+                wrong.size() + " of " + sent + " requests were let past");
     }
 
     @Test

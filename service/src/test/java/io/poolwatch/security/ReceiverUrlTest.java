@@ -44,12 +44,14 @@ class ReceiverUrlTest {
         // a delivery attempt (to a closed port: it fails, and the failure is logged and audited)
         outbox.enqueue("chat", "{}:{alertname=\"UrlTest\"}", "firing", 1, "{}");
         Await.until("an audited attempt to the chat receiver",
-                () -> audit.recent(1000, AuditLog.NOTIFICATION_ATTEMPT).stream().anyMatch(e -> "chat".equals(e.fields().get("receiver"))));
+                () -> audit.recent(1000, AuditLog.NOTIFICATION_ATTEMPT).stream()
+                        .anyMatch(e -> "chat".equals(e.fields().get("receiver"))));
 
         String token = SecurityProfile.CHAT_URL_TOKEN;
         List<String> leaks = new ArrayList<>();
         for (String path : List.of("/alerts", "/api/v1/alerts/receivers", "/api/v1/audit?limit=1000", "/api/v1/alerts", "/")) {
-            Response r = RestAssured.given().auth().preemptive().basic(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD).when().get(path);
+            Response r = RestAssured.given().auth().preemptive().basic(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD)
+                    .when().get(path);
             assertEquals(200, r.statusCode(), path);
             if ((r.asString() + r.headers()).contains(token)) {
                 leaks.add(path);
@@ -64,8 +66,10 @@ class ReceiverUrlTest {
         }
         assertEquals(List.of(), leaks);
         // what is shown instead: scheme, host, port and a masked path
-        String shown = RestAssured.given().auth().preemptive().basic(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD).when()
-                .get("/api/v1/alerts/receivers").then().statusCode(200).extract().jsonPath().getString("find { it.name == 'chat' }.url");
+        String shown = RestAssured.given().auth().preemptive().basic(SecurityProfile.ADMIN, SecurityProfile.ADMIN_PASSWORD)
+                .when()
+                .get("/api/v1/alerts/receivers").then().statusCode(200).extract().jsonPath()
+                .getString("find { it.name == 'chat' }.url");
         assertTrue(shown.startsWith("http://127.0.0.1:9/"), shown);
     }
 }

@@ -36,9 +36,11 @@ class TlsCookieTest {
             try {
                 Path dir = Files.createTempDirectory("poolwatch-https");
                 Path store = dir.resolve("server.p12");
-                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias",
+                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                        "-genkeypair", "-alias",
                         "poolwatch", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost", "-ext",
-                        "SAN=dns:localhost,ip:127.0.0.1", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "test-only")
+                        "SAN=dns:localhost,ip:127.0.0.1", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
+                        "test-only")
                         .redirectErrorStream(true).start();
                 String out = new String(p.getInputStream().readAllBytes());
                 if (p.waitFor() != 0) {
@@ -65,7 +67,8 @@ class TlsCookieTest {
 
     @Test
     void overHttpsTheCsrfCookieIsSecureHttpOnlyAndStrict() {
-        String cookie = given().relaxedHTTPSValidation().when().get(alerts).then().statusCode(200).extract().header("Set-Cookie");
+        String cookie = given().relaxedHTTPSValidation().when().get(alerts).then().statusCode(200).extract()
+                .header("Set-Cookie");
         assertTrue(alerts.getProtocol().equals("https"), alerts.toString());
         List<String> parts = List.of(cookie.toLowerCase(Locale.ROOT).split(";\\s*"));
         assertTrue(parts.get(0).startsWith("poolwatch-csrf="), cookie);

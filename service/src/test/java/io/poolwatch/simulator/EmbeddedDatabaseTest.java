@@ -44,8 +44,9 @@ class EmbeddedDatabaseTest {
                 assertEquals(0, rs.getBigDecimal(1).compareTo(rs.getBigDecimal(2)));
                 assertEquals(0, rs.getBigDecimal(1).compareTo(new BigDecimal("1000000.00")));
             }
-            assertEquals(0, count(st, "SELECT COUNT(*) FROM accounts a WHERE a.balance <> (SELECT COALESCE(SUM(CASE WHEN e.direction = 'C' "
-                    + "THEN e.amount ELSE -e.amount END), 0) FROM ledger_entries e WHERE e.account_id = a.id)"));
+            assertEquals(0, count(st,
+                    "SELECT COUNT(*) FROM accounts a WHERE a.balance <> (SELECT COALESCE(SUM(CASE WHEN e.direction = 'C' "
+                            + "THEN e.amount ELSE -e.amount END), 0) FROM ledger_entries e WHERE e.account_id = a.id)"));
             // New rows get fresh ids after the seeded ones.
             st.executeUpdate("INSERT INTO accounts (owner) VALUES ('new customer')");
             assertEquals(1002, count(st, "SELECT MAX(id) FROM accounts"));
@@ -54,7 +55,8 @@ class EmbeddedDatabaseTest {
 
     @Test
     void postgresStartsWithTheDemoSchemaAndRemovesItsDataOnClose() throws Exception {
-        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class, Map.of("poolwatch.embedded.demo-rows", "5000"));
+        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+                Map.of("poolwatch.embedded.demo-rows", "5000"));
         Path dataDirectory;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(config)) {
             assertEquals(DatabaseKind.POSTGRESQL, db.kind());
@@ -76,26 +78,32 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void postgresTrustsNoOneAndThePoolsAreNotSuperusers() throws Exception {
-        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class, Map.of("poolwatch.embedded.demo-rows", "1000"));
+        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+                Map.of("poolwatch.embedded.demo-rows", "1000"));
         try (EmbeddedDatabase db = EmbeddedDatabase.start(config)) {
             for (String user : List.of("postgres", EmbeddedDatabase.DEMO_ROLE)) {
                 for (String database : List.of("postgres", "poolwatch", "template1")) {
                     String url = "jdbc:postgresql://127.0.0.1:" + db.port() + "/" + database + "?user=" + user;
                     // Without a password the server asks for one (SCRAM) and the driver, having none, gives up.
-                    SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(url).close(), url);
-                    assertTrue(refused.getMessage().contains("SCRAM") && refused.getMessage().contains("no password"), refused.getMessage());
+                    SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(url).close(),
+                            url);
+                    assertTrue(refused.getMessage().contains("SCRAM") && refused.getMessage().contains("no password"),
+                            refused.getMessage());
                     for (String guess : List.of("", "postgres", "poolwatch", user)) {
                         Properties wrong = new Properties();
                         wrong.setProperty("password", guess);
-                        SQLException failed = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, wrong).close(), url);
-                        assertTrue(List.of("28P01", "08004").contains(failed.getSQLState()), url + " '" + guess + "': " + failed.getMessage());
+                        SQLException failed = assertThrows(SQLException.class,
+                                () -> DriverManager.getConnection(url, wrong).close(), url);
+                        assertTrue(List.of("28P01", "08004").contains(failed.getSQLState()),
+                                url + " '" + guess + "': " + failed.getMessage());
                     }
                 }
             }
             String socket = socketDirectory(db);
             String psql = psql();
             if (socket != null && psql != null) {
-                ProcessBuilder client = new ProcessBuilder(psql, "-h", socket, "-p", String.valueOf(db.port()), "-U", "postgres", "-w", "-d",
+                ProcessBuilder client = new ProcessBuilder(psql, "-h", socket, "-p", String.valueOf(db.port()), "-U",
+                        "postgres", "-w", "-d",
                         "postgres", "-c", "SELECT 1").redirectErrorStream(true);
                 client.environment().remove("PGPASSWORD");
                 Process p = client.start();
@@ -108,8 +116,10 @@ class EmbeddedDatabaseTest {
             assertFalse(db.jdbcUrl().contains(poolUrl.substring(poolUrl.indexOf(':', 14) + 1, poolUrl.indexOf('@'))),
                     "the JDBC URL holds no password");
             var resolved = TestConfigs.resolve(TestConfigs.only(Map.of("poolwatch.defaults.url", poolUrl), "main"), Map.of());
-            try (io.poolwatch.pool.WorkloadPools pools = io.poolwatch.pool.WorkloadPools.open(resolved.pools(), resolved.monitoring());
-                    Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
+            try (io.poolwatch.pool.WorkloadPools pools = io.poolwatch.pool.WorkloadPools.open(resolved.pools(),
+                    resolved.monitoring());
+                    Connection c = pools.get("main").dataSource().getConnection();
+                    Statement st = c.createStatement()) {
                 try (ResultSet rs = st.executeQuery("SELECT current_user, rolsuper, rolcreaterole, rolcreatedb FROM pg_roles "
                         + "WHERE rolname = current_user")) {
                     assertTrue(rs.next());
@@ -121,7 +131,8 @@ class EmbeddedDatabaseTest {
                 SQLException program = assertThrows(SQLException.class, () -> st.execute("COPY (SELECT 1) TO PROGRAM 'true'"));
                 assertEquals("42501", program.getSQLState(), program.getMessage());
                 assertTrue(program.getMessage().contains("permission denied"), program.getMessage());
-                SQLException file = assertThrows(SQLException.class, () -> st.executeQuery("SELECT pg_read_file('postgresql.conf')"));
+                SQLException file = assertThrows(SQLException.class,
+                        () -> st.executeQuery("SELECT pg_read_file('postgresql.conf')"));
                 assertEquals("42501", file.getSQLState(), file.getMessage());
                 assertEquals(1001, count(st, "SELECT COUNT(*) FROM accounts"), "and it owns the demo schema");
             }
@@ -130,7 +141,8 @@ class EmbeddedDatabaseTest {
 
     /** The server's Unix socket directory, or null when it has none (Windows). */
     private static String socketDirectory(EmbeddedDatabase db) throws SQLException {
-        try (Connection c = db.connect(); Statement st = c.createStatement();
+        try (Connection c = db.connect();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT setting FROM pg_settings WHERE name = 'unix_socket_directories'")) {
             if (!rs.next() || rs.getString(1) == null || rs.getString(1).isBlank()) {
                 return null;
@@ -141,7 +153,8 @@ class EmbeddedDatabaseTest {
 
     /** A psql client: on the PATH, or PostgreSQL's usual place; null when there is none. */
     private static String psql() {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/lib/postgresql/16/bin:/usr/lib/postgresql/15/bin").split(":")) {
+        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/lib/postgresql/16/bin:/usr/lib/postgresql/15/bin")
+                .split(":")) {
             java.nio.file.Path candidate = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, "psql");
             if (java.nio.file.Files.isExecutable(candidate)) {
                 return candidate.toString();
@@ -152,7 +165,8 @@ class EmbeddedDatabaseTest {
 
     @Test
     void h2HoldsTheSameDemoSchema() throws Exception {
-        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class, Map.of("poolwatch.embedded.kind", "h2", "poolwatch.embedded.demo-rows", "3000"));
+        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+                Map.of("poolwatch.embedded.kind", "h2", "poolwatch.embedded.demo-rows", "3000"));
         try (EmbeddedDatabase db = EmbeddedDatabase.start(config); Connection c = db.connect()) {
             assertEquals(DatabaseKind.H2, db.kind());
             assertDemoSchema(c, 3000);

@@ -48,17 +48,21 @@ class FaultInjectionTest {
     @Test
     void theDemoCycleLeavesHalfTheFaultPlacesToPeople() {
         for (int i = 0; i < LoadSimulator.DEMO_RUNNING; i++) {
-            given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=3s").then().statusCode(202);
+            given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=3s").then()
+                    .statusCode(202);
         }
-        assertTrue(simulator.nextDemoFault().isEmpty(), "the demo cycle started a fault with " + LoadSimulator.DEMO_RUNNING + " running");
+        assertTrue(simulator.nextDemoFault().isEmpty(),
+                "the demo cycle started a fault with " + LoadSimulator.DEMO_RUNNING + " running");
         // A person still can.
-        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=3s").then().statusCode(202)
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=3s").then()
+                .statusCode(202)
                 .body("state", equalTo("running"));
     }
 
     @Test
     void aLeakFaultIsReportedAndThenReturned() throws Exception {
-        int id = given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1500ms").then().statusCode(202)
+        int id = given().contentType(ContentType.JSON).when()
+                .post("/api/v1/simulator/faults/leak?workload=jobs&duration=1500ms").then().statusCode(202)
                 .body("kind", equalTo("leak")).body("state", equalTo("running")).extract().path("id");
         Await.until("the leak is reported", () -> registry.pool("jobs").recorder().leaks().stream()
                 .anyMatch(l -> l.holderThread().startsWith("fault-leak-jobs-" + id) && l.current()));
@@ -71,7 +75,8 @@ class FaultInjectionTest {
     @Test
     void aSaturatedPoolMakesCallersTimeOut() throws Exception {
         PoolCounters before = registry.pool("jobs").recorder().counters();
-        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/saturate?workload=jobs&duration=1s").then().statusCode(202);
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/saturate?workload=jobs&duration=1s").then()
+                .statusCode(202);
         Await.until("the pool is full", () -> registry.pool("jobs").recorder().leased() == 3);
         assertThrows(SQLException.class, () -> registry.dataSource("jobs").getConnection());
         assertTrue(registry.pool("jobs").recorder().counters().minus(before).timeouts() >= 1);
@@ -81,21 +86,24 @@ class FaultInjectionTest {
     @Test
     void aSlowFaultShowsAsSlowStatements() throws Exception {
         long before = registry.pool("main").statements().slowStatements();
-        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=700ms").then().statusCode(202);
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=main&duration=700ms").then()
+                .statusCode(202);
         Await.until("slow statements are counted", () -> registry.pool("main").statements().slowStatements() > before);
     }
 
     @Test
     void badRequestsNameWhatIsAccepted() {
         given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/meltdown").then().statusCode(400)
-                .body("error", containsString("'meltdown'")).body("error", containsString("leak, slow, saturate, inconsistency"));
+                .body("error", containsString("'meltdown'"))
+                .body("error", containsString("leak, slow, saturate, inconsistency"));
         given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?duration=99h").then().statusCode(400)
                 .body("error", containsString("duration=99h")).body("error", containsString("at most 10m"));
         given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?duration=soon").then().statusCode(400)
                 .body("error", containsString("duration=soon"));
         given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=nope").then().statusCode(404)
                 .body("error", containsString("'nope'"));
-        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=analytics").then().statusCode(400)
+        given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=analytics").then()
+                .statusCode(400)
                 .body("error", containsString("leak detection is off"))
                 .body("error", containsString("poolwatch.pools.\"analytics\".leak-detection-interval"));
     }

@@ -31,7 +31,8 @@ class SimulationTest {
 
     @BeforeAll
     static void open() throws SQLException {
-        database = EmbeddedDatabase.start(TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class, Map.of("poolwatch.embedded.demo-rows", "20000")));
+        database = EmbeddedDatabase.start(TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+                Map.of("poolwatch.embedded.demo-rows", "20000")));
         var config = TestConfigs.resolve(Map.of("poolwatch.defaults.url", database.poolUrl()), Map.of());
         pools = WorkloadPools.open(config.pools(), config.monitoring());
     }
@@ -78,10 +79,12 @@ class SimulationTest {
 
         try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
             assertEquals(1000 + financial.committed(), scalar(st, "SELECT COUNT(*) FROM ledger_transactions"));
-            assertEquals(0, scalar(st, "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id "
-                    + "HAVING SUM(CASE WHEN direction = 'D' THEN amount ELSE -amount END) <> 0) unbalanced"));
-            assertEquals(0, scalar(st, "SELECT COUNT(*) FROM accounts a WHERE a.balance <> (SELECT COALESCE(SUM(CASE WHEN e.direction = 'C' "
-                    + "THEN e.amount ELSE -e.amount END), 0) FROM ledger_entries e WHERE e.account_id = a.id)"));
+            assertEquals(0,
+                    scalar(st, "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id "
+                            + "HAVING SUM(CASE WHEN direction = 'D' THEN amount ELSE -amount END) <> 0) unbalanced"));
+            assertEquals(0, scalar(st,
+                    "SELECT COUNT(*) FROM accounts a WHERE a.balance <> (SELECT COALESCE(SUM(CASE WHEN e.direction = 'C' "
+                            + "THEN e.amount ELSE -e.amount END), 0) FROM ledger_entries e WHERE e.account_id = a.id)"));
             assertEquals(0, scalar(st, "SELECT COUNT(*) FROM accounts WHERE kind = 'customer' AND balance < 0"));
         }
 
@@ -121,13 +124,15 @@ class SimulationTest {
             }
             return DemoTransactions.Outcome.COMMITTED;
         };
-        Simulation simulation = new Simulation(List.of(new Simulation.Workload("main", main.dataSource(), users, hold, concurrency)),
+        Simulation simulation = new Simulation(
+                List.of(new Simulation.Workload("main", main.dataSource(), users, hold, concurrency)),
                 Duration.ofMillis(10), Duration.ZERO, false, 0);
         try {
             simulation.start();
             assertTrue(simulation.threading().contains(concurrency + " worker threads"), simulation.threading());
             io.poolwatch.testing.Await.until("callers wait on the exhausted pool", () -> main.recorder().awaiting() > 0);
-            long workers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("simulator-main-")).count();
+            long workers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("simulator-main-"))
+                    .count();
             assertTrue(workers <= concurrency && workers < users, workers + " worker threads for " + users + " users");
             assertTrue(main.recorder().awaiting() <= concurrency, "at most the workers wait: " + main.recorder().awaiting());
             io.poolwatch.testing.Await.until("the users commit", () -> simulation.stats().get(0).committed() > users);
@@ -139,7 +144,8 @@ class SimulationTest {
         assertFalse(simulation.running());
         assertEquals(0, simulation.stats().get(0).errors(), simulation.stats().toString());
         io.poolwatch.testing.Await.until("the workers are gone",
-                () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("simulator-main-") && t.isAlive()));
+                () -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().startsWith("simulator-main-") && t.isAlive()));
     }
 
     /**

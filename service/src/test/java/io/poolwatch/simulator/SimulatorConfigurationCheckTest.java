@@ -33,9 +33,11 @@ class SimulatorConfigurationCheckTest {
         problems.addAll(SimulatorConfigurationCheck.problems(config.getConfigMapping(SimulatorConfig.class),
                 config.getConfigMapping(EmbeddedConfig.class), Set.of("main", "jobs")));
         for (String named : List.of("poolwatch.simulator.users.main=abc: ", "poolwatch.simulator.users.\"jobs\"=-2: ",
-                "poolwatch.simulator.think-time=0s: ", "poolwatch.simulator.demo-cycle-interval=soon: ", "poolwatch.embedded.kind=oracle: ",
+                "poolwatch.simulator.think-time=0s: ", "poolwatch.simulator.demo-cycle-interval=soon: ",
+                "poolwatch.embedded.kind=oracle: ",
                 "poolwatch.embedded.demo-rows=-1: ")) {
-            assertEquals(1, problems.stream().filter(p -> p.startsWith(named)).count(), named + " in\n" + String.join("\n", problems));
+            assertEquals(1, problems.stream().filter(p -> p.startsWith(named)).count(),
+                    named + " in\n" + String.join("\n", problems));
         }
         assertEquals(6, problems.size(), String.join("\n", problems));
     }

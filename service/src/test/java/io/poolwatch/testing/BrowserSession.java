@@ -40,7 +40,8 @@ public final class BrowserSession implements AutoCloseable {
             throw new AssertionError("CHROMIUM_REQUIRED=true but " + CHROMIUM + " or " + CHROMEDRIVER
                     + " is missing: apt-get install chromium chromium-driver");
         }
-        Assumptions.assumeTrue(present, "no Chromium: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed (apt-get install chromium chromium-driver)");
+        Assumptions.assumeTrue(present,
+                "no Chromium: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed (apt-get install chromium chromium-driver)");
     }
 
     /** A new headless browser with a laptop-sized window. */
@@ -51,7 +52,8 @@ public final class BrowserSession implements AutoCloseable {
         // --no-sandbox: CI runs as root in a container, where Chromium's sandbox cannot start.
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--hide-scrollbars",
                 "--window-size=" + width + "," + height, "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
@@ -71,7 +73,8 @@ public final class BrowserSession implements AutoCloseable {
     /** A PNG of the whole page, however long. */
     public void screenshot(Path file) throws java.io.IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Object result = driver.executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true, "format", "png"))
+        Object result = driver
+                .executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true, "format", "png"))
                 .get("data");
         Files.write(file, OutputType.BYTES.convertFromBase64Png(result.toString()));
     }
@@ -81,7 +84,8 @@ public final class BrowserSession implements AutoCloseable {
      * offending elements); empty when there are none.
      */
     public List<String> seriousAccessibilityViolations() {
-        Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice")).analyze(driver);
+        Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"))
+                .analyze(driver);
         if (results.isErrored()) {
             throw new AssertionError("axe-core failed: " + results.getErrorMessage());
         }

@@ -79,11 +79,13 @@ public final class OpenApiContract {
         String where = method + " " + template + " " + status;
         Optional<JsonNode> response = response(method, template, status);
         if (response.isEmpty()) {
-            return List.of(where + ": the document does not list this status; it lists " + fieldNames(operation(method, template).path("responses")));
+            return List.of(where + ": the document does not list this status; it lists "
+                    + fieldNames(operation(method, template).path("responses")));
         }
         JsonNode content = response.get().path("content");
         if (content.isMissingNode() || content.isEmpty()) {
-            return body == null || body.isBlank() ? List.of() : List.of(where + ": documented without a body, answered " + abbreviate(body));
+            return body == null || body.isBlank() ? List.of()
+                    : List.of(where + ": documented without a body, answered " + abbreviate(body));
         }
         if (contentType == null || !contentType.startsWith("application/json")) {
             return List.of(where + ": documented as application/json, answered as " + contentType);

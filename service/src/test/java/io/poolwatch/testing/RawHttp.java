@@ -51,7 +51,8 @@ public final class RawHttp {
 
     public RawHttp basic(String user, String password) {
         return user == null ? header("Authorization", null)
-                : header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+                : header("Authorization", "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Sends one request (a JSON body of {} for methods that change something) and reads the whole answer. */

@@ -59,7 +59,8 @@ public final class RootedEndpoints {
                 if (template.length() > 1 && template.endsWith("/")) {
                     template = template.substring(0, template.length() - 1);
                 }
-                Produces produces = m.isAnnotationPresent(Produces.class) ? m.getAnnotation(Produces.class) : type.getAnnotation(Produces.class);
+                Produces produces = m.isAnnotationPresent(Produces.class) ? m.getAnnotation(Produces.class)
+                        : type.getAnnotation(Produces.class);
                 out.add(new Endpoint(verb, template, produces == null ? "" : String.join(",", produces.value()),
                         type.getSimpleName() + "." + m.getName()));
             }
@@ -73,7 +74,8 @@ public final class RootedEndpoints {
         for (String[] place : new String[][] { { "../runtime/target/classes/io/poolwatch/web", "io.poolwatch.web." },
                 { "target/classes/io/poolwatch/simulator", "io.poolwatch.simulator." } }) {
             try (Stream<Path> files = Files.list(Path.of(place[0]))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$")).toList()) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$"))
+                        .toList()) {
                     types.add(Class.forName(place[1] + f.getFileName().toString().replace(".class", "")));
                 }
             } catch (IOException e) {
@@ -86,8 +88,12 @@ public final class RootedEndpoints {
     }
 
     private static String verb(Method m) {
-        return m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST" : m.isAnnotationPresent(DELETE.class) ? "DELETE"
-                : m.isAnnotationPresent(PUT.class) ? "PUT" : m.isAnnotationPresent(PATCH.class) ? "PATCH" : m.isAnnotationPresent(HEAD.class) ? "HEAD"
-                        : m.isAnnotationPresent(OPTIONS.class) ? "OPTIONS" : null;
+        return m.isAnnotationPresent(GET.class) ? "GET"
+                : m.isAnnotationPresent(POST.class) ? "POST"
+                        : m.isAnnotationPresent(DELETE.class) ? "DELETE"
+                                : m.isAnnotationPresent(PUT.class) ? "PUT"
+                                        : m.isAnnotationPresent(PATCH.class) ? "PATCH"
+                                                : m.isAnnotationPresent(HEAD.class) ? "HEAD"
+                                                        : m.isAnnotationPresent(OPTIONS.class) ? "OPTIONS" : null;
     }
 }

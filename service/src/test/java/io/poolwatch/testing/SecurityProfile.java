@@ -74,7 +74,8 @@ public class SecurityProfile implements QuarkusTestProfile {
     /** What the embedded realm stores: HEX(SHA-512(user:realm:password)), realm "Quarkus". */
     public static String hash(String user, String password) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-512").digest((user + ":Quarkus:" + password).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-512")
+                    .digest((user + ":Quarkus:" + password).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -23,7 +23,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-/** Alerts, rules and silences through the API, on the test PostgreSQL with the checks of {@link io.poolwatch.testing.ChecksProfile}. */
+/**
+ * Alerts, rules and silences through the API, on the test PostgreSQL with the checks of
+ * {@link io.poolwatch.testing.ChecksProfile}.
+ */
 @QuarkusTest
 @io.quarkus.test.junit.TestProfile(io.poolwatch.testing.ChecksProfile.class)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
@@ -36,7 +39,8 @@ class AlertApiTest {
 
     @Test
     void aFailingCheckFiresAnAlertWithTheChecksSeverity() {
-        given().contentType(ContentType.JSON).when().post("/api/v1/checks/test-fails/run").then().statusCode(200).body("status", equalTo("fail"));
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/test-fails/run").then().statusCode(200).body("status",
+                equalTo("fail"));
         alerting.evaluateNow();
         given().when().get("/api/v1/alerts").then().statusCode(200)
                 .body("evaluatedAt", not(equalTo(null)))
@@ -55,14 +59,17 @@ class AlertApiTest {
     void theDashboardShowsTheWordsOfTheApi() {
         given().contentType(ContentType.JSON).when().post("/api/v1/checks/test-fails/run").then().statusCode(200);
         alerting.evaluateNow();
-        String summary = given().when().get("/api/v1/alerts").then().statusCode(200).extract().path("alerts." + FAILS + ".annotations.summary");
+        String summary = given().when().get("/api/v1/alerts").then().statusCode(200).extract()
+                .path("alerts." + FAILS + ".annotations.summary");
         String description = given().when().get("/api/v1/alerts").then().statusCode(200)
                 .extract().path("alerts." + FAILS + ".annotations.description");
         assertEquals("consistency-check on check test-fails: the latest run failed, 3 violation(s), 2 allowed", summary);
-        assertTrue(description.startsWith("Check test-fails (sql check): the latest run failed, 3 violation(s), 2 allowed; "), description);
+        assertTrue(description.startsWith("Check test-fails (sql check): the latest run failed, 3 violation(s), 2 allowed; "),
+                description);
 
         Document alertsPage = Jsoup.parse(given().when().get("/alerts").then().statusCode(200).extract().asString());
-        Element row = alertsPage.select("#section-firing tbody tr").stream().filter(r -> r.text().contains("test-fails")).findFirst().orElseThrow();
+        Element row = alertsPage.select("#section-firing tbody tr").stream().filter(r -> r.text().contains("test-fails"))
+                .findFirst().orElseThrow();
         assertTrue(row.text().contains(summary), row.text());
         assertTrue(row.text().contains(description), row.text());
         Document overview = Jsoup.parse(given().when().get("/").then().statusCode(200).extract().asString());
@@ -97,7 +104,8 @@ class AlertApiTest {
                 .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("matchers"));
         given().contentType(ContentType.JSON)
                 .body("{\"matchers\": [{\"name\": \"pool\", \"value\": \"(\", \"isRegex\": true}], \"duration\": \"1h\", \"comment\": \"x\"}")
-                .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("not a regular expression"));
+                .when().post("/api/v1/silences").then().statusCode(400)
+                .body("error", containsString("not a regular expression"));
         given().contentType(ContentType.JSON)
                 .body("{\"matchers\": [{\"name\": \"pool\", \"value\": \"main\"}], \"duration\": \"90d\", \"comment\": \"x\"}")
                 .when().post("/api/v1/silences").then().statusCode(400).body("error", containsString("at most 30 days"));

@@ -129,7 +129,8 @@ class BlockingApiTest {
             assertEquals(waiterName, below.get("application"));
             assertTrue(((Number) below.get("waiting")).doubleValue() >= 0, below.toString());
             assertEquals("UPDATE " + table + " SET v = ? WHERE id = ?", below.get("query"));
-            assertFalse(body.prettify().contains("8675309") || body.prettify().contains("31337"), "a literal leaked: " + body.prettify());
+            assertFalse(body.prettify().contains("8675309") || body.prettify().contains("31337"),
+                    "a literal leaked: " + body.prettify());
             assertTrue(body.get("databases[0].snapshot.deadlocks") instanceof Number, body.prettify());
 
             String page = given().when().get("/blocking").then().statusCode(200).extract().asString();
@@ -148,7 +149,8 @@ class BlockingApiTest {
             String card = engine.parse("{#blockingCard cards=cards /}").data("cards", views.cards()).render();
             assertTrue(card.contains("data-database=\"" + database + "\""), card);
             // Other tests' sessions on the same server may come and go between samples: the count is at least this test's one.
-            java.util.regex.Matcher count = java.util.regex.Pattern.compile("<strong class=\"big\">(\\d+)</strong> sessions? blocked").matcher(card);
+            java.util.regex.Matcher count = java.util.regex.Pattern
+                    .compile("<strong class=\"big\">(\\d+)</strong> sessions? blocked").matcher(card);
             assertTrue(count.find() && Integer.parseInt(count.group(1)) >= 1, card);
             assertTrue(java.util.regex.Pattern.compile("Deadlocks: \\d+").matcher(card).find(), card);
             assertTrue(card.contains("blocking#db-0"), card);
@@ -186,7 +188,8 @@ class BlockingApiTest {
     }
 
     private static double value(String metrics, String series) {
-        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        return metrics.lines().filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow(() -> new AssertionError(series + " missing"));
     }
 }

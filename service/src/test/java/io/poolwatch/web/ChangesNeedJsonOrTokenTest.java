@@ -75,7 +75,10 @@ class ChangesNeedJsonOrTokenTest {
 
     /** A body a browser can send to another site without asking first, with no token. */
     enum Body {
-        TEXT_PLAIN, NO_CONTENT_TYPE, FORM_WITHOUT_TOKEN, MULTIPART_WITHOUT_TOKEN;
+        TEXT_PLAIN,
+        NO_CONTENT_TYPE,
+        FORM_WITHOUT_TOKEN,
+        MULTIPART_WITHOUT_TOKEN;
 
         RequestSpecification apply(RequestSpecification s) {
             return switch (this) {
@@ -83,7 +86,8 @@ class ChangesNeedJsonOrTokenTest {
                 case NO_CONTENT_TYPE -> s.noContentType();
                 case FORM_WITHOUT_TOKEN -> s.contentType(ContentType.URLENC).formParam("back", "/").formParam("kind", "slow")
                         .formParam("workload", "main").formParam("duration", "1s");
-                case MULTIPART_WITHOUT_TOKEN -> s.multiPart("back", "/").multiPart("kind", "slow").multiPart("workload", "main");
+                case MULTIPART_WITHOUT_TOKEN ->
+                    s.multiPart("back", "/").multiPart("kind", "slow").multiPart("workload", "main");
             };
         }
     }
@@ -94,15 +98,18 @@ class ChangesNeedJsonOrTokenTest {
         for (String[] place : new String[][] { { "../runtime/target/classes/io/poolwatch/web", "io.poolwatch.web." },
                 { "target/classes/io/poolwatch/simulator", "io.poolwatch.simulator." } }) {
             try (Stream<Path> files = Files.list(Path.of(place[0]))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$")).toList()) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".class") && !p.getFileName().toString().contains("$"))
+                        .toList()) {
                     Class<?> type = Class.forName(place[1] + f.getFileName().toString().replace(".class", ""));
                     RootedPath rooted = type.getAnnotation(RootedPath.class);
                     if (rooted == null) {
                         continue;
                     }
                     for (Method m : type.getDeclaredMethods()) {
-                        String verb = m.isAnnotationPresent(POST.class) ? "POST" : m.isAnnotationPresent(DELETE.class) ? "DELETE"
-                                : m.isAnnotationPresent(PUT.class) ? "PUT" : m.isAnnotationPresent(PATCH.class) ? "PATCH" : null;
+                        String verb = m.isAnnotationPresent(POST.class) ? "POST"
+                                : m.isAnnotationPresent(DELETE.class) ? "DELETE"
+                                        : m.isAnnotationPresent(PUT.class) ? "PUT"
+                                                : m.isAnnotationPresent(PATCH.class) ? "PATCH" : null;
                         if (verb == null) {
                             continue;
                         }
@@ -122,7 +129,8 @@ class ChangesNeedJsonOrTokenTest {
     /** The path with its parameters filled with things that exist, so an accepted request would act. */
     private String concrete(Endpoint e, String silenceId) {
         String pool = registry.names().iterator().next();
-        return e.template().replaceAll("pools/\\{[^}]+\\}", "pools/" + pool).replaceAll("checks/\\{[^}]+\\}", "checks/" + ChangeGuardProfile.CHECK)
+        return e.template().replaceAll("pools/\\{[^}]+\\}", "pools/" + pool)
+                .replaceAll("checks/\\{[^}]+\\}", "checks/" + ChangeGuardProfile.CHECK)
                 .replaceAll("silences/\\{[^}]+\\}", "silences/" + silenceId).replaceAll("faults/\\{[^}]+\\}", "faults/slow");
     }
 
@@ -134,14 +142,16 @@ class ChangesNeedJsonOrTokenTest {
         }
         for (var d : checks.definitions()) {
             long runs = Arrays.stream(CheckStatus.values()).mapToLong(st -> checks.runs(d.name(), st)).sum();
-            s.append("check ").append(d.name()).append(" runs=").append(runs).append(" skipped=").append(checks.skipped(d.name()))
+            s.append("check ").append(d.name()).append(" runs=").append(runs).append(" skipped=")
+                    .append(checks.skipped(d.name()))
                     .append(" running=").append(checks.running(d.name())).append('\n');
         }
         for (Silence silence : alerting.silences().all()) {
             s.append("silence ").append(silence.id()).append(" ends ").append(silence.endsAt()).append('\n');
         }
         s.append("faults ").append(simulator.faults().size()).append('\n');
-        s.append("simulation ").append(simulator.current().map(sim -> sim.running() + " " + sim.startedAt()).orElse("none")).append('\n');
+        s.append("simulation ").append(simulator.current().map(sim -> sim.running() + " " + sim.startedAt()).orElse("none"))
+                .append('\n');
         return s.toString();
     }
 
@@ -161,7 +171,8 @@ class ChangesNeedJsonOrTokenTest {
             String path = concrete(e, silence.id());
             for (Body body : Body.values()) {
                 String before = effects();
-                int status = body.apply(given().redirects().follow(false)).when().request(e.method(), path).then().extract().statusCode();
+                int status = body.apply(given().redirects().follow(false)).when().request(e.method(), path).then().extract()
+                        .statusCode();
                 String after = effects();
                 if (status != 400 && status != 403 && status != 415) {
                     wrong.add(e.method() + " " + path + " with " + body + ": " + status);
@@ -181,10 +192,12 @@ class ChangesNeedJsonOrTokenTest {
         given().contentType(ContentType.JSON).when().post("/api/v1/pools/" + pool + "/reset-metrics").then().statusCode(200);
         assertNotEquals(reset, sampler.baseline(pool).at());
         String before = effects();
-        given().contentType(ContentType.JSON).when().post("/api/v1/checks/" + ChangeGuardProfile.CHECK + "/run").then().statusCode(200);
+        given().contentType(ContentType.JSON).when().post("/api/v1/checks/" + ChangeGuardProfile.CHECK + "/run").then()
+                .statusCode(200);
         assertNotEquals(before, effects(), "a check run shows in the effects");
         // a refusal names what is accepted
-        String error = given().contentType("text/plain").body("x").when().post("/api/v1/pools/" + pool + "/reset-metrics").then()
+        String error = given().contentType("text/plain").body("x").when().post("/api/v1/pools/" + pool + "/reset-metrics")
+                .then()
                 .extract().jsonPath().getString("error");
         assertTrue(error != null && error.contains("application/json") && error.contains("CSRF"), error);
     }

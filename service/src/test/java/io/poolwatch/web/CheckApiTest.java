@@ -14,14 +14,15 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import io.restassured.http.ContentType;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 
 /**
- * The checks configured in {@link io.poolwatch.testing.ChecksProfile}, on the test PostgreSQL: scheduled runs, a run on request,
+ * The checks configured in {@link io.poolwatch.testing.ChecksProfile}, on the test PostgreSQL: scheduled runs, a run on
+ * request,
  * a broken check that does not stop the others, masking, and the metrics.
  */
 @QuarkusTest

@@ -110,9 +110,11 @@ class CsrfBindingTest {
             String chosen = random(32);
             forged.add(new String[] { chosen, chosen });
             forged.add(new String[] { chosen, future + "." + random(32) });
-            forged.add(new String[] { chosen, sign("the-attackers-own-key-0123456789abcd", SecurityProfile.ADMIN, chosen, future) });
+            forged.add(new String[] { chosen,
+                    sign("the-attackers-own-key-0123456789abcd", SecurityProfile.ADMIN, chosen, future) });
             forged.add(new String[] { real, future + "." + random(32) });
-            forged.add(new String[] { real, sign("the-attackers-own-key-0123456789abcd", SecurityProfile.ADMIN, real, future) });
+            forged.add(
+                    new String[] { real, sign("the-attackers-own-key-0123456789abcd", SecurityProfile.ADMIN, real, future) });
         }
         // the double-submit of the cookie's own value, which a planted cookie makes easy
         forged.add(new String[] { real, real });
@@ -152,8 +154,10 @@ class CsrfBindingTest {
     void anExpiredTokenIsRefusedAndAFreshOneSignedTheSameWayIsAccepted() throws Exception {
         String cookie = CsrfForm.token(admin()).cookie();
         long now = Instant.now().getEpochSecond();
-        assertEquals(400, post(admin(), cookie, sign(Profile.KEY, SecurityProfile.ADMIN, cookie, now - 60)), "expired a minute ago");
-        assertEquals(400, post(admin(), cookie, sign(Profile.KEY, SecurityProfile.ADMIN, cookie, now - 3600 * 24)), "expired a day ago");
+        assertEquals(400, post(admin(), cookie, sign(Profile.KEY, SecurityProfile.ADMIN, cookie, now - 60)),
+                "expired a minute ago");
+        assertEquals(400, post(admin(), cookie, sign(Profile.KEY, SecurityProfile.ADMIN, cookie, now - 3600 * 24)),
+                "expired a day ago");
         assertEquals(400, post(admin(), cookie, sign(Profile.KEY, SecurityProfile.ADMIN, cookie, now + 3600L * 24 * 365)),
                 "an expiry further ahead than the server ever gives");
         assertEquals(303, post(admin(), cookie, sign(Profile.KEY, SecurityProfile.ADMIN, cookie, now + 600)),
@@ -164,7 +168,8 @@ class CsrfBindingTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String message = "poolwatch-csrf/1|" + principal.length() + "|" + principal + "|" + cookie + "|" + expiry;
-        return expiry + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+        return expiry + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String random(int bytes) {

@@ -32,7 +32,8 @@ import io.quarkus.test.junit.TestProfile;
 class DashboardActionInputTest {
 
     /** Values of {@code back} that are not a local path: malformed escapes, other sites, schemes, dot segments. */
-    static final List<String> BAD_BACKS = List.of("/%zz", "/%", "/%4", "/pools/%zz/x", "/%C0%AF", "//evil.example/x", "/\\evil.example",
+    static final List<String> BAD_BACKS = List.of("/%zz", "/%", "/%4", "/pools/%zz/x", "/%C0%AF", "//evil.example/x",
+            "/\\evil.example",
             "http://evil.example/", "https:evil.example", "javascript:alert(1)", "evil.example", "pools/main", "/a b", "/a\tb",
             "/../x", "/pools/../../x", "/./x", "/x#a b", "/x?y=1", "/" + "a".repeat(1500), " /", "/\u00e9");
 
@@ -54,7 +55,8 @@ class DashboardActionInputTest {
             int status = CsrfForm.given().redirects().follow(false).formParam("back", back).when()
                     .post("/actions/pools/main/reset-metrics").then().extract().statusCode();
             if (status != 400 || !reset.equals(sampler.baseline("main").at())) {
-                wrong.add("reset with back=" + back + ": " + status + (reset.equals(sampler.baseline("main").at()) ? "" : ", and it reset"));
+                wrong.add("reset with back=" + back + ": " + status
+                        + (reset.equals(sampler.baseline("main").at()) ? "" : ", and it reset"));
             }
             long runs = runs();
             status = CsrfForm.given().redirects().follow(false).formParam("back", back).when()
@@ -64,7 +66,8 @@ class DashboardActionInputTest {
             }
         }
         assertEquals(List.of(), wrong);
-        CsrfForm.given().redirects().follow(false).formParam("back", "/%zz").when().post("/actions/pools/main/reset-metrics").then()
+        CsrfForm.given().redirects().follow(false).formParam("back", "/%zz").when().post("/actions/pools/main/reset-metrics")
+                .then()
                 .statusCode(400).body(containsString("back=/%zz")).body(containsString("a path under"));
     }
 
@@ -73,9 +76,11 @@ class DashboardActionInputTest {
         CsrfForm.given().redirects().follow(false).formParam("back", "/checks#" + ChangeGuardProfile.CHECK).when()
                 .post("/actions/checks/" + ChangeGuardProfile.CHECK + "/run").then().statusCode(303)
                 .header("Location", containsString("/checks?done="));
-        CsrfForm.given().redirects().follow(false).formParam("back", "/pools/main").when().post("/actions/pools/main/reset-metrics").then()
+        CsrfForm.given().redirects().follow(false).formParam("back", "/pools/main").when()
+                .post("/actions/pools/main/reset-metrics").then()
                 .statusCode(303).header("Location", containsString("/pools/main?done=reset"));
-        CsrfForm.given().redirects().follow(false).formParam("back", "/pools/ma%69n").when().post("/actions/pools/main/reset-metrics").then()
+        CsrfForm.given().redirects().follow(false).formParam("back", "/pools/ma%69n").when()
+                .post("/actions/pools/main/reset-metrics").then()
                 .statusCode(303).header("Location", containsString("/pools/ma%69n?done=reset"));
         // no back: the action's own page
         CsrfForm.given().redirects().follow(false).when().post("/actions/pools/main/reset-metrics").then().statusCode(303)

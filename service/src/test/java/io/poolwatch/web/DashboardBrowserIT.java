@@ -67,9 +67,11 @@ class DashboardBrowserIT {
         var driver = browser.driver();
         driver.get(app.baseUri() + "/");
         List<String> cards = new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
-                .until(d -> d.findElements(By.cssSelector("article.card")).stream().map(e -> e.getDomAttribute("data-pool")).toList());
+                .until(d -> d.findElements(By.cssSelector("article.card")).stream().map(e -> e.getDomAttribute("data-pool"))
+                        .toList());
         assertEquals(WORKLOADS, cards);
-        List<String> api = given().baseUri(app.baseUri()).when().get("/api/v1/pools").then().statusCode(200).extract().jsonPath()
+        List<String> api = given().baseUri(app.baseUri()).when().get("/api/v1/pools").then().statusCode(200).extract()
+                .jsonPath()
                 .getList("name", String.class);
         assertEquals(api, cards, "a card for every pool the API lists");
 
@@ -95,7 +97,8 @@ class DashboardBrowserIT {
         String line = fresh(d -> d.findElement(By.cssSelector("#pool-main svg.spark path.line")).getDomAttribute("d"));
         // The demo's faults start 30 s after start-up; the alert shows once the rules see them.
         new WebDriverWait(driver, Duration.ofSeconds(150)).ignoring(StaleElementReferenceException.class).until(
-                ExpectedConditions.presenceOfElementLocated(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")));
+                ExpectedConditions
+                        .presenceOfElementLocated(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")));
         String text = fresh(d -> d.findElement(By.cssSelector("#alerts li.alert-pending, #alerts li.alert-firing")).getText());
         assertTrue(text.matches("(?s).*(pending|firing).* on (pool|database|replica|check) .*since.*"), text);
         assertEquals("still here", driver.executeScript("return window.poolwatchTestMark;"), "the page was reloaded");
@@ -122,7 +125,8 @@ class DashboardBrowserIT {
             d.findElement(By.cssSelector("#pool-jobs h4 a")).click();
             return true;
         });
-        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlToBe(app.baseUri() + "/pools/jobs"));
+        new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+                .until(ExpectedConditions.urlToBe(app.baseUri() + "/pools/jobs"));
         assertTrue(driver.findElement(By.tagName("h1")).getText().contains("jobs"));
         // The last hour's four charts, and the last 24 hours' two (checkout p95 and utilization).
         assertEquals(6, driver.findElements(By.cssSelector("figure.chart svg")).size());
@@ -131,10 +135,12 @@ class DashboardBrowserIT {
 
         driver.findElement(By.id("reset-jobs")).click();
         // The form asks first.
-        new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class)
+                .until(ExpectedConditions.alertIsPresent()).accept();
         awaitUrl("done=reset", Duration.ofSeconds(10));
         assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().contains("Metrics of pool jobs reset"));
-        String resetAt = given().baseUri(app.baseUri()).when().get("/api/v1/pools/jobs").then().statusCode(200).extract().asString();
+        String resetAt = given().baseUri(app.baseUri()).when().get("/api/v1/pools/jobs").then().statusCode(200).extract()
+                .asString();
         assertTrue(resetAt.contains("\"name\":\"jobs\""), resetAt);
         assertTrue(fresh(d -> d.findElement(By.id("live")).getText()).contains("metrics reset"));
     }
@@ -146,7 +152,9 @@ class DashboardBrowserIT {
         driver.get(app.baseUri() + "/checks");
         driver.findElement(By.id("run-ledger-balanced")).click();
         awaitUrl("done=", Duration.ofSeconds(60));
-        assertTrue(driver.findElement(By.cssSelector("p.notice")).getText().matches("Check ledger-balanced (ran: \\w+|is still running).*"),
+        assertTrue(
+                driver.findElement(By.cssSelector("p.notice")).getText()
+                        .matches("Check ledger-balanced (ran: \\w+|is still running).*"),
                 driver.findElement(By.cssSelector("p.notice")).getText());
 
         driver.get(app.baseUri() + "/alerts");
@@ -182,13 +190,15 @@ class DashboardBrowserIT {
     void aPhoneSizedWindowShowsThePageWithoutSidewaysScrolling() {
         var driver = browser.driver();
         // A desktop window cannot be made this narrow: emulate the phone's screen, as DevTools' device mode does.
-        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                Map.of("width", 390, "height", 844, "deviceScaleFactor", 2, "mobile", true));
         try {
             for (String page : List.of("/", "/pools/main", "/alerts", "/checks")) {
                 driver.get(app.baseUri() + page);
                 long overflow = (Long) driver.executeScript(
                         "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
-                assertTrue(overflow <= 0, page + " scrolls sideways by " + overflow + "px on a phone, past the edge: " + driver.executeScript(WIDER_THAN_SCREEN));
+                assertTrue(overflow <= 0, page + " scrolls sideways by " + overflow + "px on a phone, past the edge: "
+                        + driver.executeScript(WIDER_THAN_SCREEN));
             }
         } finally {
             driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
@@ -205,7 +215,8 @@ class DashboardBrowserIT {
         driver.findElement(By.id("fault-duration")).sendKeys("10s");
         driver.findElement(By.id("fault-submit")).click();
         // The form asks first.
-        new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.alertIsPresent()).accept();
+        new WebDriverWait(driver, Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class)
+                .until(ExpectedConditions.alertIsPresent()).accept();
         awaitUrl("done=fault", Duration.ofSeconds(10));
         String notice = driver.findElement(By.cssSelector("p.notice")).getText();
         assertTrue(notice.matches("Fault slow started on main until \\d\\d:\\d\\d:\\d\\d UTC\\."), notice);
@@ -227,7 +238,6 @@ class DashboardBrowserIT {
             return out.slice(0, 12).join(', ');
             """;
 
-
     /**
      * Waits for the browser to reach a page whose address contains {@code part}; when it does not, the failure shows where
      * it is, what that page says and the end of poolwatch's log, so a refused form names its reason.
@@ -235,7 +245,8 @@ class DashboardBrowserIT {
     private static void awaitUrl(String part, Duration timeout) {
         var driver = browser.driver();
         try {
-            new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class).until(ExpectedConditions.urlContains(part));
+            new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
+                    .until(ExpectedConditions.urlContains(part));
         } catch (org.openqa.selenium.TimeoutException e) {
             String page;
             try {
@@ -244,9 +255,12 @@ class DashboardBrowserIT {
                 page = unreadable.toString();
             }
             String log = output();
-            throw new AssertionError("no page with '" + part + "' in its address within " + timeout + "; at " + driver.getCurrentUrl()
-                    + ", which says:\n" + page.substring(0, Math.min(page.length(), 2_000)) + "\n--- poolwatch's log (end) ---\n"
-                    + log.substring(Math.max(0, log.length() - 6_000)), e);
+            throw new AssertionError(
+                    "no page with '" + part + "' in its address within " + timeout + "; at " + driver.getCurrentUrl()
+                            + ", which says:\n" + page.substring(0, Math.min(page.length(), 2_000))
+                            + "\n--- poolwatch's log (end) ---\n"
+                            + log.substring(Math.max(0, log.length() - 6_000)),
+                    e);
         }
     }
 
@@ -260,6 +274,7 @@ class DashboardBrowserIT {
 
     /** Reads from the page, again if htmx replaced the element between finding and reading it. */
     private static <T> T fresh(java.util.function.Function<org.openqa.selenium.WebDriver, T> read) {
-        return new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class).until(read::apply);
+        return new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class)
+                .until(read::apply);
     }
 }

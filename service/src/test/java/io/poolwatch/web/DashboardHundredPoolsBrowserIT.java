@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.poolwatch.testing.BrowserSession;
@@ -82,7 +81,8 @@ class DashboardHundredPoolsBrowserIT {
         driver.findElement(By.id("pool-filter-submit")).click();
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("q=P05"));
         List<String> filtered = cards();
-        assertEquals(List.of("p050", "p051", "p052", "p053", "p054", "p055", "p056", "p057", "p058", "p059"), filtered.stream().sorted().toList());
+        assertEquals(List.of("p050", "p051", "p052", "p053", "p054", "p055", "p056", "p057", "p058", "p059"),
+                filtered.stream().sorted().toList());
         assertEquals("Showing 1–10 of 10 matching pools.", text("pool-count"));
         assertEquals("P05", driver.findElement(By.id("pool-q")).getDomProperty("value"));
 
@@ -92,7 +92,8 @@ class DashboardHundredPoolsBrowserIT {
         new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.JavascriptException.class)
                 .until(d -> !before.equals(driver.executeScript(sampled)));
         assertEquals(filtered.stream().sorted().toList(), cards().stream().sorted().toList());
-        assertTrue(((String) driver.executeScript("return document.getElementById('pools').getAttribute('hx-get');")).contains("q=P05"));
+        assertTrue(((String) driver.executeScript("return document.getElementById('pools').getAttribute('hx-get');"))
+                .contains("q=P05"));
 
         List<String> problems = new ArrayList<>();
         for (String scheme : List.of("light", "dark")) {
@@ -116,7 +117,8 @@ class DashboardHundredPoolsBrowserIT {
     private static List<String> cards() {
         return new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).until(d -> {
             List<String> names = (List<String>) browser.driver()
-                    .executeScript("return Array.from(document.querySelectorAll('#pools article.card')).map(e => e.dataset.pool);");
+                    .executeScript(
+                            "return Array.from(document.querySelectorAll('#pools article.card')).map(e => e.dataset.pool);");
             return names == null || names.isEmpty() ? null : names;
         });
     }

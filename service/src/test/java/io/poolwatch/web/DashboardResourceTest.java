@@ -73,7 +73,8 @@ class DashboardResourceTest {
         String html = given().when().get("/").then().statusCode(200).contentType(containsString("text/html"))
                 .header("Cache-Control", "no-store").extract().asString();
         Document doc = Jsoup.parse(html);
-        assertEquals(List.copyOf(registry.names()), doc.select("article.card").eachAttr("data-pool"), doc.select("#pool-list").outerHtml());
+        assertEquals(List.copyOf(registry.names()), doc.select("article.card").eachAttr("data-pool"),
+                doc.select("#pool-list").outerHtml());
         assertFalse(doc.selectFirst("#pool-main").attr("data-sampled-at").isEmpty());
         assertEquals(1, doc.select("noscript meta[http-equiv=refresh]").size(), "without scripts the overview reloads itself");
         assertEquals(1, doc.select("script[src=/static/htmx.min.js]").size());
@@ -98,18 +99,23 @@ class DashboardResourceTest {
         assertEquals(List.of("jobs"), doc.select("article.card").eachAttr("data-pool"));
         assertEquals("JOB", doc.selectFirst("#pool-q").attr("value"));
         assertEquals("/?fragment=pools&q=JOB", doc.selectFirst("#pools").attr("hx-get"));
-        Document part = Jsoup.parseBodyFragment(given().when().get("/?fragment=pools&q=JOB").then().statusCode(200).extract().asString());
+        Document part = Jsoup
+                .parseBodyFragment(given().when().get("/?fragment=pools&q=JOB").then().statusCode(200).extract().asString());
         assertEquals(List.of("jobs"), part.select("article.card").eachAttr("data-pool"));
         assertEquals("Showing 1–1 of 1 matching pool.", part.selectFirst("#pool-count").text());
 
-        String refused = given().when().get("/?page=abc&q=<b>").then().statusCode(400).header("Cache-Control", "no-store").extract().asString();
+        String refused = given().when().get("/?page=abc&q=<b>").then().statusCode(400).header("Cache-Control", "no-store")
+                .extract().asString();
         Document bad = Jsoup.parse(refused);
-        assertTrue(bad.selectFirst("#pool-filter-error").text().contains("page=abc: accepted: a whole number from 1 to 10000"), refused);
-        assertEquals(List.copyOf(registry.names()), bad.select("article.card").eachAttr("data-pool"), "nothing half-applied: every pool");
+        assertTrue(bad.selectFirst("#pool-filter-error").text().contains("page=abc: accepted: a whole number from 1 to 10000"),
+                refused);
+        assertEquals(List.copyOf(registry.names()), bad.select("article.card").eachAttr("data-pool"),
+                "nothing half-applied: every pool");
         assertFalse(refused.contains("<b>"));
         given().when().get("/?fragment=pools&show=worst").then().statusCode(400)
                 .body(containsString("show=worst: accepted: all (every pool) or trouble (pools that need a look)"));
-        given().when().get("/?q=" + "y".repeat(101)).then().statusCode(400).body(containsString("accepted: at most 100 characters"));
+        given().when().get("/?q=" + "y".repeat(101)).then().statusCode(400)
+                .body(containsString("accepted: at most 100 characters"));
     }
 
     @Test
@@ -117,21 +123,26 @@ class DashboardResourceTest {
         List<String> all = List.copyOf(registry.names());
         given().when().get("/api/v1/pools").then().statusCode(200).header("X-Total-Count", String.valueOf(all.size()))
                 .header("Link", org.hamcrest.Matchers.nullValue());
-        List<String> first = given().when().get("/api/v1/pools?limit=2").then().statusCode(200).header("X-Total-Count", String.valueOf(all.size()))
+        List<String> first = given().when().get("/api/v1/pools?limit=2").then().statusCode(200)
+                .header("X-Total-Count", String.valueOf(all.size()))
                 .header("Link", equalTo("</api/v1/pools?limit=2&offset=2>; rel=\"next\"")).extract().jsonPath().getList("name");
         assertEquals(all.subList(0, 2), first);
-        List<String> jobs = given().when().get("/api/v1/pools?q=JOB").then().statusCode(200).header("X-Total-Count", "1").extract().jsonPath()
+        List<String> jobs = given().when().get("/api/v1/pools?q=JOB").then().statusCode(200).header("X-Total-Count", "1")
+                .extract().jsonPath()
                 .getList("name");
         assertEquals(List.of("jobs"), jobs);
-        given().when().get("/api/v1/pools?limit=0").then().statusCode(400).body("error", containsString("limit=0: accepted: a whole number from 1 to 1000"));
-        given().when().get("/api/v1/pools?q=" + "z".repeat(101)).then().statusCode(400).body("error", containsString("accepted: at most 100 characters"));
+        given().when().get("/api/v1/pools?limit=0").then().statusCode(400).body("error",
+                containsString("limit=0: accepted: a whole number from 1 to 1000"));
+        given().when().get("/api/v1/pools?q=" + "z".repeat(101)).then().statusCode(400).body("error",
+                containsString("accepted: at most 100 characters"));
     }
 
     @Test
     void theScriptsAndStylesTheLayoutNamesAreServed() {
         given().when().get("/static/htmx.min.js").then().statusCode(200).body(containsString("htmx"));
         given().when().get("/static/js/dashboard.js").then().statusCode(200).body(containsString("htmx:beforeSwap"));
-        given().when().get("/static/css/dashboard.css").then().statusCode(200).body(containsString("prefers-color-scheme: dark"));
+        given().when().get("/static/css/dashboard.css").then().statusCode(200)
+                .body(containsString("prefers-color-scheme: dark"));
         given().when().get("/static/icons/poolwatch.svg").then().statusCode(200);
     }
 
@@ -148,7 +159,8 @@ class DashboardResourceTest {
             Thread.sleep(1500);
             sampler.sampleNow();
             Document doc = Jsoup.parse(given().when().get("/pools/jobs").then().statusCode(200).extract().asString());
-            assertTrue(doc.select(".leak-current").text().contains(Thread.currentThread().getName()), doc.select("#live").text());
+            assertTrue(doc.select(".leak-current").text().contains(Thread.currentThread().getName()),
+                    doc.select("#live").text());
             assertTrue(doc.select(".leak details pre.stack").text().contains("DashboardResourceTest"), "the holder's stack");
             assertTrue(doc.select("code.sql").text().contains("pg_sleep"), doc.select("code.sql").text());
             assertTrue(doc.select(".events").text().contains("held past the leak interval"));
@@ -182,7 +194,8 @@ class DashboardResourceTest {
         DashboardRenderTest.assertAccessible(alerts);
         given().when().get("/alerts?fragment=active").then().statusCode(200).body(containsString("id=\"active\""));
         given().when().get("/alerts?fragment=delivery").then().statusCode(200).body(containsString("id=\"delivery\""));
-        DashboardRenderTest.assertAccessible(Jsoup.parse(given().when().get("/checks").then().statusCode(200).extract().asString()));
+        DashboardRenderTest
+                .assertAccessible(Jsoup.parse(given().when().get("/checks").then().statusCode(200).extract().asString()));
         given().when().get("/checks?fragment=list").then().statusCode(200).body(containsString("id=\"list\""));
     }
 
@@ -190,43 +203,56 @@ class DashboardResourceTest {
     void resetMetricsIsAFormPostAnsweredWithASeeOtherBackToThePool() {
         Instant before = Instant.now();
         String location = CsrfForm.given().redirects().follow(false).when().post("/actions/pools/financial/reset-metrics")
-                .then().statusCode(303).header("Location", endsWith("/pools/financial?done=reset&pool=financial")).extract().header("Location");
+                .then().statusCode(303).header("Location", endsWith("/pools/financial?done=reset&pool=financial")).extract()
+                .header("Location");
         assertNotNull(sampler.baseline("financial").at());
         assertFalse(sampler.baseline("financial").at().isBefore(before.minusSeconds(1)));
         given().when().get(location).then().statusCode(200).body(containsString("Metrics of pool financial reset"));
         // back to the page the form was on, but never to another site
-        CsrfForm.given().redirects().follow(false).formParam("back", "/").when().post("/actions/pools/financial/reset-metrics").then().statusCode(303)
+        CsrfForm.given().redirects().follow(false).formParam("back", "/").when().post("/actions/pools/financial/reset-metrics")
+                .then().statusCode(303)
                 .header("Location", endsWith("/?done=reset&pool=financial"));
-        CsrfForm.given().redirects().follow(false).formParam("back", "//evil.example/x").when().post("/actions/pools/financial/reset-metrics").then()
+        CsrfForm.given().redirects().follow(false).formParam("back", "//evil.example/x").when()
+                .post("/actions/pools/financial/reset-metrics").then()
                 .statusCode(400).body(containsString("back=//evil.example/x"));
         CsrfForm.given().redirects().follow(false).when().post("/actions/pools/nope/reset-metrics").then().statusCode(404);
         // a notice names only what exists
-        given().when().get("/pools/financial?done=reset&pool=%3Cb%3Ex").then().statusCode(200).body(not(containsString("<b>x")));
+        given().when().get("/pools/financial?done=reset&pool=%3Cb%3Ex").then().statusCode(200)
+                .body(not(containsString("<b>x")));
     }
 
     @Test
     void aSilenceIsCreatedAndEndedFromTheFormsAndARefusedOneKeepsWhatWasTyped() {
-        CsrfForm.given().redirects().follow(false).formParam("matcher", "pool", "", "").formParam("op", "=", "=", "=").formParam("value", "<i>jobs</i>", "", "")
+        CsrfForm.given().redirects().follow(false).formParam("matcher", "pool", "", "").formParam("op", "=", "=", "=")
+                .formParam("value", "<i>jobs</i>", "", "")
                 .formParam("duration", "2h").formParam("comment", "").when().post("/actions/silences").then().statusCode(400)
                 .body(containsString("comment: missing")).body(containsString("value=\"&lt;i&gt;jobs&lt;/i&gt;\""));
-        CsrfForm.given().redirects().follow(false).formParam("matcher", "pool").formParam("op", "=~").formParam("value", "(").formParam("duration", "1h")
-                .formParam("comment", "x").when().post("/actions/silences").then().statusCode(400).body(containsString("not a regular expression"));
+        CsrfForm.given().redirects().follow(false).formParam("matcher", "pool").formParam("op", "=~").formParam("value", "(")
+                .formParam("duration", "1h")
+                .formParam("comment", "x").when().post("/actions/silences").then().statusCode(400)
+                .body(containsString("not a regular expression"));
 
         CsrfForm.given().redirects().follow(false).formParam("matcher", "pool", "alertname").formParam("op", "=", "!=")
-                .formParam("value", "jobs", "leaked-connections").formParam("duration", "2h").formParam("comment", "maintenance window")
+                .formParam("value", "jobs", "leaked-connections").formParam("duration", "2h")
+                .formParam("comment", "maintenance window")
                 .formParam("createdBy", "oncall").when().post("/actions/silences").then().statusCode(303)
                 .header("Location", endsWith("/alerts?done=silenced"));
-        Silence made = alerting.silences().all().stream().filter(s -> s.comment().equals("maintenance window")).findFirst().orElseThrow();
+        Silence made = alerting.silences().all().stream().filter(s -> s.comment().equals("maintenance window")).findFirst()
+                .orElseThrow();
         assertEquals("oncall", made.createdBy());
-        assertEquals(List.of(new Silence.Matcher("pool", "jobs", false, true), new Silence.Matcher("alertname", "leaked-connections", false, false)),
+        assertEquals(
+                List.of(new Silence.Matcher("pool", "jobs", false, true),
+                        new Silence.Matcher("alertname", "leaked-connections", false, false)),
                 made.matchers());
         assertTrue(made.endsAt().isAfter(Instant.now().plusSeconds(7000)));
         given().when().get("/alerts?done=silenced").then().statusCode(200).body(containsString("Silence created"))
                 .body(containsString("maintenance window"));
 
-        CsrfForm.given().redirects().follow(false).when().post("/actions/silences/" + made.id() + "/expire").then().statusCode(303)
+        CsrfForm.given().redirects().follow(false).when().post("/actions/silences/" + made.id() + "/expire").then()
+                .statusCode(303)
                 .header("Location", endsWith("/alerts?done=expired"));
-        assertFalse(alerting.silences().all().stream().filter(s -> s.id().equals(made.id())).findFirst().orElseThrow().active(Instant.now()));
+        assertFalse(alerting.silences().all().stream().filter(s -> s.id().equals(made.id())).findFirst().orElseThrow()
+                .active(Instant.now()));
         CsrfForm.given().redirects().follow(false).when().post("/actions/silences/nope/expire").then().statusCode(404);
     }
 
@@ -244,15 +270,19 @@ class DashboardResourceTest {
         Await.until("the leak is reported", () -> registry.pool("jobs").recorder().leaks().stream()
                 .anyMatch(l -> l.holderThread().startsWith("fault-leak-jobs-" + id)));
 
-        Document doc = Jsoup.parse(given().when().get(location.substring(0, location.indexOf('#'))).then().statusCode(200).extract().asString());
+        Document doc = Jsoup.parse(
+                given().when().get(location.substring(0, location.indexOf('#'))).then().statusCode(200).extract().asString());
         String notice = doc.selectFirst("p.notice").text();
         assertTrue(notice.matches("Fault leak started on jobs until \\d\\d:\\d\\d:\\d\\d UTC\\."), notice);
-        assertTrue(doc.select("#faults tbody tr").first().text().contains("leak #" + id + " jobs"), doc.select("#faults").text());
+        assertTrue(doc.select("#faults tbody tr").first().text().contains("leak #" + id + " jobs"),
+                doc.select("#faults").text());
         assertTrue(doc.select("#faults tbody tr").first().text().contains("running"), doc.select("#faults").text());
         DashboardRenderTest.assertAccessible(doc);
 
-        Await.until("the fault ends by itself", () -> simulator.faults().stream().anyMatch(f -> f.id() == id && f.state().equals("finished")));
-        Document part = Jsoup.parseBodyFragment(given().when().get("/?fragment=faults").then().statusCode(200).extract().asString());
+        Await.until("the fault ends by itself",
+                () -> simulator.faults().stream().anyMatch(f -> f.id() == id && f.state().equals("finished")));
+        Document part = Jsoup
+                .parseBodyFragment(given().when().get("/?fragment=faults").then().statusCode(200).extract().asString());
         assertTrue(part.select("tbody tr").first().text().contains("finished"), part.text());
         // the notice says only what exists
         given().when().get("/?done=fault&fault=99999").then().statusCode(200).body(not(containsString("started on")));
@@ -290,23 +320,29 @@ class DashboardResourceTest {
         assertFalse(field.isEmpty());
 
         int before = simulator.faults().size();
-        given().redirects().follow(false).formParam("kind", "slow").formParam("workload", "main").formParam("duration", "300ms").when()
-                .post("/actions/faults").then().statusCode(400).body(containsString("security token is missing or out of date"));
-        given().redirects().follow(false).cookie(CsrfForm.COOKIE, cookie).formParam("_csrf", "forged-forged-forged").formParam("kind", "slow")
-                .formParam("workload", "main").formParam("duration", "300ms").when().post("/actions/faults").then().statusCode(400);
+        given().redirects().follow(false).formParam("kind", "slow").formParam("workload", "main").formParam("duration", "300ms")
+                .when()
+                .post("/actions/faults").then().statusCode(400)
+                .body(containsString("security token is missing or out of date"));
+        given().redirects().follow(false).cookie(CsrfForm.COOKIE, cookie).formParam("_csrf", "forged-forged-forged")
+                .formParam("kind", "slow")
+                .formParam("workload", "main").formParam("duration", "300ms").when().post("/actions/faults").then()
+                .statusCode(400);
         // refused before the fields are read: a bad form without the token is refused as such, not validated
         given().redirects().follow(false).formParam("kind", "meltdown").when().post("/actions/faults").then().statusCode(400)
                 .body(containsString("security token"));
         assertEquals(before, simulator.faults().size(), "nothing was started");
 
         given().redirects().follow(false).cookie(CsrfForm.COOKIE, cookie).formParam("_csrf", field).formParam("kind", "slow")
-                .formParam("workload", "main").formParam("duration", "300ms").when().post("/actions/faults").then().statusCode(303);
+                .formParam("workload", "main").formParam("duration", "300ms").when().post("/actions/faults").then()
+                .statusCode(303);
         assertEquals(before + 1, simulator.faults().size());
     }
 
     private static String refusedFault(String kind, String workload, String duration, String says) {
         return CsrfForm.given().redirects().follow(false).formParam("kind", kind).formParam("workload", workload)
-                .formParam("duration", duration).when().post("/actions/faults").then().statusCode(400).contentType(containsString("text/html"))
+                .formParam("duration", duration).when().post("/actions/faults").then().statusCode(400)
+                .contentType(containsString("text/html"))
                 .body(containsString("Not started: " + says)).extract().asString();
     }
 

@@ -45,7 +45,8 @@ class OpenApiDocumentTest {
     @Test
     void everyJsonEndpointIsDocumentedAtItsPathWithTheRoleTheAccessTableGivesIt() {
         OpenApiContract contract = contract();
-        List<RootedEndpoints.Endpoint> api = RootedEndpoints.all().stream().filter(e -> e.template().startsWith("/api/")).toList();
+        List<RootedEndpoints.Endpoint> api = RootedEndpoints.all().stream().filter(e -> e.template().startsWith("/api/"))
+                .toList();
         assertTrue(api.size() >= 30, "the API's resource methods were found: " + api);
         List<String> wrong = new ArrayList<>();
         for (RootedEndpoints.Endpoint e : api) {
@@ -60,7 +61,8 @@ class OpenApiDocumentTest {
                 wrong.add(e.method() + " " + e.template() + ": the access table gives it " + access);
             }
             if (!role.equals(op.path("x-poolwatch-role").asText())) {
-                wrong.add(e.method() + " " + e.template() + ": x-poolwatch-role " + op.path("x-poolwatch-role") + ", the table says " + role);
+                wrong.add(e.method() + " " + e.template() + ": x-poolwatch-role " + op.path("x-poolwatch-role")
+                        + ", the table says " + role);
             }
             // One requirement per scheme, each naming the role.
             Set<String> schemes = new TreeSet<>();
@@ -68,7 +70,8 @@ class OpenApiDocumentTest {
                 requirement.fields().forEachRemaining(s -> {
                     schemes.add(s.getKey());
                     if (s.getValue().size() != 1 || !role.equals(s.getValue().get(0).asText())) {
-                        wrong.add(e.method() + " " + e.template() + ": " + s.getKey() + " asks for " + s.getValue() + ", not [" + role + "]");
+                        wrong.add(e.method() + " " + e.template() + ": " + s.getKey() + " asks for " + s.getValue() + ", not ["
+                                + role + "]");
                     }
                 });
             }
@@ -94,7 +97,8 @@ class OpenApiDocumentTest {
         Iterator<Map.Entry<String, JsonNode>> paths = contract.document().path("paths").fields();
         while (paths.hasNext()) {
             Map.Entry<String, JsonNode> path = paths.next();
-            path.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey()));
+            path.getValue().fieldNames()
+                    .forEachRemaining(m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + path.getKey()));
         }
         Set<String> table = new TreeSet<>();
         for (Access.Rule rule : Access.table()) {
@@ -103,7 +107,8 @@ class OpenApiDocumentTest {
             }
         }
         Set<String> served = new TreeSet<>();
-        RootedEndpoints.all().stream().filter(e -> e.template().startsWith("/api/")).forEach(e -> served.add(e.method() + " " + e.template()));
+        RootedEndpoints.all().stream().filter(e -> e.template().startsWith("/api/"))
+                .forEach(e -> served.add(e.method() + " " + e.template()));
         assertEquals(served, documented, "the document's operations are the API's resource methods, no more");
         assertEquals(table, documented, "the document's operations are the access table's API lines");
         // The pages and the dashboard's forms are left out: HTML for a browser, forms with a page's CSRF token.
@@ -121,19 +126,22 @@ class OpenApiDocumentTest {
         JsonNode schemes = components.path("securitySchemes");
         Set<String> names = new TreeSet<>();
         schemes.fieldNames().forEachRemaining(names::add);
-        assertEquals(Set.of("poolwatch-basic", "poolwatch-bearer"), names, "Quarkus's automatic scheme is off (an OIDC one without its URL)");
+        assertEquals(Set.of("poolwatch-basic", "poolwatch-bearer"), names,
+                "Quarkus's automatic scheme is off (an OIDC one without its URL)");
         assertEquals("http", schemes.path("poolwatch-basic").path("type").asText());
         assertEquals("basic", schemes.path("poolwatch-basic").path("scheme").asText());
         assertEquals("bearer", schemes.path("poolwatch-bearer").path("scheme").asText());
         JsonNode error = components.path("schemas").path("ApiError");
-        assertEquals(Set.of("error", "status"), new TreeSet<>(List.of(error.path("required").get(0).asText(), error.path("required").get(1).asText())));
+        assertEquals(Set.of("error", "status"),
+                new TreeSet<>(List.of(error.path("required").get(0).asText(), error.path("required").get(1).asText())));
         assertFalse(error.path("additionalProperties").asBoolean(true), error.toString());
     }
 
     @Test
     void theDocumentIsTheSameInEverySpellingQuarkusServes() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        JsonNode asJson = json.readTree(given().when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        JsonNode asJson = json
+                .readTree(given().when().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
         assertEquals(asJson, json.readTree(given().when().get("/q/openapi.json").then().statusCode(200).extract().asString()));
         YAMLMapper yaml = new YAMLMapper();
         for (String path : List.of("/q/openapi", "/q/openapi.yaml", "/q/openapi.yml")) {
@@ -141,6 +149,7 @@ class OpenApiDocumentTest {
             assertEquals(asJson.path("paths").size(), doc.path("paths").size(), path);
             assertEquals(asJson.path("paths").path("/api/v1/pools"), doc.path("paths").path("/api/v1/pools"), path);
         }
-        assertTrue(asJson.path("openapi").asText().startsWith("3.1"), "OpenAPI 3.1, what the contract tests validate in: " + asJson.path("openapi"));
+        assertTrue(asJson.path("openapi").asText().startsWith("3.1"),
+                "OpenAPI 3.1, what the contract tests validate in: " + asJson.path("openapi"));
     }
 }

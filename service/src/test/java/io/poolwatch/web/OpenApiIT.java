@@ -33,7 +33,8 @@ class OpenApiIT {
     @Test
     void thePackagedApplicationServesTheDocumentToAViewerAndNoSwaggerUi() throws Exception {
         Map<String, String> users = Map.of(
-                "quarkus.security.users.embedded.users." + SecurityProfile.VIEWER, SecurityProfile.hash(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD),
+                "quarkus.security.users.embedded.users." + SecurityProfile.VIEWER,
+                SecurityProfile.hash(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD),
                 "quarkus.security.users.embedded.roles." + SecurityProfile.VIEWER, "viewer",
                 "poolwatch.alerting.outbox.path", "target/openapi-it-outbox");
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl()), users)) {
@@ -47,7 +48,8 @@ class OpenApiIT {
             assertEquals("viewer", contract.operation("GET", "/api/v1/pools/{name}").path("x-poolwatch-role").asText());
             assertEquals(404, get(app, "/q/swagger-ui/", viewer).statusCode(), "Swagger UI is not in the packaged application");
             assertEquals(401, get(app, "/q/swagger-ui/", null).statusCode());
-            for (String path : List.of("/api/v1/pools", "/api/v1/pools/main", "/api/v1/database/pool/status", "/api/v1/health")) {
+            for (String path : List.of("/api/v1/pools", "/api/v1/pools/main", "/api/v1/database/pool/status",
+                    "/api/v1/health")) {
                 HttpResponse<String> answer = get(app, path, viewer);
                 String template = path.equals("/api/v1/pools/main") ? "/api/v1/pools/{name}" : path;
                 assertEquals(List.of(), contract.problems("GET", template, answer.statusCode(),

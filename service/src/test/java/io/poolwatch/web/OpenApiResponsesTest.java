@@ -110,16 +110,21 @@ class OpenApiResponsesTest {
         }
         // The other side of the names: a PgBouncer that is down, the other check, the pool with the leak and the slow statement.
         problems.addAll(check(contract, "GET", "/api/v1/pgbouncers/{name}", given().when().get("/api/v1/pgbouncers/gone")));
-        problems.addAll(check(contract, "GET", "/api/v1/checks/{name}", given().when().get("/api/v1/checks/" + OpenApiProfile.FAILING_CHECK)));
+        problems.addAll(check(contract, "GET", "/api/v1/checks/{name}",
+                given().when().get("/api/v1/checks/" + OpenApiProfile.FAILING_CHECK)));
         problems.addAll(check(contract, "GET", "/api/v1/pools/{name}", given().when().get("/api/v1/pools/main")));
-        problems.addAll(check(contract, "GET", "/api/v1/pools/{name}/trends", given().when().get("/api/v1/pools/main/trends?figure=utilization")));
-        problems.addAll(check(contract, "GET", "/api/v1/trends", given().when().get("/api/v1/trends?figure=sessions&kind=application")));
+        problems.addAll(check(contract, "GET", "/api/v1/pools/{name}/trends",
+                given().when().get("/api/v1/pools/main/trends?figure=utilization")));
+        problems.addAll(check(contract, "GET", "/api/v1/trends",
+                given().when().get("/api/v1/trends?figure=sessions&kind=application")));
         assertTrue(checked >= 25, "the document's reads were called: " + checked);
         assertEquals(List.of(), problems);
         // What was validated had content: the reads were not empty answers that any schema takes.
-        given().when().get("/api/v1/pools/jobs/leaks").then().statusCode(200).body("size()", org.hamcrest.Matchers.greaterThan(0));
+        given().when().get("/api/v1/pools/jobs/leaks").then().statusCode(200).body("size()",
+                org.hamcrest.Matchers.greaterThan(0));
         given().when().get("/api/v1/alerts").then().statusCode(200).body("alerts.size()", org.hamcrest.Matchers.greaterThan(0));
-        given().when().get("/api/v1/pgbouncers").then().statusCode(200).body("state", org.hamcrest.Matchers.hasItems("up", "down"));
+        given().when().get("/api/v1/pgbouncers").then().statusCode(200).body("state",
+                org.hamcrest.Matchers.hasItems("up", "down"));
     }
 
     @Test
@@ -141,7 +146,8 @@ class OpenApiResponsesTest {
         problems.addAll(check(contract, "DELETE", "/api/v1/silences/{id}",
                 given().contentType(ContentType.JSON).when().delete("/api/v1/silences/" + created.path("id"))));
         problems.addAll(check(contract, "POST", "/api/v1/simulator/faults/{kind}",
-                given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/slow?workload=analytics&duration=1s")));
+                given().contentType(ContentType.JSON).when()
+                        .post("/api/v1/simulator/faults/slow?workload=analytics&duration=1s")));
         assertEquals(List.of(), problems);
     }
 
@@ -158,23 +164,30 @@ class OpenApiResponsesTest {
                 new Case("GET", "/api/v1/applications/{name}", given().when().get("/api/v1/applications/no-such-app"), 404),
                 new Case("GET", "/api/v1/pgbouncers/{name}", given().when().get("/api/v1/pgbouncers/no-such-bouncer"), 404),
                 new Case("GET", "/api/v1/replicas/{workload}", given().when().get("/api/v1/replicas/no-such-workload"), 404),
-                new Case("GET", "/api/v1/database/pool/status", given().when().get("/api/v1/database/pool/status?pool=no-such-pool"), 404),
-                new Case("GET", "/api/v1/trends", given().when().get("/api/v1/trends?figure=utilization&pool=no-such-pool"), 404),
+                new Case("GET", "/api/v1/database/pool/status",
+                        given().when().get("/api/v1/database/pool/status?pool=no-such-pool"), 404),
+                new Case("GET", "/api/v1/trends", given().when().get("/api/v1/trends?figure=utilization&pool=no-such-pool"),
+                        404),
                 new Case("GET", "/api/v1/alerts", given().when().get("/api/v1/alerts?state=bogus"), 400),
                 new Case("GET", "/api/v1/trends", given().when().get("/api/v1/trends?hours=99"), 400),
                 new Case("GET", "/api/v1/silences", given().when().get("/api/v1/silences?limit=0"), 400),
                 new Case("GET", "/api/v1/checks", given().when().get("/api/v1/checks?offset=-1"), 400),
                 new Case("GET", "/api/v1/audit", given().when().get("/api/v1/audit?limit=lots"), 400),
-                new Case("POST", "/api/v1/silences", given().contentType(ContentType.JSON).body("{\"matchers\": []}").when().post("/api/v1/silences"), 400),
-                new Case("POST", "/api/v1/silences", given().contentType(ContentType.JSON).body("{\"nonsense\": 1}").when().post("/api/v1/silences"), 400),
-                new Case("POST", "/api/v1/silences", given().contentType(ContentType.TEXT).body("{}").when().post("/api/v1/silences"), 415),
+                new Case("POST", "/api/v1/silences",
+                        given().contentType(ContentType.JSON).body("{\"matchers\": []}").when().post("/api/v1/silences"), 400),
+                new Case("POST", "/api/v1/silences",
+                        given().contentType(ContentType.JSON).body("{\"nonsense\": 1}").when().post("/api/v1/silences"), 400),
+                new Case("POST", "/api/v1/silences",
+                        given().contentType(ContentType.TEXT).body("{}").when().post("/api/v1/silences"), 415),
                 new Case("POST", "/api/v1/pools/{name}/reset-metrics",
                         given().contentType(ContentType.TEXT).when().post("/api/v1/pools/main/reset-metrics"), 415),
-                new Case("DELETE", "/api/v1/silences/{id}", given().contentType(ContentType.JSON).when().delete("/api/v1/silences/no-such-silence"), 404),
+                new Case("DELETE", "/api/v1/silences/{id}",
+                        given().contentType(ContentType.JSON).when().delete("/api/v1/silences/no-such-silence"), 404),
                 new Case("POST", "/api/v1/simulator/faults/{kind}",
                         given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/earthquake"), 400),
                 // A path the gate cannot read one way: refused before routing, with the same body, for any operation.
-                new Case("GET", "/api/v1/pools/{name}", given().urlEncodingEnabled(false).when().get("/api/v1/pools/a%2Fb"), 400));
+                new Case("GET", "/api/v1/pools/{name}", given().urlEncodingEnabled(false).when().get("/api/v1/pools/a%2Fb"),
+                        400));
         for (Case c : cases) {
             assertEquals(c.status(), c.answer().statusCode(), c.method() + " " + c.template() + ": " + c.answer().asString());
             problems.addAll(check(contract, c.method(), c.template(), c.answer()));
@@ -191,7 +204,8 @@ class OpenApiResponsesTest {
         pools.sampleNow();
         OpenApiContract contract = contract();
         String body = given().when().get("/api/v1/pools/main").then().statusCode(200).extract().asString();
-        assertEquals(List.of(), contract.problems("GET", "/api/v1/pools/{name}", 200, "application/json", body), "the real body passes");
+        assertEquals(List.of(), contract.problems("GET", "/api/v1/pools/{name}", 200, "application/json", body),
+                "the real body passes");
         // What is changed, and the property the validator must then name.
         record Wrong(String what, String property, java.util.function.Consumer<ObjectNode> change) {
         }
@@ -205,14 +219,20 @@ class OpenApiResponsesTest {
         for (Wrong wrong : wrongs) {
             ObjectNode changed = (ObjectNode) JSON.readTree(body);
             wrong.change().accept((ObjectNode) changed.path("pool"));
-            List<String> problems = contract.problems("GET", "/api/v1/pools/{name}", 200, "application/json", changed.toString());
+            List<String> problems = contract.problems("GET", "/api/v1/pools/{name}", 200, "application/json",
+                    changed.toString());
             assertTrue(problems.stream().anyMatch(p -> p.contains(wrong.property())), wrong.what() + ": " + problems);
         }
         // An error body for a success, a success body for an error, and a body where none is documented.
-        assertFalse(contract.problems("GET", "/api/v1/pools/{name}", 200, "application/json", "{\"error\": \"x\", \"status\": 200}").isEmpty());
+        assertFalse(
+                contract.problems("GET", "/api/v1/pools/{name}", 200, "application/json", "{\"error\": \"x\", \"status\": 200}")
+                        .isEmpty());
         assertFalse(contract.problems("GET", "/api/v1/pools/{name}", 404, "application/json", body).isEmpty());
-        assertFalse(contract.problems("GET", "/api/v1/pools/{name}", 403, "application/json", "{\"error\": \"x\", \"status\": 403}").isEmpty());
-        assertFalse(contract.problems("GET", "/api/v1/pools/{name}", 418, "application/json", body).isEmpty(), "an undocumented status");
+        assertFalse(
+                contract.problems("GET", "/api/v1/pools/{name}", 403, "application/json", "{\"error\": \"x\", \"status\": 403}")
+                        .isEmpty());
+        assertFalse(contract.problems("GET", "/api/v1/pools/{name}", 418, "application/json", body).isEmpty(),
+                "an undocumented status");
     }
 
     /** Blocked sessions over every database, as the API reports them. */
@@ -252,7 +272,8 @@ class OpenApiResponsesTest {
             // A connection of the jobs pool held past its leak detection interval, then returned.
             DataSource jobs = registry.dataSource("jobs");
             try (Connection leaked = jobs.getConnection()) {
-                Await.until("the jobs pool reports the held connection as leaked", () -> !registry.pool("jobs").recorder().leaks().isEmpty());
+                Await.until("the jobs pool reports the held connection as leaked",
+                        () -> !registry.pool("jobs").recorder().leaks().isEmpty());
             }
             try (Connection c = registry.dataSource("main").getConnection(); Statement s = c.createStatement()) {
                 s.execute("SELECT pg_sleep(0.3)");
@@ -276,20 +297,25 @@ class OpenApiResponsesTest {
                     blocking.sampleNow();
                     return blockedSessions() > 0;
                 });
-                answers.put("/api/v1/blocking", given().when().get("/api/v1/blocking").then().statusCode(200).extract().response());
+                answers.put("/api/v1/blocking",
+                        given().when().get("/api/v1/blocking").then().statusCode(200).extract().response());
             } finally {
                 holder.rollback();
                 waiting.get(15, TimeUnit.SECONDS);
             }
-            given().contentType(ContentType.JSON).when().post("/api/v1/checks/" + OpenApiProfile.FAILING_CHECK + "/run").then().statusCode(200);
+            given().contentType(ContentType.JSON).when().post("/api/v1/checks/" + OpenApiProfile.FAILING_CHECK + "/run").then()
+                    .statusCode(200);
             alerting.evaluateNow();
             pools.sampleNow();
             pools.sampleNow();
             servers.sampleNow();
             applications.sampleNow();
-            answers.put("/api/v1/applications/{name}", given().when().get("/api/v1/applications/" + OpenApiProfile.APPLICATION).then()
-                    .statusCode(200).body("snapshots[0].sessions", org.hamcrest.Matchers.greaterThan(0)).extract().response());
-            answers.put("/api/v1/applications", given().when().get("/api/v1/applications").then().statusCode(200).extract().response());
+            answers.put("/api/v1/applications/{name}",
+                    given().when().get("/api/v1/applications/" + OpenApiProfile.APPLICATION).then()
+                            .statusCode(200).body("snapshots[0].sessions", org.hamcrest.Matchers.greaterThan(0)).extract()
+                            .response());
+            answers.put("/api/v1/applications",
+                    given().when().get("/api/v1/applications").then().statusCode(200).extract().response());
             pgbouncers.sampleNow();
         } finally {
             waiter.shutdownNow();

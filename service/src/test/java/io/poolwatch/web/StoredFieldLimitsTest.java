@@ -47,7 +47,8 @@ import io.restassured.response.Response;
  * {@code /alerts} within stated byte bounds, one page at a time, with every silence reachable through the pages.
  * <p>
  * The bounds: a silence's user text is at most {@value #USER_CHARS} characters; escaped for JSON or HTML a character
- * takes at most 6 bytes (a control character in JSON, {@code &quot;} in HTML), so a silence takes at most {@value #WORST_SILENCE}
+ * takes at most 6 bytes (a control character in JSON, {@code &quot;} in HTML), so a silence takes at most
+ * {@value #WORST_SILENCE}
  * bytes with its markup. A page of the API holds {@value Limits#API_SILENCES_DEFAULT} silences by default, the alerts
  * page {@value Limits#PAGE_SILENCES}.
  */
@@ -69,7 +70,9 @@ class StoredFieldLimitsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One stored field: its name in errors, its limit, and a request body with that field {@code n} characters (or items) long. */
+    /**
+     * One stored field: its name in errors, its limit, and a request body with that field {@code n} characters (or items) long.
+     */
     record Field(String name, int limit, Function<Integer, Map<String, Object>> withLength) {
         @Override
         public String toString() {
@@ -109,7 +112,7 @@ class StoredFieldLimitsTest {
         out.add(new Field("createdBy", Limits.SILENCE_CREATED_BY, n -> body(matchers(1), "b".repeat(n), "why")));
         out.add(new Field("comment", Limits.SILENCE_COMMENT, n -> body(matchers(1), "oncall", "c".repeat(n))));
         out.add(new Field("matchers", Limits.SILENCE_MATCHERS, n -> body(matchers(n), "oncall", "why")));
-        for (int at : new int[] {0, Limits.SILENCE_MATCHERS - 1}) {
+        for (int at : new int[] { 0, Limits.SILENCE_MATCHERS - 1 }) {
             out.add(new Field("matchers[" + at + "].name", Limits.MATCHER_NAME, n -> {
                 List<Map<String, Object>> m = matchers(Limits.SILENCE_MATCHERS);
                 m.set(at, matcher("l" + "a".repeat(n - 1), "x", false));
@@ -151,7 +154,8 @@ class StoredFieldLimitsTest {
         assertTrue(error.contains((field.limit() + 1) + " "), "the length given: " + error);
         assertTrue(error.contains("at most " + field.limit()), "the limit: " + error);
         assertTrue(error.length() < 300, "a long value is quoted cut, not whole: " + error.length());
-        assertEquals(before, given().when().get("/api/v1/silences").then().statusCode(200).extract().jsonPath().getList("id").size(),
+        assertEquals(before,
+                given().when().get("/api/v1/silences").then().statusCode(200).extract().jsonPath().getList("id").size(),
                 "nothing stored");
 
         String id = given().contentType(ContentType.JSON).body(json(field.withLength().apply(field.limit())))
@@ -165,16 +169,20 @@ class StoredFieldLimitsTest {
         Map<String, Object> b = body(matchers(1), "oncall", "why");
         b.put("duration", "1".repeat(Limits.TIME_TEXT + 1) + "h");
         given().contentType(ContentType.JSON).body(json(b)).when().post("/api/v1/silences").then().statusCode(400)
-                .body("error", containsString("duration: " + (Limits.TIME_TEXT + 2) + " characters given; accepted: at most " + Limits.TIME_TEXT));
+                .body("error", containsString(
+                        "duration: " + (Limits.TIME_TEXT + 2) + " characters given; accepted: at most " + Limits.TIME_TEXT));
         b.remove("duration");
         b.put("endsAt", "2".repeat(30_000));
         given().contentType(ContentType.JSON).body(json(b)).when().post("/api/v1/silences").then().statusCode(400)
                 .body("error", containsString("endsAt: 30000 characters given; accepted: at most " + Limits.TIME_TEXT));
 
         int before = stored();
-        CsrfForm.given().formParam("matcher", "pool").formParam("op", "=").formParam("value", "jobs").formParam("duration", "1h")
-                .formParam("comment", "why").formParam("createdBy", "b".repeat(Limits.SILENCE_CREATED_BY + 1)).when().post("/actions/silences")
-                .then().statusCode(400).body(containsString("createdBy: " + (Limits.SILENCE_CREATED_BY + 1) + " characters given; accepted: at most "
+        CsrfForm.given().formParam("matcher", "pool").formParam("op", "=").formParam("value", "jobs")
+                .formParam("duration", "1h")
+                .formParam("comment", "why").formParam("createdBy", "b".repeat(Limits.SILENCE_CREATED_BY + 1)).when()
+                .post("/actions/silences")
+                .then().statusCode(400)
+                .body(containsString("createdBy: " + (Limits.SILENCE_CREATED_BY + 1) + " characters given; accepted: at most "
                         + Limits.SILENCE_CREATED_BY));
         assertEquals(before, stored(), "nothing stored");
     }
@@ -186,9 +194,11 @@ class StoredFieldLimitsTest {
         String quotes = "\"";
         List<Map<String, Object>> widest = new ArrayList<>();
         for (int i = 0; i < Limits.SILENCE_MATCHERS; i++) {
-            widest.add(matcher("l" + "a".repeat(Limits.MATCHER_NAME - 1), (i % 2 == 0 ? quotes : "\u0001").repeat(Limits.MATCHER_VALUE), false));
+            widest.add(matcher("l" + "a".repeat(Limits.MATCHER_NAME - 1),
+                    (i % 2 == 0 ? quotes : "\u0001").repeat(Limits.MATCHER_VALUE), false));
         }
-        String body = json(body(widest, quotes.repeat(Limits.SILENCE_CREATED_BY), "<&'\"\u0001".repeat(Limits.SILENCE_COMMENT / 5)));
+        String body = json(
+                body(widest, quotes.repeat(Limits.SILENCE_CREATED_BY), "<&'\"\u0001".repeat(Limits.SILENCE_COMMENT / 5)));
         for (int n = stored(); n < Limits.SILENCES; n++) {
             given().contentType(ContentType.JSON).body(body).when().post("/api/v1/silences").then().statusCode(201);
         }
@@ -202,7 +212,8 @@ class StoredFieldLimitsTest {
         byte[] html = alerts.asByteArray();
         org.junit.jupiter.api.Assertions.assertAll(
                 () -> assertTrue(size <= API_PAGE_BOUND, "GET /api/v1/silences is " + size + " bytes; bound " + API_PAGE_BOUND),
-                () -> assertTrue(html.length <= ALERTS_PAGE_BOUND, "GET /alerts is " + html.length + " bytes; bound " + ALERTS_PAGE_BOUND));
+                () -> assertTrue(html.length <= ALERTS_PAGE_BOUND,
+                        "GET /alerts is " + html.length + " bytes; bound " + ALERTS_PAGE_BOUND));
 
         given().contentType(ContentType.JSON).body(body).when().post("/api/v1/silences").then().statusCode(409)
                 .body("error", containsString("at most " + Limits.SILENCES));
@@ -235,7 +246,8 @@ class StoredFieldLimitsTest {
         assertEquals(Limits.PAGE_SILENCES, doc.select("section[aria-labelledby=silences-title] tbody tr").size());
         String older = doc.select("#silences-next").attr("href");
         assertTrue(older.contains("silences-from=" + Limits.PAGE_SILENCES), older);
-        Document second = Jsoup.parse(given().when().get(older.replace("#silences-title", "")).then().statusCode(200).extract().asString());
+        Document second = Jsoup
+                .parse(given().when().get(older.replace("#silences-title", "")).then().statusCode(200).extract().asString());
         Set<String> firstPage = expireButtons(doc);
         Set<String> secondPage = expireButtons(second);
         assertEquals(Limits.PAGE_SILENCES, secondPage.size());
@@ -268,14 +280,18 @@ class StoredFieldLimitsTest {
         int started = Limits.FAULTS_KEPT + 5;
         int last = 0;
         for (int i = 0; i < started; i++) {
-            io.poolwatch.testing.Await.until("fewer than 10 faults running", () -> given().when().get("/api/v1/simulator/faults").then()
-                    .extract().jsonPath().getList("findAll { it.state == 'running' }").size() < 10);
-            last = given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1ms").then()
+            io.poolwatch.testing.Await.until("fewer than 10 faults running",
+                    () -> given().when().get("/api/v1/simulator/faults").then()
+                            .extract().jsonPath().getList("findAll { it.state == 'running' }").size() < 10);
+            last = given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1ms")
+                    .then()
                     .statusCode(202).extract().path("id");
         }
-        io.poolwatch.testing.Await.until("every fault has ended", () -> given().when().get("/api/v1/simulator/faults").then().extract()
-                .jsonPath().getList("findAll { it.state == 'running' }").isEmpty());
-        List<Integer> ids = given().when().get("/api/v1/simulator/faults").then().statusCode(200).extract().jsonPath().getList("id", Integer.class);
+        io.poolwatch.testing.Await.until("every fault has ended",
+                () -> given().when().get("/api/v1/simulator/faults").then().extract()
+                        .jsonPath().getList("findAll { it.state == 'running' }").isEmpty());
+        List<Integer> ids = given().when().get("/api/v1/simulator/faults").then().statusCode(200).extract().jsonPath()
+                .getList("id", Integer.class);
         assertEquals(Limits.FAULTS_KEPT, ids.size(), started + " started; the newest " + Limits.FAULTS_KEPT + " kept");
         assertEquals(last, ids.get(0), "newest first");
     }

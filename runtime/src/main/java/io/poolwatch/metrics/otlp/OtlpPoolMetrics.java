@@ -58,21 +58,28 @@ public class OtlpPoolMetrics {
 
     void bind(@Observes StartupEvent event) {
         Meter meter = openTelemetry.getMeter(PoolHistogramProducer.SCOPE.getName());
-        ObservableLongMeasurement count = meter.upDownCounterBuilder(MetricNames.OTEL_COUNT).setUnit(PoolHistogramProducer.CONNECTION)
+        ObservableLongMeasurement count = meter.upDownCounterBuilder(MetricNames.OTEL_COUNT)
+                .setUnit(PoolHistogramProducer.CONNECTION)
                 .setDescription("The number of connections that are currently in the state described by the state attribute.")
                 .buildObserver();
-        ObservableLongMeasurement max = meter.upDownCounterBuilder(MetricNames.OTEL_MAX).setUnit(PoolHistogramProducer.CONNECTION)
+        ObservableLongMeasurement max = meter.upDownCounterBuilder(MetricNames.OTEL_MAX)
+                .setUnit(PoolHistogramProducer.CONNECTION)
                 .setDescription("The maximum number of open connections allowed (max-size).").buildObserver();
-        ObservableLongMeasurement idleMax = meter.upDownCounterBuilder(MetricNames.OTEL_IDLE_MAX).setUnit(PoolHistogramProducer.CONNECTION)
-                .setDescription("The maximum number of idle open connections allowed (max-size: Agroal has no idle cap of its own).")
+        ObservableLongMeasurement idleMax = meter.upDownCounterBuilder(MetricNames.OTEL_IDLE_MAX)
+                .setUnit(PoolHistogramProducer.CONNECTION)
+                .setDescription(
+                        "The maximum number of idle open connections allowed (max-size: Agroal has no idle cap of its own).")
                 .buildObserver();
-        ObservableLongMeasurement idleMin = meter.upDownCounterBuilder(MetricNames.OTEL_IDLE_MIN).setUnit(PoolHistogramProducer.CONNECTION)
-                .setDescription("The minimum number of idle open connections allowed (min-size, the connections Agroal keeps open).")
+        ObservableLongMeasurement idleMin = meter.upDownCounterBuilder(MetricNames.OTEL_IDLE_MIN)
+                .setUnit(PoolHistogramProducer.CONNECTION)
+                .setDescription(
+                        "The minimum number of idle open connections allowed (min-size, the connections Agroal keeps open).")
                 .buildObserver();
         ObservableLongMeasurement pending = meter.upDownCounterBuilder(MetricNames.OTEL_PENDING_REQUESTS).setUnit("{request}")
                 .setDescription("The number of current pending requests for an open connection.").buildObserver();
         ObservableLongMeasurement timeouts = meter.counterBuilder(MetricNames.OTEL_TIMEOUTS).setUnit("{timeout}")
-                .setDescription("The number of connection timeouts that have occurred trying to obtain a connection from the pool.")
+                .setDescription(
+                        "The number of connection timeouts that have occurred trying to obtain a connection from the pool.")
                 .buildObserver();
         List<Observed> pools = registry.pools().stream().map(Observed::of).toList();
         callback = meter.batchCallback(() -> {

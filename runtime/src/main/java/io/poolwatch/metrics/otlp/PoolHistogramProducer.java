@@ -49,7 +49,8 @@ public final class PoolHistogramProducer implements MetricProducer {
                     PoolRecorder::checkoutHistogram),
             new Kind(MetricNames.OTEL_USE_TIME, "The time between borrowing a connection and returning it to the pool.",
                     PoolRecorder::leaseHistogram),
-            new Kind(MetricNames.OTEL_CREATE_TIME, "The time it took to create a new connection.", PoolRecorder::creationHistogram));
+            new Kind(MetricNames.OTEL_CREATE_TIME, "The time it took to create a new connection.",
+                    PoolRecorder::creationHistogram));
 
     private static final List<Double> BOUNDARIES = Arrays.stream(DurationHistogram.BOUNDS_SECONDS).boxed().toList();
 
@@ -84,7 +85,8 @@ public final class PoolHistogramProducer implements MetricProducer {
         DurationHistogram.Snapshot s = histogram.snapshot();
         List<Long> counts = Arrays.stream(s.bucketCounts()).boxed().toList();
         return HistogramPointData.create(histogram.startEpochNanos(), Math.max(now, histogram.startEpochNanos()),
-                Attributes.builder().put(MetricNames.OTEL_POOL_NAME, pool).build(), s.sumSeconds(), false, 0, false, 0, BOUNDARIES,
+                Attributes.builder().put(MetricNames.OTEL_POOL_NAME, pool).build(), s.sumSeconds(), false, 0, false, 0,
+                BOUNDARIES,
                 counts);
     }
 

@@ -39,7 +39,8 @@ public class TransfersDatabaseTestResource implements QuarkusTestResourceLifecyc
         } catch (SQLException e) {
             // Two test JVMs may race to create it; the loser finds it there. Anything else shows when the app connects.
             if (!"42P04".equals(e.getSQLState())) {
-                throw new IllegalStateException("no PostgreSQL for the transfers example at " + HOST + ":" + PORT + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "no PostgreSQL for the transfers example at " + HOST + ":" + PORT + ": " + e.getMessage(), e);
             }
         }
         return Map.of("DATABASE_URL", "postgresql://" + USER + "@" + HOST + ":" + PORT + "/" + DATABASE);

@@ -93,7 +93,8 @@ class TransfersTest {
         // poolwatch saw every transfer borrow a financial connection (retries borrow again), and all came back.
         JsonPath after = awaitIdle();
         long acquired = after.getLong("pool.acquisitions") - acquisitionsBefore;
-        assertTrue(acquired >= TRANSFERS, "financial acquisitions grew by " + acquired + ", fewer than the " + TRANSFERS + " transfers");
+        assertTrue(acquired >= TRANSFERS,
+                "financial acquisitions grew by " + acquired + ", fewer than the " + TRANSFERS + " transfers");
         assertEquals(0, after.getLong("pool.leased"));
         assertEquals(0, after.getInt("pool.currentLeaks"));
         assertEquals(List.of(), given().when().get(POOL_API + "/financial/leaks").then().statusCode(200).extract().jsonPath()
@@ -107,7 +108,8 @@ class TransfersTest {
     private static int transfer(long from, long to, long amount) throws InterruptedException {
         int status = 0;
         for (int attempt = 0; attempt < 6; attempt++) {
-            var answer = given().contentType(ContentType.JSON).body(Map.of("fromAccount", from, "toAccount", to, "amountCents", amount))
+            var answer = given().contentType(ContentType.JSON)
+                    .body(Map.of("fromAccount", from, "toAccount", to, "amountCents", amount))
                     .when().post("/transfers");
             status = answer.statusCode();
             if (status != 503) {
@@ -134,20 +136,28 @@ class TransfersTest {
             assertEquals(scalar(c, "SELECT coalesce(sum(amount_cents), 0) FROM transfers_ledger WHERE direction = 'debit'"),
                     scalar(c, "SELECT coalesce(sum(amount_cents), 0) FROM transfers_ledger WHERE direction = 'credit'"),
                     "debits equal credits");
-            assertEquals(2 * scalar(c, "SELECT count(*) FROM transfers_transfers"), scalar(c, "SELECT count(*) FROM transfers_ledger"),
+            assertEquals(2 * scalar(c, "SELECT count(*) FROM transfers_transfers"),
+                    scalar(c, "SELECT count(*) FROM transfers_ledger"),
                     "every transfer has exactly a debit and a credit");
-            assertEquals(0, scalar(c, """
-                    SELECT count(*) FROM transfers_accounts a
-                    WHERE a.balance_cents <> (SELECT coalesce(sum(CASE l.direction WHEN 'credit' THEN l.amount_cents ELSE -l.amount_cents END), 0)
-                                             FROM transfers_ledger l WHERE l.account_id = a.id)"""), "every balance is its ledger's sum");
+            assertEquals(0,
+                    scalar(c,
+                            """
+                                    SELECT count(*) FROM transfers_accounts a
+                                    WHERE a.balance_cents <> (SELECT coalesce(sum(CASE l.direction WHEN 'credit' THEN l.amount_cents ELSE -l.amount_cents END), 0)
+                                                             FROM transfers_ledger l WHERE l.account_id = a.id)"""),
+                    "every balance is its ledger's sum");
             assertEquals(0, scalar(c, "SELECT count(*) FROM transfers_accounts WHERE kind = 'customer' AND balance_cents < 0"),
                     "no customer balance below zero");
-            assertEquals(0, scalar(c, "SELECT sum(balance_cents) FROM transfers_accounts"), "money only moves: all balances sum to zero");
+            assertEquals(0, scalar(c, "SELECT sum(balance_cents) FROM transfers_accounts"),
+                    "money only moves: all balances sum to zero");
             String ids = accounts.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
-            assertEquals(ACCOUNTS * OPENING, scalar(c, "SELECT sum(balance_cents) FROM transfers_accounts WHERE id IN (" + ids + ")"),
+            assertEquals(ACCOUNTS * OPENING,
+                    scalar(c, "SELECT sum(balance_cents) FROM transfers_accounts WHERE id IN (" + ids + ")"),
                     "the test's accounts hold what they were opened with");
-            assertEquals(booked, scalar(c, "SELECT count(*) FROM transfers_transfers WHERE from_account IN (" + ids + ") AND to_account IN ("
-                    + ids + ")"), "one transfer row per 201");
+            assertEquals(booked,
+                    scalar(c, "SELECT count(*) FROM transfers_transfers WHERE from_account IN (" + ids + ") AND to_account IN ("
+                            + ids + ")"),
+                    "one transfer row per 201");
         }
     }
 
@@ -170,9 +180,12 @@ class TransfersTest {
                 .when().post("/transfers").then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("fromAccount", alice, "toAccount", Long.MAX_VALUE, "amountCents", 1))
                 .when().post("/transfers").then().statusCode(404);
-        assertEquals(75_00, given().when().get("/accounts/" + alice).then().statusCode(200).extract().jsonPath().getLong("balanceCents"));
-        assertEquals(125_00, given().when().get("/accounts/" + bob).then().statusCode(200).extract().jsonPath().getLong("balanceCents"));
-        JsonPath statement = given().when().get("/accounts/" + alice + "/statement").then().statusCode(200).extract().jsonPath();
+        assertEquals(75_00,
+                given().when().get("/accounts/" + alice).then().statusCode(200).extract().jsonPath().getLong("balanceCents"));
+        assertEquals(125_00,
+                given().when().get("/accounts/" + bob).then().statusCode(200).extract().jsonPath().getLong("balanceCents"));
+        JsonPath statement = given().when().get("/accounts/" + alice + "/statement").then().statusCode(200).extract()
+                .jsonPath();
         assertEquals(List.of("credit", "debit"), statement.getList("direction"));
         assertEquals(List.of(100_00, 25_00), statement.getList("amountCents", Integer.class));
         given().when().get("/accounts/" + Long.MAX_VALUE).then().statusCode(404);

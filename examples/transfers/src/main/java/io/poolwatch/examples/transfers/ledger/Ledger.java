@@ -46,7 +46,8 @@ public class Ledger {
             }
             if (openingCents > 0) {
                 long funding;
-                try (PreparedStatement ps = c.prepareStatement("SELECT id FROM transfers_accounts WHERE kind = 'funding' FOR UPDATE");
+                try (PreparedStatement ps = c
+                        .prepareStatement("SELECT id FROM transfers_accounts WHERE kind = 'funding' FOR UPDATE");
                         ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     funding = rs.getLong(1);
@@ -139,7 +140,8 @@ public class Ledger {
     /** An account and its balance, read on {@code main} (a replica when main has some). */
     public Account account(long id) {
         try (Connection c = workloads.reads("main").getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT id, owner, balance_cents FROM transfers_accounts WHERE id = ? AND kind = 'customer'")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, owner, balance_cents FROM transfers_accounts WHERE id = ? AND kind = 'customer'")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -163,7 +165,8 @@ public class Ledger {
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new Entry(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getObject(4, java.time.OffsetDateTime.class)));
+                    entries.add(new Entry(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                            rs.getObject(4, java.time.OffsetDateTime.class)));
                 }
             }
             return entries;

@@ -37,7 +37,8 @@ public class AccountResource {
         if (request == null) {
             throw new IllegalArgumentException("a JSON body with owner and openingBalanceCents is required");
         }
-        Account account = ledger.open(request.owner(), request.openingBalanceCents() == null ? 0 : request.openingBalanceCents());
+        Account account = ledger.open(request.owner(),
+                request.openingBalanceCents() == null ? 0 : request.openingBalanceCents());
         return Response.created(URI.create("/accounts/" + account.id())).entity(account).build();
     }
 
