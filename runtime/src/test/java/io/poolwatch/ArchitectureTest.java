@@ -29,7 +29,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.poolwatch");
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.poolwatch");
     }
 
     @Test
@@ -40,7 +41,8 @@ class ArchitectureTest {
 
     @Test
     void theBasePackagesDependOnNothingAboveThem() {
-        noClasses().that().resideInAPackage("io.poolwatch.config..").should().dependOnClassesThat(outside("io.poolwatch.config"))
+        noClasses().that().resideInAPackage("io.poolwatch.config..").should()
+                .dependOnClassesThat(outside("io.poolwatch.config"))
                 .check(classes);
         noClasses().that().resideInAPackage("io.poolwatch.work..").should().dependOnClassesThat(outside("io.poolwatch.work"))
                 .check(classes);
@@ -55,7 +57,8 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackage("io.poolwatch.work").and()
                 // The hot path's clock ticks on a thread of its own, whatever else waits (see its Javadoc).
                 .doNotHaveFullyQualifiedName("io.poolwatch.pool.CoarseClock").should()
-                .dependOnClassesThat().belongToAnyOf(Executors.class, ThreadPoolExecutor.class, ScheduledThreadPoolExecutor.class,
+                .dependOnClassesThat()
+                .belongToAnyOf(Executors.class, ThreadPoolExecutor.class, ScheduledThreadPoolExecutor.class,
                         ForkJoinPool.class)
                 .orShould().callConstructorWhere(target(owner(JavaClass.Predicates.assignableTo(Thread.class))))
                 .check(classes);

@@ -73,7 +73,7 @@ final class AlertEvaluator {
     record CheckInput(CheckDefinition definition, Optional<CheckResult> latest) {
     }
 
-    private final AlertRules rules;
+    private final AlertRuleSet rules;
     private final String instance;
     private final Optional<String> clusterInstance;
     private final String externalUrl;
@@ -84,7 +84,7 @@ final class AlertEvaluator {
      * @param clusterInstance the instance label of alerts about databases, replicas and checks when replicas coordinate
      *        (the same in every replica); empty to label every alert with {@code instance}
      */
-    AlertEvaluator(AlertRules rules, String instance, Optional<String> clusterInstance, String externalUrl) {
+    AlertEvaluator(AlertRuleSet rules, String instance, Optional<String> clusterInstance, String externalUrl) {
         this.clusterInstance = clusterInstance;
         this.rules = rules;
         this.instance = instance;
@@ -152,7 +152,7 @@ final class AlertEvaluator {
             String subject = "PgBouncer " + b.name() + " (" + b.address() + ")";
             String state = b.up()
                     ? "its admin console answers"
-                            + (breached ? " (threshold " + AlertRules.format(down.threshold()) + ")" : " again")
+                            + (breached ? " (threshold " + AlertRuleSet.format(down.threshold()) + ")" : " again")
                     : "its admin console cannot be read";
             String stateLong = b.up() ? state : state + ": " + b.downReason().orElse("no reason given");
             emit(out, down, Map.of("pgbouncer", b.name()), value, breached, link, down.severity().orElse(Severity.WARNING),
@@ -376,9 +376,9 @@ final class AlertEvaluator {
             state = "its database does not answer";
             stateLong = "its database does not answer the pool's validation (" + h.detail() + ")";
         } else if (breached) {
-            state = "its database answers (threshold " + AlertRules.format(settings.threshold()) + ")";
+            state = "its database answers (threshold " + AlertRuleSet.format(settings.threshold()) + ")";
             stateLong = "its database answers the pool's validation; the alert fires all the same, as the threshold is "
-                    + AlertRules.format(settings.threshold());
+                    + AlertRuleSet.format(settings.threshold());
         } else {
             state = "its database answers again";
             stateLong = "its database answers the pool's validation again";

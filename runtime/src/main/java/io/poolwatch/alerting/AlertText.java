@@ -112,7 +112,7 @@ final class AlertText {
         return switch (rule.unit()) {
             case "ratio" -> String.format(Locale.ROOT, "%.1f%%", v * 100);
             case "seconds" -> String.format(Locale.ROOT, "%.2fs", v);
-            default -> AlertRules.format(v);
+            default -> AlertRuleSet.format(v);
         };
     }
 }

@@ -94,10 +94,10 @@ public class Alerting {
     private final ReplicaLagSampler replicaLags;
     private final Instance<NotificationSink> sinks;
     private final ClusterJobs cluster;
-    private final AlertRules rules;
+    private final AlertRuleSet rules;
     private final AlertEvaluator evaluator;
     private final AlertStateMachine machine;
-    private final Silences silences;
+    private final Silencer silences;
     /** In milliseconds, as the alert state is stored, so an alert's times read back exactly as they were notified. */
     private final Clock clock = Clock.tickMillis(ZoneOffset.UTC);
     private final ObjectMapper json;
@@ -162,12 +162,12 @@ public class Alerting {
             PoolwatchConfig.PoolConfig pool = config.pools().get(s.name());
             workloads.put(s.name(), pool == null ? Map.of() : pool.alerts());
         }
-        problems.addAll(AlertRules.settingsProblems(config));
+        problems.addAll(AlertRuleSet.settingsProblems(config));
         this.interval = this.config.evaluationInterval().orElse(config.sampling().interval());
         this.stallBound = stallBound(interval);
-        AlertRules parsed = null;
+        AlertRuleSet parsed = null;
         try {
-            parsed = AlertRules.parse(this.config.rules(), workloads,
+            parsed = AlertRuleSet.parse(this.config.rules(), workloads,
                     observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
                     observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts),
                     registry.configuration().monitoring());
@@ -186,7 +186,7 @@ public class Alerting {
         this.evaluator = new AlertEvaluator(rules, instance, cluster.alertInstance(), externalUrl);
         this.clusterOwner = cluster.alertInstance().filter(o -> !o.equals(instance)).orElse(null);
         this.machine = new AlertStateMachine(this.config.resolvedRetention());
-        this.silences = new Silences(clock);
+        this.silences = new Silencer(clock);
     }
 
     /** Each observed application's or PgBouncer's {@code alerts} map, by name. */
@@ -702,11 +702,11 @@ public class Alerting {
     }
 
     /** The rules in effect. */
-    public AlertRules rules() {
+    public AlertRuleSet rules() {
         return rules;
     }
 
-    public Silences silences() {
+    public Silencer silences() {
         return silences;
     }
 

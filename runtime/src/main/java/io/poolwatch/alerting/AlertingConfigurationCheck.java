@@ -27,14 +27,14 @@ public class AlertingConfigurationCheck implements ConfigurationCheck {
 
     @Override
     public List<String> problems(PoolPlan pools) {
-        List<String> problems = new ArrayList<>(AlertRules.settingsProblems(config));
+        List<String> problems = new ArrayList<>(AlertRuleSet.settingsProblems(config));
         Map<String, Map<String, PoolwatchConfig.RuleConfig>> workloads = new LinkedHashMap<>();
         for (String name : pools.workloads().keySet()) {
             PoolwatchConfig.PoolConfig pool = config.pools().get(name);
             workloads.put(name, pool == null ? Map.of() : pool.alerts());
         }
         try {
-            AlertRules.parse(config.alerting().rules(), workloads,
+            AlertRuleSet.parse(config.alerting().rules(), workloads,
                     Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
                     Alerting.observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), pools.monitoring());
         } catch (InvalidConfigurationException e) {

@@ -471,13 +471,13 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
             * (6 * (Limits.MATCHER_NAME + Limits.MATCHER_VALUE) + 64);
 
     /**
-     * Refuses a silence over {@link io.poolwatch.config.Limits}' bounds: {@link Silences} checks them before this, so only a
+     * Refuses a silence over {@link io.poolwatch.config.Limits}' bounds: {@link Silencer} checks them before this, so only a
      * caller that skipped it gets here, and nothing it stores can make a page unbounded.
      */
     @Override
     public void save(Silence s) {
         try {
-            Silences.validate(s.matchers(), s.createdBy(), s.comment());
+            Silencer.validate(s.matchers(), s.createdBy(), s.comment());
         } catch (IllegalArgumentException e) {
             throw new OutboxException("silence " + s.id() + " not written: " + e.getMessage(), e);
         }

@@ -31,9 +31,10 @@ public class ChecksConfigurationCheck implements ConfigurationCheck {
     /** The problems of {@code poolwatch.consistency.*}, the provided checks (when they apply) and the configured ones. */
     public static List<String> problems(PoolwatchConfig.ConsistencyConfig config, Iterable<? extends ProvidedChecks> provided,
             PoolPlan pools) {
-        List<String> problems = new ArrayList<>(CheckDefinitions.settingsProblems(config));
+        List<String> problems = new ArrayList<>(CheckDefinitionParser.settingsProblems(config));
         try {
-            CheckDefinitions.parse(CheckDefinitions.sources(config, pools.embedded(), provided, pools.kinds()), pools.kinds());
+            CheckDefinitionParser.parse(CheckDefinitionParser.sources(config, pools.embedded(), provided, pools.kinds()),
+                    pools.kinds());
         } catch (InvalidConfigurationException e) {
             problems.addAll(e.problems());
         }

@@ -85,7 +85,7 @@ public class ConsistencyChecks {
         this.work = work;
         this.cluster = cluster;
         this.config = config.consistency();
-        List<String> problems = CheckDefinitions.settingsProblems(this.config);
+        List<String> problems = CheckDefinitionParser.settingsProblems(this.config);
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
@@ -93,8 +93,9 @@ public class ConsistencyChecks {
         for (PoolSettings s : registry.configuration().pools()) {
             workloads.put(s.name(), s.url().kind());
         }
-        List<CheckDefinitions.Source> sources = CheckDefinitions.sources(this.config, registry.embedded(), provided, workloads);
-        for (CheckDefinition d : CheckDefinitions.parse(sources, workloads)) {
+        List<CheckDefinitionParser.Source> sources = CheckDefinitionParser.sources(this.config, registry.embedded(), provided,
+                workloads);
+        for (CheckDefinition d : CheckDefinitionParser.parse(sources, workloads)) {
             checks.put(d.name(), new State(d));
         }
         this.runner = work.lane("check", this.config.maxConcurrent());

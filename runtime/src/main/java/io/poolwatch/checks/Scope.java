@@ -25,7 +25,7 @@ sealed interface Scope {
     record Sample(double percent) implements Scope {
         @Override
         public String describe() {
-            return String.format(Locale.ROOT, "%s%% of the table's pages", CheckDefinitions.formatPercent(percent));
+            return String.format(Locale.ROOT, "%s%% of the table's pages", CheckDefinitionParser.formatPercent(percent));
         }
     }
 
@@ -34,7 +34,7 @@ sealed interface Scope {
 
     /** The TABLESAMPLE clause for a sampled scope, empty otherwise. The percent is a validated number, not text. */
     default String tableSample() {
-        return this instanceof Sample s ? " TABLESAMPLE SYSTEM (" + CheckDefinitions.formatPercent(s.percent()) + ")" : "";
+        return this instanceof Sample s ? " TABLESAMPLE SYSTEM (" + CheckDefinitionParser.formatPercent(s.percent()) + ")" : "";
     }
 
     /** {@code AND <column> > ? AND <column> <= ?} for a key range, nothing otherwise. */

@@ -481,7 +481,7 @@ public interface PoolwatchConfig {
         /**
          * The checks, by name: {@code poolwatch.consistency.checks."<name>".<key>=<value>}. The keys (kind, workload,
          * schedule, timeout, severity, table, column ...) depend on the kind and are validated together at start-up by
-         * {@code CheckDefinitions} in the checks package, which names every unknown or misplaced key; docs/CHECKS.md lists
+         * {@code CheckDefinitionParser} in the checks package, which names every unknown or misplaced key; docs/CHECKS.md lists
          * them.
          */
         @ConfigDocMapKey("check")

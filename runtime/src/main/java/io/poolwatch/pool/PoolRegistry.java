@@ -54,7 +54,7 @@ public class PoolRegistry {
 
     private final PoolwatchConfig config;
     private final ResolvedConfiguration resolved;
-    private final WorkloadPools pools;
+    private final PoolGroup pools;
     private final FallbackDatabase embedded;
     private final List<MonitorTarget> monitorTargets = new ArrayList<>();
     private final List<WorkloadPool> monitorPools = new ArrayList<>();
@@ -85,7 +85,7 @@ public class PoolRegistry {
         // The monitoring connections first: each database's is in before any workload's, and keeps its slot (MonitorGate).
         openMonitorPools(config.sampling().serverQueryTimeout());
         try {
-            this.pools = WorkloadPools.open(resolved.allPools(), resolved.monitoring(),
+            this.pools = PoolGroup.open(resolved.allPools(), resolved.monitoring(),
                     s -> Optional.ofNullable(gates.get(monitorKey(s))));
         } catch (SQLException | RuntimeException e) {
             monitorPools.forEach(WorkloadPool::close);

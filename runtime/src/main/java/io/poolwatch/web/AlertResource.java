@@ -23,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
-import io.poolwatch.alerting.AlertRules;
+import io.poolwatch.alerting.AlertRuleSet;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.RuleSettings;
 import io.poolwatch.config.Durations;
@@ -103,7 +103,7 @@ public class AlertResource {
             String forDuration,
             String keepFiringFor, String severity, boolean enabled, String source, String workload) {
 
-        static RuleView of(RuleSettings s, String workload, AlertRules rules) {
+        static RuleView of(RuleSettings s, String workload, AlertRuleSet rules) {
             AlertRule r = s.rule();
             String severity = rules.severityInWords(s);
             return new RuleView(r.label(), r.scope().name().toLowerCase(Locale.ROOT), r.measures(), r.unit(), r.operator(),

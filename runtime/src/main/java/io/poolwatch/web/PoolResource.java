@@ -113,9 +113,9 @@ public class PoolResource {
     /** Resets one pool's accumulated figures (admin action). */
     @POST
     @Path("{name}/reset-metrics")
-    public PoolStatusResource.ResetResult reset(@PathParam("name") String name) {
+    public SeedPoolResource.ResetResult reset(@PathParam("name") String name) {
         sampler.reset(name);
-        return new PoolStatusResource.ResetResult(List.of(name));
+        return new SeedPoolResource.ResetResult(List.of(name));
     }
 
     /**

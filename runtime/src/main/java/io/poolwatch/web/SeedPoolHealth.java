@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import io.poolwatch.alerting.AlertRule;
-import io.poolwatch.alerting.AlertRules;
+import io.poolwatch.alerting.AlertRuleSet;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.sampling.PoolSnapshot;
 
@@ -68,7 +68,8 @@ public record SeedPoolHealth(String status, boolean healthy, @JsonProperty("chec
      * @param latest its latest sample, if any
      * @param slowLastMinute slow statements over the last minute of samples, -1 before the first sample
      */
-    static Pool of(PoolHealth.PoolState s, int maxSize, Optional<PoolSnapshot> latest, long slowLastMinute, AlertRules rules) {
+    static Pool of(PoolHealth.PoolState s, int maxSize, Optional<PoolSnapshot> latest, long slowLastMinute,
+            AlertRuleSet rules) {
         Optional<String> workload = Optional.of(s.pool());
         double utilWarning = rules.settings(AlertRule.POOL_UTILIZATION, workload).threshold();
         double checkoutLimit = rules.settings(AlertRule.CHECKOUT_TIME, workload).threshold();

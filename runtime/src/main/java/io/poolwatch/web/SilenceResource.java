@@ -23,7 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
-import io.poolwatch.alerting.Silences;
+import io.poolwatch.alerting.Silencer;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.Limits;
 
@@ -77,7 +77,7 @@ public class SilenceResource {
         List<Silence.Matcher> matchers = request.matchers() == null ? List.of() : request.matchers();
         try {
             // Every field against its limit first: nothing is computed from, or stored of, a request with one over.
-            Silences.validate(matchers, request.createdBy(), request.comment());
+            Silencer.validate(matchers, request.createdBy(), request.comment());
             Limits.require("duration", request.duration(), Limits.TIME_TEXT);
             Limits.require("endsAt", request.endsAt(), Limits.TIME_TEXT);
         } catch (IllegalArgumentException e) {
@@ -104,7 +104,7 @@ public class SilenceResource {
         try {
             Silence s = alerting.silences().create(matchers, endsAt, request.createdBy(), request.comment());
             return Response.status(Response.Status.CREATED).entity(s).build();
-        } catch (Silences.FullException e) {
+        } catch (Silencer.FullException e) {
             return Response.status(Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON)
                     .entity(new ApiError(e.getMessage(), 409)).build();
         } catch (IllegalArgumentException e) {

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.poolwatch.checks.CheckDefinition;
-import io.poolwatch.checks.CheckDefinitions;
+import io.poolwatch.checks.CheckDefinitionParser;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.MonitoringSettings;
@@ -159,9 +159,11 @@ class AlertWordingTest {
     }
 
     static CheckDefinition check() {
-        return CheckDefinitions.parse(List.of(new CheckDefinitions.Source("configuration", Map.of("orders-have-customers",
-                Map.of("kind", "sql", "sql", "SELECT 0", "workload", "main", "description", "every order has a customer")))),
-                Map.of("main", DatabaseKind.POSTGRESQL))
+        return CheckDefinitionParser
+                .parse(List.of(new CheckDefinitionParser.Source("configuration", Map.of("orders-have-customers",
+                        Map.of("kind", "sql", "sql", "SELECT 0", "workload", "main", "description",
+                                "every order has a customer")))),
+                        Map.of("main", DatabaseKind.POSTGRESQL))
                 .get(0);
     }
 
@@ -418,7 +420,7 @@ class AlertWordingTest {
 
     @Test
     void anObservedRuleIsSetPerApplicationAndRefusedUnderAPool() {
-        AlertRules rules = rules(
+        AlertRuleSet rules = rules(
                 Map.of("poolwatch.applications.\"mingus-api\".alerts.\"application-sessions\".threshold", "0.5"));
         assertEquals(0.5, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "mingus-api").threshold());
         assertEquals(0.8, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "other").threshold());
@@ -436,14 +438,14 @@ class AlertWordingTest {
                 e.getMessage());
     }
 
-    static AlertRules rules(Map<String, String> properties) {
+    static AlertRuleSet rules(Map<String, String> properties) {
         PoolwatchConfig config = TestConfigs.mapping(properties);
         Map<String, Map<String, PoolwatchConfig.RuleConfig>> workloads = new LinkedHashMap<>();
         for (String w : List.of("main", "jobs", "analytics", "financial")) {
             PoolwatchConfig.PoolConfig p = config.pools().get(w);
             workloads.put(w, p == null ? Map.of() : p.alerts());
         }
-        return AlertRules.parse(config.alerting().rules(), workloads,
+        return AlertRuleSet.parse(config.alerting().rules(), workloads,
                 Alerting.observedAlerts(config.applications(), PoolwatchConfig.ApplicationConfig::alerts),
                 Alerting.observedAlerts(config.pgbouncer(), PoolwatchConfig.PgBouncerConfig::alerts), SEED);
     }
@@ -471,7 +473,7 @@ class AlertWordingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void firingReadsAsBreachingAndResolvedAsResolved(Case c) throws Exception {
-        AlertRules rules = rules(Map.of());
+        AlertRuleSet rules = rules(Map.of());
         RuleSettings settings = rules.settings(AlertRule.of(c.rule()).orElseThrow(), Optional.of("main"));
         AlertEvaluator evaluator = new AlertEvaluator(rules, "pod-1", Optional.empty(), "http://poolwatch.test");
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
@@ -577,7 +579,7 @@ class AlertWordingTest {
 
     @Test
     void anErrorRateAlertKeepsItsIdentityWhileItsSeverityRises() {
-        AlertRules rules = rules(Map.of("poolwatch.alerting.rules.\"error-rate\".threshold", "0.02",
+        AlertRuleSet rules = rules(Map.of("poolwatch.alerting.rules.\"error-rate\".threshold", "0.02",
                 "poolwatch.alerting.rules.\"error-rate\".for",
                 "0s"));
         AlertEvaluator evaluator = new AlertEvaluator(rules, "pod-1", Optional.empty(), "http://poolwatch.test");

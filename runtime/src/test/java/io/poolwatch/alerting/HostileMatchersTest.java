@@ -32,7 +32,7 @@ class HostileMatchersTest {
     private static final Duration BOUND = Duration.ofSeconds(2);
     private static final long SEED = 16_2026L;
 
-    private final Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Silencer silences = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
 
     /** The hostile families, then random compositions of the same constructs. */
     static List<String> hostilePatterns() {

@@ -42,7 +42,7 @@ class SilenceLimitsTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
     private static final Instant ENDS = NOW.plus(Duration.ofHours(1));
 
-    /** A silence's fields, as {@link Silences#create} takes them. */
+    /** A silence's fields, as {@link Silencer#create} takes them. */
     record Fields(List<Silence.Matcher> matchers, String createdBy, String comment) {
     }
 
@@ -103,7 +103,7 @@ class SilenceLimitsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fields")
     void aFieldOneOverItsLimitIsRefusedNamingItAndOneAtItsLimitIsKept(Field field) {
-        Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+        Silencer silences = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
         Fields over = field.withLength().apply(field.limit() + 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> silences.create(over.matchers(), ENDS, over.createdBy(), over.comment()),
@@ -124,11 +124,11 @@ class SilenceLimitsTest {
 
     @Test
     void theNumberKeptIsBoundedAndAFullListRefusesNamingTheLimit() {
-        Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+        Silencer silences = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
         for (int i = 0; i < Limits.SILENCES; i++) {
             silences.create(matchers(1), ENDS, "oncall", "why " + i);
         }
-        // A Silences.FullException, which the API answers with a 409.
+        // A Silencer.FullException, which the API answers with a 409.
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> silences.create(matchers(1), ENDS, "oncall", "one more"));
         assertTrue(e.getMessage().contains("at most " + Limits.SILENCES), e.getMessage());
@@ -179,12 +179,12 @@ class SilenceLimitsTest {
     void theStoreRefusesAnOversizedSilenceAndReadsAnOlderOneWithinTheLimits(Store store) throws Exception {
         JdbcOutbox outbox = JdbcOutbox.on(store.dataSource(), store.kind(), "test");
         outbox.migrate();
-        Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+        Silencer silences = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
         silences.attach(outbox);
         Silence ok = silences.create(matchers(Limits.SILENCE_MATCHERS), ENDS, "b".repeat(Limits.SILENCE_CREATED_BY),
                 "c".repeat(Limits.SILENCE_COMMENT));
 
-        // A caller that skips Silences (a future one) cannot store an oversized silence.
+        // A caller that skips Silencer (a future one) cannot store an oversized silence.
         Silence big = new Silence("big", List.of(new Silence.Matcher("pool", "v".repeat(30_000), false, true)), NOW, ENDS,
                 "oncall", "why");
         Outbox.OutboxException e = assertThrows(Outbox.OutboxException.class, () -> outbox.save(big));

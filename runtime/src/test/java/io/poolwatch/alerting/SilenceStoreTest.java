@@ -25,7 +25,7 @@ class SilenceStoreTest {
 
     @Test
     void aSilenceSurvivesARestartAndItsEndIsKeptToo() {
-        Silences before = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+        Silencer before = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
         // Made before the store was there (the outbox opens after start-up): written to it when attached.
         Silence early = before.create(List.of(new Silence.Matcher("pool", "main", null, null)), NOW.plus(Duration.ofHours(2)),
                 "a", "early");
@@ -36,7 +36,7 @@ class SilenceStoreTest {
                     "deploy");
         }
         try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
-            Silences after = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+            Silencer after = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
             after.attach(outbox);
             assertEquals(List.of(s.id()), after.matching(JOBS, NOW));
             assertTrue(after.all().stream().anyMatch(x -> x.id().equals(early.id())), after.all().toString());
@@ -45,7 +45,7 @@ class SilenceStoreTest {
             after.expire(s.id());
         }
         try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
-            Silences third = new Silences(Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC));
+            Silencer third = new Silencer(Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC));
             third.attach(outbox);
             assertTrue(third.matching(JOBS, NOW.plusSeconds(1)).isEmpty(), "expired before the restart");
         }
@@ -54,8 +54,8 @@ class SilenceStoreTest {
     @Test
     void replicasSharingTheOutboxSeeEachOthersSilences() throws Exception {
         try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
-            Silences a = new Silences(Clock.systemUTC());
-            Silences b = new Silences(Clock.systemUTC());
+            Silencer a = new Silencer(Clock.systemUTC());
+            Silencer b = new Silencer(Clock.systemUTC());
             a.attach(outbox);
             b.attach(outbox);
             Silence s = a.create(List.of(new Silence.Matcher("pool", "jobs", null, null)),

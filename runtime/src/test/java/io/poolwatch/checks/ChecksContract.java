@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.poolwatch.config.DatabaseKind;
-import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.pool.PoolGroup;
 
 /**
  * What every consistency check does against a real database, whichever the engine: each built-in kind counts exactly
@@ -35,10 +35,10 @@ import io.poolwatch.pool.WorkloadPools;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ChecksContract {
 
-    private WorkloadPools pools;
+    private PoolGroup pools;
 
     /** Opens the poolwatch pools with a {@code main} workload on the engine's test database. */
-    abstract WorkloadPools openPools() throws SQLException;
+    abstract PoolGroup openPools() throws SQLException;
 
     /** The engine, as the check definitions see it. */
     abstract DatabaseKind kind();
@@ -107,7 +107,8 @@ abstract class ChecksContract {
         for (int i = 0; i < keyValues.length; i += 2) {
             keys.put(keyValues[i], keyValues[i + 1]);
         }
-        List<CheckDefinition> parsed = CheckDefinitions.parse(List.of(new CheckDefinitions.Source("test", Map.of("c", keys))),
+        List<CheckDefinition> parsed = CheckDefinitionParser.parse(
+                List.of(new CheckDefinitionParser.Source("test", Map.of("c", keys))),
                 Map.of("main", kind()));
         assertEquals(1, parsed.size());
         return parsed.get(0);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.poolwatch.config.DatabaseKind;
-import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
 
@@ -20,13 +20,13 @@ class ChecksMariadbTest extends ChecksContract {
     private String url;
 
     @Override
-    WorkloadPools openPools() throws SQLException {
+    PoolGroup openPools() throws SQLException {
         url = TestDatabases.mariadbUrl();
         var config = TestConfigs.resolve(TestConfigs.only(Map.of(
                 "poolwatch.pools.main.url", url,
                 "poolwatch.pools.main.min-size", "1",
                 "poolwatch.pools.main.max-size", "1"), "main"), Map.of());
-        return WorkloadPools.open(config.pools(), config.monitoring());
+        return PoolGroup.open(config.pools(), config.monitoring());
     }
 
     @Override

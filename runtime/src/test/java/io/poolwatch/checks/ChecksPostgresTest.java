@@ -12,7 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
-import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
 
@@ -22,14 +22,14 @@ class ChecksPostgresTest extends ChecksContract {
     private final TestDatabases.Server pg = TestDatabases.postgres();
 
     @Override
-    WorkloadPools openPools() throws SQLException {
+    PoolGroup openPools() throws SQLException {
         var config = TestConfigs.resolve(TestConfigs.only(Map.of(
                 "poolwatch.pools.main.url", pg.jdbcUrl(),
                 "poolwatch.pools.main.username", pg.user(),
                 "poolwatch.pools.main.password", pg.password(),
                 "poolwatch.pools.main.min-size", "1",
                 "poolwatch.pools.main.max-size", "1"), "main"), Map.of());
-        return WorkloadPools.open(config.pools(), config.monitoring());
+        return PoolGroup.open(config.pools(), config.monitoring());
     }
 
     @Override
@@ -103,7 +103,7 @@ class ChecksPostgresTest extends ChecksContract {
                 "poolwatch.pools.main.socket-timeout", "2s",
                 "poolwatch.pools.main.min-size", "1",
                 "poolwatch.pools.main.max-size", "1"), "main"), Map.of());
-        WorkloadPools shortSocket = WorkloadPools.open(config.pools(), config.monitoring());
+        PoolGroup shortSocket = PoolGroup.open(config.pools(), config.monitoring());
         try {
             CheckResult r = CheckRunner.run(check("kind", "sql", "sql", sleepingCount(), "timeout", "20s"),
                     shortSocket.get("main").dataSource(),

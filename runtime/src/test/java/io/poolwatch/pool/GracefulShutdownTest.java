@@ -24,20 +24,20 @@ import io.poolwatch.testing.TestDatabases;
 /** Shutdown lets in-flight work finish within the bound, then leaves no connection open on the server. */
 class GracefulShutdownTest {
 
-    private static WorkloadPools open(String applicationName) throws SQLException {
+    private static PoolGroup open(String applicationName) throws SQLException {
         TestDatabases.Server pg = TestDatabases.postgres();
         ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(Map.of(
                 "poolwatch.pools.jobs.application-name", applicationName,
                 "poolwatch.pools.jobs.min-size", "3",
                 "poolwatch.pools.jobs.max-size", "4"), "jobs"), Map.of("DATABASE_URL", pg.seedUrl()));
-        return WorkloadPools.open(config.pools(), config.monitoring());
+        return PoolGroup.open(config.pools(), config.monitoring());
     }
 
     @Test
     void inFlightWorkFinishesThenEveryConnectionCloses() throws Exception {
         TestDatabases.Server pg = TestDatabases.postgres();
         String app = "pw-drain-" + ProcessHandle.current().pid();
-        WorkloadPools pools = open(app);
+        PoolGroup pools = open(app);
         assertEquals(3, TestDatabases.awaitSessions(pg, app, 3));
 
         CountDownLatch leased = new CountDownLatch(1);
@@ -69,7 +69,7 @@ class GracefulShutdownTest {
     void workPastTheBoundIsCutAndNothingStaysOpen() throws Exception {
         TestDatabases.Server pg = TestDatabases.postgres();
         String app = "pw-cut-" + ProcessHandle.current().pid();
-        WorkloadPools pools = open(app);
+        PoolGroup pools = open(app);
         Connection held = pools.get("jobs").dataSource().getConnection();
         try {
             assertFalse(pools.drainAndClose(Duration.ofMillis(300)), "a lease still out must be reported");

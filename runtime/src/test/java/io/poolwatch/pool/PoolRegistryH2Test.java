@@ -25,7 +25,7 @@ class PoolRegistryH2Test {
                 "poolwatch.pools.financial.max-size", "2",
                 "poolwatch.pools.financial.acquisition-timeout", "2s",
                 "poolwatch.pools.main.min-size", "3"), "main", "financial"), Map.of());
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             assertEquals(DatabaseKind.H2, pools.get("main").settings().url().kind());
             try (Connection c = pools.get("financial").dataSource().getConnection();
                     Statement st = c.createStatement();

@@ -23,7 +23,7 @@ import io.poolwatch.testing.TestDatabases;
 /** Workload pools against the real MariaDB server on 127.0.0.1:3306, through the seed's mysql:// form. */
 class PoolRegistryMariadbTest {
 
-    private static WorkloadPools pools;
+    private static PoolGroup pools;
     private static String url;
 
     @BeforeAll
@@ -35,7 +35,7 @@ class PoolRegistryMariadbTest {
                 "poolwatch.pools.financial.max-size", "2",
                 "poolwatch.pools.financial.acquisition-timeout", "300ms"), "main", "analytics", "financial"),
                 Map.of("DATABASE_URL", "mysql://root:@127.0.0.1:3306/" + TestDatabases.DATABASE));
-        pools = WorkloadPools.open(config.pools(), config.monitoring());
+        pools = PoolGroup.open(config.pools(), config.monitoring());
         try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS pool_probe (id INT PRIMARY KEY)");
         }

@@ -61,7 +61,7 @@ class TlsPostgresTest {
         assertEquals("poolwatch.pools.\"main\".tls.mode", s.sources().get("tls.mode"));
         assertEquals("poolwatch.defaults.tls.ca-file", s.sources().get("tls.ca-file"));
         assertEquals(server.caFile().toString(), s.jdbcProperties().get("sslrootcert"));
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             WorkloadPool main = pools.get("main");
             try (Connection c = main.dataSource().getConnection()) {
                 assertTrue(c.isValid(2));
@@ -78,7 +78,7 @@ class TlsPostgresTest {
     @Test
     void verifyFullWithAnotherCaFailsToCreateConnections() throws Exception {
         ResolvedConfiguration config = config("localhost", "verify-full", server.otherCaFile().toString());
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             WorkloadPool main = pools.get("main");
             assertThrows(SQLException.class, () -> main.dataSource().getConnection().close());
             Await.until("a creation failure is recorded", () -> main.recorder().lastCreationError().isPresent());
@@ -91,7 +91,7 @@ class TlsPostgresTest {
     @Test
     void verifyFullThroughAnAddressTheCertificateDoesNotNameFails() throws Exception {
         ResolvedConfiguration config = config(TlsPostgresCluster.UNNAMED_ADDRESS, "verify-full", server.caFile().toString());
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             WorkloadPool main = pools.get("main");
             assertThrows(SQLException.class, () -> main.dataSource().getConnection().close());
             Await.until("a creation failure is recorded", () -> main.recorder().lastCreationError().isPresent());
@@ -100,7 +100,7 @@ class TlsPostgresTest {
         }
         // The same address with verify-ca: the CA check alone passes, so the refusal above was the name.
         ResolvedConfiguration caOnly = config(TlsPostgresCluster.UNNAMED_ADDRESS, "verify-ca", server.caFile().toString());
-        try (WorkloadPools pools = WorkloadPools.open(caOnly.pools(), caOnly.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(caOnly.pools(), caOnly.monitoring())) {
             WorkloadPool main = pools.get("main");
             main.dataSource().getConnection().close();
             assertEquals(java.util.Optional.of(true), measured(main).encrypted());
@@ -114,7 +114,7 @@ class TlsPostgresTest {
         assertEquals("disable", s.jdbcProperties().get("sslmode"));
         // Loopback: no production warning even without TLS.
         assertTrue(TlsWarning.warning(s).isEmpty());
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             WorkloadPool main = pools.get("main");
             main.dataSource().getConnection().close();
             TlsStatus tls = measured(main);

@@ -34,7 +34,7 @@ class WorkloadsMariadbTest {
 
     private static final String TABLE = "workloads_tx_" + Long.toHexString(System.nanoTime());
 
-    private static WorkloadPools pools;
+    private static PoolGroup pools;
     private static String url;
 
     @BeforeAll
@@ -44,7 +44,7 @@ class WorkloadsMariadbTest {
                 "poolwatch.pools.main.min-size", "0",
                 "poolwatch.pools.main.max-size", "2"), "main"),
                 Map.of("DATABASE_URL", "mysql://root:@127.0.0.1:3306/" + TestDatabases.DATABASE));
-        pools = WorkloadPools.open(config.pools(), config.monitoring());
+        pools = PoolGroup.open(config.pools(), config.monitoring());
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE " + TABLE + " (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB");
             st.execute("INSERT INTO " + TABLE + " VALUES (1, 0), (2, 0)");

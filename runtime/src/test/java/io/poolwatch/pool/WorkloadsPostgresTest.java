@@ -41,7 +41,7 @@ class WorkloadsPostgresTest {
     private static final String TABLE = "workloads_tx_" + Long.toHexString(System.nanoTime());
     private static final String ROWS = TABLE + "_rows";
 
-    private static WorkloadPools pools;
+    private static PoolGroup pools;
     private static TestDatabases.Server server;
     private Workloads workloads;
 
@@ -55,7 +55,7 @@ class WorkloadsPostgresTest {
                 "poolwatch.pools.financial.min-size", "0",
                 "poolwatch.pools.financial.max-size", "2"), "main", "financial"),
                 Map.of("DATABASE_URL", server.seedUrl()));
-        pools = WorkloadPools.open(config.pools(), config.monitoring());
+        pools = PoolGroup.open(config.pools(), config.monitoring());
         try (Connection c = server.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE " + TABLE + " (id int PRIMARY KEY, n int NOT NULL)");
             st.execute("CREATE TABLE " + ROWS + " (id int PRIMARY KEY)");

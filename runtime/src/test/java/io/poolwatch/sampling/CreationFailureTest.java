@@ -11,8 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.pool.WorkloadPools;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 
@@ -30,7 +30,7 @@ class CreationFailureTest {
                 "poolwatch.pools.jobs.min-size", "1",
                 "poolwatch.pools.jobs.connect-timeout", "1s",
                 "poolwatch.pools.jobs.acquisition-timeout", "1500ms"), "jobs"), Map.of());
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             WorkloadPool jobs = pools.get("jobs");
             assertThrows(SQLException.class, () -> jobs.dataSource().getConnection());
             Await.until("a creation failure is recorded", () -> jobs.recorder().counters().creationFailures() >= 1);

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.pool.WorkloadPools;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
@@ -25,7 +25,7 @@ class LeaseAccountingTest {
                 "poolwatch.pools.jobs.initial-size", "0",
                 "poolwatch.pools.jobs.max-lifetime", "500ms"), "jobs"),
                 Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl()));
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             WorkloadPool jobs = pools.get("jobs");
             try (Connection c = jobs.dataSource().getConnection()) {
                 assertEquals(1, jobs.recorder().leased());

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 import io.poolwatch.pool.LeakRecord;
 import io.poolwatch.pool.PoolCounters;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.pool.PoolRecorder;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.pool.WorkloadPools;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
@@ -27,7 +27,7 @@ import io.poolwatch.testing.TestDatabases;
 /** The recorders against the real MariaDB server: holds, timeouts, a leak and a slow statement. */
 class RecordingMariadbTest {
 
-    private static WorkloadPools pools;
+    private static PoolGroup pools;
 
     @BeforeAll
     static void open() throws SQLException {
@@ -39,7 +39,7 @@ class RecordingMariadbTest {
                 "poolwatch.pools.jobs.acquisition-timeout", "300ms",
                 "poolwatch.pools.jobs.leak-detection-interval", "400ms"), "jobs"),
                 Map.of("DB_SLOW_QUERY_THRESHOLD", "0.2"));
-        pools = WorkloadPools.open(config.pools(), config.monitoring());
+        pools = PoolGroup.open(config.pools(), config.monitoring());
     }
 
     @AfterAll

@@ -21,9 +21,9 @@ public final class BenchChecks {
     public record Statement(String text, List<Object> binds) {
     }
 
-    /** A check on {@code workload}, a PostgreSQL pool, made of {@code keys}; parsed by {@link CheckDefinitions}. */
+    /** A check on {@code workload}, a PostgreSQL pool, made of {@code keys}; parsed by {@link CheckDefinitionParser}. */
     public static CheckDefinition define(String name, String workload, Map<String, String> keys) {
-        List<CheckDefinition> parsed = CheckDefinitions.parse(List.of(new CheckDefinitions.Source("bench", Map.of(name, keys))),
+        List<CheckDefinition> parsed = CheckDefinitionParser.parse(List.of(new CheckDefinitionParser.Source("bench", Map.of(name, keys))),
                 Map.of(workload, DatabaseKind.POSTGRESQL));
         if (parsed.size() != 1) {
             throw new IllegalArgumentException("check " + name + " is disabled: " + keys);

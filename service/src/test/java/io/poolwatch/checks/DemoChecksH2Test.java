@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
-import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.simulator.DemoSchema;
 import io.poolwatch.testing.TestConfigs;
 
@@ -36,15 +36,16 @@ class DemoChecksH2Test {
         var config = TestConfigs.resolve(TestConfigs.only(Map.of(
                 "poolwatch.defaults.url", "jdbc:h2:mem:demo_checks_h2;DB_CLOSE_DELAY=-1",
                 "poolwatch.pools.financial.max-size", "6"), "analytics", "financial"), Map.of());
-        try (WorkloadPools pools = WorkloadPools.open(config.pools(), config.monitoring())) {
+        try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring())) {
             try (Connection c = pools.get("financial").dataSource().getConnection()) {
                 DemoSchema.load(c, DatabaseKind.H2, 2_000);
             }
             Map<String, DatabaseKind> workloads = new LinkedHashMap<>();
             workloads.put("analytics", DatabaseKind.H2);
             workloads.put("financial", DatabaseKind.H2);
-            List<CheckDefinition> checks = CheckDefinitions.parse(
-                    List.of(new CheckDefinitions.Source("demo", io.poolwatch.simulator.DemoChecks.demo(workloads))), workloads);
+            List<CheckDefinition> checks = CheckDefinitionParser.parse(
+                    List.of(new CheckDefinitionParser.Source("demo", io.poolwatch.simulator.DemoChecks.demo(workloads))),
+                    workloads);
             assertEquals(5, checks.size());
 
             AtomicBoolean moving = new AtomicBoolean(true);
@@ -100,9 +101,9 @@ class DemoChecksH2Test {
     /** The demo's checks are the simulator's (service code): configured checks of the same name replace them. */
     @Test
     void configuredChecksReplaceDemoChecksOfTheSameName() {
-        List<CheckDefinition> checks = CheckDefinitions.parse(List.of(
-                new CheckDefinitions.Source("demo", io.poolwatch.simulator.DemoChecks.demo(PG)),
-                new CheckDefinitions.Source("configuration",
+        List<CheckDefinition> checks = CheckDefinitionParser.parse(List.of(
+                new CheckDefinitionParser.Source("demo", io.poolwatch.simulator.DemoChecks.demo(PG)),
+                new CheckDefinitionParser.Source("configuration",
                         Map.of("ledger-balanced", Map.of("kind", "sql", "sql", "SELECT 0")))),
                 PG);
         CheckDefinition replaced = checks.stream().filter(c -> c.name().equals("ledger-balanced")).findFirst().orElseThrow();

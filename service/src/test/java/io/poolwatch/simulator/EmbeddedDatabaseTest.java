@@ -116,7 +116,7 @@ class EmbeddedDatabaseTest {
             assertFalse(db.jdbcUrl().contains(poolUrl.substring(poolUrl.indexOf(':', 14) + 1, poolUrl.indexOf('@'))),
                     "the JDBC URL holds no password");
             var resolved = TestConfigs.resolve(TestConfigs.only(Map.of("poolwatch.defaults.url", poolUrl), "main"), Map.of());
-            try (io.poolwatch.pool.WorkloadPools pools = io.poolwatch.pool.WorkloadPools.open(resolved.pools(),
+            try (io.poolwatch.pool.PoolGroup pools = io.poolwatch.pool.PoolGroup.open(resolved.pools(),
                     resolved.monitoring());
                     Connection c = pools.get("main").dataSource().getConnection();
                     Statement st = c.createStatement()) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.pool.WorkloadPools;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.testing.TestConfigs;
 
 /**
@@ -27,14 +27,14 @@ import io.poolwatch.testing.TestConfigs;
 class SimulationTest {
 
     private static EmbeddedDatabase database;
-    private static WorkloadPools pools;
+    private static PoolGroup pools;
 
     @BeforeAll
     static void open() throws SQLException {
         database = EmbeddedDatabase.start(TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
                 Map.of("poolwatch.embedded.demo-rows", "20000")));
         var config = TestConfigs.resolve(Map.of("poolwatch.defaults.url", database.poolUrl()), Map.of());
-        pools = WorkloadPools.open(config.pools(), config.monitoring());
+        pools = PoolGroup.open(config.pools(), config.monitoring());
     }
 
     @AfterAll

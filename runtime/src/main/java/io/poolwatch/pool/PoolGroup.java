@@ -17,25 +17,25 @@ import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolSettings;
 
 /** The set of workload pools: opened together, looked up by name, drained and closed together. */
-public final class WorkloadPools implements AutoCloseable {
+public final class PoolGroup implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(WorkloadPools.class);
+    private static final Logger LOG = Logger.getLogger(PoolGroup.class);
     private static final long DRAIN_POLL_MILLIS = 50;
 
     private final Map<String, WorkloadPool> pools;
     private volatile boolean closed;
 
-    private WorkloadPools(Map<String, WorkloadPool> pools) {
+    private PoolGroup(Map<String, WorkloadPool> pools) {
         this.pools = Collections.unmodifiableMap(pools);
     }
 
     /** Opens a pool per settings; if one cannot be built, those already built are closed before the error is thrown. */
-    public static WorkloadPools open(List<PoolSettings> settings, MonitoringSettings monitoring) throws SQLException {
+    public static PoolGroup open(List<PoolSettings> settings, MonitoringSettings monitoring) throws SQLException {
         return open(settings, monitoring, s -> Optional.empty());
     }
 
     /** As {@link #open(List, MonitoringSettings)}, each pool's connections opened after its database's {@link MonitorGate}. */
-    static WorkloadPools open(List<PoolSettings> settings, MonitoringSettings monitoring,
+    static PoolGroup open(List<PoolSettings> settings, MonitoringSettings monitoring,
             Function<PoolSettings, Optional<MonitorGate>> gates) throws SQLException {
         Map<String, WorkloadPool> built = new LinkedHashMap<>();
         try {
@@ -46,7 +46,7 @@ public final class WorkloadPools implements AutoCloseable {
             built.values().forEach(WorkloadPool::close);
             throw e;
         }
-        return new WorkloadPools(built);
+        return new PoolGroup(built);
     }
 
     /** The pool of a workload; {@link UnknownWorkloadException} names the defined ones otherwise. */

@@ -20,7 +20,7 @@ import io.poolwatch.config.Severity;
 import io.poolwatch.testing.TestConfigs;
 
 /** Check definitions are validated together at start-up, each problem naming its key, its value and what is accepted. */
-class CheckDefinitionsTest {
+class CheckDefinitionParserTest {
 
     private static final Map<String, DatabaseKind> PG = Map.of("main", DatabaseKind.POSTGRESQL, "analytics",
             DatabaseKind.POSTGRESQL);
@@ -36,7 +36,7 @@ class CheckDefinitionsTest {
     }
 
     private static List<CheckDefinition> parse(Map<String, Map<String, String>> checks, Map<String, DatabaseKind> workloads) {
-        return CheckDefinitions.parse(List.of(new CheckDefinitions.Source("configuration", checks)), workloads);
+        return CheckDefinitionParser.parse(List.of(new CheckDefinitionParser.Source("configuration", checks)), workloads);
     }
 
     private static CheckDefinition one(Map<String, DatabaseKind> workloads, String... kv) {

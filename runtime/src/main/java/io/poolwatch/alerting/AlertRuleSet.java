@@ -24,7 +24,7 @@ import io.poolwatch.config.Severity;
  * variables (DB_CONNECTION_LEAK_THRESHOLD for leaked-connections), then the built-in default. Every problem is
  * collected and reported at once.
  */
-public final class AlertRules {
+public final class AlertRuleSet {
 
     /** Built-in time a firing alert keeps firing after its condition clears. */
     static final Duration DEFAULT_KEEP_FIRING = Duration.ofSeconds(30);
@@ -36,7 +36,7 @@ public final class AlertRules {
     private final Map<String, Map<AlertRule, RuleSettings>> perPgBouncer;
     private final double errorRateCritical;
 
-    private AlertRules(Map<AlertRule, RuleSettings> global, Map<String, Map<AlertRule, RuleSettings>> perWorkload,
+    private AlertRuleSet(Map<AlertRule, RuleSettings> global, Map<String, Map<AlertRule, RuleSettings>> perWorkload,
             Map<String, Map<AlertRule, RuleSettings>> perApplication, Map<String, Map<AlertRule, RuleSettings>> perPgBouncer,
             double errorRateCritical) {
         this.global = global;
@@ -47,7 +47,7 @@ public final class AlertRules {
     }
 
     /** {@link #parse(Map, Map, Map, Map, MonitoringSettings)} with no application or PgBouncer of its own. */
-    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads,
+    public static AlertRuleSet parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads,
             MonitoringSettings monitoring) {
         return parse(rules, workloads, Map.of(), Map.of(), monitoring);
     }
@@ -61,7 +61,7 @@ public final class AlertRules {
      * @param pgbouncers each PgBouncer's {@code alerts} map ({@code poolwatch.pgbouncer."<name>".alerts})
      * @param monitoring the seed-backed monitoring settings (leak threshold, error-rate critical)
      */
-    public static AlertRules parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads,
+    public static AlertRuleSet parse(Map<String, RuleConfig> rules, Map<String, Map<String, RuleConfig>> workloads,
             Map<String, Map<String, RuleConfig>> applications, Map<String, Map<String, RuleConfig>> pgbouncers,
             MonitoringSettings monitoring) {
         List<String> problems = new ArrayList<>();
@@ -118,7 +118,7 @@ public final class AlertRules {
         if (!problems.isEmpty()) {
             throw new InvalidConfigurationException(problems);
         }
-        return new AlertRules(global, perWorkload, perApplication, perPgBouncer, monitoring.errorRateCritical());
+        return new AlertRuleSet(global, perWorkload, perApplication, perPgBouncer, monitoring.errorRateCritical());
     }
 
     /** The overrides of one kind of observed thing, each allowed only for the rules of {@code scope}. */

@@ -20,23 +20,23 @@ import io.poolwatch.config.Severity;
 import io.poolwatch.testing.TestConfigs;
 
 /** Rule settings: built-in thresholds from the seeds, global and per-workload overrides, every problem at once. */
-class AlertRulesTest {
+class AlertRuleSetTest {
 
     private static final MonitoringSettings SEED = new MonitoringSettings(true, Duration.ofSeconds(1), 0.1, 7, false);
 
-    private static AlertRules rules(Map<String, String> properties) {
+    private static AlertRuleSet rules(Map<String, String> properties) {
         PoolwatchConfig config = TestConfigs.mapping(properties);
         Map<String, Map<String, PoolwatchConfig.RuleConfig>> workloads = new LinkedHashMap<>();
         for (String w : List.of("main", "jobs", "analytics", "financial")) {
             PoolwatchConfig.PoolConfig p = config.pools().get(w);
             workloads.put(w, p == null ? Map.of() : p.alerts());
         }
-        return AlertRules.parse(config.alerting().rules(), workloads, SEED);
+        return AlertRuleSet.parse(config.alerting().rules(), workloads, SEED);
     }
 
     @Test
     void builtInThresholdsAreTheSeedsOnes() {
-        AlertRules r = rules(Map.of());
+        AlertRuleSet r = rules(Map.of());
         assertEquals(0.8, r.settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold());
         assertEquals(0.05, r.settings(AlertRule.ERROR_RATE, Optional.empty()).threshold());
         assertEquals(2.0, r.settings(AlertRule.CHECKOUT_TIME, Optional.empty()).threshold());
@@ -59,7 +59,7 @@ class AlertRulesTest {
 
     @Test
     void aWorkloadOverridesTheGlobalWhichOverridesTheBuiltIn() {
-        AlertRules r = rules(Map.of(
+        AlertRuleSet r = rules(Map.of(
                 "poolwatch.alerting.rules.\"pool-utilization\".threshold", "0.9",
                 "poolwatch.alerting.rules.\"pool-utilization\".for", "2m",
                 "poolwatch.pools.\"analytics\".alerts.\"pool-utilization\".threshold", "0.99",

@@ -14,13 +14,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Silences match by label equality or expression, negated or not, only while they are in effect. */
-class SilencesTest {
+class SilencerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
     private static final Map<String, String> JOBS = Map.of("alertname", "pool-utilization", "pool", "jobs", "severity",
             "warning");
 
-    private final Silences silences = new Silences(Clock.fixed(NOW, ZoneOffset.UTC));
+    private final Silencer silences = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static Silence.Matcher eq(String name, String value) {
         return new Silence.Matcher(name, value, null, null);

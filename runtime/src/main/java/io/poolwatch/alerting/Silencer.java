@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import io.poolwatch.config.Limits;
 
 /** The silences: created, listed and expired by admins; consulted at every evaluation. Thread-safe. */
-public final class Silences {
+public final class Silencer {
 
     /** Longest a silence may last. */
     public static final Duration MAX_LENGTH = Duration.ofDays(30);
@@ -31,7 +31,7 @@ public final class Silences {
     private final Clock clock;
     private volatile SilenceStore store;
 
-    public Silences(Clock clock) {
+    public Silencer(Clock clock) {
         this.clock = clock;
     }
 

@@ -26,7 +26,7 @@ import io.poolwatch.config.Severity;
  * Validates the checks of {@code poolwatch.consistency.checks."<name>".*}. Every problem of every check is collected
  * and reported at once, each naming its key, its value and what is accepted; no check is scheduled when there is one.
  */
-public final class CheckDefinitions {
+public final class CheckDefinitionParser {
 
     static final String PREFIX = "poolwatch.consistency.checks.";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -59,7 +59,7 @@ public final class CheckDefinitions {
             CheckKind.NOT_VALID_CONSTRAINTS, List.of("schema"),
             CheckKind.SQL, List.of("sql", "sample-sql"));
 
-    private CheckDefinitions() {
+    private CheckDefinitionParser() {
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -230,12 +230,12 @@ public final class CheckDefinitions {
                 problem("timeout", "accepted: above 0s and at most " + Durations.format(MAX_TIMEOUT));
             }
             Severity severity = value("severity", Severity::parse).orElse(Severity.WARNING);
-            long allowed = value("allowed-violations", CheckDefinitions::nonNegativeLong).orElse(0L);
+            long allowed = value("allowed-violations", CheckDefinitionParser::nonNegativeLong).orElse(0L);
             int sampleRows = value("sample-rows", v -> boundedInt(v, 0, MAX_SAMPLE_ROWS)).orElse(DEFAULT_SAMPLE_ROWS);
             CheckMode mode = value("mode", CheckMode::parse).orElse(CheckMode.FULL);
             long chunkSize = value("chunk-size", v -> boundedInt(v, 1, 1_000_000_000)).map(Integer::longValue)
                     .orElse(DEFAULT_CHUNK_SIZE);
-            double samplePercent = value("sample-percent", CheckDefinitions::percent).orElse(DEFAULT_SAMPLE_PERCENT);
+            double samplePercent = value("sample-percent", CheckDefinitionParser::percent).orElse(DEFAULT_SAMPLE_PERCENT);
             if (mode != CheckMode.CHUNKED && text("chunk-size").isPresent()) {
                 problem("chunk-size", "applies only to mode=chunked");
             }
@@ -303,11 +303,11 @@ public final class CheckDefinitions {
                 case ORPHANS -> new CheckSpec.Orphans(table("table", kind), column("column", kind), column("key-column", "id"),
                         table("parent-table", kind), column("parent-column", "id"));
                 case LEDGER_BALANCE -> new CheckSpec.LedgerBalance(table("table", kind), column("group-column", kind),
-                        value("period", CheckDefinitions::period), entries());
+                        value("period", CheckDefinitionParser::period), entries());
                 case ACCOUNT_BALANCE -> new CheckSpec.AccountBalance(table("table", kind), column("key-column", "id"),
                         column("balance-column", "balance"), table("entries-table", kind),
                         column("account-column", "account_id"), entries(),
-                        value("balance-sign", CheckDefinitions::creditPositive).orElse(true));
+                        value("balance-sign", CheckDefinitionParser::creditPositive).orElse(true));
                 case RANGE -> range(kind);
                 case DUPLICATES -> {
                     List<SqlIdentifier> columns = new ArrayList<>();
@@ -335,8 +335,8 @@ public final class CheckDefinitions {
         }
 
         private CheckSpec range(CheckKind kind) {
-            Optional<BigDecimal> min = value("min", CheckDefinitions::decimal);
-            Optional<BigDecimal> max = value("max", CheckDefinitions::decimal);
+            Optional<BigDecimal> min = value("min", CheckDefinitionParser::decimal);
+            Optional<BigDecimal> max = value("max", CheckDefinitionParser::decimal);
             if (text("min").isEmpty() && text("max").isEmpty()) {
                 problems.add(key("min") + ": neither min nor max is set; a check of kind range needs at least one");
             }

@@ -34,14 +34,14 @@ import io.poolwatch.sampling.PoolSnapshot;
 @Singleton
 @RootedPath("/api/v1/database/pool")
 @Produces(MediaType.APPLICATION_JSON)
-public class PoolStatusResource {
+public class SeedPoolResource {
 
     private final PoolRegistry registry;
     private final PoolSampler sampler;
     private final PoolHealth health;
     private final Alerting alerting;
 
-    PoolStatusResource(PoolRegistry registry, PoolSampler sampler, PoolHealth health, Alerting alerting) {
+    SeedPoolResource(PoolRegistry registry, PoolSampler sampler, PoolHealth health, Alerting alerting) {
         this.registry = registry;
         this.sampler = sampler;
         this.health = health;
