@@ -18,12 +18,9 @@ import java.util.Map;
  * @param endsAt when it resolved; null while not resolved
  * @param silencedBy the ids of the silences that keep it from being notified
  */
-public record Alert(String fingerprint, String state, Map<String, String> labels, Map<String, String> annotations, double value,
+public record Alert(String fingerprint, AlertState state, Map<String, String> labels, Map<String, String> annotations,
+        double value,
         double threshold, Instant activeAt, Instant startsAt, Instant endsAt, List<String> silencedBy) {
-
-    public static final String PENDING = "pending";
-    public static final String FIRING = "firing";
-    public static final String RESOLVED = "resolved";
 
     /** The alert's name (its rule). */
     public String name() {

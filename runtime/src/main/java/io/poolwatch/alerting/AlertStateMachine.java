@@ -37,7 +37,7 @@ final class AlertStateMachine {
     private static final class Tracked {
         final String fingerprint;
         Observation last;
-        String state;
+        AlertState state;
         Instant activeAt;
         Instant startsAt;
         Instant endsAt;
@@ -48,7 +48,7 @@ final class AlertStateMachine {
         Tracked(String fingerprint, Observation observation, Instant now) {
             this.fingerprint = fingerprint;
             this.last = observation;
-            this.state = Alert.PENDING;
+            this.state = AlertState.PENDING;
             this.activeAt = now;
         }
 
@@ -75,7 +75,7 @@ final class AlertStateMachine {
      * @param endsAt when it resolved; null while not resolved
      * @param clearingSince when a firing alert started to clear, waiting for keep-firing-for; else null
      */
-    record Saved(String fingerprint, String state, SortedMap<String, String> labels, Map<String, String> annotations,
+    record Saved(String fingerprint, AlertState state, SortedMap<String, String> labels, Map<String, String> annotations,
             double value,
             double threshold, Duration forDuration, Duration keepFiringFor, Instant activeAt, Instant startsAt, Instant endsAt,
             Instant clearingSince) {
@@ -112,14 +112,14 @@ final class AlertStateMachine {
                 t.adopted = false;
             }
             if (o.breached()) {
-                if (t == null || t.state.equals(Alert.RESOLVED)) {
+                if (t == null || t.state == AlertState.RESOLVED) {
                     t = new Tracked(fp, o, now);
                     alerts.put(fp, t);
                 }
                 t.last = o.atLeastAsSevereAs(t.last);
                 t.clearingSince = null;
-                if (t.state.equals(Alert.PENDING) && !now.isBefore(t.activeAt.plus(o.forDuration()))) {
-                    t.state = Alert.FIRING;
+                if (t.state == AlertState.PENDING && !now.isBefore(t.activeAt.plus(o.forDuration()))) {
+                    t.state = AlertState.FIRING;
                     t.startsAt = now;
                 }
             } else if (t != null) {
@@ -130,13 +130,13 @@ final class AlertStateMachine {
         for (Iterator<Tracked> it = alerts.values().iterator(); it.hasNext();) {
             Tracked t = it.next();
             if (!seen.contains(t.fingerprint)
-                    && !(t.adopted && !t.state.equals(Alert.RESOLVED) && stillWatched.test(t.view()))) {
+                    && !(t.adopted && t.state != AlertState.RESOLVED && stillWatched.test(t.view()))) {
                 t.adopted = false;
                 clear(t, now, t.last.keepFiringFor());
             }
-            if (t.state.equals(Alert.PENDING) && t.clearingSince != null) {
+            if (t.state == AlertState.PENDING && t.clearingSince != null) {
                 it.remove();
-            } else if (t.state.equals(Alert.RESOLVED) && now.isAfter(t.endsAt.plus(resolvedRetention))) {
+            } else if (t.state == AlertState.RESOLVED && now.isAfter(t.endsAt.plus(resolvedRetention))) {
                 it.remove();
             }
         }
@@ -163,15 +163,15 @@ final class AlertStateMachine {
      */
     void adopt(Collection<Saved> saved) {
         for (Saved s : saved) {
-            if (s.activeAt() == null || (s.state().equals(Alert.FIRING) && s.startsAt() == null)
-                    || (s.state().equals(Alert.RESOLVED) && (s.startsAt() == null || s.endsAt() == null))) {
+            if (s.activeAt() == null || (s.state() == AlertState.FIRING && s.startsAt() == null)
+                    || (s.state() == AlertState.RESOLVED && (s.startsAt() == null || s.endsAt() == null))) {
                 continue;
             }
             Tracked here = alerts.get(s.fingerprint());
             Observation last = here != null ? here.last
                     : new Observation(AlertRule.of(s.labels().get("alertname")).orElse(null), s.labels(), s.annotations(),
                             s.value(), s.threshold(),
-                            !s.state().equals(Alert.RESOLVED), s.forDuration(), s.keepFiringFor());
+                            s.state() != AlertState.RESOLVED, s.forDuration(), s.keepFiringFor());
             Tracked t = new Tracked(s.fingerprint(), last, s.activeAt());
             t.state = s.state();
             t.startsAt = s.startsAt();
@@ -184,13 +184,13 @@ final class AlertStateMachine {
 
     private static void clear(Tracked t, Instant now, Duration keepFiringFor) {
         switch (t.state) {
-            case Alert.PENDING -> t.clearingSince = now;
-            case Alert.FIRING -> {
+            case PENDING -> t.clearingSince = now;
+            case FIRING -> {
                 if (t.clearingSince == null) {
                     t.clearingSince = now;
                 }
                 if (!now.isBefore(t.clearingSince.plus(keepFiringFor))) {
-                    t.state = Alert.RESOLVED;
+                    t.state = AlertState.RESOLVED;
                     t.endsAt = now;
                 }
             }

@@ -175,7 +175,7 @@ public final class AlertStateStore implements AutoCloseable {
                     for (AlertStateMachine.Saved a : keptAlerts) {
                         ins.setString(1, key);
                         ins.setString(2, a.fingerprint());
-                        ins.setString(3, a.state());
+                        ins.setString(3, a.state().label());
                         ins.setString(4, json(a.labels()));
                         ins.setString(5, json(boundAnnotations(a.annotations())));
                         ins.setDouble(6, finite(a.value()));
@@ -238,10 +238,7 @@ public final class AlertStateStore implements AutoCloseable {
                     while (rs.next() && alerts.size() < MAX_ALERTS) {
                         String fp = rs.getString(1);
                         try {
-                            String state = rs.getString(2);
-                            if (!Alert.PENDING.equals(state) && !Alert.FIRING.equals(state) && !Alert.RESOLVED.equals(state)) {
-                                throw new IllegalArgumentException("state '" + state + "'");
-                            }
+                            AlertState state = AlertState.parse(rs.getString(2));
                             SortedMap<String, String> labels = new TreeMap<>(JSON.readValue(rs.getString(3), STRINGS));
                             Map<String, String> annotations = boundAnnotations(JSON.readValue(rs.getString(4), STRINGS));
                             alerts.add(new AlertStateMachine.Saved(fp, state, labels, annotations, rs.getDouble(5),
@@ -267,7 +264,7 @@ public final class AlertStateStore implements AutoCloseable {
                         String groupKey = rs.getString(2);
                         try {
                             String status = rs.getString(5);
-                            if (!Alert.FIRING.equals(status) && !Alert.RESOLVED.equals(status)) {
+                            if (!Notification.FIRING.equals(status) && !Notification.RESOLVED.equals(status)) {
                                 throw new IllegalArgumentException("status '" + status + "'");
                             }
                             groups.add(new NotificationDispatcher.SavedGroup(receiver, groupKey,
@@ -295,7 +292,7 @@ public final class AlertStateStore implements AutoCloseable {
 
     private List<AlertStateMachine.Saved> boundAlerts(String owner, List<AlertStateMachine.Saved> alerts) {
         List<AlertStateMachine.Saved> out = new ArrayList<>();
-        for (String state : List.of(Alert.FIRING, Alert.PENDING, Alert.RESOLVED)) {
+        for (AlertState state : List.of(AlertState.FIRING, AlertState.PENDING, AlertState.RESOLVED)) {
             for (AlertStateMachine.Saved a : alerts) {
                 if (!a.state().equals(state)) {
                     continue;

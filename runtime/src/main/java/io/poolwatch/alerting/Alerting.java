@@ -614,18 +614,18 @@ public class Alerting {
     }
 
     private static void logChanges(List<Alert> previous, List<Alert> next) {
-        Map<String, String> before = new LinkedHashMap<>();
+        Map<String, AlertState> before = new LinkedHashMap<>();
         previous.forEach(a -> before.put(a.fingerprint(), a.state()));
         for (Alert a : next) {
-            String was = before.get(a.fingerprint());
+            AlertState was = before.get(a.fingerprint());
             if (a.state().equals(was)) {
                 continue;
             }
             String summary = a.annotations().getOrDefault("summary", a.name());
             switch (a.state()) {
-                case Alert.FIRING -> LOG.warnf("alert firing [%s]: %s%s", a.labels().get("severity"), summary,
+                case FIRING -> LOG.warnf("alert firing [%s]: %s%s", a.labels().get("severity"), summary,
                         a.silenced() ? " (silenced)" : "");
-                case Alert.RESOLVED -> LOG.infof("alert resolved: %s", summary);
+                case RESOLVED -> LOG.infof("alert resolved: %s", summary);
                 default -> LOG.debugf("alert pending: %s", summary);
             }
         }

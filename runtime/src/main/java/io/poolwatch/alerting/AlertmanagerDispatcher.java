@@ -139,9 +139,9 @@ final class AlertmanagerDispatcher {
                 if (!takes(route, a)) {
                     continue;
                 }
-                if (a.state().equals(Alert.FIRING) && a.startsAt() != null) {
+                if (a.state() == AlertState.FIRING && a.startsAt() != null) {
                     firing.put(a.fingerprint(), posted(a, a.startsAt(), endsAt, true));
-                } else if (a.state().equals(Alert.RESOLVED) && route.sendResolved() && a.endsAt() != null
+                } else if (a.state() == AlertState.RESOLVED && route.sendResolved() && a.endsAt() != null
                         && a.startsAt() != null
                         && now.isBefore(a.endsAt().plus(RESOLVED_RESEND))) {
                     resolved.put(a.fingerprint(), posted(a, a.startsAt(), a.endsAt(), false));
@@ -182,7 +182,8 @@ final class AlertmanagerDispatcher {
             if (!all.isEmpty() && (changed || resend || k.lastSent == null)) {
                 int omitted = Math.max(0, all.size() - MAX_ALERTS);
                 List<Posted> sent = omitted == 0 ? all : all.subList(0, MAX_ALERTS);
-                out.add(new Send(route.receiver(), firing.isEmpty() ? Alert.RESOLVED : Alert.FIRING, List.copyOf(sent),
+                out.add(new Send(route.receiver(), firing.isEmpty() ? Notification.RESOLVED : Notification.FIRING,
+                        List.copyOf(sent),
                         omitted));
                 k.lastSent = now;
             } else if (all.isEmpty()) {
@@ -220,14 +221,8 @@ final class AlertmanagerDispatcher {
     }
 
     private static int severityRank(Alert a) {
-        String severity = a.labels().get("severity");
-        int state = a.state().equals(Alert.FIRING) ? 10 : 0;
-        for (Severity s : Severity.values()) {
-            if (s.label().equals(severity)) {
-                return state + s.ordinal();
-            }
-        }
-        return state;
+        int state = a.state() == AlertState.FIRING ? 10 : 0;
+        return state + Severity.find(a.labels().get("severity")).map(Severity::ordinal).orElse(0);
     }
 
     /** Forgets what was posted, so the next tick posts everything (this process notifies these alerts anew). */

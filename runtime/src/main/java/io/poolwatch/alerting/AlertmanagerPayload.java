@@ -45,7 +45,7 @@ final class AlertmanagerPayload {
             m.put("labels", new TreeMap<>(a.labels()));
             m.put("annotations", new TreeMap<>(a.annotations()));
             m.put("startsAt", time(a.startsAt()));
-            m.put("endsAt", a.state().equals(Alert.RESOLVED) ? time(a.endsAt()) : ZERO_TIME);
+            m.put("endsAt", a.state() == AlertState.RESOLVED ? time(a.endsAt()) : ZERO_TIME);
             m.put("generatorURL", a.annotations().getOrDefault("dashboard", externalUrl));
             m.put("fingerprint", a.fingerprint());
             list.add(m);

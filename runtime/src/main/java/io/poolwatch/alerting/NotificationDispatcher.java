@@ -111,7 +111,7 @@ final class NotificationDispatcher {
             Map<String, List<Alert>> eligible = new LinkedHashMap<>();
             Map<String, SortedMap<String, String>> labelsOf = new HashMap<>();
             for (Alert a : alerts) {
-                if (a.state().equals(Alert.PENDING) || a.silenced() || !takes(route, a)) {
+                if (a.state() == AlertState.PENDING || a.silenced() || !takes(route, a)) {
                     continue;
                 }
                 SortedMap<String, String> gl = groupLabels(a);
@@ -120,7 +120,8 @@ final class NotificationDispatcher {
                 labelsOf.put(key, gl);
             }
             for (var e : eligible.entrySet()) {
-                if (!byKey.containsKey(e.getKey()) && e.getValue().stream().anyMatch(a -> a.state().equals(Alert.FIRING))) {
+                if (!byKey.containsKey(e.getKey())
+                        && e.getValue().stream().anyMatch(a -> a.state() == AlertState.FIRING)) {
                     byKey.put(e.getKey(), new Group(labelsOf.get(e.getKey()), now.plus(groupWait)));
                 }
             }
@@ -131,7 +132,7 @@ final class NotificationDispatcher {
                 List<Alert> current = new ArrayList<>();
                 Set<String> members = new HashSet<>();
                 for (Alert a : list) {
-                    if (a.state().equals(Alert.FIRING)) {
+                    if (a.state() == AlertState.FIRING) {
                         current.add(a);
                         members.add(a.fingerprint());
                     } else if (g.members.contains(a.fingerprint())) {
@@ -145,34 +146,35 @@ final class NotificationDispatcher {
                     continue;
                 }
                 List<Alert> toSend = new ArrayList<>();
-                current.stream().filter(a -> a.state().equals(Alert.FIRING)).forEach(toSend::add);
+                current.stream().filter(a -> a.state() == AlertState.FIRING).forEach(toSend::add);
                 if (route.sendResolved()) {
-                    current.stream().filter(a -> a.state().equals(Alert.RESOLVED)).forEach(toSend::add);
+                    current.stream().filter(a -> a.state() == AlertState.RESOLVED).forEach(toSend::add);
                 }
                 // A firing alert whose severity rose is news as much as a new one.
                 Map<String, String> snapshot = toSend.stream().collect(Collectors.toMap(Alert::fingerprint,
-                        a -> a.state().equals(Alert.FIRING) ? a.state() + " " + a.labels().getOrDefault("severity", "")
-                                : a.state(),
+                        a -> a.state() == AlertState.FIRING ? a.state().label() + " " + a.labels().getOrDefault("severity", "")
+                                : a.state().label(),
                         (x, y) -> x,
                         TreeMap::new));
-                boolean firing = toSend.stream().anyMatch(a -> a.state().equals(Alert.FIRING));
+                boolean firing = toSend.stream().anyMatch(a -> a.state() == AlertState.FIRING);
                 boolean changed = !snapshot.equals(g.lastSent);
                 boolean repeat = firing && g.lastNotified != null && !now.isBefore(g.lastNotified.plus(repeatInterval));
                 // Alerts that fired and resolved before their group's first notification were never announced: nothing to say.
                 boolean announced = g.lastNotified != null || firing;
                 if ((changed || repeat) && !toSend.isEmpty() && announced) {
                     out.add(new GroupNotification(route.receiver(), e.getKey(), g.labels,
-                            firing ? Alert.FIRING : Alert.RESOLVED, List.copyOf(toSend)));
+                            firing ? Notification.FIRING : Notification.RESOLVED, List.copyOf(toSend)));
                     g.lastNotified = now;
-                    g.lastStatus = firing ? Alert.FIRING : Alert.RESOLVED;
+                    g.lastStatus = firing ? Notification.FIRING : Notification.RESOLVED;
                     g.lastCarried = new TreeMap<>(snapshot);
                 }
                 // What the receiver now knows: the firing alerts (resolved ones are done with).
                 g.lastSent = new TreeMap<>(snapshot);
-                g.lastSent.values().removeIf(state -> state.equals(Alert.RESOLVED));
+                g.lastSent.values().removeIf(state -> state.equals(AlertState.RESOLVED.label()));
                 // A resolved alert is sent once; after that it leaves the group.
                 g.members.removeIf(
-                        fp -> current.stream().anyMatch(a -> a.fingerprint().equals(fp) && a.state().equals(Alert.RESOLVED)));
+                        fp -> current.stream()
+                                .anyMatch(a -> a.fingerprint().equals(fp) && a.state() == AlertState.RESOLVED));
                 g.nextFlush = now.plus(groupInterval);
                 if (g.members.isEmpty() && !firing) {
                     it.remove();

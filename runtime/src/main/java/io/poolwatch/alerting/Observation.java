@@ -49,8 +49,8 @@ public record Observation(AlertRule rule, SortedMap<String, String> labels, Map<
     }
 
     /** The annotations for an alert in {@code state}: pending, firing or resolved. */
-    public Map<String, String> annotations(String state) {
-        return Alert.RESOLVED.equals(state) ? resolvedAnnotations : annotations;
+    public Map<String, String> annotations(AlertState state) {
+        return AlertState.RESOLVED.equals(state) ? resolvedAnnotations : annotations;
     }
 
     /**

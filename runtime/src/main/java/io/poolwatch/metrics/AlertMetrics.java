@@ -6,7 +6,7 @@ import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.poolwatch.alerting.Alert;
+import io.poolwatch.alerting.AlertState;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.config.Severity;
 import io.quarkus.runtime.StartupEvent;
@@ -28,12 +28,13 @@ public class AlertMetrics {
     }
 
     void bind(@Observes StartupEvent event) {
-        for (String state : new String[] { Alert.PENDING, Alert.FIRING, Alert.RESOLVED }) {
+        for (AlertState state : AlertState.values()) {
             for (Severity severity : Severity.values()) {
                 Gauge.builder(MetricNames.ALERTS, alerting, a -> a.alerts().stream()
                         .filter(x -> x.state().equals(state) && severity.label().equals(x.labels().get("severity"))).count())
                         .description("Alerts by state (resolved: within the retention) and severity")
-                        .tags(Tags.of(MetricNames.STATE, state, MetricNames.SEVERITY, severity.label())).register(meters);
+                        .tags(Tags.of(MetricNames.STATE, state.label(), MetricNames.SEVERITY, severity.label()))
+                        .register(meters);
             }
         }
         Gauge.builder(MetricNames.ALERT_EVALUATION_LAST_SUCCESS, alerting,

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
 import io.poolwatch.alerting.AlertRuleSet;
+import io.poolwatch.alerting.AlertState;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.RuleSettings;
 import io.poolwatch.config.Durations;
@@ -60,7 +61,8 @@ public class AlertResource {
     public Response list(@QueryParam("state") String state, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
         if (state != null && !state.isBlank()
-                && !List.of(Alert.PENDING, Alert.FIRING, Alert.RESOLVED).contains(state.toLowerCase(Locale.ROOT))) {
+                && !List.of(AlertState.PENDING, AlertState.FIRING, AlertState.RESOLVED)
+                        .contains(state.toLowerCase(Locale.ROOT))) {
             throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON)
                     .entity(new ApiError("state=" + Limits.quote(state) + ": accepted: pending, firing, resolved", 400))
                     .build());
@@ -68,13 +70,13 @@ public class AlertResource {
         Paging paging = Paging.of(limit, offset, Limits.API_ALERTS_DEFAULT, Limits.API_ALERTS_MAX);
         List<Alert> out = new ArrayList<>();
         for (Alert a : alerting.alerts()) {
-            if (state == null || state.isBlank() || a.state().equalsIgnoreCase(state)) {
+            if (state == null || state.isBlank() || a.state().label().equalsIgnoreCase(state)) {
                 out.add(a);
             }
         }
         out.sort(Comparator.comparingInt((Alert a) -> switch (a.state()) {
-            case Alert.FIRING -> 0;
-            case Alert.PENDING -> 1;
+            case FIRING -> 0;
+            case PENDING -> 1;
             default -> 2;
         }).thenComparing(Alert::activeAt, Comparator.reverseOrder()));
         String query = state == null || state.isBlank() ? "" : "state=" + state.toLowerCase(Locale.ROOT);

@@ -22,6 +22,7 @@ import jakarta.enterprise.inject.Instance;
 
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
+import io.poolwatch.alerting.AlertState;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.alerting.Silence;
 import io.poolwatch.checks.CheckDefinition;
@@ -33,6 +34,7 @@ import io.poolwatch.config.Limits;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.RootPath;
+import io.poolwatch.config.Severity;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.pool.LeakRecord;
@@ -138,9 +140,9 @@ public class DashboardViews {
         int firing = 0;
         int pending = 0;
         for (Alert a : alerting.alerts()) {
-            if (a.state().equals(Alert.FIRING)) {
+            if (a.state() == AlertState.FIRING) {
                 firing++;
-            } else if (a.state().equals(Alert.PENDING)) {
+            } else if (a.state() == AlertState.PENDING) {
                 pending++;
             }
         }
@@ -243,13 +245,13 @@ public class DashboardViews {
         int pending = 0;
         int silenced = 0;
         for (Alert a : sorted(alerting.alerts())) {
-            if (a.state().equals(Alert.RESOLVED)) {
+            if (a.state() == AlertState.RESOLVED) {
                 continue;
             }
             active.add(row(a));
             if (a.silenced()) {
                 silenced++;
-            } else if (a.state().equals(Alert.FIRING)) {
+            } else if (a.state() == AlertState.FIRING) {
                 firing++;
             } else {
                 pending++;
@@ -276,7 +278,7 @@ public class DashboardViews {
             if (pool == null || a.silenced()) {
                 continue;
             }
-            int r = a.state().equals(Alert.FIRING) ? 1 : a.state().equals(Alert.PENDING) ? 2 : TROUBLE_NONE;
+            int r = a.state() == AlertState.FIRING ? 1 : a.state() == AlertState.PENDING ? 2 : TROUBLE_NONE;
             alertRank.merge(pool, r, Math::min);
         }
         boolean embedded = registry.embedded();
@@ -687,11 +689,11 @@ public class DashboardViews {
         List<AlertRow> resolved = new ArrayList<>();
         for (Alert a : sorted(alerting.alerts())) {
             AlertRow r = row(a);
-            if (a.state().equals(Alert.RESOLVED)) {
+            if (a.state() == AlertState.RESOLVED) {
                 resolved.add(r);
             } else if (a.silenced()) {
                 silenced.add(r);
-            } else if (a.state().equals(Alert.FIRING)) {
+            } else if (a.state() == AlertState.FIRING) {
                 firing.add(r);
             } else {
                 pending.add(r);
@@ -769,20 +771,17 @@ public class DashboardViews {
     static List<Alert> sorted(List<Alert> alerts) {
         List<Alert> out = new ArrayList<>(alerts);
         out.sort(Comparator.comparingInt((Alert a) -> switch (a.state()) {
-            case Alert.FIRING -> 0;
-            case Alert.PENDING -> 1;
+            case FIRING -> 0;
+            case PENDING -> 1;
             default -> 2;
         }).thenComparing((Alert a) -> severityRank(a.labels().get("severity"))).thenComparing(Alert::activeAt,
                 Comparator.nullsLast(Comparator.reverseOrder())));
         return out;
     }
 
+    /** Critical first, then warning, then info, then an alert without a known severity. */
     private static int severityRank(String severity) {
-        return severity == null ? 3 : switch (severity) {
-            case "critical" -> 0;
-            case "warning" -> 1;
-            default -> 2;
-        };
+        return Severity.find(severity).map(s -> -s.ordinal()).orElse(1);
     }
 
     static AlertRow row(Alert a) {
@@ -803,12 +802,12 @@ public class DashboardViews {
             link = RootPath.link("/alerts");
         }
         Instant since = switch (a.state()) {
-            case Alert.FIRING -> a.startsAt() != null ? a.startsAt() : a.activeAt();
-            case Alert.RESOLVED -> a.endsAt() != null ? a.endsAt() : a.activeAt();
+            case FIRING -> a.startsAt() != null ? a.startsAt() : a.activeAt();
+            case RESOLVED -> a.endsAt() != null ? a.endsAt() : a.activeAt();
             default -> a.activeAt();
         };
         AlertRule rule = AlertRule.of(a.name()).orElse(null);
-        return new AlertRow(a.fingerprint(), a.name(), a.state(), l.getOrDefault("severity", ""), subject, link,
+        return new AlertRow(a.fingerprint(), a.name(), a.state().label(), l.getOrDefault("severity", ""), subject, link,
                 a.annotations().getOrDefault("summary", a.name()), a.annotations().getOrDefault("description", ""), a.value(),
                 a.threshold(),
                 rule == null ? ">" : rule.operator(), rule == null ? "" : rule.unit(), since, a.activeAt(), a.silenced(),

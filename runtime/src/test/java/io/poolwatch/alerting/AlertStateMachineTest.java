@@ -42,25 +42,25 @@ class AlertStateMachineTest {
         assertTrue(m.evaluate(t(0), List.of(obs(0.5, 0.8, forD, keep))).isEmpty(), "below the threshold: inactive");
 
         Alert pending = only(m.evaluate(t(5), List.of(obs(0.9, 0.8, forD, keep))));
-        assertEquals(Alert.PENDING, pending.state());
+        assertEquals(AlertState.PENDING, pending.state());
         assertEquals(t(5), pending.activeAt());
         assertNull(pending.startsAt());
-        assertEquals(Alert.PENDING, only(m.evaluate(t(64), List.of(obs(0.95, 0.8, forD, keep)))).state(),
+        assertEquals(AlertState.PENDING, only(m.evaluate(t(64), List.of(obs(0.95, 0.8, forD, keep)))).state(),
                 "59 s is not yet 'for'");
 
         Alert firing = only(m.evaluate(t(65), List.of(obs(0.95, 0.8, forD, keep))));
-        assertEquals(Alert.FIRING, firing.state());
+        assertEquals(AlertState.FIRING, firing.state());
         assertEquals(t(65), firing.startsAt());
         assertEquals(0.95, firing.value());
 
         // The value drops below, then comes back within keep-firing-for: no flap.
-        assertEquals(Alert.FIRING, only(m.evaluate(t(70), List.of(obs(0.7, 0.8, forD, keep)))).state());
-        assertEquals(Alert.FIRING, only(m.evaluate(t(90), List.of(obs(0.85, 0.8, forD, keep)))).state());
+        assertEquals(AlertState.FIRING, only(m.evaluate(t(70), List.of(obs(0.7, 0.8, forD, keep)))).state());
+        assertEquals(AlertState.FIRING, only(m.evaluate(t(90), List.of(obs(0.85, 0.8, forD, keep)))).state());
         // It clears for good: firing until 30 s after it cleared, then resolved.
-        assertEquals(Alert.FIRING, only(m.evaluate(t(100), List.of(obs(0.7, 0.8, forD, keep)))).state());
-        assertEquals(Alert.FIRING, only(m.evaluate(t(129), List.of(obs(0.7, 0.8, forD, keep)))).state());
+        assertEquals(AlertState.FIRING, only(m.evaluate(t(100), List.of(obs(0.7, 0.8, forD, keep)))).state());
+        assertEquals(AlertState.FIRING, only(m.evaluate(t(129), List.of(obs(0.7, 0.8, forD, keep)))).state());
         Alert resolved = only(m.evaluate(t(130), List.of(obs(0.7, 0.8, forD, keep))));
-        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals(AlertState.RESOLVED, resolved.state());
         assertEquals(t(130), resolved.endsAt());
         assertEquals(t(65), resolved.startsAt());
     }
@@ -73,14 +73,14 @@ class AlertStateMachineTest {
         // Breaching again starts the 'for' over.
         Alert again = only(m.evaluate(t(20), List.of(obs(0.9, 0.8, Duration.ofMinutes(1), Duration.ZERO))));
         assertEquals(t(20), again.activeAt());
-        assertEquals(Alert.PENDING,
+        assertEquals(AlertState.PENDING,
                 only(m.evaluate(t(79), List.of(obs(0.9, 0.8, Duration.ofMinutes(1), Duration.ZERO)))).state());
     }
 
     @Test
     void zeroForFiresAtOnceAndZeroThresholdOnACountRuleAlwaysBreaches() {
         AlertStateMachine m = new AlertStateMachine(Duration.ofHours(1));
-        assertEquals(Alert.FIRING, only(m.evaluate(t(0), List.of(obs(0.9, 0.8, Duration.ZERO, Duration.ZERO)))).state());
+        assertEquals(AlertState.FIRING, only(m.evaluate(t(0), List.of(obs(0.9, 0.8, Duration.ZERO, Duration.ZERO)))).state());
         assertTrue(AlertRule.LEAKED_CONNECTIONS.breaches(0, 0), "counts breach at the threshold: 0 >= 0");
         assertTrue(!AlertRule.POOL_UTILIZATION.breaches(0.8, 0.8), "ratios breach above it");
     }
@@ -90,9 +90,9 @@ class AlertStateMachineTest {
         AlertStateMachine m = new AlertStateMachine(Duration.ofMinutes(10));
         Alert firing = only(m.evaluate(t(0), List.of(obs(0.9, 0.8, Duration.ZERO, Duration.ZERO))));
         Alert resolved = only(m.evaluate(t(5), List.of()));
-        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals(AlertState.RESOLVED, resolved.state());
         assertEquals(firing.fingerprint(), resolved.fingerprint());
-        assertEquals(Alert.RESOLVED, only(m.evaluate(t(600), List.of())).state());
+        assertEquals(AlertState.RESOLVED, only(m.evaluate(t(600), List.of())).state());
         assertTrue(m.evaluate(t(606), List.of()).isEmpty());
     }
 
@@ -102,7 +102,7 @@ class AlertStateMachineTest {
         m.evaluate(t(0), List.of(obs(0.9, 0.8, Duration.ZERO, Duration.ZERO)));
         m.evaluate(t(5), List.of(obs(0.1, 0.8, Duration.ZERO, Duration.ZERO)));
         Alert again = only(m.evaluate(t(10), List.of(obs(0.9, 0.8, Duration.ZERO, Duration.ZERO))));
-        assertEquals(Alert.FIRING, again.state());
+        assertEquals(AlertState.FIRING, again.state());
         assertEquals(t(10), again.startsAt());
         assertNull(again.endsAt());
     }

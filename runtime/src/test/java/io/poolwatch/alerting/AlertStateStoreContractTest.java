@@ -60,29 +60,29 @@ abstract class AlertStateStoreContractTest {
                 "instance", instance));
     }
 
-    private static AlertStateMachine.Saved alert(String pool, String instance, String state, int startsAt) {
+    private static AlertStateMachine.Saved alert(String pool, String instance, AlertState state, int startsAt) {
         TreeMap<String, String> labels = labels(pool, instance);
         return new AlertStateMachine.Saved(Fingerprint.of(labels), state, labels,
                 Map.of("summary", "über 80% on " + pool, "dashboard", "http://x/"),
                 0.93, 0.8, Duration.ofMinutes(1), Duration.ofMinutes(2), T0,
-                state.equals(Alert.PENDING) ? null : T0.plusSeconds(startsAt),
-                state.equals(Alert.RESOLVED) ? T0.plusSeconds(startsAt + 60) : null,
-                state.equals(Alert.FIRING) ? T0.plusSeconds(startsAt + 5) : null);
+                state == AlertState.PENDING ? null : T0.plusSeconds(startsAt),
+                state == AlertState.RESOLVED ? T0.plusSeconds(startsAt + 60) : null,
+                state == AlertState.FIRING ? T0.plusSeconds(startsAt + 5) : null);
     }
 
     private static NotificationDispatcher.SavedGroup group(String receiver, String name, Set<String> fingerprints) {
         Map<String, String> firing = new TreeMap<>();
-        fingerprints.forEach(f -> firing.put(f, Alert.FIRING));
+        fingerprints.forEach(f -> firing.put(f, Notification.FIRING));
         return new NotificationDispatcher.SavedGroup(receiver, "{}:{alertname=\"" + name + "\"}",
                 new TreeMap<>(Map.of("alertname", name)),
-                T0.plusSeconds(30), Alert.FIRING, firing, firing, fingerprints);
+                T0.plusSeconds(30), Notification.FIRING, firing, firing, fingerprints);
     }
 
     @Test
     void whatIsSavedIsReadBackByTheNextProcess() throws Exception {
-        AlertStateMachine.Saved firing = alert("main", "pod-1", Alert.FIRING, 60);
-        AlertStateMachine.Saved pending = alert("jobs", "pod-1", Alert.PENDING, 0);
-        AlertStateMachine.Saved resolved = alert("analytics", "pod-1", Alert.RESOLVED, 10);
+        AlertStateMachine.Saved firing = alert("main", "pod-1", AlertState.FIRING, 60);
+        AlertStateMachine.Saved pending = alert("jobs", "pod-1", AlertState.PENDING, 0);
+        AlertStateMachine.Saved resolved = alert("analytics", "pod-1", AlertState.RESOLVED, 10);
         NotificationDispatcher.SavedGroup g = group("ops", "pool-utilization", Set.of(firing.fingerprint()));
         store.save("pod-1", List.of(firing, pending, resolved), List.of(g), T0.plusSeconds(90));
 
@@ -90,21 +90,21 @@ abstract class AlertStateStoreContractTest {
         assertEquals(Set.of(firing, pending, resolved), Set.copyOf(read.alerts()));
         assertEquals(List.of(g), read.groups());
         assertEquals(T0.plusSeconds(60),
-                read.alerts().stream().filter(a -> a.state().equals(Alert.FIRING)).findFirst().orElseThrow().startsAt());
+                read.alerts().stream().filter(a -> a.state() == AlertState.FIRING).findFirst().orElseThrow().startsAt());
     }
 
     @Test
     void eachOwnerHasItsRowsAndASaveReplacesThem() throws Exception {
-        store.save("pod-1", List.of(alert("main", "pod-1", Alert.FIRING, 0)), List.of(group("ops", "a", Set.of("1"))), T0);
-        store.save("poolwatch@db", List.of(alert("main", "poolwatch@db", Alert.FIRING, 0)),
+        store.save("pod-1", List.of(alert("main", "pod-1", AlertState.FIRING, 0)), List.of(group("ops", "a", Set.of("1"))), T0);
+        store.save("poolwatch@db", List.of(alert("main", "poolwatch@db", AlertState.FIRING, 0)),
                 List.of(group("ops", "b", Set.of("2"))), T0);
-        store.save("pod-1", List.of(alert("jobs", "pod-1", Alert.PENDING, 0)), List.of(), T0.plusSeconds(5));
+        store.save("pod-1", List.of(alert("jobs", "pod-1", AlertState.PENDING, 0)), List.of(), T0.plusSeconds(5));
 
         AlertStateStore.Saved pod = again().load("pod-1");
-        assertEquals(List.of(alert("jobs", "pod-1", Alert.PENDING, 0)), pod.alerts());
+        assertEquals(List.of(alert("jobs", "pod-1", AlertState.PENDING, 0)), pod.alerts());
         assertEquals(List.of(), pod.groups());
         AlertStateStore.Saved cluster = store.load("poolwatch@db");
-        assertEquals(List.of(alert("main", "poolwatch@db", Alert.FIRING, 0)), cluster.alerts());
+        assertEquals(List.of(alert("main", "poolwatch@db", AlertState.FIRING, 0)), cluster.alerts());
         assertEquals("{}:{alertname=\"b\"}", cluster.groups().get(0).groupKey());
         assertEquals(List.of(), store.load("pod-2").alerts());
     }
@@ -113,9 +113,9 @@ abstract class AlertStateStoreContractTest {
     void everyStoredFieldAndTheRowsAreBounded() throws Exception {
         List<AlertStateMachine.Saved> many = new ArrayList<>();
         for (int i = 0; i < AlertStateStore.MAX_ALERTS + 5; i++) {
-            many.add(alert("resolved-" + i, "pod-1", Alert.RESOLVED, 0));
+            many.add(alert("resolved-" + i, "pod-1", AlertState.RESOLVED, 0));
         }
-        AlertStateMachine.Saved longWords = new AlertStateMachine.Saved("ffffffffffffffff", Alert.FIRING,
+        AlertStateMachine.Saved longWords = new AlertStateMachine.Saved("ffffffffffffffff", AlertState.FIRING,
                 labels("main", "pod-1"),
                 Map.of("description", "x".repeat(50_000)), 1, 1, Duration.ZERO, Duration.ZERO, T0, T0, null, null);
         many.add(longWords);
@@ -148,7 +148,8 @@ abstract class AlertStateStoreContractTest {
 
     @Test
     void theRowsOfAnOwnerNotSavedForTheRetentionAreRemoved() throws Exception {
-        store.save("gone-pod", List.of(alert("main", "gone-pod", Alert.FIRING, 0)), List.of(group("ops", "a", Set.of("1"))),
+        store.save("gone-pod", List.of(alert("main", "gone-pod", AlertState.FIRING, 0)),
+                List.of(group("ops", "a", Set.of("1"))),
                 T0);
         store.save("pod-1", List.of(), List.of(), T0.plus(AlertStateStore.OWNER_RETENTION).minusSeconds(1));
         assertEquals(1, store.load("gone-pod").alerts().size(), "within the retention");
@@ -203,15 +204,15 @@ abstract class AlertStateStoreContractTest {
         third.adopt(later.alerts());
         notifiedThird.adopt(later.groups());
         Instant back = T0.plusSeconds(3600);
-        assertEquals(Alert.FIRING, third.evaluate(back.minusSeconds(5), List.of(), a -> true).get(0).state(),
+        assertEquals(AlertState.FIRING, third.evaluate(back.minusSeconds(5), List.of(), a -> true).get(0).state(),
                 "not observed yet but still watched: it stays firing");
         List<Alert> cleared = third.evaluate(back, List.of(observation(0.1)));
-        assertEquals(Alert.RESOLVED, cleared.get(0).state());
+        assertEquals(AlertState.RESOLVED, cleared.get(0).state());
         assertEquals(T0, cleared.get(0).startsAt());
         assertEquals(back, cleared.get(0).endsAt());
         List<NotificationDispatcher.GroupNotification> resolution = notifiedThird.tick(back, cleared);
         assertEquals(1, resolution.size(), "the resolution is sent");
-        assertEquals(Alert.RESOLVED, resolution.get(0).status());
+        assertEquals(Notification.RESOLVED, resolution.get(0).status());
         assertEquals(alerts.get(0).fingerprint(), resolution.get(0).alerts().get(0).fingerprint());
     }
 }

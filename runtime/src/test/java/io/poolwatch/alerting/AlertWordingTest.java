@@ -401,17 +401,17 @@ class AlertWordingTest {
         assertTrue(machine.evaluate(T0, evaluator.observe(at.apply(0L))).stream().noneMatch(a -> a.name().equals("deadlocks")),
                 "deadlocks before poolwatch started are not counted");
         Alert firing = only("deadlocks", machine.evaluate(T0.plusSeconds(15), evaluator.observe(at.apply(15L))));
-        assertEquals(Alert.FIRING, firing.state());
+        assertEquals(AlertState.FIRING, firing.state());
         assertWords("deadlocks on database db:5432/app: 1 >= 1",
                 "Database db:5432/app: the number of deadlocks in the last 10 minutes is 1;"
                         + " warning at 1 or more. 4 deadlock(s) since the server's statistics were reset.",
                 firing);
-        assertEquals(Alert.FIRING,
+        assertEquals(AlertState.FIRING,
                 only("deadlocks", machine.evaluate(T0.plusSeconds(590), evaluator.observe(at.apply(590L)))).state(),
                 "still counted 9m50s later");
         machine.evaluate(T0.plusSeconds(630), evaluator.observe(at.apply(630L)));
         Alert resolved = only("deadlocks", machine.evaluate(T0.plusSeconds(665), evaluator.observe(at.apply(665L))));
-        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals(AlertState.RESOLVED, resolved.state());
         assertWords("deadlocks on database db:5432/app is back to 0 (warning at 1 or more)",
                 "Database db:5432/app: the number of deadlocks in the"
                         + " last 10 minutes is back to 0, below 1. 4 deadlock(s) since the server's statistics were reset.",
@@ -466,7 +466,7 @@ class AlertWordingTest {
         ObjectMapper json = new ObjectMapper();
         NotificationDispatcher.GroupNotification n = new NotificationDispatcher.GroupNotification("ops",
                 "{}:{alertname=\"" + a.name() + "\"}",
-                new TreeMap<>(Map.of("alertname", a.name())), a.state(), List.of(a));
+                new TreeMap<>(Map.of("alertname", a.name())), a.state().label(), List.of(a));
         return json.readTree(AlertmanagerPayload.body(json, "ops", n, "http://poolwatch.test")).get("alerts").get(0);
     }
 
@@ -484,20 +484,20 @@ class AlertWordingTest {
         machine.evaluate(T0, evaluator.observe(c.inputs().apply(Phase.BREACH).at(T0)));
         Instant fires = T0.plus(settings.forDuration());
         Alert firing = only(c.rule(), machine.evaluate(fires, evaluator.observe(c.inputs().apply(Phase.BREACH).at(fires))));
-        assertEquals(Alert.FIRING, firing.state());
+        assertEquals(AlertState.FIRING, firing.state());
         assertEquals(c.severity(), firing.labels().get("severity"));
         assertWords(c.firingSummary(), c.firingDescription(), firing);
 
         Instant clears = fires.plusSeconds(120);
         Alert cleared = only(c.rule(), machine.evaluate(clears, evaluator.observe(c.inputs().apply(Phase.CLEAR).at(clears))));
         if (c.keepFiring() != null) {
-            assertEquals(Alert.FIRING, cleared.state(), "kept firing for keep-firing-for");
+            assertEquals(AlertState.FIRING, cleared.state(), "kept firing for keep-firing-for");
             assertWords(c.keepFiring()[0], c.keepFiring()[1], cleared);
         }
         Instant resolves = clears.plus(settings.keepFiringFor());
         Alert resolved = only(c.rule(),
                 machine.evaluate(resolves, evaluator.observe(c.inputs().apply(Phase.CLEAR).at(resolves))));
-        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals(AlertState.RESOLVED, resolved.state());
         assertEquals(c.severity(), resolved.labels().get("severity"), "resolved with the severity it fired with");
         assertWords(c.resolvedSummary(), c.resolvedDescription(), resolved);
 
@@ -532,14 +532,15 @@ class AlertWordingTest {
                 Optional.empty(), "http://poolwatch.test");
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
         Inputs breach = new Inputs(List.of(), List.of(server(85, Optional.empty())), List.of(), List.of());
-        assertEquals(Alert.FIRING, only("server-connections", machine.evaluate(T0, evaluator.observe(breach.at(T0)))).state());
+        assertEquals(AlertState.FIRING,
+                only("server-connections", machine.evaluate(T0, evaluator.observe(breach.at(T0)))).state());
         Inputs unreadable = new Inputs(List.of(),
                 List.of(ServerSnapshot.unavailable(DB, DatabaseKind.POSTGRESQL, T0, "timeout")), List.of(),
                 List.of());
         machine.evaluate(T0.plusSeconds(5), evaluator.observe(unreadable.at(T0.plusSeconds(5))));
         Alert resolved = only("server-connections",
                 machine.evaluate(T0.plusSeconds(35), evaluator.observe(unreadable.at(T0.plusSeconds(35)))));
-        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals(AlertState.RESOLVED, resolved.state());
         assertWords("server-connections on database db:5432/app is no longer measured (last 85.0% > 80.0%)",
                 "Database db:5432/app: client sessions / (max_connections - reserved) is no longer measured, so the alert is resolved;"
                         + " the last value was 85.0% (warning above 80.0%).",
@@ -586,7 +587,7 @@ class AlertWordingTest {
         AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
         Alert warning = only("error-rate", machine.evaluate(T0, evaluator.observe(Inputs.pools(pool("main", "main", false,
                 snapshot("main", "main", 1, 0.03, 10, 0, 0), false)).at(T0))));
-        assertEquals(Alert.FIRING, warning.state());
+        assertEquals(AlertState.FIRING, warning.state());
         assertEquals("warning", warning.labels().get("severity"));
         assertEquals("error-rate on pool main: 3.0% > 2.0%", warning.annotations().get("summary"));
         assertEquals("Pool main: the error rate (failed / attempted acquisitions over the error-rate window) is 3.0%;"
@@ -609,7 +610,7 @@ class AlertWordingTest {
         Alert resolved = only("error-rate",
                 machine.evaluate(T0.plusSeconds(45), evaluator.observe(Inputs.pools(quiet("main", "main", false))
                         .at(T0.plusSeconds(45)))));
-        assertEquals(Alert.RESOLVED, resolved.state());
+        assertEquals(AlertState.RESOLVED, resolved.state());
         assertEquals("critical", resolved.labels().get("severity"), "the resolution reaches whoever was paged");
         assertEquals("error-rate on pool main is back to 0.0% (warning above 2.0%, critical above 5.0%)",
                 resolved.annotations().get("summary"));

@@ -73,7 +73,7 @@ class AlertmanagerDeliveryTest {
                 Optional.empty(), Optional.empty(), Set.of(Severity.values()), true, Duration.ofSeconds(2), false, resend);
     }
 
-    private static Alert alert(String state, Instant startsAt, Instant endsAt) {
+    private static Alert alert(AlertState state, Instant startsAt, Instant endsAt) {
         TreeMap<String, String> labels = new TreeMap<>(
                 Map.of("alertname", "leaked-connections", "pool", "main", "workload", "main",
                         "severity", "warning", "instance", "pod-1"));
@@ -164,7 +164,7 @@ class AlertmanagerDeliveryTest {
                 new Evaluator(alertmanagers(Duration.ofSeconds(1), Optional.empty(), am0.baseUrl(), am1.baseUrl() + "/"),
                         Duration.ofMillis(200)));
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30);
-        evaluator.set(alert(Alert.FIRING, started, null));
+        evaluator.set(alert(AlertState.FIRING, started, null));
 
         for (AlertmanagerServer am : List.of(am0, am1)) {
             Await.until("the alert listed by the Alertmanager at " + am.baseUrl(), () -> !am.alertsWith(LABELS).isEmpty());
@@ -190,7 +190,7 @@ class AlertmanagerDeliveryTest {
                 "every post delivered");
 
         Instant resolvedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        evaluator.set(alert(Alert.RESOLVED, started, resolvedAt));
+        evaluator.set(alert(AlertState.RESOLVED, started, resolvedAt));
         for (AlertmanagerServer am : List.of(am0, am1)) {
             Await.until("the alert resolved at the Alertmanager at " + am.baseUrl(), () -> am.alertsWith(LABELS).isEmpty());
         }
@@ -211,7 +211,7 @@ class AlertmanagerDeliveryTest {
         Duration resend = Duration.ofMillis(300);
         Receiver receiver = alertmanagers(resend, Optional.empty(), am0.baseUrl(), am1.baseUrl());
         Evaluator evaluator = closeLater(new Evaluator(receiver, Duration.ofMillis(100)));
-        evaluator.set(alert(Alert.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
+        evaluator.set(alert(AlertState.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         Await.until("the alert at both Alertmanagers",
                 () -> !am0.alertsWith(LABELS).isEmpty() && !am1.alertsWith(LABELS).isEmpty());
         Await.until("both Alertmanagers' receivers notified",
@@ -260,7 +260,7 @@ class AlertmanagerDeliveryTest {
         Receiver receiver = alertmanagers(Duration.ofMinutes(1), Optional.of(new Secret("am-token-42")),
                 "http://127.0.0.1:" + standIn.url().getPort());
         Evaluator evaluator = closeLater(new Evaluator(receiver, Duration.ofMillis(100)));
-        evaluator.set(alert(Alert.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
+        evaluator.set(alert(AlertState.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         Await.until("a post", () -> !standIn.requests.isEmpty());
         WebhookHook.Request r = standIn.requests.get(0);
         assertEquals("Bearer am-token-42", r.header("authorization"));

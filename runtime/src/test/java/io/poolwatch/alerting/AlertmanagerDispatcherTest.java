@@ -36,21 +36,21 @@ class AlertmanagerDispatcherTest {
         return T0.plusSeconds(seconds);
     }
 
-    private static Alert alert(String name, String pool, String state, String severity, Instant endsAt,
+    private static Alert alert(String name, String pool, AlertState state, String severity, Instant endsAt,
             List<String> silencedBy) {
         TreeMap<String, String> labels = new TreeMap<>(
                 Map.of("alertname", name, "pool", pool, "severity", severity, "instance", "pod-1"));
         return new Alert(Fingerprint.of(labels), state, labels,
                 Map.of("summary", name + " on " + pool, "dashboard", EXTERNAL + "/pools/" + pool), 1, 0.8, T0,
-                state.equals(Alert.PENDING) ? null : T0, endsAt, silencedBy);
+                state == AlertState.PENDING ? null : T0, endsAt, silencedBy);
     }
 
     private static Alert firing(String pool, String severity) {
-        return alert("pool-utilization", pool, Alert.FIRING, severity, null, List.of());
+        return alert("pool-utilization", pool, AlertState.FIRING, severity, null, List.of());
     }
 
     private static Alert resolved(String pool, String severity, Instant at) {
-        return alert("pool-utilization", pool, Alert.RESOLVED, severity, at, List.of());
+        return alert("pool-utilization", pool, AlertState.RESOLVED, severity, at, List.of());
     }
 
     private static AlertmanagerDispatcher dispatcher(Set<Severity> severities, boolean sendResolved) {
@@ -72,7 +72,7 @@ class AlertmanagerDispatcherTest {
         assertEquals(1, sent.size(), "no group-wait: Alertmanager groups");
         AlertmanagerDispatcher.Send s = sent.get(0);
         assertEquals("am", s.receiver());
-        assertEquals(Alert.FIRING, s.status());
+        assertEquals(Notification.FIRING, s.status());
         AlertmanagerDispatcher.Posted p = s.alerts().get(0);
         assertTrue(p.firing());
         assertEquals(main.labels(), p.labels());
@@ -127,7 +127,7 @@ class AlertmanagerDispatcherTest {
         assertFalse(posted.get("main/warning").firing());
         assertEquals(t(8), posted.get("main/warning").endsAt(), "a resolved alert's endsAt is when it resolved");
         assertTrue(posted.get("jobs/critical").firing());
-        assertEquals(Alert.FIRING, resolution.get(0).status());
+        assertEquals(Notification.FIRING, resolution.get(0).status());
         assertTrue(d.tick(t(15), List.of(mainResolved, jobs)).isEmpty(), "a resolution is news once");
     }
 
@@ -137,10 +137,10 @@ class AlertmanagerDispatcherTest {
         d.tick(t(0), List.of(firing("main", "warning")));
         Alert gone = resolved("main", "warning", t(30));
         List<AlertmanagerDispatcher.Send> first = d.tick(t(30), List.of(gone));
-        assertEquals(Alert.RESOLVED, first.get(0).status());
+        assertEquals(Notification.RESOLVED, first.get(0).status());
         // Posted again each resend-interval, as Prometheus does, so a newer post always carries what an older one did.
         assertEquals(1, d.tick(t(90), List.of(gone)).size());
-        assertEquals(Alert.RESOLVED, d.tick(t(150), List.of(gone)).get(0).status());
+        assertEquals(Notification.RESOLVED, d.tick(t(150), List.of(gone)).get(0).status());
         assertEquals(1, d.tick(t(29 + 15 * 60), List.of(gone)).size());
         assertTrue(d.tick(t(30 + 15 * 60 + 60), List.of(gone)).isEmpty(), "not after 15 minutes");
         assertTrue(d.tick(t(30 + 20 * 60), List.of(gone)).isEmpty());
@@ -170,8 +170,8 @@ class AlertmanagerDispatcherTest {
     @Test
     void silencedAndPendingAlerts() {
         AlertmanagerDispatcher d = dispatcher(ALL, true);
-        Alert silenced = alert("pool-utilization", "main", Alert.FIRING, "warning", null, List.of("silence-1"));
-        Alert pending = alert("pool-utilization", "jobs", Alert.PENDING, "warning", null, List.of());
+        Alert silenced = alert("pool-utilization", "main", AlertState.FIRING, "warning", null, List.of("silence-1"));
+        Alert pending = alert("pool-utilization", "jobs", AlertState.PENDING, "warning", null, List.of());
         List<AlertmanagerDispatcher.Send> sent = d.tick(t(0), List.of(silenced, pending));
         assertEquals(1, sent.size());
         assertEquals(List.of("main"), sent.get(0).alerts().stream().map(p -> p.labels().get("pool")).toList(),
@@ -207,7 +207,7 @@ class AlertmanagerDispatcherTest {
         d.tick(t(0), List.of(firing("financial", "warning")));
         List<AlertmanagerDispatcher.Send> rise = d.tick(t(5), List.of(firing("financial", "critical")));
         assertEquals(1, rise.size());
-        assertEquals(Alert.RESOLVED, rise.get(0).status());
+        assertEquals(Notification.RESOLVED, rise.get(0).status());
         AlertmanagerDispatcher.Posted ended = rise.get(0).alerts().get(0);
         assertEquals("warning", ended.labels().get("severity"));
         assertEquals(t(5), ended.endsAt());

@@ -28,15 +28,15 @@ class NotificationDispatcherTest {
         return T0.plusSeconds(seconds);
     }
 
-    private static Alert alert(String name, String pool, String state, String severity, List<String> silencedBy) {
+    private static Alert alert(String name, String pool, AlertState state, String severity, List<String> silencedBy) {
         TreeMap<String, String> labels = new TreeMap<>(
                 Map.of("alertname", name, "pool", pool, "severity", severity, "instance", "pod-1"));
         return new Alert(Fingerprint.of(labels), state, labels, Map.of("summary", name + " on " + pool), 1, 0.8, T0,
-                state.equals(Alert.PENDING) ? null : T0, state.equals(Alert.RESOLVED) ? t(100) : null, silencedBy);
+                state == AlertState.PENDING ? null : T0, state == AlertState.RESOLVED ? t(100) : null, silencedBy);
     }
 
     private static Alert firing(String name, String pool) {
-        return alert(name, pool, Alert.FIRING, "warning", List.of());
+        return alert(name, pool, AlertState.FIRING, "warning", List.of());
     }
 
     private static NotificationDispatcher dispatcher(boolean sendResolved) {
@@ -57,17 +57,18 @@ class NotificationDispatcherTest {
         assertEquals(1, first.size());
         assertEquals("{}:{alertname=\"pool-utilization\"}", first.get(0).groupKey());
         assertEquals(2, first.get(0).alerts().size());
-        assertEquals(Alert.FIRING, first.get(0).status());
+        assertEquals(Notification.FIRING, first.get(0).status());
 
         // Nothing changed: nothing sent at the next group interval.
         assertTrue(d.tick(t(330), List.of(main, jobs)).isEmpty());
         // main resolves at 400: it is sent at the group interval after, not at once.
-        Alert mainResolved = alert("pool-utilization", "main", Alert.RESOLVED, "warning", List.of());
+        Alert mainResolved = alert("pool-utilization", "main", AlertState.RESOLVED, "warning", List.of());
         assertTrue(d.tick(t(400), List.of(mainResolved, jobs)).isEmpty());
         List<NotificationDispatcher.GroupNotification> change = d.tick(t(630), List.of(mainResolved, jobs));
         assertEquals(1, change.size());
-        assertEquals(Alert.FIRING, change.get(0).status(), "jobs still fires");
-        assertEquals(List.of(Alert.FIRING, Alert.RESOLVED), change.get(0).alerts().stream().map(Alert::state).toList());
+        assertEquals(Notification.FIRING, change.get(0).status(), "jobs still fires");
+        assertEquals(List.of(AlertState.FIRING, AlertState.RESOLVED),
+                change.get(0).alerts().stream().map(Alert::state).toList());
         // The resolved alert was sent once; the unchanged group repeats only after the repeat interval.
         assertTrue(d.tick(t(930), List.of(mainResolved, jobs)).isEmpty());
         List<NotificationDispatcher.GroupNotification> repeat = d.tick(t(630 + 4 * 3600), List.of(jobs));
@@ -75,9 +76,9 @@ class NotificationDispatcherTest {
         assertEquals(List.of(jobs.fingerprint()), repeat.get(0).alerts().stream().map(Alert::fingerprint).toList());
 
         // Everything resolves: one resolved notification, then the group is gone.
-        Alert jobsResolved = alert("pool-utilization", "jobs", Alert.RESOLVED, "warning", List.of());
+        Alert jobsResolved = alert("pool-utilization", "jobs", AlertState.RESOLVED, "warning", List.of());
         List<NotificationDispatcher.GroupNotification> done = d.tick(t(630 + 4 * 3600 + 300), List.of(jobsResolved));
-        assertEquals(Alert.RESOLVED, done.get(0).status());
+        assertEquals(Notification.RESOLVED, done.get(0).status());
         assertEquals(0, d.openGroups().get("ops"));
         assertTrue(d.tick(t(630 + 4 * 3600 + 900), List.of(jobsResolved)).isEmpty());
     }
@@ -101,8 +102,8 @@ class NotificationDispatcherTest {
     void groupsAreSeparateAndPendingOrSilencedAlertsAreNotSent() {
         NotificationDispatcher d = dispatcher(true);
         List<Alert> alerts = List.of(firing("pool-utilization", "main"), firing("leaked-connections", "jobs"),
-                alert("checkout-time", "main", Alert.PENDING, "warning", List.of()),
-                alert("error-rate", "main", Alert.FIRING, "critical", List.of("silence-1")));
+                alert("checkout-time", "main", AlertState.PENDING, "warning", List.of()),
+                alert("error-rate", "main", AlertState.FIRING, "critical", List.of("silence-1")));
         d.tick(t(0), alerts);
         List<NotificationDispatcher.GroupNotification> sent = d.tick(t(30), alerts);
         assertEquals(2, sent.size());
@@ -116,14 +117,16 @@ class NotificationDispatcherTest {
         NotificationDispatcher d = dispatcher(false);
         d.tick(t(0), List.of(firing("pool-utilization", "main")));
         assertEquals(1, d.tick(t(30), List.of(firing("pool-utilization", "main"))).size());
-        assertTrue(d.tick(t(330), List.of(alert("pool-utilization", "main", Alert.RESOLVED, "warning", List.of()))).isEmpty());
+        assertTrue(d.tick(t(330), List.of(alert("pool-utilization", "main", AlertState.RESOLVED, "warning", List.of())))
+                .isEmpty());
     }
 
     @Test
     void anAlertThatResolvedBeforeItsGroupWasAnnouncedIsNotSent() {
         NotificationDispatcher d = dispatcher(true);
         d.tick(t(0), List.of(firing("pool-utilization", "main")));
-        assertTrue(d.tick(t(30), List.of(alert("pool-utilization", "main", Alert.RESOLVED, "warning", List.of()))).isEmpty());
+        assertTrue(
+                d.tick(t(30), List.of(alert("pool-utilization", "main", AlertState.RESOLVED, "warning", List.of()))).isEmpty());
     }
 
     @Test
@@ -133,7 +136,7 @@ class NotificationDispatcherTest {
                         new NotificationDispatcher.Route("chat", ALL, true)),
                 List.of("alertname"), Duration.ZERO, Duration.ofMinutes(5), Duration.ofHours(4));
         List<NotificationDispatcher.GroupNotification> sent = d.tick(t(0), List.of(firing("pool-utilization", "main"),
-                alert("unhealthy-pools", "main", Alert.FIRING, "critical", List.of())));
+                alert("unhealthy-pools", "main", AlertState.FIRING, "critical", List.of())));
         assertEquals(List.of("pager:unhealthy-pools", "chat:pool-utilization", "chat:unhealthy-pools"),
                 sent.stream().map(n -> n.receiver() + ":" + n.groupLabels().get("alertname")).toList());
     }
@@ -177,7 +180,8 @@ class NotificationDispatcherTest {
         Alert warning = firing("error-rate", "main");
         TreeMap<String, String> labels = new TreeMap<>(warning.labels());
         labels.put("severity", "critical");
-        Alert critical = new Alert(warning.fingerprint(), Alert.FIRING, labels, warning.annotations(), 0.08, 0.05, T0, T0, null,
+        Alert critical = new Alert(warning.fingerprint(), AlertState.FIRING, labels, warning.annotations(), 0.08, 0.05, T0, T0,
+                null,
                 List.of());
         d.tick(t(0), List.of(warning));
         assertEquals(1, d.tick(t(30), List.of(warning)).size());

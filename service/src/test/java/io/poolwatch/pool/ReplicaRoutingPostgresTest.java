@@ -1,5 +1,6 @@
 package io.poolwatch.pool;
 
+import io.poolwatch.alerting.AlertState;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -206,7 +207,7 @@ class ReplicaRoutingPostgresTest {
                     .findFirst()
                     .orElseThrow(
                             () -> new AssertionError("no unhealthy-pools alert for the stopped replica: " + alerting.alerts()));
-            assertEquals(Alert.FIRING, down.state());
+            assertEquals(AlertState.FIRING, down.state());
             assertEquals("replica", down.labels().get("role"));
             assertEquals("main", down.labels().get("workload"));
             assertEquals("warning", down.labels().get("severity"));
@@ -277,7 +278,7 @@ class ReplicaRoutingPostgresTest {
             Alert lag = alerting.evaluateNow().stream()
                     .filter(a -> a.name().equals("replica-lag") && "main-replica-2".equals(a.labels().get("pool"))).findFirst()
                     .orElseThrow(() -> new AssertionError("no replica-lag alert: " + alerting.alerts()));
-            assertEquals(Alert.FIRING, lag.state());
+            assertEquals(AlertState.FIRING, lag.state());
             assertTrue(lag.value() > 1, "the alert carries the lag in seconds: " + lag.value());
             assertEquals(standbys.get(1).label(), lag.labels().get("database"));
         } finally {
