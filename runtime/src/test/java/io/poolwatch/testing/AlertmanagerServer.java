@@ -1,8 +1,6 @@
 package io.poolwatch.testing;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,11 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -49,7 +44,6 @@ public final class AlertmanagerServer implements AutoCloseable {
     /** Debian's Alertmanager. */
     public static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-    private static final long STOP_TIMEOUT_MS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What to generate; every setting has a default. */
@@ -97,22 +91,7 @@ public final class AlertmanagerServer implements AutoCloseable {
         public AlertmanagerServer start() throws IOException, InterruptedException {
             Assumptions.assumeTrue(available(),
                     BINARY + " is not installed (.ci/run installs Debian's prometheus-alertmanager)");
-            for (int attempt = 1;; attempt++) {
-                AlertmanagerServer server = new AlertmanagerServer(this);
-                try {
-                    server.start();
-                    return server;
-                } catch (IOException e) {
-                    server.close();
-                    // A free port can be taken by another process between choosing it and Alertmanager binding it: choose again.
-                    if (port > 0 || attempt == 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
-                        throw e;
-                    }
-                } catch (InterruptedException | RuntimeException | Error e) {
-                    server.close();
-                    throw e;
-                }
-            }
+            return ServerProcess.startOnFreePort(port > 0, () -> new AlertmanagerServer(this), AlertmanagerServer::start);
         }
     }
 
@@ -120,23 +99,15 @@ public final class AlertmanagerServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private volatile Process process;
-    private int starts;
-    /** Stops the process should the JVM exit without close() (a test run cut short): no Alertmanager outlives the tests. */
-    private final Thread orphanGuard = new Thread(() -> {
-        Process p = process;
-        if (p != null) {
-            p.destroyForcibly();
-        }
-    }, "alertmanager-test-stop");
+    private final ServerProcess process;
 
     private AlertmanagerServer(Builder b) throws IOException {
         this.settings = b;
-        this.port = b.port > 0 ? b.port : freePort();
+        this.port = b.port > 0 ? b.port : ServerProcess.freePort();
         this.dir = Files.createTempDirectory("alertmanager-test-");
         Files.createDirectories(storage());
         write();
-        Runtime.getRuntime().addShutdownHook(orphanGuard);
+        this.process = new ServerProcess("alertmanager", dir.resolve("alertmanager.log"));
     }
 
     /** A builder with the defaults: a free port, group_wait 100ms, group_interval 500ms, repeat_interval 1h. */
@@ -159,15 +130,15 @@ public final class AlertmanagerServer implements AutoCloseable {
     }
 
     /** Whether Alertmanager runs now. */
-    public synchronized boolean running() {
-        return process != null && process.isAlive();
+    public boolean running() {
+        return process.running();
     }
 
     /**
      * How many times it was started: a watcher can tell a restarted Alertmanager (which holds no alerts) from the one before.
      */
-    public synchronized int starts() {
-        return starts;
+    public int starts() {
+        return process.starts();
     }
 
     private Path storage() {
@@ -176,9 +147,6 @@ public final class AlertmanagerServer implements AutoCloseable {
 
     /** Starts Alertmanager (again) on its port; returns once {@code /-/ready} answers 200. Nothing when it runs. */
     public synchronized void start() throws IOException, InterruptedException {
-        if (running()) {
-            return;
-        }
         List<String> command = List.of(BINARY.toString(),
                 "--config.file=" + dir.resolve("alertmanager.yml"),
                 "--storage.path=" + storage(),
@@ -186,23 +154,7 @@ public final class AlertmanagerServer implements AutoCloseable {
                 // Gossip off: it would bind 9094 on every address, which two Alertmanagers (or another test) would share.
                 "--cluster.listen-address=",
                 "--log.level=debug");
-        Path out = dir.resolve("alertmanager.log");
-        starts++;
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!ready()) {
-            if (!process.isAlive()) {
-                process = null;
-                throw new IOException("alertmanager exited at start: " + log());
-            }
-            if (System.nanoTime() > deadline) {
-                stop();
-                throw new IOException(
-                        "alertmanager was not ready on " + baseUrl() + " within " + START_TIMEOUT.toSeconds() + " s\n" + log());
-            }
-            Thread.sleep(50);
-        }
+        process.start(command, START_TIMEOUT, this::ready);
     }
 
     private boolean ready() {
@@ -218,16 +170,8 @@ public final class AlertmanagerServer implements AutoCloseable {
     }
 
     /** Stops Alertmanager (its files stay); nothing when stopped. It keeps no alerts across a stop: they live in its memory. */
-    public synchronized void stop() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy(); // SIGTERM
-        if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-        process = null;
+    public void stop() throws InterruptedException {
+        process.stop();
     }
 
     /** Deletes its storage (notification log and silences), while it is stopped, so it starts again as a new one. */
@@ -235,41 +179,18 @@ public final class AlertmanagerServer implements AutoCloseable {
         if (running()) {
             throw new IllegalStateException("stop Alertmanager before wiping its storage");
         }
-        delete(storage());
+        ServerProcess.deleteTree(storage());
         Files.createDirectories(storage());
     }
 
     /** Stops Alertmanager and deletes its directory; never throws for a server already gone. */
     @Override
     public synchronized void close() {
+        process.close();
         try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (process != null) {
-                process.destroyForcibly();
-            }
-        }
-        try {
-            delete(dir);
+            ServerProcess.deleteTree(dir);
         } catch (IOException e) {
             // A temporary directory left behind is no failure of the test.
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(orphanGuard);
-        } catch (IllegalStateException e) {
-            // The JVM is exiting: the hook runs anyway, and finds nothing to stop.
-        }
-    }
-
-    private static void delete(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(p)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
         }
     }
 
@@ -301,12 +222,7 @@ public final class AlertmanagerServer implements AutoCloseable {
 
     /** What Alertmanager logged (the last 4000 characters), for failure messages. */
     public String log() {
-        try {
-            String s = Files.readString(dir.resolve("alertmanager.log"));
-            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return process.log();
     }
 
     private void write() throws IOException {
@@ -326,12 +242,5 @@ public final class AlertmanagerServer implements AutoCloseable {
 
     private static String millis(Duration d) {
         return d.toMillis() + "ms";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 }

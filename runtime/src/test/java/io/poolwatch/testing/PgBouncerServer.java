@@ -2,7 +2,6 @@ package io.poolwatch.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +11,11 @@ import java.nio.file.attribute.UserPrincipal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
@@ -113,36 +111,22 @@ public final class PgBouncerServer implements AutoCloseable {
         /** Generates the configuration and starts PgBouncer; returns once it accepts connections. */
         public PgBouncerServer start() throws IOException, InterruptedException {
             Assumptions.assumeTrue(available(), BINARY + " is not installed (.ci/run installs Debian's pgbouncer)");
-            for (int attempt = 1;; attempt++) {
-                PgBouncerServer server = new PgBouncerServer(this);
-                try {
-                    server.begin();
-                    return server;
-                } catch (IOException e) {
-                    server.close();
-                    // A free port can be taken by another process between choosing it and PgBouncer binding it: choose again.
-                    if (port > 0 || attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
-                        throw e;
-                    }
-                } catch (InterruptedException | RuntimeException | Error e) {
-                    server.close();
-                    throw e;
-                }
-            }
+            return ServerProcess.startOnFreePort(port > 0, () -> new PgBouncerServer(this), PgBouncerServer::begin);
         }
     }
 
     private final Builder settings;
     private final Path dir;
     private final int port;
-    private Process process;
+    private final ServerProcess process;
 
     private PgBouncerServer(Builder b) throws IOException {
         this.settings = b;
-        this.port = b.port > 0 ? b.port : freePort();
+        this.port = b.port > 0 ? b.port : ServerProcess.freePort();
         this.dir = Files.createTempDirectory("pgbouncer-test-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         write();
+        this.process = new ServerProcess("pgbouncer", dir.resolve("stdout.txt"));
     }
 
     /** A builder with the defaults: pool size 5, session mode, max_client_conn 100, a free port. */
@@ -226,30 +210,17 @@ public final class PgBouncerServer implements AutoCloseable {
 
     /** The PID of PgBouncer while it runs. */
     public long pid() {
-        return process == null ? -1 : process.pid();
+        return process.pid();
     }
 
     /** Whether PgBouncer runs now. */
     public boolean running() {
-        return process != null && process.isAlive();
+        return process.running();
     }
 
     /** Stops PgBouncer (its files stay, for {@link #restart()}); nothing when stopped. */
-    public synchronized void stop() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy(); // SIGTERM: PgBouncer's fast exit
-        if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-        // Were PgBouncer started through a forking wrapper, its own process must not outlive the wrapper.
-        for (ProcessHandle child : children) {
-            child.destroyForcibly();
-        }
-        process = null;
+    public void stop() throws InterruptedException {
+        process.stop();
     }
 
     /** Starts PgBouncer again on the same port with the same configuration. */
@@ -261,16 +232,9 @@ public final class PgBouncerServer implements AutoCloseable {
     /** Stops PgBouncer and deletes its directory; never throws for a server already gone. */
     @Override
     public synchronized void close() {
+        process.close();
         try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (process != null) {
-                process.destroyForcibly();
-            }
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            ServerProcess.deleteTree(dir);
         } catch (IOException e) {
             // A temporary directory left behind is no failure of the test.
         }
@@ -286,30 +250,10 @@ public final class PgBouncerServer implements AutoCloseable {
         }
     }
 
-    private synchronized void begin() throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        if (isRoot()) {
-            // PgBouncer refuses to run as root; setpriv execs it in place as postgres (runuser would fork and wait).
-            command.addAll(List.of("setpriv", "--reuid=postgres", "--regid=postgres", "--clear-groups"));
-        }
-        command.add(BINARY.toString());
-        command.add(dir.resolve("pgbouncer.ini").toString());
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.txt").toFile())
-                .start();
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        while (!accepts()) {
-            if (!process.isAlive()) {
-                String out = Files.readString(dir.resolve("stdout.txt"));
-                process = null;
-                throw new IOException("pgbouncer exited at start: " + out + "\n" + log());
-            }
-            if (System.currentTimeMillis() > deadline) {
-                stop();
-                throw new IOException("pgbouncer did not accept connections on " + address() + " within " + START_TIMEOUT_MS
-                        + " ms\n" + log());
-            }
-            Thread.sleep(20);
-        }
+    private void begin() throws IOException, InterruptedException {
+        // PgBouncer refuses to run as root.
+        process.start(ServerProcess.asPostgresWhenRoot(List.of(BINARY.toString(), dir.resolve("pgbouncer.ini").toString())),
+                Duration.ofMillis(START_TIMEOUT_MS), this::accepts);
     }
 
     private boolean accepts() {
@@ -351,7 +295,7 @@ public final class PgBouncerServer implements AutoCloseable {
                 + "\"" + CLIENT_USER + "\" \"" + clientPassword() + "\"\n";
         Files.writeString(dir.resolve("pgbouncer.ini"), ini.toString(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("userlist.txt"), users, StandardCharsets.UTF_8);
-        if (isRoot()) {
+        if (ServerProcess.root()) {
             UserPrincipal postgres = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.toList()) {
@@ -364,20 +308,5 @@ public final class PgBouncerServer implements AutoCloseable {
     /** The password clients give PgBouncer: the test server's (PgBouncer logs in to it with the same). */
     private static String clientPassword() {
         return TestDatabases.postgres().password();
-    }
-
-    private static boolean isRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 }

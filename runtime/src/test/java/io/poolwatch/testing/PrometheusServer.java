@@ -2,7 +2,6 @@ package io.poolwatch.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,11 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -93,22 +89,7 @@ public final class PrometheusServer implements AutoCloseable {
             if (targets.isEmpty()) {
                 throw new IllegalStateException("no target to scrape");
             }
-            for (int attempt = 1;; attempt++) {
-                PrometheusServer server = new PrometheusServer(this);
-                try {
-                    server.begin();
-                    return server;
-                } catch (IOException e) {
-                    server.close();
-                    // A free port can be taken by another process between choosing it and Prometheus binding it: choose again.
-                    if (port > 0 || attempt == 3 || !String.valueOf(e.getMessage()).contains("address already in use")) {
-                        throw e;
-                    }
-                } catch (InterruptedException | RuntimeException | Error e) {
-                    server.close();
-                    throw e;
-                }
-            }
+            return ServerProcess.startOnFreePort(port > 0, () -> new PrometheusServer(this), PrometheusServer::begin);
         }
     }
 
@@ -116,13 +97,14 @@ public final class PrometheusServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
-    private Process process;
+    private final ServerProcess process;
 
     private PrometheusServer(Builder b) throws IOException {
         this.settings = b;
-        this.port = b.port > 0 ? b.port : freePort();
+        this.port = b.port > 0 ? b.port : ServerProcess.freePort();
         this.dir = Files.createTempDirectory("prometheus-test-");
         write();
+        this.process = new ServerProcess("prometheus", dir.resolve("prometheus.log"));
     }
 
     /** A builder scraping nothing yet, every 1 s, on a free port. */
@@ -146,7 +128,7 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** Whether Prometheus runs now. */
     public boolean running() {
-        return process != null && process.isAlive();
+        return process.running();
     }
 
     /** {@code data.result} of an instant query at the server's present time. */
@@ -198,31 +180,16 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     /** Stops Prometheus (its files stay); nothing when stopped. */
-    public synchronized void stop() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        process.destroy(); // SIGTERM: Prometheus closes its storage and exits
-        if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        }
-        process = null;
+    public void stop() throws InterruptedException {
+        process.stop();
     }
 
     /** Stops Prometheus and deletes its directory (configuration, storage, log); never throws for a server already gone. */
     @Override
     public synchronized void close() {
+        process.close();
         try {
-            stop();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (process != null) {
-                process.destroyForcibly();
-            }
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            ServerProcess.deleteTree(dir);
         } catch (IOException e) {
             // A temporary directory left behind is no failure of the test.
         }
@@ -230,33 +197,14 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** What Prometheus logged (the last 4000 characters), for failure messages. */
     public String log() {
-        try {
-            String s = Files.readString(dir.resolve("prometheus.log"));
-            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return process.log();
     }
 
-    private synchronized void begin() throws IOException, InterruptedException {
+    private void begin() throws IOException, InterruptedException {
         List<String> command = List.of(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                 "--storage.tsdb.retention.time=1h");
-        process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
-        long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
-        while (!ready()) {
-            if (!process.isAlive()) {
-                process = null;
-                throw new IOException("prometheus exited at start: " + log());
-            }
-            if (System.currentTimeMillis() > deadline) {
-                stop();
-                throw new IOException(
-                        "prometheus was not ready on 127.0.0.1:" + port + " within " + START_TIMEOUT_MS + " ms\n" + log());
-            }
-            Thread.sleep(50);
-        }
+        process.start(command, dir, Duration.ofMillis(START_TIMEOUT_MS), this::ready);
     }
 
     /** Whether {@code /-/ready} answers 200 (it answers 503 while the storage is still being opened). */
@@ -292,12 +240,5 @@ public final class PrometheusServer implements AutoCloseable {
                 + "    static_configs:\n"
                 + "      - targets: [" + targets + "]\n";
         Files.writeString(dir.resolve("prometheus.yml"), yaml, StandardCharsets.UTF_8);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 }

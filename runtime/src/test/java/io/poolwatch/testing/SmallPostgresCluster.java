@@ -8,11 +8,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +28,6 @@ import org.junit.jupiter.api.Assumptions;
 public final class SmallPostgresCluster implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SmallPostgresCluster.class);
-    private static final long LONGEST_LIFE_SECONDS = 3600;
 
     /** The role the workloads and poolwatch use: not a superuser. */
     public static final String ROLE = "app";
@@ -59,7 +55,7 @@ public final class SmallPostgresCluster implements AutoCloseable {
      * Makes a cluster (initdb, the role and its database) and leaves it running; skips the test where it cannot be made.
      */
     public static SmallPostgresCluster create(int maxConnections, int superuserReserved) {
-        Optional<Path> binaries = binaries();
+        Optional<Path> binaries = PostgresBinaries.find();
         if (binaries.isEmpty()) {
             return unavailable(
                     "no PostgreSQL server binaries (initdb, pg_ctl, postgres) under /usr/lib/postgresql/<version>/bin "
@@ -70,7 +66,7 @@ public final class SmallPostgresCluster implements AutoCloseable {
             return unavailable("running as root and there is no user postgres to run the cluster as");
         }
         Path base = Path.of(ReplicaCluster.run(List.of("mktemp", "-d", "/tmp/poolwatch-small-XXXXXX"), owner).trim());
-        watchdog(base, binaries.get(), owner);
+        PostgresBinaries.watchdog("small-cluster-watchdog", base, binaries.get(), owner);
         SmallPostgresCluster cluster;
         try {
             cluster = new SmallPostgresCluster(binaries.get(), base, owner, ReplicaCluster.freePort());
@@ -184,45 +180,4 @@ public final class SmallPostgresCluster implements AutoCloseable {
         ReplicaCluster.exitCode(List.of("rm", "-rf", base.toString()), owner);
     }
 
-    private static Optional<Path> binaries() {
-        List<Path> candidates = new ArrayList<>();
-        String configured = System.getenv("POOLWATCH_TEST_PG_BIN");
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Path.of(configured));
-        } else if (Files.isDirectory(Path.of("/usr/lib/postgresql"))) {
-            try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-                versions.filter(p -> p.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-                        .sorted(Comparator.comparingDouble((Path p) -> Double.parseDouble(p.getFileName().toString()))
-                                .reversed())
-                        .forEach(p -> candidates.add(p.resolve("bin")));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        return candidates.stream()
-                .filter(b -> Stream.of("initdb", "pg_ctl", "postgres").allMatch(t -> Files.isExecutable(b.resolve(t))))
-                .findFirst();
-    }
-
-    private static void watchdog(Path base, Path binaries, String owner) {
-        String script = """
-                jvm=$1; deadline=$(( $(date +%s) + $2 )); bin=$3; base=$4
-                while [ -d "/proc/$jvm" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 2; done
-                [ -d "$base/data" ] && "$bin/pg_ctl" -D "$base/data" -m immediate -w -t 30 stop >/dev/null 2>&1
-                rm -rf "$base"
-                """;
-        List<String> command = new ArrayList<>();
-        if (owner != null) {
-            command.addAll(List.of("runuser", "-u", owner, "--"));
-        }
-        command.addAll(
-                List.of("setsid", "sh", "-c", script, "small-cluster-watchdog", Long.toString(ProcessHandle.current().pid()),
-                        Long.toString(LONGEST_LIFE_SECONDS), binaries.toString(), base.toString()));
-        try {
-            new ProcessBuilder(command).directory(Path.of("/tmp").toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            LOG.warnf("no watchdog for the cluster in %s (it stops with this JVM's exit hook only): %s", base, e.getMessage());
-        }
-    }
 }

@@ -5,10 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
@@ -28,7 +26,6 @@ public final class TlsPostgresCluster {
     private static final Logger LOG = Logger.getLogger(TlsPostgresCluster.class);
     private static final String LOCK = "io.poolwatch.testing.TlsPostgresCluster";
     private static final String STATE = "io.poolwatch.testing.TlsPostgresCluster.state";
-    private static final long LONGEST_LIFE_SECONDS = 3600;
 
     /** The address the certificate does not name: same server, another loopback address. */
     public static final String UNNAMED_ADDRESS = "127.0.0.2";
@@ -74,7 +71,7 @@ public final class TlsPostgresCluster {
     }
 
     private static String create() {
-        Optional<Path> binaries = binaries();
+        Optional<Path> binaries = PostgresBinaries.find();
         if (binaries.isEmpty()) {
             String where = System.getenv("POOLWATCH_TEST_PG_BIN") != null
                     ? "in POOLWATCH_TEST_PG_BIN=" + System.getenv("POOLWATCH_TEST_PG_BIN")
@@ -98,7 +95,7 @@ public final class TlsPostgresCluster {
             return "unavailable|cannot make a directory for the cluster: " + e.getMessage();
         }
         Path data = base.resolve("data");
-        watchdog(base, bin, owner);
+        PostgresBinaries.watchdog("tls-cluster-watchdog", base, bin, owner);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ReplicaCluster.exitCode(
                     List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-t", "30",
@@ -157,49 +154,6 @@ public final class TlsPostgresCluster {
                 "-CAcreateserial", "-out", dir + "/server.crt", "-days", "2", "-extfile", dir + "/server.ext"), owner);
         // The server refuses a key others can read.
         ReplicaCluster.run(List.of("chmod", "600", dir + "/server.key"), owner);
-    }
-
-    /** POOLWATCH_TEST_PG_BIN, else the newest /usr/lib/postgresql/<version>/bin with the server binaries. */
-    private static Optional<Path> binaries() {
-        List<Path> candidates = new ArrayList<>();
-        String configured = System.getenv("POOLWATCH_TEST_PG_BIN");
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Path.of(configured));
-        } else if (Files.isDirectory(Path.of("/usr/lib/postgresql"))) {
-            try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-                versions.filter(p -> p.getFileName().toString().matches("\\d+(\\.\\d+)?"))
-                        .sorted(Comparator.comparingDouble((Path p) -> Double.parseDouble(p.getFileName().toString()))
-                                .reversed())
-                        .forEach(p -> candidates.add(p.resolve("bin")));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-        return candidates.stream()
-                .filter(b -> Stream.of("initdb", "pg_ctl", "postgres").allMatch(t -> Files.isExecutable(b.resolve(t))))
-                .findFirst();
-    }
-
-    private static void watchdog(Path base, Path binaries, String owner) {
-        String script = """
-                jvm=$1; deadline=$(( $(date +%s) + $2 )); bin=$3; base=$4
-                while [ -d "/proc/$jvm" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 2; done
-                [ -d "$base/data" ] && "$bin/pg_ctl" -D "$base/data" -m immediate -w -t 30 stop >/dev/null 2>&1
-                rm -rf "$base"
-                """;
-        List<String> command = new ArrayList<>();
-        if (owner != null) {
-            command.addAll(List.of("runuser", "-u", owner, "--"));
-        }
-        command.addAll(
-                List.of("setsid", "sh", "-c", script, "tls-cluster-watchdog", Long.toString(ProcessHandle.current().pid()),
-                        Long.toString(LONGEST_LIFE_SECONDS), binaries.toString(), base.toString()));
-        try {
-            new ProcessBuilder(command).directory(Path.of("/tmp").toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            LOG.warnf("no watchdog for the cluster in %s (it stops with this JVM's exit hook only): %s", base, e.getMessage());
-        }
     }
 
     private static void write(Path file, String text, String owner) throws IOException {
