@@ -1,6 +1,5 @@
 package io.poolwatch.pool;
 
-import io.poolwatch.alerting.AlertState;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.alerting.Alert;
+import io.poolwatch.alerting.AlertState;
 import io.poolwatch.alerting.Alerting;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.ReadStrategy;
