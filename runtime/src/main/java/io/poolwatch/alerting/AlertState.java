@@ -1,6 +1,7 @@
 package io.poolwatch.alerting;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -22,13 +23,22 @@ public enum AlertState {
         return label();
     }
 
-    /** Parses pending, firing or resolved (any case); throws {@link IllegalArgumentException} naming the value otherwise. */
-    public static AlertState parse(String text) {
-        for (AlertState s : values()) {
-            if (s.label().equalsIgnoreCase(text.trim())) {
-                return s;
+    /** The state a label names (pending, firing or resolved, any case); empty for anything else, null included. */
+    public static Optional<AlertState> find(String text) {
+        if (text != null) {
+            for (AlertState s : values()) {
+                if (s.label().equalsIgnoreCase(text.trim())) {
+                    return Optional.of(s);
+                }
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not an alert state; accepted: pending, firing, resolved");
+        return Optional.empty();
+    }
+
+    /** Parses pending, firing or resolved (any case); throws {@link IllegalArgumentException} naming the value otherwise. */
+    public static AlertState parse(String text) {
+        return find(text).orElseThrow(
+                () -> new IllegalArgumentException(
+                        "'" + text + "' is not an alert state; accepted: pending, firing, resolved"));
     }
 }

@@ -60,9 +60,7 @@ public class AlertResource {
     @APIResponse(responseCode = "200", description = "One page of the alerts", content = @Content(schema = @Schema(implementation = AlertList.class)))
     public Response list(@QueryParam("state") String state, @QueryParam("limit") String limit,
             @QueryParam("offset") String offset) {
-        if (state != null && !state.isBlank()
-                && !List.of(AlertState.PENDING, AlertState.FIRING, AlertState.RESOLVED)
-                        .contains(state.toLowerCase(Locale.ROOT))) {
+        if (state != null && !state.isBlank() && AlertState.find(state).isEmpty()) {
             throw new WebApplicationException(Response.status(400).type(MediaType.APPLICATION_JSON)
                     .entity(new ApiError("state=" + Limits.quote(state) + ": accepted: pending, firing, resolved", 400))
                     .build());
