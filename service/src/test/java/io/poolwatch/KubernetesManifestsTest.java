@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -163,7 +165,7 @@ class KubernetesManifestsTest {
      * configuration (Quarkus's default 8080 unless set), as the images' EXPOSE says.
      */
     private static int productionPort() {
-        java.util.Properties props = new java.util.Properties();
+        Properties props = new Properties();
         try (var in = Files.newInputStream(Path.of("src/main/resources/application.properties"))) {
             props.load(in);
         } catch (IOException e) {
@@ -286,7 +288,7 @@ class KubernetesManifestsTest {
                 .stream()
                 .map(key -> Pattern.compile(Stream.of(key.split("\\*", -1))
                         .map(part -> Pattern.quote(part.replaceAll("[^A-Za-z0-9]", "_")
-                                .toUpperCase(java.util.Locale.ROOT)))
+                                .toUpperCase(Locale.ROOT)))
                         .collect(Collectors.joining("[A-Z0-9_]+"))))
                 .toList();
     }

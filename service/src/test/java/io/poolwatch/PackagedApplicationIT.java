@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,9 +21,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PoolwatchProcess;
+import io.poolwatch.testing.SecurityProfile;
 import io.poolwatch.testing.TestDatabases;
 import io.restassured.http.ContentType;
 
@@ -49,7 +55,7 @@ class PackagedApplicationIT {
             Matcher port = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(url);
             assertTrue(port.find(), url);
             // The embedded server asks every connection for a password: its superuser's is random and never shown.
-            java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+            SQLException refused = Assertions.assertThrows(SQLException.class,
                     () -> DriverManager
                             .getConnection("jdbc:postgresql://127.0.0.1:" + port.group(1) + "/poolwatch?user=postgres")
                             .close());
@@ -66,7 +72,7 @@ class PackagedApplicationIT {
             while (committed == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(200);
                 committed = given().baseUri(app.baseUri()).when().get("/api/v1/simulator").then().statusCode(200)
-                        .body("running", org.hamcrest.Matchers.equalTo(true))
+                        .body("running", Matchers.equalTo(true))
                         .extract().path("workloads.find { it.workload == 'financial' }.committed");
             }
             assertTrue(committed > 0, "the simulator committed no transfer");
@@ -97,10 +103,10 @@ class PackagedApplicationIT {
 
             given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/stop").then()
                     .statusCode(200)
-                    .body("running", org.hamcrest.Matchers.equalTo(false));
+                    .body("running", Matchers.equalTo(false));
             given().baseUri(app.baseUri()).contentType(ContentType.JSON).when().post("/api/v1/simulator/start").then()
                     .statusCode(200)
-                    .body("running", org.hamcrest.Matchers.equalTo(true));
+                    .body("running", Matchers.equalTo(true));
 
             assertStoppedBySigterm(app.terminate(STOP), app);
             assertTrue(app.output().contains("closed 4 pool(s)"), app.output());
@@ -181,7 +187,7 @@ class PackagedApplicationIT {
         String first;
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), properties)) {
             app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
-            io.poolwatch.testing.Await.until("the chunked check's first run", () -> !scopes(app).isEmpty());
+            Await.until("the chunked check's first run", () -> !scopes(app).isEmpty());
             first = scopes(app).get(0);
             assertTrue(first.startsWith("keys 1.."), first);
             app.terminate(Duration.ofSeconds(30));
@@ -189,7 +195,7 @@ class PackagedApplicationIT {
         long watermark = Long.parseLong(first.substring("keys 1..".length()));
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), properties)) {
             app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
-            io.poolwatch.testing.Await.until("the chunked check's first run after the restart", () -> !scopes(app).isEmpty());
+            Await.until("the chunked check's first run after the restart", () -> !scopes(app).isEmpty());
             assertEquals("keys " + (watermark + 1) + ".." + (2 * watermark), scopes(app).get(0),
                     "it goes on where the last run stopped");
             assertTrue(app.output().contains("check events-have-accounts resumes after key " + watermark), app.output());
@@ -221,7 +227,7 @@ class PackagedApplicationIT {
         try {
             Files.writeString(secret,
                     "quarkus.security.users.embedded.users.ops="
-                            + io.poolwatch.testing.SecurityProfile.hash("ops", "ops-Pass-1")
+                            + SecurityProfile.hash("ops", "ops-Pass-1")
                             + "\nquarkus.security.users.embedded.roles.ops=admin\n");
             try (PoolwatchProcess app = PoolwatchProcess.start(
                     Map.of("DATABASE_URL", TestDatabases.postgres().seedUrl(), "QUARKUS_CONFIG_LOCATIONS",
@@ -258,7 +264,7 @@ class PackagedApplicationIT {
     private static String outputOf(PoolwatchProcess app) {
         try {
             return app.output();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }

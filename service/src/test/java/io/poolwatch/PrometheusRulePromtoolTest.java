@@ -3,6 +3,7 @@ package io.poolwatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ class PrometheusRulePromtoolTest {
     @BeforeAll
     static void promtoolIsThere() {
         promtool = Stream
-                .concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)),
+                .concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)),
                         Stream.of("/usr/bin"))
                 .filter(d -> !d.isEmpty()).map(d -> Path.of(d, "promtool")).filter(Files::isExecutable).findFirst()
                 .orElse(null);

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -105,7 +107,7 @@ class FaultPhasesAvailabilityTest {
 
     /** The CSRF field of the page's forms. */
     private static String token(String html) {
-        java.util.regex.Matcher field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
+        Matcher field = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(html);
         assertTrue(field.find(), "the page carries a token");
         return field.group(1);
     }

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 import jakarta.enterprise.inject.Any;
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -118,7 +119,7 @@ class HostApplicationTest {
                 .header("X-Frame-Options", equalTo("DENY"));
         given().when().get("/q/poolwatch/api/v1/pools").then().statusCode(200).header("X-Content-Type-Options",
                 equalTo("nosniff"));
-        given().when().get("/q/health/ready").then().header("Content-Security-Policy", org.hamcrest.Matchers.nullValue());
+        given().when().get("/q/health/ready").then().header("Content-Security-Policy", Matchers.nullValue());
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -146,7 +147,7 @@ class HostApplicationsTest {
 
     private static String jdbcUrl() throws Exception {
         // DATABASE_URL is postgresql://user@host:port/db: the test's own sessions open beside poolwatch's.
-        java.net.URI uri = java.net.URI.create(TestApps.DATABASE_URL);
+        URI uri = URI.create(TestApps.DATABASE_URL);
         return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath() + "?user="
                 + uri.getUserInfo().split(":")[0];
     }

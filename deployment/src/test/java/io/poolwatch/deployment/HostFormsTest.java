@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -62,12 +66,12 @@ class HostFormsTest {
         Response page = given().when().get("/q/poolwatch/pools/main");
         String cookie = page.getCookie("poolwatch-csrf");
         assertNotNull(cookie, "a poolwatch page sets the token cookie");
-        String setCookie = page.getHeader("Set-Cookie").toLowerCase(java.util.Locale.ROOT);
+        String setCookie = page.getHeader("Set-Cookie").toLowerCase(Locale.ROOT);
         assertTrue(
                 setCookie.contains("path=/q/poolwatch") && setCookie.contains("httponly")
                         && setCookie.contains("samesite=strict"),
                 setCookie);
-        java.util.regex.Matcher field = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
+        Matcher field = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"")
                 .matcher(page.asString());
         assertTrue(field.find(), "the page's forms carry a token");
         String token = field.group(1);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.ws.rs.GET;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.poolwatch.security.Access;
+import io.quarkus.builder.Version;
 import io.quarkus.maven.dependency.Dependency;
 import io.quarkus.test.QuarkusUnitTest;
 import io.restassured.path.json.JsonPath;
@@ -30,7 +32,7 @@ class HostOpenApiTest {
     @RegisterExtension
     static final QuarkusUnitTest APP = TestApps.host("openapi", Hello.class, Health.class)
             .setForcedDependencies(List.of(Dependency.of("io.quarkus", "quarkus-smallrye-openapi-deployment",
-                    io.quarkus.builder.Version.getVersion())))
+                    Version.getVersion())))
             // The host limits its own scan to its package: poolwatch's API is documented all the same.
             .overrideConfigKey("mp.openapi.scan.packages", HostOpenApiTest.class.getPackageName());
 
@@ -62,10 +64,10 @@ class HostOpenApiTest {
                 continue;
             }
             String path = "/q/poolwatch" + rule.template();
-            Map<String, Object> op = doc.getMap("paths.'" + path + "'." + rule.method().toLowerCase(java.util.Locale.ROOT));
+            Map<String, Object> op = doc.getMap("paths.'" + path + "'." + rule.method().toLowerCase(Locale.ROOT));
             if (op == null) {
                 missing.add(rule.method() + " " + path);
-            } else if (!rule.access().name().toLowerCase(java.util.Locale.ROOT).equals(op.get("x-poolwatch-role"))) {
+            } else if (!rule.access().name().toLowerCase(Locale.ROOT).equals(op.get("x-poolwatch-role"))) {
                 missing.add(rule.method() + " " + path + ": x-poolwatch-role " + op.get("x-poolwatch-role"));
             }
         }

@@ -2,9 +2,13 @@ package io.poolwatch.deployment;
 
 import static io.restassured.RestAssured.given;
 
+import java.util.concurrent.TimeUnit;
+
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,7 +42,7 @@ class HostRolesTest {
             return "hello";
         }
 
-        @jakarta.ws.rs.POST
+        @POST
         public String post() {
             return "posted";
         }
@@ -68,15 +72,15 @@ class HostRolesTest {
         given().auth().preemptive().basic("bob", "bob-pw").contentType("application/json").when()
                 .post("/q/poolwatch/api/v1/pools/main/reset-metrics").then().log().ifValidationFails().statusCode(200);
         // The audit records an action once its answer has been sent: wait for it, within a bound.
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String audit;
         do {
             audit = given().auth().preemptive().basic("bob", "bob-pw").when().get("/q/poolwatch/api/v1/audit").then()
                     .statusCode(200)
                     .extract().asString();
         } while (!audit.contains("reset-metrics") && System.nanoTime() < deadline);
-        org.junit.jupiter.api.Assertions.assertTrue(audit.contains("/q/poolwatch/api/v1/pools/main/reset-metrics"), audit);
-        org.junit.jupiter.api.Assertions.assertFalse(audit.contains("/hello"),
+        Assertions.assertTrue(audit.contains("/q/poolwatch/api/v1/pools/main/reset-metrics"), audit);
+        Assertions.assertFalse(audit.contains("/hello"),
                 "a host's own write is not poolwatch's admin action: " + audit);
     }
 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.inject.Any;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.poolwatch.metrics.SemanticConventionMetrics;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.QuarkusUnitTest;
 
@@ -36,6 +37,6 @@ class HostWithoutOpenTelemetryTest {
         List<String> otlpBeans = Arc.container().beanManager().getBeans(Object.class, Any.Literal.INSTANCE).stream()
                 .map(b -> b.getBeanClass().getName()).filter(n -> n.startsWith("io.poolwatch.metrics.otlp.")).toList();
         assertEquals(List.of(), otlpBeans);
-        assertTrue(Arc.container().instance(io.poolwatch.metrics.SemanticConventionMetrics.class).isAvailable());
+        assertTrue(Arc.container().instance(SemanticConventionMetrics.class).isAvailable());
     }
 }

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.quarkus.builder.Version;
+import io.quarkus.maven.dependency.Dependency;
 import io.quarkus.test.QuarkusProdModeTest;
 
 /**
@@ -25,11 +28,11 @@ class PlainTextUsersWarningTest {
             .setApplicationName("plain-text-users").setApplicationVersion("0.1")
             .setRun(true)
             // The driver and Quarkus's embedded realm, as an application that uses them depends on them.
-            .setForcedDependencies(java.util.List.of(
-                    io.quarkus.maven.dependency.Dependency.of("io.quarkus", "quarkus-jdbc-postgresql",
-                            io.quarkus.builder.Version.getVersion()),
-                    io.quarkus.maven.dependency.Dependency.of("io.quarkus", "quarkus-elytron-security-properties-file",
-                            io.quarkus.builder.Version.getVersion())))
+            .setForcedDependencies(List.of(
+                    Dependency.of("io.quarkus", "quarkus-jdbc-postgresql",
+                            Version.getVersion()),
+                    Dependency.of("io.quarkus", "quarkus-elytron-security-properties-file",
+                            Version.getVersion())))
             .overrideConfigKey("DATABASE_URL", TestApps.DATABASE_URL)
             .overrideConfigKey("poolwatch.defaults.min-size", "0")
             .overrideConfigKey("poolwatch.defaults.max-size", "2")

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -119,7 +120,7 @@ class StartupValidationTest {
 
         @Override
         public String start() {
-            String flag = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            String flag = ConfigProvider.getConfig()
                     .getOptionalValue("test.startup-validation.fallback-flag",
                             String.class)
                     .orElse(STARTED);

@@ -12,11 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -77,7 +80,7 @@ class TrendsAndPoolHealthTest {
         given().when().get("/q/poolwatch/api/v1/trends?figure=active&pool=jobs&hours=1").then().statusCode(200)
                 .body("series", hasSize(1)).body("series[0].name", equalTo("jobs"))
                 .body("series[0].unit", equalTo("connections"))
-                .body("series[0].points.value", org.hamcrest.Matchers.not(org.hamcrest.Matchers.empty()));
+                .body("series[0].points.value", Matchers.not(Matchers.empty()));
         given().when().get("/q/poolwatch/api/v1/pools/jobs/trends").then().statusCode(200)
                 .body("series.figure", equalTo(Trends.figures("pool").stream().map(Trends.Figure::name).toList()));
         given().when().get("/q/poolwatch/api/v1/pools/jobs/trends?figure=checkout_time&hours=6").then().statusCode(200)
@@ -162,7 +165,7 @@ class TrendsAndPoolHealthTest {
                     .body("pools.financial.checks.pool_saturation.status", equalTo("warn"))
                     .body("pools.financial.issues", hasItem("utilization 100% at or over 80%"))
                     .body("issues", hasItem("financial: utilization 100% at or over 80%"))
-                    .body("status", org.hamcrest.Matchers.oneOf("warning", "degraded")).body("healthy", equalTo(false))
+                    .body("status", Matchers.oneOf("warning", "degraded")).body("healthy", equalTo(false))
                     .body("pools.main.checks.pool_saturation.status", equalTo("pass"));
         } finally {
             for (Connection c : held) {
@@ -175,8 +178,8 @@ class TrendsAndPoolHealthTest {
     }
 
     /** Polls the health answer until {@code done} holds, at most 30 s; the body seen last. */
-    private static String awaitHealth(String what, java.util.function.Predicate<JsonPath> done) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    private static String awaitHealth(String what, Predicate<JsonPath> done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String body = "";
         while (System.nanoTime() < deadline) {
             body = given().when().get("/q/poolwatch/api/v1/database/pool/health").then().statusCode(200).extract().asString();

@@ -2,6 +2,7 @@ package io.poolwatch.alerting;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The alert state in the local outbox file, shared with the outbox open in the same process. */
@@ -23,7 +24,7 @@ class AlertStateStoreH2Test extends AlertStateStoreContractTest {
         return AlertStateStore.h2File(dir);
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeOutbox() {
         outbox.close();
     }

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +28,7 @@ import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckDefinitionParser;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.health.PoolHealth;
@@ -424,8 +426,8 @@ class AlertWordingTest {
                 Map.of("poolwatch.applications.\"mingus-api\".alerts.\"application-sessions\".threshold", "0.5"));
         assertEquals(0.5, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "mingus-api").threshold());
         assertEquals(0.8, rules.observedSettings(AlertRule.APPLICATION_SESSIONS, "other").threshold());
-        io.poolwatch.config.InvalidConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
-                io.poolwatch.config.InvalidConfigurationException.class,
+        InvalidConfigurationException e = Assertions.assertThrows(
+                InvalidConfigurationException.class,
                 () -> rules(Map.of("poolwatch.applications.\"mingus-api\".alerts.\"pool-utilization\".threshold", "0.5",
                         "poolwatch.pools.\"main\".alerts.\"pgbouncer-max-wait\".threshold", "3")));
         assertTrue(e.getMessage()

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +71,7 @@ class AlertmanagerDeliveryTest {
     }
 
     private static Receiver alertmanagers(Duration resend, Optional<Secret> bearer, String... urls) {
-        return new Receiver("am", Receiver.Type.ALERTMANAGER, java.util.Arrays.stream(urls).map(URI::create).toList(),
+        return new Receiver("am", Receiver.Type.ALERTMANAGER, Arrays.stream(urls).map(URI::create).toList(),
                 List.of(), bearer,
                 Optional.empty(), Optional.empty(), Set.of(Severity.values()), true, Duration.ofSeconds(2), false, resend);
     }
@@ -133,7 +136,7 @@ class AlertmanagerDeliveryTest {
     private static JsonNode body(WebhookHook.Request r) {
         try {
             return JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -184,7 +187,7 @@ class AlertmanagerDeliveryTest {
             Await.until("Alertmanager's receiver notified of the firing alert", () -> notified(hook).contains("firing"));
         }
         assertEquals(Map.of(), audit.recent(100, AuditLog.NOTIFICATION_ATTEMPT).stream()
-                .filter(e -> !"delivered".equals(e.fields().get("outcome"))).collect(java.util.stream.Collectors.toMap(
+                .filter(e -> !"delivered".equals(e.fields().get("outcome"))).collect(Collectors.toMap(
                         e -> String.valueOf(e.fields().get("notification")), e -> String.valueOf(e.fields().get("outcome")),
                         (a, b) -> a)),
                 "every post delivered");

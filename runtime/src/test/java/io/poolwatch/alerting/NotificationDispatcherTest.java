@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -88,13 +90,13 @@ class NotificationDispatcherTest {
         NotificationDispatcher d = dispatcher(true);
         assertTrue(d.nextFlush().isEmpty(), "no group, no timer");
         d.tick(t(0), List.of(firing("pool-utilization", "main")));
-        assertEquals(java.util.Optional.of(t(30)), d.nextFlush(), "group-wait after the group opened");
+        assertEquals(Optional.of(t(30)), d.nextFlush(), "group-wait after the group opened");
         d.tick(t(10), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main")));
-        assertEquals(java.util.Optional.of(t(30)), d.nextFlush(), "the earlier of two groups");
+        assertEquals(Optional.of(t(30)), d.nextFlush(), "the earlier of two groups");
         assertEquals(1, d.tick(t(30), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main"))).size());
-        assertEquals(java.util.Optional.of(t(40)), d.nextFlush(), "the second group's wait");
+        assertEquals(Optional.of(t(40)), d.nextFlush(), "the second group's wait");
         assertEquals(1, d.tick(t(40), List.of(firing("pool-utilization", "main"), firing("checkout-time", "main"))).size());
-        assertEquals(java.util.Optional.of(t(30 + 300)), d.nextFlush(),
+        assertEquals(Optional.of(t(30 + 300)), d.nextFlush(),
                 "then group-interval after the first one's notification");
     }
 
@@ -168,7 +170,7 @@ class NotificationDispatcherTest {
                 "externalURL", "alerts"), iterate(body.fieldNames()));
     }
 
-    private static List<String> iterate(java.util.Iterator<String> it) {
+    private static List<String> iterate(Iterator<String> it) {
         List<String> out = new ArrayList<>();
         it.forEachRemaining(out::add);
         return out;

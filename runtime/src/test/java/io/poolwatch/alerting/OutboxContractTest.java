@@ -5,20 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.sun.net.httpserver.HttpServer;
+
+import io.poolwatch.checks.CursorStore;
+import io.poolwatch.config.Severity;
+import io.poolwatch.security.AdminAudit;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.WebhookHook;
 
 /**
@@ -157,7 +175,7 @@ abstract class OutboxContractTest {
         AuditLog audit = new AuditLog(1000, clock);
         // A timeout far longer than the test: the first attempt stays in flight until the hook lets it go.
         Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                java.util.Set.of(io.poolwatch.config.Severity.values()), true, Duration.ofSeconds(30));
+                Set.of(Severity.values()), true, Duration.ofSeconds(30));
         DeliveryWorker.Policy policy = WebhookDeliveryTest.POLICY;
         DeliveryWorker dying = new DeliveryWorker(outbox, List.of(r), new WebhookSender(clock), audit, policy, clock,
                 () -> 0.5);
@@ -172,7 +190,7 @@ abstract class OutboxContractTest {
         ExecutorService background = Executors.newSingleThreadExecutor();
         try {
             Future<Integer> cut = background.submit(dying::deliverDue);
-            io.poolwatch.testing.Await.until("the first attempt reaches the receiver", () -> hook.requests.size() == 1);
+            Await.until("the first attempt reaches the receiver", () -> hook.requests.size() == 1);
             assertEquals(1, outbox.find(first.id()).orElseThrow().attempts(), "the attempt in flight is counted");
 
             // The worker making it is gone (killed, or frozen): the lease is the timeout and the backoff of a failed attempt.
@@ -234,23 +252,23 @@ abstract class OutboxContractTest {
 
     /** A receiver on loopback that answers its first request only when released, and every other one 200 at once. */
     static final class HangingHook implements AutoCloseable {
-        final List<WebhookHook.Request> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        final List<WebhookHook.Request> requests = new CopyOnWriteArrayList<>();
+        private final CountDownLatch released = new CountDownLatch(1);
         private final ExecutorService threads = Executors.newCachedThreadPool();
-        private final com.sun.net.httpserver.HttpServer server;
+        private final HttpServer server;
 
-        HangingHook() throws java.io.IOException {
-            server = com.sun.net.httpserver.HttpServer
-                    .create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        HangingHook() throws IOException {
+            server = HttpServer
+                    .create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.setExecutor(threads);
             server.createContext("/", exchange -> {
                 byte[] body;
-                try (java.io.InputStream in = exchange.getRequestBody()) {
+                try (InputStream in = exchange.getRequestBody()) {
                     body = in.readAllBytes();
                 }
-                Map<String, List<String>> headers = new java.util.TreeMap<>();
+                Map<String, List<String>> headers = new TreeMap<>();
                 exchange.getRequestHeaders()
-                        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), List.copyOf(v)));
+                        .forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
                 boolean first;
                 synchronized (requests) {
                     first = requests.isEmpty();
@@ -258,7 +276,7 @@ abstract class OutboxContractTest {
                 }
                 try {
                     if (first) {
-                        released.await(1, java.util.concurrent.TimeUnit.MINUTES);
+                        released.await(1, TimeUnit.MINUTES);
                     }
                     exchange.sendResponseHeaders(200, -1);
                 } catch (InterruptedException e) {
@@ -270,7 +288,7 @@ abstract class OutboxContractTest {
             server.start();
         }
 
-        java.net.URI url() {
+        URI url() {
             return WebhookHook.url(server.getAddress().getPort());
         }
 
@@ -390,33 +408,33 @@ abstract class OutboxContractTest {
         AuditStore store = (AuditStore) outbox;
         AuditLog first = new AuditLog(3, clock);
         first.attach(store, "pod-a");
-        first.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
-                java.util.Map.of("user", "ada", "path", "/actions/x", "status", 303));
-        first.record(AuditLog.NOTIFICATION_ATTEMPT, java.util.Map.of("receiver", "ops", "outcome", "delivered", "at", T0));
-        first.detach(java.time.Duration.ofSeconds(5));
+        first.record(AdminAudit.ADMIN_ACTION,
+                Map.of("user", "ada", "path", "/actions/x", "status", 303));
+        first.record(AuditLog.NOTIFICATION_ATTEMPT, Map.of("receiver", "ops", "outcome", "delivered", "at", T0));
+        first.detach(Duration.ofSeconds(5));
 
         Outbox again = openAgain();
         closing.add(again);
         AuditLog second = new AuditLog(3, clock);
-        second.record("before.attach", java.util.Map.of("n", 1));
+        second.record("before.attach", Map.of("n", 1));
         second.attach((AuditStore) again, "pod-b");
         List<AuditLog.Event> seen = second.recent(10, null);
-        assertEquals(List.of("before.attach", AuditLog.NOTIFICATION_ATTEMPT, io.poolwatch.security.AdminAudit.ADMIN_ACTION),
+        assertEquals(List.of("before.attach", AuditLog.NOTIFICATION_ATTEMPT, AdminAudit.ADMIN_ACTION),
                 seen.stream().map(AuditLog.Event::type).toList(), "newest first: this run's event, then the stored ones");
         AuditLog.Event admin = seen.get(2);
         assertEquals("ada", admin.fields().get("user"));
         assertEquals(303, ((Number) admin.fields().get("status")).intValue());
         assertEquals(T0.toString(), seen.get(1).fields().get("at"), "times are stored as ISO-8601 text");
-        second.detach(java.time.Duration.ofSeconds(5));
+        second.detach(Duration.ofSeconds(5));
         // the event recorded before attaching was written as well, and old ones are purged
         assertEquals(3, store.recentAudit(10).size());
-        assertEquals(3, store.purgeAudit(T0.plus(java.time.Duration.ofDays(1))));
+        assertEquals(3, store.purgeAudit(T0.plus(Duration.ofDays(1))));
         assertEquals(List.of(), store.recentAudit(10));
     }
 
     /** An admin action's fields as {@code AdminAudit} records them. */
     static Map<String, Object> action(String user, String from, String path, int status, String outcome) {
-        Map<String, Object> f = new java.util.LinkedHashMap<>();
+        Map<String, Object> f = new LinkedHashMap<>();
         f.put("user", user);
         f.put("from", from);
         f.put("method", "POST");
@@ -434,7 +452,7 @@ abstract class OutboxContractTest {
         AuditLog log = new AuditLog(1000, clock);
         log.attach(store, "pod-a");
         for (int i = 0; i < 3; i++) {
-            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
+            log.record(AdminAudit.ADMIN_ACTION,
                     action("ada", "10.0.0.1", "/actions/pools/main/reset-metrics", 303, "done"));
         }
         // 6000 refused anonymous POSTs with 2 KB paths over 2 minutes: half to one path, half each to a path of its own.
@@ -442,7 +460,7 @@ abstract class OutboxContractTest {
         int flood = 6000;
         for (int i = 0; i < flood; i++) {
             String path = "/api/v1/silences/" + padding + (i % 2 == 0 ? "" : "-" + i);
-            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
+            log.record(AdminAudit.ADMIN_ACTION,
                     action("anonymous", "203.0.113." + (i % 3), path, 401, "refused"));
             if (i % 50 == 49) {
                 clock.advance(Duration.ofSeconds(1));
@@ -468,11 +486,11 @@ abstract class OutboxContractTest {
                 "an aggregate with its count");
 
         // the admin's actions are all still there, in memory and for the next process
-        assertEquals(3, log.recent(1000, io.poolwatch.security.AdminAudit.ADMIN_ACTION).stream()
+        assertEquals(3, log.recent(1000, AdminAudit.ADMIN_ACTION).stream()
                 .filter(e -> "ada".equals(e.fields().get("user"))).count());
         AuditLog next = new AuditLog(1000, clock);
         next.attach(store, "pod-b");
-        assertEquals(3, next.recent(1000, io.poolwatch.security.AdminAudit.ADMIN_ACTION).stream()
+        assertEquals(3, next.recent(1000, AdminAudit.ADMIN_ACTION).stream()
                 .filter(e -> "ada".equals(e.fields().get("user"))).count());
         next.detach(Duration.ofSeconds(5));
         store.purgeAudit(T0.plus(Duration.ofDays(365_000)));
@@ -485,11 +503,11 @@ abstract class OutboxContractTest {
         AuditLog log = new AuditLog(new AuditLog.Limits(10, 20, Duration.ofDays(365_000), Duration.ofMinutes(1), 50), clock);
         log.attach(store, "pod-a");
         for (int i = 0; i < 5; i++) {
-            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION, action("ada", "10.0.0.1", "/actions/" + i, 303, "done"));
+            log.record(AdminAudit.ADMIN_ACTION, action("ada", "10.0.0.1", "/actions/" + i, 303, "done"));
         }
         for (int i = 0; i < 60; i++) {
             log.record(AuditLog.NOTIFICATION_ATTEMPT, Map.of("receiver", "ops", "n", i));
-            log.record(io.poolwatch.security.AdminAudit.ADMIN_ACTION,
+            log.record(AdminAudit.ADMIN_ACTION,
                     action("anonymous", "127.0.0.1", "/actions/" + i, 303, "done"));
         }
         log.detach(Duration.ofSeconds(30));
@@ -508,20 +526,20 @@ abstract class OutboxContractTest {
 
     @Test
     void chunkedChecksWatermarksAreSavedReplacedAndReadByEveryHandle() throws Exception {
-        io.poolwatch.checks.CursorStore store = (io.poolwatch.checks.CursorStore) outbox;
-        assertEquals(java.util.Map.of(), store.loadCursors());
+        CursorStore store = (CursorStore) outbox;
+        assertEquals(Map.of(), store.loadCursors());
         store.saveCursor("events-have-accounts",
-                new io.poolwatch.checks.CursorStore.Saved("abc", 1000, List.of(new long[] { 10, 20 })));
+                new CursorStore.Saved("abc", 1000, List.of(new long[] { 10, 20 })));
         store.saveCursor("events-have-accounts",
-                new io.poolwatch.checks.CursorStore.Saved("abc", 2500, List.of(new long[] { 10, 20 },
+                new CursorStore.Saved("abc", 2500, List.of(new long[] { 10, 20 },
                         new long[] { 2000, 2100 })));
-        store.saveCursor("other", new io.poolwatch.checks.CursorStore.Saved("def", 7, List.of()));
+        store.saveCursor("other", new CursorStore.Saved("def", 7, List.of()));
         Outbox again = openAgain();
         closing.add(again);
-        java.util.Map<String, io.poolwatch.checks.CursorStore.Saved> read = ((io.poolwatch.checks.CursorStore) again)
+        Map<String, CursorStore.Saved> read = ((CursorStore) again)
                 .loadCursors();
         assertEquals(2, read.size());
-        io.poolwatch.checks.CursorStore.Saved events = read.get("events-have-accounts");
+        CursorStore.Saved events = read.get("events-have-accounts");
         assertEquals("abc", events.definition());
         assertEquals(2500, events.watermark(), "the newest save replaced the first");
         assertEquals(2, events.pending().size());

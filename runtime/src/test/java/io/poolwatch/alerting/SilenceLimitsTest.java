@@ -26,6 +26,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import io.poolwatch.config.DatabaseKind;
@@ -167,7 +168,7 @@ class SilenceLimitsTest {
             st.execute("DROP DATABASE IF EXISTS " + DATABASE);
             st.execute("CREATE DATABASE " + DATABASE);
         }
-        DataSource mariadb = new org.mariadb.jdbc.MariaDbDataSource(
+        DataSource mariadb = new MariaDbDataSource(
                 TestDatabases.mariadbUrl().replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?"));
         return Stream.of(new Store("H2", DatabaseKind.H2, h2, "poolwatch_silences"),
                 new Store("PostgreSQL", DatabaseKind.POSTGRESQL, postgres, "poolwatch.silences"),

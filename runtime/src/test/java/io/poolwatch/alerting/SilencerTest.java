@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Silences match by label equality or expression, negated or not, only while they are in effect. */
 class SilencerTest {
@@ -59,7 +60,7 @@ class SilencerTest {
      * otherwise hang, it measures nothing.
      */
     @Test
-    @org.junit.jupiter.api.Timeout(60)
+    @Timeout(60)
     void aHostileExpressionCannotHoldUpMatching() {
         String hostile = "(.*)".repeat(22) + "X";
         silences.create(List.of(new Silence.Matcher("pool", hostile, true, null)), NOW.plus(Duration.ofHours(1)), "x",

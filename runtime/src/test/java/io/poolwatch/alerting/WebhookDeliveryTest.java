@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,7 +160,7 @@ class WebhookDeliveryTest {
         WebhookHook hook = closeLater(WebhookHook.start());
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
-        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(false);
+        AtomicBoolean leads = new AtomicBoolean(false);
         worker.runsWhen(leads::get);
         Notification n = notification("ops");
         outbox.add(n);
@@ -176,15 +180,15 @@ class WebhookDeliveryTest {
         OutboxContractTest.HangingHook hook = closeLater(new OutboxContractTest.HangingHook());
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
-        java.util.concurrent.atomic.AtomicBoolean leads = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean leads = new AtomicBoolean(true);
         worker.runsWhen(leads::get);
         Notification first = notification("ops");
         Notification second = notification("ops");
         outbox.add(first);
         outbox.add(second);
-        java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ExecutorService background = Executors.newSingleThreadExecutor();
         try {
-            java.util.concurrent.Future<Integer> pass = background.submit(worker::deliverDue);
+            Future<Integer> pass = background.submit(worker::deliverDue);
             Await.until("the first attempt reaches the receiver", () -> hook.requests.size() == 1);
             // Frozen past its lock while sending: another process runs the jobs now.
             leads.set(false);

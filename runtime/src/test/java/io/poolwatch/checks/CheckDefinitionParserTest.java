@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +50,7 @@ class CheckDefinitionParserTest {
     }
 
     private static void assertProblem(List<String> problems, String... fragments) {
-        assertTrue(problems.stream().anyMatch(p -> java.util.Arrays.stream(fragments).allMatch(p::contains)),
+        assertTrue(problems.stream().anyMatch(p -> Arrays.stream(fragments).allMatch(p::contains)),
                 "no problem containing " + List.of(fragments) + " in " + problems);
     }
 
@@ -147,7 +149,7 @@ class CheckDefinitionParserTest {
         CheckQuery r = range.spec().query(DatabaseKind.POSTGRESQL, new Scope.KeyRange(100, 200), 5);
         assertEquals("SELECT COUNT(*) FROM accounts d WHERE (d.balance < ?) AND d.kind IN (?, ?) AND d.id > ? AND d.id <= ?",
                 r.count().text());
-        assertEquals(List.of(new java.math.BigDecimal("0"), "customer", "business", 100L, 200L), r.count().binds());
+        assertEquals(List.of(new BigDecimal("0"), "customer", "business", 100L, 200L), r.count().binds());
     }
 
     @Test

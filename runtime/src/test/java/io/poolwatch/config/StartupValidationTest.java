@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -151,7 +152,7 @@ class StartupValidationTest {
                         "poolwatch.sampling.monitor-password is set without poolwatch.sampling.monitor-username; accepted: "),
                 problems.get(0));
         assertTrue(!problems.get(0).contains("s3cret-monitor"), "the password is never shown: " + problems.get(0));
-        org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+        Assertions.assertDoesNotThrow(
                 () -> validate(config(
                         Map.of("poolwatch.sampling.monitor-username", "watcher", "poolwatch.sampling.monitor-password", "x"))));
     }

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ class PoolHistogramCollectorTest {
         // What the sampler does every interval: fold the timed checkouts and leases in, scaled to the exact counts.
         pool.recorder().takeCheckoutInterval(pool.recorder().counters().acquired());
         pool.recorder().takeLeaseInterval(pool.recorder().counters().returned());
-        pool.statements().takeInterval(java.time.Duration.ofSeconds(1));
+        pool.statements().takeInterval(Duration.ofSeconds(1));
     }
 
     @AfterAll

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -112,7 +113,7 @@ class BlockingReaderPostgresTest {
     }
 
     /** Polls the reader until {@code condition} holds (bounded by {@link Await}), and returns that snapshot. */
-    private static BlockingSnapshot readUntil(String what, java.util.function.Predicate<BlockingSnapshot> condition)
+    private static BlockingSnapshot readUntil(String what, Predicate<BlockingSnapshot> condition)
             throws Exception {
         BlockingSnapshot[] last = new BlockingSnapshot[1];
         Await.until(what, () -> {

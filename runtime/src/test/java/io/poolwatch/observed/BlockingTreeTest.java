@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -56,7 +57,7 @@ class BlockingTreeTest {
         BlockingTree.Forest f = BlockingTree.build(rows, 10);
         assertEquals(List.of(5L), f.roots().stream().map(BlockedSession::pid).toList());
         assertEquals(4, f.roots().get(0).size());
-        java.util.Collections.reverse(rows);
+        Collections.reverse(rows);
         assertEquals(f.roots(), BlockingTree.build(rows, 10).roots());
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -225,7 +227,7 @@ class PgBouncerSamplerTest {
     @Test
     void aHungConsoleHoldsNoOtherPgBouncerBeyondItsTimeout() throws Exception {
         // A listener that accepts connections and never answers: a hung console.
-        try (java.net.ServerSocket hung = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        try (ServerSocket hung = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 PgBouncerServer b = PgBouncerServer.builder().start()) {
             Map<String, String> keys = new HashMap<>();
             keys.put("poolwatch.pgbouncer.a-hung.url", "127.0.0.1:" + hung.getLocalPort());

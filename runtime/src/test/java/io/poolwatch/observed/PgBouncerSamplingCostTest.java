@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -75,7 +76,7 @@ class PgBouncerSamplingCostTest {
                 assertEquals(1, held, "console connections held by poolwatch, as PgBouncer counts them");
                 Arrays.sort(nanos);
                 double mean = Arrays.stream(nanos).average().orElse(0) / 1e6;
-                System.out.printf(java.util.Locale.ROOT,
+                System.out.printf(Locale.ROOT,
                         "PGBOUNCER-COST pools=%d samples=%d mean=%.3f ms p50=%.3f ms p95=%.3f ms max=%.3f ms "
                                 + "console-connections=%d%n",
                         pools, SAMPLES, mean, nanos[SAMPLES / 2] / 1e6, nanos[SAMPLES * 95 / 100] / 1e6,

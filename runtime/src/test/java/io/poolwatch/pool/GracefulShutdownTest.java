@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class GracefulShutdownTest {
             }
         });
         worker.start();
-        assertTrue(leased.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(leased.await(5, TimeUnit.SECONDS));
 
         assertTrue(pools.drainAndClose(Duration.ofSeconds(10)), "the lease should come back within the bound");
         worker.join();

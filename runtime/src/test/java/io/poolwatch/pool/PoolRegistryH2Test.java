@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 
 /** Workload pools on H2, the embedded fallback: sizes, isolation and sessions as H2 reports them. */
@@ -41,7 +42,7 @@ class PoolRegistryH2Test {
                 }
             }
             // main's 3 and financial's 2: Agroal fills pools to min-size in the background, so wait for it (a busy machine is slow)
-            io.poolwatch.testing.Await.until("main's 3 and financial's 2 sessions", () -> {
+            Await.until("main's 3 and financial's 2 sessions", () -> {
                 try (Connection c = pools.get("main").dataSource().getConnection();
                         Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {

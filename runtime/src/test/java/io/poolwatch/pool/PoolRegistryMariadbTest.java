@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.ResolvedConfiguration;
+import io.poolwatch.config.TlsMode;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;
 
@@ -66,8 +68,8 @@ class PoolRegistryMariadbTest {
     @Test
     void theServerReportsWhetherTheSessionsAreEncrypted() throws Exception {
         WorkloadPool main = pools.get("main");
-        assertEquals(io.poolwatch.config.TlsMode.DISABLE, main.settings().tls().mode(), "Connector/J's default without a key");
-        io.poolwatch.testing.Await.until("main's TLS was measured", () -> main.tls().encrypted().isPresent());
+        assertEquals(TlsMode.DISABLE, main.settings().tls().mode(), "Connector/J's default without a key");
+        Await.until("main's TLS was measured", () -> main.tls().encrypted().isPresent());
         String cipher;
         try (Connection c = main.dataSource().getConnection();
                 Statement st = c.createStatement();

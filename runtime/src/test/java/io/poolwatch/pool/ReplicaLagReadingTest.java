@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,7 +48,7 @@ class ReplicaLagReadingTest {
 
     @Test
     void aStoppedSqlThreadIsStoppedReplicationWithItsError() {
-        Map<String, String> row = new java.util.HashMap<>();
+        Map<String, String> row = new HashMap<>();
         row.put("Slave_IO_Running", "Yes");
         row.put("Slave_SQL_Running", "No");
         row.put("Seconds_Behind_Master", null);
@@ -60,7 +61,7 @@ class ReplicaLagReadingTest {
 
     @Test
     void anIoThreadStillConnectingIsNotStreaming() {
-        Map<String, String> row = new java.util.HashMap<>();
+        Map<String, String> row = new HashMap<>();
         row.put("Slave_IO_Running", "Connecting");
         row.put("Slave_SQL_Running", "Yes");
         row.put("Seconds_Behind_Master", null);

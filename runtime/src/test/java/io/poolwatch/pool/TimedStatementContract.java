@@ -17,6 +17,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -331,7 +332,7 @@ abstract class TimedStatementContract {
         assertTrue(
                 texts.stream()
                         .anyMatch(t -> t.startsWith("INSERT INTO probe (v) ")
-                                && t.toLowerCase(java.util.Locale.ROOT).contains("sleep(?)") && t.endsWith(" (batch of 2)")),
+                                && t.toLowerCase(Locale.ROOT).contains("sleep(?)") && t.endsWith(" (batch of 2)")),
                 texts.toString());
         assertTrue(texts.stream().anyMatch(t -> !t.contains("batch") && !t.contains("INSERT")), texts.toString());
     }

@@ -6,6 +6,8 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
+import org.postgresql.PGStatement;
+
 import io.poolwatch.testing.TestDatabases;
 
 /** Statement timing against the real PostgreSQL server (see {@link TimedStatementContract}). */
@@ -58,7 +60,7 @@ class TimedStatementPostgresTest extends TimedStatementContract {
 
     @Override
     Class<?> driverStatementClass() {
-        return org.postgresql.PGStatement.class;
+        return PGStatement.class;
     }
 
     @Override

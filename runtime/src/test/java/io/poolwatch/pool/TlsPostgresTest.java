@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class TlsPostgresTest {
                 assertTrue(c.isValid(2));
             }
             TlsStatus tls = measured(main);
-            assertEquals(java.util.Optional.of(true), tls.encrypted(), tls.toString());
+            assertEquals(Optional.of(true), tls.encrypted(), tls.toString());
             assertTrue(tls.protocol().orElseThrow().startsWith("TLSv"), tls.toString());
             assertFalse(tls.cipher().orElseThrow().isBlank());
             // The probe runs on the driver's connection, not through the pool's statement recorder.
@@ -103,7 +104,7 @@ class TlsPostgresTest {
         try (PoolGroup pools = PoolGroup.open(caOnly.pools(), caOnly.monitoring())) {
             WorkloadPool main = pools.get("main");
             main.dataSource().getConnection().close();
-            assertEquals(java.util.Optional.of(true), measured(main).encrypted());
+            assertEquals(Optional.of(true), measured(main).encrypted());
         }
     }
 
@@ -118,7 +119,7 @@ class TlsPostgresTest {
             WorkloadPool main = pools.get("main");
             main.dataSource().getConnection().close();
             TlsStatus tls = measured(main);
-            assertEquals(java.util.Optional.of(false), tls.encrypted(), tls.toString());
+            assertEquals(Optional.of(false), tls.encrypted(), tls.toString());
             assertTrue(tls.protocol().isEmpty());
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class PoolHistoryTest {
     @Test
     void everySnapshotComesBackEqualToWhatWasAdded() {
         PoolHistory history = new PoolHistory(8);
-        List<PoolSnapshot> added = new java.util.ArrayList<>();
+        List<PoolSnapshot> added = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             PoolSnapshot s = i % 2 == 0 ? awkward(i) : at(100 + i);
             added.add(s);

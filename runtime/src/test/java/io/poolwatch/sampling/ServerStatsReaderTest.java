@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestDatabases;
 
 /** The server-side view read from real servers while sessions sit idle in a transaction and statements run. */
@@ -137,7 +139,7 @@ class ServerStatsReaderTest {
             }
             CompletableFuture<Void> first = CompletableFuture.runAsync(() -> call(busy, "CALL PW_SLEEP(3000)"));
             CompletableFuture<Void> second = CompletableFuture.runAsync(() -> call(busier, "CALL PW_SLEEP(3000)"));
-            io.poolwatch.testing.Await.until("two sessions run a statement", () -> executing(reader) == 2);
+            Await.until("two sessions run a statement", () -> executing(reader) == 2);
             ServerSnapshot s = ServerStatsReader.read(reader, DatabaseKind.H2, "h2", Instant.now());
             assertTrue(s.available(), s.unavailableReason().toString());
             assertEquals(4, s.totalSessions());
@@ -152,7 +154,7 @@ class ServerStatsReaderTest {
     private static void call(Connection c, String sql) {
         try (Statement st = c.createStatement()) {
             st.execute(sql);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -163,7 +165,7 @@ class ServerStatsReaderTest {
                         "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE EXECUTING_STATEMENT IS NOT NULL AND SESSION_ID <> SESSION_ID()")) {
             rs.next();
             return rs.getInt(1);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -85,7 +85,7 @@ class SizingAdvisorTest {
 
     @Test
     void aServerThatRefusedTheMonitorForLackOfSlotsIsAtItsLimitWithTheLimitsLastRead() {
-        ServerSnapshot refused = ServerSnapshot.refused("db:5432/app", io.poolwatch.config.DatabaseKind.POSTGRESQL,
+        ServerSnapshot refused = ServerSnapshot.refused("db:5432/app", DatabaseKind.POSTGRESQL,
                 Instant.now(),
                 "cannot connect: 53300 ...",
                 "refused poolwatch's monitoring connection for lack of slots: 53300 sorry, too many clients already",
@@ -94,15 +94,15 @@ class SizingAdvisorTest {
         assertEquals(20, refused.maxConnections().getAsInt());
         assertEquals(1.0, refused.connectionUse().orElseThrow());
         // Advice still given: the pools and monitoring connections together may open more than the 17 usable slots.
-        List<SizingAdvice> advice = SizingAdvisor.forServer(refused, java.util.Map.of("main", 10, "jobs", 10), 1, 1);
+        List<SizingAdvice> advice = SizingAdvisor.forServer(refused, Map.of("main", 10, "jobs", 10), 1, 1);
         assertEquals(1, advice.size());
         assertTrue(advice.get(0).message().contains("monitoring 1"), advice.get(0).message());
         // Never read before: no limits, but still counted as full.
-        ServerSnapshot blind = ServerSnapshot.refused("db:5432/app", io.poolwatch.config.DatabaseKind.POSTGRESQL, Instant.now(),
+        ServerSnapshot blind = ServerSnapshot.refused("db:5432/app", DatabaseKind.POSTGRESQL, Instant.now(),
                 "x", "y",
                 Optional.empty());
         assertEquals(1.0, blind.connectionUse().orElseThrow());
-        assertTrue(SizingAdvisor.forServer(blind, java.util.Map.of("main", 10), 1, 1).isEmpty());
+        assertTrue(SizingAdvisor.forServer(blind, Map.of("main", 10), 1, 1).isEmpty());
         // A readable server marked saturated counts as at least full.
         assertEquals(1.0, server(100, 3).saturated("17 sessions take every usable slot").connectionUse().orElseThrow());
     }

@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.testing.TestConfigs;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
@@ -42,13 +45,13 @@ class SecurityModeTest {
             }
 
             @Override
-            public java.util.List<String> viewerRoles() {
-                return java.util.List.of("viewer");
+            public List<String> viewerRoles() {
+                return List.of("viewer");
             }
 
             @Override
-            public java.util.List<String> adminRoles() {
-                return java.util.List.of("admin");
+            public List<String> adminRoles() {
+                return List.of("admin");
             }
 
             @Override
@@ -72,12 +75,12 @@ class SecurityModeTest {
 
     @Test
     void rolesAreMappedFromConfiguration() {
-        var mapping = io.poolwatch.testing.TestConfigs.mapping(Map.of("poolwatch.security.viewer-roles", "support,ops",
+        var mapping = TestConfigs.mapping(Map.of("poolwatch.security.viewer-roles", "support,ops",
                 "poolwatch.security.admin-roles", "sre"));
         SecurityMode.Decision d = SecurityMode.decide(config(Map.of("quarkus.http.host", "127.0.0.1")), mapping.security());
-        assertEquals(java.util.Set.of("support", "ops"), d.viewerRoles());
-        assertEquals(java.util.Set.of("sre"), d.adminRoles());
-        var bad = io.poolwatch.testing.TestConfigs.mapping(Map.of("poolwatch.security.admin-roles", "sre,has space"));
+        assertEquals(Set.of("support", "ops"), d.viewerRoles());
+        assertEquals(Set.of("sre"), d.adminRoles());
+        var bad = TestConfigs.mapping(Map.of("poolwatch.security.admin-roles", "sre,has space"));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> SecurityMode.decide(config(Map.of("quarkus.http.host", "127.0.0.1")), bad.security()));
         assertTrue(
@@ -138,7 +141,7 @@ class SecurityModeTest {
         Map<String, String> local = new HashMap<>(Map.of("quarkus.http.host", "127.0.0.1"));
         InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class,
                 () -> SecurityMode.decide(config(local), security(false, "secret", null)));
-        assertEquals(java.util.List.of("poolwatch.security.metrics=secret: accepted: open, token, viewer"), bad.problems());
+        assertEquals(List.of("poolwatch.security.metrics=secret: accepted: open, token, viewer"), bad.problems());
 
         InvalidConfigurationException missing = assertThrows(InvalidConfigurationException.class,
                 () -> SecurityMode.decide(config(local), security(false, "token", null)));

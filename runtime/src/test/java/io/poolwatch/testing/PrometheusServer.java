@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Assumptions;
@@ -138,7 +139,7 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** {@code data.result} of an instant query evaluated at {@code time}, so several queries see the same samples. */
     public JsonNode query(String promql, Instant time) throws IOException, InterruptedException {
-        String at = String.format(java.util.Locale.ROOT, "%.3f", time.toEpochMilli() / 1000.0);
+        String at = String.format(Locale.ROOT, "%.3f", time.toEpochMilli() / 1000.0);
         return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + at).path("data")
                 .path("result");
     }

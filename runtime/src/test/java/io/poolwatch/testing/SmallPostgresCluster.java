@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -83,7 +84,7 @@ public final class SmallPostgresCluster implements AutoCloseable {
                     + "max_connections = " + maxConnections + "\nsuperuser_reserved_connections = " + superuserReserved + "\n"
                     + "shared_buffers = 16MB\nfsync = off\nsynchronous_commit = off\n";
             Files.writeString(cluster.data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
             ReplicaCluster.write(cluster.data.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n",
                     owner);
             cluster.start();

@@ -1,12 +1,15 @@
 package io.poolwatch.testing;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.poolwatch.config.PoolSettingsResolver;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.config.SeedSource;
+import io.poolwatch.config.WorkloadProfiles;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -47,9 +50,9 @@ public final class TestConfigs {
 
     /** Properties that disable every standard workload but {@code keep}, merged with {@code extra}. */
     public static Map<String, String> only(Map<String, String> extra, String... keep) {
-        Map<String, String> props = new java.util.HashMap<>(extra);
-        java.util.Set<String> kept = java.util.Set.of(keep);
-        for (String standard : io.poolwatch.config.WorkloadProfiles.STANDARD) {
+        Map<String, String> props = new HashMap<>(extra);
+        Set<String> kept = Set.of(keep);
+        for (String standard : WorkloadProfiles.STANDARD) {
             if (!kept.contains(standard)) {
                 props.put("poolwatch.pools." + standard + ".enabled", "false");
             }

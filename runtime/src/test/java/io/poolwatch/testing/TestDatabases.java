@@ -3,6 +3,8 @@ package io.poolwatch.testing;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -139,11 +141,11 @@ public final class TestDatabases {
         }
         // Ask Testcontainers only where an engine could be: its search otherwise logs a page of errors.
         boolean candidate = System.getenv("DOCKER_HOST") != null
-                || java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))
-                || java.nio.file.Files
-                        .exists(java.nio.file.Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
-                || java.nio.file.Files
-                        .exists(java.nio.file.Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
+                || Files.exists(Path.of("/var/run/docker.sock"))
+                || Files
+                        .exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
+                || Files
+                        .exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
         if (!candidate) {
             return false;
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -117,7 +118,7 @@ public final class TlsPostgresCluster {
                     + "ssl_key_file = '" + base.resolve("server.key") + "'\n"
                     + "max_connections = 20\nshared_buffers = 16MB\nfsync = off\n";
             Files.writeString(data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
             write(data.resolve("pg_hba.conf"),
                     "local all all trust\nhostssl all all 127.0.0.0/8 trust\nhostnossl all all 127.0.0.0/8 trust\n",
                     owner);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class DashboardSparklineTest {
 
     @Test
     void samplesDenserThanTheWidthMergeIntoOneVertexEachKeepingThePeak() {
-        List<Point> dense = new java.util.ArrayList<>();
+        List<Point> dense = new ArrayList<>();
         for (int ms = 0; ms < 100_000; ms += 100) {
             dense.add(new Point(ms, ms == 42_300 ? 1.0 : 0.0));
         }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.config.RootPath;
+
 /** The overview's pool filter: what it accepts, what it refuses and how it says so, how it matches, the links it makes. */
 class PoolFilterTest {
 
     /** The overview's path under poolwatch's root (the extension's default here). */
-    private static final String ROOT = io.poolwatch.config.RootPath.link("/");
+    private static final String ROOT = RootPath.link("/");
 
     @Test
     void noParametersIsEveryPoolOnTheFirstPage() {

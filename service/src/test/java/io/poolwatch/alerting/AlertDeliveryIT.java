@@ -88,7 +88,7 @@ class AlertDeliveryIT {
     private static JsonNode body(WebhookHook.Request r) {
         try {
             return JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -96,7 +96,7 @@ class AlertDeliveryIT {
     private static String outputOf(PoolwatchProcess app) {
         try {
             return app.output();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
     }

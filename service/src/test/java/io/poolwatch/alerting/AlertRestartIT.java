@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -126,7 +127,7 @@ class AlertRestartIT {
     private static JsonNode body(WebhookHook.Request r) {
         try {
             return JSON.readTree(r.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -174,7 +175,7 @@ class AlertRestartIT {
     private static String outputOf(PoolwatchProcess app) {
         try {
             return app.output();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -173,7 +174,7 @@ class AlertmanagerIT {
     private static String outputOf(PoolwatchProcess p) {
         try {
             return p.output();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
     }
@@ -209,7 +210,7 @@ class AlertmanagerIT {
                         out.add(a.path("status").asText());
                     }
                 });
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }

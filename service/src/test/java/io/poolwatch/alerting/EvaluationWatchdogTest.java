@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import io.poolwatch.testing.Await;
 import io.poolwatch.testing.FreezableProxy;
 import io.poolwatch.testing.TestDatabases;
 import io.poolwatch.testing.WebhookHook;
+import io.poolwatch.web.AlertStaleness;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -58,7 +60,7 @@ class EvaluationWatchdogTest {
                 try {
                     proxy = new FreezableProxy(pg.host(), pg.port());
                     hook = WebhookHook.start();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
                 String url = "postgresql://" + pg.user() + ":" + pg.password() + "@127.0.0.1:" + proxy.port() + "/"
@@ -80,7 +82,7 @@ class EvaluationWatchdogTest {
             public void stop() {
                 try {
                     proxy.close();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closing
                 }
                 hook.close();
@@ -109,7 +111,7 @@ class EvaluationWatchdogTest {
         Await.until("readiness shows evaluation ok", () -> readiness().startsWith("ok: last completed"));
         assertTrue(metric("poolwatch_alert_evaluation_stalled") == 0.0);
         assertTrue(metric("poolwatch_alert_evaluation_last_success_timestamp_seconds") > Instant.now().getEpochSecond() - 60);
-        given().when().get("/api/v1/alerts").then().statusCode(200).header(io.poolwatch.web.AlertStaleness.HEADER, nullValue());
+        given().when().get("/api/v1/alerts").then().statusCode(200).header(AlertStaleness.HEADER, nullValue());
 
         Profile.proxy.freeze();
         try {
@@ -124,7 +126,7 @@ class EvaluationWatchdogTest {
             assertTrue(metric("poolwatch_alert_evaluation_stalled") == 1.0);
             assertTrue(metric("poolwatch_alert_evaluation_running_seconds") > 5.0);
             given().when().get("/api/v1/alerts").then().statusCode(200)
-                    .header(io.poolwatch.web.AlertStaleness.HEADER, startsWith("STALLED: last completed"))
+                    .header(AlertStaleness.HEADER, startsWith("STALLED: last completed"))
                     .body("evaluatedAt", notNullValue()).body("alerts", notNullValue());
         } finally {
             Profile.proxy.thaw();
@@ -137,7 +139,7 @@ class EvaluationWatchdogTest {
         Await.until("readiness shows evaluation ok again", () -> readiness().startsWith("ok: last completed"));
         assertTrue(metric("poolwatch_alert_evaluation_stalled") == 0.0);
         assertTrue(metric("poolwatch_alert_evaluation_running_seconds") < 5.0);
-        given().when().get("/api/v1/alerts").then().statusCode(200).header(io.poolwatch.web.AlertStaleness.HEADER, nullValue())
+        given().when().get("/api/v1/alerts").then().statusCode(200).header(AlertStaleness.HEADER, nullValue())
                 .body(containsString("evaluatedAt"));
     }
 }

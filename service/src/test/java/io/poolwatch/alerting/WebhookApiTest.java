@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.poolwatch.testing.TestDatabases;
@@ -45,7 +47,7 @@ class WebhookApiTest {
         public Map<String, String> start() {
             try {
                 hook = WebhookHook.start();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             String r = "poolwatch.alerting.receivers.ops.";
@@ -77,7 +79,7 @@ class WebhookApiTest {
     NotificationOutbox outbox;
 
     @Inject
-    io.poolwatch.sampling.PoolSampler sampler;
+    PoolSampler sampler;
 
     private static String audit() {
         return given().when().get("/api/v1/audit?type=notification.attempt").then().statusCode(200).extract().asString();

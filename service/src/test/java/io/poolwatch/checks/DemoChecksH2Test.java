@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.pool.PoolGroup;
+import io.poolwatch.simulator.DemoChecks;
 import io.poolwatch.simulator.DemoSchema;
 import io.poolwatch.testing.TestConfigs;
 
@@ -44,7 +45,7 @@ class DemoChecksH2Test {
             workloads.put("analytics", DatabaseKind.H2);
             workloads.put("financial", DatabaseKind.H2);
             List<CheckDefinition> checks = CheckDefinitionParser.parse(
-                    List.of(new CheckDefinitionParser.Source("demo", io.poolwatch.simulator.DemoChecks.demo(workloads))),
+                    List.of(new CheckDefinitionParser.Source("demo", DemoChecks.demo(workloads))),
                     workloads);
             assertEquals(5, checks.size());
 
@@ -102,7 +103,7 @@ class DemoChecksH2Test {
     @Test
     void configuredChecksReplaceDemoChecksOfTheSameName() {
         List<CheckDefinition> checks = CheckDefinitionParser.parse(List.of(
-                new CheckDefinitionParser.Source("demo", io.poolwatch.simulator.DemoChecks.demo(PG)),
+                new CheckDefinitionParser.Source("demo", DemoChecks.demo(PG)),
                 new CheckDefinitionParser.Source("configuration",
                         Map.of("ledger-balanced", Map.of("kind", "sql", "sql", "SELECT 0")))),
                 PG);
@@ -110,7 +111,7 @@ class DemoChecksH2Test {
         assertEquals(CheckKind.SQL, replaced.kind());
         assertEquals("configuration", replaced.source());
         assertEquals(7, checks.size());
-        assertEquals(5, io.poolwatch.simulator.DemoChecks.demo(Map.of("analytics", DatabaseKind.H2)).size(),
+        assertEquals(5, DemoChecks.demo(Map.of("analytics", DatabaseKind.H2)).size(),
                 "no TABLESAMPLE or pg_constraint on H2");
     }
 

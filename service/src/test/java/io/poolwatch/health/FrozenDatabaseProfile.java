@@ -1,5 +1,6 @@
 package io.poolwatch.health;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public class FrozenDatabaseProfile implements QuarkusTestProfile {
             try {
                 ledger = new FreezableProxy(pg.host(), pg.port());
                 reporting = new FreezableProxy(pg.host(), pg.port());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
             // Different users would be clearer, but trust authentication takes any existing role: the port tells them apart.
@@ -63,7 +64,7 @@ public class FrozenDatabaseProfile implements QuarkusTestProfile {
             try {
                 ledger.close();
                 reporting.close();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // closing
             }
         }

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.net.http.HttpClient;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -82,7 +88,7 @@ class SaturatedServerTest {
                 String[] seen = new String[1];
                 evidenceShown = SaturationScenario.within(Duration.ofSeconds(20), () -> {
                     String body = SaturationScenario.get(http, base + "/q/health/ready").body();
-                    java.util.regex.Matcher m = java.util.regex.Pattern
+                    Matcher m = Pattern
                             .compile("\"main\":\\s*\"(DEGRADED[^\"]*monitoring connection refused \\(53300[^\"]*)\"")
                             .matcher(body);
                     if (m.find()) {
@@ -103,14 +109,14 @@ class SaturatedServerTest {
             cluster.stop();
             cluster.start();
             long restarted = System.nanoTime();
-            java.time.Instant restartedAt = java.time.Instant.now();
+            Instant restartedAt = Instant.now();
             // Ready again: 200 from a validation of the restarted server, not a cached answer from before.
             boolean upAgain = SaturationScenario.within(Duration.ofSeconds(90), () -> {
                 SaturationScenario.Answer ready = SaturationScenario.get(http, base + "/q/health/ready");
-                java.util.regex.Matcher m = java.util.regex.Pattern
+                Matcher m = Pattern
                         .compile("\"main\":\\s*\"(?:UP|DEGRADED)[^\"]*last successful validation ([0-9TZ:.\\-]+)")
                         .matcher(ready.body());
-                return ready.status() == 200 && m.find() && java.time.Instant.parse(m.group(1)).isAfter(restartedAt);
+                return ready.status() == 200 && m.find() && Instant.parse(m.group(1)).isAfter(restartedAt);
             });
             double seconds = (System.nanoTime() - restarted) / 1e9;
             System.out.printf(
@@ -144,15 +150,15 @@ class SaturatedServerTest {
     }
 
     /** Ends poolwatch's monitoring session from the server's side, as the superuser (who has reserved slots). */
-    private static void terminateMonitor(SmallPostgresCluster cluster) throws java.sql.SQLException {
-        try (java.sql.Connection c = cluster.connectAsSuperuser("postgres"); java.sql.Statement st = c.createStatement()) {
+    private static void terminateMonitor(SmallPostgresCluster cluster) throws SQLException {
+        try (Connection c = cluster.connectAsSuperuser("postgres"); Statement st = c.createStatement()) {
             st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'poolwatch-monitor'");
         }
     }
 
     static boolean serverConnectionsAlert(HttpClient http, String base) {
         String body = SaturationScenario.get(http, base + "/api/v1/alerts").body();
-        return java.util.regex.Pattern.compile("\"state\":\"firing\",\"labels\":\\{[^}]*\"alertname\":\"server-connections\"")
+        return Pattern.compile("\"state\":\"firing\",\"labels\":\\{[^}]*\"alertname\":\"server-connections\"")
                 .matcher(body).find();
     }
 }

@@ -1,5 +1,6 @@
 package io.poolwatch.health;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +73,7 @@ final class SaturationScenario {
                     HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return new Answer(0, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class OtlpExportIT {
             assertEquals(0, receiver.undecodable());
             int exit = app.terminate(Duration.ofSeconds(30));
             assertTrue(exit == 0 || exit == 143, "stopped by SIGTERM, exit code " + exit);
-            assertEquals(java.util.List.of(), OtlpExportTest.otelTrouble(app.output()));
+            assertEquals(List.of(), OtlpExportTest.otelTrouble(app.output()));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.pool.PoolRegistry;
@@ -53,7 +54,7 @@ class OtlpExportOffTest {
             Thread.sleep(100);
         }
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers
+                .body(Matchers
                         .containsString("db_client_connection_count{db_client_connection_pool_name=\"jobs\""));
         assertTrue(Files.exists(OtlpReceiverTestResource.logFile(false)), "the application's log was written");
         assertEquals(List.of(), OtlpExportTest.otelTrouble(OtlpReceiverTestResource.logFile(false)));

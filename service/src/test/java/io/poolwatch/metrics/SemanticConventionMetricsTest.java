@@ -18,8 +18,10 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.agroal.api.AgroalDataSource;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
@@ -43,11 +45,11 @@ class SemanticConventionMetricsTest {
      * The tests borrow pools up to their max-size; the connections they return stay open as idle ones until idle removal.
      * Close them now, and fill back to min-size, so the next test class in this application finds each pool as it starts.
      */
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeTheConnectionsOpenedHere() {
         registry.pools().forEach(p -> {
-            p.dataSource().flush(io.agroal.api.AgroalDataSource.FlushMode.IDLE);
-            p.dataSource().flush(io.agroal.api.AgroalDataSource.FlushMode.FILL);
+            p.dataSource().flush(AgroalDataSource.FlushMode.IDLE);
+            p.dataSource().flush(AgroalDataSource.FlushMode.FILL);
         });
     }
 

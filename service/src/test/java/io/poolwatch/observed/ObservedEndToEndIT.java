@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class ObservedEndToEndIT {
         return hook.requests.stream().map(r -> {
             try {
                 return JSON.readTree(r.body());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }).filter(b -> b.path("status").asText().equals(status))
@@ -73,7 +74,7 @@ class ObservedEndToEndIT {
         try {
             String out = app.output();
             return out.length() > 6000 ? out.substring(out.length() - 6000) : out;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "(no output: " + e.getMessage() + ")";
         }
     }

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PgBouncerTestResource;
 import io.poolwatch.testing.TestDatabases;
+import io.poolwatch.web.PgBouncerViews;
+import io.quarkus.qute.Engine;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -46,17 +49,17 @@ class PgBouncerApiTest {
     PgBouncerSampler sampler;
 
     @Inject
-    io.poolwatch.web.PgBouncerViews views;
+    PgBouncerViews views;
 
     @Inject
-    io.quarkus.qute.Engine qute;
+    Engine qute;
 
     /**
      * Optional: every test class's injection points are checked when any @QuarkusTest starts the application, and the other
      * classes run without this PgBouncer.
      */
     @ConfigProperty(name = "poolwatch.pgbouncer.edge.password")
-    java.util.Optional<String> consolePassword;
+    Optional<String> consolePassword;
 
     private static Connection client() throws Exception {
         String address = System.getProperty(PgBouncerTestResource.ADDRESS_PROPERTY);

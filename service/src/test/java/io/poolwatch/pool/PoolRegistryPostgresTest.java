@@ -21,8 +21,10 @@ import javax.sql.DataSource;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.poolwatch.testing.TestDatabases;
 import io.quarkus.test.common.WithTestResource;
@@ -134,17 +136,17 @@ class PoolRegistryPostgresTest {
             rs.next();
             encrypted = rs.getBoolean(1);
         }
-        io.poolwatch.testing.Await.until("main's TLS was measured", () -> registry.pool("main").tls().encrypted().isPresent());
+        Await.until("main's TLS was measured", () -> registry.pool("main").tls().encrypted().isPresent());
         // No tls.* key and no sslmode in the URL: pgjdbc's default, prefer; loopback, so no warning either way.
         given().when().get("/api/v1/pools").then().statusCode(200)
                 .body("find { it.name == 'main' }.tls.mode", equalTo("prefer"))
                 .body("find { it.name == 'main' }.tls.modeSource", equalTo("built-in"))
                 .body("find { it.name == 'main' }.tls.encrypted", equalTo(encrypted))
                 .body("find { it.name == 'main' }.tls.verified", equalTo(false))
-                .body("find { it.name == 'main' }.tls.warning", org.hamcrest.Matchers.nullValue())
+                .body("find { it.name == 'main' }.tls.warning", Matchers.nullValue())
                 .body("find { it.name == 'main' }.sources.'tls.mode'", equalTo("built-in"));
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.matchesPattern("(?s).*\\npoolwatch_pool_tls_encrypted\\{[^}]*pool=\"main\"[^}]*\\} "
+                .body(Matchers.matchesPattern("(?s).*\\npoolwatch_pool_tls_encrypted\\{[^}]*pool=\"main\"[^}]*\\} "
                         + (encrypted ? "1.0" : "0.0") + "\\n.*"));
     }
 

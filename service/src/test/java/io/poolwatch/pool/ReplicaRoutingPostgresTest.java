@@ -25,7 +25,9 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.jboss.logging.Logger;
+import org.jsoup.Jsoup;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -261,7 +263,7 @@ class ReplicaRoutingPostgresTest {
             assertEquals("paused", api.getString("replicas.find { it.pool == 'main-replica-2' }.lag.state"), api.prettify());
             assertEquals(1, api.getInt("usable"));
             // and on the dashboard, on the replica's card: not routed, paused, its lag over the threshold in words
-            String card = org.jsoup.Jsoup
+            String card = Jsoup
                     .parse(given().when().get("/?fragment=pools").then().statusCode(200).extract().asString())
                     .select("#pool-main-replica-2 .replica-state").text();
             assertTrue(card.contains("not routed (lagging)") && card.contains("replication paused") && card.contains("bytes"),
@@ -343,7 +345,7 @@ class ReplicaRoutingPostgresTest {
         assertThrows(UnknownWorkloadException.class, () -> reads.connection("nope"));
         given().when().get("/api/v1/replicas/nope").then().statusCode(404);
         given().when().get("/api/v1/replicas").then().statusCode(200).body("workload",
-                org.hamcrest.Matchers.contains("main", "reports"));
+                Matchers.contains("main", "reports"));
     }
 
     private static String metrics() {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -25,6 +26,9 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 
+import org.hamcrest.Matchers;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.alerting.AuditLog;
@@ -32,6 +36,7 @@ import io.poolwatch.testing.CsrfForm;
 import io.poolwatch.testing.PostgresTestResource;
 import io.poolwatch.testing.SecurityProfile;
 import io.poolwatch.testing.TestDatabases;
+import io.poolwatch.web.RootedPath;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -97,7 +102,7 @@ class AccessControlTest {
         }
         for (Class<?> type : types) {
             // The extension's resources are rooted (the service's root is /); the service's own have a plain @Path.
-            io.poolwatch.web.RootedPath rooted = type.getAnnotation(io.poolwatch.web.RootedPath.class);
+            RootedPath rooted = type.getAnnotation(RootedPath.class);
             jakarta.ws.rs.Path plain = type.getAnnotation(jakarta.ws.rs.Path.class);
             String root = rooted != null ? rooted.value() : plain != null ? plain.value() : null;
             if (root == null) {
@@ -180,7 +185,7 @@ class AccessControlTest {
     @Test
     void anUnauthenticatedRequestIsChallengedAndAWrongPasswordIsRefused() {
         given().when().get("/api/v1/pools").then().statusCode(401).header("WWW-Authenticate",
-                org.hamcrest.Matchers.containsStringIgnoringCase("basic realm=\"poolwatch\""));
+                Matchers.containsStringIgnoringCase("basic realm=\"poolwatch\""));
         given().auth().preemptive().basic(SecurityProfile.ADMIN, "wrong").when().get("/api/v1/pools").then().statusCode(401);
         given().auth().preemptive().basic(SecurityProfile.VIEWER, SecurityProfile.VIEWER_PASSWORD).when().get("/api/v1/pools")
                 .then()
@@ -225,11 +230,11 @@ class AccessControlTest {
     @Test
     void aViewerSeesThePagesWithoutTheFormsItCouldNotPostAndAnAdminSeesThem() {
         for (String path : List.of("/", "/alerts", "/checks", "/pools/main")) {
-            org.jsoup.nodes.Document viewer = org.jsoup.Jsoup
+            Document viewer = Jsoup
                     .parse(Caller.VIEWER.spec().when().get(path).then().statusCode(200).extract().asString());
             assertEquals(0, viewer.select("form[method=post]").size(),
                     path + " shows a viewer a form: " + viewer.select("form"));
-            org.jsoup.nodes.Document admin = org.jsoup.Jsoup
+            Document admin = Jsoup
                     .parse(Caller.ADMIN.spec().when().get(path).then().statusCode(200).extract().asString());
             assertTrue(admin.select("form[method=post]").size() > 0 || path.equals("/checks"),
                     path + " shows an admin no form");
@@ -268,7 +273,7 @@ class AccessControlTest {
         }
         String cookie = Caller.VIEWER.spec().when().get("/alerts").header("Set-Cookie");
         assertTrue(cookie.startsWith(CsrfForm.COOKIE + "="), cookie);
-        assertTrue(cookie.toLowerCase(java.util.Locale.ROOT).contains("; httponly"), cookie);
+        assertTrue(cookie.toLowerCase(Locale.ROOT).contains("; httponly"), cookie);
         assertTrue(cookie.contains("SameSite=Strict"), cookie);
     }
 

@@ -8,6 +8,8 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +65,7 @@ class AuditFloodTest {
         Await.until("the admin's actions stored", () -> store.recentAudit(AuditLog.Retention.ACTIONS, 1000).size() >= 3);
         int rowsBefore = store.recentAudit(1_000_000).size();
         long started = System.nanoTime();
-        java.time.Instant floodStart = java.time.Instant.now();
+        Instant floodStart = Instant.now();
         // Paths of about 2 KB, under the 2,048 characters beyond which a path is refused (400) before authentication.
         String padding = "p".repeat(1950);
         int flood = 3000;
@@ -78,7 +80,7 @@ class AuditFloodTest {
         }
 
         // Stored when their window ends; the flood's last window ends within the window's length.
-        long windows = java.time.Duration.ofNanos(System.nanoTime() - started).dividedBy(audit.limits().refusedWindow()) + 2;
+        long windows = Duration.ofNanos(System.nanoTime() - started).dividedBy(audit.limits().refusedWindow()) + 2;
         Await.until("the refused requests' entries stored",
                 () -> store.recentAudit(AuditLog.Retention.REFUSED, 100_000).stream()
                         .mapToLong(e -> ((Number) e.fields().getOrDefault("count", 1)).longValue()).sum() >= flood);
@@ -98,7 +100,7 @@ class AuditFloodTest {
         // This flood's entries: anonymous, last counted after it began (the outbox keeps earlier tests' and earlier runs' entries).
         List<Map<String, Object>> anonymous = events.stream()
                 .filter(e -> "anonymous".equals(e.get("user")) && e.get("last") != null
-                        && !java.time.Instant.parse((String) e.get("last")).isBefore(floodStart))
+                        && !Instant.parse((String) e.get("last")).isBefore(floodStart))
                 .toList();
         assertTrue(anonymous.size() <= windows * (audit.limits().refusedPerWindow() + 1) + 10,
                 anonymous.size() + " entries for " + flood + " refused requests over " + windows + " windows");

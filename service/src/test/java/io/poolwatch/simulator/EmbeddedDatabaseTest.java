@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,10 +17,12 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.testing.TestConfigs;
 
 /** The embedded demo database: a real PostgreSQL with a consistent demo schema, removed on close; H2 as fallback. */
@@ -55,7 +58,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void postgresStartsWithTheDemoSchemaAndRemovesItsDataOnClose() throws Exception {
-        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+        var config = TestConfigs.mapping(EmbeddedConfig.class,
                 Map.of("poolwatch.embedded.demo-rows", "5000"));
         Path dataDirectory;
         try (EmbeddedDatabase db = EmbeddedDatabase.start(config)) {
@@ -78,7 +81,7 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void postgresTrustsNoOneAndThePoolsAreNotSuperusers() throws Exception {
-        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+        var config = TestConfigs.mapping(EmbeddedConfig.class,
                 Map.of("poolwatch.embedded.demo-rows", "1000"));
         try (EmbeddedDatabase db = EmbeddedDatabase.start(config)) {
             for (String user : List.of("postgres", EmbeddedDatabase.DEMO_ROLE)) {
@@ -107,8 +110,8 @@ class EmbeddedDatabaseTest {
                         "postgres", "-c", "SELECT 1").redirectErrorStream(true);
                 client.environment().remove("PGPASSWORD");
                 Process p = client.start();
-                String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
                 assertTrue(p.exitValue() != 0 && out.contains("password"), "the Unix socket wants a password too: " + out);
             }
 
@@ -116,7 +119,7 @@ class EmbeddedDatabaseTest {
             assertFalse(db.jdbcUrl().contains(poolUrl.substring(poolUrl.indexOf(':', 14) + 1, poolUrl.indexOf('@'))),
                     "the JDBC URL holds no password");
             var resolved = TestConfigs.resolve(TestConfigs.only(Map.of("poolwatch.defaults.url", poolUrl), "main"), Map.of());
-            try (io.poolwatch.pool.PoolGroup pools = io.poolwatch.pool.PoolGroup.open(resolved.pools(),
+            try (PoolGroup pools = PoolGroup.open(resolved.pools(),
                     resolved.monitoring());
                     Connection c = pools.get("main").dataSource().getConnection();
                     Statement st = c.createStatement()) {
@@ -155,8 +158,8 @@ class EmbeddedDatabaseTest {
     private static String psql() {
         for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/lib/postgresql/16/bin:/usr/lib/postgresql/15/bin")
                 .split(":")) {
-            java.nio.file.Path candidate = java.nio.file.Path.of(dir.isEmpty() ? "." : dir, "psql");
-            if (java.nio.file.Files.isExecutable(candidate)) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, "psql");
+            if (Files.isExecutable(candidate)) {
                 return candidate.toString();
             }
         }
@@ -165,7 +168,7 @@ class EmbeddedDatabaseTest {
 
     @Test
     void h2HoldsTheSameDemoSchema() throws Exception {
-        var config = TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+        var config = TestConfigs.mapping(EmbeddedConfig.class,
                 Map.of("poolwatch.embedded.kind", "h2", "poolwatch.embedded.demo-rows", "3000"));
         try (EmbeddedDatabase db = EmbeddedDatabase.start(config); Connection c = db.connect()) {
             assertEquals(DatabaseKind.H2, db.kind());

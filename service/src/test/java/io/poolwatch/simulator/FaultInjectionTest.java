@@ -10,8 +10,10 @@ import java.sql.SQLException;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.testing.Await;
@@ -32,14 +34,14 @@ class FaultInjectionTest {
     LoadSimulator simulator;
 
     /** Faults hold connections of the pools other test classes share: none may outlive its test. */
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void faultsHaveEnded() throws Exception {
         Await.until("every fault has ended", () -> simulator.faults().stream().noneMatch(f -> f.state().equals("running")));
     }
 
     @Test
     void theDemoCycleStartsWithALeakOnJobs() throws Exception {
-        io.poolwatch.pool.FaultPhases.Fault first = simulator.nextDemoFault().orElseThrow();
+        FaultPhases.Fault first = simulator.nextDemoFault().orElseThrow();
         assertTrue(first.kind().equals("leak") && first.workload().equals("jobs"), first.toString());
         Await.until("the demo leak is reported", () -> registry.pool("jobs").recorder().leaks().stream()
                 .anyMatch(l -> l.holderThread().startsWith("fault-leak-jobs-" + first.id())));

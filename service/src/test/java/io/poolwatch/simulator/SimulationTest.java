@@ -12,12 +12,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.pool.PoolGroup;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 
 /**
@@ -31,7 +34,7 @@ class SimulationTest {
 
     @BeforeAll
     static void open() throws SQLException {
-        database = EmbeddedDatabase.start(TestConfigs.mapping(io.poolwatch.simulator.EmbeddedConfig.class,
+        database = EmbeddedDatabase.start(TestConfigs.mapping(EmbeddedConfig.class,
                 Map.of("poolwatch.embedded.demo-rows", "20000")));
         var config = TestConfigs.resolve(Map.of("poolwatch.defaults.url", database.poolUrl()), Map.of());
         pools = PoolGroup.open(config.pools(), config.monitoring());
@@ -90,17 +93,17 @@ class SimulationTest {
 
         // The inconsistency fault breaks exactly that, one transaction whose entries do not balance, until it ends.
         FaultInjector faults = new FaultInjector(Duration.ofSeconds(1));
-        faults.start("inconsistency", pools.get("financial"), java.util.Optional.of(Duration.ofSeconds(3)));
+        faults.start("inconsistency", pools.get("financial"), Optional.of(Duration.ofSeconds(3)));
         String unbalanced = "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries GROUP BY transaction_id "
                 + "HAVING SUM(CASE WHEN direction = 'D' THEN amount ELSE -amount END) <> 0) unbalanced";
-        io.poolwatch.testing.Await.until("the unbalanced entry is written", () -> {
+        Await.until("the unbalanced entry is written", () -> {
             try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
                 return scalar(st, unbalanced) == 1;
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }
         });
-        io.poolwatch.testing.Await.until("the fault ends", () -> faults.faults().get(0).state().equals("finished"));
+        Await.until("the fault ends", () -> faults.faults().get(0).state().equals("finished"));
         try (Connection c = pools.get("main").dataSource().getConnection(); Statement st = c.createStatement()) {
             assertEquals(0, scalar(st, unbalanced), "the fault removes its entry when it ends");
             assertEquals(1000 + financial.committed(), scalar(st, "SELECT COUNT(*) FROM ledger_transactions"));
@@ -130,12 +133,12 @@ class SimulationTest {
         try {
             simulation.start();
             assertTrue(simulation.threading().contains(concurrency + " worker threads"), simulation.threading());
-            io.poolwatch.testing.Await.until("callers wait on the exhausted pool", () -> main.recorder().awaiting() > 0);
+            Await.until("callers wait on the exhausted pool", () -> main.recorder().awaiting() > 0);
             long workers = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("simulator-main-"))
                     .count();
             assertTrue(workers <= concurrency && workers < users, workers + " worker threads for " + users + " users");
             assertTrue(main.recorder().awaiting() <= concurrency, "at most the workers wait: " + main.recorder().awaiting());
-            io.poolwatch.testing.Await.until("the users commit", () -> simulation.stats().get(0).committed() > users);
+            Await.until("the users commit", () -> simulation.stats().get(0).committed() > users);
             assertEquals(users, simulation.stats().get(0).users());
             assertTrue(simulation.running());
         } finally {
@@ -143,7 +146,7 @@ class SimulationTest {
         }
         assertFalse(simulation.running());
         assertEquals(0, simulation.stats().get(0).errors(), simulation.stats().toString());
-        io.poolwatch.testing.Await.until("the workers are gone",
+        Await.until("the workers are gone",
                 () -> Thread.getAllStackTraces().keySet().stream()
                         .noneMatch(t -> t.getName().startsWith("simulator-main-") && t.isAlive()));
     }
@@ -154,8 +157,8 @@ class SimulationTest {
      */
     @Test
     void noMoreTransactionsRunAtOnceThanTheBound() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger now = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
         Simulation.Transaction counted = connection -> {
             most.accumulateAndGet(now.incrementAndGet(), Math::max);
             try (Statement st = connection.createStatement()) {
@@ -174,7 +177,7 @@ class SimulationTest {
             Simulation simulation = new Simulation(workloads, Duration.ofMillis(1), Duration.ZERO, virtualThreads, 2);
             try {
                 simulation.start();
-                io.poolwatch.testing.Await.until("both workloads commit",
+                Await.until("both workloads commit",
                         () -> simulation.stats().stream().allMatch(s -> s.committed() > 20));
             } finally {
                 simulation.stop(Duration.ofSeconds(10));

@@ -1,5 +1,6 @@
 package io.poolwatch.testing;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +72,7 @@ public final class BrowserSession implements AutoCloseable {
     }
 
     /** A PNG of the whole page, however long. */
-    public void screenshot(Path file) throws java.io.IOException {
+    public void screenshot(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Object result = driver
                 .executeCdpCommand("Page.captureScreenshot", Map.of("captureBeyondViewport", true, "format", "png"))

@@ -3,6 +3,7 @@ package io.poolwatch.testing;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -62,7 +63,7 @@ public final class OpenApiContract {
 
     /** The operation at a path template ({@code /api/v1/pools/{name}}) for a method, or a missing node. */
     public JsonNode operation(String method, String template) {
-        return document.path("paths").path(template).path(method.toLowerCase(java.util.Locale.ROOT));
+        return document.path("paths").path(template).path(method.toLowerCase(Locale.ROOT));
     }
 
     /** The response the document gives an operation for a status, if any. */

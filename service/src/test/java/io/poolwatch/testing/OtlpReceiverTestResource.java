@@ -1,6 +1,8 @@
 package io.poolwatch.testing;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,8 +18,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class OtlpReceiverTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** The application's log with export on or off. */
-    public static java.nio.file.Path logFile(boolean export) {
-        return java.nio.file.Path.of("target", export ? "otlp-export-on.log" : "otlp-export-off.log");
+    public static Path logFile(boolean export) {
+        return Path.of("target", export ? "otlp-export-on.log" : "otlp-export-off.log");
     }
 
     private OtlpReceiver receiver;
@@ -32,7 +34,7 @@ public class OtlpReceiverTestResource implements QuarkusTestResourceLifecycleMan
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(new PostgresTestResource().start());
         try {
-            java.nio.file.Files.deleteIfExists(logFile(export));
+            Files.deleteIfExists(logFile(export));
             receiver = OtlpReceiver.start();
         } catch (IOException e) {
             throw new IllegalStateException(e);

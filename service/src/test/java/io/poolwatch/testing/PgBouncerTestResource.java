@@ -1,5 +1,7 @@
 package io.poolwatch.testing;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,7 +26,7 @@ public class PgBouncerTestResource implements QuarkusTestResourceLifecycleManage
         try {
             bouncer = PgBouncerServer.builder().poolSize(1).poolMode("transaction").start();
             int closedPort;
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 closedPort = s.getLocalPort();
             }
             config.put("poolwatch.pgbouncer.edge.url", bouncer.consoleUrl());
@@ -34,7 +36,7 @@ public class PgBouncerTestResource implements QuarkusTestResourceLifecycleManage
             config.put("poolwatch.pgbouncer.gone.username", "stats");
             System.setProperty(ADDRESS_PROPERTY, bouncer.address());
             return config;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

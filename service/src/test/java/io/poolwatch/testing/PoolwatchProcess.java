@@ -112,7 +112,7 @@ public final class PoolwatchProcess implements AutoCloseable {
         return ProcessHandle.allProcesses().filter(p -> {
             try {
                 String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8);
-                java.util.List<String> args = java.util.List.of(cmdline.split("\u0000"));
+                List<String> args = List.of(cmdline.split("\u0000"));
                 return !args.isEmpty() && Path.of(args.get(0)).getFileName().toString().equals("postgres")
                         && args.indexOf("-p") >= 0 && args.indexOf("-p") + 1 < args.size()
                         && args.get(args.indexOf("-p") + 1).equals(portText);

@@ -1,5 +1,6 @@
 package io.poolwatch.testing;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -13,7 +14,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         TestDatabases.Server pg = TestDatabases.postgres();
-        Map<String, String> config = new java.util.HashMap<>(Map.of(
+        Map<String, String> config = new HashMap<>(Map.of(
                 "DATABASE_URL", pg.seedUrl(),
                 "DB_SLOW_QUERY_THRESHOLD", "0.2",
                 "poolwatch.pools.jobs.leak-detection-interval", "400ms",

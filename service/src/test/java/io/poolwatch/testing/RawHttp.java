@@ -8,7 +8,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * HTTP/1.1 over a plain socket, the request line and headers sent byte for byte as given: no client library
@@ -99,8 +102,8 @@ public final class RawHttp {
             throw new IllegalStateException("not an HTTP answer to " + what + ": " + text);
         }
         int status = Integer.parseInt(text.substring(9, 12));
-        String lower = text.toLowerCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("\r\ncontent-length: *(\\d+)").matcher(lower);
+        String lower = text.toLowerCase(Locale.ROOT);
+        Matcher length = Pattern.compile("\r\ncontent-length: *(\\d+)").matcher(lower);
         byte[] body;
         if (length.find()) {
             body = in.readNBytes(Integer.parseInt(length.group(1)));

@@ -18,9 +18,11 @@ import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.alerting.Alerting;
+import io.poolwatch.testing.ChecksProfile;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
@@ -28,7 +30,7 @@ import io.restassured.http.ContentType;
  * {@link io.poolwatch.testing.ChecksProfile}.
  */
 @QuarkusTest
-@io.quarkus.test.junit.TestProfile(io.poolwatch.testing.ChecksProfile.class)
+@TestProfile(ChecksProfile.class)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class AlertApiTest {
 

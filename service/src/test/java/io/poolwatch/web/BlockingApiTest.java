@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -27,6 +29,7 @@ import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PostgresTestResource;
 import io.poolwatch.testing.TestDatabases;
+import io.quarkus.qute.Engine;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -51,7 +54,7 @@ class BlockingApiTest {
     BlockingViews views;
 
     @Inject
-    io.quarkus.qute.Engine engine;
+    Engine engine;
 
     private static Connection session(String applicationName) throws SQLException {
         Connection c = TestDatabases.postgres().connect();
@@ -149,10 +152,10 @@ class BlockingApiTest {
             String card = engine.parse("{#blockingCard cards=cards /}").data("cards", views.cards()).render();
             assertTrue(card.contains("data-database=\"" + database + "\""), card);
             // Other tests' sessions on the same server may come and go between samples: the count is at least this test's one.
-            java.util.regex.Matcher count = java.util.regex.Pattern
+            Matcher count = Pattern
                     .compile("<strong class=\"big\">(\\d+)</strong> sessions? blocked").matcher(card);
             assertTrue(count.find() && Integer.parseInt(count.group(1)) >= 1, card);
-            assertTrue(java.util.regex.Pattern.compile("Deadlocks: \\d+").matcher(card).find(), card);
+            assertTrue(Pattern.compile("Deadlocks: \\d+").matcher(card).find(), card);
             assertTrue(card.contains("blocking#db-0"), card);
 
             String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();

@@ -15,9 +15,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.testing.Await;
+import io.poolwatch.testing.ChecksProfile;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
@@ -26,7 +28,7 @@ import io.restassured.http.ContentType;
  * a broken check that does not stop the others, masking, and the metrics.
  */
 @QuarkusTest
-@io.quarkus.test.junit.TestProfile(io.poolwatch.testing.ChecksProfile.class)
+@TestProfile(ChecksProfile.class)
 @QuarkusTestResource(value = PostgresTestResource.class, restrictToAnnotatedClass = false)
 class CheckApiTest {
 

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,7 @@ import io.poolwatch.testing.SecurityProfile;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 /**
@@ -51,7 +53,7 @@ class CsrfBindingTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> c = new java.util.HashMap<>(super.getConfigOverrides());
+            Map<String, String> c = new HashMap<>(super.getConfigOverrides());
             c.put("quarkus.security.users.embedded.users." + OTHER_ADMIN, hash(OTHER_ADMIN, OTHER_ADMIN_PASSWORD));
             c.put("quarkus.security.users.embedded.roles." + OTHER_ADMIN, "admin");
             c.put("poolwatch.security.csrf-key", KEY);
@@ -80,7 +82,7 @@ class CsrfBindingTest {
     /** A form post to reset pool main with this cookie and field; the status, after checking nothing was reset when refused. */
     private int post(RequestSpecification who, String cookie, String field) {
         Instant before = sampler.baseline("main").at();
-        RequestSpecification s = who.contentType(io.restassured.http.ContentType.URLENC).formParam("back", "/pools/main");
+        RequestSpecification s = who.contentType(ContentType.URLENC).formParam("back", "/pools/main");
         if (cookie != null) {
             s = s.cookie(CsrfForm.COOKIE, cookie);
         }

@@ -4,11 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.poolwatch.testing.BrowserSession;
@@ -210,8 +215,8 @@ class DashboardBrowserIT {
     void aFaultStartsFromTheOverviewsFormAndIsListedThere() {
         var driver = browser.driver();
         driver.get(app.baseUri() + "/");
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("fault-kind"))).selectByValue("slow");
-        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("fault-workload"))).selectByValue("main");
+        new Select(driver.findElement(By.id("fault-kind"))).selectByValue("slow");
+        new Select(driver.findElement(By.id("fault-workload"))).selectByValue("main");
         driver.findElement(By.id("fault-duration")).sendKeys("10s");
         driver.findElement(By.id("fault-submit")).click();
         // The form asks first.
@@ -247,7 +252,7 @@ class DashboardBrowserIT {
         try {
             new WebDriverWait(driver, timeout).ignoring(StaleElementReferenceException.class)
                     .until(ExpectedConditions.urlContains(part));
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             String page;
             try {
                 page = driver.findElement(By.tagName("body")).getText();
@@ -267,13 +272,13 @@ class DashboardBrowserIT {
     private static String output() {
         try {
             return app == null ? "" : app.output();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }
 
     /** Reads from the page, again if htmx replaced the element between finding and reading it. */
-    private static <T> T fresh(java.util.function.Function<org.openqa.selenium.WebDriver, T> read) {
+    private static <T> T fresh(Function<WebDriver, T> read) {
         return new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).ignoring(StaleElementReferenceException.class)
                 .until(read::apply);
     }

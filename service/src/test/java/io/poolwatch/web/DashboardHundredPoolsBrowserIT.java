@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.poolwatch.testing.BrowserSession;
@@ -89,7 +92,7 @@ class DashboardHundredPoolsBrowserIT {
         // The fragment refreshes itself (htmx, every sampling interval) with the filter: still the same ten pools.
         String sampled = "return document.querySelector('#pools article.card').dataset.sampledAt;";
         String before = (String) driver.executeScript(sampled);
-        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.JavascriptException.class)
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(JavascriptException.class)
                 .until(d -> !before.equals(driver.executeScript(sampled)));
         assertEquals(filtered.stream().sorted().toList(), cards().stream().sorted().toList());
         assertTrue(((String) driver.executeScript("return document.getElementById('pools').getAttribute('hx-get');"))
@@ -100,7 +103,7 @@ class DashboardHundredPoolsBrowserIT {
             browser.colorScheme(scheme);
             driver.get(app.baseUri() + "/?q=p0&page=2");
             browser.seriousAccessibilityViolations().forEach(v -> problems.add(scheme + ": " + v));
-            java.nio.file.Files.createDirectories(SCREENSHOTS);
+            Files.createDirectories(SCREENSHOTS);
             browser.screenshot(SCREENSHOTS.resolve("dashboard-100-pools-" + scheme + ".png"));
         }
         browser.colorScheme("light");
@@ -132,7 +135,7 @@ class DashboardHundredPoolsBrowserIT {
     private static String output() {
         try {
             return app == null ? "" : app.output();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.toString();
         }
     }

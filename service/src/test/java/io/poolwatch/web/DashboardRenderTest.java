@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +46,7 @@ import io.poolwatch.web.DashboardModel.Setting;
 import io.poolwatch.web.DashboardModel.SilenceForm;
 import io.poolwatch.web.DashboardModel.SilenceRow;
 import io.poolwatch.web.DashboardModel.WorkloadGroup;
+import io.quarkus.qute.TemplateInstance;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -64,7 +67,7 @@ class DashboardRenderTest {
      * The overview as the embedded demo shows it: poolwatch's own pools first, no application defined, no PgBouncer, no
      * blocking read yet.
      */
-    static io.quarkus.qute.TemplateInstance overview(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
+    static TemplateInstance overview(Page page, AlertBanner banner, List<WorkloadGroup> groups, int poolCount,
             double utilizationWarning, String history, List<CheckRow> checks, List<ServerRow> servers,
             List<SizingAdvice> advice, DashboardModel.Faults faults) {
         DashboardModel.PoolList pools = DashboardModel.PoolList.of(groups);
@@ -75,7 +78,7 @@ class DashboardRenderTest {
     }
 
     /** The overview with a page of pools as {@link DashboardViews#poolList} makes it. */
-    static io.quarkus.qute.TemplateInstance overview(Page page, AlertBanner banner, DashboardModel.PoolList pools,
+    static TemplateInstance overview(Page page, AlertBanner banner, DashboardModel.PoolList pools,
             double utilizationWarning,
             String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice,
             DashboardModel.Faults faults) {
@@ -174,7 +177,7 @@ class DashboardRenderTest {
         assertTrue(doc.selectFirst("#pools-title").text().contains("400 pools · 7 need a look"),
                 doc.selectFirst("#pools-title").text());
         // The filter goes everywhere the list goes next: the refresh, the pages; encoded, and the typed text echoed as text.
-        String q = java.net.URLEncoder.encode(HOSTILE, java.nio.charset.StandardCharsets.UTF_8);
+        String q = URLEncoder.encode(HOSTILE, StandardCharsets.UTF_8);
         assertEquals("/?fragment=pools&q=" + q + "&page=2", doc.selectFirst("#pools").attr("hx-get"));
         assertEquals("/?q=" + q + "&page=3#pool-list", doc.selectFirst("#pools-next").attr("href"));
         assertEquals("/?q=" + q + "#pool-list", doc.selectFirst("#pools-previous").attr("href"));

@@ -19,6 +19,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.AfterEach;
@@ -34,6 +35,7 @@ import io.poolwatch.testing.CsrfForm;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 
 /**
  * The dashboard's routes on the test PostgreSQL: pages and fragments from live pools (a real leak and a real slow
@@ -122,7 +124,7 @@ class DashboardResourceTest {
     void thePoolsApiPagesAndFilters() {
         List<String> all = List.copyOf(registry.names());
         given().when().get("/api/v1/pools").then().statusCode(200).header("X-Total-Count", String.valueOf(all.size()))
-                .header("Link", org.hamcrest.Matchers.nullValue());
+                .header("Link", Matchers.nullValue());
         List<String> first = given().when().get("/api/v1/pools?limit=2").then().statusCode(200)
                 .header("X-Total-Count", String.valueOf(all.size()))
                 .header("Link", equalTo("</api/v1/pools?limit=2&offset=2>; rel=\"next\"")).extract().jsonPath().getList("name");
@@ -314,7 +316,7 @@ class DashboardResourceTest {
     @Test
     void theFaultFormCarriesItsCsrfTokenAndIsRefusedWithoutIt() {
         // The page hands out its cookie and writes a token signed for it into the fault form.
-        io.restassured.response.Response page = given().when().get("/");
+        Response page = given().when().get("/");
         String cookie = page.getCookie(CsrfForm.COOKIE);
         String field = Jsoup.parse(page.asString()).selectFirst("form[action=/actions/faults] input[name=_csrf]").attr("value");
         assertFalse(field.isEmpty());

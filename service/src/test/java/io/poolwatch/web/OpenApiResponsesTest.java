@@ -10,18 +10,22 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -121,10 +125,10 @@ class OpenApiResponsesTest {
         assertEquals(List.of(), problems);
         // What was validated had content: the reads were not empty answers that any schema takes.
         given().when().get("/api/v1/pools/jobs/leaks").then().statusCode(200).body("size()",
-                org.hamcrest.Matchers.greaterThan(0));
-        given().when().get("/api/v1/alerts").then().statusCode(200).body("alerts.size()", org.hamcrest.Matchers.greaterThan(0));
+                Matchers.greaterThan(0));
+        given().when().get("/api/v1/alerts").then().statusCode(200).body("alerts.size()", Matchers.greaterThan(0));
         given().when().get("/api/v1/pgbouncers").then().statusCode(200).body("state",
-                org.hamcrest.Matchers.hasItems("up", "down"));
+                Matchers.hasItems("up", "down"));
     }
 
     @Test
@@ -207,7 +211,7 @@ class OpenApiResponsesTest {
         assertEquals(List.of(), contract.problems("GET", "/api/v1/pools/{name}", 200, "application/json", body),
                 "the real body passes");
         // What is changed, and the property the validator must then name.
-        record Wrong(String what, String property, java.util.function.Consumer<ObjectNode> change) {
+        record Wrong(String what, String property, Consumer<ObjectNode> change) {
         }
         List<Wrong> wrongs = List.of(
                 new Wrong("a required property left out", "maxSize", pool -> pool.remove("maxSize")),
@@ -239,7 +243,7 @@ class OpenApiResponsesTest {
     private static int blockedSessions() {
         List<Integer> counts = given().when().get("/api/v1/blocking").then().statusCode(200).extract().jsonPath()
                 .getList("databases.snapshot.blockedSessions");
-        return counts.stream().filter(java.util.Objects::nonNull).mapToInt(Integer::intValue).sum();
+        return counts.stream().filter(Objects::nonNull).mapToInt(Integer::intValue).sum();
     }
 
     private static List<String> check(OpenApiContract contract, String method, String template, Response answer) {
@@ -262,7 +266,7 @@ class OpenApiResponsesTest {
         }
         app.setProperty("ApplicationName", OpenApiProfile.APPLICATION);
         ExecutorService waiter = Executors.newSingleThreadExecutor();
-        Map<String, Response> answers = new java.util.LinkedHashMap<>();
+        Map<String, Response> answers = new LinkedHashMap<>();
         try (Connection observed = DriverManager.getConnection(pg.jdbcUrl(), app);
                 Connection holder = pg.connect();
                 Connection blocked = pg.connect()) {
@@ -312,7 +316,7 @@ class OpenApiResponsesTest {
             applications.sampleNow();
             answers.put("/api/v1/applications/{name}",
                     given().when().get("/api/v1/applications/" + OpenApiProfile.APPLICATION).then()
-                            .statusCode(200).body("snapshots[0].sessions", org.hamcrest.Matchers.greaterThan(0)).extract()
+                            .statusCode(200).body("snapshots[0].sessions", Matchers.greaterThan(0)).extract()
                             .response());
             answers.put("/api/v1/applications",
                     given().when().get("/api/v1/applications").then().statusCode(200).extract().response());

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -28,9 +29,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.poolwatch.config.Limits;
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.CsrfForm;
 import io.poolwatch.testing.PostgresTestResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -130,7 +133,7 @@ class StoredFieldLimitsTest {
     private static String json(Object o) {
         try {
             return JSON.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -210,7 +213,7 @@ class StoredFieldLimitsTest {
         alerts.then().statusCode(200);
         long size = first.asByteArray().length;
         byte[] html = alerts.asByteArray();
-        org.junit.jupiter.api.Assertions.assertAll(
+        Assertions.assertAll(
                 () -> assertTrue(size <= API_PAGE_BOUND, "GET /api/v1/silences is " + size + " bytes; bound " + API_PAGE_BOUND),
                 () -> assertTrue(html.length <= ALERTS_PAGE_BOUND,
                         "GET /alerts is " + html.length + " bytes; bound " + ALERTS_PAGE_BOUND));
@@ -280,14 +283,14 @@ class StoredFieldLimitsTest {
         int started = Limits.FAULTS_KEPT + 5;
         int last = 0;
         for (int i = 0; i < started; i++) {
-            io.poolwatch.testing.Await.until("fewer than 10 faults running",
+            Await.until("fewer than 10 faults running",
                     () -> given().when().get("/api/v1/simulator/faults").then()
                             .extract().jsonPath().getList("findAll { it.state == 'running' }").size() < 10);
             last = given().contentType(ContentType.JSON).when().post("/api/v1/simulator/faults/leak?workload=jobs&duration=1ms")
                     .then()
                     .statusCode(202).extract().path("id");
         }
-        io.poolwatch.testing.Await.until("every fault has ended",
+        Await.until("every fault has ended",
                 () -> given().when().get("/api/v1/simulator/faults").then().extract()
                         .jsonPath().getList("findAll { it.state == 'running' }").isEmpty());
         List<Integer> ids = given().when().get("/api/v1/simulator/faults").then().statusCode(200).extract().jsonPath()

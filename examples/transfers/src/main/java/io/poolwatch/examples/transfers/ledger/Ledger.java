@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -166,7 +167,7 @@ public class Ledger {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new Entry(rs.getLong(1), rs.getString(2), rs.getLong(3),
-                            rs.getObject(4, java.time.OffsetDateTime.class)));
+                            rs.getObject(4, OffsetDateTime.class)));
                 }
             }
             return entries;
