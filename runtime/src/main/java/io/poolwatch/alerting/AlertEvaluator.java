@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.Severity;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.observed.ApplicationSnapshot;
@@ -65,7 +66,7 @@ final class AlertEvaluator {
     }
 
     /** One pool: its latest snapshot, health and cumulative slow statements. */
-    record PoolInput(String pool, String workload, String role, boolean critical, Optional<PoolSnapshot> snapshot,
+    record PoolInput(String pool, String workload, PoolRole role, boolean critical, Optional<PoolSnapshot> snapshot,
             Optional<PoolHealth.PoolState> health, long slowStatements) {
     }
 
@@ -211,7 +212,7 @@ final class AlertEvaluator {
         Map<String, String> about = new LinkedHashMap<>();
         about.put("pool", p.pool());
         about.put("workload", p.workload());
-        about.put("role", p.role());
+        about.put("role", p.role().label());
         String link = externalUrl + "/pools/" + p.pool();
         String subject = "pool " + p.pool();
         if (p.snapshot().isPresent()) {
@@ -292,7 +293,7 @@ final class AlertEvaluator {
             Map<String, String> about = new LinkedHashMap<>();
             about.put("pool", r.pool());
             about.put("workload", r.workload());
-            about.put("role", "replica");
+            about.put("role", PoolRole.REPLICA.label());
             about.put("database", r.database());
             String detail = "Replica " + r.database() + ": " + lag.state().label()
                     + lag.bytes().map(b -> ", " + b + " bytes of WAL received but not replayed").orElse("") + ".";

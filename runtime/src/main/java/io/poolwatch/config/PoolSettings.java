@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * @param replicas the workload's read replicas, each with the settings of its own pool (empty for a replica's pool)
  * @param sources for each setting, the key or variable that chose its value ("built-in" when none did)
  * @param workload the workload the pool serves: its own name, or for a replica's pool the workload it is a replica of
- * @param role {@link #PRIMARY} or {@link #REPLICA}
+ * @param role primary (a workload's own pool) or replica (one of its read replicas')
  * @param readRouting how reads are routed over the replicas
  * @param tls the TLS the connections are configured with (its driver properties are in {@code jdbcProperties})
  * @param statementTimeout the longest a statement runs before the server cancels it; empty for no limit
@@ -50,14 +50,9 @@ public record PoolSettings(
         List<ReplicaSettings> replicas,
         Map<String, String> sources,
         String workload,
-        String role,
+        PoolRole role,
         ReadRouting readRouting,
         TlsSettings tls) {
-
-    /** The role of a workload's own pool. */
-    public static final String PRIMARY = "primary";
-    /** The role of a read replica's pool. */
-    public static final String REPLICA = "replica";
 
     public PoolSettings {
         jdbcProperties = Map.copyOf(jdbcProperties);
@@ -78,13 +73,14 @@ public record PoolSettings(
         this(name, url, username, password, minSize, maxSize, initialSize, acquisitionTimeout, connectTimeout, maxLifetime,
                 idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, leakDetectionInterval, isolation,
                 statementTimeout,
-                socketTimeout, readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name, PRIMARY,
+                socketTimeout, readOnly, applicationName, critical, echo, jdbcProperties, replicas, sources, name,
+                PoolRole.PRIMARY,
                 ReadRouting.DEFAULT,
                 TlsSettings.driverDefault(url.kind()));
     }
 
     /** Whether this is a read replica's pool. */
     public boolean replica() {
-        return REPLICA.equals(role);
+        return role == PoolRole.REPLICA;
     }
 }

@@ -371,7 +371,7 @@ public final class PoolSettingsResolver {
                     p.backgroundValidationInterval(),
                     p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), socket, true, application, false, p.echo(),
                     props, List.of(),
-                    sources, p.name(), PoolSettings.REPLICA, p.readRouting(), tls.settings());
+                    sources, p.name(), PoolRole.REPLICA, p.readRouting(), tls.settings());
         }
     }
 
@@ -679,7 +679,7 @@ public final class PoolSettingsResolver {
                     acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),
                     validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement, socket,
                     readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, List.of(), sources, name,
-                    PoolSettings.PRIMARY, readRouting, tlsSettings);
+                    PoolRole.PRIMARY, readRouting, tlsSettings);
             if (replicaDrafts.isEmpty()) {
                 return own;
             }
@@ -693,7 +693,7 @@ public final class PoolSettingsResolver {
                     own.backgroundValidationInterval(), own.leakDetectionInterval(), own.isolation(), own.statementTimeout(),
                     own.socketTimeout(), own.readOnly(), own.applicationName(), own.critical(), own.echo(),
                     own.jdbcProperties(), replicas, own.sources(), name,
-                    PoolSettings.PRIMARY, readRouting, tlsSettings);
+                    PoolRole.PRIMARY, readRouting, tlsSettings);
         }
     }
 }

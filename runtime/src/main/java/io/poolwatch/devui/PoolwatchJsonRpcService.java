@@ -56,7 +56,7 @@ public class PoolwatchJsonRpcService {
             long active = pool == null ? 0 : pool.recorder().leased();
             long idle = pool == null ? 0 : pool.recorder().idle();
             int max = pool == null ? 0 : pool.settings().maxSize();
-            return new PoolRow(s.pool(), s.workload(), s.role(), active, idle, s.awaiting(), max,
+            return new PoolRow(s.pool(), s.workload(), s.role().label(), active, idle, s.awaiting(), max,
                     s.utilization(), state(s, active, max), s.detail());
         }).toList();
     }

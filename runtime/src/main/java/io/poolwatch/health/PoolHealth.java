@@ -18,7 +18,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.Durations;
-import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.ReplicaFallback;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
@@ -66,7 +66,7 @@ public class PoolHealth {
      */
     public record PoolState(String pool, boolean critical, State state, String detail, double utilization, long awaiting,
             Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload,
-            String role,
+            PoolRole role,
             Optional<String> saturation) {
 
         /**
@@ -74,7 +74,7 @@ public class PoolHealth {
          * other replicas or the primary; for every other pool, its state.
          */
         public State readiness() {
-            return PoolSettings.REPLICA.equals(role) && state == State.DOWN ? State.DEGRADED : state;
+            return PoolRole.REPLICA == role && state == State.DOWN ? State.DEGRADED : state;
         }
     }
 

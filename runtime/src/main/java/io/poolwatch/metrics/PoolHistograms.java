@@ -86,7 +86,7 @@ public class PoolHistograms {
         List<Series> use = new ArrayList<>(pools.size());
         List<Series> otelCreate = new ArrayList<>(pools.size());
         for (WorkloadPool pool : pools) {
-            List<String> labels = List.of(pool.name(), pool.settings().role(), pool.settings().workload());
+            List<String> labels = List.of(pool.name(), pool.settings().role().label(), pool.settings().workload());
             DurationHistogram.Snapshot c = pool.recorder().checkoutHistogram().snapshot();
             DurationHistogram.Snapshot l = pool.recorder().leaseHistogram().snapshot();
             DurationHistogram.Snapshot o = pool.recorder().creationHistogram().snapshot();

@@ -52,7 +52,7 @@ public class PoolMetrics {
 
     private void bind(WorkloadPool pool) {
         Tags tags = Tags.of(MetricNames.POOL, pool.name(), MetricNames.WORKLOAD, pool.settings().workload(), MetricNames.ROLE,
-                pool.settings().role());
+                pool.settings().role().label());
         var r = pool.recorder();
         gauge(MetricNames.ACTIVE, "Connections held by callers", tags, pool, p -> p.recorder().leased());
         gauge(MetricNames.IDLE, "Open connections not held by callers", tags, pool,

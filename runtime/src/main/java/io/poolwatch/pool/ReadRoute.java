@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
+import io.poolwatch.config.PoolRole;
+
 /**
  * Where one read goes: a replica's pool, or the workload's primary pool when no replica is usable. What the seed's
  * {@code get_read_replica(strategy=...)} answered, with the pool itself instead of a URL.
@@ -16,6 +18,6 @@ import javax.sql.DataSource;
  * @param dataSource the pool; connections taken from it are not routed again
  * @param fallbackReason why no replica serves it, when one does not
  */
-public record ReadRoute(String workload, String pool, String role, String database, String url, DataSource dataSource,
+public record ReadRoute(String workload, String pool, PoolRole role, String database, String url, DataSource dataSource,
         Optional<String> fallbackReason) {
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.poolwatch.config.PoolRole;
+
 /**
  * A fixed-size ring of a pool's snapshots: memory is set at start and does not grow with uptime. Snapshots are kept
  * encoded ({@link SnapshotCodec}, a few dozen bytes each instead of about 500 for a busy pool's), the newest one also as
@@ -24,7 +26,7 @@ public final class PoolHistory {
     private boolean named;
     private String pool;
     private String workload;
-    private String role;
+    private PoolRole role;
 
     public PoolHistory(int capacity) {
         if (capacity < 1) {

@@ -2,6 +2,7 @@ package io.poolwatch.sampling;
 
 import java.time.Instant;
 
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 
@@ -33,7 +34,7 @@ import io.poolwatch.pool.PoolCounters;
 public record PoolSnapshot(
         String pool,
         String workload,
-        String role,
+        PoolRole role,
         Instant takenAt,
         int minSize,
         int maxSize,

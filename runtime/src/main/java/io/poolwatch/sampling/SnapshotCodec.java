@@ -3,6 +3,7 @@ package io.poolwatch.sampling;
 import java.time.Instant;
 import java.util.Arrays;
 
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 
@@ -52,7 +53,7 @@ final class SnapshotCodec {
         return w.bytes();
     }
 
-    static PoolSnapshot decode(byte[] bytes, String pool, String workload, String role) {
+    static PoolSnapshot decode(byte[] bytes, String pool, String workload, PoolRole role) {
         Reader r = new Reader(bytes);
         Instant takenAt = Instant.ofEpochSecond(r.varlong(), r.varlong());
         int minSize = (int) r.varlong();

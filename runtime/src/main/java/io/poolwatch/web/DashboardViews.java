@@ -31,6 +31,7 @@ import io.poolwatch.checks.ConsistencyChecks;
 import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.Limits;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.RootPath;
@@ -291,7 +292,7 @@ public class DashboardViews {
         int matching = 0;
         for (WorkloadPool p : registry.pools()) {
             PoolSettings s = p.settings();
-            if ("replica".equals(s.role())) {
+            if (s.role() == PoolRole.REPLICA) {
                 pooledReplicas.add(s.workload());
             }
             int rank = troubleRank(p, healthOf.get(p.name()), alertRank.getOrDefault(p.name(), TROUBLE_NONE));
@@ -318,7 +319,7 @@ public class DashboardViews {
         List<WorkloadPool> ordered = new ArrayList<>(matching);
         for (String w : workloads) {
             List<WorkloadPool> pools = byWorkload.get(w);
-            pools.sort(Comparator.comparing((WorkloadPool p) -> !"primary".equals(p.settings().role()))
+            pools.sort(Comparator.comparing((WorkloadPool p) -> p.settings().role() != PoolRole.PRIMARY)
                     .thenComparing(WorkloadPool::name));
             ordered.addAll(pools);
         }
@@ -403,7 +404,7 @@ public class DashboardViews {
                 utilWarning, gap);
         Sparkline checkoutLine = Sparkline.of(history, PoolPoint::takenAt, DashboardViews::p95OrGap, from, now, 120, 32, 1.0,
                 checkoutMs, gap);
-        return new PoolCard(s.name(), s.workload(), s.role(), s.critical(),
+        return new PoolCard(s.name(), s.workload(), s.role().label(), s.critical(),
                 s.url().label(), state == null ? "unknown" : state.state().name().toLowerCase(Locale.ROOT),
                 state == null ? "no health result yet" : state.detail(), latest != null,
                 latest == null ? null : latest.takenAt(),
@@ -417,7 +418,7 @@ public class DashboardViews {
 
     /** A replica pool's routing and lag; null for a pool that is not a read replica's. */
     private ReplicaView replicaView(PoolSettings s) {
-        if (!"replica".equals(s.role())) {
+        if (s.role() != PoolRole.REPLICA) {
             return null;
         }
         for (ReadRouter.ReplicaStatus st : router.status(s.workload())) {

@@ -32,7 +32,8 @@ public record PoolView(String name, String workload, String role, String databas
         PoolSettings s = pool.settings();
         long open = pool.recorder().open();
         long leased = pool.recorder().leased();
-        return new PoolView(s.name(), s.workload(), s.role(), s.url().kind().label(), s.url().masked(), s.applicationName(),
+        return new PoolView(s.name(), s.workload(), s.role().label(), s.url().kind().label(), s.url().masked(),
+                s.applicationName(),
                 s.critical(), s.readOnly(), s.isolation().configName(), s.minSize(), s.maxSize(),
                 Durations.format(s.acquisitionTimeout()),
                 s.statementTimeout().map(Durations::format).orElse("none"),

@@ -150,7 +150,7 @@ public record SeedPoolHealth(String status, boolean healthy, @JsonProperty("chec
             case DEGRADED -> "degraded";
             case UP -> warned ? "warning" : "healthy";
         };
-        return new Pool(status, status.equals("healthy"), s.state().name(), s.critical(), s.workload(), s.role(),
+        return new Pool(status, status.equals("healthy"), s.state().name(), s.critical(), s.workload(), s.role().label(),
                 round(s.utilization() * 100),
                 s.awaiting(), latest.map(PoolSnapshot::takenAt).orElse(null), s.lastSuccessfulValidation().orElse(null), checks,
                 List.copyOf(issues), s.detail());

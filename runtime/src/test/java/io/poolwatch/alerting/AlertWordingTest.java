@@ -30,6 +30,7 @@ import io.poolwatch.checks.CheckResult;
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.MonitoringSettings;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.observed.ApplicationSnapshot;
@@ -131,7 +132,7 @@ class AlertWordingTest {
 
     static PoolSnapshot snapshot(String pool, String workload, long active, double errorRate, double p95Ms, int leaks,
             long slow) {
-        return new PoolSnapshot(pool, workload, "primary", T0, 1, 10, active, 0, active, 0, active, active / 10.0,
+        return new PoolSnapshot(pool, workload, PoolRole.PRIMARY, T0, 1, 10, active, 0, active, 0, active, active / 10.0,
                 PoolCounters.ZERO,
                 PoolCounters.ZERO, errorRate, new Distribution(10, p95Ms, p95Ms, p95Ms, p95Ms, p95Ms), Distribution.EMPTY,
                 leaks, 100, slow, 1);
@@ -141,11 +142,11 @@ class AlertWordingTest {
         return new PoolHealth.PoolState(pool, critical, down ? PoolHealth.State.DOWN : PoolHealth.State.UP,
                 down ? "database unreachable: Connection refused; utilization 0.00, 0 waiting" : "utilization 0.00, 0 waiting",
                 0, 0,
-                Optional.empty(), Optional.empty(), 1, workload, "primary", Optional.empty());
+                Optional.empty(), Optional.empty(), 1, workload, PoolRole.PRIMARY, Optional.empty());
     }
 
     static AlertEvaluator.PoolInput pool(String pool, String workload, boolean critical, PoolSnapshot s, boolean down) {
-        return new AlertEvaluator.PoolInput(pool, workload, "primary", critical, Optional.of(s),
+        return new AlertEvaluator.PoolInput(pool, workload, PoolRole.PRIMARY, critical, Optional.of(s),
                 Optional.of(health(pool, workload, critical, down)),
                 s.slowStatements());
     }

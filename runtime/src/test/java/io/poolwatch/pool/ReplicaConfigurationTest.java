@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.InvalidConfigurationException;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.ReadRouting;
 import io.poolwatch.config.ReadStrategy;
@@ -56,7 +57,7 @@ class ReplicaConfigurationTest {
 
         PoolSettings r1 = replicas.get(0).pool();
         assertEquals("jdbc:postgresql://replica1:5432/ledger", r1.url().jdbcUrl());
-        assertEquals(PoolSettings.REPLICA, r1.role());
+        assertEquals(PoolRole.REPLICA, r1.role());
         assertTrue(r1.replica());
         assertEquals("main", r1.workload());
         assertEquals(Optional.of("reader"), r1.username());
@@ -79,7 +80,7 @@ class ReplicaConfigurationTest {
         assertEquals("built-in", r2.sources().get("weight"));
 
         assertEquals(ReadRouting.DEFAULT, main.readRouting());
-        assertEquals(PoolSettings.PRIMARY, main.role());
+        assertEquals(PoolRole.PRIMARY, main.role());
         assertTrue(pool(c, "jobs").replicas().isEmpty());
     }
 
@@ -189,7 +190,7 @@ class ReplicaConfigurationTest {
     void noReplicasMeansNothingChanges() {
         ResolvedConfiguration c = resolve(Map.of(), Map.of("DATABASE_URL", "postgresql://db.example/ledger"));
         assertEquals(c.pools(), c.allPools());
-        c.pools().forEach(p -> assertEquals(PoolSettings.PRIMARY, p.role()));
+        c.pools().forEach(p -> assertEquals(PoolRole.PRIMARY, p.role()));
         c.pools().forEach(p -> assertEquals(p.name(), p.workload()));
     }
 }

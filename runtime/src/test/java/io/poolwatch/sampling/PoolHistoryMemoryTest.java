@@ -9,6 +9,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.GraphLayout;
 
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 
@@ -30,7 +31,8 @@ class PoolHistoryMemoryTest {
 
     private static PoolSnapshot snapshot(int i, PoolCounters totals, PoolCounters interval, Distribution checkout,
             Distribution lease) {
-        return new PoolSnapshot(NAME, NAME, "primary", START.plusSeconds(5L * i), 0, 2, 0, 0, 0, 0, 0, 0, totals, interval, 0,
+        return new PoolSnapshot(NAME, NAME, PoolRole.PRIMARY, START.plusSeconds(5L * i), 0, 2, 0, 0, 0, 0, 0, 0, totals,
+                interval, 0,
                 checkout,
                 lease, 0, totals.acquired(), 0, 0);
     }

@@ -10,13 +10,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 
 class PoolHistoryTest {
 
     private static PoolSnapshot at(long second) {
-        return new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(second), 1, 10, 0, 0, 0, 0, 0, 0,
+        return new PoolSnapshot("main", "main", PoolRole.PRIMARY, Instant.ofEpochSecond(second), 1, 10, 0, 0, 0, 0, 0, 0,
                 PoolCounters.ZERO,
                 PoolCounters.ZERO, 0, Distribution.EMPTY, Distribution.EMPTY, 0, 0, 0, 0);
     }
@@ -41,7 +42,7 @@ class PoolHistoryTest {
 
     /** Awkward values: negative, the largest longs, NaN, -0.0, fractions that are not thousandths, nanoseconds. */
     private static PoolSnapshot awkward(int i) {
-        return new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(1_764_806_400L + i, 123_456_789), 0,
+        return new PoolSnapshot("main", "main", PoolRole.PRIMARY, Instant.ofEpochSecond(1_764_806_400L + i, 123_456_789), 0,
                 Integer.MAX_VALUE,
                 -1, Long.MAX_VALUE, Long.MIN_VALUE, 3, 70_000, 2.0 / 3,
                 new PoolCounters(Long.MAX_VALUE, 1L << 40, 5, 0, 1, 2, 3, 4, 5, 6, 7, 8),
@@ -74,7 +75,8 @@ class PoolHistoryTest {
     void aSnapshotOfAnotherWorkloadOrRoleIsKeptAsItIs() {
         PoolHistory history = new PoolHistory(4);
         history.add(at(1));
-        PoolSnapshot replica = new PoolSnapshot("main", "main", "replica", Instant.ofEpochSecond(2), 1, 10, 0, 0, 0, 0, 0, 0,
+        PoolSnapshot replica = new PoolSnapshot("main", "main", PoolRole.REPLICA, Instant.ofEpochSecond(2), 1, 10, 0, 0, 0, 0,
+                0, 0,
                 PoolCounters.ZERO, PoolCounters.ZERO, 0, Distribution.EMPTY, Distribution.EMPTY, 0, 0, 0, 0);
         history.add(replica);
         history.add(at(3));

@@ -14,6 +14,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 
@@ -22,7 +23,7 @@ class SizingAdvisorTest {
     private static List<PoolSnapshot> history(int samples, long active, long awaiting) {
         List<PoolSnapshot> list = new ArrayList<>();
         for (int i = 0; i < samples; i++) {
-            list.add(new PoolSnapshot("main", "main", "primary", Instant.ofEpochSecond(i * 5L), 1, 20, active, 0, active,
+            list.add(new PoolSnapshot("main", "main", PoolRole.PRIMARY, Instant.ofEpochSecond(i * 5L), 1, 20, active, 0, active,
                     awaiting, active,
                     active / 20.0, PoolCounters.ZERO, PoolCounters.ZERO, 0, Distribution.EMPTY, Distribution.EMPTY, 0, 0, 0,
                     0));

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertState;
 import io.poolwatch.alerting.Alerting;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.ReadStrategy;
 import io.poolwatch.config.ReplicaFallback;
@@ -114,7 +115,7 @@ class ReplicaRoutingPostgresTest {
     @Test
     void replicaPoolsAreWatchedLikeAnyOtherWithTheirRoleAndWorkload() {
         PoolSettings r1 = registry.pool("main-replica-1").settings();
-        assertEquals(PoolSettings.REPLICA, r1.role());
+        assertEquals(PoolRole.REPLICA, r1.role());
         assertEquals("main", r1.workload());
         assertEquals(standbys.get(0).label(), r1.url().label());
         assertEquals(List.of("main-replica-1", "main-replica-2"),
@@ -122,7 +123,7 @@ class ReplicaRoutingPostgresTest {
         assertEquals(List.of("reports-east", "reports-replica-west"),
                 registry.replicas("reports").stream().map(WorkloadPool::name).toList());
         sampler.sampleNow();
-        assertEquals("replica", sampler.latest("main-replica-1").orElseThrow().role());
+        assertEquals(PoolRole.REPLICA, sampler.latest("main-replica-1").orElseThrow().role());
         assertEquals("main", sampler.latest("main-replica-1").orElseThrow().workload());
         given().when().get("/api/v1/pools/main-replica-2").then().statusCode(200)
                 .body("pool.role", equalTo("replica")).body("pool.workload", equalTo("main"))
@@ -307,7 +308,7 @@ class ReplicaRoutingPostgresTest {
             }
             ReadRoute route = reads.route("main", ReadStrategy.WEIGHTED);
             assertEquals("main", route.pool());
-            assertEquals(PoolSettings.PRIMARY, route.role());
+            assertEquals(PoolRole.PRIMARY, route.role());
             assertTrue(route.fallbackReason().orElseThrow().contains("main-replica-1 unreachable"),
                     route.fallbackReason().orElseThrow());
             assertEquals(toPrimary + 2, main.fallbacks(ReplicaFallback.PRIMARY));
