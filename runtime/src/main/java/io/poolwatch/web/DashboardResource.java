@@ -178,7 +178,7 @@ public class DashboardResource {
                 case "blocking" -> html(Templates.index$blocking(page, blocking.cards(), blocking.enabled()));
                 case "checks" -> html(Templates.index$checks(page, views.checkRows(false)));
                 case "servers" -> {
-                    ServerResource.ServerView server = views.serverView();
+                    ServerViews.ServerView server = views.serverView();
                     yield html(Templates.index$servers(page, views.serverRows(server), server.advice()));
                 }
                 case "faults" ->

@@ -103,15 +103,15 @@ public class DashboardViews {
     private final PoolHealth health;
     private final ConsistencyChecks checks;
     private final Alerting alerting;
-    private final ServerResource servers;
-    private final ReceiverResource receivers;
+    private final ServerViews servers;
+    private final ReceiverViews receivers;
     private final Instance<FaultPhases> faultPhases;
     private final Trends trends;
     private final Duration interval;
     private final Clock clock = Clock.systemUTC();
 
     DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
-            ServerResource servers, ReceiverResource receivers, Instance<FaultPhases> faultPhases, PoolwatchConfig config,
+            ServerViews servers, ReceiverViews receivers, Instance<FaultPhases> faultPhases, PoolwatchConfig config,
             ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags, SecurityMode securityMode,
             Instance<SecurityIdentity> identity, Trends trends) {
         this.trends = trends;
@@ -173,7 +173,7 @@ public class DashboardViews {
 
     /** The overview with one page of its pools ({@link #poolList}). */
     public Overview overview(PoolFilter filter, String filterError) {
-        ServerResource.ServerView server = servers.get();
+        ServerViews.ServerView server = servers.view();
         return new Overview(banner(), poolList(filter, filterError), checkRows(false), serverRows(server), server.advice(),
                 alerting.rules().settings(AlertRule.POOL_UTILIZATION, Optional.empty()).threshold(),
                 Durations.format(SPARKLINE_WINDOW),
@@ -236,8 +236,8 @@ public class DashboardViews {
     }
 
     /** Each database server's sessions with poolwatch's pools joined, and pool-sizing advice, from the latest samples. */
-    public ServerResource.ServerView serverView() {
-        return servers.get();
+    public ServerViews.ServerView serverView() {
+        return servers.view();
     }
 
     public AlertBanner banner() {
@@ -461,10 +461,10 @@ public class DashboardViews {
         return Math.max(0, latest.slowStatements() - base);
     }
 
-    public List<ServerRow> serverRows(ServerResource.ServerView view) {
+    public List<ServerRow> serverRows(ServerViews.ServerView view) {
         double warning = alerting.rules().settings(AlertRule.SERVER_CONNECTIONS, Optional.empty()).threshold();
         List<ServerRow> rows = new ArrayList<>();
-        for (ServerResource.DatabaseView d : view.databases()) {
+        for (ServerViews.DatabaseView d : view.databases()) {
             ServerSnapshot s = d.snapshot();
             List<PoolSessionsRow> pools = d
                     .pools().stream().map(p -> new PoolSessionsRow(p.pool(), p.applicationName(), p.poolActive(),
@@ -722,7 +722,7 @@ public class DashboardViews {
                 : null;
         List<ReceiverRow> receiverRows = new ArrayList<>();
         String outbox = null;
-        for (ReceiverResource.ReceiverView r : receivers.list()) {
+        for (ReceiverViews.ReceiverView r : receivers.list()) {
             var d = r.delivery();
             outbox = r.outbox();
             receiverRows.add(new ReceiverRow(r.name(), r.url(), String.join(", ", r.severities()), r.sendResolved(),

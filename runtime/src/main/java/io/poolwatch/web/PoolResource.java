@@ -36,9 +36,9 @@ public class PoolResource {
 
     private final PoolRegistry registry;
     private final PoolSampler sampler;
-    private final TrendResource trends;
+    private final TrendViews trends;
 
-    PoolResource(PoolRegistry registry, PoolSampler sampler, TrendResource trends) {
+    PoolResource(PoolRegistry registry, PoolSampler sampler, TrendViews trends) {
         this.registry = registry;
         this.sampler = sampler;
         this.trends = trends;
@@ -105,7 +105,7 @@ public class PoolResource {
      */
     @GET
     @Path("{name}/trends")
-    public TrendResource.TrendsView trends(@PathParam("name") String name, @QueryParam("figure") String figure,
+    public TrendViews.TrendsView trends(@PathParam("name") String name, @QueryParam("figure") String figure,
             @QueryParam("hours") String hours) {
         return trends.pool(name, figure, hours);
     }
