@@ -121,6 +121,7 @@ public class DashboardResource {
     }
 
     private final DashboardViews views;
+    private final AlertsPageViews alertsPages;
     private final PoolRegistry registry;
     private final PoolSampler sampler;
     private final ConsistencyChecks checks;
@@ -130,13 +131,15 @@ public class DashboardResource {
     private final PgBouncerViews pgbouncers;
     private final BlockingViews blocking;
 
-    DashboardResource(DashboardViews views, PoolRegistry registry, PoolSampler sampler, ConsistencyChecks checks,
+    DashboardResource(DashboardViews views, AlertsPageViews alertsPages, PoolRegistry registry, PoolSampler sampler,
+            ConsistencyChecks checks,
             Alerting alerting,
             ApplicationViews applications, PgBouncerViews pgbouncers, BlockingViews blocking) {
         this.applications = applications;
         this.pgbouncers = pgbouncers;
         this.blocking = blocking;
         this.views = views;
+        this.alertsPages = alertsPages;
         this.registry = registry;
         this.sampler = sampler;
         this.checks = checks;
@@ -235,7 +238,8 @@ public class DashboardResource {
         if (silencesFrom != null && silencesFrom.matches("[0-9]{1,6}")) {
             from = Integer.parseInt(silencesFrom);
         }
-        AlertsPage view = views.alertsPage(silence == null ? SilenceForm.blank() : views.silenceFormFor(silence), from);
+        AlertsPage view = alertsPages.alertsPage(silence == null ? SilenceForm.blank() : alertsPages.silenceFormFor(silence),
+                from);
         if (fragment != null) {
             return switch (fragment) {
                 case "active" -> html(Templates.alerts$active(page, view));
@@ -346,7 +350,7 @@ public class DashboardResource {
         echoed.add(Map.entry("", ""));
         SilenceForm form = new SilenceForm(echoed, duration, comment, createdBy, error);
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Templates.alerts(views.page("Alerts", "alerts", null), views.alertsPage(form))).build();
+                .entity(Templates.alerts(views.page("Alerts", "alerts", null), alertsPages.alertsPage(form))).build();
     }
 
     @POST

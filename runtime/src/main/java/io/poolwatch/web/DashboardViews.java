@@ -24,18 +24,14 @@ import io.poolwatch.alerting.Alert;
 import io.poolwatch.alerting.AlertRule;
 import io.poolwatch.alerting.AlertState;
 import io.poolwatch.alerting.Alerting;
-import io.poolwatch.alerting.Silence;
 import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.checks.ConsistencyChecks;
 import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
-import io.poolwatch.config.Limits;
 import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
-import io.poolwatch.config.RootPath;
-import io.poolwatch.config.Severity;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.pool.LeakRecord;
@@ -53,7 +49,6 @@ import io.poolwatch.sampling.Trends;
 import io.poolwatch.security.SecurityMode;
 import io.poolwatch.web.DashboardModel.AlertBanner;
 import io.poolwatch.web.DashboardModel.AlertRow;
-import io.poolwatch.web.DashboardModel.AlertsPage;
 import io.poolwatch.web.DashboardModel.Chart;
 import io.poolwatch.web.DashboardModel.CheckRow;
 import io.poolwatch.web.DashboardModel.Event;
@@ -66,14 +61,10 @@ import io.poolwatch.web.DashboardModel.Overview;
 import io.poolwatch.web.DashboardModel.PoolCard;
 import io.poolwatch.web.DashboardModel.PoolPage;
 import io.poolwatch.web.DashboardModel.PoolSessionsRow;
-import io.poolwatch.web.DashboardModel.ReceiverRow;
 import io.poolwatch.web.DashboardModel.ReplicaRow;
 import io.poolwatch.web.DashboardModel.ReplicaView;
-import io.poolwatch.web.DashboardModel.RuleRow;
 import io.poolwatch.web.DashboardModel.ServerRow;
 import io.poolwatch.web.DashboardModel.Setting;
-import io.poolwatch.web.DashboardModel.SilenceForm;
-import io.poolwatch.web.DashboardModel.SilenceRow;
 import io.poolwatch.web.DashboardModel.WorkloadGroup;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -104,14 +95,13 @@ public class DashboardViews {
     private final ConsistencyChecks checks;
     private final Alerting alerting;
     private final ServerViews servers;
-    private final ReceiverViews receivers;
     private final Instance<FaultPhases> faultPhases;
     private final Trends trends;
     private final Duration interval;
     private final Clock clock = Clock.systemUTC();
 
     DashboardViews(PoolRegistry registry, PoolSampler sampler, PoolHealth health, ConsistencyChecks checks, Alerting alerting,
-            ServerViews servers, ReceiverViews receivers, Instance<FaultPhases> faultPhases, PoolwatchConfig config,
+            ServerViews servers, Instance<FaultPhases> faultPhases, PoolwatchConfig config,
             ClusterJobs cluster, ReadRouter router, ReplicaLagSampler replicaLags, SecurityMode securityMode,
             Instance<SecurityIdentity> identity, Trends trends) {
         this.trends = trends;
@@ -126,7 +116,6 @@ public class DashboardViews {
         this.checks = checks;
         this.alerting = alerting;
         this.servers = servers;
-        this.receivers = receivers;
         this.faultPhases = faultPhases;
         this.interval = config.sampling().interval();
     }
@@ -245,11 +234,11 @@ public class DashboardViews {
         int firing = 0;
         int pending = 0;
         int silenced = 0;
-        for (Alert a : sorted(alerting.alerts())) {
+        for (Alert a : AlertsPageViews.sorted(alerting.alerts())) {
             if (a.state() == AlertState.RESOLVED) {
                 continue;
             }
-            active.add(row(a));
+            active.add(AlertsPageViews.row(a));
             if (a.silenced()) {
                 silenced++;
             } else if (a.state() == AlertState.FIRING) {
@@ -673,145 +662,4 @@ public class DashboardViews {
     }
 
     // --- alerts --------------------------------------------------------------------------------------------------
-
-    public AlertsPage alertsPage(SilenceForm form) {
-        return alertsPage(form, 0);
-    }
-
-    /**
-     * The alerts page, its silences from the {@code silencesFrom}-th (newest first), at most
-     * {@link io.poolwatch.config.Limits#PAGE_SILENCES} of them: with every field within its limit, the page's size is
-     * bounded whatever was stored.
-     */
-    public AlertsPage alertsPage(SilenceForm form, int silencesFrom) {
-        List<AlertRow> firing = new ArrayList<>();
-        List<AlertRow> pending = new ArrayList<>();
-        List<AlertRow> silenced = new ArrayList<>();
-        List<AlertRow> resolved = new ArrayList<>();
-        for (Alert a : sorted(alerting.alerts())) {
-            AlertRow r = row(a);
-            if (a.state() == AlertState.RESOLVED) {
-                resolved.add(r);
-            } else if (a.silenced()) {
-                silenced.add(r);
-            } else if (a.state() == AlertState.FIRING) {
-                firing.add(r);
-            } else {
-                pending.add(r);
-            }
-        }
-        List<RuleRow> rules = new ArrayList<>();
-        alerting.rules().global().forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, null, alerting.rules()))));
-        alerting.rules().perWorkload()
-                .forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w, alerting.rules())))));
-        alerting.rules().perObserved()
-                .forEach((w, list) -> list.forEach(s -> rules.add(ruleRow(AlertResource.RuleView.of(s, w, alerting.rules())))));
-        Instant now = clock.instant();
-        List<Silence> allSilences = alerting.silences().all();
-        int per = Limits.PAGE_SILENCES;
-        int from = Math.max(0, Math.min(silencesFrom, allSilences.size()));
-        List<SilenceRow> silences = allSilences.subList(from, Math.min(allSilences.size(), from + per)).stream()
-                .map(s -> new SilenceRow(s.id(), matchers(s), s.startsAt(), s.endsAt(), s.createdBy(), s.comment(),
-                        s.active(now)))
-                .toList();
-        String next = from + per < allSilences.size()
-                ? RootPath.link("/alerts") + "?silences-from=" + (from + per) + "#silences-title"
-                : null;
-        String previous = from > 0
-                ? RootPath.link("/alerts") + (from - per > 0 ? "?silences-from=" + (from - per) : "") + "#silences-title"
-                : null;
-        List<ReceiverRow> receiverRows = new ArrayList<>();
-        String outbox = null;
-        for (ReceiverViews.ReceiverView r : receivers.list()) {
-            var d = r.delivery();
-            outbox = r.outbox();
-            receiverRows.add(new ReceiverRow(r.name(), r.url(), String.join(", ", r.severities()), r.sendResolved(),
-                    r.authentication(), r.signed(),
-                    d == null ? null : d.lastSuccess(), d == null ? null : d.lastFailure(), d == null ? null : d.lastError(),
-                    d == null ? 0 : d.consecutiveFailures(), d == null ? 0 : d.delivered(), d == null ? 0 : d.failedAttempts(),
-                    d == null ? 0 : d.rejected(), d == null ? 0 : d.givenUp(), d == null ? 0 : d.depth()));
-        }
-        return new AlertsPage(firing, pending, silenced, resolved, alerting.lastEvaluation().orElse(null), rules, silences,
-                !receiverRows.isEmpty(), outbox, receiverRows, alerting.unqueued(), form, allSilences.size(), from, next,
-                previous);
-    }
-
-    /** A silence form pre-filled with the labels that identify one alert (all but severity and instance). */
-    public SilenceForm silenceFormFor(String fingerprint) {
-        for (Alert a : alerting.alerts()) {
-            if (a.fingerprint().equals(fingerprint)) {
-                List<Map.Entry<String, String>> matchers = new ArrayList<>();
-                a.labels().forEach((k, v) -> {
-                    if (!k.equals("severity") && !k.equals("instance")) {
-                        matchers.add(Map.entry(k, v));
-                    }
-                });
-                matchers.add(Map.entry("", ""));
-                return new SilenceForm(matchers, "1h", "", "", null);
-            }
-        }
-        return SilenceForm.blank();
-    }
-
-    private static RuleRow ruleRow(AlertResource.RuleView v) {
-        String threshold = DashboardFormat.value(v.threshold(), v.unit());
-        if (!v.unit().equals("ratio") && !v.unit().equals("seconds")) {
-            threshold += " " + v.unit();
-        }
-        return new RuleRow(v.rule(), v.scope(), v.workload(), v.measures(), v.operator(), threshold, v.forDuration(),
-                v.keepFiringFor(),
-                v.severity(), v.enabled(), v.source());
-    }
-
-    private static String matchers(Silence s) {
-        return s.matchers().stream()
-                .map(m -> m.name() + (m.isEqual() ? "" : "!") + (m.isRegex() ? "=~" : "=") + "\"" + m.value() + "\"")
-                .collect(Collectors.joining(", "));
-    }
-
-    static List<Alert> sorted(List<Alert> alerts) {
-        List<Alert> out = new ArrayList<>(alerts);
-        out.sort(Comparator.comparingInt((Alert a) -> switch (a.state()) {
-            case FIRING -> 0;
-            case PENDING -> 1;
-            default -> 2;
-        }).thenComparing((Alert a) -> severityRank(a.labels().get("severity"))).thenComparing(Alert::activeAt,
-                Comparator.nullsLast(Comparator.reverseOrder())));
-        return out;
-    }
-
-    /** Critical first, then warning, then info, then an alert without a known severity. */
-    private static int severityRank(String severity) {
-        return Severity.find(severity).map(s -> -s.ordinal()).orElse(1);
-    }
-
-    static AlertRow row(Alert a) {
-        Map<String, String> l = a.labels();
-        String subject;
-        String link;
-        if (l.containsKey("pool")) {
-            subject = "pool " + l.get("pool");
-            link = RootPath.link("/pools/" + l.get("pool"));
-        } else if (l.containsKey("check")) {
-            subject = "check " + l.get("check");
-            link = RootPath.link("/checks#" + l.get("check"));
-        } else if (l.containsKey("database")) {
-            subject = "database " + l.get("database");
-            link = RootPath.link("/#servers");
-        } else {
-            subject = l.getOrDefault("instance", "");
-            link = RootPath.link("/alerts");
-        }
-        Instant since = switch (a.state()) {
-            case FIRING -> a.startsAt() != null ? a.startsAt() : a.activeAt();
-            case RESOLVED -> a.endsAt() != null ? a.endsAt() : a.activeAt();
-            default -> a.activeAt();
-        };
-        AlertRule rule = AlertRule.of(a.name()).orElse(null);
-        return new AlertRow(a.fingerprint(), a.name(), a.state().label(), l.getOrDefault("severity", ""), subject, link,
-                a.annotations().getOrDefault("summary", a.name()), a.annotations().getOrDefault("description", ""), a.value(),
-                a.threshold(),
-                rule == null ? ">" : rule.operator(), rule == null ? "" : rule.unit(), since, a.activeAt(), a.silenced(),
-                a.silencedBy(), l);
-    }
 }
