@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -42,8 +43,10 @@ import io.quarkus.vertx.http.deployment.spi.GeneratedStaticResourceBuildItem;
 class PoolwatchProcessor {
 
     static final String FEATURE = "poolwatch";
-    /** What the dashboard's pages are made from; a bean only while the dashboard is. */
-    static final DotName DASHBOARD_VIEWS = DotName.createSimple("io.poolwatch.web.DashboardViews");
+    /** What the dashboard's pages and the API's answers are made from; beans only while the dashboard is. */
+    static final List<DotName> DASHBOARD_VIEWS = Stream
+            .of("DashboardViews", "PoolPageViews", "AlertsPageViews", "ServerViews", "ReceiverViews", "TrendViews")
+            .map(n -> DotName.createSimple("io.poolwatch.web." + n)).toList();
     static final DotName ROOTED_PATH = DotName.createSimple(RootedPath.class.getName());
     /** The OTLP export of the pool figures: classes that need quarkus-opentelemetry, an optional dependency. */
     static final DotName OTLP_PACKAGE = DotName.createSimple("io.poolwatch.metrics.otlp");
@@ -102,7 +105,9 @@ class PoolwatchProcessor {
         for (AnnotationInstance rooted : index.getIndex().getAnnotations(ROOTED_PATH)) {
             conditions.produce(new BuildTimeConditionBuildItem(rooted.target(), false));
         }
-        conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(DASHBOARD_VIEWS), false));
+        for (DotName views : DASHBOARD_VIEWS) {
+            conditions.produce(new BuildTimeConditionBuildItem(index.getIndex().getClassByName(views), false));
+        }
     }
 
     /**

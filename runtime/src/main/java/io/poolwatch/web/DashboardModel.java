@@ -11,7 +11,8 @@ import io.poolwatch.sampling.SizingAdvice;
 import io.quarkus.qute.TemplateData;
 
 /**
- * What the dashboard's templates show: immutable views assembled by {@link DashboardViews} from the samplers, health,
+ * What the dashboard's templates show: immutable views assembled by {@link DashboardViews} (the overview and its
+ * fragments), {@link PoolPageViews} and {@link AlertsPageViews} from the samplers, health,
  * checks and alerting. Values that may be missing are NaN (numbers) or null (times); the templates format both.
  */
 public final class DashboardModel {

@@ -122,6 +122,7 @@ public class DashboardResource {
 
     private final DashboardViews views;
     private final AlertsPageViews alertsPages;
+    private final PoolPageViews poolPages;
     private final PoolRegistry registry;
     private final PoolSampler sampler;
     private final ConsistencyChecks checks;
@@ -131,7 +132,8 @@ public class DashboardResource {
     private final PgBouncerViews pgbouncers;
     private final BlockingViews blocking;
 
-    DashboardResource(DashboardViews views, AlertsPageViews alertsPages, PoolRegistry registry, PoolSampler sampler,
+    DashboardResource(DashboardViews views, AlertsPageViews alertsPages, PoolPageViews poolPages, PoolRegistry registry,
+            PoolSampler sampler,
             ConsistencyChecks checks,
             Alerting alerting,
             ApplicationViews applications, PgBouncerViews pgbouncers, BlockingViews blocking) {
@@ -140,6 +142,7 @@ public class DashboardResource {
         this.blocking = blocking;
         this.views = views;
         this.alertsPages = alertsPages;
+        this.poolPages = poolPages;
         this.registry = registry;
         this.sampler = sampler;
         this.checks = checks;
@@ -216,7 +219,7 @@ public class DashboardResource {
             return notFound(views.page("Not found", "", null), "pool '" + name + "'");
         }
         Page page = views.page("Pool " + name, "pool", notice(done, name, null, null));
-        PoolPage view = views.poolPage(name);
+        PoolPage view = poolPages.poolPage(name);
         if (fragment != null) {
             return "live".equals(fragment) ? html(Templates.pool$live(page, view))
                     : notFound(page, "fragment '" + fragment + "'");
