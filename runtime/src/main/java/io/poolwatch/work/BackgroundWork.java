@@ -43,7 +43,7 @@ public class BackgroundWork implements AutoCloseable {
     /** The most work items waiting in one lane; the producers of poolwatch's work keep far fewer. */
     public static final int QUEUE_BOUND = 10_000;
 
-    /** The most lanes one process opens (one per database at most, and a few of poolwatch's own). */
+    /** The most lanes one process opens: two per database at most (validation, replication lag) and a few of its own. */
     public static final int LANE_BOUND = 1_000;
 
     private static final String PREFIX = "poolwatch-";
