@@ -3,7 +3,6 @@ package io.poolwatch.observed;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -96,20 +95,8 @@ public class ApplicationSampler {
 
     /** Samples every {@code poolwatch.sampling.server-interval} from start-up on, in a lane of its own. */
     void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
-        Duration every = config.sampling().serverInterval();
-        work.every("application sessions read", Duration.ZERO, every, work.lane("application-sampler", 1),
-                this::scheduledSample);
-    }
-
-    void scheduledSample() {
-        if (!enabled.getAsBoolean()) {
-            return;
-        }
-        try {
-            sampleNow();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "reading the servers' sessions for the applications failed");
-        }
+        work.everyInOwnLane("application-sampler", "application sessions read", config.sampling().serverInterval(),
+                enabled, this::sampleNow);
     }
 
     /** Reads every watched server now. */

@@ -3,7 +3,6 @@ package io.poolwatch.observed;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,19 +45,8 @@ public class BlockingSampler {
 
     /** Samples every {@code poolwatch.sampling.server-interval} from start-up on, in a lane of its own. */
     void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
-        Duration every = config.sampling().serverInterval();
-        work.every("blocking read", Duration.ZERO, every, work.lane("blocking-sampler", 1), this::scheduledSample);
-    }
-
-    void scheduledSample() {
-        if (!enabled()) {
-            return;
-        }
-        try {
-            sampleNow();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "reading who blocks whom failed");
-        }
+        work.everyInOwnLane("blocking-sampler", "blocking read", config.sampling().serverInterval(), this::enabled,
+                this::sampleNow);
     }
 
     /** Whether blocking is read at all: {@code poolwatch.blocking.enabled} and the server-side views are both on. */

@@ -85,19 +85,8 @@ public class PgBouncerSampler {
 
     /** Samples every {@code poolwatch.sampling.interval} from start-up on, in a lane of its own. */
     void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
-        Duration every = config.sampling().interval();
-        work.every("PgBouncer console read", Duration.ZERO, every, work.lane("pgbouncer-sampler", 1), this::scheduledSample);
-    }
-
-    void scheduledSample() {
-        if (definitions.isEmpty()) {
-            return;
-        }
-        try {
-            sampleNow();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "reading the PgBouncers' consoles failed");
-        }
+        work.everyInOwnLane("pgbouncer-sampler", "PgBouncer console read", config.sampling().interval(),
+                () -> !definitions.isEmpty(), this::sampleNow);
     }
 
     /**

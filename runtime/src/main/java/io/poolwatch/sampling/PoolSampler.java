@@ -13,8 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.jboss.logging.Logger;
-
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
@@ -32,8 +30,6 @@ import io.quarkus.runtime.StartupEvent;
  */
 @ApplicationScoped
 public class PoolSampler {
-
-    private static final Logger LOG = Logger.getLogger(PoolSampler.class);
 
     private final PoolRegistry registry;
     private final Trends trends;
@@ -66,19 +62,8 @@ public class PoolSampler {
 
     /** Samples every {@code poolwatch.sampling.interval} from start-up on, in a lane of its own. */
     void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
-        Duration every = config.sampling().interval();
-        work.every("pool sampling", Duration.ZERO, every, work.lane("pool-sampler", 1), this::scheduledSample);
-    }
-
-    void scheduledSample() {
-        if (!registry.configuration().monitoring().enabled()) {
-            return;
-        }
-        try {
-            sampleNow();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "sampling the pools failed");
-        }
+        work.everyInOwnLane("pool-sampler", "pool sampling", config.sampling().interval(),
+                () -> registry.configuration().monitoring().enabled(), this::sampleNow);
     }
 
     /** Takes a snapshot of every pool now. */

@@ -3,7 +3,6 @@ package io.poolwatch.sampling;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,19 +47,8 @@ public class ServerSampler {
 
     /** Samples every {@code poolwatch.sampling.server-interval} from start-up on, in a lane of its own. */
     void schedule(@Observes StartupEvent event, BackgroundWork work, PoolwatchConfig config) {
-        Duration every = config.sampling().serverInterval();
-        work.every("server session views", Duration.ZERO, every, work.lane("server-sampler", 1), this::scheduledSample);
-    }
-
-    void scheduledSample() {
-        if (!registry.configuration().monitoring().enabled()) {
-            return;
-        }
-        try {
-            sampleNow();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "reading the servers' session views failed");
-        }
+        work.everyInOwnLane("server-sampler", "server session views", config.sampling().serverInterval(),
+                () -> registry.configuration().monitoring().enabled(), this::sampleNow);
     }
 
     /** Reads every server now. */

@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -102,6 +103,19 @@ public class BackgroundWork implements AutoCloseable {
         Periodic p = new Periodic(task, period, lane, work);
         p.plan(delay);
         return p;
+    }
+
+    /**
+     * Runs {@code work} from now on, {@code period} after each run ends, in a lane of its own called {@code lane}, each
+     * time that {@code enabled} says so when its time comes: the shape of every sampler. A run that throws is logged
+     * with {@code task} and runs again at its next time.
+     */
+    public Periodic everyInOwnLane(String lane, String task, Duration period, BooleanSupplier enabled, Runnable work) {
+        return every(task, Duration.ZERO, period, lane(lane, 1), () -> {
+            if (enabled.getAsBoolean()) {
+                work.run();
+            }
+        });
     }
 
     /**
