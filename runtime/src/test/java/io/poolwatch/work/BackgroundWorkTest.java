@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +98,27 @@ class BackgroundWorkTest {
         assertFalse(queued.isDone(), "the blocked lane's next work waits behind it");
         release.countDown();
         queued.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSamplerRunsInItsOwnLaneOnlyWhileItsGuardSaysSo() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        AtomicBoolean enabled = new AtomicBoolean(false);
+        List<String> names = new CopyOnWriteArrayList<>();
+        CountDownLatch two = new CountDownLatch(2);
+        work.everyInOwnLane("server-sampler", "server session views", Duration.ofMillis(20), enabled::get, () -> {
+            names.add(Thread.currentThread().getName());
+            runs.incrementAndGet();
+            two.countDown();
+        });
+        // A marker planned well after several of the sampler's times: while the guard says no, nothing ran.
+        CountDownLatch marker = new CountDownLatch(1);
+        work.once("marker", Duration.ofMillis(150), marker::countDown);
+        await(marker, "the marker");
+        assertEquals(0, runs.get());
+        enabled.set(true);
+        await(two, "two runs once the guard says yes");
+        assertEquals("poolwatch-server-sampler: server session views", names.get(0));
     }
 
     @Test
