@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.sampling.PoolHistory;
@@ -38,7 +39,7 @@ public class PoolHistoryBenchmark {
     static PoolSnapshot busy(int i) {
         PoolCounters totals = new PoolCounters(1_000L * i, 1_000L * i, 1_000L * i, i / 10, 0, 12, 2, 0, 1, 0, 0, 0);
         PoolCounters interval = new PoolCounters(1_000, 1_000, 998, i % 3, 0, 0, 0, 0, 0, 0, 0, 0);
-        return new PoolSnapshot("p001", "p001", "primary", START.plusSeconds(5L * i), 2, 20, 7, 5, 12, 1, 14, 7.0 / 20, totals, interval,
+        return new PoolSnapshot("p001", "p001", PoolRole.PRIMARY, START.plusSeconds(5L * i), 2, 20, 7, 5, 12, 1, 14, 7.0 / 20, totals, interval,
                 0.0021, new Distribution(1_000, 0.8123, 0.412, 2.347, 5.983, 11.2 + i % 7), new Distribution(998, 3.1415, 1.204, 8.9, 17.06,
                         40.5), 0, 40_000L * i, i / 100, 0.7316);
     }
