@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.poolwatch.security.AllowedHosts;
 import io.quarkus.runtime.annotations.ConfigDocMapKey;
 import io.quarkus.runtime.annotations.ConfigPhase;
 import io.quarkus.runtime.annotations.ConfigRoot;
@@ -106,6 +105,9 @@ public interface PoolwatchConfig {
     /** Where the dashboard and the JSON API are served. */
     interface HttpConfig {
 
+        /** The host names accepted when {@code allowed-hosts} is not set: this machine's own. */
+        String DEFAULT_ALLOWED_HOSTS = "localhost,*.localhost,127.0.0.1,[::1]";
+
         /**
          * The path the dashboard and the JSON API are served under: {@code /q/poolwatch} by default, beside the host's
          * {@code /q/health}; the standalone service sets {@code /}. Fixed when the application is built, like
@@ -123,7 +125,7 @@ public interface PoolwatchConfig {
          * choosing; probes and Prometheus address pods by IP). Set the names a deployment is reached by: an ingress
          * host, a Kubernetes service name ({@code poolwatch.monitoring.svc}).
          */
-        @WithDefault(AllowedHosts.DEFAULT)
+        @WithDefault(DEFAULT_ALLOWED_HOSTS)
         List<String> allowedHosts();
     }
 

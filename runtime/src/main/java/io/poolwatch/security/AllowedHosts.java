@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.poolwatch.config.PoolwatchConfig;
+
 /**
  * The host names poolwatch answers to ({@code poolwatch.http.allowed-hosts}): the guard against DNS rebinding, where a
  * web page of {@code evil.example} has its name re-pointed at 127.0.0.1 and then drives a poolwatch on the reader's
@@ -25,7 +27,7 @@ public final class AllowedHosts {
     /** The configuration key. */
     public static final String KEY = "poolwatch.http.allowed-hosts";
     /** The default: loopback names. */
-    public static final String DEFAULT = "localhost,*.localhost,127.0.0.1,[::1]";
+    public static final String DEFAULT = PoolwatchConfig.HttpConfig.DEFAULT_ALLOWED_HOSTS;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9_-]*[a-z0-9])?)*");
     private static final Pattern IPV4 = Pattern
