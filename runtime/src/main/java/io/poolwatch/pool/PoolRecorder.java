@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
 
 import io.agroal.api.AgroalDataSourceListener;
 
@@ -41,8 +42,14 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     /** Hand-outs and returns are counted on the connections themselves; these hold those of closed ones. */
     private final Set<ConnectionStats> liveConnections = ConcurrentHashMap.newKeySet();
-    private final LongAdder closedAcquired = new LongAdder();
-    private final LongAdder closedReturned = new LongAdder();
+    /**
+     * A closed connection's counts move from {@link #liveConnections} to the two totals under this lock, so a reader
+     * never sees them in neither place, in both, or half moved (its hand-outs without its returns would read as a
+     * lease). Readers validate an optimistic stamp and take the read lock only if a close raced with them.
+     */
+    private final StampedLock closing = new StampedLock();
+    private long closedAcquired;
+    private long closedReturned;
     /** For connections that carry no stats (never in poolwatch's own pools, which open them through its driver). */
     private final LongAdder otherAcquired = new LongAdder();
     private final LongAdder otherReturned = new LongAdder();
@@ -194,9 +201,16 @@ public final class PoolRecorder implements AgroalDataSourceListener {
     @Override
     public void onConnectionDestroy(Connection connection) {
         destroyed.increment();
-        if (connection instanceof ConnectionStats stats && liveConnections.remove(stats)) {
-            closedAcquired.add(stats.acquiredCount());
-            closedReturned.add(stats.returnedCount());
+        if (connection instanceof ConnectionStats stats) {
+            long stamp = closing.writeLock();
+            try {
+                if (liveConnections.remove(stats)) {
+                    closedAcquired += stats.acquiredCount();
+                    closedReturned += stats.returnedCount();
+                }
+            } finally {
+                closing.unlockWrite(stamp);
+            }
         }
         if (leaksOut) {
             leakReturned(connection);
@@ -334,8 +348,22 @@ public final class PoolRecorder implements AgroalDataSourceListener {
 
     /** Hand-outs and returns so far. Returns are read first, so a counted return always has its hand-out counted. */
     private long[] handOuts() {
-        long returned = closedReturned.sum() + otherReturned.sum();
-        long acquired = closedAcquired.sum() + otherAcquired.sum();
+        long stamp = closing.tryOptimisticRead();
+        long[] counted = countHandOuts();
+        if (!closing.validate(stamp)) {
+            stamp = closing.readLock();
+            try {
+                counted = countHandOuts();
+            } finally {
+                closing.unlockRead(stamp);
+            }
+        }
+        return counted;
+    }
+
+    private long[] countHandOuts() {
+        long returned = closedReturned + otherReturned.sum();
+        long acquired = closedAcquired + otherAcquired.sum();
         long liveReturned = 0;
         long liveAcquired = 0;
         for (ConnectionStats s : liveConnections) {
