@@ -2,7 +2,6 @@ package io.poolwatch.alerting;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +23,6 @@ import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -33,8 +31,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Limits;
-import io.poolwatch.store.Schema;
-import io.poolwatch.store.Transactions;
+import io.poolwatch.store.Database;
+import io.poolwatch.store.StoreException;
 
 /**
  * The alerts' state and the notification log, kept with the outbox (tables {@code alert_state} and {@code alert_groups},
@@ -72,61 +70,38 @@ public final class AlertStateStore implements AutoCloseable {
     /** How long the rows of an owner that no process saves any more (a renamed or removed replica) are kept. */
     static final Duration OWNER_RETENTION = Duration.ofDays(7);
 
-    private final DataSource dataSource;
-    private final DatabaseKind kind;
-    private final String location;
-    private final JdbcConnectionPool ownPool;
+    private final Database database;
     private final String alertsTable;
     private final String groupsTable;
-    private volatile boolean migrated;
 
-    private AlertStateStore(DataSource dataSource, DatabaseKind kind, String location, JdbcConnectionPool ownPool) {
-        this.dataSource = dataSource;
-        this.kind = kind;
-        this.location = location;
-        this.ownPool = ownPool;
-        String prefix = Schema.ownSchema(kind) ? Schema.SCHEMA + "." : "poolwatch_";
-        this.alertsTable = prefix + "alert_state";
-        this.groupsTable = prefix + "alert_groups";
+    /** The store in {@code database}; closing it closes the database. */
+    public AlertStateStore(Database database) {
+        this.database = database;
+        this.alertsTable = database.table("alert_state");
+        this.groupsTable = database.table("alert_groups");
     }
 
     /** The store in a workload's database (the outbox's), migrated on first use. */
     public static AlertStateStore on(DataSource dataSource, DatabaseKind kind, String name) {
-        return new AlertStateStore(dataSource, kind, name, null);
+        return new AlertStateStore(Database.on(dataSource, kind, name));
     }
 
     /**
-     * The store in the local outbox file, {@code <directory>/outbox.mv.db}: the same file and settings
-     * {@link JdbcOutbox#h2File(Path)} opens, shared with it within this process. Nothing is opened before first use.
+     * The store in the local outbox file, {@code <directory>/outbox.mv.db}, shared with the outbox that
+     * {@link Database#h2File(Path)} opens within this process. Nothing is opened before first use.
      */
     public static AlertStateStore h2File(Path directory) {
-        Path dir = directory.toAbsolutePath().normalize();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new Outbox.OutboxException("cannot create the outbox directory " + dir + ": " + e, e);
-        }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(JdbcOutbox.h2FileUrl(dir), "poolwatch", "");
-        pool.setMaxConnections(2);
-        return new AlertStateStore(pool, DatabaseKind.H2, "H2 file " + dir.resolve("outbox.mv.db"), pool);
+        return new AlertStateStore(Database.h2FileShared(directory));
     }
 
     /** Where the rows are kept, for people. */
     public String location() {
-        return location;
+        return database.location();
     }
 
     /** Creates or updates poolwatch's tables; idempotent, and safe while other processes do the same. */
-    public synchronized void migrate() {
-        if (migrated) {
-            return;
-        }
-        try {
-            Schema.migrate(dataSource, kind, location);
-            migrated = true;
-        } catch (Schema.MigrationException e) {
-            throw new Outbox.OutboxException(e.getMessage(), e.getCause());
-        }
+    public void migrate() {
+        database.migrate();
     }
 
     /** Everything stored for one owner. */
@@ -147,14 +122,14 @@ public final class AlertStateStore implements AutoCloseable {
      * process has saved for {@link #OWNER_RETENTION}. Beyond the bounds the least important alerts and the longest
      * unnotified groups are left out, with a warning.
      *
-     * @throws Outbox.OutboxException when the database refuses (nothing changed)
+     * @throws StoreException when the database refuses (nothing changed)
      */
     public void save(String owner, List<AlertStateMachine.Saved> alerts, List<NotificationDispatcher.SavedGroup> groups,
             Instant now) {
         String key = ownerKey(owner);
         List<AlertStateMachine.Saved> keptAlerts = boundAlerts(owner, alerts);
         List<NotificationDispatcher.SavedGroup> keptGroups = boundGroups(owner, groups);
-        inTransaction("storing the alerts of " + owner, c -> {
+        database.inTransaction("storing the alerts of " + owner, c -> {
             try (PreparedStatement del = c
                     .prepareStatement("DELETE FROM " + alertsTable + " WHERE owner_name = ? OR saved_at < ?")) {
                 del.setString(1, key);
@@ -222,11 +197,11 @@ public final class AlertStateStore implements AutoCloseable {
      * What is stored for {@code owner}: at most {@link #MAX_ALERTS} alerts and {@link #MAX_GROUPS} groups. A row that cannot
      * be read (written by hand, or by a version with other states) is left out with a warning.
      *
-     * @throws Outbox.OutboxException when the database refuses
+     * @throws StoreException when the database refuses
      */
     public Saved load(String owner) {
         String key = ownerKey(owner);
-        return inTransaction("reading the alerts of " + owner, c -> {
+        return database.inTransaction("reading the alerts of " + owner, c -> {
             List<AlertStateMachine.Saved> alerts = new ArrayList<>();
             try (PreparedStatement ps = c
                     .prepareStatement("SELECT fingerprint, state, labels, annotations, alert_value, threshold, for_ms, "
@@ -397,25 +372,12 @@ public final class AlertStateStore implements AutoCloseable {
         }
     }
 
-    private <T> T inTransaction(String what, Transactions.Work<T> work) {
-        if (!migrated) {
-            migrate();
-        }
-        try {
-            return Transactions.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw new Outbox.OutboxException(what + " failed (" + location + "): " + e.getMessage(), e);
-        }
-    }
-
     /**
      * Lets go of the connections to the local file (the file itself is closed with the outbox); a workload's pool is its
      * registry's.
      */
     @Override
-    public synchronized void close() {
-        if (ownPool != null) {
-            ownPool.dispose();
-        }
+    public void close() {
+        database.close();
     }
 }

@@ -1,7 +1,5 @@
 package io.poolwatch.alerting;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,139 +13,85 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
-import org.h2.jdbcx.JdbcConnectionPool;
-import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.poolwatch.checks.CursorStore;
 import io.poolwatch.config.DatabaseKind;
-import io.poolwatch.config.Limits;
-import io.poolwatch.store.Schema;
-import io.poolwatch.store.Transactions;
+import io.poolwatch.store.Database;
+import io.poolwatch.store.StoreException;
 
 /**
- * The outbox as a table, created and migrated with poolwatch's other tables by {@link Schema} (migrations under
+ * The outbox as a table, created and migrated with poolwatch's other tables by {@link Database} (migrations under
  * {@code db/outbox/<engine>}, history table {@code poolwatch_schema_history}, never the application's own). On
  * PostgreSQL the table is {@code poolwatch.outbox} in a schema of its own; on MariaDB and H2 it is
  * {@code poolwatch_outbox} in the connection's database. Times are stored as epoch milliseconds, the same on every engine.
  */
-public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, CursorStore {
+public final class JdbcOutbox implements Outbox {
 
     private static final int MAX_ERROR_LENGTH = 500;
-
-    /** How the table is named on each engine. */
-    enum Dialect {
-        POSTGRESQL("poolwatch.outbox", DatabaseKind.POSTGRESQL),
-        MARIADB("poolwatch_outbox", DatabaseKind.MARIADB),
-        H2("poolwatch_outbox", DatabaseKind.H2);
-
-        final String table;
-        final DatabaseKind kind;
-
-        Dialect(String table, DatabaseKind kind) {
-            this.table = table;
-            this.kind = kind;
-        }
-
-        static Dialect of(DatabaseKind kind) {
-            return switch (kind) {
-                case POSTGRESQL -> POSTGRESQL;
-                case MARIADB -> MARIADB;
-                case H2 -> H2;
-            };
-        }
-    }
 
     private static final String COLUMNS = "id, receiver, group_key, status, alerts, body, created_at, state, attempts, next_attempt_at, "
             + "lease_owner, lease_until, last_http_status, last_error, finished_at";
 
-    private final DataSource dataSource;
-    private final Dialect dialect;
-    private final String location;
-    private final JdbcConnectionPool ownPool;
+    private final Database database;
     private final String table;
-    private volatile boolean migrated;
-    private boolean closed;
 
-    private JdbcOutbox(DataSource dataSource, Dialect dialect, String location, JdbcConnectionPool ownPool) {
-        this.dataSource = dataSource;
-        this.dialect = dialect;
-        this.location = location;
-        this.ownPool = ownPool;
-        this.table = dialect.table;
+    /** The outbox in {@code database}, whose other tables the other stores use; closing the outbox closes the database. */
+    public JdbcOutbox(Database database) {
+        this.database = database;
+        this.table = database.table("outbox");
     }
 
     /**
-     * The JDBC URL of the outbox's H2 file in {@code dir}, which the alert state store opens too. Closed by close()
-     * (SHUTDOWN), not by H2's own shutdown hook, which could run while the worker still writes; WRITE_DELAY=0 writes each
-     * commit to the file at once.
-     */
-    static String h2FileUrl(Path dir) {
-        return "jdbc:h2:file:" + dir.resolve("outbox") + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-    }
-
-    /**
-     * The outbox in a local H2 file, {@code <directory>/outbox.mv.db}, created with the directory when missing and
+     * The outbox alone in a local H2 file, {@code <directory>/outbox.mv.db}, created with the directory when missing and
      * migrated before this returns. Only one process can have the file open.
      */
     public static JdbcOutbox h2File(Path directory) {
-        Path dir = directory.toAbsolutePath().normalize();
+        Database database;
         try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new OutboxException("cannot create the outbox directory " + dir + ": " + e, e);
+            database = Database.h2File(directory);
+        } catch (StoreException e) {
+            throw new OutboxException(e.getMessage(), e.getCause());
         }
-        JdbcConnectionPool pool = JdbcConnectionPool.create(h2FileUrl(dir), "poolwatch", "");
-        pool.setMaxConnections(8);
-        JdbcOutbox outbox = new JdbcOutbox(pool, Dialect.H2, "H2 file " + dir.resolve("outbox.mv.db"), pool);
+        JdbcOutbox outbox = new JdbcOutbox(database);
         try {
             outbox.migrate();
         } catch (RuntimeException e) {
-            pool.dispose();
+            database.close();
             throw e;
         }
         return outbox;
     }
 
     /**
-     * The outbox in a database poolwatch does not own the connections of (a workload's). Migrated on first use, so a
-     * database that is down at start-up delays the outbox instead of stopping poolwatch.
+     * The outbox alone in a database poolwatch does not own the connections of (a workload's). Migrated on first use,
+     * so a database that is down at start-up delays the outbox instead of stopping poolwatch.
      *
      * @param name for people: {@code workload main}
      */
     public static JdbcOutbox on(DataSource dataSource, DatabaseKind kind, String name) {
-        Dialect dialect = Dialect.of(kind);
-        return new JdbcOutbox(dataSource, dialect, name + ", table " + dialect.table, null);
+        return new JdbcOutbox(Database.on(dataSource, kind, name));
     }
 
-    /** Creates or updates the table; idempotent, and safe while other poolwatch processes do the same (Flyway locks). */
-    public synchronized void migrate() {
-        if (migrated) {
-            return;
-        }
+    /** The database the outbox's table is in, with poolwatch's other tables. */
+    public Database database() {
+        return database;
+    }
+
+    /** Creates or updates poolwatch's tables; idempotent, and safe while other poolwatch processes do the same. */
+    public void migrate() {
         try {
-            Schema.migrate(dataSource, dialect.kind, location);
-            migrated = true;
-        } catch (Schema.MigrationException e) {
+            database.migrate();
+        } catch (StoreException e) {
             throw new OutboxException(e.getMessage(), e.getCause());
         }
     }
 
-    private <T> T inTransaction(String what, Transactions.Work<T> work) {
-        if (!migrated) {
-            migrate();
-        }
+    private <T> T inTransaction(String what, Database.Work<T> work) {
         try {
-            return Transactions.inTransaction(dataSource, work);
-        } catch (SQLException e) {
-            throw new OutboxException(what + " failed (" + location + "): " + e.getMessage(), e);
+            return database.inTransaction(what, work);
+        } catch (StoreException e) {
+            throw new OutboxException(e.getMessage(), e.getCause());
         }
     }
 
@@ -156,7 +100,7 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
         String insert = "INSERT INTO " + table
                 + " (id, receiver, group_key, status, alerts, body, created_at, state, attempts, "
                 + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)";
-        if (dialect == Dialect.POSTGRESQL) {
+        if (database.kind() == DatabaseKind.POSTGRESQL) {
             return inTransaction("storing notification " + n.id(),
                     c -> insert(c, insert + " ON CONFLICT (id) DO NOTHING", n) == 1);
         }
@@ -434,312 +378,12 @@ public final class JdbcOutbox implements Outbox, SilenceStore, AuditStore, Curso
 
     @Override
     public String location() {
-        return location;
+        return database.location(table);
     }
 
-    /** Closes the H2 file (the pool of a workload is its registry's to close). */
+    /** Closes the database: the local file, or nothing for a workload's (its registry closes the pool). */
     @Override
-    public synchronized void close() {
-        if (ownPool == null || closed) {
-            return;
-        }
-        closed = true;
-        try (Connection c = ownPool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN");
-        } catch (SQLException e) {
-            // Already closed, or closing anyway: the pool goes next.
-        } finally {
-            ownPool.dispose();
-        }
-    }
-
-    // ---- silences -------------------------------------------------------------------------------------------------
-
-    /** Silences' matchers, audit fields and checks' pending ranges are stored as JSON text. */
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private String silencesTable() {
-        return dialect == Dialect.POSTGRESQL ? "poolwatch.silences" : "poolwatch_silences";
-    }
-
-    /**
-     * The longest matchers' JSON a silence within {@link io.poolwatch.config.Limits} can have (every character a six-character
-     * escape, the
-     * most JSON spends on one): longer text, written by a version before the limits, is not even read.
-     */
-    static final int MAX_MATCHERS_JSON = Limits.SILENCE_MATCHERS
-            * (6 * (Limits.MATCHER_NAME + Limits.MATCHER_VALUE) + 64);
-
-    /**
-     * Refuses a silence over {@link io.poolwatch.config.Limits}' bounds: {@link Silencer} checks them before this, so only a
-     * caller that skipped it gets here, and nothing it stores can make a page unbounded.
-     */
-    @Override
-    public void save(Silence s) {
-        try {
-            Silencer.validate(s.matchers(), s.createdBy(), s.comment());
-        } catch (IllegalArgumentException e) {
-            throw new OutboxException("silence " + s.id() + " not written: " + e.getMessage(), e);
-        }
-        String json;
-        try {
-            json = JSON.writeValueAsString(s.matchers());
-        } catch (JsonProcessingException e) {
-            throw new OutboxException("silence " + s.id() + " could not be written: " + e.getMessage(), e);
-        }
-        inTransaction("storing silence " + s.id(), c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + silencesTable() + " WHERE id = ?")) {
-                del.setString(1, s.id());
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + silencesTable()
-                    + " (id, matchers, starts_at, ends_at, created_by, comment) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ins.setString(1, s.id());
-                ins.setString(2, json);
-                ins.setLong(3, s.startsAt().toEpochMilli());
-                ins.setLong(4, s.endsAt().toEpochMilli());
-                ins.setString(5, s.createdBy());
-                ins.setString(6, s.comment());
-                return ins.executeUpdate();
-            }
-        });
-    }
-
-    /**
-     * The stored silences ending after {@code endedAfter}. A row written before the limits of
-     * {@link io.poolwatch.config.Limits} is read within them: its {@code createdBy} and {@code comment}, shown only, are cut
-     * to their limits; one whose matchers exceed theirs is left out (with a warning naming its id), since a matcher cut
-     * or dropped would silence other alerts than the one it was made for: alerts it covered are notified again, the
-     * safe side. Matchers' text over {@link #MAX_MATCHERS_JSON} is not even read into memory.
-     */
-    @Override
-    public List<Silence> load(Instant endedAfter) {
-        return inTransaction("reading silences", c -> {
-            List<Silence> out = new ArrayList<>();
-            try (PreparedStatement ps = c
-                    .prepareStatement("SELECT id, CASE WHEN LENGTH(matchers) <= ? THEN matchers ELSE NULL END, "
-                            + "starts_at, ends_at, created_by, comment FROM " + silencesTable()
-                            + " WHERE ends_at > ? ORDER BY starts_at, id")) {
-                ps.setInt(1, MAX_MATCHERS_JSON);
-                ps.setLong(2, endedAfter.toEpochMilli());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        String text = rs.getString(2);
-                        List<Silence.Matcher> matchers;
-                        try {
-                            matchers = text == null ? null : List.of(JSON.readValue(text, Silence.Matcher[].class));
-                        } catch (IOException e) {
-                            throw new SQLException("silence " + id + " has unreadable matchers: " + e.getMessage(), e);
-                        }
-                        String createdBy = Limits.cut(rs.getString(5), Limits.SILENCE_CREATED_BY);
-                        String comment = Limits.cut(rs.getString(6), Limits.SILENCE_COMMENT);
-                        String over = matchers == null ? "matchers: over " + MAX_MATCHERS_JSON + " characters of JSON"
-                                : overLimit(matchers);
-                        if (over != null) {
-                            if (oversized.add(id)) {
-                                SILENCE_LOG.warnf(
-                                        "silence %s is left out: it was stored before the limits and exceeds them (%s)", id,
-                                        over);
-                            }
-                            continue;
-                        }
-                        out.add(new Silence(id, matchers, Instant.ofEpochMilli(rs.getLong(3)),
-                                Instant.ofEpochMilli(rs.getLong(4)),
-                                createdBy, comment));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    private static final Logger SILENCE_LOG = Logger.getLogger(JdbcOutbox.class);
-
-    /** Ids of stored silences left out for exceeding the limits, so each is warned about once. */
-    private final Set<String> oversized = ConcurrentHashMap.newKeySet();
-
-    /** What exceeds the matchers' limits, or null. */
-    private static String overLimit(List<Silence.Matcher> matchers) {
-        if (matchers.size() > Limits.SILENCE_MATCHERS) {
-            return "matchers: " + matchers.size() + "; accepted: at most " + Limits.SILENCE_MATCHERS;
-        }
-        for (int i = 0; i < matchers.size(); i++) {
-            Silence.Matcher m = matchers.get(i);
-            if (m == null || m.name() == null || m.value() == null) {
-                return "matchers[" + i + "]: incomplete";
-            }
-            if (m.name().length() > Limits.MATCHER_NAME) {
-                return "matchers[" + i + "].name: " + m.name().length() + " characters; accepted: at most "
-                        + Limits.MATCHER_NAME;
-            }
-            if (m.value().length() > Limits.MATCHER_VALUE) {
-                return "matchers[" + i + "].value: " + m.value().length() + " characters; accepted: at most "
-                        + Limits.MATCHER_VALUE;
-            }
-        }
-        return null;
-    }
-
-    // ---- audit ----------------------------------------------------------------------------------------------------
-
-    private String auditTable() {
-        return dialect == Dialect.POSTGRESQL ? "poolwatch.audit" : "poolwatch_audit";
-    }
-
-    @Override
-    public void append(List<AuditLog.Event> events, String instance) {
-        if (events.isEmpty()) {
-            return;
-        }
-        inTransaction("storing " + events.size() + " audit event(s)", c -> {
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + auditTable()
-                    + " (at_ms, type, instance, fields, retention) VALUES (?, ?, ?, ?, ?)")) {
-                for (AuditLog.Event e : events) {
-                    // Bounded again here: an event stored is never larger than one recorded.
-                    Map<String, Object> fields = new LinkedHashMap<>();
-                    AuditLog.bound(e.fields()).forEach((k, v) -> fields.put(k, v instanceof Instant i ? i.toString() : v));
-                    ins.setLong(1, e.time().toEpochMilli());
-                    ins.setString(2, AuditLog.cut(e.type(), AuditLog.MAX_TYPE_LENGTH));
-                    ins.setString(3, AuditLog.cut(instance, 200));
-                    try {
-                        ins.setString(4, JSON.writeValueAsString(fields));
-                    } catch (JsonProcessingException x) {
-                        throw new SQLException("audit event " + e.type() + " could not be written: " + x.getMessage(), x);
-                    }
-                    ins.setString(5, AuditLog.Retention.of(e.type(), e.fields()).label());
-                    ins.addBatch();
-                }
-                return ins.executeBatch().length;
-            }
-        });
-    }
-
-    @Override
-    public List<AuditLog.Event> recentAudit(int limit) {
-        return readAudit("", null, limit);
-    }
-
-    @Override
-    public List<AuditLog.Event> recentAudit(AuditLog.Retention retention, int limit) {
-        return readAudit(" WHERE retention = ?", retention, limit);
-    }
-
-    private List<AuditLog.Event> readAudit(String where, AuditLog.Retention retention, int limit) {
-        return inTransaction("reading the audit log", c -> {
-            List<AuditLog.Event> out = new ArrayList<>();
-            try (PreparedStatement ps = c
-                    .prepareStatement("SELECT id, at_ms, type, fields FROM " + auditTable() + where + " ORDER BY id DESC")) {
-                if (retention != null) {
-                    ps.setString(1, retention.label());
-                }
-                ps.setMaxRows(limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && out.size() < limit) {
-                        Map<String, Object> fields;
-                        try {
-                            @SuppressWarnings("unchecked")
-                            Map<String, Object> read = JSON.readValue(rs.getString(4), LinkedHashMap.class);
-                            fields = read;
-                        } catch (IOException x) {
-                            fields = Map.of("unreadable", x.getMessage());
-                        }
-                        out.add(new AuditLog.Event(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-                                fields));
-                    }
-                }
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public int purgeAudit(Instant before) {
-        return inTransaction("purging the audit log", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + auditTable() + " WHERE at_ms < ?")) {
-                ps.setLong(1, before.toEpochMilli());
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    @Override
-    public int trimAudit(AuditLog.Retention retention, int keep) {
-        if (keep < 0) {
-            throw new IllegalArgumentException("keep " + keep + ": accepted: 0 or more");
-        }
-        return inTransaction("trimming the audit log's " + retention.label(), c -> {
-            // The newest id past the ones kept, then everything of the class up to it (ids grow with time).
-            long last;
-            try (PreparedStatement ps = c
-                    .prepareStatement("SELECT id FROM " + auditTable() + " WHERE retention = ? ORDER BY id DESC LIMIT 1 OFFSET "
-                            + keep)) {
-                ps.setString(1, retention.label());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return 0;
-                    }
-                    last = rs.getLong(1);
-                }
-            }
-            try (PreparedStatement ps = c
-                    .prepareStatement("DELETE FROM " + auditTable() + " WHERE retention = ? AND id <= ?")) {
-                ps.setString(1, retention.label());
-                ps.setLong(2, last);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
-    // ---- chunked checks' cursors ----------------------------------------------------------------------------------
-
-    private String cursorsTable() {
-        return dialect == Dialect.POSTGRESQL ? "poolwatch.check_cursors" : "poolwatch_check_cursors";
-    }
-
-    @Override
-    public Map<String, Saved> loadCursors() {
-        return inTransaction("reading the checks' watermarks", c -> {
-            Map<String, Saved> out = new LinkedHashMap<>();
-            try (PreparedStatement ps = c
-                    .prepareStatement("SELECT check_name, definition, watermark, pending FROM " + cursorsTable());
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    List<long[]> pending;
-                    try {
-                        pending = List.of(JSON.readValue(rs.getString(4), long[][].class));
-                    } catch (IOException x) {
-                        pending = List.of();
-                    }
-                    out.put(rs.getString(1), new Saved(rs.getString(2), rs.getLong(3), pending));
-                }
-            }
-            return out;
-        });
-    }
-
-    @Override
-    public void saveCursor(String check, Saved cursor) {
-        String pending;
-        try {
-            pending = JSON.writeValueAsString(cursor.pending());
-        } catch (JsonProcessingException x) {
-            throw new OutboxException("the watermark of check " + check + " could not be written: " + x.getMessage(), x);
-        }
-        inTransaction("storing the watermark of check " + check, c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + cursorsTable() + " WHERE check_name = ?")) {
-                del.setString(1, check);
-                del.executeUpdate();
-            }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + cursorsTable()
-                    + " (check_name, definition, watermark, pending, updated_ms) VALUES (?, ?, ?, ?, ?)")) {
-                ins.setString(1, check);
-                ins.setString(2, cursor.definition());
-                ins.setLong(3, cursor.watermark());
-                ins.setString(4, pending);
-                ins.setLong(5, System.currentTimeMillis());
-                return ins.executeUpdate();
-            }
-        });
+    public void close() {
+        database.close();
     }
 }

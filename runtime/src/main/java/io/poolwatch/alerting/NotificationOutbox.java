@@ -16,19 +16,19 @@ import java.util.Optional;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
-import io.poolwatch.checks.ConsistencyChecks;
-import io.poolwatch.checks.CursorStore;
 import io.poolwatch.cluster.ClusterJobs;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.store.Database;
+import io.poolwatch.store.StoreException;
 import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -53,7 +53,7 @@ public class NotificationOutbox implements NotificationSink {
     private final PoolwatchConfig.AlertingConfig config;
     private final PoolRegistry registry;
     private final AuditLog audit;
-    private final Instance<ConsistencyChecks> checks;
+    private final Event<Database.Opened> opened;
     private final BackgroundWork work;
     private final ClusterJobs cluster;
     private final List<Receiver> receivers;
@@ -62,12 +62,13 @@ public class NotificationOutbox implements NotificationSink {
     private final DeliveryWorker.Policy policy;
     private final Clock clock = Clock.systemUTC();
     private volatile Outbox outbox;
+    private volatile SilenceStore silences;
     private volatile DeliveryWorker worker;
 
     NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit, ClusterJobs cluster,
-            Instance<ConsistencyChecks> checks, BackgroundWork work) {
+            Event<Database.Opened> opened, BackgroundWork work) {
         this.work = work;
-        this.checks = checks;
+        this.opened = opened;
         this.cluster = cluster;
         this.config = config.alerting();
         this.registry = registry;
@@ -153,28 +154,30 @@ public class NotificationOutbox implements NotificationSink {
             return;
         }
         PoolwatchConfig.OutboxConfig c = config.outbox();
-        Outbox opened;
+        Database database;
         if (c.workload().isPresent()) {
             String name = c.workload().get();
-            JdbcOutbox jdbc = JdbcOutbox.on(registry.dataSource(name), registry.pool(name).settings().url().kind(),
-                    "workload " + name);
+            database = Database.on(registry.dataSource(name), registry.pool(name).settings().url().kind(), "workload " + name);
             try {
-                jdbc.migrate();
-            } catch (Outbox.OutboxException e) {
+                database.migrate();
+            } catch (StoreException e) {
                 // The database may come back: the worker migrates on its next look, and notifications wait in the alert core.
                 LOG.errorf("the outbox in workload %s cannot be prepared yet: %s", name, e.getMessage());
             }
-            opened = jdbc;
         } else {
-            opened = JdbcOutbox.h2File(Path.of(c.path()));
+            database = Database.h2File(Path.of(c.path()));
+            try {
+                database.migrate();
+            } catch (StoreException e) {
+                database.close();
+                throw e;
+            }
         }
+        JdbcOutbox opened = new JdbcOutbox(database);
         this.outbox = opened;
-        if (opened instanceof AuditStore store) {
-            audit.attach(store, instanceName());
-        }
-        if (opened instanceof CursorStore store) {
-            checks.get().attachCursors(store);
-        }
+        this.silences = new JdbcSilenceStore(database);
+        audit.attach(new JdbcAuditStore(database), instanceName());
+        this.opened.fire(new Database.Opened(database));
         this.worker = new DeliveryWorker(opened, targets, new WebhookSender(clock), audit, policy, clock,
                 new SecureRandom()::nextDouble, work);
         worker.runsWhen(cluster::leads);
@@ -202,7 +205,7 @@ public class NotificationOutbox implements NotificationSink {
 
     /** Where silences are kept: the outbox, once it is open (only when receivers are configured). */
     public Optional<SilenceStore> silenceStore() {
-        return outbox instanceof SilenceStore store ? Optional.of(store) : Optional.empty();
+        return Optional.ofNullable(silences);
     }
 
     /** After the alert core stops (priority 800), before the pools close. */

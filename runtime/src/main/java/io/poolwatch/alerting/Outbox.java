@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.poolwatch.store.StoreException;
+
 /**
  * Where notifications wait until they are delivered, rejected or given up: durable, so retries survive a restart.
  * Each receiver's notifications are handed out in the order they were added, one at a time: only a receiver's oldest
@@ -60,7 +62,7 @@ public interface Outbox extends AutoCloseable {
     }
 
     /** The outbox could not be read or written (its database is unreachable, say). */
-    class OutboxException extends RuntimeException {
+    class OutboxException extends StoreException {
         private static final long serialVersionUID = 1L;
 
         public OutboxException(String message, Throwable cause) {

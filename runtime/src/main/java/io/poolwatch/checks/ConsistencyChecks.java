@@ -33,6 +33,7 @@ import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.store.Database;
 import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -161,6 +162,11 @@ public class ConsistencyChecks {
             state.inFlight = run;
             return run;
         }
+    }
+
+    /** poolwatch's tables are open (for alerting): chunked checks keep their watermarks there from now on. */
+    void onTablesOpened(@Observes Database.Opened opened) {
+        attachCursors(new JdbcCursorStore(opened.database()));
     }
 
     /**

@@ -20,7 +20,7 @@ import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.PoolRegistry;
-import io.poolwatch.store.Schema;
+import io.poolwatch.store.Database;
 import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
@@ -169,9 +169,9 @@ public class ClusterJobs {
             DatabaseKind kind = registry.pool(workload).settings().url().kind();
             // The lock table comes with poolwatch's other tables (the outbox's migrations); idempotent, and safe while other
             // processes run them.
-            String table = Schema.lockTable(kind);
-            Schema.migrate(registry.dataSource(workload), kind, "workload " + workload + ", table " + table);
-            lockTable = table;
+            Database database = Database.on(registry.dataSource(workload), kind, "workload " + workload);
+            database.migrate();
+            lockTable = database.table("shedlock");
             p = new JdbcLockProvider(registry.dataSource(workload), lockTable);
             locks = p;
         }

@@ -13,15 +13,14 @@ import io.poolwatch.config.DatabaseKind;
  * own ({@code poolwatch_schema_history}, never the application's). On PostgreSQL they live in a schema of their own,
  * {@code poolwatch}; on MariaDB and H2 they are prefixed {@code poolwatch_} in the connection's database.
  * <p>
- * The one entry point to the migrations, for the stores that keep their rows in these tables and for the cluster's
- * locks, so that neither has to go through the other.
+ * Used through {@link Database}, which every store (and the cluster's locks) opens its tables with.
  */
-public final class Schema {
+final class Schema {
 
     /** Flyway's history table for these migrations, apart from any the application keeps. */
-    public static final String HISTORY_TABLE = "poolwatch_schema_history";
+    static final String HISTORY_TABLE = "poolwatch_schema_history";
     /** The schema of poolwatch's tables on engines that have one of their own (PostgreSQL). */
-    public static final String SCHEMA = "poolwatch";
+    static final String SCHEMA = "poolwatch";
 
     private Schema() {
     }
@@ -30,13 +29,16 @@ public final class Schema {
      * Whether the tables live in schema {@value #SCHEMA} of their own (PostgreSQL) rather than prefixed in the connection's
      * database.
      */
-    public static boolean ownSchema(DatabaseKind kind) {
+    static boolean ownSchema(DatabaseKind kind) {
         return kind == DatabaseKind.POSTGRESQL;
     }
 
-    /** The table ShedLock keeps its locks in, beside the outbox: {@code poolwatch.shedlock} or {@code poolwatch_shedlock}. */
-    public static String lockTable(DatabaseKind kind) {
-        return ownSchema(kind) ? SCHEMA + ".shedlock" : "poolwatch_shedlock";
+    /**
+     * The name of one of poolwatch's tables on an engine: {@code poolwatch.outbox} on PostgreSQL, {@code poolwatch_outbox}
+     * elsewhere. The migrations create them under these names.
+     */
+    static String table(DatabaseKind kind, String name) {
+        return ownSchema(kind) ? SCHEMA + "." + name : "poolwatch_" + name;
     }
 
     /**
@@ -45,7 +47,7 @@ public final class Schema {
      * @param location for people, in the message of a failure: {@code workload main, table poolwatch.outbox}
      * @throws MigrationException when the migrations cannot be run
      */
-    public static void migrate(DataSource dataSource, DatabaseKind kind, String location) {
+    static void migrate(DataSource dataSource, DatabaseKind kind, String location) {
         try {
             FluentConfiguration flyway = Flyway.configure(Schema.class.getClassLoader())
                     .dataSource(dataSource)
@@ -74,10 +76,10 @@ public final class Schema {
     /**
      * The migrations could not be run: the database is down, refuses the DDL, or has a history these migrations do not match.
      */
-    public static final class MigrationException extends RuntimeException {
+    static final class MigrationException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        public MigrationException(String message, Throwable cause) {
+        MigrationException(String message, Throwable cause) {
             super(message, cause);
         }
     }

@@ -34,8 +34,10 @@ import org.junit.jupiter.api.Test;
 import com.sun.net.httpserver.HttpServer;
 
 import io.poolwatch.checks.CursorStore;
+import io.poolwatch.checks.JdbcCursorStore;
 import io.poolwatch.config.Severity;
 import io.poolwatch.security.AdminAudit;
+import io.poolwatch.store.Database;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.WebhookHook;
 
@@ -54,6 +56,11 @@ abstract class OutboxContractTest {
 
     /** A second handle on the same outbox, as another poolwatch process would have. */
     abstract Outbox openAgain() throws Exception;
+
+    /** The database of an outbox these tests opened, where the other stores keep their tables. */
+    static Database database(Outbox outbox) {
+        return ((JdbcOutbox) outbox).database();
+    }
 
     private final List<AutoCloseable> closing = new ArrayList<>();
     private final WebhookDeliveryTest.TestClock clock = new WebhookDeliveryTest.TestClock(T0);
@@ -405,7 +412,7 @@ abstract class OutboxContractTest {
 
     @Test
     void auditEventsOutliveTheProcessAndAreSharedByEveryHandle() throws Exception {
-        AuditStore store = (AuditStore) outbox;
+        AuditStore store = new JdbcAuditStore(database(outbox));
         AuditLog first = new AuditLog(3, clock);
         first.attach(store, "pod-a");
         first.record(AdminAudit.ADMIN_ACTION,
@@ -417,7 +424,7 @@ abstract class OutboxContractTest {
         closing.add(again);
         AuditLog second = new AuditLog(3, clock);
         second.record("before.attach", Map.of("n", 1));
-        second.attach((AuditStore) again, "pod-b");
+        second.attach(new JdbcAuditStore(database(again)), "pod-b");
         List<AuditLog.Event> seen = second.recent(10, null);
         assertEquals(List.of("before.attach", AuditLog.NOTIFICATION_ATTEMPT, AdminAudit.ADMIN_ACTION),
                 seen.stream().map(AuditLog.Event::type).toList(), "newest first: this run's event, then the stored ones");
@@ -447,7 +454,7 @@ abstract class OutboxContractTest {
 
     @Test
     void aFloodOfRefusedAnonymousRequestsIsStoredAsBoundedAggregatesAndEvictsNoAdminAction() throws Exception {
-        AuditStore store = (AuditStore) outbox;
+        AuditStore store = new JdbcAuditStore(database(outbox));
         store.purgeAudit(T0.plus(Duration.ofDays(365_000)));
         AuditLog log = new AuditLog(1000, clock);
         log.attach(store, "pod-a");
@@ -498,7 +505,7 @@ abstract class OutboxContractTest {
 
     @Test
     void eachRetentionClassIsKeptWithinItsOwnCount() throws Exception {
-        AuditStore store = (AuditStore) outbox;
+        AuditStore store = new JdbcAuditStore(database(outbox));
         store.purgeAudit(T0.plus(Duration.ofDays(365_000)));
         AuditLog log = new AuditLog(new AuditLog.Limits(10, 20, Duration.ofDays(365_000), Duration.ofMinutes(1), 50), clock);
         log.attach(store, "pod-a");
@@ -526,7 +533,7 @@ abstract class OutboxContractTest {
 
     @Test
     void chunkedChecksWatermarksAreSavedReplacedAndReadByEveryHandle() throws Exception {
-        CursorStore store = (CursorStore) outbox;
+        CursorStore store = new JdbcCursorStore(database(outbox));
         assertEquals(Map.of(), store.loadCursors());
         store.saveCursor("events-have-accounts",
                 new CursorStore.Saved("abc", 1000, List.of(new long[] { 10, 20 })));
@@ -536,8 +543,7 @@ abstract class OutboxContractTest {
         store.saveCursor("other", new CursorStore.Saved("def", 7, List.of()));
         Outbox again = openAgain();
         closing.add(again);
-        Map<String, CursorStore.Saved> read = ((CursorStore) again)
-                .loadCursors();
+        Map<String, CursorStore.Saved> read = new JdbcCursorStore(database(again)).loadCursors();
         assertEquals(2, read.size());
         CursorStore.Saved events = read.get("events-have-accounts");
         assertEquals("abc", events.definition());

@@ -31,6 +31,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Limits;
+import io.poolwatch.store.Database;
+import io.poolwatch.store.StoreException;
 import io.poolwatch.testing.TestDatabases;
 
 /**
@@ -178,17 +180,16 @@ class SilenceLimitsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("stores")
     void theStoreRefusesAnOversizedSilenceAndReadsAnOlderOneWithinTheLimits(Store store) throws Exception {
-        JdbcOutbox outbox = JdbcOutbox.on(store.dataSource(), store.kind(), "test");
-        outbox.migrate();
+        JdbcSilenceStore stored = new JdbcSilenceStore(Database.on(store.dataSource(), store.kind(), "test"));
         Silencer silences = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
-        silences.attach(outbox);
+        silences.attach(stored);
         Silence ok = silences.create(matchers(Limits.SILENCE_MATCHERS), ENDS, "b".repeat(Limits.SILENCE_CREATED_BY),
                 "c".repeat(Limits.SILENCE_COMMENT));
 
         // A caller that skips Silencer (a future one) cannot store an oversized silence.
         Silence big = new Silence("big", List.of(new Silence.Matcher("pool", "v".repeat(30_000), false, true)), NOW, ENDS,
                 "oncall", "why");
-        Outbox.OutboxException e = assertThrows(Outbox.OutboxException.class, () -> outbox.save(big));
+        StoreException e = assertThrows(StoreException.class, () -> stored.save(big));
         assertTrue(
                 e.getMessage().contains("matchers[0].value: 30000 characters given; accepted: at most " + Limits.MATCHER_VALUE),
                 e.getMessage());
@@ -212,7 +213,7 @@ class SilenceLimitsTest {
                 ps.executeUpdate();
             }
         }
-        List<Silence> loaded = outbox.load(NOW.minusSeconds(1));
+        List<Silence> loaded = stored.load(NOW.minusSeconds(1));
         assertEquals(List.of(ok), loaded, "only the silence within the limits; older oversized ones are left out");
         silences.refresh();
         assertEquals(List.of(ok.id()), silences.all().stream().map(Silence::id).toList());

@@ -14,6 +14,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.poolwatch.store.Database;
+
 /** Silences kept with the outbox: across a restart (a new process on the same file) and between replicas sharing it. */
 class SilenceStoreTest {
 
@@ -30,34 +32,34 @@ class SilenceStoreTest {
         Silence early = before.create(List.of(new Silence.Matcher("pool", "main", null, null)), NOW.plus(Duration.ofHours(2)),
                 "a", "early");
         Silence s;
-        try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
-            before.attach(outbox);
+        try (Database database = Database.h2File(dir)) {
+            before.attach(new JdbcSilenceStore(database));
             s = before.create(List.of(new Silence.Matcher("pool", "j.*", true, null)), NOW.plus(Duration.ofHours(1)), "oncall",
                     "deploy");
         }
-        try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
+        try (Database database = Database.h2File(dir)) {
             Silencer after = new Silencer(Clock.fixed(NOW, ZoneOffset.UTC));
-            after.attach(outbox);
+            after.attach(new JdbcSilenceStore(database));
             assertEquals(List.of(s.id()), after.matching(JOBS, NOW));
             assertTrue(after.all().stream().anyMatch(x -> x.id().equals(early.id())), after.all().toString());
             Silence stored = after.all().stream().filter(x -> x.id().equals(s.id())).findFirst().orElseThrow();
             assertEquals(s, stored, "matchers, times, author and comment as made");
             after.expire(s.id());
         }
-        try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
+        try (Database database = Database.h2File(dir)) {
             Silencer third = new Silencer(Clock.fixed(NOW.plusSeconds(1), ZoneOffset.UTC));
-            third.attach(outbox);
+            third.attach(new JdbcSilenceStore(database));
             assertTrue(third.matching(JOBS, NOW.plusSeconds(1)).isEmpty(), "expired before the restart");
         }
     }
 
     @Test
     void replicasSharingTheOutboxSeeEachOthersSilences() throws Exception {
-        try (JdbcOutbox outbox = JdbcOutbox.h2File(dir)) {
+        try (Database database = Database.h2File(dir)) {
             Silencer a = new Silencer(Clock.systemUTC());
             Silencer b = new Silencer(Clock.systemUTC());
-            a.attach(outbox);
-            b.attach(outbox);
+            a.attach(new JdbcSilenceStore(database));
+            b.attach(new JdbcSilenceStore(database));
             Silence s = a.create(List.of(new Silence.Matcher("pool", "jobs", null, null)),
                     Instant.now().plus(Duration.ofHours(1)), "a", "x");
             assertTrue(b.matching(JOBS, Instant.now()).isEmpty(), "not until b reads the store again");

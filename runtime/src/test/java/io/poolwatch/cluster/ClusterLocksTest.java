@@ -18,7 +18,7 @@ import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import io.poolwatch.config.DatabaseKind;
-import io.poolwatch.store.Schema;
+import io.poolwatch.store.Database;
 import io.poolwatch.testing.TestDatabases;
 import net.javacrumbs.shedlock.core.LockConfiguration;
 import net.javacrumbs.shedlock.core.LockProvider;
@@ -35,8 +35,9 @@ class ClusterLocksTest {
     private static final String DATABASE = "poolwatch_cluster_locks";
 
     private static void exercise(DataSource dataSource, DatabaseKind kind) throws Exception {
-        String table = Schema.lockTable(kind);
-        Schema.migrate(dataSource, kind, "workload main, table " + table);
+        Database database = Database.on(dataSource, kind, "workload main");
+        database.migrate();
+        String table = database.table("shedlock");
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             st.execute("DELETE FROM " + table);
         }
