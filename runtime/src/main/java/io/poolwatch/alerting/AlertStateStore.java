@@ -29,8 +29,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Limits;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.store.Database;
 import io.poolwatch.store.StoreException;
 

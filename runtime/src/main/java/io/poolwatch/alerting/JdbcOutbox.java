@@ -16,7 +16,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.store.Database;
 import io.poolwatch.store.StoreException;
 
@@ -100,9 +100,10 @@ public final class JdbcOutbox implements Outbox {
         String insert = "INSERT INTO " + table
                 + " (id, receiver, group_key, status, alerts, body, created_at, state, attempts, "
                 + "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)";
-        if (database.kind() == DatabaseKind.POSTGRESQL) {
+        Optional<String> ignoringDuplicates = database.kind().dialect().onDuplicateKeyIgnore("id");
+        if (ignoringDuplicates.isPresent()) {
             return inTransaction("storing notification " + n.id(),
-                    c -> insert(c, insert + " ON CONFLICT (id) DO NOTHING", n) == 1);
+                    c -> insert(c, insert + ignoringDuplicates.get(), n) == 1);
         }
         try {
             // Looked up first so that a repeated add is not an error the driver logs; the unique key settles a race.

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Severity;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * One validated consistency check.

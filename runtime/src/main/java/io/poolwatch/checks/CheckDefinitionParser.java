@@ -16,11 +16,11 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.poolwatch.config.Converters;
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.Severity;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * Validates the checks of {@code poolwatch.consistency.checks."<name>".*}. Every problem of every check is collected
@@ -263,11 +263,11 @@ public final class CheckDefinitionParser {
                             "a check of kind " + kind.label() + (kind == CheckKind.LEDGER_BALANCE ? " grouped by period" : "")
                                     + " cannot be sampled; accepted: "
                                     + (spec.chunkKey().isPresent() ? "full, chunked" : "full"));
-                } else if (mode == CheckMode.SAMPLED && db != DatabaseKind.POSTGRESQL) {
+                } else if (mode == CheckMode.SAMPLED && !db.dialect().tableSample()) {
                     problem("mode", "sampled mode uses TABLESAMPLE, which workload '" + workload + "' (" + db.label()
                             + ") does not have; accepted there: full, chunked");
                 }
-                if (kind == CheckKind.NOT_VALID_CONSTRAINTS && db != DatabaseKind.POSTGRESQL) {
+                if (kind == CheckKind.NOT_VALID_CONSTRAINTS && !db.dialect().notValidConstraints()) {
                     problem("kind",
                             "NOT VALID constraints exist only on PostgreSQL, and workload '" + workload + "' is " + db.label());
                 }

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,8 +19,8 @@ import java.util.OptionalLong;
 
 import javax.sql.DataSource;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * Runs one check once: in a read-only transaction, with the check's timeout enforced by the server (PostgreSQL's
@@ -144,20 +143,7 @@ final class CheckRunner {
         /** Read-only, repeatable read (so the count and the samples see the same data), the server's timeout set. */
         private void begin() throws SQLException {
             connection.setAutoCommit(false);
-            try (Statement st = connection.createStatement()) {
-                switch (db) {
-                    case POSTGRESQL -> {
-                        st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                        st.execute("SET LOCAL statement_timeout = " + Math.max(1, check.timeout().toMillis()));
-                    }
-                    case MARIADB -> st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                    case H2 -> {
-                        // H2 reads a snapshot only from repeatable read up; it has no read-only transaction (rollback still undoes any write).
-                        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                        connection.setReadOnly(true);
-                    }
-                }
-            }
+            db.dialect().beginReadOnlySnapshot(connection, check.timeout());
         }
 
         private Outcome bounded(Scope scope) throws SQLException {

@@ -3,12 +3,11 @@ package io.poolwatch.checks;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * What a check of each kind looks at, and the SQL it runs. Every statement reads a driving table {@code d}, whose
@@ -130,12 +129,7 @@ sealed interface CheckSpec {
             if (period.isEmpty()) {
                 return column;
             }
-            boolean day = period.get().equals("day");
-            return switch (db) {
-                case POSTGRESQL -> "date_trunc('" + period.get() + "', " + column + ")";
-                case MARIADB -> day ? "DATE(" + column + ")" : "DATE_FORMAT(" + column + ", '%Y-%m-01')";
-                case H2 -> "DATE_TRUNC('" + period.get().toUpperCase(Locale.ROOT) + "', " + column + ")";
-            };
+            return db.dialect().truncate(column, period.get());
         }
 
         /** The groups in scope: a sample of pages picks groups, and each picked group is read whole. */

@@ -27,11 +27,11 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import io.poolwatch.cluster.ClusterJobs;
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.store.Database;
 import io.poolwatch.work.BackgroundWork;

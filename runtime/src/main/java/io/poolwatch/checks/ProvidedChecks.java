@@ -2,7 +2,7 @@ package io.poolwatch.checks;
 
 import java.util.Map;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * Check definitions an application contributes in code rather than in configuration, such as the standalone

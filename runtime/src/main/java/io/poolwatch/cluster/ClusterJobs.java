@@ -15,10 +15,10 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.store.Database;
 import io.poolwatch.work.BackgroundWork;

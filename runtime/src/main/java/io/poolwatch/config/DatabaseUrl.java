@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.Dialect;
+import io.poolwatch.engine.TlsMode;
 
 /**
  * A database URL translated to JDBC: the kind, the JDBC URL without credentials, the user and password
@@ -159,20 +162,14 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
         } else if (mode.equals("false") || mode.equals("0")) {
             mode = "disable";
         }
-        if (!Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full").contains(mode)) {
+        Optional<TlsMode> parsed = TlsMode.fromLibpq(mode);
+        if (parsed.isEmpty()) {
             throw new IllegalArgumentException("'" + mask(original) + "' has ssl mode '" + value
                     + "'; accepted: disable, allow, prefer, require, verify-ca, verify-full");
         }
-        if (kind == DatabaseKind.POSTGRESQL) {
-            return Map.of("sslmode", mode);
-        }
-        // MariaDB Connector/J: trust encrypts without verifying, as libpq's require does.
-        String mariadb = switch (mode) {
-            case "disable", "allow", "prefer" -> "disable";
-            case "require" -> "trust";
-            default -> mode;
-        };
-        return Map.of("sslMode", mariadb);
+        // The seed URL forms are PostgreSQL's and MariaDB's, both of which take TLS settings.
+        Dialect.DriverTls tls = kind.dialect().tls().orElseThrow();
+        return Map.of(tls.modeKey(), tls.modeValue(parsed.get()));
     }
 
     private static String authority(String afterSlashes) {

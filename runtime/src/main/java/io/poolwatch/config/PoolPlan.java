@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.poolwatch.engine.DatabaseKind;
+
 /**
  * The pools as they will be, known from the configuration alone before any database is started or any pool opened:
  * what the other parts of the configuration are checked against.

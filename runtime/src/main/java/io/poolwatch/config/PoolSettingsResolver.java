@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.engine.DatabaseKind;
+
 /**
  * Resolves and validates every pool's settings. For each setting the first layer that has a value wins:
  * <ol>
@@ -292,9 +294,9 @@ public final class PoolSettingsResolver {
                         + (prefix == null ? "" : "; set " + prefix + "name"));
             }
             if (url != null) {
-                if (url.kind() == DatabaseKind.H2) {
+                if (!url.kind().dialect().replicates()) {
                     problems.add(urlKey + (prefix == null ? " entry " + index : "")
-                            + ": H2 has no replication; accepted: a PostgreSQL or "
+                            + ": " + url.kind().dialect().displayName() + " has no replication; accepted: a PostgreSQL or "
                             + "MariaDB/MySQL replica");
                 } else if (d.parsedUrl != null && d.parsedUrl.kind() != url.kind()) {
                     problems.add(urlKey + (prefix == null ? " entry " + index : "") + ": a " + url.kind().label()
@@ -660,9 +662,8 @@ public final class PoolSettingsResolver {
             props.putAll(jdbcProperties);
             // The embedded demo database runs on loopback without TLS; tls.* keys are for a configured database.
             TlsSettings tlsSettings = tls != null ? tls.settings()
-                    : new TlsSettings(db.kind() != DatabaseKind.H2, TlsSettings.driverDefault(db.kind()).mode(), "embedded",
-                            Optional.empty(),
-                            Optional.empty());
+                    : new TlsSettings(db.kind().dialect().tls().isPresent(), TlsSettings.driverDefault(db.kind()).mode(),
+                            "embedded", Optional.empty(), Optional.empty());
             if (tls != null) {
                 props.putAll(tls.driverProperties());
             }
@@ -670,10 +671,12 @@ public final class PoolSettingsResolver {
             Optional<Duration> statement = statementTimeout.value().isZero() ? Optional.empty()
                     : Optional.of(statementTimeout.value());
             Optional<Duration> socket = socketTimeout.timeout();
-            if (db.kind() == DatabaseKind.H2 && parsedUrl == null) {
+            if (!db.kind().dialect().networked() && parsedUrl == null) {
                 // The embedded database fell back to H2, in this process: no socket to bound.
                 socket = Optional.empty();
-                sources.put("socket-timeout", socketTimeoutKey.isPresent() ? "not applicable to H2" : BUILT_IN);
+                sources.put("socket-timeout", socketTimeoutKey.isPresent()
+                        ? "not applicable to " + db.kind().dialect().displayName()
+                        : BUILT_IN);
             }
             PoolSettings own = new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
                     acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.Dialect;
+
 /**
  * Chooses a pool's socket timeout: the {@code socket-timeout} key, else a {@code socketTimeout} driver property or URL
  * parameter (read in the driver's unit), else the built-in; a key together with the driver's own setting is refused, as
@@ -15,7 +18,7 @@ import java.util.Optional;
 final class SocketTimeouts {
 
     /** The driver property, the same name in pgjdbc (seconds) and MariaDB Connector/J (milliseconds). */
-    static final String PROPERTY = "socketTimeout";
+    static final String PROPERTY = Dialect.SOCKET_TIMEOUT_PROPERTY;
     private static final String BUILT_IN = "built-in";
 
     private SocketTimeouts() {
@@ -42,8 +45,9 @@ final class SocketTimeouts {
     static Result resolve(String pool, DatabaseKind kind, Optional<Keyed> key, Optional<Duration> builtIn,
             Map<String, TlsResolver.Setting> rawProperties, String jdbcUrl, String urlSource, Keyed statement,
             String poolKey, List<String> problems) {
-        if (kind == DatabaseKind.H2) {
-            return new Result(Optional.empty(), key.isPresent() ? "not applicable to H2" : BUILT_IN);
+        if (!kind.dialect().networked()) {
+            return new Result(Optional.empty(),
+                    key.isPresent() ? "not applicable to " + kind.dialect().displayName() : BUILT_IN);
         }
         Map<String, TlsResolver.Setting> given = new LinkedHashMap<>();
         TlsResolver.urlParameters(jdbcUrl).forEach((k, v) -> {
@@ -68,9 +72,10 @@ final class SocketTimeouts {
         } else if (!given.isEmpty()) {
             TlsResolver.Setting s = given.get(PROPERTY);
             shown = s.source() + "=" + s.value();
-            Optional<Duration> d = driverValue(kind, s.value());
+            Optional<Duration> d = kind.dialect().socketTimeout(s.value());
             if (d.isEmpty()) {
-                problems.add(shown + ": not a socket timeout; accepted: " + accepted(kind) + ", or " + poolKey
+                problems.add(shown + ": not a socket timeout; accepted: " + kind.dialect().socketTimeoutAccepted() + ", or "
+                        + poolKey
                         + "socket-timeout in place of it");
                 return new Result(Optional.empty(), s.source());
             }
@@ -92,24 +97,5 @@ final class SocketTimeouts {
 
     /** A duration and the key (or variable) that chose it. */
     record Keyed(Duration value, String source) {
-    }
-
-    /** The driver's own value: whole seconds for pgjdbc, milliseconds for MariaDB Connector/J; 0 is none. */
-    private static Optional<Duration> driverValue(DatabaseKind kind, String text) {
-        long n;
-        try {
-            n = Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        if (n < 0 || n > Integer.MAX_VALUE) {
-            return Optional.empty();
-        }
-        return Optional.of(kind == DatabaseKind.MARIADB ? Duration.ofMillis(n) : Duration.ofSeconds(n));
-    }
-
-    private static String accepted(DatabaseKind kind) {
-        return kind == DatabaseKind.MARIADB ? "a whole number of milliseconds (MariaDB Connector/J's unit), 0 for none"
-                : "a whole number of seconds (pgjdbc's unit), 0 for none";
     }
 }

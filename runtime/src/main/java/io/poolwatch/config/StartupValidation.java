@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.eclipse.microprofile.config.Config;
 
+import io.poolwatch.engine.DatabaseKind;
+
 /**
  * Checks the whole configuration at once, before any database is started or any pool opened: values that are not of
  * their key's type, the pools and seed variables, the transaction settings, and every {@link ConfigurationCheck} (checks,

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.poolwatch.engine.Dialect;
+import io.poolwatch.engine.TlsMode;
+
 /**
  * Chooses a pool's TLS settings and the driver properties that carry them. The {@code tls.*} keys win over the URL's
  * {@code sslmode}; without them, a TLS driver property in {@code jdbc-properties}, then the URL's parameter, then the
@@ -21,10 +24,6 @@ import java.util.Optional;
  */
 final class TlsResolver {
 
-    /** pgjdbc's default factory: verifies as sslmode says, with sslrootcert as the CA. */
-    static final String PG_SSL_FACTORY = "org.postgresql.ssl.LibPQFactory";
-    private static final List<String> PG_KEYS = List.of("sslmode", "ssl", "sslrootcert", "sslfactory");
-    private static final List<String> MARIADB_KEYS = List.of("sslMode", "serverSslCert", "useSsl", "useSSL");
     private static final String CA_ACCEPTED = "a readable file with the CA certificate(s) in PEM (or DER) form, such as a mounted "
             + "Kubernetes secret";
 
@@ -108,16 +107,18 @@ final class TlsResolver {
                 caPath = Optional.of(Path.of(caFile.get().value().trim()).toAbsolutePath().normalize().toString());
             }
         }
-        DatabaseKind kind = url.kind();
-        if (kind == DatabaseKind.H2) {
+        Dialect dialect = url.kind().dialect();
+        if (dialect.tls().isEmpty()) {
             if (keyMode.isPresent() && keyMode.get() != TlsMode.DISABLE) {
                 problems.add(mode.get().source() + "=" + mode.get().value() + " applies to pool '" + pool
-                        + "', whose database is H2 ("
+                        + "', whose database is " + dialect.displayName() + " ("
                         + url.masked() + "), which takes no TLS settings; accepted: " + poolKey + "tls.mode=disable");
             }
-            return new Result(TlsSettings.notApplicable(keys ? "not applicable to H2" : "built-in"), Map.of());
+            return new Result(TlsSettings.notApplicable(keys ? "not applicable to " + dialect.displayName() : "built-in"),
+                    Map.of());
         }
-        List<String> driverKeys = kind == DatabaseKind.POSTGRESQL ? PG_KEYS : MARIADB_KEYS;
+        Dialect.DriverTls tls = dialect.tls().get();
+        List<String> driverKeys = tls.keys();
         Map<String, Setting> raw = new LinkedHashMap<>();
         rawProperties.forEach((k, v) -> {
             if (driverKeys.stream().anyMatch(d -> d.equalsIgnoreCase(k))) {
@@ -147,47 +148,32 @@ final class TlsResolver {
             inJdbcUrl.forEach(
                     (k, v) -> problems.add(v.source() + ": the URL's " + k + "=" + v.value() + " would override " + keyNamed
                             + " in the driver; accepted: the tls.* keys alone (remove the parameter from the URL)"));
-            Optional<Setting> fromUrl = Optional.ofNullable(inUrl.get(kind == DatabaseKind.POSTGRESQL ? "sslmode" : "sslMode"));
-            chosenMode = mode.orElseGet(
-                    () -> fromUrl.orElse(new Setting(TlsSettings.driverDefault(kind).mode().configName(), "built-in")));
-            effective = keyMode.orElseGet(() -> fromUrl.flatMap(s -> parseDriverMode(kind, s.value()))
-                    .orElse(TlsSettings.driverDefault(kind).mode()));
+            Optional<Setting> fromUrl = Optional.ofNullable(inUrl.get(tls.modeKey()));
+            chosenMode = mode.orElseGet(() -> fromUrl.orElse(new Setting(tls.defaultMode().configName(), "built-in")));
+            effective = keyMode.orElseGet(() -> fromUrl.flatMap(s -> tls.mode(s.value())).orElse(tls.defaultMode()));
             chosenCa = caPath.map(p -> new Setting(p, caFile.get().source()));
         } else {
             Map<String, Setting> given = new LinkedHashMap<>(inUrl);
             given.putAll(raw);
             Optional<Setting> m = Optional.empty();
             Optional<TlsMode> parsed = Optional.empty();
-            if (kind == DatabaseKind.POSTGRESQL) {
-                if (given.containsKey("sslmode")) {
-                    m = Optional.of(given.get("sslmode"));
-                    parsed = TlsMode.fromPgjdbc(m.get().value());
-                } else if (given.containsKey("ssl")) {
-                    // pgjdbc: ssl=true (or empty) without sslmode means verify-full; any other value prefer.
-                    m = Optional.of(given.get("ssl"));
-                    String v = m.get().value().trim();
-                    parsed = Optional.of(v.isEmpty() || v.equalsIgnoreCase("true") ? TlsMode.VERIFY_FULL : TlsMode.PREFER);
-                }
-                chosenCa = Optional.ofNullable(given.get("sslrootcert"));
-            } else {
-                if (given.containsKey("sslMode")) {
-                    m = Optional.of(given.get("sslMode"));
-                    parsed = TlsMode.fromMariadb(m.get().value());
-                } else if (given.containsKey("useSsl")) {
-                    m = Optional.of(given.get("useSsl"));
-                    parsed = Optional.of(Boolean.parseBoolean(m.get().value().trim()) ? TlsMode.REQUIRE : TlsMode.DISABLE);
-                }
-                chosenCa = Optional.ofNullable(given.get("serverSslCert"));
+            Map<String, String> givenValues = new LinkedHashMap<>();
+            given.forEach((k, v) -> givenValues.put(k, v.value()));
+            Optional<Map.Entry<String, TlsMode>> legacy = tls.legacyMode(givenValues);
+            if (given.containsKey(tls.modeKey())) {
+                m = Optional.of(given.get(tls.modeKey()));
+                parsed = tls.mode(m.get().value());
+            } else if (legacy.isPresent()) {
+                m = Optional.of(given.get(legacy.get().getKey()));
+                parsed = Optional.of(legacy.get().getValue());
             }
+            chosenCa = Optional.ofNullable(given.get(tls.caKey()));
             if (m.isPresent() && parsed.isEmpty()) {
-                problems.add(m.get().source() + "=" + m.get().value() + ": unknown TLS mode for the " + kind.label()
-                        + " driver; accepted: "
-                        + (kind == DatabaseKind.POSTGRESQL ? "disable, allow, prefer, require, verify-ca, verify-full"
-                                : "disable, trust, verify-ca, verify-full")
-                        + ", or " + poolKey + "tls.mode");
+                problems.add(m.get().source() + "=" + m.get().value() + ": unknown TLS mode for the " + url.kind().label()
+                        + " driver; accepted: " + tls.modesAccepted() + ", or " + poolKey + "tls.mode");
             }
-            chosenMode = m.orElse(new Setting(TlsSettings.driverDefault(kind).mode().configName(), "built-in"));
-            effective = parsed.orElse(TlsSettings.driverDefault(kind).mode());
+            chosenMode = m.orElse(new Setting(tls.defaultMode().configName(), "built-in"));
+            effective = parsed.orElse(tls.defaultMode());
         }
         if (effective.verifies() && chosenCa.isEmpty()) {
             problems.add(chosenMode.source() + "=" + chosenMode.value() + " for pool '" + pool + "': " + effective.configName()
@@ -202,29 +188,13 @@ final class TlsResolver {
                     + "tls.mode=verify-full (or verify-ca), or no CA file");
         }
         if (keys) {
-            if (kind == DatabaseKind.POSTGRESQL) {
-                driver.put("sslmode", effective.configName());
-                // The default factory, named so a factory from elsewhere (NonValidatingFactory) cannot skip verification.
-                driver.put("sslfactory", PG_SSL_FACTORY);
-                if (effective.verifies()) {
-                    chosenCa.ifPresent(c -> driver.put("sslrootcert", c.value()));
-                }
-            } else {
-                driver.put("sslMode", effective.mariadbSslMode());
-                if (effective.verifies()) {
-                    chosenCa.ifPresent(c -> driver.put("serverSslCert", c.value()));
-                }
-            }
+            driver.putAll(tls.properties(effective, chosenCa.map(Setting::value)));
         }
         Optional<Setting> shownCa = effective.verifies() ? chosenCa : Optional.empty();
         return new Result(
                 new TlsSettings(true, effective, chosenMode.source(), shownCa.map(Setting::value),
                         shownCa.map(Setting::source)),
                 driver);
-    }
-
-    private static Optional<TlsMode> parseDriverMode(DatabaseKind kind, String value) {
-        return kind == DatabaseKind.POSTGRESQL ? TlsMode.fromPgjdbc(value) : TlsMode.fromMariadb(value);
     }
 
     private static String canonical(String key, List<String> driverKeys) {

@@ -2,6 +2,9 @@ package io.poolwatch.config;
 
 import java.util.Optional;
 
+import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.TlsMode;
+
 /**
  * The TLS a pool's connections are configured with (what the server reports is measured separately).
  *
@@ -16,11 +19,9 @@ public record TlsSettings(boolean applicable, TlsMode mode, String modeSource, O
 
     /** The driver's own default when nothing sets TLS: pgjdbc prefers TLS, MariaDB Connector/J does not use it. */
     public static TlsSettings driverDefault(DatabaseKind kind) {
-        return switch (kind) {
-            case POSTGRESQL -> new TlsSettings(true, TlsMode.PREFER, "built-in", Optional.empty(), Optional.empty());
-            case MARIADB -> new TlsSettings(true, TlsMode.DISABLE, "built-in", Optional.empty(), Optional.empty());
-            case H2 -> notApplicable("built-in");
-        };
+        return kind.dialect().tls()
+                .map(tls -> new TlsSettings(true, tls.defaultMode(), "built-in", Optional.empty(), Optional.empty()))
+                .orElseGet(() -> notApplicable("built-in"));
     }
 
     /** No TLS configuration (H2, whose URL decides). */

@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.poolwatch.engine.TlsMode;
+
 /**
  * The production warning: a pool that may connect without TLS to a host other than loopback sends its credentials and
  * data in clear over a network. Pure functions of the host and the mode; no name is resolved.
@@ -40,7 +42,7 @@ public final class TlsWarning {
     /** The hosts of a PostgreSQL or MariaDB JDBC URL, without ports; empty for H2. */
     public static List<String> hosts(DatabaseUrl url) {
         List<String> out = new ArrayList<>();
-        if (url.kind() == DatabaseKind.H2) {
+        if (!url.kind().dialect().networked()) {
             return out;
         }
         String jdbc = url.jdbcUrl();

@@ -12,7 +12,7 @@ import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.observed.ApplicationDefinition;
 import io.poolwatch.observed.ApplicationSampler;
 import io.poolwatch.observed.ApplicationSnapshot;
@@ -90,11 +90,7 @@ public class ApplicationMetrics {
 
     /** The states a gauge is kept for; the same as the server's view ({@link ServerMetrics}). */
     static List<String> states(DatabaseKind kind) {
-        return switch (kind) {
-            case POSTGRESQL -> List.of("active", "idle", "idle in transaction", "idle in transaction (aborted)");
-            case MARIADB -> List.of("query", "sleep");
-            case H2 -> List.of();
-        };
+        return kind.dialect().showsApplications() ? kind.dialect().sessionStates() : List.of();
     }
 
     /**

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.observed.BlockingSampler;
 import io.poolwatch.observed.BlockingSnapshot;
 import io.poolwatch.pool.MonitorTarget;

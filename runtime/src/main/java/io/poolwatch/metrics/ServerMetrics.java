@@ -1,7 +1,6 @@
 package io.poolwatch.metrics;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -12,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.sampling.ServerSampler;
@@ -58,19 +56,11 @@ public class ServerMetrics {
                     seconds(ServerSnapshot::longestRunningStatement));
             gauge(MetricNames.SERVER_LONGEST_TRANSACTION, "Age of the oldest open transaction", tags, db,
                     seconds(ServerSnapshot::longestTransaction));
-            for (String state : states(target.kind())) {
+            for (String state : target.kind().dialect().sessionStates()) {
                 gauge(MetricNames.SERVER_SESSIONS, "Sessions of this database by state", tags.and(MetricNames.STATE, state), db,
                         s -> s.sessionsByState().getOrDefault(state, 0));
             }
         }
-    }
-
-    private static List<String> states(DatabaseKind kind) {
-        return switch (kind) {
-            case POSTGRESQL -> List.of("active", "idle", "idle in transaction", "idle in transaction (aborted)");
-            case MARIADB -> List.of("query", "sleep");
-            case H2 -> List.of("active", "idle");
-        };
     }
 
     private static ToDoubleFunction<ServerSnapshot> seconds(Function<ServerSnapshot, Optional<Duration>> age) {

@@ -1,6 +1,6 @@
 package io.poolwatch.pool;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * A database the pools run on when no database URL is configured anywhere. The extension has none: in a host

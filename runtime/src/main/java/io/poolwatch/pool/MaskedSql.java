@@ -1,6 +1,6 @@
 package io.poolwatch.pool;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * A statement as poolwatch keeps and shows it (another application's, or a slow statement of its own pools): every literal
@@ -40,7 +40,7 @@ public final class MaskedSql {
         if (sql == null || sql.isEmpty()) {
             return "";
         }
-        boolean mariadb = kind == DatabaseKind.MARIADB;
+        boolean mariadb = kind.dialect().backslashEscapes();
         boolean cut = sql.length() > MAX_INPUT;
         String s = cut ? sql.substring(0, MAX_INPUT) : sql;
         int n = s.length();

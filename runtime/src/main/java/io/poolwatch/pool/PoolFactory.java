@@ -3,7 +3,6 @@ package io.poolwatch.pool;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +18,10 @@ import io.agroal.api.exceptionsorter.MySQLExceptionSorter;
 import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolSettings;
+import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.Dialect;
 
 /** Builds an Agroal pool from a workload's settings; the only place pools are created. */
 public final class PoolFactory {
@@ -41,11 +41,7 @@ public final class PoolFactory {
             DriverManager.getDriver(s.url().jdbcUrl());
             return Optional.empty();
         } catch (SQLException e) {
-            String dependency = switch (s.url().kind()) {
-                case POSTGRESQL -> "io.quarkus:quarkus-jdbc-postgresql";
-                case MARIADB -> "io.quarkus:quarkus-jdbc-mariadb (or io.quarkus:quarkus-jdbc-mysql)";
-                case H2 -> "io.quarkus:quarkus-jdbc-h2";
-            };
+            String dependency = s.url().kind().dialect().driverDependency();
             return Optional.of("pool " + s.name() + " (" + s.sources().getOrDefault("url", "url") + "=" + s.url().masked()
                     + "): no JDBC driver for "
                     + s.url().kind().label() + " is on the class path; accepted: add the dependency " + dependency
@@ -132,9 +128,7 @@ public final class PoolFactory {
                                     .jdbcTransactionIsolation(s.isolation().jdbcLevel());
                             s.username().ifPresent(u -> factory.principal(new NamePrincipal(u)));
                             s.password().ifPresent(p -> factory.credential(new SimplePassword(p.reveal())));
-                            if (s.url().kind() == DatabaseKind.H2) {
-                                s.statementTimeout().ifPresent(t -> factory.initialSql("SET QUERY_TIMEOUT " + t.toMillis()));
-                            }
+                            s.url().kind().dialect().initialSql(s.statementTimeout()).ifPresent(factory::initialSql);
                             driver.forEach(factory::jdbcProperty);
                             return factory;
                         }));
@@ -147,50 +141,12 @@ public final class PoolFactory {
      * together with the {@code socket-timeout} key).
      */
     static Map<String, String> driverProperties(PoolSettings s) {
-        Map<String, String> p = new LinkedHashMap<>();
+        Dialect dialect = s.url().kind().dialect();
         Map<String, String> given = s.jdbcProperties();
-        switch (s.url().kind()) {
-            case POSTGRESQL -> {
-                p.put("ApplicationName", s.applicationName());
-                p.put("connectTimeout", Long.toString(ceilSeconds(s.connectTimeout())));
-                p.put("tcpKeepAlive", "true");
-                // pgjdbc takes whole seconds; rounding up keeps it above the statement timeout.
-                s.socketTimeout().ifPresent(t -> p.put("socketTimeout", Long.toString(ceilSeconds(t))));
-                // Server-side settings at connection start-up: no extra round trip, and enforced by the server.
-                StringBuilder options = new StringBuilder();
-                s.statementTimeout().ifPresent(t -> options.append("-c statement_timeout=").append(t.toMillis()));
-                if (s.readOnly()) {
-                    options.append(options.isEmpty() ? "" : " ").append("-c default_transaction_read_only=on");
-                }
-                if (given.containsKey("options")) {
-                    options.append(options.isEmpty() ? "" : " ").append(given.get("options"));
-                }
-                if (!options.isEmpty()) {
-                    p.put("options", options.toString());
-                }
-            }
-            case MARIADB -> {
-                p.put("connectTimeout", Long.toString(s.connectTimeout().toMillis()));
-                p.put("connectionAttributes", "program_name:" + s.applicationName());
-                s.socketTimeout().ifPresent(t -> p.put("socketTimeout", Long.toString(Math.max(1, t.toMillis()))));
-                List<String> vars = new ArrayList<>();
-                s.statementTimeout().ifPresent(t -> vars.add("max_statement_time=" + t.toMillis() / 1000.0));
-                if (s.readOnly()) {
-                    vars.add("tx_read_only=1");
-                }
-                if (given.containsKey("sessionVariables")) {
-                    vars.add(given.get("sessionVariables"));
-                }
-                if (!vars.isEmpty()) {
-                    p.put("sessionVariables", String.join(",", vars));
-                }
-            }
-            case H2 -> {
-                // H2 takes its settings through the URL and initial SQL.
-            }
-        }
+        Map<String, String> p = new LinkedHashMap<>(dialect.sessionProperties(s.applicationName(), s.connectTimeout(),
+                s.socketTimeout(), s.statementTimeout(), s.readOnly(), given));
         given.forEach((k, v) -> {
-            if (!k.equals("options") && !k.equals("sessionVariables")) {
+            if (!dialect.withheldProperties().contains(k)) {
                 p.put(k, v);
             }
         });
@@ -205,7 +161,4 @@ public final class PoolFactory {
         };
     }
 
-    private static long ceilSeconds(Duration d) {
-        return Math.max(1, (d.toMillis() + 999) / 1000);
-    }
 }

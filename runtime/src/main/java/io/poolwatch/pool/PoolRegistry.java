@@ -174,15 +174,7 @@ public class PoolRegistry {
             Optional<Secret> password) {
         Map<String, String> props = new LinkedHashMap<>(first.jdbcProperties());
         long guardSeconds = queryTimeout.toSeconds() + 3;
-        switch (first.url().kind()) {
-            case POSTGRESQL -> {
-                props.putIfAbsent("socketTimeout", Long.toString(guardSeconds));
-                props.putIfAbsent("loginTimeout", Long.toString(guardSeconds));
-            }
-            case MARIADB -> props.putIfAbsent("socketTimeout", Long.toString(guardSeconds * 1000));
-            case H2 -> {
-            }
-        }
+        first.url().kind().dialect().guardTimeouts(guardSeconds).forEach(props::putIfAbsent);
         Optional<String> username = user.isPresent() ? user : first.username();
         Optional<Secret> secret = user.isPresent() ? password : first.password();
         return new PoolSettings("monitor", first.url(), username, secret, 1, 1, 1, queryTimeout,

@@ -2,7 +2,7 @@ package io.poolwatch.pool;
 
 import java.util.regex.Pattern;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /** Statement text as poolwatch shows it: literals replaced by ?, whitespace collapsed, length bounded. */
 public final class SqlText {

@@ -6,11 +6,11 @@ import jakarta.enterprise.inject.Instance;
 import org.eclipse.microprofile.config.Config;
 
 import io.poolwatch.config.ConfigurationCheck;
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolPlan;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.StartupValidation;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * Runs {@link StartupValidation} once, for whichever bean needs a valid configuration first: {@link PoolRegistry} before it

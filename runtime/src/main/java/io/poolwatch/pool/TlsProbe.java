@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 
 import io.agroal.api.AgroalDataSourceListener;
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * Asks the server whether each connection the pool opens is encrypted, on the pool's own housekeeping thread right after
@@ -20,12 +20,12 @@ final class TlsProbe implements AgroalDataSourceListener {
     TlsProbe(DatabaseKind kind, Clock clock) {
         this.kind = kind;
         this.clock = clock;
-        this.latest = kind == DatabaseKind.H2 ? TlsStatus.NOT_APPLICABLE : TlsStatus.NOT_MEASURED;
+        this.latest = kind.dialect().tls().isEmpty() ? TlsStatus.NOT_APPLICABLE : TlsStatus.NOT_MEASURED;
     }
 
     @Override
     public void onConnectionCreation(Connection connection) {
-        if (kind == DatabaseKind.H2) {
+        if (kind.dialect().tls().isEmpty()) {
             return;
         }
         Connection driver = connection;

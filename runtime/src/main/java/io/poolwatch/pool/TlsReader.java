@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.Optional;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /** Asks the server whether the session of a connection is encrypted. Never throws: a failure is a status with the reason. */
 public final class TlsReader {
@@ -20,7 +20,7 @@ public final class TlsReader {
 
     /** Reads the status of {@code connection}'s own session. Leaves no transaction open. */
     public static TlsStatus read(Connection connection, DatabaseKind kind, Instant now) {
-        if (kind == DatabaseKind.H2) {
+        if (kind.dialect().tls().isEmpty()) {
             return TlsStatus.NOT_APPLICABLE;
         }
         try {

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /** Reads replication lag: a replica's own view of it, and a PostgreSQL primary's view of its standbys. */
 public final class ReplicaLagReader {

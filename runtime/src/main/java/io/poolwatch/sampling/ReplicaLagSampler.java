@@ -19,8 +19,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;

@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcConnectionPool;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * poolwatch's tables in one database: the local H2 file, or a workload's database whose connections its registry owns.

@@ -5,7 +5,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * poolwatch's own tables in a database (the outbox, silences, audit, check cursors and the cluster's lock table),
@@ -30,7 +30,7 @@ final class Schema {
      * database.
      */
     static boolean ownSchema(DatabaseKind kind) {
-        return kind == DatabaseKind.POSTGRESQL;
+        return kind.dialect().ownSchema();
     }
 
     /**
@@ -51,7 +51,7 @@ final class Schema {
         try {
             FluentConfiguration flyway = Flyway.configure(Schema.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations("classpath:db/outbox/" + migrations(kind))
+                    .locations("classpath:db/outbox/" + kind.dialect().migrations())
                     .table(HISTORY_TABLE)
                     // A workload's database already has the application's tables: start the history at 0 so V1 still runs.
                     .baselineOnMigrate(true)
@@ -63,14 +63,6 @@ final class Schema {
         } catch (RuntimeException e) {
             throw new MigrationException("migrating the outbox (" + location + ") failed: " + e.getMessage(), e);
         }
-    }
-
-    private static String migrations(DatabaseKind kind) {
-        return switch (kind) {
-            case POSTGRESQL -> "postgresql";
-            case MARIADB -> "mariadb";
-            case H2 -> "h2";
-        };
     }
 
     /**

@@ -5,8 +5,8 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.poolwatch.config.PoolSettings;
-import io.poolwatch.config.TlsMode;
 import io.poolwatch.config.TlsWarning;
+import io.poolwatch.engine.TlsMode;
 import io.poolwatch.pool.TlsStatus;
 import io.poolwatch.pool.WorkloadPool;
 import io.quarkus.qute.TemplateData;

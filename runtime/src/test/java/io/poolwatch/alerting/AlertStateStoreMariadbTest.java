@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 
 import org.mariadb.jdbc.MariaDbDataSource;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.testing.TestDatabases;
 
 /** The alert state in a MariaDB workload's database (tables poolwatch_alert_*), in a database of this test's own. */

@@ -10,7 +10,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.testing.TestDatabases;
 
 /** The alert state in a PostgreSQL workload's database (schema poolwatch), in a database of this test's own. */

@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Limits;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.store.Database;
 import io.poolwatch.store.StoreException;
 import io.poolwatch.testing.TestDatabases;

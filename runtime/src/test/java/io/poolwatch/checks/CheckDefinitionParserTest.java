@@ -16,9 +16,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.Severity;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.testing.TestConfigs;
 
 /** Check definitions are validated together at start-up, each problem naming its key, its value and what is accepted. */

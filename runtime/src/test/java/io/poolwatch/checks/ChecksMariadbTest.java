@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;

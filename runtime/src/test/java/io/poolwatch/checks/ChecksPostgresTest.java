@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.mariadb.jdbc.MariaDbDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.store.Database;
 import io.poolwatch.testing.TestDatabases;
 import net.javacrumbs.shedlock.core.LockConfiguration;

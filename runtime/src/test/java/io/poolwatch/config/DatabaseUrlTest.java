@@ -13,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.poolwatch.engine.DatabaseKind;
+
 class DatabaseUrlTest {
 
     @ParameterizedTest

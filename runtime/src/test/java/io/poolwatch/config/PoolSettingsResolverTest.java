@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.testing.TestConfigs;
 
 class PoolSettingsResolverTest {

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.poolwatch.alerting.AlertingConfigurationCheck;
 import io.poolwatch.checks.ChecksConfigurationCheck;
 import io.poolwatch.cluster.ClusterConfigurationCheck;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.health.HealthConfigurationCheck;
 import io.poolwatch.sampling.SamplingConfigurationCheck;
 import io.poolwatch.security.SecurityConfigurationCheck;

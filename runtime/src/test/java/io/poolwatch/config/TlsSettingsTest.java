@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.poolwatch.engine.TlsMode;
 import io.poolwatch.testing.TestConfigs;
 
 /**

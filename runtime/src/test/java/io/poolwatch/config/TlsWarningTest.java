@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.engine.TlsMode;
 import io.poolwatch.testing.TestConfigs;
 
 /** The production warning: no TLS required, and a host that is not loopback. */

@@ -16,7 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.mariadb.jdbc.MariaDbDataSource;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.MonitorGate;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.testing.Await;

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.ResolvedConfiguration;
-import io.poolwatch.config.TlsMode;
+import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.TlsMode;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TestDatabases;

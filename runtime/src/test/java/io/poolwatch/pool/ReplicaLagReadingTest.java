@@ -13,7 +13,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ReplicaLagReader;
 import io.poolwatch.testing.TestDatabases;

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.ResolvedConfiguration;
-import io.poolwatch.config.TlsMode;
 import io.poolwatch.config.TlsWarning;
+import io.poolwatch.engine.TlsMode;
 import io.poolwatch.testing.Await;
 import io.poolwatch.testing.TestConfigs;
 import io.poolwatch.testing.TlsPostgresCluster;

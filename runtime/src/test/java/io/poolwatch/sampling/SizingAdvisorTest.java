@@ -13,8 +13,8 @@ import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.PoolRole;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 

@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.observed.ApplicationDefinition;
 import io.poolwatch.observed.ApplicationSessionReader;
 import io.poolwatch.observed.ApplicationTally;

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.config.DatabaseUrl;
 import io.poolwatch.config.IsolationLevel;
 import io.poolwatch.config.MonitoringSettings;

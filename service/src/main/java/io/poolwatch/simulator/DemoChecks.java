@@ -6,7 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.poolwatch.checks.ProvidedChecks;
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 
 /**
  * The checks of the embedded demo schema (accounts, a double-entry ledger, analytics events), on when poolwatch runs

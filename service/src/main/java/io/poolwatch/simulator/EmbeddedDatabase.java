@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.simulator.EmbeddedConfig.EmbeddedKind;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 

@@ -2,7 +2,7 @@ package io.poolwatch.simulator;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.FallbackDatabase;
 
 /** The standalone service's fallback database: the embedded demo database, started only when no URL is configured. */

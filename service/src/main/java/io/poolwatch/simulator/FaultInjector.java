@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jboss.logging.Logger;
 
-import io.poolwatch.config.DatabaseKind;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.Limits;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.FaultPhases.Fault;
 import io.poolwatch.pool.WorkloadPool;
 

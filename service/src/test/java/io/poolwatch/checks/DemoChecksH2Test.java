@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.config.DatabaseKind;
+import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.PoolGroup;
 import io.poolwatch.simulator.DemoChecks;
 import io.poolwatch.simulator.DemoSchema;

@@ -1,4 +1,4 @@
-package io.poolwatch.config;
+package io.poolwatch.engine;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -55,8 +55,8 @@ public enum TlsMode {
         return Optional.empty();
     }
 
-    /** pgjdbc's {@code sslmode} value; also libpq's, as the seeds' URLs carry it. */
-    static Optional<TlsMode> fromPgjdbc(String text) {
+    /** libpq's {@code sslmode} value, which pgjdbc and the seeds' URLs take too. */
+    public static Optional<TlsMode> fromLibpq(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         for (TlsMode m : values()) {
             if (m.configName.equals(t)) {
@@ -64,26 +64,5 @@ public enum TlsMode {
             }
         }
         return Optional.empty();
-    }
-
-    /** MariaDB Connector/J's {@code sslMode} value. */
-    static Optional<TlsMode> fromMariadb(String text) {
-        return switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "disable" -> Optional.of(DISABLE);
-            case "trust" -> Optional.of(REQUIRE);
-            case "verify-ca" -> Optional.of(VERIFY_CA);
-            case "verify-full" -> Optional.of(VERIFY_FULL);
-            default -> Optional.empty();
-        };
-    }
-
-    /** MariaDB Connector/J's {@code sslMode}: it has no prefer or allow, which connect without TLS as before. */
-    String mariadbSslMode() {
-        return switch (this) {
-            case DISABLE, ALLOW, PREFER -> "disable";
-            case REQUIRE -> "trust";
-            case VERIFY_CA -> "verify-ca";
-            case VERIFY_FULL -> "verify-full";
-        };
     }
 }

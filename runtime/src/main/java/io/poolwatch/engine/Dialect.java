@@ -1,0 +1,215 @@
+package io.poolwatch.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What differs between the database engines poolwatch connects to, answered by one class per engine: how its driver
+ * takes the settings the server must enforce, what TLS and socket timeouts look like in the driver's terms, the SQL a
+ * consistency check needs, how poolwatch's own tables are laid out, and what the engine has at all (replication, a
+ * network, TABLESAMPLE). Everything else in poolwatch asks its pool's dialect ({@link DatabaseKind#dialect()}) instead of
+ * branching on the engine; adding an engine means adding one class here and its contract-test subclass.
+ */
+public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2Dialect {
+
+    /** The engine. */
+    public abstract DatabaseKind kind();
+
+    /** The engine's name for people: {@code PostgreSQL}, {@code MariaDB}, {@code H2}. */
+    public abstract String displayName();
+
+    // ---- the driver and its connections -------------------------------------------------------------------------------
+
+    /** The Quarkus extension that brings the driver, named when no driver on the class path takes the URL. */
+    public abstract String driverDependency();
+
+    /**
+     * Whether connections cross a network: only then do TLS, socket and login timeouts apply (H2 runs in the process).
+     */
+    public boolean networked() {
+        return true;
+    }
+
+    /**
+     * The driver properties that carry what the server must enforce, in this driver's terms: the application name, the
+     * connect timeout, the statement timeout and read-only, and the socket timeout the driver enforces. {@code given}
+     * are the operator's own properties: options this merges into its own (pgjdbc's {@code options}, MariaDB's
+     * {@code sessionVariables}) are merged, the others are the caller's to add.
+     */
+    public abstract Map<String, String> sessionProperties(String applicationName, Duration connectTimeout,
+            Optional<Duration> socketTimeout, Optional<Duration> statementTimeout, boolean readOnly, Map<String, String> given);
+
+    /**
+     * The names in {@code given} not passed to the driver as they are: each engine's options that
+     * {@link #sessionProperties} merges into its own (pgjdbc's {@code options}, Connector/J's {@code sessionVariables}),
+     * and so never another engine's. The caller adds the others as they are.
+     */
+    public final List<String> withheldProperties() {
+        return List.of("options", "sessionVariables");
+    }
+
+    /** SQL run on each new connection, for what the driver takes no property for (H2's statement timeout). */
+    public Optional<String> initialSql(Optional<Duration> statementTimeout) {
+        return Optional.empty();
+    }
+
+    /**
+     * Properties that bound the monitor's own connections, which must never hang: a socket and login timeout of
+     * {@code guardSeconds}, in the driver's unit. Those the operator gave are kept.
+     */
+    public Map<String, String> guardTimeouts(long guardSeconds) {
+        return Map.of();
+    }
+
+    /** The driver's own socket timeout property; it is refused beside the {@code socket-timeout} key. */
+    public static final String SOCKET_TIMEOUT_PROPERTY = "socketTimeout";
+
+    /** A {@value #SOCKET_TIMEOUT_PROPERTY} value in the driver's unit, as a duration; empty when it is not one. */
+    public Optional<Duration> socketTimeout(String driverValue) {
+        return Optional.empty();
+    }
+
+    /** What {@link #socketTimeout(String)} accepts, for messages. */
+    public String socketTimeoutAccepted() {
+        return "nothing: " + displayName() + " takes no socket timeout";
+    }
+
+    // ---- TLS ------------------------------------------------------------------------------------------------------------
+
+    /** TLS in the driver's terms; empty for an engine that takes no TLS settings (H2). */
+    public Optional<DriverTls> tls() {
+        return Optional.empty();
+    }
+
+    /**
+     * How a driver spells TLS.
+     *
+     * @param keys every property (and URL parameter) of the driver that sets TLS, canonically spelled
+     * @param modeKey the property that takes the mode
+     * @param caKey the property that names the CA file
+     * @param defaultMode what the driver does when nothing sets TLS
+     * @param modesAccepted the values {@code modeKey} accepts, for messages
+     * @param modes reads a value of {@code modeKey}; empty when the driver does not know it
+     * @param modeValues the value of {@code modeKey} for a mode, or the nearest the driver has
+     * @param legacyKey the property older configurations set TLS with instead of the mode ({@code ssl}, {@code useSsl})
+     * @param legacyModes what a value of {@code legacyKey} means
+     * @param fixed properties set with every mode (pgjdbc's socket factory, so that none from elsewhere skips verifying)
+     */
+    public record DriverTls(List<String> keys, String modeKey, String caKey, TlsMode defaultMode, String modesAccepted,
+            Function<String, Optional<TlsMode>> modes, Function<TlsMode, String> modeValues, String legacyKey,
+            Function<String, TlsMode> legacyModes, Map<String, String> fixed) {
+
+        /** A value of {@link #modeKey()}; empty when the driver does not know it. */
+        public Optional<TlsMode> mode(String driverValue) {
+            return modes.apply(driverValue);
+        }
+
+        /** The value of {@link #modeKey()} that makes the driver use {@code mode}, or the nearest it has. */
+        public String modeValue(TlsMode mode) {
+            return modeValues.apply(mode);
+        }
+
+        /** The legacy property in {@code given} and the mode its value means; empty when {@code given} has none. */
+        public Optional<Map.Entry<String, TlsMode>> legacyMode(Map<String, String> given) {
+            String value = given.get(legacyKey);
+            return value == null ? Optional.empty() : Optional.of(Map.entry(legacyKey, legacyModes.apply(value.trim())));
+        }
+
+        /** The properties that make the driver use {@code mode}, verifying against {@code caFile} when it verifies. */
+        public Map<String, String> properties(TlsMode mode, Optional<String> caFile) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put(modeKey, modeValue(mode));
+            p.putAll(fixed);
+            if (mode.verifies()) {
+                caFile.ifPresent(c -> p.put(caKey, c));
+            }
+            return p;
+        }
+    }
+
+    // ---- consistency checks ---------------------------------------------------------------------------------------------
+
+    /** {@code column} truncated to the start of its {@code day} or {@code month}. */
+    public abstract String truncate(String column, String period);
+
+    /**
+     * Begins, on {@code connection} (auto-commit off), a transaction that reads one snapshot and writes nothing, with
+     * its statements cut off after {@code timeout} where the engine can do that per transaction.
+     */
+    public abstract void beginReadOnlySnapshot(Connection connection, Duration timeout) throws SQLException;
+
+    /** Whether {@code TABLESAMPLE} is there for sampled checks. */
+    public boolean tableSample() {
+        return false;
+    }
+
+    /** Whether constraints can be added NOT VALID (and so be checked later). */
+    public boolean notValidConstraints() {
+        return false;
+    }
+
+    // ---- what the engine has --------------------------------------------------------------------------------------------
+
+    /** Whether the engine replicates, so that a pool can be a read replica. */
+    public boolean replicates() {
+        return true;
+    }
+
+    /** Whether the engine shows other applications' sessions (names, addresses, transaction ages). */
+    public boolean showsApplications() {
+        return true;
+    }
+
+    /**
+     * The SQL of the server's views of its sessions, each read by one statement.
+     *
+     * @param summary one row: client sessions on the server, max_connections, slots reserved for superusers, the oldest
+     *        idle-in-transaction age, the longest running statement, the oldest transaction (ages in seconds, NULL where
+     *        none or unknown); empty when the engine has no such view (the sessions are then counted from the groups)
+     * @param sessionGroups a row per user or application name and state, in the connection's database: name, state,
+     *        sessions, the oldest age in that state in seconds
+     * @param transactions one row: the oldest transaction and the oldest idle in a transaction, in seconds, where the
+     *        summary cannot say (MariaDB's innodb_trx, which needs a privilege the monitor may lack); empty when not needed
+     */
+    public record ServerViews(Optional<String> summary, String sessionGroups, Optional<String> transactions) {
+    }
+
+    /** The SQL of the server's session views. */
+    public abstract ServerViews serverViews();
+
+    /** The session states the server's view reports, each kept as a gauge. */
+    public abstract List<String> sessionStates();
+
+    /** Whether string literals take backslash escapes and {@code #} starts a comment (for masking SQL text). */
+    public boolean backslashEscapes() {
+        return false;
+    }
+
+    // ---- poolwatch's own tables -------------------------------------------------------------------------------------------
+
+    /** The folder under {@code db/outbox/} with this engine's migrations. */
+    public String migrations() {
+        return kind().label();
+    }
+
+    /** Whether poolwatch's tables live in a schema of their own ({@code poolwatch.outbox}) rather than prefixed. */
+    public boolean ownSchema() {
+        return false;
+    }
+
+    /** What an INSERT ends with to do nothing when its key is there already; empty when the engine has no such clause. */
+    public Optional<String> onDuplicateKeyIgnore(String keyColumn) {
+        return Optional.empty();
+    }
+
+    @Override
+    public String toString() {
+        return displayName();
+    }
+}

@@ -1,0 +1,173 @@
+package io.poolwatch.engine;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** PostgreSQL, through pgjdbc. */
+public final class PostgresDialect extends Dialect {
+
+    static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    /** pgjdbc's default factory: verifies as sslmode says, with sslrootcert as the CA. */
+    public static final String SSL_FACTORY = "org.postgresql.ssl.LibPQFactory";
+
+    private PostgresDialect() {
+    }
+
+    @Override
+    public DatabaseKind kind() {
+        return DatabaseKind.POSTGRESQL;
+    }
+
+    @Override
+    public String displayName() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public String driverDependency() {
+        return "io.quarkus:quarkus-jdbc-postgresql";
+    }
+
+    @Override
+    public Map<String, String> sessionProperties(String applicationName, Duration connectTimeout,
+            Optional<Duration> socketTimeout, Optional<Duration> statementTimeout, boolean readOnly,
+            Map<String, String> given) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("ApplicationName", applicationName);
+        p.put("connectTimeout", Long.toString(ceilSeconds(connectTimeout)));
+        p.put("tcpKeepAlive", "true");
+        // pgjdbc takes whole seconds; rounding up keeps it above the statement timeout.
+        socketTimeout.ifPresent(t -> p.put(SOCKET_TIMEOUT_PROPERTY, Long.toString(ceilSeconds(t))));
+        // Server-side settings at connection start-up: no extra round trip, and enforced by the server.
+        StringBuilder options = new StringBuilder();
+        statementTimeout.ifPresent(t -> options.append("-c statement_timeout=").append(t.toMillis()));
+        if (readOnly) {
+            options.append(options.isEmpty() ? "" : " ").append("-c default_transaction_read_only=on");
+        }
+        if (given.containsKey("options")) {
+            options.append(options.isEmpty() ? "" : " ").append(given.get("options"));
+        }
+        if (!options.isEmpty()) {
+            p.put("options", options.toString());
+        }
+        return p;
+    }
+
+    @Override
+    public Map<String, String> guardTimeouts(long guardSeconds) {
+        return Map.of(SOCKET_TIMEOUT_PROPERTY, Long.toString(guardSeconds), "loginTimeout", Long.toString(guardSeconds));
+    }
+
+    @Override
+    public Optional<Duration> socketTimeout(String driverValue) {
+        return wholeNumber(driverValue).map(Duration::ofSeconds);
+    }
+
+    @Override
+    public String socketTimeoutAccepted() {
+        return "a whole number of seconds (pgjdbc's unit), 0 for none";
+    }
+
+    @Override
+    public Optional<DriverTls> tls() {
+        return Optional.of(TLS);
+    }
+
+    /** pgjdbc: ssl=true (or empty) without sslmode means verify-full; any other value prefer. */
+    private static final DriverTls TLS = new DriverTls(List.of("sslmode", "ssl", "sslrootcert", "sslfactory"), "sslmode",
+            "sslrootcert", TlsMode.PREFER, "disable, allow, prefer, require, verify-ca, verify-full", TlsMode::fromLibpq,
+            TlsMode::configName, "ssl", v -> v.isEmpty() || v.equalsIgnoreCase("true") ? TlsMode.VERIFY_FULL : TlsMode.PREFER,
+            Map.of("sslfactory", SSL_FACTORY));
+
+    @Override
+    public String truncate(String column, String period) {
+        return "date_trunc('" + period.toLowerCase(Locale.ROOT) + "', " + column + ")";
+    }
+
+    @Override
+    public void beginReadOnlySnapshot(Connection connection, Duration timeout) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            st.execute("SET LOCAL statement_timeout = " + Math.max(1, timeout.toMillis()));
+        }
+    }
+
+    @Override
+    public boolean tableSample() {
+        return true;
+    }
+
+    @Override
+    public boolean notValidConstraints() {
+        return true;
+    }
+
+    private static final String SUMMARY = """
+            SELECT (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'),
+                   current_setting('max_connections')::int,
+                   (SELECT coalesce(sum(setting::int), 0) FROM pg_settings
+                     WHERE name IN ('superuser_reserved_connections', 'reserved_connections')),
+                   (SELECT extract(epoch FROM max(now() - state_change)) FROM pg_stat_activity
+                     WHERE state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()),
+                   (SELECT extract(epoch FROM max(now() - query_start)) FROM pg_stat_activity
+                     WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()),
+                   (SELECT extract(epoch FROM max(now() - xact_start)) FROM pg_stat_activity
+                     WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())""";
+    private static final String SESSION_GROUPS = """
+            SELECT coalesce(application_name, ''), coalesce(state, 'unknown'), count(*), extract(epoch FROM max(now() - state_change))
+              FROM pg_stat_activity
+             WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+             GROUP BY 1, 2 ORDER BY 1, 2""";
+    private static final ServerViews SERVER_VIEWS = new ServerViews(Optional.of(SUMMARY), SESSION_GROUPS, Optional.empty());
+
+    @Override
+    public ServerViews serverViews() {
+        return SERVER_VIEWS;
+    }
+
+    @Override
+    public List<String> sessionStates() {
+        return STATES;
+    }
+
+    private static final List<String> STATES = List.of("active", "idle", "idle in transaction",
+            "idle in transaction (aborted)");
+
+    @Override
+    public String migrations() {
+        return "postgresql";
+    }
+
+    @Override
+    public boolean ownSchema() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> onDuplicateKeyIgnore(String keyColumn) {
+        return Optional.of(" ON CONFLICT (" + keyColumn + ") DO NOTHING");
+    }
+
+    static long ceilSeconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    /** A driver's whole number from 0 to Integer.MAX_VALUE; empty when the text is not one. */
+    static Optional<Long> wholeNumber(String text) {
+        long n;
+        try {
+            n = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return n < 0 || n > Integer.MAX_VALUE ? Optional.empty() : Optional.of(n);
+    }
+}
