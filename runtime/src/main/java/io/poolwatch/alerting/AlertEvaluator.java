@@ -18,13 +18,13 @@ import io.poolwatch.checks.CheckDefinition;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.Severity;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.observed.ApplicationSnapshot;
 import io.poolwatch.observed.BlockingSnapshot;
 import io.poolwatch.observed.PgBouncerPool;
 import io.poolwatch.observed.PgBouncerSnapshot;
 import io.poolwatch.sampling.PoolSnapshot;
-import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ServerSnapshot;
 
 /**

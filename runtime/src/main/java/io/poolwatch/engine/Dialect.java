@@ -3,6 +3,7 @@ package io.poolwatch.engine;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,27 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
     /** Whether the engine replicates, so that a pool can be a read replica. */
     public boolean replicates() {
         return true;
+    }
+
+    /**
+     * The replication lag of the database {@code c} is connected to, as it reports it itself.
+     *
+     * @throws SQLException only for a connection error ({@link #isConnectionError}); any other failure reading it is
+     *         a lag in state UNKNOWN with the error in its detail
+     */
+    public ReplicaLag replicaLag(Connection c, String database, Instant now) throws SQLException {
+        return ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN, displayName() + " has no replication");
+    }
+
+    /** Whether a primary lists its standbys and their lag (PostgreSQL's pg_stat_replication). */
+    public boolean listsStandbys() {
+        return false;
+    }
+
+    /** SQLState class 08 (connection exception) and 57P0x (server shutting down): the database, not the query, failed. */
+    public static boolean isConnectionError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
     }
 
     /** Whether the engine shows other applications' sessions (names, addresses, transaction ages). */

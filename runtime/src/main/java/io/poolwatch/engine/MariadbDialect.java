@@ -1,9 +1,12 @@
 package io.poolwatch.engine;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,6 +143,108 @@ public final class MariadbDialect extends Dialect {
     @Override
     public ServerViews serverViews() {
         return SERVER_VIEWS;
+    }
+
+    /** MariaDB and MySQL access-denied errors: the lag needs REPLICATION CLIENT (MariaDB 10.5+: SLAVE MONITOR). */
+    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
+    private static final int ER_ACCESS_DENIED = 1045;
+
+    @Override
+    public ReplicaLag replicaLag(Connection c, String database, Instant now) throws SQLException {
+        List<Map<String, String>> rows;
+        try {
+            rows = rows(c, "SHOW REPLICA STATUS");
+        } catch (SQLException e) {
+            if (Dialect.isConnectionError(e)) {
+                throw e;
+            }
+            if (isAccessDenied(e)) {
+                return notPermitted(database, now, e);
+            }
+            // Servers before MariaDB 10.5.1 and MySQL 8.0.22 know only the older statement.
+            try {
+                rows = rows(c, "SHOW SLAVE STATUS");
+            } catch (SQLException again) {
+                if (Dialect.isConnectionError(again)) {
+                    throw again;
+                }
+                return isAccessDenied(again) ? notPermitted(database, now, again)
+                        : ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN,
+                                "cannot read the replica status: " + again.getMessage());
+            }
+        }
+        if (rows.isEmpty()) {
+            return new ReplicaLag(database, now, ReplicaLag.State.NOT_A_REPLICA, Optional.of(0.0), Optional.empty(),
+                    "no replica status: this server does not replicate from a primary, so it has no lag");
+        }
+        return fromReplicaStatus(rows.get(0), database, now);
+    }
+
+    private static ReplicaLag notPermitted(String database, Instant now, SQLException e) {
+        return ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN,
+                "not permitted to read the replica status (grant REPLICATION "
+                        + "CLIENT, or SLAVE MONITOR on MariaDB 10.5 and later, to the monitoring user): " + e.getMessage());
+    }
+
+    /** Interprets one row of SHOW REPLICA STATUS / SHOW SLAVE STATUS (MariaDB's or MySQL's column names). */
+    public static ReplicaLag fromReplicaStatus(Map<String, String> row, String database, Instant now) {
+        Map<String, String> r = new LinkedHashMap<>();
+        row.forEach((k, v) -> r.put(k.toLowerCase(Locale.ROOT), v));
+        String io = first(r, "slave_io_running", "replica_io_running");
+        String sql = first(r, "slave_sql_running", "replica_sql_running");
+        String behind = first(r, "seconds_behind_master", "seconds_behind_source");
+        Optional<Double> seconds = Optional.empty();
+        if (behind != null && !behind.isBlank()) {
+            try {
+                seconds = Optional.of(Math.max(0, Double.parseDouble(behind.trim())));
+            } catch (NumberFormatException e) {
+                seconds = Optional.empty();
+            }
+        }
+        if (!"Yes".equalsIgnoreCase(sql)) {
+            String error = first(r, "last_sql_error");
+            return new ReplicaLag(database, now, ReplicaLag.State.STOPPED, Optional.empty(), Optional.empty(),
+                    "the SQL thread is not running (" + (sql == null ? "unknown" : sql) + ")"
+                            + (error == null || error.isBlank() ? "" : ": " + error));
+        }
+        if (!"Yes".equalsIgnoreCase(io)) {
+            String error = first(r, "last_io_error");
+            return new ReplicaLag(database, now, ReplicaLag.State.NOT_STREAMING, seconds, Optional.empty(),
+                    "the I/O thread is not running (" + (io == null ? "unknown" : io) + ")"
+                            + (error == null || error.isBlank() ? "" : ": " + error));
+        }
+        return new ReplicaLag(database, now, ReplicaLag.State.STREAMING, seconds, Optional.empty(),
+                seconds.isPresent() ? "streaming" : "streaming; the server reports no Seconds_Behind_Master");
+    }
+
+    private static List<Map<String, String>> rows(Connection c, String sql) throws SQLException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnLabel(i), rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static String first(Map<String, String> row, String... keys) {
+        for (String k : keys) {
+            if (row.containsKey(k)) {
+                return row.get(k);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isAccessDenied(SQLException e) {
+        return e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED || e.getErrorCode() == ER_ACCESS_DENIED
+                || "42000".equals(e.getSQLState())
+                        && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("denied");
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.poolwatch.engine;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,6 +133,60 @@ public final class PostgresDialect extends Dialect {
     @Override
     public ServerViews serverViews() {
         return SERVER_VIEWS;
+    }
+
+    /**
+     * On a standby: whether it is one, whether replay is paused, whether a WAL receiver runs, WAL received but not
+     * replayed, and seconds since the last replayed commit (0 when all received WAL is replayed, so an idle primary does
+     * not look like lag).
+     */
+    private static final String REPLICA_LAG = """
+            SELECT pg_is_in_recovery() AS recovery,
+                   CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() END AS paused,
+                   EXISTS (SELECT 1 FROM pg_stat_wal_receiver) AS receiving,
+                   pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint AS bytes,
+                   CASE WHEN NOT pg_is_in_recovery() THEN NULL
+                        WHEN pg_last_wal_receive_lsn() IS NOT NULL AND pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
+                        ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8 END AS seconds
+            """;
+
+    @Override
+    public ReplicaLag replicaLag(Connection c, String database, Instant now) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(REPLICA_LAG)) {
+            rs.next();
+            if (!rs.getBoolean("recovery")) {
+                return new ReplicaLag(database, now, ReplicaLag.State.NOT_A_REPLICA, Optional.of(0.0), Optional.empty(),
+                        "not in recovery: this database is a primary (or a promoted replica), so it has no lag");
+            }
+            boolean paused = rs.getBoolean("paused");
+            boolean receiving = rs.getBoolean("receiving");
+            long bytes = rs.getLong("bytes");
+            Optional<Long> lagBytes = rs.wasNull() ? Optional.empty() : Optional.of(Math.max(0, bytes));
+            double seconds = rs.getDouble("seconds");
+            Optional<Double> lagSeconds = rs.wasNull() ? Optional.empty() : Optional.of(Math.max(0, seconds));
+            ReplicaLag.State state = paused ? ReplicaLag.State.PAUSED
+                    : receiving ? ReplicaLag.State.STREAMING : ReplicaLag.State.NOT_STREAMING;
+            String detail = switch (state) {
+                case PAUSED -> "replay paused (pg_wal_replay_pause): WAL is received but not applied";
+                case NOT_STREAMING ->
+                    "in recovery without a WAL receiver: the primary is unreachable, or WAL comes from an archive only";
+                default -> "streaming";
+            };
+            if (lagSeconds.isEmpty()) {
+                detail += "; no transaction replayed since the standby started, so the lag in seconds is unknown";
+            }
+            return new ReplicaLag(database, now, state, lagSeconds, lagBytes, detail);
+        } catch (SQLException e) {
+            if (isConnectionError(e)) {
+                throw e;
+            }
+            return ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN, "cannot read the replay lag: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean listsStandbys() {
+        return true;
     }
 
     @Override

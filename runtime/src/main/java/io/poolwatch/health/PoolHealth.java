@@ -20,13 +20,13 @@ import org.jboss.logging.Logger;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.ReplicaFallback;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.ReadRouter;
 import io.poolwatch.pool.ReplicaSet;
 import io.poolwatch.pool.ReplicaUsability;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ReplicaLagSampler;
 import io.quarkus.runtime.ShutdownEvent;
 

@@ -7,10 +7,10 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.pool.ReplicaCondition;
 import io.poolwatch.pool.ReplicaConditions;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ReplicaLagSampler;
 
 /**

@@ -11,12 +11,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.poolwatch.config.ReplicaFallback;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.pool.ReadRouter;
 import io.poolwatch.pool.ReplicaCondition;
 import io.poolwatch.pool.ReplicaConditions;
 import io.poolwatch.pool.ReplicaSet;
 import io.poolwatch.pool.ReplicaUsability;
-import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ReplicaLagSampler;
 import io.quarkus.runtime.StartupEvent;
 

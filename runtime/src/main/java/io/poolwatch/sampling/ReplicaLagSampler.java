@@ -20,7 +20,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.PoolwatchConfig;
-import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
@@ -73,7 +73,7 @@ public class ReplicaLagSampler {
             if (t.pools().stream().anyMatch(replicaPools::contains)) {
                 replicaDatabases.put(t.database(), t);
             }
-            if (t.kind() == DatabaseKind.POSTGRESQL && t.pools().stream().anyMatch(primariesWithReplicas::contains)) {
+            if (t.kind().dialect().listsStandbys() && t.pools().stream().anyMatch(primariesWithReplicas::contains)) {
                 primaryDatabases.put(t.database(), t);
             }
         }

@@ -19,11 +19,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.ReplicaFallback;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.ReadRouter;
 import io.poolwatch.pool.ReplicaSet;
 import io.poolwatch.pool.ReplicaUsability;
-import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ReplicaLagReader;
 import io.poolwatch.sampling.ReplicaLagSampler;
 

@@ -32,6 +32,7 @@ import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.health.PoolHealth;
 import io.poolwatch.observed.ApplicationSnapshot;
 import io.poolwatch.observed.BlockedSession;
@@ -41,7 +42,6 @@ import io.poolwatch.observed.PgBouncerSnapshot;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.sampling.PoolSnapshot;
-import io.poolwatch.sampling.ReplicaLag;
 import io.poolwatch.sampling.ServerSnapshot;
 import io.poolwatch.testing.TestConfigs;
 

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What every {@link Dialect} promises, checked against its engine's real server: the driver takes the session
  * properties and the server enforces them (statement timeout, read-only), the check SQL runs and means what it says,
- * the snapshot transaction sees one snapshot, TLS modes survive the driver's spelling, and poolwatch's migrations are
- * there for it. A new engine's dialect gets a subclass of this.
+ * the snapshot transaction sees one snapshot, TLS modes survive the driver's spelling, the server reports its
+ * replication, and poolwatch's migrations are there for it. A new engine's dialect gets a subclass of this.
  */
 abstract class DialectContract {
 
@@ -203,6 +204,16 @@ abstract class DialectContract {
         try (Connection c = open(Map.of()); Statement st = c.createStatement()) {
             assertEquals(1, st.executeUpdate("INSERT INTO " + TABLE + " (id) VALUES ('k')" + ignore.get()));
             assertEquals(0, st.executeUpdate("INSERT INTO " + TABLE + " (id) VALUES ('k')" + ignore.get()));
+        }
+    }
+
+    @Test
+    void theTestServerSaysItIsNoReplicaOrThatTheEngineHasNoReplication() throws SQLException {
+        try (Connection c = open(Map.of())) {
+            ReplicaLag lag = dialect().replicaLag(c, "contract", Instant.now());
+            assertEquals(dialect().replicates() ? ReplicaLag.State.NOT_A_REPLICA : ReplicaLag.State.UNKNOWN, lag.state(),
+                    lag.detail());
+            assertEquals("contract", lag.database());
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.engine.DatabaseKind;
-import io.poolwatch.sampling.ReplicaLag;
+import io.poolwatch.engine.MariadbDialect;
+import io.poolwatch.engine.ReplicaLag;
 import io.poolwatch.sampling.ReplicaLagReader;
 import io.poolwatch.testing.TestDatabases;
 
@@ -28,7 +29,7 @@ class ReplicaLagReadingTest {
 
     @Test
     void aMariadbReplicaReportsSecondsBehindMaster() {
-        ReplicaLag lag = ReplicaLagReader.fromMariadbStatus(
+        ReplicaLag lag = MariadbDialect.fromReplicaStatus(
                 Map.of("Slave_IO_Running", "Yes", "Slave_SQL_Running", "Yes", "Seconds_Behind_Master", "42"), "r:3306/app",
                 NOW);
         assertEquals(ReplicaLag.State.STREAMING, lag.state());
@@ -39,7 +40,7 @@ class ReplicaLagReadingTest {
 
     @Test
     void mysqlsNewerColumnNamesAreReadToo() {
-        ReplicaLag lag = ReplicaLagReader.fromMariadbStatus(
+        ReplicaLag lag = MariadbDialect.fromReplicaStatus(
                 Map.of("Replica_IO_Running", "Yes", "Replica_SQL_Running", "Yes", "Seconds_Behind_Source", "3"), "r:3306/app",
                 NOW);
         assertEquals(ReplicaLag.State.STREAMING, lag.state());
@@ -53,7 +54,7 @@ class ReplicaLagReadingTest {
         row.put("Slave_SQL_Running", "No");
         row.put("Seconds_Behind_Master", null);
         row.put("Last_SQL_Error", "Duplicate entry '7' for key 'PRIMARY'");
-        ReplicaLag lag = ReplicaLagReader.fromMariadbStatus(row, "r:3306/app", NOW);
+        ReplicaLag lag = MariadbDialect.fromReplicaStatus(row, "r:3306/app", NOW);
         assertEquals(ReplicaLag.State.STOPPED, lag.state());
         assertTrue(lag.replicationStopped(), "nothing is applied: the lag has no bound");
         assertTrue(lag.detail().contains("Duplicate entry"), lag.detail());
@@ -66,7 +67,7 @@ class ReplicaLagReadingTest {
         row.put("Slave_SQL_Running", "Yes");
         row.put("Seconds_Behind_Master", null);
         row.put("Last_IO_Error", "error connecting to master");
-        ReplicaLag lag = ReplicaLagReader.fromMariadbStatus(row, "r:3306/app", NOW);
+        ReplicaLag lag = MariadbDialect.fromReplicaStatus(row, "r:3306/app", NOW);
         assertEquals(ReplicaLag.State.NOT_STREAMING, lag.state());
         assertTrue(lag.replicationStopped());
         assertTrue(lag.detail().contains("Connecting"), lag.detail());

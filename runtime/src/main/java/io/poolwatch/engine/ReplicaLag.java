@@ -1,4 +1,4 @@
-package io.poolwatch.sampling;
+package io.poolwatch.engine;
 
 import java.time.Instant;
 import java.util.Locale;
@@ -47,7 +47,7 @@ public record ReplicaLag(String database, Instant readAt, State state, Optional<
         return state == State.STOPPED || (state == State.NOT_STREAMING && seconds.isEmpty());
     }
 
-    static ReplicaLag unknown(String database, Instant at, State state, String detail) {
+    public static ReplicaLag unknown(String database, Instant at, State state, String detail) {
         return new ReplicaLag(database, at, state, Optional.empty(), Optional.empty(), detail);
     }
 }
