@@ -45,7 +45,8 @@ class PoolwatchProcessor {
     static final String FEATURE = "poolwatch";
     /** What the dashboard's pages and the API's answers are made from; beans only while the dashboard is. */
     static final List<DotName> DASHBOARD_VIEWS = Stream
-            .of("DashboardViews", "PoolPageViews", "AlertsPageViews", "ServerViews", "ReceiverViews", "TrendViews")
+            .of("DashboardViews", "OverviewViews", "PoolPageViews", "CheckPageViews", "FaultViews", "AlertsPageViews",
+                    "ServerViews", "ReceiverViews", "TrendViews")
             .map(n -> DotName.createSimple("io.poolwatch.web." + n)).toList();
     static final DotName ROOTED_PATH = DotName.createSimple(RootedPath.class.getName());
     /** The OTLP export of the pool figures: classes that need quarkus-opentelemetry, an optional dependency. */

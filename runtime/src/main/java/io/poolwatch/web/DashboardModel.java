@@ -11,7 +11,7 @@ import io.poolwatch.sampling.SizingAdvice;
 import io.quarkus.qute.TemplateData;
 
 /**
- * What the dashboard's templates show: immutable views assembled by {@link DashboardViews} (the overview and its
+ * What the dashboard's templates show: immutable views assembled by {@link OverviewViews} (the overview and its
  * fragments), {@link PoolPageViews} and {@link AlertsPageViews} from the samplers, health,
  * checks and alerting. Values that may be missing are NaN (numbers) or null (times); the templates format both.
  */

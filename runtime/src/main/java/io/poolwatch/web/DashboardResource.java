@@ -121,6 +121,9 @@ public class DashboardResource {
     }
 
     private final DashboardViews views;
+    private final OverviewViews overviews;
+    private final CheckPageViews checkPages;
+    private final FaultViews faults;
     private final AlertsPageViews alertsPages;
     private final PoolPageViews poolPages;
     private final PoolRegistry registry;
@@ -132,7 +135,8 @@ public class DashboardResource {
     private final PgBouncerViews pgbouncers;
     private final BlockingViews blocking;
 
-    DashboardResource(DashboardViews views, AlertsPageViews alertsPages, PoolPageViews poolPages, PoolRegistry registry,
+    DashboardResource(DashboardViews views, OverviewViews overviews, CheckPageViews checkPages, FaultViews faults,
+            AlertsPageViews alertsPages, PoolPageViews poolPages, PoolRegistry registry,
             PoolSampler sampler,
             ConsistencyChecks checks,
             Alerting alerting,
@@ -141,6 +145,9 @@ public class DashboardResource {
         this.pgbouncers = pgbouncers;
         this.blocking = blocking;
         this.views = views;
+        this.overviews = overviews;
+        this.checkPages = checkPages;
+        this.faults = faults;
         this.alertsPages = alertsPages;
         this.poolPages = poolPages;
         this.registry = registry;
@@ -174,26 +181,26 @@ public class DashboardResource {
         }
         if (fragment != null) {
             return switch (fragment) {
-                case "alerts" -> html(Templates.index$alerts(page, views.banner()));
+                case "alerts" -> html(Templates.index$alerts(page, overviews.banner()));
                 case "pools" -> {
-                    TemplateInstance t = Templates.index$pools(page, views.poolList(filter, filterError));
+                    TemplateInstance t = Templates.index$pools(page, overviews.poolList(filter, filterError));
                     yield filterError == null ? html(t) : refused(t);
                 }
                 case "applications" -> html(Templates.index$applications(page, applications.overview()));
                 case "pgbouncers" -> html(Templates.index$pgbouncers(page, pgbouncers.cards()));
                 case "blocking" -> html(Templates.index$blocking(page, blocking.cards(), blocking.enabled()));
-                case "checks" -> html(Templates.index$checks(page, views.checkRows(false)));
+                case "checks" -> html(Templates.index$checks(page, checkPages.checkRows(false)));
                 case "servers" -> {
-                    ServerViews.ServerView server = views.serverView();
-                    yield html(Templates.index$servers(page, views.serverRows(server), server.advice()));
+                    ServerViews.ServerView server = overviews.serverView();
+                    yield html(Templates.index$servers(page, overviews.serverRows(server), server.advice()));
                 }
                 case "faults" ->
-                    views.faultPhases().isPresent() ? html(Templates.index$faults(page, views.faults(views.faultForm())))
+                    faults.faultPhases().isPresent() ? html(Templates.index$faults(page, faults.faults(faults.faultForm())))
                             : notFound(page, "fragment 'faults' (this application has no fault phases)");
                 default -> notFound(page, "fragment '" + fragment + "'");
             };
         }
-        TemplateInstance t = overview(page, views.faultForm(), filter, filterError);
+        TemplateInstance t = overview(page, faults.faultForm(), filter, filterError);
         return filterError == null ? html(t) : refused(t);
     }
 
@@ -202,11 +209,11 @@ public class DashboardResource {
     }
 
     private TemplateInstance overview(Page page, FaultForm form, PoolFilter filter, String filterError) {
-        DashboardModel.Overview o = views.overview(filter, filterError);
+        DashboardModel.Overview o = overviews.overview(filter, filterError);
         ApplicationViews.ApplicationOverview apps = applications.overview();
         boolean showApplications = apps.defined() > 0 || !apps.suggestions().isEmpty();
         return Templates.index(page, o.alerts(), o.pools(), o.utilizationWarning(), o.history(), o.checks(),
-                o.servers(), o.advice(), views.faults(form), !page.embedded(), apps, showApplications, pgbouncers.cards(),
+                o.servers(), o.advice(), faults.faults(form), !page.embedded(), apps, showApplications, pgbouncers.cards(),
                 blocking.cards(),
                 blocking.enabled());
     }
@@ -258,7 +265,7 @@ public class DashboardResource {
     public Response checks(@QueryParam("fragment") String fragment, @QueryParam("done") String done,
             @QueryParam("check") String check) {
         Page page = views.page("Consistency checks", "checks", notice(done, null, check, null));
-        List<CheckRow> rows = views.checkRows(true);
+        List<CheckRow> rows = checkPages.checkRows(true);
         if (fragment != null) {
             return "list".equals(fragment) ? html(Templates.checks$list(page, rows))
                     : notFound(page, "fragment '" + fragment + "'");
@@ -382,12 +389,12 @@ public class DashboardResource {
         String durationValue = duration == null ? "" : duration.trim();
         String error = null;
         Optional<Duration> length = Optional.empty();
-        Optional<FaultPhases> phases = views.faultPhases();
+        Optional<FaultPhases> phases = faults.faultPhases();
         if (phases.isEmpty()) {
             return notFound(views.page("Not found", "", null), "fault phases (they run only where the load simulator can: "
                     + "the standalone service on its demo database)");
         }
-        List<String> kinds = views.faultKinds();
+        List<String> kinds = faults.faultKinds();
         if (!kinds.contains(kindValue)) {
             error = "kind=" + kindValue + ": accepted: " + String.join(", ", kinds);
         } else if (!registry.names().contains(workloadValue)) {
@@ -412,7 +419,7 @@ public class DashboardResource {
         }
         Page page = views.page("Pools", "overview", null);
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
-                .entity(overview(page, views.faultForm(kindValue, workloadValue, durationValue, error))).build();
+                .entity(overview(page, faults.faultForm(kindValue, workloadValue, durationValue, error))).build();
     }
 
     // --- helpers ---------------------------------------------------------------------------------------------------
@@ -432,7 +439,7 @@ public class DashboardResource {
             case "running" -> knownCheck ? "Check " + check + " is still running; its result will show here." : null;
             case "silenced" -> "Silence created: matching alerts are still listed, but not notified.";
             case "expired" -> "Silence ended.";
-            case "fault" -> views.faultPhases().map(FaultPhases::faults).orElse(List.of()).stream()
+            case "fault" -> faults.faultPhases().map(FaultPhases::faults).orElse(List.of()).stream()
                     .filter(f -> Integer.toString(f.id()).equals(fault)).findFirst()
                     .map(f -> "Fault " + f.kind() + " started on " + f.workload() + " until " + DashboardFormat.clock(f.until())
                             + " UTC.")

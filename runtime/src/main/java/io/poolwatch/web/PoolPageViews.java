@@ -39,7 +39,10 @@ import io.poolwatch.web.DashboardModel.Setting;
 @Singleton
 public class PoolPageViews {
 
-    private final DashboardViews overview;
+    /** Events listed on a pool's page. */
+    static final int EVENTS_SHOWN = 30;
+
+    private final OverviewViews overview;
     private final PoolRegistry registry;
     private final PoolHealth health;
     private final PoolSampler sampler;
@@ -49,7 +52,7 @@ public class PoolPageViews {
     private final Duration interval;
     private final Clock clock = Clock.systemUTC();
 
-    PoolPageViews(DashboardViews overview, PoolRegistry registry, PoolHealth health, PoolSampler sampler, Trends trends,
+    PoolPageViews(OverviewViews overview, PoolRegistry registry, PoolHealth health, PoolSampler sampler, Trends trends,
             Alerting alerting, Instance<FaultPhases> faultPhases, PoolwatchConfig config) {
         this.alerting = alerting;
         this.faultPhases = faultPhases;
@@ -69,7 +72,7 @@ public class PoolPageViews {
         PoolCard card = overview.card(p, state, history.stream().map(PoolPoint::of).toList(),
                 history.isEmpty() ? null : history.get(history.size() - 1),
                 now);
-        Instant from = history.isEmpty() ? now.minus(DashboardViews.SPARKLINE_WINDOW) : history.get(0).takenAt();
+        Instant from = history.isEmpty() ? now.minus(OverviewViews.SPARKLINE_WINDOW) : history.get(0).takenAt();
         Duration gap = interval.multipliedBy(3);
         int w = 600;
         int h = 160;
@@ -79,7 +82,7 @@ public class PoolPageViews {
                                 card.utilization().warning(), gap),
                         "pool-utilization threshold"),
                 new Chart("checkout", "Checkout time, p95 per sample", "ms",
-                        Sparkline.of(history, PoolSnapshot::takenAt, DashboardViews::p95OrGap, from, now, w, h, 1.0,
+                        Sparkline.of(history, PoolSnapshot::takenAt, OverviewViews::p95OrGap, from, now, w, h, 1.0,
                                 card.checkoutThresholdMs(), gap),
                         "checkout-time threshold"),
                 new Chart("awaiting", "Callers waiting for a connection", "count",
@@ -97,7 +100,7 @@ public class PoolPageViews {
                 .toList();
         PoolView view = PoolView.of(p, history.isEmpty() ? null : history.get(history.size() - 1));
         return new PoolPage(card, charts, leaks, p.statements().slowTexts(), settings(view, p.settings()),
-                DashboardViews.replicaRows(p.settings()),
+                OverviewViews.replicaRows(p.settings()),
                 events(p, history), sampler.baseline(name).at(), history.size(), trendCharts(name, card, now));
     }
 
@@ -204,7 +207,7 @@ public class PoolPageViews {
             }
         }
         events.sort(Comparator.comparing(Event::at, Comparator.nullsLast(Comparator.reverseOrder())));
-        return events.size() > DashboardViews.EVENTS_SHOWN ? List.copyOf(events.subList(0, DashboardViews.EVENTS_SHOWN))
+        return events.size() > EVENTS_SHOWN ? List.copyOf(events.subList(0, EVENTS_SHOWN))
                 : events;
     }
 }

@@ -77,7 +77,7 @@ class DashboardRenderTest {
         return overview(page, banner, pools, utilizationWarning, history, checks, servers, advice, faults);
     }
 
-    /** The overview with a page of pools as {@link DashboardViews#poolList} makes it. */
+    /** The overview with a page of pools as {@link OverviewViews#poolList} makes it. */
     static TemplateInstance overview(Page page, AlertBanner banner, DashboardModel.PoolList pools,
             double utilizationWarning,
             String history, List<CheckRow> checks, List<ServerRow> servers, List<SizingAdvice> advice,
@@ -155,7 +155,7 @@ class DashboardRenderTest {
         assertAccessible(doc);
     }
 
-    /** Page 2 of 100 matching pools, as {@link DashboardViews#poolList} makes it, filtered by {@code text}. */
+    /** Page 2 of 100 matching pools, as {@link OverviewViews#poolList} makes it, filtered by {@code text}. */
     static DashboardModel.PoolList secondPageOfAHundred(String text, String error) {
         List<WorkloadGroup> groups = IntStream.range(24, 48)
                 .mapToObj(i -> new WorkloadGroup("p" + i, List.of(card("p" + i, i / 100.0, i % 5 == 0)), List.of())).toList();
