@@ -1,6 +1,5 @@
 package io.poolwatch.pool;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ReadStrategy;
 import io.poolwatch.config.TransactionSettings;
+import io.poolwatch.engine.Transactions;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -126,7 +126,7 @@ public class Workloads {
         while (true) {
             attempt++;
             try {
-                T result = runOnce(ds, work);
+                T result = Transactions.once(ds, work::run);
                 counts.ended(workload, TransactionCounts.COMMITTED);
                 return result;
             } catch (Throwable failure) {
@@ -157,40 +157,6 @@ public class Workloads {
             work.run(c);
             return null;
         });
-    }
-
-    private static <T> T runOnce(DataSource ds, TransactionWork<T> work) throws Exception {
-        try (Connection c = ds.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (Throwable t) {
-                try {
-                    c.rollback();
-                } catch (SQLException | RuntimeException r) {
-                    t.addSuppressed(r);
-                }
-                throw t;
-            } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(c);
-                }
-            }
-        }
-    }
-
-    private static void restoreAutoCommit(Connection c) {
-        try {
-            c.setAutoCommit(true);
-        } catch (SQLException | RuntimeException e) {
-            // The transaction's outcome is settled; a broken connection is the pool's to discard, not the caller's error.
-            LOG.debugf("restoring auto-commit failed: %s", e.getMessage());
-        }
     }
 
     /** Sleeps; false (with the thread's interrupt flag set again) when interrupted, so the caller gives up. */

@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import io.poolwatch.engine.DatabaseKind;
+import io.poolwatch.engine.Transactions;
 
 /**
  * poolwatch's tables in one database: the local H2 file, or a workload's database whose connections its registry owns.
@@ -153,34 +154,14 @@ public final class Database implements AutoCloseable {
             migrate();
         }
         try {
-            return inTransaction(work);
+            return Transactions.once(dataSource, work::run);
         } catch (SQLException e) {
             throw new StoreException(what + " failed (" + location + "): " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Committed when {@code work} returns, rolled back when it throws; a connection that came in auto-commit mode goes back in
-     * it.
-     */
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    c.setAutoCommit(true);
-                }
-            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // Work declares SQLException alone; kept for the compiler.
+            throw new StoreException(what + " failed (" + location + "): " + e, e);
         }
     }
 

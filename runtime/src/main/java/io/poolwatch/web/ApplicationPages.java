@@ -43,25 +43,10 @@ public class ApplicationPages {
     public Response application(@PathParam("name") String name, @QueryParam("fragment") String fragment) {
         var app = applications.page(name);
         if (app.isEmpty()) {
-            String shown = name.length() > 100 ? name.substring(0, 100) + "..." : name;
-            return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(DashboardResource.Templates.notFound(views.page("Not found", "", null),
-                            "application '" + shown + "'"))
-                    .build();
+            return HtmlPages.notFound(views.page("Not found", "", null), HtmlPages.named("application", name));
         }
         Page page = views.page("Application " + name, "application", null);
-        if (fragment != null) {
-            if (!"live".equals(fragment)) {
-                return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + fragment + "'")).build();
-            }
-            return html(Templates.application$live(page, app.get()));
-        }
-        return html(Templates.application(page, app.get()));
-    }
-
-    private static Response html(TemplateInstance t) {
-        // Live figures: a cached copy would show a past state as the present one.
-        return Response.ok(t, MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").build();
+        return HtmlPages.withLivePart(page, fragment, () -> Templates.application(page, app.get()),
+                () -> Templates.application$live(page, app.get()));
     }
 }

@@ -45,16 +45,11 @@ public class BlockingPages {
         List<DatabaseTree> trees = blocking.trees();
         if (fragment != null) {
             if (!"trees".equals(fragment)) {
-                return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + fragment + "'")).build();
+                return HtmlPages.notFound(page, HtmlPages.named("fragment", fragment));
             }
-            return html(Templates.index$trees(page, blocking.enabled(), trees));
+            return HtmlPages.html(Templates.index$trees(page, blocking.enabled(), trees));
         }
-        return html(Templates.index(page, blocking.enabled(), trees));
+        return HtmlPages.html(Templates.index(page, blocking.enabled(), trees));
     }
 
-    private static Response html(TemplateInstance t) {
-        // Live figures: a cached copy would show a past state as the present one.
-        return Response.ok(t, MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").build();
-    }
 }

@@ -1,5 +1,11 @@
 package io.poolwatch.web;
 
+import static io.poolwatch.web.HtmlPages.html;
+import static io.poolwatch.web.HtmlPages.named;
+import static io.poolwatch.web.HtmlPages.notFound;
+import static io.poolwatch.web.HtmlPages.refused;
+import static io.poolwatch.web.HtmlPages.withLivePart;
+
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -197,7 +203,7 @@ public class DashboardResource {
                 case "faults" ->
                     faults.faultPhases().isPresent() ? html(Templates.index$faults(page, faults.faults(faults.faultForm())))
                             : notFound(page, "fragment 'faults' (this application has no fault phases)");
-                default -> notFound(page, "fragment '" + fragment + "'");
+                default -> notFound(page, named("fragment", fragment));
             };
         }
         TemplateInstance t = overview(page, faults.faultForm(), filter, filterError);
@@ -223,15 +229,11 @@ public class DashboardResource {
     public Response pool(@PathParam("name") String name, @QueryParam("fragment") String fragment,
             @QueryParam("done") String done) {
         if (!registry.names().contains(name)) {
-            return notFound(views.page("Not found", "", null), "pool '" + name + "'");
+            return notFound(views.page("Not found", "", null), named("pool", name));
         }
         Page page = views.page("Pool " + name, "pool", notice(done, name, null, null));
         PoolPage view = poolPages.poolPage(name);
-        if (fragment != null) {
-            return "live".equals(fragment) ? html(Templates.pool$live(page, view))
-                    : notFound(page, "fragment '" + fragment + "'");
-        }
-        return html(Templates.pool(page, view));
+        return withLivePart(page, fragment, () -> Templates.pool(page, view), () -> Templates.pool$live(page, view));
     }
 
     /**
@@ -254,7 +256,7 @@ public class DashboardResource {
             return switch (fragment) {
                 case "active" -> html(Templates.alerts$active(page, view));
                 case "delivery" -> html(Templates.alerts$delivery(page, view));
-                default -> notFound(page, "fragment '" + fragment + "'");
+                default -> notFound(page, named("fragment", fragment));
             };
         }
         return html(Templates.alerts(page, view));
@@ -268,7 +270,7 @@ public class DashboardResource {
         List<CheckRow> rows = checkPages.checkRows(true);
         if (fragment != null) {
             return "list".equals(fragment) ? html(Templates.checks$list(page, rows))
-                    : notFound(page, "fragment '" + fragment + "'");
+                    : notFound(page, named("fragment", fragment));
         }
         return html(Templates.checks(page, rows));
     }
@@ -284,7 +286,7 @@ public class DashboardResource {
             return badBack.get();
         }
         if (!registry.names().contains(name)) {
-            return notFound(views.page("Not found", "", null), "pool '" + name + "'");
+            return notFound(views.page("Not found", "", null), named("pool", name));
         }
         sampler.reset(name);
         return back(back, RootPath.link("/pools/" + enc(name)), "done=reset&pool=" + enc(name));
@@ -299,7 +301,7 @@ public class DashboardResource {
             return badBack.get();
         }
         if (checks.definitions().stream().noneMatch(d -> d.name().equals(name))) {
-            return notFound(views.page("Not found", "", null), "check '" + name + "'");
+            return notFound(views.page("Not found", "", null), named("check", name));
         }
         String done = "ran";
         try {
@@ -368,7 +370,7 @@ public class DashboardResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response expire(@PathParam("id") String id) {
         if (alerting.silences().expire(id).isEmpty()) {
-            return notFound(views.page("Not found", "", null), "silence '" + id + "'");
+            return notFound(views.page("Not found", "", null), named("silence", id));
         }
         return back(null, RootPath.link("/alerts"), "done=expired");
     }
@@ -453,20 +455,6 @@ public class DashboardResource {
     }
 
     /** A page or fragment answering refused query parameters: 400, and not cached either. */
-    private static Response refused(TemplateInstance t) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store")
-                .entity(t).build();
-    }
-
-    private static Response html(TemplateInstance t) {
-        // Live figures: a cached copy would show a past state as the present one.
-        return Response.ok(t, MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").build();
-    }
-
-    private static Response notFound(Page page, String what) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE).entity(Templates.notFound(page, what))
-                .build();
-    }
 
     private static Response back(String requested, String fallback, String query) {
         return back(requested, fallback, query, null);

@@ -11,7 +11,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import io.poolwatch.config.Limits;
 import io.poolwatch.web.DashboardModel.Page;
 import io.poolwatch.web.PgBouncerViews.PgBouncerPage;
 import io.quarkus.qute.CheckedTemplate;
@@ -46,25 +45,10 @@ public class PgBouncerPages {
     public Response pgbouncer(@PathParam("name") String name, @QueryParam("fragment") String fragment) {
         Optional<PgBouncerPage> view = bouncers.page(name);
         if (view.isEmpty()) {
-            return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                    .entity(DashboardResource.Templates.notFound(views.page("Not found", "", null),
-                            "PgBouncer '" + Limits.quote(name) + "'"))
-                    .build();
+            return HtmlPages.notFound(views.page("Not found", "", null), HtmlPages.named("PgBouncer", name));
         }
         Page page = views.page("PgBouncer " + name, "pgbouncer", null);
-        if (fragment != null) {
-            if (!"live".equals(fragment)) {
-                return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_HTML_TYPE)
-                        .entity(DashboardResource.Templates.notFound(page, "fragment '" + Limits.quote(fragment) + "'"))
-                        .build();
-            }
-            return html(Templates.pgbouncer$live(page, view.get()));
-        }
-        return html(Templates.pgbouncer(page, view.get()));
-    }
-
-    private static Response html(TemplateInstance t) {
-        // Live figures: a cached copy would show a past state as the present one.
-        return Response.ok(t, MediaType.TEXT_HTML_TYPE).header("Cache-Control", "no-store").build();
+        return HtmlPages.withLivePart(page, fragment, () -> Templates.pgbouncer(page, view.get()),
+                () -> Templates.pgbouncer$live(page, view.get()));
     }
 }

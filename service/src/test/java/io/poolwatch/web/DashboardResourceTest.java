@@ -174,6 +174,14 @@ class DashboardResourceTest {
         given().when().get("/pools/jobs?fragment=live").then().statusCode(200).body(containsString("id=\"live\""));
         given().when().get("/pools/nope").then().statusCode(404).contentType(containsString("text/html"))
                 .body(containsString("There is no pool &#39;nope&#39;"));
+        // What a not-found page echoes is cut to a bounded length, whatever was asked for.
+        String longName = "n".repeat(2000);
+        for (String path : List.of("/pools/" + longName, "/pools/jobs?fragment=" + longName, "/applications/" + longName,
+                "/pgbouncers/" + longName, "/blocking?fragment=" + longName)) {
+            String body = given().when().get(path).then().statusCode(404).extract().asString();
+            assertTrue(body.contains("n".repeat(60) + "..."), path);
+            assertFalse(body.contains("n".repeat(61)), path + ": the whole name echoed");
+        }
     }
 
     @Test
