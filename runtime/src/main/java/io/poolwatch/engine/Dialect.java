@@ -19,16 +19,32 @@ import java.util.function.Function;
  */
 public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2Dialect {
 
+    private final DatabaseKind kind;
+    private final String displayName;
+    private final String driverDependency;
+
+    Dialect(DatabaseKind kind, String displayName, String driverDependency) {
+        this.kind = kind;
+        this.displayName = displayName;
+        this.driverDependency = driverDependency;
+    }
+
     /** The engine. */
-    public abstract DatabaseKind kind();
+    public final DatabaseKind kind() {
+        return kind;
+    }
 
     /** The engine's name for people: {@code PostgreSQL}, {@code MariaDB}, {@code H2}. */
-    public abstract String displayName();
+    public final String displayName() {
+        return displayName;
+    }
 
     // ---- the driver and its connections -------------------------------------------------------------------------------
 
     /** The Quarkus extension that brings the driver, named when no driver on the class path takes the URL. */
-    public abstract String driverDependency();
+    public final String driverDependency() {
+        return driverDependency;
+    }
 
     /**
      * Whether connections cross a network: only then do TLS, socket and login timeouts apply (H2 runs in the process).

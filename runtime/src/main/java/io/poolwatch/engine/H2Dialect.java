@@ -14,21 +14,7 @@ public final class H2Dialect extends Dialect {
     static final H2Dialect INSTANCE = new H2Dialect();
 
     private H2Dialect() {
-    }
-
-    @Override
-    public DatabaseKind kind() {
-        return DatabaseKind.H2;
-    }
-
-    @Override
-    public String displayName() {
-        return "H2";
-    }
-
-    @Override
-    public String driverDependency() {
-        return "io.quarkus:quarkus-jdbc-h2";
+        super(DatabaseKind.H2, "H2", "io.quarkus:quarkus-jdbc-h2");
     }
 
     @Override

@@ -20,21 +20,7 @@ public final class MariadbDialect extends Dialect {
     static final MariadbDialect INSTANCE = new MariadbDialect();
 
     private MariadbDialect() {
-    }
-
-    @Override
-    public DatabaseKind kind() {
-        return DatabaseKind.MARIADB;
-    }
-
-    @Override
-    public String displayName() {
-        return "MariaDB";
-    }
-
-    @Override
-    public String driverDependency() {
-        return "io.quarkus:quarkus-jdbc-mariadb (or io.quarkus:quarkus-jdbc-mysql)";
+        super(DatabaseKind.MARIADB, "MariaDB", "io.quarkus:quarkus-jdbc-mariadb (or io.quarkus:quarkus-jdbc-mysql)");
     }
 
     @Override

@@ -21,21 +21,7 @@ public final class PostgresDialect extends Dialect {
     public static final String SSL_FACTORY = "org.postgresql.ssl.LibPQFactory";
 
     private PostgresDialect() {
-    }
-
-    @Override
-    public DatabaseKind kind() {
-        return DatabaseKind.POSTGRESQL;
-    }
-
-    @Override
-    public String displayName() {
-        return "PostgreSQL";
-    }
-
-    @Override
-    public String driverDependency() {
-        return "io.quarkus:quarkus-jdbc-postgresql";
+        super(DatabaseKind.POSTGRESQL, "PostgreSQL", "io.quarkus:quarkus-jdbc-postgresql");
     }
 
     @Override
