@@ -63,6 +63,7 @@ public class NotificationOutbox implements NotificationSink {
     private final Clock clock = Clock.systemUTC();
     private volatile Outbox outbox;
     private volatile SilenceStore silences;
+    private volatile Database database;
     private volatile DeliveryWorker worker;
 
     NotificationOutbox(PoolwatchConfig config, PoolRegistry registry, AuditLog audit, ClusterJobs cluster,
@@ -173,6 +174,7 @@ public class NotificationOutbox implements NotificationSink {
                 throw e;
             }
         }
+        this.database = database;
         JdbcOutbox opened = new JdbcOutbox(database);
         this.outbox = opened;
         this.silences = new JdbcSilenceStore(database);
@@ -201,6 +203,11 @@ public class NotificationOutbox implements NotificationSink {
                 return "poolwatch";
             }
         });
+    }
+
+    /** poolwatch's tables the outbox keeps its rows in, with the silences, audit and check cursors, once it is open. */
+    public Optional<Database> database() {
+        return Optional.ofNullable(database);
     }
 
     /** Where silences are kept: the outbox, once it is open (only when receivers are configured). */

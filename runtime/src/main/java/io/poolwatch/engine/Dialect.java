@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
+
 /**
  * What differs between the database engines poolwatch connects to, answered by one class per engine: how its driver
  * takes the settings the server must enforce, what TLS and socket timeouts look like in the driver's terms, the SQL a
@@ -197,6 +199,26 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
     public static boolean isConnectionError(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+
+    /** How Agroal tells a connection that cannot be used again from a failed statement, on this engine. */
+    public ExceptionSorter exceptionSorter() {
+        return ExceptionSorter.defaultExceptionSorter();
+    }
+
+    /** A statement that takes {@code duration} on the server (the simulator's slow fault); empty for none. */
+    public Optional<String> sleep(Duration duration) {
+        return Optional.empty();
+    }
+
+    /** Whether the engine shows which session waits on which lock. */
+    public boolean showsLockWaits() {
+        return true;
+    }
+
+    /** What the engine's deadlock count counts, for the counter's description; empty when it keeps none. */
+    public Optional<String> deadlocksCounted() {
+        return Optional.empty();
     }
 
     /** Whether the engine shows other applications' sessions (names, addresses, transaction ages). */

@@ -53,6 +53,11 @@ public final class H2Dialect extends Dialect {
     }
 
     @Override
+    public boolean showsLockWaits() {
+        return false;
+    }
+
+    @Override
     public boolean showsApplications() {
         return false;
     }

@@ -14,6 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
+import io.agroal.api.exceptionsorter.MySQLExceptionSorter;
+
 /** MariaDB (and MySQL), through MariaDB Connector/J. */
 public final class MariadbDialect extends Dialect {
 
@@ -231,6 +234,21 @@ public final class MariadbDialect extends Dialect {
         return e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED || e.getErrorCode() == ER_ACCESS_DENIED
                 || "42000".equals(e.getSQLState())
                         && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("denied");
+    }
+
+    @Override
+    public ExceptionSorter exceptionSorter() {
+        return new MySQLExceptionSorter();
+    }
+
+    @Override
+    public Optional<String> sleep(Duration duration) {
+        return Optional.of("SELECT SLEEP(" + duration.toMillis() / 1000.0 + ")");
+    }
+
+    @Override
+    public Optional<String> deadlocksCounted() {
+        return Optional.of("Deadlocks detected by the whole server (Innodb_deadlocks), the same for each of its databases");
     }
 
     @Override

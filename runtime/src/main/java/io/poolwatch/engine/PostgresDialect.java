@@ -12,6 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
+import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
+
 /** PostgreSQL, through pgjdbc. */
 public final class PostgresDialect extends Dialect {
 
@@ -173,6 +176,21 @@ public final class PostgresDialect extends Dialect {
     @Override
     public boolean listsStandbys() {
         return true;
+    }
+
+    @Override
+    public ExceptionSorter exceptionSorter() {
+        return new PostgreSQLExceptionSorter();
+    }
+
+    @Override
+    public Optional<String> sleep(Duration duration) {
+        return Optional.of("SELECT pg_sleep(" + duration.toMillis() / 1000.0 + ")");
+    }
+
+    @Override
+    public Optional<String> deadlocksCounted() {
+        return Optional.of("Deadlocks detected in this database (pg_stat_database.deadlocks)");
     }
 
     @Override

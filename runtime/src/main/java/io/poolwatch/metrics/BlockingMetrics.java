@@ -1,5 +1,6 @@
 package io.poolwatch.metrics;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,7 +10,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.observed.BlockingSampler;
 import io.poolwatch.observed.BlockingSnapshot;
 import io.poolwatch.pool.MonitorTarget;
@@ -50,16 +50,14 @@ public class BlockingMetrics {
                     .description(
                             "How long the longest-waiting blocked session has waited; 0 when none waits, NaN when that cannot be read")
                     .tags(tags).register(meters);
-            if (target.kind() != DatabaseKind.H2) {
+            Optional<String> deadlocks = target.kind().dialect().deadlocksCounted();
+            if (deadlocks.isPresent()) {
                 // The last value the server gave is kept while it cannot be asked, so the counter never drops to nothing and back.
                 AtomicLong last = new AtomicLong(-1);
                 FunctionCounter.builder(MetricNames.DEADLOCKS, sampler, s -> {
                     s.latest(db).filter(BlockingSnapshot::available).ifPresent(b -> b.deadlocks().ifPresent(last::set));
                     return last.get() < 0 ? Double.NaN : last.get();
-                }).description(target.kind() == DatabaseKind.POSTGRESQL
-                        ? "Deadlocks detected in this database (pg_stat_database.deadlocks)"
-                        : "Deadlocks detected by the whole server (Innodb_deadlocks), the same for each of its databases")
-                        .tags(tags).register(meters);
+                }).description(deadlocks.get()).tags(tags).register(meters);
             }
         }
     }

@@ -16,7 +16,6 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.poolwatch.config.PoolwatchConfig;
-import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.work.BackgroundWork;
@@ -70,7 +69,7 @@ public class BlockingSampler {
             }
             BlockingSnapshot previous = latest.put(target.database(), snapshot);
             boolean wasAvailable = previous == null || previous.available();
-            if (wasAvailable && !snapshot.available() && target.kind() == DatabaseKind.H2) {
+            if (wasAvailable && !snapshot.available() && !target.kind().dialect().showsLockWaits()) {
                 // Not a fault: H2 never shows lock waits, so this is said once, quietly.
                 LOG.debugf("who blocks whom on %s is not shown: %s", target.database(),
                         snapshot.unavailableReason().orElse(""));

@@ -12,15 +12,11 @@ import java.util.Optional;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceListener;
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
-import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.exceptionsorter.MySQLExceptionSorter;
-import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
 import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolSettings;
-import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.engine.Dialect;
 
 /** Builds an Agroal pool from a workload's settings; the only place pools are created. */
@@ -117,7 +113,7 @@ public final class PoolFactory {
                         .validateOnBorrow(s.validateOnBorrow())
                         .leakTimeout(s.leakDetectionInterval())
                         .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(VALIDATION_TIMEOUT_SECONDS))
-                        .exceptionSorter(exceptionSorter(s.url().kind()))
+                        .exceptionSorter(s.url().kind().dialect().exceptionSorter())
                         .connectionFactoryConfiguration(factory -> {
                             statementRecorderId.ifPresent(id -> factory.connectionProviderClass(StatementTimingDriver.class)
                                     .jdbcProperty(StatementTimingDriver.RECORDER_PROPERTY, id));
@@ -151,14 +147,6 @@ public final class PoolFactory {
             }
         });
         return p;
-    }
-
-    private static ExceptionSorter exceptionSorter(DatabaseKind kind) {
-        return switch (kind) {
-            case POSTGRESQL -> new PostgreSQLExceptionSorter();
-            case MARIADB -> new MySQLExceptionSorter();
-            case H2 -> ExceptionSorter.defaultExceptionSorter();
-        };
     }
 
 }

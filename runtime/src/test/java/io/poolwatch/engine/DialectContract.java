@@ -152,6 +152,20 @@ abstract class DialectContract {
     }
 
     @Test
+    void theSleepStatementTakesItsTimeOnTheServer() throws SQLException {
+        Optional<String> sleep = dialect().sleep(Duration.ofMillis(300));
+        if (sleep.isEmpty()) {
+            return;
+        }
+        try (Connection c = open(Map.of()); Statement st = c.createStatement()) {
+            long start = System.nanoTime();
+            st.execute(sleep.get());
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofMillis(250)) >= 0,
+                    "it returned before its time");
+        }
+    }
+
+    @Test
     void socketTimeoutsAreReadInTheDriversUnit() {
         Optional<Duration> thirty = dialect().socketTimeout("30");
         if (!dialect().networked()) {

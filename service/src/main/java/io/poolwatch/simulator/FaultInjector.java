@@ -17,7 +17,6 @@ import org.jboss.logging.Logger;
 
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.Limits;
-import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.pool.FaultPhases.Fault;
 import io.poolwatch.pool.WorkloadPool;
 
@@ -91,8 +90,9 @@ public final class FaultInjector {
             throw new IllegalArgumentException("duration=" + Durations.format(length) + ": accepted: above 0s and at most "
                     + Durations.format(MAX_DURATION));
         }
-        if (kind == Kind.SLOW && pool.settings().url().kind() == DatabaseKind.H2) {
-            throw new IllegalArgumentException("fault=slow: H2 has no sleep function; accepted on PostgreSQL and MariaDB");
+        if (kind == Kind.SLOW && pool.settings().url().kind().dialect().sleep(Duration.ofSeconds(1)).isEmpty()) {
+            throw new IllegalArgumentException("fault=slow: " + pool.settings().url().kind().dialect().displayName()
+                    + " has no sleep function; accepted on PostgreSQL and MariaDB");
         }
         if (kind == Kind.LEAK && pool.settings().leakDetectionInterval().isZero()) {
             throw new IllegalArgumentException("fault=leak: leak detection is off for pool '" + pool.name()
@@ -166,9 +166,8 @@ public final class FaultInjector {
     }
 
     private void slow(WorkloadPool pool, Duration length) throws SQLException {
-        double seconds = Math.max(0.1, slowThreshold.toMillis() * 1.5 / 1000.0);
-        String sql = pool.settings().url().kind() == DatabaseKind.POSTGRESQL ? "SELECT pg_sleep(" + seconds + ")"
-                : "SELECT SLEEP(" + seconds + ")";
+        Duration sleep = Duration.ofMillis(Math.max(100, slowThreshold.toMillis() * 3 / 2));
+        String sql = pool.settings().url().kind().dialect().sleep(sleep).orElseThrow();
         long deadline = System.nanoTime() + length.toNanos();
         while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
             try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {
