@@ -205,8 +205,12 @@ public final class PoolRecorder implements AgroalDataSourceListener {
             long stamp = closing.writeLock();
             try {
                 if (liveConnections.remove(stats)) {
-                    closedAcquired += stats.acquiredCount();
-                    closedReturned += stats.returnedCount();
+                    // A closed connection holds no lease. Its hand-outs all count as returned: Agroal runs the close on
+                    // its housekeeping thread as soon as a connection flushed on return leaves the pool, which can be
+                    // before the flush is reported to this recorder on the returning thread.
+                    long acquired = stats.acquiredCount();
+                    closedAcquired += acquired;
+                    closedReturned += acquired;
                 }
             } finally {
                 closing.unlockWrite(stamp);

@@ -55,4 +55,23 @@ class PoolRecorderCloseRaceTest {
         assertEquals(CONNECTIONS, counters.destroyed());
         assertEquals(counters.acquired(), counters.returned());
     }
+
+    @Test
+    void aConnectionClosedBeforeItsFlushOnReturnIsReportedHoldsNoLease() {
+        PoolRecorder recorder = new PoolRecorder("race", Duration.ZERO, Clock.systemUTC());
+        StatementRecorder statements = new StatementRecorder("race", Duration.ofSeconds(1), false, Clock.systemUTC());
+        TimedConnection c = new TimedConnection(null, statements);
+        recorder.onConnectionCreation(c);
+        recorder.onConnectionAcquire(c);
+        assertEquals(1, recorder.leased());
+        // Returned past its max lifetime: Agroal takes it out of the pool and its housekeeping thread closes it,
+        // here before the returning thread reports the flush.
+        recorder.onConnectionDestroy(c);
+        recorder.onConnectionFlush(c);
+        assertEquals(0, recorder.leased());
+        PoolCounters counters = recorder.counters();
+        assertEquals(1, counters.acquired());
+        assertEquals(counters.acquired(), counters.returned());
+        assertEquals(1, counters.flushed());
+    }
 }
