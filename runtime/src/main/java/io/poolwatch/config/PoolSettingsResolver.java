@@ -368,12 +368,12 @@ public final class PoolSettingsResolver {
                 socket = socketTimeout.timeout();
                 sources.put("socket-timeout", socketTimeout.source());
             }
-            return new PoolSettings(name, url, user, pass, effectiveMin, effectiveMax, effectiveMin, p.acquisitionTimeout(),
-                    p.connectTimeout(), p.maxLifetime(), p.idleRemovalInterval(), p.validateOnBorrow(),
-                    p.backgroundValidationInterval(),
-                    p.leakDetectionInterval(), p.isolation(), p.statementTimeout(), socket, true, application, false, p.echo(),
-                    props, List.of(),
-                    sources, p.name(), PoolRole.REPLICA, p.readRouting(), tls.settings());
+            return new PoolSettings(
+                    new PoolSettings.Identity(name, p.name(), PoolRole.REPLICA, application, false, p.echo()),
+                    new PoolSettings.Target(url, user, pass, props, tls.settings()),
+                    new PoolSettings.Sizes(effectiveMin, effectiveMax, effectiveMin),
+                    new PoolSettings.Timeouts(p.acquisitionTimeout(), p.connectTimeout(), p.statementTimeout(), socket),
+                    p.upkeep(), new PoolSettings.Session(p.isolation(), true), p.readRouting(), List.of(), sources);
         }
     }
 
@@ -678,11 +678,15 @@ public final class PoolSettingsResolver {
                         ? "not applicable to " + db.kind().dialect().displayName()
                         : BUILT_IN);
             }
-            PoolSettings own = new PoolSettings(name, db, user, pass, minSize.value(), maxSize.value(), initialSize.value(),
-                    acquisitionTimeout.value(), connectTimeout.value(), maxLifetime.value(), idleRemoval.value(),
-                    validateOnBorrow.value(), backgroundValidation.value(), leak, isolationLevel, statement, socket,
-                    readOnly.value(), applicationName.value(), critical.value(), echo.value(), props, List.of(), sources, name,
-                    PoolRole.PRIMARY, readRouting, tlsSettings);
+            PoolSettings own = new PoolSettings(
+                    new PoolSettings.Identity(name, name, PoolRole.PRIMARY, applicationName.value(), critical.value(),
+                            echo.value()),
+                    new PoolSettings.Target(db, user, pass, props, tlsSettings),
+                    new PoolSettings.Sizes(minSize.value(), maxSize.value(), initialSize.value()),
+                    new PoolSettings.Timeouts(acquisitionTimeout.value(), connectTimeout.value(), statement, socket),
+                    new PoolSettings.Upkeep(maxLifetime.value(), idleRemoval.value(), validateOnBorrow.value(),
+                            backgroundValidation.value(), leak),
+                    new PoolSettings.Session(isolationLevel, readOnly.value()), readRouting, List.of(), sources);
             if (replicaDrafts.isEmpty()) {
                 return own;
             }
@@ -690,13 +694,7 @@ public final class PoolSettingsResolver {
             for (ReplicaDraft r : replicaDrafts) {
                 replicas.add(new ReplicaSettings(r.index, r.url, r.weight, r.id, r.name, r.pool(own, jdbcProperties)));
             }
-            return new PoolSettings(name, db, user, pass, own.minSize(), own.maxSize(), own.initialSize(),
-                    own.acquisitionTimeout(),
-                    own.connectTimeout(), own.maxLifetime(), own.idleRemovalInterval(), own.validateOnBorrow(),
-                    own.backgroundValidationInterval(), own.leakDetectionInterval(), own.isolation(), own.statementTimeout(),
-                    own.socketTimeout(), own.readOnly(), own.applicationName(), own.critical(), own.echo(),
-                    own.jdbcProperties(), replicas, own.sources(), name,
-                    PoolRole.PRIMARY, readRouting, tlsSettings);
+            return own.withReplicas(replicas);
         }
     }
 }

@@ -28,13 +28,16 @@ import org.jboss.logging.Logger;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.IsolationLevel;
+import io.poolwatch.config.PoolRole;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.config.PoolSettingsResolver;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.config.ReadRouting;
 import io.poolwatch.config.ReplicaSettings;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.config.Secret;
 import io.poolwatch.config.SeedSource;
+import io.poolwatch.config.TlsSettings;
 import io.poolwatch.config.TlsWarning;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.ShutdownEvent;
@@ -177,10 +180,14 @@ public class PoolRegistry {
         first.url().kind().dialect().guardTimeouts(guardSeconds).forEach(props::putIfAbsent);
         Optional<String> username = user.isPresent() ? user : first.username();
         Optional<Secret> secret = user.isPresent() ? password : first.password();
-        return new PoolSettings("monitor", first.url(), username, secret, 1, 1, 1, queryTimeout,
-                first.connectTimeout(), Duration.ZERO, Duration.ZERO, true, Duration.ZERO,
-                Duration.ZERO, IsolationLevel.READ_COMMITTED, Optional.of(queryTimeout),
-                Optional.empty(), true, "poolwatch-monitor", false, false, props, List.of(), Map.of());
+        return new PoolSettings(
+                new PoolSettings.Identity("monitor", "monitor", PoolRole.PRIMARY, "poolwatch-monitor", false, false),
+                new PoolSettings.Target(first.url(), username, secret, props, TlsSettings.driverDefault(first.url().kind())),
+                new PoolSettings.Sizes(1, 1, 1),
+                new PoolSettings.Timeouts(queryTimeout, first.connectTimeout(), Optional.of(queryTimeout), Optional.empty()),
+                // Opened at once and kept: no max lifetime, no idle removal, no background validation, no leak report.
+                new PoolSettings.Upkeep(Duration.ZERO, Duration.ZERO, true, Duration.ZERO, Duration.ZERO),
+                new PoolSettings.Session(IsolationLevel.READ_COMMITTED, true), ReadRouting.DEFAULT, List.of(), Map.of());
     }
 
     /** The databases whose session views are read, each with its monitoring pool. */

@@ -10,6 +10,9 @@ import io.poolwatch.config.DatabaseUrl;
 import io.poolwatch.config.IsolationLevel;
 import io.poolwatch.config.MonitoringSettings;
 import io.poolwatch.config.PoolSettings;
+import io.poolwatch.config.TlsSettings;
+import io.poolwatch.config.ReadRouting;
+import io.poolwatch.config.PoolRole;
 
 /** The pools a benchmark compares, all built from the same settings on the stub driver. */
 final class BenchPools {
@@ -29,9 +32,12 @@ final class BenchPools {
 
     /** The same settings for every pool compared: min = max = initial = size, no validation on borrow, leak detection 5m. */
     static PoolSettings settings(DatabaseUrl url, int size) {
-        return new PoolSettings("bench", url, Optional.empty(), Optional.empty(), size, size, size, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ZERO, Duration.ZERO, false, Duration.ZERO, Duration.ofMinutes(5),
-                IsolationLevel.READ_COMMITTED, Optional.empty(), Optional.empty(), false, "poolwatch-bench", false, false, Map.of(), List.of(), Map.of());
+        return new PoolSettings(new PoolSettings.Identity("bench", "bench", PoolRole.PRIMARY, "poolwatch-bench", false, false),
+                new PoolSettings.Target(url, Optional.empty(), Optional.empty(), Map.of(), TlsSettings.driverDefault(url.kind())),
+                new PoolSettings.Sizes(size, size, size),
+                new PoolSettings.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Optional.empty(), Optional.empty()),
+                new PoolSettings.Upkeep(Duration.ZERO, Duration.ZERO, false, Duration.ZERO, Duration.ofMinutes(5)),
+                new PoolSettings.Session(IsolationLevel.READ_COMMITTED, false), ReadRouting.DEFAULT, List.of(), Map.of());
     }
 
     /**
