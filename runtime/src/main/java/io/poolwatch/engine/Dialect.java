@@ -1,7 +1,9 @@
 package io.poolwatch.engine;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -214,6 +216,26 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
     /** Whether the engine shows which session waits on which lock. */
     public boolean showsLockWaits() {
         return true;
+    }
+
+    /**
+     * Who waits on whose lock in the database {@code c} is connected to, reading at most {@code rowLimit} rows.
+     *
+     * @param maxApplication characters of an application name kept
+     * @param maxQuery characters of a statement's text kept
+     * @throws SQLException when the views cannot be read; never called where {@link #showsLockWaits()} is false
+     */
+    public LockWaits lockWaits(Connection c, int rowLimit, int maxApplication, int maxQuery) throws SQLException {
+        throw new SQLFeatureNotSupportedException(displayName() + " has no view of which session waits on which");
+    }
+
+    /** A number of seconds in column {@code column}, as a duration; empty for NULL. */
+    static Optional<Duration> seconds(ResultSet rs, int column) throws SQLException {
+        double value = rs.getDouble(column);
+        if (rs.wasNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis(Math.max(0, Math.round(value * 1000))));
     }
 
     /** What the engine's deadlock count counts, for the counter's description; empty when it keeps none. */

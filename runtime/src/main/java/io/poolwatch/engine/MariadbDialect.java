@@ -1,6 +1,7 @@
 package io.poolwatch.engine;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -9,10 +10,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.StringJoiner;
 
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
 import io.agroal.api.exceptionsorter.MySQLExceptionSorter;
@@ -249,6 +254,88 @@ public final class MariadbDialect extends Dialect {
     @Override
     public Optional<String> deadlocksCounted() {
         return Optional.of("Deadlocks detected by the whole server (Innodb_deadlocks), the same for each of its databases");
+    }
+
+    private static final String MARIADB_FROM = """
+             FROM information_schema.innodb_lock_waits w
+             JOIN information_schema.innodb_trx r ON r.trx_id = w.requesting_trx_id
+             JOIN information_schema.innodb_trx b ON b.trx_id = w.blocking_trx_id
+             JOIN information_schema.processlist q ON q.id = r.trx_mysql_thread_id
+            WHERE q.db = DATABASE()""";
+    private static final String MARIADB_SUMMARY = "SELECT COUNT(DISTINCT r.trx_id), "
+            + "MAX(TIMESTAMPDIFF(MICROSECOND, r.trx_wait_started, NOW(6))) / 1000000" + MARIADB_FROM;
+    private static final String MARIADB_EDGES = "SELECT r.trx_mysql_thread_id, b.trx_mysql_thread_id" + MARIADB_FROM
+            + " ORDER BY r.trx_mysql_thread_id, b.trx_started, b.trx_mysql_thread_id LIMIT ?";
+    private static final String MARIADB_SESSIONS = """
+            SELECT t.trx_mysql_thread_id, COALESCE(p.user, ''), COALESCE(p.host, ''), LOWER(COALESCE(p.command, '')), t.trx_state,
+                   TIMESTAMPDIFF(MICROSECOND, t.trx_wait_started, NOW(6)) / 1000000,
+                   TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1000000,
+                   LEFT(COALESCE(p.info, t.trx_query, ''), %d)
+              FROM information_schema.innodb_trx t LEFT JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id
+             WHERE t.trx_mysql_thread_id IN (%s)""";
+    private static final String MARIADB_DEADLOCKS = "SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'";
+
+    @Override
+    public LockWaits lockWaits(Connection c, int rowLimit, int maxApplication, int maxQuery) throws SQLException {
+        OptionalLong deadlocks = OptionalLong.empty();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(MARIADB_DEADLOCKS)) {
+            if (rs.next()) {
+                deadlocks = OptionalLong.of(rs.getLong(2));
+            }
+        }
+        int blocked;
+        Optional<Duration> longest;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(MARIADB_SUMMARY)) {
+            rs.next();
+            blocked = rs.getInt(1);
+            longest = seconds(rs, 2);
+        }
+        if (blocked == 0) {
+            return new LockWaits(deadlocks, 0, Optional.empty(), List.of(), false);
+        }
+        Map<Long, List<Long>> blockersOf = new LinkedHashMap<>();
+        Set<Long> involved = new LinkedHashSet<>();
+        int edges = 0;
+        try (PreparedStatement ps = c.prepareStatement(MARIADB_EDGES)) {
+            ps.setInt(1, rowLimit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    edges++;
+                    long waiter = rs.getLong(1);
+                    long blocker = rs.getLong(2);
+                    List<Long> list = blockersOf.computeIfAbsent(waiter, k -> new ArrayList<>());
+                    if (!list.contains(blocker)) {
+                        list.add(blocker);
+                    }
+                    involved.add(waiter);
+                    involved.add(blocker);
+                }
+            }
+        }
+        List<LockWaits.Session> rows = new ArrayList<>();
+        if (!involved.isEmpty()) {
+            // The ids are numbers the server just returned, so writing them into the statement injects nothing.
+            StringJoiner ids = new StringJoiner(",");
+            involved.forEach(id -> ids.add(Long.toString(id)));
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(MARIADB_SESSIONS.formatted(maxQuery, ids))) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    String user = rs.getString(2);
+                    String host = rs.getString(3);
+                    String application = cut(user + "@" + host.replaceFirst(":\\d+$", ""), maxApplication);
+                    boolean waits = blockersOf.containsKey(id);
+                    rows.add(new LockWaits.Session(id, application, user, rs.getString(4),
+                            waits ? seconds(rs, 6) : Optional.empty(), seconds(rs, 7), rs.getString(8),
+                            blockersOf.getOrDefault(id, List.of())));
+                }
+            }
+        }
+        return new LockWaits(deadlocks, blocked, longest, rows, edges >= rowLimit);
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
     }
 
     @Override

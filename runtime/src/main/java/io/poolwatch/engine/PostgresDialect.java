@@ -1,16 +1,20 @@
 package io.poolwatch.engine;
 
+import java.sql.Array;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
 import io.agroal.api.exceptionsorter.PostgreSQLExceptionSorter;
@@ -171,6 +175,70 @@ public final class PostgresDialect extends Dialect {
             }
             return ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN, "cannot read the replay lag: " + e.getMessage());
         }
+    }
+
+    private static final String LOCK_WAITS = """
+            WITH waiting AS (
+                SELECT pid, pg_blocking_pids(pid) AS blockers
+                  FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()
+            ), blocked AS (
+                SELECT pid, blockers FROM waiting WHERE cardinality(blockers) > 0
+            ), involved AS (
+                SELECT pid FROM blocked UNION SELECT unnest(blockers) FROM blocked
+            ), summary AS (
+                SELECT (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()) AS deadlocks,
+                       (SELECT count(*) FROM blocked) AS blocked,
+                       (SELECT extract(epoch FROM max(now() - a.query_start)) FROM blocked b JOIN pg_stat_activity a ON a.pid = b.pid) AS longest
+            )
+            SELECT s.deadlocks, s.blocked, s.longest, r.pid, r.application, r.usename, r.state, r.waited, r.held, r.query, r.blockers
+              FROM summary s LEFT JOIN LATERAL (
+                SELECT a.pid, left(coalesce(a.application_name, ''), %d) AS application, coalesce(a.usename::text, '') AS usename,
+                       coalesce(a.state, '') AS state,
+                       CASE WHEN b.pid IS NOT NULL THEN extract(epoch FROM now() - a.query_start) END AS waited,
+                       extract(epoch FROM now() - a.xact_start) AS held,
+                       left(a.query, %d) AS query, b.blockers
+                  FROM involved i JOIN pg_stat_activity a ON a.pid = i.pid LEFT JOIN blocked b ON b.pid = a.pid
+                 ORDER BY (b.pid IS NULL) DESC, a.pid
+                 LIMIT ?) r ON true""";
+
+    @Override
+    public LockWaits lockWaits(Connection c, int rowLimit, int maxApplication, int maxQuery) throws SQLException {
+        List<LockWaits.Session> rows = new ArrayList<>();
+        OptionalLong deadlocks = OptionalLong.empty();
+        int blocked = 0;
+        Optional<Duration> longest = Optional.empty();
+        try (PreparedStatement ps = c.prepareStatement(LOCK_WAITS.formatted(maxApplication, maxQuery))) {
+            ps.setInt(1, rowLimit);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean first = true;
+                while (rs.next()) {
+                    // The summary is repeated on every row (one row of it alone when no one waits): read once.
+                    if (first) {
+                        first = false;
+                        long d = rs.getLong(1);
+                        deadlocks = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(d);
+                        blocked = rs.getInt(2);
+                        longest = seconds(rs, 3);
+                    }
+                    long pid = rs.getLong(4);
+                    if (rs.wasNull()) {
+                        continue; // the summary alone: no one is blocked
+                    }
+                    List<Long> blockers = new ArrayList<>();
+                    Array array = rs.getArray(11);
+                    if (array != null) {
+                        for (Object o : (Object[]) array.getArray()) {
+                            blockers.add(((Number) o).longValue());
+                        }
+                        array.free();
+                    }
+                    rows.add(new LockWaits.Session(pid, rs.getString(5), rs.getString(6), rs.getString(7), seconds(rs, 8),
+                            seconds(rs, 9), rs.getString(10), blockers));
+                }
+            }
+        }
+        return new LockWaits(deadlocks, blocked, longest, rows, rows.size() >= rowLimit);
     }
 
     @Override
