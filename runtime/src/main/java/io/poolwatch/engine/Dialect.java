@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,6 +247,16 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
     /** Whether the engine shows other applications' sessions (names, addresses, transaction ages). */
     public boolean showsApplications() {
         return true;
+    }
+
+    /**
+     * The client sessions of the database {@code c} is connected to, but this one and those whose application name is
+     * one of {@code excludedNames}, at most {@code limit} of them.
+     *
+     * @throws SQLException when the views cannot be read; never called where {@link #showsApplications()} is false
+     */
+    public ClientSessions clientSessions(Connection c, Collection<String> excludedNames, int limit) throws SQLException {
+        throw new SQLFeatureNotSupportedException(displayName() + " reports no application names of its sessions");
     }
 
     /**

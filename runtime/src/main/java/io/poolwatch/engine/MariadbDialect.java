@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -336,6 +337,103 @@ public final class MariadbDialect extends Dialect {
 
     private static String cut(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** The processlist columns, then the transaction's (null without innodb_trx), then the program name ('' without it). */
+    private static final String CLIENT_SESSIONS = """
+            SELECT %s, p.user, p.host, LOWER(p.command), p.time_ms / 1000,
+                   %s, CASE WHEN p.command = 'Query' THEN p.time_ms / 1000 END, %s, COUNT(*) OVER ()
+              FROM information_schema.processlist p %s %s
+             WHERE p.db = DATABASE() AND p.id <> CONNECTION_ID() AND p.command NOT IN ('Daemon', 'Binlog Dump')
+               AND p.user NOT IN ('system user', 'event_scheduler') %s
+             ORDER BY p.id
+             LIMIT ?""";
+    private static final String TRX_JOIN = "LEFT JOIN information_schema.innodb_trx t ON t.trx_mysql_thread_id = p.id";
+    private static final String ATTR_JOIN = "LEFT JOIN performance_schema.session_connect_attrs a "
+            + "ON a.processlist_id = p.id AND a.attr_name = 'program_name'";
+
+    @Override
+    public ClientSessions clientSessions(Connection c, Collection<String> excluded, int limit) throws SQLException {
+        boolean performanceSchema = false;
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@performance_schema")) {
+            performanceSchema = rs.next() && rs.getInt(1) == 1;
+        }
+        // innodb_trx needs the PROCESS privilege and performance_schema a grant of its own: without one, the other
+        // still counts; without both, what the processlist alone says (transaction ages and lock waits unknown).
+        if (performanceSchema) {
+            try {
+                return clientSessions(c, excluded, limit, true, true);
+            } catch (SQLException e) {
+                // fall through: without the application names
+            }
+        }
+        try {
+            return clientSessions(c, excluded, limit, false, true);
+        } catch (SQLException e) {
+            return clientSessions(c, excluded, limit, false, false);
+        }
+    }
+
+    private static ClientSessions clientSessions(Connection c, Collection<String> excluded, int limit,
+            boolean performanceSchema, boolean transactions) throws SQLException {
+        String program = performanceSchema ? "COALESCE(a.attr_value, '')" : "''";
+        String excludeOwn = "";
+        if (performanceSchema) {
+            excludeOwn = "AND COALESCE(a.attr_value, '') NOT IN (" + String.join(", ", excluded.stream().map(n -> "?").toList())
+                    + ")";
+        }
+        String sql = CLIENT_SESSIONS.formatted(program,
+                transactions ? "TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1000000" : "NULL",
+                transactions ? "COALESCE(t.trx_state = 'LOCK WAIT', 0)" : "0",
+                transactions ? TRX_JOIN : "", performanceSchema ? ATTR_JOIN : "", excludeOwn);
+        List<ObservedSession> sessions = new ArrayList<>();
+        int total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (performanceSchema) {
+                for (String name : excluded) {
+                    ps.setString(i++, name);
+                }
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String command = rs.getString(4);
+                    Optional<Duration> trx = seconds(rs, 6);
+                    boolean idleInTx = command.equals("sleep") && trx.isPresent();
+                    sessions.add(
+                            new ObservedSession(rs.getString(1), rs.getString(2), clientAddress(rs.getString(3)), command,
+                                    idleInTx,
+                                    seconds(rs, 5), trx, seconds(rs, 7), rs.getInt(8) == 1));
+                    total = rs.getInt(9);
+                }
+            }
+        }
+        return new ClientSessions(sessions, total, performanceSchema);
+    }
+
+    /**
+     * The client address of a processlist host: without its port ({@code 10.1.2.3:51234}, {@code [::1]:51234}); a host
+     * without a port ({@code localhost}) came through the socket.
+     */
+    public static String clientAddress(String host) {
+        if (host == null || host.isEmpty()) {
+            return ObservedSession.LOCAL;
+        }
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end > 0 ? host.substring(1, end) : host;
+        }
+        int colon = host.lastIndexOf(':');
+        if (colon < 0) {
+            return ObservedSession.LOCAL;
+        }
+        if (host.indexOf(':') != colon) {
+            // An IPv6 address without brackets: the last part is the port only if what is left is still an address.
+            String head = host.substring(0, colon);
+            return IpLiteral.parse(head).isPresent() ? head : host;
+        }
+        return host.substring(0, colon);
     }
 
     @Override

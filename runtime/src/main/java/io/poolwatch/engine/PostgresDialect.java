@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -239,6 +240,43 @@ public final class PostgresDialect extends Dialect {
             }
         }
         return new LockWaits(deadlocks, blocked, longest, rows, rows.size() >= rowLimit);
+    }
+
+    private static final String CLIENT_SESSIONS = """
+            SELECT coalesce(application_name, ''), coalesce(usename, ''), coalesce(host(client_addr), 'local'),
+                   coalesce(state, 'unknown'),
+                   extract(epoch FROM now() - state_change),
+                   extract(epoch FROM now() - xact_start),
+                   CASE WHEN state = 'active' THEN extract(epoch FROM now() - query_start) END,
+                   coalesce(wait_event_type = 'Lock', false),
+                   count(*) OVER ()
+              FROM pg_stat_activity
+             WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
+               AND NOT (coalesce(application_name, '') = ANY (?))
+             ORDER BY backend_start
+             LIMIT ?""";
+
+    @Override
+    public ClientSessions clientSessions(Connection c, Collection<String> excluded, int limit) throws SQLException {
+        List<ObservedSession> sessions = new ArrayList<>();
+        int total = 0;
+        try (PreparedStatement ps = c.prepareStatement(CLIENT_SESSIONS)) {
+            Array names = c.createArrayOf("text", excluded.toArray());
+            ps.setArray(1, names);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String state = rs.getString(4);
+                    sessions.add(new ObservedSession(rs.getString(1), rs.getString(2), rs.getString(3), state,
+                            state.startsWith("idle in transaction"), seconds(rs, 5), seconds(rs, 6), seconds(rs, 7),
+                            rs.getBoolean(8)));
+                    total = rs.getInt(9);
+                }
+            } finally {
+                names.free();
+            }
+        }
+        return new ClientSessions(sessions, total, true);
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.poolwatch.engine.ObservedSession;
+
 /**
  * Counts one database's sessions for the applications defined: one {@link ApplicationSnapshot} per definition looked
  * for there, each session counted for one definition at most ({@link ApplicationMatcher}), and the sessions none

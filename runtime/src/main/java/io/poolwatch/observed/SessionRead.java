@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import io.poolwatch.engine.ObservedSession;
+
 /**
  * One read of a database server's sessions for the applications' view.
  *

@@ -15,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -228,6 +229,20 @@ abstract class DialectContract {
             assertEquals(dialect().replicates() ? ReplicaLag.State.NOT_A_REPLICA : ReplicaLag.State.UNKNOWN, lag.state(),
                     lag.detail());
             assertEquals("contract", lag.database());
+        }
+    }
+
+    @Test
+    void theServerListsOtherClientSessionsOfTheDatabaseWithinTheLimit() throws SQLException {
+        if (!dialect().showsApplications()) {
+            return;
+        }
+        try (Connection other = open(Map.of()); Connection c = open(Map.of())) {
+            ClientSessions all = dialect().clientSessions(c, List.of(), 1000);
+            assertTrue(!all.sessions().isEmpty() && all.total() >= all.sessions().size(), all.toString());
+            ClientSessions one = dialect().clientSessions(c, List.of(), 1);
+            assertEquals(1, one.sessions().size(), one.toString());
+            assertTrue(one.total() >= 1, one.toString());
         }
     }
 

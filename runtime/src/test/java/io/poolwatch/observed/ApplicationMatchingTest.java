@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.UnconvertibleValues;
+import io.poolwatch.engine.MariadbDialect;
+import io.poolwatch.engine.ObservedSession;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -84,11 +86,11 @@ class ApplicationMatchingTest {
 
     @Test
     void processlistHostsLoseTheirPort() {
-        assertEquals("10.1.2.3", ApplicationSessionReader.hostOf("10.1.2.3:51234"));
-        assertEquals("::1", ApplicationSessionReader.hostOf("[::1]:51234"));
-        assertEquals("local", ApplicationSessionReader.hostOf("localhost"));
-        assertEquals("localhost", ApplicationSessionReader.hostOf("localhost:40000"));
-        assertEquals("local", ApplicationSessionReader.hostOf(null));
+        assertEquals("10.1.2.3", MariadbDialect.clientAddress("10.1.2.3:51234"));
+        assertEquals("::1", MariadbDialect.clientAddress("[::1]:51234"));
+        assertEquals("local", MariadbDialect.clientAddress("localhost"));
+        assertEquals("localhost", MariadbDialect.clientAddress("localhost:40000"));
+        assertEquals("local", MariadbDialect.clientAddress(null));
     }
 
     @Test

@@ -31,7 +31,7 @@ import io.poolwatch.observed.ApplicationSessionReader;
 import io.poolwatch.observed.ApplicationTally;
 import io.poolwatch.observed.ClientNetwork;
 import io.poolwatch.observed.Glob;
-import io.poolwatch.observed.ObservedSession;
+import io.poolwatch.engine.ObservedSession;
 import io.poolwatch.observed.SessionRead;
 
 /**

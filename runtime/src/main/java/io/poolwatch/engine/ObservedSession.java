@@ -1,4 +1,4 @@
-package io.poolwatch.observed;
+package io.poolwatch.engine;
 
 import java.time.Duration;
 import java.util.Optional;
