@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -107,6 +108,20 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
     /** TLS in the driver's terms; empty for an engine that takes no TLS settings (H2). */
     public Optional<DriverTls> tls() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether the session of {@code st}'s connection is encrypted, with which protocol version and cipher, as the server
+     * says; never called where {@link #tls()} is empty.
+     *
+     * @throws SQLException when the server cannot say
+     */
+    public SessionTls sessionTls(Statement st) throws SQLException {
+        throw new SQLFeatureNotSupportedException(displayName() + " takes no TLS settings");
+    }
+
+    /** A session's TLS as its server reports it. */
+    public record SessionTls(boolean encrypted, Optional<String> version, Optional<String> cipher) {
     }
 
     /**

@@ -436,6 +436,26 @@ public final class MariadbDialect extends Dialect {
         return host.substring(0, colon);
     }
 
+    private static final String SESSION_TLS = "SHOW SESSION STATUS WHERE Variable_name IN ('Ssl_version', 'Ssl_cipher')";
+
+    @Override
+    public SessionTls sessionTls(Statement st) throws SQLException {
+        Optional<String> version = Optional.empty();
+        Optional<String> cipher = Optional.empty();
+        try (ResultSet rs = st.executeQuery(SESSION_TLS)) {
+            while (rs.next()) {
+                String value = rs.getString(2);
+                Optional<String> v = value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+                if ("Ssl_cipher".equalsIgnoreCase(rs.getString(1))) {
+                    cipher = v;
+                } else {
+                    version = v;
+                }
+            }
+        }
+        return new SessionTls(cipher.isPresent(), version, cipher);
+    }
+
     @Override
     public List<String> sessionStates() {
         return List.of("query", "sleep");

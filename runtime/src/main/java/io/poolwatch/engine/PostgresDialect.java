@@ -279,6 +279,18 @@ public final class PostgresDialect extends Dialect {
         return new ClientSessions(sessions, total, true);
     }
 
+    private static final String SESSION_TLS = "SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+
+    @Override
+    public SessionTls sessionTls(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery(SESSION_TLS)) {
+            if (!rs.next()) {
+                throw new SQLException("pg_stat_ssl has no row for this session");
+            }
+            return new SessionTls(rs.getBoolean(1), Optional.ofNullable(rs.getString(2)), Optional.ofNullable(rs.getString(3)));
+        }
+    }
+
     @Override
     public boolean listsStandbys() {
         return true;
