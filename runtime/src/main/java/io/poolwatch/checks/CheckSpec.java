@@ -33,6 +33,26 @@ sealed interface CheckSpec {
     record ChunkKey(SqlIdentifier table, SqlIdentifier column) {
     }
 
+    /** A check of the rows of one table, walked by one key column: chunked by that key, and sampleable. */
+    sealed interface KeyedCheck extends CheckSpec {
+
+        /** The table checked. */
+        SqlIdentifier table();
+
+        /** Its key column, which chunks and samples walk. */
+        SqlIdentifier key();
+
+        @Override
+        default Optional<ChunkKey> chunkKey() {
+            return Optional.of(new ChunkKey(table(), key()));
+        }
+
+        @Override
+        default boolean sampleable() {
+            return true;
+        }
+    }
+
     /** Debit/credit columns of ledger entries, or signed amounts when there is no direction column. */
     record Entries(SqlIdentifier amount, Optional<SqlIdentifier> direction, String debit, String credit) {
 
@@ -59,21 +79,11 @@ sealed interface CheckSpec {
 
     /** Child rows whose foreign key matches no parent row. */
     record Orphans(SqlIdentifier table, SqlIdentifier column, SqlIdentifier key, SqlIdentifier parentTable,
-            SqlIdentifier parentColumn) implements CheckSpec {
+            SqlIdentifier parentColumn) implements KeyedCheck {
 
         @Override
         public CheckKind kind() {
             return CheckKind.ORPHANS;
-        }
-
-        @Override
-        public Optional<ChunkKey> chunkKey() {
-            return Optional.of(new ChunkKey(table, key));
-        }
-
-        @Override
-        public boolean sampleable() {
-            return true;
         }
 
         private void from(CheckQuery.Builder b, Scope scope) {
@@ -181,21 +191,11 @@ sealed interface CheckSpec {
 
     /** Accounts whose balance is not the sum of their entries. */
     record AccountBalance(SqlIdentifier table, SqlIdentifier key, SqlIdentifier balance, SqlIdentifier entriesTable,
-            SqlIdentifier account, Entries entries, boolean creditPositive) implements CheckSpec {
+            SqlIdentifier account, Entries entries, boolean creditPositive) implements KeyedCheck {
 
         @Override
         public CheckKind kind() {
             return CheckKind.ACCOUNT_BALANCE;
-        }
-
-        @Override
-        public Optional<ChunkKey> chunkKey() {
-            return Optional.of(new ChunkKey(table, key));
-        }
-
-        @Override
-        public boolean sampleable() {
-            return true;
         }
 
         /** Each account in scope with its balance and the sum of its entries. */
@@ -237,21 +237,11 @@ sealed interface CheckSpec {
     /** Values outside [min, max], optionally only on rows whose filter column has one of some values. */
     record Range(SqlIdentifier table, SqlIdentifier column, SqlIdentifier key, Optional<BigDecimal> min,
             Optional<BigDecimal> max,
-            Optional<SqlIdentifier> filterColumn, List<String> filterValues) implements CheckSpec {
+            Optional<SqlIdentifier> filterColumn, List<String> filterValues) implements KeyedCheck {
 
         @Override
         public CheckKind kind() {
             return CheckKind.RANGE;
-        }
-
-        @Override
-        public Optional<ChunkKey> chunkKey() {
-            return Optional.of(new ChunkKey(table, key));
-        }
-
-        @Override
-        public boolean sampleable() {
-            return true;
         }
 
         private void from(CheckQuery.Builder b, Scope scope) {
@@ -303,21 +293,11 @@ sealed interface CheckSpec {
      * each row in scope against the whole table (an index on the key keeps that cheap). Either way the count is the
      * number of rows whose key another row has.
      */
-    record Duplicates(SqlIdentifier table, List<SqlIdentifier> keyColumns, SqlIdentifier key) implements CheckSpec {
+    record Duplicates(SqlIdentifier table, List<SqlIdentifier> keyColumns, SqlIdentifier key) implements KeyedCheck {
 
         @Override
         public CheckKind kind() {
             return CheckKind.DUPLICATES;
-        }
-
-        @Override
-        public Optional<ChunkKey> chunkKey() {
-            return Optional.of(new ChunkKey(table, key));
-        }
-
-        @Override
-        public boolean sampleable() {
-            return true;
         }
 
         private String columns(String alias) {
