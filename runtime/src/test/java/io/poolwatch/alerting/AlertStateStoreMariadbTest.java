@@ -19,7 +19,7 @@ class AlertStateStoreMariadbTest extends AlertStateStoreContractTest {
     private static boolean created;
 
     static String url() {
-        return TestDatabases.mariadbUrl().replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?");
+        return TestDatabases.mariadbUrl(DATABASE);
     }
 
     static DataSource dataSource() throws SQLException {
@@ -29,10 +29,7 @@ class AlertStateStoreMariadbTest extends AlertStateStoreContractTest {
     @Override
     AlertStateStore open() throws SQLException {
         if (!created) {
-            try (Connection c = DriverManager.getConnection(TestDatabases.mariadbUrl()); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-                st.execute("CREATE DATABASE " + DATABASE);
-            }
+            TestDatabases.freshMariadbDatabase(DATABASE);
             created = true;
         }
         AlertStateStore s = AlertStateStore.on(dataSource(), DatabaseKind.MARIADB, "workload main");

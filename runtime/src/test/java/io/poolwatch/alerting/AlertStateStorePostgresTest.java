@@ -1,14 +1,12 @@
 package io.poolwatch.alerting;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.testing.TestDatabases;
@@ -19,23 +17,12 @@ class AlertStateStorePostgresTest extends AlertStateStoreContractTest {
     static final String DATABASE = "poolwatch_alert_state_test";
 
     static DataSource dataSource() {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE);
-        ds.setUser(pg.user());
-        ds.setPassword(pg.password());
-        return ds;
+        return TestDatabases.postgres().dataSource(DATABASE);
     }
 
     @BeforeAll
     static void anEmptyDatabase() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
-                pg.user(),
-                pg.password()); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
+        TestDatabases.postgres().freshDatabase(DATABASE);
     }
 
     @Override

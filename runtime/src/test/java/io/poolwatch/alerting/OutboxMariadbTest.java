@@ -28,7 +28,7 @@ class OutboxMariadbTest extends OutboxContractTest {
     private static boolean created;
 
     static String url() {
-        return TestDatabases.mariadbUrl().replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?");
+        return TestDatabases.mariadbUrl(DATABASE);
     }
 
     static DataSource dataSource() throws SQLException {
@@ -39,10 +39,7 @@ class OutboxMariadbTest extends OutboxContractTest {
     Outbox open() throws SQLException {
         String url = url();
         if (!created) {
-            try (Connection c = DriverManager.getConnection(TestDatabases.mariadbUrl()); Statement st = c.createStatement()) {
-                st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-                st.execute("CREATE DATABASE " + DATABASE);
-            }
+            TestDatabases.freshMariadbDatabase(DATABASE);
             try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
                 // An application table, so the database is not empty when the outbox first arrives.
                 st.execute("CREATE TABLE app_table (id INT PRIMARY KEY)");

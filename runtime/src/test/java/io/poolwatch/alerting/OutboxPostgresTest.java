@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -15,7 +14,6 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.testing.TestDatabases;
@@ -30,33 +28,20 @@ class OutboxPostgresTest extends OutboxContractTest {
     static final String DATABASE = "poolwatch_outbox_test";
 
     static String url() {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE;
+        return TestDatabases.postgres().jdbcUrl(DATABASE);
     }
 
     static Connection connect() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        return DriverManager.getConnection(url(), pg.user(), pg.password());
+        return dataSource().getConnection();
     }
 
     static DataSource dataSource() {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(url());
-        ds.setUser(pg.user());
-        ds.setPassword(pg.password());
-        return ds;
+        return TestDatabases.postgres().dataSource(DATABASE);
     }
 
     @BeforeAll
     static void anEmptyDatabase() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
-                pg.user(),
-                pg.password()); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
+        TestDatabases.postgres().freshDatabase(DATABASE);
     }
 
     @Override

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mariadb.jdbc.MariaDbDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.poolwatch.config.Limits;
 import io.poolwatch.engine.DatabaseKind;
@@ -155,23 +152,8 @@ class SilenceLimitsTest {
     static Stream<Store> stores() throws SQLException {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:silence-limits-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
-                pg.user(),
-                pg.password()); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
-        PGSimpleDataSource postgres = new PGSimpleDataSource();
-        postgres.setUrl("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE);
-        postgres.setUser(pg.user());
-        postgres.setPassword(pg.password());
-        try (Connection c = DriverManager.getConnection(TestDatabases.mariadbUrl()); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
-        DataSource mariadb = new MariaDbDataSource(
-                TestDatabases.mariadbUrl().replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?"));
+        DataSource postgres = TestDatabases.postgres().freshDatabase(DATABASE);
+        DataSource mariadb = new MariaDbDataSource(TestDatabases.freshMariadbDatabase(DATABASE));
         return Stream.of(new Store("H2", DatabaseKind.H2, h2, "poolwatch_silences"),
                 new Store("PostgreSQL", DatabaseKind.POSTGRESQL, postgres, "poolwatch.silences"),
                 new Store("MariaDB", DatabaseKind.MARIADB, mariadb, "poolwatch_silences"));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.mariadb.jdbc.MariaDbDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.store.Database;
@@ -91,28 +89,11 @@ class ClusterLocksTest {
 
     @Test
     void postgresql() throws Exception {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres",
-                pg.user(),
-                pg.password()); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE);
-        ds.setUser(pg.user());
-        ds.setPassword(pg.password());
-        exercise(ds, DatabaseKind.POSTGRESQL);
+        exercise(TestDatabases.postgres().freshDatabase(DATABASE), DatabaseKind.POSTGRESQL);
     }
 
     @Test
     void mariadb() throws Exception {
-        String url = TestDatabases.mariadbUrl();
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE);
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
-        exercise(new MariaDbDataSource(url.replace("/" + TestDatabases.DATABASE + "?", "/" + DATABASE + "?")),
-                DatabaseKind.MARIADB);
+        exercise(new MariaDbDataSource(TestDatabases.freshMariadbDatabase(DATABASE)), DatabaseKind.MARIADB);
     }
 }

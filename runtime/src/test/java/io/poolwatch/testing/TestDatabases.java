@@ -11,8 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import javax.sql.DataSource;
+
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -45,6 +48,41 @@ public final class TestDatabases {
         /** A connection of the test itself, outside every pool. */
         public Connection connect() throws SQLException {
             return DriverManager.getConnection(jdbcUrl(), user, password);
+        }
+
+        /** JDBC URL of another database on this server. */
+        public String jdbcUrl(String database) {
+            return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        }
+
+        /**
+         * A database of a test's own, {@code database}, dropped (with any sessions still on it) and created empty, so
+         * that what the test stores there is seen by no poolwatch another test started; its data source.
+         */
+        public DataSource freshDatabase(String database) throws SQLException {
+            dropDatabase(database);
+            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE DATABASE " + database);
+            }
+            return dataSource(database);
+        }
+
+        /** Drops a database of a test's own, with any sessions still on it. */
+        public void dropDatabase(String database) throws SQLException {
+            try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user, password);
+                    Statement st = c.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+
+        /** A data source on another database of this server. */
+        public DataSource dataSource(String database) {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setUrl(jdbcUrl(database));
+            ds.setUser(user);
+            ds.setPassword(password);
+            return ds;
         }
     }
 
@@ -119,6 +157,20 @@ public final class TestDatabases {
             Assumptions.abort(reason + "; start one (root, empty password) to run this test");
         }
         return "jdbc:mariadb://127.0.0.1:3306/" + DATABASE + "?user=root";
+    }
+
+    /** JDBC URL of a MariaDB database of a test's own, on the server {@link #mariadbUrl()} names. */
+    public static String mariadbUrl(String database) {
+        return mariadbUrl().replace("/" + DATABASE + "?", "/" + database + "?");
+    }
+
+    /** A MariaDB database of a test's own, {@code database}, dropped and created empty; its JDBC URL. */
+    public static String freshMariadbDatabase(String database) throws SQLException {
+        try (Connection c = DriverManager.getConnection(mariadbUrl()); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + database);
+            st.execute("CREATE DATABASE " + database);
+        }
+        return mariadbUrl(database);
     }
 
     private static void createDatabase(String adminUrl, String user, String password, String exists, String create) {

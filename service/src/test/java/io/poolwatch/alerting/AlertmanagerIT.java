@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -79,15 +78,8 @@ class AlertmanagerIT {
     private static PoolwatchProcess app;
     private static boolean firing;
 
-    private static String adminUrl() {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres";
-    }
-
     private static void sql(String statement) throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE,
-                pg.user(), pg.password());
+        try (Connection c = TestDatabases.postgres().dataSource(DATABASE).getConnection();
                 Statement st = c.createStatement()) {
             st.execute(statement);
         }
@@ -96,12 +88,7 @@ class AlertmanagerIT {
     @BeforeAll
     static void databaseAlertmanagersAndTheirReceivers() throws Exception {
         Assumptions.assumeTrue(AlertmanagerServer.available(), "Debian's prometheus-alertmanager is not installed");
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
+        TestDatabases.postgres().freshDatabase(DATABASE);
         sql("CREATE TABLE " + FLAG + " (id INT)");
         hook0 = WebhookHook.start();
         hook1 = WebhookHook.start();
@@ -122,11 +109,7 @@ class AlertmanagerIT {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-        }
+        TestDatabases.postgres().dropDatabase(DATABASE);
     }
 
     private static Map<String, String> env() {
