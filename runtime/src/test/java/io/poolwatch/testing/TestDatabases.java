@@ -76,6 +76,13 @@ public final class TestDatabases {
             }
         }
 
+        /** Runs one statement on another database of this server, outside every pool. */
+        public void execute(String database, String sql) throws SQLException {
+            try (Connection c = dataSource(database).getConnection(); Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }
+
         /** A data source on another database of this server. */
         public DataSource dataSource(String database) {
             PGSimpleDataSource ds = new PGSimpleDataSource();

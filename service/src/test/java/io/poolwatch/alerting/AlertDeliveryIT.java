@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -199,24 +198,15 @@ class AlertDeliveryIT {
      */
     private static final Duration NEWER_SLACK = Duration.ofSeconds(12);
 
-    private static Connection connectKillDatabase(String database) throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + database, pg.user(),
-                pg.password());
-    }
-
     private static void killSql(String statement) throws SQLException {
-        try (Connection c = connectKillDatabase(KILL_DATABASE); Statement st = c.createStatement()) {
-            st.execute(statement);
-        }
+        TestDatabases.postgres().execute(KILL_DATABASE, statement);
     }
 
     private static void recreateKillDatabase(boolean create) throws SQLException {
-        try (Connection c = connectKillDatabase("postgres"); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + KILL_DATABASE + " WITH (FORCE)");
-            if (create) {
-                st.execute("CREATE DATABASE " + KILL_DATABASE);
-            }
+        if (create) {
+            TestDatabases.postgres().freshDatabase(KILL_DATABASE);
+        } else {
+            TestDatabases.postgres().dropDatabase(KILL_DATABASE);
         }
     }
 
@@ -392,7 +382,7 @@ class AlertDeliveryIT {
                         attempts.stream().anyMatch(
                                 e -> "interrupted".equals(e.get("outcome")) && Integer.valueOf(1).equals(e.get("attempt"))),
                         "the first attempt is audited as interrupted: " + attempts);
-                try (Connection c = connectKillDatabase(KILL_DATABASE);
+                try (Connection c = TestDatabases.postgres().dataSource(KILL_DATABASE).getConnection();
                         Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery(
                                 "SELECT state, attempts FROM poolwatch.outbox WHERE id = '" + interrupted + "'")) {

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -58,38 +55,19 @@ class AlertRestartIT {
     private static final Duration GROUP_WAIT = Duration.ofSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static String adminUrl() {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres";
-    }
-
     private static void sql(String statement) throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE,
-                pg.user(), pg.password());
-                Statement st = c.createStatement()) {
-            st.execute(statement);
-        }
+        TestDatabases.postgres().execute(DATABASE, statement);
     }
 
     @BeforeAll
     static void aDatabaseOfItsOwn() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
+        TestDatabases.postgres().freshDatabase(DATABASE);
         sql("CREATE TABLE " + FLAG + " (id INT)");
     }
 
     @AfterAll
     static void dropIt() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-        }
+        TestDatabases.postgres().dropDatabase(DATABASE);
     }
 
     private static Map<String, String> env() {

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,10 +77,7 @@ class AlertmanagerIT {
     private static boolean firing;
 
     private static void sql(String statement) throws SQLException {
-        try (Connection c = TestDatabases.postgres().dataSource(DATABASE).getConnection();
-                Statement st = c.createStatement()) {
-            st.execute(statement);
-        }
+        TestDatabases.postgres().execute(DATABASE, statement);
     }
 
     @BeforeAll

@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -51,15 +50,8 @@ class ClusterJobsIT {
     private static final Map<String, Duration> CHECKS = Map.of("steady", Duration.ofSeconds(1), "flag", Duration.ofSeconds(2));
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static String adminUrl() {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        return "jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/postgres";
-    }
-
     private static Connection connect() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        return DriverManager.getConnection("jdbc:postgresql://" + pg.host() + ":" + pg.port() + "/" + DATABASE, pg.user(),
-                pg.password());
+        return TestDatabases.postgres().dataSource(DATABASE).getConnection();
     }
 
     private static void sql(String statement) throws SQLException {
@@ -70,22 +62,13 @@ class ClusterJobsIT {
 
     @BeforeAll
     static void createDatabase() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            st.execute("CREATE DATABASE " + DATABASE);
-        }
+        TestDatabases.postgres().freshDatabase(DATABASE);
         sql("CREATE TABLE cluster_flag (id INT)");
     }
 
     @AfterAll
     static void dropDatabase() throws SQLException {
-        TestDatabases.Server pg = TestDatabases.postgres();
-        try (Connection c = DriverManager.getConnection(adminUrl(), pg.user(), pg.password());
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-        }
+        TestDatabases.postgres().dropDatabase(DATABASE);
     }
 
     /** A webhook receiver on loopback that records every request and answers 200. */
