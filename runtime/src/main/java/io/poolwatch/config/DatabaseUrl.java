@@ -2,12 +2,14 @@ package io.poolwatch.config;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.engine.Dialect;
@@ -30,7 +32,9 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
     public static final String ACCEPTED = "postgresql://user:pass@host:5432/db, postgres://..., postgresql+asyncpg://..., "
             + "mysql://..., mariadb://..., jdbc:postgresql://..., jdbc:mariadb://..., jdbc:mysql://... or jdbc:h2:...";
 
-    private static final Pattern SEED = Pattern.compile("(?i)(postgresql|postgres|mysql|mariadb)(\\+[a-z0-9_]+)?://(.*)");
+    /** The seed guide's URL form, with the schemes the engines' dialects take ({@code Dialect.seedSchemes}). */
+    private static final Pattern SEED = Pattern.compile("(?i)(" + Arrays.stream(DatabaseKind.values())
+            .flatMap(k -> k.dialect().seedSchemes().stream()).collect(Collectors.joining("|")) + ")(\\+[a-z0-9_]+)?://(.*)");
     private static final Pattern SECRET_PARAM = Pattern.compile("(?i)((?:^|[?&;])(?:password|sslpassword|pass|pwd)=)[^&;]*");
     private static final Pattern USERINFO_PASSWORD = Pattern.compile("(//[^/@:?#]*):[^@/]*@");
 
@@ -63,22 +67,20 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
     }
 
     private static DatabaseUrl parseJdbc(String url, String lower) {
-        if (lower.startsWith("jdbc:postgresql:")) {
-            requireJdbcHost(url, "jdbc:postgresql:");
-            return new DatabaseUrl(DatabaseKind.POSTGRESQL, url, Optional.empty(), Optional.empty(), Map.of());
-        }
-        if (lower.startsWith("jdbc:mariadb:")) {
-            requireJdbcHost(url, "jdbc:mariadb:");
-            return new DatabaseUrl(DatabaseKind.MARIADB, url, Optional.empty(), Optional.empty(), Map.of());
-        }
-        if (lower.startsWith("jdbc:mysql:")) {
-            // Only the MariaDB driver is shipped; it speaks to MySQL servers under its own scheme.
-            requireJdbcHost(url, "jdbc:mysql:");
-            return new DatabaseUrl(DatabaseKind.MARIADB, "jdbc:mariadb:" + url.substring("jdbc:mysql:".length()),
-                    Optional.empty(), Optional.empty(), Map.of());
-        }
-        if (lower.startsWith("jdbc:h2:") && url.length() > "jdbc:h2:".length()) {
-            return new DatabaseUrl(DatabaseKind.H2, url, Optional.empty(), Optional.empty(), Map.of());
+        for (DatabaseKind kind : DatabaseKind.values()) {
+            Dialect dialect = kind.dialect();
+            for (Map.Entry<String, String> prefix : dialect.jdbcPrefixes().entrySet()) {
+                if (!lower.startsWith(prefix.getKey())) {
+                    continue;
+                }
+                if (dialect.networked()) {
+                    requireJdbcHost(url, prefix.getKey());
+                } else if (url.length() == prefix.getKey().length()) {
+                    break;
+                }
+                return new DatabaseUrl(kind, prefix.getValue() + url.substring(prefix.getKey().length()), Optional.empty(),
+                        Optional.empty(), Map.of());
+            }
         }
         int colon = url.indexOf(':', "jdbc:".length());
         String shown = colon > 0 ? url.substring(0, colon + 1) + "..." : url;
@@ -94,7 +96,9 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
     }
 
     private static DatabaseUrl parseSeed(String scheme, String rest, String original) {
-        DatabaseKind kind = scheme.startsWith("postgres") ? DatabaseKind.POSTGRESQL : DatabaseKind.MARIADB;
+        DatabaseKind kind = Arrays.stream(DatabaseKind.values()).filter(k -> k.dialect().seedSchemes().contains(scheme))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("'" + mask(original) + "' has scheme '" + scheme
+                        + "'; accepted: " + ACCEPTED));
         String query = "";
         int q = rest.indexOf('?');
         if (q >= 0) {

@@ -47,6 +47,17 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
 
     // ---- the driver and its connections -------------------------------------------------------------------------------
 
+    /**
+     * The JDBC URL prefixes that mean this engine (lower-case), each with the prefix the URL is given to the driver with
+     * ({@code jdbc:mysql:} goes to MariaDB Connector/J as {@code jdbc:mariadb:}).
+     */
+    public abstract Map<String, String> jdbcPrefixes();
+
+    /** The schemes of the seed guide's URL form ({@code postgresql://user:pass@host/db}) that mean this engine. */
+    public List<String> seedSchemes() {
+        return List.of();
+    }
+
     /** The Quarkus extension that brings the driver, named when no driver on the class path takes the URL. */
     public final String driverDependency() {
         return driverDependency;

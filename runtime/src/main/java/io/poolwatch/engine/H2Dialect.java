@@ -22,6 +22,11 @@ public final class H2Dialect extends Dialect {
         return false;
     }
 
+    @Override
+    public Map<String, String> jdbcPrefixes() {
+        return Map.of("jdbc:h2:", "jdbc:h2:");
+    }
+
     /** H2 takes its settings through the URL and initial SQL. */
     @Override
     public Map<String, String> sessionProperties(String applicationName, Duration connectTimeout,

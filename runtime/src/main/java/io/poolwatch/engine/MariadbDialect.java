@@ -32,6 +32,17 @@ public final class MariadbDialect extends Dialect {
         super(DatabaseKind.MARIADB, "MariaDB", "io.quarkus:quarkus-jdbc-mariadb (or io.quarkus:quarkus-jdbc-mysql)");
     }
 
+    /** Only the MariaDB driver is shipped; it speaks to MySQL servers under its own scheme. */
+    @Override
+    public Map<String, String> jdbcPrefixes() {
+        return Map.of("jdbc:mariadb:", "jdbc:mariadb:", "jdbc:mysql:", "jdbc:mariadb:");
+    }
+
+    @Override
+    public List<String> seedSchemes() {
+        return List.of("mysql", "mariadb");
+    }
+
     @Override
     public Map<String, String> sessionProperties(String applicationName, Duration connectTimeout,
             Optional<Duration> socketTimeout, Optional<Duration> statementTimeout, boolean readOnly,

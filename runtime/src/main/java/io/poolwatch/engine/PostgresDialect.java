@@ -33,6 +33,16 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public Map<String, String> jdbcPrefixes() {
+        return Map.of("jdbc:postgresql:", "jdbc:postgresql:");
+    }
+
+    @Override
+    public List<String> seedSchemes() {
+        return List.of("postgres", "postgresql");
+    }
+
+    @Override
     public Map<String, String> sessionProperties(String applicationName, Duration connectTimeout,
             Optional<Duration> socketTimeout, Optional<Duration> statementTimeout, boolean readOnly,
             Map<String, String> given) {
