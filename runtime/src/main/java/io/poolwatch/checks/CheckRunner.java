@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
@@ -121,14 +122,14 @@ final class CheckRunner {
         private final CheckDefinition check;
         private final Connection connection;
         private final DatabaseKind db;
-        private final boolean mariadbServer;
+        /** The statement as sent: with the server's own time limit where the engine takes one per statement. */
+        private final UnaryOperator<String> timed;
 
         Session(CheckDefinition check, Connection connection) throws SQLException {
             this.check = check;
             this.connection = connection;
             this.db = check.database();
-            this.mariadbServer = db == DatabaseKind.MARIADB
-                    && connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("mariadb");
+            this.timed = db.dialect().statementTimeout(connection, check.timeout());
         }
 
         Outcome run(ChunkCursor cursor) throws SQLException {
@@ -209,8 +210,7 @@ final class CheckRunner {
         }
 
         private PreparedStatement prepare(CheckQuery.Sql sql) throws SQLException {
-            String text = mariadbServer ? "SET STATEMENT max_statement_time=" + seconds(check.timeout()) + " FOR " + sql.text()
-                    : sql.text();
+            String text = timed.apply(sql.text());
             PreparedStatement ps = connection.prepareStatement(text);
             try {
                 // The driver's own timer is a backstop: it fires only if the server's timeout did not.
@@ -281,10 +281,6 @@ final class CheckRunner {
             return "<" + bytes.length + " bytes>";
         }
         return truncate(value.toString());
-    }
-
-    static String seconds(Duration d) {
-        return BigDecimal.valueOf(Math.max(1, d.toMillis())).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
     static boolean isTimeout(SQLException e) {

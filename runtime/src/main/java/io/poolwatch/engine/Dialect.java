@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
 
@@ -191,6 +192,15 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
      * its statements cut off after {@code timeout} where the engine can do that per transaction.
      */
     public abstract void beginReadOnlySnapshot(Connection connection, Duration timeout) throws SQLException;
+
+    /**
+     * How each statement of a check on {@code c} is cut off by the server after {@code timeout}, where the snapshot
+     * transaction's own setting does not do it: MariaDB's {@code SET STATEMENT max_statement_time=... FOR}. The
+     * statement as it is elsewhere.
+     */
+    public UnaryOperator<String> statementTimeout(Connection c, Duration timeout) throws SQLException {
+        return UnaryOperator.identity();
+    }
 
     /** Whether {@code TABLESAMPLE} is there for sampled checks. */
     public boolean tableSample() {

@@ -1,5 +1,6 @@
 package io.poolwatch.engine;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.UnaryOperator;
 
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ExceptionSorter;
 import io.agroal.api.exceptionsorter.MySQLExceptionSorter;
@@ -465,6 +467,17 @@ public final class MariadbDialect extends Dialect {
             }
         }
         return new SessionTls(cipher.isPresent(), version, cipher);
+    }
+
+    /** MariaDB servers take {@code SET STATEMENT ... FOR}; MySQL servers, which this driver also speaks to, do not. */
+    @Override
+    public UnaryOperator<String> statementTimeout(Connection c, Duration timeout) throws SQLException {
+        if (!c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("mariadb")) {
+            return UnaryOperator.identity();
+        }
+        String seconds = BigDecimal.valueOf(Math.max(1, timeout.toMillis())).movePointLeft(3).stripTrailingZeros()
+                .toPlainString();
+        return sql -> "SET STATEMENT max_statement_time=" + seconds + " FOR " + sql;
     }
 
     @Override

@@ -167,6 +167,31 @@ abstract class DialectContract {
     }
 
     @Test
+    void aCheckStatementIsCutOffByTheServerAfterTheChecksTimeout() throws SQLException {
+        Optional<String> sleep = sleep(3);
+        if (sleep.isEmpty() || !dialect().networked()) {
+            // H2 runs in the process: its checks are bounded by the pool's initial SQL and the driver's query timeout.
+            return;
+        }
+        try (Connection c = open(Map.of())) {
+            c.setAutoCommit(false);
+            Duration timeout = Duration.ofMillis(300);
+            dialect().beginReadOnlySnapshot(c, timeout);
+            String timed = dialect().statementTimeout(c, timeout).apply(sleep.get());
+            long start = System.nanoTime();
+            try (Statement st = c.createStatement()) {
+                assertThrows(SQLException.class, () -> {
+                    try (ResultSet rs = st.executeQuery(timed)) {
+                        rs.next();
+                    }
+                }, timed);
+            }
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(3)) < 0, "cut off early");
+            c.rollback();
+        }
+    }
+
+    @Test
     void socketTimeoutsAreReadInTheDriversUnit() {
         Optional<Duration> thirty = dialect().socketTimeout("30");
         if (!dialect().networked()) {
