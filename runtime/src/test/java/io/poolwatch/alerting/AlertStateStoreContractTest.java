@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.poolwatch.config.Severity;
+import io.poolwatch.testing.Closer;
 
 /**
  * What the alert state store must do on every engine, against a real database: an owner's alerts and notification log
@@ -33,25 +34,23 @@ abstract class AlertStateStoreContractTest {
     /** A second handle on the same rows, as the next process (or another replica) has. */
     abstract AlertStateStore openAgain() throws Exception;
 
-    private final List<AlertStateStore> closing = new ArrayList<>();
+    private final Closer closing = new Closer();
     AlertStateStore store;
 
     @BeforeEach
     void openStore() throws Exception {
         store = open();
-        closing.add(store);
+        closing.later(store);
     }
 
     @AfterEach
-    void closeAll() {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+    void closeAll() throws Exception {
+        closing.close();
     }
 
     private AlertStateStore again() throws Exception {
         AlertStateStore s = openAgain();
-        closing.add(s);
+        closing.later(s);
         return s;
     }
 

@@ -35,6 +35,7 @@ import io.poolwatch.config.Secret;
 import io.poolwatch.config.Severity;
 import io.poolwatch.testing.AlertmanagerServer;
 import io.poolwatch.testing.Await;
+import io.poolwatch.testing.Closer;
 import io.poolwatch.testing.WebhookHook;
 
 /**
@@ -54,20 +55,13 @@ class AlertmanagerDeliveryTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Closer closing = new Closer();
     private final Clock clock = Clock.systemUTC();
     private final AuditLog audit = new AuditLog(1000, clock);
 
     @AfterEach
     void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T c) {
-        closing.add(c);
-        return c;
+        closing.close();
     }
 
     private static Receiver alertmanagers(Duration resend, Optional<Secret> bearer, String... urls) {
@@ -159,11 +153,11 @@ class AlertmanagerDeliveryTest {
 
     @Test
     void aFiringAlertReachesEveryAlertmanagerAndItsReceiverThenResolvesThere() throws Exception {
-        WebhookHook hook0 = closeLater(WebhookHook.start());
-        WebhookHook hook1 = closeLater(WebhookHook.start());
-        AlertmanagerServer am0 = closeLater(AlertmanagerServer.builder().webhook(hook0.url()).start());
-        AlertmanagerServer am1 = closeLater(AlertmanagerServer.builder().webhook(hook1.url()).start());
-        Evaluator evaluator = closeLater(
+        WebhookHook hook0 = closing.later(WebhookHook.start());
+        WebhookHook hook1 = closing.later(WebhookHook.start());
+        AlertmanagerServer am0 = closing.later(AlertmanagerServer.builder().webhook(hook0.url()).start());
+        AlertmanagerServer am1 = closing.later(AlertmanagerServer.builder().webhook(hook1.url()).start());
+        Evaluator evaluator = closing.later(
                 new Evaluator(alertmanagers(Duration.ofSeconds(1), Optional.empty(), am0.baseUrl(), am1.baseUrl() + "/"),
                         Duration.ofMillis(200)));
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS).minusSeconds(30);
@@ -207,13 +201,13 @@ class AlertmanagerDeliveryTest {
 
     @Test
     void anAlertmanagerDownLongerThanEndsAtGetsTheAlertBackAndNothingResolvesMeanwhile() throws Exception {
-        WebhookHook hook0 = closeLater(WebhookHook.start());
-        WebhookHook hook1 = closeLater(WebhookHook.start());
-        AlertmanagerServer am0 = closeLater(AlertmanagerServer.builder().webhook(hook0.url()).start());
-        AlertmanagerServer am1 = closeLater(AlertmanagerServer.builder().webhook(hook1.url()).start());
+        WebhookHook hook0 = closing.later(WebhookHook.start());
+        WebhookHook hook1 = closing.later(WebhookHook.start());
+        AlertmanagerServer am0 = closing.later(AlertmanagerServer.builder().webhook(hook0.url()).start());
+        AlertmanagerServer am1 = closing.later(AlertmanagerServer.builder().webhook(hook1.url()).start());
         Duration resend = Duration.ofMillis(300);
         Receiver receiver = alertmanagers(resend, Optional.empty(), am0.baseUrl(), am1.baseUrl());
-        Evaluator evaluator = closeLater(new Evaluator(receiver, Duration.ofMillis(100)));
+        Evaluator evaluator = closing.later(new Evaluator(receiver, Duration.ofMillis(100)));
         evaluator.set(alert(AlertState.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         Await.until("the alert at both Alertmanagers",
                 () -> !am0.alertsWith(LABELS).isEmpty() && !am1.alertsWith(LABELS).isEmpty());
@@ -259,10 +253,10 @@ class AlertmanagerDeliveryTest {
 
     @Test
     void aPostIsAnAuthenticatedJsonArrayWithoutStandardWebhooksHeaders() throws Exception {
-        WebhookHook standIn = closeLater(WebhookHook.start());
+        WebhookHook standIn = closing.later(WebhookHook.start());
         Receiver receiver = alertmanagers(Duration.ofMinutes(1), Optional.of(new Secret("am-token-42")),
                 "http://127.0.0.1:" + standIn.url().getPort());
-        Evaluator evaluator = closeLater(new Evaluator(receiver, Duration.ofMillis(100)));
+        Evaluator evaluator = closing.later(new Evaluator(receiver, Duration.ofMillis(100)));
         evaluator.set(alert(AlertState.FIRING, clock.instant().truncatedTo(ChronoUnit.MILLIS), null));
         Await.until("a post", () -> !standIn.requests.isEmpty());
         WebhookHook.Request r = standIn.requests.get(0);

@@ -39,6 +39,7 @@ import io.poolwatch.config.Severity;
 import io.poolwatch.security.AdminAudit;
 import io.poolwatch.store.Database;
 import io.poolwatch.testing.Await;
+import io.poolwatch.testing.Closer;
 import io.poolwatch.testing.WebhookHook;
 
 /**
@@ -62,21 +63,19 @@ abstract class OutboxContractTest {
         return ((JdbcOutbox) outbox).database();
     }
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Closer closing = new Closer();
     private final WebhookDeliveryTest.TestClock clock = new WebhookDeliveryTest.TestClock(T0);
     Outbox outbox;
 
     @BeforeEach
     void openOutbox() throws Exception {
         outbox = open();
-        closing.add(outbox);
+        closing.later(outbox);
     }
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+        closing.close();
     }
 
     private Notification notification(String receiver, Instant at) {
@@ -174,10 +173,10 @@ abstract class OutboxContractTest {
     @Test
     void aSendCutShortHoldsUpTheReceiversNewerNotificationsOnlyForItsTimeoutAndBackoff() throws Exception {
         HangingHook hook = new HangingHook();
-        closing.add(hook);
+        closing.later(hook);
         Outbox other = openAgain();
         if (other != outbox) {
-            closing.add(other);
+            closing.later(other);
         }
         AuditLog audit = new AuditLog(1000, clock);
         // A timeout far longer than the test: the first attempt stays in flight until the hook lets it go.
@@ -187,8 +186,8 @@ abstract class OutboxContractTest {
         DeliveryWorker dying = new DeliveryWorker(outbox, List.of(r), new WebhookSender(clock), audit, policy, clock,
                 () -> 0.5);
         DeliveryWorker next = new DeliveryWorker(other, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
-        closing.add(dying);
-        closing.add(next);
+        closing.later(dying);
+        closing.later(next);
         Notification first = notification("ops", T0);
         Notification newer = notification("ops", T0);
         outbox.add(first);
@@ -232,7 +231,7 @@ abstract class OutboxContractTest {
     @Test
     void aLastAttemptCutShortIsGivenUpWithoutAnother() throws Exception {
         WebhookHook hook = WebhookHook.start();
-        closing.add(hook);
+        closing.later(hook);
         Notification n = notification("ops", T0);
         outbox.add(n);
         // A worker made the one attempt max-attempts allows, and died during it.
@@ -244,7 +243,7 @@ abstract class OutboxContractTest {
         DeliveryWorker worker = new DeliveryWorker(outbox, List.of(WebhookDeliveryTest.receiver("ops", hook.url())),
                 new WebhookSender(clock),
                 audit, once, clock, () -> 0.5);
-        closing.add(worker);
+        closing.later(worker);
 
         assertEquals(0, worker.deliverDue());
 
@@ -377,18 +376,18 @@ abstract class OutboxContractTest {
     @Test
     void twoWorkersSharingTheOutboxDeliverEachOnceInOrder() throws Exception {
         WebhookHook hook = WebhookHook.start();
-        closing.add(hook);
+        closing.later(hook);
         Outbox other = openAgain();
         if (other != outbox) {
-            closing.add(other);
+            closing.later(other);
         }
         AuditLog audit = new AuditLog(1000, clock);
         Receiver r = WebhookDeliveryTest.receiver("ops", hook.url());
         DeliveryWorker.Policy policy = WebhookDeliveryTest.POLICY;
         DeliveryWorker one = new DeliveryWorker(outbox, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
         DeliveryWorker two = new DeliveryWorker(other, List.of(r), new WebhookSender(clock), audit, policy, clock, () -> 0.5);
-        closing.add(one);
-        closing.add(two);
+        closing.later(one);
+        closing.later(two);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             Notification n = notification("ops", T0);
@@ -421,7 +420,7 @@ abstract class OutboxContractTest {
         first.detach(Duration.ofSeconds(5));
 
         Outbox again = openAgain();
-        closing.add(again);
+        closing.later(again);
         AuditLog second = new AuditLog(3, clock);
         second.record("before.attach", Map.of("n", 1));
         second.attach(new JdbcAuditStore(database(again)), "pod-b");
@@ -542,7 +541,7 @@ abstract class OutboxContractTest {
                         new long[] { 2000, 2100 })));
         store.saveCursor("other", new CursorStore.Saved("def", 7, List.of()));
         Outbox again = openAgain();
-        closing.add(again);
+        closing.later(again);
         Map<String, CursorStore.Saved> read = new JdbcCursorStore(database(again)).loadCursors();
         assertEquals(2, read.size());
         CursorStore.Saved events = read.get("events-have-accounts");

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.poolwatch.config.Secret;
 import io.poolwatch.config.Severity;
 import io.poolwatch.testing.Await;
+import io.poolwatch.testing.Closer;
 import io.poolwatch.testing.WebhookHook;
 
 /**
@@ -51,20 +51,13 @@ class WebhookDeliveryTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final Closer closing = new Closer();
     private final TestClock clock = new TestClock(T0);
     private final AuditLog audit = new AuditLog(100, clock);
 
     @AfterEach
     void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
-    private <T extends AutoCloseable> T closeLater(T c) {
-        closing.add(c);
-        return c;
+        closing.close();
     }
 
     // ---- fixtures -------------------------------------------------------------------------------------------------
@@ -108,11 +101,11 @@ class WebhookDeliveryTest {
     }
 
     private JdbcOutbox outbox() {
-        return closeLater(JdbcOutbox.h2File(dir));
+        return closing.later(JdbcOutbox.h2File(dir));
     }
 
     private DeliveryWorker worker(Outbox outbox, DeliveryWorker.Policy policy, Receiver... receivers) {
-        return closeLater(
+        return closing.later(
                 new DeliveryWorker(outbox, List.of(receivers), new WebhookSender(clock), audit, policy, clock, () -> 0.5));
     }
 
@@ -129,7 +122,7 @@ class WebhookDeliveryTest {
 
     @Test
     void signedWithEveryKeyAndCheckedIndependently() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start());
+        WebhookHook hook = closing.later(WebhookHook.start());
         Receiver r = new Receiver("ops", hook.url(), List.of(new Secret(KEY_A), new Secret(KEY_B)),
                 Optional.of(new Secret("tok-123")), Optional.empty(), Optional.empty(), Set.of(Severity.values()), true,
                 Duration.ofSeconds(5));
@@ -157,7 +150,7 @@ class WebhookDeliveryTest {
 
     @Test
     void aProcessThatDoesNotRunTheClusterJobsOnlyCountsWhatWaits() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start());
+        WebhookHook hook = closing.later(WebhookHook.start());
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
         AtomicBoolean leads = new AtomicBoolean(false);
@@ -177,7 +170,7 @@ class WebhookDeliveryTest {
 
     @Test
     void aProcessThatLosesTheClusterJobsMidDrainStartsNoFurtherAttempt() throws Exception {
-        OutboxContractTest.HangingHook hook = closeLater(new OutboxContractTest.HangingHook());
+        OutboxContractTest.HangingHook hook = closing.later(new OutboxContractTest.HangingHook());
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
         AtomicBoolean leads = new AtomicBoolean(true);
@@ -205,7 +198,7 @@ class WebhookDeliveryTest {
 
     @Test
     void basicAuthenticationAndNoSignatureWithoutASecret() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start());
+        WebhookHook hook = closing.later(WebhookHook.start());
         Receiver r = new Receiver("ops", hook.url(), List.of(), Optional.empty(), Optional.of("poolwatch"),
                 Optional.of(new Secret("pw é")),
                 Set.of(Severity.values()), true, Duration.ofSeconds(5));
@@ -221,7 +214,7 @@ class WebhookDeliveryTest {
 
     @Test
     void unavailableThenDeliveredWithTheSameId() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start().reply(503));
+        WebhookHook hook = closing.later(WebhookHook.start().reply(503));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url(), List.of(KEY_A)));
         Notification n = notification("ops");
@@ -284,7 +277,7 @@ class WebhookDeliveryTest {
 
     @Test
     void aBadRequestIsRejectedNotRetriedAndTheNextGoesAhead() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start().reply(400));
+        WebhookHook hook = closing.later(WebhookHook.start().reply(400));
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("ops", hook.url()));
         Notification first = notification("ops");
@@ -308,7 +301,7 @@ class WebhookDeliveryTest {
 
     @Test
     void retryAfterIsHonouredUpToMaxBackoff() throws Exception {
-        WebhookHook hook = closeLater(
+        WebhookHook hook = closing.later(
                 WebhookHook.start().reply(429, "Retry-After", "7").reply(503, "Retry-After", "3600").reply(429));
         DeliveryWorker.Policy policy = new DeliveryWorker.Policy(10, Duration.ofHours(1), Duration.ofMillis(100),
                 Duration.ofSeconds(30));
@@ -342,7 +335,7 @@ class WebhookDeliveryTest {
 
     @Test
     void givenUpAfterMaxAttemptsOrMaxAge() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start().reply(500).reply(502).reply(504));
+        WebhookHook hook = closing.later(WebhookHook.start().reply(500).reply(502).reply(504));
         DeliveryWorker.Policy policy = new DeliveryWorker.Policy(3, Duration.ofHours(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(10));
         JdbcOutbox outbox = outbox();
@@ -378,7 +371,7 @@ class WebhookDeliveryTest {
     @Test
     void eachReceiverInOrderAndADownOneHoldsUpOnlyItself() throws Exception {
         int downPort = WebhookHook.freePort();
-        WebhookHook up = closeLater(WebhookHook.start());
+        WebhookHook up = closing.later(WebhookHook.start());
         JdbcOutbox outbox = outbox();
         DeliveryWorker worker = worker(outbox, POLICY, receiver("down", WebhookHook.url(downPort)), receiver("up", up.url()));
         Notification d1 = notification("down");
@@ -396,7 +389,7 @@ class WebhookDeliveryTest {
         assertTrue(outbox.find(d1.id()).orElseThrow().lastError().orElseThrow().startsWith("could not connect"));
         assertEquals(2, worker.status("down").depth());
 
-        WebhookHook down = closeLater(WebhookHook.start(downPort));
+        WebhookHook down = closing.later(WebhookHook.start(downPort));
         clock.advance(Duration.ofSeconds(30));
         assertEquals(2, worker.deliverDue());
         assertEquals(List.of(d1.id(), d2.id()), down.ids());
@@ -417,7 +410,7 @@ class WebhookDeliveryTest {
         first.close();
 
         clock.advance(Duration.ofMinutes(1));
-        WebhookHook hook = closeLater(WebhookHook.start(port));
+        WebhookHook hook = closing.later(WebhookHook.start(port));
         JdbcOutbox second = outbox();
         Outbox.Entry reopened = second.find(n.id()).orElseThrow();
         assertEquals(Outbox.State.PENDING, reopened.state());
@@ -440,12 +433,12 @@ class WebhookDeliveryTest {
 
     @Test
     void theBackgroundWorkerRetriesOnItsOwn() throws Exception {
-        WebhookHook hook = closeLater(WebhookHook.start().reply(503).reply(500));
+        WebhookHook hook = closing.later(WebhookHook.start().reply(503).reply(500));
         Clock real = Clock.systemUTC();
         JdbcOutbox outbox = outbox();
         DeliveryWorker.Policy fast = new DeliveryWorker.Policy(5, Duration.ofMinutes(1), Duration.ofMillis(50),
                 Duration.ofMillis(200));
-        DeliveryWorker worker = closeLater(
+        DeliveryWorker worker = closing.later(
                 new DeliveryWorker(outbox, List.of(receiver("ops", hook.url())), new WebhookSender(real), audit, fast,
                         real, Math::random));
         worker.start(Duration.ofMillis(50));
