@@ -67,7 +67,8 @@ public final class PoolFactory {
         TlsProbe tls = new TlsProbe(s.url().kind(), clock);
         lifeCycle.add(tls);
         PoolRecorder recorder = new PoolRecorder(s.name(), s.leakDetectionInterval(), clock, lifeCycle);
-        StatementRecorder statements = new StatementRecorder(s.name(), monitoring.slowQueryThreshold(), monitoring.sqlEcho(),
+        StatementRecorder statements = new StatementRecorder(s.name(), s.url().kind(), monitoring.slowQueryThreshold(),
+                monitoring.sqlEcho(),
                 clock);
         String statementRecorderId = StatementTimingDriver.register(statements);
         AgroalDataSourceConfigurationSupplier config = agroalConfiguration(s, Optional.of(statementRecorderId));

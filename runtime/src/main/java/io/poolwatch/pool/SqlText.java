@@ -16,10 +16,14 @@ public final class SqlText {
     private SqlText() {
     }
 
-    /** Strips values so no parameter (a password, an account number) is kept or shown. */
-    public static String normalize(String sql) {
+    /**
+     * Strips values so no parameter (a password, an account number) is kept or shown, reading the literals as
+     * {@code kind}'s server does: on MariaDB a backslash escapes a quote inside a string, so read as PostgreSQL reads it
+     * the rest of {@code 'it\\'s a secret'} would be shown as text.
+     */
+    public static String normalize(String sql, DatabaseKind kind) {
         // One linear pass (MaskedSql): the regular expressions used before overflowed the stack on a long string literal.
         // The sign of a negative number goes with it, so "x = -7" reads "x = ?" as before; no repetition, so linear.
-        return SIGNED.matcher(MaskedSql.mask(sql, DatabaseKind.POSTGRESQL, MAX_LENGTH)).replaceAll("?");
+        return SIGNED.matcher(MaskedSql.mask(sql, kind, MAX_LENGTH)).replaceAll("?");
     }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.jboss.logging.Logger;
 
+import io.poolwatch.engine.DatabaseKind;
+
 /**
  * Counts and times the statements run through one pool ({@link TimedStatement} calls it around each execution) and keeps
  * the slow ones: a count, and per statement text (values stripped) how often and how long.
@@ -37,6 +39,7 @@ public final class StatementRecorder implements AutoCloseable {
     private static final long NEVER = Long.MIN_VALUE;
 
     private final String pool;
+    private final DatabaseKind kind;
     private final long slowNanos;
     private final long tickNanos;
     private final boolean echo;
@@ -63,8 +66,10 @@ public final class StatementRecorder implements AutoCloseable {
         }
     };
 
-    public StatementRecorder(String pool, Duration slowThreshold, boolean echo, Clock clock) {
+    /** @param kind the pool's engine, whose rules the statements' literals are masked by */
+    public StatementRecorder(String pool, DatabaseKind kind, Duration slowThreshold, boolean echo, Clock clock) {
         this.pool = pool;
+        this.kind = kind;
         this.slowNanos = slowThreshold.toNanos();
         this.echo = echo;
         this.clock = clock;
@@ -128,8 +133,8 @@ public final class StatementRecorder implements AutoCloseable {
         }
     }
 
-    static String text(String sql, int batch) {
-        String text = sql == null ? "" : SqlText.normalize(sql);
+    String text(String sql, int batch) {
+        String text = sql == null ? "" : SqlText.normalize(sql, kind);
         return batch > 1 ? text + " (batch of " + batch + ")" : text;
     }
 

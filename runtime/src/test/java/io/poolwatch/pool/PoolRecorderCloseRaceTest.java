@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.poolwatch.engine.DatabaseKind;
+
 /**
  * A closed connection's counts move from the live set to the closed totals while the sampler reads them (Agroal
  * destroys connections on its housekeeping thread). A reader must never see the move half done: with no connection
@@ -22,7 +24,8 @@ class PoolRecorderCloseRaceTest {
     @Test
     void aConnectionClosedWhileTheCountsAreReadIsNeverALease() throws Exception {
         PoolRecorder recorder = new PoolRecorder("race", Duration.ZERO, Clock.systemUTC());
-        StatementRecorder statements = new StatementRecorder("race", Duration.ofSeconds(1), false, Clock.systemUTC());
+        StatementRecorder statements = new StatementRecorder("race", DatabaseKind.H2, Duration.ofSeconds(1), false,
+                Clock.systemUTC());
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong reads = new AtomicLong();
         AtomicLong phantomLeases = new AtomicLong();
@@ -59,7 +62,8 @@ class PoolRecorderCloseRaceTest {
     @Test
     void aConnectionClosedBeforeItsFlushOnReturnIsReportedHoldsNoLease() {
         PoolRecorder recorder = new PoolRecorder("race", Duration.ZERO, Clock.systemUTC());
-        StatementRecorder statements = new StatementRecorder("race", Duration.ofSeconds(1), false, Clock.systemUTC());
+        StatementRecorder statements = new StatementRecorder("race", DatabaseKind.H2, Duration.ofSeconds(1), false,
+                Clock.systemUTC());
         TimedConnection c = new TimedConnection(null, statements);
         recorder.onConnectionCreation(c);
         recorder.onConnectionAcquire(c);

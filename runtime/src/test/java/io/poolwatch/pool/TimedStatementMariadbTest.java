@@ -23,6 +23,11 @@ class TimedStatementMariadbTest extends TimedStatementContract {
     }
 
     @Override
+    String escapedLiteral(String text) {
+        return "'" + text.replace("'", "\\'") + "'";
+    }
+
+    @Override
     String sleepInsert(double seconds) {
         return "INSERT INTO probe (v) VALUES (? + SLEEP(" + seconds + "))";
     }

@@ -27,6 +27,12 @@ class TimedStatementPostgresTest extends TimedStatementContract {
     }
 
     @Override
+    String escapedLiteral(String text) {
+        // An escape string: a backslash escapes the quote only there.
+        return "E'" + text.replace("'", "\\'") + "'";
+    }
+
+    @Override
     String sleepInsert(double seconds) {
         return "INSERT INTO probe (v) SELECT ? FROM pg_sleep(" + seconds + ")";
     }
