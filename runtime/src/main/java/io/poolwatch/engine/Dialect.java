@@ -266,6 +266,17 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
         throw new SQLFeatureNotSupportedException(displayName() + " has no view of which session waits on which");
     }
 
+    /** A driver's whole number from 0 to Integer.MAX_VALUE; empty when the text is not one. */
+    static Optional<Long> wholeNumber(String text) {
+        long n;
+        try {
+            n = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        return n < 0 || n > Integer.MAX_VALUE ? Optional.empty() : Optional.of(n);
+    }
+
     /** A number of seconds in column {@code column}, as a duration; empty for NULL. */
     static Optional<Duration> seconds(ResultSet rs, int column) throws SQLException {
         double value = rs.getDouble(column);

@@ -74,7 +74,7 @@ public final class MariadbDialect extends Dialect {
 
     @Override
     public Optional<Duration> socketTimeout(String driverValue) {
-        return PostgresDialect.wholeNumber(driverValue).map(Duration::ofMillis);
+        return wholeNumber(driverValue).map(Duration::ofMillis);
     }
 
     @Override

@@ -348,14 +348,4 @@ public final class PostgresDialect extends Dialect {
         return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
-    /** A driver's whole number from 0 to Integer.MAX_VALUE; empty when the text is not one. */
-    static Optional<Long> wholeNumber(String text) {
-        long n;
-        try {
-            n = Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
-        return n < 0 || n > Integer.MAX_VALUE ? Optional.empty() : Optional.of(n);
-    }
 }
