@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,15 +31,19 @@ class PoolRecorderCloseRaceTest {
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong reads = new AtomicLong();
         AtomicLong phantomLeases = new AtomicLong();
+        CountDownLatch reading = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
-            while (!done.get()) {
+            reading.countDown();
+            do {
                 if (recorder.leased() != 0) {
                     phantomLeases.incrementAndGet();
                 }
                 reads.incrementAndGet();
-            }
+            } while (!done.get());
         }, "leased-reader");
         reader.start();
+        // The closes start once the reader reads, however late the machine schedules it.
+        assertTrue(reading.await(30, TimeUnit.SECONDS), "the reader started");
         try {
             for (int i = 0; i < CONNECTIONS; i++) {
                 TimedConnection c = new TimedConnection(null, statements);
