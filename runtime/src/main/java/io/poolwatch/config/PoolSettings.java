@@ -89,6 +89,22 @@ public record PoolSettings(Identity identity, Target target, Sizes sizes, Timeou
      */
     public record Upkeep(Duration maxLifetime, Duration idleRemovalInterval, boolean validateOnBorrow,
             Duration backgroundValidationInterval, Duration leakDetectionInterval) {
+
+        /** Connections opened and kept as they are: never replaced, removed, checked or reported. */
+        public static Upkeep none() {
+            return new Upkeep(Duration.ZERO, Duration.ZERO, false, Duration.ZERO, Duration.ZERO);
+        }
+
+        /** This upkeep, with connections checked before they are handed out, or not. */
+        public Upkeep withValidateOnBorrow(boolean validate) {
+            return new Upkeep(maxLifetime, idleRemovalInterval, validate, backgroundValidationInterval,
+                    leakDetectionInterval);
+        }
+
+        /** This upkeep, with a connection held longer than this reported as leaked (0: never). */
+        public Upkeep withLeakDetectionInterval(Duration interval) {
+            return new Upkeep(maxLifetime, idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, interval);
+        }
     }
 
     /** What every transaction on the pool's connections is: its isolation, and whether it may write. */

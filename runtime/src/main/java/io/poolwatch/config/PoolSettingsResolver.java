@@ -32,7 +32,7 @@ public final class PoolSettingsResolver {
 
     private static final Logger LOG = Logger.getLogger(PoolSettingsResolver.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
-    private static final String BUILT_IN = "built-in";
+    private static final String BUILT_IN = LowerLayers.BUILT_IN;
     /** Leak detection on the embedded demo database, unless configured. */
     static final Duration DEMO_LEAK_DETECTION = Duration.ofSeconds(30);
 
@@ -110,10 +110,11 @@ public final class PoolSettingsResolver {
 
         Set<String> names = new LinkedHashSet<>(WorkloadProfiles.STANDARD);
         names.addAll(config.pools().keySet());
-        boolean anyUrl = config.defaults().url().isPresent() || seed.pool.url.isPresent()
+        boolean anyUrl = config.defaults().url().isPresent() || seed.hasUrl()
                 || config.pools().values().stream().anyMatch(p -> p.url().isPresent());
         boolean useEmbedded = !anyUrl && fallback;
 
+        LowerLayers lower = LowerLayers.of(seed.pool);
         List<Draft> drafts = new ArrayList<>();
         for (String name : names) {
             if (!NAME.matcher(name).matches()) {
@@ -121,7 +122,7 @@ public final class PoolSettingsResolver {
                         + "lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 63 characters");
                 continue;
             }
-            Draft draft = new Draft(name, config, seed, problems);
+            Draft draft = new Draft(name, config, lower, problems);
             if (draft.enabled()) {
                 drafts.add(draft);
             }
@@ -456,7 +457,7 @@ public final class PoolSettingsResolver {
         DatabaseUrl parsedUrl;
         IsolationLevel isolationLevel;
 
-        Draft(String name, PoolwatchConfig config, SeedEnvironment seed, List<String> problems) {
+        Draft(String name, PoolwatchConfig config, LowerLayers lower, List<String> problems) {
             this.name = name;
             this.problems = problems;
             PoolwatchConfig.PoolConfig own = config.pools().get(name);
@@ -465,9 +466,9 @@ public final class PoolSettingsResolver {
                 l.add(new Layer(own, this::key));
             }
             l.add(new Layer(config.defaults(), k -> "poolwatch.defaults." + k));
-            l.add(new Layer(seed.pool, k -> seed.poolSources.getOrDefault(k, BUILT_IN)));
-            l.add(new Layer(WorkloadProfiles.profile(name), k -> BUILT_IN));
-            l.add(new Layer(WorkloadProfiles.base(name), k -> BUILT_IN));
+            l.add(new Layer(lower.seed(), lower::seedSource));
+            lower.profile(name).ifPresent(profile -> l.add(new Layer(profile, lower::builtInSource)));
+            l.add(new Layer(lower.base(), lower::builtInSource));
             this.layers = l;
 
             enabled = pick("enabled", PoolwatchConfig.PoolConfig::enabled).orElseThrow();
@@ -493,7 +494,8 @@ public final class PoolSettingsResolver {
             statementTimeout = required("statement-timeout", PoolwatchConfig.PoolConfig::statementTimeout);
             socketTimeoutKey = pick("socket-timeout", PoolwatchConfig.PoolConfig::socketTimeout);
             readOnly = required("read-only", PoolwatchConfig.PoolConfig::readOnly);
-            applicationName = required("application-name", PoolwatchConfig.PoolConfig::applicationName);
+            applicationName = pick("application-name", PoolwatchConfig.PoolConfig::applicationName)
+                    .orElseGet(() -> builtIn("application-name", "poolwatch-" + name));
             critical = required("critical", PoolwatchConfig.PoolConfig::critical);
             echo = required("echo", PoolwatchConfig.PoolConfig::echo);
             readStrategy = required("read-routing.strategy", c -> c.readRouting().strategy());
@@ -526,6 +528,12 @@ public final class PoolSettingsResolver {
                 }
             }
             return Optional.empty();
+        }
+
+        /** A built-in value that is the pool's own, not one of the built-in layers'. */
+        private <T> Chosen<T> builtIn(String field, T value) {
+            sources.put(field, BUILT_IN);
+            return new Chosen<>(value, BUILT_IN);
         }
 
         private <T> Chosen<T> required(String field, Function<PoolwatchConfig.PoolConfig, Optional<T>> getter) {

@@ -3,6 +3,7 @@ package io.poolwatch.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,9 +28,11 @@ final class SeedEnvironment {
     static final int SEED_POOL_SIZE = 20;
     static final int SEED_MAX_OVERFLOW = 10;
 
-    final PoolValues pool = new PoolValues();
-    /** For each pool field set here, the variable(s) that set it. */
-    final Map<String, String> poolSources = new HashMap<>();
+    /**
+     * The pool values the variables set, by the key of {@code poolwatch.pools."<name>".*} they stand for, as the mapping's
+     * text; a variable that does not parse is a problem and sets nothing.
+     */
+    final Map<String, SeedValue> pool = new LinkedHashMap<>();
     Optional<Boolean> monitorEnabled = Optional.empty();
     Optional<Duration> slowQueryThreshold = Optional.empty();
     Optional<Double> errorRateCritical = Optional.empty();
@@ -40,6 +43,10 @@ final class SeedEnvironment {
 
     /** One entry of DB_READ_REPLICAS with its weight, and the variable that set the weight (empty: built-in 1). */
     record SeedReplica(int index, DatabaseUrl url, int weight, Optional<String> weightVariable) {
+    }
+
+    /** One pool value and the variable(s) that set it. */
+    record SeedValue(String value, String variable) {
     }
 
     private final SeedSource source;
@@ -59,18 +66,14 @@ final class SeedEnvironment {
     }
 
     private void readPool() {
-        source.get("DATABASE_URL").ifPresent(u -> {
-            pool.url = Optional.of(u);
-            poolSources.put("url", "DATABASE_URL");
-        });
+        source.get("DATABASE_URL").ifPresent(u -> put("url", u, "DATABASE_URL"));
         Optional<Integer> size = value("DB_POOL_SIZE", SeedEnvironment::integer);
         Optional<Integer> overflow = value("DB_MAX_OVERFLOW", SeedEnvironment::integer);
         size.ifPresent(s -> {
             if (s < 1) {
                 problems.add("DB_POOL_SIZE=" + s + ": must be at least 1");
             }
-            pool.minSize = Optional.of(s);
-            poolSources.put("min-size", "DB_POOL_SIZE");
+            put("min-size", s, "DB_POOL_SIZE");
         });
         overflow.ifPresent(o -> {
             if (o < 0) {
@@ -79,28 +82,36 @@ final class SeedEnvironment {
         });
         if (size.isPresent() || overflow.isPresent()) {
             // SQLAlchemy's pool_size + max_overflow is the most it ever opens.
-            pool.maxSize = Optional.of(size.orElse(SEED_POOL_SIZE) + Math.max(0, overflow.orElse(SEED_MAX_OVERFLOW)));
-            poolSources.put("max-size", "DB_POOL_SIZE + DB_MAX_OVERFLOW");
+            put("max-size", size.orElse(SEED_POOL_SIZE) + Math.max(0, overflow.orElse(SEED_MAX_OVERFLOW)),
+                    "DB_POOL_SIZE + DB_MAX_OVERFLOW");
         }
-        pool.acquisitionTimeout = duration("DB_POOL_TIMEOUT", "acquisition-timeout");
-        pool.connectTimeout = duration("DB_CONNECT_TIMEOUT", "connect-timeout");
+        duration("DB_POOL_TIMEOUT", "acquisition-timeout");
+        duration("DB_CONNECT_TIMEOUT", "connect-timeout");
         // SQLAlchemy's pool_recycle=-1 means never recycle.
         Optional<String> recycle = source.get("DB_POOL_RECYCLE");
         if (recycle.isPresent() && recycle.get().equals("-1")) {
-            pool.maxLifetime = Optional.of(Duration.ZERO);
-            poolSources.put("max-lifetime", "DB_POOL_RECYCLE");
+            put("max-lifetime", Duration.ZERO, "DB_POOL_RECYCLE");
         } else {
-            pool.maxLifetime = duration("DB_POOL_RECYCLE", "max-lifetime");
+            duration("DB_POOL_RECYCLE", "max-lifetime");
         }
         // asyncpg's command_timeout=None means no limit; "None" here means unset, as in the seed's table.
         Optional<String> command = source.get("DB_COMMAND_TIMEOUT");
         if (command.isPresent() && !command.get().equalsIgnoreCase("none")) {
-            pool.statementTimeout = duration("DB_COMMAND_TIMEOUT", "statement-timeout");
+            duration("DB_COMMAND_TIMEOUT", "statement-timeout");
         }
-        pool.validateOnBorrow = bool("DB_POOL_PRE_PING", "validate-on-borrow");
-        pool.echo = bool("DB_ECHO_POOL", "echo");
+        bool("DB_POOL_PRE_PING", "validate-on-borrow");
+        bool("DB_ECHO_POOL", "echo");
         value("DB_POOL_USE_LIFO", Converters::parseBoolean).filter(lifo -> !lifo).ifPresent(lifo -> LOG.info(
                 "DB_POOL_USE_LIFO=false has no effect: Agroal hands a thread the connection it used last, then any idle one"));
+    }
+
+    /** Whether DATABASE_URL is set. */
+    boolean hasUrl() {
+        return pool.containsKey("url");
+    }
+
+    private void put(String field, Object value, String variable) {
+        pool.put(field, new SeedValue(value.toString(), variable));
     }
 
     private void readMonitoring() {
@@ -172,16 +183,12 @@ final class SeedEnvironment {
         }
     }
 
-    private Optional<Duration> duration(String variable, String field) {
-        Optional<Duration> d = value(variable, Durations::parse);
-        d.ifPresent(v -> poolSources.put(field, variable));
-        return d;
+    private void duration(String variable, String field) {
+        value(variable, Durations::parse).ifPresent(v -> put(field, v, variable));
     }
 
-    private Optional<Boolean> bool(String variable, String field) {
-        Optional<Boolean> b = value(variable, Converters::parseBoolean);
-        b.ifPresent(v -> poolSources.put(field, variable));
-        return b;
+    private void bool(String variable, String field) {
+        value(variable, Converters::parseBoolean).ifPresent(v -> put(field, v, variable));
     }
 
     private <T> Optional<T> value(String variable, Function<String, T> parser) {

@@ -2,6 +2,7 @@ package io.poolwatch.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,69 +37,47 @@ public final class WorkloadProfiles {
         return statementTimeout.filter(t -> !t.isZero()).map(t -> t.plus(SOCKET_TIMEOUT_MARGIN));
     }
 
-    /** Defaults shared by every pool; the seed guide's defaults where it has one (30s timeout, 1h recycle, pre-ping). */
-    static PoolValues base(String name) {
-        PoolValues v = new PoolValues();
-        v.enabled = Optional.of(true);
-        v.minSize = Optional.of(2);
-        v.maxSize = Optional.of(10);
-        v.acquisitionTimeout = Optional.of(Duration.ofSeconds(30));
-        v.connectTimeout = Optional.of(Duration.ofSeconds(10));
-        v.maxLifetime = Optional.of(Duration.ofHours(1));
-        v.idleRemovalInterval = Optional.of(Duration.ofMinutes(5));
-        v.validateOnBorrow = Optional.of(true);
-        v.backgroundValidationInterval = Optional.of(Duration.ofMinutes(2));
-        v.leakDetectionInterval = Optional.of(Duration.ofMinutes(5));
-        v.transactionIsolation = Optional.of(IsolationLevel.READ_COMMITTED.configName());
-        v.statementTimeout = Optional.of(Duration.ZERO);
-        v.readOnly = Optional.of(false);
-        v.applicationName = Optional.of("poolwatch-" + name);
-        v.critical = Optional.of(false);
-        v.echo = Optional.of(false);
-        v.readRouting.strategy = Optional.of(ReadRouting.DEFAULT.strategy().label());
-        v.readRouting.maxLag = ReadRouting.DEFAULT.maxLag();
-        v.readRouting.fallback = Optional.of(ReadRouting.DEFAULT.fallback().label());
-        return v;
-    }
+    /**
+     * Defaults shared by every pool, written as the keys {@code poolwatch.pools."<name>".*} would give them and read through
+     * the same mapping and converters ({@link LowerLayers}); the seed guide's defaults where it has one (30s timeout, 1h
+     * recycle, pre-ping). Two are the pool's own: the initial-size is its min-size, the application-name
+     * {@code poolwatch-<name>}.
+     */
+    static final Map<String, String> BASE = Map.ofEntries(
+            Map.entry("enabled", "true"),
+            Map.entry("min-size", "2"),
+            Map.entry("max-size", "10"),
+            Map.entry("acquisition-timeout", "30s"),
+            Map.entry("connect-timeout", "10s"),
+            Map.entry("max-lifetime", "1h"),
+            Map.entry("idle-removal-interval", "5m"),
+            Map.entry("validate-on-borrow", "true"),
+            Map.entry("background-validation-interval", "2m"),
+            Map.entry("leak-detection-interval", "5m"),
+            Map.entry("transaction-isolation", IsolationLevel.READ_COMMITTED.configName()),
+            Map.entry("statement-timeout", "0"),
+            Map.entry("read-only", "false"),
+            Map.entry("critical", "false"),
+            Map.entry("echo", "false"),
+            Map.entry("read-routing.strategy", ReadRouting.DEFAULT.strategy().label()),
+            Map.entry("read-routing.max-lag", ReadRouting.DEFAULT.maxLag().orElse(Duration.ZERO).toString()),
+            Map.entry("read-routing.fallback", ReadRouting.DEFAULT.fallback().label()));
 
-    /** The profile of a standard workload; empty values for any other name. */
-    static PoolValues profile(String name) {
-        PoolValues v = new PoolValues();
-        switch (name) {
-            case "main" -> {
-                // The application's own traffic: the seed's 20 + 10 spread as 5 kept, 30 at most.
-                v.minSize = Optional.of(5);
-                v.maxSize = Optional.of(30);
-                v.statementTimeout = Optional.of(Duration.ofSeconds(30));
-                v.critical = Optional.of(true);
-            }
-            case "jobs" -> {
-                // Background workers: their own small pool so a job storm cannot starve requests.
-                v.minSize = Optional.of(2);
-                v.maxSize = Optional.of(10);
-                v.statementTimeout = Optional.of(Duration.ofMinutes(5));
-            }
-            case "analytics" -> {
-                // Long read-only scans: few connections, a long limit, and never a write.
-                v.minSize = Optional.of(1);
-                v.maxSize = Optional.of(5);
-                v.acquisitionTimeout = Optional.of(Duration.ofSeconds(60));
-                v.statementTimeout = Optional.of(Duration.ofMinutes(5));
-                v.readOnly = Optional.of(true);
-            }
-            case "financial" -> {
-                // Short, strict money movements: serializable, fail fast, and readiness depends on it.
-                v.minSize = Optional.of(5);
-                v.maxSize = Optional.of(15);
-                v.acquisitionTimeout = Optional.of(Duration.ofSeconds(5));
-                v.connectTimeout = Optional.of(Duration.ofSeconds(5));
-                v.statementTimeout = Optional.of(Duration.ofSeconds(10));
-                v.transactionIsolation = Optional.of(IsolationLevel.SERIALIZABLE.configName());
-                v.critical = Optional.of(true);
-            }
-            default -> {
-            }
-        }
-        return v;
+    /** The profile of a standard workload, over the base; nothing for any other name. */
+    static Map<String, String> profile(String name) {
+        return switch (name) {
+            // The application's own traffic: the seed's 20 + 10 spread as 5 kept, 30 at most.
+            case "main" -> Map.of("min-size", "5", "max-size", "30", "statement-timeout", "30s", "critical", "true");
+            // Background workers: their own small pool so a job storm cannot starve requests.
+            case "jobs" -> Map.of("min-size", "2", "max-size", "10", "statement-timeout", "5m");
+            // Long read-only scans: few connections, a long limit, and never a write.
+            case "analytics" -> Map.of("min-size", "1", "max-size", "5", "acquisition-timeout", "60s",
+                    "statement-timeout", "5m", "read-only", "true");
+            // Short, strict money movements: serializable, fail fast, and readiness depends on it.
+            case "financial" -> Map.of("min-size", "5", "max-size", "15", "acquisition-timeout", "5s", "connect-timeout", "5s",
+                    "statement-timeout", "10s", "transaction-isolation", IsolationLevel.SERIALIZABLE.configName(),
+                    "critical", "true");
+            default -> Map.of();
+        };
     }
 }

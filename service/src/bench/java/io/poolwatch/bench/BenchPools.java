@@ -36,7 +36,7 @@ final class BenchPools {
                 new PoolSettings.Target(url, Optional.empty(), Optional.empty(), Map.of(), TlsSettings.driverDefault(url.kind())),
                 new PoolSettings.Sizes(size, size, size),
                 new PoolSettings.Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(10), Optional.empty(), Optional.empty()),
-                new PoolSettings.Upkeep(Duration.ZERO, Duration.ZERO, false, Duration.ZERO, Duration.ofMinutes(5)),
+                PoolSettings.Upkeep.none().withLeakDetectionInterval(Duration.ofMinutes(5)),
                 new PoolSettings.Session(IsolationLevel.READ_COMMITTED, false), ReadRouting.DEFAULT, List.of(), Map.of());
     }
 
