@@ -344,8 +344,4 @@ public final class PostgresDialect extends Dialect {
         return Optional.of(" ON CONFLICT (" + keyColumn + ") DO NOTHING");
     }
 
-    static long ceilSeconds(Duration d) {
-        return Math.max(1, (d.toMillis() + 999) / 1000);
-    }
-
 }
