@@ -85,25 +85,27 @@ public record PoolSettings(Identity identity, Target target, Sizes sizes, Timeou
      * @param idleRemovalInterval after which an idle connection above the minimum is closed (0: never)
      * @param validateOnBorrow whether a connection idle for a while is checked before it is handed out
      * @param backgroundValidationInterval how often idle connections are checked (0: never)
+     * @param validationQueryTimeout how long a check may take before its connection counts as broken (0: no check)
      * @param leakDetectionInterval after which a connection held is reported as leaked (0: never)
      */
     public record Upkeep(Duration maxLifetime, Duration idleRemovalInterval, boolean validateOnBorrow,
-            Duration backgroundValidationInterval, Duration leakDetectionInterval) {
+            Duration backgroundValidationInterval, Duration validationQueryTimeout, Duration leakDetectionInterval) {
 
         /** Connections opened and kept as they are: never replaced, removed, checked or reported. */
         public static Upkeep none() {
-            return new Upkeep(Duration.ZERO, Duration.ZERO, false, Duration.ZERO, Duration.ZERO);
+            return new Upkeep(Duration.ZERO, Duration.ZERO, false, Duration.ZERO, Duration.ZERO, Duration.ZERO);
         }
 
-        /** This upkeep, with connections checked before they are handed out, or not. */
-        public Upkeep withValidateOnBorrow(boolean validate) {
-            return new Upkeep(maxLifetime, idleRemovalInterval, validate, backgroundValidationInterval,
+        /** This upkeep, with connections checked before they are handed out, each check taking at most {@code timeout}. */
+        public Upkeep withValidationOnBorrow(Duration timeout) {
+            return new Upkeep(maxLifetime, idleRemovalInterval, true, backgroundValidationInterval, timeout,
                     leakDetectionInterval);
         }
 
         /** This upkeep, with a connection held longer than this reported as leaked (0: never). */
         public Upkeep withLeakDetectionInterval(Duration interval) {
-            return new Upkeep(maxLifetime, idleRemovalInterval, validateOnBorrow, backgroundValidationInterval, interval);
+            return new Upkeep(maxLifetime, idleRemovalInterval, validateOnBorrow, backgroundValidationInterval,
+                    validationQueryTimeout, interval);
         }
     }
 

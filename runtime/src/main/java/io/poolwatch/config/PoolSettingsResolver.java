@@ -437,6 +437,7 @@ public final class PoolSettingsResolver {
         Chosen<Duration> idleRemoval;
         Chosen<Boolean> validateOnBorrow;
         Chosen<Duration> backgroundValidation;
+        Chosen<Duration> validationQueryTimeout;
         Chosen<Duration> leakDetection;
         Chosen<String> isolation;
         Chosen<Duration> statementTimeout;
@@ -489,6 +490,8 @@ public final class PoolSettingsResolver {
             validateOnBorrow = required("validate-on-borrow", PoolwatchConfig.PoolConfig::validateOnBorrow);
             backgroundValidation = required("background-validation-interval",
                     PoolwatchConfig.PoolConfig::backgroundValidationInterval);
+            validationQueryTimeout = required("validation-query-timeout",
+                    PoolwatchConfig.PoolConfig::validationQueryTimeout);
             leakDetection = required("leak-detection-interval", PoolwatchConfig.PoolConfig::leakDetectionInterval);
             isolation = required("transaction-isolation", PoolwatchConfig.PoolConfig::transactionIsolation);
             statementTimeout = required("statement-timeout", PoolwatchConfig.PoolConfig::statementTimeout);
@@ -569,6 +572,7 @@ public final class PoolSettingsResolver {
             }
             positive(acquisitionTimeout, "acquisition-timeout");
             positive(connectTimeout, "connect-timeout");
+            positive(validationQueryTimeout, "validation-query-timeout");
             Optional<IsolationLevel> level = IsolationLevel.fromText(isolation.value());
             if (level.isEmpty()) {
                 problems.add(named(isolation, "transaction-isolation") + ": unknown isolation level; accepted: "
@@ -693,7 +697,7 @@ public final class PoolSettingsResolver {
                     new PoolSettings.Sizes(minSize.value(), maxSize.value(), initialSize.value()),
                     new PoolSettings.Timeouts(acquisitionTimeout.value(), connectTimeout.value(), statement, socket),
                     new PoolSettings.Upkeep(maxLifetime.value(), idleRemoval.value(), validateOnBorrow.value(),
-                            backgroundValidation.value(), leak),
+                            backgroundValidation.value(), validationQueryTimeout.value(), leak),
                     new PoolSettings.Session(isolationLevel, readOnly.value()), readRouting, List.of(), sources);
             if (replicaDrafts.isEmpty()) {
                 return own;

@@ -565,6 +565,14 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Optional<Duration> backgroundValidationInterval();
 
+        /**
+         * Longest a validation query may take, on borrow or in the background, before its connection counts as broken and
+         * is closed; in whole seconds, rounded up. A server that has stopped answering then costs a borrower this long, not
+         * the socket timeout. Built-in: 5s.
+         */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> validationQueryTimeout();
+
         /** A connection held longer than this is reported as a leak; 0 turns detection off. Built-in: 5m. */
         @WithConverter(Converters.DurationConverter.class)
         Optional<Duration> leakDetectionInterval();

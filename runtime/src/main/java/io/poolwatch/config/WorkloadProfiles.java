@@ -53,6 +53,7 @@ public final class WorkloadProfiles {
             Map.entry("idle-removal-interval", "5m"),
             Map.entry("validate-on-borrow", "true"),
             Map.entry("background-validation-interval", "2m"),
+            Map.entry("validation-query-timeout", "5s"),
             Map.entry("leak-detection-interval", "5m"),
             Map.entry("transaction-isolation", IsolationLevel.READ_COMMITTED.configName()),
             Map.entry("statement-timeout", "0"),

@@ -3,6 +3,7 @@ package io.poolwatch.pool;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,9 +22,6 @@ import io.poolwatch.engine.Dialect;
 
 /** Builds an Agroal pool from a workload's settings; the only place pools are created. */
 public final class PoolFactory {
-
-    /** Seconds a validation query may take before the connection counts as broken. */
-    private static final int VALIDATION_TIMEOUT_SECONDS = 5;
 
     private PoolFactory() {
     }
@@ -113,7 +111,7 @@ public final class PoolFactory {
                         .validationTimeout(s.backgroundValidationInterval())
                         .validateOnBorrow(s.validateOnBorrow())
                         .leakTimeout(s.leakDetectionInterval())
-                        .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(VALIDATION_TIMEOUT_SECONDS))
+                        .connectionValidator(validator(s.upkeep().validationQueryTimeout()))
                         .exceptionSorter(s.url().kind().dialect().exceptionSorter())
                         .connectionFactoryConfiguration(factory -> {
                             statementRecorderId.ifPresent(id -> factory.connectionProviderClass(StatementTimingDriver.class)
@@ -129,6 +127,14 @@ public final class PoolFactory {
                             driver.forEach(factory::jdbcProperty);
                             return factory;
                         }));
+    }
+
+    /** Agroal's validator (JDBC {@code isValid}) within this time, in whole seconds rounded up; none when zero. */
+    static ConnectionValidator validator(Duration timeout) {
+        if (timeout.isZero()) {
+            return ConnectionValidator.defaultValidator();
+        }
+        return ConnectionValidator.defaultValidatorWithTimeout((int) Math.min(Integer.MAX_VALUE, Dialect.ceilSeconds(timeout)));
     }
 
     /**

@@ -185,8 +185,8 @@ public class PoolRegistry {
                 new PoolSettings.Target(first.url(), username, secret, props, TlsSettings.driverDefault(first.url().kind())),
                 new PoolSettings.Sizes(1, 1, 1),
                 new PoolSettings.Timeouts(queryTimeout, first.connectTimeout(), Optional.of(queryTimeout), Optional.empty()),
-                // Opened at once and kept, checked before each use.
-                PoolSettings.Upkeep.none().withValidateOnBorrow(true),
+                // Opened at once and kept, checked before each use within the monitor's own query timeout.
+                PoolSettings.Upkeep.none().withValidationOnBorrow(queryTimeout),
                 new PoolSettings.Session(IsolationLevel.READ_COMMITTED, true), ReadRouting.DEFAULT, List.of(), Map.of());
     }
 

@@ -55,6 +55,20 @@ class PoolSettingsResolverTest {
     }
 
     @Test
+    void theValidationQueryTimeoutComesThroughTheLayersAndZeroIsRefused() {
+        ResolvedConfiguration builtIn = resolve(Map.of(), PG);
+        assertEquals(Duration.ofSeconds(5), pool(builtIn, "main").upkeep().validationQueryTimeout());
+        assertEquals("built-in", pool(builtIn, "main").sources().get("validation-query-timeout"));
+        ResolvedConfiguration c = resolve(Map.of("poolwatch.defaults.validation-query-timeout", "2",
+                "poolwatch.pools.financial.validation-query-timeout", "1500ms"), PG);
+        assertEquals(Duration.ofSeconds(2), pool(c, "main").upkeep().validationQueryTimeout());
+        assertEquals("poolwatch.defaults.validation-query-timeout", pool(c, "main").sources().get("validation-query-timeout"));
+        assertEquals(Duration.ofMillis(1500), pool(c, "financial").upkeep().validationQueryTimeout());
+        assertProblem(problems(Map.of("poolwatch.pools.jobs.validation-query-timeout", "0"), PG),
+                "poolwatch.pools.\"jobs\".validation-query-timeout=0s", "must be above zero");
+    }
+
+    @Test
     void workloadProfilesSuitEachWorkload() {
         ResolvedConfiguration c = resolve(Map.of(), PG);
         PoolSettings financial = pool(c, "financial");
