@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * }
  * </pre>
  */
-public final class AlertmanagerServer implements AutoCloseable {
+public final class AlertmanagerServer extends ProcessServer {
 
     /** Debian's Alertmanager. */
     public static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
@@ -96,18 +96,13 @@ public final class AlertmanagerServer implements AutoCloseable {
     }
 
     private final Builder settings;
-    private final Path dir;
-    private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final ServerProcess process;
 
     private AlertmanagerServer(Builder b) throws IOException {
+        super("alertmanager", b.port, Files.createTempDirectory("alertmanager-test-"), "alertmanager.log");
         this.settings = b;
-        this.port = b.port > 0 ? b.port : ServerProcess.freePort();
-        this.dir = Files.createTempDirectory("alertmanager-test-");
         Files.createDirectories(storage());
         write();
-        this.process = new ServerProcess("alertmanager", dir.resolve("alertmanager.log"));
     }
 
     /** A builder with the defaults: a free port, group_wait 100ms, group_interval 500ms, repeat_interval 1h. */
@@ -120,25 +115,9 @@ public final class AlertmanagerServer implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
-    public int port() {
-        return port;
-    }
-
     /** {@code http://127.0.0.1:<port>}, the base URL poolwatch posts under. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
-    }
-
-    /** Whether Alertmanager runs now. */
-    public boolean running() {
-        return process.running();
-    }
-
-    /**
-     * How many times it was started: a watcher can tell a restarted Alertmanager (which holds no alerts) from the one before.
-     */
-    public int starts() {
-        return process.starts();
     }
 
     private Path storage() {
@@ -158,20 +137,7 @@ public final class AlertmanagerServer implements AutoCloseable {
     }
 
     private boolean ready() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/-/ready")).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Stops Alertmanager (its files stay); nothing when stopped. It keeps no alerts across a stop: they live in its memory. */
-    public void stop() throws InterruptedException {
-        process.stop();
+        return answers200(http, URI.create(baseUrl() + "/-/ready"));
     }
 
     /** Deletes its storage (notification log and silences), while it is stopped, so it starts again as a new one. */
@@ -181,17 +147,6 @@ public final class AlertmanagerServer implements AutoCloseable {
         }
         ServerProcess.deleteTree(storage());
         Files.createDirectories(storage());
-    }
-
-    /** Stops Alertmanager and deletes its directory; never throws for a server already gone. */
-    @Override
-    public synchronized void close() {
-        process.close();
-        try {
-            ServerProcess.deleteTree(dir);
-        } catch (IOException e) {
-            // A temporary directory left behind is no failure of the test.
-        }
     }
 
     /** GET {@code /api/v2/alerts}: the alerts Alertmanager holds as active (not resolved), whatever silences them. */
@@ -218,11 +173,6 @@ public final class AlertmanagerServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return List.of();
         }
-    }
-
-    /** What Alertmanager logged (the last 4000 characters), for failure messages. */
-    public String log() {
-        return process.log();
     }
 
     private void write() throws IOException {

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Assumptions;
  * }
  * </pre>
  */
-public final class PgBouncerServer implements AutoCloseable {
+public final class PgBouncerServer extends ProcessServer {
 
     /** Debian's PgBouncer. */
     public static final Path BINARY = Path.of("/usr/sbin/pgbouncer");
@@ -116,17 +116,12 @@ public final class PgBouncerServer implements AutoCloseable {
     }
 
     private final Builder settings;
-    private final Path dir;
-    private final int port;
-    private final ServerProcess process;
 
     private PgBouncerServer(Builder b) throws IOException {
+        super("pgbouncer", b.port, Files.createTempDirectory("pgbouncer-test-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))), "stdout.txt");
         this.settings = b;
-        this.port = b.port > 0 ? b.port : ServerProcess.freePort();
-        this.dir = Files.createTempDirectory("pgbouncer-test-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         write();
-        this.process = new ServerProcess("pgbouncer", dir.resolve("stdout.txt"));
     }
 
     /** A builder with the defaults: pool size 5, session mode, max_client_conn 100, a free port. */
@@ -142,10 +137,6 @@ public final class PgBouncerServer implements AutoCloseable {
     /** 127.0.0.1. */
     public String host() {
         return "127.0.0.1";
-    }
-
-    public int port() {
-        return port;
     }
 
     /** {@code 127.0.0.1:<port>}. */
@@ -208,46 +199,16 @@ public final class PgBouncerServer implements AutoCloseable {
         return out;
     }
 
-    /** The PID of PgBouncer while it runs. */
-    public long pid() {
-        return process.pid();
-    }
-
-    /** Whether PgBouncer runs now. */
-    public boolean running() {
-        return process.running();
-    }
-
-    /** Stops PgBouncer (its files stay, for {@link #restart()}); nothing when stopped. */
-    public void stop() throws InterruptedException {
-        process.stop();
-    }
-
     /** Starts PgBouncer again on the same port with the same configuration. */
     public synchronized void restart() throws IOException, InterruptedException {
         stop();
         begin();
     }
 
-    /** Stops PgBouncer and deletes its directory; never throws for a server already gone. */
+    /** What PgBouncer logged (the last 4000 characters) to its log file, for failure messages. */
     @Override
-    public synchronized void close() {
-        process.close();
-        try {
-            ServerProcess.deleteTree(dir);
-        } catch (IOException e) {
-            // A temporary directory left behind is no failure of the test.
-        }
-    }
-
-    /** What PgBouncer logged (the last 4000 characters), for failure messages. */
     public String log() {
-        try {
-            String s = Files.readString(dir.resolve("pgbouncer.log"));
-            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return ServerProcess.tail(dir.resolve("pgbouncer.log"));
     }
 
     private void begin() throws IOException, InterruptedException {

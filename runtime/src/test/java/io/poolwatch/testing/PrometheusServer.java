@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * }
  * </pre>
  */
-public final class PrometheusServer implements AutoCloseable {
+public final class PrometheusServer extends ProcessServer {
 
     /** Debian's Prometheus server. */
     public static final Path BINARY = Path.of("/usr/bin/prometheus");
@@ -95,17 +95,12 @@ public final class PrometheusServer implements AutoCloseable {
     }
 
     private final Builder settings;
-    private final Path dir;
-    private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
-    private final ServerProcess process;
 
     private PrometheusServer(Builder b) throws IOException {
+        super("prometheus", b.port, Files.createTempDirectory("prometheus-test-"), "prometheus.log");
         this.settings = b;
-        this.port = b.port > 0 ? b.port : ServerProcess.freePort();
-        this.dir = Files.createTempDirectory("prometheus-test-");
         write();
-        this.process = new ServerProcess("prometheus", dir.resolve("prometheus.log"));
     }
 
     /** A builder scraping nothing yet, every 1 s, on a free port. */
@@ -118,18 +113,9 @@ public final class PrometheusServer implements AutoCloseable {
         return Files.isExecutable(BINARY);
     }
 
-    public int port() {
-        return port;
-    }
-
     /** {@code http://127.0.0.1:<port>}. */
     public String baseUri() {
         return "http://127.0.0.1:" + port;
-    }
-
-    /** Whether Prometheus runs now. */
-    public boolean running() {
-        return process.running();
     }
 
     /** {@code data.result} of an instant query at the server's present time. */
@@ -180,27 +166,6 @@ public final class PrometheusServer implements AutoCloseable {
         return JSON.readTree(response.body());
     }
 
-    /** Stops Prometheus (its files stay); nothing when stopped. */
-    public void stop() throws InterruptedException {
-        process.stop();
-    }
-
-    /** Stops Prometheus and deletes its directory (configuration, storage, log); never throws for a server already gone. */
-    @Override
-    public synchronized void close() {
-        process.close();
-        try {
-            ServerProcess.deleteTree(dir);
-        } catch (IOException e) {
-            // A temporary directory left behind is no failure of the test.
-        }
-    }
-
-    /** What Prometheus logged (the last 4000 characters), for failure messages. */
-    public String log() {
-        return process.log();
-    }
-
     private void begin() throws IOException, InterruptedException {
         List<String> command = List.of(BINARY.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
@@ -215,16 +180,7 @@ public final class PrometheusServer implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUri() + "/-/ready")).timeout(Duration.ofSeconds(2))
-                    .GET().build();
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return answers200(http, URI.create(baseUri() + "/-/ready"));
     }
 
     private void write() throws IOException {

@@ -128,8 +128,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** What the server wrote (the last 4000 characters), for failure messages. */
     public String log() {
+        return tail(log);
+    }
+
+    /** The last 4000 characters of a log file, for failure messages. */
+    public static String tail(Path file) {
         try {
-            String s = Files.readString(log);
+            String s = Files.readString(file);
             return s.length() > LOG_TAIL ? s.substring(s.length() - LOG_TAIL) : s;
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
