@@ -282,8 +282,8 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
         return n < 0 || n > Integer.MAX_VALUE ? Optional.empty() : Optional.of(n);
     }
 
-    /** A number of seconds in column {@code column}, as a duration; empty for NULL. */
-    static Optional<Duration> seconds(ResultSet rs, int column) throws SQLException {
+    /** A number of seconds in column {@code column}, as a duration (negative read as zero); empty for NULL. */
+    public static Optional<Duration> seconds(ResultSet rs, int column) throws SQLException {
         double value = rs.getDouble(column);
         if (rs.wasNull()) {
             return Optional.empty();

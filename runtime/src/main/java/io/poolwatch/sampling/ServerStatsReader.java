@@ -60,15 +60,15 @@ public final class ServerStatsReader {
                 total = rs.getInt(1);
                 max = rs.getInt(2);
                 reserved = rs.getInt(3);
-                idleInTx = seconds(rs, 4);
-                longestStatement = seconds(rs, 5);
-                longestTx = seconds(rs, 6);
+                idleInTx = Dialect.seconds(rs, 4);
+                longestStatement = Dialect.seconds(rs, 5);
+                longestTx = Dialect.seconds(rs, 6);
             }
             if (views.transactions().isPresent()) {
                 try (ResultSet rs = st.executeQuery(views.transactions().get())) {
                     rs.next();
-                    longestTx = seconds(rs, 1);
-                    idleInTx = seconds(rs, 2);
+                    longestTx = Dialect.seconds(rs, 1);
+                    idleInTx = Dialect.seconds(rs, 2);
                 } catch (SQLException e) {
                     // The view may need a privilege the monitor lacks (innodb_trx, PROCESS): the ages stay unknown.
                 }
@@ -89,17 +89,9 @@ public final class ServerStatsReader {
                 String state = rs.getString(2);
                 int count = rs.getInt(3);
                 byState.merge(state, count, Integer::sum);
-                list.add(new ServerSnapshot.SessionGroup(rs.getString(1), state, count, seconds(rs, 4)));
+                list.add(new ServerSnapshot.SessionGroup(rs.getString(1), state, count, Dialect.seconds(rs, 4)));
             }
         }
         return new Groups(byState, list);
-    }
-
-    private static Optional<Duration> seconds(ResultSet rs, int column) throws SQLException {
-        double value = rs.getDouble(column);
-        if (rs.wasNull()) {
-            return Optional.empty();
-        }
-        return Optional.of(Duration.ofMillis(Math.max(0, Math.round(value * 1000))));
     }
 }
