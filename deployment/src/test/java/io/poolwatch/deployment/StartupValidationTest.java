@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.poolwatch.pool.FallbackDatabase;
+import io.poolwatch.testing.BadConfiguration;
 import io.quarkus.test.QuarkusUnitTest;
 
 /**
@@ -26,23 +27,8 @@ class StartupValidationTest {
     /** Set by the fallback database when it is started: a system property, as the application has a class loader of its own. */
     static final String STARTED = "poolwatch.test.startup-validation.fallback-started";
 
-    /** Each bad key and a fragment its one problem must contain besides the key. */
-    static final Map<String, String> BAD = Map.ofEntries(
-            Map.entry("poolwatch.pools.main.max-size", "-5"),
-            Map.entry("poolwatch.pools.analytics.max-size", "abc"),
-            Map.entry("DB_MAX_OVERFLOW", "-3"),
-            Map.entry("poolwatch.consistency.checks.nightly.kind", "sql"),
-            Map.entry("poolwatch.consistency.checks.nightly.sql", "select 1"),
-            Map.entry("poolwatch.consistency.checks.nightly.schedule", "every tuesday"),
-            Map.entry("poolwatch.consistency.max-concurrent", "0"),
-            Map.entry("poolwatch.alerting.receivers.\"Bad Name\".url", "https://hooks.example/alerts"),
-            Map.entry("poolwatch.alerting.rules.pool-utilization.threshold", "-1"),
-            Map.entry("poolwatch.alerting.outbox.max-attempts", "0"),
-            Map.entry("poolwatch.sampling.interval", "0s"),
-            Map.entry("poolwatch.cluster.lock-at-most-for", "1s"),
-            Map.entry("poolwatch.security.metrics", "sometimes"),
-            Map.entry("poolwatch.transactions.max-retries", "-1"),
-            Map.entry("poolwatch.health.validation-timeout", "0s"));
+    /** One bad value in every part of the configuration, the same as the configuration check's own test. */
+    static final Map<String, String> BAD = BadConfiguration.ONE_PER_PART;
 
     /** For each part, what its one problem is found by: every fragment must be in it. */
     static final List<List<String>> EXPECTED = List.of(

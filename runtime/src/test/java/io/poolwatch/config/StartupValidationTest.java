@@ -21,6 +21,7 @@ import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.health.HealthConfigurationCheck;
 import io.poolwatch.sampling.SamplingConfigurationCheck;
 import io.poolwatch.security.SecurityConfigurationCheck;
+import io.poolwatch.testing.BadConfiguration;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -32,22 +33,7 @@ class StartupValidationTest {
             "quarkus.http.host", "127.0.0.1");
 
     /** One bad value in every part, and one that is not of its type. */
-    static final Map<String, String> BAD = Map.ofEntries(
-            Map.entry("poolwatch.pools.main.max-size", "-5"),
-            Map.entry("poolwatch.pools.analytics.max-size", "abc"),
-            Map.entry("DB_MAX_OVERFLOW", "-3"),
-            Map.entry("poolwatch.consistency.checks.nightly.kind", "sql"),
-            Map.entry("poolwatch.consistency.checks.nightly.sql", "select 1"),
-            Map.entry("poolwatch.consistency.checks.nightly.schedule", "every tuesday"),
-            Map.entry("poolwatch.consistency.max-concurrent", "0"),
-            Map.entry("poolwatch.alerting.receivers.\"Bad Name\".url", "https://hooks.example/alerts"),
-            Map.entry("poolwatch.alerting.rules.pool-utilization.threshold", "-1"),
-            Map.entry("poolwatch.alerting.outbox.max-attempts", "0"),
-            Map.entry("poolwatch.sampling.interval", "0s"),
-            Map.entry("poolwatch.cluster.lock-at-most-for", "1s"),
-            Map.entry("poolwatch.security.metrics", "sometimes"),
-            Map.entry("poolwatch.transactions.max-retries", "-1"),
-            Map.entry("poolwatch.health.validation-timeout", "0s"));
+    static final Map<String, String> BAD = BadConfiguration.ONE_PER_PART;
 
     /** The start of each part's one problem: the key it names. */
     static final List<String> NAMED = List.of(
