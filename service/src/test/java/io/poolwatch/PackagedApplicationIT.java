@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -41,7 +40,7 @@ class PackagedApplicationIT {
     @Test
     void theEmbeddedDefaultStartsServesAndCleansUp() throws Exception {
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), Map.of())) {
-            double startedIn = app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            double startedIn = app.startedWithin(START);
             long rss = app.rssKib();
             // Figures for docs/PERFORMANCE.md.
             System.out.printf("embedded default: started in %.3fs, RSS %d MiB%n", startedIn, rss / 1024);
@@ -123,7 +122,7 @@ class PackagedApplicationIT {
             props.put("poolwatch.pools." + w + ".application-name", tag + "-" + w);
         }
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of("DATABASE_URL", pg.seedUrl(), "DB_POOL_SIZE", "2"), props)) {
-            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            app.startedWithin(START);
             for (String w : WORKLOADS) {
                 assertEquals(2, TestDatabases.awaitSessions(pg, tag + "-" + w, 2), w);
             }
@@ -186,7 +185,7 @@ class PackagedApplicationIT {
                 "poolwatch.alerting.outbox.path", outbox.toString(), "poolwatch.consistency.initial-delay", "1s");
         String first;
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), properties)) {
-            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            app.startedWithin(START);
             Await.until("the chunked check's first run", () -> !scopes(app).isEmpty());
             first = scopes(app).get(0);
             assertTrue(first.startsWith("keys 1.."), first);
@@ -194,7 +193,7 @@ class PackagedApplicationIT {
         }
         long watermark = Long.parseLong(first.substring("keys 1..".length()));
         try (PoolwatchProcess app = PoolwatchProcess.start(Map.of(), properties)) {
-            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            app.startedWithin(START);
             Await.until("the chunked check's first run after the restart", () -> !scopes(app).isEmpty());
             assertEquals("keys " + (watermark + 1) + ".." + (2 * watermark), scopes(app).get(0),
                     "it goes on where the last run stopped");
@@ -258,14 +257,6 @@ class PackagedApplicationIT {
 
     /** The JVM ends with 143 (128 + SIGTERM) once its shutdown hooks ran; 0 is as good. */
     private static void assertStoppedBySigterm(int exit, PoolwatchProcess app) {
-        assertTrue(exit == 0 || exit == 143, "exit code " + exit + "\n" + outputOf(app));
-    }
-
-    private static String outputOf(PoolwatchProcess app) {
-        try {
-            return app.output();
-        } catch (IOException e) {
-            return e.toString();
-        }
+        assertTrue(exit == 0 || exit == 143, "exit code " + exit + "\n" + app.outputTail());
     }
 }

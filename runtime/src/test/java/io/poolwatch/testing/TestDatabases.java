@@ -42,7 +42,12 @@ public final class TestDatabases {
 
         /** The same database in the seed's DATABASE_URL form, password included. */
         public String seedUrl() {
-            return "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" + DATABASE;
+            return seedUrl(DATABASE);
+        }
+
+        /** Another database of the same server in the seed's DATABASE_URL form, password included. */
+        public String seedUrl(String database) {
+            return "postgresql://" + user + ":" + password + "@" + host + ":" + port + "/" + database;
         }
 
         /** A connection of the test itself, outside every pool. */

@@ -24,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
 import io.poolwatch.testing.Await;
+import io.poolwatch.testing.FlagCheck;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
 import io.poolwatch.testing.WebhookHook;
@@ -58,14 +58,7 @@ class AlertDeliveryIT {
     }
 
     private static Map<String, String> properties(int hookPort, Path outbox) {
-        Map<String, String> p = new HashMap<>();
-        String check = "poolwatch.consistency.checks.flag.";
-        p.put(check + "kind", "sql");
-        p.put(check + "sql", "SELECT COUNT(*) FROM " + FLAG);
-        p.put(check + "workload", "main");
-        p.put(check + "schedule", "1s");
-        p.put(check + "severity", "critical");
-        p.put("poolwatch.consistency.initial-delay", "0s");
+        Map<String, String> p = new HashMap<>(FlagCheck.properties(FLAG));
         String r = "poolwatch.alerting.receivers.ops.";
         p.put(r + "url", WebhookHook.url(hookPort).toString());
         p.put(r + "secret", WebhookKeys.KEY_A);
@@ -92,14 +85,6 @@ class AlertDeliveryIT {
         }
     }
 
-    private static String outputOf(PoolwatchProcess app) {
-        try {
-            return app.output();
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
     @Test
     void firingThenResolvedSignedOnceEachThenDeliveredAfterARestart() throws Exception {
         sql("CREATE TABLE IF NOT EXISTS " + FLAG + " (id INT)");
@@ -111,7 +96,7 @@ class AlertDeliveryIT {
 
         try (WebhookHook hook = WebhookHook.start(hookPort);
                 PoolwatchProcess app = PoolwatchProcess.start(env, properties(hookPort, outbox))) {
-            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            app.startedWithin(START);
 
             sql("INSERT INTO " + FLAG + " VALUES (1)");
             Await.until("a firing notification", () -> checkNotifications(hook).size() == 1);
@@ -157,7 +142,7 @@ class AlertDeliveryIT {
         // Receiver back, poolwatch restarted on the same outbox: the notification is delivered, once, with its id.
         try (WebhookHook hook = WebhookHook.start(hookPort);
                 PoolwatchProcess app = PoolwatchProcess.start(env, properties(hookPort, outbox))) {
-            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+            app.startedWithin(START);
             String id = pendingId;
             Await.until("the pending notification delivered after the restart", () -> hook.ids().contains(id));
             Thread.sleep(1500);
@@ -208,18 +193,6 @@ class AlertDeliveryIT {
         } else {
             TestDatabases.postgres().dropDatabase(KILL_DATABASE);
         }
-    }
-
-    /** Polls every 50 ms; returns how long it took, or fails naming {@code what} after {@code limit}. */
-    private static Duration await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > limit.toNanos()) {
-                throw new AssertionError("timed out after " + limit + " waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /**
@@ -319,13 +292,13 @@ class AlertDeliveryIT {
         killSql("CREATE TABLE " + KILL_FLAG + " (id INT)");
         TestDatabases.Server pg = TestDatabases.postgres();
         Map<String, String> env = Map.of("DATABASE_URL",
-                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + KILL_DATABASE);
+                pg.seedUrl(KILL_DATABASE));
         try (HangingReceiver hook = new HangingReceiver()) {
             HangingReceiver.Received cut;
             try (PoolwatchProcess app = PoolwatchProcess.start(env, killProperties(hook.url()))) {
-                app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+                app.startedWithin(START);
                 killSql("INSERT INTO " + KILL_FLAG + " VALUES (1)");
-                await("the firing notification reaches the receiver, which does not answer", Duration.ofSeconds(30),
+                Await.within("the firing notification reaches the receiver, which does not answer", Duration.ofSeconds(30),
                         () -> hook.requests.stream().anyMatch(HangingReceiver.Received::hung));
                 cut = hook.requests.stream().filter(HangingReceiver.Received::hung).findFirst().orElseThrow();
                 // Within the receiver's timeout: the attempt is in flight.
@@ -334,14 +307,14 @@ class AlertDeliveryIT {
             String interrupted = cut.id();
 
             try (PoolwatchProcess app = PoolwatchProcess.start(env, killProperties(hook.url()))) {
-                app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
+                app.startedWithin(START);
                 long restarted = System.nanoTime();
                 // A newer notification for the same receiver: the check clears once the new process has seen it fail.
-                await("the restarted process sees the check failing", Duration.ofSeconds(60),
+                Await.within("the restarted process sees the check failing", Duration.ofSeconds(60),
                         () -> given().baseUri(app.baseUri()).when()
                                 .get("/api/v1/alerts?state=firing").then().extract().asString().contains("consistency-check"));
                 killSql("DELETE FROM " + KILL_FLAG);
-                await("a notification newer than the interrupted one delivered", Duration.ofSeconds(60),
+                Await.within("a notification newer than the interrupted one delivered", Duration.ofSeconds(60),
                         () -> hook.requests.stream()
                                 .anyMatch(x -> x.at() > restarted && !x.id().equals(interrupted)));
                 HangingReceiver.Received newer = hook.requests.stream()
@@ -362,7 +335,7 @@ class AlertDeliveryIT {
                 long bound = Math.max(leaseLapsed, up) + NEWER_SLACK.toMillis();
                 assertTrue(newerAfter < bound,
                         "the first newer notification came " + newerAfter + " ms after the interrupted attempt started, "
-                                + "the restarted process was up at " + up + " ms; bound " + bound + " ms: " + outputOf(app));
+                                + "the restarted process was up at " + up + " ms; bound " + bound + " ms: " + app.outputTail());
 
                 // The interrupted notification was sent again, with its id, before the newer ones: a receiver's order holds.
                 List<String> ids = hook.requests.stream().map(HangingReceiver.Received::id).toList();

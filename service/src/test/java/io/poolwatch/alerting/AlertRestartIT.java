@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.poolwatch.testing.Await;
+import io.poolwatch.testing.FlagCheck;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
 import io.poolwatch.testing.WebhookHook;
@@ -73,18 +74,11 @@ class AlertRestartIT {
     private static Map<String, String> env() {
         TestDatabases.Server pg = TestDatabases.postgres();
         return Map.of("DATABASE_URL",
-                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE);
+                pg.seedUrl(DATABASE));
     }
 
     private static Map<String, String> properties(int hookPort, int leakThreshold) {
-        Map<String, String> p = new HashMap<>();
-        String check = "poolwatch.consistency.checks.flag.";
-        p.put(check + "kind", "sql");
-        p.put(check + "sql", "SELECT COUNT(*) FROM " + FLAG);
-        p.put(check + "workload", "main");
-        p.put(check + "schedule", "1s");
-        p.put(check + "severity", "critical");
-        p.put("poolwatch.consistency.initial-delay", "0s");
+        Map<String, String> p = new HashMap<>(FlagCheck.properties(FLAG));
         String leaks = "poolwatch.alerting.rules.\"leaked-connections\".";
         p.put(leaks + "threshold", Integer.toString(leakThreshold));
         p.put(leaks + "keep-firing-for", "0s");
@@ -140,33 +134,8 @@ class AlertRestartIT {
         return out;
     }
 
-    private static void await(String what, Duration bound, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + bound.toSeconds() + "s waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static String outputOf(PoolwatchProcess app) {
-        try {
-            return app.output();
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
     private static PoolwatchProcess started(int hookPort, int leakThreshold) throws Exception {
-        PoolwatchProcess app = PoolwatchProcess.start(env(), properties(hookPort, leakThreshold));
-        try {
-            app.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(app)));
-        } catch (Exception | AssertionError e) {
-            app.close();
-            throw e;
-        }
-        return app;
+        return PoolwatchProcess.started(env(), properties(hookPort, leakThreshold), START);
     }
 
     // The three runs share one database and continue from each other, in order.
@@ -184,14 +153,14 @@ class AlertRestartIT {
         // Run 1: both alerts fire and are notified, each once.
         try (WebhookHook hook = WebhookHook.start(receiverPort); PoolwatchProcess app = started(receiverPort, 0)) {
             Instant[] arrived = new Instant[1];
-            await("the first consistency-check notification", START, () -> {
+            Await.within("the first consistency-check notification", START, () -> {
                 if (!of(hook, "consistency-check").isEmpty()) {
                     arrived[0] = Instant.now();
                     return true;
                 }
                 return false;
             });
-            await("the first leaked-connections notification", Duration.ofSeconds(30),
+            Await.within("the first leaked-connections notification", Duration.ofSeconds(30),
                     () -> !of(hook, "leaked-connections").isEmpty());
             WebhookHook.Request firstCheck = of(hook, "consistency-check").get(0);
             assertEquals("firing", body(firstCheck).get("status").asText());
@@ -225,7 +194,7 @@ class AlertRestartIT {
         Assumptions.assumeTrue(check != null && leaks != null, "run 1 notified both alerts");
         // Run 2: restarted with both still firing: the same alerts, nothing sent again.
         try (WebhookHook hook = WebhookHook.start(receiverPort); PoolwatchProcess app = started(receiverPort, 0)) {
-            await("the first evaluation after the restart lists the alerts", START,
+            Await.within("the first evaluation after the restart lists the alerts", START,
                     () -> !uncheckedListed(app, "consistency-check").isEmpty()
                             && !uncheckedListed(app, "leaked-connections").isEmpty());
             assertEquals(check, listed(app, "consistency-check"), "the same fingerprint and startsAt after a restart");
@@ -248,7 +217,7 @@ class AlertRestartIT {
         sql("DELETE FROM " + FLAG);
         Instant restarted = Instant.now();
         try (WebhookHook hook = WebhookHook.start(receiverPort); PoolwatchProcess app = started(receiverPort, 5)) {
-            await("the resolutions of both alerts", START,
+            Await.within("the resolutions of both alerts", START,
                     () -> !of(hook, "consistency-check").isEmpty() && !of(hook, "leaked-connections").isEmpty());
             for (String name : List.of("consistency-check", "leaked-connections")) {
                 List<WebhookHook.Request> got = of(hook, name);

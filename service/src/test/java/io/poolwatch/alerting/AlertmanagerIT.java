@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +32,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.poolwatch.testing.AlertmanagerServer;
+import io.poolwatch.testing.Await;
+import io.poolwatch.testing.FlagCheck;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
 import io.poolwatch.testing.WebhookHook;
@@ -110,18 +111,11 @@ class AlertmanagerIT {
     private static Map<String, String> env() {
         TestDatabases.Server pg = TestDatabases.postgres();
         return Map.of("DATABASE_URL",
-                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE);
+                pg.seedUrl(DATABASE));
     }
 
     private static Map<String, String> properties() {
-        Map<String, String> p = new HashMap<>();
-        String check = "poolwatch.consistency.checks.flag.";
-        p.put(check + "kind", "sql");
-        p.put(check + "sql", "SELECT COUNT(*) FROM " + FLAG);
-        p.put(check + "workload", "main");
-        p.put(check + "schedule", "1s");
-        p.put(check + "severity", "critical");
-        p.put("poolwatch.consistency.initial-delay", "0s");
+        Map<String, String> p = new HashMap<>(FlagCheck.properties(FLAG));
         p.put("poolwatch.alerting.rules.\"consistency-check\".keep-firing-for", "0s");
         String r = "poolwatch.alerting.receivers.am.";
         p.put(r + "type", "alertmanager");
@@ -139,32 +133,7 @@ class AlertmanagerIT {
     }
 
     private static PoolwatchProcess started() throws Exception {
-        PoolwatchProcess process = PoolwatchProcess.start(env(), properties());
-        try {
-            process.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(process)));
-        } catch (Exception | AssertionError e) {
-            process.close();
-            throw e;
-        }
-        return process;
-    }
-
-    private static String outputOf(PoolwatchProcess p) {
-        try {
-            return p.output();
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
-    private static void await(String what, Duration bound, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + bound.toSeconds() + "s waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        return PoolwatchProcess.started(env(), properties(), START);
     }
 
     /** The alert as an Alertmanager lists it, or null. */
@@ -253,7 +222,7 @@ class AlertmanagerIT {
         sql("INSERT INTO " + FLAG + " VALUES (1)");
         app = started();
         for (AlertmanagerServer am : List.of(am0, am1)) {
-            await("the alert listed by the Alertmanager at " + am.baseUrl(), START, () -> listed(am) != null);
+            Await.within("the alert listed by the Alertmanager at " + am.baseUrl(), START, () -> listed(am) != null);
             JsonNode a = listed(am);
             assertEquals("consistency-check", a.path("labels").path("alertname").asText());
             assertEquals("flag", a.path("labels").path("check").asText());
@@ -278,7 +247,7 @@ class AlertmanagerIT {
         assertEquals(List.of(Instant.parse(startsAt.get(0))), List.of(Instant.parse(listed(am0).path("startsAt").asText())),
                 "Alertmanager has poolwatch's startsAt");
         for (WebhookHook hook : List.of(hook0, hook1)) {
-            await("Alertmanager's receiver notified", Duration.ofSeconds(10), () -> notified(hook).contains("firing"));
+            Await.within("Alertmanager's receiver notified", Duration.ofSeconds(10), () -> notified(hook).contains("firing"));
         }
         firing = true;
     }
@@ -314,7 +283,7 @@ class AlertmanagerIT {
                 .body("{\"matchers\": [{\"name\": \"check\", \"value\": \"flag\"}], \"duration\": \"1h\", \"createdBy\": \"alertmanager-it\", "
                         + "\"comment\": \"silenced in poolwatch only\"}")
                 .when().post("/api/v1/silences").then().statusCode(201).extract().path("id");
-        await("the silence applied to the alert", Duration.ofSeconds(10), () -> {
+        Await.within("the silence applied to the alert", Duration.ofSeconds(10), () -> {
             try {
                 for (JsonNode a : get("/api/v1/alerts?state=firing").get("alerts")) {
                     if ("flag".equals(a.path("labels").path("check").asText())
@@ -330,7 +299,8 @@ class AlertmanagerIT {
         Instant silenced = Instant.now();
         // The next resend (within one resend-interval) still carries it: Alertmanager keeps it active and unsilenced.
         for (AlertmanagerServer am : List.of(am0, am1)) {
-            await("a post after the silence at " + am.baseUrl(), RESEND.plusSeconds(10), () -> updatedAt(am).isAfter(silenced));
+            Await.within("a post after the silence at " + am.baseUrl(), RESEND.plusSeconds(10),
+                    () -> updatedAt(am).isAfter(silenced));
             JsonNode a = listed(am);
             assertEquals("active", a.path("status").path("state").asText());
             assertEquals(0, a.path("status").path("silencedBy").size());
@@ -348,7 +318,7 @@ class AlertmanagerIT {
             am1.stop();
             Instant stopped = Instant.now();
             // Longer than a resend-interval: poolwatch tries am1 and fails, while am0 keeps getting the resends.
-            await("am1's failures shown and am0 resent to", RESEND.plusSeconds(15), () -> {
+            Await.within("am1's failures shown and am0 resent to", RESEND.plusSeconds(15), () -> {
                 try {
                     JsonNode r = get("/api/v1/alerts/receivers").get(0);
                     return r.get("alertmanagers").get(1).path("delivery").path("consecutiveFailures").asInt() > 0
@@ -369,8 +339,8 @@ class AlertmanagerIT {
             // Back on the same port as a new Alertmanager, its storage empty and no alerts: the alert comes back.
             am1.wipeStorage();
             am1.start();
-            await("the alert back at the restarted Alertmanager", RESEND.plusSeconds(10), () -> listed(am1) != null);
-            await("the restarted Alertmanager notifies its receiver", Duration.ofSeconds(10),
+            Await.within("the alert back at the restarted Alertmanager", RESEND.plusSeconds(10), () -> listed(am1) != null);
+            Await.within("the restarted Alertmanager notifies its receiver", Duration.ofSeconds(10),
                     () -> notified(hook1).size() == 2);
             assertTrue(watch.samples > 10, "sampled " + watch.samples + " times");
             assertEquals(List.of(), watch.missing, "never missing from a running Alertmanager");
@@ -389,14 +359,14 @@ class AlertmanagerIT {
         try (Watch watch = new Watch()) {
             // Stopped right after a post, so the restart has the whole endsAt (4 resend-intervals) to post again in.
             Instant previous = updatedAt(am0);
-            await("a resend", RESEND.plusSeconds(10), () -> updatedAt(am0).isAfter(previous));
+            Await.within("a resend", RESEND.plusSeconds(10), () -> updatedAt(am0).isAfter(previous));
             lastBefore = updatedAt(am0);
             app.terminate(Duration.ofSeconds(30));
             app.close();
             app = null;
             restarted = Instant.now();
             app = started();
-            await("the restarted poolwatch's post at both Alertmanagers", RESEND.plusSeconds(10),
+            Await.within("the restarted poolwatch's post at both Alertmanagers", RESEND.plusSeconds(10),
                     () -> updatedAt(am0).isAfter(restarted) && updatedAt(am1).isAfter(restarted));
             assertTrue(watch.samples > 10, "sampled " + watch.samples + " times");
             assertEquals(List.of(), watch.missing, "never missing from either Alertmanager during the restart");
@@ -420,9 +390,9 @@ class AlertmanagerIT {
         Instant cleared = Instant.now();
         sql("DELETE FROM " + FLAG);
         for (AlertmanagerServer am : List.of(am0, am1)) {
-            await("the alert resolved at " + am.baseUrl(), Duration.ofSeconds(20), () -> listed(am) == null);
+            Await.within("the alert resolved at " + am.baseUrl(), Duration.ofSeconds(20), () -> listed(am) == null);
         }
-        await("both receivers told of the resolution", Duration.ofSeconds(10),
+        Await.within("both receivers told of the resolution", Duration.ofSeconds(10),
                 () -> notified(hook0).contains("resolved") && notified(hook1).contains("resolved"));
         assertEquals(List.of("firing", "resolved"), notified(hook0));
         assertEquals(List.of("firing", "firing", "resolved"), notified(hook1));

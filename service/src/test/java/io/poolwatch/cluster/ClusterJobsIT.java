@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.TestDatabases;
 
@@ -133,14 +133,6 @@ class ClusterJobsIT {
         return p;
     }
 
-    private static String outputOf(PoolwatchProcess app) {
-        try {
-            return app.output();
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
     private static boolean runsClusterJobs(PoolwatchProcess app) {
         return given().baseUri(app.baseUri()).when().get("/api/v1/cluster").then().statusCode(200).extract().jsonPath()
                 .getBoolean("runsClusterJobs");
@@ -156,18 +148,6 @@ class ClusterJobsIT {
 
     private static List<Instant> between(List<Instant> runs, Instant from, Instant to) {
         return runs.stream().filter(t -> !t.isBefore(from) && t.isBefore(to)).toList();
-    }
-
-    /** Polls every 50 ms; returns how long it took, or fails naming {@code what} after {@code limit}. */
-    private static Duration await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > limit.toNanos()) {
-                throw new AssertionError("timed out after " + limit + " waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /**
@@ -200,17 +180,17 @@ class ClusterJobsIT {
     void checksRunOnceNotificationsArriveOnceAndASurvivorTakesOver() throws Exception {
         TestDatabases.Server pg = TestDatabases.postgres();
         Map<String, String> env = Map.of("DATABASE_URL",
-                "postgresql://" + pg.user() + ":" + pg.password() + "@" + pg.host() + ":" + pg.port() + "/" + DATABASE,
+                pg.seedUrl(DATABASE),
                 "DB_POOL_SIZE", "2",
                 "DB_MAX_OVERFLOW", "2");
         try (Receiver hook = new Receiver();
                 PoolwatchProcess a = PoolwatchProcess.start(env, properties("pw-a", hook.url()));
                 PoolwatchProcess b = PoolwatchProcess.start(env, properties("pw-b", hook.url()))) {
-            a.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(a)));
-            b.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(b)));
+            a.startedWithin(START);
+            b.startedWithin(START);
             List<PoolwatchProcess> both = List.of(a, b);
 
-            await("one process runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5),
+            Await.within("one process runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5),
                     () -> runsClusterJobs(a) || runsClusterJobs(b));
             PoolwatchProcess leader = runsClusterJobs(a) ? a : b;
             PoolwatchProcess other = leader == a ? b : a;
@@ -231,7 +211,7 @@ class ClusterJobsIT {
 
             // The flag check fails: one notification, from the process running the jobs, while it keeps failing.
             sql("INSERT INTO cluster_flag VALUES (1)");
-            await("a firing notification", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 1);
+            Await.within("a firing notification", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 1);
             Thread.sleep(3000);
             assertEquals(1, hook.checkNotifications().size(), "one notification while the alert keeps firing: " + hook.bodies);
             JsonNode fired = hook.checkNotifications().get(0);
@@ -244,7 +224,7 @@ class ClusterJobsIT {
             // The process running the jobs dies holding the lock; the other takes over within the bound.
             Instant killed = Instant.now();
             leader.kill();
-            Duration takeover = await("the survivor runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5),
+            Duration takeover = Await.within("the survivor runs the cluster's jobs", TAKEOVER_BOUND.plusSeconds(5),
                     () -> runsClusterJobs(other));
             System.out.printf("cluster takeover after SIGKILL: %d ms (bound %d ms)%n", takeover.toMillis(),
                     TAKEOVER_BOUND.toMillis());
@@ -253,7 +233,7 @@ class ClusterJobsIT {
                     "taken over in " + takeover + ", bound " + TAKEOVER_BOUND);
 
             // The survivor runs the checks once per interval, and notifies the failing check, once.
-            await("the survivor's first check run", Duration.ofSeconds(5), () -> !runs(other, "steady").isEmpty());
+            Await.within("the survivor's first check run", Duration.ofSeconds(5), () -> !runs(other, "steady").isEmpty());
             Instant after = Instant.now().plusSeconds(1);
             Thread.sleep(Duration.ofSeconds(7).toMillis());
             oncePerInterval(List.of(other), after, Instant.now().minusSeconds(1), "after the takeover");
@@ -264,7 +244,7 @@ class ClusterJobsIT {
                     "the survivor continues the notified alert, no second notification: " + hook.bodies);
             // The check passes again: the survivor resolves the same alert (same labels, fingerprint and startsAt).
             sql("DELETE FROM cluster_flag");
-            await("the survivor's resolution", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 2);
+            Await.within("the survivor's resolution", Duration.ofSeconds(10), () -> hook.checkNotifications().size() == 2);
             Thread.sleep(2000);
             assertEquals(2, hook.checkNotifications().size(), "one resolution from the survivor: " + hook.bodies);
             JsonNode resolution = hook.checkNotifications().get(1);
@@ -278,7 +258,7 @@ class ClusterJobsIT {
 
             // Stopped in order, it hands the jobs over at once instead of after lock-at-most-for.
             other.terminate(Duration.ofSeconds(30));
-            String log = outputOf(other);
+            String log = other.outputTail();
             assertTrue(log.contains("released the cluster's jobs"), log);
         }
     }

@@ -24,6 +24,7 @@ import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.SmallPostgresCluster;
 
 /**
@@ -36,13 +37,7 @@ final class SaturationScenario {
 
     /** Polls {@code condition} every 50 ms; fails naming {@code what} after {@code bound}. */
     static void await(String what, Duration bound, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + bound.toSeconds() + " s waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.within(what, bound, condition);
     }
 
     /** Like {@link #await} but answers whether it happened instead of failing: for figures measured before asserting. */

@@ -57,15 +57,6 @@ class FleetPercentilesIT {
         return p;
     }
 
-    private static String outputOf(PoolwatchProcess app) {
-        try {
-            String out = app.output();
-            return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
-        } catch (IOException e) {
-            return "(no output: " + e.getMessage() + ")";
-        }
-    }
-
     private static double value(JsonNode sample) {
         return Double.parseDouble(sample.path("value").get(1).asText());
     }
@@ -78,8 +69,8 @@ class FleetPercentilesIT {
         Path outboxB = Files.createTempDirectory("fleet-b-");
         try (PoolwatchProcess a = PoolwatchProcess.start(env, properties(outboxA));
                 PoolwatchProcess b = PoolwatchProcess.start(env, properties(outboxB))) {
-            a.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(a)));
-            b.awaitStarted(START).orElseThrow(() -> new AssertionError(outputOf(b)));
+            a.startedWithin(START);
+            b.startedWithin(START);
             String instanceA = "127.0.0.1:" + a.port();
             String instanceB = "127.0.0.1:" + b.port();
             try (PrometheusServer prometheus = PrometheusServer.builder().target(instanceA).target(instanceB).start()) {
@@ -93,8 +84,8 @@ class FleetPercentilesIT {
                         throw new AssertionError(
                                 "no p95 for both processes within " + ANSWER + ": fleet " + fleet + ", per process " + pods
                                         + "; targets: " + prometheus.targetErrors() + "\nprometheus: " + prometheus.log()
-                                        + "\na: " + outputOf(a)
-                                        + "\nb: " + outputOf(b));
+                                        + "\na: " + a.outputTail()
+                                        + "\nb: " + b.outputTail());
                     }
                     Thread.sleep(500);
                     // Every query of one round is evaluated at the same instant, on the same samples.

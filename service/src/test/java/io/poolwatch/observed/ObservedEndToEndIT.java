@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.poolwatch.testing.Await;
 import io.poolwatch.testing.PgBouncerServer;
 import io.poolwatch.testing.PoolwatchProcess;
 import io.poolwatch.testing.PythonExample;
@@ -45,14 +46,7 @@ class ObservedEndToEndIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static void await(String what, BooleanSupplier condition, Supplier<String> diagnosis) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "timed out after " + WAIT.toSeconds() + "s waiting until " + what + "\n" + diagnosis.get());
-            }
-            Thread.sleep(100);
-        }
+        Await.within(what, WAIT, condition, diagnosis);
     }
 
     private static List<JsonNode> notifications(WebhookHook hook, String alertname, String status) {

@@ -50,6 +50,28 @@ public final class PoolwatchProcess implements AutoCloseable {
         return new PoolwatchProcess(pb.start(), log, port);
     }
 
+    /**
+     * Starts the jar as {@link #start(Map, Map)} does and waits until it has started; a process that did not start within
+     * {@code timeout} is stopped, and the failure carries its output.
+     */
+    public static PoolwatchProcess started(Map<String, String> env, Map<String, String> properties, Duration timeout)
+            throws IOException, InterruptedException {
+        PoolwatchProcess app = start(env, properties);
+        try {
+            app.startedWithin(timeout);
+        } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    /** Waits until the log says Quarkus started, and returns the start-up seconds it logged; fails with the output else. */
+    public double startedWithin(Duration timeout) throws IOException, InterruptedException {
+        return awaitStarted(timeout)
+                .orElseThrow(() -> new AssertionError("not started within " + timeout + ":\n" + outputTail()));
+    }
+
     /** Waits until the log says Quarkus started; empty if the process ended first or the time ran out. */
     public Optional<Double> awaitStarted(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -130,6 +152,16 @@ public final class PoolwatchProcess implements AutoCloseable {
 
     public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** The end of what the process wrote (its last 4000 characters), for failure messages; never throws. */
+    public String outputTail() {
+        try {
+            String out = output();
+            return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
     }
 
     public String baseUri() {
