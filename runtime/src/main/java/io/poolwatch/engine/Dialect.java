@@ -140,40 +140,72 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
      * How a driver spells TLS.
      *
      * @param keys every property (and URL parameter) of the driver that sets TLS, canonically spelled
-     * @param modeKey the property that takes the mode
+     * @param modeProperty the property that takes the mode
      * @param caKey the property that names the CA file
-     * @param defaultMode what the driver does when nothing sets TLS
-     * @param modesAccepted the values {@code modeKey} accepts, for messages
-     * @param modes reads a value of {@code modeKey}; empty when the driver does not know it
-     * @param modeValues the value of {@code modeKey} for a mode, or the nearest the driver has
-     * @param legacyKey the property older configurations set TLS with instead of the mode ({@code ssl}, {@code useSsl})
-     * @param legacyModes what a value of {@code legacyKey} means
+     * @param legacyProperty the property older configurations set TLS with instead of the mode
      * @param fixed properties set with every mode (pgjdbc's socket factory, so that none from elsewhere skips verifying)
      */
-    public record DriverTls(List<String> keys, String modeKey, String caKey, TlsMode defaultMode, String modesAccepted,
-            Function<String, Optional<TlsMode>> modes, Function<TlsMode, String> modeValues, String legacyKey,
-            Function<String, TlsMode> legacyModes, Map<String, String> fixed) {
+    public record DriverTls(List<String> keys, ModeProperty modeProperty, String caKey, LegacyProperty legacyProperty,
+            Map<String, String> fixed) {
+
+        /**
+         * The driver's property that takes the TLS mode.
+         *
+         * @param key its name
+         * @param driverDefault what the driver does when nothing sets TLS
+         * @param accepted the values it accepts, for messages
+         * @param read reads a value; empty when the driver does not know it
+         * @param write the value for a mode, or the nearest the driver has
+         */
+        public record ModeProperty(String key, TlsMode driverDefault, String accepted,
+                Function<String, Optional<TlsMode>> read, Function<TlsMode, String> write) {
+        }
+
+        /**
+         * The property older configurations set TLS with instead of the mode ({@code ssl}, {@code useSsl}).
+         *
+         * @param key its name
+         * @param read what a value of it means
+         */
+        public record LegacyProperty(String key, Function<String, TlsMode> read) {
+        }
+
+        /** The property that takes the mode. */
+        public String modeKey() {
+            return modeProperty.key();
+        }
+
+        /** What the driver does when nothing sets TLS. */
+        public TlsMode defaultMode() {
+            return modeProperty.driverDefault();
+        }
+
+        /** The values the mode property accepts, for messages. */
+        public String modesAccepted() {
+            return modeProperty.accepted();
+        }
 
         /** A value of {@link #modeKey()}; empty when the driver does not know it. */
         public Optional<TlsMode> mode(String driverValue) {
-            return modes.apply(driverValue);
+            return modeProperty.read().apply(driverValue);
         }
 
         /** The value of {@link #modeKey()} that makes the driver use {@code mode}, or the nearest it has. */
         public String modeValue(TlsMode mode) {
-            return modeValues.apply(mode);
+            return modeProperty.write().apply(mode);
         }
 
         /** The legacy property in {@code given} and the mode its value means; empty when {@code given} has none. */
         public Optional<Map.Entry<String, TlsMode>> legacyMode(Map<String, String> given) {
-            String value = given.get(legacyKey);
-            return value == null ? Optional.empty() : Optional.of(Map.entry(legacyKey, legacyModes.apply(value.trim())));
+            String key = legacyProperty.key();
+            String value = given.get(key);
+            return value == null ? Optional.empty() : Optional.of(Map.entry(key, legacyProperty.read().apply(value.trim())));
         }
 
         /** The properties that make the driver use {@code mode}, verifying against {@code caFile} when it verifies. */
         public Map<String, String> properties(TlsMode mode, Optional<String> caFile) {
             Map<String, String> p = new LinkedHashMap<>();
-            p.put(modeKey, modeValue(mode));
+            p.put(modeKey(), modeValue(mode));
             p.putAll(fixed);
             if (mode.verifies()) {
                 caFile.ifPresent(c -> p.put(caKey, c));

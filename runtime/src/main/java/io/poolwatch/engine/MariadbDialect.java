@@ -88,9 +88,13 @@ public final class MariadbDialect extends Dialect {
     }
 
     /** Connector/J: useSsl=true without sslMode encrypts without verifying. */
-    private static final DriverTls TLS = new DriverTls(List.of("sslMode", "serverSslCert", "useSsl", "useSSL"), "sslMode",
-            "serverSslCert", TlsMode.DISABLE, "disable, trust, verify-ca, verify-full", MariadbDialect::tlsMode,
-            MariadbDialect::sslMode, "useSsl", v -> Boolean.parseBoolean(v) ? TlsMode.REQUIRE : TlsMode.DISABLE, Map.of());
+    private static final DriverTls TLS = new DriverTls(List.of("sslMode", "serverSslCert", "useSsl", "useSSL"),
+            new DriverTls.ModeProperty("sslMode", TlsMode.DISABLE, "disable, trust, verify-ca, verify-full",
+                    MariadbDialect::tlsMode, MariadbDialect::sslMode),
+            "serverSslCert",
+            // Connector/J's useSsl=true encrypts without verifying.
+            new DriverTls.LegacyProperty("useSsl", v -> Boolean.parseBoolean(v) ? TlsMode.REQUIRE : TlsMode.DISABLE),
+            Map.of());
 
     private static Optional<TlsMode> tlsMode(String driverValue) {
         return switch (driverValue.trim().toLowerCase(Locale.ROOT)) {

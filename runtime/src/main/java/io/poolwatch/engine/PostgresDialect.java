@@ -88,9 +88,13 @@ public final class PostgresDialect extends Dialect {
     }
 
     /** pgjdbc: ssl=true (or empty) without sslmode means verify-full; any other value prefer. */
-    private static final DriverTls TLS = new DriverTls(List.of("sslmode", "ssl", "sslrootcert", "sslfactory"), "sslmode",
-            "sslrootcert", TlsMode.PREFER, "disable, allow, prefer, require, verify-ca, verify-full", TlsMode::fromLibpq,
-            TlsMode::configName, "ssl", v -> v.isEmpty() || v.equalsIgnoreCase("true") ? TlsMode.VERIFY_FULL : TlsMode.PREFER,
+    private static final DriverTls TLS = new DriverTls(List.of("sslmode", "ssl", "sslrootcert", "sslfactory"),
+            new DriverTls.ModeProperty("sslmode", TlsMode.PREFER, "disable, allow, prefer, require, verify-ca, verify-full",
+                    TlsMode::fromLibpq, TlsMode::configName),
+            "sslrootcert",
+            // pgjdbc's ssl=true (or a bare ssl) verifies in full.
+            new DriverTls.LegacyProperty("ssl",
+                    v -> v.isEmpty() || v.equalsIgnoreCase("true") ? TlsMode.VERIFY_FULL : TlsMode.PREFER),
             Map.of("sslfactory", SSL_FACTORY));
 
     @Override
