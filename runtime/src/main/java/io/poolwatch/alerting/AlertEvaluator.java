@@ -225,6 +225,8 @@ final class AlertEvaluator {
         }
         p.health().ifPresent(h -> unhealthy(out, rules.settings(AlertRule.UNHEALTHY_POOLS, workload), about, h, subject, link,
                 p.critical() ? Severity.CRITICAL : Severity.WARNING));
+        p.health().ifPresent(h -> primaryReadOnly(out, rules.settings(AlertRule.PRIMARY_READ_ONLY, workload), about, h,
+                subject, link));
         long slow = increase(slowHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>()), now, p.slowStatements(),
                 SLOW_WINDOW);
         add(out, rules.settings(AlertRule.SLOW_QUERIES, workload), about, slow, subject, link, null);
@@ -363,26 +365,57 @@ final class AlertEvaluator {
 
     /** unhealthy-pools: 1 while the pool's database does not answer its validation. */
     private void unhealthy(List<Observation> out, RuleSettings settings, Map<String, String> about, PoolHealth.PoolState h,
-            String subject,
-            String link, Severity severity) {
+            String subject, String link, Severity severity) {
+        // A primary on a read-only server answers: primary-read-only says what is wrong with it.
+        boolean down = h.state() == PoolHealth.State.DOWN && !h.primaryReadOnly();
+        condition(out, settings, about, down, subject, link, severity,
+                new Wording("its database does not answer",
+                        "its database does not answer the pool's validation (" + h.detail() + ")",
+                        "its database answers", "its database answers the pool's validation",
+                        "its database answers again", "its database answers the pool's validation again"));
+    }
+
+    /** primary-read-only: 1 while a pool that writes finds its server refusing writes. */
+    private void primaryReadOnly(List<Observation> out, RuleSettings settings, Map<String, String> about,
+            PoolHealth.PoolState h, String subject, String link) {
+        condition(out, settings, about, h.primaryReadOnly(), subject, link, Severity.CRITICAL,
+                new Wording("its server refuses writes",
+                        "its server refuses writes, so every write on the pool fails (" + h.detail() + ")",
+                        "its server takes writes", "its server takes writes",
+                        "its server takes writes again", "its server takes writes again"));
+    }
+
+    /**
+     * How a rule that says whether something holds words each state, short (the summary) and long (the description).
+     *
+     * @param holds while it holds
+     * @param clearShort while it does not hold and the alert fires all the same (a threshold of 0)
+     * @param againShort once it no longer holds
+     */
+    private record Wording(String holds, String holdsLong, String clearShort, String clearLong, String againShort,
+            String againLong) {
+    }
+
+    /** A rule whose value is 1 while {@code holds}, else 0, worded by what holds; severity as configured, else this. */
+    private void condition(List<Observation> out, RuleSettings settings, Map<String, String> about, boolean holds,
+            String subject, String link, Severity severity, Wording w) {
         if (!settings.enabled()) {
             return;
         }
-        boolean down = h.state() == PoolHealth.State.DOWN;
-        double value = down ? 1 : 0;
+        double value = holds ? 1 : 0;
         boolean breached = settings.rule().breaches(value, settings.threshold());
         String state;
         String stateLong;
-        if (down) {
-            state = "its database does not answer";
-            stateLong = "its database does not answer the pool's validation (" + h.detail() + ")";
+        if (holds) {
+            state = w.holds();
+            stateLong = w.holdsLong();
         } else if (breached) {
-            state = "its database answers (threshold " + AlertRuleSet.format(settings.threshold()) + ")";
-            stateLong = "its database answers the pool's validation; the alert fires all the same, as the threshold is "
-                    + AlertRuleSet.format(settings.threshold());
+            String threshold = AlertRuleSet.format(settings.threshold());
+            state = w.clearShort() + " (threshold " + threshold + ")";
+            stateLong = w.clearLong() + "; the alert fires all the same, as the threshold is " + threshold;
         } else {
-            state = "its database answers again";
-            stateLong = "its database answers the pool's validation again";
+            state = w.againShort();
+            stateLong = w.againLong();
         }
         emit(out, settings, about, value, breached, link, settings.severity().orElse(severity),
                 AlertText.condition(settings.rule(), subject, AlertText.capitalise(subject), breached, state, stateLong,

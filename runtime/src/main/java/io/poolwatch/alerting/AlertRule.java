@@ -28,6 +28,8 @@ public enum AlertRule {
             "the number of connections held past the leak-detection interval"),
     UNHEALTHY_POOLS(Scope.POOL, "pools", 1, true, null, "0s", "1 when the pool's database does not answer its validation",
             null),
+    PRIMARY_READ_ONLY(Scope.POOL, "read-only", 1, true, Severity.CRITICAL, "0s",
+            "1 when a pool that writes finds its server refusing writes (a standby, or read_only set)", null),
     SLOW_QUERIES(Scope.POOL, "statements", 5, true, Severity.WARNING, "0s",
             "statements over the slow-query threshold in the last minute",
             "the number of statements over the slow-query threshold in the last minute"),

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
+import io.poolwatch.pool.RoleProbe;
 import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.StartupEvent;
 
@@ -59,6 +60,8 @@ public class AuditLog {
     public static final String NOTIFICATION_ATTEMPT = "notification.attempt";
     /** A request under poolwatch's root that changes something, done or not (see {@code AdminAudit}). */
     public static final String ADMIN_ACTION = "admin.action";
+    /** A pool's server turned between taking and refusing writes, or refuses them to a pool that writes. */
+    public static final String SERVER_ROLE = "pool.server-role";
     /** The longest text kept in a field; longer ones are cut, ending in {@value #CUT}. */
     public static final int MAX_FIELD_LENGTH = 256;
     /** The most fields kept in an event; the rest are left out. */
@@ -341,6 +344,17 @@ public class AuditLog {
             out.put(cut(String.valueOf(e.getKey()), MAX_NAME_LENGTH), kept);
         }
         return out;
+    }
+
+    /** Records a change of a pool's server between taking and refusing writes ({@link RoleProbe}). */
+    void onServerRole(@Observes RoleProbe.Change change) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("pool", change.pool());
+        fields.put("role", change.now().label());
+        change.before().ifPresent(b -> fields.put("was", b.label()));
+        fields.put("primaryReadOnly", change.primaryReadOnly());
+        fields.put("at", change.at().toString());
+        record(SERVER_ROLE, fields);
     }
 
     /** The text, cut to at most {@code max} characters (ending in {@value #CUT} when cut, never splitting a surrogate pair). */

@@ -261,6 +261,42 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
         return ReplicaLag.unknown(database, now, ReplicaLag.State.UNKNOWN, displayName() + " has no replication");
     }
 
+    /**
+     * The query whose one boolean column says the server refuses writes now: PostgreSQL's {@code pg_is_in_recovery()},
+     * MariaDB's {@code read_only} or {@code innodb_read_only}; empty where the engine has no such state.
+     */
+    public Optional<String> readOnlyQuery() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the server {@code c} is connected to takes writes now, asked within {@code timeout}; empty where the engine
+     * has no such state ({@link #readOnlyQuery()}). The bound is the connection's network timeout for the question, as
+     * JDBC's {@code isValid} bounds its own: a server that has stopped answering cannot be reached by a cancel request
+     * either. The connection's own network timeout is put back after.
+     *
+     * @throws SQLException when the server does not answer within {@code timeout} (the driver closes the connection), or
+     *         the connection is broken
+     */
+    public Optional<ServerRole> serverRole(Connection c, Duration timeout) throws SQLException {
+        Optional<String> query = readOnlyQuery();
+        if (query.isEmpty()) {
+            return Optional.empty();
+        }
+        int before = c.getNetworkTimeout();
+        c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query.get())) {
+            if (!rs.next()) {
+                throw new SQLException(displayName() + " answered " + query.get() + " with no row");
+            }
+            return Optional.of(rs.getBoolean(1) ? ServerRole.READ_ONLY : ServerRole.PRIMARY);
+        } finally {
+            if (!c.isClosed()) {
+                c.setNetworkTimeout(Runnable::run, before);
+            }
+        }
+    }
+
     /** Whether a primary lists its standbys and their lag (PostgreSQL's pg_stat_replication). */
     public boolean listsStandbys() {
         return false;

@@ -161,6 +161,12 @@ public final class MariadbDialect extends Dialect {
     private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
     private static final int ER_ACCESS_DENIED = 1045;
 
+    /** {@code read_only} refuses writes to users without the privilege to bypass it; {@code innodb_read_only} to all. */
+    @Override
+    public Optional<String> readOnlyQuery() {
+        return Optional.of("SELECT @@global.read_only OR @@global.innodb_read_only");
+    }
+
     @Override
     public ReplicaLag replicaLag(Connection c, String database, Instant now) throws SQLException {
         List<Map<String, String>> rows;

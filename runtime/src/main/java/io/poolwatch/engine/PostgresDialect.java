@@ -306,6 +306,11 @@ public final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public Optional<String> readOnlyQuery() {
+        return Optional.of("SELECT pg_is_in_recovery()");
+    }
+
+    @Override
     public boolean listsStandbys() {
         return true;
     }

@@ -26,6 +26,7 @@ import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.ReadRouter;
 import io.poolwatch.pool.ReplicaSet;
 import io.poolwatch.pool.ReplicaUsability;
+import io.poolwatch.pool.RoleProbe;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.ReplicaLagSampler;
 import io.quarkus.runtime.ShutdownEvent;
@@ -63,11 +64,13 @@ public class PoolHealth {
      * @param saturation when the pool's database server refuses connections for lack of slots (its refusal of
      *        poolwatch's monitoring connection, or of a workload's within the evidence window): the code and the server's
      *        words
+     * @param primaryReadOnly whether the pool may write and its server refuses writes ("primary is read-only": DOWN, as
+     *        every write fails)
      */
     public record PoolState(String pool, boolean critical, State state, String detail, double utilization, long awaiting,
             Optional<Instant> lastSuccessfulValidation, Optional<String> error, double validationMs, String workload,
             PoolRole role,
-            Optional<String> saturation) {
+            Optional<String> saturation, boolean primaryReadOnly) {
 
         /**
          * The state readiness reports: a replica whose database is down is DEGRADED there, since its reads go to the
@@ -121,7 +124,8 @@ public class PoolHealth {
             Optional<String> refused = target == null ? Optional.empty()
                     : target.gate().lastRefusal().filter(r -> !r.at().isBefore(Instant.now().minus(validator.evidenceWindow())))
                             .map(r -> r.describe() + " (refused " + r.refused() + ")");
-            out.add(state(pool, v, proof, refused));
+            Optional<RoleProbe.Reading> monitorRole = target == null ? Optional.empty() : target.gate().serverRole();
+            out.add(state(pool, v, proof, refused, pool.roles().primaryReadOnly(monitorRole)));
         }
         return out;
     }
@@ -149,8 +153,8 @@ public class PoolHealth {
     }
 
     private PoolState state(WorkloadPool pool, Optional<DatabaseValidation> v, Optional<WorkloadEvidence> proof,
-            Optional<String> refused) {
-        PoolState own = stateOf(pool, v, proof, refused);
+            Optional<String> refused, boolean primaryReadOnly) {
+        PoolState own = stateOf(pool, v, proof, refused, primaryReadOnly);
         if (!pool.settings().replica()) {
             return own;
         }
@@ -174,7 +178,8 @@ public class PoolHealth {
             }
         }
         return new PoolState(own.pool(), own.critical(), state, of + detail, own.utilization(), own.awaiting(),
-                own.lastSuccessfulValidation(), own.error(), own.validationMs(), own.workload(), own.role(), own.saturation());
+                own.lastSuccessfulValidation(), own.error(), own.validationMs(), own.workload(), own.role(), own.saturation(),
+                own.primaryReadOnly());
     }
 
     /**
@@ -191,7 +196,7 @@ public class PoolHealth {
      * still validates, makes the pool DEGRADED (its pool cannot grow), like an exhausted one.
      */
     private static PoolState stateOf(WorkloadPool pool, Optional<DatabaseValidation> v, Optional<WorkloadEvidence> proof,
-            Optional<String> refused) {
+            Optional<String> refused, boolean primaryReadOnly) {
         long active = pool.recorder().leased();
         long awaiting = pool.recorder().awaiting();
         double utilization = (double) active / pool.settings().maxSize();
@@ -216,6 +221,11 @@ public class PoolHealth {
         } else if (!v.get().reachable()) {
             state = State.DOWN;
             detail = "database unreachable: " + error.orElse("") + "; " + figures;
+        } else if (primaryReadOnly) {
+            state = State.DOWN;
+            detail = "primary is read-only: its server refuses writes"
+                    + pool.roles().latest().map(r -> " since " + r.since()).orElse(" (said to the monitoring connection)")
+                    + ", so every write fails; " + figures;
         } else if (active >= pool.settings().maxSize() && awaiting > 0) {
             state = State.DEGRADED;
             detail = "exhausted: " + figures + refused.map(r -> "; server saturated: " + r).orElse("");
@@ -230,10 +240,13 @@ public class PoolHealth {
         }
         Optional<String> saturation = v.flatMap(DatabaseValidation::saturation).or(() -> refused);
         return new PoolState(pool.name(), pool.settings().critical(), state, detail, utilization, awaiting, lastOk, error, ms,
-                pool.settings().workload(), pool.settings().role(), saturation);
+                pool.settings().workload(), pool.settings().role(), saturation, primaryReadOnly);
     }
 
-    /** Whether the service should receive traffic: not shutting down, and every critical pool's database answers. */
+    /**
+     * Whether the service should receive traffic: not shutting down, and every critical pool's database answers and, where
+     * the pool writes, takes writes.
+     */
     public boolean ready(List<PoolState> pools) {
         return !shuttingDown() && pools.stream().noneMatch(p -> p.critical() && p.state() == State.DOWN);
     }

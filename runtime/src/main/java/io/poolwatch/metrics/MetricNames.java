@@ -37,6 +37,10 @@ public final class MetricNames {
     public static final String LEAKS_CURRENT = "poolwatch.pool.leaks.current";
     /** 1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one (not for H2). */
     public static final String TLS_ENCRYPTED = "poolwatch.pool.tls.encrypted";
+    /** 1 when the pool's server refuses writes (a standby, read_only), 0 when it takes them, NaN before it said (H2). */
+    public static final String SERVER_READ_ONLY = "poolwatch.pool.server.read.only";
+    /** Changes of the pool's server between taking and refusing writes (a failover, a demotion). */
+    public static final String SERVER_ROLE_CHANGES = "poolwatch.pool.server.role.changes";
 
     // pool counters
     public static final String ACQUISITIONS = "poolwatch.pool.acquisitions";

@@ -11,10 +11,12 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.poolwatch.engine.ServerRole;
 import io.poolwatch.pool.Distribution;
 import io.poolwatch.pool.PoolCounters;
 import io.poolwatch.pool.PoolRecorder;
 import io.poolwatch.pool.PoolRegistry;
+import io.poolwatch.pool.RoleProbe;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
@@ -72,6 +74,16 @@ public class PoolMetrics {
             gauge(MetricNames.TLS_ENCRYPTED,
                     "1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one",
                     tags, pool, p -> p.tls().encrypted().map(e -> e ? 1.0 : 0.0).orElse(Double.NaN));
+        }
+        if (pool.settings().url().kind().dialect().readOnlyQuery().isPresent()) {
+            gauge(MetricNames.SERVER_READ_ONLY,
+                    "1 when the pool's server refuses writes (a standby, read_only), 0 when it takes them, NaN before it said",
+                    tags, pool, p -> p.roles().latest().map(x -> x.role() == ServerRole.READ_ONLY ? 1.0 : 0.0)
+                            .orElse(Double.NaN));
+            FunctionCounter.builder(MetricNames.SERVER_ROLE_CHANGES, pool,
+                    p -> p.roles().latest().map(RoleProbe.Reading::changes).orElse(0L))
+                    .description("Changes of the pool's server between taking and refusing writes").tags(tags)
+                    .register(meters);
         }
         distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, MetricNames.CHECKOUT_DURATION,
                 "Time to get a connection from the pool",

@@ -65,6 +65,12 @@ public final class MonitorGate {
     }
 
     /** Binds the monitoring pool; workloads wait at most {@code waitLimit} for one of its attempts. */
+    /** What the database said through the monitoring connection of whether it takes writes; empty before it said. */
+    public Optional<RoleProbe.Reading> serverRole() {
+        WorkloadPool m = monitor;
+        return m == null ? Optional.empty() : m.roles().latest();
+    }
+
     void attach(WorkloadPool monitorPool, Duration waitLimit) {
         this.monitor = monitorPool;
         this.waitLimit = waitLimit;

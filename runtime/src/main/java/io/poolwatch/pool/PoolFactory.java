@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceListener;
@@ -45,7 +46,8 @@ public final class PoolFactory {
 
     /** Creates the pool. Connections are opened in the background, so an unreachable database does not block. */
     public static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring) throws SQLException {
-        return create(s, monitoring, Optional.empty(), false);
+        return create(s, monitoring, Optional.empty(), false, change -> {
+        });
     }
 
     /**
@@ -53,8 +55,8 @@ public final class PoolFactory {
      * connection of their database to be in first ({@link MonitorGate}); the monitoring pool's ({@code monitor}) tell the
      * gate they are in.
      */
-    static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring, Optional<MonitorGate> gate, boolean monitor)
-            throws SQLException {
+    static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring, Optional<MonitorGate> gate, boolean monitor,
+            Consumer<RoleProbe.Change> roleChanges) throws SQLException {
         Clock clock = Clock.systemUTC();
         // Listeners that need only connection opening and closing ride on the recorder: Agroal calls every listener it
         // holds on every acquire and return, so one listener is cheaper than three (docs/PERFORMANCE.md, "Hot path").
@@ -64,12 +66,14 @@ public final class PoolFactory {
         }
         TlsProbe tls = new TlsProbe(s.url().kind(), clock);
         lifeCycle.add(tls);
+        RoleProbe roles = roleProbe(s, !monitor, clock, roleChanges);
+        lifeCycle.add(roles);
         PoolRecorder recorder = new PoolRecorder(s.name(), s.leakDetectionInterval(), clock, lifeCycle);
         StatementRecorder statements = new StatementRecorder(s.name(), s.url().kind(), monitoring.slowQueryThreshold(),
                 monitoring.sqlEcho(),
                 clock);
         String statementRecorderId = StatementTimingDriver.register(statements);
-        AgroalDataSourceConfigurationSupplier config = agroalConfiguration(s, Optional.of(statementRecorderId));
+        AgroalDataSourceConfigurationSupplier config = agroalConfiguration(s, Optional.of(statementRecorderId), roles);
         Optional<String> gateId = gate.map(StatementTimingDriver::register);
         gateId.ifPresent(id -> config.connectionPoolConfiguration(pool -> pool.connectionFactoryConfiguration(factory -> factory
                 .jdbcProperty(StatementTimingDriver.GATE_PROPERTY, id)
@@ -82,8 +86,10 @@ public final class PoolFactory {
         }
         try {
             AgroalDataSource ds = AgroalDataSource.from(config, listeners.toArray(AgroalDataSourceListener[]::new));
+            // Idle connections close now, leased ones when returned; the pool refills to its minimum with new ones.
+            roles.onReadOnly(() -> ds.flush(AgroalDataSource.FlushMode.GRACEFUL));
             return new WorkloadPool(s, new WorkloadDataSource(ds, recorder), recorder, statements, statementRecorderId, tls,
-                    gateId);
+                    roles, gateId);
         } catch (SQLException | RuntimeException e) {
             StatementTimingDriver.unregister(statementRecorderId);
             gateId.ifPresent(StatementTimingDriver::unregisterGate);
@@ -98,6 +104,23 @@ public final class PoolFactory {
      */
     public static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s,
             Optional<String> statementRecorderId) {
+        return agroalConfiguration(s, statementRecorderId, roleProbe(s, false, Clock.systemUTC(), change -> {
+        }));
+    }
+
+    /**
+     * What asks a pool's server whether it takes writes: a workload's primary pool whose sessions may write is watched
+     * for its server turning read-only.
+     */
+    private static RoleProbe roleProbe(PoolSettings s, boolean workload, Clock clock, Consumer<RoleProbe.Change> changes) {
+        boolean writes = workload && !s.replica() && !s.readOnly();
+        Duration timeout = s.upkeep().validationQueryTimeout().isZero() ? Duration.ofSeconds(5)
+                : s.upkeep().validationQueryTimeout();
+        return new RoleProbe(s.name(), s.url().kind(), writes, timeout, clock, changes);
+    }
+
+    private static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s,
+            Optional<String> statementRecorderId, RoleProbe roles) {
         Map<String, String> driver = driverProperties(s);
         return new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(false)
@@ -111,7 +134,7 @@ public final class PoolFactory {
                         .validationTimeout(s.backgroundValidationInterval())
                         .validateOnBorrow(s.validateOnBorrow())
                         .leakTimeout(s.leakDetectionInterval())
-                        .connectionValidator(validator(s.upkeep().validationQueryTimeout()))
+                        .connectionValidator(validator(s.upkeep().validationQueryTimeout(), roles))
                         .exceptionSorter(s.url().kind().dialect().exceptionSorter())
                         .connectionFactoryConfiguration(factory -> {
                             statementRecorderId.ifPresent(id -> factory.connectionProviderClass(StatementTimingDriver.class)
@@ -129,12 +152,16 @@ public final class PoolFactory {
                         }));
     }
 
-    /** Agroal's validator (JDBC {@code isValid}) within this time, in whole seconds rounded up; none when zero. */
-    static ConnectionValidator validator(Duration timeout) {
+    /**
+     * The pool's validator: whether the server answers, within this time (whole seconds, rounded up), the question whether
+     * it takes writes ({@link RoleProbe}); Agroal's own {@code isValid} without a bound when the time is zero (a pool
+     * that is never validated).
+     */
+    static ConnectionValidator validator(Duration timeout, RoleProbe roles) {
         if (timeout.isZero()) {
             return ConnectionValidator.defaultValidator();
         }
-        return ConnectionValidator.defaultValidatorWithTimeout((int) Math.min(Integer.MAX_VALUE, Dialect.ceilSeconds(timeout)));
+        return roles::validate;
     }
 
     /**

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -63,7 +64,8 @@ public class PoolRegistry {
     private final List<WorkloadPool> monitorPools = new ArrayList<>();
     private final Map<String, MonitorGate> gates = new HashMap<>();
 
-    PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks, StartupValidator validator) {
+    PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks, StartupValidator validator,
+            Event<RoleProbe.Change> roleChanges) {
         this.config = config;
         // Every part of the configuration is checked before anything is started or opened: one refusal lists every problem.
         validator.validate();
@@ -89,7 +91,7 @@ public class PoolRegistry {
         openMonitorPools(config.sampling().serverQueryTimeout());
         try {
             this.pools = PoolGroup.open(resolved.allPools(), resolved.monitoring(),
-                    s -> Optional.ofNullable(gates.get(monitorKey(s))));
+                    s -> Optional.ofNullable(gates.get(monitorKey(s))), roleChanges::fire);
         } catch (SQLException | RuntimeException e) {
             monitorPools.forEach(WorkloadPool::close);
             if (embedded != null) {
@@ -151,7 +153,8 @@ public class PoolRegistry {
                     config.sampling().monitorPassword().map(Secret::new));
             MonitorGate gate = new MonitorGate(first.url().label(), Clock.systemUTC());
             try {
-                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), Optional.of(gate), true);
+                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), Optional.of(gate), true, change -> {
+                });
                 // A workload waits for one attempt of the monitoring pool at most: its borrow, plus opening a connection.
                 gate.attach(pool, queryTimeout.plus(first.connectTimeout()));
                 monitorPools.add(pool);

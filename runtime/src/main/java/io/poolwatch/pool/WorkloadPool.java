@@ -14,11 +14,13 @@ public final class WorkloadPool implements AutoCloseable {
     private final StatementRecorder statements;
     private final String statementRecorderId;
     private final TlsProbe tls;
+    private final RoleProbe roles;
     private final Optional<String> gateId;
 
     WorkloadPool(PoolSettings settings, AgroalDataSource dataSource, PoolRecorder recorder, StatementRecorder statements,
-            String statementRecorderId, TlsProbe tls, Optional<String> gateId) {
+            String statementRecorderId, TlsProbe tls, RoleProbe roles, Optional<String> gateId) {
         this.tls = tls;
+        this.roles = roles;
         this.gateId = gateId;
         this.settings = settings;
         this.dataSource = dataSource;
@@ -54,6 +56,11 @@ public final class WorkloadPool implements AutoCloseable {
     /** Whether the pool's most recently opened connection is encrypted, as the server reports it. */
     public TlsStatus tls() {
         return tls.latest();
+    }
+
+    /** Whether the pool's server takes writes, as it said last; "primary is read-only" when a pool that writes finds not. */
+    public RoleProbe roles() {
+        return roles;
     }
 
     /** Closes every connection of this pool, leased or idle. */

@@ -158,6 +158,15 @@ public class PoolPageViews {
                     src.getOrDefault("tls.ca-file", "")));
         }
         out.add(new Setting("tls (measured)", tls.detail(), tls.applicable() ? "reported by the server" : ""));
+        out.add(new Setting("validation-query-timeout", Durations.format(s.upkeep().validationQueryTimeout()),
+                src.getOrDefault("validation-query-timeout", "")));
+        PoolView.ServerRoleView server = v.server();
+        if (server != null) {
+            out.add(new Setting("server (measured)", (server.primaryReadOnly() ? "primary is read-only: refuses writes"
+                    : server.role().equals("primary") ? "takes writes" : "refuses writes (read-only)") + " since "
+                    + server.since() + (server.changes() > 0 ? ", " + server.changes() + " change(s)" : ""),
+                    "reported by the server"));
+        }
         return out;
     }
 

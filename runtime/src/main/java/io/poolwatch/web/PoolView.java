@@ -19,6 +19,7 @@ import io.poolwatch.sampling.PoolSnapshot;
  * @param lastConnectionError the latest failure to open a connection, if any
  * @param lastConnectionErrorAt when it happened
  * @param tls TLS configured and as the server reports it
+ * @param server whether the pool's server takes writes, as it said last; absent before it said, and for H2
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PoolView(String name, String workload, String role, String database, String url, String applicationName,
@@ -26,7 +27,23 @@ public record PoolView(String name, String workload, String role, String databas
         String statementTimeout, String socketTimeout, String maxLifetime, String leakDetectionInterval, long open, long leased,
         long idle,
         long awaiting, long acquisitions, int currentLeaks, Map<String, String> sources, PoolSnapshot snapshot,
-        String lastConnectionError, Instant lastConnectionErrorAt, TlsView tls) {
+        String lastConnectionError, Instant lastConnectionErrorAt, TlsView tls, ServerRoleView server) {
+
+    /**
+     * What the pool's server said, on the pool's latest new connection or validation, of whether it takes writes.
+     *
+     * @param role {@code primary} (takes writes) or {@code read-only} (a standby, or read_only set)
+     * @param since when it first said so
+     * @param changes how many times it changed since the pool opened
+     * @param primaryReadOnly whether the pool may write and its server refuses writes: every write on it fails
+     */
+    public record ServerRoleView(String role, Instant since, long changes, boolean primaryReadOnly) {
+
+        static ServerRoleView of(WorkloadPool pool) {
+            return pool.roles().latest().map(r -> new ServerRoleView(r.role().label(), r.since(), r.changes(),
+                    pool.roles().primaryReadOnly())).orElse(null);
+        }
+    }
 
     static PoolView of(WorkloadPool pool, PoolSnapshot snapshot) {
         PoolSettings s = pool.settings();
@@ -43,6 +60,6 @@ public record PoolView(String name, String workload, String role, String databas
                 pool.recorder().awaiting(),
                 pool.recorder().counters().acquired(), pool.recorder().currentLeakCount(), s.sources(), snapshot,
                 pool.recorder().lastCreationError().orElse(null), pool.recorder().lastCreationErrorAt().orElse(null),
-                TlsView.of(pool));
+                TlsView.of(pool), ServerRoleView.of(pool));
     }
 }

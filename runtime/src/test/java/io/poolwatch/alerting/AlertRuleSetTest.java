@@ -54,7 +54,8 @@ class AlertRuleSetTest {
                 "as idle-in-transaction");
         assertEquals(1, r.observedSettings(AlertRule.PGBOUNCER_CLIENTS_WAITING, "any").threshold());
         assertEquals(5, r.observedSettings(AlertRule.PGBOUNCER_MAX_WAIT, "any").threshold());
-        assertEquals(17, r.global().size());
+        assertEquals(18, r.global().size());
+        assertEquals(1, r.settings(AlertRule.PRIMARY_READ_ONLY, Optional.empty()).threshold());
     }
 
     @Test

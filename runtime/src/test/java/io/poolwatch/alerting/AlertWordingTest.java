@@ -142,12 +142,24 @@ class AlertWordingTest {
         return new PoolHealth.PoolState(pool, critical, down ? PoolHealth.State.DOWN : PoolHealth.State.UP,
                 down ? "database unreachable: Connection refused; utilization 0.00, 0 waiting" : "utilization 0.00, 0 waiting",
                 0, 0,
-                Optional.empty(), Optional.empty(), 1, workload, PoolRole.PRIMARY, Optional.empty());
+                Optional.empty(), Optional.empty(), 1, workload, PoolRole.PRIMARY, Optional.empty(), false);
     }
 
     static AlertEvaluator.PoolInput pool(String pool, String workload, boolean critical, PoolSnapshot s, boolean down) {
         return new AlertEvaluator.PoolInput(pool, workload, PoolRole.PRIMARY, critical, Optional.of(s),
                 Optional.of(health(pool, workload, critical, down)),
+                s.slowStatements());
+    }
+
+    /** A pool that writes, whose server refuses writes ("primary is read-only") or takes them. */
+    static AlertEvaluator.PoolInput onReadOnlyServer(String pool, String workload, boolean readOnly) {
+        String figures = "utilization 0.00, 0 waiting";
+        PoolHealth.PoolState health = new PoolHealth.PoolState(pool, true,
+                readOnly ? PoolHealth.State.DOWN : PoolHealth.State.UP,
+                readOnly ? "primary is read-only: its server refuses writes, so every write fails; " + figures : figures, 0, 0,
+                Optional.empty(), Optional.empty(), 1, workload, PoolRole.PRIMARY, Optional.empty(), readOnly);
+        PoolSnapshot s = snapshot(pool, workload, 0, 0, 10, 0, 0);
+        return new AlertEvaluator.PoolInput(pool, workload, PoolRole.PRIMARY, true, Optional.of(s), Optional.of(health),
                 s.slowStatements());
     }
 
@@ -241,6 +253,15 @@ class AlertWordingTest {
                                 "Pool financial: its database answers the pool's validation again." + KEPT),
                         "unhealthy-pools on pool financial: its database answers again",
                         "Pool financial: its database answers the pool's validation again."),
+                new Case("primary-read-only", "critical",
+                        p -> Inputs.pools(onReadOnlyServer("main", "main", p == Phase.BREACH)),
+                        "primary-read-only on pool main: its server refuses writes",
+                        "Pool main: its server refuses writes, so every write on the pool fails (primary is read-only: its"
+                                + " server refuses writes, so every write fails; utilization 0.00, 0 waiting).",
+                        keep("primary-read-only on pool main: its server takes writes again; firing until it stays clear for 30s",
+                                "Pool main: its server takes writes again." + KEPT),
+                        "primary-read-only on pool main: its server takes writes again",
+                        "Pool main: its server takes writes again."),
                 new Case("slow-queries", "warning",
                         p -> Inputs.pools(pool("main", "main", false,
                                 snapshot("main", "main", 1, 0, 10, 0, p == Phase.BASE ? 0 : 6), false)),
@@ -548,6 +569,14 @@ class AlertWordingTest {
                 "Database db:5432/app: client sessions / (max_connections - reserved) is no longer measured, so the alert is resolved;"
                         + " the last value was 85.0% (warning above 80.0%).",
                 resolved);
+    }
+
+    @Test
+    void aPrimaryOnAReadOnlyServerIsNotCalledUnhealthy() {
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of()), "pod-1", Optional.empty(), "http://poolwatch.test");
+        List<Observation> seen = evaluator.observe(Inputs.pools(onReadOnlyServer("main", "main", true)).at(T0));
+        assertTrue(seen.stream().anyMatch(o -> o.rule() == AlertRule.PRIMARY_READ_ONLY && o.breached()), seen.toString());
+        assertTrue(seen.stream().noneMatch(o -> o.rule() == AlertRule.UNHEALTHY_POOLS && o.breached()), seen.toString());
     }
 
     @Test

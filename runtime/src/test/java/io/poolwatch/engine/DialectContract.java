@@ -109,6 +109,14 @@ abstract class DialectContract {
     }
 
     @Test
+    void theTestServerSaysItTakesWritesWhereTheEngineHasARole() throws SQLException {
+        try (Connection c = open(Map.of())) {
+            Optional<ServerRole> role = dialect().serverRole(c, Duration.ofSeconds(5));
+            assertEquals(dialect().readOnlyQuery().map(q -> ServerRole.PRIMARY), role);
+        }
+    }
+
+    @Test
     void truncationGivesTheStartOfTheDayAndOfTheMonth() throws SQLException {
         try (Connection c = open(Map.of())) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (id, at) VALUES ('t', ?)")) {

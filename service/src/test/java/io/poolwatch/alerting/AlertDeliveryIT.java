@@ -252,16 +252,9 @@ class AlertDeliveryIT {
     }
 
     private static Map<String, String> killProperties(String hookUrl) {
-        Map<String, String> p = new HashMap<>();
-        String check = "poolwatch.consistency.checks.flag.";
-        p.put(check + "kind", "sql");
-        p.put(check + "sql", "SELECT COUNT(*) FROM " + KILL_FLAG);
-        p.put(check + "workload", "main");
-        p.put(check + "schedule", "1s");
-        p.put(check + "severity", "critical");
+        Map<String, String> p = new HashMap<>(FlagCheck.properties(KILL_FLAG));
         // A check's lock outlives a process killed while holding it by the check's timeout and 5s.
-        p.put(check + "timeout", "2s");
-        p.put("poolwatch.consistency.initial-delay", "0s");
+        p.put("poolwatch.consistency.checks.flag.timeout", "2s");
         String r = "poolwatch.alerting.receivers.ops.";
         p.put(r + "url", hookUrl);
         p.put(r + "timeout", RECEIVER_TIMEOUT.toSeconds() + "s");
