@@ -152,7 +152,17 @@ public record DatabaseUrl(DatabaseKind kind, String jdbcUrl, Optional<String> us
             } else if (lk.equals("password")) {
                 password = Optional.of(new Secret(value));
             } else {
-                kept.append(kept.isEmpty() ? "?" : "&").append(pair);
+                Optional<Map.Entry<String, String>> translated;
+                try {
+                    translated = kind.dialect().seedParameter(key, value);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("'" + mask(original) + "': " + e.getMessage());
+                }
+                if (translated.isPresent()) {
+                    props.put(translated.get().getKey(), translated.get().getValue());
+                } else {
+                    kept.append(kept.isEmpty() ? "?" : "&").append(pair);
+                }
             }
         }
         String jdbc = "jdbc:" + kind.label() + "://" + authority + "/" + path + kept;

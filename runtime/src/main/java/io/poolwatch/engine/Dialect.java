@@ -262,6 +262,17 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
     }
 
     /**
+     * A parameter of a seed URL ({@code postgresql://...?key=value}) that the driver spells otherwise, in the driver's
+     * terms; empty to keep it in the URL as it is.
+     *
+     * @throws IllegalArgumentException naming the parameter, its value and what is accepted, for a value with no
+     *         translation
+     */
+    public Optional<Map.Entry<String, String>> seedParameter(String key, String value) {
+        return Optional.empty();
+    }
+
+    /**
      * The query whose one boolean column says the server refuses writes now: PostgreSQL's {@code pg_is_in_recovery()},
      * MariaDB's {@code read_only} or {@code innodb_read_only}; empty where the engine has no such state.
      */

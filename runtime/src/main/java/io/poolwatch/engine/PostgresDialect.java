@@ -305,6 +305,27 @@ public final class PostgresDialect extends Dialect {
         }
     }
 
+    /** libpq's {@code target_session_attrs}, which pgjdbc ignores, as pgjdbc's {@code targetServerType}. */
+    private static final Map<String, String> TARGET_SERVER_TYPES = Map.of("any", "any", "read-write", "primary", "primary",
+            "primary", "read-only", "secondary", "standby", "secondary", "prefer-standby", "preferSecondary");
+
+    /**
+     * libpq's {@code target_session_attrs} of a multi-host URL: which host of the list to connect to. pgjdbc does not know
+     * it and would connect to the first host that answers, a standby among them; it takes {@code targetServerType}.
+     */
+    @Override
+    public Optional<Map.Entry<String, String>> seedParameter(String key, String value) {
+        if (!key.equalsIgnoreCase("target_session_attrs")) {
+            return Optional.empty();
+        }
+        String type = TARGET_SERVER_TYPES.get(value.trim().toLowerCase(Locale.ROOT));
+        if (type == null) {
+            throw new IllegalArgumentException("target_session_attrs=" + value
+                    + " is not known; accepted: any, read-write, read-only, primary, standby, prefer-standby");
+        }
+        return Optional.of(Map.entry("targetServerType", type));
+    }
+
     @Override
     public Optional<String> readOnlyQuery() {
         return Optional.of("SELECT pg_is_in_recovery()");

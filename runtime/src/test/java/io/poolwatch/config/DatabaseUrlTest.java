@@ -63,9 +63,9 @@ class DatabaseUrlTest {
     @CsvSource({ "ssl=require, require", "ssl=true, require", "sslmode=verify-full, verify-full", "ssl=disable, disable",
             "sslmode=prefer, prefer" })
     void sslParametersBecomeThePostgresDriversSslmode(String param, String mode) {
-        DatabaseUrl url = DatabaseUrl.parse("postgresql+asyncpg://u:p@db/app?" + param + "&target_session_attrs=any");
+        DatabaseUrl url = DatabaseUrl.parse("postgresql+asyncpg://u:p@db/app?" + param + "&prepareThreshold=0");
         assertEquals(Map.of("sslmode", mode), url.driverProperties());
-        assertEquals("jdbc:postgresql://db/app?target_session_attrs=any", url.jdbcUrl());
+        assertEquals("jdbc:postgresql://db/app?prepareThreshold=0", url.jdbcUrl());
     }
 
     @ParameterizedTest
@@ -115,8 +115,21 @@ class DatabaseUrlTest {
     }
 
     @Test
-    void multiHostPostgresUrlsAreKept() {
-        DatabaseUrl url = DatabaseUrl.parse("postgresql://u:p@db1:5432,db2:5433/app?target_session_attrs=read-write");
-        assertEquals("jdbc:postgresql://db1:5432,db2:5433/app?target_session_attrs=read-write", url.jdbcUrl());
+    void multiHostPostgresUrlsKeepTheirHostsAndSayWhichToChooseInPgjdbcsTerms() {
+        // libpq's target_session_attrs, which pgjdbc does not know, becomes its targetServerType.
+        DatabaseUrl url = DatabaseUrl.parse(
+                "postgresql://u:p@db1:5432,db2:5433/app?target_session_attrs=read-write&connectTimeout=3");
+        assertEquals("jdbc:postgresql://db1:5432,db2:5433/app?connectTimeout=3", url.jdbcUrl());
+        assertEquals(Map.of("targetServerType", "primary"), url.driverProperties());
+        assertEquals(Map.of("targetServerType", "preferSecondary"),
+                DatabaseUrl.parse("postgresql://db1,db2/app?target_session_attrs=prefer-standby").driverProperties());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DatabaseUrl.parse("postgresql://u:topsecret@db1,db2/app?target_session_attrs=writable"));
+        assertTrue(e.getMessage().contains("target_session_attrs=writable is not known; accepted: any, read-write,"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("topsecret"), e.getMessage());
+        // A MariaDB URL keeps the parameter as it is: it is not the driver's.
+        assertEquals("jdbc:mariadb://db1/app?target_session_attrs=read-write",
+                DatabaseUrl.parse("mariadb://db1/app?target_session_attrs=read-write").jdbcUrl());
     }
 }

@@ -79,6 +79,24 @@ class ServerRoleTest {
     }
 
     @Test
+    void aMultiHostUrlWithTargetSessionAttrsReachesThePrimaryWhereverItIsListed() throws Exception {
+        ReplicaCluster.Standby standby = ReplicaCluster.require().get(0);
+        TestDatabases.Server pg = TestDatabases.postgres();
+        // The standby first: without the parameter pgjdbc takes the first host that answers.
+        String hosts = "127.0.0.1:" + standby.port() + "," + pg.host() + ":" + pg.port();
+        String base = "postgresql://" + pg.user() + ":" + pg.password() + "@" + hosts + "/" + TestDatabases.DATABASE;
+        try (WorkloadPool primary = pool(base + "?target_session_attrs=read-write", Map.of());
+                WorkloadPool first = pool(base, Map.of())) {
+            select(primary);
+            select(first);
+            Await.until("both pools' servers have answered",
+                    () -> primary.roles().latest().isPresent() && first.roles().latest().isPresent());
+            assertEquals(ServerRole.PRIMARY, primary.roles().latest().get().role(), "read-write chooses the primary");
+            assertEquals(ServerRole.READ_ONLY, first.roles().latest().get().role(), "no choice: the first host, a standby");
+        }
+    }
+
+    @Test
     void aPrimaryTurnedReadOnlyIsFoundAtTheNextValidationAndFlushed() throws Exception {
         String url = TestDatabases.mariadbUrl();
         List<RoleProbe.Change> changes = new CopyOnWriteArrayList<>();
