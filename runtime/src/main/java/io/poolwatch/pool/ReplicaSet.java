@@ -18,6 +18,7 @@ import io.poolwatch.config.ReadRouting;
 import io.poolwatch.config.ReadStrategy;
 import io.poolwatch.config.ReplicaFallback;
 import io.poolwatch.config.ReplicaSettings;
+import io.poolwatch.engine.ServerRole;
 
 /**
  * One workload's read replicas as routing sees them: their pools, a picker per strategy, and what was routed where.
@@ -151,6 +152,9 @@ public final class ReplicaSet {
 
     private ReplicaUsability judge(Replica r, ReplicaCondition c) {
         WorkloadPool p = r.pool();
+        if (r.weight() > 0 && p.roles().latest().map(x -> x.role() == ServerRole.PRIMARY).orElse(false)) {
+            return ReplicaUsability.PROMOTED;
+        }
         return ReplicaUsability.judge(r.weight(), c, routing.maxLag(), r.lastFailure(), p.recorder().leased(),
                 p.settings().maxSize(),
                 p.recorder().awaiting());
@@ -217,6 +221,8 @@ public final class ReplicaSet {
                     + routing.maxLag().map(m -> ", max-lag " + Durations.format(m)).orElse("");
             case EXHAUSTED -> r.pool().recorder().leased() + " of " + r.pool().settings().maxSize() + " leased, "
                     + r.pool().recorder().awaiting() + " waiting";
+            case PROMOTED -> "its server takes writes"
+                    + r.pool().roles().latest().map(x -> " since " + x.since()).orElse("") + ": no longer a replica";
         };
         return u.label() + (detail == null || detail.isEmpty() ? "" : " (" + detail + ")");
     }

@@ -21,7 +21,12 @@ public enum ReplicaUsability {
     /** Its replay lag is over the workload's max-lag, or it has stopped replicating. */
     LAGGING,
     /** Every connection of its pool is leased and callers are waiting. */
-    EXHAUSTED;
+    EXHAUSTED,
+    /**
+     * Its server takes writes: it was promoted, and is no longer a copy of the workload's primary (after a failover, the
+     * primary itself; in a split brain, a server the primary's writes never reach). Its pool stays open and watched.
+     */
+    PROMOTED;
 
     /** The name in the API and the metrics' reason label: usable, unreachable ... */
     public String label() {

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,44 @@ class ServerRoleTest {
                     () -> primary.roles().latest().isPresent() && first.roles().latest().isPresent());
             assertEquals(ServerRole.PRIMARY, primary.roles().latest().get().role(), "read-write chooses the primary");
             assertEquals(ServerRole.READ_ONLY, first.roles().latest().get().role(), "no choice: the first host, a standby");
+        }
+    }
+
+    @Test
+    void aReplicaWhoseServerTakesWritesLeavesReadRouting() throws Exception {
+        ReplicaCluster.Standby standby = ReplicaCluster.require().get(0);
+        TestDatabases.Server pg = TestDatabases.postgres();
+        // One replica on a standby; one on the primary itself, as a promoted standby is after a failover.
+        Map<String, String> keys = Map.of("poolwatch.pools.main.min-size", "1",
+                "poolwatch.pools.main.replicas.standby.url", standby.seedUrl(),
+                "poolwatch.pools.main.replicas.promoted.url", pg.seedUrl());
+        ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(keys, "main"),
+                Map.of("DATABASE_URL", pg.seedUrl()));
+        PoolSettings main = config.pools().get(0);
+        try (PoolGroup pools = PoolGroup.open(config.allPools(), config.monitoring())) {
+            List<ReplicaSet.Replica> replicas = main.replicas().stream()
+                    .map(r -> new ReplicaSet.Replica(r, pools.get(r.name()))).toList();
+            ReplicaSet set = new ReplicaSet("main", pools.get("main"), main.readRouting(), replicas);
+            for (ReplicaSet.Replica r : replicas) {
+                select(r.pool());
+            }
+            Await.until("both replicas' servers have answered",
+                    () -> replicas.stream().allMatch(r -> r.pool().roles().latest().isPresent()));
+            // The health side says both answer and neither lags: only the role tells them apart.
+            ReplicaCondition up = new ReplicaCondition(ReplicaCondition.Reachability.UP, Optional.of(Instant.now()),
+                    Optional.of(0.0), Optional.empty(), false, "validated");
+            ReplicaUsability[] usability = set.usability(replica -> up);
+            Map<String, ReplicaUsability> byName = new HashMap<>();
+            for (int i = 0; i < replicas.size(); i++) {
+                byName.put(replicas.get(i).name(), usability[i]);
+            }
+            assertEquals(Map.of("main-replica-standby", ReplicaUsability.USABLE, "main-replica-promoted",
+                    ReplicaUsability.PROMOTED), byName);
+            ReplicaSet.Replica promoted = replicas.stream().filter(r -> r.name().equals("main-replica-promoted"))
+                    .findFirst().orElseThrow();
+            assertTrue(set.describe(promoted, ReplicaUsability.PROMOTED, up).startsWith("promoted (its server takes writes"),
+                    set.describe(promoted, ReplicaUsability.PROMOTED, up));
+            assertTrue(ReplicaUsability.PROMOTED.skip(), "a promoted replica's reads are counted as skipped");
         }
     }
 
