@@ -39,6 +39,8 @@ public final class MetricNames {
     public static final String TLS_ENCRYPTED = "poolwatch.pool.tls.encrypted";
     /** 1 when the pool's server refuses writes (a standby, read_only), 0 when it takes them, NaN before it said (H2). */
     public static final String SERVER_READ_ONLY = "poolwatch.pool.server.read.only";
+    /** 1 when the pool writes and its own connections found its server refusing writes: "primary is read-only". */
+    public static final String PRIMARY_READ_ONLY = "poolwatch.pool.primary.read.only";
     /** Changes of the pool's server between taking and refusing writes (a failover, a demotion). */
     public static final String SERVER_ROLE_CHANGES = "poolwatch.pool.server.role.changes";
 

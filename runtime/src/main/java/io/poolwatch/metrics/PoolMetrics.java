@@ -75,6 +75,9 @@ public class PoolMetrics {
                     "1 when the server reports the pool's latest connection encrypted, 0 when not, NaN before one",
                     tags, pool, p -> p.tls().encrypted().map(e -> e ? 1.0 : 0.0).orElse(Double.NaN));
         }
+        gauge(MetricNames.PRIMARY_READ_ONLY,
+                "1 when the pool writes and its server refuses writes (primary is read-only), as its connections found",
+                tags, pool, p -> p.roles().primaryReadOnly() ? 1.0 : 0.0);
         if (pool.settings().url().kind().dialect().readOnlyQuery().isPresent()) {
             gauge(MetricNames.SERVER_READ_ONLY,
                     "1 when the pool's server refuses writes (a standby, read_only), 0 when it takes them, NaN before it said",

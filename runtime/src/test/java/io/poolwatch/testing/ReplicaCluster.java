@@ -101,6 +101,12 @@ public final class ReplicaCluster {
             }
         }
 
+        /** Promotes it to a primary ({@code pg_ctl promote}, waiting until it takes writes). */
+        public void promote() {
+            run(List.of(binaries.resolve("pg_ctl").toString(), "-D", dataDirectory.toString(), "-w", "-t", "60", "promote"),
+                    owner);
+        }
+
         /** Pauses replay: WAL is still received, nothing is applied until {@link #resumeReplay()}. */
         public void pauseReplay() throws SQLException {
             execute("SELECT pg_wal_replay_pause()");

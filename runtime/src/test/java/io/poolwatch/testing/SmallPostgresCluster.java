@@ -85,8 +85,8 @@ public final class SmallPostgresCluster implements AutoCloseable {
                     + "shared_buffers = 16MB\nfsync = off\nsynchronous_commit = off\n";
             Files.writeString(cluster.data.resolve("postgresql.conf"), conf, StandardCharsets.UTF_8,
                     StandardOpenOption.APPEND);
-            ReplicaCluster.write(cluster.data.resolve("pg_hba.conf"), "local all all trust\nhost all all 127.0.0.1/32 trust\n",
-                    owner);
+            ReplicaCluster.write(cluster.data.resolve("pg_hba.conf"),
+                    "local all all trust\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n", owner);
             cluster.start();
             try (Connection c = cluster.connectAsSuperuser("postgres"); Statement st = c.createStatement()) {
                 st.execute("CREATE ROLE " + ROLE + " LOGIN");
@@ -137,6 +137,40 @@ public final class SmallPostgresCluster implements AutoCloseable {
                 "postgres", "");
     }
 
+    /**
+     * Makes a streaming standby of this cluster ({@code pg_basebackup -R}, as {@link ReplicaCluster} does of the test
+     * server) in this cluster's directory, on a free port, and starts it; {@link #close()} stops and removes it with the
+     * cluster. The cluster's role, database and table are on it.
+     */
+    public ReplicaCluster.Standby standby() {
+        Path standbyData = base.resolve("standby");
+        ReplicaCluster.run(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port),
+                "-U", "postgres", "-w", "-D", standbyData.toString(), "-R", "-X", "stream", "-c", "fast", "--no-sync"),
+                owner);
+        int standbyPort;
+        try {
+            standbyPort = ReplicaCluster.freePort();
+            // The copy has this cluster's postgresql.conf: a later line wins, so only the port changes.
+            Files.writeString(standbyData.resolve("postgresql.conf"), "port = " + standbyPort + "\nhot_standby = on\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        ReplicaCluster.Standby s = new ReplicaCluster.Standby(1, standbyPort, standbyData, base.resolve("standby.log"), bin,
+                owner);
+        s.start();
+        LOG.infof("standby of 127.0.0.1:%d on 127.0.0.1:%d", port, standbyPort);
+        return s;
+    }
+
+    /** Stops it at once, as a crash would ({@code pg_ctl -m immediate}); nothing when it is not running. */
+    public void crash() {
+        if (running()) {
+            ReplicaCluster.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-t",
+                    "60", "stop"), owner);
+        }
+    }
+
     /** Whether the server is running ({@code pg_ctl status}). */
     public boolean running() {
         return ReplicaCluster.exitCode(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "status"), owner) == 0;
@@ -172,6 +206,11 @@ public final class SmallPostgresCluster implements AutoCloseable {
     }
 
     private synchronized void remove() {
+        Path standbyData = base.resolve("standby");
+        if (Files.isDirectory(standbyData)) {
+            ReplicaCluster.exitCode(List.of(bin.resolve("pg_ctl").toString(), "-D", standbyData.toString(), "-m", "immediate",
+                    "-w", "-t", "30", "stop"), owner);
+        }
         if (Files.isDirectory(data)) {
             ReplicaCluster.exitCode(
                     List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "-t", "30",
