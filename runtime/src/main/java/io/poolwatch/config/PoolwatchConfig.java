@@ -42,6 +42,12 @@ public interface PoolwatchConfig {
     ShutdownConfig shutdown();
 
     /**
+     * How the pools open connections to a database, so that after a failover or a restart many pools, and many pods,
+     * do not all connect in the same second: a cap per database and a random delay while it recovers.
+     */
+    ReconnectConfig reconnect();
+
+    /**
      * Transactions run through {@code io.poolwatch.pool.Workloads#inTransaction}: how serialization failures and deadlocks are
      * retried.
      */
@@ -854,6 +860,28 @@ public interface PoolwatchConfig {
 
         /** The password of {@code monitor-username}; never logged or shown. Built-in: none. */
         Optional<String> monitorPassword();
+    }
+
+    /** Opening connections to a database: a cap per database and a random delay while it recovers. */
+    interface ReconnectConfig {
+
+        /**
+         * Most physical connections this process opens to one database at once, across every pool on it (the monitoring
+         * connection is not counted), 0 to 1000; 0: no cap. A connection waits at most the pool's connect-timeout for its
+         * turn, then opens all the same: the cap spreads a storm, it never keeps a pool from its database.
+         */
+        @WithDefault("4")
+        @WithConverter(Converters.IntegerConverter.class)
+        int maxConcurrentOpens();
+
+        /**
+         * For 30s after a connection to a database could not be opened (it was down, or failing over), each new
+         * connection to it first waits a random time up to this, so that pools and pods that recover together spread
+         * their connections out; 0 to 1m, 0: none.
+         */
+        @WithDefault("500ms")
+        @WithConverter(Converters.DurationConverter.class)
+        Duration jitter();
     }
 
     /** Orderly shutdown. */

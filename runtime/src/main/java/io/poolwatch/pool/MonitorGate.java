@@ -7,8 +7,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -53,6 +56,16 @@ public final class MonitorGate {
     private volatile SlotRefusal lastMonitorRefusal;
     private final AtomicLong priorityOpens = new AtomicLong();
     private CompletableFuture<Void> attempt;
+    /** How long after a failed open new ones are spread out by the jitter. */
+    static final Duration RECOVERY = Duration.ofSeconds(30);
+    private volatile Semaphore opens;
+    private volatile Duration jitter = Duration.ZERO;
+    private volatile Duration openWait = Duration.ofSeconds(10);
+    private volatile long lastFailureNanos;
+    private volatile boolean failedOnce;
+    private final AtomicInteger opening = new AtomicInteger();
+    private final AtomicInteger mostOpening = new AtomicInteger();
+    private final AtomicLong delayedOpens = new AtomicLong();
 
     public MonitorGate(String database, Clock clock) {
         this.database = database;
@@ -64,13 +77,13 @@ public final class MonitorGate {
         return database;
     }
 
-    /** Binds the monitoring pool; workloads wait at most {@code waitLimit} for one of its attempts. */
     /** What the database said through the monitoring connection of whether it takes writes; empty before it said. */
     public Optional<RoleProbe.Reading> serverRole() {
         WorkloadPool m = monitor;
         return m == null ? Optional.empty() : m.roles().latest();
     }
 
+    /** Binds the monitoring pool; workloads wait at most {@code waitLimit} for one of its attempts. */
     void attach(WorkloadPool monitorPool, Duration waitLimit) {
         this.monitor = monitorPool;
         this.waitLimit = waitLimit;
@@ -95,6 +108,66 @@ public final class MonitorGate {
     /** The latest refusal of the monitoring connection for lack of slots, if any. */
     public Optional<SlotRefusal> lastMonitorRefusal() {
         return Optional.ofNullable(lastMonitorRefusal);
+    }
+
+    /**
+     * Spreads out the workloads' connections to this database ({@code poolwatch.reconnect.*}).
+     *
+     * @param maxConcurrentOpens most workload connections opened at once; 0: no cap
+     * @param jitter the longest random wait before an open while the database recovers from a failed open
+     * @param openWait the longest wait for a turn under the cap, after which a connection opens all the same
+     */
+    void spread(int maxConcurrentOpens, Duration jitter, Duration openWait) {
+        this.opens = maxConcurrentOpens > 0 ? new Semaphore(maxConcurrentOpens, true) : null;
+        this.jitter = jitter;
+        this.openWait = openWait;
+    }
+
+    /**
+     * Called before a workload opens a physical connection: waits a random time while the database recovers, then for
+     * a turn under the cap. The answer says whether a turn was taken, for {@link #workloadOpenEnded(boolean)}.
+     */
+    boolean workloadOpenStarts() {
+        if (failedOnce && !jitter.isZero() && System.nanoTime() - lastFailureNanos < RECOVERY.toNanos()) {
+            delayedOpens.incrementAndGet();
+            try {
+                Thread.sleep(ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean turn = false;
+        Semaphore cap = opens;
+        if (cap != null) {
+            try {
+                turn = cap.tryAcquire(openWait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int now = opening.incrementAndGet();
+        mostOpening.accumulateAndGet(now, Math::max);
+        beforeWorkloadConnection();
+        return turn;
+    }
+
+    /** Called when a workload's open ended, opened or not. */
+    void workloadOpenEnded(boolean turn) {
+        opening.decrementAndGet();
+        Semaphore cap = opens;
+        if (turn && cap != null) {
+            cap.release();
+        }
+    }
+
+    /** The most workload connections to this database that were being opened at once. */
+    public int mostConcurrentOpens() {
+        return mostOpening.get();
+    }
+
+    /** How many workload opens waited a random time because the database was recovering. */
+    public long delayedOpens() {
+        return delayedOpens.get();
     }
 
     /** Called before a workload opens a physical connection to this database: lets the monitoring pool go first. */
@@ -179,6 +252,8 @@ public final class MonitorGate {
             }
         } else if (!isMonitor) {
             suspect();
+            lastFailureNanos = System.nanoTime();
+            failedOnce = true;
         }
     }
 

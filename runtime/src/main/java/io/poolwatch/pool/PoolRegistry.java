@@ -152,6 +152,8 @@ public class PoolRegistry {
             PoolSettings monitor = monitorSettings(first, queryTimeout, config.sampling().monitorUsername(),
                     config.sampling().monitorPassword().map(Secret::new));
             MonitorGate gate = new MonitorGate(first.url().label(), Clock.systemUTC());
+            gate.spread(config.reconnect().maxConcurrentOpens(), config.reconnect().jitter(),
+                    group.stream().map(PoolSettings::connectTimeout).max(Duration::compareTo).orElse(first.connectTimeout()));
             try {
                 WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), Optional.of(gate), true, change -> {
                 });

@@ -66,9 +66,7 @@ public final class StatementTimingDriver implements Driver {
         Object role = properties.remove(GATE_ROLE_PROPERTY);
         MonitorGate gate = gateId == null ? null : GATES.get(gateId.toString());
         boolean monitor = MONITOR_ROLE.equals(role);
-        if (gate != null && !monitor) {
-            gate.beforeWorkloadConnection();
-        }
+        boolean turn = gate != null && !monitor && gate.workloadOpenStarts();
         Connection connection;
         try {
             connection = DriverManager.getDriver(url).connect(url, properties);
@@ -77,6 +75,10 @@ public final class StatementTimingDriver implements Driver {
                 gate.connectionFailed(monitor ? SlotRefusal.MONITOR : "pool " + role, monitor, e);
             }
             throw e;
+        } finally {
+            if (gate != null && !monitor) {
+                gate.workloadOpenEnded(turn);
+            }
         }
         if (gate != null && monitor && connection != null) {
             gate.monitorConnected();

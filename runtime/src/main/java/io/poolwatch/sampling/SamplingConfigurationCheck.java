@@ -11,7 +11,10 @@ import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolPlan;
 import io.poolwatch.config.PoolwatchConfig;
 
-/** Sampling's part of the start-up validation: {@code poolwatch.sampling.*} and {@code poolwatch.shutdown.*}. */
+/**
+ * Sampling's part of the start-up validation: {@code poolwatch.sampling.*}, {@code poolwatch.shutdown.*} and
+ * {@code poolwatch.reconnect.*}.
+ */
 @ApplicationScoped
 public class SamplingConfigurationCheck implements ConfigurationCheck {
 
@@ -53,6 +56,14 @@ public class SamplingConfigurationCheck implements ConfigurationCheck {
         }
         if (s.expectedReplicas() < 1 || s.expectedReplicas() > MAX_EXPECTED_REPLICAS) {
             problems.add(PREFIX + "expected-replicas=" + s.expectedReplicas() + ": accepted: 1 to " + MAX_EXPECTED_REPLICAS);
+        }
+        PoolwatchConfig.ReconnectConfig r = config.reconnect();
+        if (r.maxConcurrentOpens() < 0 || r.maxConcurrentOpens() > 1000) {
+            problems.add("poolwatch.reconnect.max-concurrent-opens=" + r.maxConcurrentOpens()
+                    + ": accepted: 0 (no cap) to 1000");
+        }
+        if (r.jitter().compareTo(Duration.ofMinutes(1)) > 0) {
+            problems.add("poolwatch.reconnect.jitter=" + Durations.format(r.jitter()) + ": accepted: 0 (none) to 1m");
         }
         return problems;
     }
