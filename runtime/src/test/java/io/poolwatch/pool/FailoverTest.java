@@ -7,15 +7,18 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.config.ResolvedConfiguration;
 import io.poolwatch.engine.ServerRole;
 import io.poolwatch.testing.Await;
@@ -45,18 +48,25 @@ class FailoverTest {
             ReplicaCluster.Standby standby = primary.standby();
             String url = "postgresql://" + SmallPostgresCluster.ROLE + ":unused@127.0.0.1:" + primary.port() + ",127.0.0.1:"
                     + standby.port() + "/" + SmallPostgresCluster.DATABASE + "?target_session_attrs=read-write";
-            ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(Map.of(
+            Map<String, String> keys = TestConfigs.only(Map.of(
                     "poolwatch.pools.main.min-size", "2",
                     "poolwatch.pools.main.max-size", "4",
                     "poolwatch.pools.main.acquisition-timeout", "2s",
                     "poolwatch.pools.main.connect-timeout", "2s",
                     "poolwatch.pools.main.socket-timeout", "5s",
                     "poolwatch.pools.main.statement-timeout", "2s",
-                    "poolwatch.pools.main.validation-query-timeout", "1s"), "main"), Map.of("DATABASE_URL", url));
+                    "poolwatch.pools.main.validation-query-timeout", "1s"), "main");
+            ResolvedConfiguration config = TestConfigs.resolve(keys, Map.of("DATABASE_URL", url));
+            // The pool's connections open through its database's gate, with the built-in reconnect cap and jitter.
+            PoolwatchConfig.ReconnectConfig reconnect = TestConfigs.mapping(keys).reconnect();
+            MonitorGate gate = new MonitorGate("failover", Clock.systemUTC());
+            gate.spread(reconnect.maxConcurrentOpens(), reconnect.jitter(), Duration.ofSeconds(2));
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong lastSuccess = new AtomicLong();
             AtomicLong failures = new AtomicLong();
-            try (WorkloadPool pool = PoolFactory.create(config.pools().get(0), config.monitoring())) {
+            try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring(), x -> Optional.of(gate), change -> {
+            })) {
+                WorkloadPool pool = pools.get("main");
                 assertEquals(primary.port(), serverPort(pool), "before the failover, the writes go to the primary");
                 Thread writer = new Thread(() -> {
                     while (!stop.get()) {
@@ -86,8 +96,8 @@ class FailoverTest {
                             () -> lastSuccess.get() > promoted);
                     System.out.printf(Locale.ROOT,
                             "FIGURE failover: writes flowed again %.2f s after the promotion, %.2f s after the crash;"
-                                    + " %d writes failed in between%n",
-                            took.toNanos() / 1e9, (lastSuccess.get() - crashed) / 1e9, failures.get());
+                                    + " %d writes failed in between; %d opens waited their random time%n",
+                            took.toNanos() / 1e9, (lastSuccess.get() - crashed) / 1e9, failures.get(), gate.delayedOpens());
                 } finally {
                     stop.set(true);
                     writer.join(10_000);
