@@ -101,6 +101,7 @@ class StartupValidationTest {
             "poolwatch.pools.main.read-routing.max-lag",
             "poolwatch.monitoring.error-rate-critical", "poolwatch.monitoring.leak-threshold", "poolwatch.sampling.interval",
             "poolwatch.sampling.expected-replicas", "poolwatch.shutdown.drain-timeout", "poolwatch.transactions.max-retries",
+            "poolwatch.reconnect.max-concurrent-opens", "poolwatch.reconnect.jitter",
             "poolwatch.health.response-cache", "poolwatch.consistency.max-concurrent", "poolwatch.consistency.demo-checks",
             "poolwatch.cluster.enabled", "poolwatch.cluster.lock-at-most-for", "poolwatch.alerting.group-wait",
             "poolwatch.alerting.enabled", "poolwatch.alerting.outbox.max-attempts", "poolwatch.dashboard.enabled" })
@@ -118,6 +119,16 @@ class StartupValidationTest {
         assertTrue(problems.stream().anyMatch(p -> p.startsWith("poolwatch.consistency.checks.\"nightly\".kind")),
                 String.join("\n", problems));
         assertEquals(3, problems.size(), String.join("\n", problems));
+    }
+
+    @Test
+    void theReconnectSpreadIsBounded() {
+        List<String> problems = problems(Map.of("poolwatch.reconnect.max-concurrent-opens", "-1",
+                "poolwatch.reconnect.jitter", "2m"));
+        assertEquals(List.of("poolwatch.reconnect.max-concurrent-opens=-1: accepted: 0 (no cap) to 1000",
+                "poolwatch.reconnect.jitter=2m: accepted: 0 (none) to 1m"), problems);
+        // 0 turns each off, and is accepted.
+        validate(config(Map.of("poolwatch.reconnect.max-concurrent-opens", "0", "poolwatch.reconnect.jitter", "0")));
     }
 
     @Test
