@@ -867,8 +867,9 @@ public interface PoolwatchConfig {
 
         /**
          * Most physical connections this process opens to one database at once, across every pool on it (the monitoring
-         * connection is not counted), 0 to 1000; 0: no cap. A connection waits at most the pool's connect-timeout for its
-         * turn, then opens all the same: the cap spreads a storm, it never keeps a pool from its database.
+         * connection is not counted), 0 to 1000; 0: no cap. A connection waits for its turn at most the longest
+         * connect-timeout of the pools on that database, then opens all the same: the cap spreads a storm, it never keeps
+         * a pool from its database.
          */
         @WithDefault("4")
         @WithConverter(Converters.IntegerConverter.class)
