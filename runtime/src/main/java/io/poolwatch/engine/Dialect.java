@@ -345,12 +345,12 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
         throw new SQLFeatureNotSupportedException(displayName() + " has no view of which session waits on which");
     }
 
-    /** A driver's whole number from 0 to Integer.MAX_VALUE; empty when the text is not one. */
     /** A time a driver or pool takes in whole seconds: rounded up, and at least 1. */
     public static long ceilSeconds(Duration d) {
         return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
+    /** A driver's whole number from 0 to Integer.MAX_VALUE; empty when the text is not one. */
     static Optional<Long> wholeNumber(String text) {
         long n;
         try {
