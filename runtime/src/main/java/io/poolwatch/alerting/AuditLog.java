@@ -33,6 +33,7 @@ import io.poolwatch.config.Durations;
 import io.poolwatch.config.InvalidConfigurationException;
 import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.RoleProbe;
+import io.poolwatch.sampling.Autosizer;
 import io.poolwatch.work.BackgroundWork;
 import io.quarkus.runtime.StartupEvent;
 
@@ -62,6 +63,8 @@ public class AuditLog {
     public static final String ADMIN_ACTION = "admin.action";
     /** A pool's server turned between taking and refusing writes, or refuses them to a pool that writes. */
     public static final String SERVER_ROLE = "pool.server-role";
+    /** Autosizing changed a pool's max-size, or in dry-run would have. */
+    public static final String AUTOSIZE = "pool.autosize";
     /** The longest text kept in a field; longer ones are cut, ending in {@value #CUT}. */
     public static final int MAX_FIELD_LENGTH = 256;
     /** The most fields kept in an event; the rest are left out. */
@@ -355,6 +358,20 @@ public class AuditLog {
         fields.put("primaryReadOnly", change.primaryReadOnly());
         fields.put("at", change.at().toString());
         record(SERVER_ROLE, fields);
+    }
+
+    void onAutosize(@Observes Autosizer.Change change) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("pool", change.pool());
+        fields.put("mode", change.mode());
+        fields.put("applied", change.applied());
+        fields.put("direction", change.direction());
+        fields.put("from", change.from());
+        fields.put("to", change.to());
+        fields.put("reason", change.reason());
+        fields.put("budget", change.budget());
+        fields.put("at", change.at().toString());
+        record(AUTOSIZE, fields);
     }
 
     /** The text, cut to at most {@code max} characters (ending in {@value #CUT} when cut, never splitting a surrogate pair). */

@@ -61,6 +61,12 @@ public final class Limits {
      */
     public static final int FAULTS_KEPT = 100;
 
+    /** Highest autosize.ceiling accepted: far above any server's max_connections, so that a typo is refused. */
+    public static final int AUTOSIZE_CEILING = 10_000;
+
+    /** Autosize changes (applied or recommended) kept per pool for the API and the pool page, newest first. */
+    public static final int AUTOSIZE_EVENTS = 50;
+
     /** The alerts page: silences shown per page ({@code ?silences-from=} for the next ones). */
     public static final int PAGE_SILENCES = 50;
     /** The dashboard: silence ids shown with one silenced alert (the rest are counted). */

@@ -62,8 +62,43 @@ public record PoolSettings(Identity identity, Target target, Sizes sizes, Timeou
         }
     }
 
-    /** How many connections the pool keeps ({@code min}), opens at start ({@code initial}) and may open ({@code max}). */
-    public record Sizes(int min, int max, int initial) {
+    /**
+     * How many connections the pool keeps ({@code min}), opens at start ({@code initial}) and may open ({@code max}, as
+     * configured: autosizing may change the pool's max-size at run time within {@code autosize}'s bounds).
+     */
+    public record Sizes(int min, int max, int initial, Autosize autosize) {
+
+        /** Sizes without autosizing. */
+        public Sizes(int min, int max, int initial) {
+            this(min, max, initial, Autosize.off(min));
+        }
+    }
+
+    /**
+     * Closed-loop sizing of the pool's max-size ({@code poolwatch.pools."<name>".autosize.*}).
+     *
+     * @param mode off (advice only), dry-run (changes recorded, not applied) or on
+     * @param floor the lowest max-size it lowers to
+     * @param ceiling the highest max-size it raises to; empty for the server's budget alone
+     * @param step connections added or removed by one change
+     * @param waitTarget a checkout p95 above this raises the max-size
+     * @param raiseCooldown least time between a change and a raise; the window waits and timeouts are judged over
+     * @param lowerAfter how long the pool must stay quiet before it is lowered, and the least time between a change and
+     *        a lowering
+     */
+    public record Autosize(AutosizeMode mode, int floor, Optional<Integer> ceiling, int step, Duration waitTarget,
+            Duration raiseCooldown, Duration lowerAfter) {
+
+        /** The built-in policy, off, for a pool with this min-size. */
+        public static Autosize off(int minSize) {
+            return new Autosize(AutosizeMode.OFF, Math.max(1, minSize), Optional.empty(), 2, Duration.ofMillis(100),
+                    Duration.ofSeconds(15), Duration.ofMinutes(5));
+        }
+
+        /** This policy in another mode. */
+        public Autosize withMode(AutosizeMode m) {
+            return new Autosize(m, floor, ceiling, step, waitTarget, raiseCooldown, lowerAfter);
+        }
     }
 
     /**
@@ -175,6 +210,11 @@ public record PoolSettings(Identity identity, Target target, Sizes sizes, Timeou
 
     public int maxSize() {
         return sizes.max();
+    }
+
+    /** Closed-loop sizing of the max-size. */
+    public Autosize autosize() {
+        return sizes.autosize();
     }
 
     public int initialSize() {

@@ -439,6 +439,14 @@ public final class PoolSettingsResolver {
         Chosen<Duration> backgroundValidation;
         Chosen<Duration> validationQueryTimeout;
         Chosen<Duration> leakDetection;
+        Chosen<String> autosizeMode;
+        Optional<Chosen<Integer>> autosizeFloor;
+        Optional<Chosen<Integer>> autosizeCeiling;
+        Chosen<Integer> autosizeStep;
+        Chosen<Duration> autosizeWaitTarget;
+        Chosen<Duration> autosizeRaiseCooldown;
+        Chosen<Duration> autosizeLowerAfter;
+        PoolSettings.Autosize autosize;
         Chosen<String> isolation;
         Chosen<Duration> statementTimeout;
         Optional<Chosen<Duration>> socketTimeoutKey;
@@ -493,6 +501,13 @@ public final class PoolSettingsResolver {
             validationQueryTimeout = required("validation-query-timeout",
                     PoolwatchConfig.PoolConfig::validationQueryTimeout);
             leakDetection = required("leak-detection-interval", PoolwatchConfig.PoolConfig::leakDetectionInterval);
+            autosizeMode = required("autosize.mode", c -> c.autosize().mode());
+            autosizeFloor = pick("autosize.floor", c -> c.autosize().floor());
+            autosizeCeiling = pick("autosize.ceiling", c -> c.autosize().ceiling());
+            autosizeStep = required("autosize.step", c -> c.autosize().step());
+            autosizeWaitTarget = required("autosize.wait-target", c -> c.autosize().waitTarget());
+            autosizeRaiseCooldown = required("autosize.raise-cooldown", c -> c.autosize().raiseCooldown());
+            autosizeLowerAfter = required("autosize.lower-after", c -> c.autosize().lowerAfter());
             isolation = required("transaction-isolation", PoolwatchConfig.PoolConfig::transactionIsolation);
             statementTimeout = required("statement-timeout", PoolwatchConfig.PoolConfig::statementTimeout);
             socketTimeoutKey = pick("socket-timeout", PoolwatchConfig.PoolConfig::socketTimeout);
@@ -573,6 +588,7 @@ public final class PoolSettingsResolver {
             positive(acquisitionTimeout, "acquisition-timeout");
             positive(connectTimeout, "connect-timeout");
             positive(validationQueryTimeout, "validation-query-timeout");
+            validateAutosize();
             Optional<IsolationLevel> level = IsolationLevel.fromText(isolation.value());
             if (level.isEmpty()) {
                 problems.add(named(isolation, "transaction-isolation") + ": unknown isolation level; accepted: "
@@ -615,6 +631,37 @@ public final class PoolSettingsResolver {
                     socketKey(), socketBuiltIn(), rawProperties(), parsedUrl != null ? parsedUrl.jdbcUrl() : "",
                     url.map(Chosen::key).orElse("url"), statementLimit(), key(""), problems);
             sources.put("socket-timeout", socketTimeout.source());
+        }
+
+        /** The autosize keys, each checked against the sizes they bound; the policy is kept only when all hold. */
+        private void validateAutosize() {
+            int before = problems.size();
+            AutosizeMode mode = AutosizeMode.OFF;
+            try {
+                mode = AutosizeMode.parse(autosizeMode.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(named(autosizeMode, "autosize.mode") + ": " + e.getMessage());
+            }
+            int lowest = Math.max(1, minSize.value());
+            int floor = autosizeFloor.map(Chosen::value).orElse(lowest);
+            if (autosizeFloor.isPresent() && (floor < lowest || floor > maxSize.value())) {
+                problems.add(named(autosizeFloor.get(), "autosize.floor") + ": accepted: from " + lowest
+                        + " (the min-size, at least 1) to the max-size of workload '" + name + "', " + maxSize.value());
+            }
+            if (autosizeCeiling.isPresent() && (autosizeCeiling.get().value() < maxSize.value()
+                    || autosizeCeiling.get().value() > Limits.AUTOSIZE_CEILING)) {
+                problems.add(named(autosizeCeiling.get(), "autosize.ceiling") + ": accepted: from the max-size of workload '"
+                        + name + "', " + maxSize.value() + ", to " + Limits.AUTOSIZE_CEILING);
+            }
+            if (autosizeStep.value() < 1 || autosizeStep.value() > 100) {
+                problems.add(named(autosizeStep, "autosize.step") + ": accepted: 1 to 100");
+            }
+            positive(autosizeWaitTarget, "autosize.wait-target");
+            positive(autosizeLowerAfter, "autosize.lower-after");
+            if (problems.size() == before) {
+                autosize = new PoolSettings.Autosize(mode, floor, autosizeCeiling.map(Chosen::value), autosizeStep.value(),
+                        autosizeWaitTarget.value(), autosizeRaiseCooldown.value(), autosizeLowerAfter.value());
+            }
         }
 
         Optional<SocketTimeouts.Keyed> socketKey() {
@@ -694,7 +741,7 @@ public final class PoolSettingsResolver {
                     new PoolSettings.Identity(name, name, PoolRole.PRIMARY, applicationName.value(), critical.value(),
                             echo.value()),
                     new PoolSettings.Target(db, user, pass, props, tlsSettings),
-                    new PoolSettings.Sizes(minSize.value(), maxSize.value(), initialSize.value()),
+                    new PoolSettings.Sizes(minSize.value(), maxSize.value(), initialSize.value(), autosize),
                     new PoolSettings.Timeouts(acquisitionTimeout.value(), connectTimeout.value(), statement, socket),
                     new PoolSettings.Upkeep(maxLifetime.value(), idleRemoval.value(), validateOnBorrow.value(),
                             backgroundValidation.value(), validationQueryTimeout.value(), leak),

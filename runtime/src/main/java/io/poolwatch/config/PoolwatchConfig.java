@@ -648,6 +648,61 @@ public interface PoolwatchConfig {
 
         /** TLS to the database: {@code poolwatch.pools."<name>".tls.mode|ca-file}; a workload's read replicas use the same. */
         TlsConfig tls();
+
+        /**
+         * Closed-loop sizing of this pool's max-size within the server's connection budget:
+         * {@code poolwatch.pools."<name>".autosize.mode|floor|ceiling|step|wait-target|raise-cooldown|lower-after}. Not for a
+         * read replica's pool.
+         */
+        AutosizeConfig autosize();
+    }
+
+    /**
+     * Closed-loop sizing of a pool's max-size. poolwatch raises it by {@code step} when callers time out or the checkout
+     * p95 is above {@code wait-target}, and lowers it by {@code step} when the pool stays well under it for
+     * {@code lower-after}; never below {@code floor}, above {@code ceiling}, or beyond the server's connection budget: its
+     * max_connections, less the reserved slots and {@code poolwatch.sampling.spare-connections}, less the sessions of
+     * other applications, divided by {@code poolwatch.sampling.expected-replicas}, less the other pools' max-size there.
+     */
+    interface AutosizeConfig {
+
+        /**
+         * off: the pool keeps its max-size, and the same computation only feeds the dashboard's sizing advice; dry-run:
+         * each change it would make is recorded (log, audit, metrics, the pool page) and not applied; on: each change is
+         * applied and recorded. Built-in: off.
+         */
+        Optional<String> mode();
+
+        /** The lowest max-size it lowers to, at least the min-size and 1. Built-in: the min-size (1 if the min-size is 0). */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> floor();
+
+        /** The highest max-size it raises to, at least the max-size. Built-in: none; the server's budget alone bounds it. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> ceiling();
+
+        /** Connections added or removed by one change, 1 to 100. Built-in: 2. */
+        @WithConverter(Converters.IntegerConverter.class)
+        Optional<Integer> step();
+
+        /** A checkout p95 above this raises the max-size, as any acquisition timeout does; above zero. Built-in: 100ms. */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> waitTarget();
+
+        /**
+         * The least time between a change and a raise, and the window over which waits and timeouts are judged; at least
+         * the sampling interval counts. Built-in: 15s.
+         */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> raiseCooldown();
+
+        /**
+         * How long the pool must stay quiet (no timeout, no caller waiting, the checkout p95 under the wait-target, and its
+         * peak use below the lowered max-size) before it is lowered, and the least time between a change and a lowering;
+         * above zero. Built-in: 5m.
+         */
+        @WithConverter(Converters.DurationConverter.class)
+        Optional<Duration> lowerAfter();
     }
 
     /**
@@ -839,10 +894,21 @@ public interface PoolwatchConfig {
         @WithConverter(Converters.DurationConverter.class)
         Duration errorRateWindow();
 
-        /** Replicas of poolwatch expected to run against the same databases, for the server-capacity advice. */
+        /**
+         * Replicas of poolwatch expected to run against the same databases, for the server-capacity advice and the
+         * autosizing budget, which each replica takes its share of.
+         */
         @WithDefault("1")
         @WithConverter(Converters.IntegerConverter.class)
         int expectedReplicas();
+
+        /**
+         * Connection slots on each server that autosizing leaves free beyond the server's reserved ones, for
+         * administrators and the growth of other applications, 0 to 10000.
+         */
+        @WithDefault("2")
+        @WithConverter(Converters.IntegerConverter.class)
+        int spareConnections();
 
         /** Statement timeout of the server-side queries, so a hung server cannot hold the sampler. */
         @WithDefault("2s")

@@ -55,7 +55,7 @@ public class PoolwatchJsonRpcService {
             WorkloadPool pool = pools.get(s.pool());
             long active = pool == null ? 0 : pool.recorder().leased();
             long idle = pool == null ? 0 : pool.recorder().idle();
-            int max = pool == null ? 0 : pool.settings().maxSize();
+            int max = pool == null ? 0 : pool.maxSize();
             return new PoolRow(s.pool(), s.workload(), s.role().label(), active, idle, s.awaiting(), max,
                     s.utilization(), state(s, active, max), s.detail());
         }).toList();

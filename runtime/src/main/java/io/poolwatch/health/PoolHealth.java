@@ -199,7 +199,7 @@ public class PoolHealth {
             Optional<String> refused, boolean primaryReadOnly) {
         long active = pool.recorder().leased();
         long awaiting = pool.recorder().awaiting();
-        double utilization = (double) active / pool.settings().maxSize();
+        double utilization = (double) active / pool.maxSize();
         Optional<Instant> lastOk = v.flatMap(DatabaseValidation::lastSuccess);
         Optional<String> error = v.flatMap(DatabaseValidation::error);
         double ms = v.map(DatabaseValidation::queryTimeMs).orElse(0.0);
@@ -226,7 +226,7 @@ public class PoolHealth {
             detail = "primary is read-only: its server refuses writes"
                     + pool.roles().latest().map(r -> " since " + r.since()).orElse(" (said to the monitoring connection)")
                     + ", so every write fails; " + figures;
-        } else if (active >= pool.settings().maxSize() && awaiting > 0) {
+        } else if (active >= pool.maxSize() && awaiting > 0) {
             state = State.DEGRADED;
             detail = "exhausted: " + figures + refused.map(r -> "; server saturated: " + r).orElse("");
         } else if (refused.isPresent()) {

@@ -43,6 +43,14 @@ public final class MetricNames {
     public static final String PRIMARY_READ_ONLY = "poolwatch.pool.primary.read.only";
     /** Changes of the pool's server between taking and refusing writes (a failover, a demotion). */
     public static final String SERVER_ROLE_CHANGES = "poolwatch.pool.server.role.changes";
+    /** Changes of the pool's max-size autosizing made (mode on) or recommended (dry-run), by direction. */
+    public static final String AUTOSIZE_CHANGES = "poolwatch.pool.autosize.changes";
+    /** The most max-size the server's connection budget leaves the pool now; NaN when the budget is not known. */
+    public static final String AUTOSIZE_ALLOWED = "poolwatch.pool.autosize.allowed";
+    /** The max-size autosizing's latest answer wants: the recommendation in dry-run and off, the max-size when on. */
+    public static final String AUTOSIZE_TARGET = "poolwatch.pool.autosize.target";
+    /** Direction of an autosize change: raise or lower. */
+    public static final String DIRECTION = "direction";
 
     // pool counters
     public static final String ACQUISITIONS = "poolwatch.pool.acquisitions";

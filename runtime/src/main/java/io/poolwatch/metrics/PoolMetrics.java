@@ -18,6 +18,7 @@ import io.poolwatch.pool.PoolRecorder;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.RoleProbe;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.Autosizer;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 import io.quarkus.runtime.StartupEvent;
@@ -36,8 +37,10 @@ public class PoolMetrics {
     private final MeterRegistry meters;
     private final PoolRegistry registry;
     private final PoolSampler sampler;
+    private final Autosizer autosizer;
 
-    PoolMetrics(MeterRegistry meters, PoolRegistry registry, PoolSampler sampler) {
+    PoolMetrics(MeterRegistry meters, PoolRegistry registry, PoolSampler sampler, Autosizer autosizer) {
+        this.autosizer = autosizer;
         this.meters = meters;
         this.registry = registry;
         this.sampler = sampler;
@@ -62,10 +65,10 @@ public class PoolMetrics {
         gauge(MetricNames.OPEN, "Physical connections open to the database", tags, pool, p -> p.recorder().open());
         gauge(MetricNames.AWAITING, "Callers waiting for a connection", tags, pool, p -> p.recorder().awaiting());
         gauge(MetricNames.MIN, "Connections the pool keeps open (min-size)", tags, pool, p -> p.settings().minSize());
-        gauge(MetricNames.MAX, "Most connections the pool opens (max-size)", tags, pool, p -> p.settings().maxSize());
+        gauge(MetricNames.MAX, "Most connections the pool opens (max-size)", tags, pool, p -> p.maxSize());
         gauge(MetricNames.PEAK, "Most connections open at once since the last reset", tags, pool, p -> p.recorder().peakOpen());
         gauge(MetricNames.UTILIZATION, "Connections held by callers / max-size", tags, pool,
-                p -> (double) p.recorder().leased() / p.settings().maxSize());
+                p -> (double) p.recorder().leased() / p.maxSize());
         gauge(MetricNames.ERROR_RATE, "Failed acquisitions / attempts over the error-rate window", tags, pool,
                 p -> latest(p).map(PoolSnapshot::errorRate).orElse(0.0));
         gauge(MetricNames.LEAKS_CURRENT, "Connections reported as leaked and not returned", tags, pool,
@@ -87,6 +90,23 @@ public class PoolMetrics {
                     p -> p.roles().latest().map(RoleProbe.Reading::changes).orElse(0L))
                     .description("Changes of the pool's server between taking and refusing writes").tags(tags)
                     .register(meters);
+        }
+        if (!pool.settings().replica()) {
+            String name = pool.name();
+            FunctionCounter.builder(MetricNames.AUTOSIZE_CHANGES, autosizer, a -> a.raises(name))
+                    .description("Changes of the pool's max-size autosizing made (mode on) or recommended (dry-run)")
+                    .tags(tags.and(MetricNames.DIRECTION, "raise")).register(meters);
+            FunctionCounter.builder(MetricNames.AUTOSIZE_CHANGES, autosizer, a -> a.lowers(name))
+                    .description("Changes of the pool's max-size autosizing made (mode on) or recommended (dry-run)")
+                    .tags(tags.and(MetricNames.DIRECTION, "lower")).register(meters);
+            Gauge.builder(MetricNames.AUTOSIZE_ALLOWED, autosizer, a -> a.latest(name)
+                    .filter(d -> d.allowed().isPresent()).map(d -> (double) d.allowed().getAsInt()).orElse(Double.NaN))
+                    .description("The most max-size the server's connection budget leaves the pool now; NaN when not known")
+                    .tags(tags).register(meters);
+            Gauge.builder(MetricNames.AUTOSIZE_TARGET, autosizer, a -> a.latest(name).map(d -> (double) d.to())
+                    .orElse(Double.NaN))
+                    .description("The max-size autosizing's latest answer wants (the recommendation when off or in dry-run)")
+                    .tags(tags).register(meters);
         }
         distribution(MetricNames.CHECKOUT, MetricNames.CHECKOUT_MAX, MetricNames.CHECKOUT_DURATION,
                 "Time to get a connection from the pool",

@@ -63,10 +63,10 @@ public class SemanticConventionMetrics {
         // One description for both states: a registry keeps one per name.
         gauge(MetricNames.OTEL_COUNT, COUNT_HELP, tags.and(MetricNames.OTEL_STATE, USED), pool, p -> p.recorder().leased());
         gauge(MetricNames.OTEL_COUNT, COUNT_HELP, tags.and(MetricNames.OTEL_STATE, IDLE), pool, p -> p.recorder().idle());
-        gauge(MetricNames.OTEL_MAX, "Most open connections allowed (max-size)", tags, pool, p -> p.settings().maxSize());
+        gauge(MetricNames.OTEL_MAX, "Most open connections allowed (max-size)", tags, pool, p -> p.maxSize());
         gauge(MetricNames.OTEL_IDLE_MAX, "Most idle open connections allowed (max-size: Agroal has no idle cap of its own)",
                 tags,
-                pool, p -> p.settings().maxSize());
+                pool, p -> p.maxSize());
         gauge(MetricNames.OTEL_IDLE_MIN, "Fewest idle open connections kept (min-size: Agroal keeps that many open)", tags,
                 pool,
                 p -> p.settings().minSize());

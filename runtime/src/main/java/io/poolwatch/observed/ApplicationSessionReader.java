@@ -11,6 +11,7 @@ import java.util.Optional;
 import io.poolwatch.engine.ClientSessions;
 import io.poolwatch.engine.DatabaseKind;
 import io.poolwatch.engine.Dialect;
+import io.poolwatch.pool.PoolRegistry;
 
 /**
  * Reads every client session of one database from the server's own views, in one query, for matching to applications:
@@ -25,7 +26,7 @@ public final class ApplicationSessionReader {
     /** The most sessions read per database and sample; the rest are counted as omitted. */
     public static final int DEFAULT_LIMIT = 5_000;
     /** The monitoring connection's own application name: another replica of poolwatch watching the same database. */
-    static final String MONITOR_APPLICATION_NAME = "poolwatch-monitor";
+    static final String MONITOR_APPLICATION_NAME = PoolRegistry.MONITOR_APPLICATION_NAME;
 
     private ApplicationSessionReader() {
     }

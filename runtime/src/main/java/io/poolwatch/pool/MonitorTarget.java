@@ -21,4 +21,10 @@ import io.poolwatch.engine.DatabaseKind;
  */
 public record MonitorTarget(String database, DatabaseKind kind, DataSource dataSource, List<String> pools,
         Map<String, String> applicationNames, MonitorGate gate) {
+
+    /** The server of the database, {@code host:port}: what its connection limit and sessions belong to. */
+    public String server() {
+        int slash = database.indexOf('/');
+        return slash < 0 ? database : database.substring(0, slash);
+    }
 }

@@ -54,6 +54,9 @@ import io.quarkus.runtime.Startup;
 @ApplicationScoped
 public class PoolRegistry {
 
+    /** The application name of poolwatch's monitoring connections, as the server shows it. */
+    public static final String MONITOR_APPLICATION_NAME = "poolwatch-monitor";
+
     private static final Logger LOG = Logger.getLogger(PoolRegistry.class);
 
     private final PoolwatchConfig config;
@@ -186,7 +189,8 @@ public class PoolRegistry {
         Optional<String> username = user.isPresent() ? user : first.username();
         Optional<Secret> secret = user.isPresent() ? password : first.password();
         return new PoolSettings(
-                new PoolSettings.Identity("monitor", "monitor", PoolRole.PRIMARY, "poolwatch-monitor", false, false),
+                new PoolSettings.Identity("monitor", "monitor", PoolRole.PRIMARY, MONITOR_APPLICATION_NAME, false,
+                        false),
                 new PoolSettings.Target(first.url(), username, secret, props, TlsSettings.driverDefault(first.url().kind())),
                 new PoolSettings.Sizes(1, 1, 1),
                 new PoolSettings.Timeouts(queryTimeout, first.connectTimeout(), Optional.of(queryTimeout), Optional.empty()),

@@ -156,7 +156,7 @@ public final class ReplicaSet {
             return ReplicaUsability.PROMOTED;
         }
         return ReplicaUsability.judge(r.weight(), c, routing.maxLag(), r.lastFailure(), p.recorder().leased(),
-                p.settings().maxSize(),
+                p.maxSize(),
                 p.recorder().awaiting());
     }
 
@@ -219,7 +219,7 @@ public final class ReplicaSet {
             case FAILED -> r.lastFailureMessage().orElse("connection failed");
             case LAGGING -> c.lagSeconds().map(s -> String.format(Locale.ROOT, "%.1fs behind", s)).orElse(c.detail())
                     + routing.maxLag().map(m -> ", max-lag " + Durations.format(m)).orElse("");
-            case EXHAUSTED -> r.pool().recorder().leased() + " of " + r.pool().settings().maxSize() + " leased, "
+            case EXHAUSTED -> r.pool().recorder().leased() + " of " + r.pool().maxSize() + " leased, "
                     + r.pool().recorder().awaiting() + " waiting";
             case PROMOTED -> "its server takes writes"
                     + r.pool().roles().latest().map(x -> " since " + x.since()).orElse("") + ": no longer a replica";

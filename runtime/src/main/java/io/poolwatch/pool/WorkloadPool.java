@@ -38,6 +38,34 @@ public final class WorkloadPool implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * The most connections the pool opens now: its configured max-size, unless autosizing changed it. Agroal reads it on
+     * every acquisition; a lowered value closes connections above it as they come back.
+     */
+    public int maxSize() {
+        return dataSource.getConfiguration().connectionPoolConfiguration().maxSize();
+    }
+
+    /**
+     * Sets the most connections the pool opens, at least its min-size. Raised, callers waiting get new connections at
+     * once; lowered, connections above it are closed as they are returned, and when more are open than it allows, the idle
+     * ones are closed at once (Agroal's idle flush, down to the min-size; the pool reopens what it needs within the new
+     * maximum).
+     */
+    public void resize(int max) {
+        if (max < Math.max(1, settings.minSize())) {
+            throw new IllegalArgumentException("max-size " + max + " of pool '" + name() + "': accepted: at least "
+                    + Math.max(1, settings.minSize()));
+        }
+        int before = maxSize();
+        dataSource.getConfiguration().connectionPoolConfiguration().setMaxSize(max);
+        if (max < before && recorder.open() > max) {
+            // Idle connections above the new maximum would stay until the idle-removal interval: close them now, so the
+            // server's slots are given back when the change is made.
+            dataSource.flush(AgroalDataSource.FlushMode.IDLE);
+        }
+    }
+
     /** The pool, for application code. */
     public AgroalDataSource dataSource() {
         return dataSource;

@@ -131,7 +131,7 @@ public class PoolSampler {
 
         long active = r.leased();
         long open = r.open();
-        int max = pool.settings().maxSize();
+        int max = pool.maxSize();
         Distribution checkout = shared(r.takeCheckoutInterval(delta.acquired()), Distribution.EMPTY);
         Distribution lease = shared(r.takeLeaseInterval(delta.returned()), Distribution.EMPTY);
 

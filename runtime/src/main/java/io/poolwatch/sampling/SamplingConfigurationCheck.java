@@ -57,6 +57,9 @@ public class SamplingConfigurationCheck implements ConfigurationCheck {
         if (s.expectedReplicas() < 1 || s.expectedReplicas() > MAX_EXPECTED_REPLICAS) {
             problems.add(PREFIX + "expected-replicas=" + s.expectedReplicas() + ": accepted: 1 to " + MAX_EXPECTED_REPLICAS);
         }
+        if (s.spareConnections() < 0 || s.spareConnections() > 10_000) {
+            problems.add(PREFIX + "spare-connections=" + s.spareConnections() + ": accepted: 0 to 10000");
+        }
         PoolwatchConfig.ReconnectConfig r = config.reconnect();
         if (r.maxConcurrentOpens() < 0 || r.maxConcurrentOpens() > 1000) {
             problems.add("poolwatch.reconnect.max-concurrent-opens=" + r.maxConcurrentOpens()

@@ -1,47 +1,15 @@
 package io.poolwatch.sampling;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Pool-sizing advice from the measured history: pools whose maximum is never approached, pools that regularly
- * hit it, and databases whose pools together may open more connections than the server allows.
+ * Server-wide sizing advice: databases whose pools together may open more connections than the server allows. A pool's
+ * own advice is the autosizing computation's answer ({@link Autosizer#advice()}).
  */
 public final class SizingAdvisor {
 
-    /** Less history than this gives no advice: a quiet minute says nothing about a pool's size. */
-    static final Duration MINIMUM_HISTORY = Duration.ofMinutes(10);
-    /** A pool whose peak stays under this share of its maximum is oversized. */
-    static final double NEVER_APPROACHED = 0.3;
-    /** A pool at its maximum (or with callers waiting) in more than this share of samples is undersized. */
-    static final double REGULARLY_HIT = 0.05;
-
     private SizingAdvisor() {
-    }
-
-    /** Advice for one pool from its snapshots, oldest first. */
-    public static List<SizingAdvice> forPool(String pool, int maxSize, List<PoolSnapshot> history) {
-        if (history.size() < 2 || Duration.between(history.get(0).takenAt(), history.get(history.size() - 1).takenAt())
-                .compareTo(MINIMUM_HISTORY) < 0) {
-            return List.of();
-        }
-        long peakActive = history.stream().mapToLong(PoolSnapshot::active).max().orElse(0);
-        long atMax = history.stream().filter(s -> s.active() >= maxSize || s.awaiting() > 0 || s.interval().timeouts() > 0)
-                .count();
-        double share = (double) atMax / history.size();
-        List<SizingAdvice> advice = new ArrayList<>();
-        if (share > REGULARLY_HIT) {
-            advice.add(new SizingAdvice(pool, "undersized", String.format(
-                    "at its max-size of %d, or with callers waiting, in %.0f%% of samples; raise max-size or shorten how long connections are held",
-                    maxSize, share * 100)));
-        } else if (peakActive < NEVER_APPROACHED * maxSize) {
-            advice.add(new SizingAdvice(pool, "oversized", String.format(
-                    "at most %d of %d connections in use over %d samples; a max-size near %d would do",
-                    peakActive, maxSize, history.size(), Math.max(1, (long) Math.ceil(peakActive * 1.5)))));
-        }
-        return advice;
     }
 
     /**

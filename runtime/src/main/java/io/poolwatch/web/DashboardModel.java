@@ -7,6 +7,7 @@ import java.util.Map;
 import io.poolwatch.checks.CheckResult;
 import io.poolwatch.config.Limits;
 import io.poolwatch.pool.SlowStatement;
+import io.poolwatch.sampling.Autosizer;
 import io.poolwatch.sampling.SizingAdvice;
 import io.quarkus.qute.TemplateData;
 
@@ -346,11 +347,19 @@ public final class DashboardModel {
      * A pool's own page.
      *
      * @param trends the 24-hour charts (checkout time p95, utilization) from {@link io.poolwatch.sampling.Trends}
+     * @param autosize its autosizing: policy, latest answer, recent changes; null where not shown
      */
     @TemplateData
     public record PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<SlowStatement> slowStatements,
             List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples,
-            List<Chart> trends) {
+            List<Chart> trends, Autosizer.View autosize) {
+
+        /** A page without autosizing shown. */
+        public PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<SlowStatement> slowStatements,
+                List<Setting> settings, List<ReplicaRow> replicas, List<Event> events, Instant resetAt, long samples,
+                List<Chart> trends) {
+            this(card, charts, leaks, slowStatements, settings, replicas, events, resetAt, samples, trends, null);
+        }
 
         /** A page without 24-hour charts: they show as still collecting. */
         public PoolPage(PoolCard card, List<Chart> charts, List<LeakRow> leaks, List<SlowStatement> slowStatements,

@@ -230,7 +230,7 @@ public class OverviewViews {
         if (state == null || state.state() != PoolHealth.State.UP || alertRank == 2) {
             return 2;
         }
-        int max = p.settings().maxSize();
+        int max = p.maxSize();
         long leased = p.recorder().leased();
         if (p.recorder().awaiting() > 0 || p.recorder().currentLeakCount() > 0 || (max > 0
                 && (double) leased / max >= alerting.rules()
@@ -254,7 +254,8 @@ public class OverviewViews {
         long active = p.recorder().leased();
         long open = p.recorder().open();
         long awaiting = p.recorder().awaiting();
-        double utilization = s.maxSize() == 0 ? Double.NaN : (double) active / s.maxSize();
+        int max = p.maxSize();
+        double utilization = max == 0 ? Double.NaN : (double) active / max;
         Instant from = now.minus(SPARKLINE_WINDOW);
         // Less history than the window (a fresh start): the lines span what there is instead of a sliver at the right.
         if (!history.isEmpty() && history.get(0).takenAt().isAfter(from)) {
@@ -269,8 +270,8 @@ public class OverviewViews {
                 s.url().label(), state == null ? "unknown" : state.state().name().toLowerCase(Locale.ROOT),
                 state == null ? "no health result yet" : state.detail(), latest != null,
                 latest == null ? null : latest.takenAt(),
-                new Gauge(utilization, utilWarning, DashboardModel.CRITICAL_UTILIZATION, active + " of " + s.maxSize()), active,
-                Math.max(0, open - active), awaiting, s.minSize(), s.maxSize(), latest == null ? Double.NaN : p95OrGap(latest),
+                new Gauge(utilization, utilWarning, DashboardModel.CRITICAL_UTILIZATION, active + " of " + max), active,
+                Math.max(0, open - active), awaiting, s.minSize(), max, latest == null ? Double.NaN : p95OrGap(latest),
                 checkoutMs,
                 latest == null ? Double.NaN : latest.errorRate(), errorThreshold, p.recorder().currentLeakCount(),
                 leakThreshold,

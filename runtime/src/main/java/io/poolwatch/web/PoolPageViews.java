@@ -21,6 +21,7 @@ import io.poolwatch.pool.FaultPhases;
 import io.poolwatch.pool.LeakRecord;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.Autosizer;
 import io.poolwatch.sampling.PoolPoint;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
@@ -49,12 +50,14 @@ public class PoolPageViews {
     private final Trends trends;
     private final Alerting alerting;
     private final Instance<FaultPhases> faultPhases;
+    private final Autosizer autosizer;
     private final Duration interval;
     private final Clock clock = Clock.systemUTC();
 
     PoolPageViews(OverviewViews overview, PoolRegistry registry, PoolHealth health, PoolSampler sampler, Trends trends,
-            Alerting alerting, Instance<FaultPhases> faultPhases, PoolwatchConfig config) {
+            Alerting alerting, Instance<FaultPhases> faultPhases, Autosizer autosizer, PoolwatchConfig config) {
         this.alerting = alerting;
+        this.autosizer = autosizer;
         this.faultPhases = faultPhases;
         this.overview = overview;
         this.registry = registry;
@@ -76,14 +79,25 @@ public class PoolPageViews {
         Duration gap = interval.multipliedBy(3);
         int w = 600;
         int h = 160;
+        // Autosizing's changes are marked where the charts show their effect: use, waits and the max-size itself.
+        Autosizer.View autosize = autosizer.view(p);
+        List<Sparkline.Event> marks = new ArrayList<>();
+        for (Autosizer.Change c : autosize.changes()) {
+            marks.add(0, new Sparkline.Event(c.at(), "autosize " + c.direction() + " " + c.from() + " to " + c.to()
+                    + (c.applied() ? "" : " (dry-run, not applied)")));
+        }
         List<Chart> charts = List.of(
                 new Chart("utilization", "Utilization (active / max-size)", "ratio",
                         Sparkline.of(history, PoolSnapshot::takenAt, PoolSnapshot::utilization, from, now, w, h, 1.0,
-                                card.utilization().warning(), gap),
+                                card.utilization().warning(), gap).marked(marks),
                         "pool-utilization threshold"),
+                new Chart("max-size", "Max-size in effect (autosizing changes it)", "count",
+                        Sparkline.of(history, PoolSnapshot::takenAt, s -> s.maxSize(), from, now, w, h, 1.0, Double.NaN, gap)
+                                .marked(marks),
+                        null),
                 new Chart("checkout", "Checkout time, p95 per sample", "ms",
                         Sparkline.of(history, PoolSnapshot::takenAt, OverviewViews::p95OrGap, from, now, w, h, 1.0,
-                                card.checkoutThresholdMs(), gap),
+                                card.checkoutThresholdMs(), gap).marked(marks),
                         "checkout-time threshold"),
                 new Chart("awaiting", "Callers waiting for a connection", "count",
                         Sparkline.of(history, PoolSnapshot::takenAt, s -> s.awaiting(), from, now, w, h, 1.0, Double.NaN, gap),
@@ -98,10 +112,11 @@ public class PoolPageViews {
                         l.firstDetected(), l.lastDetected(), Durations.format(l.heldAtLeast()), l.stack(), l.current(),
                         l.returnedAt().orElse(null)))
                 .toList();
-        PoolView view = PoolView.of(p, history.isEmpty() ? null : history.get(history.size() - 1));
+        PoolView view = PoolView.of(p, history.isEmpty() ? null : history.get(history.size() - 1), autosize);
         return new PoolPage(card, charts, leaks, p.statements().slowTexts(), settings(view, p.settings()),
                 OverviewViews.replicaRows(p.settings()),
-                events(p, history), sampler.baseline(name).at(), history.size(), trendCharts(name, card, now));
+                events(p, history, autosize), sampler.baseline(name).at(), history.size(), trendCharts(name, card, now),
+                autosize);
     }
 
     /**
@@ -138,7 +153,10 @@ public class PoolPageViews {
         out.add(new Setting("password", s.password().isPresent() ? "****" : "(none)", src.getOrDefault("password", "")));
         out.add(new Setting("application-name", v.applicationName(), src.getOrDefault("application-name", "")));
         out.add(new Setting("min-size", Integer.toString(v.minSize()), src.getOrDefault("min-size", "")));
-        out.add(new Setting("max-size", Integer.toString(v.maxSize()), src.getOrDefault("max-size", "")));
+        out.add(new Setting("max-size", Integer.toString(s.maxSize()), src.getOrDefault("max-size", "")));
+        if (v.maxSize() != s.maxSize()) {
+            out.add(new Setting("max-size (in effect)", Integer.toString(v.maxSize()), "autosizing"));
+        }
         out.add(new Setting("acquisition-timeout", v.acquisitionTimeout(), src.getOrDefault("acquisition-timeout", "")));
         out.add(new Setting("statement-timeout", v.statementTimeout(), src.getOrDefault("statement-timeout", "")));
         out.add(new Setting("socket-timeout", v.socketTimeout(), src.getOrDefault("socket-timeout", "")));
@@ -160,6 +178,20 @@ public class PoolPageViews {
         out.add(new Setting("tls (measured)", tls.detail(), tls.applicable() ? "reported by the server" : ""));
         out.add(new Setting("validation-query-timeout", Durations.format(s.upkeep().validationQueryTimeout()),
                 src.getOrDefault("validation-query-timeout", "")));
+        PoolSettings.Autosize a = s.autosize();
+        if (!s.replica()) {
+            out.add(new Setting("autosize.mode", a.mode().label(), src.getOrDefault("autosize.mode", "")));
+            out.add(new Setting("autosize.floor", Integer.toString(a.floor()), src.getOrDefault("autosize.floor", "built-in")));
+            out.add(new Setting("autosize.ceiling", a.ceiling().map(String::valueOf).orElse("(none: the server's budget)"),
+                    src.getOrDefault("autosize.ceiling", "built-in")));
+            out.add(new Setting("autosize.step", Integer.toString(a.step()), src.getOrDefault("autosize.step", "")));
+            out.add(new Setting("autosize.wait-target", Durations.format(a.waitTarget()),
+                    src.getOrDefault("autosize.wait-target", "")));
+            out.add(new Setting("autosize.raise-cooldown", Durations.format(a.raiseCooldown()),
+                    src.getOrDefault("autosize.raise-cooldown", "")));
+            out.add(new Setting("autosize.lower-after", Durations.format(a.lowerAfter()),
+                    src.getOrDefault("autosize.lower-after", "")));
+        }
         PoolView.ServerRoleView server = v.server();
         if (server != null) {
             out.add(new Setting("server (measured)", (server.primaryReadOnly() ? "primary is read-only: refuses writes"
@@ -170,8 +202,12 @@ public class PoolPageViews {
         return out;
     }
 
-    private List<Event> events(WorkloadPool p, List<PoolSnapshot> history) {
+    private List<Event> events(WorkloadPool p, List<PoolSnapshot> history, Autosizer.View autosize) {
         List<Event> events = new ArrayList<>();
+        for (Autosizer.Change c : autosize.changes()) {
+            events.add(new Event(c.at(), "autosize", (c.applied() ? "max-size " : "dry-run: would set max-size ") + c.from()
+                    + " → " + c.to() + ": " + c.reason()));
+        }
         for (Alert a : alerting.alerts()) {
             if (!p.name().equals(a.labels().get("pool"))) {
                 continue;

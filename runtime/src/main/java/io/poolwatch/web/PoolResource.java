@@ -25,6 +25,7 @@ import io.poolwatch.pool.LeakRecord;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.SlowStatement;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.Autosizer;
 import io.poolwatch.sampling.PoolSampler;
 import io.poolwatch.sampling.PoolSnapshot;
 
@@ -36,9 +37,11 @@ public class PoolResource {
 
     private final PoolRegistry registry;
     private final PoolSampler sampler;
+    private final Autosizer autosizer;
     private final TrendViews trends;
 
-    PoolResource(PoolRegistry registry, PoolSampler sampler, TrendViews trends) {
+    PoolResource(PoolRegistry registry, PoolSampler sampler, Autosizer autosizer, TrendViews trends) {
+        this.autosizer = autosizer;
         this.registry = registry;
         this.sampler = sampler;
         this.trends = trends;
@@ -77,7 +80,8 @@ public class PoolResource {
                 all.add(p);
             }
         }
-        List<PoolView> page = paging.slice(all).stream().map(p -> PoolView.of(p, sampler.latest(p.name()).orElse(null)))
+        List<PoolView> page = paging.slice(all).stream()
+                .map(p -> PoolView.of(p, sampler.latest(p.name()).orElse(null), autosizer.view(p)))
                 .toList();
         String query = filter.text().isEmpty() ? "" : "q=" + URLEncoder.encode(filter.text(), StandardCharsets.UTF_8);
         return paging.ok(page, all.size(), "/api/v1/pools", query);
@@ -88,7 +92,7 @@ public class PoolResource {
     @Path("{name}")
     public PoolDetail get(@PathParam("name") String name) {
         WorkloadPool pool = registry.pool(name);
-        return new PoolDetail(PoolView.of(pool, sampler.latest(name).orElse(null)), sampler.history(name),
+        return new PoolDetail(PoolView.of(pool, sampler.latest(name).orElse(null), autosizer.view(pool)), sampler.history(name),
                 pool.statements().slowTexts());
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolSettings;
 import io.poolwatch.pool.WorkloadPool;
+import io.poolwatch.sampling.Autosizer;
 import io.poolwatch.sampling.PoolSnapshot;
 
 /**
@@ -20,6 +21,8 @@ import io.poolwatch.sampling.PoolSnapshot;
  * @param lastConnectionErrorAt when it happened
  * @param tls TLS configured and as the server reports it
  * @param server whether the pool's server takes writes, as it said last; absent before it said, and for H2
+ * @param maxSize the most connections the pool opens now: its configured max-size unless autosizing changed it
+ * @param autosize its autosizing: the policy, the latest answer and the recent changes
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PoolView(String name, String workload, String role, String database, String url, String applicationName,
@@ -27,7 +30,8 @@ public record PoolView(String name, String workload, String role, String databas
         String statementTimeout, String socketTimeout, String maxLifetime, String leakDetectionInterval, long open, long leased,
         long idle,
         long awaiting, long acquisitions, int currentLeaks, Map<String, String> sources, PoolSnapshot snapshot,
-        String lastConnectionError, Instant lastConnectionErrorAt, TlsView tls, ServerRoleView server) {
+        String lastConnectionError, Instant lastConnectionErrorAt, TlsView tls, ServerRoleView server,
+        Autosizer.View autosize) {
 
     /**
      * What the pool's server said, on the pool's latest new connection or validation, of whether it takes writes.
@@ -45,13 +49,13 @@ public record PoolView(String name, String workload, String role, String databas
         }
     }
 
-    static PoolView of(WorkloadPool pool, PoolSnapshot snapshot) {
+    static PoolView of(WorkloadPool pool, PoolSnapshot snapshot, Autosizer.View autosize) {
         PoolSettings s = pool.settings();
         long open = pool.recorder().open();
         long leased = pool.recorder().leased();
         return new PoolView(s.name(), s.workload(), s.role().label(), s.url().kind().label(), s.url().masked(),
                 s.applicationName(),
-                s.critical(), s.readOnly(), s.isolation().configName(), s.minSize(), s.maxSize(),
+                s.critical(), s.readOnly(), s.isolation().configName(), s.minSize(), pool.maxSize(),
                 Durations.format(s.acquisitionTimeout()),
                 s.statementTimeout().map(Durations::format).orElse("none"),
                 s.socketTimeout().map(Durations::format).orElse("none"),
@@ -60,6 +64,6 @@ public record PoolView(String name, String workload, String role, String databas
                 pool.recorder().awaiting(),
                 pool.recorder().counters().acquired(), pool.recorder().currentLeakCount(), s.sources(), snapshot,
                 pool.recorder().lastCreationError().orElse(null), pool.recorder().lastCreationErrorAt().orElse(null),
-                TlsView.of(pool), ServerRoleView.of(pool));
+                TlsView.of(pool), ServerRoleView.of(pool), autosize);
     }
 }

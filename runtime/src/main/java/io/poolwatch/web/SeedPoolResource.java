@@ -79,7 +79,7 @@ public class SeedPoolResource {
             WorkloadPool p = registry.pool(s.pool());
             List<PoolSnapshot> history = sampler.history(s.pool(), Duration.ofMinutes(1));
             Optional<PoolSnapshot> latest = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
-            pools.put(s.pool(), SeedPoolHealth.of(s, p.settings().maxSize(), latest,
+            pools.put(s.pool(), SeedPoolHealth.of(s, p.maxSize(), latest,
                     OverviewViews.slowLastMinute(history.stream().map(PoolPoint::of).toList()), alerting.rules()));
         }
         return SeedPoolHealth.of(health.ready(states), pools, Instant.now());

@@ -13,7 +13,7 @@ import io.poolwatch.config.PoolwatchConfig;
 import io.poolwatch.pool.MonitorTarget;
 import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.WorkloadPool;
-import io.poolwatch.sampling.PoolSampler;
+import io.poolwatch.sampling.Autosizer;
 import io.poolwatch.sampling.ServerSampler;
 import io.poolwatch.sampling.ServerSnapshot;
 import io.poolwatch.sampling.SizingAdvice;
@@ -27,20 +27,20 @@ import io.poolwatch.sampling.SizingAdvisor;
 public class ServerViews {
 
     private final PoolRegistry registry;
-    private final PoolSampler pools;
+    private final Autosizer autosizer;
     private final ServerSampler servers;
     private final int expectedReplicas;
 
-    ServerViews(PoolRegistry registry, PoolSampler pools, ServerSampler servers, PoolwatchConfig config) {
+    ServerViews(PoolRegistry registry, Autosizer autosizer, ServerSampler servers, PoolwatchConfig config) {
         this.registry = registry;
-        this.pools = pools;
+        this.autosizer = autosizer;
         this.servers = servers;
         this.expectedReplicas = config.sampling().expectedReplicas();
     }
 
     /**
      * @param databases one entry per database server
-     * @param advice sizing advice for every pool and server
+     * @param advice sizing advice for every pool whose autosizing is off or in dry-run, and for every server
      */
     public record ServerView(List<DatabaseView> databases, List<SizingAdvice> advice) {
     }
@@ -68,17 +68,15 @@ public class ServerViews {
 
     public ServerView view() {
         List<DatabaseView> databases = new ArrayList<>();
-        List<SizingAdvice> advice = new ArrayList<>();
-        for (WorkloadPool p : registry.pools()) {
-            advice.addAll(SizingAdvisor.forPool(p.name(), p.settings().maxSize(), pools.history(p.name())));
-        }
+        // A pool's advice is the autosizing computation's answer (its dry-run output); the server's, the configured sum.
+        List<SizingAdvice> advice = new ArrayList<>(autosizer.advice());
         for (MonitorTarget target : registry.monitorTargets()) {
             ServerSnapshot snapshot = servers.latest(target.database()).orElse(null);
             List<PoolSessions> joined = new ArrayList<>();
             Map<String, Integer> maxSizes = new LinkedHashMap<>();
             for (String name : target.pools()) {
                 WorkloadPool pool = registry.pool(name);
-                maxSizes.put(name, pool.settings().maxSize());
+                maxSizes.put(name, pool.maxSize());
                 String app = target.applicationNames().get(name);
                 Map<String, Integer> byState = new LinkedHashMap<>();
                 Optional<Duration> oldestIdleInTx = Optional.empty();
@@ -110,12 +108,6 @@ public class ServerViews {
      * open.
      */
     private int monitorConnections(MonitorTarget target) {
-        String server = serverOf(target.database());
-        return (int) Math.max(1, registry.monitorTargets().stream().filter(t -> serverOf(t.database()).equals(server)).count());
-    }
-
-    private static String serverOf(String label) {
-        int slash = label.indexOf('/');
-        return slash < 0 ? label : label.substring(0, slash);
+        return (int) Math.max(1, registry.monitorTargets().stream().filter(t -> t.server().equals(target.server())).count());
     }
 }

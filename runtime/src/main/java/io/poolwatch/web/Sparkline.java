@@ -27,11 +27,47 @@ import io.quarkus.qute.TemplateData;
  * @param points how many values were drawn
  * @param from the start of the time axis
  * @param to the end of the time axis
+ * @param marks events drawn as vertical lines across the chart (autosizing's changes), oldest first
  */
 @TemplateData
 public record Sparkline(int width, int height, String path, double lastX, double lastY, double thresholdY, double top,
         double min,
-        double max, double last, int points, Instant from, Instant to) {
+        double max, double last, int points, Instant from, Instant to, List<Mark> marks) {
+
+    public Sparkline {
+        marks = List.copyOf(marks);
+    }
+
+    /**
+     * An event on the time axis.
+     *
+     * @param x where it is drawn, in user units
+     * @param label what happened, for its tooltip and the accessible name
+     */
+    @TemplateData
+    public record Mark(double x, String label) {
+
+        /** {@link #x()} for the SVG attribute. */
+        public String xText() {
+            return num(x);
+        }
+    }
+
+    /** An event to mark on the chart: when it happened and what. */
+    public record Event(Instant at, String label) {
+    }
+
+    /** This chart with these events marked; those outside its time axis are left out. */
+    public Sparkline marked(List<Event> events) {
+        double span = Math.max(1, Duration.between(from, to).toMillis());
+        List<Mark> out = new ArrayList<>(marks);
+        for (Event e : events) {
+            if (!e.at().isBefore(from) && !e.at().isAfter(to)) {
+                out.add(new Mark(Duration.between(from, e.at()).toMillis() / span * width, e.label()));
+            }
+        }
+        return new Sparkline(width, height, path, lastX, lastY, thresholdY, top, min, max, last, points, from, to, out);
+    }
 
     /** Padding above and below the line, in user units, so a flat line at the top or bottom stays visible. */
     static final double PAD = 2;
@@ -48,7 +84,7 @@ public record Sparkline(int width, int height, String path, double lastX, double
 
     /** Nothing to draw, over the given time axis. */
     public static Sparkline none(int width, int height, Instant from, Instant to) {
-        return new Sparkline(width, height, "", -1, -1, -1, 0, Double.NaN, Double.NaN, Double.NaN, 0, from, to);
+        return new Sparkline(width, height, "", -1, -1, -1, 0, Double.NaN, Double.NaN, Double.NaN, 0, from, to, List.of());
     }
 
     /**
@@ -113,7 +149,7 @@ public record Sparkline(int width, int height, String path, double lastX, double
         path.flush();
         double thresholdY = Double.isFinite(threshold) && threshold <= top && threshold >= 0 ? y(threshold, top, height) : -1;
         return new Sparkline(width, height, path.d.toString(), path.lastX, path.lastY, thresholdY, top, min, max, last, points,
-                from, to);
+                from, to, List.of());
     }
 
     /** The SVG path being drawn: vertices merged per unit of width, lines broken at gaps. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,46 +12,9 @@ import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
-import io.poolwatch.config.PoolRole;
 import io.poolwatch.engine.DatabaseKind;
-import io.poolwatch.pool.Distribution;
-import io.poolwatch.pool.PoolCounters;
 
 class SizingAdvisorTest {
-
-    private static List<PoolSnapshot> history(int samples, long active, long awaiting) {
-        List<PoolSnapshot> list = new ArrayList<>();
-        for (int i = 0; i < samples; i++) {
-            list.add(new PoolSnapshot("main", "main", PoolRole.PRIMARY, Instant.ofEpochSecond(i * 5L), 1, 20, active, 0, active,
-                    awaiting, active,
-                    active / 20.0, PoolCounters.ZERO, PoolCounters.ZERO, 0, Distribution.EMPTY, Distribution.EMPTY, 0, 0, 0,
-                    0));
-        }
-        return list;
-    }
-
-    @Test
-    void noAdviceFromTooLittleHistory() {
-        assertTrue(SizingAdvisor.forPool("main", 20, history(10, 1, 0)).isEmpty());
-    }
-
-    @Test
-    void aMaximumNeverApproachedIsOversized() {
-        List<SizingAdvice> advice = SizingAdvisor.forPool("main", 20, history(200, 2, 0));
-        assertEquals(1, advice.size());
-        assertEquals("oversized", advice.get(0).kind());
-        assertTrue(advice.get(0).message().contains("at most 2 of 20"), advice.get(0).message());
-    }
-
-    @Test
-    void aMaximumRegularlyHitIsUndersized() {
-        List<PoolSnapshot> h = history(200, 10, 0);
-        for (int i = 0; i < 30; i++) {
-            h.set(i * 5, history(1, 20, 3).get(0));
-        }
-        List<SizingAdvice> advice = SizingAdvisor.forPool("main", 20, h);
-        assertEquals("undersized", advice.get(0).kind());
-    }
 
     private static ServerSnapshot server(int maxConnections, int reserved) {
         return new ServerSnapshot("db:5432/app", DatabaseKind.POSTGRESQL, Instant.now(), true, Optional.empty(), 10, Map.of(),

@@ -125,7 +125,7 @@ public final class FaultInjector {
         try {
             switch (kind) {
                 case LEAK -> hold(pool, 1, length);
-                case SATURATE -> hold(pool, pool.settings().maxSize(), length);
+                case SATURATE -> hold(pool, pool.maxSize(), length);
                 case SLOW -> slow(pool, length);
                 case INCONSISTENCY -> unbalancedEntry(pool, length);
             }

@@ -50,7 +50,7 @@ public class OtlpPoolMetrics {
 
         static Observed of(WorkloadPool p) {
             Attributes pool = Attributes.builder().put(MetricNames.OTEL_POOL_NAME, p.name()).build();
-            return new Observed(p.recorder(), p.settings().minSize(), p.settings().maxSize(), pool,
+            return new Observed(p.recorder(), p.settings().minSize(), p.maxSize(), pool,
                     pool.toBuilder().put(MetricNames.OTEL_STATE, SemanticConventionMetrics.USED).build(),
                     pool.toBuilder().put(MetricNames.OTEL_STATE, SemanticConventionMetrics.IDLE).build());
         }
