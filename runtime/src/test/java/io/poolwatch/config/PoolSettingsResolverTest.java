@@ -55,6 +55,35 @@ class PoolSettingsResolverTest {
     }
 
     @Test
+    void autosizeIsOffByDefaultWithTheBuiltInPolicyAndItsKeysAreCheckedAgainstTheSizes() {
+        ResolvedConfiguration builtIn = resolve(Map.of(), PG);
+        PoolSettings main = pool(builtIn, "main");
+        // The built-in policy read through the layers is the one a pool without autosizing carries.
+        assertEquals(PoolSettings.Autosize.off(main.minSize()), main.autosize());
+        assertEquals("built-in", main.sources().get("autosize.mode"));
+        assertEquals(1, pool(resolve(Map.of("poolwatch.pools.jobs.min-size", "0"), PG), "jobs").autosize().floor());
+
+        ResolvedConfiguration c = resolve(Map.of("poolwatch.defaults.autosize.mode", "dry-run",
+                "poolwatch.pools.main.autosize.mode", "ON", "poolwatch.pools.main.autosize.floor", "10",
+                "poolwatch.pools.main.autosize.ceiling", "60", "poolwatch.pools.main.autosize.step", "5",
+                "poolwatch.pools.main.autosize.wait-target", "20ms", "poolwatch.pools.main.autosize.lower-after", "10m"), PG);
+        PoolSettings.Autosize a = pool(c, "main").autosize();
+        assertEquals(new PoolSettings.Autosize(AutosizeMode.ON, 10, Optional.of(60), 5, Duration.ofMillis(20),
+                Duration.ofSeconds(15), Duration.ofMinutes(10)), a);
+        assertEquals(AutosizeMode.DRY_RUN, pool(c, "jobs").autosize().mode());
+        assertEquals("poolwatch.defaults.autosize.mode", pool(c, "jobs").sources().get("autosize.mode"));
+
+        List<String> problems = problems(Map.of("poolwatch.pools.main.autosize.mode", "auto",
+                "poolwatch.pools.jobs.autosize.floor", "1", "poolwatch.pools.financial.autosize.ceiling", "14",
+                "poolwatch.pools.analytics.autosize.step", "0", "poolwatch.defaults.autosize.lower-after", "0"), PG);
+        assertProblem(problems, "poolwatch.pools.\"main\".autosize.mode=auto", "accepted: off, dry-run, on");
+        assertProblem(problems, "poolwatch.pools.\"jobs\".autosize.floor=1", "from 2 (the min-size", "to the max-size", "10");
+        assertProblem(problems, "poolwatch.pools.\"financial\".autosize.ceiling=14", "from the max-size", "15");
+        assertProblem(problems, "poolwatch.pools.\"analytics\".autosize.step=0", "accepted: 1 to 100");
+        assertProblem(problems, "poolwatch.defaults.autosize.lower-after=0s", "must be above zero");
+    }
+
+    @Test
     void theValidationQueryTimeoutComesThroughTheLayersAndZeroIsRefused() {
         ResolvedConfiguration builtIn = resolve(Map.of(), PG);
         assertEquals(Duration.ofSeconds(5), pool(builtIn, "main").upkeep().validationQueryTimeout());
