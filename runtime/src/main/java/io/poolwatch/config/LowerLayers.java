@@ -36,10 +36,27 @@ final class LowerLayers {
         this.mapping = config.getConfigMapping(PoolwatchConfig.class);
     }
 
+    /** The layers last built, with the seed values they were built from: start-up validates, then resolves, the same. */
+    private static volatile Built last;
+
+    private record Built(Map<String, SeedEnvironment.SeedValue> seed, LowerLayers layers) {
+    }
+
     /**
-     * The layers, from the seed variables' pool values by key, each with the variable(s) that set it.
+     * The layers, from the seed variables' pool values by key, each with the variable(s) that set it. Immutable: the
+     * layers of the same seed values are built once, and the next call with them gets the same ones.
      */
     static LowerLayers of(Map<String, SeedEnvironment.SeedValue> seed) {
+        Built b = last;
+        if (b != null && b.seed().equals(seed)) {
+            return b.layers();
+        }
+        LowerLayers layers = build(seed);
+        last = new Built(Map.copyOf(seed), layers);
+        return layers;
+    }
+
+    private static LowerLayers build(Map<String, SeedEnvironment.SeedValue> seed) {
         Map<String, Map<String, String>> seedByVariable = new LinkedHashMap<>();
         seed.forEach((key, v) -> seedByVariable.computeIfAbsent(v.variable(), x -> new LinkedHashMap<>())
                 .put("poolwatch.defaults." + key, v.value()));

@@ -26,7 +26,6 @@ import io.poolwatch.pool.PoolRegistry;
 import io.poolwatch.pool.ReadRouter;
 import io.poolwatch.pool.ReplicaSet;
 import io.poolwatch.pool.ReplicaUsability;
-import io.poolwatch.pool.RoleProbe;
 import io.poolwatch.pool.WorkloadPool;
 import io.poolwatch.sampling.ReplicaLagSampler;
 import io.quarkus.runtime.ShutdownEvent;
@@ -124,8 +123,7 @@ public class PoolHealth {
             Optional<String> refused = target == null ? Optional.empty()
                     : target.gate().lastRefusal().filter(r -> !r.at().isBefore(Instant.now().minus(validator.evidenceWindow())))
                             .map(r -> r.describe() + " (refused " + r.refused() + ")");
-            Optional<RoleProbe.Reading> monitorRole = target == null ? Optional.empty() : target.gate().serverRole();
-            out.add(state(pool, v, proof, refused, pool.roles().primaryReadOnly(monitorRole)));
+            out.add(state(pool, v, proof, refused, pool.roles().primaryReadOnly()));
         }
         return out;
     }

@@ -84,7 +84,7 @@ public class PoolMetrics {
         if (pool.settings().url().kind().dialect().readOnlyQuery().isPresent()) {
             gauge(MetricNames.SERVER_READ_ONLY,
                     "1 when the pool's server refuses writes (a standby, read_only), 0 when it takes them, NaN before it said",
-                    tags, pool, p -> p.roles().latest().map(x -> x.role() == ServerRole.READ_ONLY ? 1.0 : 0.0)
+                    tags, pool, p -> p.roles().reading().map(x -> x.role() == ServerRole.READ_ONLY ? 1.0 : 0.0)
                             .orElse(Double.NaN));
             FunctionCounter.builder(MetricNames.SERVER_ROLE_CHANGES, pool,
                     p -> p.roles().latest().map(RoleProbe.Reading::changes).orElse(0L))

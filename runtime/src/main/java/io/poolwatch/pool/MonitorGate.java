@@ -61,8 +61,9 @@ public final class MonitorGate {
     private volatile Semaphore opens;
     private volatile Duration jitter = Duration.ZERO;
     private volatile Duration openWait = Duration.ofSeconds(10);
-    private volatile long lastFailureNanos;
-    private volatile boolean failedOnce;
+    /** {@code System.nanoTime()} of the latest failed workload open; {@link #NEVER} before any. */
+    private volatile long lastFailureNanos = NEVER;
+    private static final long NEVER = Long.MIN_VALUE;
     private final AtomicInteger opening = new AtomicInteger();
     private final AtomicInteger mostOpening = new AtomicInteger();
     private final AtomicLong delayedOpens = new AtomicLong();
@@ -128,7 +129,8 @@ public final class MonitorGate {
      * a turn under the cap. The answer says whether a turn was taken, for {@link #workloadOpenEnded(boolean)}.
      */
     boolean workloadOpenStarts() {
-        if (failedOnce && !jitter.isZero() && System.nanoTime() - lastFailureNanos < RECOVERY.toNanos()) {
+        long failed = lastFailureNanos;
+        if (failed != NEVER && !jitter.isZero() && System.nanoTime() - failed < RECOVERY.toNanos()) {
             delayedOpens.incrementAndGet();
             try {
                 Thread.sleep(ThreadLocalRandom.current().nextLong(jitter.toMillis() + 1));
@@ -253,7 +255,6 @@ public final class MonitorGate {
         } else if (!isMonitor) {
             suspect();
             lastFailureNanos = System.nanoTime();
-            failedOnce = true;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceListener;
@@ -66,7 +67,8 @@ public final class PoolFactory {
         }
         TlsProbe tls = new TlsProbe(s.url().kind(), clock);
         lifeCycle.add(tls);
-        RoleProbe roles = roleProbe(s, !monitor, clock, roleChanges);
+        RoleProbe roles = roleProbe(s, !monitor, clock, roleChanges,
+                monitor || gate.isEmpty() ? Optional::empty : gate.get()::serverRole);
         lifeCycle.add(roles);
         PoolRecorder recorder = new PoolRecorder(s.name(), s.leakDetectionInterval(), clock, lifeCycle);
         StatementRecorder statements = new StatementRecorder(s.name(), s.url().kind(), monitoring.slowQueryThreshold(),
@@ -105,18 +107,21 @@ public final class PoolFactory {
     public static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s,
             Optional<String> statementRecorderId) {
         return agroalConfiguration(s, statementRecorderId, roleProbe(s, false, Clock.systemUTC(), change -> {
-        }));
+        }, Optional::empty));
     }
 
     /**
      * What asks a pool's server whether it takes writes: a workload's primary pool whose sessions may write is watched
      * for its server turning read-only.
      */
-    private static RoleProbe roleProbe(PoolSettings s, boolean workload, Clock clock, Consumer<RoleProbe.Change> changes) {
+    private static RoleProbe roleProbe(PoolSettings s, boolean workload, Clock clock, Consumer<RoleProbe.Change> changes,
+            Supplier<Optional<RoleProbe.Reading>> monitor) {
         boolean writes = workload && !s.replica() && !s.readOnly();
-        Duration timeout = s.upkeep().validationQueryTimeout().isZero() ? Duration.ofSeconds(5)
+        // A pool that validates nothing (the monitoring and bench pools) asks on new connections only, within the time
+        // a connection may take to open.
+        Duration timeout = s.upkeep().validationQueryTimeout().isZero() ? s.connectTimeout()
                 : s.upkeep().validationQueryTimeout();
-        return new RoleProbe(s.name(), s.url().kind(), writes, timeout, clock, changes);
+        return new RoleProbe(s.name(), s.url().kind(), writes, timeout, clock, changes, monitor);
     }
 
     private static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s,

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -57,6 +58,7 @@ public final class RoleProbe implements AgroalDataSourceListener {
     private volatile Runnable onReadOnly = () -> {
     };
     private final Consumer<Change> changes;
+    private final Supplier<Optional<Reading>> monitor;
 
     /**
      * @param pool the pool's name, for the log
@@ -64,9 +66,13 @@ public final class RoleProbe implements AgroalDataSourceListener {
      *        is a fault (a replica's pool, or an analytics pool with read-only sessions, reads from a standby as well)
      * @param timeout how long the question may take (the network timeout it is asked under)
      * @param changes told of every {@link Change}, on the thread that found it
+     * @param monitor what the database said to poolwatch's monitoring connection, for a pool whose own connections have
+     *        not answered
      */
-    RoleProbe(String pool, DatabaseKind kind, boolean writes, Duration timeout, Clock clock, Consumer<Change> changes) {
+    RoleProbe(String pool, DatabaseKind kind, boolean writes, Duration timeout, Clock clock, Consumer<Change> changes,
+            Supplier<Optional<Reading>> monitor) {
         this.pool = pool;
+        this.monitor = monitor;
         this.changes = changes;
         this.kind = kind;
         this.writes = writes;
@@ -112,18 +118,22 @@ public final class RoleProbe implements AgroalDataSourceListener {
         return Optional.ofNullable(latest);
     }
 
-    /** Whether the pool may write and its server refuses writes now, as its own connections found. */
-    public boolean primaryReadOnly() {
-        return primaryReadOnly(Optional.empty());
+    /**
+     * What the pool's server said last: to the pool's own connections, or, before any of them answered, to poolwatch's
+     * monitoring connection on the same database. Empty before either, and where the engine has no role.
+     */
+    public Optional<Reading> reading() {
+        return latest().or(monitor);
     }
 
     /**
      * Whether the pool may write and its server refuses writes now: as its own connections found, or, before any of
      * them answered, as the database said to poolwatch's monitoring connection. A pool that cannot open a connection
      * on the server at all (serializable sessions on a PostgreSQL standby are refused) is known so through the latter.
+     * Health, the alert, the API and the gauge all read this one answer.
      */
-    public boolean primaryReadOnly(Optional<Reading> monitor) {
-        return writes && latest().or(() -> monitor).map(r -> r.role() == ServerRole.READ_ONLY).orElse(false);
+    public boolean primaryReadOnly() {
+        return writes && reading().map(r -> r.role() == ServerRole.READ_ONLY).orElse(false);
     }
 
     void observe(ServerRole role) {

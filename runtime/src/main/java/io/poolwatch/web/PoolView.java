@@ -34,7 +34,8 @@ public record PoolView(String name, String workload, String role, String databas
         Autosizer.View autosize) {
 
     /**
-     * What the pool's server said, on the pool's latest new connection or validation, of whether it takes writes.
+     * What the pool's server said, on the pool's latest new connection or validation, of whether it takes writes; before
+     * any of those answered, what it said to poolwatch's monitoring connection on the same database.
      *
      * @param role {@code primary} (takes writes) or {@code read-only} (a standby, or read_only set)
      * @param since when it first said so
@@ -44,7 +45,7 @@ public record PoolView(String name, String workload, String role, String databas
     public record ServerRoleView(String role, Instant since, long changes, boolean primaryReadOnly) {
 
         static ServerRoleView of(WorkloadPool pool) {
-            return pool.roles().latest().map(r -> new ServerRoleView(r.role().label(), r.since(), r.changes(),
+            return pool.roles().reading().map(r -> new ServerRoleView(r.role().label(), r.since(), r.changes(),
                     pool.roles().primaryReadOnly())).orElse(null);
         }
     }

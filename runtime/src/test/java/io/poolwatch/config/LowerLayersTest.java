@@ -1,6 +1,8 @@
 package io.poolwatch.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +14,17 @@ import org.junit.jupiter.api.Test;
 
 /** The layers below the poolwatch.* keys, read through the mapping: every built-in key is one of its keys. */
 class LowerLayersTest {
+
+    @Test
+    void theSameSeedValuesGetTheLayersBuiltOnceAndOthersTheirOwn() {
+        Map<String, SeedEnvironment.SeedValue> seed = Map.of("max-size", new SeedEnvironment.SeedValue("7", "DB_POOL_SIZE"));
+        LowerLayers first = LowerLayers.of(seed);
+        assertSame(first, LowerLayers.of(Map.copyOf(seed)));
+        LowerLayers other = LowerLayers.of(Map.of());
+        assertNotSame(first, other);
+        assertEquals(Optional.of(7), first.seed().maxSize());
+        assertEquals(Optional.empty(), other.seed().maxSize());
+    }
 
     @Test
     void everyBuiltInValueIsReadThroughTheMappingAndNamedBuiltIn() {

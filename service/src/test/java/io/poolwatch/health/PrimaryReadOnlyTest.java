@@ -69,6 +69,10 @@ class PrimaryReadOnlyTest {
 
         given().when().get("/api/v1/pools/main").then().statusCode(200).body("pool.server.role", equalTo("read-only"))
                 .body("pool.server.primaryReadOnly", equalTo(true));
+        // financial never opened a connection: the API and the gauges say what the monitoring connection was told, as
+        // health and the alert do.
+        given().when().get("/api/v1/pools/financial").then().statusCode(200).body("pool.server.role", equalTo("read-only"))
+                .body("pool.server.primaryReadOnly", equalTo(true));
         given().when().get("/api/v1/pools/jobs").then().statusCode(200).body("pool.server.role", equalTo("primary"))
                 .body("pool.server.primaryReadOnly", equalTo(false));
         // The audit log has the event: main's server refuses writes, at its first connection.
@@ -80,6 +84,10 @@ class PrimaryReadOnlyTest {
                 && l.contains("pool=\"main\"") && l.endsWith(" 1.0")), metrics);
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("poolwatch_pool_server_read_only{")
                 && l.contains("pool=\"jobs\"") && l.endsWith(" 0.0")), metrics);
+        for (String pool : List.of("main", "financial")) {
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("poolwatch_pool_primary_read_only{")
+                    && l.contains("pool=\"" + pool + "\"") && l.endsWith(" 1.0")), pool + ": " + metrics);
+        }
     }
 
     /** The test PostgreSQL for jobs; its first standby for main and financial; analytics off; fast validation. */
