@@ -41,11 +41,13 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * Closed-loop sizing on a real PostgreSQL of its own with 40 slots, 3 reserved, while another application holds 10
- * sessions. {@code main} (autosize on, max-size 4) and {@code jobs} (dry-run, max-size 4) are each saturated by the
- * simulator's saturate fault (all 4 connections held) under a load of callers with a 300 ms acquisition timeout. main grows
- * until its timeouts stop, never beyond the server's budget, which is checked all along on {@code pg_stat_activity};
- * after the fault it shrinks back to its floor. jobs' recommendations are recorded and its pool never grows. The figures
- * are printed (lines starting {@code FIGURE}).
+ * sessions. {@code main} (autosize on, max-size 4, lowered to its floor 2 while quiet) and {@code jobs} (dry-run,
+ * max-size 4) are each saturated by the simulator's saturate fault (all their connections held) under a load of callers with a
+ * 300 ms acquisition timeout. While the
+ * other application holds 8 sessions more, main grows only to what the budget leaves it, though its callers still time
+ * out; when they are let go, it grows until its timeouts stop, never beyond the budget, which is checked all along on
+ * {@code pg_stat_activity}. After the fault it shrinks back to its floor. jobs' recommendations are recorded and its pool
+ * never grows. The figures are printed (lines starting {@code FIGURE}).
  */
 @QuarkusTest
 @TestProfile(AutosizeTest.OnASmallServer.class)
@@ -55,6 +57,8 @@ class AutosizeTest {
     static final int RESERVED = 3;
     static final int SPARE = 3;
     static final int OTHER_APP_SESSIONS = 10;
+    static final int BURST_SESSIONS = 8;
+    static final Duration FAULT = Duration.ofSeconds(60);
     static volatile SmallPostgresCluster cluster;
 
     @Inject
@@ -69,11 +73,11 @@ class AutosizeTest {
     @Test
     void aSaturatedPoolGrowsWithinTheBudgetAndShrinksAfterwardsAndDryRunChangesNothing() throws Exception {
         List<Connection> otherApp = new ArrayList<>();
+        List<Connection> burst = new ArrayList<>();
         try (Connection watch = cluster.connectAsSuperuser("postgres");
                 Watcher watcher = new Watcher(watch)) {
             for (int i = 0; i < OTHER_APP_SESSIONS; i++) {
-                otherApp.add(DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.port() + "/"
-                        + SmallPostgresCluster.DATABASE + "?ApplicationName=ledger-batch", SmallPostgresCluster.ROLE, ""));
+                otherApp.add(otherAppSession());
             }
             // The other application's sessions and the test's own watcher are not poolwatch's: the share left is 23, of
             // which the monitoring connection takes 1 and jobs 4, so main may grow to 18.
@@ -82,40 +86,79 @@ class AutosizeTest {
             Await.within("the budget known, main allowed " + mainAllowed, Duration.ofSeconds(30),
                     () -> autosizer.latest("main").map(d -> d.allowed().orElse(-1) == mainAllowed).orElse(false),
                     () -> String.valueOf(autosizer.latest("main")));
-            assertEquals(4, registry.pool("main").maxSize());
+            // Quiet for lower-after since the start: main is lowered from its configured 4 to its floor 2 first.
+            Await.within("main quiet, lowered to its floor 2", Duration.ofSeconds(30),
+                    () -> registry.pool("main").maxSize() == 2,
+                    () -> String.valueOf(autosizer.latest("main")));
+
+            // First the other application holds 8 sessions more: the budget leaves main 10, less than its load needs.
+            for (int i = 0; i < BURST_SESSIONS; i++) {
+                burst.add(otherAppSession());
+            }
+            int tightAllowed = mainAllowed - BURST_SESSIONS;
+            Await.within("the tighter budget read, main allowed " + tightAllowed, Duration.ofSeconds(30),
+                    () -> autosizer.latest("main").map(d -> d.allowed().orElse(-1) == tightAllowed).orElse(false),
+                    () -> String.valueOf(autosizer.latest("main")));
 
             long faultStart = System.nanoTime();
             Instant faultStartAt = Instant.now();
-            simulator.fault("saturate", "main", Optional.of(Duration.ofSeconds(40)));
-            simulator.fault("saturate", "jobs", Optional.of(Duration.ofSeconds(40)));
+            simulator.fault("saturate", "main", Optional.of(FAULT));
+            simulator.fault("saturate", "jobs", Optional.of(FAULT));
             AtomicInteger mainPeak = new AtomicInteger(registry.pool("main").maxSize());
-            try (Load main = new Load(registry.dataSource("main"), 10, Duration.ofSeconds(38));
-                    Load jobs = new Load(registry.dataSource("jobs"), 2, Duration.ofSeconds(38))) {
-                // Waits fall: within the fault, a stretch of 8 s with no timeout on main.
-                Duration settled = Await.within("main's timeouts stop", Duration.ofSeconds(30), () -> {
+            try (Load main = new Load(registry.dataSource("main"), 10, Duration.ofSeconds(58));
+                    Load jobs = new Load(registry.dataSource("jobs"), 2, Duration.ofSeconds(58))) {
+                // The pool grows to what the budget leaves and no further, though its callers still wait.
+                Duration capped = Await.within("main at the budget's " + tightAllowed, Duration.ofSeconds(30),
+                        () -> registry.pool("main").maxSize() == tightAllowed,
+                        () -> "main max-size " + registry.pool("main").maxSize() + ", latest " + autosizer.latest("main"));
+                // Its callers still wait, and the computation says the budget is what holds it.
+                Await.within("main held at the budget while its callers wait", Duration.ofSeconds(20),
+                        () -> autosizer.latest("main").map(d -> d.reason().endsWith("not raised; the server's budget leaves "
+                                + tightAllowed + " for this pool")).orElse(false),
+                        () -> String.valueOf(autosizer.latest("main")));
+                // Two evaluations more at the least, and it stays there.
+                Thread.sleep(2_000);
+                assertEquals(tightAllowed, registry.pool("main").maxSize());
+                assertTrue(main.timeouts.get() > 0, "the saturated pool's callers timed out before it grew");
+                int mostMainWhileTight = watcher.mostMain.get();
+                System.out.printf("FIGURE autosize: with the budget tight, main raised 2 -> %d in %.1f s and held there; "
+                        + "at most %d of its sessions on the server; %d timeouts%n", tightAllowed,
+                        capped.toMillis() / 1000.0, mostMainWhileTight, main.timeouts.get());
+                assertTrue(mostMainWhileTight <= tightAllowed,
+                        "main's sessions on the server " + mostMainWhileTight + " over the budget's " + tightAllowed);
+
+                // The other application lets its sessions go: the pool grows until the timeouts stop (8 s without one).
+                for (Connection c : burst) {
+                    c.close();
+                }
+                long released = System.nanoTime();
+                Duration settled = Await.within("main's timeouts stop", Duration.ofSeconds(40), () -> {
                     mainPeak.accumulateAndGet(registry.pool("main").maxSize(), Math::max);
-                    return main.lastTimeoutNanos.get() != 0 && System.nanoTime() - main.lastTimeoutNanos.get() > 8e9;
-                }, () -> "main max-size " + registry.pool("main").maxSize() + ", timeouts " + main.timeouts.get());
-                long timeoutsAtSettle = main.timeouts.get();
-                System.out.printf("FIGURE autosize: main raised 4 -> %d in %.1f s; last timeout %.1f s after the fault "
-                        + "started; %d timeouts in all, then none for 8 s (%d commits); jobs (dry-run) %d timeouts%n",
-                        registry.pool("main").maxSize(),
-                        autosizer.changes("main").stream().filter(c -> c.direction().equals("raise"))
-                                .mapToLong(c -> Duration.between(faultStartAt, c.at()).toMillis()).max().orElse(-1) / 1000.0,
-                        (main.lastTimeoutNanos.get() - faultStart) / 1e9, timeoutsAtSettle, main.commits.get(),
-                        jobs.timeouts.get());
-                assertTrue(settled.toMillis() < 30_000);
-                assertTrue(main.timeouts.get() > 0, "the fault must have caused timeouts before the pool grew");
-                assertTrue(registry.pool("main").maxSize() > 4, "main grew");
+                    return System.nanoTime() - Math.max(main.lastTimeoutNanos.get(), released) > 8e9;
+                }, () -> "main max-size " + registry.pool("main").maxSize() + ", timeouts " + main.timeouts.get()
+                        + ", latest " + autosizer.latest("main"));
+                System.out.printf("FIGURE autosize: budget released, main raised %d -> %d; last timeout %.1f s after the "
+                        + "release, then none for 8 s; %d timeouts in all (%d commits), %.1f s after the fault started; "
+                        + "jobs (dry-run) %d timeouts%n",
+                        tightAllowed, registry.pool("main").maxSize(),
+                        Math.max(0, main.lastTimeoutNanos.get() - released) / 1e9, main.timeouts.get(), main.commits.get(),
+                        (System.nanoTime() - faultStart) / 1e9, jobs.timeouts.get());
+                assertTrue(settled.toMillis() < 40_000);
+                assertTrue(registry.pool("main").maxSize() > tightAllowed, "main grew once the budget allowed it");
                 assertTrue(registry.pool("main").maxSize() <= mainAllowed,
                         "main within its budget: " + registry.pool("main").maxSize() + " > " + mainAllowed);
+                assertTrue(autosizer.changes("main").stream().filter(c -> c.at().isBefore(faultStartAt))
+                        .allMatch(c -> c.direction().equals("lower") && c.to() == 2), "before the fault only its lowering");
                 // Dry-run changes nothing: jobs is saturated too, its recommendations are recorded, its pool stays.
                 assertEquals(4, registry.pool("jobs").maxSize());
                 assertTrue(jobs.timeouts.get() > 0, "jobs stays saturated: it was not grown");
                 List<Autosizer.Change> recommended = autosizer.changes("jobs");
                 assertFalse(recommended.isEmpty(), "jobs' dry-run recorded its recommendations");
-                assertTrue(recommended.stream().allMatch(c -> !c.applied() && c.mode().equals("dry-run")
-                        && c.direction().equals("raise") && c.from() == 4), recommended.toString());
+                // Quiet before the fault, it was recommended lower; saturated, higher; always from its own 4.
+                assertTrue(recommended.stream().allMatch(c -> !c.applied() && c.mode().equals("dry-run") && c.from() == 4),
+                        recommended.toString());
+                assertTrue(recommended.stream().anyMatch(c -> c.direction().equals("raise") && c.to() == 6),
+                        recommended.toString());
             }
             mainPeak.accumulateAndGet(registry.pool("main").maxSize(), Math::max);
 
@@ -123,8 +166,9 @@ class AutosizeTest {
             Duration shrunk = Await.within("main back at its floor 2", Duration.ofSeconds(90),
                     () -> registry.pool("main").maxSize() == 2,
                     () -> "main max-size " + registry.pool("main").maxSize() + ", latest " + autosizer.latest("main"));
-            System.out.printf("FIGURE autosize: main peaked at %d, back at its floor 2 %.1f s after the load ended%n",
-                    mainPeak.get(), shrunk.toMillis() / 1000.0);
+            System.out.printf("FIGURE autosize: main peaked at %d, back at its floor 2 %.1f s after the fault ended (%.1f s "
+                    + "after the load)%n", mainPeak.get(), (System.nanoTime() - faultStart) / 1e9 - FAULT.toSeconds(),
+                    shrunk.toMillis() / 1000.0);
             Await.within("main's idle connections closed", Duration.ofSeconds(15),
                     () -> registry.pool("main").recorder().open() <= 2);
 
@@ -164,7 +208,16 @@ class AutosizeTest {
             for (Connection c : otherApp) {
                 c.close();
             }
+            for (Connection c : burst) {
+                c.close();
+            }
         }
+    }
+
+    /** A session of another application on the server, not poolwatch's. */
+    static Connection otherAppSession() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + cluster.port() + "/" + SmallPostgresCluster.DATABASE
+                + "?ApplicationName=ledger-batch", SmallPostgresCluster.ROLE, "");
     }
 
     /** Reads pg_stat_activity every 50 ms and keeps the most sessions seen. */
