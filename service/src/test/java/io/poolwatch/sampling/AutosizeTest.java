@@ -58,7 +58,7 @@ class AutosizeTest {
     static final int SPARE = 3;
     static final int OTHER_APP_SESSIONS = 10;
     static final int BURST_SESSIONS = 8;
-    static final Duration FAULT = Duration.ofSeconds(60);
+    static final Duration FAULT = Duration.ofSeconds(45);
     static volatile SmallPostgresCluster cluster;
 
     @Inject
@@ -104,9 +104,12 @@ class AutosizeTest {
             Instant faultStartAt = Instant.now();
             simulator.fault("saturate", "main", Optional.of(FAULT));
             simulator.fault("saturate", "jobs", Optional.of(FAULT));
+            // The fault holds every connection before the callers come (else they would take some first).
+            Await.within("the fault holds main's 2 and jobs' 4 connections", Duration.ofSeconds(10),
+                    () -> registry.pool("main").recorder().leased() == 2 && registry.pool("jobs").recorder().leased() == 4);
             AtomicInteger mainPeak = new AtomicInteger(registry.pool("main").maxSize());
-            try (Load main = new Load(registry.dataSource("main"), 10, Duration.ofSeconds(58));
-                    Load jobs = new Load(registry.dataSource("jobs"), 2, Duration.ofSeconds(58))) {
+            try (Load main = new Load(registry.dataSource("main"), 10, FAULT.minusSeconds(2));
+                    Load jobs = new Load(registry.dataSource("jobs"), 2, FAULT.minusSeconds(2))) {
                 // The pool grows to what the budget leaves and no further, though its callers still wait.
                 Duration capped = Await.within("main at the budget's " + tightAllowed, Duration.ofSeconds(30),
                         () -> registry.pool("main").maxSize() == tightAllowed,
