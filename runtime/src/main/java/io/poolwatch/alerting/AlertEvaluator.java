@@ -38,6 +38,8 @@ final class AlertEvaluator {
     static final Duration SLOW_WINDOW = Duration.ofMinutes(1);
     /** The window deadlocks counts over. */
     static final Duration DEADLOCK_WINDOW = Duration.ofMinutes(10);
+    /** The window server-changed counts over. */
+    static final Duration SERVER_CHANGE_WINDOW = Duration.ofMinutes(10);
 
     /** What the evaluator reads, gathered by the caller. */
     record Inputs(Instant now, List<PoolInput> pools, List<ServerSnapshot> servers, List<CheckInput> checks,
@@ -65,9 +67,18 @@ final class AlertEvaluator {
     record ReplicaInput(String pool, String workload, String database, Optional<ReplicaLag> lag) {
     }
 
-    /** One pool: its latest snapshot, health and cumulative slow statements. */
+    /**
+     * One pool: its latest snapshot, health, cumulative slow statements, and how many times the server behind it changed
+     * (with the one it reaches now, where known).
+     */
     record PoolInput(String pool, String workload, PoolRole role, boolean critical, Optional<PoolSnapshot> snapshot,
-            Optional<PoolHealth.PoolState> health, long slowStatements) {
+            Optional<PoolHealth.PoolState> health, long slowStatements, long serverChanges, Optional<String> server) {
+
+        /** A pool whose server never changed. */
+        PoolInput(String pool, String workload, PoolRole role, boolean critical, Optional<PoolSnapshot> snapshot,
+                Optional<PoolHealth.PoolState> health, long slowStatements) {
+            this(pool, workload, role, critical, snapshot, health, slowStatements, 0, Optional.empty());
+        }
     }
 
     /** One check: its definition and latest result. */
@@ -80,6 +91,7 @@ final class AlertEvaluator {
     private final String externalUrl;
     private final Map<String, Deque<long[]>> slowHistory = new HashMap<>();
     private final Map<String, Deque<long[]>> deadlockHistory = new HashMap<>();
+    private final Map<String, Deque<long[]>> serverChangeHistory = new HashMap<>();
 
     /**
      * @param clusterInstance the instance label of alerts about databases, replicas and checks when replicas coordinate
@@ -230,6 +242,11 @@ final class AlertEvaluator {
         long slow = increase(slowHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>()), now, p.slowStatements(),
                 SLOW_WINDOW);
         add(out, rules.settings(AlertRule.SLOW_QUERIES, workload), about, slow, subject, link, null);
+        long moved = increase(serverChangeHistory.computeIfAbsent(p.pool(), k -> new ArrayDeque<>()), now, p.serverChanges(),
+                SERVER_CHANGE_WINDOW);
+        add(out, rules.settings(AlertRule.SERVER_CHANGED, workload), about, moved, subject, link,
+                p.server().map(s -> "Its connections now reach " + s + "; " + p.serverChanges() + " change(s) since it opened.")
+                        .orElse(null));
     }
 
     private void server(ServerSnapshot s, List<Observation> out) {

@@ -313,7 +313,8 @@ public class Alerting {
         for (WorkloadPool p : registry.pools()) {
             pools.add(new AlertEvaluator.PoolInput(p.name(), p.settings().workload(), p.settings().role(),
                     p.settings().critical(),
-                    sampler.latest(p.name()), Optional.ofNullable(healthOf.get(p.name())), p.statements().slowStatements()));
+                    sampler.latest(p.name()), Optional.ofNullable(healthOf.get(p.name())), p.statements().slowStatements(),
+                    p.roles().serverChanges(), p.roles().server()));
             if (p.settings().replica()) {
                 replicas.add(new AlertEvaluator.ReplicaInput(p.name(), p.settings().workload(), p.settings().url().label(),
                         replicaLags.ofPool(p.name())));

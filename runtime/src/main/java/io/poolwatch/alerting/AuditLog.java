@@ -63,6 +63,8 @@ public class AuditLog {
     public static final String ADMIN_ACTION = "admin.action";
     /** A pool's server turned between taking and refusing writes, or refuses them to a pool that writes. */
     public static final String SERVER_ROLE = "pool.server-role";
+    /** The server behind a pool that writes changed: a failover, or on PostgreSQL a restart. */
+    public static final String SERVER_CHANGED = "pool.server-changed";
     /** Autosizing changed a pool's max-size, or in dry-run would have. */
     public static final String AUTOSIZE = "pool.autosize";
     /** The longest text kept in a field; longer ones are cut, ending in {@value #CUT}. */
@@ -358,6 +360,15 @@ public class AuditLog {
         fields.put("primaryReadOnly", change.primaryReadOnly());
         fields.put("at", change.at().toString());
         record(SERVER_ROLE, fields);
+    }
+
+    void onServerMoved(@Observes RoleProbe.Moved moved) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("pool", moved.pool());
+        fields.put("was", moved.before());
+        fields.put("now", moved.now());
+        fields.put("at", moved.at().toString());
+        record(SERVER_CHANGED, fields);
     }
 
     void onAutosize(@Observes Autosizer.Change change) {

@@ -294,13 +294,43 @@ public abstract sealed class Dialect permits PostgresDialect, MariadbDialect, H2
         if (query.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(askOne(c, timeout, query.get(), rs -> rs.getBoolean(1) ? ServerRole.READ_ONLY : ServerRole.PRIMARY));
+    }
+
+    /**
+     * The query whose one text column names the server a connection reached, so that a failover to another server (and on
+     * PostgreSQL a restart) shows as a change; empty where the engine has none.
+     */
+    public Optional<String> serverIdentityQuery() {
+        return Optional.empty();
+    }
+
+    /**
+     * Which server {@code c} is connected to ({@link #serverIdentityQuery()}), asked within {@code timeout} as
+     * {@link #serverRole} is; empty where the engine cannot say.
+     */
+    public Optional<String> serverIdentity(Connection c, Duration timeout) throws SQLException {
+        Optional<String> query = serverIdentityQuery();
+        if (query.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(askOne(c, timeout, query.get(), rs -> rs.getString(1)));
+    }
+
+    /** What reads a row's answer. */
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** One row's answer to {@code query}, under a network timeout of {@code timeout}; the connection's own is put back. */
+    private <T> T askOne(Connection c, Duration timeout, String query, RowReader<T> reader) throws SQLException {
         int before = c.getNetworkTimeout();
         c.setNetworkTimeout(Runnable::run, (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query.get())) {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
             if (!rs.next()) {
-                throw new SQLException(displayName() + " answered " + query.get() + " with no row");
+                throw new SQLException(displayName() + " answered " + query + " with no row");
             }
-            return Optional.of(rs.getBoolean(1) ? ServerRole.READ_ONLY : ServerRole.PRIMARY);
+            return reader.read(rs);
         } finally {
             if (!c.isClosed()) {
                 c.setNetworkTimeout(Runnable::run, before);

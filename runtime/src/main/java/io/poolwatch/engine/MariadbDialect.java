@@ -167,6 +167,12 @@ public final class MariadbDialect extends Dialect {
         return Optional.of("SELECT @@global.read_only OR @@global.innodb_read_only");
     }
 
+    /** The server's host name, port and server_id: a failover to another server changes them (a restart does not). */
+    @Override
+    public Optional<String> serverIdentityQuery() {
+        return Optional.of("SELECT CONCAT(@@hostname, ':', @@port, ', server_id ', @@server_id)");
+    }
+
     @Override
     public ReplicaLag replicaLag(Connection c, String database, Instant now) throws SQLException {
         List<Map<String, String>> rows;

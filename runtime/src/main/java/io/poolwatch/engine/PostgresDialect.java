@@ -331,6 +331,17 @@ public final class PostgresDialect extends Dialect {
         return Optional.of("SELECT pg_is_in_recovery()");
     }
 
+    /**
+     * The server's address and port as it sees them ({@code local} over a Unix socket) and when its postmaster started: a
+     * failover to another server changes the first, a restart the second. A promoted standby keeps the primary's
+     * system identifier, so that cannot tell them apart.
+     */
+    @Override
+    public Optional<String> serverIdentityQuery() {
+        return Optional.of("SELECT coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port()::text, '')"
+                + " || ', started ' || to_char(pg_postmaster_start_time() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')");
+    }
+
     @Override
     public boolean listsStandbys() {
         return true;

@@ -43,6 +43,8 @@ public final class MetricNames {
     public static final String PRIMARY_READ_ONLY = "poolwatch.pool.primary.read.only";
     /** Changes of the pool's server between taking and refusing writes (a failover, a demotion). */
     public static final String SERVER_ROLE_CHANGES = "poolwatch.pool.server.role.changes";
+    /** Changes of the server behind a pool that writes: failovers, and on PostgreSQL restarts. */
+    public static final String SERVER_CHANGES = "poolwatch.pool.server.changes";
     /** Changes of the pool's max-size autosizing made (mode on) or recommended (dry-run), by direction. */
     public static final String AUTOSIZE_CHANGES = "poolwatch.pool.autosize.changes";
     /** The most max-size the server's connection budget leaves the pool now; NaN when the budget is not known. */

@@ -91,6 +91,11 @@ public class PoolMetrics {
                     .description("Changes of the pool's server between taking and refusing writes").tags(tags)
                     .register(meters);
         }
+        if (pool.settings().url().kind().dialect().serverIdentityQuery().isPresent()) {
+            FunctionCounter.builder(MetricNames.SERVER_CHANGES, pool, p -> p.roles().serverChanges())
+                    .description("Changes of the server behind a pool that writes: failovers, and on PostgreSQL restarts")
+                    .tags(tags).register(meters);
+        }
         if (!pool.settings().replica()) {
             String name = pool.name();
             FunctionCounter.builder(MetricNames.AUTOSIZE_CHANGES, autosizer, a -> a.raises(name))

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.agroal.api.AgroalDataSource;
@@ -47,8 +46,7 @@ public final class PoolFactory {
 
     /** Creates the pool. Connections are opened in the background, so an unreachable database does not block. */
     public static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring) throws SQLException {
-        return create(s, monitoring, Optional.empty(), false, change -> {
-        });
+        return create(s, monitoring, Optional.empty(), false, RoleProbe.Listeners.NONE);
     }
 
     /**
@@ -57,7 +55,7 @@ public final class PoolFactory {
      * gate they are in.
      */
     static WorkloadPool create(PoolSettings s, MonitoringSettings monitoring, Optional<MonitorGate> gate, boolean monitor,
-            Consumer<RoleProbe.Change> roleChanges) throws SQLException {
+            RoleProbe.Listeners roleChanges) throws SQLException {
         Clock clock = Clock.systemUTC();
         // Listeners that need only connection opening and closing ride on the recorder: Agroal calls every listener it
         // holds on every acquire and return, so one listener is cheaper than three (docs/PERFORMANCE.md, "Hot path").
@@ -106,15 +104,15 @@ public final class PoolFactory {
      */
     public static AgroalDataSourceConfigurationSupplier agroalConfiguration(PoolSettings s,
             Optional<String> statementRecorderId) {
-        return agroalConfiguration(s, statementRecorderId, roleProbe(s, false, Clock.systemUTC(), change -> {
-        }, Optional::empty));
+        return agroalConfiguration(s, statementRecorderId, roleProbe(s, false, Clock.systemUTC(), RoleProbe.Listeners.NONE,
+                Optional::empty));
     }
 
     /**
      * What asks a pool's server whether it takes writes: a workload's primary pool whose sessions may write is watched
      * for its server turning read-only.
      */
-    private static RoleProbe roleProbe(PoolSettings s, boolean workload, Clock clock, Consumer<RoleProbe.Change> changes,
+    private static RoleProbe roleProbe(PoolSettings s, boolean workload, Clock clock, RoleProbe.Listeners changes,
             Supplier<Optional<RoleProbe.Reading>> monitor) {
         boolean writes = workload && !s.replica() && !s.readOnly();
         // A pool that validates nothing (the monitoring and bench pools) asks on new connections only, within the time

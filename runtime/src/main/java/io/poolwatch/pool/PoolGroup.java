@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -32,13 +31,12 @@ public final class PoolGroup implements AutoCloseable {
 
     /** Opens a pool per settings; if one cannot be built, those already built are closed before the error is thrown. */
     public static PoolGroup open(List<PoolSettings> settings, MonitoringSettings monitoring) throws SQLException {
-        return open(settings, monitoring, s -> Optional.empty(), change -> {
-        });
+        return open(settings, monitoring, s -> Optional.empty(), RoleProbe.Listeners.NONE);
     }
 
     /** As {@link #open(List, MonitoringSettings)}, each pool's connections opened after its database's {@link MonitorGate}. */
     static PoolGroup open(List<PoolSettings> settings, MonitoringSettings monitoring,
-            Function<PoolSettings, Optional<MonitorGate>> gates, Consumer<RoleProbe.Change> roleChanges) throws SQLException {
+            Function<PoolSettings, Optional<MonitorGate>> gates, RoleProbe.Listeners roleChanges) throws SQLException {
         Map<String, WorkloadPool> built = new LinkedHashMap<>();
         try {
             for (PoolSettings s : settings) {

@@ -68,7 +68,7 @@ public class PoolRegistry {
     private final Map<String, MonitorGate> gates = new HashMap<>();
 
     PoolRegistry(PoolwatchConfig config, Config rawConfig, Instance<FallbackDatabase> fallbacks, StartupValidator validator,
-            Event<RoleProbe.Change> roleChanges) {
+            Event<RoleProbe.Change> roleChanges, Event<RoleProbe.Moved> serverMoves) {
         this.config = config;
         // Every part of the configuration is checked before anything is started or opened: one refusal lists every problem.
         validator.validate();
@@ -94,7 +94,8 @@ public class PoolRegistry {
         openMonitorPools(config.sampling().serverQueryTimeout());
         try {
             this.pools = PoolGroup.open(resolved.allPools(), resolved.monitoring(),
-                    s -> Optional.ofNullable(gates.get(monitorKey(s))), roleChanges::fire);
+                    s -> Optional.ofNullable(gates.get(monitorKey(s))),
+                    new RoleProbe.Listeners(roleChanges::fire, serverMoves::fire));
         } catch (SQLException | RuntimeException e) {
             monitorPools.forEach(WorkloadPool::close);
             if (embedded != null) {
@@ -158,8 +159,8 @@ public class PoolRegistry {
             gate.spread(config.reconnect().maxConcurrentOpens(), config.reconnect().jitter(),
                     group.stream().map(PoolSettings::connectTimeout).max(Duration::compareTo).orElse(first.connectTimeout()));
             try {
-                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), Optional.of(gate), true, change -> {
-                });
+                WorkloadPool pool = PoolFactory.create(monitor, resolved.monitoring(), Optional.of(gate), true,
+                        RoleProbe.Listeners.NONE);
                 // A workload waits for one attempt of the monitoring pool at most: its borrow, plus opening a connection.
                 gate.attach(pool, queryTimeout.plus(first.connectTimeout()));
                 monitorPools.add(pool);

@@ -48,6 +48,26 @@ public final class RoleProbe implements AgroalDataSourceListener {
     public record Change(String pool, Optional<ServerRole> before, ServerRole now, Instant at, boolean primaryReadOnly) {
     }
 
+    /**
+     * The server behind a pool that writes changed between two of its new connections: a failover to another server (a
+     * multi-host URL, a DNS name or a virtual address that moved), or on PostgreSQL a restart. Fired as a CDI event,
+     * which the audit log records.
+     *
+     * @param before the server its connections reached until now ({@link Dialect#serverIdentityQuery()})
+     * @param now the server its newest connection reached
+     */
+    public record Moved(String pool, String before, String now, Instant at) {
+    }
+
+    /** Who is told of a pool's changes: of its server's role, and of the server itself. */
+    public record Listeners(Consumer<Change> roles, Consumer<Moved> moves) {
+
+        /** Nobody. */
+        public static final Listeners NONE = new Listeners(c -> {
+        }, m -> {
+        });
+    }
+
     private final String pool;
     private final DatabaseKind kind;
     private final boolean writes;
@@ -58,22 +78,27 @@ public final class RoleProbe implements AgroalDataSourceListener {
     private volatile Runnable onReadOnly = () -> {
     };
     private final Consumer<Change> changes;
+    private final Consumer<Moved> moves;
     private final Supplier<Optional<Reading>> monitor;
+    private final AtomicLong serverChanges = new AtomicLong();
+    private volatile String server;
 
     /**
      * @param pool the pool's name, for the log
      * @param writes whether the pool's sessions may write: a primary pool not set read-only, for which a read-only server
      *        is a fault (a replica's pool, or an analytics pool with read-only sessions, reads from a standby as well)
      * @param timeout how long the question may take (the network timeout it is asked under)
-     * @param changes told of every {@link Change}, on the thread that found it
+     * @param listeners told of every {@link Change} and, for a pool that writes, every {@link Moved}, on the thread that
+     *        found it
      * @param monitor what the database said to poolwatch's monitoring connection, for a pool whose own connections have
      *        not answered
      */
-    RoleProbe(String pool, DatabaseKind kind, boolean writes, Duration timeout, Clock clock, Consumer<Change> changes,
+    RoleProbe(String pool, DatabaseKind kind, boolean writes, Duration timeout, Clock clock, Listeners listeners,
             Supplier<Optional<Reading>> monitor) {
         this.pool = pool;
+        this.changes = listeners.roles();
+        this.moves = listeners.moves();
         this.monitor = monitor;
-        this.changes = changes;
         this.kind = kind;
         this.writes = writes;
         this.timeout = timeout;
@@ -88,11 +113,44 @@ public final class RoleProbe implements AgroalDataSourceListener {
     @Override
     public void onConnectionCreation(Connection connection) {
         try {
-            kind.dialect().serverRole(driverConnection(connection), timeout).ifPresent(this::observe);
+            Connection c = driverConnection(connection);
+            kind.dialect().serverRole(c, timeout).ifPresent(this::observe);
+            if (writes) {
+                kind.dialect().serverIdentity(c, timeout).ifPresent(this::reached);
+            }
         } catch (SQLException | RuntimeException e) {
             // A connection that cannot answer is found out by its validation and by the pool's use of it.
             LOG.debugf("pool %s: could not ask a new connection's server whether it takes writes: %s", pool, e.getMessage());
         }
+    }
+
+    /** A new connection reached this server: a change from the one before is a failover (or a restart). */
+    void reached(String identity) {
+        String before;
+        synchronized (this) {
+            before = server;
+            server = identity;
+            if (before == null || before.equals(identity)) {
+                return;
+            }
+            serverChanges.incrementAndGet();
+        }
+        LOG.warnf("pool %s: its server changed: was %s, now %s (a failover or a restart)", pool, before, identity);
+        try {
+            moves.accept(new Moved(pool, before, identity, clock.instant()));
+        } catch (RuntimeException e) {
+            LOG.warnf("pool %s: the change of its server was not recorded: %s", pool, e.getMessage());
+        }
+    }
+
+    /** The server the pool's newest connection reached, for a pool that writes; empty before, and where not known. */
+    public Optional<String> server() {
+        return Optional.ofNullable(server);
+    }
+
+    /** How many times the server behind the pool changed (failovers, restarts) since it opened. */
+    public long serverChanges() {
+        return serverChanges.get();
     }
 
     /**

@@ -41,12 +41,17 @@ public record PoolView(String name, String workload, String role, String databas
      * @param since when it first said so
      * @param changes how many times it changed since the pool opened
      * @param primaryReadOnly whether the pool may write and its server refuses writes: every write on it fails
+     * @param reached for a pool that writes, the server its newest connection reached (address, and on PostgreSQL when it
+     *        started)
+     * @param serverChanges how many times that server changed since the pool opened (failovers, restarts)
      */
-    public record ServerRoleView(String role, Instant since, long changes, boolean primaryReadOnly) {
+    public record ServerRoleView(String role, Instant since, long changes, boolean primaryReadOnly, String reached,
+            long serverChanges) {
 
         static ServerRoleView of(WorkloadPool pool) {
             return pool.roles().reading().map(r -> new ServerRoleView(r.role().label(), r.since(), r.changes(),
-                    pool.roles().primaryReadOnly())).orElse(null);
+                    pool.roles().primaryReadOnly(), pool.roles().server().orElse(null), pool.roles().serverChanges()))
+                    .orElse(null);
         }
     }
 

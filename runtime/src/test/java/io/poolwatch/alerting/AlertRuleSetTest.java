@@ -54,7 +54,7 @@ class AlertRuleSetTest {
                 "as idle-in-transaction");
         assertEquals(1, r.observedSettings(AlertRule.PGBOUNCER_CLIENTS_WAITING, "any").threshold());
         assertEquals(5, r.observedSettings(AlertRule.PGBOUNCER_MAX_WAIT, "any").threshold());
-        assertEquals(18, r.global().size());
+        assertEquals(19, r.global().size());
         assertEquals(1, r.settings(AlertRule.PRIMARY_READ_ONLY, Optional.empty()).threshold());
     }
 

@@ -410,9 +410,37 @@ class AlertWordingTest {
     void everyRuleHasACase() {
         List<String> covered = new ArrayList<>(cases().map(Case::rule).toList());
         covered.add("deadlocks"); // its own test below: it counts over a 10-minute window, not the cases' 2 minutes
+        covered.add("server-changed"); // likewise
         for (AlertRule rule : AlertRule.values()) {
             assertTrue(covered.contains(rule.label()), rule.label() + " has no wording case");
         }
+    }
+
+    @Test
+    void aChangeOfServerFiresForTheTenMinutesItIsCountedOverThenResolves() {
+        AlertEvaluator evaluator = new AlertEvaluator(rules(Map.of()), "pod-1", Optional.empty(), "http://poolwatch.test");
+        AlertStateMachine machine = new AlertStateMachine(Duration.ofHours(1));
+        PoolSnapshot s = snapshot("main", "main", 1, 0, 10, 0, 0);
+        Function<Long, AlertEvaluator.Inputs> at = t -> Inputs.pools(new AlertEvaluator.PoolInput("main", "main",
+                PoolRole.PRIMARY, true, Optional.of(s), Optional.of(health("main", "main", true, false)), 0, t == 0 ? 0 : 1,
+                Optional.of(t == 0 ? "10.0.0.1:5432, started 2026-12-01T08:00:00Z"
+                        : "10.0.0.2:5432, started 2026-12-01T08:05:00Z")))
+                .at(T0.plusSeconds(t));
+        assertTrue(machine.evaluate(T0, evaluator.observe(at.apply(0L))).stream()
+                .noneMatch(a -> a.name().equals("server-changed")), "no change, no alert");
+        Alert firing = only("server-changed", machine.evaluate(T0.plusSeconds(15), evaluator.observe(at.apply(15L))));
+        assertEquals(AlertState.FIRING, firing.state());
+        assertEquals("warning", firing.labels().get("severity"));
+        assertWords("server-changed on pool main: 1 >= 1",
+                "Pool main: the number of changes of its server in the last 10 minutes is 1; warning at 1 or more."
+                        + " Its connections now reach 10.0.0.2:5432, started 2026-12-01T08:05:00Z; 1 change(s) since it opened.",
+                firing);
+        assertEquals(AlertState.FIRING,
+                only("server-changed", machine.evaluate(T0.plusSeconds(590), evaluator.observe(at.apply(590L)))).state(),
+                "still counted 9m50s later");
+        machine.evaluate(T0.plusSeconds(630), evaluator.observe(at.apply(630L)));
+        Alert resolved = only("server-changed", machine.evaluate(T0.plusSeconds(665), evaluator.observe(at.apply(665L))));
+        assertEquals(AlertState.RESOLVED, resolved.state());
     }
 
     @Test

@@ -117,6 +117,16 @@ abstract class DialectContract {
     }
 
     @Test
+    void theTestServerNamesItselfTheSameOnTwoConnectionsWhereTheEngineCan() throws SQLException {
+        try (Connection a = open(Map.of()); Connection b = open(Map.of())) {
+            Optional<String> first = dialect().serverIdentity(a, Duration.ofSeconds(5));
+            assertEquals(dialect().serverIdentityQuery().isPresent(), first.isPresent());
+            assertEquals(first, dialect().serverIdentity(b, Duration.ofSeconds(5)));
+            first.ifPresent(id -> assertTrue(id.contains(":"), "address and port: " + id));
+        }
+    }
+
+    @Test
     void truncationGivesTheStartOfTheDayAndOfTheMonth() throws SQLException {
         try (Connection c = open(Map.of())) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " (id, at) VALUES ('t', ?)")) {

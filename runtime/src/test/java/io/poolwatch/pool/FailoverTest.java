@@ -2,6 +2,7 @@ package io.poolwatch.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,9 +10,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +34,8 @@ import io.poolwatch.testing.TestConfigs;
  * ({@code pg_basebackup -R}) sit behind one multi-host URL with {@code target_session_attrs=read-write}; a writer inserts
  * through the pool every 20 ms while the primary crashes ({@code pg_ctl -m immediate}) and the standby is promoted. Writes
  * fail while there is no primary, and flow again on the promoted standby within a bound, through the same pool, whose
- * server then says it takes writes. The time from the promotion to the first write is printed as a figure
+ * server then says it takes writes; the change of server is an event. The time from the promotion to the first write is printed
+ * as a figure
  * (docs/PERFORMANCE.md, "Failover").
  */
 class FailoverTest {
@@ -64,8 +68,10 @@ class FailoverTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong lastSuccess = new AtomicLong();
             AtomicLong failures = new AtomicLong();
-            try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring(), x -> Optional.of(gate), change -> {
-            })) {
+            List<RoleProbe.Moved> moves = new CopyOnWriteArrayList<>();
+            try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring(), x -> Optional.of(gate),
+                    new RoleProbe.Listeners(change -> {
+                    }, moves::add))) {
                 WorkloadPool pool = pools.get("main");
                 assertEquals(primary.port(), serverPort(pool), "before the failover, the writes go to the primary");
                 Thread writer = new Thread(() -> {
@@ -106,6 +112,14 @@ class FailoverTest {
                 Await.until("the pool's server said it takes writes",
                         () -> pool.roles().latest().map(r -> r.role() == ServerRole.PRIMARY).orElse(false));
                 assertFalse(pool.roles().primaryReadOnly());
+                // The failover is an event: the pool's server changed, from the crashed primary to the promoted standby.
+                Await.until("the change of server recorded", () -> !moves.isEmpty());
+                RoleProbe.Moved moved = moves.get(0);
+                assertEquals(1, moves.size(), moves.toString());
+                assertTrue(moved.before().startsWith("127.0.0.1:" + primary.port() + ", started "), moved.toString());
+                assertTrue(moved.now().startsWith("127.0.0.1:" + standby.port() + ", started "), moved.toString());
+                assertEquals(1, pool.roles().serverChanges());
+                assertEquals(Optional.of(moved.now()), pool.roles().server());
             }
         }
     }

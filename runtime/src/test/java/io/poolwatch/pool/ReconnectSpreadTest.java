@@ -48,8 +48,7 @@ class ReconnectSpreadTest {
                         Map.of("DATABASE_URL", db.seedUrl()));
                 long start = System.nanoTime();
                 try (PoolGroup pools = PoolGroup.open(config.pools(), config.monitoring(), s -> Optional.of(gate),
-                        change -> {
-                        })) {
+                        RoleProbe.Listeners.NONE)) {
                     Await.within("every pool filled", Duration.ofSeconds(60), () -> filled(pools));
                     double fill = (System.nanoTime() - start) / 1e9;
                     int atStart = gate.mostConcurrentOpens();

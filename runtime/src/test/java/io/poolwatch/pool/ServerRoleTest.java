@@ -45,7 +45,9 @@ class ServerRoleTest {
         all.put("poolwatch.pools.main.max-size", "2");
         ResolvedConfiguration config = TestConfigs.resolve(TestConfigs.only(all, "main"), Map.of("DATABASE_URL", url));
         PoolSettings settings = config.pools().get(0);
-        return PoolFactory.create(settings, config.monitoring(), Optional.empty(), false, changes::add);
+        return PoolFactory.create(settings, config.monitoring(), Optional.empty(), false,
+                new RoleProbe.Listeners(changes::add, moved -> {
+                }));
     }
 
     private static void select(WorkloadPool pool) throws SQLException {
