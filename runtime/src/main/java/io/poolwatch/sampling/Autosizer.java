@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -120,16 +121,18 @@ public class Autosizer {
             Optional<Budget> budget = budget(server.getKey(), server.getValue(), now, unknown);
             Set<String> names = new LinkedHashSet<>();
             server.getValue().forEach(t -> names.addAll(t.pools()));
+            // The max-size of every pool on the server, kept up to date as the loop changes them.
+            int total = 0;
             for (String name : names) {
-                int othersMax = 0;
-                for (String other : names) {
-                    if (!other.equals(name)) {
-                        othersMax += registry.pool(other).maxSize();
-                    }
-                }
-                int others = othersMax;
+                total += registry.pool(name).maxSize();
+            }
+            for (String name : names) {
+                WorkloadPool pool = registry.pool(name);
+                int before = pool.maxSize();
+                int others = total - before;
                 OptionalInt allowed = budget.map(b -> OptionalInt.of(b.forPools() - others)).orElse(OptionalInt.empty());
-                evaluate(registry.pool(name), budget, allowed, unknown.toString(), now);
+                evaluate(pool, budget, allowed, unknown.toString(), now);
+                total += pool.maxSize() - before;
                 done.add(name);
             }
         }
@@ -148,7 +151,9 @@ public class Autosizer {
         List<PoolSnapshot> recent = afterChange(pools.history(pool.name(), window), last);
         // One interval more than lower-after: samples are an interval apart, give or take, so that the oldest one read
         // lies at least lower-after back.
-        List<PoolSnapshot> quiet = afterChange(pools.history(pool.name(), policy.lowerAfter().plus(interval)), last);
+        // Read only when a lowering is considered: minutes of snapshots per pool.
+        Supplier<List<PoolSnapshot>> quiet = () -> afterChange(pools.history(pool.name(), policy.lowerAfter().plus(interval)),
+                last);
         Optional<Duration> since = Optional.ofNullable(last).map(l -> Duration.between(l, now));
         Decision d = Autosizing.decide(policy, pool.maxSize(), recent, quiet, since, allowed, unknown, now);
         state.latest = d;

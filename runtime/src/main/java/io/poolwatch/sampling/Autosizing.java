@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolSettings;
@@ -94,14 +95,14 @@ public final class Autosizing {
      * @param policy the pool's autosize settings
      * @param current its max-size now
      * @param recent its snapshots within the raise window ({@code raise-cooldown}, at least the newest), oldest first
-     * @param quiet its snapshots within {@code lower-after}, oldest first
+     * @param quietSamples its snapshots within {@code lower-after}, oldest first; read only when a lowering is considered
      * @param sinceChange time since its max-size last changed (or a change was recommended); empty if never
      * @param allowed the most max-size the budget leaves it (the budget less the other pools' max-size on the server); empty
      *        when the budget is not known
      * @param unknownBudget why the budget is not known, when it is not
      */
     public static Decision decide(PoolSettings.Autosize policy, int current, List<PoolSnapshot> recent,
-            List<PoolSnapshot> quiet,
+            Supplier<List<PoolSnapshot>> quietSamples,
             Optional<Duration> sinceChange, OptionalInt allowed, String unknownBudget, Instant now) {
         int floor = policy.floor();
         // Over budget: other applications grew, or the pools were configured beyond it. Lowered at once, whatever the
@@ -143,6 +144,7 @@ public final class Autosizing {
         if (sinceChange.isPresent() && sinceChange.get().compareTo(policy.lowerAfter()) < 0) {
             return hold(current, "no waits; changed less than " + Durations.format(policy.lowerAfter()) + " ago", allowed, now);
         }
+        List<PoolSnapshot> quiet = quietSamples.get();
         if (quiet.isEmpty() || Duration.between(quiet.get(0).takenAt(), now).compareTo(policy.lowerAfter().multipliedBy(9)
                 .dividedBy(10)) < 0) {
             return hold(current, "no waits; less than " + Durations.format(policy.lowerAfter()) + " of samples", allowed, now);
