@@ -86,6 +86,17 @@ class AutosizeTest {
             Await.within("the budget known, main allowed " + mainAllowed, Duration.ofSeconds(30),
                     () -> autosizer.latest("main").map(d -> d.allowed().orElse(-1) == mainAllowed).orElse(false),
                     () -> String.valueOf(autosizer.latest("main")));
+            try (Connection c = cluster.connectAsSuperuser("postgres");
+                    Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT coalesce(application_name, ''), count(*) FROM pg_stat_activity "
+                            + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() GROUP BY 1 ORDER BY 1")) {
+                StringBuilder sessions = new StringBuilder();
+                while (rs.next()) {
+                    sessions.append(rs.getString(1)).append('=').append(rs.getInt(2)).append(' ');
+                }
+                System.out.printf("FIGURE autosize: client sessions when the budget was read: %s; %s%n", sessions,
+                        autosizer.latest("main"));
+            }
             // Quiet for lower-after since the start: main is lowered from its configured 4 to its floor 2 first.
             Await.within("main quiet, lowered to its floor 2", Duration.ofSeconds(30),
                     () -> registry.pool("main").maxSize() == 2,

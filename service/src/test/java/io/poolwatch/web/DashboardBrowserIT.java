@@ -133,8 +133,10 @@ class DashboardBrowserIT {
         new WebDriverWait(driver, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
                 .until(ExpectedConditions.urlToBe(app.baseUri() + "/pools/jobs"));
         assertTrue(driver.findElement(By.tagName("h1")).getText().contains("jobs"));
-        // The last hour's four charts, and the last 24 hours' two (checkout p95 and utilization).
-        assertEquals(6, driver.findElements(By.cssSelector("figure.chart svg")).size());
+        // The last hour's five charts (the max-size in effect among them), and the last 24 hours' two (checkout p95 and
+        // utilization).
+        assertEquals(7, driver.findElements(By.cssSelector("figure.chart svg")).size());
+        assertEquals(1, driver.findElements(By.cssSelector("#chart-max-size svg")).size());
         assertEquals(1, driver.findElements(By.cssSelector("#chart-trend-checkout svg")).size());
         assertEquals(1, driver.findElements(By.cssSelector("#chart-trend-utilization svg")).size());
 
