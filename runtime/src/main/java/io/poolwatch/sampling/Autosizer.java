@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -71,6 +70,10 @@ public class Autosizer {
 
     private static final class PoolState {
         volatile Instant lastChange;
+        /** The pool's quiet stretch, kept up to date with each new sample (only the evaluating thread writes it). */
+        Autosizing.Quiet quiet = Autosizing.Quiet.NONE;
+        /** When the newest sample folded into {@code quiet} was taken. */
+        Instant lastSeen;
         volatile Decision latest;
         volatile long raises;
         volatile long lowers;
@@ -151,11 +154,15 @@ public class Autosizer {
         List<PoolSnapshot> recent = afterChange(pools.history(pool.name(), window), last);
         // One interval more than lower-after: samples are an interval apart, give or take, so that the oldest one read
         // lies at least lower-after back.
-        // Read only when a lowering is considered: minutes of snapshots per pool.
-        Supplier<List<PoolSnapshot>> quiet = () -> afterChange(pools.history(pool.name(), policy.lowerAfter().plus(interval)),
-                last);
+        // The samples taken since the last evaluation, folded into the quiet stretch: one or two a pool, not minutes of them.
+        List<PoolSnapshot> fresh = state.lastSeen == null ? pools.history(pool.name(), policy.lowerAfter().plus(interval))
+                : pools.since(pool.name(), state.lastSeen);
+        for (PoolSnapshot s : afterChange(fresh, last)) {
+            state.quiet = state.quiet.with(s, policy.waitTarget());
+            state.lastSeen = s.takenAt();
+        }
         Optional<Duration> since = Optional.ofNullable(last).map(l -> Duration.between(l, now));
-        Decision d = Autosizing.decide(policy, pool.maxSize(), recent, quiet, since, allowed, unknown, now);
+        Decision d = Autosizing.decide(policy, pool.maxSize(), recent, state.quiet, since, allowed, unknown, now);
         state.latest = d;
         if (!d.change() || policy.mode() == AutosizeMode.OFF) {
             return;
@@ -180,6 +187,7 @@ public class Autosizer {
             }
         }
         state.lastChange = now;
+        state.quiet = Autosizing.Quiet.from(now);
         if (d.direction() == Direction.RAISE) {
             state.raises++;
         } else {

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
 
 import io.poolwatch.config.Durations;
 import io.poolwatch.config.PoolSettings;
@@ -95,14 +94,14 @@ public final class Autosizing {
      * @param policy the pool's autosize settings
      * @param current its max-size now
      * @param recent its snapshots within the raise window ({@code raise-cooldown}, at least the newest), oldest first
-     * @param quietSamples its snapshots within {@code lower-after}, oldest first; read only when a lowering is considered
+     * @param quiet how long it has been quiet, and its peak use since
      * @param sinceChange time since its max-size last changed (or a change was recommended); empty if never
      * @param allowed the most max-size the budget leaves it (the budget less the other pools' max-size on the server); empty
      *        when the budget is not known
      * @param unknownBudget why the budget is not known, when it is not
      */
     public static Decision decide(PoolSettings.Autosize policy, int current, List<PoolSnapshot> recent,
-            Supplier<List<PoolSnapshot>> quietSamples,
+            Quiet quiet,
             Optional<Duration> sinceChange, OptionalInt allowed, String unknownBudget, Instant now) {
         int floor = policy.floor();
         // Over budget: other applications grew, or the pools were configured beyond it. Lowered at once, whatever the
@@ -144,25 +143,57 @@ public final class Autosizing {
         if (sinceChange.isPresent() && sinceChange.get().compareTo(policy.lowerAfter()) < 0) {
             return hold(current, "no waits; changed less than " + Durations.format(policy.lowerAfter()) + " ago", allowed, now);
         }
-        List<PoolSnapshot> quiet = quietSamples.get();
-        if (quiet.isEmpty() || Duration.between(quiet.get(0).takenAt(), now).compareTo(policy.lowerAfter().multipliedBy(9)
+        // A sample is an interval's figures taken at its end: nine tenths of lower-after covers it, give or take a sample.
+        if (quiet.since().isEmpty() || Duration.between(quiet.since().get(), now).compareTo(policy.lowerAfter().multipliedBy(9)
                 .dividedBy(10)) < 0) {
-            return hold(current, "no waits; less than " + Durations.format(policy.lowerAfter()) + " of samples", allowed, now);
+            return hold(current, quiet.disturbed()
+                    ? "waits or timeouts within the last " + Durations.format(policy.lowerAfter())
+                    : "no waits; less than " + Durations.format(policy.lowerAfter()) + " of samples", allowed, now);
         }
-        long peak = 0;
-        for (PoolSnapshot s : quiet) {
-            if (s.interval().timeouts() > 0 || s.awaiting() > 0 || p95(s) > policy.waitTarget().toMillis()) {
-                return hold(current, "waits or timeouts within the last " + Durations.format(policy.lowerAfter()), allowed,
-                        now);
-            }
-            peak = Math.max(peak, s.active());
-        }
+        long peak = quiet.peak();
         if (peak >= to) {
             return hold(current, "at most " + peak + " in use over " + Durations.format(policy.lowerAfter())
                     + "; lowering to " + to + " would leave none spare", allowed, now);
         }
         return new Decision(Direction.LOWER, current, to, "at most " + peak + " of " + current + " in use, no waits and no "
                 + "timeouts over " + Durations.format(policy.lowerAfter()), allowed, now);
+    }
+
+    /**
+     * A pool's quiet stretch, kept sample by sample so that deciding on a lowering reads no history: since its first
+     * sample, its last change, or its last sample with a timeout, a caller waiting or a checkout p95 above the wait target,
+     * whichever came last; and the most connections in use since.
+     *
+     * @param since when the stretch began; empty before the first sample
+     * @param disturbed whether it began at a sample with waits or timeouts
+     * @param peak the most connections in use in its samples
+     */
+    public record Quiet(Optional<Instant> since, boolean disturbed, long peak) {
+
+        /** Before any sample. */
+        public static final Quiet NONE = new Quiet(Optional.empty(), false, 0);
+
+        /** A stretch that begins now: at a change of the max-size. */
+        public static Quiet from(Instant at) {
+            return new Quiet(Optional.of(at), false, 0);
+        }
+
+        /** The stretch of these samples, oldest first. */
+        public static Quiet of(List<PoolSnapshot> samples, Duration waitTarget) {
+            Quiet q = NONE;
+            for (PoolSnapshot s : samples) {
+                q = q.with(s, waitTarget);
+            }
+            return q;
+        }
+
+        /** This stretch with one more sample: ended by one with waits or timeouts, else its peak kept. */
+        public Quiet with(PoolSnapshot s, Duration waitTarget) {
+            if (s.interval().timeouts() > 0 || s.awaiting() > 0 || p95(s) > waitTarget.toMillis()) {
+                return new Quiet(Optional.of(s.takenAt()), true, 0);
+            }
+            return new Quiet(since.isPresent() ? since : Optional.of(s.takenAt()), disturbed, Math.max(peak, s.active()));
+        }
     }
 
     /** What says the pool is too small in the raise window: timeouts, a checkout p95 above target, callers waiting at max. */

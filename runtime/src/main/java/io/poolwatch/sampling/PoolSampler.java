@@ -218,6 +218,13 @@ public class PoolSampler {
         return h == null ? List.of() : h.latest().map(n -> h.since(n.takenAt().minus(within))).orElse(List.of());
     }
 
+    /** A pool's snapshots taken after {@code from}, oldest first: what came since a reader last looked. */
+    public List<PoolSnapshot> since(String pool, Instant from) {
+        requireKnown(pool);
+        PoolHistory h = histories.get(pool);
+        return h == null ? List.of() : h.since(from).stream().filter(s -> s.takenAt().isAfter(from)).toList();
+    }
+
     /** The figures at a pool's last reset, or zero. */
     public Baseline baseline(String pool) {
         return baselines.getOrDefault(pool, new Baseline(PoolCounters.ZERO, 0, 0, 0, null));

@@ -47,7 +47,8 @@ class AutosizingTest {
 
     static Decision decide(int current, List<PoolSnapshot> recent, List<PoolSnapshot> quiet, Optional<Duration> since,
             OptionalInt allowed) {
-        return Autosizing.decide(POLICY, current, recent, () -> quiet, since, allowed, "not read", NOW);
+        return Autosizing.decide(POLICY, current, recent, Autosizing.Quiet.of(quiet, POLICY.waitTarget()), since, allowed,
+                "not read", NOW);
     }
 
     @Test
@@ -82,9 +83,11 @@ class AutosizingTest {
         // The ceiling: raised only up to it, then held.
         PoolSettings.Autosize capped = new PoolSettings.Autosize(AutosizeMode.ON, 2, Optional.of(11), 2, Duration.ofMillis(100),
                 Duration.ofSeconds(15), Duration.ofMinutes(5));
-        assertEquals(11, Autosizing.decide(capped, 10, slow, () -> slow, Optional.empty(), OptionalInt.of(50), "", NOW).to());
+        assertEquals(11, Autosizing.decide(capped, 10, slow, Autosizing.Quiet.of(slow, capped.waitTarget()), Optional.empty(),
+                OptionalInt.of(50), "", NOW).to());
         assertEquals(Direction.HOLD,
-                Autosizing.decide(capped, 11, slow, () -> slow, Optional.empty(), OptionalInt.of(50), "", NOW).direction());
+                Autosizing.decide(capped, 11, slow, Autosizing.Quiet.of(slow, capped.waitTarget()), Optional.empty(),
+                        OptionalInt.of(50), "", NOW).direction());
         // Callers waiting with every connection in use, before any wait completes.
         List<PoolSnapshot> waiting = List.of(sample(Duration.ZERO, 10, 10, 5, 0, 0));
         assertEquals(Direction.RAISE, decide(10, waiting, waiting, Optional.empty(), OptionalInt.of(50)).direction());
