@@ -71,7 +71,7 @@ public class Autosizer {
     private static final class PoolState {
         volatile Instant lastChange;
         /** The pool's quiet stretch, kept up to date with each new sample (only the evaluating thread writes it). */
-        Autosizing.Quiet quiet = Autosizing.Quiet.NONE;
+        final Autosizing.QuietStretch quiet = new Autosizing.QuietStretch();
         /** When the newest sample folded into {@code quiet} was taken. */
         Instant lastSeen;
         volatile Decision latest;
@@ -158,11 +158,13 @@ public class Autosizer {
         List<PoolSnapshot> fresh = state.lastSeen == null ? pools.history(pool.name(), policy.lowerAfter().plus(interval))
                 : pools.since(pool.name(), state.lastSeen);
         for (PoolSnapshot s : afterChange(fresh, last)) {
-            state.quiet = state.quiet.with(s, policy.waitTarget());
+            state.quiet.add(s, policy.waitTarget());
             state.lastSeen = s.takenAt();
         }
         Optional<Duration> since = Optional.ofNullable(last).map(l -> Duration.between(l, now));
-        Decision d = Autosizing.decide(policy, pool.maxSize(), recent, state.quiet, since, allowed, unknown, now);
+        Decision d = Autosizing.decide(policy, pool.maxSize(), recent, state.quiet.view(now, policy.lowerAfter()), since,
+                allowed,
+                unknown, now);
         state.latest = d;
         if (!d.change() || policy.mode() == AutosizeMode.OFF) {
             return;
@@ -187,7 +189,7 @@ public class Autosizer {
             }
         }
         state.lastChange = now;
-        state.quiet = Autosizing.Quiet.from(now);
+        state.quiet.restart(now);
         if (d.direction() == Direction.RAISE) {
             state.raises++;
         } else {

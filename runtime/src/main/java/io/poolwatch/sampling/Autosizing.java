@@ -2,6 +2,7 @@ package io.poolwatch.sampling;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -160,39 +161,65 @@ public final class Autosizing {
     }
 
     /**
-     * A pool's quiet stretch, kept sample by sample so that deciding on a lowering reads no history: since its first
-     * sample, its last change, or its last sample with a timeout, a caller waiting or a checkout p95 above the wait target,
-     * whichever came last; and the most connections in use since.
+     * A pool's quiet stretch as a decision reads it.
      *
-     * @param since when the stretch began; empty before the first sample
+     * @param since when the stretch began: the pool's first sample, its last change, or its last sample with a timeout, a
+     *        caller waiting or a checkout p95 above the wait target, whichever came last; empty before the first sample
      * @param disturbed whether it began at a sample with waits or timeouts
-     * @param peak the most connections in use in its samples
+     * @param peak the most connections in use in its samples within {@code lower-after}
      */
     public record Quiet(Optional<Instant> since, boolean disturbed, long peak) {
 
-        /** Before any sample. */
-        public static final Quiet NONE = new Quiet(Optional.empty(), false, 0);
-
-        /** A stretch that begins now: at a change of the max-size. */
-        public static Quiet from(Instant at) {
-            return new Quiet(Optional.of(at), false, 0);
+        /** The stretch of these samples, oldest first, as a decision at {@code now} with this policy reads it. */
+        public static Quiet of(List<PoolSnapshot> samples, PoolSettings.Autosize policy, Instant now) {
+            QuietStretch stretch = new QuietStretch();
+            samples.forEach(s -> stretch.add(s, policy.waitTarget()));
+            return stretch.view(now, policy.lowerAfter());
         }
+    }
 
-        /** The stretch of these samples, oldest first. */
-        public static Quiet of(List<PoolSnapshot> samples, Duration waitTarget) {
-            Quiet q = NONE;
-            for (PoolSnapshot s : samples) {
-                q = q.with(s, waitTarget);
-            }
-            return q;
-        }
+    /**
+     * A pool's quiet stretch, kept sample by sample so that deciding on a lowering decodes no history: when it began, and
+     * the peak use over the last {@code lower-after} as a monotone queue (each sample kept only while no later one used
+     * as many connections). Written by one thread.
+     */
+    public static final class QuietStretch {
+        private Instant since;
+        private boolean disturbed;
+        /** {epoch millis, connections in use}, the counts decreasing from the first. */
+        private final ArrayDeque<long[]> peaks = new ArrayDeque<>();
 
-        /** This stretch with one more sample: ended by one with waits or timeouts, else its peak kept. */
-        public Quiet with(PoolSnapshot s, Duration waitTarget) {
+        /** One more sample: one with waits or timeouts begins the stretch again. */
+        public void add(PoolSnapshot s, Duration waitTarget) {
             if (s.interval().timeouts() > 0 || s.awaiting() > 0 || p95(s) > waitTarget.toMillis()) {
-                return new Quiet(Optional.of(s.takenAt()), true, 0);
+                since = s.takenAt();
+                disturbed = true;
+                peaks.clear();
+                return;
             }
-            return new Quiet(since.isPresent() ? since : Optional.of(s.takenAt()), disturbed, Math.max(peak, s.active()));
+            if (since == null) {
+                since = s.takenAt();
+            }
+            while (!peaks.isEmpty() && peaks.peekLast()[1] <= s.active()) {
+                peaks.pollLast();
+            }
+            peaks.addLast(new long[] { s.takenAt().toEpochMilli(), s.active() });
+        }
+
+        /** Begins the stretch again at a change of the max-size. */
+        public void restart(Instant at) {
+            since = at;
+            disturbed = false;
+            peaks.clear();
+        }
+
+        /** The stretch as a decision at {@code now} reads it, its peak over the last {@code window}. */
+        public Quiet view(Instant now, Duration window) {
+            long from = now.minus(window).toEpochMilli();
+            while (!peaks.isEmpty() && peaks.peekFirst()[0] < from) {
+                peaks.pollFirst();
+            }
+            return new Quiet(Optional.ofNullable(since), disturbed, peaks.isEmpty() ? 0 : peaks.peekFirst()[1]);
         }
     }
 

@@ -49,11 +49,13 @@ class AutosizingCostTest {
             histories.add(h);
         }
         // As the autosizer keeps it: each pool's quiet stretch folded from its history once, then sample by sample.
-        List<Autosizing.Quiet> quiet = new ArrayList<>();
+        List<Autosizing.QuietStretch> quiet = new ArrayList<>();
         List<Instant> lastSeen = new ArrayList<>();
         for (PoolHistory h : histories) {
             List<PoolSnapshot> start = h.since(now.minus(policy.lowerAfter().plus(INTERVAL)));
-            quiet.add(Autosizing.Quiet.of(start, policy.waitTarget()));
+            Autosizing.QuietStretch stretch = new Autosizing.QuietStretch();
+            start.forEach(x -> stretch.add(x, policy.waitTarget()));
+            quiet.add(stretch);
             lastSeen.add(start.get(start.size() - 1).takenAt());
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -75,11 +77,12 @@ class AutosizingCostTest {
                 List<PoolSnapshot> recent = h.since(newest.minus(policy.raiseCooldown()));
                 for (PoolSnapshot s : h.since(lastSeen.get(p))) {
                     if (s.takenAt().isAfter(lastSeen.get(p))) {
-                        quiet.set(p, quiet.get(p).with(s, policy.waitTarget()));
+                        quiet.get(p).add(s, policy.waitTarget());
                         lastSeen.set(p, s.takenAt());
                     }
                 }
-                Autosizing.Decision d = Autosizing.decide(policy, 20, recent, quiet.get(p), Optional.empty(),
+                Autosizing.Decision d = Autosizing.decide(policy, 20, recent, quiet.get(p).view(at, policy.lowerAfter()),
+                        Optional.empty(),
                         OptionalInt.of(100), "", at);
                 if (d.direction() == Autosizing.Direction.LOWER) {
                     lowered++;

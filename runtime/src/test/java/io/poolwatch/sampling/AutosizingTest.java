@@ -47,7 +47,7 @@ class AutosizingTest {
 
     static Decision decide(int current, List<PoolSnapshot> recent, List<PoolSnapshot> quiet, Optional<Duration> since,
             OptionalInt allowed) {
-        return Autosizing.decide(POLICY, current, recent, Autosizing.Quiet.of(quiet, POLICY.waitTarget()), since, allowed,
+        return Autosizing.decide(POLICY, current, recent, Autosizing.Quiet.of(quiet, POLICY, NOW), since, allowed,
                 "not read", NOW);
     }
 
@@ -83,10 +83,10 @@ class AutosizingTest {
         // The ceiling: raised only up to it, then held.
         PoolSettings.Autosize capped = new PoolSettings.Autosize(AutosizeMode.ON, 2, Optional.of(11), 2, Duration.ofMillis(100),
                 Duration.ofSeconds(15), Duration.ofMinutes(5));
-        assertEquals(11, Autosizing.decide(capped, 10, slow, Autosizing.Quiet.of(slow, capped.waitTarget()), Optional.empty(),
+        assertEquals(11, Autosizing.decide(capped, 10, slow, Autosizing.Quiet.of(slow, capped, NOW), Optional.empty(),
                 OptionalInt.of(50), "", NOW).to());
         assertEquals(Direction.HOLD,
-                Autosizing.decide(capped, 11, slow, Autosizing.Quiet.of(slow, capped.waitTarget()), Optional.empty(),
+                Autosizing.decide(capped, 11, slow, Autosizing.Quiet.of(slow, capped, NOW), Optional.empty(),
                         OptionalInt.of(50), "", NOW).direction());
         // Callers waiting with every connection in use, before any wait completes.
         List<PoolSnapshot> waiting = List.of(sample(Duration.ZERO, 10, 10, 5, 0, 0));
@@ -113,6 +113,25 @@ class AutosizingTest {
         List<PoolSnapshot> once = new ArrayList<>(quiet(Duration.ofMinutes(5), 10, 4));
         once.set(3, sample(Duration.ofMinutes(4), 10, 10, 0, 1, 3));
         assertEquals(Direction.HOLD, decide(10, List.of(), once, Optional.empty(), OptionalInt.of(50)).direction());
+    }
+
+    @Test
+    void thePeakIsThatOfTheLastLowerAfterNotOfTheWholeQuietStretch() {
+        // Busy without waits at 12 from 10 to 6 minutes ago, then 2 in use: the stretch is 10 minutes old, its peak 2.
+        List<PoolSnapshot> samples = new ArrayList<>();
+        for (long s = 600; s >= 0; s -= 5) {
+            samples.add(sample(Duration.ofSeconds(s), 12, s > 360 ? 12 : 2, 0, 0, 3));
+        }
+        Autosizing.Quiet quiet = Autosizing.Quiet.of(samples, POLICY, NOW);
+        assertEquals(Optional.of(NOW.minusSeconds(600)), quiet.since());
+        assertEquals(2, quiet.peak());
+        Decision d = Autosizing.decide(POLICY, 12, List.of(), quiet, Optional.of(Duration.ofMinutes(10)), OptionalInt.of(50),
+                "", NOW);
+        assertEquals(Direction.LOWER, d.direction());
+        assertEquals(10, d.to());
+        // A sample with a wait begins the stretch again.
+        samples.add(sample(Duration.ZERO, 12, 2, 1, 0, 3));
+        assertEquals(Optional.of(NOW), Autosizing.Quiet.of(samples, POLICY, NOW).since());
     }
 
     @Test
