@@ -152,9 +152,8 @@ public class Autosizer {
         Instant last = state.lastChange;
         Duration window = policy.raiseCooldown().compareTo(interval) < 0 ? interval : policy.raiseCooldown();
         List<PoolSnapshot> recent = afterChange(pools.history(pool.name(), window), last);
-        // One interval more than lower-after: samples are an interval apart, give or take, so that the oldest one read
-        // lies at least lower-after back.
         // The samples taken since the last evaluation, folded into the quiet stretch: one or two a pool, not minutes of them.
+        // The first evaluation reads lower-after and one interval more, so that its oldest sample lies lower-after back.
         List<PoolSnapshot> fresh = state.lastSeen == null ? pools.history(pool.name(), policy.lowerAfter().plus(interval))
                 : pools.since(pool.name(), state.lastSeen);
         for (PoolSnapshot s : afterChange(fresh, last)) {
